@@ -1,0 +1,45 @@
+/*
+ * The backend of the gateway portal: the Backstage core plugins the suite
+ * relies on (catalog, scaffolder, permissions, guest sign-in, Kubernetes) and
+ * this suite's own plugins.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+backend.add(import('@backstage/plugin-proxy-backend'));
+
+// Sign-in: guest in the dev profile (see app-config.yaml).
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+// Catalog
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+
+// Permissions: allow-all in the dev profile; production installs its own policy.
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(
+  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+);
+
+// Scaffolder, with this suite's actions for IAM, Pod Identity, manifests and GitOps.
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(
+  import('@gateway-portal/plugin-scaffolder-backend-module-aws-gateway'),
+);
+
+// Kubernetes: its cluster configuration is the one the gateway plugins reuse.
+backend.add(import('@backstage/plugin-kubernetes-backend'));
+
+// Gateway status API for the entity card.
+backend.add(import('@gateway-portal/plugin-aws-gateway-backend'));
+
+// Exposes registered actions (including gateway status) to agents.
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
+backend.start();

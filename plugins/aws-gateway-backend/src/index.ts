@@ -1,0 +1,6 @@
+/**
+ * Gateway status backend for the AWS gateway plugin suite.
+ *
+ * @packageDocumentation
+ */
+export { awsGatewayPlugin as default } from './plugin';

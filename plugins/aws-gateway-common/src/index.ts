@@ -1,0 +1,10 @@
+/**
+ * Shared types and names of the AWS gateway plugin suite: annotations and
+ * labels, permissions, the gateway status model and the manifest model.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './entityRefs';
+export * from './permissions';
+export * from './status';

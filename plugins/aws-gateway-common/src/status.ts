@@ -1,0 +1,213 @@
+/**
+ * The gateway status API's response model: what `GET /api/aws-gateway/entities/
+ * :kind/:namespace/:name/gateways` returns and what the entity card draws.
+ * Every part that can fail independently carries its own errors, so a partial
+ * answer (Kubernetes fine, AWS denied) is still an answer.
+ */
+
+/** Which source an error came from. @public */
+export type StatusPart = 'catalog' | 'kubernetes' | 'aws';
+
+/**
+ * What kind of failure it was; the card designs a state per kind.
+ * - `not-configured`: no cluster or no AWS access is configured for it
+ * - `permission`: the backend's credentials were refused (403 / AccessDenied)
+ * - `not-found`: the referenced object does not exist
+ * - `unreachable`: network / timeout
+ * - `error`: anything else
+ *
+ * @public
+ */
+export type StatusErrorKind =
+  | 'not-configured'
+  | 'permission'
+  | 'not-found'
+  | 'unreachable'
+  | 'error';
+
+/** @public */
+export interface StatusError {
+  part: StatusPart;
+  kind: StatusErrorKind;
+  /** Human-readable and free of secrets. */
+  message: string;
+  cluster?: string;
+}
+
+/** A Kubernetes status condition, trimmed. @public */
+export interface ConditionSummary {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+  observedGeneration?: number;
+}
+
+/**
+ * Overall state of one gateway:
+ * - `programmed`: the controller reports Programmed=True and the NLB is active
+ * - `provisioning`: accepted, waiting for the NLB (Programmed Unknown/Pending, or NLB provisioning)
+ * - `error`: Accepted=False, Programmed=False, or the NLB failed
+ * - `unknown`: no status from the controller yet
+ *
+ * @public
+ */
+export type GatewayState = 'programmed' | 'provisioning' | 'error' | 'unknown';
+
+/** @public */
+export interface GatewayIdentity {
+  cluster: string;
+  namespace: string;
+  name: string;
+}
+
+/** @public */
+export interface LoadBalancerSummary {
+  arn: string;
+  name: string;
+  dnsName: string;
+  scheme: 'internet-facing' | 'internal' | string;
+  /** ELBv2 state code: active, provisioning, active_impaired, failed. */
+  state: string;
+  stateReason?: string;
+  type: string;
+  ipAddressType?: string;
+  accountId: string;
+  region: string;
+  consoleUrl: string;
+  /** How the NLB was found: the Programmed condition's ARN, the controller's tags, or the DNS name. */
+  foundBy: 'status-arn' | 'tags' | 'dns-name';
+}
+
+/** One backend of a route. @public */
+export interface RouteBackend {
+  kind: string;
+  namespace: string;
+  name: string;
+  port?: number;
+  weight?: number;
+}
+
+/** @public */
+export interface RouteSummary {
+  kind: 'TCPRoute' | 'UDPRoute' | 'TLSRoute';
+  apiVersion: string;
+  namespace: string;
+  name: string;
+  /** Conditions from the parent status written by the NLB controller. */
+  accepted?: ConditionSummary;
+  resolvedRefs?: ConditionSummary;
+  backends: RouteBackend[];
+}
+
+/** ELBv2 target health states. @public */
+export type TargetHealthState =
+  | 'healthy'
+  | 'unhealthy'
+  | 'initial'
+  | 'draining'
+  | 'unused'
+  | 'unavailable'
+  | 'unhealthy.draining';
+
+/** @public */
+export interface TargetStatus {
+  id: string;
+  port?: number;
+  availabilityZone?: string;
+  state: TargetHealthState | string;
+  reason?: string;
+  description?: string;
+  /** The pod behind an IP target, from EndpointSlices. */
+  pod?: { namespace: string; name: string; nodeName?: string };
+}
+
+/** @public */
+export interface HealthCounts {
+  healthy: number;
+  unhealthy: number;
+  initial: number;
+  draining: number;
+  unused: number;
+  unavailable: number;
+  total: number;
+}
+
+/** @public */
+export interface TargetGroupSummary {
+  arn: string;
+  name: string;
+  protocol?: string;
+  port?: number;
+  targetType?: string;
+  consoleUrl: string;
+  /** The Service the controller bound to this target group (TargetGroupBinding). */
+  service?: { namespace: string; name: string; port?: number | string };
+  health: HealthCounts;
+  targets: TargetStatus[];
+  errors: StatusError[];
+}
+
+/** A Gateway listener, joined with its routes and the NLB listener that serves it. @public */
+export interface ListenerSummary {
+  name: string;
+  port: number;
+  protocol: string;
+  attachedRoutes?: number;
+  conditions: ConditionSummary[];
+  routes: RouteSummary[];
+  /** The NLB listener for this port; absent until a route with resolvable backends attaches. */
+  loadBalancerListener?: { arn: string; port: number; protocol: string };
+  targetGroups: TargetGroupSummary[];
+}
+
+/** @public */
+export type GatewayWarningCode =
+  | 'listener-without-route'
+  | 'instance-target-clusterip'
+  | 'open-to-world'
+  | 'status-stale'
+  | 'route-not-accepted'
+  | 'unhealthy-targets'
+  | 'no-targets';
+
+/** A problem worth fixing, with how. @public */
+export interface GatewayWarning {
+  code: GatewayWarningCode;
+  message: string;
+  fix: string;
+  listener?: string;
+}
+
+/** @public */
+export interface GatewayStatus {
+  gateway: GatewayIdentity;
+  gatewayClassName: string;
+  state: GatewayState;
+  /** One line saying why the state is what it is. */
+  stateReason?: string;
+  accepted?: ConditionSummary;
+  programmed?: ConditionSummary;
+  generation?: number;
+  observedGeneration?: number;
+  /** From Gateway `status.addresses`, else from the NLB. */
+  dnsName?: string;
+  loadBalancer?: LoadBalancerSummary;
+  /** LoadBalancerConfiguration `sourceRanges`; undefined means the controller's default (open to the world). */
+  sourceRanges?: string[];
+  listeners: ListenerSummary[];
+  warnings: GatewayWarning[];
+  errors: StatusError[];
+}
+
+/** @public */
+export interface EntityGatewaysResponse {
+  entityRef: string;
+  /** False when no Kubernetes cluster is configured: the card shows how to configure one. */
+  configured: boolean;
+  gateways: GatewayStatus[];
+  /** Errors that kept gateways from being listed (a cluster unreachable, ...). */
+  errors: StatusError[];
+  fetchedAt: string;
+}

@@ -1,0 +1,78 @@
+/**
+ * AWS peer: moto server from PyPI in a private venv inside the peers cache.
+ *
+ * Pinned to 5.2.1. The newest release on PyPI when this was written (5.2.5) was
+ * downloaded and grepped: neither implements the EKS Pod Identity association
+ * APIs (moto/eks has no pod-identity routes), so nothing is gained for us by
+ * moving; 5.2.1 is the version the LBC call sequence was replayed against.
+ * The gap is closed by pod-identity-emulator.ts.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { cachePath, freePort, log, timed, waitFor } from './cache';
+import { Child, runLogged, startChild } from './proc';
+
+export const MOTO_VERSION = process.env.PEERS_MOTO_VERSION || '5.2.1';
+
+export function motoDir(): string {
+  return cachePath(`moto-${MOTO_VERSION}`);
+}
+
+function motoBin(): string {
+  return path.join(motoDir(), 'venv', 'bin', 'moto_server');
+}
+
+export function motoInstalled(): boolean {
+  return fs.existsSync(path.join(motoDir(), '.installed'));
+}
+
+/** python3 -m venv + pip install 'moto[server]==<pin>', once per pin (flock'd). */
+export async function installMoto(): Promise<void> {
+  if (motoInstalled()) {
+    log(`moto ${MOTO_VERSION}: cached at ${motoDir()}`);
+    return;
+  }
+  const dir = motoDir();
+  fs.mkdirSync(dir, { recursive: true });
+  const python = process.env.PEERS_PYTHON || 'python3';
+  const script = `
+    set -e
+    [ -f "${dir}/.installed" ] && exit 0
+    rm -rf "${dir}/venv"
+    ${python} -m venv "${dir}/venv"
+    "${dir}/venv/bin/pip" install --disable-pip-version-check -q 'moto[server]==${MOTO_VERSION}'
+    touch "${dir}/.installed"`;
+  await timed(`install moto[server]==${MOTO_VERSION} (venv + pip)`, () =>
+    runLogged('flock', [path.join(dir, '.lock'), 'bash', '-c', script], cachePath('logs', 'moto-install.log')),
+  );
+}
+
+export interface MotoPeer {
+  endpoint: string;
+  port: number;
+  child: Child;
+}
+
+export async function startMoto(logDir: string): Promise<MotoPeer> {
+  const port = await freePort();
+  const child = startChild('moto_server', motoBin(), ['-H', '127.0.0.1', '-p', String(port)], path.join(logDir, 'moto.log'), {
+    env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  await waitFor(
+    'moto_server to answer',
+    async () => {
+      if (child.exited) throw new Error(`moto_server exited:\n${child.tail()}`);
+      const res = await fetch(`${endpoint}/moto-api/data.json`);
+      return res.ok;
+    },
+    60_000,
+  );
+  return { endpoint, port, child };
+}
+
+/** POST /moto-api/reset: forget every AWS resource. */
+export async function resetMoto(endpoint: string): Promise<void> {
+  const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+  if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status}`);
+}
