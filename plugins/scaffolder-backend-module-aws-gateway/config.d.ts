@@ -1,1 +1,71 @@
-export interface Config {}
+export interface Config {
+  awsGateway?: {
+    /**
+     * Guardrails for the provisioning actions, enforced on the server for
+     * every task whatever the template says. Anything not listed is refused.
+     */
+    provisioning?: {
+      /** AWS account ids the actions may touch. IAM and EKS actions refuse any other. */
+      allowedAccountIds?: string[];
+      /** AWS regions the actions may touch. */
+      allowedRegions?: string[];
+      /** Cluster names (EKS cluster names, and names in kubernetes.clusterLocatorMethods). */
+      allowedClusters?: string[];
+      iam?: {
+        /** IAM path for every role and policy created, e.g. /backstage/. Default /backstage/. */
+        path?: string;
+        /** Required name prefix for roles created or touched. Default "backstage-". */
+        roleNamePrefix?: string;
+        /** Required name prefix for policies created or touched. Default "backstage-". */
+        policyNamePrefix?: string;
+        /** Permissions boundary ARN attached to every role created. */
+        permissionsBoundaryArn?: string;
+        /**
+         * Policy ARNs (exact, or ending in `*`) that may be attached to a role,
+         * besides policies under the configured path and prefix.
+         */
+        allowedPolicyArns?: string[];
+        /** Tags added to every role and policy created. */
+        tags?: { [key: string]: string };
+        /** Allow adopting (modifying) an existing role this plugin did not create. Default false. */
+        allowAdoptingExistingRoles?: boolean;
+        /** Allow a new default version of an existing policy this plugin did not create. Default false. */
+        allowUpdatingUnmanagedPolicies?: boolean;
+      };
+      podIdentity?: {
+        /** Allow pointing an existing association at another role. Default false. */
+        allowReplacingAssociationRole?: boolean;
+        /** namespace/serviceAccount pairs that may be associated. Default kube-system/aws-load-balancer-controller. */
+        allowedServiceAccounts?: string[];
+      };
+      gateways?: {
+        /** Namespaces Gateways and routes may be rendered into. Default: any. */
+        allowedNamespaces?: string[];
+        /** Listener ports or ranges ("1024-65535"). Default 1-65535. */
+        allowedListenerPorts?: Array<number | string>;
+        /** Allow internet-facing endpoints without explicit source CIDRs (open to 0.0.0.0/0). Default false. */
+        allowOpenToWorld?: boolean;
+        /** GatewayClass name used when a template does not say. Default aws-nlb. */
+        gatewayClassName?: string;
+        /** Controller profile when the cluster cannot be asked: lbc-v2.17 (Gateway API v1.3) or lbc-v3.5 (Gateway API v1.6). Default lbc-v3.5. */
+        defaultControllerProfile?: string;
+      };
+      controller?: {
+        /**
+         * URL of the controller's published IAM policy for a version; {version}
+         * is replaced with the tag (e.g. v2.17.1). Point it at a mirror when needed.
+         */
+        policyUrlTemplate?: string;
+      };
+      gitops?: {
+        /**
+         * Repository clone URLs the GitOps commit action may push to: exact,
+         * or ending in `*` (prefix). Anything else is refused.
+         */
+        allowedRepoUrls?: string[];
+        /** Committer of GitOps commits (the task's user is the author). Default "Backstage <backstage@localhost>". */
+        committer?: { name: string; email: string };
+      };
+    };
+  };
+}

@@ -90,6 +90,8 @@ export function startChild(
       }
     },
     async stop() {
+      live.delete(child);
+      const t0 = Date.now();
       if (!child.exited && proc.pid) {
         try {
           process.kill(-proc.pid, 'SIGTERM');
@@ -106,6 +108,7 @@ export function startChild(
           for (let i = 0; i < 20 && !child.exited; i++) await sleep(100);
         }
       }
+      if (process.env.PEERS_DEBUG) log(`stopped ${name} in ${Date.now() - t0}ms`);
       live.delete(child);
     },
   };

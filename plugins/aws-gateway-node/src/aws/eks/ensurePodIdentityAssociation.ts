@@ -1,0 +1,188 @@
+import {
+  CreatePodIdentityAssociationCommand,
+  DescribePodIdentityAssociationCommand,
+  EKSClient,
+  ListPodIdentityAssociationsCommand,
+  PodIdentityAssociation,
+  UpdatePodIdentityAssociationCommand,
+} from '@aws-sdk/client-eks';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { isAwsError } from '../awsErrors';
+import { RetryOptions, retryWithBackoff } from '../retry';
+
+/** @public */
+export interface EnsurePodIdentityAssociationParams {
+  clusterName: string;
+  namespace: string;
+  serviceAccount: string;
+  roleArn: string;
+  /** Whether an association using another role may be pointed at `roleArn`. */
+  allowReplacingRole: boolean;
+  tags?: Record<string, string>;
+  /** Idempotency token for the create call (max 64 characters). */
+  clientRequestToken?: string;
+  /** Backoff while IAM has not yet propagated a new role to EKS. */
+  retry?: Partial<Omit<RetryOptions, 'retryable'>>;
+}
+
+/** What ensurePodIdentityAssociation did. JSON, so it can be checkpointed. @public */
+export interface EnsurePodIdentityAssociationResult {
+  associationArn: string;
+  associationId: string;
+  changed: boolean;
+  action: 'created' | 'updated' | 'unchanged';
+  /** The role the association used before an update. */
+  previousRoleArn?: string;
+}
+
+/** Defaults: 6 attempts, 1 s doubling to at most 8 s (about 23 s in total). */
+export const DEFAULT_ASSOCIATION_RETRY = {
+  maxAttempts: 6,
+  baseDelayMs: 1000,
+  maxDelayMs: 8000,
+};
+
+/**
+ * Whether EKS refused a create because it cannot see the role yet (IAM is
+ * eventually consistent: a role created a moment ago may be unknown).
+ *
+ * @public
+ */
+export function isRoleNotYetVisible(error: unknown): boolean {
+  return (
+    isAwsError(error, 'InvalidParameter', 'InvalidRequest', 'NotFound', 'ResourceNotFound') &&
+    /role/i.test((error as Error).message) &&
+    !/cluster/i.test((error as Error).message)
+  );
+}
+
+async function findAssociation(
+  eks: EKSClient,
+  params: EnsurePodIdentityAssociationParams,
+): Promise<PodIdentityAssociation | undefined> {
+  let listed;
+  try {
+    listed = await eks.send(
+      new ListPodIdentityAssociationsCommand({
+        clusterName: params.clusterName,
+        namespace: params.namespace,
+        serviceAccount: params.serviceAccount,
+      }),
+    );
+  } catch (e) {
+    if (isAwsError(e, 'ResourceNotFound')) {
+      throw new NotFoundError(`cluster: EKS cluster ${params.clusterName} was not found`);
+    }
+    throw e;
+  }
+  const summary = (listed.associations ?? []).find(
+    a => a.namespace === params.namespace && a.serviceAccount === params.serviceAccount,
+  );
+  if (!summary) return undefined;
+  const described = await eks.send(
+    new DescribePodIdentityAssociationCommand({
+      clusterName: params.clusterName,
+      associationId: summary.associationId,
+    }),
+  );
+  return described.association;
+}
+
+async function reconcile(
+  eks: EKSClient,
+  existing: PodIdentityAssociation,
+  params: EnsurePodIdentityAssociationParams,
+): Promise<EnsurePodIdentityAssociationResult> {
+  const base = {
+    associationArn: existing.associationArn!,
+    associationId: existing.associationId!,
+  };
+  if (existing.roleArn === params.roleArn) {
+    return { ...base, changed: false, action: 'unchanged' };
+  }
+  const subject = `${params.namespace}/${params.serviceAccount} in cluster ${params.clusterName}`;
+  if (!params.allowReplacingRole) {
+    throw new ConflictError(
+      `roleArn: the Pod Identity association ${existing.associationId} for ${subject} uses role ` +
+        `${existing.roleArn}, not the requested ${params.roleArn}; replacing the role of an existing ` +
+        `association is not allowed (awsGateway.provisioning.podIdentity.allowReplacingAssociationRole)`,
+    );
+  }
+  const updated = await eks.send(
+    new UpdatePodIdentityAssociationCommand({
+      clusterName: params.clusterName,
+      associationId: existing.associationId,
+      roleArn: params.roleArn,
+    }),
+  );
+  return {
+    associationArn: updated.association?.associationArn ?? base.associationArn,
+    associationId: updated.association?.associationId ?? base.associationId,
+    changed: true,
+    action: 'updated',
+    previousRoleArn: existing.roleArn,
+  };
+}
+
+/**
+ * Makes sure the cluster's service account `namespace/serviceAccount` is
+ * associated with `roleArn` through EKS Pod Identity:
+ *
+ * - no association: created, retrying with bounded exponential backoff while
+ *   EKS does not see a freshly created role yet;
+ * - an association with the same role: nothing is written;
+ * - an association with another role: updated only when `allowReplacingRole`,
+ *   otherwise a ConflictError naming both roles.
+ *
+ * @public
+ */
+export async function ensurePodIdentityAssociation(
+  eks: EKSClient,
+  params: EnsurePodIdentityAssociationParams,
+): Promise<EnsurePodIdentityAssociationResult> {
+  const existing = await findAssociation(eks, params);
+  if (existing) {
+    return reconcile(eks, existing, params);
+  }
+  try {
+    const created = await retryWithBackoff(
+      () =>
+        eks.send(
+          new CreatePodIdentityAssociationCommand({
+            clusterName: params.clusterName,
+            namespace: params.namespace,
+            serviceAccount: params.serviceAccount,
+            roleArn: params.roleArn,
+            tags: params.tags,
+            clientRequestToken: params.clientRequestToken,
+          }),
+        ),
+      {
+        ...DEFAULT_ASSOCIATION_RETRY,
+        ...params.retry,
+        retryable: isRoleNotYetVisible,
+      },
+    );
+    return {
+      associationArn: created.association!.associationArn!,
+      associationId: created.association!.associationId!,
+      changed: true,
+      action: 'created',
+    };
+  } catch (e) {
+    if (isAwsError(e, 'ResourceInUse')) {
+      // Created concurrently by someone else: judge what is there now.
+      const now = await findAssociation(eks, params);
+      if (now) return reconcile(eks, now, params);
+    }
+    if (isRoleNotYetVisible(e)) {
+      throw new InputError(
+        `roleArn: EKS still does not accept role ${params.roleArn} after retrying: ${(e as Error).message}`,
+      );
+    }
+    if (isAwsError(e, 'ResourceNotFound')) {
+      throw new NotFoundError(`cluster: EKS cluster ${params.clusterName} was not found`);
+    }
+    throw e;
+  }
+}

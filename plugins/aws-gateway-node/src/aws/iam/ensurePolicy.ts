@@ -1,0 +1,220 @@
+import {
+  CreatePolicyCommand,
+  CreatePolicyVersionCommand,
+  DeletePolicyVersionCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  IAMClient,
+  ListPolicyTagsCommand,
+  ListPolicyVersionsCommand,
+  Policy,
+  PolicyVersion,
+  Tag,
+} from '@aws-sdk/client-iam';
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
+import { isAwsError } from '../awsErrors';
+import { PolicyDocument, decodeIamPolicyDocument, policyDocumentsEqual, serializePolicyDocument } from '../policyDocuments';
+import { iamPolicyArn } from './iamArns';
+import { hasManagedTag, toIamTags, withManagedTag } from './managedTags';
+
+/** AWS keeps at most this many versions of a managed policy. @public */
+export const MAX_POLICY_VERSIONS = 5;
+
+/** @public */
+export interface EnsurePolicyParams {
+  partition: string;
+  accountId: string;
+  /** IAM path, starting and ending with `/`. */
+  path: string;
+  name: string;
+  document: PolicyDocument;
+  description?: string;
+  /** Tags for a new policy; the managed-by tag is always added. */
+  tags: Record<string, string>;
+  /** Whether a policy without the managed-by tag may get a new default version. */
+  allowUpdatingUnmanaged: boolean;
+}
+
+/** What ensurePolicy did. JSON, so it can be checkpointed. @public */
+export interface EnsurePolicyResult {
+  policyArn: string;
+  versionId: string;
+  changed: boolean;
+  action: 'created' | 'updated' | 'unchanged';
+  /** A non-default version deleted to stay within AWS's limit of five. */
+  prunedVersionId?: string;
+}
+
+function malformed(error: unknown): never {
+  throw new InputError(
+    `document: IAM rejected the policy document (MalformedPolicyDocument): ${
+      (error as Error).message
+    }`,
+  );
+}
+
+async function getPolicy(iam: IAMClient, arn: string): Promise<Policy | undefined> {
+  try {
+    return (await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy;
+  } catch (e) {
+    if (isAwsError(e, 'NoSuchEntity')) return undefined;
+    throw e;
+  }
+}
+
+async function policyTags(iam: IAMClient, policy: Policy): Promise<Tag[]> {
+  if (policy.Tags) return policy.Tags;
+  const tags: Tag[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await iam.send(
+      new ListPolicyTagsCommand({ PolicyArn: policy.Arn, Marker: marker }),
+    );
+    tags.push(...(page.Tags ?? []));
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return tags;
+}
+
+function versionOrder(v: PolicyVersion): [number, number] {
+  return [
+    v.CreateDate?.getTime() ?? 0,
+    Number(/^v(\d+)$/.exec(v.VersionId ?? '')?.[1] ?? 0),
+  ];
+}
+
+/** The oldest non-default version, when the policy is at the version limit. */
+async function versionToPrune(
+  iam: IAMClient,
+  arn: string,
+): Promise<string | undefined> {
+  const versions =
+    (await iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn }))).Versions ?? [];
+  if (versions.length < MAX_POLICY_VERSIONS) return undefined;
+  const oldest = versions
+    .filter(v => !v.IsDefaultVersion)
+    .sort((a, b) => {
+      const [ta, na] = versionOrder(a);
+      const [tb, nb] = versionOrder(b);
+      return ta - tb || na - nb;
+    })[0];
+  return oldest?.VersionId;
+}
+
+async function createPolicy(
+  iam: IAMClient,
+  params: EnsurePolicyParams,
+): Promise<EnsurePolicyResult | undefined> {
+  try {
+    const created = await iam.send(
+      new CreatePolicyCommand({
+        PolicyName: params.name,
+        Path: params.path,
+        Description: params.description,
+        PolicyDocument: serializePolicyDocument(params.document),
+        Tags: toIamTags(withManagedTag(params.tags)),
+      }),
+    );
+    return {
+      policyArn: created.Policy!.Arn!,
+      versionId: created.Policy!.DefaultVersionId ?? 'v1',
+      changed: true,
+      action: 'created',
+    };
+  } catch (e) {
+    if (isAwsError(e, 'MalformedPolicyDocument')) malformed(e);
+    // Created concurrently: the caller looks again.
+    if (isAwsError(e, 'EntityAlreadyExists')) return undefined;
+    throw e;
+  }
+}
+
+async function updatePolicy(
+  iam: IAMClient,
+  policy: Policy,
+  params: EnsurePolicyParams,
+): Promise<EnsurePolicyResult> {
+  const arn = policy.Arn!;
+  const current = await iam.send(
+    new GetPolicyVersionCommand({
+      PolicyArn: arn,
+      VersionId: policy.DefaultVersionId,
+    }),
+  );
+  const currentDoc = decodeIamPolicyDocument(current.PolicyVersion?.Document ?? '{}');
+  if (policyDocumentsEqual(currentDoc, params.document)) {
+    return {
+      policyArn: arn,
+      versionId: policy.DefaultVersionId!,
+      changed: false,
+      action: 'unchanged',
+    };
+  }
+  const managed = hasManagedTag(await policyTags(iam, policy));
+  if (!managed && !params.allowUpdatingUnmanaged) {
+    throw new NotAllowedError(
+      `name: policy ${arn} exists, differs from the requested document and was not created by this plugin ` +
+        `(no managed-by tag); updating unmanaged policies is not allowed ` +
+        `(awsGateway.provisioning.iam.allowUpdatingUnmanagedPolicies)`,
+    );
+  }
+  const prunedVersionId = await versionToPrune(iam, arn);
+  if (prunedVersionId) {
+    await iam.send(
+      new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: prunedVersionId }),
+    );
+  }
+  try {
+    const created = await iam.send(
+      new CreatePolicyVersionCommand({
+        PolicyArn: arn,
+        PolicyDocument: serializePolicyDocument(params.document),
+        SetAsDefault: true,
+      }),
+    );
+    return {
+      policyArn: arn,
+      versionId: created.PolicyVersion!.VersionId!,
+      changed: true,
+      action: 'updated',
+      ...(prunedVersionId ? { prunedVersionId } : {}),
+    };
+  } catch (e) {
+    if (isAwsError(e, 'MalformedPolicyDocument')) malformed(e);
+    throw e;
+  }
+}
+
+/**
+ * Makes sure the customer managed policy `path` + `name` exists with the given
+ * document as its default version:
+ *
+ * - absent: created, tagged managed-by;
+ * - present with a semantically equal default version: nothing is written;
+ * - present with another document: a new default version is created (the
+ *   oldest non-default version is deleted first when AWS's limit of five is
+ *   reached) -- only for a policy carrying the managed-by tag, unless
+ *   `allowUpdatingUnmanaged`.
+ *
+ * @public
+ */
+export async function ensurePolicy(
+  iam: IAMClient,
+  params: EnsurePolicyParams,
+): Promise<EnsurePolicyResult> {
+  const arn = iamPolicyArn(params);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const existing = await getPolicy(iam, arn);
+    if (existing) {
+      return updatePolicy(iam, existing, params);
+    }
+    const created = await createPolicy(iam, params);
+    if (created) {
+      return created;
+    }
+  }
+  // CreatePolicy says the name exists, GetPolicy does not find it at our path.
+  throw new ConflictError(
+    `name: a policy named ${params.name} already exists in account ${params.accountId} under another path than ${params.path}`,
+  );
+}

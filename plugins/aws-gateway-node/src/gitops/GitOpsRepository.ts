@@ -1,0 +1,257 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Config } from '@backstage/config';
+import { ConflictError, InputError } from '@backstage/errors';
+import { ScmIntegrationRegistry, ScmIntegrations } from '@backstage/integration';
+import git, { HttpClient } from 'isomorphic-git';
+import nodeHttp from 'isomorphic-git/http/node';
+import { GitCredentials, resolveGitRemote } from './gitCredentials';
+
+/** A file to commit, path relative to the repository root. @public */
+export interface GitOpsFile {
+  path: string;
+  content: string;
+}
+
+/** @public */
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+/** @public */
+export interface CommitFilesOptions {
+  /** HTTPS clone URL of an existing repository. */
+  repoUrl: string;
+  /** Branch to commit to; created from `baseBranch` when it does not exist. */
+  branch: string;
+  /** Where a new branch starts; default: the repository's default branch. */
+  baseBranch?: string;
+  files: GitOpsFile[];
+  message: string;
+  author: GitIdentity;
+  committer?: GitIdentity;
+  /** Replace existing files whose content differs. Default false: such files are a conflict. */
+  overwrite?: boolean;
+  /** Compute the commit (its SHA included) without pushing. */
+  dryRun?: boolean;
+}
+
+/** @public */
+export type GitOpsFileStatus = 'added' | 'updated' | 'unchanged';
+
+/** @public */
+export interface CommitFilesResult {
+  /** The new commit, or the branch head when nothing changed. */
+  commitSha: string;
+  commitUrl: string;
+  branch: string;
+  /** False when every file already had this content: no commit was made. */
+  changed: boolean;
+  /** Whether the branch was created from the base branch. */
+  branchCreated: boolean;
+  files: Array<{ path: string; status: GitOpsFileStatus }>;
+  /** Push attempts (more than one after concurrent updates). */
+  attempts: number;
+}
+
+/** A push lost a race with another writer: fetch again and redo the change. */
+class ConcurrentUpdate extends Error {}
+
+const DEFAULT_MAX_ATTEMPTS = 4;
+
+/** Normalizes a repository-relative path, refusing escapes and `.git`. */
+export function safeRepoPath(filePath: string): string {
+  const normalized = path.posix.normalize(filePath.replace(/\\/g, '/'));
+  if (
+    !normalized ||
+    normalized === '.' ||
+    normalized.startsWith('/') ||
+    normalized.split('/').some(s => s === '..' || s === '.git')
+  ) {
+    throw new InputError(
+      `file path "${filePath}" must be relative to the repository root, without ".." or ".git"`,
+    );
+  }
+  return normalized;
+}
+
+/**
+ * Commits files to a branch of an existing repository over HTTPS, the GitOps
+ * way: never force-pushes; when another writer moved the branch meanwhile, it
+ * starts again from the new head (fetch, re-apply, retry); refuses to replace
+ * a file whose content differs unless told to; makes no commit when the
+ * content is already there.
+ *
+ * @public
+ */
+export class GitOpsRepository {
+  static fromConfig(config: Config, options: { http?: HttpClient } = {}) {
+    return new GitOpsRepository({
+      integrations: ScmIntegrations.fromConfig(config),
+      http: options.http,
+    });
+  }
+
+  private readonly integrations: ScmIntegrationRegistry;
+  private readonly http: HttpClient;
+  private readonly maxAttempts: number;
+
+  constructor(options: {
+    integrations: ScmIntegrationRegistry;
+    /** isomorphic-git HTTP transport; default: Node's. */
+    http?: HttpClient;
+    maxAttempts?: number;
+  }) {
+    this.integrations = options.integrations;
+    this.http = options.http ?? nodeHttp;
+    this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  }
+
+  async commitFiles(options: CommitFilesOptions): Promise<CommitFilesResult> {
+    if (!options.files.length) throw new InputError('files: nothing to commit');
+    const files = options.files.map(f => ({ ...f, path: safeRepoPath(f.path) }));
+    const duplicate = files.find((f, i) => files.findIndex(g => g.path === f.path) !== i);
+    if (duplicate) throw new InputError(`files: "${duplicate.path}" is listed twice`);
+    if (!isValidBranchName(options.branch)) {
+      throw new InputError(`branch "${options.branch}" is not a valid git branch name`);
+    }
+    const remote = await resolveGitRemote(this.integrations, options.repoUrl);
+
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.attempt({ ...options, files }, remote.credentials);
+        return { ...result, commitUrl: remote.commitUrl(result.commitSha), attempts: attempt };
+      } catch (error) {
+        if (!(error instanceof ConcurrentUpdate) || attempt >= this.maxAttempts) {
+          if (error instanceof ConcurrentUpdate) {
+            throw new ConflictError(
+              `branch ${options.branch} of ${options.repoUrl} kept moving; gave up after ${attempt} attempts`,
+            );
+          }
+          throw error;
+        }
+        await sleep(100 * 2 ** attempt + Math.random() * 100);
+      }
+    }
+  }
+
+  private async attempt(
+    options: CommitFilesOptions,
+    credentials: GitCredentials,
+  ): Promise<Omit<CommitFilesResult, 'commitUrl' | 'attempts'>> {
+    const auth = authCallbacks(options.repoUrl, credentials);
+    const refs = await git.listServerRefs({
+      http: this.http,
+      url: options.repoUrl,
+      symrefs: true,
+      ...auth,
+    });
+    const heads = new Set(refs.filter(r => r.ref.startsWith('refs/heads/')).map(r => r.ref.slice(11)));
+    if (!heads.size) {
+      throw new InputError(`repository ${options.repoUrl} has no branches; push an initial commit first`);
+    }
+    const branchCreated = !heads.has(options.branch);
+    const defaultBranch = refs.find(r => r.ref === 'HEAD')?.target?.replace(/^refs\/heads\//, '');
+    const base = branchCreated ? options.baseBranch ?? defaultBranch : options.branch;
+    if (!base || !heads.has(base)) {
+      throw new InputError(`baseBranch "${base ?? '(default)'}" does not exist in ${options.repoUrl}`);
+    }
+
+    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'aws-gateway-gitops-'));
+    try {
+      await git.clone({
+        fs,
+        http: this.http,
+        dir,
+        url: options.repoUrl,
+        ref: base,
+        singleBranch: true,
+        depth: 1,
+        noTags: true,
+        ...auth,
+      });
+      if (branchCreated) await git.branch({ fs, dir, ref: options.branch, checkout: true });
+      const head = await git.resolveRef({ fs, dir, ref: 'HEAD' });
+
+      const statuses = await Promise.all(
+        options.files.map(async f => {
+          const existing = await fs.promises.readFile(path.join(dir, f.path), 'utf8').catch(() => undefined);
+          const status: GitOpsFileStatus =
+            existing === undefined ? 'added' : existing === f.content ? 'unchanged' : 'updated';
+          return { path: f.path, status };
+        }),
+      );
+      const conflicts = statuses.filter(s => s.status === 'updated').map(s => s.path);
+      if (conflicts.length && !options.overwrite) {
+        throw new ConflictError(
+          `${conflicts.join(', ')} already exist${conflicts.length === 1 ? 's' : ''} on ${options.branch} with different content; set overwrite to replace`,
+        );
+      }
+      if (statuses.every(s => s.status === 'unchanged')) {
+        return { commitSha: head, branch: options.branch, changed: false, branchCreated, files: statuses };
+      }
+      for (const f of options.files) {
+        const target = path.join(dir, f.path);
+        await fs.promises.mkdir(path.dirname(target), { recursive: true });
+        await fs.promises.writeFile(target, f.content);
+        await git.add({ fs, dir, filepath: f.path });
+      }
+      const commitSha = await git.commit({
+        fs,
+        dir,
+        message: options.message,
+        author: options.author,
+        committer: options.committer ?? options.author,
+        dryRun: options.dryRun,
+      });
+      if (!options.dryRun) await this.push(dir, options.branch, auth);
+      return { commitSha, branch: options.branch, changed: true, branchCreated, files: statuses };
+    } finally {
+      await fs.promises.rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  private async push(dir: string, branch: string, auth: ReturnType<typeof authCallbacks>) {
+    let result;
+    try {
+      result = await git.push({ fs, http: this.http, dir, remote: 'origin', ref: branch, remoteRef: branch, force: false, ...auth });
+    } catch (error: any) {
+      // Client-side fast-forward check, or the server's ref update lost a race.
+      if (error?.code === 'PushRejectedError' || error?.code === 'GitPushError') {
+        throw new ConcurrentUpdate(error.message);
+      }
+      throw error;
+    }
+    if (!result.ok || result.refs[`refs/heads/${branch}`]?.ok === false) {
+      throw new ConcurrentUpdate(result.error ?? 'push rejected');
+    }
+  }
+}
+
+function authCallbacks(repoUrl: string, credentials: GitCredentials) {
+  return {
+    onAuth: () => ({ username: credentials.username, password: credentials.password }),
+    onAuthFailure: () => {
+      // Never retry with the same secret, and never echo it.
+      throw new InputError(`the git server refused the integration's credentials for ${repoUrl}`);
+    },
+  };
+}
+
+function isValidBranchName(name: string): boolean {
+  return (
+    /^[A-Za-z0-9._\/-]+$/.test(name) &&
+    !name.startsWith('-') &&
+    !name.startsWith('/') &&
+    !name.endsWith('/') &&
+    !name.endsWith('.lock') &&
+    !name.includes('..') &&
+    !name.includes('//')
+  );
+}
+
+function sleep(ms: number) {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}

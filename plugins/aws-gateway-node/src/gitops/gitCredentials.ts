@@ -1,0 +1,102 @@
+import { InputError } from '@backstage/errors';
+import {
+  DefaultGithubCredentialsProvider,
+  ScmIntegrationRegistry,
+} from '@backstage/integration';
+
+/** HTTP basic credentials for git over HTTPS. @public */
+export interface GitCredentials {
+  username: string;
+  password: string;
+}
+
+/** Where a repository lives, as Backstage's SCM integrations see it. @public */
+export interface GitRemote {
+  /** The integration type (github, gitlab, gitea, gerrit). */
+  type: string;
+  credentials: GitCredentials;
+  /** Browser URL of a commit. */
+  commitUrl(sha: string): string;
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+ * Resolves a clone URL to its SCM integration and the credentials to push
+ * with, from `integrations.*` in app-config — the same credentials every
+ * other scaffolder action uses. Plain HTTP is refused except on loopback, so
+ * credentials never cross a network in the clear.
+ *
+ * @public
+ */
+export async function resolveGitRemote(
+  integrations: ScmIntegrationRegistry,
+  repoUrl: string,
+): Promise<GitRemote> {
+  let url: URL;
+  try {
+    url = new URL(repoUrl);
+  } catch {
+    throw new InputError(`repoUrl "${repoUrl}" is not a URL; give the repository's HTTPS clone URL`);
+  }
+  if (url.username || url.password) {
+    throw new InputError('repoUrl must not contain credentials; they come from the SCM integrations in app-config');
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
+    throw new InputError(`repoUrl must use https (got ${url.protocol.replace(':', '')})`);
+  }
+  const integration = integrations.byUrl(repoUrl);
+  if (!integration) {
+    throw new InputError(
+      `repoUrl host ${url.host} has no SCM integration in app-config (integrations.github, gitlab, gitea or gerrit)`,
+    );
+  }
+  const credentials = await credentialsFor(integrations, integration.type, repoUrl);
+  if (!credentials) {
+    throw new InputError(
+      `the ${integration.type} integration for ${url.host} has no credentials to push with`,
+    );
+  }
+  const web = repoUrl.replace(/\/+$/, '').replace(/\.git$/, '');
+  const commitPath = integration.type === 'gitlab' ? '/-/commit/' : '/commit/';
+  return {
+    type: integration.type,
+    credentials,
+    commitUrl: sha => `${web}${commitPath}${sha}`,
+  };
+}
+
+async function credentialsFor(
+  integrations: ScmIntegrationRegistry,
+  type: string,
+  repoUrl: string,
+): Promise<GitCredentials | undefined> {
+  switch (type) {
+    case 'github': {
+      const { token } = await DefaultGithubCredentialsProvider.fromIntegrations(
+        integrations,
+      ).getCredentials({ url: repoUrl });
+      return token ? { username: 'x-access-token', password: token } : undefined;
+    }
+    case 'gitlab': {
+      const token = integrations.gitlab.byUrl(repoUrl)?.config.token;
+      return token ? { username: 'oauth2', password: token } : undefined;
+    }
+    case 'gitea': {
+      const config = integrations.gitea.byUrl(repoUrl)?.config;
+      return config?.username && config.password
+        ? { username: config.username, password: config.password }
+        : undefined;
+    }
+    case 'gerrit': {
+      const config = integrations.gerrit.byUrl(repoUrl)?.config;
+      return config?.username && config.password
+        ? { username: config.username, password: config.password }
+        : undefined;
+    }
+    default:
+      throw new InputError(
+        `repoUrl: ${type} repositories are not supported for GitOps commits; use github, gitlab, gitea or gerrit`,
+      );
+  }
+}

@@ -1,0 +1,102 @@
+import {
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+} from '@kubernetes/client-node';
+import { ManifestIssue, MANAGED_BY_VALUE } from '@gateway-portal/plugin-aws-gateway-common';
+import { KubernetesManifest, manifestId, ObservedService } from '../manifests/types';
+import { apiStatus, apiStatusCode, describeApiError } from './apiErrors';
+
+/**
+ * Status codes that mean "the API server refused this object", as opposed to
+ * "we could not ask" (auth, network), which is thrown instead.
+ */
+const REJECTION_CODES = [400, 404, 409, 422];
+
+/**
+ * Sends every manifest to the API server as a server-side apply with
+ * `dryRun=All`: the CRD schemas, CEL rules and admission run, nothing is
+ * persisted. Works whether or not the objects exist yet. Rejections come back
+ * as issues naming the object and field; failures to reach or authenticate to
+ * the cluster are thrown.
+ *
+ * @public
+ */
+export async function serverSideDryRun(
+  kubeConfig: KubeConfig,
+  manifests: KubernetesManifest[],
+): Promise<ManifestIssue[]> {
+  const client = KubernetesObjectApi.makeApiClient(kubeConfig);
+  const issues: ManifestIssue[] = [];
+  for (const manifest of manifests) {
+    try {
+      await client.patch(
+        manifest,
+        undefined,
+        'All',
+        MANAGED_BY_VALUE,
+        true,
+        PatchStrategy.ServerSideApply,
+      );
+    } catch (error) {
+      issues.push(...dryRunIssues(manifest, error));
+    }
+  }
+  return issues;
+}
+
+function dryRunIssues(manifest: KubernetesManifest, error: unknown): ManifestIssue[] {
+  const id = manifestId(manifest);
+  const code = apiStatusCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  // Discovery: the group/version is not served (404 on its resource list), or
+  // it is served without this kind (client-side "Unrecognized").
+  if (/resource metadata|Unrecognized API version/i.test(message)) {
+    return [{
+      field: `${id}: apiVersion`,
+      rule: 'api-version-not-served',
+      message: `${id}: the cluster does not serve ${manifest.kind} in ${manifest.apiVersion}`,
+    }];
+  }
+  if (code === undefined || !REJECTION_CODES.includes(code)) throw error;
+  const causes = apiStatus(error)?.details?.causes ?? [];
+  if (!causes.length) {
+    return [{ field: id, rule: 'server-dry-run', message: `${id}: the cluster rejected it: ${describeApiError(error)}` }];
+  }
+  return causes.map(cause => ({
+    field: cause.field ? `${id}: ${cause.field}` : id,
+    rule: 'server-dry-run',
+    message: `${id}: ${cause.field ? `${cause.field}: ` : ''}${cause.message ?? cause.reason ?? 'rejected'}`,
+  }));
+}
+
+/**
+ * Reads the backend Services of an endpoint from the cluster (type and
+ * ports); a Service that does not exist maps to undefined.
+ *
+ * @public
+ */
+export async function readServices(
+  kubeConfig: KubeConfig,
+  namespace: string,
+  names: string[],
+): Promise<Map<string, ObservedService | undefined>> {
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const services = new Map<string, ObservedService | undefined>();
+  for (const name of new Set(names)) {
+    try {
+      const service = await core.readNamespacedService({ name, namespace });
+      services.set(name, {
+        namespace,
+        name,
+        type: service.spec?.type ?? 'ClusterIP',
+        ports: (service.spec?.ports ?? []).map(p => p.port),
+      });
+    } catch (error) {
+      if (apiStatusCode(error) !== 404) throw error;
+      services.set(name, undefined);
+    }
+  }
+  return services;
+}

@@ -1,0 +1,329 @@
+import { isIP } from 'node:net';
+import {
+  EndpointSpec,
+  ManifestIssue,
+} from '@gateway-portal/plugin-aws-gateway-common';
+import { describePortRanges, GatewayGuardrails } from './guardrails';
+import {
+  dnsLabelIssue,
+  dnsSubdomainIssue,
+  healthCheckProtocolIssue,
+  instanceTargetIssue,
+  listenerHostnameIssue,
+} from './rules';
+import { ObservedService } from './types';
+
+/** Limits from the Gateway API CRDs and ELBv2 quotas. */
+const MAX_LISTENERS = 50;
+const MAX_BACKENDS_PER_ROUTE = 16;
+const MAX_WEIGHT = 1_000_000;
+const MAX_USER_TAGS = 40; // ELBv2 allows 50 per resource; the controller adds its own.
+const RESERVED_TAG_PREFIXES = ['aws:', 'elbv2.k8s.aws/', 'gateway.k8s.aws', 'ingress.k8s.aws/', 'service.k8s.aws/'];
+const OPEN_CIDRS = ['0.0.0.0/0', '::/0'];
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** Whether a string is an IPv4 or IPv6 CIDR block. @public */
+export function isCidr(value: string): boolean {
+  const [address, prefix, ...rest] = value.split('/');
+  if (rest.length || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
+  const family = isIP(address);
+  const bits = Number(prefix);
+  return (family === 4 && bits <= 32) || (family === 6 && bits <= 128);
+}
+
+/** Everything the validator knows besides the spec. @public */
+export interface EndpointValidationContext {
+  guardrails: GatewayGuardrails;
+  /**
+   * Backend Services as the cluster reports them, keyed by name. Undefined
+   * when no cluster is configured: the Service checks are skipped then.
+   */
+  services?: Map<string, ObservedService | undefined>;
+}
+
+function portIssues(
+  port: number,
+  field: string,
+  guardrails?: GatewayGuardrails,
+): ManifestIssue[] {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    return [{ field, rule: 'port-range', message: `${field} ${port} must be an integer from 1 to 65535` }];
+  }
+  if (guardrails && !guardrails.allowedListenerPorts.some(r => port >= r.from && port <= r.to)) {
+    return [
+      {
+        field,
+        rule: 'listener-port-not-allowed',
+        message: `${field} ${port} is not an allowed listener port (configuration allows ${describePortRanges(guardrails.allowedListenerPorts)})`,
+      },
+    ];
+  }
+  return [];
+}
+
+function listenerIssues(spec: EndpointSpec, ctx: EndpointValidationContext): ManifestIssue[] {
+  const issues: ManifestIssue[] = [];
+  if (spec.listeners.length === 0 || spec.listeners.length > MAX_LISTENERS) {
+    issues.push({
+      field: 'listeners',
+      rule: 'listener-count',
+      message: `listeners must have 1 to ${MAX_LISTENERS} entries (got ${spec.listeners.length})`,
+    });
+  }
+  const names = new Set<string>();
+  const ports = new Map<string, string>();
+  spec.listeners.forEach((listener, i) => {
+    const field = `listeners[${i}]`;
+    const nameIssue = dnsLabelIssue(listener.name, `${field}.name`);
+    if (nameIssue) issues.push(nameIssue);
+    if (names.has(listener.name)) {
+      issues.push({ field: `${field}.name`, rule: 'listener-name-unique', message: `${field}.name "${listener.name}" is used by another listener` });
+    }
+    names.add(listener.name);
+    issues.push(...portIssues(listener.port, `${field}.port`, ctx.guardrails));
+    // TCP and UDP may share a port (the NLB makes it TCP_UDP); TLS is TCP on the wire.
+    const transport = listener.protocol === 'UDP' ? 'UDP' : 'TCP';
+    const key = `${transport}:${listener.port}`;
+    if (ports.has(key)) {
+      issues.push({
+        field: `${field}.port`,
+        rule: 'listener-port-unique',
+        message: `${field}.port ${listener.port} is already used by listener "${ports.get(key)}" with the same transport`,
+      });
+    } else {
+      ports.set(key, listener.name);
+    }
+    const hostnameIssue = listenerHostnameIssue(listener.protocol, listener.hostname, `${field}.hostname`);
+    if (hostnameIssue) issues.push(hostnameIssue);
+    if (listener.protocol === 'TLS') {
+      if (!listener.hostname) {
+        issues.push({
+          field: `${field}.hostname`,
+          rule: 'tls-hostname-required',
+          message: `${field}.hostname is required for TLS listeners: the TLSRoute matches clients by SNI host name`,
+        });
+      } else {
+        const subdomain = dnsSubdomainIssue(listener.hostname.replace(/^\*\./, ''), `${field}.hostname`);
+        if (subdomain) issues.push(subdomain);
+      }
+    }
+    if (!spec.routes.some(r => r.listener === listener.name)) {
+      issues.push({
+        field: `${field}`,
+        rule: 'listener-without-route',
+        message: `listener "${listener.name}" has no route: the NLB gets no listener for port ${listener.port} until a route attaches`,
+      });
+    }
+  });
+  return issues;
+}
+
+function routeIssues(spec: EndpointSpec, ctx: EndpointValidationContext): ManifestIssue[] {
+  const issues: ManifestIssue[] = [];
+  const names = new Set<string>();
+  const listenersTaken = new Map<string, string>();
+  spec.routes.forEach((route, i) => {
+    const field = `routes[${i}]`;
+    const nameIssue = dnsSubdomainIssue(route.name, `${field}.name`);
+    if (nameIssue) issues.push(nameIssue);
+    if (names.has(route.name)) {
+      issues.push({ field: `${field}.name`, rule: 'route-name-unique', message: `${field}.name "${route.name}" is used by another route` });
+    }
+    names.add(route.name);
+    if (!spec.listeners.some(l => l.name === route.listener)) {
+      issues.push({
+        field: `${field}.listener`,
+        rule: 'route-listener-unknown',
+        message: `${field}.listener "${route.listener}" is not one of the listeners (${spec.listeners.map(l => l.name).join(', ') || 'none'})`,
+      });
+    } else if (listenersTaken.has(route.listener)) {
+      issues.push({
+        field: `${field}.listener`,
+        rule: 'one-route-per-listener',
+        message: `${field}.listener "${route.listener}" already has route "${listenersTaken.get(route.listener)}": the controller serves only the oldest route per port; put both backends in one route`,
+      });
+    } else {
+      listenersTaken.set(route.listener, route.name);
+    }
+    if (route.backends.length < 1 || route.backends.length > MAX_BACKENDS_PER_ROUTE) {
+      issues.push({
+        field: `${field}.backends`,
+        rule: 'route-backend-count',
+        message: `${field}.backends must have 1 to ${MAX_BACKENDS_PER_ROUTE} entries (got ${route.backends.length})`,
+      });
+    }
+    route.backends.forEach((backend, j) => {
+      const bField = `${field}.backends[${j}]`;
+      const svcIssue = dnsLabelIssue(backend.service, `${bField}.service`);
+      if (svcIssue) issues.push(svcIssue);
+      issues.push(...portIssues(backend.port, `${bField}.port`));
+      if (backend.weight !== undefined && (!Number.isInteger(backend.weight) || backend.weight < 0 || backend.weight > MAX_WEIGHT)) {
+        issues.push({ field: `${bField}.weight`, rule: 'backend-weight', message: `${bField}.weight ${backend.weight} must be an integer from 0 to ${MAX_WEIGHT}` });
+      }
+      issues.push(...serviceIssues(spec, ctx, backend.service, backend.port, bField));
+    });
+    if (route.backends.length && route.backends.every(b => b.weight === 0)) {
+      issues.push({
+        field: `${field}.backends`,
+        rule: 'backend-all-zero-weight',
+        message: `${field}.backends all have weight 0: the controller creates no target group, so the endpoint would serve nothing`,
+      });
+    }
+  });
+  return issues;
+}
+
+function serviceIssues(
+  spec: EndpointSpec,
+  ctx: EndpointValidationContext,
+  serviceName: string,
+  port: number,
+  field: string,
+): ManifestIssue[] {
+  if (!ctx.services) return [];
+  const service = ctx.services.get(serviceName);
+  if (!service) {
+    return [{
+      field: `${field}.service`,
+      rule: 'service-not-found',
+      message: `${field}.service: Service ${spec.namespace}/${serviceName} does not exist in the cluster`,
+    }];
+  }
+  const issues: ManifestIssue[] = [];
+  if (!service.ports.includes(port)) {
+    issues.push({
+      field: `${field}.port`,
+      rule: 'service-port-not-found',
+      message: `${field}.port ${port} is not a port of Service ${spec.namespace}/${serviceName} (it has ${service.ports.join(', ') || 'none'})`,
+    });
+  }
+  const targetIssue = instanceTargetIssue(spec.targetType, service, 'targetType');
+  if (targetIssue) issues.push(targetIssue);
+  return issues;
+}
+
+function exposureIssues(spec: EndpointSpec, ctx: EndpointValidationContext): ManifestIssue[] {
+  const issues: ManifestIssue[] = [];
+  spec.sourceCidrs.forEach((cidr, i) => {
+    if (!isCidr(cidr)) {
+      issues.push({ field: `sourceCidrs[${i}]`, rule: 'cidr', message: `sourceCidrs[${i}] "${cidr}" is not an IPv4 or IPv6 CIDR block like 203.0.113.0/24` });
+    }
+  });
+  const openToWorld =
+    spec.sourceCidrs.length === 0 || spec.sourceCidrs.some(c => OPEN_CIDRS.includes(c));
+  if (spec.scheme === 'internet-facing' && openToWorld && !ctx.guardrails.allowOpenToWorld) {
+    issues.push({
+      field: 'sourceCidrs',
+      rule: 'open-to-world',
+      message:
+        'sourceCidrs: an internet-facing endpoint needs explicit source CIDRs; without them (or with 0.0.0.0/0, ::/0) it is open to the whole internet, which configuration does not allow (awsGateway.provisioning.gateways.allowOpenToWorld)',
+    });
+  }
+  return issues;
+}
+
+function tagIssues(spec: EndpointSpec): ManifestIssue[] {
+  const tags = Object.entries(spec.tags ?? {});
+  const issues: ManifestIssue[] = [];
+  if (tags.length > MAX_USER_TAGS) {
+    issues.push({ field: 'tags', rule: 'tag-count', message: `tags: at most ${MAX_USER_TAGS} tags (got ${tags.length}); the controller adds its own and ELBv2 allows 50` });
+  }
+  for (const [key, value] of tags) {
+    const field = `tags.${key}`;
+    if (key.length < 1 || key.length > 128 || value.length > 256) {
+      issues.push({ field, rule: 'tag-length', message: `${field}: keys are 1-128 characters, values at most 256` });
+    }
+    if (RESERVED_TAG_PREFIXES.some(p => key.toLowerCase().startsWith(p))) {
+      issues.push({ field, rule: 'tag-reserved', message: `${field}: keys starting with ${RESERVED_TAG_PREFIXES.join(', ')} are reserved for AWS and the controller` });
+    }
+  }
+  return issues;
+}
+
+function healthCheckIssues(spec: EndpointSpec): ManifestIssue[] {
+  const hc = spec.healthCheck;
+  if (!hc) return [];
+  const issues: ManifestIssue[] = [];
+  const protocolIssue = healthCheckProtocolIssue(hc.protocol, 'healthCheck.protocol');
+  if (protocolIssue) issues.push(protocolIssue);
+  if (hc.path !== undefined && hc.protocol === 'TCP') {
+    issues.push({ field: 'healthCheck.path', rule: 'health-check-path-tcp', message: 'healthCheck.path applies to HTTP and HTTPS health checks only, not TCP' });
+  }
+  if (hc.path !== undefined && !hc.path.startsWith('/')) {
+    issues.push({ field: 'healthCheck.path', rule: 'health-check-path', message: `healthCheck.path "${hc.path}" must start with "/"` });
+  }
+  if (hc.port !== undefined && hc.port !== 'traffic-port') {
+    issues.push(...portIssues(Number(hc.port), 'healthCheck.port'));
+  }
+  const ranges: Array<[keyof typeof hc, number, number]> = [
+    ['intervalSeconds', 5, 300],
+    ['timeoutSeconds', 2, 120],
+    ['healthyThreshold', 2, 10],
+    ['unhealthyThreshold', 2, 10],
+  ];
+  for (const [key, min, max] of ranges) {
+    const value = hc[key];
+    if (value !== undefined && (!Number.isInteger(value) || (value as number) < min || (value as number) > max)) {
+      issues.push({ field: `healthCheck.${key}`, rule: 'health-check-range', message: `healthCheck.${key} ${value} must be an integer from ${min} to ${max}` });
+    }
+  }
+  return issues;
+}
+
+function identityIssues(spec: EndpointSpec, ctx: EndpointValidationContext): ManifestIssue[] {
+  const issues: ManifestIssue[] = [];
+  for (const [field, value] of [['name', spec.name], ['namespace', spec.namespace]] as const) {
+    const issue = dnsLabelIssue(value, field);
+    if (issue) issues.push(issue);
+  }
+  const classIssue = dnsSubdomainIssue(spec.gatewayClassName, 'gatewayClassName');
+  if (classIssue) issues.push(classIssue);
+  const allowed = ctx.guardrails.allowedNamespaces;
+  if (allowed && !allowed.includes(spec.namespace)) {
+    issues.push({
+      field: 'namespace',
+      rule: 'namespace-not-allowed',
+      message: `namespace "${spec.namespace}" is not allowed (configuration allows ${allowed.join(', ') || 'none'})`,
+    });
+  }
+  if (spec.kubernetesId !== undefined && (spec.kubernetesId.length > 63 || !LABEL_VALUE.test(spec.kubernetesId))) {
+    issues.push({ field: 'kubernetesId', rule: 'label-value', message: `kubernetesId "${spec.kubernetesId}" is not a valid Kubernetes label value` });
+  }
+  if (spec.loadBalancerName !== undefined && (spec.loadBalancerName.length > 32 || !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(spec.loadBalancerName) || spec.loadBalancerName.startsWith('internal-'))) {
+    issues.push({
+      field: 'loadBalancerName',
+      rule: 'load-balancer-name',
+      message: `loadBalancerName "${spec.loadBalancerName}" must be at most 32 letters, digits and hyphens, not start or end with a hyphen, and not start with "internal-"`,
+    });
+  }
+  return issues;
+}
+
+/**
+ * Our own rules for an endpoint request, each issue naming the input field:
+ * the pitfalls the API server or the controller would otherwise report late
+ * (or never), and the platform team's guardrails.
+ *
+ * @public
+ */
+export function validateEndpointSpec(
+  spec: EndpointSpec,
+  ctx: EndpointValidationContext,
+): ManifestIssue[] {
+  const issues = [
+    ...identityIssues(spec, ctx),
+    ...listenerIssues(spec, ctx),
+    ...routeIssues(spec, ctx),
+    ...exposureIssues(spec, ctx),
+    ...tagIssues(spec),
+    ...healthCheckIssues(spec),
+  ];
+  // Several backends on one Service report the same Service problem once.
+  const seen = new Set<string>();
+  return issues.filter(i => {
+    const key = `${i.field}\n${i.rule}\n${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

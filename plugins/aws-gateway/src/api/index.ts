@@ -1,0 +1,3 @@
+export { awsGatewayApiRef } from './AwsGatewayApi';
+export type { AwsGatewayApi, GetEntityGatewaysOptions } from './AwsGatewayApi';
+export { AwsGatewayClient } from './AwsGatewayClient';

@@ -1,0 +1,2 @@
+export { CopyableDnsName } from './CopyableDnsName';
+export type { CopyableDnsNameProps } from './CopyableDnsName';

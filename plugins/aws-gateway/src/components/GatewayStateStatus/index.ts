@@ -1,0 +1,2 @@
+export { GatewayStateStatus } from './GatewayStateStatus';
+export type { GatewayStateStatusProps } from './GatewayStateStatus';

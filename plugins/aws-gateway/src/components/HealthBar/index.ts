@@ -1,0 +1,2 @@
+export { HealthBar, describeHealth } from './HealthBar';
+export type { HealthBarProps } from './HealthBar';

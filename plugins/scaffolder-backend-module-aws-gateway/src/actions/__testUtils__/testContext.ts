@@ -1,0 +1,52 @@
+/**
+ * Guardrail configuration and action contexts shared by the action tests.
+ */
+import { ConfigReader } from '@backstage/config';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { AwsGuardrails } from '../../guardrails/awsGuardrails';
+import { FAKE_ACCOUNT, FAKE_CLUSTER, FAKE_REGION } from './fakeAws';
+
+export function testProvisioningConfig(overrides: Record<string, any> = {}) {
+  const { iam, podIdentity, ...rest } = overrides;
+  return {
+    allowedAccountIds: [FAKE_ACCOUNT],
+    allowedRegions: [FAKE_REGION],
+    allowedClusters: [FAKE_CLUSTER],
+    ...rest,
+    iam: {
+      path: '/backstage/',
+      roleNamePrefix: 'backstage-',
+      policyNamePrefix: 'backstage-',
+      tags: { team: 'platform' },
+      ...iam,
+    },
+    podIdentity: { ...podIdentity },
+  };
+}
+
+export function testGuardrails(overrides: Record<string, any> = {}): AwsGuardrails {
+  return AwsGuardrails.fromConfig(
+    new ConfigReader({ awsGateway: { provisioning: testProvisioningConfig(overrides) } }),
+  );
+}
+
+/** A mock context with a checkpoint store, so recovery can be exercised. */
+export function testActionContext(
+  input: Record<string, any>,
+  options: { workspacePath?: string; isDryRun?: boolean; store?: Map<string, any> } = {},
+) {
+  const store = options.store ?? new Map<string, any>();
+  const ctx = createMockActionContext({
+    input,
+    ...(options.workspacePath ? { workspacePath: options.workspacePath } : {}),
+  });
+  return Object.assign(ctx, {
+    isDryRun: options.isDryRun,
+    checkpoint: jest.fn(async ({ key, fn }: { key: string; fn: () => any }) => {
+      if (store.has(key)) return store.get(key);
+      const value = await fn();
+      store.set(key, JSON.parse(JSON.stringify(value ?? null)));
+      return value;
+    }),
+  });
+}

@@ -1,0 +1,29 @@
+import { Page } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ARTIFACTS_DIR } from './portal';
+
+export const SCREENSHOTS_DIR = path.join(ARTIFACTS_DIR, 'screenshots');
+
+/** Saves a full-page screenshot as a test artifact and returns its path. */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  const file = path.join(SCREENSHOTS_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/**
+ * Opens a portal URL, signing in as guest when the sign-in page shows first
+ * (a full page load asks again; the app then renders the requested route).
+ */
+export async function openSignedIn(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  const enter = page.getByRole('button', { name: 'Enter' });
+  const sidebar = page.locator('nav[aria-label="sidebar nav"]');
+  await enter.or(sidebar).first().waitFor({ state: 'attached', timeout: 60_000 });
+  if (await enter.isVisible()) {
+    await enter.click();
+    await enter.waitFor({ state: 'detached', timeout: 60_000 });
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Issue 2's smoke test: the real backend serving the real frontend, with the
+ * dev profile (no AWS account, no cluster) — what a fresh clone shows.
+ */
+import { expect, test } from '@playwright/test';
+import { RunningPortal, startPortal } from '../portal';
+import { openSignedIn, saveScreenshot } from '../screenshots';
+
+let portal: RunningPortal;
+
+test.beforeAll(async () => {
+  portal = await startPortal({ name: 'smoke' });
+});
+
+test.afterAll(async () => {
+  await portal?.stop();
+});
+
+test('the backend starts with no startup error', async () => {
+  expect(portal.startupErrors).toEqual([]);
+});
+
+test('catalog lists the sample service', async ({ page }) => {
+  await openSignedIn(page, `${portal.baseUrl}/catalog`);
+  await expect(page.getByRole('link', { name: 'backend', exact: true })).toBeVisible();
+  await saveScreenshot(page, 'portal-catalog');
+});
+
+test('the backend component page shows the gateway card in its not-configured state', async ({ page }) => {
+  await openSignedIn(page, `${portal.baseUrl}/catalog/default/component/backend`);
+  await expect(page.getByRole('heading', { name: 'backend' }).first()).toBeVisible();
+  await expect(page.getByText(/Echo backend service/).first()).toBeVisible();
+  await expect(page.getByText(/AWS gateways/i).first()).toBeVisible();
+  await expect(page.getByText(/no Kubernetes cluster is configured/i).first()).toBeVisible();
+  await saveScreenshot(page, 'portal-backend-component');
+});
+
+test('the create page lists the software templates', async ({ page }) => {
+  await openSignedIn(page, `${portal.baseUrl}/create`);
+  await expect(page.getByText(/Expose a TCP endpoint/i).first()).toBeVisible();
+  await expect(page.getByText(/AWS Load Balancer Controller/i).first()).toBeVisible();
+  await saveScreenshot(page, 'portal-create');
+});

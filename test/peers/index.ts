@@ -1,0 +1,103 @@
+/**
+ * What test files import. The peers are started once per jest run by
+ * jest-global-setup.ts (or by `./run peers start`); their description is the
+ * JSON file named by env PEERS_FILE.
+ *
+ *   const peers = loadPeers();
+ *   const kc = kubeConfigFor('gateway-api-v1.6');
+ *   const iam = new IAMClient(awsClientConfig());
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { AwsPeerInfo, awsClientConfigFrom, createNetworkAt, Network, resetAwsAt } from './aws';
+import { createBareRepoAt } from './git-server';
+import { referenceDir } from './cache';
+import type { PeersInfo } from './harness';
+
+export type { PeersInfo, Network, AwsPeerInfo };
+export const PROFILE_V16 = 'gateway-api-v1.6';
+export const PROFILE_V13 = 'gateway-api-v1.3';
+
+let cached: PeersInfo | undefined;
+
+export function loadPeers(): PeersInfo {
+  if (cached) return cached;
+  const file = process.env.PEERS_FILE;
+  if (!file) {
+    throw new Error(
+      'PEERS_FILE is not set: run tests through test/jest.config.js (its globalSetup starts the peers) ' +
+        'or start them with `./run peers start` and export the PEERS_FILE it prints.',
+    );
+  }
+  if (!fs.existsSync(file)) throw new Error(`PEERS_FILE ${file} does not exist (peers stopped?)`);
+  cached = JSON.parse(fs.readFileSync(file, 'utf8')) as PeersInfo;
+  return cached;
+}
+
+function need<K extends 'aws' | 'kube' | 'git'>(k: K): NonNullable<PeersInfo[K]> {
+  const p = loadPeers();
+  const v = p[k];
+  if (!v) {
+    throw new Error(`peer "${k}" was not started (PEERS_COMPONENTS=${p.components.join(',')}); include it to run this test`);
+  }
+  return v as NonNullable<PeersInfo[K]>;
+}
+
+export function awsPeer(): AwsPeerInfo {
+  return need('aws');
+}
+
+/** Config for any AWS SDK v3 client: `new IAMClient(awsClientConfig())`. */
+export function awsClientConfig() {
+  return awsClientConfigFrom(need('aws'));
+}
+
+/** Forgets every AWS resource (moto + the Pod Identity emulator). */
+export function resetAws(): Promise<void> {
+  return resetAwsAt(need('aws'));
+}
+
+/** VPC + two subnets in two AZs tagged kubernetes.io/role/elb=1. */
+export function createNetwork(clusterName?: string): Promise<Network> {
+  return createNetworkAt(need('aws'), clusterName);
+}
+
+export function kubeconfigPath(profile: string): string {
+  const kube = need('kube');
+  const p = kube.profiles[profile];
+  if (!p) {
+    throw new Error(
+      `no kube-apiserver for profile "${profile}" (started: ${Object.keys(kube.profiles).join(', ')}); set PEERS_PROFILES`,
+    );
+  }
+  return p.kubeconfig;
+}
+
+/** An admin (system:masters) KubeConfig for the API server of one CRD profile. */
+export function kubeConfigFor(profile: string): k8s.KubeConfig {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(kubeconfigPath(profile));
+  return kc;
+}
+
+export function gitPeer() {
+  return need('git');
+}
+
+/** Creates a bare repository with an initial commit on main; returns its clone URL (no credentials in it). */
+export function createBareRepo(name: string, files?: Record<string, string>): string {
+  const git = need('git');
+  createBareRepoAt(git.root, name, files);
+  return `${git.baseUrl}${name}.git`;
+}
+
+/** A unique, DNS-safe name for per-test resources. */
+export function uniqueName(prefix = 't'): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+}
+
+/** A file of the shared reference data (CRDs, LBC IAM policy); never copied into the repo. */
+export function referencePath(...parts: string[]): string {
+  return path.join(referenceDir(), ...parts);
+}
