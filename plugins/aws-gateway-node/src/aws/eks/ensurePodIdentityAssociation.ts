@@ -26,14 +26,14 @@ export interface EnsurePodIdentityAssociationParams {
 }
 
 /** What ensurePodIdentityAssociation did. JSON, so it can be checkpointed. @public */
-export interface EnsurePodIdentityAssociationResult {
+export type EnsurePodIdentityAssociationResult = {
   associationArn: string;
   associationId: string;
   changed: boolean;
   action: 'created' | 'updated' | 'unchanged';
   /** The role the association used before an update. */
   previousRoleArn?: string;
-}
+};
 
 /** Defaults: 6 attempts, 1 s doubling to at most 8 s (about 23 s in total). */
 export const DEFAULT_ASSOCIATION_RETRY = {

@@ -36,14 +36,14 @@ export interface EnsurePolicyParams {
 }
 
 /** What ensurePolicy did. JSON, so it can be checkpointed. @public */
-export interface EnsurePolicyResult {
+export type EnsurePolicyResult = {
   policyArn: string;
   versionId: string;
   changed: boolean;
   action: 'created' | 'updated' | 'unchanged';
   /** A non-default version deleted to stay within AWS's limit of five. */
   prunedVersionId?: string;
-}
+};
 
 function malformed(error: unknown): never {
   throw new InputError(

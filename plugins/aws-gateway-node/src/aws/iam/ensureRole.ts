@@ -40,13 +40,13 @@ export interface EnsureRoleParams {
 }
 
 /** What ensureRole did. JSON, so it can be checkpointed. @public */
-export interface EnsureRoleResult {
+export type EnsureRoleResult = {
   roleArn: string;
   roleName: string;
   changed: boolean;
   /** The writes made, in order, e.g. ["CreateRole", "AttachRolePolicy"]. */
   operations: string[];
-}
+};
 
 async function getRole(iam: IAMClient, name: string): Promise<Role | undefined> {
   try {

@@ -105,8 +105,12 @@ export class FakeAws {
   clientFactory(): AwsClientFactory {
     return DefaultAwsClientFactory.fromConfig(new ConfigReader({}), {
       instrument: client => {
-        client.middlewareStack.add(
-          (_next, context) => async (args: any) => {
+        // The clients' stacks differ in their type parameters only.
+        const stack = client.middlewareStack as {
+          add(middleware: unknown, options: object): void;
+        };
+        stack.add(
+          (_next: unknown, context: { commandName?: string }) => async (args: any) => {
             const command = String(context.commandName).replace(/Command$/, '');
             this.calls.push({ command, input: args.input });
             const output = this.handle(command, args.input);

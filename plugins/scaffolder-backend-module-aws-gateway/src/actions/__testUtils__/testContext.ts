@@ -2,6 +2,7 @@
  * Guardrail configuration and action contexts shared by the action tests.
  */
 import { ConfigReader } from '@backstage/config';
+import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { FAKE_ACCOUNT, FAKE_CLUSTER, FAKE_REGION } from './fakeAws';
@@ -34,7 +35,7 @@ export function testGuardrails(overrides: Record<string, any> = {}): AwsGuardrai
 export function testActionContext(
   input: Record<string, any>,
   options: { workspacePath?: string; isDryRun?: boolean; store?: Map<string, any> } = {},
-) {
+): ActionContext<any, any> & { checkpoint: jest.Mock } {
   const store = options.store ?? new Map<string, any>();
   const ctx = createMockActionContext({
     input,

@@ -1,0 +1,2 @@
+export { GatewayWarnings } from './GatewayWarnings';
+export type { GatewayWarningsProps } from './GatewayWarnings';

@@ -1,0 +1,2 @@
+export { ListenersTable } from './ListenersTable';
+export type { ListenersTableProps } from './ListenersTable';

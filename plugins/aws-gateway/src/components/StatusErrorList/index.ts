@@ -1,0 +1,2 @@
+export { StatusErrorList, describeStatusErrorSource } from './StatusErrorList';
+export type { StatusErrorListProps } from './StatusErrorList';

@@ -1,0 +1,2 @@
+export { TargetsTable } from './TargetsTable';
+export type { TargetsTableProps } from './TargetsTable';

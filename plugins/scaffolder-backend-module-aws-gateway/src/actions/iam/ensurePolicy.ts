@@ -1,0 +1,162 @@
+import fs from 'node:fs/promises';
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  AwsClientFactory,
+  EnsurePolicyResult,
+  PolicyDocument,
+  ensurePolicy,
+  iamPolicyArn,
+  parsePolicyDocument,
+  partitionForRegion,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import { AwsGuardrails } from '../../guardrails/awsGuardrails';
+import { awsCheckpointKey } from '../awsCheckpoint';
+import { examples } from './ensurePolicy.examples';
+
+export const ENSURE_POLICY_ACTION_ID = 'aws-gateway:iam:ensure-policy';
+
+// IAM allows 6,144 characters per managed policy; anything far above is a mistake.
+const MAX_DOCUMENT_BYTES = 64 * 1024;
+
+async function readDocument(
+  workspacePath: string,
+  input: { document?: string | Record<string, unknown>; documentPath?: string },
+): Promise<PolicyDocument> {
+  if ((input.document === undefined) === (input.documentPath === undefined)) {
+    throw new InputError('document: give exactly one of document and documentPath');
+  }
+  let source: string | object;
+  let field = 'document';
+  if (input.documentPath !== undefined) {
+    field = 'documentPath';
+    let file: string;
+    try {
+      file = resolveSafeChildPath(workspacePath, input.documentPath);
+    } catch {
+      throw new InputError(`documentPath: "${input.documentPath}" must stay inside the workspace`);
+    }
+    const stat = await fs.stat(file).catch(() => undefined);
+    if (!stat?.isFile()) {
+      throw new InputError(`documentPath: "${input.documentPath}" is not a file in the workspace`);
+    }
+    if (stat.size > MAX_DOCUMENT_BYTES) {
+      throw new InputError(`documentPath: the file is larger than ${MAX_DOCUMENT_BYTES} bytes`);
+    }
+    source = await fs.readFile(file, 'utf8');
+  } else {
+    source = input.document!;
+  }
+  try {
+    return parsePolicyDocument(source, 'identity');
+  } catch (e) {
+    throw new InputError(`${field}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * `aws-gateway:iam:ensure-policy`: makes sure a customer managed IAM policy
+ * exists with the given document as its default version.
+ *
+ * @public
+ */
+export function createEnsurePolicyAction(options: {
+  awsClients: AwsClientFactory;
+  guardrails: AwsGuardrails;
+}) {
+  const { awsClients, guardrails } = options;
+  return createTemplateAction({
+    id: ENSURE_POLICY_ACTION_ID,
+    description:
+      'Creates a customer managed IAM policy, or gives an existing one a new default version when its document differs. ' +
+      'Only policies tagged as managed by this plugin are updated unless configuration allows otherwise.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: z =>
+        z.object({
+          accountId: z.string().describe('AWS account id of the policy'),
+          region: z
+            .string()
+            .optional()
+            .describe('Region whose partition and IAM endpoint to use (default: the aws partition)'),
+          name: z.string().describe('Policy name; must start with the configured prefix'),
+          path: z
+            .string()
+            .optional()
+            .describe('IAM path at or under the configured one (default: the configured path)'),
+          document: z
+            .union([z.string(), z.record(z.unknown())])
+            .optional()
+            .describe('The policy document, as JSON text or an object'),
+          documentPath: z
+            .string()
+            .optional()
+            .describe('Workspace-relative path of a JSON policy document (instead of document)'),
+          description: z.string().max(1000).optional().describe('Description of a new policy'),
+          tags: z.record(z.string()).optional().describe('Extra tags for a new policy'),
+          allowUpdatingUnmanaged: z
+            .boolean()
+            .optional()
+            .describe(
+              'Whether a policy not created by this plugin may get a new default version; cannot exceed configuration',
+            ),
+        }),
+      output: z =>
+        z.object({
+          policyArn: z.string(),
+          changed: z.boolean().describe('Whether the policy was created or got a new version'),
+          versionId: z.string().describe('The default version after the action'),
+        }),
+    },
+    async handler(ctx) {
+      const { input } = ctx;
+      const accountId = guardrails.accountId('accountId', input.accountId);
+      const region = input.region && guardrails.region('region', input.region);
+      const name = guardrails.policyName('name', input.name);
+      const path = guardrails.iamPath('path', input.path);
+      const tags = guardrails.tags('tags', input.tags);
+      const allowUpdatingUnmanaged = guardrails.allowance(
+        'allowUpdatingUnmanaged',
+        input.allowUpdatingUnmanaged,
+        'iam.allowUpdatingUnmanagedPolicies',
+      );
+      const document = await readDocument(ctx.workspacePath, input);
+      const params = {
+        partition: partitionForRegion(region || undefined),
+        accountId,
+        path,
+        name,
+        document,
+        description: input.description,
+        tags,
+        allowUpdatingUnmanaged,
+      };
+
+      if (ctx.isDryRun) {
+        const policyArn = iamPolicyArn(params);
+        ctx.logger.info(`Dry run: would ensure IAM policy ${policyArn}`);
+        ctx.output('policyArn', policyArn);
+        ctx.output('changed', false);
+        ctx.output('versionId', 'v1');
+        return;
+      }
+
+      const result = await ctx.checkpoint<EnsurePolicyResult>({
+        key: awsCheckpointKey(ENSURE_POLICY_ACTION_ID, params),
+        fn: async () => {
+          const iam = await awsClients.iam({ accountId, region: region || undefined });
+          return ensurePolicy(iam, params);
+        },
+      });
+      ctx.logger.info(
+        `IAM policy ${result.policyArn}: ${result.action}, default version ${result.versionId}` +
+          (result.prunedVersionId ? ` (deleted old version ${result.prunedVersionId})` : ''),
+      );
+      ctx.output('policyArn', result.policyArn);
+      ctx.output('changed', result.changed);
+      ctx.output('versionId', result.versionId);
+    },
+  });
+}

@@ -1,0 +1,221 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import {
+  CONTROLLER_PROFILE_IDS,
+  ControllerProfileId,
+  EndpointSpec,
+} from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  GatewayGuardrails,
+  KubernetesClusterRegistry,
+  manifestToYaml,
+  readServices,
+  renderEndpointManifests,
+  ROUTE_KIND_FOR_PROTOCOL,
+  serverSideDryRun,
+  validateEndpointSpec,
+  validateManifests,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { KubeConfig } from '@kubernetes/client-node';
+import { openAllowedCluster, resolveControllerProfile } from './clusterAccess';
+import { manifestIssuesError } from './manifestIssues';
+import { examples } from './renderEndpoint.examples';
+
+/** @public */
+export const RENDER_ENDPOINT_ACTION_ID = 'aws-gateway:endpoint:render';
+
+/**
+ * Renders the Gateway, routes, LoadBalancerConfiguration and
+ * TargetGroupConfigurations of one L4 endpoint into the workspace, after
+ * checking them against our rules, the guardrails and — when a cluster is
+ * given — the cluster itself (profile detection, Services, server-side dry
+ * run). Nothing is written when any check fails.
+ *
+ * @public
+ */
+export function createRenderEndpointAction(options: {
+  guardrails: GatewayGuardrails;
+  clusters: KubernetesClusterRegistry;
+}) {
+  const { guardrails, clusters } = options;
+  return createTemplateAction({
+    id: RENDER_ENDPOINT_ACTION_ID,
+    description:
+      'Renders AWS Load Balancer Controller Gateway API manifests (Gateway, TCP/UDP/TLS routes, LoadBalancerConfiguration, TargetGroupConfiguration) for an L4 endpoint into the workspace, validated against the controller version the cluster runs.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        name: z => z.string().describe('Gateway name; also names its LoadBalancerConfiguration'),
+        namespace: z => z.string().describe('Namespace of the Gateway, routes and backend Services'),
+        gatewayClassName: z =>
+          z.string().optional().describe('GatewayClass; default from awsGateway.provisioning.gateways.gatewayClassName'),
+        listeners: z =>
+          z
+            .array(
+              z.object({
+                name: z.string().describe('Listener name (DNS label)'),
+                protocol: z.enum(['TCP', 'UDP', 'TLS']).describe('TLS is passed through to the backends'),
+                port: z.number().int().describe('Port the NLB listens on'),
+                hostname: z.string().optional().describe('TLS only: SNI host name'),
+              }),
+            )
+            .describe('Gateway listeners'),
+        routes: z =>
+          z
+            .array(
+              z.object({
+                name: z.string().describe('Route name'),
+                listener: z.string().describe('Listener name the route attaches to; its protocol picks TCPRoute, UDPRoute or TLSRoute'),
+                backends: z
+                  .array(
+                    z.object({
+                      service: z.string().describe('Service name in the namespace'),
+                      port: z.number().int().describe('Service port'),
+                      weight: z.number().int().optional().describe('Relative weight (0 gets no target group)'),
+                    }),
+                  )
+                  .describe('Backend Services'),
+              }),
+            )
+            .describe('One route per listener'),
+        scheme: z =>
+          z.enum(['internal', 'internet-facing']).default('internal').describe('internet-facing makes a public NLB'),
+        sourceCidrs: z =>
+          z.array(z.string()).default([]).describe('CIDRs allowed to connect; required for internet-facing unless configuration allows 0.0.0.0/0'),
+        targetType: z =>
+          z.enum(['ip', 'instance']).default('ip').describe('ip registers pod IPs (works with ClusterIP Services); instance needs a NodePort'),
+        healthCheck: z =>
+          z
+            .object({
+              protocol: z.string().optional().describe('HTTP, HTTPS or TCP'),
+              port: z.string().optional().describe('Port number or traffic-port'),
+              path: z.string().optional().describe('HTTP(S) path'),
+              intervalSeconds: z.number().int().optional(),
+              timeoutSeconds: z.number().int().optional(),
+              healthyThreshold: z.number().int().optional(),
+              unhealthyThreshold: z.number().int().optional(),
+              matcher: z.string().optional().describe('HTTP codes, e.g. 200-399'),
+            })
+            .optional()
+            .describe('Target group health check'),
+        tags: z => z.record(z.string()).optional().describe('AWS tags on the NLB and target groups'),
+        loadBalancerName: z => z.string().optional().describe('Explicit NLB name, at most 32 characters'),
+        entityRef: z => z.string().optional().describe('Catalog entity the endpoint belongs to (annotation on each manifest)'),
+        kubernetesId: z =>
+          z.string().optional().describe('The entity\'s backstage.io/kubernetes-id (label on each manifest, so the status card finds them)'),
+        controllerProfile: z =>
+          z
+            .enum(CONTROLLER_PROFILE_IDS as [ControllerProfileId, ...ControllerProfileId[]])
+            .optional()
+            .describe('lbc-v2.17 (Gateway API v1.3, v1alpha2 routes), lbc-v3.2 or lbc-v3.5 (Gateway API v1.6, v1 routes); detected from the cluster when omitted'),
+        cluster: z =>
+          z.string().optional().describe('Cluster (from kubernetes.clusterLocatorMethods) to detect the profile, read Services and dry-run against'),
+        serverDryRun: z =>
+          z.boolean().default(true).describe('With a cluster: validate every manifest by server-side apply with dryRun=All'),
+        outputDir: z =>
+          z.string().default('manifests').describe('Workspace directory the YAML files are written to'),
+      },
+      output: {
+        controllerProfile: z => z.string().describe('Profile the manifests target'),
+        controllerProfileSource: z => z.enum(['cluster', 'input', 'configuration']),
+        routeApiVersion: z => z.string().describe('apiVersion of the rendered routes'),
+        files: z => z.array(z.string()).describe('Workspace-relative paths of the written files'),
+        outputDir: z => z.string(),
+        gatewayRef: z => z.string().describe('[cluster/]namespace/name, the value for the aws-gateway.io/gateways annotation'),
+        serverDryRun: z => z.enum(['passed', 'skipped']),
+      },
+    },
+    async handler(ctx) {
+      const input = ctx.input;
+      const spec: EndpointSpec = {
+        name: input.name,
+        namespace: input.namespace,
+        gatewayClassName: input.gatewayClassName ?? guardrails.gatewayClassName,
+        listeners: input.listeners,
+        routes: input.routes,
+        scheme: input.scheme,
+        sourceCidrs: input.sourceCidrs,
+        targetType: input.targetType,
+        healthCheck: input.healthCheck,
+        tags: input.tags,
+        loadBalancerName: input.loadBalancerName,
+        entityRef: input.entityRef,
+        kubernetesId: input.kubernetesId,
+      };
+      // Everything that needs no cluster first: a bad input fails fast.
+      const offlineIssues = validateEndpointSpec(spec, { guardrails });
+      if (offlineIssues.length) {
+        throw manifestIssuesError(`Endpoint ${spec.namespace}/${spec.name} is invalid`, offlineIssues);
+      }
+
+      let kubeConfig: KubeConfig | undefined;
+      if (input.cluster) {
+        kubeConfig = await openAllowedCluster(clusters, guardrails, input.cluster);
+      }
+      const routeKinds = [
+        ...new Set(spec.listeners.map(l => ROUTE_KIND_FOR_PROTOCOL[l.protocol])),
+      ];
+      const { profile, source } = await resolveControllerProfile({
+        requested: input.controllerProfile,
+        kubeConfig,
+        cluster: input.cluster,
+        routeKinds,
+        guardrails,
+      });
+      ctx.logger.info(`Rendering for ${profile.title} (profile from ${source})`);
+
+      if (kubeConfig) {
+        const services = await readServices(
+          kubeConfig,
+          spec.namespace,
+          spec.routes.flatMap(r => r.backends.map(b => b.service)),
+        );
+        const clusterIssues = validateEndpointSpec(spec, { guardrails, services });
+        if (clusterIssues.length) {
+          throw manifestIssuesError(
+            `Endpoint ${spec.namespace}/${spec.name} does not fit cluster ${input.cluster}`,
+            clusterIssues,
+          );
+        }
+      }
+
+      const rendered = renderEndpointManifests(spec, profile);
+      const manifests = rendered.map(r => r.manifest);
+      // A backstop: rendered manifests must pass the same rules as hand-written ones.
+      const manifestIssues = validateManifests(manifests, { profile });
+      if (manifestIssues.length) {
+        throw manifestIssuesError('Rendered manifests break the controller rules', manifestIssues);
+      }
+      let serverDryRunResult: 'passed' | 'skipped' = 'skipped';
+      if (kubeConfig && input.serverDryRun) {
+        const rejected = await serverSideDryRun(kubeConfig, manifests);
+        if (rejected.length) {
+          throw manifestIssuesError(`Cluster ${input.cluster} rejected the manifests (server-side dry run)`, rejected);
+        }
+        serverDryRunResult = 'passed';
+      }
+
+      const outputDir = resolveSafeChildPath(ctx.workspacePath, input.outputDir);
+      await fs.mkdir(outputDir, { recursive: true });
+      const files: string[] = [];
+      for (const { path: file, manifest } of rendered) {
+        await fs.writeFile(path.join(outputDir, file), manifestToYaml(manifest));
+        files.push(path.posix.join(input.outputDir, file));
+      }
+
+      ctx.output('controllerProfile', profile.id);
+      ctx.output('controllerProfileSource', source);
+      ctx.output('routeApiVersion', profile.routeApiVersions[routeKinds[0]]);
+      ctx.output('files', files);
+      ctx.output('outputDir', input.outputDir);
+      ctx.output(
+        'gatewayRef',
+        [input.cluster, spec.namespace, spec.name].filter(Boolean).join('/'),
+      );
+      ctx.output('serverDryRun', serverDryRunResult);
+    },
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * The config overlay that wires the real portal to the test peers, exactly as
+ * a platform team configures it for real: clusters through the Kubernetes
+ * plugin's config, the GitOps server through an SCM integration, AWS through
+ * the aws integration (the SDK's AWS_ENDPOINT_URL points it at the peer).
+ */
+import fs from 'node:fs';
+import type { PeersInfo } from '../peers';
+
+/** Kubernetes cluster name (also the EKS cluster name in moto) per CRD profile. */
+export const CLUSTER_FOR_PROFILE: Record<string, string> = {
+  'gateway-api-v1.6': 'eks-lbc-v35',
+  'gateway-api-v1.3': 'eks-lbc-v217',
+};
+
+export function portalOverlayForPeers(
+  peers: PeersInfo,
+  options: { statusCacheTtlSeconds?: number } = {},
+): Record<string, unknown> {
+  const overlay: Record<string, any> = {};
+  if (peers.kube) {
+    const caData = fs.readFileSync(peers.kube.caFile).toString('base64');
+    overlay.kubernetes = {
+      serviceLocatorMethod: { type: 'multiTenant' },
+      clusterLocatorMethods: [
+        {
+          type: 'config',
+          clusters: Object.entries(peers.kube.profiles).map(([profile, p]) => ({
+            name: CLUSTER_FOR_PROFILE[profile] ?? profile,
+            url: p.server,
+            authProvider: 'serviceAccount',
+            serviceAccountToken: peers.kube!.adminToken,
+            caData,
+          })),
+        },
+      ],
+    };
+  }
+  if (peers.git) {
+    overlay.integrations = {
+      gitea: [
+        {
+          host: new URL(peers.git.baseUrl).host,
+          baseUrl: peers.git.baseUrl,
+          username: peers.git.user,
+          password: peers.git.password,
+        },
+      ],
+    };
+  }
+  if (peers.aws) {
+    overlay.aws = {
+      mainAccount: {
+        accessKeyId: peers.aws.accessKeyId,
+        secretAccessKey: peers.aws.secretAccessKey,
+      },
+    };
+    overlay.awsGateway = {
+      status: { cacheTtlSeconds: options.statusCacheTtlSeconds ?? 1 },
+      provisioning: {
+        allowedAccountIds: [peers.aws.accountId],
+        allowedRegions: [peers.aws.region],
+        allowedClusters: Object.values(CLUSTER_FOR_PROFILE),
+        iam: {
+          path: '/backstage/',
+          roleNamePrefix: 'backstage-',
+          policyNamePrefix: 'backstage-',
+          tags: { 'cost-center': 'platform' },
+        },
+        gateways: {
+          allowedNamespaces: ['default', 'apps'],
+          allowedListenerPorts: ['1024-65535'],
+        },
+      },
+    };
+  }
+  return overlay;
+}
+
+/** Environment for the backend process: the AWS SDK's standard endpoint and region variables. */
+export function portalEnvForPeers(peers: PeersInfo): Record<string, string> {
+  if (!peers.aws) return {};
+  return {
+    AWS_ENDPOINT_URL: peers.aws.endpoint,
+    AWS_REGION: peers.aws.region,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
