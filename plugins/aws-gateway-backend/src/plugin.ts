@@ -2,10 +2,16 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import Router from 'express-promise-router';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { awsGatewayPermissions } from '@gateway-portal/plugin-aws-gateway-common';
+import { registerGetGatewayStatusForEntityAction } from './actions/getGatewayStatusForEntityAction';
+import { createRouter } from './router';
+import { createGatewayStatusService } from './service/createGatewayStatusService';
 
 /**
- * The gateway status backend plugin.
+ * The gateway status backend plugin: `GET /api/aws-gateway/entities/:kind/:namespace/:name/gateways`
+ * and the `get-gateway-status-for-entity` action.
  *
  * @public
  */
@@ -13,14 +19,35 @@ export const awsGatewayPlugin = createBackendPlugin({
   pluginId: 'aws-gateway',
   register(env) {
     env.registerInit({
-      deps: { httpRouter: coreServices.httpRouter },
-      async init({ httpRouter }) {
-        const router = Router();
-        router.get('/health', (_req, res) => {
-          res.json({ status: 'ok' });
+      deps: {
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        cache: coreServices.cache,
+        logger: coreServices.logger,
+        config: coreServices.rootConfig,
+        auditor: coreServices.auditor,
+        catalog: catalogServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
+      },
+      async init(deps) {
+        deps.permissionsRegistry.addPermissions(awsGatewayPermissions);
+        const service = createGatewayStatusService({
+          config: deps.config,
+          logger: deps.logger,
+          catalog: deps.catalog,
+          permissions: deps.permissions,
+          cache: deps.cache,
         });
-        httpRouter.use(router);
-        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        registerGetGatewayStatusForEntityAction({
+          actionsRegistry: deps.actionsRegistry,
+          service,
+        });
+        deps.httpRouter.use(
+          await createRouter({ service, httpAuth: deps.httpAuth, auditor: deps.auditor }),
+        );
+        deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });
   },

@@ -1,1 +1,18 @@
-export {};
+/**
+ * Entity card showing whether an entity's public TCP endpoints on AWS work:
+ * its Gateway API Gateways, the Network Load Balancers the AWS Load Balancer
+ * Controller made for them, routes, target groups and target health.
+ *
+ * The new frontend system plugin is the default export of `./alpha`.
+ *
+ * @packageDocumentation
+ */
+export { awsGatewayPlugin, EntityAwsGatewayCard } from './plugin';
+export { awsGatewayApiRef, AwsGatewayClient } from './api';
+export type { AwsGatewayApi, GetEntityGatewaysOptions } from './api';
+export { useEntityGateways } from './hooks/useEntityGateways';
+export type {
+  EntityGatewaysState,
+  UseEntityGatewaysOptions,
+} from './hooks/useEntityGateways';
+export { isAwsGatewayAvailable } from '@gateway-portal/plugin-aws-gateway-common';

@@ -4,3 +4,9 @@
  * @packageDocumentation
  */
 export { scaffolderModuleAwsGateway as default } from './module';
+export { createFetchIamPolicyAction } from './actions/controller/fetchIamPolicy';
+export { createEnsurePodIdentityAssociationAction } from './actions/eks/ensurePodIdentityAssociation';
+export { createEnsurePodIdentityRoleAction } from './actions/iam/ensurePodIdentityRole';
+export { createEnsurePolicyAction } from './actions/iam/ensurePolicy';
+export { AwsGuardrails, AWS_GUARDRAIL_DEFAULTS } from './guardrails/awsGuardrails';
+export type { AwsAllowance, AwsProvisioningSettings } from './guardrails/awsGuardrails';

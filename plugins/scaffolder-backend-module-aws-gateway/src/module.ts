@@ -1,5 +1,24 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import {
+  ConfigKubernetesClusterRegistry,
+  DefaultAwsClientFactory,
+  GitOpsRepository,
+  readGatewayGuardrails,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import {
+  createGitOpsCommitAction,
+  readGitOpsSettings,
+} from './actions/gitopsCommit';
+import { createRenderEndpointAction } from './actions/renderEndpoint';
+import { createFetchIamPolicyAction } from './actions/controller/fetchIamPolicy';
+import { createEnsurePodIdentityAssociationAction } from './actions/eks/ensurePodIdentityAssociation';
+import { createEnsurePodIdentityRoleAction } from './actions/iam/ensurePodIdentityRole';
+import { createEnsurePolicyAction } from './actions/iam/ensurePolicy';
+import { AwsGuardrails } from './guardrails/awsGuardrails';
 
 /**
  * Scaffolder actions for AWS gateways.
@@ -11,9 +30,28 @@ export const scaffolderModuleAwsGateway = createBackendModule({
   moduleId: 'aws-gateway',
   register(env) {
     env.registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint },
-      async init({ scaffolder }) {
-        scaffolder.addActions();
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+      },
+      async init({ scaffolder, config, logger }) {
+        // Read once at startup: a malformed guardrail fails the backend, not a task.
+        const guardrails = readGatewayGuardrails(config);
+        const clusters = ConfigKubernetesClusterRegistry.fromConfig(config, { logger });
+        const awsGuardrails = AwsGuardrails.fromConfig(config);
+        const awsClients = DefaultAwsClientFactory.fromConfig(config);
+        scaffolder.addActions(
+          createRenderEndpointAction({ guardrails, clusters }),
+          createGitOpsCommitAction({
+            repository: GitOpsRepository.fromConfig(config),
+            settings: readGitOpsSettings(config),
+          }),
+          createFetchIamPolicyAction({ guardrails: awsGuardrails }),
+          createEnsurePolicyAction({ awsClients, guardrails: awsGuardrails }),
+          createEnsurePodIdentityRoleAction({ awsClients, guardrails: awsGuardrails }),
+          createEnsurePodIdentityAssociationAction({ awsClients, guardrails: awsGuardrails }),
+        );
       },
     });
   },

@@ -178,8 +178,9 @@ export class GitOpsRepository {
       const statuses = await Promise.all(
         options.files.map(async f => {
           const existing = await fs.promises.readFile(path.join(dir, f.path), 'utf8').catch(() => undefined);
-          const status: GitOpsFileStatus =
-            existing === undefined ? 'added' : existing === f.content ? 'unchanged' : 'updated';
+          let status: GitOpsFileStatus = 'updated';
+          if (existing === undefined) status = 'added';
+          else if (existing === f.content) status = 'unchanged';
           return { path: f.path, status };
         }),
       );

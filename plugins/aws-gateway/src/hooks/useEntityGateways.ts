@@ -38,7 +38,8 @@ function toError(error: unknown): Error {
 export function useEntityGateways(
   options: UseEntityGatewaysOptions = {},
 ): EntityGatewaysState {
-  const pollIntervalMs = options.pollIntervalMs ?? PROVISIONING_POLL_INTERVAL_MS;
+  const pollIntervalMs =
+    options.pollIntervalMs ?? PROVISIONING_POLL_INTERVAL_MS;
   const api = useApi(awsGatewayApiRef);
   const { entity } = useEntity();
   const kind = entity.kind;
@@ -84,11 +85,12 @@ export function useEntityGateways(
   );
 
   useEffect(() => {
+    const requests = latestRequest;
     setState({ loading: true });
     load(false);
     return () => {
       // Invalidates the request in flight for the previous entity.
-      latestRequest.current++;
+      requests.current++;
       inFlight.current = false;
     };
   }, [load]);

@@ -99,10 +99,14 @@ function readSettings(config: Config): AwsProvisioningSettings {
   const c = config.getOptionalConfig(CONFIG_ROOT);
   const iam = c?.getOptionalConfig('iam');
   const pod = c?.getOptionalConfig('podIdentity');
-  const tagsConfig = iam?.getOptionalConfig('tags');
+  // Read raw: tag keys may contain "." and "/", which config paths cannot.
+  const rawTags = iam?.getOptional<Record<string, unknown>>('tags') ?? {};
   const tags: Record<string, string> = {};
-  for (const key of tagsConfig?.keys() ?? []) {
-    tags[key] = tagsConfig!.getString(key);
+  for (const [key, value] of Object.entries(rawTags)) {
+    if (typeof value !== 'string') {
+      throw new Error(`Invalid configuration: ${CONFIG_ROOT}.iam.tags values must be strings`);
+    }
+    tags[key] = value;
   }
   return {
     allowedAccountIds: c?.getOptionalStringArray('allowedAccountIds') ?? [],
@@ -179,11 +183,13 @@ function validateSettings(s: AwsProvisioningSettings): void {
   if (
     !template.includes('{version}') ||
     !url ||
+    url.username ||
+    url.password ||
     !(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname)))
   ) {
     bad(
       'controller.policyUrlTemplate',
-      'must be an https URL (http only for loopback) containing {version}',
+      'must be an https URL (http only for loopback) containing {version}, without credentials',
     );
   }
   if (problems.length) {

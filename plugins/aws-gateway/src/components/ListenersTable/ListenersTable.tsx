@@ -77,7 +77,9 @@ function RouteCell(props: { routes: RouteSummary[] }) {
                 {route.backends
                   .map(
                     backend =>
-                      `${backend.name}${backend.port ? `:${backend.port}` : ''}`,
+                      `${backend.name}${
+                        backend.port ? `:${backend.port}` : ''
+                      }`,
                   )
                   .join(', ')}
               </Typography>
@@ -113,8 +115,7 @@ function TargetGroupCell(props: { targetGroups: TargetGroupSummary[] }) {
           </Typography>
           {targetGroup.service && (
             <Typography variant="caption" color="textSecondary">
-              Service {targetGroup.service.namespace}/
-              {targetGroup.service.name}
+              Service {targetGroup.service.namespace}/{targetGroup.service.name}
               {targetGroup.service.port !== undefined
                 ? `:${targetGroup.service.port}`
                 : ''}
@@ -143,10 +144,7 @@ function HealthCell(props: { targetGroups: TargetGroupSummary[] }) {
   );
 }
 
-function ListenerRows(props: {
-  listener: ListenerSummary;
-  dnsName?: string;
-}) {
+function ListenerRows(props: { listener: ListenerSummary; dnsName?: string }) {
   const { listener, dnsName } = props;
   const [expanded, setExpanded] = useState(false);
   const targetsId = useId();

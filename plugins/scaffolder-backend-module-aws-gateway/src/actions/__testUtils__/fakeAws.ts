@@ -88,6 +88,8 @@ export class FakeAws {
   readonly clusters = new Set<string>([FAKE_CLUSTER]);
   /** Create calls EKS answers with "role not found" before it sees a new role. */
   roleInvisibleForCreates = 0;
+  /** Runs before each command is answered (e.g. to emulate a concurrent writer). */
+  beforeCall?: (command: string) => void;
   private readonly injected = new Map<string, Error[]>();
   private clock = Date.UTC(2026, 0, 1);
   private seq = 0;
@@ -103,7 +105,13 @@ export class FakeAws {
 
   /** A real client factory whose clients are answered by this fake. */
   clientFactory(): AwsClientFactory {
-    return DefaultAwsClientFactory.fromConfig(new ConfigReader({}), {
+    // Static keys for the account, so the credentials manager asks no STS.
+    const config = new ConfigReader({
+      aws: {
+        accounts: [{ accountId: FAKE_ACCOUNT, accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' }],
+      },
+    });
+    return DefaultAwsClientFactory.fromConfig(config, {
       instrument: client => {
         // The clients' stacks differ in their type parameters only.
         const stack = client.middlewareStack as {
@@ -197,6 +205,7 @@ export class FakeAws {
   }
 
   private handle(command: string, input: any): object {
+    this.beforeCall?.(command);
     const queued = this.injected.get(command);
     if (queued?.length) throw queued.shift();
     switch (command) {

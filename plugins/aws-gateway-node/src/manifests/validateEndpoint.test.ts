@@ -1,0 +1,132 @@
+import { ConfigReader } from '@backstage/config';
+import { EndpointSpec } from '@gateway-portal/plugin-aws-gateway-common';
+import { GatewayGuardrails, readGatewayGuardrails } from './guardrails';
+import { isCidr, validateEndpointSpec } from './validateEndpoint';
+import { classicEndpoint } from './__fixtures__/classicEndpoint';
+
+const guardrails: GatewayGuardrails = readGatewayGuardrails(
+  new ConfigReader({
+    awsGateway: {
+      provisioning: {
+        gateways: { allowedNamespaces: ['default', 'apps'], allowedListenerPorts: ['1024-65535', 443] },
+      },
+    },
+  }),
+);
+
+function rulesFor(spec: EndpointSpec, g: GatewayGuardrails = guardrails) {
+  return validateEndpointSpec(spec, { guardrails: g }).map(i => `${i.field} ${i.rule}`);
+}
+
+describe('validateEndpointSpec', () => {
+  it('accepts the classic example', () => {
+    expect(validateEndpointSpec(classicEndpoint, { guardrails })).toEqual([]);
+  });
+
+  const cases: Array<[string, Partial<EndpointSpec>, string]> = [
+    ['hostname on a TCP listener', { listeners: [{ name: 'tcp-app', protocol: 'TCP', port: 8080, hostname: 'a.example.com' }] }, 'listeners[0].hostname listener-hostname-l4'],
+    ['TLS listener without hostname', { listeners: [{ name: 'tcp-app', protocol: 'TLS', port: 8443 }] }, 'listeners[0].hostname tls-hostname-required'],
+    ['port outside the allowed ranges', { listeners: [{ name: 'tcp-app', protocol: 'TCP', port: 80 }] }, 'listeners[0].port listener-port-not-allowed'],
+    ['port out of range', { listeners: [{ name: 'tcp-app', protocol: 'TCP', port: 70000 }] }, 'listeners[0].port port-range'],
+    ['upper-case listener name', { listeners: [{ name: 'TCP-App', protocol: 'TCP', port: 8080 }], routes: [{ name: 'r', listener: 'TCP-App', backends: [{ service: 'backend', port: 3000 }] }] }, 'listeners[0].name dns-label'],
+    ['namespace not allowed', { namespace: 'kube-system' }, 'namespace namespace-not-allowed'],
+    ['internet-facing without CIDRs', { sourceCidrs: [] }, 'sourceCidrs open-to-world'],
+    ['internet-facing with 0.0.0.0/0', { sourceCidrs: ['0.0.0.0/0'] }, 'sourceCidrs open-to-world'],
+    ['malformed CIDR', { sourceCidrs: ['10.0.0.0/33'] }, 'sourceCidrs[0] cidr'],
+    ['lower-case health-check protocol', { healthCheck: { protocol: 'tcp' } }, 'healthCheck.protocol health-check-protocol-case'],
+    ['unknown health-check protocol', { healthCheck: { protocol: 'UDP' } }, 'healthCheck.protocol health-check-protocol'],
+    ['health-check path on TCP', { healthCheck: { protocol: 'TCP', path: '/x' } }, 'healthCheck.path health-check-path-tcp'],
+    ['health-check interval too short', { healthCheck: { intervalSeconds: 1 } }, 'healthCheck.intervalSeconds health-check-range'],
+    ['route to an unknown listener', { routes: [{ name: 'r', listener: 'nope', backends: [{ service: 'backend', port: 3000 }] }] }, 'routes[0].listener route-listener-unknown'],
+    ['listener without route', { routes: [] }, 'listeners[0] listener-without-route'],
+    ['two routes on one listener', { routes: [{ name: 'a', listener: 'tcp-app', backends: [{ service: 'backend', port: 3000 }] }, { name: 'b', listener: 'tcp-app', backends: [{ service: 'backend', port: 3000 }] }] }, 'routes[1].listener one-route-per-listener'],
+    ['route without backends', { routes: [{ name: 'r', listener: 'tcp-app', backends: [] }] }, 'routes[0].backends route-backend-count'],
+    ['every backend at weight 0', { routes: [{ name: 'r', listener: 'tcp-app', backends: [{ service: 'backend', port: 3000, weight: 0 }] }] }, 'routes[0].backends backend-all-zero-weight'],
+    ['reserved tag key', { tags: { 'elbv2.k8s.aws/cluster': 'x' } }, 'tags.elbv2.k8s.aws/cluster tag-reserved'],
+    ['load balancer name too long', { loadBalancerName: 'a'.repeat(33) }, 'loadBalancerName load-balancer-name'],
+    ['invalid kubernetes-id label', { kubernetesId: 'not valid!' }, 'kubernetesId label-value'],
+    ['duplicate listener port', { listeners: [{ name: 'a', protocol: 'TCP', port: 8080 }, { name: 'b', protocol: 'TLS', port: 8080, hostname: 'x.example.com' }], routes: [{ name: 'a', listener: 'a', backends: [{ service: 'backend', port: 3000 }] }, { name: 'b', listener: 'b', backends: [{ service: 'backend', port: 3000 }] }] }, 'listeners[1].port listener-port-unique'],
+  ];
+
+  it.each(cases)('refuses %s', (_name, change, expected) => {
+    expect(rulesFor({ ...classicEndpoint, ...change })).toContain(expected);
+  });
+
+  it('allows TCP and UDP on the same port (TCP_UDP)', () => {
+    const spec: EndpointSpec = {
+      ...classicEndpoint,
+      listeners: [
+        { name: 'tcp', protocol: 'TCP', port: 5353 },
+        { name: 'udp', protocol: 'UDP', port: 5353 },
+      ],
+      routes: [
+        { name: 'tcp', listener: 'tcp', backends: [{ service: 'dns', port: 53 }] },
+        { name: 'udp', listener: 'udp', backends: [{ service: 'dns', port: 53 }] },
+      ],
+    };
+    expect(rulesFor(spec)).toEqual([]);
+  });
+
+  it('lets configuration open internet-facing endpoints to the world', () => {
+    expect(rulesFor({ ...classicEndpoint, sourceCidrs: [] }, { ...guardrails, allowOpenToWorld: true })).toEqual([]);
+  });
+
+  it('checks backends against the Services the cluster reports', () => {
+    const services = new Map([
+      ['backend', { namespace: 'default', name: 'backend', type: 'ClusterIP', ports: [3000] }],
+      ['gone', undefined],
+    ]);
+    const spec: EndpointSpec = {
+      ...classicEndpoint,
+      targetType: 'instance',
+      routes: [
+        {
+          name: 'tcp-backend-aws',
+          listener: 'tcp-app',
+          backends: [
+            { service: 'backend', port: 3001 },
+            { service: 'backend', port: 3000 },
+            { service: 'gone', port: 1 },
+          ],
+        },
+      ],
+    };
+    const issues = validateEndpointSpec(spec, { guardrails, services });
+    expect(issues.map(i => `${i.field} ${i.rule}`)).toEqual([
+      'routes[0].backends[0].port service-port-not-found',
+      'targetType instance-target-clusterip',
+      'routes[0].backends[2].service service-not-found',
+    ]);
+    expect(issues[1].message).toContain('use targetType "ip"');
+  });
+});
+
+describe('isCidr', () => {
+  it.each(['10.0.0.0/8', '203.0.113.7/32', '2001:db8::/32', '::/0'])('accepts %s', c => {
+    expect(isCidr(c)).toBe(true);
+  });
+  it.each(['10.0.0.0', '10.0.0.0/33', '10.0.0/8', 'x/8', '2001:db8::/129', '10.0.0.0/8/1'])('refuses %s', c => {
+    expect(isCidr(c)).toBe(false);
+  });
+});
+
+describe('readGatewayGuardrails', () => {
+  it('applies defaults', () => {
+    expect(readGatewayGuardrails(new ConfigReader({}))).toEqual({
+      allowedClusters: [],
+      allowedNamespaces: undefined,
+      allowedListenerPorts: [{ from: 1, to: 65535 }],
+      allowOpenToWorld: false,
+      gatewayClassName: 'aws-nlb',
+      defaultControllerProfile: 'lbc-v3.5',
+    });
+  });
+  it('fails on a malformed port range and an unknown profile', () => {
+    expect(() =>
+      readGatewayGuardrails(new ConfigReader({ awsGateway: { provisioning: { gateways: { allowedListenerPorts: ['9-1'] } } } })),
+    ).toThrow(/allowedListenerPorts: "9-1"/);
+    expect(() =>
+      readGatewayGuardrails(new ConfigReader({ awsGateway: { provisioning: { gateways: { defaultControllerProfile: 'lbc-v9' } } } })),
+    ).toThrow(/unknown controller profile "lbc-v9"/);
+  });
+});

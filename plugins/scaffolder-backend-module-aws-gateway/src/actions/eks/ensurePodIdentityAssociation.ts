@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { MANAGED_TAG_KEY, MANAGED_TAG_VALUE } from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  AwsClientFactory,
+  EnsurePodIdentityAssociationParams,
+  EnsurePodIdentityAssociationResult,
+  ensurePodIdentityAssociation,
+  partitionForRegion,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import { AwsGuardrails } from '../../guardrails/awsGuardrails';
+import { awsCheckpointKey } from '../awsCheckpoint';
+import { examples } from './ensurePodIdentityAssociation.examples';
+
+export const ENSURE_POD_IDENTITY_ASSOCIATION_ACTION_ID = 'aws-gateway:eks:ensure-pod-identity-association';
+
+/**
+ * `aws-gateway:eks:ensure-pod-identity-association`: makes sure an EKS
+ * cluster's service account is associated with an IAM role through EKS Pod
+ * Identity.
+ *
+ * @public
+ */
+export function createEnsurePodIdentityAssociationAction(options: {
+  awsClients: AwsClientFactory;
+  guardrails: AwsGuardrails;
+  /** Backoff while IAM propagates a new role (tests pass a sleep that does not wait). */
+  retry?: EnsurePodIdentityAssociationParams['retry'];
+}) {
+  const { awsClients, guardrails } = options;
+  return createTemplateAction({
+    id: ENSURE_POD_IDENTITY_ASSOCIATION_ACTION_ID,
+    description:
+      'Associates a Kubernetes service account of an EKS cluster with an IAM role through EKS Pod Identity. ' +
+      'An existing association with another role is only changed when configuration allows it.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: z =>
+        z.object({
+          accountId: z.string().describe('AWS account id of the cluster'),
+          region: z.string().describe('Region of the cluster'),
+          cluster: z.string().describe('EKS cluster name'),
+          namespace: z.string().default('kube-system').describe('Namespace of the service account'),
+          serviceAccount: z
+            .string()
+            .default('aws-load-balancer-controller')
+            .describe('Service account name'),
+          roleArn: z.string().describe('IAM role for the service account (same account as the cluster)'),
+          allowReplacingRole: z
+            .boolean()
+            .optional()
+            .describe(
+              'Whether an existing association with another role may be changed; cannot exceed configuration',
+            ),
+        }),
+      output: z =>
+        z.object({
+          associationArn: z.string(),
+          associationId: z.string(),
+          changed: z.boolean().describe('Whether the association was created or changed'),
+        }),
+    },
+    async handler(ctx) {
+      const { input } = ctx;
+      const accountId = guardrails.accountId('accountId', input.accountId);
+      const region = guardrails.region('region', input.region);
+      const clusterName = guardrails.cluster('cluster', input.cluster);
+      const namespace = input.namespace ?? 'kube-system';
+      const serviceAccount = input.serviceAccount ?? 'aws-load-balancer-controller';
+      guardrails.serviceAccount('serviceAccount', namespace, serviceAccount);
+      const roleArn = guardrails.associationRoleArn('roleArn', input.roleArn, accountId);
+      const allowReplacingRole = guardrails.allowance(
+        'allowReplacingRole',
+        input.allowReplacingRole,
+        'podIdentity.allowReplacingAssociationRole',
+      );
+      const target = { accountId, region, clusterName, namespace, serviceAccount, roleArn, allowReplacingRole };
+
+      if (ctx.isDryRun) {
+        const partition = partitionForRegion(region);
+        const associationId = 'a-dryrun0000000000';
+        ctx.logger.info(
+          `Dry run: would associate ${namespace}/${serviceAccount} in cluster ${clusterName} with ${roleArn}`,
+        );
+        ctx.output(
+          'associationArn',
+          `arn:${partition}:eks:${region}:${accountId}:podidentityassociation/${clusterName}/${associationId}`,
+        );
+        ctx.output('associationId', associationId);
+        ctx.output('changed', false);
+        return;
+      }
+
+      const key = awsCheckpointKey(ENSURE_POD_IDENTITY_ASSOCIATION_ACTION_ID, target);
+      const result = await ctx.checkpoint<EnsurePodIdentityAssociationResult>({
+        key,
+        fn: async () => {
+          const eks = await awsClients.eks({ accountId, region });
+          return ensurePodIdentityAssociation(eks, {
+            clusterName,
+            namespace,
+            serviceAccount,
+            roleArn,
+            allowReplacingRole,
+            tags: { [MANAGED_TAG_KEY]: MANAGED_TAG_VALUE },
+            // Same task, same step, same target: EKS treats a repeated create as one.
+            clientRequestToken: createHash('sha256')
+              .update(`${ctx.task.id}/${key}`)
+              .digest('hex')
+              .slice(0, 64),
+            retry: {
+              ...options.retry,
+              signal: ctx.signal,
+              onRetry: ({ attempt, delayMs }) =>
+                ctx.logger.info(
+                  `EKS does not see role ${roleArn} yet (IAM is eventually consistent); attempt ${attempt} failed, retrying in ${delayMs} ms`,
+                ),
+            },
+          });
+        },
+      });
+      ctx.logger.info(
+        `Pod Identity association ${result.associationId} (${namespace}/${serviceAccount} → ${roleArn}): ${result.action}` +
+          (result.previousRoleArn ? `, previously ${result.previousRoleArn}` : ''),
+      );
+      ctx.output('associationArn', result.associationArn);
+      ctx.output('associationId', result.associationId);
+      ctx.output('changed', result.changed);
+    },
+  });
+}

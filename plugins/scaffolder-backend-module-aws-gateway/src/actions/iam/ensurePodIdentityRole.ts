@@ -1,0 +1,117 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  AwsClientFactory,
+  EnsureRoleResult,
+  ensureRole,
+  iamRoleArn,
+  partitionForRegion,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import { AwsGuardrails } from '../../guardrails/awsGuardrails';
+import { awsCheckpointKey } from '../awsCheckpoint';
+import { examples } from './ensurePodIdentityRole.examples';
+
+export const ENSURE_POD_IDENTITY_ROLE_ACTION_ID = 'aws-gateway:iam:ensure-pod-identity-role';
+
+/**
+ * `aws-gateway:iam:ensure-pod-identity-role`: makes sure an IAM role that
+ * EKS Pod Identity may assume exists, with the given policies attached.
+ *
+ * @public
+ */
+export function createEnsurePodIdentityRoleAction(options: {
+  awsClients: AwsClientFactory;
+  guardrails: AwsGuardrails;
+}) {
+  const { awsClients, guardrails } = options;
+  return createTemplateAction({
+    id: ENSURE_POD_IDENTITY_ROLE_ACTION_ID,
+    description:
+      'Creates an IAM role trusted by EKS Pod Identity (pods.eks.amazonaws.com: sts:AssumeRole, sts:TagSession) under the ' +
+      'configured path, with the configured permissions boundary and tags, and attaches the given policies. An existing role ' +
+      'is only modified when this plugin created it, unless configuration allows adopting roles.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: z =>
+        z.object({
+          accountId: z.string().describe('AWS account id of the role (the cluster account)'),
+          region: z
+            .string()
+            .optional()
+            .describe('Region whose partition and IAM endpoint to use (default: the aws partition)'),
+          roleName: z.string().describe('Role name; must start with the configured prefix'),
+          policyArns: z
+            .array(z.string())
+            .default([])
+            .describe('Managed policies to attach (allowed ones only; none are detached)'),
+          description: z.string().max(1000).optional().describe('Description of a new role'),
+          tags: z.record(z.string()).optional().describe('Extra tags for the role'),
+          allowAdoptingExisting: z
+            .boolean()
+            .optional()
+            .describe(
+              'Whether an existing role not created by this plugin may be modified; cannot exceed configuration',
+            ),
+        }),
+      output: z =>
+        z.object({
+          roleArn: z.string(),
+          roleName: z.string(),
+          changed: z.boolean().describe('Whether anything was created or modified'),
+        }),
+    },
+    async handler(ctx) {
+      const { input } = ctx;
+      const accountId = guardrails.accountId('accountId', input.accountId);
+      const region = input.region && guardrails.region('region', input.region);
+      const roleName = guardrails.roleName('roleName', input.roleName);
+      const policyArns = (input.policyArns ?? []).map((arn, i) =>
+        guardrails.attachablePolicyArn(`policyArns[${i}]`, arn),
+      );
+      const tags = guardrails.tags('tags', input.tags);
+      const allowAdoptingUnmanaged = guardrails.allowance(
+        'allowAdoptingExisting',
+        input.allowAdoptingExisting,
+        'iam.allowAdoptingExistingRoles',
+      );
+      const { settings } = guardrails;
+      const params = {
+        path: settings.iam.path,
+        name: roleName,
+        description: input.description,
+        permissionsBoundaryArn: settings.iam.permissionsBoundaryArn,
+        tags,
+        policyArns,
+        allowAdoptingUnmanaged,
+      };
+
+      if (ctx.isDryRun) {
+        const roleArn = iamRoleArn({
+          partition: partitionForRegion(region || undefined),
+          accountId,
+          path: params.path,
+          name: roleName,
+        });
+        ctx.logger.info(`Dry run: would ensure IAM role ${roleArn} with ${policyArns.length} policies`);
+        ctx.output('roleArn', roleArn);
+        ctx.output('roleName', roleName);
+        ctx.output('changed', false);
+        return;
+      }
+
+      const result = await ctx.checkpoint<EnsureRoleResult>({
+        key: awsCheckpointKey(ENSURE_POD_IDENTITY_ROLE_ACTION_ID, { accountId, ...params }),
+        fn: async () => {
+          const iam = await awsClients.iam({ accountId, region: region || undefined });
+          return ensureRole(iam, params);
+        },
+      });
+      ctx.logger.info(
+        `IAM role ${result.roleArn}: ${result.changed ? result.operations.join(', ') : 'unchanged'}`,
+      );
+      ctx.output('roleArn', result.roleArn);
+      ctx.output('roleName', result.roleName);
+      ctx.output('changed', result.changed);
+    },
+  });
+}

@@ -1,0 +1,156 @@
+/**
+ * Integration: GitOpsRepository against the git peer (git http-backend over
+ * smart HTTP with basic auth), credentials from Backstage's SCM integration
+ * config (gitea type: username + password).
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigReader } from '@backstage/config';
+import nodeHttp from 'isomorphic-git/http/node';
+import { GitOpsRepository } from '../../plugins/aws-gateway-node/src';
+import { createBareRepo, gitPeer, uniqueName } from '../peers';
+
+const author = { name: 'Jane Doe', email: 'jane@example.com' };
+
+function integrationsConfig(password = gitPeer().password) {
+  const url = new URL(gitPeer().baseUrl);
+  return new ConfigReader({
+    integrations: {
+      gitea: [{ host: url.host, baseUrl: gitPeer().baseUrl.replace(/\/$/, ''), username: gitPeer().user, password }],
+    },
+  });
+}
+
+function bareDir(name: string) {
+  return path.join(gitPeer().root, `${name}.git`);
+}
+
+function git(args: string[], cwd?: string): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 'other', GIT_AUTHOR_EMAIL: 'o@example.com', GIT_COMMITTER_NAME: 'other', GIT_COMMITTER_EMAIL: 'o@example.com', GIT_CONFIG_NOSYSTEM: '1' },
+  }).trim();
+}
+
+const log = (name: string, branch = 'main') => git(['--git-dir', bareDir(name), 'log', '--format=%H %P', branch]).split('\n');
+const show = (name: string, ref: string) => git(['--git-dir', bareDir(name), 'show', ref]);
+
+describe('GitOpsRepository against a smart-HTTP git server', () => {
+  let name: string;
+  let repoUrl: string;
+  const repo = () => GitOpsRepository.fromConfig(integrationsConfig());
+
+  beforeEach(() => {
+    name = uniqueName('gitops');
+    repoUrl = createBareRepo(name, { 'README.md': '# gitops\n', 'apps/existing.yaml': 'kind: ConfigMap\n' });
+  });
+
+  const commit = (files: Record<string, string>, extra: Record<string, unknown> = {}, repository = repo()) =>
+    repository.commitFiles({
+      repoUrl,
+      branch: 'main',
+      files: Object.entries(files).map(([p, content]) => ({ path: p, content })),
+      message: 'Add gateway',
+      author,
+      ...extra,
+    });
+
+  it('commits new files, and a re-run with the same content makes no commit', async () => {
+    const first = await commit({ 'apps/gw/gateway.yaml': 'kind: Gateway\n', 'apps/gw/route.yaml': 'kind: TCPRoute\n' });
+    expect(first).toMatchObject({ changed: true, branch: 'main', branchCreated: false, attempts: 1 });
+    expect(first.files).toEqual([
+      { path: 'apps/gw/gateway.yaml', status: 'added' },
+      { path: 'apps/gw/route.yaml', status: 'added' },
+    ]);
+    expect(log(name)[0].split(' ')[0]).toBe(first.commitSha);
+    expect(first.commitUrl).toBe(`${repoUrl.replace(/\.git$/, '')}/commit/${first.commitSha}`);
+    expect(show(name, `main:apps/gw/gateway.yaml`)).toBe('kind: Gateway');
+    expect(show(name, 'main')).toContain('Author: Jane Doe <jane@example.com>');
+
+    const again = await commit({ 'apps/gw/gateway.yaml': 'kind: Gateway\n', 'apps/gw/route.yaml': 'kind: TCPRoute\n' });
+    expect(again).toMatchObject({ changed: false, commitSha: first.commitSha });
+    expect(log(name)).toHaveLength(2);
+  });
+
+  it('refuses to replace a different existing file unless told to', async () => {
+    await expect(commit({ 'apps/existing.yaml': 'kind: Secret\n' })).rejects.toThrow(
+      'apps/existing.yaml already exists on main with different content; set overwrite to replace',
+    );
+    expect(log(name)).toHaveLength(1);
+    const replaced = await commit({ 'apps/existing.yaml': 'kind: Secret\n' }, { overwrite: true });
+    expect(replaced.files).toEqual([{ path: 'apps/existing.yaml', status: 'updated' }]);
+    expect(show(name, 'main:apps/existing.yaml')).toBe('kind: Secret');
+  });
+
+  it('creates a missing branch from the base branch and leaves main alone', async () => {
+    const result = await commit({ 'apps/gw/gateway.yaml': 'kind: Gateway\n' }, { branch: 'backstage/gw' });
+    expect(result).toMatchObject({ branchCreated: true, changed: true });
+    const [tip, parent] = log(name, 'backstage/gw')[0].split(' ');
+    expect(tip).toBe(result.commitSha);
+    expect(parent).toBe(log(name)[0].split(' ')[0]);
+    expect(log(name)).toHaveLength(1);
+  });
+
+  it('computes the commit in a dry run without pushing', async () => {
+    const result = await commit({ 'apps/gw/gateway.yaml': 'kind: Gateway\n' }, { dryRun: true });
+    expect(result.changed).toBe(true);
+    expect(result.commitSha).toMatch(/^[0-9a-f]{40}$/);
+    expect(log(name)).toHaveLength(1);
+  });
+
+  it('after a concurrent push, starts again from the new head instead of forcing', async () => {
+    // Another writer pushes right before our first push reaches the server.
+    let raced = false;
+    const racingHttp = {
+      request: async (req: any) => {
+        if (!raced && req.method === 'POST' && req.url.endsWith('/git-receive-pack')) {
+          raced = true;
+          const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-race-'));
+          git(['clone', '-q', bareDir(name), work]);
+          fs.writeFileSync(path.join(work, 'other.yaml'), 'kind: Other\n');
+          git(['add', '-A'], work);
+          git(['commit', '-q', '-m', 'concurrent'], work);
+          git(['push', '-q', 'origin', 'main'], work);
+          fs.rmSync(work, { recursive: true, force: true });
+        }
+        return nodeHttp.request(req);
+      },
+    };
+    const repository = GitOpsRepository.fromConfig(integrationsConfig(), { http: racingHttp });
+    const result = await commit({ 'apps/gw/gateway.yaml': 'kind: Gateway\n' }, {}, repository);
+    expect(raced).toBe(true);
+    expect(result.attempts).toBe(2);
+    const history = log(name);
+    expect(history).toHaveLength(3);
+    // Linear: our commit sits on top of the concurrent one, which is kept.
+    expect(history[0].split(' ')).toEqual([result.commitSha, history[1].split(' ')[0]]);
+    expect(show(name, 'main:other.yaml')).toBe('kind: Other');
+  });
+
+  it('names the repository, not the secret, when the credentials are refused', async () => {
+    const wrong = 'definitely-wrong-password';
+    const error = await commit({ 'a.yaml': 'a\n' }, {}, GitOpsRepository.fromConfig(integrationsConfig(wrong))).catch(e => e);
+    expect(error.message).toContain(`the git server refused the integration's credentials for ${repoUrl}`);
+    expect(error.message).not.toContain(wrong);
+    expect(log(name)).toHaveLength(1);
+  });
+
+  it.each([
+    ['a path escaping the repository', { path: '../x.yaml' }, 'file path "../x.yaml" must be relative to the repository root'],
+    ['a path into .git', { path: '.git/config' }, 'file path ".git/config" must be relative'],
+  ])('refuses %s', async (_n, file, message) => {
+    await expect(repo().commitFiles({ repoUrl, branch: 'main', files: [{ ...file, content: 'x' }], message: 'm', author })).rejects.toThrow(message);
+  });
+
+  it('refuses a repository host without an SCM integration, and credentials in the URL', async () => {
+    await expect(
+      repo().commitFiles({ repoUrl: 'http://127.0.0.2:1/x.git', branch: 'main', files: [{ path: 'a', content: 'a' }], message: 'm', author }),
+    ).rejects.toThrow('repoUrl host 127.0.0.2:1 has no SCM integration in app-config');
+    await expect(
+      repo().commitFiles({ repoUrl: repoUrl.replace('http://', 'http://u:p@'), branch: 'main', files: [{ path: 'a', content: 'a' }], message: 'm', author }),
+    ).rejects.toThrow('repoUrl must not contain credentials');
+  });
+});
