@@ -60,10 +60,4 @@ describe('aws-gateway frontend plugin', () => {
       { refresh: false },
     );
   });
-
-  it('attaches the card to the catalog entity overview', () => {
-    expect(entityGatewayStatusCard.attachTo).toEqual(
-      expect.objectContaining({ id: 'entity-content:catalog/overview' }),
-    );
-  });
 });

@@ -1,3 +1,4 @@
+import { EndpointSlice } from '../kubernetes/types';
 import { FakeElbv2, FakeKubernetes } from './fakes';
 
 export const REGION = 'us-west-2';
@@ -94,7 +95,7 @@ export function exposeScenario(kube: FakeKubernetes, elbv2: FakeElbv2, options: 
       defaultConfiguration: { targetType: options.targetType ?? 'ip' },
     },
   });
-  c.add('discovery.k8s.io/v1/endpointslices', {
+  const slice: EndpointSlice = {
     metadata: { name: `${name}-abcde`, namespace: ns, labels: { 'kubernetes.io/service-name': name } },
     endpoints: targets
       .filter(t => t.pod)
@@ -103,7 +104,8 @@ export function exposeScenario(kube: FakeKubernetes, elbv2: FakeElbv2, options: 
         nodeName: 'node-1',
         targetRef: { kind: 'Pod', name: t.pod, namespace: ns },
       })),
-  });
+  };
+  c.add('discovery.k8s.io/v1/endpointslices', slice);
   if (route) {
     c.add('gateway.networking.k8s.io/v1/tcproutes', {
       metadata: { name, namespace: ns },

@@ -21,6 +21,12 @@ export function parseArn(arn: string): ParsedArn | undefined {
   return { partition, service, region, accountId, resource: rest.join(':') };
 }
 
+const CONSOLE_DOMAIN_BY_PARTITION: Record<string, string> = {
+  aws: 'console.aws.amazon.com',
+  'aws-cn': 'console.amazonaws.cn',
+  'aws-us-gov': 'console.amazonaws-us-gov.com',
+};
+
 /**
  * AWS console link for an ELBv2 load balancer or target group.
  *
@@ -33,11 +39,8 @@ export function elbv2ConsoleUrl(
   const parsed = parseArn(arn);
   const region = parsed?.region ?? 'us-east-1';
   const domain =
-    parsed?.partition === 'aws-cn'
-      ? 'console.amazonaws.cn'
-      : parsed?.partition === 'aws-us-gov'
-      ? 'console.amazonaws-us-gov.com'
-      : 'console.aws.amazon.com';
+    CONSOLE_DOMAIN_BY_PARTITION[parsed?.partition ?? 'aws'] ??
+    CONSOLE_DOMAIN_BY_PARTITION.aws;
   const page = kind === 'loadBalancer' ? 'LoadBalancer' : 'TargetGroup';
   const param = kind === 'loadBalancer' ? 'loadBalancerArn' : 'targetGroupArn';
   return `https://${region}.${domain}/ec2/home?region=${region}#${page}:${param}=${encodeURIComponent(

@@ -79,7 +79,8 @@ function statementProblems(
   }
   const problems: string[] = [];
   for (const key of Object.keys(s)) {
-    if (!STATEMENT_KEYS.has(key)) problems.push(`${where} has unknown key "${key}"`);
+    if (!STATEMENT_KEYS.has(key))
+      problems.push(`${where} has unknown key "${key}"`);
   }
   if (s.Effect !== 'Allow' && s.Effect !== 'Deny') {
     problems.push(`${where}.Effect must be "Allow" or "Deny"`);
@@ -99,7 +100,11 @@ function statementProblems(
     if (value === undefined) {
       if (required) problems.push(`${where} needs ${a} or ${notA}`);
     } else if (!isStringOrStringList(value)) {
-      problems.push(`${where}.${s[a] !== undefined ? a : notA} must be a string or a non-empty list of strings`);
+      problems.push(
+        `${where}.${
+          s[a] !== undefined ? a : notA
+        } must be a string or a non-empty list of strings`,
+      );
     }
   }
   const principal = s.Principal ?? s.NotPrincipal;
@@ -108,12 +113,19 @@ function statementProblems(
   }
   if (kind === 'trust') {
     if (principal === undefined) {
-      problems.push(`${where} needs Principal or NotPrincipal in a trust policy`);
+      problems.push(
+        `${where} needs Principal or NotPrincipal in a trust policy`,
+      );
     } else if (
       principal !== '*' &&
-      !(isPlainObject(principal) && Object.values(principal).every(isStringOrStringList))
+      !(
+        isPlainObject(principal) &&
+        Object.values(principal).every(isStringOrStringList)
+      )
     ) {
-      problems.push(`${where}.Principal must be "*" or a map of strings or lists of strings`);
+      problems.push(
+        `${where}.Principal must be "*" or a map of strings or lists of strings`,
+      );
     }
   }
   if (s.Condition !== undefined) {
@@ -121,7 +133,9 @@ function statementProblems(
       !isPlainObject(s.Condition) ||
       !Object.values(s.Condition).every(isPlainObject)
     ) {
-      problems.push(`${where}.Condition must be a map of operator to a map of key to value(s)`);
+      problems.push(
+        `${where}.Condition must be a map of operator to a map of key to value(s)`,
+      );
     }
   }
   return problems;
@@ -182,12 +196,16 @@ export function parsePolicyDocument(
     try {
       doc = JSON.parse(input);
     } catch (e) {
-      throw new Error(`the document is not valid JSON: ${(e as Error).message}`);
+      throw new Error(
+        `the document is not valid JSON: ${(e as Error).message}`,
+      );
     }
   }
   const problems = policyDocumentProblems(doc, kind);
   if (problems.length) {
-    throw new Error(`the document is not a valid ${kind} policy: ${problems.join('; ')}`);
+    throw new Error(
+      `the document is not a valid ${kind} policy: ${problems.join('; ')}`,
+    );
   }
   return doc as PolicyDocument;
 }
@@ -237,7 +255,9 @@ function canonicalCondition(c: unknown): unknown {
   );
 }
 
-function canonicalStatement(s: Record<string, unknown>): Record<string, unknown> {
+function canonicalStatement(
+  s: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...s };
   for (const key of ['Action', 'NotAction']) {
     if (key in out) out[key] = asSortedSet(out[key], true);

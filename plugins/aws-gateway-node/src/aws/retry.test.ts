@@ -15,13 +15,16 @@ describe('retryWithBackoff', () => {
 
   it('doubles the delay up to the maximum and returns the first success', async () => {
     const sleeps: number[] = [];
-    const result = await retryWithBackoff(flaky([transient, transient, transient, transient]), {
-      maxAttempts: 6,
-      baseDelayMs: 100,
-      maxDelayMs: 500,
-      retryable: e => e === transient,
-      sleep: async ms => void sleeps.push(ms),
-    });
+    const result = await retryWithBackoff(
+      flaky([transient, transient, transient, transient]),
+      {
+        maxAttempts: 6,
+        baseDelayMs: 100,
+        maxDelayMs: 500,
+        retryable: e => e === transient,
+        sleep: async ms => void sleeps.push(ms),
+      },
+    );
     expect(result).toBe('ok after 5');
     expect(sleeps).toEqual([100, 200, 400, 500]);
   });
@@ -30,7 +33,13 @@ describe('retryWithBackoff', () => {
     const fn = flaky([fatal]);
     const sleep = jest.fn(async () => {});
     await expect(
-      retryWithBackoff(fn, { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 1, retryable: e => e === transient, sleep }),
+      retryWithBackoff(fn, {
+        maxAttempts: 5,
+        baseDelayMs: 1,
+        maxDelayMs: 1,
+        retryable: e => e === transient,
+        sleep,
+      }),
     ).rejects.toBe(fatal);
     expect(fn).toHaveBeenCalledTimes(1);
     expect(sleep).not.toHaveBeenCalled();
@@ -39,7 +48,13 @@ describe('retryWithBackoff', () => {
   it('stops after maxAttempts with the last error', async () => {
     const fn = flaky(Array(10).fill(transient));
     await expect(
-      retryWithBackoff(fn, { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1, retryable: () => true, sleep: async () => {} }),
+      retryWithBackoff(fn, {
+        maxAttempts: 3,
+        baseDelayMs: 1,
+        maxDelayMs: 1,
+        retryable: () => true,
+        sleep: async () => {},
+      }),
     ).rejects.toBe(transient);
     expect(fn).toHaveBeenCalledTimes(3);
   });

@@ -19,7 +19,11 @@ export interface RetryOptions {
   /** Waits; injectable so tests run without real delays. */
   sleep?: (ms: number) => Promise<void>;
   /** Called before each wait with the attempt that failed (1-based). */
-  onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
+  onRetry?: (info: {
+    attempt: number;
+    delayMs: number;
+    error: unknown;
+  }) => void;
   signal?: AbortSignal;
 }
 

@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
  * result of the very same effect and a changed input runs it anew.
  */
 export function awsCheckpointKey(actionId: string, params: unknown): string {
-  const digest = createHash('sha256').update(JSON.stringify(params)).digest('hex');
+  const digest = createHash('sha256')
+    .update(JSON.stringify(params))
+    .digest('hex');
   return `${actionId}:${digest.slice(0, 32)}`;
 }

@@ -72,9 +72,15 @@ function invalid(field: string, value: unknown, rule: string): InputError {
   return new InputError(`${field}: ${show(value)} ${rule}`);
 }
 
-function notAllowed(field: string, value: unknown, setting: string): NotAllowedError {
+function notAllowed(
+  field: string,
+  value: unknown,
+  setting: string,
+): NotAllowedError {
   return new NotAllowedError(
-    `${field}: ${show(value)} is not allowed; it must be listed in ${CONFIG_ROOT}.${setting}`,
+    `${field}: ${show(
+      value,
+    )} is not allowed; it must be listed in ${CONFIG_ROOT}.${setting}`,
   );
 }
 
@@ -104,7 +110,9 @@ function readSettings(config: Config): AwsProvisioningSettings {
   const tags: Record<string, string> = {};
   for (const [key, value] of Object.entries(rawTags)) {
     if (typeof value !== 'string') {
-      throw new Error(`Invalid configuration: ${CONFIG_ROOT}.iam.tags values must be strings`);
+      throw new Error(
+        `Invalid configuration: ${CONFIG_ROOT}.iam.tags values must be strings`,
+      );
     }
     tags[key] = value;
   }
@@ -115,13 +123,16 @@ function readSettings(config: Config): AwsProvisioningSettings {
     iam: {
       path: iam?.getOptionalString('path') ?? AWS_GUARDRAIL_DEFAULTS.iamPath,
       roleNamePrefix:
-        iam?.getOptionalString('roleNamePrefix') ?? AWS_GUARDRAIL_DEFAULTS.roleNamePrefix,
+        iam?.getOptionalString('roleNamePrefix') ??
+        AWS_GUARDRAIL_DEFAULTS.roleNamePrefix,
       policyNamePrefix:
-        iam?.getOptionalString('policyNamePrefix') ?? AWS_GUARDRAIL_DEFAULTS.policyNamePrefix,
+        iam?.getOptionalString('policyNamePrefix') ??
+        AWS_GUARDRAIL_DEFAULTS.policyNamePrefix,
       permissionsBoundaryArn: iam?.getOptionalString('permissionsBoundaryArn'),
       allowedPolicyArns: iam?.getOptionalStringArray('allowedPolicyArns') ?? [],
       tags,
-      allowAdoptingExistingRoles: iam?.getOptionalBoolean('allowAdoptingExistingRoles') ?? false,
+      allowAdoptingExistingRoles:
+        iam?.getOptionalBoolean('allowAdoptingExistingRoles') ?? false,
       allowUpdatingUnmanagedPolicies:
         iam?.getOptionalBoolean('allowUpdatingUnmanagedPolicies') ?? false,
     },
@@ -143,12 +154,15 @@ function readSettings(config: Config): AwsProvisioningSettings {
 /** Configuration mistakes fail the backend's start, not a task. */
 function validateSettings(s: AwsProvisioningSettings): void {
   const problems: string[] = [];
-  const bad = (key: string, rule: string) => problems.push(`${CONFIG_ROOT}.${key} ${rule}`);
+  const bad = (key: string, rule: string) =>
+    problems.push(`${CONFIG_ROOT}.${key} ${rule}`);
   s.allowedAccountIds.forEach((a, i) => {
-    if (!ACCOUNT_ID.test(a)) bad(`allowedAccountIds[${i}]`, 'must be a 12-digit account id');
+    if (!ACCOUNT_ID.test(a))
+      bad(`allowedAccountIds[${i}]`, 'must be a 12-digit account id');
   });
   s.allowedRegions.forEach((r, i) => {
-    if (!REGION.test(r)) bad(`allowedRegions[${i}]`, 'must be a region name like eu-west-1');
+    if (!REGION.test(r))
+      bad(`allowedRegions[${i}]`, 'must be a region name like eu-west-1');
   });
   if (!IAM_PATH.test(s.iam.path) || s.iam.path.length > 512) {
     bad('iam.path', 'must start and end with "/" (e.g. /backstage/)');
@@ -170,7 +184,10 @@ function validateSettings(s: AwsProvisioningSettings): void {
   }
   s.podIdentity.allowedServiceAccounts.forEach((sa, i) => {
     if (!/^[^/]+\/[^/]+$/.test(sa)) {
-      bad(`podIdentity.allowedServiceAccounts[${i}]`, 'must be namespace/serviceAccount');
+      bad(
+        `podIdentity.allowedServiceAccounts[${i}]`,
+        'must be namespace/serviceAccount',
+      );
     }
   });
   const template = s.controller.policyUrlTemplate;
@@ -185,7 +202,10 @@ function validateSettings(s: AwsProvisioningSettings): void {
     !url ||
     url.username ||
     url.password ||
-    !(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname)))
+    !(
+      url.protocol === 'https:' ||
+      (url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname))
+    )
   ) {
     bad(
       'controller.policyUrlTemplate',
@@ -248,24 +268,48 @@ export class AwsGuardrails {
     return value;
   }
 
-  private iamName(field: string, value: string, max: number, prefix: string, setting: string) {
+  private iamName(
+    field: string,
+    value: string,
+    max: number,
+    prefix: string,
+    setting: string,
+  ) {
     if (!IAM_NAME.test(value) || value.length > max) {
-      throw invalid(field, value, `must be 1-${max} characters of letters, digits and +=,.@_-`);
+      throw invalid(
+        field,
+        value,
+        `must be 1-${max} characters of letters, digits and +=,.@_-`,
+      );
     }
     if (!value.startsWith(prefix)) {
       throw new NotAllowedError(
-        `${field}: ${show(value)} must start with "${prefix}" (${CONFIG_ROOT}.iam.${setting})`,
+        `${field}: ${show(
+          value,
+        )} must start with "${prefix}" (${CONFIG_ROOT}.iam.${setting})`,
       );
     }
     return value;
   }
 
   roleName(field: string, value: string): string {
-    return this.iamName(field, value, 64, this.settings.iam.roleNamePrefix, 'roleNamePrefix');
+    return this.iamName(
+      field,
+      value,
+      64,
+      this.settings.iam.roleNamePrefix,
+      'roleNamePrefix',
+    );
   }
 
   policyName(field: string, value: string): string {
-    return this.iamName(field, value, 128, this.settings.iam.policyNamePrefix, 'policyNamePrefix');
+    return this.iamName(
+      field,
+      value,
+      128,
+      this.settings.iam.policyNamePrefix,
+      'policyNamePrefix',
+    );
   }
 
   /** An IAM path at or under the configured one; the configured path when absent. */
@@ -273,11 +317,17 @@ export class AwsGuardrails {
     const base = this.settings.iam.path;
     if (value === undefined) return base;
     if (!IAM_PATH.test(value) || value.length > 512) {
-      throw invalid(field, value, 'must be an IAM path starting and ending with "/"');
+      throw invalid(
+        field,
+        value,
+        'must be an IAM path starting and ending with "/"',
+      );
     }
     if (!value.startsWith(base)) {
       throw new NotAllowedError(
-        `${field}: ${show(value)} must be at or under "${base}" (${CONFIG_ROOT}.iam.path)`,
+        `${field}: ${show(
+          value,
+        )} must be at or under "${base}" (${CONFIG_ROOT}.iam.path)`,
       );
     }
     return value;
@@ -290,11 +340,20 @@ export class AwsGuardrails {
    */
   attachablePolicyArn(field: string, value: string): string {
     const arn = parseArn(value);
-    const resource = arn && arn.service === 'iam' ? iamResource(arn.resource, 'policy') : undefined;
+    const resource =
+      arn && arn.service === 'iam'
+        ? iamResource(arn.resource, 'policy')
+        : undefined;
     if (!arn || !resource || arn.region !== '') {
-      throw invalid(field, value, 'must be an IAM policy ARN (arn:aws:iam::<account>:policy/<path><name>)');
+      throw invalid(
+        field,
+        value,
+        'must be an IAM policy ARN (arn:aws:iam::<account>:policy/<path><name>)',
+      );
     }
-    if (this.settings.iam.allowedPolicyArns.some(p => matchesPattern(value, p))) {
+    if (
+      this.settings.iam.allowedPolicyArns.some(p => matchesPattern(value, p))
+    ) {
       return value;
     }
     const { iam } = this.settings;
@@ -304,7 +363,9 @@ export class AwsGuardrails {
       !resource.name.startsWith(iam.policyNamePrefix)
     ) {
       throw new NotAllowedError(
-        `${field}: ${show(value)} is not allowed; a policy must be listed in ${CONFIG_ROOT}.iam.allowedPolicyArns ` +
+        `${field}: ${show(
+          value,
+        )} is not allowed; a policy must be listed in ${CONFIG_ROOT}.iam.allowedPolicyArns ` +
           `or belong to an allowed account (${CONFIG_ROOT}.allowedAccountIds) under path "${iam.path}" ` +
           `with a name starting with "${iam.policyNamePrefix}"`,
       );
@@ -318,25 +379,48 @@ export class AwsGuardrails {
    */
   associationRoleArn(field: string, value: string, accountId: string): string {
     const arn = parseArn(value);
-    const resource = arn && arn.service === 'iam' ? iamResource(arn.resource, 'role') : undefined;
+    const resource =
+      arn && arn.service === 'iam'
+        ? iamResource(arn.resource, 'role')
+        : undefined;
     if (!arn || !resource || arn.region !== '') {
-      throw invalid(field, value, 'must be an IAM role ARN (arn:aws:iam::<account>:role/<path><name>)');
+      throw invalid(
+        field,
+        value,
+        'must be an IAM role ARN (arn:aws:iam::<account>:role/<path><name>)',
+      );
     }
     this.accountId(`${field} (account)`, arn.accountId);
     if (arn.accountId !== accountId) {
-      throw invalid(field, value, `must be a role of the cluster's account ${accountId}`);
+      throw invalid(
+        field,
+        value,
+        `must be a role of the cluster's account ${accountId}`,
+      );
     }
     this.iamPath(`${field} (path)`, resource.path);
     this.roleName(`${field} (name)`, resource.name);
     return value;
   }
 
-  serviceAccount(field: string, namespace: string, serviceAccount: string): string {
+  serviceAccount(
+    field: string,
+    namespace: string,
+    serviceAccount: string,
+  ): string {
     if (!K8S_NAME.test(namespace) || namespace.length > 63) {
-      throw invalid(`${field} (namespace)`, namespace, 'must be a Kubernetes namespace name');
+      throw invalid(
+        `${field} (namespace)`,
+        namespace,
+        'must be a Kubernetes namespace name',
+      );
     }
     if (!K8S_SUBDOMAIN.test(serviceAccount) || serviceAccount.length > 253) {
-      throw invalid(`${field} (serviceAccount)`, serviceAccount, 'must be a Kubernetes service account name');
+      throw invalid(
+        `${field} (serviceAccount)`,
+        serviceAccount,
+        'must be a Kubernetes service account name',
+      );
     }
     const pair = `${namespace}/${serviceAccount}`;
     if (!this.settings.podIdentity.allowedServiceAccounts.includes(pair)) {
@@ -349,7 +433,11 @@ export class AwsGuardrails {
    * The effective value of an allowance: configuration's, unless the input
    * turns it off. An input asking for more than configuration allows is refused.
    */
-  allowance(field: string, input: boolean | undefined, setting: AwsAllowance): boolean {
+  allowance(
+    field: string,
+    input: boolean | undefined,
+    setting: AwsAllowance,
+  ): boolean {
     const [group, key] = setting.split('.') as [string, string];
     const configured = Boolean((this.settings as any)[group][key]);
     if (input === true && !configured) {
@@ -361,7 +449,10 @@ export class AwsGuardrails {
   }
 
   /** Input tags validated, merged with the configured tags (which win). */
-  tags(field: string, input: Record<string, string> | undefined): Record<string, string> {
+  tags(
+    field: string,
+    input: Record<string, string> | undefined,
+  ): Record<string, string> {
     for (const [key, value] of Object.entries(input ?? {})) {
       if (
         key.length < 1 ||
@@ -370,10 +461,18 @@ export class AwsGuardrails {
         /^aws:/i.test(key) ||
         !/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(`${key}${value}`)
       ) {
-        throw invalid(`${field}.${key}`, value, 'is not a valid IAM tag (key 1-128, value 0-256 characters, no aws: prefix)');
+        throw invalid(
+          `${field}.${key}`,
+          value,
+          'is not a valid IAM tag (key 1-128, value 0-256 characters, no aws: prefix)',
+        );
       }
       if (key === MANAGED_TAG_KEY) {
-        throw invalid(`${field}.${key}`, value, 'is reserved for the managed-by tag');
+        throw invalid(
+          `${field}.${key}`,
+          value,
+          'is reserved for the managed-by tag',
+        );
       }
     }
     return { ...(input ?? {}), ...this.settings.iam.tags };
@@ -382,8 +481,14 @@ export class AwsGuardrails {
   /** The URL of the controller's IAM policy for a version tag like v2.17.1. */
   controllerPolicyUrl(field: string, version: string): string {
     if (!CONTROLLER_VERSION.test(version)) {
-      throw invalid(field, version, 'must be a controller release tag matching ^v\\d+\\.\\d+\\.\\d+$ (e.g. v2.17.1)');
+      throw invalid(
+        field,
+        version,
+        'must be a controller release tag matching ^v\\d+\\.\\d+\\.\\d+$ (e.g. v2.17.1)',
+      );
     }
-    return this.settings.controller.policyUrlTemplate.split('{version}').join(version);
+    return this.settings.controller.policyUrlTemplate
+      .split('{version}')
+      .join(version);
   }
 }

@@ -50,7 +50,13 @@ export const DEFAULT_ASSOCIATION_RETRY = {
  */
 export function isRoleNotYetVisible(error: unknown): boolean {
   return (
-    isAwsError(error, 'InvalidParameter', 'InvalidRequest', 'NotFound', 'ResourceNotFound') &&
+    isAwsError(
+      error,
+      'InvalidParameter',
+      'InvalidRequest',
+      'NotFound',
+      'ResourceNotFound',
+    ) &&
     /role/i.test((error as Error).message) &&
     !/cluster/i.test((error as Error).message)
   );
@@ -71,12 +77,16 @@ async function findAssociation(
     );
   } catch (e) {
     if (isAwsError(e, 'ResourceNotFound')) {
-      throw new NotFoundError(`cluster: EKS cluster ${params.clusterName} was not found`);
+      throw new NotFoundError(
+        `cluster: EKS cluster ${params.clusterName} was not found`,
+      );
     }
     throw e;
   }
   const summary = (listed.associations ?? []).find(
-    a => a.namespace === params.namespace && a.serviceAccount === params.serviceAccount,
+    a =>
+      a.namespace === params.namespace &&
+      a.serviceAccount === params.serviceAccount,
   );
   if (!summary) return undefined;
   const described = await eks.send(
@@ -177,11 +187,15 @@ export async function ensurePodIdentityAssociation(
     }
     if (isRoleNotYetVisible(e)) {
       throw new InputError(
-        `roleArn: EKS still does not accept role ${params.roleArn} after retrying: ${(e as Error).message}`,
+        `roleArn: EKS still does not accept role ${
+          params.roleArn
+        } after retrying: ${(e as Error).message}`,
       );
     }
     if (isAwsError(e, 'ResourceNotFound')) {
-      throw new NotFoundError(`cluster: EKS cluster ${params.clusterName} was not found`);
+      throw new NotFoundError(
+        `cluster: EKS cluster ${params.clusterName} was not found`,
+      );
     }
     throw e;
   }

@@ -13,7 +13,12 @@ import {
 } from '@aws-sdk/client-iam';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { isAwsError } from '../awsErrors';
-import { PolicyDocument, decodeIamPolicyDocument, policyDocumentsEqual, serializePolicyDocument } from '../policyDocuments';
+import {
+  PolicyDocument,
+  decodeIamPolicyDocument,
+  policyDocumentsEqual,
+  serializePolicyDocument,
+} from '../policyDocuments';
 import { iamPolicyArn } from './iamArns';
 import { hasManagedTag, toIamTags, withManagedTag } from './managedTags';
 
@@ -53,7 +58,10 @@ function malformed(error: unknown): never {
   );
 }
 
-async function getPolicy(iam: IAMClient, arn: string): Promise<Policy | undefined> {
+async function getPolicy(
+  iam: IAMClient,
+  arn: string,
+): Promise<Policy | undefined> {
   try {
     return (await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy;
   } catch (e) {
@@ -89,7 +97,8 @@ async function versionToPrune(
   arn: string,
 ): Promise<string | undefined> {
   const versions =
-    (await iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn }))).Versions ?? [];
+    (await iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn })))
+      .Versions ?? [];
   if (versions.length < MAX_POLICY_VERSIONS) return undefined;
   const oldest = versions
     .filter(v => !v.IsDefaultVersion)
@@ -141,7 +150,9 @@ async function updatePolicy(
       VersionId: policy.DefaultVersionId,
     }),
   );
-  const currentDoc = decodeIamPolicyDocument(current.PolicyVersion?.Document ?? '{}');
+  const currentDoc = decodeIamPolicyDocument(
+    current.PolicyVersion?.Document ?? '{}',
+  );
   if (policyDocumentsEqual(currentDoc, params.document)) {
     return {
       policyArn: arn,
@@ -161,7 +172,10 @@ async function updatePolicy(
   const prunedVersionId = await versionToPrune(iam, arn);
   if (prunedVersionId) {
     await iam.send(
-      new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: prunedVersionId }),
+      new DeletePolicyVersionCommand({
+        PolicyArn: arn,
+        VersionId: prunedVersionId,
+      }),
     );
   }
   try {

@@ -20,7 +20,12 @@ import {
   policyDocumentsEqual,
   serializePolicyDocument,
 } from '../policyDocuments';
-import { hasManagedTag, missingTags, toIamTags, withManagedTag } from './managedTags';
+import {
+  hasManagedTag,
+  missingTags,
+  toIamTags,
+  withManagedTag,
+} from './managedTags';
 
 /** @public */
 export interface EnsureRoleParams {
@@ -48,7 +53,10 @@ export type EnsureRoleResult = {
   operations: string[];
 };
 
-async function getRole(iam: IAMClient, name: string): Promise<Role | undefined> {
+async function getRole(
+  iam: IAMClient,
+  name: string,
+): Promise<Role | undefined> {
   try {
     return (await iam.send(new GetRoleCommand({ RoleName: name }))).Role;
   } catch (e) {
@@ -71,7 +79,10 @@ async function roleTags(iam: IAMClient, role: Role): Promise<Tag[]> {
   return tags;
 }
 
-async function attachedPolicyArns(iam: IAMClient, name: string): Promise<Set<string>> {
+async function attachedPolicyArns(
+  iam: IAMClient,
+  name: string,
+): Promise<Set<string>> {
   const arns = new Set<string>();
   let marker: string | undefined;
   do {
@@ -89,7 +100,9 @@ async function attachedPolicyArns(iam: IAMClient, name: string): Promise<Set<str
 function rethrowIamInputErrors(e: unknown): never {
   if (isAwsError(e, 'MalformedPolicyDocument')) {
     throw new InputError(
-      `trust policy: IAM rejected the role's trust policy (MalformedPolicyDocument): ${(e as Error).message}`,
+      `trust policy: IAM rejected the role's trust policy (MalformedPolicyDocument): ${
+        (e as Error).message
+      }`,
     );
   }
   if (isAwsError(e, 'NoSuchEntity', 'InvalidInput')) {
@@ -143,7 +156,9 @@ async function reconcileRole(
         `adopting existing roles is not allowed (awsGateway.provisioning.iam.allowAdoptingExistingRoles)`,
     );
   }
-  const currentTrust = decodeIamPolicyDocument(role.AssumeRolePolicyDocument ?? '{}');
+  const currentTrust = decodeIamPolicyDocument(
+    role.AssumeRolePolicyDocument ?? '{}',
+  );
   try {
     if (!policyDocumentsEqual(currentTrust, trust)) {
       await iam.send(
@@ -156,7 +171,8 @@ async function reconcileRole(
     }
     if (
       params.permissionsBoundaryArn &&
-      role.PermissionsBoundary?.PermissionsBoundaryArn !== params.permissionsBoundaryArn
+      role.PermissionsBoundary?.PermissionsBoundaryArn !==
+        params.permissionsBoundaryArn
     ) {
       await iam.send(
         new PutRolePermissionsBoundaryCommand({
@@ -170,9 +186,14 @@ async function reconcileRole(
     rethrowIamInputErrors(e);
   }
   // An adopted role gets the configured tags but is not claimed as managed.
-  const wanted = missingTags(tags, managed ? withManagedTag(params.tags) : params.tags);
+  const wanted = missingTags(
+    tags,
+    managed ? withManagedTag(params.tags) : params.tags,
+  );
   if (Object.keys(wanted).length) {
-    await iam.send(new TagRoleCommand({ RoleName: name, Tags: toIamTags(wanted) }));
+    await iam.send(
+      new TagRoleCommand({ RoleName: name, Tags: toIamTags(wanted) }),
+    );
     ops.push('TagRole');
   }
   return ops;
@@ -188,10 +209,14 @@ async function attachPolicies(
   for (const arn of [...new Set(policyArns)]) {
     if (known.has(arn)) continue;
     try {
-      await iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: arn }));
+      await iam.send(
+        new AttachRolePolicyCommand({ RoleName: name, PolicyArn: arn }),
+      );
     } catch (e) {
       if (isAwsError(e, 'NoSuchEntity', 'InvalidInput')) {
-        throw new InputError(`policyArns: IAM cannot attach ${arn}: ${(e as Error).message}`);
+        throw new InputError(
+          `policyArns: IAM cannot attach ${arn}: ${(e as Error).message}`,
+        );
       }
       throw e;
     }
@@ -229,7 +254,9 @@ export async function ensureRole(
       // Created concurrently: reconcile what is there now.
       role = await getRole(iam, params.name);
       if (!role) {
-        throw new ConflictError(`roleName: role ${params.name} could not be created or found`);
+        throw new ConflictError(
+          `roleName: role ${params.name} could not be created or found`,
+        );
       }
     }
   }
@@ -237,7 +264,9 @@ export async function ensureRole(
     ops.push(...(await reconcileRole(iam, role, params, trust)));
     attached = await attachedPolicyArns(iam, params.name);
   }
-  ops.push(...(await attachPolicies(iam, params.name, params.policyArns, attached)));
+  ops.push(
+    ...(await attachPolicies(iam, params.name, params.policyArns, attached)),
+  );
   return {
     roleArn: role.Arn!,
     roleName: role.RoleName!,

@@ -50,7 +50,10 @@ interface FakeRole {
   Arn: string;
   Path: string;
   AssumeRolePolicyDocument: string;
-  PermissionsBoundary?: { PermissionsBoundaryType: string; PermissionsBoundaryArn: string };
+  PermissionsBoundary?: {
+    PermissionsBoundaryType: string;
+    PermissionsBoundaryArn: string;
+  };
   Tags: Tags;
   attached: string[];
 }
@@ -108,7 +111,13 @@ export class FakeAws {
     // Static keys for the account, so the credentials manager asks no STS.
     const config = new ConfigReader({
       aws: {
-        accounts: [{ accountId: FAKE_ACCOUNT, accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' }],
+        accounts: [
+          {
+            accountId: FAKE_ACCOUNT,
+            accessKeyId: 'AKIAFAKE',
+            secretAccessKey: 'fake',
+          },
+        ],
       },
     });
     return DefaultAwsClientFactory.fromConfig(config, {
@@ -118,12 +127,16 @@ export class FakeAws {
           add(middleware: unknown, options: object): void;
         };
         stack.add(
-          (_next: unknown, context: { commandName?: string }) => async (args: any) => {
-            const command = String(context.commandName).replace(/Command$/, '');
-            this.calls.push({ command, input: args.input });
-            const output = this.handle(command, args.input);
-            return { output: { ...meta, ...output }, response: {} };
-          },
+          (_next: unknown, context: { commandName?: string }) =>
+            async (args: any) => {
+              const command = String(context.commandName).replace(
+                /Command$/,
+                '',
+              );
+              this.calls.push({ command, input: args.input });
+              const output = this.handle(command, args.input);
+              return { output: { ...meta, ...output }, response: {} };
+            },
           { step: 'initialize', name: 'fakeAws', priority: 'high' },
         );
       },
@@ -141,7 +154,13 @@ export class FakeAws {
       Path: rest.slice(0, slash + 1),
       DefaultVersionId: 'v1',
       Tags: tags,
-      versions: [{ VersionId: 'v1', Document: iamEncode(JSON.stringify(document)), CreateDate: this.now() }],
+      versions: [
+        {
+          VersionId: 'v1',
+          Document: iamEncode(JSON.stringify(document)),
+          CreateDate: this.now(),
+        },
+      ],
       nextVersion: 2,
     });
   }
@@ -157,7 +176,11 @@ export class FakeAws {
     });
   }
 
-  seedAssociation(namespace: string, serviceAccount: string, roleArn: string): FakeAssociation {
+  seedAssociation(
+    namespace: string,
+    serviceAccount: string,
+    roleArn: string,
+  ): FakeAssociation {
     const associationId = `a-seeded${++this.seq}`;
     const a = {
       clusterName: FAKE_CLUSTER,
@@ -178,19 +201,30 @@ export class FakeAws {
 
   private policy(arn: string): FakePolicy {
     const p = this.policies.get(arn);
-    if (!p) throw new NoSuchEntityException({ message: `Policy ${arn} does not exist or is not attachable.`, ...meta });
+    if (!p)
+      throw new NoSuchEntityException({
+        message: `Policy ${arn} does not exist or is not attachable.`,
+        ...meta,
+      });
     return p;
   }
 
   private role(name: string): FakeRole {
     const r = this.roles.get(name);
-    if (!r) throw new NoSuchEntityException({ message: `The role with name ${name} cannot be found.`, ...meta });
+    if (!r)
+      throw new NoSuchEntityException({
+        message: `The role with name ${name} cannot be found.`,
+        ...meta,
+      });
     return r;
   }
 
   private cluster(name: string) {
     if (!this.clusters.has(name)) {
-      throw new ResourceNotFoundException({ message: `No cluster found for name: ${name}.`, ...meta });
+      throw new ResourceNotFoundException({
+        message: `No cluster found for name: ${name}.`,
+        ...meta,
+      });
     }
   }
 
@@ -213,10 +247,19 @@ export class FakeAws {
       case 'GetPolicy':
         return { Policy: this.policyView(this.policy(input.PolicyArn)) };
       case 'CreatePolicy': {
-        if ([...this.policies.values()].some(p => p.PolicyName === input.PolicyName)) {
-          throw new EntityAlreadyExistsException({ message: `A policy called ${input.PolicyName} already exists.`, ...meta });
+        if (
+          [...this.policies.values()].some(
+            p => p.PolicyName === input.PolicyName,
+          )
+        ) {
+          throw new EntityAlreadyExistsException({
+            message: `A policy called ${input.PolicyName} already exists.`,
+            ...meta,
+          });
         }
-        const arn = `arn:aws:iam::${FAKE_ACCOUNT}:policy${input.Path ?? '/'}${input.PolicyName}`;
+        const arn = `arn:aws:iam::${FAKE_ACCOUNT}:policy${input.Path ?? '/'}${
+          input.PolicyName
+        }`;
         const Document = iamEncode(input.PolicyDocument);
         const p: FakePolicy = {
           Arn: arn,
@@ -233,8 +276,17 @@ export class FakeAws {
       case 'GetPolicyVersion': {
         const p = this.policy(input.PolicyArn);
         const v = p.versions.find(x => x.VersionId === input.VersionId);
-        if (!v) throw new NoSuchEntityException({ message: 'version not found', ...meta });
-        return { PolicyVersion: { ...v, IsDefaultVersion: v.VersionId === p.DefaultVersionId } };
+        if (!v)
+          throw new NoSuchEntityException({
+            message: 'version not found',
+            ...meta,
+          });
+        return {
+          PolicyVersion: {
+            ...v,
+            IsDefaultVersion: v.VersionId === p.DefaultVersionId,
+          },
+        };
       }
       case 'ListPolicyVersions': {
         const p = this.policy(input.PolicyArn);
@@ -250,17 +302,32 @@ export class FakeAws {
       case 'CreatePolicyVersion': {
         const p = this.policy(input.PolicyArn);
         if (p.versions.length >= 5) {
-          throw new LimitExceededException({ message: 'A managed policy can have up to 5 versions.', ...meta });
+          throw new LimitExceededException({
+            message: 'A managed policy can have up to 5 versions.',
+            ...meta,
+          });
         }
-        const v = { VersionId: `v${p.nextVersion++}`, Document: iamEncode(input.PolicyDocument), CreateDate: this.now() };
+        const v = {
+          VersionId: `v${p.nextVersion++}`,
+          Document: iamEncode(input.PolicyDocument),
+          CreateDate: this.now(),
+        };
         p.versions.push(v);
         if (input.SetAsDefault) p.DefaultVersionId = v.VersionId;
-        return { PolicyVersion: { VersionId: v.VersionId, IsDefaultVersion: !!input.SetAsDefault } };
+        return {
+          PolicyVersion: {
+            VersionId: v.VersionId,
+            IsDefaultVersion: !!input.SetAsDefault,
+          },
+        };
       }
       case 'DeletePolicyVersion': {
         const p = this.policy(input.PolicyArn);
         if (input.VersionId === p.DefaultVersionId) {
-          throw new DeleteConflictException({ message: 'Cannot delete the default version.', ...meta });
+          throw new DeleteConflictException({
+            message: 'Cannot delete the default version.',
+            ...meta,
+          });
         }
         p.versions = p.versions.filter(v => v.VersionId !== input.VersionId);
         return {};
@@ -272,12 +339,17 @@ export class FakeAws {
         return { Role: this.roleView(this.role(input.RoleName)) };
       case 'CreateRole': {
         if (this.roles.has(input.RoleName)) {
-          throw new EntityAlreadyExistsException({ message: `Role with name ${input.RoleName} already exists.`, ...meta });
+          throw new EntityAlreadyExistsException({
+            message: `Role with name ${input.RoleName} already exists.`,
+            ...meta,
+          });
         }
         const r: FakeRole = {
           RoleName: input.RoleName,
           Path: input.Path ?? '/',
-          Arn: `arn:aws:iam::${FAKE_ACCOUNT}:role${input.Path ?? '/'}${input.RoleName}`,
+          Arn: `arn:aws:iam::${FAKE_ACCOUNT}:role${input.Path ?? '/'}${
+            input.RoleName
+          }`,
           AssumeRolePolicyDocument: iamEncode(input.AssumeRolePolicyDocument),
           ...(input.PermissionsBoundary
             ? {
@@ -294,7 +366,9 @@ export class FakeAws {
         return { Role: this.roleView(r) };
       }
       case 'UpdateAssumeRolePolicy':
-        this.role(input.RoleName).AssumeRolePolicyDocument = iamEncode(input.PolicyDocument);
+        this.role(input.RoleName).AssumeRolePolicyDocument = iamEncode(
+          input.PolicyDocument,
+        );
         return {};
       case 'PutRolePermissionsBoundary':
         this.role(input.RoleName).PermissionsBoundary = {
@@ -313,13 +387,17 @@ export class FakeAws {
         return { Tags: this.role(input.RoleName).Tags, IsTruncated: false };
       case 'AttachRolePolicy': {
         const r = this.role(input.RoleName);
-        if (!input.PolicyArn.startsWith('arn:aws:iam::aws:policy/')) this.policy(input.PolicyArn);
-        if (!r.attached.includes(input.PolicyArn)) r.attached.push(input.PolicyArn);
+        if (!input.PolicyArn.startsWith('arn:aws:iam::aws:policy/'))
+          this.policy(input.PolicyArn);
+        if (!r.attached.includes(input.PolicyArn))
+          r.attached.push(input.PolicyArn);
         return {};
       }
       case 'ListAttachedRolePolicies':
         return {
-          AttachedPolicies: this.role(input.RoleName).attached.map(PolicyArn => ({ PolicyArn })),
+          AttachedPolicies: this.role(input.RoleName).attached.map(
+            PolicyArn => ({ PolicyArn }),
+          ),
           IsTruncated: false,
         };
       // EKS Pod Identity
@@ -329,26 +407,45 @@ export class FakeAws {
           associations: [...this.associations.values()]
             .filter(a => a.clusterName === input.clusterName)
             .filter(a => !input.namespace || a.namespace === input.namespace)
-            .filter(a => !input.serviceAccount || a.serviceAccount === input.serviceAccount)
+            .filter(
+              a =>
+                !input.serviceAccount ||
+                a.serviceAccount === input.serviceAccount,
+            )
             .map(({ roleArn: _r, tags: _t, ...summary }) => summary),
         };
       case 'DescribePodIdentityAssociation': {
         const a = this.associations.get(input.associationId);
-        if (!a) throw new ResourceNotFoundException({ message: 'association not found', ...meta });
+        if (!a)
+          throw new ResourceNotFoundException({
+            message: 'association not found',
+            ...meta,
+          });
         return { association: a };
       }
       case 'CreatePodIdentityAssociation': {
         this.cluster(input.clusterName);
         const roleName = String(input.roleArn).split('/').pop()!;
         if (this.roleInvisibleForCreates > 0 || !this.roles.has(roleName)) {
-          this.roleInvisibleForCreates = Math.max(0, this.roleInvisibleForCreates - 1);
-          throw new InvalidParameterException({ message: `Role ${input.roleArn} does not exist.`, ...meta });
+          this.roleInvisibleForCreates = Math.max(
+            0,
+            this.roleInvisibleForCreates - 1,
+          );
+          throw new InvalidParameterException({
+            message: `Role ${input.roleArn} does not exist.`,
+            ...meta,
+          });
         }
         const taken = [...this.associations.values()].find(
-          a => a.namespace === input.namespace && a.serviceAccount === input.serviceAccount,
+          a =>
+            a.namespace === input.namespace &&
+            a.serviceAccount === input.serviceAccount,
         );
         if (taken) {
-          throw new ResourceInUseException({ message: `Association already exists: ${taken.associationId}`, ...meta });
+          throw new ResourceInUseException({
+            message: `Association already exists: ${taken.associationId}`,
+            ...meta,
+          });
         }
         const associationId = `a-fake${++this.seq}`;
         const a: FakeAssociation = {
@@ -365,7 +462,11 @@ export class FakeAws {
       }
       case 'UpdatePodIdentityAssociation': {
         const a = this.associations.get(input.associationId);
-        if (!a) throw new ResourceNotFoundException({ message: 'association not found', ...meta });
+        if (!a)
+          throw new ResourceNotFoundException({
+            message: 'association not found',
+            ...meta,
+          });
         if (input.roleArn) a.roleArn = input.roleArn;
         return { association: a };
       }

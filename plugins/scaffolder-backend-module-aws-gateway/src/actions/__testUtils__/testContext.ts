@@ -25,16 +25,24 @@ export function testProvisioningConfig(overrides: Record<string, any> = {}) {
   };
 }
 
-export function testGuardrails(overrides: Record<string, any> = {}): AwsGuardrails {
+export function testGuardrails(
+  overrides: Record<string, any> = {},
+): AwsGuardrails {
   return AwsGuardrails.fromConfig(
-    new ConfigReader({ awsGateway: { provisioning: testProvisioningConfig(overrides) } }),
+    new ConfigReader({
+      awsGateway: { provisioning: testProvisioningConfig(overrides) },
+    }),
   );
 }
 
 /** A mock context with a checkpoint store, so recovery can be exercised. */
 export function testActionContext(
   input: Record<string, any>,
-  options: { workspacePath?: string; isDryRun?: boolean; store?: Map<string, any> } = {},
+  options: {
+    workspacePath?: string;
+    isDryRun?: boolean;
+    store?: Map<string, any>;
+  } = {},
 ): ActionContext<any, any> & { checkpoint: jest.Mock } {
   const store = options.store ?? new Map<string, any>();
   const ctx = createMockActionContext({

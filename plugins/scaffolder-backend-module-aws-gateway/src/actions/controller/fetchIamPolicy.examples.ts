@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: "The controller's IAM policy for v3.5.0, written to iam_policy.json",
+    description:
+      "The controller's IAM policy for v3.5.0, written to iam_policy.json",
     example: yaml.stringify({
       steps: [
         {

@@ -5,7 +5,10 @@ import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'yaml';
-import { testActionContext, testGuardrails } from '../__testUtils__/testContext';
+import {
+  testActionContext,
+  testGuardrails,
+} from '../__testUtils__/testContext';
 import { createFetchIamPolicyAction } from './fetchIamPolicy';
 import { examples } from './fetchIamPolicy.examples';
 
@@ -15,7 +18,11 @@ const REFERENCE = path.resolve(
 );
 
 /** Serves <REFERENCE>/lbc-<version>-iam_policy.json at /<version>/iam_policy.json, plus broken answers. */
-function startServer(): Promise<{ server: http.Server; base: string; requests: string[] }> {
+function startServer(): Promise<{
+  server: http.Server;
+  base: string;
+  requests: string[];
+}> {
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
     requests.push(req.url!);
@@ -24,9 +31,18 @@ function startServer(): Promise<{ server: http.Server; base: string; requests: s
     if (m?.[1] === 'v9.9.9') {
       res.writeHead(200).end('<html>not json</html>');
     } else if (m?.[1] === 'v8.8.8') {
-      res.writeHead(200).end(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow' }] }));
+      res
+        .writeHead(200)
+        .end(
+          JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow' }],
+          }),
+        );
     } else if (file && fs.existsSync(file)) {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end(fs.readFileSync(file));
+      res
+        .writeHead(200, { 'content-type': 'text/plain' })
+        .end(fs.readFileSync(file));
     } else {
       res.writeHead(404).end('404: Not Found');
     }
@@ -55,41 +71,73 @@ describe('aws-gateway:controller:fetch-iam-policy', () => {
 
   async function run(input: Record<string, any>, isDryRun = false) {
     const action = createFetchIamPolicyAction({
-      guardrails: testGuardrails({ controller: { policyUrlTemplate: `${peer.base}/{version}/iam_policy.json` } }),
+      guardrails: testGuardrails({
+        controller: {
+          policyUrlTemplate: `${peer.base}/{version}/iam_policy.json`,
+        },
+      }),
     });
-    const ctx = testActionContext(input, { workspacePath: workspace, isDryRun });
+    const ctx = testActionContext(input, {
+      workspacePath: workspace,
+      isDryRun,
+    });
     await action.handler(ctx);
     return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
   }
 
   it('writes the published policy byte for byte and reports its sha256', async () => {
-    const reference = fs.readFileSync(path.join(REFERENCE, 'lbc-v3.5.0-iam_policy.json'));
+    const reference = fs.readFileSync(
+      path.join(REFERENCE, 'lbc-v3.5.0-iam_policy.json'),
+    );
     const outputs = await run({ version: 'v3.5.0' });
     expect(outputs).toEqual({
       path: 'iam_policy.json',
       sha256: createHash('sha256').update(reference).digest('hex'),
       url: `${peer.base}/v3.5.0/iam_policy.json`,
     });
-    expect(fs.readFileSync(path.join(workspace, 'iam_policy.json'))).toEqual(reference);
+    expect(fs.readFileSync(path.join(workspace, 'iam_policy.json'))).toEqual(
+      reference,
+    );
     expect(peer.requests).toEqual(['/v3.5.0/iam_policy.json']);
   });
 
   it.each([
-    ['a tag without the v', { version: '3.5.0' }, /^version: "3.5.0" must be a controller release tag matching/],
-    ['a branch name', { version: 'main' }, /^version: "main" must be a controller release tag/],
-    ['a path in the version', { version: 'v1.0.0/../../x' }, /^version: ".*" must be a controller release tag/],
-    ['a target outside the workspace', { version: 'v3.5.0', targetPath: '../x.json' }, /^targetPath: "..\/x.json" must stay inside the workspace/],
+    [
+      'a tag without the v',
+      { version: '3.5.0' },
+      /^version: "3.5.0" must be a controller release tag matching/,
+    ],
+    [
+      'a branch name',
+      { version: 'main' },
+      /^version: "main" must be a controller release tag/,
+    ],
+    [
+      'a path in the version',
+      { version: 'v1.0.0/../../x' },
+      /^version: ".*" must be a controller release tag/,
+    ],
+    [
+      'a target outside the workspace',
+      { version: 'v3.5.0', targetPath: '../x.json' },
+      /^targetPath: "..\/x.json" must stay inside the workspace/,
+    ],
   ])('refuses %s before any request', async (...[, input, message]) => {
     await expect(run(input)).rejects.toThrow(message);
     expect(peer.requests).toEqual([]);
   });
 
   it('reports a missing release with the HTTP status', async () => {
-    await expect(run({ version: 'v0.0.1' })).rejects.toMatchObject({ name: 'ResponseError', message: expect.stringMatching(/404/) });
+    await expect(run({ version: 'v0.0.1' })).rejects.toMatchObject({
+      name: 'ResponseError',
+      message: expect.stringMatching(/404/),
+    });
   });
 
   it('refuses an answer that is not JSON or not a policy document, writing nothing', async () => {
-    await expect(run({ version: 'v9.9.9' })).rejects.toThrow(/^version: .* did not return JSON/);
+    await expect(run({ version: 'v9.9.9' })).rejects.toThrow(
+      /^version: .* did not return JSON/,
+    );
     await expect(run({ version: 'v8.8.8' })).rejects.toThrow(
       /^version: .* did not return an IAM policy document: Statement\[0\] needs Action or NotAction/,
     );
@@ -97,10 +145,18 @@ describe('aws-gateway:controller:fetch-iam-policy', () => {
   });
 
   it('refuses a template that is not https or loopback at startup', () => {
-    expect(() => testGuardrails({ controller: { policyUrlTemplate: 'http://example.com/{version}/p.json' } })).toThrow(
-      /controller.policyUrlTemplate must be an https URL/,
-    );
-    expect(() => testGuardrails({ controller: { policyUrlTemplate: 'https://example.com/p.json' } })).toThrow(/containing \{version\}/);
+    expect(() =>
+      testGuardrails({
+        controller: {
+          policyUrlTemplate: 'http://example.com/{version}/p.json',
+        },
+      }),
+    ).toThrow(/controller.policyUrlTemplate must be an https URL/);
+    expect(() =>
+      testGuardrails({
+        controller: { policyUrlTemplate: 'https://example.com/p.json' },
+      }),
+    ).toThrow(/containing \{version\}/);
   });
 
   it('runs every example', async () => {

@@ -8,7 +8,8 @@ import { policyDocumentProblems } from '@gateway-portal/plugin-aws-gateway-node'
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { examples } from './fetchIamPolicy.examples';
 
-export const FETCH_IAM_POLICY_ACTION_ID = 'aws-gateway:controller:fetch-iam-policy';
+export const FETCH_IAM_POLICY_ACTION_ID =
+  'aws-gateway:controller:fetch-iam-policy';
 
 // The published policy is about 9 kB; refuse anything wildly larger.
 const MAX_BYTES = 256 * 1024;
@@ -24,7 +25,9 @@ async function download(url: string, signal?: AbortSignal): Promise<Buffer> {
   }
   const body = Buffer.from(await response.arrayBuffer());
   if (body.length > MAX_BYTES) {
-    throw new InputError(`version: the policy at ${url} is larger than ${MAX_BYTES} bytes`);
+    throw new InputError(
+      `version: the policy at ${url} is larger than ${MAX_BYTES} bytes`,
+    );
   }
   return body;
 }
@@ -35,7 +38,9 @@ async function download(url: string, signal?: AbortSignal): Promise<Buffer> {
  *
  * @public
  */
-export function createFetchIamPolicyAction(options: { guardrails: AwsGuardrails }) {
+export function createFetchIamPolicyAction(options: {
+  guardrails: AwsGuardrails;
+}) {
   const { guardrails } = options;
   return createTemplateAction({
     id: FETCH_IAM_POLICY_ACTION_ID,
@@ -55,7 +60,9 @@ export function createFetchIamPolicyAction(options: { guardrails: AwsGuardrails 
         }),
       output: z =>
         z.object({
-          path: z.string().describe('Workspace-relative path of the written policy'),
+          path: z
+            .string()
+            .describe('Workspace-relative path of the written policy'),
           sha256: z.string().describe('SHA-256 of the file, hex'),
           url: z.string().describe('Where it was downloaded from'),
         }),
@@ -67,7 +74,9 @@ export function createFetchIamPolicyAction(options: { guardrails: AwsGuardrails 
       try {
         file = resolveSafeChildPath(ctx.workspacePath, targetPath);
       } catch {
-        throw new InputError(`targetPath: "${targetPath}" must stay inside the workspace`);
+        throw new InputError(
+          `targetPath: "${targetPath}" must stay inside the workspace`,
+        );
       }
 
       // A read-only download: done in dry runs too, so their output is real.
@@ -77,12 +86,16 @@ export function createFetchIamPolicyAction(options: { guardrails: AwsGuardrails 
       try {
         parsed = JSON.parse(body.toString('utf8'));
       } catch (e) {
-        throw new InputError(`version: ${url} did not return JSON: ${(e as Error).message}`);
+        throw new InputError(
+          `version: ${url} did not return JSON: ${(e as Error).message}`,
+        );
       }
       const problems = policyDocumentProblems(parsed, 'identity');
       if (problems.length) {
         throw new InputError(
-          `version: ${url} did not return an IAM policy document: ${problems.slice(0, 5).join('; ')}`,
+          `version: ${url} did not return an IAM policy document: ${problems
+            .slice(0, 5)
+            .join('; ')}`,
         );
       }
       await fs.mkdir(path.dirname(file), { recursive: true });

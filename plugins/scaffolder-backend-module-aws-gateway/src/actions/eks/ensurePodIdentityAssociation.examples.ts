@@ -35,7 +35,8 @@ export const examples: TemplateExample[] = [
             cluster: 'demo',
             namespace: 'backstage',
             serviceAccount: 'backstage',
-            roleArn: 'arn:aws:iam::111122223333:role/backstage/backstage-gateway-reader',
+            roleArn:
+              'arn:aws:iam::111122223333:role/backstage/backstage-gateway-reader',
           },
         },
       ],

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { MANAGED_TAG_KEY, MANAGED_TAG_VALUE } from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  MANAGED_TAG_KEY,
+  MANAGED_TAG_VALUE,
+} from '@gateway-portal/plugin-aws-gateway-common';
 import {
   AwsClientFactory,
   EnsurePodIdentityAssociationParams,
@@ -12,7 +15,8 @@ import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { awsCheckpointKey } from '../awsCheckpoint';
 import { examples } from './ensurePodIdentityAssociation.examples';
 
-export const ENSURE_POD_IDENTITY_ASSOCIATION_ACTION_ID = 'aws-gateway:eks:ensure-pod-identity-association';
+export const ENSURE_POD_IDENTITY_ASSOCIATION_ACTION_ID =
+  'aws-gateway:eks:ensure-pod-identity-association';
 
 /**
  * `aws-gateway:eks:ensure-pod-identity-association`: makes sure an EKS
@@ -41,12 +45,19 @@ export function createEnsurePodIdentityAssociationAction(options: {
           accountId: z.string().describe('AWS account id of the cluster'),
           region: z.string().describe('Region of the cluster'),
           cluster: z.string().describe('EKS cluster name'),
-          namespace: z.string().default('kube-system').describe('Namespace of the service account'),
+          namespace: z
+            .string()
+            .default('kube-system')
+            .describe('Namespace of the service account'),
           serviceAccount: z
             .string()
             .default('aws-load-balancer-controller')
             .describe('Service account name'),
-          roleArn: z.string().describe('IAM role for the service account (same account as the cluster)'),
+          roleArn: z
+            .string()
+            .describe(
+              'IAM role for the service account (same account as the cluster)',
+            ),
           allowReplacingRole: z
             .boolean()
             .optional()
@@ -58,7 +69,9 @@ export function createEnsurePodIdentityAssociationAction(options: {
         z.object({
           associationArn: z.string(),
           associationId: z.string(),
-          changed: z.boolean().describe('Whether the association was created or changed'),
+          changed: z
+            .boolean()
+            .describe('Whether the association was created or changed'),
         }),
     },
     async handler(ctx) {
@@ -67,15 +80,28 @@ export function createEnsurePodIdentityAssociationAction(options: {
       const region = guardrails.region('region', input.region);
       const clusterName = guardrails.cluster('cluster', input.cluster);
       const namespace = input.namespace ?? 'kube-system';
-      const serviceAccount = input.serviceAccount ?? 'aws-load-balancer-controller';
+      const serviceAccount =
+        input.serviceAccount ?? 'aws-load-balancer-controller';
       guardrails.serviceAccount('serviceAccount', namespace, serviceAccount);
-      const roleArn = guardrails.associationRoleArn('roleArn', input.roleArn, accountId);
+      const roleArn = guardrails.associationRoleArn(
+        'roleArn',
+        input.roleArn,
+        accountId,
+      );
       const allowReplacingRole = guardrails.allowance(
         'allowReplacingRole',
         input.allowReplacingRole,
         'podIdentity.allowReplacingAssociationRole',
       );
-      const target = { accountId, region, clusterName, namespace, serviceAccount, roleArn, allowReplacingRole };
+      const target = {
+        accountId,
+        region,
+        clusterName,
+        namespace,
+        serviceAccount,
+        roleArn,
+        allowReplacingRole,
+      };
 
       if (ctx.isDryRun) {
         const partition = partitionForRegion(region);
@@ -92,7 +118,10 @@ export function createEnsurePodIdentityAssociationAction(options: {
         return;
       }
 
-      const key = awsCheckpointKey(ENSURE_POD_IDENTITY_ASSOCIATION_ACTION_ID, target);
+      const key = awsCheckpointKey(
+        ENSURE_POD_IDENTITY_ASSOCIATION_ACTION_ID,
+        target,
+      );
       const result = await ctx.checkpoint<EnsurePodIdentityAssociationResult>({
         key,
         fn: async () => {
@@ -120,9 +149,11 @@ export function createEnsurePodIdentityAssociationAction(options: {
           });
         },
       });
+      const previously = result.previousRoleArn
+        ? `, previously ${result.previousRoleArn}`
+        : '';
       ctx.logger.info(
-        `Pod Identity association ${result.associationId} (${namespace}/${serviceAccount} → ${roleArn}): ${result.action}` +
-          (result.previousRoleArn ? `, previously ${result.previousRoleArn}` : ''),
+        `Pod Identity association ${result.associationId} (${namespace}/${serviceAccount} → ${roleArn}): ${result.action}${previously}`,
       );
       ctx.output('associationArn', result.associationArn);
       ctx.output('associationId', result.associationId);

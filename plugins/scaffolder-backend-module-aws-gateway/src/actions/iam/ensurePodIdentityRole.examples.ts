@@ -33,7 +33,9 @@ export const examples: TemplateExample[] = [
           input: {
             accountId: '111122223333',
             roleName: 'backstage-gateway-reader',
-            policyArns: ['arn:aws:iam::aws:policy/ElasticLoadBalancingReadOnly'],
+            policyArns: [
+              'arn:aws:iam::aws:policy/ElasticLoadBalancingReadOnly',
+            ],
             tags: { app: 'gateway-status' },
           },
         },

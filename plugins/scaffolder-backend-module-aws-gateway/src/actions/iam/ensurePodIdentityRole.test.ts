@@ -1,8 +1,18 @@
 import yaml from 'yaml';
-import { MANAGED_TAG_KEY, MANAGED_TAG_VALUE } from '@gateway-portal/plugin-aws-gateway-common';
-import { decodeIamPolicyDocument, podIdentityTrustPolicy, policyDocumentsEqual } from '@gateway-portal/plugin-aws-gateway-node';
+import {
+  MANAGED_TAG_KEY,
+  MANAGED_TAG_VALUE,
+} from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  decodeIamPolicyDocument,
+  podIdentityTrustPolicy,
+  policyDocumentsEqual,
+} from '@gateway-portal/plugin-aws-gateway-node';
 import { FAKE_ACCOUNT, FakeAws } from '../__testUtils__/fakeAws';
-import { testActionContext, testGuardrails } from '../__testUtils__/testContext';
+import {
+  testActionContext,
+  testGuardrails,
+} from '../__testUtils__/testContext';
 import { createEnsurePodIdentityRoleAction } from './ensurePodIdentityRole';
 import { examples } from './ensurePodIdentityRole.examples';
 
@@ -17,32 +27,56 @@ describe('aws-gateway:iam:ensure-pod-identity-role', () => {
   let aws: FakeAws;
 
   const defaults = {
-    iam: { permissionsBoundaryArn: BOUNDARY, allowedPolicyArns: ['arn:aws:iam::aws:policy/ElasticLoadBalancing*'] },
+    iam: {
+      permissionsBoundaryArn: BOUNDARY,
+      allowedPolicyArns: ['arn:aws:iam::aws:policy/ElasticLoadBalancing*'],
+    },
   };
 
   beforeEach(() => {
     aws = new FakeAws();
-    aws.seedPolicy(POLICY, { Statement: [{ Effect: 'Allow', Action: 'ec2:A', Resource: '*' }] }, MANAGED);
+    aws.seedPolicy(
+      POLICY,
+      { Statement: [{ Effect: 'Allow', Action: 'ec2:A', Resource: '*' }] },
+      MANAGED,
+    );
   });
 
-  async function run(input: Record<string, any>, overrides: Record<string, any> = defaults) {
+  async function run(
+    input: Record<string, any>,
+    overrides: Record<string, any> = defaults,
+  ) {
     const action = createEnsurePodIdentityRoleAction({
       awsClients: aws.clientFactory(),
       guardrails: testGuardrails(overrides),
     });
-    const ctx = testActionContext({ accountId: FAKE_ACCOUNT, roleName: ROLE, ...input });
+    const ctx = testActionContext({
+      accountId: FAKE_ACCOUNT,
+      roleName: ROLE,
+      ...input,
+    });
     await action.handler(ctx);
     return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
   }
 
   it('creates the role with the Pod Identity trust policy, boundary, tags and policies', async () => {
     const outputs = await run({ policyArns: [POLICY, READ_ONLY] });
-    expect(outputs).toEqual({ roleArn: ROLE_ARN, roleName: ROLE, changed: true });
-    expect(aws.mutatingCalls()).toEqual(['CreateRole', 'AttachRolePolicy', 'AttachRolePolicy']);
+    expect(outputs).toEqual({
+      roleArn: ROLE_ARN,
+      roleName: ROLE,
+      changed: true,
+    });
+    expect(aws.mutatingCalls()).toEqual([
+      'CreateRole',
+      'AttachRolePolicy',
+      'AttachRolePolicy',
+    ]);
     const role = aws.roles.get(ROLE)!;
     expect(role.Path).toBe('/backstage/');
     expect(role.PermissionsBoundary?.PermissionsBoundaryArn).toBe(BOUNDARY);
-    expect(role.Tags).toEqual(expect.arrayContaining([...MANAGED, { Key: 'team', Value: 'platform' }]));
+    expect(role.Tags).toEqual(
+      expect.arrayContaining([...MANAGED, { Key: 'team', Value: 'platform' }]),
+    );
     expect(role.attached).toEqual([POLICY, READ_ONLY]);
     const trust = decodeIamPolicyDocument(role.AssumeRolePolicyDocument) as any;
     expect(trust.Statement[0]).toMatchObject({
@@ -61,10 +95,21 @@ describe('aws-gateway:iam:ensure-pod-identity-role', () => {
   });
 
   it('repairs a drifted trust policy, boundary and tags of a managed role and attaches missing policies', async () => {
-    aws.seedRole(ROLE, '/backstage/', {
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-    }, MANAGED);
+    aws.seedRole(
+      ROLE,
+      '/backstage/',
+      {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'ec2.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      },
+      MANAGED,
+    );
     const outputs = await run({ policyArns: [POLICY] });
     expect(outputs.changed).toBe(true);
     expect(aws.mutatingCalls()).toEqual([
@@ -74,21 +119,31 @@ describe('aws-gateway:iam:ensure-pod-identity-role', () => {
       'AttachRolePolicy',
     ]);
     const role = aws.roles.get(ROLE)!;
-    expect(policyDocumentsEqual(decodeIamPolicyDocument(role.AssumeRolePolicyDocument), podIdentityTrustPolicy())).toBe(true);
+    expect(
+      policyDocumentsEqual(
+        decodeIamPolicyDocument(role.AssumeRolePolicyDocument),
+        podIdentityTrustPolicy(),
+      ),
+    ).toBe(true);
   });
 
   it('refuses to modify a role it did not create', async () => {
     aws.seedRole(ROLE, '/backstage/', podIdentityTrustPolicy());
     await expect(run({ policyArns: [POLICY] })).rejects.toMatchObject({
       name: 'NotAllowedError',
-      message: expect.stringMatching(/^roleName: role .* not created by this plugin.*allowAdoptingExistingRoles/),
+      message: expect.stringMatching(
+        /^roleName: role .* not created by this plugin.*allowAdoptingExistingRoles/,
+      ),
     });
     expect(aws.mutatingCalls()).toEqual([]);
   });
 
   it('adopts an unmanaged role when configuration allows, without claiming it', async () => {
     aws.seedRole(ROLE, '/backstage/', podIdentityTrustPolicy());
-    await run({ policyArns: [POLICY] }, { iam: { ...defaults.iam, allowAdoptingExistingRoles: true } });
+    await run(
+      { policyArns: [POLICY] },
+      { iam: { ...defaults.iam, allowAdoptingExistingRoles: true } },
+    );
     const role = aws.roles.get(ROLE)!;
     expect(role.attached).toEqual([POLICY]);
     expect(role.Tags).not.toEqual(expect.arrayContaining(MANAGED));
@@ -96,13 +151,22 @@ describe('aws-gateway:iam:ensure-pod-identity-role', () => {
 
   it('leaves a same-named role under another path alone', async () => {
     aws.seedRole(ROLE, '/other/', podIdentityTrustPolicy(), MANAGED);
-    await expect(run({})).rejects.toMatchObject({ name: 'ConflictError', message: expect.stringMatching(/^roleName: .*path \/other\//) });
+    await expect(run({})).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringMatching(/^roleName: .*path \/other\//),
+    });
     expect(aws.mutatingCalls()).toEqual([]);
   });
 
   it('makes no AWS call in a dry run', async () => {
-    const action = createEnsurePodIdentityRoleAction({ awsClients: aws.clientFactory(), guardrails: testGuardrails(defaults) });
-    const ctx = testActionContext({ accountId: FAKE_ACCOUNT, roleName: ROLE, policyArns: [POLICY] }, { isDryRun: true });
+    const action = createEnsurePodIdentityRoleAction({
+      awsClients: aws.clientFactory(),
+      guardrails: testGuardrails(defaults),
+    });
+    const ctx = testActionContext(
+      { accountId: FAKE_ACCOUNT, roleName: ROLE, policyArns: [POLICY] },
+      { isDryRun: true },
+    );
     await action.handler(ctx);
     expect(aws.calls).toEqual([]);
     expect(ctx.output).toHaveBeenCalledWith('roleArn', ROLE_ARN);
@@ -110,14 +174,54 @@ describe('aws-gateway:iam:ensure-pod-identity-role', () => {
 
   describe('refuses bad input before any AWS call', () => {
     const cases: Array<[string, Record<string, any>, RegExp]> = [
-      ['role name without the prefix', { roleName: 'AdminRole' }, /^roleName: "AdminRole" must start with "backstage-" .*roleNamePrefix/],
-      ['role name too long', { roleName: `backstage-${'x'.repeat(60)}` }, /^roleName: ".*" must be 1-64 characters/],
-      ['policy of another account', { policyArns: ['arn:aws:iam::999999999999:policy/backstage/backstage-x'] }, /^policyArns\[0\]: ".*" is not allowed; .*allowedPolicyArns.*allowedAccountIds/],
-      ['AWS managed policy not listed', { policyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] }, /^policyArns\[0\]: ".*AdministratorAccess" is not allowed/],
-      ['policy outside the configured path', { policyArns: [`arn:aws:iam::${FAKE_ACCOUNT}:policy/backstage-x`] }, /^policyArns\[0\]: .* under path "\/backstage\/"/],
-      ['not a policy ARN', { policyArns: [`arn:aws:iam::${FAKE_ACCOUNT}:role/backstage/backstage-x`] }, /^policyArns\[0\]: ".*" must be an IAM policy ARN/],
-      ['adopting beyond configuration', { allowAdoptingExisting: true }, /^allowAdoptingExisting: true is not allowed; it cannot exceed .*allowAdoptingExistingRoles/],
-      ['invalid tag', { tags: { 'aws:owner': 'me' } }, /^tags.aws:owner: "me" is not a valid IAM tag/],
+      [
+        'role name without the prefix',
+        { roleName: 'AdminRole' },
+        /^roleName: "AdminRole" must start with "backstage-" .*roleNamePrefix/,
+      ],
+      [
+        'role name too long',
+        { roleName: `backstage-${'x'.repeat(60)}` },
+        /^roleName: ".*" must be 1-64 characters/,
+      ],
+      [
+        'policy of another account',
+        {
+          policyArns: [
+            'arn:aws:iam::999999999999:policy/backstage/backstage-x',
+          ],
+        },
+        /^policyArns\[0\]: ".*" is not allowed; .*allowedPolicyArns.*allowedAccountIds/,
+      ],
+      [
+        'AWS managed policy not listed',
+        { policyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] },
+        /^policyArns\[0\]: ".*AdministratorAccess" is not allowed/,
+      ],
+      [
+        'policy outside the configured path',
+        { policyArns: [`arn:aws:iam::${FAKE_ACCOUNT}:policy/backstage-x`] },
+        /^policyArns\[0\]: .* under path "\/backstage\/"/,
+      ],
+      [
+        'not a policy ARN',
+        {
+          policyArns: [
+            `arn:aws:iam::${FAKE_ACCOUNT}:role/backstage/backstage-x`,
+          ],
+        },
+        /^policyArns\[0\]: ".*" must be an IAM policy ARN/,
+      ],
+      [
+        'adopting beyond configuration',
+        { allowAdoptingExisting: true },
+        /^allowAdoptingExisting: true is not allowed; it cannot exceed .*allowAdoptingExistingRoles/,
+      ],
+      [
+        'invalid tag',
+        { tags: { 'aws:owner': 'me' } },
+        /^tags.aws:owner: "me" is not a valid IAM tag/,
+      ],
     ];
     it.each(cases)('%s', async (...[, input, message]) => {
       await expect(run(input)).rejects.toThrow(message);
@@ -128,7 +232,9 @@ describe('aws-gateway:iam:ensure-pod-identity-role', () => {
   it('runs every example', async () => {
     for (const example of examples) {
       const input = yaml.parse(example.example).steps[0].input;
-      input.policyArns = input.policyArns.map((a: string) => (a.includes('${{') ? POLICY : a));
+      input.policyArns = input.policyArns.map((a: string) =>
+        a.includes('${{') ? POLICY : a,
+      );
       const outputs = await run(input);
       expect(outputs.changed).toBe(true);
       expect(aws.roles.get(input.roleName)!.attached).toEqual(input.policyArns);

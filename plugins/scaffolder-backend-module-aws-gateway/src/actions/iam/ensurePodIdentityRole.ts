@@ -10,7 +10,8 @@ import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { awsCheckpointKey } from '../awsCheckpoint';
 import { examples } from './ensurePodIdentityRole.examples';
 
-export const ENSURE_POD_IDENTITY_ROLE_ACTION_ID = 'aws-gateway:iam:ensure-pod-identity-role';
+export const ENSURE_POD_IDENTITY_ROLE_ACTION_ID =
+  'aws-gateway:iam:ensure-pod-identity-role';
 
 /**
  * `aws-gateway:iam:ensure-pod-identity-role`: makes sure an IAM role that
@@ -34,18 +35,33 @@ export function createEnsurePodIdentityRoleAction(options: {
     schema: {
       input: z =>
         z.object({
-          accountId: z.string().describe('AWS account id of the role (the cluster account)'),
+          accountId: z
+            .string()
+            .describe('AWS account id of the role (the cluster account)'),
           region: z
             .string()
             .optional()
-            .describe('Region whose partition and IAM endpoint to use (default: the aws partition)'),
-          roleName: z.string().describe('Role name; must start with the configured prefix'),
+            .describe(
+              'Region whose partition and IAM endpoint to use (default: the aws partition)',
+            ),
+          roleName: z
+            .string()
+            .describe('Role name; must start with the configured prefix'),
           policyArns: z
             .array(z.string())
             .default([])
-            .describe('Managed policies to attach (allowed ones only; none are detached)'),
-          description: z.string().max(1000).optional().describe('Description of a new role'),
-          tags: z.record(z.string()).optional().describe('Extra tags for the role'),
+            .describe(
+              'Managed policies to attach (allowed ones only; none are detached)',
+            ),
+          description: z
+            .string()
+            .max(1000)
+            .optional()
+            .describe('Description of a new role'),
+          tags: z
+            .record(z.string())
+            .optional()
+            .describe('Extra tags for the role'),
           allowAdoptingExisting: z
             .boolean()
             .optional()
@@ -57,7 +73,9 @@ export function createEnsurePodIdentityRoleAction(options: {
         z.object({
           roleArn: z.string(),
           roleName: z.string(),
-          changed: z.boolean().describe('Whether anything was created or modified'),
+          changed: z
+            .boolean()
+            .describe('Whether anything was created or modified'),
         }),
     },
     async handler(ctx) {
@@ -92,7 +110,9 @@ export function createEnsurePodIdentityRoleAction(options: {
           path: params.path,
           name: roleName,
         });
-        ctx.logger.info(`Dry run: would ensure IAM role ${roleArn} with ${policyArns.length} policies`);
+        ctx.logger.info(
+          `Dry run: would ensure IAM role ${roleArn} with ${policyArns.length} policies`,
+        );
         ctx.output('roleArn', roleArn);
         ctx.output('roleName', roleName);
         ctx.output('changed', false);
@@ -100,14 +120,22 @@ export function createEnsurePodIdentityRoleAction(options: {
       }
 
       const result = await ctx.checkpoint<EnsureRoleResult>({
-        key: awsCheckpointKey(ENSURE_POD_IDENTITY_ROLE_ACTION_ID, { accountId, ...params }),
+        key: awsCheckpointKey(ENSURE_POD_IDENTITY_ROLE_ACTION_ID, {
+          accountId,
+          ...params,
+        }),
         fn: async () => {
-          const iam = await awsClients.iam({ accountId, region: region || undefined });
+          const iam = await awsClients.iam({
+            accountId,
+            region: region || undefined,
+          });
           return ensureRole(iam, params);
         },
       });
       ctx.logger.info(
-        `IAM role ${result.roleArn}: ${result.changed ? result.operations.join(', ') : 'unchanged'}`,
+        `IAM role ${result.roleArn}: ${
+          result.changed ? result.operations.join(', ') : 'unchanged'
+        }`,
       );
       ctx.output('roleArn', result.roleArn);
       ctx.output('roleName', result.roleName);

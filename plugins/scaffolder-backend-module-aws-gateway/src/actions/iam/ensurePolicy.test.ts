@@ -3,9 +3,15 @@ import path from 'node:path';
 import os from 'node:os';
 import { MalformedPolicyDocumentException } from '@aws-sdk/client-iam';
 import yaml from 'yaml';
-import { MANAGED_TAG_KEY, MANAGED_TAG_VALUE } from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  MANAGED_TAG_KEY,
+  MANAGED_TAG_VALUE,
+} from '@gateway-portal/plugin-aws-gateway-common';
 import { FAKE_ACCOUNT, FakeAws } from '../__testUtils__/fakeAws';
-import { testActionContext, testGuardrails } from '../__testUtils__/testContext';
+import {
+  testActionContext,
+  testGuardrails,
+} from '../__testUtils__/testContext';
 import { createEnsurePolicyAction } from './ensurePolicy';
 import { examples } from './ensurePolicy.examples';
 
@@ -33,7 +39,10 @@ describe('aws-gateway:iam:ensure-policy', () => {
     });
   }
 
-  async function run(input: Record<string, any>, overrides?: Record<string, any>) {
+  async function run(
+    input: Record<string, any>,
+    overrides?: Record<string, any>,
+  ) {
     const ctx = testActionContext(
       { accountId: FAKE_ACCOUNT, name: 'backstage-lbc', ...input },
       { workspacePath: workspace },
@@ -44,7 +53,10 @@ describe('aws-gateway:iam:ensure-policy', () => {
   }
 
   it('creates an absent policy, tagged managed-by, with the configured tags', async () => {
-    const { outputs } = await run({ document: doc(['ec2:DescribeVpcs']), tags: { app: 'shop' } });
+    const { outputs } = await run({
+      document: doc(['ec2:DescribeVpcs']),
+      tags: { app: 'shop' },
+    });
     expect(outputs).toEqual({ policyArn: ARN, changed: true, versionId: 'v1' });
     expect(aws.mutatingCalls()).toEqual(['CreatePolicy']);
     const created = aws.calls.find(c => c.command === 'CreatePolicy')!.input;
@@ -63,19 +75,32 @@ describe('aws-gateway:iam:ensure-policy', () => {
     aws.calls.length = 0;
     // Another order, another case, a single statement object, JSON text.
     const same = JSON.stringify({
-      Statement: { Resource: ['*'], Action: ['EC2:describesubnets', 'ec2:DescribeVpcs'], Effect: 'Allow' },
+      Statement: {
+        Resource: ['*'],
+        Action: ['EC2:describesubnets', 'ec2:DescribeVpcs'],
+        Effect: 'Allow',
+      },
       Version: '2012-10-17',
     });
     const { outputs } = await run({ document: same });
-    expect(outputs).toEqual({ policyArn: ARN, changed: false, versionId: 'v1' });
+    expect(outputs).toEqual({
+      policyArn: ARN,
+      changed: false,
+      versionId: 'v1',
+    });
     expect(aws.mutatingCalls()).toEqual([]);
   });
 
   it('creates a new default version for a changed document', async () => {
     await run({ document: doc(['ec2:DescribeVpcs']) });
-    const { outputs } = await run({ document: doc(['ec2:DescribeVpcs', 'ec2:DescribeSubnets']) });
+    const { outputs } = await run({
+      document: doc(['ec2:DescribeVpcs', 'ec2:DescribeSubnets']),
+    });
     expect(outputs).toEqual({ policyArn: ARN, changed: true, versionId: 'v2' });
-    expect(aws.mutatingCalls()).toEqual(['CreatePolicy', 'CreatePolicyVersion']);
+    expect(aws.mutatingCalls()).toEqual([
+      'CreatePolicy',
+      'CreatePolicyVersion',
+    ]);
     expect(aws.policies.get(ARN)!.DefaultVersionId).toBe('v2');
   });
 
@@ -84,29 +109,53 @@ describe('aws-gateway:iam:ensure-policy', () => {
       await run({ document: doc([`ec2:Action${i}`]) });
     }
     const policy = aws.policies.get(ARN)!;
-    expect(policy.versions.map(v => v.VersionId)).toEqual(['v3', 'v4', 'v5', 'v6', 'v7']);
+    expect(policy.versions.map(v => v.VersionId)).toEqual([
+      'v3',
+      'v4',
+      'v5',
+      'v6',
+      'v7',
+    ]);
     expect(policy.DefaultVersionId).toBe('v7');
-    const deleted = aws.calls.filter(c => c.command === 'DeletePolicyVersion').map(c => c.input.VersionId);
+    const deleted = aws.calls
+      .filter(c => c.command === 'DeletePolicyVersion')
+      .map(c => c.input.VersionId);
     expect(deleted).toEqual(['v1', 'v2']);
   });
 
   it('keeps the default version when pruning even if it is the oldest', async () => {
-    aws.seedPolicy(ARN, doc(['ec2:A']), [{ Key: MANAGED_TAG_KEY, Value: MANAGED_TAG_VALUE }]);
+    aws.seedPolicy(ARN, doc(['ec2:A']), [
+      { Key: MANAGED_TAG_KEY, Value: MANAGED_TAG_VALUE },
+    ]);
     const policy = aws.policies.get(ARN)!;
     for (const n of [2, 3, 4, 5]) {
-      policy.versions.push({ VersionId: `v${n}`, Document: encodeURIComponent('{}'), CreateDate: new Date(Date.UTC(2027, 0, n)) });
+      policy.versions.push({
+        VersionId: `v${n}`,
+        Document: encodeURIComponent('{}'),
+        CreateDate: new Date(Date.UTC(2027, 0, n)),
+      });
     }
     policy.nextVersion = 6;
     await run({ document: doc(['ec2:B']) });
-    expect(aws.calls.find(c => c.command === 'DeletePolicyVersion')!.input.VersionId).toBe('v2');
-    expect(policy.versions.map(v => v.VersionId)).toEqual(['v1', 'v3', 'v4', 'v5', 'v6']);
+    expect(
+      aws.calls.find(c => c.command === 'DeletePolicyVersion')!.input.VersionId,
+    ).toBe('v2');
+    expect(policy.versions.map(v => v.VersionId)).toEqual([
+      'v1',
+      'v3',
+      'v4',
+      'v5',
+      'v6',
+    ]);
   });
 
   it('refuses to update a policy it did not create', async () => {
     aws.seedPolicy(ARN, doc(['ec2:A']));
     await expect(run({ document: doc(['ec2:B']) })).rejects.toMatchObject({
       name: 'NotAllowedError',
-      message: expect.stringMatching(/^name: .*not created by this plugin.*allowUpdatingUnmanagedPolicies/),
+      message: expect.stringMatching(
+        /^name: .*not created by this plugin.*allowUpdatingUnmanagedPolicies/,
+      ),
     });
     expect(aws.mutatingCalls()).toEqual([]);
   });
@@ -121,7 +170,9 @@ describe('aws-gateway:iam:ensure-policy', () => {
   it('updates an unmanaged policy when configuration allows, unless the input opts out', async () => {
     aws.seedPolicy(ARN, doc(['ec2:A']));
     const allow = { iam: { allowUpdatingUnmanagedPolicies: true } };
-    await expect(run({ document: doc(['ec2:B']), allowUpdatingUnmanaged: false }, allow)).rejects.toMatchObject({
+    await expect(
+      run({ document: doc(['ec2:B']), allowUpdatingUnmanaged: false }, allow),
+    ).rejects.toMatchObject({
       name: 'NotAllowedError',
     });
     const { outputs } = await run({ document: doc(['ec2:B']) }, allow);
@@ -129,26 +180,39 @@ describe('aws-gateway:iam:ensure-policy', () => {
   });
 
   it('reads the document from a workspace file', async () => {
-    fs.writeFileSync(path.join(workspace, 'policy.json'), JSON.stringify(doc(['ec2:A']), null, 2));
+    fs.writeFileSync(
+      path.join(workspace, 'policy.json'),
+      JSON.stringify(doc(['ec2:A']), null, 2),
+    );
     const { outputs } = await run({ documentPath: 'policy.json' });
     expect(outputs.changed).toBe(true);
-    expect(JSON.parse(aws.calls[1].input.PolicyDocument)).toEqual(doc(['ec2:A']));
+    expect(JSON.parse(aws.calls[1].input.PolicyDocument)).toEqual(
+      doc(['ec2:A']),
+    );
   });
 
   it('surfaces IAM MalformedPolicyDocument as an input error on document', async () => {
     aws.failNext(
       'CreatePolicy',
-      new MalformedPolicyDocumentException({ message: 'Policy statement must contain resources.', $metadata: {} }),
+      new MalformedPolicyDocumentException({
+        message: 'Policy statement must contain resources.',
+        $metadata: {},
+      }),
     );
     await expect(run({ document: doc(['ec2:A']) })).rejects.toMatchObject({
       name: 'InputError',
-      message: 'document: IAM rejected the policy document (MalformedPolicyDocument): Policy statement must contain resources.',
+      message:
+        'document: IAM rejected the policy document (MalformedPolicyDocument): Policy statement must contain resources.',
     });
   });
 
   it('makes no AWS call in a dry run', async () => {
     const ctx = testActionContext(
-      { accountId: FAKE_ACCOUNT, name: 'backstage-lbc', document: doc(['ec2:A']) },
+      {
+        accountId: FAKE_ACCOUNT,
+        name: 'backstage-lbc',
+        document: doc(['ec2:A']),
+      },
       { workspacePath: workspace, isDryRun: true },
     );
     await action().handler(ctx);
@@ -158,37 +222,97 @@ describe('aws-gateway:iam:ensure-policy', () => {
 
   it('does not repeat the effect when a recovered task replays the step', async () => {
     const store = new Map();
-    const input = { accountId: FAKE_ACCOUNT, name: 'backstage-lbc', document: doc(['ec2:A']) };
-    await action().handler(testActionContext(input, { workspacePath: workspace, store }));
+    const input = {
+      accountId: FAKE_ACCOUNT,
+      name: 'backstage-lbc',
+      document: doc(['ec2:A']),
+    };
+    await action().handler(
+      testActionContext(input, { workspacePath: workspace, store }),
+    );
     const callsAfterFirst = aws.calls.length;
-    const replay = testActionContext(input, { workspacePath: workspace, store });
+    const replay = testActionContext(input, {
+      workspacePath: workspace,
+      store,
+    });
     await action().handler(replay);
     expect(aws.calls.length).toBe(callsAfterFirst);
     expect(replay.output).toHaveBeenCalledWith('versionId', 'v1');
   });
 
   describe('refuses bad input before any AWS call', () => {
-    const cases: Array<[string, Record<string, any>, RegExp, Record<string, any>?]> = [
-      ['malformed account id', { accountId: '12345' }, /^accountId: "12345" must be a 12-digit AWS account id/],
-      ['account not allowed', { accountId: '999999999999' }, /^accountId: "999999999999" is not allowed; .*allowedAccountIds/],
-      ['region not allowed', { region: 'us-east-2' }, /^region: "us-east-2" is not allowed; .*allowedRegions/],
-      ['name without the prefix', { name: 'admin' }, /^name: "admin" must start with "backstage-" .*policyNamePrefix/],
-      ['name with bad characters', { name: 'backstage-a b' }, /^name: "backstage-a b" must be 1-128 characters/],
-      ['path outside the configured one', { path: '/other/' }, /^path: "\/other\/" must be at or under "\/backstage\/"/],
-      ['input exceeding configuration', { allowUpdatingUnmanaged: true }, /^allowUpdatingUnmanaged: true is not allowed; it cannot exceed .*allowUpdatingUnmanagedPolicies/],
-      ['reserved tag', { tags: { [MANAGED_TAG_KEY]: 'me' } }, /^tags.aws-gateway.io\/managed-by: "me" is reserved/],
-      ['not a policy document', { document: { Statement: [{ Effect: 'Allow', Action: 's3:*' }] } }, /^document: the document is not a valid identity policy: Statement\[0\] needs Resource or NotResource/],
-      ['document and documentPath', { documentPath: 'x.json' }, /^document: give exactly one of document and documentPath/],
-      ['path escaping the workspace', { document: undefined, documentPath: '../etc/passwd' }, /^documentPath: "..\/etc\/passwd" must stay inside the workspace/],
+    const cases: Array<
+      [string, Record<string, any>, RegExp, Record<string, any>?]
+    > = [
+      [
+        'malformed account id',
+        { accountId: '12345' },
+        /^accountId: "12345" must be a 12-digit AWS account id/,
+      ],
+      [
+        'account not allowed',
+        { accountId: '999999999999' },
+        /^accountId: "999999999999" is not allowed; .*allowedAccountIds/,
+      ],
+      [
+        'region not allowed',
+        { region: 'us-east-2' },
+        /^region: "us-east-2" is not allowed; .*allowedRegions/,
+      ],
+      [
+        'name without the prefix',
+        { name: 'admin' },
+        /^name: "admin" must start with "backstage-" .*policyNamePrefix/,
+      ],
+      [
+        'name with bad characters',
+        { name: 'backstage-a b' },
+        /^name: "backstage-a b" must be 1-128 characters/,
+      ],
+      [
+        'path outside the configured one',
+        { path: '/other/' },
+        /^path: "\/other\/" must be at or under "\/backstage\/"/,
+      ],
+      [
+        'input exceeding configuration',
+        { allowUpdatingUnmanaged: true },
+        /^allowUpdatingUnmanaged: true is not allowed; it cannot exceed .*allowUpdatingUnmanagedPolicies/,
+      ],
+      [
+        'reserved tag',
+        { tags: { [MANAGED_TAG_KEY]: 'me' } },
+        /^tags.aws-gateway.io\/managed-by: "me" is reserved/,
+      ],
+      [
+        'not a policy document',
+        { document: { Statement: [{ Effect: 'Allow', Action: 's3:*' }] } },
+        /^document: the document is not a valid identity policy: Statement\[0\] needs Resource or NotResource/,
+      ],
+      [
+        'document and documentPath',
+        { documentPath: 'x.json' },
+        /^document: give exactly one of document and documentPath/,
+      ],
+      [
+        'path escaping the workspace',
+        { document: undefined, documentPath: '../etc/passwd' },
+        /^documentPath: "..\/etc\/passwd" must stay inside the workspace/,
+      ],
     ];
     it.each(cases)('%s', async (...[, input, message, overrides]) => {
-      await expect(run({ document: doc(['ec2:A']), ...input }, overrides)).rejects.toThrow(message);
+      await expect(
+        run({ document: doc(['ec2:A']), ...input }, overrides),
+      ).rejects.toThrow(message);
       expect(aws.calls).toEqual([]);
     });
   });
 
   it('runs every example', async () => {
-    fs.writeFileSync(path.join(workspace, 'iam_policy.json'), JSON.stringify(doc(['ec2:A'])));
+    fs.writeFileSync(
+      path.join(workspace, 'iam_policy.json'),
+      JSON.stringify(doc(['ec2:A'])),
+    );
     for (const example of examples) {
       const step = yaml.parse(example.example).steps[0];
       const ctx = testActionContext(step.input, { workspacePath: workspace });

@@ -25,7 +25,9 @@ async function readDocument(
   input: { document?: string | Record<string, unknown>; documentPath?: string },
 ): Promise<PolicyDocument> {
   if ((input.document === undefined) === (input.documentPath === undefined)) {
-    throw new InputError('document: give exactly one of document and documentPath');
+    throw new InputError(
+      'document: give exactly one of document and documentPath',
+    );
   }
   let source: string | object;
   let field = 'document';
@@ -35,14 +37,20 @@ async function readDocument(
     try {
       file = resolveSafeChildPath(workspacePath, input.documentPath);
     } catch {
-      throw new InputError(`documentPath: "${input.documentPath}" must stay inside the workspace`);
+      throw new InputError(
+        `documentPath: "${input.documentPath}" must stay inside the workspace`,
+      );
     }
     const stat = await fs.stat(file).catch(() => undefined);
     if (!stat?.isFile()) {
-      throw new InputError(`documentPath: "${input.documentPath}" is not a file in the workspace`);
+      throw new InputError(
+        `documentPath: "${input.documentPath}" is not a file in the workspace`,
+      );
     }
     if (stat.size > MAX_DOCUMENT_BYTES) {
-      throw new InputError(`documentPath: the file is larger than ${MAX_DOCUMENT_BYTES} bytes`);
+      throw new InputError(
+        `documentPath: the file is larger than ${MAX_DOCUMENT_BYTES} bytes`,
+      );
     }
     source = await fs.readFile(file, 'utf8');
   } else {
@@ -80,12 +88,18 @@ export function createEnsurePolicyAction(options: {
           region: z
             .string()
             .optional()
-            .describe('Region whose partition and IAM endpoint to use (default: the aws partition)'),
-          name: z.string().describe('Policy name; must start with the configured prefix'),
+            .describe(
+              'Region whose partition and IAM endpoint to use (default: the aws partition)',
+            ),
+          name: z
+            .string()
+            .describe('Policy name; must start with the configured prefix'),
           path: z
             .string()
             .optional()
-            .describe('IAM path at or under the configured one (default: the configured path)'),
+            .describe(
+              'IAM path at or under the configured one (default: the configured path)',
+            ),
           document: z
             .union([z.string(), z.record(z.unknown())])
             .optional()
@@ -93,9 +107,18 @@ export function createEnsurePolicyAction(options: {
           documentPath: z
             .string()
             .optional()
-            .describe('Workspace-relative path of a JSON policy document (instead of document)'),
-          description: z.string().max(1000).optional().describe('Description of a new policy'),
-          tags: z.record(z.string()).optional().describe('Extra tags for a new policy'),
+            .describe(
+              'Workspace-relative path of a JSON policy document (instead of document)',
+            ),
+          description: z
+            .string()
+            .max(1000)
+            .optional()
+            .describe('Description of a new policy'),
+          tags: z
+            .record(z.string())
+            .optional()
+            .describe('Extra tags for a new policy'),
           allowUpdatingUnmanaged: z
             .boolean()
             .optional()
@@ -106,8 +129,12 @@ export function createEnsurePolicyAction(options: {
       output: z =>
         z.object({
           policyArn: z.string(),
-          changed: z.boolean().describe('Whether the policy was created or got a new version'),
-          versionId: z.string().describe('The default version after the action'),
+          changed: z
+            .boolean()
+            .describe('Whether the policy was created or got a new version'),
+          versionId: z
+            .string()
+            .describe('The default version after the action'),
         }),
     },
     async handler(ctx) {
@@ -146,13 +173,18 @@ export function createEnsurePolicyAction(options: {
       const result = await ctx.checkpoint<EnsurePolicyResult>({
         key: awsCheckpointKey(ENSURE_POLICY_ACTION_ID, params),
         fn: async () => {
-          const iam = await awsClients.iam({ accountId, region: region || undefined });
+          const iam = await awsClients.iam({
+            accountId,
+            region: region || undefined,
+          });
           return ensurePolicy(iam, params);
         },
       });
+      const pruned = result.prunedVersionId
+        ? ` (deleted old version ${result.prunedVersionId})`
+        : '';
       ctx.logger.info(
-        `IAM policy ${result.policyArn}: ${result.action}, default version ${result.versionId}` +
-          (result.prunedVersionId ? ` (deleted old version ${result.prunedVersionId})` : ''),
+        `IAM policy ${result.policyArn}: ${result.action}, default version ${result.versionId}${pruned}`,
       );
       ctx.output('policyArn', result.policyArn);
       ctx.output('changed', result.changed);

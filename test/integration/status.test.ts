@@ -1,0 +1,238 @@
+/**
+ * Integration: the gateway status service against the peers — a real
+ * kube-apiserver with the real Gateway API / LBC CRDs (both profiles) and moto
+ * for ELBv2 — with test/fixtures/fakeController.ts playing the AWS Load
+ * Balancer Controller. Checks what the entity card shows: DNS name, listener,
+ * target health per pod, provisioning and no-route states.
+ */
+import * as k8s from '@kubernetes/client-node';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ConfigReader } from '@backstage/config';
+import type { Entity } from '@backstage/catalog-model';
+import type { EntityGatewaysResponse } from '../../plugins/aws-gateway-common/src';
+import { createGatewayStatusService } from '../../plugins/aws-gateway-backend/src/service/createGatewayStatusService';
+import { MemoryCache } from '../../plugins/aws-gateway-backend/src/__testUtils__/memoryCache';
+import { FakeController } from '../fixtures/fakeController';
+import {
+  awsClientConfig,
+  awsPeer,
+  createNetwork,
+  kubeConfigFor,
+  PROFILE_V13,
+  PROFILE_V16,
+  uniqueName,
+} from '../peers';
+
+const GW = 'gateway.networking.k8s.io';
+
+const silentLogger: any = {
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+  child() {
+    return silentLogger;
+  },
+};
+
+async function apply(kc: k8s.KubeConfig, namespace: string, objects: any[]) {
+  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  for (const body of objects) {
+    if (body.kind === 'Service') {
+      await core.createNamespacedService({ namespace, body });
+      continue;
+    }
+    const [group, version] = body.apiVersion.split('/');
+    const plural = `${body.kind.toLowerCase()}${body.kind.endsWith('s') ? 'es' : 's'}`;
+    await custom.createNamespacedCustomObject({ group, version, namespace, plural, body });
+  }
+}
+
+function manifests(opts: { name: string; routeVersion: string; route: boolean; id: string; ips: string[] }) {
+  const { name } = opts;
+  return [
+    {
+      apiVersion: `${GW}/v1`,
+      kind: 'Gateway',
+      metadata: { name, labels: { 'backstage.io/kubernetes-id': opts.id } },
+      spec: { gatewayClassName: 'aws-nlb', listeners: [{ name: 'tcp-8080', port: 8080, protocol: 'TCP' }] },
+    },
+    ...(opts.route
+      ? [
+          {
+            apiVersion: `${GW}/${opts.routeVersion}`,
+            kind: 'TCPRoute',
+            metadata: { name },
+            spec: {
+              parentRefs: [{ name, sectionName: 'tcp-8080' }],
+              rules: [{ backendRefs: [{ name, port: 8080 }] }],
+            },
+          },
+        ]
+      : []),
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name },
+      spec: { type: 'ClusterIP', selector: { app: name }, ports: [{ port: 8080, protocol: 'TCP' }] },
+    },
+    {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: `${name}-slice`, labels: { 'kubernetes.io/service-name': name } },
+      addressType: 'IPv4',
+      ports: [{ port: 8080, protocol: 'TCP' }],
+      endpoints: opts.ips.map((ip, i) => ({
+        addresses: [ip],
+        conditions: { ready: true },
+        nodeName: 'node-1',
+        targetRef: { kind: 'Pod', name: `${name}-${i}` },
+      })),
+    },
+  ];
+}
+
+describe.each([
+  [PROFILE_V16, 'v1' as const],
+  [PROFILE_V13, 'v1alpha2' as const],
+])('gateway status against the peers (%s)', (profile, routeVersion) => {
+  const clusterName = `peers-${routeVersion}`;
+  let kc: k8s.KubeConfig;
+  let namespace: string;
+  let controller: FakeController;
+  let elbv2: ElasticLoadBalancingV2Client;
+  let get: (annotations: Record<string, string>) => Promise<EntityGatewaysResponse>;
+
+  beforeAll(async () => {
+    const aws = awsPeer();
+    kc = kubeConfigFor(profile);
+    // The product never configures endpoints: the SDK's variable points it at the peer.
+    process.env.AWS_ENDPOINT_URL = aws.endpoint;
+    elbv2 = new ElasticLoadBalancingV2Client(awsClientConfig());
+    const network = await createNetwork(clusterName);
+    controller = new FakeController({ kc, elbv2, network, clusterName, routeVersion });
+
+    namespace = uniqueName('status');
+    await kc.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
+    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    await custom
+      .createClusterCustomObject({
+        group: GW,
+        version: 'v1',
+        plural: 'gatewayclasses',
+        body: { apiVersion: `${GW}/v1`, kind: 'GatewayClass', metadata: { name: 'aws-nlb' }, spec: { controllerName: 'gateway.k8s.aws/nlb' } },
+      })
+      .catch((e: any) => {
+        if (e?.code !== 409) throw e;
+      });
+
+    const config = new ConfigReader({
+      aws: {
+        accounts: [{ accountId: aws.accountId, accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey }],
+      },
+      awsGateway: {
+        status: {
+          cacheTtlSeconds: 0,
+          clusters: [{ name: 'test', accountId: aws.accountId, region: aws.region, controllerClusterName: clusterName }],
+        },
+      },
+    });
+    const service = createGatewayStatusService({
+      config,
+      logger: silentLogger,
+      catalog: { getEntityByRef: async () => currentEntity },
+      permissions: { authorize: async reqs => reqs.map(() => ({ result: 'ALLOW' as any })) },
+      cache: new MemoryCache(),
+      clusters: {
+        listClusters: () => [{ name: 'test', url: kc.getCurrentCluster()!.server, authProvider: 'serviceAccount' }],
+        getKubeConfig: async () => kc,
+      },
+    });
+    let currentEntity: Entity | undefined;
+    get = async annotations => {
+      currentEntity = {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: { name: 'svc', namespace: 'default', annotations },
+        spec: {},
+      };
+      return service.getEntityGateways(
+        { entityRef: 'component:default/svc', refresh: true },
+        { credentials: { $$type: '@backstage/BackstageCredentials', principal: { type: 'user', userEntityRef: 'user:default/t' } } as any },
+      );
+    };
+  });
+
+  afterAll(() => elbv2?.destroy());
+
+  it('shows a programmed Gateway: DNS name, listener 8080/TCP, healthy targets mapped to pods', async () => {
+    const name = 'web';
+    await apply(kc, namespace, manifests({ name, routeVersion, route: true, id: 'web', ips: ['192.0.2.11', '192.0.2.12'] }));
+    const lb = await controller.reconcile(namespace, name);
+
+    const res = await get({ 'aws-gateway.io/gateways': `test/${namespace}/${name}` });
+    expect(res.errors).toEqual([]);
+    expect(res.gateways).toHaveLength(1);
+    const gw = res.gateways[0];
+    expect(gw.errors).toEqual([]);
+    expect(gw.state).toBe('programmed');
+    expect(gw.dnsName).toBe(lb.dnsName.toLowerCase());
+    expect(gw.loadBalancer).toMatchObject({ arn: lb.loadBalancerArn, foundBy: 'status-arn', scheme: 'internal' });
+    const listener = gw.listeners[0];
+    expect(listener).toMatchObject({ name: 'tcp-8080', port: 8080, protocol: 'TCP', attachedRoutes: 1 });
+    expect(listener.loadBalancerListener).toMatchObject({ port: 8080, protocol: 'TCP' });
+    expect(listener.routes).toEqual([
+      expect.objectContaining({ kind: 'TCPRoute', apiVersion: `${GW}/${routeVersion}`, accepted: expect.objectContaining({ status: 'True' }) }),
+    ]);
+    expect(listener.targetGroups).toHaveLength(1);
+    const tg = listener.targetGroups[0];
+    expect(tg).toMatchObject({
+      arn: lb.targetGroupArns[0],
+      targetType: 'ip',
+      service: { namespace, name, port: 8080 },
+      health: { healthy: 2, total: 2 },
+    });
+    expect(tg.targets.map(t => [t.id, t.state, t.pod?.name]).sort()).toEqual([
+      ['192.0.2.11', 'healthy', `${name}-0`],
+      ['192.0.2.12', 'healthy', `${name}-1`],
+    ]);
+    expect(gw.warnings).toEqual([]);
+  });
+
+  it('finds Gateways by the kubernetes-id label and shows a provisioning one', async () => {
+    const name = 'queue';
+    await apply(kc, namespace, manifests({ name, routeVersion, route: true, id: 'queue', ips: ['192.0.2.21'] }));
+    const lb = await controller.reconcileProvisioning(namespace, name);
+
+    const res = await get({ 'backstage.io/kubernetes-id': 'queue', 'backstage.io/kubernetes-namespace': namespace });
+    expect(res.gateways).toHaveLength(1);
+    const gw = res.gateways[0];
+    expect(gw.state).toBe('provisioning');
+    expect(gw.stateReason).toContain('Waiting for load balancer to be active.');
+    // No ARN in the status yet: found by the controller's tags.
+    expect(gw.loadBalancer).toMatchObject({ arn: lb.arn, foundBy: 'tags' });
+    expect(gw.dnsName).toBe(lb.dnsName);
+  });
+
+  it('warns that a listener without a route has no NLB listener', async () => {
+    const name = 'lonely';
+    await apply(kc, namespace, manifests({ name, routeVersion, route: false, id: 'lonely', ips: [] }));
+    await controller.reconcile(namespace, name);
+
+    const res = await get({ 'aws-gateway.io/gateways': `${namespace}/${name}` });
+    const gw = res.gateways[0];
+    expect(gw.state).toBe('programmed');
+    expect(gw.listeners[0].loadBalancerListener).toBeUndefined();
+    expect(gw.listeners[0].attachedRoutes).toBe(0);
+    expect(gw.warnings).toEqual([
+      expect.objectContaining({ code: 'listener-without-route', listener: 'tcp-8080' }),
+    ]);
+  });
+
+  it('reports a named Gateway that does not exist', async () => {
+    const res = await get({ 'aws-gateway.io/gateways': `${namespace}/missing` });
+    expect(res.gateways).toEqual([]);
+    expect(res.errors).toEqual([expect.objectContaining({ part: 'kubernetes', kind: 'not-found' })]);
+  });
+});
