@@ -8,5 +8,9 @@ import path from 'node:path';
 const scripts = ['status-bench.ts'];
 const args = process.argv.slice(2);
 for (const s of scripts) {
-  execFileSync(process.execPath, [...process.execArgv, path.join(__dirname, s), ...args], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [...process.execArgv, path.join(__dirname, s), ...args],
+    { stdio: 'inherit' },
+  );
 }

@@ -37,7 +37,9 @@ const counters = { aws: 0, kube: 0 };
 const awsByCommand = new Map<string, number>();
 
 /** Counts and delays every Kubernetes call, like a remote API server would. */
-function delayingKubernetes(inner: KubernetesObjectClient): KubernetesObjectClient {
+function delayingKubernetes(
+  inner: KubernetesObjectClient,
+): KubernetesObjectClient {
   return {
     async connect(cluster) {
       const c = await inner.connect(cluster);
@@ -76,35 +78,68 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - t0, r];
 }
 
-async function applyGateway(kc: k8s.KubeConfig, ns: string, name: string, id: string, ip: string) {
+async function applyGateway(
+  kc: k8s.KubeConfig,
+  ns: string,
+  name: string,
+  id: string,
+  ip: string,
+) {
   const custom = kc.makeApiClient(k8s.CustomObjectsApi);
   const core = kc.makeApiClient(k8s.CoreV1Api);
   await custom.createNamespacedCustomObject({
-    group: GW, version: 'v1', namespace: ns, plural: 'gateways',
+    group: GW,
+    version: 'v1',
+    namespace: ns,
+    plural: 'gateways',
     body: {
-      apiVersion: `${GW}/v1`, kind: 'Gateway',
+      apiVersion: `${GW}/v1`,
+      kind: 'Gateway',
       metadata: { name, labels: { 'backstage.io/kubernetes-id': id } },
-      spec: { gatewayClassName: 'aws-nlb', listeners: [{ name: 'tcp-8080', port: 8080, protocol: 'TCP' }] },
+      spec: {
+        gatewayClassName: 'aws-nlb',
+        listeners: [{ name: 'tcp-8080', port: 8080, protocol: 'TCP' }],
+      },
     },
   });
   await custom.createNamespacedCustomObject({
-    group: GW, version: 'v1', namespace: ns, plural: 'tcproutes',
+    group: GW,
+    version: 'v1',
+    namespace: ns,
+    plural: 'tcproutes',
     body: {
-      apiVersion: `${GW}/v1`, kind: 'TCPRoute', metadata: { name },
-      spec: { parentRefs: [{ name, sectionName: 'tcp-8080' }], rules: [{ backendRefs: [{ name, port: 8080 }] }] },
+      apiVersion: `${GW}/v1`,
+      kind: 'TCPRoute',
+      metadata: { name },
+      spec: {
+        parentRefs: [{ name, sectionName: 'tcp-8080' }],
+        rules: [{ backendRefs: [{ name, port: 8080 }] }],
+      },
     },
   });
   await core.createNamespacedService({
     namespace: ns,
-    body: { metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 8080 }] } },
+    body: {
+      metadata: { name },
+      spec: { selector: { app: name }, ports: [{ port: 8080 }] },
+    },
   });
   await custom.createNamespacedCustomObject({
-    group: 'discovery.k8s.io', version: 'v1', namespace: ns, plural: 'endpointslices',
+    group: 'discovery.k8s.io',
+    version: 'v1',
+    namespace: ns,
+    plural: 'endpointslices',
     body: {
-      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
-      metadata: { name: `${name}-slice`, labels: { 'kubernetes.io/service-name': name } },
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: {
+        name: `${name}-slice`,
+        labels: { 'kubernetes.io/service-name': name },
+      },
       addressType: 'IPv4',
-      endpoints: [{ addresses: [ip], targetRef: { kind: 'Pod', name: `${name}-0` } }],
+      endpoints: [
+        { addresses: [ip], targetRef: { kind: 'Pod', name: `${name}-0` } },
+      ],
     },
   });
 }
@@ -132,7 +167,8 @@ async function main() {
 async function run(peers: PeersInfo) {
   const aws = peers.aws!;
   const kubeProfile = peers.kube!.profiles[PROFILE];
-  const { awsClientConfig, createNetwork, kubeConfigFor, uniqueName } = await import('../peers');
+  const { awsClientConfig, createNetwork, kubeConfigFor, uniqueName } =
+    await import('../peers');
   const kc = kubeConfigFor(PROFILE);
   process.env.AWS_ENDPOINT_URL = aws.endpoint;
 
@@ -141,27 +177,59 @@ async function run(peers: PeersInfo) {
   const ns = uniqueName('bench');
   const elbv2 = new ElasticLoadBalancingV2Client(awsClientConfig());
   const network = await createNetwork(clusterName);
-  const controller = new FakeController({ kc, elbv2, network, clusterName, routeVersion: 'v1' });
-  await kc.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name: ns } } });
+  const controller = new FakeController({
+    kc,
+    elbv2,
+    network,
+    clusterName,
+    routeVersion: 'v1',
+  });
+  await kc
+    .makeApiClient(k8s.CoreV1Api)
+    .createNamespace({ body: { metadata: { name: ns } } });
   await kc
     .makeApiClient(k8s.CustomObjectsApi)
     .createClusterCustomObject({
-      group: GW, version: 'v1', plural: 'gatewayclasses',
-      body: { apiVersion: `${GW}/v1`, kind: 'GatewayClass', metadata: { name: 'aws-nlb' }, spec: { controllerName: 'gateway.k8s.aws/nlb' } },
+      group: GW,
+      version: 'v1',
+      plural: 'gatewayclasses',
+      body: {
+        apiVersion: `${GW}/v1`,
+        kind: 'GatewayClass',
+        metadata: { name: 'aws-nlb' },
+        spec: { controllerName: 'gateway.k8s.aws/nlb' },
+      },
     })
     .catch((e: any) => {
       if (e?.code !== 409) throw e;
     });
-  const names = ['single', ...Array.from({ length: 10 }, (_, i) => `multi-${i}`)];
+  const names = [
+    'single',
+    ...Array.from({ length: 10 }, (_, i) => `multi-${i}`),
+  ];
   for (const [i, name] of names.entries()) {
-    await applyGateway(kc, ns, name, name === 'single' ? 'single' : 'multi', `192.0.2.${i + 10}`);
+    await applyGateway(
+      kc,
+      ns,
+      name,
+      name === 'single' ? 'single' : 'multi',
+      `192.0.2.${i + 10}`,
+    );
     await controller.reconcile(ns, name);
   }
   elbv2.destroy();
 
   // --- the product, wired as in the backend, with latency injected on every call
   const config = new ConfigReader({
-    aws: { accounts: [{ accountId: aws.accountId, accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey }] },
+    aws: {
+      accounts: [
+        {
+          accountId: aws.accountId,
+          accessKeyId: aws.accessKeyId,
+          secretAccessKey: aws.secretAccessKey,
+        },
+      ],
+    },
     kubernetes: {
       clusterLocatorMethods: [
         {
@@ -181,7 +249,14 @@ async function run(peers: PeersInfo) {
     awsGateway: {
       status: {
         cacheTtlSeconds: 15,
-        clusters: [{ name: 'bench', accountId: aws.accountId, region: aws.region, controllerClusterName: clusterName }],
+        clusters: [
+          {
+            name: 'bench',
+            accountId: aws.accountId,
+            region: aws.region,
+            controllerClusterName: clusterName,
+          },
+        ],
       },
     },
   });
@@ -191,7 +266,10 @@ async function run(peers: PeersInfo) {
       client.middlewareStack.add(
         (next, context) => async args => {
           counters.aws++;
-          const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+          const name = String(context.commandName ?? 'unknown').replace(
+            /Command$/,
+            '',
+          );
           awsByCommand.set(name, (awsByCommand.get(name) ?? 0) + 1);
           await sleep(LATENCY_MS);
           return next(args);
@@ -201,34 +279,61 @@ async function run(peers: PeersInfo) {
     },
   });
   const entities: Record<string, Entity> = {
-    single: entity('single', { 'aws-gateway.io/gateways': `bench/${ns}/single` }),
-    multi: entity('multi', { 'backstage.io/kubernetes-id': 'multi', 'backstage.io/kubernetes-namespace': ns }),
+    single: entity('single', {
+      'aws-gateway.io/gateways': `bench/${ns}/single`,
+    }),
+    multi: entity('multi', {
+      'backstage.io/kubernetes-id': 'multi',
+      'backstage.io/kubernetes-namespace': ns,
+    }),
   };
   const newService = () =>
     createGatewayStatusService({
       config,
       logger: quietLogger,
-      catalog: { getEntityByRef: async (ref: any) => entities[String(ref).split('/')[1]] },
-      permissions: { authorize: async reqs => reqs.map(() => ({ result: 'ALLOW' as any })) },
+      catalog: {
+        getEntityByRef: async (ref: any) => entities[String(ref).split('/')[1]],
+      },
+      permissions: {
+        authorize: async reqs => reqs.map(() => ({ result: 'ALLOW' as any })),
+      },
       cache: CacheManager.fromConfig(config).forPlugin('aws-gateway'),
       clusters: registry,
-      kubernetes: delayingKubernetes(new ClientNodeKubernetesObjectClient(registry)),
+      kubernetes: delayingKubernetes(
+        new ClientNodeKubernetesObjectClient(registry),
+      ),
       elbv2: awsFactory,
     });
   const service = newService();
-  const credentials: any = { $$type: '@backstage/BackstageCredentials', principal: { type: 'user', userEntityRef: 'user:default/bench' } };
+  const credentials: any = {
+    $$type: '@backstage/BackstageCredentials',
+    principal: { type: 'user', userEntityRef: 'user:default/bench' },
+  };
   const get = (name: string, refresh: boolean, svc = service) =>
-    svc.getEntityGateways({ entityRef: `component:default/${name}`, refresh }, { credentials });
+    svc.getEntityGateways(
+      { entityRef: `component:default/${name}`, refresh },
+      { credentials },
+    );
 
   // Warm up connections, credentials and the served-version memory once.
   const check = await get('multi', true);
-  if (check.gateways.length !== 10 || check.gateways.some(g => g.state !== 'programmed' || g.errors.length)) {
-    throw new Error(`bench setup is wrong: ${JSON.stringify(check.errors)} ${check.gateways.map(g => g.state)}`);
+  if (
+    check.gateways.length !== 10 ||
+    check.gateways.some(g => g.state !== 'programmed' || g.errors.length)
+  ) {
+    throw new Error(
+      `bench setup is wrong: ${JSON.stringify(
+        check.errors,
+      )} ${check.gateways.map(g => g.state)}`,
+    );
   }
   await get('single', true);
 
   const rows: string[][] = [];
-  for (const [label, name, count] of [['1 gateway', 'single', 1], ['10 gateways', 'multi', 10]] as const) {
+  for (const [label, name, count] of [
+    ['1 gateway', 'single', 1],
+    ['10 gateways', 'multi', 10],
+  ] as const) {
     const cold: number[] = [];
     let calls = { aws: 0, kube: 0 };
     let commands = '';
@@ -236,46 +341,91 @@ async function run(peers: PeersInfo) {
       const before = { ...counters };
       awsByCommand.clear();
       const [ms, res] = await timed(() => get(name, true));
-      if (res.gateways.length !== count) throw new Error(`expected ${count} gateways`);
+      if (res.gateways.length !== count)
+        throw new Error(`expected ${count} gateways`);
       cold.push(ms);
-      calls = { aws: counters.aws - before.aws, kube: counters.kube - before.kube };
-      commands = [...awsByCommand.entries()].map(([k, v]) => `${k}×${v}`).join(' ');
+      calls = {
+        aws: counters.aws - before.aws,
+        kube: counters.kube - before.kube,
+      };
+      commands = [...awsByCommand.entries()]
+        .map(([k, v]) => `${k}×${v}`)
+        .join(' ');
     }
     const warm: number[] = [];
     for (let i = 0; i < 50; i++) {
       const before = { ...counters };
       const [ms] = await timed(() => get(name, false));
-      if (counters.aws !== before.aws || counters.kube !== before.kube) throw new Error('warm request made calls');
+      if (counters.aws !== before.aws || counters.kube !== before.kube)
+        throw new Error('warm request made calls');
       warm.push(ms);
     }
-    rows.push([label, median(cold).toFixed(1), median(warm).toFixed(2), String(calls.aws), String(calls.kube), commands]);
+    rows.push([
+      label,
+      median(cold).toFixed(1),
+      median(warm).toFixed(2),
+      String(calls.aws),
+      String(calls.kube),
+      commands,
+    ]);
   }
 
   // 100 concurrent viewers of one entity, nothing cached yet.
   const fresh = newService();
   const before = { ...counters };
-  const [ms100, answers] = await timed(() => Promise.all(Array.from({ length: 100 }, () => get('multi', false, fresh))));
-  const concurrent = { aws: counters.aws - before.aws, kube: counters.kube - before.kube };
+  const [ms100, answers] = await timed(() =>
+    Promise.all(Array.from({ length: 100 }, () => get('multi', false, fresh))),
+  );
+  const concurrent = {
+    aws: counters.aws - before.aws,
+    kube: counters.kube - before.kube,
+  };
   const distinct = new Set(answers.map(a => a.fetchedAt)).size;
 
   const mem = process.memoryUsage();
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-  console.log(`\nGateway status benchmark — injected latency ${LATENCY_MS} ms per AWS and Kubernetes call (peers: moto + kube-apiserver ${PROFILE})`);
-  console.log(`Goal: cold ≈ Kubernetes read + two AWS round trips ≈ ${LATENCY_MS * 2}–${LATENCY_MS * 4} ms; warm < 10 ms; 100 viewers → one set of calls\n`);
-  const header = ['entity', 'cold p50 ms', 'warm p50 ms', 'AWS calls/req', 'kube calls/req', 'AWS calls (cold)'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
+  console.log(
+    `\nGateway status benchmark — injected latency ${LATENCY_MS} ms per AWS and Kubernetes call (peers: moto + kube-apiserver ${PROFILE})`,
+  );
+  console.log(
+    `Goal: cold ≈ Kubernetes read + two AWS round trips ≈ ${LATENCY_MS * 2}–${
+      LATENCY_MS * 4
+    } ms; warm < 10 ms; 100 viewers → one set of calls\n`,
+  );
+  const header = [
+    'entity',
+    'cold p50 ms',
+    'warm p50 ms',
+    'AWS calls/req',
+    'kube calls/req',
+    'AWS calls (cold)',
+  ];
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map(r => r[i].length)),
+  );
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
   console.log(line(header));
   rows.forEach(r => console.log(line(r)));
   console.log(
-    `\n100 concurrent viewers of the 10-gateway entity (cold cache): ${ms100.toFixed(1)} ms total, ` +
+    `\n100 concurrent viewers of the 10-gateway entity (cold cache): ${ms100.toFixed(
+      1,
+    )} ms total, ` +
       `${concurrent.aws} AWS calls + ${concurrent.kube} Kubernetes calls, ${distinct} distinct answer(s)`,
   );
-  console.log(`Process memory: RSS ${mb(mem.rss)}, heap used ${mb(mem.heapUsed)} / total ${mb(mem.heapTotal)}`);
+  console.log(
+    `Process memory: RSS ${mb(mem.rss)}, heap used ${mb(
+      mem.heapUsed,
+    )} / total ${mb(mem.heapTotal)}`,
+  );
 }
 
 function entity(name: string, annotations: Record<string, string>): Entity {
-  return { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name, namespace: 'default', annotations }, spec: {} };
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default', annotations },
+    spec: {},
+  };
 }
 
 main().then(

@@ -44,19 +44,36 @@ async function apply(kc: k8s.KubeConfig, namespace: string, objects: any[]) {
       continue;
     }
     const [group, version] = body.apiVersion.split('/');
-    const plural = `${body.kind.toLowerCase()}${body.kind.endsWith('s') ? 'es' : 's'}`;
-    await custom.createNamespacedCustomObject({ group, version, namespace, plural, body });
+    const plural = `${body.kind.toLowerCase()}${
+      body.kind.endsWith('s') ? 'es' : 's'
+    }`;
+    await custom.createNamespacedCustomObject({
+      group,
+      version,
+      namespace,
+      plural,
+      body,
+    });
   }
 }
 
-function manifests(opts: { name: string; routeVersion: string; route: boolean; id: string; ips: string[] }) {
+function manifests(opts: {
+  name: string;
+  routeVersion: string;
+  route: boolean;
+  id: string;
+  ips: string[];
+}) {
   const { name } = opts;
   return [
     {
       apiVersion: `${GW}/v1`,
       kind: 'Gateway',
       metadata: { name, labels: { 'backstage.io/kubernetes-id': opts.id } },
-      spec: { gatewayClassName: 'aws-nlb', listeners: [{ name: 'tcp-8080', port: 8080, protocol: 'TCP' }] },
+      spec: {
+        gatewayClassName: 'aws-nlb',
+        listeners: [{ name: 'tcp-8080', port: 8080, protocol: 'TCP' }],
+      },
     },
     ...(opts.route
       ? [
@@ -75,12 +92,19 @@ function manifests(opts: { name: string; routeVersion: string; route: boolean; i
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name },
-      spec: { type: 'ClusterIP', selector: { app: name }, ports: [{ port: 8080, protocol: 'TCP' }] },
+      spec: {
+        type: 'ClusterIP',
+        selector: { app: name },
+        ports: [{ port: 8080, protocol: 'TCP' }],
+      },
     },
     {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
-      metadata: { name: `${name}-slice`, labels: { 'kubernetes.io/service-name': name } },
+      metadata: {
+        name: `${name}-slice`,
+        labels: { 'kubernetes.io/service-name': name },
+      },
       addressType: 'IPv4',
       ports: [{ port: 8080, protocol: 'TCP' }],
       endpoints: opts.ips.map((ip, i) => ({
@@ -102,7 +126,9 @@ describe.each([
   let namespace: string;
   let controller: FakeController;
   let elbv2: ElasticLoadBalancingV2Client;
-  let get: (annotations: Record<string, string>) => Promise<EntityGatewaysResponse>;
+  let get: (
+    annotations: Record<string, string>,
+  ) => Promise<EntityGatewaysResponse>;
 
   beforeAll(async () => {
     const aws = awsPeer();
@@ -111,17 +137,30 @@ describe.each([
     process.env.AWS_ENDPOINT_URL = aws.endpoint;
     elbv2 = new ElasticLoadBalancingV2Client(awsClientConfig());
     const network = await createNetwork(clusterName);
-    controller = new FakeController({ kc, elbv2, network, clusterName, routeVersion });
+    controller = new FakeController({
+      kc,
+      elbv2,
+      network,
+      clusterName,
+      routeVersion,
+    });
 
     namespace = uniqueName('status');
-    await kc.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
+    await kc
+      .makeApiClient(k8s.CoreV1Api)
+      .createNamespace({ body: { metadata: { name: namespace } } });
     const custom = kc.makeApiClient(k8s.CustomObjectsApi);
     await custom
       .createClusterCustomObject({
         group: GW,
         version: 'v1',
         plural: 'gatewayclasses',
-        body: { apiVersion: `${GW}/v1`, kind: 'GatewayClass', metadata: { name: 'aws-nlb' }, spec: { controllerName: 'gateway.k8s.aws/nlb' } },
+        body: {
+          apiVersion: `${GW}/v1`,
+          kind: 'GatewayClass',
+          metadata: { name: 'aws-nlb' },
+          spec: { controllerName: 'gateway.k8s.aws/nlb' },
+        },
       })
       .catch((e: any) => {
         if (e?.code !== 409) throw e;
@@ -129,12 +168,25 @@ describe.each([
 
     const config = new ConfigReader({
       aws: {
-        accounts: [{ accountId: aws.accountId, accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey }],
+        accounts: [
+          {
+            accountId: aws.accountId,
+            accessKeyId: aws.accessKeyId,
+            secretAccessKey: aws.secretAccessKey,
+          },
+        ],
       },
       awsGateway: {
         status: {
           cacheTtlSeconds: 0,
-          clusters: [{ name: 'test', accountId: aws.accountId, region: aws.region, controllerClusterName: clusterName }],
+          clusters: [
+            {
+              name: 'test',
+              accountId: aws.accountId,
+              region: aws.region,
+              controllerClusterName: clusterName,
+            },
+          ],
         },
       },
     });
@@ -142,10 +194,18 @@ describe.each([
       config,
       logger: silentLogger,
       catalog: { getEntityByRef: async () => currentEntity },
-      permissions: { authorize: async reqs => reqs.map(() => ({ result: 'ALLOW' as any })) },
+      permissions: {
+        authorize: async reqs => reqs.map(() => ({ result: 'ALLOW' as any })),
+      },
       cache: new MemoryCache(),
       clusters: {
-        listClusters: () => [{ name: 'test', url: kc.getCurrentCluster()!.server, authProvider: 'serviceAccount' }],
+        listClusters: () => [
+          {
+            name: 'test',
+            url: kc.getCurrentCluster()!.server,
+            authProvider: 'serviceAccount',
+          },
+        ],
         getKubeConfig: async () => kc,
       },
     });
@@ -159,7 +219,12 @@ describe.each([
       };
       return service.getEntityGateways(
         { entityRef: 'component:default/svc', refresh: true },
-        { credentials: { $$type: '@backstage/BackstageCredentials', principal: { type: 'user', userEntityRef: 'user:default/t' } } as any },
+        {
+          credentials: {
+            $$type: '@backstage/BackstageCredentials',
+            principal: { type: 'user', userEntityRef: 'user:default/t' },
+          } as any,
+        },
       );
     };
   });
@@ -168,22 +233,50 @@ describe.each([
 
   it('shows a programmed Gateway: DNS name, listener 8080/TCP, healthy targets mapped to pods', async () => {
     const name = 'web';
-    await apply(kc, namespace, manifests({ name, routeVersion, route: true, id: 'web', ips: ['192.0.2.11', '192.0.2.12'] }));
+    await apply(
+      kc,
+      namespace,
+      manifests({
+        name,
+        routeVersion,
+        route: true,
+        id: 'web',
+        ips: ['192.0.2.11', '192.0.2.12'],
+      }),
+    );
     const lb = await controller.reconcile(namespace, name);
 
-    const res = await get({ 'aws-gateway.io/gateways': `test/${namespace}/${name}` });
+    const res = await get({
+      'aws-gateway.io/gateways': `test/${namespace}/${name}`,
+    });
     expect(res.errors).toEqual([]);
     expect(res.gateways).toHaveLength(1);
     const gw = res.gateways[0];
     expect(gw.errors).toEqual([]);
     expect(gw.state).toBe('programmed');
     expect(gw.dnsName).toBe(lb.dnsName.toLowerCase());
-    expect(gw.loadBalancer).toMatchObject({ arn: lb.loadBalancerArn, foundBy: 'status-arn', scheme: 'internal' });
+    expect(gw.loadBalancer).toMatchObject({
+      arn: lb.loadBalancerArn,
+      foundBy: 'status-arn',
+      scheme: 'internal',
+    });
     const listener = gw.listeners[0];
-    expect(listener).toMatchObject({ name: 'tcp-8080', port: 8080, protocol: 'TCP', attachedRoutes: 1 });
-    expect(listener.loadBalancerListener).toMatchObject({ port: 8080, protocol: 'TCP' });
+    expect(listener).toMatchObject({
+      name: 'tcp-8080',
+      port: 8080,
+      protocol: 'TCP',
+      attachedRoutes: 1,
+    });
+    expect(listener.loadBalancerListener).toMatchObject({
+      port: 8080,
+      protocol: 'TCP',
+    });
     expect(listener.routes).toEqual([
-      expect.objectContaining({ kind: 'TCPRoute', apiVersion: `${GW}/${routeVersion}`, accepted: expect.objectContaining({ status: 'True' }) }),
+      expect.objectContaining({
+        kind: 'TCPRoute',
+        apiVersion: `${GW}/${routeVersion}`,
+        accepted: expect.objectContaining({ status: 'True' }),
+      }),
     ]);
     expect(listener.targetGroups).toHaveLength(1);
     const tg = listener.targetGroups[0];
@@ -202,10 +295,23 @@ describe.each([
 
   it('finds Gateways by the kubernetes-id label and shows a provisioning one', async () => {
     const name = 'queue';
-    await apply(kc, namespace, manifests({ name, routeVersion, route: true, id: 'queue', ips: ['192.0.2.21'] }));
+    await apply(
+      kc,
+      namespace,
+      manifests({
+        name,
+        routeVersion,
+        route: true,
+        id: 'queue',
+        ips: ['192.0.2.21'],
+      }),
+    );
     const lb = await controller.reconcileProvisioning(namespace, name);
 
-    const res = await get({ 'backstage.io/kubernetes-id': 'queue', 'backstage.io/kubernetes-namespace': namespace });
+    const res = await get({
+      'backstage.io/kubernetes-id': 'queue',
+      'backstage.io/kubernetes-namespace': namespace,
+    });
     expect(res.gateways).toHaveLength(1);
     const gw = res.gateways[0];
     expect(gw.state).toBe('provisioning');
@@ -217,22 +323,35 @@ describe.each([
 
   it('warns that a listener without a route has no NLB listener', async () => {
     const name = 'lonely';
-    await apply(kc, namespace, manifests({ name, routeVersion, route: false, id: 'lonely', ips: [] }));
+    await apply(
+      kc,
+      namespace,
+      manifests({ name, routeVersion, route: false, id: 'lonely', ips: [] }),
+    );
     await controller.reconcile(namespace, name);
 
-    const res = await get({ 'aws-gateway.io/gateways': `${namespace}/${name}` });
+    const res = await get({
+      'aws-gateway.io/gateways': `${namespace}/${name}`,
+    });
     const gw = res.gateways[0];
     expect(gw.state).toBe('programmed');
     expect(gw.listeners[0].loadBalancerListener).toBeUndefined();
     expect(gw.listeners[0].attachedRoutes).toBe(0);
     expect(gw.warnings).toEqual([
-      expect.objectContaining({ code: 'listener-without-route', listener: 'tcp-8080' }),
+      expect.objectContaining({
+        code: 'listener-without-route',
+        listener: 'tcp-8080',
+      }),
     ]);
   });
 
   it('reports a named Gateway that does not exist', async () => {
-    const res = await get({ 'aws-gateway.io/gateways': `${namespace}/missing` });
+    const res = await get({
+      'aws-gateway.io/gateways': `${namespace}/missing`,
+    });
     expect(res.gateways).toEqual([]);
-    expect(res.errors).toEqual([expect.objectContaining({ part: 'kubernetes', kind: 'not-found' })]);
+    expect(res.errors).toEqual([
+      expect.objectContaining({ part: 'kubernetes', kind: 'not-found' }),
+    ]);
   });
 });

@@ -14,7 +14,8 @@ export interface StatusConfig {
   locationOf(cluster: { name: string; url: string }): ClusterAwsLocation;
 }
 
-const EKS_URL = /\.([a-z]{2}(?:-[a-z]+)+-\d+)\.eks\.amazonaws\.com(?:\.cn)?(?::\d+)?\/?$/i;
+const EKS_URL =
+  /\.([a-z]{2}(?:-[a-z]+)+-\d+)\.eks\.amazonaws\.com(?:\.cn)?(?::\d+)?\/?$/i;
 
 /** Reads `awsGateway.status`. */
 export function readStatusConfig(config: Config): StatusConfig {
@@ -23,7 +24,8 @@ export function readStatusConfig(config: Config): StatusConfig {
   if (ttlSeconds < 0) {
     throw new Error('awsGateway.status.cacheTtlSeconds must not be negative');
   }
-  const timeoutSeconds = status?.getOptionalNumber('kubernetesTimeoutSeconds') ?? 10;
+  const timeoutSeconds =
+    status?.getOptionalNumber('kubernetesTimeoutSeconds') ?? 10;
   const defaultRegion = status?.getOptionalString('region');
   const clusters = new Map(
     (status?.getOptionalConfigArray('clusters') ?? []).map(c => [
@@ -43,8 +45,11 @@ export function readStatusConfig(config: Config): StatusConfig {
       const region =
         configured?.region ?? EKS_URL.exec(cluster.url)?.[1] ?? defaultRegion;
       return {
-        controllerClusterName: configured?.controllerClusterName ?? cluster.name,
-        target: region ? { region, accountId: configured?.accountId } : undefined,
+        controllerClusterName:
+          configured?.controllerClusterName ?? cluster.name,
+        target: region
+          ? { region, accountId: configured?.accountId }
+          : undefined,
       };
     },
   };

@@ -11,9 +11,15 @@ const MAX_MESSAGE = 400;
 const SECRET_PATTERNS: Array<[RegExp, string]> = [
   [/Bearer\s+[^\s"',]+/gi, 'Bearer [redacted]'],
   [/k8s-aws-v1\.[A-Za-z0-9_\-=.]+/g, 'k8s-aws-v1.[redacted]'],
-  [/(X-Amz-(?:Security-Token|Signature|Credential))=[^&\s"']+/gi, '$1=[redacted]'],
+  [
+    /(X-Amz-(?:Security-Token|Signature|Credential))=[^&\s"']+/gi,
+    '$1=[redacted]',
+  ],
   [/\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g, '[redacted-access-key]'],
-  [/("?(?:token|password|secret|authorization)"?\s*[:=]\s*)"?[^\s",}]+/gi, '$1[redacted]'],
+  [
+    /("?(?:token|password|secret|authorization)"?\s*[:=]\s*)"?[^\s",}]+/gi,
+    '$1[redacted]',
+  ],
 ];
 
 /** Removes anything credential-like and keeps messages short. */
@@ -114,7 +120,11 @@ export function classifyKubernetesError(error: any): StatusErrorKind {
   if (status === 401 || status === 403) return 'permission';
   if (status === 404) return 'not-found';
   if (error?.name === 'NotFoundError') return 'not-configured';
-  if (networkCode(error) || error?.code === 'ETIMEOUT' || status === undefined && error?.code) {
+  if (
+    networkCode(error) ||
+    error?.code === 'ETIMEOUT' ||
+    (status === undefined && error?.code)
+  ) {
     return 'unreachable';
   }
   return 'error';
@@ -132,7 +142,8 @@ export function toStatusError(
   const detail = sanitizeMessage(
     String(e?.message || e?.name || 'unknown error'),
   );
-  const name = part === 'aws' && e?.name && e.name !== 'Error' ? `${e.name}: ` : '';
+  const name =
+    part === 'aws' && e?.name && e.name !== 'Error' ? `${e.name}: ` : '';
   const message = context.action
     ? `${context.action}: ${name}${detail}`
     : `${name}${detail}`;

@@ -1,4 +1,8 @@
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -20,7 +24,10 @@ async function start(options: { deny?: boolean } = {}) {
   const auditor = mockServices.auditor.mock();
   const events: Array<{ eventId: string; outcome?: string }> = [];
   auditor.createEvent.mockImplementation(async opts => {
-    const event = { eventId: opts.eventId, outcome: undefined as string | undefined };
+    const event = {
+      eventId: opts.eventId,
+      outcome: undefined as string | undefined,
+    };
     events.push(event);
     return {
       success: async () => {
@@ -42,7 +49,11 @@ async function start(options: { deny?: boolean } = {}) {
       auditor.factory,
       actionsRegistryServiceMock.factory(),
       mockServices.rootConfig.factory({
-        data: { kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters: [] }] } },
+        data: {
+          kubernetes: {
+            clusterLocatorMethods: [{ type: 'config', clusters: [] }],
+          },
+        },
       }),
     ],
   });
@@ -62,7 +73,9 @@ describe('aws-gateway backend plugin', () => {
       gateways: [],
       errors: [],
     });
-    expect(events).toEqual([{ eventId: 'gateway-status-read', outcome: 'success' }]);
+    expect(events).toEqual([
+      { eventId: 'gateway-status-read', outcome: 'success' },
+    ]);
   });
 
   it('is 404 for an entity the user cannot see', async () => {
@@ -72,7 +85,9 @@ describe('aws-gateway backend plugin', () => {
     );
     expect(res.status).toBe(404);
     expect(res.body.error.name).toBe('NotFoundError');
-    expect(events).toEqual([{ eventId: 'gateway-status-read', outcome: 'fail' }]);
+    expect(events).toEqual([
+      { eventId: 'gateway-status-read', outcome: 'fail' },
+    ]);
   });
 
   it('is 403 without aws-gateway.status.read', async () => {

@@ -45,9 +45,16 @@ export const awsGatewayPlugin = createBackendPlugin({
           service,
         });
         deps.httpRouter.use(
-          await createRouter({ service, httpAuth: deps.httpAuth, auditor: deps.auditor }),
+          await createRouter({
+            service,
+            httpAuth: deps.httpAuth,
+            auditor: deps.auditor,
+          }),
         );
-        deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        deps.httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
+        });
       },
     });
   },

@@ -37,7 +37,9 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 }
 
 /** HTTP API of the gateway status backend; all logic lives in the service. */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const { service, httpAuth, auditor } = options;
   const router = Router();
 
@@ -49,7 +51,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const entity = parse(paramsSchema, req.params, 'path parameters');
     const { refresh } = parse(querySchema, req.query, 'query');
     const credentials = await httpAuth.credentials(req);
-    const entityRef = `${entity.kind}:${entity.namespace}/${entity.name}`.toLocaleLowerCase('en-US');
+    const entityRef =
+      `${entity.kind}:${entity.namespace}/${entity.name}`.toLocaleLowerCase(
+        'en-US',
+      );
     const auditorEvent = await auditor.createEvent({
       eventId: 'gateway-status-read',
       request: req,
@@ -61,7 +66,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
         { credentials },
       );
       await auditorEvent.success({
-        meta: { gateways: response.gateways.length, errors: response.errors.length },
+        meta: {
+          gateways: response.gateways.length,
+          errors: response.errors.length,
+        },
       });
       res.json(response);
     } catch (error) {

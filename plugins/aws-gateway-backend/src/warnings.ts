@@ -10,6 +10,12 @@ import {
 import type { GatewayFacts } from './service/assemble';
 import { backendsOf, configuredTargetTypeOf } from './kubernetes/topology';
 
+const ROUTE_KIND_FOR_PROTOCOL: Record<string, string> = {
+  TCP: 'TCPRoute',
+  UDP: 'UDPRoute',
+  TLS: 'TLSRoute',
+};
+
 const OPEN_RANGES = new Set(['0.0.0.0/0', '::/0']);
 
 function routeName(r: RouteSummary): string {
@@ -37,9 +43,17 @@ function listenersWithoutRoutes(status: GatewayStatus): GatewayWarning[] {
         code: 'listener-without-route',
         listener: l.name,
         message: `Listener ${l.name} (${l.protocol} ${l.port}) has no attached route, so the load balancer has no listener on port ${l.port}.`,
-        fix: `Create a ${l.protocol === 'UDP' ? 'UDPRoute' : l.protocol === 'TLS' ? 'TLSRoute' : 'TCPRoute'} with parentRefs [{name: ${status.gateway.name}, sectionName: ${l.name}}] and a backendRef to a Service port (weight above 0).`,
+        fix: `Create a ${
+          ROUTE_KIND_FOR_PROTOCOL[l.protocol] ?? 'TCPRoute'
+        } with parentRefs [{name: ${status.gateway.name}, sectionName: ${
+          l.name
+        }}] and a backendRef to a Service port (weight above 0).`,
       });
-    } else if (status.state === 'programmed' && status.loadBalancer && !l.loadBalancerListener) {
+    } else if (
+      status.state === 'programmed' &&
+      status.loadBalancer &&
+      !l.loadBalancerListener
+    ) {
       warnings.push({
         code: 'listener-without-route',
         listener: l.name,
@@ -56,12 +70,15 @@ const ROUTE_FIXES: Record<string, string> = {
     "Allow the route's namespace and kind in the listener's allowedRoutes, or move the route to the Gateway's namespace.",
   NoMatchingParent:
     "Make the route's parentRefs sectionName or port match a listener of the Gateway.",
-  NoMatchingListenerHostname: 'TCP and UDP listeners take no hostname; remove it or use a TLS listener.',
-  BackendNotFound: "Create the backend Service, or fix the backendRef's name, namespace and port.",
+  NoMatchingListenerHostname:
+    'TCP and UDP listeners take no hostname; remove it or use a TLS listener.',
+  BackendNotFound:
+    "Create the backend Service, or fix the backendRef's name, namespace and port.",
   RefNotPermitted:
     "Add a ReferenceGrant in the backend's namespace that allows this route kind from the route's namespace.",
   InvalidKind: 'Point backendRefs at a Service.',
-  UnsupportedValue: 'Use a protocol and route kind the Gateway listener supports.',
+  UnsupportedValue:
+    'Use a protocol and route kind the Gateway listener supports.',
 };
 
 function routesNotAccepted(status: GatewayStatus): GatewayWarning[] {
@@ -69,14 +86,19 @@ function routesNotAccepted(status: GatewayStatus): GatewayWarning[] {
   const warnings: GatewayWarning[] = [];
   for (const l of status.listeners) {
     for (const r of l.routes) {
-      const failed = [r.accepted, r.resolvedRefs].find(c => c?.status === 'False');
+      const failed = [r.accepted, r.resolvedRefs].find(
+        c => c?.status === 'False',
+      );
       const key = `${routeName(r)}|${failed?.type}`;
       if (!failed || seen.has(key)) continue;
       seen.add(key);
       warnings.push({
         code: 'route-not-accepted',
         listener: l.name,
-        message: `${routeName(r)}: ${failed.type} is False (${[failed.reason, failed.message]
+        message: `${routeName(r)}: ${failed.type} is False (${[
+          failed.reason,
+          failed.message,
+        ]
           .filter(Boolean)
           .join(': ')}).`,
         fix:
@@ -88,7 +110,10 @@ function routesNotAccepted(status: GatewayStatus): GatewayWarning[] {
   return warnings;
 }
 
-function instanceTargetsOnClusterIp(facts: GatewayFacts, status: GatewayStatus): GatewayWarning[] {
+function instanceTargetsOnClusterIp(
+  facts: GatewayFacts,
+  status: GatewayStatus,
+): GatewayWarning[] {
   const warnings: GatewayWarning[] = [];
   const seen = new Set<string>();
   for (const route of facts.routes) {
@@ -97,17 +122,28 @@ function instanceTargetsOnClusterIp(facts: GatewayFacts, status: GatewayStatus):
       const key = `${backend.namespace}/${backend.name}`;
       if (seen.has(key)) continue;
       const service = facts.services.find(
-        s => s.metadata.namespace === backend.namespace && s.metadata.name === backend.name,
+        s =>
+          s.metadata.namespace === backend.namespace &&
+          s.metadata.name === backend.name,
       );
       if (!service) continue;
       const type = service.spec?.type ?? 'ClusterIP';
       if (type !== 'ClusterIP') continue;
       const actual = status.listeners
         .flatMap(l => l.targetGroups)
-        .find(tg => tg.service?.namespace === backend.namespace && tg.service?.name === backend.name)
-        ?.targetType;
+        .find(
+          tg =>
+            tg.service?.namespace === backend.namespace &&
+            tg.service?.name === backend.name,
+        )?.targetType;
       const targetType =
-        actual ?? configuredTargetTypeOf(route, backend, facts.targetGroupConfigurations) ?? 'instance';
+        actual ??
+        configuredTargetTypeOf(
+          route,
+          backend,
+          facts.targetGroupConfigurations,
+        ) ??
+        'instance';
       if (targetType !== 'instance') continue;
       seen.add(key);
       warnings.push({
@@ -120,8 +156,12 @@ function instanceTargetsOnClusterIp(facts: GatewayFacts, status: GatewayStatus):
   return warnings;
 }
 
-function openToWorld(facts: GatewayFacts, status: GatewayStatus): GatewayWarning[] {
-  const scheme = status.loadBalancer?.scheme ?? facts.loadBalancerSettings.scheme;
+function openToWorld(
+  facts: GatewayFacts,
+  status: GatewayStatus,
+): GatewayWarning[] {
+  const scheme =
+    status.loadBalancer?.scheme ?? facts.loadBalancerSettings.scheme;
   if (scheme !== 'internet-facing') return [];
   const ranges = facts.loadBalancerSettings.sourceRanges;
   const open = !ranges?.length || ranges.some(r => OPEN_RANGES.has(r.trim()));
@@ -130,7 +170,9 @@ function openToWorld(facts: GatewayFacts, status: GatewayStatus): GatewayWarning
     {
       code: 'open-to-world',
       message: ranges?.length
-        ? `The internet-facing load balancer accepts traffic from ${ranges.filter(r => OPEN_RANGES.has(r.trim())).join(' and ')}.`
+        ? `The internet-facing load balancer accepts traffic from ${ranges
+            .filter(r => OPEN_RANGES.has(r.trim()))
+            .join(' and ')}.`
         : 'The internet-facing load balancer sets no sourceRanges, so it is open to 0.0.0.0/0 and ::/0.',
       fix: 'Set sourceRanges in the LoadBalancerConfiguration to the CIDR ranges that need access.',
     },
@@ -142,13 +184,19 @@ function targetHealth(status: GatewayStatus): GatewayWarning[] {
   for (const l of status.listeners) {
     for (const tg of l.targetGroups) {
       if (tg.errors.length) continue;
-      const bad = tg.targets.filter(t => t.state === 'unhealthy' || t.state === 'unavailable');
+      const bad = tg.targets.filter(
+        t => t.state === 'unhealthy' || t.state === 'unavailable',
+      );
       if (bad.length) {
-        const reasons = [...new Set(bad.map(t => t.reason ?? t.description).filter(Boolean))];
+        const reasons = [
+          ...new Set(bad.map(t => t.reason ?? t.description).filter(Boolean)),
+        ];
         warnings.push({
           code: 'unhealthy-targets',
           listener: l.name,
-          message: `${bad.length} of ${tg.health.total} targets of target group ${tg.name} are not healthy${
+          message: `${bad.length} of ${
+            tg.health.total
+          } targets of target group ${tg.name} are not healthy${
             reasons.length ? ` (${reasons.join(', ')})` : ''
           }.`,
           fix: `Check that the pods are ready and listen on port ${
@@ -169,7 +217,10 @@ function targetHealth(status: GatewayStatus): GatewayWarning[] {
 }
 
 /** All warnings for one Gateway. */
-export function gatewayWarnings(status: GatewayStatus, facts: GatewayFacts): GatewayWarning[] {
+export function gatewayWarnings(
+  status: GatewayStatus,
+  facts: GatewayFacts,
+): GatewayWarning[] {
   return [
     ...staleStatus(status),
     ...listenersWithoutRoutes(status),

@@ -16,7 +16,10 @@ function gvr(r: ResourceVersion): string {
   return `${r.group}/${r.version}/${r.plural}`;
 }
 
-function matchesSelector(labels: Record<string, string> = {}, selector?: string): boolean {
+function matchesSelector(
+  labels: Record<string, string> = {},
+  selector?: string,
+): boolean {
   if (!selector) return true;
   return selector.split(',').every(term => {
     const [k, v] = term.split('=');
@@ -37,7 +40,10 @@ export class FakeCluster {
 
   add(resource: string, ...objects: KubeObject[]): this {
     this.served.add(resource);
-    this.objects.set(resource, [...(this.objects.get(resource) ?? []), ...objects]);
+    this.objects.set(resource, [
+      ...(this.objects.get(resource) ?? []),
+      ...objects,
+    ]);
     return this;
   }
 
@@ -46,21 +52,35 @@ export class FakeCluster {
       this.calls.push(gvr(r));
       if (this.failure) throw this.failure;
       if (!this.served.has(gvr(r))) {
-        throw new KubernetesApiError(`the server could not find the requested resource`, 404);
+        throw new KubernetesApiError(
+          `the server could not find the requested resource`,
+          404,
+        );
       }
     };
     return {
       list: async (r: ResourceVersion, options: ListOptions = {}) => {
         check(r);
         return (this.objects.get(gvr(r)) ?? [])
-          .filter(o => !options.namespace || o.metadata.namespace === options.namespace)
-          .filter(o => matchesSelector(o.metadata.labels, options.labelSelector))
+          .filter(
+            o =>
+              !options.namespace || o.metadata.namespace === options.namespace,
+          )
+          .filter(o =>
+            matchesSelector(o.metadata.labels, options.labelSelector),
+          )
           .map(o => structuredClone(o));
       },
-      get: async (r: ResourceVersion, namespace: string | undefined, name: string) => {
+      get: async (
+        r: ResourceVersion,
+        namespace: string | undefined,
+        name: string,
+      ) => {
         check(r);
         const found = (this.objects.get(gvr(r)) ?? []).find(
-          o => o.metadata.name === name && (o.metadata.namespace ?? undefined) === namespace,
+          o =>
+            o.metadata.name === name &&
+            (o.metadata.namespace ?? undefined) === namespace,
         );
         return found ? structuredClone(found) : undefined;
       },
@@ -112,7 +132,12 @@ export interface FakeLoadBalancer {
   scheme?: string;
   state?: string;
   tags?: Record<string, string>;
-  listeners?: Array<{ arn: string; port: number; protocol: string; targetGroupArn: string }>;
+  listeners?: Array<{
+    arn: string;
+    port: number;
+    protocol: string;
+    targetGroupArn: string;
+  }>;
 }
 
 export interface FakeTargetGroup {
@@ -142,16 +167,25 @@ export class FakeElbv2 {
   delayMs = 0;
 
   count(command?: string): number {
-    return command ? this.calls.filter(c => c.command === command).length : this.calls.length;
+    return command
+      ? this.calls.filter(c => c.command === command).length
+      : this.calls.length;
   }
 
   static accessDenied(): Error {
-    return awsError('AccessDenied', 'User: arn:aws:sts::123456789012:assumed-role/x is not authorized to perform: elasticloadbalancing:DescribeTargetHealth', 403);
+    return awsError(
+      'AccessDenied',
+      'User: arn:aws:sts::123456789012:assumed-role/x is not authorized to perform: elasticloadbalancing:DescribeTargetHealth',
+      403,
+    );
   }
 
   /** What DefaultGatewayStatusService gets instead of an AwsClientFactory. */
   readonly source = {
-    elbv2: async () => ({ send: (cmd: any) => this.send(cmd) }) as unknown as ElasticLoadBalancingV2Client,
+    elbv2: async () =>
+      ({
+        send: (cmd: any) => this.send(cmd),
+      } as unknown as ElasticLoadBalancingV2Client),
   };
 
   private async send(cmd: any): Promise<any> {
@@ -164,30 +198,37 @@ export class FakeElbv2 {
     switch (command) {
       case 'DescribeLoadBalancers': {
         if (input.LoadBalancerArns) {
-          if (input.LoadBalancerArns.length > 20) throw awsError('ValidationError', 'too many ARNs');
+          if (input.LoadBalancerArns.length > 20)
+            throw awsError('ValidationError', 'too many ARNs');
           const found = input.LoadBalancerArns.map((a: string) =>
             this.loadBalancers.find(lb => lb.arn === a),
           );
           if (found.some((f: unknown) => !f)) {
-            throw awsError('LoadBalancerNotFoundException', 'One or more load balancers not found');
+            throw awsError(
+              'LoadBalancerNotFoundException',
+              'One or more load balancers not found',
+            );
           }
           return { LoadBalancers: found.map(toLb) };
         }
         return { LoadBalancers: this.loadBalancers.map(toLb) };
       }
       case 'DescribeTags': {
-        if (input.ResourceArns.length > 20) throw awsError('ValidationError', 'too many ARNs');
+        if (input.ResourceArns.length > 20)
+          throw awsError('ValidationError', 'too many ARNs');
         return {
           TagDescriptions: input.ResourceArns.map((a: string) => ({
             ResourceArn: a,
-            Tags: Object.entries(this.loadBalancers.find(lb => lb.arn === a)?.tags ?? {}).map(
-              ([Key, Value]) => ({ Key, Value }),
-            ),
+            Tags: Object.entries(
+              this.loadBalancers.find(lb => lb.arn === a)?.tags ?? {},
+            ).map(([Key, Value]) => ({ Key, Value })),
           })),
         };
       }
       case 'DescribeListeners': {
-        const lb = this.loadBalancers.find(l => l.arn === input.LoadBalancerArn);
+        const lb = this.loadBalancers.find(
+          l => l.arn === input.LoadBalancerArn,
+        );
         if (!lb) throw awsError('LoadBalancerNotFoundException', 'not found');
         return {
           Listeners: (lb.listeners ?? []).map(l => ({
@@ -199,7 +240,11 @@ export class FakeElbv2 {
               {
                 Type: 'forward',
                 TargetGroupArn: l.targetGroupArn,
-                ForwardConfig: { TargetGroups: [{ TargetGroupArn: l.targetGroupArn, Weight: 1 }] },
+                ForwardConfig: {
+                  TargetGroups: [
+                    { TargetGroupArn: l.targetGroupArn, Weight: 1 },
+                  ],
+                },
               },
             ],
           })),
@@ -208,10 +253,15 @@ export class FakeElbv2 {
       case 'DescribeTargetGroups': {
         let groups = this.targetGroups;
         if (input.TargetGroupArns) {
-          groups = input.TargetGroupArns.map((a: string) => this.targetGroups.find(t => t.arn === a));
-          if (groups.some(g => !g)) throw awsError('TargetGroupNotFoundException', 'not found');
+          groups = input.TargetGroupArns.map((a: string) =>
+            this.targetGroups.find(t => t.arn === a),
+          );
+          if (groups.some(g => !g))
+            throw awsError('TargetGroupNotFoundException', 'not found');
         } else if (input.LoadBalancerArn) {
-          groups = groups.filter(g => g.loadBalancerArns.includes(input.LoadBalancerArn));
+          groups = groups.filter(g =>
+            g.loadBalancerArns.includes(input.LoadBalancerArn),
+          );
         }
         return {
           TargetGroups: groups.map(g => ({
@@ -230,7 +280,10 @@ export class FakeElbv2 {
         return {
           TargetHealthDescriptions: tg.targets.map(t => ({
             Target: { Id: t.id, Port: t.port },
-            TargetHealth: { State: t.state, ...(t.reason ? { Reason: t.reason } : {}) },
+            TargetHealth: {
+              State: t.state,
+              ...(t.reason ? { Reason: t.reason } : {}),
+            },
           })),
         };
       }

@@ -11,9 +11,16 @@ export class MemoryCache implements CacheService {
     return structuredClone(e.value) as T;
   }
 
-  async set(key: string, value: JsonValue, options?: { ttl?: number | object }): Promise<void> {
+  async set(
+    key: string,
+    value: JsonValue,
+    options?: { ttl?: number | object },
+  ): Promise<void> {
     const ttl = typeof options?.ttl === 'number' ? options.ttl : 60_000;
-    this.entries.set(key, { value: structuredClone(value), expires: Date.now() + ttl });
+    this.entries.set(key, {
+      value: structuredClone(value),
+      expires: Date.now() + ttl,
+    });
   }
 
   async delete(key: string): Promise<void> {

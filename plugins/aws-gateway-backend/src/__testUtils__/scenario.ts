@@ -27,12 +27,18 @@ export interface ScenarioOptions {
  * Service: Gateway + TCPRoute + Service + EndpointSlice + TargetGroupBinding
  * in Kubernetes, NLB + listener + target group in ELBv2.
  */
-export function exposeScenario(kube: FakeKubernetes, elbv2: FakeElbv2, options: ScenarioOptions = {}) {
+export function exposeScenario(
+  kube: FakeKubernetes,
+  elbv2: FakeElbv2,
+  options: ScenarioOptions = {},
+) {
   const cluster = options.cluster ?? 'dev';
   const ns = options.namespace ?? 'shop';
   const name = options.name ?? 'orders';
   const port = options.port ?? 8080;
-  const hash = Buffer.from(`${cluster}/${ns}/${name}`).toString('hex').slice(0, 10);
+  const hash = Buffer.from(`${cluster}/${ns}/${name}`)
+    .toString('hex')
+    .slice(0, 10);
   const lbName = `k8s-${ns.slice(0, 8)}-${name.slice(0, 8)}-${hash}`;
   const lbArn = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/net/${lbName}/${hash}`;
   const tgArn = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/k8s-${ns}-${name}-${hash}/${hash}`;
@@ -59,13 +65,22 @@ export function exposeScenario(kube: FakeKubernetes, elbv2: FakeElbv2, options: 
       gatewayClassName: 'aws-nlb',
       listeners: [{ name: `tcp-${port}`, port, protocol: 'TCP' }],
       infrastructure: {
-        parametersRef: { group: 'gateway.k8s.aws', kind: 'LoadBalancerConfiguration', name },
+        parametersRef: {
+          group: 'gateway.k8s.aws',
+          kind: 'LoadBalancerConfiguration',
+          name,
+        },
       },
     },
     status: {
       addresses: [{ type: 'Hostname', value: dnsName }],
       conditions: [
-        { type: 'Accepted', status: 'True', reason: 'Accepted', observedGeneration: 2 },
+        {
+          type: 'Accepted',
+          status: 'True',
+          reason: 'Accepted',
+          observedGeneration: 2,
+        },
         {
           type: 'Programmed',
           status: 'True',
@@ -74,19 +89,26 @@ export function exposeScenario(kube: FakeKubernetes, elbv2: FakeElbv2, options: 
           observedGeneration: 2,
         },
       ],
-      listeners: [{ name: `tcp-${port}`, attachedRoutes: route ? 1 : 0, conditions: [] }],
+      listeners: [
+        { name: `tcp-${port}`, attachedRoutes: route ? 1 : 0, conditions: [] },
+      ],
     },
   });
   c.add('gateway.k8s.aws/v1/loadbalancerconfigurations', {
     metadata: { name, namespace: ns },
     spec: {
       scheme: 'internet-facing',
-      ...(options.sourceRanges ? { sourceRanges: options.sourceRanges } : { sourceRanges: ['10.0.0.0/8'] }),
+      ...(options.sourceRanges
+        ? { sourceRanges: options.sourceRanges }
+        : { sourceRanges: ['10.0.0.0/8'] }),
     },
   });
   c.add('/v1/services', {
     metadata: { name, namespace: ns },
-    spec: { type: options.serviceType ?? 'ClusterIP', clusterIP: '172.20.0.10' },
+    spec: {
+      type: options.serviceType ?? 'ClusterIP',
+      clusterIP: '172.20.0.10',
+    },
   });
   c.add('gateway.k8s.aws/v1/targetgroupconfigurations', {
     metadata: { name, namespace: ns },
@@ -96,7 +118,11 @@ export function exposeScenario(kube: FakeKubernetes, elbv2: FakeElbv2, options: 
     },
   });
   const slice: EndpointSlice = {
-    metadata: { name: `${name}-abcde`, namespace: ns, labels: { 'kubernetes.io/service-name': name } },
+    metadata: {
+      name: `${name}-abcde`,
+      namespace: ns,
+      labels: { 'kubernetes.io/service-name': name },
+    },
     endpoints: targets
       .filter(t => t.pod)
       .map(t => ({
@@ -135,7 +161,11 @@ export function exposeScenario(kube: FakeKubernetes, elbv2: FakeElbv2, options: 
           'gateway.k8s.aws.nlb/stack-name': name,
         },
       },
-      spec: { targetGroupARN: tgArn, targetType: options.targetType ?? 'ip', serviceRef: { name, port } },
+      spec: {
+        targetGroupARN: tgArn,
+        targetType: options.targetType ?? 'ip',
+        serviceRef: { name, port },
+      },
     });
   }
 
@@ -152,7 +182,14 @@ export function exposeScenario(kube: FakeKubernetes, elbv2: FakeElbv2, options: 
             'gateway.k8s.aws.nlb/resource': 'LoadBalancer',
           },
     listeners: route
-      ? [{ arn: `${lbArn.replace(':loadbalancer/', ':listener/')}/l${port}`, port, protocol: 'TCP', targetGroupArn: tgArn }]
+      ? [
+          {
+            arn: `${lbArn.replace(':loadbalancer/', ':listener/')}/l${port}`,
+            port,
+            protocol: 'TCP',
+            targetGroupArn: tgArn,
+          },
+        ]
       : [],
   });
   if (route) {
@@ -163,7 +200,12 @@ export function exposeScenario(kube: FakeKubernetes, elbv2: FakeElbv2, options: 
       protocol: 'TCP',
       targetType: options.targetType ?? 'ip',
       loadBalancerArns: [lbArn],
-      targets: targets.map(t => ({ id: t.id, port, state: t.state, reason: t.reason })),
+      targets: targets.map(t => ({
+        id: t.id,
+        port,
+        state: t.state,
+        reason: t.reason,
+      })),
     });
   }
   return { cluster, namespace: ns, name, lbArn, tgArn, dnsName, lbName };

@@ -25,9 +25,17 @@ describe('get-gateway-status-for-entity', () => {
   it('is read-only and returns the service answer for the caller', async () => {
     const registry = actionsRegistryServiceMock();
     const service = { getEntityGateways: jest.fn(async () => response) };
-    registerGetGatewayStatusForEntityAction({ actionsRegistry: registry, service });
-    const action = [...registry.actions.values()].find(a => a.name === 'get-gateway-status-for-entity')!;
-    expect(action.attributes).toMatchObject({ readOnly: true, idempotent: true });
+    registerGetGatewayStatusForEntityAction({
+      actionsRegistry: registry,
+      service,
+    });
+    const action = [...registry.actions.values()].find(
+      a => a.name === 'get-gateway-status-for-entity',
+    )!;
+    expect(action.attributes).toMatchObject({
+      readOnly: true,
+      idempotent: true,
+    });
 
     const credentials = mockCredentials.user('user:default/ana');
     const result = await registry.invoke({
@@ -37,7 +45,9 @@ describe('get-gateway-status-for-entity', () => {
     });
     expect(result.output).toEqual(response);
     expect(service.getEntityGateways).toHaveBeenCalledWith(
-      { entityRef: { kind: 'component', namespace: 'default', name: 'orders' } },
+      {
+        entityRef: { kind: 'component', namespace: 'default', name: 'orders' },
+      },
       { credentials },
     );
   });
@@ -45,9 +55,15 @@ describe('get-gateway-status-for-entity', () => {
   it('rejects a malformed entity ref', async () => {
     const registry = actionsRegistryServiceMock();
     const service = { getEntityGateways: jest.fn() };
-    registerGetGatewayStatusForEntityAction({ actionsRegistry: registry, service });
+    registerGetGatewayStatusForEntityAction({
+      actionsRegistry: registry,
+      service,
+    });
     await expect(
-      registry.invoke({ id: 'test:get-gateway-status-for-entity', input: { entityRef: 'component:default/' } }),
+      registry.invoke({
+        id: 'test:get-gateway-status-for-entity',
+        input: { entityRef: 'component:default/' },
+      }),
     ).rejects.toThrow(/entityRef/);
     expect(service.getEntityGateways).not.toHaveBeenCalled();
   });

@@ -32,24 +32,34 @@ the NLB listener and target groups with per-target health (mapped to pods), warn
           entityRef: z
             .string()
             .min(1)
-            .describe('Entity reference, e.g. "component:default/my-service" (kind defaults to Component, namespace to default).'),
+            .describe(
+              'Entity reference, e.g. "component:default/my-service" (kind defaults to Component, namespace to default).',
+            ),
         }),
       output: z =>
         z.object({
           entityRef: z.string(),
-          configured: z.boolean().describe('False when no Kubernetes cluster is configured.'),
+          configured: z
+            .boolean()
+            .describe('False when no Kubernetes cluster is configured.'),
           gateways: z
             .array(
               z
                 .object({
-                  gateway: z.object({ cluster: z.string(), namespace: z.string(), name: z.string() }),
+                  gateway: z.object({
+                    cluster: z.string(),
+                    namespace: z.string(),
+                    name: z.string(),
+                  }),
                   state: z.string(),
                   stateReason: z.string().optional(),
                   dnsName: z.string().optional(),
                 })
                 .passthrough(),
             )
-            .describe('One entry per Gateway: state, DNS name, load balancer, listeners, target health, warnings, errors.'),
+            .describe(
+              'One entry per Gateway: state, DNS name, load balancer, listeners, target health, warnings, errors.',
+            ),
           errors: z.array(
             z.object({
               part: z.string(),
@@ -77,9 +87,14 @@ the NLB listener and target groups with per-target health (mapped to pods), warn
       } catch (e) {
         throw new InputError(`entityRef: ${(e as Error).message}`);
       }
-      const response = await service.getEntityGateways({ entityRef }, { credentials });
+      const response = await service.getEntityGateways(
+        { entityRef },
+        { credentials },
+      );
       // The output schema lets the rest of each gateway pass through as is.
-      const gateways = response.gateways as Array<GatewayStatus & Record<string, unknown>>;
+      const gateways = response.gateways as Array<
+        GatewayStatus & Record<string, unknown>
+      >;
       return { output: { ...response, gateways } };
     },
   });

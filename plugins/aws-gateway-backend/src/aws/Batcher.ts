@@ -6,12 +6,21 @@
 export class Batcher<V> {
   private readonly pending = new Map<
     string,
-    Map<string, Array<{ resolve: (v: V | undefined) => void; reject: (e: unknown) => void }>>
+    Map<
+      string,
+      Array<{
+        resolve: (v: V | undefined) => void;
+        reject: (e: unknown) => void;
+      }>
+    >
   >();
   private scheduled = false;
 
   constructor(
-    private readonly loadBatch: (group: string, keys: string[]) => Promise<Map<string, V>>,
+    private readonly loadBatch: (
+      group: string,
+      keys: string[],
+    ) => Promise<Map<string, V>>,
     private readonly maxBatch = 20,
   ) {}
 

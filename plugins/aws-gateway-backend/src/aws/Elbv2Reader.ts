@@ -33,7 +33,8 @@ export function targetOfArn(arn: string): AwsTarget | undefined {
 
 function requireTarget(arn: string): AwsTarget {
   const target = targetOfArn(arn);
-  if (!target) throw new TypeError(`"${arn}" is not an Elastic Load Balancing ARN`);
+  if (!target)
+    throw new TypeError(`"${arn}" is not an Elastic Load Balancing ARN`);
   return target;
 }
 
@@ -72,7 +73,9 @@ export class Elbv2Reader {
         const out = await client.send(
           new DescribeLoadBalancersCommand({ LoadBalancerArns: batch }),
         );
-        return (out.LoadBalancers ?? []).map(lb => [lb.LoadBalancerArn!, lb] as const);
+        return (out.LoadBalancers ?? []).map(
+          lb => [lb.LoadBalancerArn!, lb] as const,
+        );
       }),
     );
     this.targetGroups = new Batcher((group, arns) =>
@@ -80,7 +83,9 @@ export class Elbv2Reader {
         const out = await client.send(
           new DescribeTargetGroupsCommand({ TargetGroupArns: batch }),
         );
-        return (out.TargetGroups ?? []).map(tg => [tg.TargetGroupArn!, tg] as const);
+        return (out.TargetGroups ?? []).map(
+          tg => [tg.TargetGroupArn!, tg] as const,
+        );
       }),
     );
   }
@@ -158,11 +163,14 @@ export class Elbv2Reader {
       } while (marker);
       const arns = loadBalancers.map(lb => lb.LoadBalancerArn!).filter(Boolean);
       const batches: string[][] = [];
-      for (let i = 0; i < arns.length; i += MAX_ARNS) batches.push(arns.slice(i, i + MAX_ARNS));
+      for (let i = 0; i < arns.length; i += MAX_ARNS)
+        batches.push(arns.slice(i, i + MAX_ARNS));
       const tags = new Map<string, Tag[]>();
       await Promise.all(
         batches.map(async batch => {
-          const out = await client.send(new DescribeTagsCommand({ ResourceArns: batch }));
+          const out = await client.send(
+            new DescribeTagsCommand({ ResourceArns: batch }),
+          );
           for (const d of out.TagDescriptions ?? []) {
             if (d.ResourceArn) tags.set(d.ResourceArn, d.Tags ?? []);
           }
@@ -179,7 +187,10 @@ export class Elbv2Reader {
       let marker: string | undefined;
       do {
         const page = await client.send(
-          new DescribeListenersCommand({ LoadBalancerArn: loadBalancerArn, Marker: marker }),
+          new DescribeListenersCommand({
+            LoadBalancerArn: loadBalancerArn,
+            Marker: marker,
+          }),
         );
         listeners.push(...(page.Listeners ?? []));
         marker = page.NextMarker;
@@ -196,7 +207,10 @@ export class Elbv2Reader {
       let marker: string | undefined;
       do {
         const page = await client.send(
-          new DescribeTargetGroupsCommand({ LoadBalancerArn: loadBalancerArn, Marker: marker }),
+          new DescribeTargetGroupsCommand({
+            LoadBalancerArn: loadBalancerArn,
+            Marker: marker,
+          }),
         );
         groups.push(...(page.TargetGroups ?? []));
         marker = page.NextMarker;

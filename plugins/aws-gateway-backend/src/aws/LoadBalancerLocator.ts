@@ -58,10 +58,14 @@ export function toLoadBalancerSummary(
 }
 
 /** The ARN in a Programmed condition message, if it is one. */
-export function loadBalancerArnOf(message: string | undefined): string | undefined {
+export function loadBalancerArnOf(
+  message: string | undefined,
+): string | undefined {
   const candidate = message?.trim();
   if (!candidate || !targetOfArn(candidate)) return undefined;
-  return parseArn(candidate)!.resource.startsWith('loadbalancer/') ? candidate : undefined;
+  return parseArn(candidate)!.resource.startsWith('loadbalancer/')
+    ? candidate
+    : undefined;
 }
 
 /**
@@ -78,10 +82,16 @@ export class LoadBalancerLocator {
     if (arn) {
       try {
         const lb = await this.reader.loadBalancer(arn);
-        if (lb) return { loadBalancer: toLoadBalancerSummary(lb, 'status-arn'), errors: [] };
+        if (lb)
+          return {
+            loadBalancer: toLoadBalancerSummary(lb, 'status-arn'),
+            errors: [],
+          };
       } catch (e) {
         return {
-          errors: [toStatusError('aws', e, { action: 'DescribeLoadBalancers' })],
+          errors: [
+            toStatusError('aws', e, { action: 'DescribeLoadBalancers' }),
+          ],
         };
       }
     }
@@ -109,7 +119,9 @@ export class LoadBalancerLocator {
     } catch (e) {
       return {
         errors: [
-          toStatusError('aws', e, { action: 'DescribeLoadBalancers/DescribeTags' }),
+          toStatusError('aws', e, {
+            action: 'DescribeLoadBalancers/DescribeTags',
+          }),
         ],
       };
     }
@@ -117,7 +129,10 @@ export class LoadBalancerLocator {
     const stack = `${request.namespace}/${request.name}`;
     const byTags = inventory.loadBalancers.find(lb => {
       const tags = new Map(
-        (inventory.tags.get(lb.LoadBalancerArn!) ?? []).map(t => [t.Key, t.Value]),
+        (inventory.tags.get(lb.LoadBalancerArn!) ?? []).map(t => [
+          t.Key,
+          t.Value,
+        ]),
       );
       return (
         tags.get(CLUSTER_TAG) === request.controllerClusterName &&
@@ -125,13 +140,21 @@ export class LoadBalancerLocator {
         tags.get(RESOURCE_TAG) === 'LoadBalancer'
       );
     });
-    if (byTags) return { loadBalancer: toLoadBalancerSummary(byTags, 'tags'), errors: [] };
+    if (byTags)
+      return {
+        loadBalancer: toLoadBalancerSummary(byTags, 'tags'),
+        errors: [],
+      };
 
     const dns = request.dnsName?.toLowerCase();
     const byDns = dns
       ? inventory.loadBalancers.find(lb => lb.DNSName?.toLowerCase() === dns)
       : undefined;
-    if (byDns) return { loadBalancer: toLoadBalancerSummary(byDns, 'dns-name'), errors: [] };
+    if (byDns)
+      return {
+        loadBalancer: toLoadBalancerSummary(byDns, 'dns-name'),
+        errors: [],
+      };
 
     return {
       errors:

@@ -34,7 +34,10 @@ const SERVED_VERSION_TTL_MS = 10 * 60_000;
  * asked for v1 on every request. A property of clusters, shared by requests.
  */
 export class ServedVersionCache {
-  private readonly entries = new Map<string, { version: string | null; expires: number }>();
+  private readonly entries = new Map<
+    string,
+    { version: string | null; expires: number }
+  >();
 
   constructor(private readonly ttlMs = SERVED_VERSION_TTL_MS) {}
 
@@ -109,7 +112,9 @@ export class ClusterReader {
           this.servedVersions.set(this.cluster, spec, version);
         }
         const apiVersion = spec.group ? `${spec.group}/${version}` : version;
-        return items.map(item => ({ ...item, kind: spec.kind, apiVersion }) as T);
+        return items.map(
+          item => ({ ...item, kind: spec.kind, apiVersion } as T),
+        );
       } catch (e) {
         if (!isNotServed(e)) throw e;
       }
@@ -119,14 +124,19 @@ export class ClusterReader {
       this.servedVersions.forget(this.cluster, spec);
       return this.listServed(spec, options);
     }
-    if (spec.versions.length > 1) this.servedVersions.set(this.cluster, spec, null);
+    if (spec.versions.length > 1)
+      this.servedVersions.set(this.cluster, spec, null);
     return [];
   }
 
   getGateway(namespace: string, name: string): Promise<Gateway | undefined> {
     return this.once(`gw|${namespace}|${name}`, async () => {
       const gw = await this.connection.get(
-        { group: GATEWAYS.group, version: GATEWAYS.versions[0], plural: GATEWAYS.plural },
+        {
+          group: GATEWAYS.group,
+          version: GATEWAYS.versions[0],
+          plural: GATEWAYS.plural,
+        },
         namespace,
         name,
       );
@@ -135,18 +145,23 @@ export class ClusterReader {
   }
 
   listGateways(options: ListOptions): Promise<Gateway[]> {
-    return this.once(`gws|${options.namespace ?? ''}|${options.labelSelector ?? ''}`, () =>
-      this.listServed<Gateway>(GATEWAYS, options),
+    return this.once(
+      `gws|${options.namespace ?? ''}|${options.labelSelector ?? ''}`,
+      () => this.listServed<Gateway>(GATEWAYS, options),
     );
   }
 
   listGatewayClasses(): Promise<GatewayClass[]> {
-    return this.once('gwc', () => this.listServed<GatewayClass>(GATEWAY_CLASSES));
+    return this.once('gwc', () =>
+      this.listServed<GatewayClass>(GATEWAY_CLASSES),
+    );
   }
 
   /** Routes of one kind in every namespace (routes may attach across namespaces). */
   listRoutes(kind: L4RouteKind): Promise<L4Route[]> {
-    return this.once(`routes|${kind}`, () => this.listServed<L4Route>(ROUTES[kind]));
+    return this.once(`routes|${kind}`, () =>
+      this.listServed<L4Route>(ROUTES[kind]),
+    );
   }
 
   /** Every TargetGroupBinding the NLB gateway controller made (labelled with its stack). */
@@ -192,7 +207,8 @@ export class ClusterReader {
    */
   prefetch(namespaces: string[] = []): void {
     void this.listGatewayClasses();
-    for (const kind of Object.keys(ROUTES) as L4RouteKind[]) void this.listRoutes(kind);
+    for (const kind of Object.keys(ROUTES) as L4RouteKind[])
+      void this.listRoutes(kind);
     void this.listTargetGroupBindings();
     void this.listLoadBalancerConfigurations();
     void this.listTargetGroupConfigurations();

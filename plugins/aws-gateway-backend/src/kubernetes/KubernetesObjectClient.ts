@@ -66,13 +66,21 @@ function toKubernetesApiError(error: any, what: string): KubernetesApiError {
   );
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
         reject(
-          new KubernetesApiError(`${what}: timed out after ${ms} ms`, undefined, 'ETIMEDOUT'),
+          new KubernetesApiError(
+            `${what}: timed out after ${ms} ms`,
+            undefined,
+            'ETIMEDOUT',
+          ),
         ),
       ms,
     );
@@ -80,8 +88,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function describe(resource: ResourceVersion, options: ListOptions = {}): string {
-  const gv = resource.group ? `${resource.group}/${resource.version}` : resource.version;
+function describe(
+  resource: ResourceVersion,
+  options: ListOptions = {},
+): string {
+  const gv = resource.group
+    ? `${resource.group}/${resource.version}`
+    : resource.version;
   const ns = options.namespace ? ` in namespace ${options.namespace}` : '';
   return `list ${resource.plural}.${gv}${ns}`;
 }
@@ -90,7 +103,9 @@ function describe(resource: ResourceVersion, options: ListOptions = {}): string 
  * Talks to the API servers of the clusters the Kubernetes plugin is
  * configured with, through @kubernetes/client-node.
  */
-export class ClientNodeKubernetesObjectClient implements KubernetesObjectClient {
+export class ClientNodeKubernetesObjectClient
+  implements KubernetesObjectClient
+{
   constructor(
     private readonly registry: KubernetesClusterRegistry,
     private readonly options: { timeoutMs?: number } = {},
@@ -141,29 +156,31 @@ export class ClientNodeKubernetesObjectClient implements KubernetesObjectClient 
           return (list?.items ?? []) as KubeObject[];
         }),
       get: async (resource, namespace, name) => {
-        const what = `get ${resource.plural}.${resource.group}/${resource.version} ${
-          namespace ? `${namespace}/` : ''
-        }${name}`;
+        const what = `get ${resource.plural}.${resource.group}/${
+          resource.version
+        } ${namespace ? `${namespace}/` : ''}${name}`;
         try {
           return await run(what, async () => {
             const { group, version, plural } = resource;
             if (!group) {
               throw new Error(`core resource ${plural} is not supported`);
             }
-            return (namespace
-              ? await custom.getNamespacedCustomObject({
-                  group,
-                  version,
-                  namespace,
-                  plural,
-                  name,
-                })
-              : await custom.getClusterCustomObject({
-                  group,
-                  version,
-                  plural,
-                  name,
-                })) as KubeObject;
+            return (
+              namespace
+                ? await custom.getNamespacedCustomObject({
+                    group,
+                    version,
+                    namespace,
+                    plural,
+                    name,
+                  })
+                : await custom.getClusterCustomObject({
+                    group,
+                    version,
+                    plural,
+                    name,
+                  })
+            ) as KubeObject;
           });
         } catch (e) {
           if ((e as KubernetesApiError).statusCode === 404) return undefined;

@@ -30,9 +30,24 @@ export const GATEWAY_CLASSES: ResourceSpec = {
  * as v1alpha2 (experimental channel). When both are served v1 is read.
  */
 export const ROUTES: Record<L4RouteKind, ResourceSpec> = {
-  TCPRoute: { group: GATEWAY_API, versions: ['v1', 'v1alpha2'], plural: 'tcproutes', kind: 'TCPRoute' },
-  UDPRoute: { group: GATEWAY_API, versions: ['v1', 'v1alpha2'], plural: 'udproutes', kind: 'UDPRoute' },
-  TLSRoute: { group: GATEWAY_API, versions: ['v1', 'v1alpha2'], plural: 'tlsroutes', kind: 'TLSRoute' },
+  TCPRoute: {
+    group: GATEWAY_API,
+    versions: ['v1', 'v1alpha2'],
+    plural: 'tcproutes',
+    kind: 'TCPRoute',
+  },
+  UDPRoute: {
+    group: GATEWAY_API,
+    versions: ['v1', 'v1alpha2'],
+    plural: 'udproutes',
+    kind: 'UDPRoute',
+  },
+  TLSRoute: {
+    group: GATEWAY_API,
+    versions: ['v1', 'v1alpha2'],
+    plural: 'tlsroutes',
+    kind: 'TLSRoute',
+  },
 };
 
 export const TARGET_GROUP_BINDINGS: ResourceSpec = {

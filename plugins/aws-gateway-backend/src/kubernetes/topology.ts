@@ -23,7 +23,11 @@ import {
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
-function refersTo(ref: ParentReference, routeNamespace: string, gw: Gateway): boolean {
+function refersTo(
+  ref: ParentReference,
+  routeNamespace: string,
+  gw: Gateway,
+): boolean {
   return (
     (ref.group ?? GATEWAY_GROUP) === GATEWAY_GROUP &&
     (ref.kind ?? 'Gateway') === 'Gateway' &&
@@ -35,7 +39,9 @@ function refersTo(ref: ParentReference, routeNamespace: string, gw: Gateway): bo
 /** Routes with a parentRef to this Gateway. */
 export function routesOf(gw: Gateway, routes: L4Route[]): L4Route[] {
   return routes.filter(r =>
-    (r.spec?.parentRefs ?? []).some(p => refersTo(p, r.metadata.namespace ?? '', gw)),
+    (r.spec?.parentRefs ?? []).some(p =>
+      refersTo(p, r.metadata.namespace ?? '', gw),
+    ),
   );
 }
 
@@ -62,10 +68,12 @@ export function routeTargetsListener(
 
 /** The conditions the NLB gateway controller wrote for this Gateway on a route. */
 export function parentConditionsOf(route: L4Route, gw: Gateway): Condition[] {
-  const parents = (route.status?.parents ?? []).filter(
-    p => refersTo(p.parentRef, route.metadata.namespace ?? '', gw),
+  const parents = (route.status?.parents ?? []).filter(p =>
+    refersTo(p.parentRef, route.metadata.namespace ?? '', gw),
   );
-  const ours = parents.filter(p => p.controllerName === LBC_NLB_CONTROLLER_NAME);
+  const ours = parents.filter(
+    p => p.controllerName === LBC_NLB_CONTROLLER_NAME,
+  );
   return (ours.length ? ours : parents).flatMap(p => p.conditions ?? []);
 }
 
@@ -83,22 +91,36 @@ export function backendsOf(route: L4Route): RouteBackend[] {
 }
 
 /** TargetGroupBindings the controller made for this Gateway's stack. */
-export function bindingsOf(gw: Gateway, bindings: TargetGroupBinding[]): TargetGroupBinding[] {
+export function bindingsOf(
+  gw: Gateway,
+  bindings: TargetGroupBinding[],
+): TargetGroupBinding[] {
   return bindings.filter(
     b =>
-      b.metadata.labels?.[TGB_STACK_NAMESPACE_LABEL] === gw.metadata.namespace &&
+      b.metadata.labels?.[TGB_STACK_NAMESPACE_LABEL] ===
+        gw.metadata.namespace &&
       b.metadata.labels?.[TGB_STACK_NAME_LABEL] === gw.metadata.name,
   );
 }
 
 /** Whether a binding serves a route backend (same Service, and port when both are numbers). */
-export function bindingServes(binding: TargetGroupBinding, backend: RouteBackend): boolean {
+export function bindingServes(
+  binding: TargetGroupBinding,
+  backend: RouteBackend,
+): boolean {
   const ref = binding.spec?.serviceRef;
   if (!ref || backend.kind !== 'Service') return false;
-  if (binding.metadata.namespace !== backend.namespace || ref.name !== backend.name) {
+  if (
+    binding.metadata.namespace !== backend.namespace ||
+    ref.name !== backend.name
+  ) {
     return false;
   }
-  return typeof ref.port !== 'number' || backend.port === undefined || ref.port === backend.port;
+  return (
+    typeof ref.port !== 'number' ||
+    backend.port === undefined ||
+    ref.port === backend.port
+  );
 }
 
 /**
@@ -112,7 +134,9 @@ export function loadBalancerSettingsOf(
 ): { scheme?: string; sourceRanges?: string[] } {
   const find = (ns: string | undefined, name: string | undefined) =>
     name
-      ? configs.find(c => c.metadata.namespace === ns && c.metadata.name === name)
+      ? configs.find(
+          c => c.metadata.namespace === ns && c.metadata.name === name,
+        )
       : undefined;
   const gwRef = gw.spec?.infrastructure?.parametersRef;
   const own =
@@ -158,7 +182,8 @@ export function configuredTargetTypeOf(
     );
   });
   return (
-    forRoute?.targetGroupProps?.targetType ?? config.spec?.defaultConfiguration?.targetType
+    forRoute?.targetGroupProps?.targetType ??
+    config.spec?.defaultConfiguration?.targetType
   );
 }
 
@@ -166,7 +191,10 @@ export function configuredTargetTypeOf(
 export function podsByAddress(
   slices: EndpointSlice[],
 ): Map<string, { namespace: string; name: string; nodeName?: string }> {
-  const pods = new Map<string, { namespace: string; name: string; nodeName?: string }>();
+  const pods = new Map<
+    string,
+    { namespace: string; name: string; nodeName?: string }
+  >();
   for (const slice of slices) {
     for (const ep of slice.endpoints ?? []) {
       if (ep.targetRef?.kind !== 'Pod' || !ep.targetRef.name) continue;

@@ -31,11 +31,13 @@ function setup(
 ) {
   const kube = new FakeKubernetes();
   const elbv2 = new FakeElbv2();
-  const clusters: GatewayCluster[] = (options.clusters ?? ['dev']).map(name => ({
-    name,
-    url: `https://${name}.example.test`,
-    authProvider: 'serviceAccount',
-  }));
+  const clusters: GatewayCluster[] = (options.clusters ?? ['dev']).map(
+    name => ({
+      name,
+      url: `https://${name}.example.test`,
+      authProvider: 'serviceAccount',
+    }),
+  );
   clusters.forEach(c => kube.cluster(c.name));
   const entities = options.entities ?? [
     entity({ 'aws-gateway.io/gateways': 'shop/orders' }),
@@ -52,7 +54,9 @@ function setup(
   const cache = new MemoryCache();
   const config = readStatusConfig(
     new ConfigReader({
-      awsGateway: { status: { region: REGION, cacheTtlSeconds: options.ttlSeconds ?? 15 } },
+      awsGateway: {
+        status: { region: REGION, cacheTtlSeconds: options.ttlSeconds ?? 15 },
+      },
     }),
   );
   const service = DefaultGatewayStatusService.create({
@@ -84,19 +88,38 @@ describe('DefaultGatewayStatusService', () => {
     expect(res.errors).toEqual([]);
     expect(res.gateways).toHaveLength(1);
     const gw = res.gateways[0];
-    expect(gw.gateway).toEqual({ cluster: 'dev', namespace: 'shop', name: 'orders' });
+    expect(gw.gateway).toEqual({
+      cluster: 'dev',
+      namespace: 'shop',
+      name: 'orders',
+    });
     expect(gw.state).toBe('programmed');
     expect(gw.dnsName).toBe(s.dnsName);
-    expect(gw.loadBalancer).toMatchObject({ arn: s.lbArn, foundBy: 'status-arn', scheme: 'internet-facing', region: REGION });
+    expect(gw.loadBalancer).toMatchObject({
+      arn: s.lbArn,
+      foundBy: 'status-arn',
+      scheme: 'internet-facing',
+      region: REGION,
+    });
     expect(gw.listeners).toHaveLength(1);
     const listener = gw.listeners[0];
-    expect(listener).toMatchObject({ name: 'tcp-8080', port: 8080, protocol: 'TCP', attachedRoutes: 1 });
-    expect(listener.loadBalancerListener).toMatchObject({ port: 8080, protocol: 'TCP' });
+    expect(listener).toMatchObject({
+      name: 'tcp-8080',
+      port: 8080,
+      protocol: 'TCP',
+      attachedRoutes: 1,
+    });
+    expect(listener.loadBalancerListener).toMatchObject({
+      port: 8080,
+      protocol: 'TCP',
+    });
     expect(listener.routes[0]).toMatchObject({
       kind: 'TCPRoute',
       apiVersion: 'gateway.networking.k8s.io/v1',
       accepted: { status: 'True' },
-      backends: [{ kind: 'Service', namespace: 'shop', name: 'orders', port: 8080 }],
+      backends: [
+        { kind: 'Service', namespace: 'shop', name: 'orders', port: 8080 },
+      ],
     });
     expect(listener.targetGroups).toHaveLength(1);
     const tg = listener.targetGroups[0];
@@ -132,24 +155,43 @@ describe('DefaultGatewayStatusService', () => {
 
   it('falls back to the DNS name, case-insensitively, when neither ARN nor tags match', async () => {
     const t = setup();
-    const s = exposeScenario(t.kube, t.elbv2, { statusArn: false, lbTags: false });
-    const gwObj = t.kube.cluster('dev').objects.get('gateway.networking.k8s.io/v1/gateways')![0];
+    const s = exposeScenario(t.kube, t.elbv2, {
+      statusArn: false,
+      lbTags: false,
+    });
+    const gwObj = t.kube
+      .cluster('dev')
+      .objects.get('gateway.networking.k8s.io/v1/gateways')![0];
     gwObj.status.addresses[0].value = s.dnsName.toUpperCase();
     const res = await t.get();
-    expect(res.gateways[0].loadBalancer).toMatchObject({ arn: s.lbArn, foundBy: 'dns-name' });
+    expect(res.gateways[0].loadBalancer).toMatchObject({
+      arn: s.lbArn,
+      foundBy: 'dns-name',
+    });
   });
 
   it('reports a stale ARN as not found when nothing else matches', async () => {
     const t = setup();
-    const s = exposeScenario(t.kube, t.elbv2, { lbTags: false, dnsName: 'x.elb.amazonaws.com' });
+    const s = exposeScenario(t.kube, t.elbv2, {
+      lbTags: false,
+      dnsName: 'x.elb.amazonaws.com',
+    });
     t.elbv2.loadBalancers.splice(0, 1);
-    t.kube.cluster('dev').objects.get('gateway.networking.k8s.io/v1/gateways')![0].status.addresses = [];
+    t.kube
+      .cluster('dev')
+      .objects.get(
+        'gateway.networking.k8s.io/v1/gateways',
+      )![0].status.addresses = [];
     const res = await t.get();
     const gw = res.gateways[0];
     expect(gw.loadBalancer).toBeUndefined();
     expect(gw.state).toBe('error');
     expect(gw.errors).toContainEqual(
-      expect.objectContaining({ part: 'aws', kind: 'not-found', message: expect.stringContaining(s.lbArn) }),
+      expect.objectContaining({
+        part: 'aws',
+        kind: 'not-found',
+        message: expect.stringContaining(s.lbArn),
+      }),
     );
   });
 
@@ -175,13 +217,22 @@ describe('DefaultGatewayStatusService', () => {
     exposeScenario(t.kube, t.elbv2, {
       targets: [
         { id: '10.0.1.10', state: 'healthy', pod: 'orders-a' },
-        { id: '10.0.2.20', state: 'unhealthy', reason: 'Target.FailedHealthChecks', pod: 'orders-b' },
+        {
+          id: '10.0.2.20',
+          state: 'unhealthy',
+          reason: 'Target.FailedHealthChecks',
+          pod: 'orders-b',
+        },
       ],
     });
     const res = await t.get();
     const tg = res.gateways[0].listeners[0].targetGroups[0];
     expect(tg.health).toMatchObject({ healthy: 1, unhealthy: 1, total: 2 });
-    expect(tg.targets[1]).toMatchObject({ state: 'unhealthy', reason: 'Target.FailedHealthChecks', pod: { name: 'orders-b' } });
+    expect(tg.targets[1]).toMatchObject({
+      state: 'unhealthy',
+      reason: 'Target.FailedHealthChecks',
+      pod: { name: 'orders-b' },
+    });
     expect(res.gateways[0].warnings).toEqual([
       expect.objectContaining({
         code: 'unhealthy-targets',
@@ -200,7 +251,11 @@ describe('DefaultGatewayStatusService', () => {
     expect(gw.loadBalancer).toBeDefined();
     const tg = gw.listeners[0].targetGroups[0];
     expect(tg.errors).toEqual([
-      expect.objectContaining({ part: 'aws', kind: 'permission', message: expect.stringMatching(/^DescribeTargetHealth: AccessDenied/) }),
+      expect.objectContaining({
+        part: 'aws',
+        kind: 'permission',
+        message: expect.stringMatching(/^DescribeTargetHealth: AccessDenied/),
+      }),
     ]);
     expect(gw.warnings.map(w => w.code)).not.toContain('no-targets');
 
@@ -220,27 +275,53 @@ describe('DefaultGatewayStatusService', () => {
       clusters: ['dev', 'prod'],
       entities: [entity({ 'backstage.io/kubernetes-id': 'orders' })],
     });
-    exposeScenario(t.kube, t.elbv2, { cluster: 'dev', labels: { 'backstage.io/kubernetes-id': 'orders' } });
-    const refused = Object.assign(new KubernetesApiError('list gateways: connect ECONNREFUSED 10.1.2.3:443', undefined, 'ECONNREFUSED'));
+    exposeScenario(t.kube, t.elbv2, {
+      cluster: 'dev',
+      labels: { 'backstage.io/kubernetes-id': 'orders' },
+    });
+    const refused = Object.assign(
+      new KubernetesApiError(
+        'list gateways: connect ECONNREFUSED 10.1.2.3:443',
+        undefined,
+        'ECONNREFUSED',
+      ),
+    );
     t.kube.cluster('prod').failure = refused;
     const res = await t.get();
     expect(res.gateways.map(g => g.gateway.cluster)).toEqual(['dev']);
     expect(res.errors).toEqual([
-      expect.objectContaining({ part: 'kubernetes', kind: 'unreachable', cluster: 'prod' }),
+      expect.objectContaining({
+        part: 'kubernetes',
+        kind: 'unreachable',
+        cluster: 'prod',
+      }),
     ]);
   });
 
   it('selects Gateways by the kubernetes-id label in the kubernetes-namespace namespace', async () => {
     const t = setup({
       entities: [
-        entity({ 'backstage.io/kubernetes-id': 'orders', 'backstage.io/kubernetes-namespace': 'shop' }),
+        entity({
+          'backstage.io/kubernetes-id': 'orders',
+          'backstage.io/kubernetes-namespace': 'shop',
+        }),
       ],
     });
-    exposeScenario(t.kube, t.elbv2, { labels: { 'backstage.io/kubernetes-id': 'orders' } });
-    exposeScenario(t.kube, t.elbv2, { namespace: 'other', labels: { 'backstage.io/kubernetes-id': 'orders' } });
-    exposeScenario(t.kube, t.elbv2, { name: 'payments', labels: { 'backstage.io/kubernetes-id': 'payments' } });
+    exposeScenario(t.kube, t.elbv2, {
+      labels: { 'backstage.io/kubernetes-id': 'orders' },
+    });
+    exposeScenario(t.kube, t.elbv2, {
+      namespace: 'other',
+      labels: { 'backstage.io/kubernetes-id': 'orders' },
+    });
+    exposeScenario(t.kube, t.elbv2, {
+      name: 'payments',
+      labels: { 'backstage.io/kubernetes-id': 'payments' },
+    });
     const res = await t.get();
-    expect(res.gateways.map(g => `${g.gateway.namespace}/${g.gateway.name}`)).toEqual(['shop/orders']);
+    expect(
+      res.gateways.map(g => `${g.gateway.namespace}/${g.gateway.name}`),
+    ).toEqual(['shop/orders']);
   });
 
   it('reads v1alpha2 routes when the cluster does not serve v1 (Gateway API v1.3)', async () => {
@@ -252,7 +333,9 @@ describe('DefaultGatewayStatusService', () => {
     c.served.delete('gateway.networking.k8s.io/v1/tcproutes');
     c.add('gateway.networking.k8s.io/v1alpha2/tcproutes', ...routes);
     const res = await t.get();
-    expect(res.gateways[0].listeners[0].routes[0].apiVersion).toBe('gateway.networking.k8s.io/v1alpha2');
+    expect(res.gateways[0].listeners[0].routes[0].apiVersion).toBe(
+      'gateway.networking.k8s.io/v1alpha2',
+    );
     expect(c.calls).toContain('gateway.networking.k8s.io/v1/tcproutes');
     // Remembered: the next request asks v1alpha2 directly.
     c.calls = [];
@@ -263,8 +346,15 @@ describe('DefaultGatewayStatusService', () => {
 
   it('warns about instance targets on a ClusterIP Service, open source ranges and a stale status', async () => {
     const t = setup();
-    exposeScenario(t.kube, t.elbv2, { targetType: 'instance', sourceRanges: ['0.0.0.0/0'] });
-    t.kube.cluster('dev').objects.get('gateway.networking.k8s.io/v1/gateways')![0].metadata.generation = 3;
+    exposeScenario(t.kube, t.elbv2, {
+      targetType: 'instance',
+      sourceRanges: ['0.0.0.0/0'],
+    });
+    t.kube
+      .cluster('dev')
+      .objects.get(
+        'gateway.networking.k8s.io/v1/gateways',
+      )![0].metadata.generation = 3;
     const res = await t.get();
     expect(res.gateways[0].warnings.map(w => w.code).sort()).toEqual([
       'instance-target-clusterip',
@@ -276,7 +366,9 @@ describe('DefaultGatewayStatusService', () => {
   it('reports a route the controller did not accept', async () => {
     const t = setup();
     exposeScenario(t.kube, t.elbv2);
-    const route = t.kube.cluster('dev').objects.get('gateway.networking.k8s.io/v1/tcproutes')![0];
+    const route = t.kube
+      .cluster('dev')
+      .objects.get('gateway.networking.k8s.io/v1/tcproutes')![0];
     route.status.parents[0].conditions[1] = {
       type: 'ResolvedRefs',
       status: 'False',
@@ -285,14 +377,19 @@ describe('DefaultGatewayStatusService', () => {
     };
     const res = await t.get();
     expect(res.gateways[0].warnings).toContainEqual(
-      expect.objectContaining({ code: 'route-not-accepted', fix: expect.stringContaining('Create the backend Service') }),
+      expect.objectContaining({
+        code: 'route-not-accepted',
+        fix: expect.stringContaining('Create the backend Service'),
+      }),
     );
   });
 
   it('shows provisioning while Programmed is Unknown', async () => {
     const t = setup();
     exposeScenario(t.kube, t.elbv2, { statusArn: false });
-    const gw = t.kube.cluster('dev').objects.get('gateway.networking.k8s.io/v1/gateways')![0];
+    const gw = t.kube
+      .cluster('dev')
+      .objects.get('gateway.networking.k8s.io/v1/gateways')![0];
     gw.status.conditions[1] = {
       type: 'Programmed',
       status: 'Unknown',
@@ -302,8 +399,13 @@ describe('DefaultGatewayStatusService', () => {
     t.elbv2.loadBalancers[0].state = 'provisioning';
     const res = await t.get();
     expect(res.gateways[0].state).toBe('provisioning');
-    expect(res.gateways[0].stateReason).toContain('Waiting for load balancer to be active.');
-    expect(res.gateways[0].loadBalancer).toMatchObject({ foundBy: 'tags', state: 'provisioning' });
+    expect(res.gateways[0].stateReason).toContain(
+      'Waiting for load balancer to be active.',
+    );
+    expect(res.gateways[0].loadBalancer).toMatchObject({
+      foundBy: 'tags',
+      state: 'provisioning',
+    });
   });
 
   it('reports a named Gateway that does not exist', async () => {
@@ -311,7 +413,11 @@ describe('DefaultGatewayStatusService', () => {
     const res = await t.get();
     expect(res.gateways).toEqual([]);
     expect(res.errors).toEqual([
-      expect.objectContaining({ part: 'kubernetes', kind: 'not-found', message: expect.stringContaining('shop/orders') }),
+      expect.objectContaining({
+        part: 'kubernetes',
+        kind: 'not-found',
+        message: expect.stringContaining('shop/orders'),
+      }),
     ]);
   });
 
@@ -323,7 +429,9 @@ describe('DefaultGatewayStatusService', () => {
 
   it('is NotFound when the user cannot see the entity and NotAllowed without the permission', async () => {
     const t = setup();
-    await expect(t.get('component:default/nope')).rejects.toThrow(NotFoundError);
+    await expect(t.get('component:default/nope')).rejects.toThrow(
+      NotFoundError,
+    );
     const denied = setup({ deny: true });
     exposeScenario(denied.kube, denied.elbv2);
     await expect(denied.get()).rejects.toThrow(NotAllowedError);
@@ -356,14 +464,31 @@ describe('DefaultGatewayStatusService', () => {
 
   it('batches DescribeLoadBalancers across the Gateways of one request (20 ARNs at most)', async () => {
     const names = Array.from({ length: 22 }, (_, i) => `gw${i}`);
-    const t = setup({ entities: [entity({ 'aws-gateway.io/gateways': names.map(n => `shop/${n}`).join(',') })] });
+    const t = setup({
+      entities: [
+        entity({
+          'aws-gateway.io/gateways': names.map(n => `shop/${n}`).join(','),
+        }),
+      ],
+    });
     names.forEach(name => exposeScenario(t.kube, t.elbv2, { name }));
     const res = await t.get();
     expect(res.gateways).toHaveLength(22);
-    expect(res.gateways.every(g => g.state === 'programmed' && g.loadBalancer?.foundBy === 'status-arn')).toBe(true);
-    const describes = t.elbv2.calls.filter(c => c.command === 'DescribeLoadBalancers');
-    expect(describes.map(c => c.input.LoadBalancerArns.length).sort((a, b) => a - b)).toEqual([2, 20]);
+    expect(
+      res.gateways.every(
+        g =>
+          g.state === 'programmed' && g.loadBalancer?.foundBy === 'status-arn',
+      ),
+    ).toBe(true);
+    const describes = t.elbv2.calls.filter(
+      c => c.command === 'DescribeLoadBalancers',
+    );
+    expect(
+      describes.map(c => c.input.LoadBalancerArns.length).sort((a, b) => a - b),
+    ).toEqual([2, 20]);
     // One list per resource per cluster, however many Gateways.
-    expect(t.kube.cluster('dev').calls.filter(c => c.endsWith('/tcproutes'))).toHaveLength(1);
+    expect(
+      t.kube.cluster('dev').calls.filter(c => c.endsWith('/tcproutes')),
+    ).toHaveLength(1);
   });
 });

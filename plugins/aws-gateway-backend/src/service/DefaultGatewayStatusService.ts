@@ -5,7 +5,11 @@ import {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -14,7 +18,10 @@ import {
   EntityGatewaysResponse,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import { selectorFingerprint } from './entityGateways';
-import { GatewayStatusService, GetEntityGatewaysRequest } from './GatewayStatusService';
+import {
+  GatewayStatusService,
+  GetEntityGatewaysRequest,
+} from './GatewayStatusService';
 
 /** What computes an answer; the collector in production. */
 export interface EntityGatewaysSource {
@@ -40,13 +47,20 @@ const CACHE_VERSION = 'v1';
  * coalesces within this process, the shared cache across processes.
  */
 export class DefaultGatewayStatusService implements GatewayStatusService {
-  private readonly inFlight = new Map<string, Promise<EntityGatewaysResponse>>();
+  private readonly inFlight = new Map<
+    string,
+    Promise<EntityGatewaysResponse>
+  >();
 
-  static create(options: DefaultGatewayStatusServiceOptions): DefaultGatewayStatusService {
+  static create(
+    options: DefaultGatewayStatusServiceOptions,
+  ): DefaultGatewayStatusService {
     return new DefaultGatewayStatusService(options);
   }
 
-  private constructor(private readonly options: DefaultGatewayStatusServiceOptions) {}
+  private constructor(
+    private readonly options: DefaultGatewayStatusServiceOptions,
+  ) {}
 
   async getEntityGateways(
     request: GetEntityGatewaysRequest,
@@ -57,7 +71,9 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
         ? parseEntityRef(request.entityRef)
         : request.entityRef,
     );
-    const entity = await this.options.catalog.getEntityByRef(entityRef, { credentials });
+    const entity = await this.options.catalog.getEntityByRef(entityRef, {
+      credentials,
+    });
     if (!entity) {
       throw new NotFoundError(`Entity ${entityRef} not found`);
     }
@@ -66,7 +82,9 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
       { credentials },
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`Not allowed to read the gateway status of ${entityRef}`);
+      throw new NotAllowedError(
+        `Not allowed to read the gateway status of ${entityRef}`,
+      );
     }
 
     const key = cacheKey(entityRef, entity);
@@ -77,7 +95,11 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
     return this.coalesced(key, entity, entityRef);
   }
 
-  private coalesced(key: string, entity: Entity, entityRef: string): Promise<EntityGatewaysResponse> {
+  private coalesced(
+    key: string,
+    entity: Entity,
+    entityRef: string,
+  ): Promise<EntityGatewaysResponse> {
     let pending = this.inFlight.get(key);
     if (!pending) {
       pending = (async () => {
@@ -90,21 +112,34 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
     return pending;
   }
 
-  private async readCache(key: string): Promise<EntityGatewaysResponse | undefined> {
+  private async readCache(
+    key: string,
+  ): Promise<EntityGatewaysResponse | undefined> {
     try {
-      return (await this.options.cache.get(key)) as EntityGatewaysResponse | undefined;
+      return (await this.options.cache.get(key)) as
+        | EntityGatewaysResponse
+        | undefined;
     } catch (e) {
-      this.options.logger.warn(`Gateway status cache read failed: ${(e as Error).message}`);
+      this.options.logger.warn(
+        `Gateway status cache read failed: ${(e as Error).message}`,
+      );
       return undefined;
     }
   }
 
-  private async writeCache(key: string, response: EntityGatewaysResponse): Promise<void> {
+  private async writeCache(
+    key: string,
+    response: EntityGatewaysResponse,
+  ): Promise<void> {
     if (this.options.cacheTtlMs <= 0) return;
     try {
-      await this.options.cache.set(key, response as any, { ttl: this.options.cacheTtlMs });
+      await this.options.cache.set(key, response as any, {
+        ttl: this.options.cacheTtlMs,
+      });
     } catch (e) {
-      this.options.logger.warn(`Gateway status cache write failed: ${(e as Error).message}`);
+      this.options.logger.warn(
+        `Gateway status cache write failed: ${(e as Error).message}`,
+      );
     }
   }
 }

@@ -10,7 +10,10 @@ import {
   KubernetesClusterRegistry,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { Elbv2ClientSource, Elbv2Reader } from '../aws/Elbv2Reader';
-import { loadBalancerArnOf, LoadBalancerLocator } from '../aws/LoadBalancerLocator';
+import {
+  loadBalancerArnOf,
+  LoadBalancerLocator,
+} from '../aws/LoadBalancerLocator';
 import { StatusConfig } from '../config';
 import { toStatusError } from '../errors';
 import { ClusterReader, ServedVersionCache } from '../kubernetes/ClusterReader';
@@ -24,7 +27,11 @@ import {
   routesOf,
 } from '../kubernetes/topology';
 import { Gateway, L4Route } from '../kubernetes/types';
-import { buildGatewayStatus, forwardTargetGroupArns, TargetGroupFacts } from './assemble';
+import {
+  buildGatewayStatus,
+  forwardTargetGroupArns,
+  TargetGroupFacts,
+} from './assemble';
 import { gatewaySelectorFor, GatewaySelector } from './entityGateways';
 
 export interface GatewayStatusCollectorOptions {
@@ -66,7 +73,10 @@ export class GatewayStatusCollector {
     this.servedVersions = options.servedVersions ?? new ServedVersionCache();
   }
 
-  async collect(entity: Entity, entityRef: string): Promise<EntityGatewaysResponse> {
+  async collect(
+    entity: Entity,
+    entityRef: string,
+  ): Promise<EntityGatewaysResponse> {
     const clusters = this.options.clusters.listClusters();
     const response: EntityGatewaysResponse = {
       entityRef,
@@ -80,7 +90,11 @@ export class GatewayStatusCollector {
     const selector = gatewaySelectorFor(entity);
     if (selector.type === 'none') return response;
     if (selector.type === 'invalid') {
-      response.errors.push({ part: 'catalog', kind: 'error', message: selector.message });
+      response.errors.push({
+        part: 'catalog',
+        kind: 'error',
+        message: selector.message,
+      });
       return response;
     }
 
@@ -99,7 +113,10 @@ export class GatewayStatusCollector {
     }
 
     const elbv2 = new Elbv2Reader(this.options.elbv2);
-    const scope: RequestScope = { elbv2, locator: new LoadBalancerLocator(elbv2) };
+    const scope: RequestScope = {
+      elbv2,
+      locator: new LoadBalancerLocator(elbv2),
+    };
     const results = await Promise.all(
       clusters
         .filter(c => this.clusterIsWanted(c, selector))
@@ -111,7 +128,9 @@ export class GatewayStatusCollector {
     }
 
     if (selector.type === 'references') {
-      const failed = new Set(results.filter(r => r.errors.length).map(r => r.cluster));
+      const failed = new Set(
+        results.filter(r => r.errors.length).map(r => r.cluster),
+      );
       for (const ref of selector.references) {
         const found = response.gateways.some(
           g =>
@@ -121,14 +140,18 @@ export class GatewayStatusCollector {
         );
         // A Gateway may hide in a cluster that could not be read: that
         // cluster's error already says so.
-        const undecided = ref.cluster ? failed.has(ref.cluster) : failed.size > 0;
+        const undecided = ref.cluster
+          ? failed.has(ref.cluster)
+          : failed.size > 0;
         if (!found && !undecided && (!ref.cluster || known.has(ref.cluster))) {
           response.errors.push({
             part: 'kubernetes',
             kind: 'not-found',
             ...(ref.cluster ? { cluster: ref.cluster } : {}),
             message: `Gateway ${ref.namespace}/${ref.name} was not found${
-              ref.cluster ? ` in cluster ${ref.cluster}` : ' in any configured cluster'
+              ref.cluster
+                ? ` in cluster ${ref.cluster}`
+                : ' in any configured cluster'
             }`,
           });
         }
@@ -137,16 +160,25 @@ export class GatewayStatusCollector {
     return response;
   }
 
-  private clusterIsWanted(cluster: GatewayCluster, selector: GatewaySelector): boolean {
+  private clusterIsWanted(
+    cluster: GatewayCluster,
+    selector: GatewaySelector,
+  ): boolean {
     if (selector.type !== 'references') return true;
-    return selector.references.some(r => !r.cluster || r.cluster === cluster.name);
+    return selector.references.some(
+      r => !r.cluster || r.cluster === cluster.name,
+    );
   }
 
   private async collectCluster(
     cluster: GatewayCluster,
     selector: GatewaySelector,
     scope: RequestScope,
-  ): Promise<{ cluster: string; gateways: GatewayStatus[]; errors: StatusError[] }> {
+  ): Promise<{
+    cluster: string;
+    gateways: GatewayStatus[];
+    errors: StatusError[];
+  }> {
     let reader: ClusterReader;
     let gateways: Gateway[];
     try {
@@ -157,7 +189,9 @@ export class GatewayStatusCollector {
           (r: GatewayReference) => !r.cluster || r.cluster === cluster.name,
         );
         reader.prefetch([...new Set(refs.map(r => r.namespace))]);
-        const found = await Promise.all(refs.map(r => reader.getGateway(r.namespace, r.name)));
+        const found = await Promise.all(
+          refs.map(r => reader.getGateway(r.namespace, r.name)),
+        );
         gateways = found.filter((g): g is Gateway => Boolean(g));
       } else if (selector.type === 'label') {
         reader.prefetch(selector.namespace ? [selector.namespace] : []);
@@ -203,24 +237,31 @@ export class GatewayStatusCollector {
     });
     if (statusArn) scope.elbv2.listeners(statusArn).catch(() => undefined);
 
-    const [classes, tcp, udp, tls, allBindings, lbConfigs, tgConfigs] = await Promise.all([
-      settled(reader.listGatewayClasses(), errors, cluster.name),
-      settled(reader.listRoutes('TCPRoute'), errors, cluster.name),
-      settled(reader.listRoutes('UDPRoute'), errors, cluster.name),
-      settled(reader.listRoutes('TLSRoute'), errors, cluster.name),
-      settled(reader.listTargetGroupBindings(), errors, cluster.name),
-      settled(reader.listLoadBalancerConfigurations(), errors, cluster.name),
-      settled(reader.listTargetGroupConfigurations(), errors, cluster.name),
-    ]);
-    const routes = routesOf(gateway, [...(tcp ?? []), ...(udp ?? []), ...(tls ?? [])] as L4Route[]);
+    const [classes, tcp, udp, tls, allBindings, lbConfigs, tgConfigs] =
+      await Promise.all([
+        settled(reader.listGatewayClasses(), errors, cluster.name),
+        settled(reader.listRoutes('TCPRoute'), errors, cluster.name),
+        settled(reader.listRoutes('UDPRoute'), errors, cluster.name),
+        settled(reader.listRoutes('TLSRoute'), errors, cluster.name),
+        settled(reader.listTargetGroupBindings(), errors, cluster.name),
+        settled(reader.listLoadBalancerConfigurations(), errors, cluster.name),
+        settled(reader.listTargetGroupConfigurations(), errors, cluster.name),
+      ]);
+    const routes = routesOf(gateway, [
+      ...(tcp ?? []),
+      ...(udp ?? []),
+      ...(tls ?? []),
+    ] as L4Route[]);
     const bindings = allBindings ? bindingsOf(gateway, allBindings) : [];
 
     // Target groups known from the bindings: read them (and their health) now.
     const targetGroups = new Map<string, Promise<TargetGroupFacts>>();
     const describeTargetGroup = (arn: string) => {
-      if (!targetGroups.has(arn)) targetGroups.set(arn, this.targetGroupFacts(arn, scope));
+      if (!targetGroups.has(arn))
+        targetGroups.set(arn, this.targetGroupFacts(arn, scope));
     };
-    for (const b of bindings) if (b.spec?.targetGroupARN) describeTargetGroup(b.spec.targetGroupARN);
+    for (const b of bindings)
+      if (b.spec?.targetGroupARN) describeTargetGroup(b.spec.targetGroupARN);
 
     const backendNamespaces = new Set<string>([
       ...routes.flatMap(r => backendsOf(r).map(b => b.namespace)),
@@ -245,27 +286,41 @@ export class GatewayStatusCollector {
       } catch (e) {
         errors.push(toStatusError('aws', e, { action: 'DescribeListeners' }));
       }
-      for (const l of listeners) forwardTargetGroupArns(l).forEach(describeTargetGroup);
+      for (const l of listeners)
+        forwardTargetGroupArns(l).forEach(describeTargetGroup);
       if (!allBindings?.length) {
         // No bindings to go by (none yet, or not readable): ask ELBv2.
         try {
-          const groups = await scope.elbv2.targetGroupsOfLoadBalancer(loadBalancer.arn);
+          const groups = await scope.elbv2.targetGroupsOfLoadBalancer(
+            loadBalancer.arn,
+          );
           groups.forEach(g => describeTargetGroup(g.TargetGroupArn!));
         } catch (e) {
-          errors.push(toStatusError('aws', e, { action: 'DescribeTargetGroups' }));
+          errors.push(
+            toStatusError('aws', e, { action: 'DescribeTargetGroups' }),
+          );
         }
       }
     }
 
-    const [kube, groups] = await Promise.all([kubeRest, Promise.all(targetGroups.values())]);
-    const gatewayClass = classes?.find(c => c.metadata.name === gateway.spec?.gatewayClassName);
+    const [kube, groups] = await Promise.all([
+      kubeRest,
+      Promise.all(targetGroups.values()),
+    ]);
+    const gatewayClass = classes?.find(
+      c => c.metadata.name === gateway.spec?.gatewayClassName,
+    );
     return buildGatewayStatus({
       cluster: cluster.name,
       gateway,
       gatewayClass,
       routes,
       bindings,
-      loadBalancerSettings: loadBalancerSettingsOf(gateway, gatewayClass, lbConfigs ?? []),
+      loadBalancerSettings: loadBalancerSettingsOf(
+        gateway,
+        gatewayClass,
+        lbConfigs ?? [],
+      ),
       targetGroupConfigurations: tgConfigs ?? [],
       services: kube.flatMap(k => k.services),
       podsByAddress: podsByAddress(kube.flatMap(k => k.slices)),
@@ -276,15 +331,22 @@ export class GatewayStatusCollector {
     });
   }
 
-  private async targetGroupFacts(arn: string, scope: RequestScope): Promise<TargetGroupFacts> {
+  private async targetGroupFacts(
+    arn: string,
+    scope: RequestScope,
+  ): Promise<TargetGroupFacts> {
     const errors: StatusError[] = [];
     const [targetGroup, health] = await Promise.all([
       scope.elbv2.targetGroup(arn).catch(e => {
-        errors.push(toStatusError('aws', e, { action: 'DescribeTargetGroups' }));
+        errors.push(
+          toStatusError('aws', e, { action: 'DescribeTargetGroups' }),
+        );
         return undefined;
       }),
       scope.elbv2.targetHealth(arn).catch(e => {
-        errors.push(toStatusError('aws', e, { action: 'DescribeTargetHealth' }));
+        errors.push(
+          toStatusError('aws', e, { action: 'DescribeTargetHealth' }),
+        );
         return undefined;
       }),
     ]);

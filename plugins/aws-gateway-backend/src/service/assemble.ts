@@ -66,15 +66,21 @@ export interface GatewayFacts {
   errors: StatusError[];
 }
 
-export function conditionSummary(c: Condition | undefined): ConditionSummary | undefined {
+export function conditionSummary(
+  c: Condition | undefined,
+): ConditionSummary | undefined {
   if (!c) return undefined;
   return {
     type: c.type,
     status: c.status,
     ...(c.reason ? { reason: c.reason } : {}),
     ...(c.message ? { message: c.message } : {}),
-    ...(c.lastTransitionTime ? { lastTransitionTime: String(c.lastTransitionTime) } : {}),
-    ...(c.observedGeneration !== undefined ? { observedGeneration: c.observedGeneration } : {}),
+    ...(c.lastTransitionTime
+      ? { lastTransitionTime: String(c.lastTransitionTime) }
+      : {}),
+    ...(c.observedGeneration !== undefined
+      ? { observedGeneration: c.observedGeneration }
+      : {}),
   };
 }
 
@@ -91,25 +97,45 @@ export function gatewayState(
   const accepted = findCondition(gw.status?.conditions, 'Accepted');
   const programmed = findCondition(gw.status?.conditions, 'Programmed');
   if (accepted?.status === 'False') {
-    return { state: 'error', stateReason: `Not accepted: ${describeCondition(accepted)}` };
+    return {
+      state: 'error',
+      stateReason: `Not accepted: ${describeCondition(accepted)}`,
+    };
   }
   if (programmed?.status === 'False') {
-    return { state: 'error', stateReason: `Not programmed: ${describeCondition(programmed)}` };
+    return {
+      state: 'error',
+      stateReason: `Not programmed: ${describeCondition(programmed)}`,
+    };
   }
   if (loadBalancer?.state === 'failed') {
     return {
       state: 'error',
-      stateReason: `The load balancer failed${loadBalancer.stateReason ? `: ${loadBalancer.stateReason}` : ''}`,
+      stateReason: `The load balancer failed${
+        loadBalancer.stateReason ? `: ${loadBalancer.stateReason}` : ''
+      }`,
     };
   }
   if (programmed?.status === 'True') {
     if (loadBalancer?.state === 'provisioning') {
-      return { state: 'provisioning', stateReason: 'The load balancer is provisioning' };
+      return {
+        state: 'provisioning',
+        stateReason: 'The load balancer is provisioning',
+      };
     }
-    if (!loadBalancer && errors.some(e => e.part === 'aws' && e.kind === 'not-found')) {
-      return { state: 'error', stateReason: 'Programmed, but its load balancer was not found' };
+    if (
+      !loadBalancer &&
+      errors.some(e => e.part === 'aws' && e.kind === 'not-found')
+    ) {
+      return {
+        state: 'error',
+        stateReason: 'Programmed, but its load balancer was not found',
+      };
     }
-    return { state: 'programmed', stateReason: 'Programmed: the load balancer is active' };
+    return {
+      state: 'programmed',
+      stateReason: 'Programmed: the load balancer is active',
+    };
   }
   if (accepted?.status === 'True') {
     return {
@@ -130,7 +156,9 @@ export function gatewayState(
 function routeSummary(route: L4Route, gw: Gateway): RouteSummary {
   const conditions = parentConditionsOf(route, gw);
   const accepted = conditionSummary(findCondition(conditions, 'Accepted'));
-  const resolvedRefs = conditionSummary(findCondition(conditions, 'ResolvedRefs'));
+  const resolvedRefs = conditionSummary(
+    findCondition(conditions, 'ResolvedRefs'),
+  );
   return {
     kind: route.kind,
     apiVersion: route.apiVersion,
@@ -154,7 +182,8 @@ export function healthCounts(targets: Array<{ state: string }>): HealthCounts {
   };
   for (const t of targets) {
     if (t.state === 'unhealthy.draining') counts.draining++;
-    else if (t.state in counts && t.state !== 'total') counts[t.state as keyof HealthCounts]++;
+    else if (t.state in counts && t.state !== 'total')
+      counts[t.state as keyof HealthCounts]++;
   }
   return counts;
 }
@@ -171,19 +200,29 @@ function targetGroupSummary(
     return {
       id,
       ...(d.Target?.Port !== undefined ? { port: d.Target.Port } : {}),
-      ...(d.Target?.AvailabilityZone ? { availabilityZone: d.Target.AvailabilityZone } : {}),
+      ...(d.Target?.AvailabilityZone
+        ? { availabilityZone: d.Target.AvailabilityZone }
+        : {}),
       state: d.TargetHealth?.State ?? 'unknown',
       ...(d.TargetHealth?.Reason ? { reason: d.TargetHealth.Reason } : {}),
-      ...(d.TargetHealth?.Description ? { description: d.TargetHealth.Description } : {}),
+      ...(d.TargetHealth?.Description
+        ? { description: d.TargetHealth.Description }
+        : {}),
       ...(pod ? { pod } : {}),
     };
   });
   const targetType = tg?.targetGroup?.TargetType ?? binding?.spec?.targetType;
   return {
     arn,
-    name: tg?.targetGroup?.TargetGroupName ?? binding?.metadata.name ?? arn.split('/').slice(-2, -1)[0] ?? arn,
+    name:
+      tg?.targetGroup?.TargetGroupName ??
+      binding?.metadata.name ??
+      arn.split('/').slice(-2, -1)[0] ??
+      arn,
     ...(tg?.targetGroup?.Protocol ? { protocol: tg.targetGroup.Protocol } : {}),
-    ...(tg?.targetGroup?.Port !== undefined ? { port: tg.targetGroup.Port } : {}),
+    ...(tg?.targetGroup?.Port !== undefined
+      ? { port: tg.targetGroup.Port }
+      : {}),
     ...(targetType ? { targetType } : {}),
     consoleUrl: elbv2ConsoleUrl(arn, 'targetGroup'),
     ...(binding
@@ -202,7 +241,9 @@ function targetGroupSummary(
 }
 
 /** Target group ARNs an NLB listener forwards to. */
-export function forwardTargetGroupArns(listener: Listener | undefined): string[] {
+export function forwardTargetGroupArns(
+  listener: Listener | undefined,
+): string[] {
   const arns = new Set<string>();
   for (const action of listener?.DefaultActions ?? []) {
     if (action.TargetGroupArn) arns.add(action.TargetGroupArn);
@@ -219,7 +260,9 @@ export function targetGroupArnsOf(
   routes: L4Route[],
   facts: Pick<GatewayFacts, 'bindings' | 'loadBalancerListeners'>,
 ): string[] {
-  const nlbListener = facts.loadBalancerListeners.find(l => l.Port === listener.port);
+  const nlbListener = facts.loadBalancerListeners.find(
+    l => l.Port === listener.port,
+  );
   const arns = new Set(forwardTargetGroupArns(nlbListener));
   const backends = routes.flatMap(backendsOf);
   for (const b of facts.bindings) {
@@ -230,11 +273,20 @@ export function targetGroupArnsOf(
   return [...arns];
 }
 
-function listenerSummary(listener: GatewayListener, facts: GatewayFacts): ListenerSummary {
+function listenerSummary(
+  listener: GatewayListener,
+  facts: GatewayFacts,
+): ListenerSummary {
   const gw = facts.gateway;
-  const listenerStatus = gw.status?.listeners?.find(l => l.name === listener.name);
-  const routes = facts.routes.filter(r => routeTargetsListener(r, gw, listener));
-  const nlbListener = facts.loadBalancerListeners.find(l => l.Port === listener.port);
+  const listenerStatus = gw.status?.listeners?.find(
+    l => l.name === listener.name,
+  );
+  const routes = facts.routes.filter(r =>
+    routeTargetsListener(r, gw, listener),
+  );
+  const nlbListener = facts.loadBalancerListeners.find(
+    l => l.Port === listener.port,
+  );
   return {
     name: listener.name,
     port: listener.port,
@@ -242,7 +294,9 @@ function listenerSummary(listener: GatewayListener, facts: GatewayFacts): Listen
     ...(listenerStatus?.attachedRoutes !== undefined
       ? { attachedRoutes: listenerStatus.attachedRoutes }
       : {}),
-    conditions: (listenerStatus?.conditions ?? []).map(c => conditionSummary(c)!),
+    conditions: (listenerStatus?.conditions ?? []).map(
+      c => conditionSummary(c)!,
+    ),
     routes: routes.map(r => routeSummary(r, gw)),
     ...(nlbListener?.ListenerArn
       ? {
@@ -261,16 +315,29 @@ function listenerSummary(listener: GatewayListener, facts: GatewayFacts): Listen
 
 export function buildGatewayStatus(facts: GatewayFacts): GatewayStatus {
   const gw = facts.gateway;
-  const accepted = conditionSummary(findCondition(gw.status?.conditions, 'Accepted'));
-  const programmed = conditionSummary(findCondition(gw.status?.conditions, 'Programmed'));
+  const accepted = conditionSummary(
+    findCondition(gw.status?.conditions, 'Accepted'),
+  );
+  const programmed = conditionSummary(
+    findCondition(gw.status?.conditions, 'Programmed'),
+  );
   const observedGeneration = Math.min(
     ...(gw.status?.conditions ?? [])
       .map(c => c.observedGeneration)
       .filter((g): g is number => typeof g === 'number'),
   );
-  const { state, stateReason } = gatewayState(gw, facts.loadBalancer, facts.errors);
-  const dnsName = gw.status?.addresses?.[0]?.value || facts.loadBalancer?.dnsName || undefined;
-  const listeners = (gw.spec?.listeners ?? []).map(l => listenerSummary(l, facts));
+  const { state, stateReason } = gatewayState(
+    gw,
+    facts.loadBalancer,
+    facts.errors,
+  );
+  const dnsName =
+    gw.status?.addresses?.[0]?.value ||
+    facts.loadBalancer?.dnsName ||
+    undefined;
+  const listeners = (gw.spec?.listeners ?? []).map(l =>
+    listenerSummary(l, facts),
+  );
   const status: GatewayStatus = {
     gateway: {
       cluster: facts.cluster,
@@ -282,7 +349,9 @@ export function buildGatewayStatus(facts: GatewayFacts): GatewayStatus {
     stateReason,
     ...(accepted ? { accepted } : {}),
     ...(programmed ? { programmed } : {}),
-    ...(gw.metadata.generation !== undefined ? { generation: gw.metadata.generation } : {}),
+    ...(gw.metadata.generation !== undefined
+      ? { generation: gw.metadata.generation }
+      : {}),
     ...(Number.isFinite(observedGeneration) ? { observedGeneration } : {}),
     ...(dnsName ? { dnsName } : {}),
     ...(facts.loadBalancer ? { loadBalancer: facts.loadBalancer } : {}),

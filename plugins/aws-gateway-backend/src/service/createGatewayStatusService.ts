@@ -46,13 +46,16 @@ export function createGatewayStatusService(
   const statusConfig = readStatusConfig(options.config);
   const clusters =
     options.clusters ??
-    ConfigKubernetesClusterRegistry.fromConfig(options.config, { logger: options.logger });
+    ConfigKubernetesClusterRegistry.fromConfig(options.config, {
+      logger: options.logger,
+    });
   const kubernetes =
     options.kubernetes ??
     new ClientNodeKubernetesObjectClient(clusters, {
       timeoutMs: statusConfig.kubernetesTimeoutMs,
     });
-  const elbv2 = options.elbv2 ?? DefaultAwsClientFactory.fromConfig(options.config);
+  const elbv2 =
+    options.elbv2 ?? DefaultAwsClientFactory.fromConfig(options.config);
   return DefaultGatewayStatusService.create({
     catalog: options.catalog,
     permissions: options.permissions,

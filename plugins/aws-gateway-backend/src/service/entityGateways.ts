@@ -30,7 +30,10 @@ export function gatewaySelectorFor(entity: Entity): GatewaySelector {
   const explicit = annotations[AWS_GATEWAY_ANNOTATION];
   if (explicit?.trim()) {
     try {
-      return { type: 'references', references: parseGatewayReferences(explicit) };
+      return {
+        type: 'references',
+        references: parseGatewayReferences(explicit),
+      };
     } catch (e) {
       return { type: 'invalid', message: (e as Error).message };
     }

@@ -1,0 +1,263 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import yaml from 'yaml';
+import {
+  ControllerProfile,
+  CONTROLLER_PROFILES,
+  ManifestIssue,
+} from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  ControllerSetupSpec,
+  GatewayGuardrails,
+  isCidr,
+  manifestToYaml,
+  renderControllerHelmValues,
+  renderControllerManifests,
+  validateManifests,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import { AwsGuardrails } from '../../guardrails/awsGuardrails';
+import { manifestIssuesError } from '../manifestIssues';
+import { examples } from './renderController.examples';
+
+/** @public */
+export const RENDER_CONTROLLER_ACTION_ID = 'aws-gateway:controller:render';
+
+const VERSION = /^v(\d+)\.(\d+)\.(\d+)$/;
+const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const OPEN_CIDRS = ['0.0.0.0/0', '::/0'];
+const RESERVED_TAG_PREFIXES = ['aws:', 'elbv2.k8s.aws/', 'gateway.k8s.aws', 'ingress.k8s.aws/', 'service.k8s.aws/'];
+/** Oldest release with NLB Gateway API support, newest release whose CRDs and routes we know. */
+export const SUPPORTED_CONTROLLER_VERSIONS = 'v2.17.0 – v3.5.x';
+
+/**
+ * The profile of a controller release: v2.17–v3.1 (Gateway API v1.3,
+ * v1alpha2 L4 routes), v3.2–v3.4 (Gateway API v1.5), v3.5 (Gateway API v1.6).
+ * Undefined for releases without NLB Gateway API support or newer than we know.
+ */
+export function profileForControllerVersion(version: string): ControllerProfile | undefined {
+  const m = VERSION.exec(version);
+  if (!m) return undefined;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  if (major === 2 && minor >= 17) return CONTROLLER_PROFILES['lbc-v2.17'];
+  if (major === 3 && minor <= 1) return CONTROLLER_PROFILES['lbc-v2.17'];
+  if (major === 3 && minor <= 4) return CONTROLLER_PROFILES['lbc-v3.2'];
+  if (major === 3 && minor === 5) return CONTROLLER_PROFILES['lbc-v3.5'];
+  return undefined;
+}
+
+/** Which Gateway API CRDs the cluster needs for a profile (the NLB's L4 routes included). */
+function gatewayApiCrds(profile: ControllerProfile): string {
+  return profile.id === 'lbc-v3.5'
+    ? `Gateway API ${profile.gatewayApiVersion} standard channel`
+    : `Gateway API ${profile.gatewayApiVersion} experimental channel (L4 routes are not in the standard channel)`;
+}
+
+function issue(field: string, rule: string, message: string): ManifestIssue {
+  return { field, rule, message: `${field} ${message}` };
+}
+
+/**
+ * `aws-gateway:controller:render`: Helm values, GatewayClass and default
+ * LoadBalancerConfiguration for the AWS Load Balancer Controller on one
+ * cluster, for the controller release it will run. Every input is checked
+ * against the guardrails and the rendered manifests against our rules before
+ * anything is written.
+ *
+ * @public
+ */
+export function createRenderControllerAction(options: {
+  awsGuardrails: AwsGuardrails;
+  gatewayGuardrails: GatewayGuardrails;
+}) {
+  const { awsGuardrails, gatewayGuardrails } = options;
+  return createTemplateAction({
+    id: RENDER_CONTROLLER_ACTION_ID,
+    description:
+      'Renders the AWS Load Balancer Controller setup of one EKS cluster into the workspace: Helm values with the feature ' +
+      'gates that controller release needs, a GatewayClass for the NLB controller and the default LoadBalancerConfiguration it ' +
+      'points at (with namespace, as the controller requires).',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        cluster: z => z.string().describe('EKS cluster name; must be allowed by awsGateway.provisioning.allowedClusters'),
+        region: z => z.string().describe('AWS region of the cluster; must be allowed by awsGateway.provisioning.allowedRegions'),
+        accountId: z =>
+          z.string().optional().describe('AWS account id of the cluster (checked against allowedAccountIds and the role ARN)'),
+        vpcId: z =>
+          z.string().optional().describe('VPC of the cluster (vpc-…); the controller discovers it from instance metadata when omitted'),
+        controllerVersion: z =>
+          z.string().describe(`Controller release tag the cluster runs, ${SUPPORTED_CONTROLLER_VERSIONS} (e.g. v2.17.1, v3.5.0)`),
+        serviceAccountNamespace: z =>
+          z.string().default('kube-system').describe('Namespace the controller is installed into'),
+        serviceAccountName: z =>
+          z.string().default('aws-load-balancer-controller').describe('The controller\'s service account (bound to the role by EKS Pod Identity)'),
+        roleArn: z =>
+          z
+            .string()
+            .optional()
+            .describe('The controller\'s IAM role, recorded in the values file for reference; Pod Identity needs no service account annotation'),
+        gatewayClassName: z =>
+          z.string().optional().describe('GatewayClass name; default from awsGateway.provisioning.gateways.gatewayClassName'),
+        loadBalancerConfigurationName: z =>
+          z.string().optional().describe('Name of the default LoadBalancerConfiguration; default <gatewayClassName>-defaults'),
+        loadBalancerConfigurationNamespace: z =>
+          z.string().optional().describe('Its namespace (the GatewayClass parametersRef names it); default the controller namespace'),
+        scheme: z =>
+          z
+            .enum(['internal', 'internet-facing'])
+            .default('internal')
+            .describe('Default scheme of NLBs of this class; Gateways may override it with their own LoadBalancerConfiguration'),
+        sourceCidrs: z =>
+          z
+            .array(z.string())
+            .default([])
+            .describe('Default source CIDRs; required for internet-facing unless configuration allows 0.0.0.0/0'),
+        tags: z => z.record(z.string()).optional().describe('AWS tags on every NLB of this class'),
+        outputDir: z => z.string().default('manifests').describe('Workspace directory the files are written to'),
+      },
+      output: {
+        controllerProfile: z => z.string().describe('Profile the files target (lbc-v2.17, lbc-v3.2, lbc-v3.5)'),
+        gatewayApiCrds: z => z.string().describe('Gateway API CRDs the cluster needs for this controller'),
+        routeApiVersion: z => z.string().describe('apiVersion of TCPRoute for this controller'),
+        featureGates: z => z.record(z.boolean()).describe('controllerConfig.featureGates in the Helm values'),
+        helmValuesPath: z => z.string().describe('Workspace-relative path of the Helm values'),
+        files: z => z.array(z.string()).describe('Workspace-relative paths of the written files'),
+        outputDir: z => z.string(),
+        gatewayClassName: z => z.string(),
+        loadBalancerConfigurationRef: z => z.string().describe('namespace/name of the default LoadBalancerConfiguration'),
+      },
+    },
+    async handler(ctx) {
+      const input = ctx.input;
+      // Guardrails first: each throws an error naming the field and the rule.
+      const clusterName = awsGuardrails.cluster('cluster', input.cluster);
+      const region = awsGuardrails.region('region', input.region);
+      const accountId =
+        input.accountId === undefined ? undefined : awsGuardrails.accountId('accountId', input.accountId);
+      const saNamespace = input.serviceAccountNamespace ?? 'kube-system';
+      const saName = input.serviceAccountName ?? 'aws-load-balancer-controller';
+      awsGuardrails.serviceAccount('serviceAccountName', saNamespace, saName);
+      if (input.roleArn !== undefined) {
+        const roleAccount = input.roleArn.split(':')[4] ?? '';
+        awsGuardrails.associationRoleArn('roleArn', input.roleArn, accountId ?? roleAccount);
+      }
+
+      const issues: ManifestIssue[] = [];
+      const profile = profileForControllerVersion(input.controllerVersion);
+      if (!profile) {
+        issues.push(
+          issue(
+            'controllerVersion',
+            VERSION.test(input.controllerVersion) ? 'controller-version-unsupported' : 'controller-version',
+            VERSION.test(input.controllerVersion)
+              ? `"${input.controllerVersion}" is not supported: NLB Gateway API support needs ${SUPPORTED_CONTROLLER_VERSIONS}`
+              : `"${input.controllerVersion}" must be a release tag like v2.17.1`,
+          ),
+        );
+      }
+      if (input.vpcId !== undefined && !VPC_ID.test(input.vpcId)) {
+        issues.push(issue('vpcId', 'vpc-id', `"${input.vpcId}" must be a VPC id like vpc-0123456789abcdef0`));
+      }
+      const gatewayClassName = input.gatewayClassName ?? gatewayGuardrails.gatewayClassName;
+      if (!DNS_SUBDOMAIN.test(gatewayClassName) || gatewayClassName.length > 253) {
+        issues.push(issue('gatewayClassName', 'dns-subdomain', `"${gatewayClassName}" must be a lower-case DNS name (RFC 1123)`));
+      }
+      const lbcName = input.loadBalancerConfigurationName ?? `${gatewayClassName}-defaults`;
+      if (!DNS_SUBDOMAIN.test(lbcName) || lbcName.length > 253) {
+        issues.push(issue('loadBalancerConfigurationName', 'dns-subdomain', `"${lbcName}" must be a lower-case DNS name (RFC 1123)`));
+      }
+      const lbcNamespace = input.loadBalancerConfigurationNamespace ?? saNamespace;
+      if (!DNS_LABEL.test(lbcNamespace) || lbcNamespace.length > 63) {
+        issues.push(issue('loadBalancerConfigurationNamespace', 'dns-label', `"${lbcNamespace}" must be a Kubernetes namespace name`));
+      }
+      const scheme = input.scheme ?? 'internal';
+      const sourceCidrs = input.sourceCidrs ?? [];
+      sourceCidrs.forEach((cidr, i) => {
+        if (!isCidr(cidr)) {
+          issues.push(issue(`sourceCidrs[${i}]`, 'cidr', `"${cidr}" is not an IPv4 or IPv6 CIDR block like 203.0.113.0/24`));
+        }
+      });
+      const openToWorld = sourceCidrs.length === 0 || sourceCidrs.some(c => OPEN_CIDRS.includes(c));
+      if (scheme === 'internet-facing' && openToWorld && !gatewayGuardrails.allowOpenToWorld) {
+        issues.push(
+          issue(
+            'sourceCidrs',
+            'open-to-world',
+            'must list explicit source CIDRs when the default scheme is internet-facing: otherwise every Gateway of the class is open to the whole internet, which configuration does not allow (awsGateway.provisioning.gateways.allowOpenToWorld)',
+          ),
+        );
+      }
+      for (const [key, value] of Object.entries(input.tags ?? {})) {
+        if (key.length < 1 || key.length > 128 || value.length > 256) {
+          issues.push(issue(`tags.${key}`, 'tag-length', 'keys are 1-128 characters, values at most 256'));
+        }
+        if (RESERVED_TAG_PREFIXES.some(p => key.toLowerCase().startsWith(p))) {
+          issues.push(issue(`tags.${key}`, 'tag-reserved', `keys starting with ${RESERVED_TAG_PREFIXES.join(', ')} are reserved for AWS and the controller`));
+        }
+      }
+      if (issues.length || !profile) {
+        throw manifestIssuesError(`Controller setup for cluster ${clusterName} is invalid`, issues);
+      }
+
+      const spec: ControllerSetupSpec = {
+        clusterName,
+        region,
+        vpcId: input.vpcId,
+        serviceAccount: { namespace: saNamespace, name: saName },
+        gatewayClassName,
+        defaults: { name: lbcName, namespace: lbcNamespace, scheme, sourceCidrs, tags: input.tags },
+      };
+      const rendered = renderControllerManifests(spec, profile);
+      // The same rules as for hand-written manifests (GatewayClass parametersRef needs a namespace, API versions).
+      const manifestIssues = validateManifests(rendered.map(r => r.manifest), { profile });
+      if (manifestIssues.length) {
+        throw manifestIssuesError('Rendered controller manifests break the controller rules', manifestIssues);
+      }
+      const values = renderControllerHelmValues(spec, profile);
+      const featureGates = yaml.parse(values.content).controllerConfig.featureGates as Record<string, boolean>;
+      if (!featureGates.NLBGatewayAPI) {
+        throw new InputError(`controllerVersion: ${profile.title} needs the NLBGatewayAPI feature gate on [nlb-feature-gate]`);
+      }
+      const reference = [
+        `# Controller release ${input.controllerVersion}; cluster ${clusterName} in ${region}${accountId ? ` (account ${accountId})` : ''}.`,
+        `# Gateway API CRDs to install first: ${gatewayApiCrds(profile)}.`,
+        ...(input.roleArn ? [`# IAM role (via the EKS Pod Identity association, no service account annotation): ${input.roleArn}`] : []),
+      ].join('\n');
+
+      let outputDir: string;
+      try {
+        outputDir = resolveSafeChildPath(ctx.workspacePath, input.outputDir ?? 'manifests');
+      } catch {
+        throw new InputError(`outputDir: "${input.outputDir}" must stay inside the workspace`);
+      }
+      const relativeDir = path.relative(ctx.workspacePath, outputDir).split(path.sep).join('/');
+      const files: Array<{ file: string; content: string }> = [
+        { file: values.path, content: `${reference}\n${values.content}` },
+        ...rendered.map(r => ({ file: r.path, content: manifestToYaml(r.manifest) })),
+      ];
+      await fs.mkdir(outputDir, { recursive: true });
+      for (const { file, content } of files) {
+        await fs.writeFile(path.join(outputDir, file), content);
+      }
+      ctx.logger.info(
+        `Rendered the controller setup for ${clusterName} (${profile.title}): ${files.map(f => f.file).join(', ')}`,
+      );
+
+      ctx.output('controllerProfile', profile.id);
+      ctx.output('gatewayApiCrds', gatewayApiCrds(profile));
+      ctx.output('routeApiVersion', profile.routeApiVersions.TCPRoute);
+      ctx.output('featureGates', featureGates);
+      ctx.output('helmValuesPath', path.posix.join(relativeDir, values.path));
+      ctx.output('files', files.map(f => path.posix.join(relativeDir, f.file)));
+      ctx.output('outputDir', relativeDir);
+      ctx.output('gatewayClassName', gatewayClassName);
+      ctx.output('loadBalancerConfigurationRef', `${lbcNamespace}/${lbcName}`);
+    },
+  });
+}
