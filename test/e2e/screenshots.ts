@@ -1,4 +1,4 @@
-import { Page } from '@playwright/test';
+import { Locator, Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ARTIFACTS_DIR } from './portal';
@@ -10,6 +10,15 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   const file = path.join(SCREENSHOTS_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Saves a screenshot of one element (e.g. the gateway card) and returns its path. */
+export async function saveElementScreenshot(locator: Locator, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  const file = path.join(SCREENSHOTS_DIR, `${name}.png`);
+  await locator.scrollIntoViewIfNeeded();
+  await locator.screenshot({ path: file });
   return file;
 }
 

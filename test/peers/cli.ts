@@ -1,6 +1,7 @@
 /**
  * peers install [--lbc]   build/install everything into the cache; prints cold/warm times and cache sizes
- * peers start [--out F]   start the peers, write the PEERS_FILE JSON, stay in the foreground until SIGINT
+ * peers start [--out F]   start the peers, write the PEERS_FILE JSON, stay in the foreground until SIGINT/SIGTERM
+ *                         (--parent-pid P: also stop when process P is gone; --quiet: do not print the JSON)
  * peers status            show the cache, pinned versions and whether a started set is alive
  *
  * Run from the repo root as `./run peers <verb>` (= yarn workspace @gateway-portal/test-suite peers <verb>).
@@ -33,12 +34,21 @@ async function install(args: string[]) {
 
 async function start(args: string[]) {
   const outIdx = args.indexOf('--out');
+  const parentIdx = args.indexOf('--parent-pid');
+  const quiet = args.includes('--quiet');
   const running = await startPeers();
   const out = outIdx >= 0 ? path.resolve(args[outIdx + 1]) : running.file;
-  if (out !== running.file) fs.copyFileSync(running.file, out);
-  fs.mkdirSync(path.dirname(STATE_FILE()), { recursive: true });
-  fs.writeFileSync(STATE_FILE(), JSON.stringify({ pid: process.pid, file: out }));
-  console.log(fs.readFileSync(running.file, 'utf8'));
+  if (out !== running.file) {
+    // write-then-rename: a watcher never sees a half-written file
+    fs.copyFileSync(running.file, `${out}.tmp`);
+    fs.renameSync(`${out}.tmp`, out);
+  }
+  if (parentIdx < 0) {
+    // interactive `peers start`: remember it for `peers status`
+    fs.mkdirSync(path.dirname(STATE_FILE()), { recursive: true });
+    fs.writeFileSync(STATE_FILE(), JSON.stringify({ pid: process.pid, file: out }));
+  }
+  if (!quiet) console.log(fs.readFileSync(running.file, 'utf8'));
   console.log(`\nexport PEERS_FILE=${out}\n(peers running; Ctrl-C to stop)`);
   let stopping = false;
   const shutdown = async () => {
@@ -47,15 +57,29 @@ async function start(args: string[]) {
     log('stopping peers');
     await running.stop();
     if (out !== running.file) fs.rmSync(out, { force: true });
-    fs.rmSync(STATE_FILE(), { force: true });
+    if (parentIdx < 0) fs.rmSync(STATE_FILE(), { force: true });
     process.exit(0);
   };
+  if (parentIdx >= 0) {
+    // started by jest's globalSetup: stop when that process is gone
+    const parent = Number(args[parentIdx + 1]);
+    setInterval(() => {
+      try {
+        process.kill(parent, 0);
+      } catch {
+        log(`parent ${parent} is gone`);
+        void shutdown();
+      }
+    }, 1000);
+  }
   // Registered after the harness' own handlers would call process.exit first,
   // so replace them: a graceful stop, then exit.
   process.removeAllListeners('SIGINT');
   process.removeAllListeners('SIGTERM');
+  process.removeAllListeners('SIGHUP');
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  process.on('SIGHUP', shutdown);
   setInterval(() => undefined, 1 << 30);
 }
 

@@ -14,6 +14,7 @@ export interface Child {
   /** Last lines of the child's log, for error messages. */
   tail(lines?: number): string;
   exited: boolean;
+  stopping: boolean;
   stop(): Promise<void>;
 }
 
@@ -82,6 +83,7 @@ export function startChild(
     proc,
     logFile,
     exited: false,
+    stopping: false,
     tail(lines = 30) {
       try {
         return fs.readFileSync(logFile, 'utf8').split('\n').slice(-lines).join('\n');
@@ -90,7 +92,8 @@ export function startChild(
       }
     },
     async stop() {
-      live.delete(child);
+      // stays in `live` until it is gone, so an exit mid-stop still kills it
+      child.stopping = true;
       const t0 = Date.now();
       if (!child.exited && proc.pid) {
         try {
@@ -114,7 +117,8 @@ export function startChild(
   };
   proc.on('exit', code => {
     child.exited = true;
-    if (live.has(child)) log(`${name} exited (code ${code}); log: ${logFile}`);
+    if (!child.stopping) log(`${name} exited (code ${code}); log: ${logFile}`);
+    live.delete(child);
   });
   proc.on('error', e => {
     child.exited = true;

@@ -15,6 +15,7 @@ import {
 } from './actions/gitopsCommit';
 import { createRenderEndpointAction } from './actions/renderEndpoint';
 import { createFetchIamPolicyAction } from './actions/controller/fetchIamPolicy';
+import { createRenderControllerAction } from './actions/controller/renderController';
 import { createEnsurePodIdentityAssociationAction } from './actions/eks/ensurePodIdentityAssociation';
 import { createEnsurePodIdentityRoleAction } from './actions/iam/ensurePodIdentityRole';
 import { createEnsurePolicyAction } from './actions/iam/ensurePolicy';
@@ -51,6 +52,7 @@ export const scaffolderModuleAwsGateway = createBackendModule({
           createEnsurePolicyAction({ awsClients, guardrails: awsGuardrails }),
           createEnsurePodIdentityRoleAction({ awsClients, guardrails: awsGuardrails }),
           createEnsurePodIdentityAssociationAction({ awsClients, guardrails: awsGuardrails }),
+          createRenderControllerAction({ awsGuardrails, gatewayGuardrails: guardrails }),
         );
       },
     });
