@@ -13,9 +13,19 @@ export const CLUSTER_FOR_PROFILE: Record<string, string> = {
   'gateway-api-v1.3': 'eks-lbc-v217',
 };
 
+export interface PortalPeersOptions {
+  statusCacheTtlSeconds?: number;
+  /** awsGateway.provisioning.controller.policyUrlTemplate, e.g. a loopback mirror of the controller's IAM policy. */
+  policyUrlTemplate?: string;
+  /** awsGateway.provisioning.iam.permissionsBoundaryArn. */
+  permissionsBoundaryArn?: string;
+  /** awsGateway.provisioning.gitops.allowedRepoUrls; default: every repository of the git peer. */
+  gitopsAllowedRepoUrls?: string[];
+}
+
 export function portalOverlayForPeers(
   peers: PeersInfo,
-  options: { statusCacheTtlSeconds?: number } = {},
+  options: PortalPeersOptions = {},
 ): Record<string, unknown> {
   const overlay: Record<string, any> = {};
   if (peers.kube) {
@@ -66,11 +76,16 @@ export function portalOverlayForPeers(
           roleNamePrefix: 'backstage-',
           policyNamePrefix: 'backstage-',
           tags: { 'cost-center': 'platform' },
+          ...(options.permissionsBoundaryArn ? { permissionsBoundaryArn: options.permissionsBoundaryArn } : {}),
         },
         gateways: {
           allowedNamespaces: ['default', 'apps'],
           allowedListenerPorts: ['1024-65535'],
         },
+        ...(options.policyUrlTemplate ? { controller: { policyUrlTemplate: options.policyUrlTemplate } } : {}),
+        ...(peers.git || options.gitopsAllowedRepoUrls
+          ? { gitops: { allowedRepoUrls: options.gitopsAllowedRepoUrls ?? [`${peers.git!.baseUrl}*`] } }
+          : {}),
       },
     };
   }

@@ -104,6 +104,27 @@ export async function installProfileCrds(kubeconfigPath: string, profileName: st
     60_000,
     250,
   );
+  // Established is not the end: each new resource's storage (watch cache) still
+  // initializes, and until then LISTs answer 429 "storage is (re)initializing".
+  // Wait until every served version of every CRD can be listed.
+  const objs = kc.makeApiClient(k8s.CustomObjectsApi);
+  await Promise.all(
+    crds.flatMap(c =>
+      (c.spec.versions as Array<{ name: string; served: boolean }>)
+        .filter(v => v.served)
+        .map(v =>
+          waitFor(
+            `LIST ${c.spec.names.plural}.${c.spec.group}/${v.name} on ${profileName}`,
+            async () => {
+              await objs.listClusterCustomObject({ group: c.spec.group, version: v.name, plural: c.spec.names.plural, limit: 1 });
+              return true;
+            },
+            60_000,
+            200,
+          ),
+        ),
+    ),
+  );
   if (profile.admissionPolicies && policies.length) {
     const adm = kc.makeApiClient(k8s.AdmissionregistrationV1Api);
     try {

@@ -17,6 +17,7 @@ import { log, timed } from './cache';
 import { installProfileCrds, PROFILES, requestedProfiles } from './crds';
 import { createBareRepoAt, GitServer, startGitServer } from './git-server';
 import { ApiServerPeer, EtcdPeer, installKube, makeKubeSecrets, startApiServer, startEtcd } from './kube';
+import { installLbc } from './lbc';
 import { installMoto, MotoPeer, startMoto } from './moto';
 import { PodIdentityEmulator, startPodIdentityEmulator } from './pod-identity-emulator';
 import { onExit } from './proc';
@@ -63,10 +64,7 @@ export async function installPeers(components: Component[] = ALL_COMPONENTS, opt
   // The Go build is by far the longest: start it first, install moto meanwhile.
   if (components.includes('kube')) jobs.push(installKube());
   if (components.includes('aws')) jobs.push(installMoto());
-  if (opts.lbc) {
-    const { installLbc } = await import('./lbc');
-    jobs.push(installLbc());
-  }
+  if (opts.lbc) jobs.push(installLbc());
   const results = await Promise.allSettled(jobs);
   const failed = results.filter(r => r.status === 'rejected') as PromiseRejectedResult[];
   if (failed.length) throw new Error(failed.map(f => String(f.reason?.message ?? f.reason)).join('\n'));

@@ -34,10 +34,20 @@ export async function installLbc(): Promise<void> {
     GOBIN="${tmp}" go install -trimpath -ldflags "-s -w" sigs.k8s.io/aws-load-balancer-controller/v3@${LBC_VERSION}
     f=$(ls "${tmp}" | head -1); mv "${tmp}/$f" "${lbcBin()}"; rm -rf "${tmp}"`;
   const logFile = cachePath('logs', 'lbc-build.log');
-  await timed(`go install aws-load-balancer-controller ${LBC_VERSION}`, () =>
-    runLogged('flock', [`${dir}.lock`, 'bash', '-c', script], logFile, {
-      cwd: dir,
-      env: { ...process.env, GOFLAGS: '-mod=mod' },
-    }),
-  );
+  try {
+    await timed(`go install aws-load-balancer-controller ${LBC_VERSION}`, () =>
+      runLogged('flock', [`${dir}.lock`, 'bash', '-c', script], logFile, {
+        cwd: dir,
+        env: { ...process.env, GOFLAGS: '-mod=mod' },
+      }),
+    );
+  } catch (e: any) {
+    if (/403 Forbidden|not available/.test(String(e?.message))) {
+      throw new Error(
+        `the Go module proxy refuses sigs.k8s.io/aws-load-balancer-controller/v3@${LBC_VERSION} (403 "not available") ` +
+          `on this machine; the optional LBC binary cannot be built here. Log: ${logFile}`,
+      );
+    }
+    throw e;
+  }
 }

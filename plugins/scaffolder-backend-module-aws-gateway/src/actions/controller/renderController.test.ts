@@ -28,7 +28,7 @@ describe('aws-gateway:controller:render', () => {
   }
 
   /** The schema defaults the scaffolder fills in. */
-  function withDefaults(input: Record<string, any>) {
+  function withDefaults(input: Record<string, any>): Record<string, any> {
     return {
       serviceAccountNamespace: 'kube-system',
       serviceAccountName: 'aws-load-balancer-controller',
