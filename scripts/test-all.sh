@@ -19,7 +19,7 @@ fi
 
 if [[ ",$suites," == *",unit,"* ]]; then
   echo "==> unit and component tests" >&2
-  yarn backstage-cli repo test --ci --json --outputFile="$artifacts/unit-results.json" || status=1
+  yarn backstage-cli repo test --ci --watchAll=false --json --outputFile="$artifacts/unit-results.json" || status=1
 fi
 
 if [[ ",$suites," == *",peers,"* ]]; then

@@ -1,6 +1,13 @@
 import fs from 'node:fs';
+import startPeers from '../peers/jest-global-setup';
+import stopPeers from '../peers/jest-global-teardown';
 import { ensureAppBuilt } from './portal';
 
+/**
+ * Browser tests need Chromium, the built frontend and the peers (the same
+ * separate peers process the jest suites use; PEERS_FILE reaches the workers
+ * through the environment). Returns the teardown.
+ */
 export default async function globalSetup() {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!fs.existsSync(chromium)) {
@@ -9,4 +16,8 @@ export default async function globalSetup() {
     );
   }
   ensureAppBuilt();
+  await startPeers();
+  return async () => {
+    await stopPeers();
+  };
 }
