@@ -66,7 +66,16 @@ export function portalOverlayForPeers(
       },
     };
     overlay.awsGateway = {
-      status: { cacheTtlSeconds: options.statusCacheTtlSeconds ?? 1 },
+      status: {
+        cacheTtlSeconds: options.statusCacheTtlSeconds ?? 1,
+        // Where each cluster's load balancers live, for lookups before the
+        // Gateway status carries the NLB ARN (tags, then DNS name).
+        clusters: Object.values(CLUSTER_FOR_PROFILE).map(name => ({
+          name,
+          accountId: peers.aws!.accountId,
+          region: peers.aws!.region,
+        })),
+      },
       provisioning: {
         allowedAccountIds: [peers.aws.accountId],
         allowedRegions: [peers.aws.region],

@@ -95,7 +95,14 @@ export function createGitOpsCommitAction(options: {
       },
     },
     async handler(ctx) {
-      const input = ctx.input;
+      // The scaffolder validates inputs against the JSON schema but does not
+      // apply zod defaults, so they are applied here.
+      const input = {
+        ...ctx.input,
+        branch: ctx.input.branch ?? 'main',
+        sourcePath: ctx.input.sourcePath ?? 'manifests',
+        overwrite: ctx.input.overwrite ?? false,
+      };
       if (!isAllowedRepo(input.repoUrl, settings.allowedRepoUrls)) {
         throw new NotAllowedError(
           `repoUrl: "${input.repoUrl}" is not allowed; it must be listed in awsGateway.provisioning.gitops.allowedRepoUrls`,

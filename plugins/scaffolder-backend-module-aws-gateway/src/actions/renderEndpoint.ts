@@ -129,7 +129,16 @@ export function createRenderEndpointAction(options: {
       },
     },
     async handler(ctx) {
-      const input = ctx.input;
+      // The scaffolder validates inputs against the JSON schema but does not
+      // apply zod defaults, so they are applied here.
+      const input = {
+        ...ctx.input,
+        scheme: ctx.input.scheme ?? 'internal',
+        sourceCidrs: ctx.input.sourceCidrs ?? [],
+        targetType: ctx.input.targetType ?? 'ip',
+        serverDryRun: ctx.input.serverDryRun ?? true,
+        outputDir: ctx.input.outputDir ?? 'manifests',
+      };
       const spec: EndpointSpec = {
         name: input.name,
         namespace: input.namespace,
