@@ -3,13 +3,15 @@
  * REST API of the real backend: the two software templates as real tasks
  * (values a user can type into the create form), and single-step templates
  * through the dry-run endpoint for inputs the templates never pass. Each
- * case must fail with an error that names the field and the rule, and write
+ * case must fail with an error that names the field and the rule (template
+ * cases with a bad GitOps repository in the first step, the read-only
+ * aws-gateway:gitops:check, before any other step starts), and write
  * nothing anywhere: no mutating AWS call (counted by a proxy in front of the
  * AWS peer), no commit or branch in the GitOps repository, no Kubernetes
  * object.
  */
 import * as k8s from '@kubernetes/client-node';
-import { awsPeer, createBareRepo, kubeConfigFor, PROFILE_V16, uniqueName } from '../peers';
+import { awsPeer, createBareRepo, gitPeer, kubeConfigFor, PROFILE_V16, uniqueName } from '../peers';
 import { BareRepo, ensureBackendService, startTemplatesPortal, templateValues, TemplatesPortal } from './support/templatesPortal';
 
 interface BadInput {
@@ -20,6 +22,8 @@ interface BadInput {
     | { action: string; input: Record<string, unknown> };
   /** Must name the field and the rule. */
   error: RegExp;
+  /** Template cases: the one step that may run, and must be the one that fails (nothing after it starts). */
+  failedStep?: string;
 }
 
 let env: TemplatesPortal;
@@ -71,6 +75,14 @@ async function run(c: BadInput): Promise<string> {
     }
     const result = await env.client.runTask(`template:default/${c.via.template}`, values);
     expect(result.status).toBe('failed');
+    if (c.failedStep) {
+      const stepsWith = (status: string) =>
+        [...new Set(result.events.filter(e => e.body.stepId && e.body.status === status).map(e => e.body.stepId))];
+      expect({ started: stepsWith('processing'), failed: stepsWith('failed') }).toEqual({
+        started: [c.failedStep],
+        failed: [c.failedStep],
+      });
+    }
     return [...result.log, result.events.find(e => e.type === 'completion')?.body.error?.message ?? ''].join('\n');
   }
   const { status, body } = await env.client.dryRun(oneStepTemplate(c.via.action, c.via.input), {});
@@ -109,6 +121,7 @@ const REGION = '<region>';
 const CLUSTER = '<cluster>';
 const ROLE_ARN = '<role-arn>';
 const REPO_URL = '<repo-url>';
+const MISSING_REPO_URL = '<missing-repo-url>';
 const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'elasticloadbalancing:Describe*', Resource: '*' }] };
 const controller = (values: Record<string, unknown>) => ({ template: 'controller-setup' as const, values });
 const expose = (values: Record<string, unknown>) => ({ template: 'expose-tcp-endpoint' as const, values });
@@ -137,6 +150,8 @@ const CASES: BadInput[] = [
   { name: 'controller-setup: internet-facing default open to the world', via: controller({ scheme: 'internet-facing', sourceCidrs: [] }), error: /sourceCidrs must list explicit source CIDRs.*\[open-to-world\]/ },
   { name: 'controller-setup: malformed default CIDR', via: controller({ sourceCidrs: ['10.0.0.0/33'] }), error: /sourceCidrs\[0\] "10\.0\.0\.0\/33" is not an IPv4 or IPv6 CIDR block.*\[cidr\]/ },
   { name: 'controller-setup: GatewayClass name not a DNS name', via: controller({ gatewayClassName: 'AWS_NLB' }), error: /gatewayClassName "AWS_NLB" must be a lower-case DNS name.*\[dns-subdomain\]/ },
+  { name: 'controller-setup: GitOps repository not allowed (refused by the first step, before any IAM call)', via: controller({ repoUrl: 'https://git.example.com/platform/gitops.git' }), failedStep: 'check', error: /repoUrl: "https:\/\/git\.example\.com\/platform\/gitops\.git" is not allowed; it must be listed in awsGateway\.provisioning\.gitops\.allowedRepoUrls/ },
+  { name: 'controller-setup: allowed GitOps repository that does not exist (refused by the first step)', via: controller({ repoUrl: MISSING_REPO_URL }), failedStep: 'check', error: /repoUrl: http:\/\/\S+\/gitops-missing\.git could not be read with the integration's credentials \(HTTP 404[^)]*\); it must be an existing repository they can read/ },
   { name: 'controller-setup: IAM names without the configured prefix', via: controller({ iamNamePrefix: 'team-' }), error: /name: "team-lbc-[^"]+" must start with "backstage-" \(awsGateway\.provisioning\.iam\.policyNamePrefix\)/ },
   // expose-tcp-endpoint, real tasks
   { name: 'expose: namespace not allowed', via: expose({ namespace: 'kube-system' }), error: /namespace "kube-system" is not allowed \(configuration allows default, apps\) \[namespace-not-allowed\]/ },
@@ -152,7 +167,7 @@ const CASES: BadInput[] = [
   { name: 'expose: port the Service does not have', via: expose({ servicePort: 4000 }), error: /routes\[0\]\.backends\[0\]\.port 4000 is not a port of Service default\/backend \(it has 3000\) \[service-port-not-found\]/ },
   { name: 'expose: controller profile the cluster does not run', via: expose({ controllerProfile: 'lbc-v2.17' }), error: /controllerProfile: "lbc-v2\.17" does not match cluster [^:]+: .*\[controller-profile-mismatch\]/ },
   { name: 'expose: cluster not allowed', via: expose({ cluster: 'prod-eu' }), error: /cluster: "prod-eu" is not allowed; it must be listed in awsGateway\.provisioning\.allowedClusters/ },
-  { name: 'expose: GitOps repository not allowed', via: expose({ repoUrl: 'https://git.example.com/platform/gitops.git' }), error: /repoUrl: "https:\/\/git\.example\.com\/platform\/gitops\.git" is not allowed; it must be listed in awsGateway\.provisioning\.gitops\.allowedRepoUrls/ },
+  { name: 'expose: GitOps repository not allowed', via: expose({ repoUrl: 'https://git.example.com/platform/gitops.git' }), failedStep: 'check', error: /repoUrl: "https:\/\/git\.example\.com\/platform\/gitops\.git" is not allowed; it must be listed in awsGateway\.provisioning\.gitops\.allowedRepoUrls/ },
   { name: 'expose: Gateway name not a DNS label', via: expose({ gatewayName: 'AWS-GW' }), error: /name "AWS-GW" must be a lower-case DNS label.*\[dns-label\]/ },
   { name: 'expose: route name not a DNS name', via: expose({ routeName: 'x..y' }), error: /routes\[0\]\.name "x\.\.y" must be a lower-case DNS name.*\[dns-subdomain\]/ },
   // single actions through the dry-run endpoint (inputs the templates never pass)
@@ -182,7 +197,8 @@ function fill(value: unknown): unknown {
       .replace(REGION, awsPeer().region)
       .replace(CLUSTER, cluster)
       .replace(ROLE_ARN, `arn:aws:iam::${awsPeer().accountId}:role/backstage/backstage-lbc-test`)
-      .replace(REPO_URL, repoUrl);
+      .replace(REPO_URL, repoUrl)
+      .replace(MISSING_REPO_URL, `${gitPeer().baseUrl}gitops-missing.git`);
   }
   if (Array.isArray(value)) return value.map(fill);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v)]));
@@ -198,7 +214,10 @@ describe.each(CASES.map(c => [c.name, c] as const))('refuses %s', (_name, c) => 
     const kubeBefore = await kubeSnapshot();
     const head = repo.head();
     env.proxy.reset();
-    const via = 'action' in c.via ? { action: c.via.action, input: fill(c.via.input) as Record<string, unknown> } : c.via;
+    const via =
+      'action' in c.via
+        ? { action: c.via.action, input: fill(c.via.input) as Record<string, unknown> }
+        : { ...c.via, values: fill(c.via.values) as Record<string, unknown> };
     const errors = await run({ ...c, via });
     expect(errors).toMatch(c.error);
     expect(env.proxy.mutating()).toEqual([]);

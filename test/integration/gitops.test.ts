@@ -145,6 +145,36 @@ describe('GitOpsRepository against a smart-HTTP git server', () => {
     await expect(repo().commitFiles({ repoUrl, branch: 'main', files: [{ ...file, content: 'x' }], message: 'm', author })).rejects.toThrow(message);
   });
 
+  describe('describeRemote (read-only)', () => {
+    it('lists the branches and the default branch, and writes nothing', async () => {
+      git(['--git-dir', bareDir(name), 'branch', 'review', 'main']);
+      const info = await repo().describeRemote(repoUrl);
+      const head = log(name)[0].split(' ')[0];
+      expect(info).toEqual({ type: 'gitea', defaultBranch: 'main', branches: { main: head, review: head } });
+      expect(log(name)).toHaveLength(1);
+    });
+
+    it('names repoUrl and the rule for a repository that does not exist', async () => {
+      const missing = repoUrl.replace(/\.git$/, '-missing.git');
+      await expect(repo().describeRemote(missing)).rejects.toThrow(
+        new RegExp(`^repoUrl: ${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} could not be read with the integration's credentials \\(HTTP 404[^)]*\\); it must be an existing repository they can read$`),
+      );
+    });
+
+    it('names the repository, not the secret, when the credentials are refused or missing', async () => {
+      const wrong = 'definitely-wrong-password';
+      const refusedError = await GitOpsRepository.fromConfig(integrationsConfig(wrong)).describeRemote(repoUrl).catch(e => e);
+      expect(refusedError.message).toBe(`repoUrl: the git server refused the integration's credentials for ${repoUrl}`);
+      const host = new URL(gitPeer().baseUrl).host;
+      const noCredentials = GitOpsRepository.fromConfig(
+        new ConfigReader({ integrations: { gitea: [{ host, baseUrl: gitPeer().baseUrl.replace(/\/$/, '') }] } }),
+      );
+      await expect(noCredentials.describeRemote(repoUrl)).rejects.toThrow(
+        `repoUrl: the gitea integration for ${host} has no credentials; set them under integrations.gitea in app-config`,
+      );
+    });
+  });
+
   it('refuses a repository host without an SCM integration, and credentials in the URL', async () => {
     await expect(
       repo().commitFiles({ repoUrl: 'http://127.0.0.2:1/x.git', branch: 'main', files: [{ path: 'a', content: 'a' }], message: 'm', author }),

@@ -21,10 +21,12 @@ backend.add(
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
-// Permissions: allow-all in the dev profile; production installs its own policy.
+// Permissions: the suite's policy (awsGateway.permissions) -- only platform
+// teams may run the IAM, EKS and controller actions; with no platformTeams
+// configured (the dev profile) it allows everything and warns at startup.
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  import('@gateway-portal/plugin-permission-backend-module-aws-gateway-policy'),
 );
 
 // Scaffolder, with this suite's actions for IAM, Pod Identity, manifests and GitOps.

@@ -194,6 +194,11 @@ export interface GatewayStatus {
   /** From Gateway `status.addresses`, else from the NLB. */
   dnsName?: string;
   loadBalancer?: LoadBalancerSummary;
+  /**
+   * LoadBalancerConfiguration `scheme` (the Gateway's own over its
+   * GatewayClass's): what the controller will create, known before the NLB exists.
+   */
+  requestedScheme?: 'internet-facing' | 'internal' | string;
   /** LoadBalancerConfiguration `sourceRanges`; undefined means the controller's default (open to the world). */
   sourceRanges?: string[];
   listeners: ListenerSummary[];

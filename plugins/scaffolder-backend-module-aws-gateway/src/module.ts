@@ -9,10 +9,9 @@ import {
   GitOpsRepository,
   readGatewayGuardrails,
 } from '@gateway-portal/plugin-aws-gateway-node';
-import {
-  createGitOpsCommitAction,
-  readGitOpsSettings,
-} from './actions/gitopsCommit';
+import { createGitOpsCheckAction } from './actions/gitopsCheck';
+import { createGitOpsCommitAction } from './actions/gitopsCommit';
+import { readGitOpsSettings } from './actions/gitopsSettings';
 import { createRenderEndpointAction } from './actions/renderEndpoint';
 import { createFetchIamPolicyAction } from './actions/controller/fetchIamPolicy';
 import { createRenderControllerAction } from './actions/controller/renderController';
@@ -42,12 +41,12 @@ export const scaffolderModuleAwsGateway = createBackendModule({
         const clusters = ConfigKubernetesClusterRegistry.fromConfig(config, { logger });
         const awsGuardrails = AwsGuardrails.fromConfig(config);
         const awsClients = DefaultAwsClientFactory.fromConfig(config);
+        const repository = GitOpsRepository.fromConfig(config);
+        const gitopsSettings = readGitOpsSettings(config);
         scaffolder.addActions(
           createRenderEndpointAction({ guardrails, clusters }),
-          createGitOpsCommitAction({
-            repository: GitOpsRepository.fromConfig(config),
-            settings: readGitOpsSettings(config),
-          }),
+          createGitOpsCheckAction({ repository, settings: gitopsSettings }),
+          createGitOpsCommitAction({ repository, settings: gitopsSettings }),
           createFetchIamPolicyAction({ guardrails: awsGuardrails }),
           createEnsurePolicyAction({ awsClients, guardrails: awsGuardrails }),
           createEnsurePodIdentityRoleAction({ awsClients, guardrails: awsGuardrails }),

@@ -147,7 +147,13 @@ export interface FakeTargetGroup {
   protocol: string;
   targetType: string;
   loadBalancerArns: string[];
-  targets: Array<{ id: string; port: number; state: string; reason?: string }>;
+  targets: Array<{
+    id: string;
+    port: number;
+    state: string;
+    reason?: string;
+    availabilityZone?: string;
+  }>;
 }
 
 function awsError(name: string, message: string, status = 400): Error {
@@ -279,7 +285,13 @@ export class FakeElbv2 {
         if (!tg) throw awsError('TargetGroupNotFoundException', 'not found');
         return {
           TargetHealthDescriptions: tg.targets.map(t => ({
-            Target: { Id: t.id, Port: t.port },
+            Target: {
+              Id: t.id,
+              Port: t.port,
+              ...(t.availabilityZone
+                ? { AvailabilityZone: t.availabilityZone }
+                : {}),
+            },
             TargetHealth: {
               State: t.state,
               ...(t.reason ? { Reason: t.reason } : {}),

@@ -13,7 +13,16 @@ export interface ScenarioOptions {
   statusArn?: boolean;
   /** Create the TCPRoute. */
   route?: boolean;
-  targets?: Array<{ id: string; state: string; reason?: string; pod?: string }>;
+  targets?: Array<{
+    id: string;
+    state: string;
+    reason?: string;
+    pod?: string;
+    /** The EndpointSlice endpoint's zone. */
+    zone?: string;
+    /** What DescribeTargetHealth answers as the target's AvailabilityZone. */
+    availabilityZone?: string;
+  }>;
   labels?: Record<string, string>;
   lbTags?: boolean;
   dnsName?: string;
@@ -128,6 +137,7 @@ export function exposeScenario(
       .map(t => ({
         addresses: [t.id],
         nodeName: 'node-1',
+        ...(t.zone ? { zone: t.zone } : {}),
         targetRef: { kind: 'Pod', name: t.pod, namespace: ns },
       })),
   };
@@ -205,6 +215,7 @@ export function exposeScenario(
         port,
         state: t.state,
         reason: t.reason,
+        availabilityZone: t.availabilityZone,
       })),
     });
   }

@@ -187,14 +187,20 @@ export function configuredTargetTypeOf(
   );
 }
 
+/** The pod behind an endpoint address, and the zone the endpoint is in. */
+export interface EndpointPod {
+  namespace: string;
+  name: string;
+  nodeName?: string;
+  /** The EndpointSlice endpoint's `zone`. */
+  zone?: string;
+}
+
 /** The pod behind each endpoint address. */
 export function podsByAddress(
   slices: EndpointSlice[],
-): Map<string, { namespace: string; name: string; nodeName?: string }> {
-  const pods = new Map<
-    string,
-    { namespace: string; name: string; nodeName?: string }
-  >();
+): Map<string, EndpointPod> {
+  const pods = new Map<string, EndpointPod>();
   for (const slice of slices) {
     for (const ep of slice.endpoints ?? []) {
       if (ep.targetRef?.kind !== 'Pod' || !ep.targetRef.name) continue;
@@ -203,6 +209,7 @@ export function podsByAddress(
           namespace: ep.targetRef.namespace ?? slice.metadata.namespace ?? '',
           name: ep.targetRef.name,
           ...(ep.nodeName ? { nodeName: ep.nodeName } : {}),
+          ...(ep.zone ? { zone: ep.zone } : {}),
         });
       }
     }

@@ -136,6 +136,8 @@ export interface EndpointSlice extends KubeObject {
   endpoints?: Array<{
     addresses: string[];
     nodeName?: string;
+    /** The endpoint's topology zone (discovery.k8s.io/v1), e.g. us-west-2a. */
+    zone?: string;
     targetRef?: { kind?: string; name?: string; namespace?: string };
   }>;
 }

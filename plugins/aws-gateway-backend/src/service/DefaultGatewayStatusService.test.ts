@@ -141,6 +141,40 @@ describe('DefaultGatewayStatusService', () => {
     expect(t.elbv2.count('DescribeTargetHealth')).toBe(1);
   });
 
+  it("takes a target's zone from its EndpointSlice endpoint when ELBv2 gives none", async () => {
+    const t = setup();
+    exposeScenario(t.kube, t.elbv2, {
+      targets: [
+        // ELBv2's answer wins when there is one.
+        {
+          id: '10.0.1.10',
+          state: 'healthy',
+          pod: 'orders-a',
+          zone: 'us-west-2a',
+          availabilityZone: 'all',
+        },
+        // Real AWS (in some cases) and moto leave it out for ip targets.
+        { id: '10.0.2.20', state: 'healthy', pod: 'orders-b', zone: 'us-west-2b' },
+        { id: '10.0.3.30', state: 'healthy', pod: 'orders-c' },
+        { id: '10.0.4.40', state: 'healthy' },
+      ],
+    });
+    const res = await t.get();
+    const targets = res.gateways[0].listeners[0].targetGroups[0].targets;
+    expect(targets.map(x => [x.id, x.availabilityZone])).toEqual([
+      ['10.0.1.10', 'all'],
+      ['10.0.2.20', 'us-west-2b'],
+      ['10.0.3.30', undefined],
+      ['10.0.4.40', undefined],
+    ]);
+    // The zone is a fact about the target, not about the pod.
+    expect(targets[1].pod).toEqual({
+      namespace: 'shop',
+      name: 'orders-b',
+      nodeName: 'node-1',
+    });
+  });
+
   it("falls back to the controller's tags when the status carries no ARN", async () => {
     const t = setup();
     const s = exposeScenario(t.kube, t.elbv2, { statusArn: false });
@@ -406,6 +440,26 @@ describe('DefaultGatewayStatusService', () => {
       foundBy: 'tags',
       state: 'provisioning',
     });
+  });
+
+  it("reports the LoadBalancerConfiguration's scheme before the NLB exists", async () => {
+    const t = setup();
+    exposeScenario(t.kube, t.elbv2, { statusArn: false, lbTags: false });
+    t.elbv2.loadBalancers.length = 0;
+    const gw = t.kube
+      .cluster('dev')
+      .objects.get('gateway.networking.k8s.io/v1/gateways')![0];
+    gw.status.addresses = [];
+    gw.status.conditions[1] = {
+      type: 'Programmed',
+      status: 'Unknown',
+      reason: 'Pending',
+      message: 'Waiting for load balancer to be active.',
+    };
+    const res = await t.get();
+    expect(res.gateways[0].state).toBe('provisioning');
+    expect(res.gateways[0].loadBalancer).toBeUndefined();
+    expect(res.gateways[0].requestedScheme).toBe('internet-facing');
   });
 
   it('reports a named Gateway that does not exist', async () => {

@@ -22,6 +22,7 @@ import { elbv2ConsoleUrl } from '@gateway-portal/plugin-aws-gateway-node';
 import {
   backendsOf,
   bindingServes,
+  EndpointPod,
   findCondition,
   parentConditionsOf,
   routeTargetsListener,
@@ -45,7 +46,6 @@ export interface TargetGroupFacts {
   errors: StatusError[];
 }
 
-type Pod = { namespace: string; name: string; nodeName?: string };
 
 /** Everything read about one Gateway. */
 export interface GatewayFacts {
@@ -59,7 +59,7 @@ export interface GatewayFacts {
   loadBalancerSettings: { scheme?: string; sourceRanges?: string[] };
   targetGroupConfigurations: TargetGroupConfiguration[];
   services: Service[];
-  podsByAddress: Map<string, Pod>;
+  podsByAddress: Map<string, EndpointPod>;
   loadBalancer?: LoadBalancerSummary;
   loadBalancerListeners: Listener[];
   targetGroups: Map<string, TargetGroupFacts>;
@@ -196,13 +196,19 @@ function targetGroupSummary(
   const binding = facts.bindings.find(b => b.spec?.targetGroupARN === arn);
   const targets = (tg?.health ?? []).map(d => {
     const id = d.Target?.Id ?? '';
-    const pod = facts.podsByAddress.get(id);
+    const endpoint = facts.podsByAddress.get(id);
+    const pod = endpoint && {
+      namespace: endpoint.namespace,
+      name: endpoint.name,
+      ...(endpoint.nodeName ? { nodeName: endpoint.nodeName } : {}),
+    };
+    // ELBv2 leaves AvailabilityZone out for many ip targets (and moto always
+    // does); the EndpointSlice knows the pod's zone.
+    const availabilityZone = d.Target?.AvailabilityZone || endpoint?.zone;
     return {
       id,
       ...(d.Target?.Port !== undefined ? { port: d.Target.Port } : {}),
-      ...(d.Target?.AvailabilityZone
-        ? { availabilityZone: d.Target.AvailabilityZone }
-        : {}),
+      ...(availabilityZone ? { availabilityZone } : {}),
       state: d.TargetHealth?.State ?? 'unknown',
       ...(d.TargetHealth?.Reason ? { reason: d.TargetHealth.Reason } : {}),
       ...(d.TargetHealth?.Description
@@ -355,6 +361,9 @@ export function buildGatewayStatus(facts: GatewayFacts): GatewayStatus {
     ...(Number.isFinite(observedGeneration) ? { observedGeneration } : {}),
     ...(dnsName ? { dnsName } : {}),
     ...(facts.loadBalancer ? { loadBalancer: facts.loadBalancer } : {}),
+    ...(facts.loadBalancerSettings.scheme
+      ? { requestedScheme: facts.loadBalancerSettings.scheme }
+      : {}),
     ...(facts.loadBalancerSettings.sourceRanges
       ? { sourceRanges: facts.loadBalancerSettings.sourceRanges }
       : {}),

@@ -56,6 +56,65 @@ export interface CommitFilesResult {
   attempts: number;
 }
 
+/** A repository's branches as its server lists them, read with the integration's credentials. @public */
+export interface GitOpsRemoteInfo {
+  /** The SCM integration type that serves the repository (github, gitlab, gitea, gerrit). */
+  type: string;
+  /** The branch the server's HEAD points at, when it says. */
+  defaultBranch?: string;
+  /** Every branch (short name) and its head commit. */
+  branches: Record<string, string>;
+}
+
+/** Where a commit to a branch starts. @public */
+export interface GitOpsBranchPlan {
+  /** Whether the branch exists; when not, a commit creates it from `base`. */
+  branchExists: boolean;
+  /** The branch itself when it exists, else the base branch it would be created from. */
+  base: string;
+  /** Head commit of `base`. */
+  baseSha: string;
+}
+
+/** Refuses a name git would refuse as a branch, naming the input field. @public */
+export function assertBranchName(field: string, name: string): void {
+  if (!isValidBranchName(name)) {
+    throw new InputError(
+      `${field}: "${name}" is not a valid git branch name (letters, digits, ".", "_", "-" and "/"; no "..", "//", leading "-" or "/", trailing "/" or ".lock")`,
+    );
+  }
+}
+
+/**
+ * Where a commit to `branch` would start on this remote: the branch when it
+ * exists, otherwise `baseBranch` (default: the repository's default branch),
+ * which must exist. The commit action and the read-only check share this rule.
+ *
+ * @public
+ */
+export function planBranch(
+  remote: Pick<GitOpsRemoteInfo, 'branches' | 'defaultBranch'>,
+  repoUrl: string,
+  branch: string,
+  baseBranch?: string,
+): GitOpsBranchPlan {
+  if (Object.prototype.hasOwnProperty.call(remote.branches, branch)) {
+    return { branchExists: true, base: branch, baseSha: remote.branches[branch] };
+  }
+  const base = baseBranch ?? remote.defaultBranch;
+  if (base && Object.prototype.hasOwnProperty.call(remote.branches, base)) {
+    return { branchExists: false, base, baseSha: remote.branches[base] };
+  }
+  if (baseBranch) {
+    throw new InputError(
+      `baseBranch: "${baseBranch}" does not exist in ${repoUrl}; branch "${branch}" does not exist either, and a new branch must start from an existing one`,
+    );
+  }
+  throw new InputError(
+    `branch: "${branch}" does not exist in ${repoUrl} and the repository has no default branch to start it from; set baseBranch to an existing branch`,
+  );
+}
+
 /** A push lost a race with another writer: fetch again and redo the change. */
 class ConcurrentUpdate extends Error {}
 
@@ -114,9 +173,7 @@ export class GitOpsRepository {
     const files = options.files.map(f => ({ ...f, path: safeRepoPath(f.path) }));
     const duplicate = files.find((f, i) => files.findIndex(g => g.path === f.path) !== i);
     if (duplicate) throw new InputError(`files: "${duplicate.path}" is listed twice`);
-    if (!isValidBranchName(options.branch)) {
-      throw new InputError(`branch "${options.branch}" is not a valid git branch name`);
-    }
+    assertBranchName('branch', options.branch);
     const remote = await resolveGitRemote(this.integrations, options.repoUrl);
 
     for (let attempt = 1; ; attempt++) {
@@ -137,27 +194,56 @@ export class GitOpsRepository {
     }
   }
 
+  /**
+   * Reads, never writes: resolves the repository's SCM integration and
+   * credentials, and lists its branches with them. Fails with an InputError
+   * naming `repoUrl` when the host has no integration or credentials, the
+   * repository cannot be reached or read with them, or it has no branch.
+   */
+  async describeRemote(repoUrl: string): Promise<GitOpsRemoteInfo> {
+    const remote = await resolveGitRemote(this.integrations, repoUrl);
+    return { type: remote.type, ...(await this.listBranches(repoUrl, remote.credentials)) };
+  }
+
+  private async listBranches(
+    repoUrl: string,
+    credentials: GitCredentials,
+  ): Promise<Omit<GitOpsRemoteInfo, 'type'>> {
+    let refs;
+    try {
+      refs = await git.listServerRefs({
+        http: this.http,
+        url: repoUrl,
+        symrefs: true,
+        ...authCallbacks(repoUrl, credentials),
+      });
+    } catch (error) {
+      if (error instanceof InputError) throw error; // refused credentials, already explained
+      // Only a status or an error code: a server's message could echo a request.
+      throw new InputError(
+        `repoUrl: ${repoUrl} could not be read with the integration's credentials (${gitFailure(error)}); it must be an existing repository they can read`,
+      );
+    }
+    const branches: Record<string, string> = {};
+    for (const r of refs) {
+      if (r.ref.startsWith('refs/heads/')) branches[r.ref.slice(11)] = r.oid;
+    }
+    if (!Object.keys(branches).length) {
+      throw new InputError(`repoUrl: repository ${repoUrl} has no branches; push an initial commit first`);
+    }
+    const defaultBranch = refs.find(r => r.ref === 'HEAD')?.target?.replace(/^refs\/heads\//, '');
+    return { branches, ...(defaultBranch ? { defaultBranch } : {}) };
+  }
+
   private async attempt(
     options: CommitFilesOptions,
     credentials: GitCredentials,
   ): Promise<Omit<CommitFilesResult, 'commitUrl' | 'attempts'>> {
     const auth = authCallbacks(options.repoUrl, credentials);
-    const refs = await git.listServerRefs({
-      http: this.http,
-      url: options.repoUrl,
-      symrefs: true,
-      ...auth,
-    });
-    const heads = new Set(refs.filter(r => r.ref.startsWith('refs/heads/')).map(r => r.ref.slice(11)));
-    if (!heads.size) {
-      throw new InputError(`repository ${options.repoUrl} has no branches; push an initial commit first`);
-    }
-    const branchCreated = !heads.has(options.branch);
-    const defaultBranch = refs.find(r => r.ref === 'HEAD')?.target?.replace(/^refs\/heads\//, '');
-    const base = branchCreated ? options.baseBranch ?? defaultBranch : options.branch;
-    if (!base || !heads.has(base)) {
-      throw new InputError(`baseBranch "${base ?? '(default)'}" does not exist in ${options.repoUrl}`);
-    }
+    const remote = await this.listBranches(options.repoUrl, credentials);
+    const plan = planBranch(remote, options.repoUrl, options.branch, options.baseBranch);
+    const branchCreated = !plan.branchExists;
+    const base = plan.base;
 
     const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'aws-gateway-gitops-'));
     try {
@@ -236,9 +322,19 @@ function authCallbacks(repoUrl: string, credentials: GitCredentials) {
     onAuth: () => ({ username: credentials.username, password: credentials.password }),
     onAuthFailure: () => {
       // Never retry with the same secret, and never echo it.
-      throw new InputError(`the git server refused the integration's credentials for ${repoUrl}`);
+      throw new InputError(`repoUrl: the git server refused the integration's credentials for ${repoUrl}`);
     },
   };
+}
+
+/** What went wrong reaching a git server, without any text the server or the request supplied. */
+function gitFailure(error: unknown): string {
+  const e = error as { code?: unknown; data?: { statusCode?: unknown; statusMessage?: unknown } };
+  if (e?.code === 'HttpError' && typeof e.data?.statusCode === 'number') {
+    return `HTTP ${e.data.statusCode}${typeof e.data.statusMessage === 'string' && e.data.statusMessage ? ` ${e.data.statusMessage}` : ''}`;
+  }
+  if (typeof e?.code === 'string' && /^[A-Za-z0-9_]+$/.test(e.code)) return e.code;
+  return 'unexpected error';
 }
 
 function isValidBranchName(name: string): boolean {

@@ -54,7 +54,7 @@ export async function resolveGitRemote(
   const credentials = await credentialsFor(integrations, integration.type, repoUrl);
   if (!credentials) {
     throw new InputError(
-      `the ${integration.type} integration for ${url.host} has no credentials to push with`,
+      `repoUrl: the ${integration.type} integration for ${url.host} has no credentials; set them under integrations.${integration.type} in app-config`,
     );
   }
   const web = repoUrl.replace(/\/+$/, '').replace(/\.git$/, '');

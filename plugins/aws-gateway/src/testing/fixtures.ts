@@ -186,6 +186,7 @@ export function provisioningGateway(): GatewayStatus {
     },
     dnsName: undefined,
     loadBalancer: undefined,
+    requestedScheme: 'internet-facing',
     listeners: [
       listener({ loadBalancerListener: undefined, targetGroups: [] }),
     ],

@@ -5,8 +5,9 @@ import { ConfigReader } from '@backstage/config';
 import { GitOpsRepository } from '@gateway-portal/plugin-aws-gateway-node';
 import yaml from 'yaml';
 import { testActionContext } from './__testUtils__/testContext';
-import { createGitOpsCommitAction, readGitOpsSettings } from './gitopsCommit';
+import { createGitOpsCommitAction } from './gitopsCommit';
 import { examples } from './gitopsCommit.examples';
+import { readGitOpsSettings } from './gitopsSettings';
 
 // The git side is covered against a real git server in test/integration/gitops.test.ts;
 // here the repository records what the action asks of it.

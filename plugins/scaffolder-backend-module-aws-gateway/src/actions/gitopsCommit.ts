@@ -2,8 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   GitIdentity,
@@ -11,34 +10,10 @@ import {
   GitOpsRepository,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { examples } from './gitopsCommit.examples';
+import { assertAllowedRepo, GitOpsSettings, REPO_URL_DESCRIPTION } from './gitopsSettings';
 
 /** @public */
 export const GITOPS_COMMIT_ACTION_ID = 'aws-gateway:gitops:commit';
-
-/** Where the GitOps commit action may push, from `awsGateway.provisioning.gitops`. @public */
-export interface GitOpsSettings {
-  /** Exact clone URLs or prefixes ending in `*`; anything else is refused. */
-  allowedRepoUrls: string[];
-  committer: GitIdentity;
-}
-
-/** @public */
-export function readGitOpsSettings(config: Config): GitOpsSettings {
-  const gitops = config.getOptionalConfig('awsGateway.provisioning.gitops');
-  return {
-    allowedRepoUrls: gitops?.getOptionalStringArray('allowedRepoUrls') ?? [],
-    committer: {
-      name: gitops?.getOptionalString('committer.name') ?? 'Backstage',
-      email: gitops?.getOptionalString('committer.email') ?? 'backstage@localhost',
-    },
-  };
-}
-
-function isAllowedRepo(repoUrl: string, allowed: string[]): boolean {
-  return allowed.some(pattern =>
-    pattern.endsWith('*') ? repoUrl.startsWith(pattern.slice(0, -1)) : repoUrl === pattern,
-  );
-}
 
 /** Every file under a workspace directory, paths relative to it (posix). */
 async function listFiles(root: string, relative = ''): Promise<string[]> {
@@ -75,8 +50,7 @@ export function createGitOpsCommitAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        repoUrl: z =>
-          z.string().describe('HTTPS clone URL of the GitOps repository; must be allowed by awsGateway.provisioning.gitops.allowedRepoUrls'),
+        repoUrl: z => z.string().describe(REPO_URL_DESCRIPTION),
         branch: z => z.string().default('main').describe('Branch to commit to; created from baseBranch when missing'),
         baseBranch: z => z.string().optional().describe('Where a new branch starts; default the repository default branch'),
         sourcePath: z => z.string().default('manifests').describe('Workspace directory whose files are committed'),
@@ -103,11 +77,7 @@ export function createGitOpsCommitAction(options: {
         sourcePath: ctx.input.sourcePath ?? 'manifests',
         overwrite: ctx.input.overwrite ?? false,
       };
-      if (!isAllowedRepo(input.repoUrl, settings.allowedRepoUrls)) {
-        throw new NotAllowedError(
-          `repoUrl: "${input.repoUrl}" is not allowed; it must be listed in awsGateway.provisioning.gitops.allowedRepoUrls`,
-        );
-      }
+      assertAllowedRepo(input.repoUrl, settings);
       const source = resolveSafeChildPath(ctx.workspacePath, input.sourcePath);
       const relativeFiles = await listFiles(source).catch(() => {
         throw new InputError(`sourcePath: workspace directory "${input.sourcePath}" does not exist`);

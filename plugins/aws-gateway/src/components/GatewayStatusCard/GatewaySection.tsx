@@ -58,6 +58,28 @@ function describeSourceRanges(gateway: GatewayStatus): string {
     : 'None';
 }
 
+/**
+ * The NLB's scheme; before the NLB exists, the one the LoadBalancerConfiguration
+ * asks for.
+ */
+function SchemeFact(props: { gateway: GatewayStatus }) {
+  const { loadBalancer, requestedScheme } = props.gateway;
+  if (loadBalancer?.scheme) {
+    return <>{loadBalancer.scheme}</>;
+  }
+  if (requestedScheme) {
+    return (
+      <>
+        {requestedScheme}{' '}
+        <Typography variant="caption" color="textSecondary" component="span">
+          (from the LoadBalancerConfiguration)
+        </Typography>
+      </>
+    );
+  }
+  return <>Not known yet</>;
+}
+
 /** "active, eu-west-1" or "failed: reason, eu-west-1" */
 function describeLoadBalancerState(loadBalancer: LoadBalancerSummary): string {
   const state = loadBalancer.stateReason
@@ -110,7 +132,9 @@ export function GatewaySection(props: GatewaySectionProps) {
             'Not assigned yet'
           )}
         </Fact>
-        <Fact term="Scheme">{loadBalancer?.scheme ?? 'Unknown'}</Fact>
+        <Fact term="Scheme">
+          <SchemeFact gateway={gateway} />
+        </Fact>
         <Fact term="Allowed sources">{describeSourceRanges(gateway)}</Fact>
         <Fact term="Load balancer">
           {loadBalancer ? (

@@ -139,6 +139,11 @@ describe('GatewayStatusCard', () => {
 
     const time = await screen.findByText('5 minutes ago');
     expect(time).toHaveAttribute('datetime', fetchedAt);
+    // InfoCard's subheader is a flex container: loose children would lose the
+    // space between them ("Last updatednow"), so it gets exactly one.
+    const subheader = time.parentElement!;
+    expect(subheader).toHaveTextContent(/^Last updated 5 minutes ago$/);
+    expect(subheader.parentElement!.childNodes).toHaveLength(1);
 
     await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
     await waitFor(() =>
@@ -166,6 +171,38 @@ describe('GatewayStatusCard', () => {
     expect(
       within(section).queryByRole('button', { name: 'Copy DNS name' }),
     ).not.toBeInTheDocument();
+  });
+
+  it('shows the scheme the LoadBalancerConfiguration asks for until the NLB exists', async () => {
+    await renderCard(
+      mockApi(
+        gatewaysResponse({
+          gateways: [
+            provisioningGateway(),
+            {
+              ...provisioningGateway(),
+              gateway: {
+                cluster: 'prod-eu',
+                namespace: 'payments',
+                name: 'unconfigured-gw',
+              },
+              requestedScheme: undefined,
+            },
+          ],
+        }),
+      ),
+    );
+
+    const requested = await screen.findByRole('region', {
+      name: 'payments-gw',
+    });
+    expect(within(requested).getByText('internet-facing')).toBeInTheDocument();
+    expect(
+      within(requested).getByText('(from the LoadBalancerConfiguration)'),
+    ).toBeInTheDocument();
+    const unknown = screen.getByRole('region', { name: 'unconfigured-gw' });
+    expect(within(unknown).getByText('Not known yet')).toBeInTheDocument();
+    expect(within(unknown).queryByText('Unknown')).not.toBeInTheDocument();
   });
 
   it('shows an errored gateway with the reason', async () => {

@@ -50,13 +50,15 @@ function formatAge(fetchedAt: string, now: number): string {
 
 function LastUpdated(props: { fetchedAt: string }) {
   const { fetchedAt } = props;
+  // One element: InfoCard lays the subheader out as a flex container, which
+  // would drop the space between two loose children ("Last updatednow").
   return (
-    <>
+    <span>
       Last updated{' '}
       <time dateTime={fetchedAt} title={fetchedAt}>
         {formatAge(fetchedAt, Date.now())}
       </time>
-    </>
+    </span>
   );
 }
 

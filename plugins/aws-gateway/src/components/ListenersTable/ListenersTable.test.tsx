@@ -40,8 +40,12 @@ describe('ListenersTable', () => {
       screen.getByRole('table', { name: 'Listeners' }),
     ).getAllByRole('row');
     const first = rows[1];
-    expect(within(first).getByText('8080/TCP')).toBeInTheDocument();
-    expect(within(first).getByText('nlb.example.com:8080')).toBeInTheDocument();
+    expect(within(first).getByText(':8080')).toBeInTheDocument();
+    expect(within(first).getByText('TCP')).toBeInTheDocument();
+    // The full endpoint stays one text, though it may wrap after each dot.
+    const endpoint = within(first).getByText('nlb.example.com:8080');
+    expect(endpoint.tagName).toBe('CODE');
+    expect(endpoint.querySelectorAll('wbr')).toHaveLength(2);
     expect(
       within(first).getByText('Service payments/payments:8080'),
     ).toBeInTheDocument();
@@ -52,7 +56,7 @@ describe('ListenersTable', () => {
       within(first).getAllByRole('img', { name: /Target health/ }),
     ).toHaveLength(2);
 
-    const withoutRoute = screen.getByText('9000/TCP').closest('tr')!;
+    const withoutRoute = screen.getByText(':9000').closest('tr')!;
     expect(
       within(withoutRoute).getByText('No route attached'),
     ).toBeInTheDocument();
@@ -65,7 +69,12 @@ describe('ListenersTable', () => {
 
     const toggle = within(first).getByRole('button', { name: 'Show targets' });
     expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    expect(
+      within(withoutRoute).queryByRole('button', { name: 'Show targets' }),
+    ).not.toBeInTheDocument();
     await userEvent.click(toggle);
+    expect(toggle).toHaveAccessibleName('Hide targets');
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
     expect(
       await screen.findByRole('table', { name: 'Targets of k8s-canary' }),
     ).toBeInTheDocument();
@@ -99,7 +108,9 @@ describe('ListenersTable', () => {
       />,
     );
 
-    expect(screen.getByText('TCPRoute payments/payments')).toBeInTheDocument();
+    // Wraps after the slash, not mid-word, and still reads as one name.
+    const route = screen.getByText('TCPRoute payments/payments');
+    expect(route.querySelector('wbr')).not.toBeNull();
     expect(
       screen.getByText(
         'NotAllowedByListeners: No listener allows routes from namespace payments',

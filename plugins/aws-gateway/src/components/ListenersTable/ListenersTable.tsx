@@ -1,13 +1,15 @@
 import { Link, StatusError, StatusOK } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import Collapse from '@material-ui/core/Collapse';
+import IconButton from '@material-ui/core/IconButton';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
+import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import ExpandLessIcon from '@material-ui/icons/ExpandLess';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import {
@@ -15,7 +17,7 @@ import {
   RouteSummary,
   TargetGroupSummary,
 } from '@gateway-portal/plugin-aws-gateway-common';
-import { Fragment, useId, useState } from 'react';
+import { Fragment, ReactNode, useId, useState } from 'react';
 import { HealthBar } from '../HealthBar';
 import { StatusErrorList } from '../StatusErrorList';
 import { TargetsTable } from '../TargetsTable';
@@ -31,6 +33,70 @@ const VISUALLY_HIDDEN = {
   clip: 'rect(0 0 0 0)',
   whiteSpace: 'nowrap',
 } as const;
+
+const useStyles = makeStyles(theme => ({
+  table: {
+    '& td, & th': {
+      verticalAlign: 'top',
+      paddingLeft: theme.spacing(1.5),
+      paddingRight: theme.spacing(1.5),
+    },
+    '& td:first-child, & th:first-child': { paddingLeft: theme.spacing(2) },
+    // Long names break at their separators, never letter by letter.
+    '& td': { overflowWrap: 'anywhere' },
+  },
+  listenerColumn: { width: '30%' },
+  routeColumn: { width: '27%' },
+  targetGroupColumn: { width: '23%' },
+  healthColumn: { width: '20%', minWidth: 128 },
+  toggleColumn: {
+    width: 48,
+    '&&': { paddingLeft: 0, paddingRight: theme.spacing(1) },
+  },
+  toggleCell: {
+    '&&': {
+      paddingTop: 0,
+      paddingLeft: 0,
+      paddingRight: theme.spacing(1),
+    },
+  },
+  port: {
+    display: 'flex',
+    alignItems: 'baseline',
+    gap: theme.spacing(0.75),
+  },
+  portNumber: {
+    fontWeight: theme.typography.fontWeightBold as number,
+    fontVariantNumeric: 'tabular-nums',
+  },
+  endpoint: {
+    display: 'block',
+    marginTop: theme.spacing(0.5),
+    fontFamily: 'monospace',
+    fontSize: '0.6875rem',
+    lineHeight: 1.5,
+    color: theme.palette.text.secondary,
+  },
+}));
+
+/**
+ * Text that wraps after the given separators (`.` of a host name, `/` of a
+ * namespace/name) rather than mid-word; the text nodes stay siblings, so the
+ * element's text is still the whole string.
+ */
+function BreakAfter(props: { text: string; separators: string }) {
+  const { text, separators } = props;
+  const parts: ReactNode[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (separators.includes(text[i]) && i < text.length - 1) {
+      parts.push(text.slice(start, i + 1), <wbr key={i} />);
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return <>{parts}</>;
+}
 
 function RouteCell(props: { routes: RouteSummary[] }) {
   const { routes } = props;
@@ -56,9 +122,13 @@ function RouteCell(props: { routes: RouteSummary[] }) {
           <Box key={`${route.kind}/${route.namespace}/${route.name}`}>
             <Typography variant="body2" component="div">
               {refused ? (
-                <StatusError>{label}</StatusError>
+                <StatusError>
+                  <BreakAfter text={label} separators="/" />
+                </StatusError>
               ) : (
-                <StatusOK>{label}</StatusOK>
+                <StatusOK>
+                  <BreakAfter text={label} separators="/" />
+                </StatusOK>
               )}
             </Typography>
             {refused && condition && (
@@ -114,8 +184,9 @@ function TargetGroupCell(props: { targetGroups: TargetGroupSummary[] }) {
             </Link>
           </Typography>
           {targetGroup.service && (
-            <Typography variant="caption" color="textSecondary">
-              Service {targetGroup.service.namespace}/{targetGroup.service.name}
+            <Typography variant="caption" color="textSecondary" component="div">
+              Service {targetGroup.service.namespace}/<wbr />
+              {targetGroup.service.name}
               {targetGroup.service.port !== undefined
                 ? `:${targetGroup.service.port}`
                 : ''}
@@ -144,36 +215,49 @@ function HealthCell(props: { targetGroups: TargetGroupSummary[] }) {
   );
 }
 
+function ListenerCell(props: { listener: ListenerSummary; dnsName?: string }) {
+  const { listener, dnsName } = props;
+  const classes = useStyles();
+  return (
+    <>
+      <div className={classes.port}>
+        <Typography variant="body1" className={classes.portNumber}>
+          :{listener.port}
+        </Typography>
+        <Typography variant="caption" color="textSecondary">
+          {listener.protocol}
+        </Typography>
+      </div>
+      <Typography variant="caption" color="textSecondary" component="div">
+        {listener.name}
+      </Typography>
+      {dnsName && (
+        <code className={classes.endpoint}>
+          <BreakAfter text={`${dnsName}:${listener.port}`} separators="." />
+        </code>
+      )}
+      {!listener.loadBalancerListener && (
+        <Typography variant="caption" color="error" component="div">
+          No NLB listener on this port yet
+        </Typography>
+      )}
+    </>
+  );
+}
+
 function ListenerRows(props: { listener: ListenerSummary; dnsName?: string }) {
   const { listener, dnsName } = props;
+  const classes = useStyles();
   const [expanded, setExpanded] = useState(false);
   const targetsId = useId();
   const hasTargetGroups = listener.targetGroups.length > 0;
+  const toggleLabel = expanded ? 'Hide targets' : 'Show targets';
 
   return (
     <>
       <TableRow>
         <TableCell>
-          <Typography variant="body2">
-            {listener.port}/{listener.protocol}
-          </Typography>
-          <Typography variant="caption" color="textSecondary" component="div">
-            {listener.name}
-          </Typography>
-          {dnsName && (
-            <Typography
-              variant="caption"
-              component="code"
-              style={{ fontFamily: 'monospace', wordBreak: 'break-all' }}
-            >
-              {dnsName}:{listener.port}
-            </Typography>
-          )}
-          {!listener.loadBalancerListener && (
-            <Typography variant="caption" color="error" component="div">
-              No NLB listener on this port yet
-            </Typography>
-          )}
+          <ListenerCell listener={listener} dnsName={dnsName} />
         </TableCell>
         <TableCell>
           <RouteCell routes={listener.routes} />
@@ -181,20 +265,22 @@ function ListenerRows(props: { listener: ListenerSummary; dnsName?: string }) {
         <TableCell>
           <TargetGroupCell targetGroups={listener.targetGroups} />
         </TableCell>
-        <TableCell style={{ minWidth: 160 }}>
+        <TableCell>
           <HealthCell targetGroups={listener.targetGroups} />
         </TableCell>
-        <TableCell align="right">
+        <TableCell align="right" className={classes.toggleCell}>
           {hasTargetGroups && (
-            <Button
-              size="small"
-              onClick={() => setExpanded(value => !value)}
-              aria-expanded={expanded}
-              aria-controls={targetsId}
-              endIcon={expanded ? <ExpandLessIcon /> : <ExpandMoreIcon />}
-            >
-              {expanded ? 'Hide targets' : 'Show targets'}
-            </Button>
+            <Tooltip title={toggleLabel}>
+              <IconButton
+                size="small"
+                onClick={() => setExpanded(value => !value)}
+                aria-label={toggleLabel}
+                aria-expanded={expanded}
+                aria-controls={targetsId}
+              >
+                {expanded ? <ExpandLessIcon /> : <ExpandMoreIcon />}
+              </IconButton>
+            </Tooltip>
           )}
         </TableCell>
       </TableRow>
@@ -249,27 +335,36 @@ export function ListenersTable(props: ListenersTableProps) {
     );
   }
   return (
-    <Table size="small" aria-label="Listeners">
+    <ListenersTableLayout>
+      {listeners.map(listener => (
+        <ListenerRows
+          key={`${listener.name}:${listener.port}`}
+          listener={listener}
+          dnsName={dnsName}
+        />
+      ))}
+    </ListenersTableLayout>
+  );
+}
+
+function ListenersTableLayout(props: { children: ReactNode }) {
+  const classes = useStyles();
+  return (
+    <Table size="small" aria-label="Listeners" className={classes.table}>
       <TableHead>
         <TableRow>
-          <TableCell>Listener</TableCell>
-          <TableCell>Route</TableCell>
-          <TableCell>Target group</TableCell>
-          <TableCell>Health</TableCell>
-          <TableCell>
+          <TableCell className={classes.listenerColumn}>Listener</TableCell>
+          <TableCell className={classes.routeColumn}>Route</TableCell>
+          <TableCell className={classes.targetGroupColumn}>
+            Target group
+          </TableCell>
+          <TableCell className={classes.healthColumn}>Health</TableCell>
+          <TableCell className={classes.toggleColumn}>
             <span style={VISUALLY_HIDDEN}>Targets</span>
           </TableCell>
         </TableRow>
       </TableHead>
-      <TableBody>
-        {listeners.map(listener => (
-          <ListenerRows
-            key={`${listener.name}:${listener.port}`}
-            listener={listener}
-            dnsName={dnsName}
-          />
-        ))}
-      </TableBody>
+      <TableBody>{props.children}</TableBody>
     </Table>
   );
 }

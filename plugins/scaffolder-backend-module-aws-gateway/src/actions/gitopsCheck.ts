@@ -1,0 +1,69 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  assertBranchName,
+  GitOpsRepository,
+  planBranch,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import { examples } from './gitopsCheck.examples';
+import { assertAllowedRepo, GitOpsSettings, REPO_URL_DESCRIPTION } from './gitopsSettings';
+
+/** @public */
+export const GITOPS_CHECK_ACTION_ID = 'aws-gateway:gitops:check';
+
+/**
+ * Checks, read-only, what `aws-gateway:gitops:commit` will need, so that a
+ * template can refuse a bad GitOps repository before any step writes
+ * anything: the repository is allowed by configuration, its host has an SCM
+ * integration with credentials, the repository can be read with them, and the
+ * branch (or the base branch it would be created from) exists. Runs the same
+ * in a dry run.
+ *
+ * @public
+ */
+export function createGitOpsCheckAction(options: {
+  repository: Pick<GitOpsRepository, 'describeRemote'>;
+  settings: GitOpsSettings;
+}) {
+  const { repository, settings } = options;
+  return createTemplateAction({
+    id: GITOPS_CHECK_ACTION_ID,
+    description:
+      'Checks, without writing anything, that a GitOps repository is allowed and readable with the integration credentials and that the branch or its base branch exists; put it first in a template.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        repoUrl: z => z.string().describe(REPO_URL_DESCRIPTION),
+        branch: z => z.string().default('main').describe('Branch a later step commits to; when missing it must be creatable from baseBranch'),
+        baseBranch: z => z.string().optional().describe('Where a new branch would start; default the repository default branch'),
+      },
+      output: {
+        repoUrl: z => z.string(),
+        branch: z => z.string(),
+        headSha: z => z.string().optional().describe('Head commit of the branch, when it exists'),
+        branchExists: z => z.boolean().describe('False when a commit would create the branch from its base'),
+      },
+    },
+    async handler(ctx) {
+      // The scaffolder validates inputs against the JSON schema but does not
+      // apply zod defaults, so they are applied here.
+      const input = { ...ctx.input, branch: ctx.input.branch ?? 'main' };
+      assertAllowedRepo(input.repoUrl, settings);
+      assertBranchName('branch', input.branch);
+      if (input.baseBranch !== undefined) assertBranchName('baseBranch', input.baseBranch);
+
+      const remote = await repository.describeRemote(input.repoUrl);
+      const plan = planBranch(remote, input.repoUrl, input.branch, input.baseBranch);
+      ctx.logger.info(
+        plan.branchExists
+          ? `${input.repoUrl} is allowed and readable; ${input.branch} is at ${plan.baseSha}`
+          : `${input.repoUrl} is allowed and readable; ${input.branch} does not exist yet and would be created from ${plan.base} (${plan.baseSha})`,
+      );
+
+      ctx.output('repoUrl', input.repoUrl);
+      ctx.output('branch', input.branch);
+      if (plan.branchExists) ctx.output('headSha', plan.baseSha);
+      ctx.output('branchExists', plan.branchExists);
+    },
+  });
+}
