@@ -10,6 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 
+// eslint-disable-next-line no-control-regex
+const ANSI_ESCAPES = /\u001b\[[0-9;]*m/g;
+
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'test', 'artifacts');
 
@@ -61,6 +64,8 @@ export function ensureAppBuilt(): void {
   process.stderr.write('[portal] building the frontend (packages/app)...\n');
   const result = spawnSync('yarn', ['workspace', 'app', 'build'], {
     cwd: REPO_ROOT,
+    // Jest sets NODE_ENV=test, which selects no browserslist environment.
+    env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (result.status !== 0) {
@@ -170,9 +175,18 @@ export async function startPortal(
     await stop();
     throw new Error(`${(e as Error).message}; see ${logFile}`);
   }
+  // The app backend serves the frontend a little after the backend is ready.
+  try {
+    await waitForHealthy(`${baseUrl}/catalog`, child, 120_000);
+  } catch (e) {
+    await stop();
+    throw new Error(`frontend not served: ${(e as Error).message}; see ${logFile}`);
+  }
+  // What the backend logged at level error (or a failed plugin start) before it was ready.
   const startupErrors = fs
     .readFileSync(logFile, 'utf8')
     .split('\n')
-    .filter(line => /\berror\b/i.test(line) && /startup failed|\berror\b.*\bplugin\b|Backend startup/i.test(line));
+    .map(line => line.replace(ANSI_ESCAPES, ''))
+    .filter(line => /^\S+\s+\S+\s+error\s/.test(line) || /Backend startup failed/.test(line));
   return { baseUrl, logFile, startupErrors, stop };
 }
