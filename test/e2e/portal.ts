@@ -108,14 +108,18 @@ export async function startPortal(
   const baseUrl = `http://127.0.0.1:${port}`;
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-'));
   const overlayFile = path.join(workDir, 'app-config.e2e.yaml');
+  // `backend` is merged one level deep: an overlay may add e.g. database and
+  // cache (the production profile) and keep this replica's URL and port.
+  const { backend: backendOverlay, ...otherOverlay } = options.overlay ?? {};
   const overlay = {
     app: { baseUrl },
+    ...otherOverlay,
     backend: {
       baseUrl,
       listen: { port, host: '127.0.0.1' },
       cors: { origin: baseUrl },
+      ...(backendOverlay as Record<string, unknown> | undefined),
     },
-    ...options.overlay,
   };
   fs.writeFileSync(overlayFile, YAML.stringify(overlay));
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });

@@ -21,6 +21,10 @@ export interface PortalPeersOptions {
   permissionsBoundaryArn?: string;
   /** awsGateway.provisioning.gitops.allowedRepoUrls; default: every repository of the git peer. */
   gitopsAllowedRepoUrls?: string[];
+  /** awsGateway.permissions (who may run which action); default: unset, everything allowed. */
+  permissions?: { platformTeams?: string[]; privilegedActions?: string[] };
+  /** More top-level config (e.g. `auth`), merged over the peers overlay key by key. */
+  extraOverlay?: Record<string, unknown>;
 }
 
 export function portalOverlayForPeers(
@@ -98,7 +102,10 @@ export function portalOverlayForPeers(
       },
     };
   }
-  return overlay;
+  if (options.permissions) {
+    overlay.awsGateway = { ...overlay.awsGateway, permissions: options.permissions };
+  }
+  return { ...overlay, ...options.extraOverlay };
 }
 
 /** Environment for the backend process: the AWS SDK's standard endpoint and region variables. */

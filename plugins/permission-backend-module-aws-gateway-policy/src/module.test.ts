@@ -1,3 +1,4 @@
+import { JsonObject } from '@backstage/types';
 import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -11,7 +12,7 @@ import { permissionModuleAwsGatewayPolicy } from './module';
  * is given (the real permission backend refuses conditional queries from a
  * bare user token; the integration test drives it through the scaffolder).
  */
-async function installedPolicy(permissions?: Record<string, unknown>) {
+async function installedPolicy(permissions?: JsonObject) {
   let policy: PermissionPolicy | undefined;
   const logger = mockServices.logger.mock();
   logger.child.mockReturnValue(logger);

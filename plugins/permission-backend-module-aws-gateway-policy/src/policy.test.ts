@@ -1,3 +1,4 @@
+import { JsonObject } from '@backstage/types';
 import { BackstageUserInfo } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
@@ -48,7 +49,7 @@ function user(ref: string): PolicyQueryUser {
   return { credentials: mockCredentials.user(ref), info };
 }
 
-function policyFor(permissions?: Record<string, unknown>) {
+function policyFor(permissions?: JsonObject) {
   const settings = readAwsGatewayPermissionSettings(
     new ConfigReader(permissions ? { awsGateway: { permissions } } : {}),
   );

@@ -98,15 +98,18 @@ export class AwsGatewayPermissionPolicy implements PermissionPolicy {
     if (privileged.length === 0 || (await this.isPlatformEngineer(user))) {
       return { result: AuthorizeResult.ALLOW };
     }
-    const conditions = privileged.map(actionId => scaffolderActionConditions.hasActionId({ actionId }));
+    const [first, ...rest] = privileged.map(actionId =>
+      scaffolderActionConditions.hasActionId({ actionId }),
+    );
     return createScaffolderActionConditionalDecision(actionExecutePermission, {
-      not: conditions.length === 1 ? conditions[0] : { anyOf: conditions },
+      not: rest.length === 0 ? first : { anyOf: [first, ...rest] },
     });
   }
 
   /** Members of a platform team; a request without a user (a service) is not one. */
   async isPlatformEngineer(user?: PolicyQueryUser): Promise<boolean> {
-    if (!user || user.credentials.principal.type !== 'user') return false;
+    const principal = user?.credentials.principal as { type?: string } | undefined;
+    if (!user || principal?.type !== 'user') return false;
     const teams = new Set(this.settings.platformTeams ?? []);
     if (teams.size === 0) return false;
     // The user's ownership refs (themselves and their groups), as in

@@ -14,7 +14,7 @@ import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { CreatePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import * as k8s from '@kubernetes/client-node';
 import { ensureAppBuilt, RunningPortal, startPortal } from '../../e2e/portal';
-import { CLUSTER_FOR_PROFILE, portalEnvForPeers, portalOverlayForPeers } from '../../e2e/portalConfig';
+import { CLUSTER_FOR_PROFILE, PortalPeersOptions, portalEnvForPeers, portalOverlayForPeers } from '../../e2e/portalConfig';
 import { awsClientConfig, awsPeer, createNetwork, gitPeer, loadPeers, referencePath, resetAws } from '../../peers';
 import { CountingProxy, startCountingProxy } from './countingProxy';
 import { PortalClient } from './scaffolderClient';
@@ -53,7 +53,10 @@ export function servePolicyMirror(): Promise<{ template: string; close(): Promis
   );
 }
 
-export async function startTemplatesPortal(name: string): Promise<TemplatesPortal> {
+/** Extra configuration for one portal: who may run which action, sign-in. */
+export type TemplatesPortalOptions = Pick<PortalPeersOptions, 'permissions' | 'extraOverlay'>;
+
+export async function startTemplatesPortal(name: string, options: TemplatesPortalOptions = {}): Promise<TemplatesPortal> {
   const peers = loadPeers();
   if (!peers.aws || !peers.kube || !peers.git) throw new Error('the template tests need the aws, kube and git peers');
   ensureAppBuilt();
@@ -98,7 +101,11 @@ export async function startTemplatesPortal(name: string): Promise<TemplatesPorta
   try {
     portal = await startPortal({
       name,
-      overlay: portalOverlayForPeers(peers, { policyUrlTemplate: mirror.template, permissionsBoundaryArn: boundaryArn }),
+      overlay: portalOverlayForPeers(peers, {
+        ...options,
+        policyUrlTemplate: mirror.template,
+        permissionsBoundaryArn: boundaryArn,
+      }),
       env: { ...portalEnvForPeers(peers), AWS_ENDPOINT_URL: proxy.endpoint },
     });
     const client = await PortalClient.signInAsGuest(portal.baseUrl);

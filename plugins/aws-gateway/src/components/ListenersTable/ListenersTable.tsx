@@ -35,16 +35,21 @@ const VISUALLY_HIDDEN = {
 } as const;
 
 const useStyles = makeStyles(theme => ({
+  // Child combinators: the targets table nested in a row keeps its own look.
   table: {
-    '& td, & th': {
+    '& > thead > tr > th, & > tbody > tr > td': {
       verticalAlign: 'top',
       paddingLeft: theme.spacing(1.5),
       paddingRight: theme.spacing(1.5),
     },
-    '& td:first-child, & th:first-child': { paddingLeft: theme.spacing(2) },
+    '& > thead > tr > th:first-child, & > tbody > tr > td:first-child': {
+      paddingLeft: theme.spacing(2),
+    },
     // Long names break at their separators, never letter by letter.
-    '& td': { overflowWrap: 'anywhere' },
+    '& > tbody > tr > td': { overflowWrap: 'anywhere' },
   },
+  // overflow-wrap is inherited: the nested targets table sizes its own columns.
+  detailsCell: { '&&': { overflowWrap: 'normal' } },
   listenerColumn: { width: '30%' },
   routeColumn: { width: '27%' },
   targetGroupColumn: { width: '23%' },
@@ -288,6 +293,7 @@ function ListenerRows(props: { listener: ListenerSummary; dnsName?: string }) {
         <TableRow>
           <TableCell
             colSpan={COLUMN_COUNT}
+            className={classes.detailsCell}
             style={expanded ? undefined : { padding: 0, borderBottom: 0 }}
           >
             <Collapse in={expanded} unmountOnExit>

@@ -11,7 +11,21 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import { TargetStatus } from '@gateway-portal/plugin-aws-gateway-common';
+
+const useStyles = makeStyles(theme => ({
+  table: {
+    '& th, & td': {
+      paddingLeft: theme.spacing(1.5),
+      paddingRight: theme.spacing(1.5),
+      overflowWrap: 'normal',
+    },
+    '& th:first-child, & td:first-child': { paddingLeft: theme.spacing(2) },
+  },
+  /** Short values (IP, port, zone, state) stay on one line. */
+  nowrap: { whiteSpace: 'nowrap' },
+}));
 
 function TargetState(props: { state: string }) {
   const { state } = props;
@@ -45,6 +59,7 @@ export interface TargetsTableProps {
  */
 export function TargetsTable(props: TargetsTableProps) {
   const { targets, label } = props;
+  const classes = useStyles();
   if (targets.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -53,14 +68,14 @@ export function TargetsTable(props: TargetsTableProps) {
     );
   }
   return (
-    <Table size="small" aria-label={label}>
+    <Table size="small" aria-label={label} className={classes.table}>
       <TableHead>
         <TableRow>
           <TableCell>Pod</TableCell>
-          <TableCell>IP / instance</TableCell>
-          <TableCell>Port</TableCell>
-          <TableCell>Zone</TableCell>
-          <TableCell>State</TableCell>
+          <TableCell className={classes.nowrap}>IP / instance</TableCell>
+          <TableCell className={classes.nowrap}>Port</TableCell>
+          <TableCell className={classes.nowrap}>Zone</TableCell>
+          <TableCell className={classes.nowrap}>State</TableCell>
           <TableCell>Reason</TableCell>
         </TableRow>
       </TableHead>
@@ -82,12 +97,16 @@ export function TargetsTable(props: TargetsTableProps) {
                 </Typography>
               )}
             </TableCell>
-            <TableCell>
+            <TableCell className={classes.nowrap}>
               <code>{target.id}</code>
             </TableCell>
-            <TableCell>{target.port ?? '—'}</TableCell>
-            <TableCell>{target.availabilityZone ?? '—'}</TableCell>
-            <TableCell>
+            <TableCell className={classes.nowrap}>
+              {target.port ?? '—'}
+            </TableCell>
+            <TableCell className={classes.nowrap}>
+              {target.availabilityZone ?? '—'}
+            </TableCell>
+            <TableCell className={classes.nowrap}>
               <TargetState state={target.state} />
             </TableCell>
             <TableCell>
