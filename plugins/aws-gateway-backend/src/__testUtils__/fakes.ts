@@ -268,6 +268,9 @@ export class FakeElbv2 {
           groups = groups.filter(g =>
             g.loadBalancerArns.includes(input.LoadBalancerArn),
           );
+          // moto answers a load balancer without target groups this way.
+          if (!groups.length)
+            throw awsError('TargetGroupNotFoundException', 'not found');
         }
         return {
           TargetGroups: groups.map(g => ({

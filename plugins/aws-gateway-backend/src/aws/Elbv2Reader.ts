@@ -206,12 +206,23 @@ export class Elbv2Reader {
       const groups: TargetGroup[] = [];
       let marker: string | undefined;
       do {
-        const page = await client.send(
-          new DescribeTargetGroupsCommand({
-            LoadBalancerArn: loadBalancerArn,
-            Marker: marker,
-          }),
-        );
+        let page;
+        try {
+          page = await client.send(
+            new DescribeTargetGroupsCommand({
+              LoadBalancerArn: loadBalancerArn,
+              Marker: marker,
+            }),
+          );
+        } catch (e) {
+          // A load balancer with no target group yet (no route attached, or
+          // still provisioning) is answered with TargetGroupNotFound by some
+          // implementations; that is an empty list, not an error.
+          if ((e as { name?: string }).name === 'TargetGroupNotFoundException') {
+            return groups;
+          }
+          throw e;
+        }
         groups.push(...(page.TargetGroups ?? []));
         marker = page.NextMarker;
       } while (marker);

@@ -442,6 +442,14 @@ describe('DefaultGatewayStatusService', () => {
     });
   });
 
+  it('treats a load balancer without target groups yet as empty, not as an error', async () => {
+    const t = setup();
+    exposeScenario(t.kube, t.elbv2);
+    t.elbv2.targetGroups.length = 0;
+    const res = await t.get();
+    expect(res.gateways[0].errors).toEqual([]);
+  });
+
   it("reports the LoadBalancerConfiguration's scheme before the NLB exists", async () => {
     const t = setup();
     exposeScenario(t.kube, t.elbv2, { statusArn: false, lbTags: false });
