@@ -1,6 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { AWS_GATEWAY_ACTION_IDS, DEFAULT_PRIVILEGED_ACTIONS, expandActionPatterns } from './actionIds';
+import {
+  AWS_GATEWAY_ACTION_IDS,
+  DEFAULT_PRIVILEGED_ACTIONS,
+  expandActionPatterns,
+} from './actionIds';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 
@@ -18,22 +22,34 @@ describe('expandActionPatterns', () => {
       'aws-gateway:iam:ensure-pod-identity-role',
       'aws-gateway:iam:ensure-policy',
     ]);
-    expect(expandActionPatterns(['aws-gateway:*:render', 'publish:github', 'aws-gateway:iam:ensure-policy'])).toEqual([
+    expect(
+      expandActionPatterns([
+        'aws-gateway:*:render',
+        'publish:github',
+        'aws-gateway:iam:ensure-policy',
+      ]),
+    ).toEqual([
       'aws-gateway:controller:render',
       'aws-gateway:endpoint:render',
       'aws-gateway:iam:ensure-policy',
       'publish:github',
     ]);
-    expect(expandActionPatterns(['aws-gateway:*'])).toEqual([...AWS_GATEWAY_ACTION_IDS].sort());
+    expect(expandActionPatterns(['aws-gateway:*'])).toEqual(
+      [...AWS_GATEWAY_ACTION_IDS].sort(),
+    );
     expect(expandActionPatterns(DEFAULT_PRIVILEGED_ACTIONS)).toHaveLength(5);
   });
 
   it('treats the other characters of a pattern literally', () => {
-    expect(expandActionPatterns(['a.b:*'], ['a.b:c', 'axb:c'])).toEqual(['a.b:c']);
+    expect(expandActionPatterns(['a.b:*'], ['a.b:c', 'axb:c'])).toEqual([
+      'a.b:c',
+    ]);
   });
 
   it('refuses a pattern that matches nothing, and empty ids', () => {
-    expect(() => expandActionPatterns(['publish:*'])).toThrow(/matches none of the known action ids/);
+    expect(() => expandActionPatterns(['publish:*'])).toThrow(
+      /matches none of the known action ids/,
+    );
     expect(() => expandActionPatterns([' '])).toThrow(/empty action id/);
   });
 });
@@ -42,16 +58,35 @@ describe('AWS_GATEWAY_ACTION_IDS', () => {
   it('lists every action id of the scaffolder module and every one the templates use', () => {
     const found = new Set<string>();
     const sources = filesUnder(
-      path.join(REPO, 'plugins', 'scaffolder-backend-module-aws-gateway', 'src', 'actions'),
-      f => f.endsWith('.ts') && !/\.(test|examples)\.ts$/.test(f) && !f.includes('__testUtils__'),
+      path.join(
+        REPO,
+        'plugins',
+        'scaffolder-backend-module-aws-gateway',
+        'src',
+        'actions',
+      ),
+      f =>
+        f.endsWith('.ts') &&
+        !/\.(test|examples)\.ts$/.test(f) &&
+        !f.includes('__testUtils__'),
     );
     for (const file of sources) {
-      for (const m of fs.readFileSync(file, 'utf8').matchAll(/['"](aws-gateway:[a-z-]+:[a-z-]+)['"]/g)) found.add(m[1]);
+      for (const m of fs
+        .readFileSync(file, 'utf8')
+        .matchAll(/['"](aws-gateway:[a-z-]+:[a-z-]+)['"]/g))
+        found.add(m[1]);
     }
-    for (const file of filesUnder(path.join(REPO, 'templates'), f => f.endsWith('template.yaml'))) {
-      for (const m of fs.readFileSync(file, 'utf8').matchAll(/action:\s*(aws-gateway:[a-z-]+:[a-z-]+)/g)) found.add(m[1]);
+    for (const file of filesUnder(path.join(REPO, 'templates'), f =>
+      f.endsWith('template.yaml'),
+    )) {
+      for (const m of fs
+        .readFileSync(file, 'utf8')
+        .matchAll(/action:\s*(aws-gateway:[a-z-]+:[a-z-]+)/g))
+        found.add(m[1]);
     }
     expect(found.size).toBeGreaterThanOrEqual(7);
-    expect([...found].filter(id => !AWS_GATEWAY_ACTION_IDS.includes(id))).toEqual([]);
+    expect(
+      [...found].filter(id => !AWS_GATEWAY_ACTION_IDS.includes(id)),
+    ).toEqual([]);
   });
 });

@@ -49,7 +49,9 @@ export function expandActionPatterns(
   for (const pattern of patterns) {
     const trimmed = pattern.trim();
     if (!trimmed) {
-      throw new Error('awsGateway.permissions.privilegedActions: empty action id');
+      throw new Error(
+        'awsGateway.permissions.privilegedActions: empty action id',
+      );
     }
     if (!trimmed.includes('*')) {
       ids.add(trimmed);
@@ -60,7 +62,9 @@ export function expandActionPatterns(
     if (matches.length === 0) {
       throw new Error(
         `awsGateway.permissions.privilegedActions: "${trimmed}" matches none of the known action ids ` +
-          `(${knownIds.join(', ')}); patterns are expanded against these, list any other action by its exact id`,
+          `(${knownIds.join(
+            ', ',
+          )}); patterns are expanded against these, list any other action by its exact id`,
       );
     }
     matches.forEach(id => ids.add(id));

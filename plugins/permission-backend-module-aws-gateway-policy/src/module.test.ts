@@ -1,6 +1,10 @@
 import { JsonObject } from '@backstage/types';
 import { createBackendPlugin } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { PermissionPolicy } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
@@ -21,13 +25,17 @@ async function installedPolicy(permissions?: JsonObject) {
       createBackendPlugin({
         pluginId: 'permission',
         register(env) {
-          env.registerExtensionPoint(policyExtensionPoint, { setPolicy: p => (policy = p) });
+          env.registerExtensionPoint(policyExtensionPoint, {
+            setPolicy: p => (policy = p),
+          });
           env.registerInit({ deps: {}, async init() {} });
         },
       }),
       permissionModuleAwsGatewayPolicy,
       mockServices.userInfo.factory(),
-      mockServices.rootConfig.factory({ data: permissions ? { awsGateway: { permissions } } : {} }),
+      mockServices.rootConfig.factory({
+        data: permissions ? { awsGateway: { permissions } } : {},
+      }),
       logger.factory,
     ],
   });
@@ -47,17 +55,25 @@ describe('permissionModuleAwsGatewayPolicy', () => {
       platformTeams: ['user:default/alice', 'group:default/platform'],
     });
     const execute = { permission: actionExecutePermission };
-    expect(await policy.handle(execute, userQuery('user:default/alice'))).toEqual({
+    expect(
+      await policy.handle(execute, userQuery('user:default/alice')),
+    ).toEqual({
       result: AuthorizeResult.ALLOW,
     });
-    expect(await policy.handle(execute, userQuery('user:default/bob'))).toMatchObject({
+    expect(
+      await policy.handle(execute, userQuery('user:default/bob')),
+    ).toMatchObject({
       result: AuthorizeResult.CONDITIONAL,
       pluginId: 'scaffolder',
       resourceType: 'scaffolder-action',
       conditions: {
         not: {
           anyOf: expect.arrayContaining([
-            { resourceType: 'scaffolder-action', rule: 'HAS_ACTION_ID', params: { actionId: 'aws-gateway:iam:ensure-policy' } },
+            {
+              resourceType: 'scaffolder-action',
+              rule: 'HAS_ACTION_ID',
+              params: { actionId: 'aws-gateway:iam:ensure-policy' },
+            },
           ]),
         },
       },
@@ -67,18 +83,28 @@ describe('permissionModuleAwsGatewayPolicy', () => {
 
   it('allows everything and warns once when platformTeams is unset', async () => {
     const { policy, logger } = await installedPolicy();
-    expect(await policy.handle({ permission: actionExecutePermission }, userQuery('user:default/bob'))).toEqual({
+    expect(
+      await policy.handle(
+        { permission: actionExecutePermission },
+        userQuery('user:default/bob'),
+      ),
+    ).toEqual({
       result: AuthorizeResult.ALLOW,
     });
     expect(logger.warn).toHaveBeenCalledTimes(1);
     expect(logger.warn).toHaveBeenCalledWith(
-      expect.stringMatching(/platformTeams is not set: every permission is allowed/),
+      expect.stringMatching(
+        /platformTeams is not set: every permission is allowed/,
+      ),
     );
   });
 
   it('fails the backend on a privilegedActions pattern that matches nothing', async () => {
     await expect(
-      installedPolicy({ platformTeams: [], privilegedActions: ['aws-gateway:ecr:*'] }),
+      installedPolicy({
+        platformTeams: [],
+        privilegedActions: ['aws-gateway:ecr:*'],
+      }),
     ).rejects.toThrow(/matches none of the known action ids/);
   });
 });

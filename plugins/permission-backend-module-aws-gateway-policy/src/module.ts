@@ -28,17 +28,23 @@ export const permissionModuleAwsGatewayPolicy = createBackendModule({
       async init({ policy, config, logger, userInfo }) {
         // Read once at startup: a malformed entry fails the backend.
         const settings = readAwsGatewayPermissionSettings(config);
-        const awsGatewayPolicy = new AwsGatewayPermissionPolicy(settings, userInfo);
+        const awsGatewayPolicy = new AwsGatewayPermissionPolicy(
+          settings,
+          userInfo,
+        );
         if (!awsGatewayPolicy.enforcing) {
           logger.warn(
             'awsGateway.permissions.platformTeams is not set: every permission is allowed, including ' +
-              `the privileged scaffolder actions (${settings.privilegedActionIds.join(', ')}). ` +
+              `the privileged scaffolder actions (${settings.privilegedActionIds.join(
+                ', ',
+              )}). ` +
               'Set it outside development.',
           );
         } else {
           logger.info(
-            `Only members of ${settings.platformTeams!.join(', ') || '(no team)'} may run ` +
-              `${settings.privilegedActionIds.join(', ')}`,
+            `Only members of ${
+              settings.platformTeams!.join(', ') || '(no team)'
+            } may run ` + `${settings.privilegedActionIds.join(', ')}`,
           );
         }
         policy.setPolicy(awsGatewayPolicy);

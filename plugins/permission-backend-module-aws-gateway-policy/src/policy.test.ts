@@ -16,7 +16,10 @@ import {
   templateParameterReadPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
 import { AWS_GATEWAY_ACTION_IDS } from './actionIds';
-import { AwsGatewayPermissionPolicy, readAwsGatewayPermissionSettings } from './policy';
+import {
+  AwsGatewayPermissionPolicy,
+  readAwsGatewayPermissionSettings,
+} from './policy';
 
 const PRIVILEGED = [
   'aws-gateway:controller:fetch-iam-policy',
@@ -25,7 +28,12 @@ const PRIVILEGED = [
   'aws-gateway:iam:ensure-pod-identity-role',
   'aws-gateway:iam:ensure-policy',
 ];
-const UNPRIVILEGED = ['aws-gateway:endpoint:render', 'aws-gateway:gitops:check', 'aws-gateway:gitops:commit', 'catalog:fetch'];
+const UNPRIVILEGED = [
+  'aws-gateway:endpoint:render',
+  'aws-gateway:gitops:check',
+  'aws-gateway:gitops:commit',
+  'catalog:fetch',
+];
 
 const statusReadPermission = createPermission({
   name: 'aws-gateway.status.read',
@@ -45,7 +53,10 @@ const MEMBERSHIP: Record<string, string[]> = {
 };
 
 function user(ref: string): PolicyQueryUser {
-  const info: BackstageUserInfo = { userEntityRef: ref, ownershipEntityRefs: MEMBERSHIP[ref] ?? [ref] };
+  const info: BackstageUserInfo = {
+    userEntityRef: ref,
+    ownershipEntityRefs: MEMBERSHIP[ref] ?? [ref],
+  };
   return { credentials: mockCredentials.user(ref), info };
 }
 
@@ -55,21 +66,30 @@ function policyFor(permissions?: JsonObject) {
   );
   return new AwsGatewayPermissionPolicy(settings, {
     getUserInfo: async credentials => {
-      const ref = (credentials.principal as { userEntityRef: string }).userEntityRef;
-      return { userEntityRef: ref, ownershipEntityRefs: MEMBERSHIP[ref] ?? [ref] };
+      const ref = (credentials.principal as { userEntityRef: string })
+        .userEntityRef;
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: MEMBERSHIP[ref] ?? [ref],
+      };
     },
   });
 }
 
 /** Applies a scaffolder-action decision as the scaffolder does (HAS_ACTION_ID is an exact match). */
 function allows(decision: PolicyDecision, action: string): boolean {
-  if (decision.result !== AuthorizeResult.CONDITIONAL) return decision.result === AuthorizeResult.ALLOW;
-  expect(decision).toMatchObject({ pluginId: 'scaffolder', resourceType: 'scaffolder-action' });
+  if (decision.result !== AuthorizeResult.CONDITIONAL)
+    return decision.result === AuthorizeResult.ALLOW;
+  expect(decision).toMatchObject({
+    pluginId: 'scaffolder',
+    resourceType: 'scaffolder-action',
+  });
   const evaluate = (c: PermissionCriteria<PermissionCondition>): boolean => {
     if ('allOf' in c) return c.allOf.every(evaluate);
     if ('anyOf' in c) return c.anyOf.some(evaluate);
     if ('not' in c) return !evaluate(c.not);
-    if (c.rule !== 'HAS_ACTION_ID') throw new Error(`unexpected rule ${c.rule}`);
+    if (c.rule !== 'HAS_ACTION_ID')
+      throw new Error(`unexpected rule ${c.rule}`);
     return (c.params as { actionId: string }).actionId === action;
   };
   return evaluate(decision.conditions);
@@ -82,8 +102,14 @@ describe('AwsGatewayPermissionPolicy', () => {
     const policy = policyFor();
     expect(policy.enforcing).toBe(false);
     for (const who of [user('user:default/bob'), undefined]) {
-      for (const permission of [actionExecutePermission, taskCreatePermission, statusReadPermission]) {
-        expect(await policy.handle({ permission }, who)).toEqual({ result: AuthorizeResult.ALLOW });
+      for (const permission of [
+        actionExecutePermission,
+        taskCreatePermission,
+        statusReadPermission,
+      ]) {
+        expect(await policy.handle({ permission }, who)).toEqual({
+          result: AuthorizeResult.ALLOW,
+        });
       }
     }
   });
@@ -98,8 +124,10 @@ describe('AwsGatewayPermissionPolicy', () => {
     const policy = policyFor({ platformTeams: ['group:default/platform'] });
     const decision = await policy.handle(execute, user('user:default/bob'));
     expect(decision.result).toBe(AuthorizeResult.CONDITIONAL);
-    for (const action of PRIVILEGED) expect([action, allows(decision, action)]).toEqual([action, false]);
-    for (const action of UNPRIVILEGED) expect([action, allows(decision, action)]).toEqual([action, true]);
+    for (const action of PRIVILEGED)
+      expect([action, allows(decision, action)]).toEqual([action, false]);
+    for (const action of UNPRIVILEGED)
+      expect([action, allows(decision, action)]).toEqual([action, true]);
   });
 
   it('treats a request without a user (a service) as a non-member', async () => {
@@ -124,7 +152,9 @@ describe('AwsGatewayPermissionPolicy', () => {
       templateParameterReadPermission,
       statusReadPermission,
     ]) {
-      expect(await policy.handle({ permission }, user('user:default/bob'))).toEqual({
+      expect(
+        await policy.handle({ permission }, user('user:default/bob')),
+      ).toEqual({
         result: AuthorizeResult.ALLOW,
       });
     }
@@ -153,12 +183,17 @@ describe('AwsGatewayPermissionPolicy', () => {
     }).handle(execute, user('user:default/bob'));
     expect(one).toMatchObject({
       result: AuthorizeResult.CONDITIONAL,
-      conditions: { not: { rule: 'HAS_ACTION_ID', params: { actionId: 'aws-gateway:iam:ensure-policy' } } },
+      conditions: {
+        not: {
+          rule: 'HAS_ACTION_ID',
+          params: { actionId: 'aws-gateway:iam:ensure-policy' },
+        },
+      },
     });
-    const none = await policyFor({ platformTeams: ['group:default/platform'], privilegedActions: [] }).handle(
-      execute,
-      user('user:default/bob'),
-    );
+    const none = await policyFor({
+      platformTeams: ['group:default/platform'],
+      privilegedActions: [],
+    }).handle(execute, user('user:default/bob'));
     expect(none).toEqual({ result: AuthorizeResult.ALLOW });
   });
 });
@@ -166,26 +201,42 @@ describe('AwsGatewayPermissionPolicy', () => {
 describe('readAwsGatewayPermissionSettings', () => {
   it('defaults privilegedActions to the iam, eks and controller actions, expanded', () => {
     const settings = readAwsGatewayPermissionSettings(new ConfigReader({}));
-    expect(settings).toEqual({ platformTeams: undefined, privilegedActionIds: PRIVILEGED });
+    expect(settings).toEqual({
+      platformTeams: undefined,
+      privilegedActionIds: PRIVILEGED,
+    });
     expect(AWS_GATEWAY_ACTION_IDS).toEqual(expect.arrayContaining(PRIVILEGED));
   });
 
   it('normalises team refs (kind group and namespace default by default, lower case)', () => {
     const settings = readAwsGatewayPermissionSettings(
-      new ConfigReader({ awsGateway: { permissions: { platformTeams: ['platform', 'Group:Ops/SRE'] } } }),
+      new ConfigReader({
+        awsGateway: {
+          permissions: { platformTeams: ['platform', 'Group:Ops/SRE'] },
+        },
+      }),
     );
-    expect(settings.platformTeams).toEqual(['group:default/platform', 'group:ops/sre']);
+    expect(settings.platformTeams).toEqual([
+      'group:default/platform',
+      'group:ops/sre',
+    ]);
   });
 
   it('fails on a malformed team ref or a pattern that matches no action', () => {
     expect(() =>
       readAwsGatewayPermissionSettings(
-        new ConfigReader({ awsGateway: { permissions: { platformTeams: ['group:'] } } }),
+        new ConfigReader({
+          awsGateway: { permissions: { platformTeams: ['group:'] } },
+        }),
       ),
     ).toThrow(/platformTeams: "group:" is not an entity ref/);
     expect(() =>
       readAwsGatewayPermissionSettings(
-        new ConfigReader({ awsGateway: { permissions: { privilegedActions: ['aws-gateway:ecr:*'] } } }),
+        new ConfigReader({
+          awsGateway: {
+            permissions: { privilegedActions: ['aws-gateway:ecr:*'] },
+          },
+        }),
       ),
     ).toThrow(/"aws-gateway:ecr:\*" matches none of the known action ids/);
   });

@@ -40,9 +40,14 @@ export interface AwsGatewayPermissionSettings {
 function normaliseRef(ref: string, key: string): string {
   let parsed;
   try {
-    parsed = parseEntityRef(ref.trim(), { defaultKind: 'group', defaultNamespace: 'default' });
+    parsed = parseEntityRef(ref.trim(), {
+      defaultKind: 'group',
+      defaultNamespace: 'default',
+    });
   } catch (e) {
-    throw new Error(`${key}: "${ref}" is not an entity ref (${(e as Error).message})`);
+    throw new Error(
+      `${key}: "${ref}" is not an entity ref (${(e as Error).message})`,
+    );
   }
   return stringifyEntityRef(parsed).toLocaleLowerCase('en-US');
 }
@@ -60,9 +65,12 @@ export function readAwsGatewayPermissionSettings(
   const key = 'awsGateway.permissions';
   const platformTeams = config.getOptionalStringArray(`${key}.platformTeams`);
   const patterns =
-    config.getOptionalStringArray(`${key}.privilegedActions`) ?? DEFAULT_PRIVILEGED_ACTIONS;
+    config.getOptionalStringArray(`${key}.privilegedActions`) ??
+    DEFAULT_PRIVILEGED_ACTIONS;
   return {
-    platformTeams: platformTeams?.map(ref => normaliseRef(ref, `${key}.platformTeams`)),
+    platformTeams: platformTeams?.map(ref =>
+      normaliseRef(ref, `${key}.platformTeams`),
+    ),
     privilegedActionIds: expandActionPatterns(patterns, knownActionIds),
   };
 }
@@ -90,8 +98,14 @@ export class AwsGatewayPermissionPolicy implements PermissionPolicy {
     return this.settings.platformTeams !== undefined;
   }
 
-  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
-    if (!this.enforcing || !isPermission(request.permission, actionExecutePermission)) {
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    if (
+      !this.enforcing ||
+      !isPermission(request.permission, actionExecutePermission)
+    ) {
       return { result: AuthorizeResult.ALLOW };
     }
     const privileged = this.settings.privilegedActionIds;
@@ -108,13 +122,19 @@ export class AwsGatewayPermissionPolicy implements PermissionPolicy {
 
   /** Members of a platform team; a request without a user (a service) is not one. */
   async isPlatformEngineer(user?: PolicyQueryUser): Promise<boolean> {
-    const principal = user?.credentials.principal as { type?: string } | undefined;
+    const principal = user?.credentials.principal as
+      | { type?: string }
+      | undefined;
     if (!user || principal?.type !== 'user') return false;
     const teams = new Set(this.settings.platformTeams ?? []);
     if (teams.size === 0) return false;
     // The user's ownership refs (themselves and their groups), as in
     // `user.info.ownershipEntityRefs`, through the non-deprecated service.
-    const { ownershipEntityRefs } = await this.userInfo.getUserInfo(user.credentials);
-    return ownershipEntityRefs.some(ref => teams.has(ref.toLocaleLowerCase('en-US')));
+    const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
+      user.credentials,
+    );
+    return ownershipEntityRefs.some(ref =>
+      teams.has(ref.toLocaleLowerCase('en-US')),
+    );
   }
 }
