@@ -151,8 +151,12 @@ export async function startPortal(
       return;
     }
     const exited = new Promise(r => child.once('exit', r));
-    const timeout = new Promise(r => setTimeout(r, 10_000));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise(r => {
+      timer = setTimeout(r, 10_000);
+    });
     await Promise.race([exited, timeout]);
+    clearTimeout(timer);
     if (child.exitCode === null) {
       try {
         process.kill(-child.pid!, 'SIGKILL');

@@ -155,6 +155,7 @@ describe('two backend replicas on PostgreSQL + Redis', () => {
 
   it('the gateway status one replica fetched from AWS is served by the other from Redis', async () => {
     const [a, b] = replicas;
+    await a.client.waitForEntity('component', 'default', 'backend', 120_000);
     const kc = kubeConfigFor(PROFILE_V16);
     // As integration/status.test.ts: a Gateway labelled for the `backend` component, its
     // TCPRoute, Service and EndpointSlice; the fake controller programs it in moto.
