@@ -14,6 +14,9 @@ backend.add(import('@backstage/plugin-proxy-backend'));
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 
+// Events: catalog and scaffolder events reach every replica through the database.
+backend.add(import('@backstage/plugin-events-backend'));
+
 // Catalog
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
