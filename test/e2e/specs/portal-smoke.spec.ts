@@ -42,3 +42,11 @@ test('the create page lists the software templates', async ({ page }) => {
   await expect(page.getByText(/AWS Load Balancer Controller/i).first()).toBeVisible();
   await saveScreenshot(page, 'portal-create');
 });
+
+test('the expose template form asks for the service first', async ({ page }) => {
+  await openSignedIn(page, `${portal.baseUrl}/create/templates/default/expose-tcp-endpoint`);
+  await expect(page.getByText('Expose a TCP endpoint').first()).toBeVisible();
+  await expect(page.getByText('Service name').first()).toBeVisible();
+  await expect(page.getByText('Service port').first()).toBeVisible();
+  await saveScreenshot(page, 'portal-expose-template-form');
+});
