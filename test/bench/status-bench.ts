@@ -9,7 +9,6 @@
  *   (uses PEERS_FILE when set, else starts aws + kube peers for this run)
  */
 import * as k8s from '@kubernetes/client-node';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { ConfigReader } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
@@ -22,10 +21,13 @@ import {
   ClientNodeKubernetesObjectClient,
   KubernetesObjectClient,
 } from '../../plugins/aws-gateway-backend/src/kubernetes/KubernetesObjectClient';
-import { FakeController } from '../fixtures/fakeController';
+import {
+  ensureClassicGatewayClass,
+  programClassicGateway,
+  startFakeController,
+} from '../fixtures/classicGateway';
 import type { PeersInfo } from '../peers';
 
-const GW = 'gateway.networking.k8s.io';
 const PROFILE = 'gateway-api-v1.6';
 
 const argLatency = process.argv.indexOf('--latency-ms');
@@ -78,72 +80,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - t0, r];
 }
 
-async function applyGateway(
-  kc: k8s.KubeConfig,
-  ns: string,
-  name: string,
-  id: string,
-  ip: string,
-) {
-  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  await custom.createNamespacedCustomObject({
-    group: GW,
-    version: 'v1',
-    namespace: ns,
-    plural: 'gateways',
-    body: {
-      apiVersion: `${GW}/v1`,
-      kind: 'Gateway',
-      metadata: { name, labels: { 'backstage.io/kubernetes-id': id } },
-      spec: {
-        gatewayClassName: 'aws-nlb',
-        listeners: [{ name: 'tcp-8080', port: 8080, protocol: 'TCP' }],
-      },
-    },
-  });
-  await custom.createNamespacedCustomObject({
-    group: GW,
-    version: 'v1',
-    namespace: ns,
-    plural: 'tcproutes',
-    body: {
-      apiVersion: `${GW}/v1`,
-      kind: 'TCPRoute',
-      metadata: { name },
-      spec: {
-        parentRefs: [{ name, sectionName: 'tcp-8080' }],
-        rules: [{ backendRefs: [{ name, port: 8080 }] }],
-      },
-    },
-  });
-  await core.createNamespacedService({
-    namespace: ns,
-    body: {
-      metadata: { name },
-      spec: { selector: { app: name }, ports: [{ port: 8080 }] },
-    },
-  });
-  await custom.createNamespacedCustomObject({
-    group: 'discovery.k8s.io',
-    version: 'v1',
-    namespace: ns,
-    plural: 'endpointslices',
-    body: {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: {
-        name: `${name}-slice`,
-        labels: { 'kubernetes.io/service-name': name },
-      },
-      addressType: 'IPv4',
-      endpoints: [
-        { addresses: [ip], targetRef: { kind: 'Pod', name: `${name}-0` } },
-      ],
-    },
-  });
-}
-
 async function main() {
   let stopPeers: (() => Promise<void>) | undefined;
   let peers: PeersInfo;
@@ -167,69 +103,37 @@ async function main() {
 async function run(peers: PeersInfo) {
   const aws = peers.aws!;
   const kubeProfile = peers.kube!.profiles[PROFILE];
-  const { awsClientConfig, createNetwork, kubeConfigFor, uniqueName } =
-    await import('../peers');
+  const { awsAccountsConfig, kubeConfigFor, uniqueName } = await import(
+    '../peers'
+  );
   const kc = kubeConfigFor(PROFILE);
   process.env.AWS_ENDPOINT_URL = aws.endpoint;
 
   // --- play the controller: entity "single" (1 Gateway), entity "multi" (10 Gateways)
   const clusterName = uniqueName('bench');
   const ns = uniqueName('bench');
-  const elbv2 = new ElasticLoadBalancingV2Client(awsClientConfig());
-  const network = await createNetwork(clusterName);
-  const controller = new FakeController({
-    kc,
-    elbv2,
-    network,
-    clusterName,
-    routeVersion: 'v1',
-  });
+  const { controller, elbv2 } = await startFakeController(kc, clusterName);
   await kc
     .makeApiClient(k8s.CoreV1Api)
     .createNamespace({ body: { metadata: { name: ns } } });
-  await kc
-    .makeApiClient(k8s.CustomObjectsApi)
-    .createClusterCustomObject({
-      group: GW,
-      version: 'v1',
-      plural: 'gatewayclasses',
-      body: {
-        apiVersion: `${GW}/v1`,
-        kind: 'GatewayClass',
-        metadata: { name: 'aws-nlb' },
-        spec: { controllerName: 'gateway.k8s.aws/nlb' },
-      },
-    })
-    .catch((e: any) => {
-      if (e?.code !== 409) throw e;
-    });
+  await ensureClassicGatewayClass(kc);
   const names = [
     'single',
     ...Array.from({ length: 10 }, (_, i) => `multi-${i}`),
   ];
   for (const [i, name] of names.entries()) {
-    await applyGateway(
-      kc,
-      ns,
+    await programClassicGateway(kc, controller, {
+      namespace: ns,
       name,
-      name === 'single' ? 'single' : 'multi',
-      `192.0.2.${i + 10}`,
-    );
-    await controller.reconcile(ns, name);
+      id: name === 'single' ? 'single' : 'multi',
+      ips: [`192.0.2.${i + 10}`],
+    });
   }
   elbv2.destroy();
 
   // --- the product, wired as in the backend, with latency injected on every call
   const config = new ConfigReader({
-    aws: {
-      accounts: [
-        {
-          accountId: aws.accountId,
-          accessKeyId: aws.accessKeyId,
-          secretAccessKey: aws.secretAccessKey,
-        },
-      ],
-    },
+    aws: awsAccountsConfig(aws),
     kubernetes: {
       clusterLocatorMethods: [
         {

@@ -39,6 +39,7 @@ import { createEnsurePodIdentityRoleAction } from '../../plugins/scaffolder-back
 import { createEnsurePolicyAction } from '../../plugins/scaffolder-backend-module-aws-gateway/src/actions/iam/ensurePolicy';
 import { AwsGuardrails } from '../../plugins/scaffolder-backend-module-aws-gateway/src/guardrails/awsGuardrails';
 import {
+  awsAccountsConfig,
   awsClientConfig,
   awsPeer,
   createNetwork,
@@ -94,15 +95,7 @@ describe('AWS provisioning actions against moto + the Pod Identity emulator', ()
     const aws = awsPeer();
     const { iam: iamOverrides, podIdentity, ...rest } = provisioning;
     const config = new ConfigReader({
-      aws: {
-        accounts: [
-          {
-            accountId: aws.accountId,
-            accessKeyId: aws.accessKeyId,
-            secretAccessKey: aws.secretAccessKey,
-          },
-        ],
-      },
+      aws: awsAccountsConfig(aws),
       awsGateway: {
         provisioning: {
           allowedAccountIds: [aws.accountId],

@@ -13,15 +13,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import YAML from 'yaml';
 import { ensureAppBuilt, REPO_ROOT, RunningPortal, startPortal } from '../e2e/portal';
 import { CLUSTER_FOR_PROFILE, portalEnvForPeers, portalOverlayForPeers } from '../e2e/portalConfig';
-import { FakeController } from '../fixtures/fakeController';
+import { ensureClassicGatewayClass, programClassicGateway, startFakeController } from '../fixtures/classicGateway';
 import {
-  awsClientConfig,
   createBareRepo,
-  createNetwork,
   kubeConfigFor,
   loadPeers,
   PROFILE_V16,
@@ -33,7 +31,6 @@ import { CountingProxy, startCountingProxy } from './support/countingProxy';
 import { PortalClient } from './support/scaffolderClient';
 import { BareRepo, ensureBackendService, formDefaults } from './support/templatesPortal';
 
-const GW = 'gateway.networking.k8s.io';
 const CLUSTER = CLUSTER_FOR_PROFILE[PROFILE_V16];
 const NAMESPACE = 'default';
 const STATUS_PATH = '/api/aws-gateway/entities/component/default/backend/gateways';
@@ -159,70 +156,16 @@ describe('two backend replicas on PostgreSQL + Redis', () => {
     const kc = kubeConfigFor(PROFILE_V16);
     // As integration/status.test.ts: a Gateway labelled for the `backend` component, its
     // TCPRoute, Service and EndpointSlice; the fake controller programs it in moto.
-    elbv2 = new ElasticLoadBalancingV2Client(awsClientConfig());
-    const controller = new FakeController({
-      kc,
-      elbv2,
-      network: await createNetwork(CLUSTER),
-      clusterName: CLUSTER,
-      routeVersion: 'v1',
-    });
-    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-    await custom
-      .createClusterCustomObject({
-        group: GW,
-        version: 'v1',
-        plural: 'gatewayclasses',
-        body: {
-          apiVersion: `${GW}/v1`,
-          kind: 'GatewayClass',
-          metadata: { name: 'aws-nlb' },
-          spec: { controllerName: 'gateway.k8s.aws/nlb' },
-        },
-      })
-      .catch((e: any) => {
-        if (e?.code !== 409) throw e;
-      });
+    const fake = await startFakeController(kc, CLUSTER);
+    elbv2 = fake.elbv2;
+    await ensureClassicGatewayClass(kc);
     const name = uniqueName('prod');
-    const objects: k8s.KubernetesObject[] = [
-      {
-        apiVersion: `${GW}/v1`,
-        kind: 'Gateway',
-        metadata: { name, namespace: NAMESPACE, labels: { 'backstage.io/kubernetes-id': 'backend' } },
-        spec: { gatewayClassName: 'aws-nlb', listeners: [{ name: 'tcp-8080', port: 8080, protocol: 'TCP' }] },
-      } as k8s.KubernetesObject,
-      {
-        apiVersion: `${GW}/v1`,
-        kind: 'TCPRoute',
-        metadata: { name, namespace: NAMESPACE },
-        spec: { parentRefs: [{ name, sectionName: 'tcp-8080' }], rules: [{ backendRefs: [{ name, port: 8080 }] }] },
-      } as k8s.KubernetesObject,
-      {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: { name, namespace: NAMESPACE },
-        spec: { type: 'ClusterIP', selector: { app: name }, ports: [{ port: 8080, protocol: 'TCP' }] },
-      } as k8s.KubernetesObject,
-      {
-        apiVersion: 'discovery.k8s.io/v1',
-        kind: 'EndpointSlice',
-        metadata: { name: `${name}-slice`, namespace: NAMESPACE, labels: { 'kubernetes.io/service-name': name } },
-        addressType: 'IPv4',
-        ports: [{ port: 8080, protocol: 'TCP' }],
-        endpoints: ['192.0.2.31', '192.0.2.32'].map((ip, i) => ({
-          addresses: [ip],
-          conditions: { ready: true },
-          nodeName: 'node-1',
-          targetRef: { kind: 'Pod', name: `${name}-${i}` },
-        })),
-      } as k8s.KubernetesObject,
-    ];
-    const api = k8s.KubernetesObjectApi.makeApiClient(kc);
-    for (const object of objects) {
-      await api.create(object);
-      created.push(object);
-    }
-    const lb = await controller.reconcile(NAMESPACE, name);
+    const lb = await programClassicGateway(
+      kc,
+      fake.controller,
+      { namespace: NAMESPACE, name, id: 'backend', ips: ['192.0.2.31', '192.0.2.32'] },
+      object => created.push(object),
+    );
 
     proxy!.reset();
     const t0 = Date.now();

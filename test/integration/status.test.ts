@@ -12,11 +12,16 @@ import type { Entity } from '@backstage/catalog-model';
 import type { EntityGatewaysResponse } from '../../plugins/aws-gateway-common/src';
 import { createGatewayStatusService } from '../../plugins/aws-gateway-backend/src/service/createGatewayStatusService';
 import { MemoryCache } from '../../plugins/aws-gateway-backend/src/__testUtils__/memoryCache';
+import {
+  applyClassicGateway,
+  ensureClassicGatewayClass,
+  programClassicGateway,
+  startFakeController,
+} from '../fixtures/classicGateway';
 import { FakeController } from '../fixtures/fakeController';
 import {
-  awsClientConfig,
+  awsAccountsConfig,
   awsPeer,
-  createNetwork,
   kubeConfigFor,
   PROFILE_V13,
   PROFILE_V16,
@@ -34,88 +39,6 @@ const silentLogger: any = {
     return silentLogger;
   },
 };
-
-async function apply(kc: k8s.KubeConfig, namespace: string, objects: any[]) {
-  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  for (const body of objects) {
-    if (body.kind === 'Service') {
-      await core.createNamespacedService({ namespace, body });
-      continue;
-    }
-    const [group, version] = body.apiVersion.split('/');
-    const plural = `${body.kind.toLowerCase()}${
-      body.kind.endsWith('s') ? 'es' : 's'
-    }`;
-    await custom.createNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural,
-      body,
-    });
-  }
-}
-
-function manifests(opts: {
-  name: string;
-  routeVersion: string;
-  route: boolean;
-  id: string;
-  ips: string[];
-}) {
-  const { name } = opts;
-  return [
-    {
-      apiVersion: `${GW}/v1`,
-      kind: 'Gateway',
-      metadata: { name, labels: { 'backstage.io/kubernetes-id': opts.id } },
-      spec: {
-        gatewayClassName: 'aws-nlb',
-        listeners: [{ name: 'tcp-8080', port: 8080, protocol: 'TCP' }],
-      },
-    },
-    ...(opts.route
-      ? [
-          {
-            apiVersion: `${GW}/${opts.routeVersion}`,
-            kind: 'TCPRoute',
-            metadata: { name },
-            spec: {
-              parentRefs: [{ name, sectionName: 'tcp-8080' }],
-              rules: [{ backendRefs: [{ name, port: 8080 }] }],
-            },
-          },
-        ]
-      : []),
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name },
-      spec: {
-        type: 'ClusterIP',
-        selector: { app: name },
-        ports: [{ port: 8080, protocol: 'TCP' }],
-      },
-    },
-    {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: {
-        name: `${name}-slice`,
-        labels: { 'kubernetes.io/service-name': name },
-      },
-      addressType: 'IPv4',
-      ports: [{ port: 8080, protocol: 'TCP' }],
-      endpoints: opts.ips.map((ip, i) => ({
-        addresses: [ip],
-        conditions: { ready: true },
-        nodeName: 'node-1',
-        targetRef: { kind: 'Pod', name: `${name}-${i}` },
-      })),
-    },
-  ];
-}
 
 describe.each([
   [PROFILE_V16, 'v1' as const],
@@ -135,47 +58,20 @@ describe.each([
     kc = kubeConfigFor(profile);
     // The product never configures endpoints: the SDK's variable points it at the peer.
     process.env.AWS_ENDPOINT_URL = aws.endpoint;
-    elbv2 = new ElasticLoadBalancingV2Client(awsClientConfig());
-    const network = await createNetwork(clusterName);
-    controller = new FakeController({
+    ({ controller, elbv2 } = await startFakeController(
       kc,
-      elbv2,
-      network,
       clusterName,
       routeVersion,
-    });
+    ));
 
     namespace = uniqueName('status');
     await kc
       .makeApiClient(k8s.CoreV1Api)
       .createNamespace({ body: { metadata: { name: namespace } } });
-    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
-    await custom
-      .createClusterCustomObject({
-        group: GW,
-        version: 'v1',
-        plural: 'gatewayclasses',
-        body: {
-          apiVersion: `${GW}/v1`,
-          kind: 'GatewayClass',
-          metadata: { name: 'aws-nlb' },
-          spec: { controllerName: 'gateway.k8s.aws/nlb' },
-        },
-      })
-      .catch((e: any) => {
-        if (e?.code !== 409) throw e;
-      });
+    await ensureClassicGatewayClass(kc);
 
     const config = new ConfigReader({
-      aws: {
-        accounts: [
-          {
-            accountId: aws.accountId,
-            accessKeyId: aws.accessKeyId,
-            secretAccessKey: aws.secretAccessKey,
-          },
-        ],
-      },
+      aws: awsAccountsConfig(aws),
       awsGateway: {
         status: {
           cacheTtlSeconds: 0,
@@ -233,18 +129,13 @@ describe.each([
 
   it('shows a programmed Gateway: DNS name, listener 8080/TCP, healthy targets mapped to pods', async () => {
     const name = 'web';
-    await apply(
-      kc,
+    const lb = await programClassicGateway(kc, controller, {
       namespace,
-      manifests({
-        name,
-        routeVersion,
-        route: true,
-        id: 'web',
-        ips: ['192.0.2.11', '192.0.2.12'],
-      }),
-    );
-    const lb = await controller.reconcile(namespace, name);
+      name,
+      routeVersion,
+      id: 'web',
+      ips: ['192.0.2.11', '192.0.2.12'],
+    });
 
     const res = await get({
       'aws-gateway.io/gateways': `test/${namespace}/${name}`,
@@ -295,17 +186,13 @@ describe.each([
 
   it('finds Gateways by the kubernetes-id label and shows a provisioning one', async () => {
     const name = 'queue';
-    await apply(
-      kc,
+    await applyClassicGateway(kc, {
       namespace,
-      manifests({
-        name,
-        routeVersion,
-        route: true,
-        id: 'queue',
-        ips: ['192.0.2.21'],
-      }),
-    );
+      name,
+      routeVersion,
+      id: 'queue',
+      ips: ['192.0.2.21'],
+    });
     const lb = await controller.reconcileProvisioning(namespace, name);
 
     const res = await get({
@@ -323,12 +210,14 @@ describe.each([
 
   it('warns that a listener without a route has no NLB listener', async () => {
     const name = 'lonely';
-    await apply(
-      kc,
+    await programClassicGateway(kc, controller, {
       namespace,
-      manifests({ name, routeVersion, route: false, id: 'lonely', ips: [] }),
-    );
-    await controller.reconcile(namespace, name);
+      name,
+      routeVersion,
+      route: false,
+      id: 'lonely',
+      ips: [],
+    });
 
     const res = await get({
       'aws-gateway.io/gateways': `${namespace}/${name}`,

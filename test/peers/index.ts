@@ -53,6 +53,19 @@ export function awsClientConfig() {
   return awsClientConfigFrom(need('aws'));
 }
 
+/** The `aws` config section (integration-aws-node) with the peer's account and keys. */
+export function awsAccountsConfig(aws: AwsPeerInfo = need('aws')) {
+  return {
+    accounts: [
+      {
+        accountId: aws.accountId,
+        accessKeyId: aws.accessKeyId,
+        secretAccessKey: aws.secretAccessKey,
+      },
+    ],
+  };
+}
+
 /** Forgets every AWS resource (moto + the Pod Identity emulator). */
 export function resetAws(): Promise<void> {
   return resetAwsAt(need('aws'));

@@ -16,6 +16,7 @@ import {
   parseArn,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { classifyAwsError } from '../errors';
+import { RequestMemo } from '../requestMemo';
 import { Batcher } from './Batcher';
 
 /** The factory method the reader needs; tests pass a fake. */
@@ -63,7 +64,7 @@ export interface LoadBalancerInventory {
  * one call of up to 20 ARNs. Never shared between requests.
  */
 export class Elbv2Reader {
-  private readonly memo = new Map<string, Promise<unknown>>();
+  private readonly memo = new RequestMemo();
   private readonly loadBalancers: Batcher<LoadBalancer>;
   private readonly targetGroups: Batcher<TargetGroup>;
 
@@ -88,16 +89,6 @@ export class Elbv2Reader {
         );
       }),
     );
-  }
-
-  private once<T>(key: string, load: () => Promise<T>): Promise<T> {
-    let p = this.memo.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = load();
-      p.catch(() => undefined);
-      this.memo.set(key, p);
-    }
-    return p;
   }
 
   /**
@@ -150,7 +141,7 @@ export class Elbv2Reader {
 
   /** DescribeLoadBalancers pages, then DescribeTags in batches of 20 ARNs. */
   inventory(target: AwsTarget): Promise<LoadBalancerInventory> {
-    return this.once(`inventory|${groupKey(target)}`, async () => {
+    return this.memo.once(`inventory|${groupKey(target)}`, async () => {
       const client = await this.clients.elbv2(target);
       const loadBalancers: LoadBalancer[] = [];
       let marker: string | undefined;
@@ -181,7 +172,7 @@ export class Elbv2Reader {
   }
 
   listeners(loadBalancerArn: string): Promise<Listener[]> {
-    return this.once(`listeners|${loadBalancerArn}`, async () => {
+    return this.memo.once(`listeners|${loadBalancerArn}`, async () => {
       const client = await this.clients.elbv2(requireTarget(loadBalancerArn));
       const listeners: Listener[] = [];
       let marker: string | undefined;
@@ -201,7 +192,7 @@ export class Elbv2Reader {
 
   /** Target groups whose traffic comes from this load balancer. */
   targetGroupsOfLoadBalancer(loadBalancerArn: string): Promise<TargetGroup[]> {
-    return this.once(`tgs-of|${loadBalancerArn}`, async () => {
+    return this.memo.once(`tgs-of|${loadBalancerArn}`, async () => {
       const client = await this.clients.elbv2(requireTarget(loadBalancerArn));
       const groups: TargetGroup[] = [];
       let marker: string | undefined;
@@ -231,7 +222,7 @@ export class Elbv2Reader {
   }
 
   targetHealth(targetGroupArn: string): Promise<TargetHealthDescription[]> {
-    return this.once(`health|${targetGroupArn}`, async () => {
+    return this.memo.once(`health|${targetGroupArn}`, async () => {
       const client = await this.clients.elbv2(requireTarget(targetGroupArn));
       const out = await client.send(
         new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }),

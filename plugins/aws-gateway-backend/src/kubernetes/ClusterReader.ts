@@ -1,4 +1,5 @@
 import { KubernetesApiError } from '../errors';
+import { RequestMemo } from '../requestMemo';
 import { KubernetesConnection, ListOptions } from './KubernetesObjectClient';
 import {
   ENDPOINT_SLICES,
@@ -71,25 +72,13 @@ function isNotServed(error: unknown): boolean {
  * requests.
  */
 export class ClusterReader {
-  private readonly memo = new Map<string, Promise<unknown>>();
+  private readonly memo = new RequestMemo();
 
   constructor(
     readonly cluster: string,
     private readonly connection: KubernetesConnection,
     private readonly servedVersions: ServedVersionCache,
   ) {}
-
-  private once<T>(key: string, load: () => Promise<T>): Promise<T> {
-    let p = this.memo.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = load();
-      // Reads are often started ahead of use; a failure is reported where it
-      // is awaited, never as an unhandled rejection.
-      p.catch(() => undefined);
-      this.memo.set(key, p);
-    }
-    return p;
-  }
 
   /**
    * Lists a resource in the first version the cluster serves. No served
@@ -130,7 +119,7 @@ export class ClusterReader {
   }
 
   getGateway(namespace: string, name: string): Promise<Gateway | undefined> {
-    return this.once(`gw|${namespace}|${name}`, async () => {
+    return this.memo.once(`gw|${namespace}|${name}`, async () => {
       const gw = await this.connection.get(
         {
           group: GATEWAYS.group,
@@ -145,28 +134,28 @@ export class ClusterReader {
   }
 
   listGateways(options: ListOptions): Promise<Gateway[]> {
-    return this.once(
+    return this.memo.once(
       `gws|${options.namespace ?? ''}|${options.labelSelector ?? ''}`,
       () => this.listServed<Gateway>(GATEWAYS, options),
     );
   }
 
   listGatewayClasses(): Promise<GatewayClass[]> {
-    return this.once('gwc', () =>
+    return this.memo.once('gwc', () =>
       this.listServed<GatewayClass>(GATEWAY_CLASSES),
     );
   }
 
   /** Routes of one kind in every namespace (routes may attach across namespaces). */
   listRoutes(kind: L4RouteKind): Promise<L4Route[]> {
-    return this.once(`routes|${kind}`, () =>
+    return this.memo.once(`routes|${kind}`, () =>
       this.listServed<L4Route>(ROUTES[kind]),
     );
   }
 
   /** Every TargetGroupBinding the NLB gateway controller made (labelled with its stack). */
   listTargetGroupBindings(): Promise<TargetGroupBinding[]> {
-    return this.once('tgb', () =>
+    return this.memo.once('tgb', () =>
       this.listServed<TargetGroupBinding>(TARGET_GROUP_BINDINGS, {
         labelSelector: TGB_STACK_NAME_LABEL,
       }),
@@ -174,20 +163,20 @@ export class ClusterReader {
   }
 
   listLoadBalancerConfigurations(): Promise<LoadBalancerConfiguration[]> {
-    return this.once('lbc', () =>
+    return this.memo.once('lbc', () =>
       this.listServed<LoadBalancerConfiguration>(LOAD_BALANCER_CONFIGURATIONS),
     );
   }
 
   listTargetGroupConfigurations(): Promise<TargetGroupConfiguration[]> {
-    return this.once('tgc', () =>
+    return this.memo.once('tgc', () =>
       this.listServed<TargetGroupConfiguration>(TARGET_GROUP_CONFIGURATIONS),
     );
   }
 
   /** EndpointSlices of every Service in a namespace. */
   listEndpointSlices(namespace: string): Promise<EndpointSlice[]> {
-    return this.once(`eps|${namespace}`, () =>
+    return this.memo.once(`eps|${namespace}`, () =>
       this.listServed<EndpointSlice>(ENDPOINT_SLICES, {
         namespace,
         labelSelector: SERVICE_NAME_LABEL,
@@ -196,7 +185,7 @@ export class ClusterReader {
   }
 
   listServices(namespace: string): Promise<Service[]> {
-    return this.once(`svc|${namespace}`, () =>
+    return this.memo.once(`svc|${namespace}`, () =>
       this.listServed<Service>(SERVICES, { namespace }),
     );
   }

@@ -7,8 +7,8 @@ import {
   partitionForRegion,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
-import { awsCheckpointKey } from '../awsCheckpoint';
 import { examples } from './ensurePodIdentityRole.examples';
+import { iamCheckpoint, iamTarget } from './iamEffect';
 
 export const ENSURE_POD_IDENTITY_ROLE_ACTION_ID =
   'aws-gateway:iam:ensure-pod-identity-role';
@@ -80,8 +80,8 @@ export function createEnsurePodIdentityRoleAction(options: {
     },
     async handler(ctx) {
       const { input } = ctx;
-      const accountId = guardrails.accountId('accountId', input.accountId);
-      const region = input.region && guardrails.region('region', input.region);
+      const target = iamTarget(guardrails, input);
+      const { accountId } = target;
       const roleName = guardrails.roleName('roleName', input.roleName);
       const policyArns = (input.policyArns ?? []).map((arn, i) =>
         guardrails.attachablePolicyArn(`policyArns[${i}]`, arn),
@@ -105,7 +105,7 @@ export function createEnsurePodIdentityRoleAction(options: {
 
       if (ctx.isDryRun) {
         const roleArn = iamRoleArn({
-          partition: partitionForRegion(region || undefined),
+          partition: partitionForRegion(target.region),
           accountId,
           path: params.path,
           name: roleName,
@@ -119,19 +119,15 @@ export function createEnsurePodIdentityRoleAction(options: {
         return;
       }
 
-      const result = await ctx.checkpoint<EnsureRoleResult>({
-        key: awsCheckpointKey(ENSURE_POD_IDENTITY_ROLE_ACTION_ID, {
-          accountId,
-          ...params,
+      const result = await ctx.checkpoint<EnsureRoleResult>(
+        iamCheckpoint({
+          awsClients,
+          actionId: ENSURE_POD_IDENTITY_ROLE_ACTION_ID,
+          target,
+          keyParams: { accountId, ...params },
+          effect: iam => ensureRole(iam, params),
         }),
-        fn: async () => {
-          const iam = await awsClients.iam({
-            accountId,
-            region: region || undefined,
-          });
-          return ensureRole(iam, params);
-        },
-      });
+      );
       ctx.logger.info(
         `IAM role ${result.roleArn}: ${
           result.changed ? result.operations.join(', ') : 'unchanged'

@@ -12,8 +12,8 @@ import {
   partitionForRegion,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
-import { awsCheckpointKey } from '../awsCheckpoint';
 import { examples } from './ensurePolicy.examples';
+import { iamCheckpoint, iamTarget } from './iamEffect';
 
 export const ENSURE_POLICY_ACTION_ID = 'aws-gateway:iam:ensure-policy';
 
@@ -139,8 +139,8 @@ export function createEnsurePolicyAction(options: {
     },
     async handler(ctx) {
       const { input } = ctx;
-      const accountId = guardrails.accountId('accountId', input.accountId);
-      const region = input.region && guardrails.region('region', input.region);
+      const target = iamTarget(guardrails, input);
+      const { accountId } = target;
       const name = guardrails.policyName('name', input.name);
       const path = guardrails.iamPath('path', input.path);
       const tags = guardrails.tags('tags', input.tags);
@@ -151,7 +151,7 @@ export function createEnsurePolicyAction(options: {
       );
       const document = await readDocument(ctx.workspacePath, input);
       const params = {
-        partition: partitionForRegion(region || undefined),
+        partition: partitionForRegion(target.region),
         accountId,
         path,
         name,
@@ -170,16 +170,15 @@ export function createEnsurePolicyAction(options: {
         return;
       }
 
-      const result = await ctx.checkpoint<EnsurePolicyResult>({
-        key: awsCheckpointKey(ENSURE_POLICY_ACTION_ID, params),
-        fn: async () => {
-          const iam = await awsClients.iam({
-            accountId,
-            region: region || undefined,
-          });
-          return ensurePolicy(iam, params);
-        },
-      });
+      const result = await ctx.checkpoint<EnsurePolicyResult>(
+        iamCheckpoint({
+          awsClients,
+          actionId: ENSURE_POLICY_ACTION_ID,
+          target,
+          keyParams: params,
+          effect: iam => ensurePolicy(iam, params),
+        }),
+      );
       const pruned = result.prunedVersionId
         ? ` (deleted old version ${result.prunedVersionId})`
         : '';
