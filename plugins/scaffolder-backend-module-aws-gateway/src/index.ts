@@ -9,8 +9,8 @@ export { createRenderControllerAction } from './actions/controller/renderControl
 export { createEnsurePodIdentityAssociationAction } from './actions/eks/ensurePodIdentityAssociation';
 export { createEnsurePodIdentityRoleAction } from './actions/iam/ensurePodIdentityRole';
 export { createEnsurePolicyAction } from './actions/iam/ensurePolicy';
-export { createGitOpsCheckAction, GITOPS_CHECK_ACTION_ID } from './actions/gitopsCheck';
-export { readGitOpsSettings } from './actions/gitopsSettings';
-export type { GitOpsSettings } from './actions/gitopsSettings';
+export { createGitOpsCheckAction, GITOPS_CHECK_ACTION_ID } from './actions/gitops/gitopsCheck';
+export { readGitOpsSettings } from './actions/gitops/gitopsSettings';
+export type { GitOpsSettings } from './actions/gitops/gitopsSettings';
 export { AwsGuardrails, AWS_GUARDRAIL_DEFAULTS } from './guardrails/awsGuardrails';
 export type { AwsAllowance, AwsProvisioningSettings } from './guardrails/awsGuardrails';

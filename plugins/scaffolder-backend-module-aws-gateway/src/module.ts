@@ -9,10 +9,10 @@ import {
   GitOpsRepository,
   readGatewayGuardrails,
 } from '@gateway-portal/plugin-aws-gateway-node';
-import { createGitOpsCheckAction } from './actions/gitopsCheck';
-import { createGitOpsCommitAction } from './actions/gitopsCommit';
-import { readGitOpsSettings } from './actions/gitopsSettings';
-import { createRenderEndpointAction } from './actions/renderEndpoint';
+import { createGitOpsCheckAction } from './actions/gitops/gitopsCheck';
+import { createGitOpsCommitAction } from './actions/gitops/gitopsCommit';
+import { readGitOpsSettings } from './actions/gitops/gitopsSettings';
+import { createRenderEndpointAction } from './actions/endpoint/renderEndpoint';
 import { createFetchIamPolicyAction } from './actions/controller/fetchIamPolicy';
 import { createRenderControllerAction } from './actions/controller/renderController';
 import { createEnsurePodIdentityAssociationAction } from './actions/eks/ensurePodIdentityAssociation';

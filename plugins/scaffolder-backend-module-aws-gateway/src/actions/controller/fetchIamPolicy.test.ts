@@ -8,7 +8,7 @@ import yaml from 'yaml';
 import {
   testActionContext,
   testGuardrails,
-} from '../__testUtils__/testContext';
+} from '../shared/__testUtils__/testContext';
 import { createFetchIamPolicyAction } from './fetchIamPolicy';
 import { examples } from './fetchIamPolicy.examples';
 

@@ -5,11 +5,11 @@ import {
   FAKE_CLUSTER,
   FAKE_REGION,
   FakeAws,
-} from '../__testUtils__/fakeAws';
+} from '../shared/__testUtils__/fakeAws';
 import {
   testActionContext,
   testGuardrails,
-} from '../__testUtils__/testContext';
+} from '../shared/__testUtils__/testContext';
 import { createEnsurePodIdentityAssociationAction } from './ensurePodIdentityAssociation';
 import { examples } from './ensurePodIdentityAssociation.examples';
 

@@ -4,7 +4,7 @@
 import { ConfigReader } from '@backstage/config';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { AwsGuardrails } from '../../guardrails/awsGuardrails';
+import { AwsGuardrails } from '../../../guardrails/awsGuardrails';
 import { FAKE_ACCOUNT, FAKE_CLUSTER, FAKE_REGION } from './fakeAws';
 
 export function testProvisioningConfig(overrides: Record<string, any> = {}) {
