@@ -39,7 +39,12 @@ describe('NoGatewaysState', () => {
 
     expect(
       screen.getByRole('link', { name: 'Expose a TCP endpoint' }),
-    ).toHaveAttribute('href', '/create/templates/platform/public-tcp');
+    ).toHaveAttribute(
+      'href',
+      `/create/templates/platform/public-tcp?formData=${encodeURIComponent(
+        '{"component":"component:default/payments"}',
+      )}`,
+    );
   });
 
   it('turns template refs into scaffolder paths, defaulting kind and namespace', () => {

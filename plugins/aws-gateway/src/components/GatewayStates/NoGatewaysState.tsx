@@ -48,7 +48,10 @@ export function NoGatewaysState(props: NoGatewaysStateProps) {
           variant="contained"
           color="primary"
           component={RouterLink}
-          to={templatePath(templateRef)}
+          // The template's `component` field starts out as this entity.
+          to={`${templatePath(templateRef)}?formData=${encodeURIComponent(
+            JSON.stringify({ component: entityRef }),
+          )}`}
           // It navigates, so it is a link; MUI would announce it as a button.
           role="link"
         >

@@ -402,7 +402,12 @@ describe('GatewayStatusCard', () => {
     expect(screen.getByText(/component:default\/payments/)).toBeInTheDocument();
     expect(
       screen.getByRole('link', { name: 'Expose a TCP endpoint' }),
-    ).toHaveAttribute('href', '/create/templates/default/expose-tcp-endpoint');
+    ).toHaveAttribute(
+      'href',
+      `/create/templates/default/expose-tcp-endpoint?formData=${encodeURIComponent(
+        '{"component":"component:default/payments"}',
+      )}`,
+    );
   });
 
   it('shows the gateways it could read and lists the parts that failed', async () => {
