@@ -1,9 +1,11 @@
 /**
  * Git peer: Debian's git, smart HTTP. A small Node HTTP server on loopback
- * checks basic auth and runs `git http-backend` (CGI) for every request,
- * serving the bare repositories under one temp directory.
+ * checks basic auth and runs `git http-backend` (CGI) for every git request,
+ * serving the bare repositories under one temp directory. It also answers a
+ * narrow, Gitea-compatible pull request API (ours, see test/README.md):
+ * GET/POST /api/v1/repos/{owner}/{repo}/pulls, kept in memory.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -59,10 +61,148 @@ export function createBareRepoAt(root: string, name: string, files: Record<strin
   return bare;
 }
 
+/** A pull request as Gitea's API returns it (the fields clients read). */
+interface PullRequest {
+  id: number;
+  number: number;
+  url: string;
+  html_url: string;
+  state: 'open' | 'closed';
+  title: string;
+  body: string;
+  head: { label: string; ref: string; sha: string };
+  base: { label: string; ref: string; sha: string };
+  merged: boolean;
+  created_at: string;
+}
+
+function branchSha(bare: string, branch: string): Promise<string | undefined> {
+  return new Promise(resolve => {
+    execFile(
+      'git',
+      ['--git-dir', bare, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`],
+      { env: { PATH: process.env.PATH, GIT_CONFIG_NOSYSTEM: '1', HOME: bare } },
+      (error, stdout) => resolve(error ? undefined : stdout.trim()),
+    );
+  });
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', d => (body += d));
+    req.on('end', () => resolve(body));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * The pull request API: list (state open|closed|all, page, limit) and create.
+ * Gitea's shapes and status codes: 201 on create, 409 for a second open pull
+ * request with the same head and base, 422 for a missing field, a head or base
+ * branch that does not exist, or head = base; 404 for an unknown repository.
+ */
+async function handlePulls(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+  root: string,
+  baseUrl: string,
+  store: Map<string, PullRequest[]>,
+  counter: { id: number },
+) {
+  const send = (status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json;charset=utf-8' });
+    res.end(JSON.stringify(body));
+  };
+  const fail = (status: number, message: string) => send(status, { message, url: `${baseUrl}api/swagger` });
+  const m = /^\/api\/v1\/repos\/([A-Za-z0-9._-]+)\/([A-Za-z0-9._-]+)\/pulls\/?$/.exec(url.pathname);
+  if (!m || m[1].startsWith('.') || m[2].startsWith('.')) {
+    req.resume();
+    fail(404, 'not found');
+    return;
+  }
+  const [owner, repo] = [m[1], m[2]];
+  const bare = path.join(root, owner, `${repo}.git`);
+  if (!fs.existsSync(bare)) {
+    req.resume();
+    fail(404, 'repository does not exist');
+    return;
+  }
+  const key = `${owner}/${repo}`;
+  const pulls = store.get(key) ?? [];
+  store.set(key, pulls);
+
+  if (req.method === 'GET') {
+    req.resume();
+    const state = url.searchParams.get('state') ?? 'open';
+    if (!['open', 'closed', 'all'].includes(state)) {
+      fail(422, 'state must be open, closed or all');
+      return;
+    }
+    const limit = Math.max(1, Math.min(50, parseInt(url.searchParams.get('limit') ?? '30', 10) || 30));
+    const page = Math.max(1, parseInt(url.searchParams.get('page') ?? '1', 10) || 1);
+    const selected = pulls.filter(p => state === 'all' || p.state === state).sort((a, b) => b.number - a.number);
+    send(200, selected.slice((page - 1) * limit, page * limit));
+    return;
+  }
+  if (req.method !== 'POST') {
+    req.resume();
+    fail(405, 'method not allowed');
+    return;
+  }
+  let input: { head?: unknown; base?: unknown; title?: unknown; body?: unknown };
+  try {
+    input = JSON.parse(await readBody(req));
+  } catch {
+    fail(422, 'request body must be JSON');
+    return;
+  }
+  const { head, base, title } = input;
+  if (typeof head !== 'string' || typeof base !== 'string' || typeof title !== 'string' || !head || !base || !title) {
+    fail(422, 'head, base and title are required');
+    return;
+  }
+  if (head === base) {
+    fail(422, 'head and base must be different branches');
+    return;
+  }
+  const [headSha, baseSha] = await Promise.all([branchSha(bare, head), branchSha(bare, base)]);
+  if (!headSha || !baseSha) {
+    fail(422, `branch ${!headSha ? head : base} does not exist`);
+    return;
+  }
+  const existing = pulls.find(p => p.state === 'open' && p.head.ref === head && p.base.ref === base);
+  if (existing) {
+    fail(409, `pull request already exists for these targets [id: ${existing.id}, issue_id: ${existing.number}, head_repo_id: 0, base_repo_id: 0, head_branch: ${head}, base_branch: ${base}]`);
+    return;
+  }
+  const number = pulls.reduce((n, p) => Math.max(n, p.number), 0) + 1;
+  const pull: PullRequest = {
+    id: ++counter.id,
+    number,
+    url: `${baseUrl}${owner}/${repo}/pulls/${number}`,
+    html_url: `${baseUrl}${owner}/${repo}/pulls/${number}`,
+    state: 'open',
+    title,
+    body: typeof input.body === 'string' ? input.body : '',
+    head: { label: head, ref: head, sha: headSha },
+    base: { label: base, ref: base, sha: baseSha },
+    merged: false,
+    created_at: new Date().toISOString(),
+  };
+  pulls.push(pull);
+  send(201, pull);
+}
+
 export async function startGitServer(root: string, user = 'peers', password?: string): Promise<GitServer> {
   fs.mkdirSync(root, { recursive: true });
   const pass = password ?? crypto.randomBytes(12).toString('hex');
   const expected = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+  const pulls = new Map<string, PullRequest[]>();
+  const counter = { id: 0 };
+  let baseUrl = '';
 
   const server = http.createServer((req, res) => {
     const auth = req.headers.authorization ?? '';
@@ -75,6 +215,13 @@ export async function startGitServer(root: string, user = 'peers', password?: st
       return;
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/api/')) {
+      handlePulls(req, res, url, root, baseUrl, pulls, counter).catch(error => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`pull request API failed: ${error}`);
+      });
+      return;
+    }
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       GIT_PROJECT_ROOT: root,
@@ -140,8 +287,9 @@ export async function startGitServer(root: string, user = 'peers', password?: st
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
   });
+  baseUrl = `http://127.0.0.1:${port}/`;
   return {
-    baseUrl: `http://127.0.0.1:${port}/`,
+    baseUrl,
     root,
     user,
     password: pass,

@@ -26,3 +26,4 @@ export * from './kubernetes/controllerProfileDetection';
 export * from './kubernetes/serverSideDryRun';
 export * from './gitops/gitCredentials';
 export * from './gitops/GitOpsRepository';
+export * from './gitops/pullRequests';

@@ -7,6 +7,7 @@ import { ScmIntegrationRegistry, ScmIntegrations } from '@backstage/integration'
 import git, { HttpClient } from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
 import { GitCredentials, resolveGitRemote } from './gitCredentials';
+import { createPullRequestOpener, PullRequestOpener } from './pullRequests';
 
 /** A file to commit, path relative to the repository root. @public */
 export interface GitOpsFile {
@@ -146,26 +147,41 @@ export function safeRepoPath(filePath: string): string {
  * @public
  */
 export class GitOpsRepository {
-  static fromConfig(config: Config, options: { http?: HttpClient } = {}) {
+  static fromConfig(config: Config, options: { http?: HttpClient; fetch?: typeof fetch } = {}) {
     return new GitOpsRepository({
       integrations: ScmIntegrations.fromConfig(config),
       http: options.http,
+      fetch: options.fetch,
     });
   }
 
   private readonly integrations: ScmIntegrationRegistry;
   private readonly http: HttpClient;
   private readonly maxAttempts: number;
+  private readonly fetch?: typeof fetch;
 
   constructor(options: {
     integrations: ScmIntegrationRegistry;
     /** isomorphic-git HTTP transport; default: Node's. */
     http?: HttpClient;
+    /** For the pull request APIs; default: the global fetch. */
+    fetch?: typeof fetch;
     maxAttempts?: number;
   }) {
     this.integrations = options.integrations;
     this.http = options.http ?? nodeHttp;
+    this.fetch = options.fetch;
     this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  }
+
+  /**
+   * The pull request opener for the repository's host (gitea, github or
+   * gitlab integration). Makes no request; fails with an InputError naming
+   * `repoUrl` when the host cannot open pull requests, so a caller can refuse
+   * before pushing anything.
+   */
+  async pullRequestOpener(repoUrl: string): Promise<PullRequestOpener> {
+    return createPullRequestOpener(this.integrations, repoUrl, { fetch: this.fetch });
   }
 
   async commitFiles(options: CommitFilesOptions): Promise<CommitFilesResult> {

@@ -8,6 +8,7 @@ import {
   GitIdentity,
   GitOpsFile,
   GitOpsRepository,
+  PullRequestOpener,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { examples } from './gitopsCommit.examples';
 import { assertAllowedRepo, GitOpsSettings, REPO_URL_DESCRIPTION } from './gitopsSettings';
@@ -34,11 +35,13 @@ async function listFiles(root: string, relative = ''): Promise<string[]> {
  * integrations. Never force-pushes; retries from the new head after a
  * concurrent update; refuses to replace a different existing file unless
  * `overwrite`; makes no new commit when the content is already there.
+ * In mode `pull-request` it then opens a pull request from the branch into
+ * the base branch (gitea, github and gitlab hosts), or reuses the open one.
  *
  * @public
  */
 export function createGitOpsCommitAction(options: {
-  repository: GitOpsRepository;
+  repository: Pick<GitOpsRepository, 'commitFiles' | 'describeRemote' | 'pullRequestOpener'>;
   settings: GitOpsSettings;
 }) {
   const { repository, settings } = options;
@@ -58,6 +61,15 @@ export function createGitOpsCommitAction(options: {
         commitMessage: z => z.string().describe('Commit message'),
         overwrite: z =>
           z.boolean().default(false).describe('Replace existing files whose content differs (default: refuse)'),
+        mode: z =>
+          z
+            .enum(['commit', 'pull-request'])
+            .default('commit')
+            .describe(
+              'commit: only commit to branch. pull-request: then open a pull request from branch into baseBranch (gitea, github or gitlab hosts), or reuse the open one',
+            ),
+        pullRequestTitle: z => z.string().optional().describe('Pull request title; default the commit message'),
+        pullRequestBody: z => z.string().optional().describe('Pull request description'),
       },
       output: {
         commitSha: z => z.string().describe('The new commit, or the branch head when nothing changed'),
@@ -66,6 +78,10 @@ export function createGitOpsCommitAction(options: {
         changed: z => z.boolean().describe('False when the content was already there (no commit made)'),
         branchCreated: z => z.boolean(),
         files: z => z.array(z.string()).describe('Repository paths committed'),
+        pullRequestUrl: z =>
+          z.string().optional().describe('Mode pull-request: browser URL of the pull request opened or reused'),
+        pullRequestNumber: z =>
+          z.number().optional().describe('Mode pull-request: its number (GitLab: the merge request iid; 0 in a dry run)'),
       },
     },
     async handler(ctx) {
@@ -76,8 +92,12 @@ export function createGitOpsCommitAction(options: {
         branch: ctx.input.branch ?? 'main',
         sourcePath: ctx.input.sourcePath ?? 'manifests',
         overwrite: ctx.input.overwrite ?? false,
+        mode: ctx.input.mode ?? 'commit',
       };
       assertAllowedRepo(input.repoUrl, settings);
+      // Before anything is pushed: the host must be able to open the pull request.
+      const opener: PullRequestOpener | undefined =
+        input.mode === 'pull-request' ? await repository.pullRequestOpener(input.repoUrl) : undefined;
       const source = resolveSafeChildPath(ctx.workspacePath, input.sourcePath);
       const relativeFiles = await listFiles(source).catch(() => {
         throw new InputError(`sourcePath: workspace directory "${input.sourcePath}" does not exist`);
@@ -96,10 +116,24 @@ export function createGitOpsCommitAction(options: {
       const author: GitIdentity = profile?.email
         ? { name: profile.displayName ?? ctx.user?.entity?.metadata.name ?? profile.email, email: profile.email }
         : settings.committer;
+      let baseBranch = input.baseBranch;
+      if (opener) {
+        baseBranch ??= (await repository.describeRemote(input.repoUrl)).defaultBranch;
+        if (!baseBranch) {
+          throw new InputError(
+            `baseBranch: ${input.repoUrl} names no default branch; mode pull-request needs baseBranch, the branch the pull request goes into`,
+          );
+        }
+        if (baseBranch === input.branch) {
+          throw new InputError(
+            `branch: mode pull-request needs a branch other than its base "${baseBranch}"; commit to a review branch`,
+          );
+        }
+      }
       const commit = {
         repoUrl: input.repoUrl,
         branch: input.branch,
-        baseBranch: input.baseBranch,
+        baseBranch,
         files,
         message: input.commitMessage,
         author,
@@ -139,6 +173,37 @@ export function createGitOpsCommitAction(options: {
         'files',
         result.files.map(f => (typeof f === 'string' ? f : f.path)),
       );
+
+      if (!opener || !baseBranch) return;
+      if (!result.changed && result.branchCreated) {
+        ctx.logger.info(`${baseBranch} already has this content; no branch pushed and no pull request needed`);
+        return;
+      }
+      const request = {
+        head: input.branch,
+        base: baseBranch,
+        title: input.pullRequestTitle ?? input.commitMessage.split('\n')[0],
+        body:
+          input.pullRequestBody ??
+          `Opened by Backstage (${GITOPS_COMMIT_ACTION_ID}).\n\nFiles:\n${files.map(f => `- ${f.path}`).join('\n')}\n`,
+      };
+      const pullRequest = ctx.isDryRun
+        ? { number: 0, url: opener.previewUrl(0), created: true }
+        : await ctx.checkpoint({
+            // Same repository, branches and content → same key: a recovered task opens nothing new.
+            key: `gitops-pull-request-${checkpointDigest({ ...commit, branch: `${input.branch}\n${baseBranch}` })}`,
+            fn: async () => {
+              const pr = await opener.open(request);
+              ctx.logger.info(
+                pr.created
+                  ? `Opened pull request #${pr.number} from ${request.head} into ${request.base}: ${pr.url}`
+                  : `Pull request #${pr.number} from ${request.head} into ${request.base} is already open: ${pr.url}`,
+              );
+              return { number: pr.number, url: pr.url, created: pr.created };
+            },
+          });
+      ctx.output('pullRequestUrl', pullRequest.url);
+      ctx.output('pullRequestNumber', pullRequest.number);
     },
   });
 }

@@ -1,0 +1,221 @@
+/**
+ * The pull request openers against a real HTTP server on loopback that
+ * answers like each provider's public REST API (request shapes from their
+ * docs): GitHub `POST /repos/{owner}/{repo}/pulls`, GitLab
+ * `POST /projects/:id/merge_requests`, Gitea `POST /repos/{owner}/{repo}/pulls`.
+ * Gitea is also exercised against the git peer in test/integration/gitops.test.ts.
+ */
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
+import { createPullRequestOpener } from './pullRequests';
+
+interface Recorded {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: http.IncomingHttpHeaders;
+  body?: any;
+}
+
+type Reply = { status: number; body: unknown };
+
+async function startApi(reply: (r: Recorded) => Reply) {
+  const requests: Recorded[] = [];
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', d => (raw += d));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const r: Recorded = {
+        method: req.method ?? '',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: req.headers,
+        ...(raw ? { body: JSON.parse(raw) } : {}),
+      };
+      requests.push(r);
+      const { status, body } = reply(r);
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', () => resolve()));
+  const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { host, requests, close: () => new Promise(resolve => server.close(resolve)) };
+}
+
+const TOKEN = 'secret-token-never-shown';
+
+describe('createPullRequestOpener', () => {
+  let api: Awaited<ReturnType<typeof startApi>>;
+  let open: Array<Record<string, any>>;
+  afterEach(() => api?.close());
+
+  describe('github', () => {
+    const integrations = () =>
+      ScmIntegrations.fromConfig(
+        new ConfigReader({ integrations: { github: [{ host: api.host, apiBaseUrl: `http://${api.host}/api/v3`, token: TOKEN }] } }),
+      );
+
+    beforeEach(async () => {
+      open = [];
+      api = await startApi(r => {
+        if (r.method === 'GET') {
+          return { status: 200, body: open.filter(p => `platform:${p.head.ref}` === r.query.head && p.base.ref === r.query.base) };
+        }
+        const pr = { number: 7 + open.length, html_url: `https://${api.host}/platform/gitops/pull/${7 + open.length}`, state: 'open', head: { ref: r.body.head }, base: { ref: r.body.base } };
+        open.push(pr);
+        return { status: 201, body: pr };
+      });
+    });
+
+    it('opens a pull request with the documented request, then reuses it', async () => {
+      const opener = await createPullRequestOpener(integrations(), `http://${api.host}/platform/gitops.git`);
+      expect(opener.type).toBe('github');
+      const first = await opener.open({ head: 'aws-gateway/gw', base: 'main', title: 'Add gw', body: 'files' });
+      expect(first).toEqual({ number: 7, url: `https://${api.host}/platform/gitops/pull/7`, created: true });
+      const [list, create] = api.requests;
+      expect(list).toMatchObject({
+        method: 'GET',
+        path: '/api/v3/repos/platform/gitops/pulls',
+        query: { head: 'platform:aws-gateway/gw', base: 'main', state: 'open' },
+      });
+      expect(create).toMatchObject({
+        method: 'POST',
+        path: '/api/v3/repos/platform/gitops/pulls',
+        body: { title: 'Add gw', head: 'aws-gateway/gw', base: 'main', body: 'files' },
+      });
+      for (const r of [list, create]) {
+        expect(r.headers).toMatchObject({
+          authorization: `Bearer ${TOKEN}`,
+          accept: 'application/vnd.github+json',
+          'x-github-api-version': '2022-11-28',
+        });
+      }
+      expect(create.headers['content-type']).toBe('application/json');
+
+      const again = await opener.open({ head: 'aws-gateway/gw', base: 'main', title: 'Add gw' });
+      expect(again).toEqual({ ...first, created: false });
+      expect(api.requests.filter(r => r.method === 'POST')).toHaveLength(1);
+      expect(opener.previewUrl(0)).toBe(`https://${api.host}/platform/gitops/pull/0`);
+    });
+
+    it('names repoUrl and the status, never the token, when the API refuses', async () => {
+      await api.close();
+      api = await startApi(() => ({ status: 401, body: { message: `Bad credentials ${TOKEN}` } }));
+      const repoUrl = `http://${api.host}/platform/gitops.git`;
+      const opener = await createPullRequestOpener(integrations(), repoUrl);
+      const error = await opener.open({ head: 'b', base: 'main', title: 't' }).catch(e => e);
+      expect(error.message).toBe(
+        `repoUrl: the github API for ${repoUrl} answered HTTP 401 when asked to list open pull requests: it refused the integration's credentials`,
+      );
+      expect(JSON.stringify(error)).not.toContain(TOKEN);
+    });
+
+    it('refuses a URL that is not <owner>/<repo>', async () => {
+      await expect(createPullRequestOpener(integrations(), `http://${api.host}/gitops.git`)).rejects.toThrow(
+        `repoUrl: http://${api.host}/gitops.git is not a github repository URL; mode pull-request needs https://${api.host}/<owner>/<repo>.git`,
+      );
+    });
+  });
+
+  describe('gitlab', () => {
+    const integrations = () =>
+      ScmIntegrations.fromConfig(
+        new ConfigReader({
+          integrations: { gitlab: [{ host: api.host, baseUrl: `http://${api.host}`, apiBaseUrl: `http://${api.host}/api/v4`, token: TOKEN }] },
+        }),
+      );
+
+    beforeEach(async () => {
+      open = [];
+      api = await startApi(r => {
+        if (r.method === 'GET') {
+          return {
+            status: 200,
+            body: open.filter(m => m.source_branch === r.query.source_branch && m.target_branch === r.query.target_branch && r.query.state === 'opened'),
+          };
+        }
+        if (open.some(m => m.source_branch === r.body.source_branch)) {
+          return { status: 409, body: { message: ['Another open merge request already exists for this source branch: !1'] } };
+        }
+        const mr = { id: 900, iid: 1 + open.length, web_url: `http://${api.host}/group/sub/gitops/-/merge_requests/${1 + open.length}`, state: 'opened', ...r.body };
+        open.push(mr);
+        return { status: 201, body: mr };
+      });
+    });
+
+    it('opens a merge request on the url-encoded project path, then reuses it', async () => {
+      const opener = await createPullRequestOpener(integrations(), `http://${api.host}/group/sub/gitops.git`);
+      const first = await opener.open({ head: 'aws-gateway/gw', base: 'main', title: 'Add gw', body: 'files' });
+      expect(first).toEqual({ number: 1, url: `http://${api.host}/group/sub/gitops/-/merge_requests/1`, created: true });
+      const [list, create] = api.requests;
+      expect(list).toMatchObject({
+        method: 'GET',
+        path: '/api/v4/projects/group%2Fsub%2Fgitops/merge_requests',
+        query: { source_branch: 'aws-gateway/gw', target_branch: 'main', state: 'opened' },
+      });
+      expect(create).toMatchObject({
+        method: 'POST',
+        path: '/api/v4/projects/group%2Fsub%2Fgitops/merge_requests',
+        body: { source_branch: 'aws-gateway/gw', target_branch: 'main', title: 'Add gw', description: 'files' },
+      });
+      expect(create.headers['private-token']).toBe(TOKEN);
+      expect(await opener.open({ head: 'aws-gateway/gw', base: 'main', title: 'Add gw' })).toEqual({ ...first, created: false });
+      expect(opener.previewUrl(0)).toBe(`http://${api.host}/group/sub/gitops/-/merge_requests/0`);
+    });
+
+    it('reuses the merge request another writer opened between the list and the create (409)', async () => {
+      const opener = await createPullRequestOpener(integrations(), `http://${api.host}/group/sub/gitops.git`);
+      let raced = false;
+      const original = api.requests.push.bind(api.requests);
+      api.requests.push = (...items: Recorded[]) => {
+        if (!raced && items[0].method === 'POST') {
+          raced = true;
+          open.push({ iid: 5, web_url: 'http://x/-/merge_requests/5', source_branch: 'b', target_branch: 'main' });
+        }
+        return original(...items);
+      };
+      expect(await opener.open({ head: 'b', base: 'main', title: 't' })).toEqual({ number: 5, url: 'http://x/-/merge_requests/5', created: false });
+    });
+  });
+
+  describe('gitea', () => {
+    beforeEach(async () => {
+      open = [];
+      api = await startApi(r => {
+        if (r.method === 'GET') return { status: 200, body: r.query.page === '1' ? open : [] };
+        const pr = { number: 3, html_url: `http://${api.host}/platform/gitops/pulls/3`, head: { ref: r.body.head }, base: { ref: r.body.base }, state: 'open' };
+        open.push(pr);
+        return { status: 201, body: pr };
+      });
+    });
+
+    it('uses basic auth and the documented request', async () => {
+      const integrations = ScmIntegrations.fromConfig(
+        new ConfigReader({ integrations: { gitea: [{ host: api.host, baseUrl: `http://${api.host}`, username: 'bot', password: TOKEN }] } }),
+      );
+      const opener = await createPullRequestOpener(integrations, `http://${api.host}/platform/gitops.git`);
+      expect(await opener.open({ head: 'h', base: 'main', title: 't', body: 'b' })).toEqual({
+        number: 3,
+        url: `http://${api.host}/platform/gitops/pulls/3`,
+        created: true,
+      });
+      const [list, create] = api.requests;
+      expect(list).toMatchObject({ method: 'GET', path: '/api/v1/repos/platform/gitops/pulls', query: { state: 'open' } });
+      expect(create).toMatchObject({ method: 'POST', path: '/api/v1/repos/platform/gitops/pulls', body: { head: 'h', base: 'main', title: 't', body: 'b' } });
+      expect(create.headers.authorization).toBe(`Basic ${Buffer.from(`bot:${TOKEN}`).toString('base64')}`);
+    });
+  });
+
+  it('refuses a host whose integration cannot open pull requests, before anything else', async () => {
+    const integrations = ScmIntegrations.fromConfig(
+      new ConfigReader({ integrations: { gerrit: [{ host: 'gerrit.example.com', gitilesBaseUrl: 'https://gerrit.example.com/plugins/gitiles' }] } }),
+    );
+    await expect(createPullRequestOpener(integrations, 'https://gerrit.example.com/platform/gitops.git')).rejects.toThrow(
+      'repoUrl: https://gerrit.example.com/platform/gitops.git is served by a gerrit integration, which cannot open pull requests here; mode pull-request needs a gitea, github, gitlab integration (use mode commit)',
+    );
+  });
+});
