@@ -186,6 +186,7 @@ const CASES: BadInput[] = [
   { name: 'fetch-iam-policy: version that is not a release tag', via: { action: 'aws-gateway:controller:fetch-iam-policy', input: { version: 'latest' } }, error: /version: "latest" must be a controller release tag matching/ },
   { name: 'controller:render: unsupported controller version', via: { action: 'aws-gateway:controller:render', input: { cluster: CLUSTER, region: REGION, controllerVersion: 'v3.6.0' } }, error: /controllerVersion "v3\.6\.0" is not supported: NLB Gateway API support needs v2\.17\.0 – v3\.5\.x \[controller-version-unsupported\]/ },
   { name: 'controller:render: malformed VPC id', via: { action: 'aws-gateway:controller:render', input: { cluster: CLUSTER, region: REGION, controllerVersion: 'v3.5.0', vpcId: 'vpc-XYZ' } }, error: /vpcId "vpc-XYZ" must be a VPC id like vpc-0123456789abcdef0 \[vpc-id\]/ },
+  { name: 'gitops:commit: pull request on a repository URL the host API cannot address (before any push)', via: { action: 'aws-gateway:gitops:commit', input: { repoUrl: REPO_URL, mode: 'pull-request', branch: 'aws-gateway/default-x', targetPath: 'x', commitMessage: 'x' } }, error: /repoUrl: http:\/\/\S+\.git is not a gitea repository URL; mode pull-request needs http:\/\/\S+\/<owner>\/<repo>\.git/ },
   { name: 'gitops:commit: nothing rendered to commit', via: { action: 'aws-gateway:gitops:commit', input: { repoUrl: REPO_URL, sourcePath: 'nothing-here', targetPath: 'x', commitMessage: 'x' } }, error: /sourcePath: workspace directory "nothing-here" does not exist/ },
 ];
 

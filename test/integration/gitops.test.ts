@@ -10,6 +10,8 @@ import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import nodeHttp from 'isomorphic-git/http/node';
 import { GitOpsRepository } from '../../plugins/aws-gateway-node/src';
+import { createGitOpsCommitAction } from '../../plugins/scaffolder-backend-module-aws-gateway/src/actions/gitops/gitopsCommit';
+import { readGitOpsSettings } from '../../plugins/scaffolder-backend-module-aws-gateway/src/actions/gitops/gitopsSettings';
 import { createBareRepo, gitPeer, uniqueName } from '../peers';
 
 const author = { name: 'Jane Doe', email: 'jane@example.com' };
@@ -182,5 +184,134 @@ describe('GitOpsRepository against a smart-HTTP git server', () => {
     await expect(
       repo().commitFiles({ repoUrl: repoUrl.replace('http://', 'http://u:p@'), branch: 'main', files: [{ path: 'a', content: 'a' }], message: 'm', author }),
     ).rejects.toThrow('repoUrl must not contain credentials');
+  });
+});
+
+/** The peer's pull requests, read through its Gitea-compatible API. */
+async function pullRequests(repoPath: string, state = 'all'): Promise<any[]> {
+  const { baseUrl, user, password } = gitPeer();
+  const res = await fetch(`${baseUrl}api/v1/repos/${repoPath}/pulls?state=${state}`, {
+    headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
+  });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+describe('aws-gateway:gitops:commit in mode pull-request against the git peer', () => {
+  let repoPath: string;
+  let repoUrl: string;
+  let workspace: string;
+  const branch = 'aws-gateway/default-aws-tcp-gateway';
+
+  beforeEach(() => {
+    repoPath = `platform/${uniqueName('gitops-pr')}`;
+    repoUrl = createBareRepo(repoPath, { 'README.md': '# gitops\n' });
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-pr-'));
+    fs.mkdirSync(path.join(workspace, 'manifests'));
+    fs.writeFileSync(path.join(workspace, 'manifests/gateway.yaml'), 'kind: Gateway\n');
+    fs.writeFileSync(path.join(workspace, 'manifests/tcproute.yaml'), 'kind: TCPRoute\n');
+  });
+  afterEach(() => fs.rmSync(workspace, { recursive: true, force: true }));
+
+  function action(config = integrationsConfig()) {
+    const settings = readGitOpsSettings(
+      new ConfigReader({ awsGateway: { provisioning: { gitops: { allowedRepoUrls: [`${gitPeer().baseUrl}*`] } } } }),
+    );
+    return createGitOpsCommitAction({ repository: GitOpsRepository.fromConfig(config), settings });
+  }
+
+  async function run(input: Record<string, unknown>, config?: ConfigReader, isDryRun = false) {
+    const outputs: Record<string, any> = {};
+    const logs: string[] = [];
+    const logger: any = { info: (m: string) => logs.push(m), warn: () => undefined, error: () => undefined, debug: () => undefined };
+    logger.child = () => logger;
+    await action(config).handler({
+      input: { repoUrl, mode: 'pull-request', branch, targetPath: 'gateways/default/aws-tcp-gateway', commitMessage: 'Expose backend', ...input },
+      workspacePath: workspace,
+      logger,
+      output: (k: string, v: unknown) => (outputs[k] = v),
+      checkpoint: ({ fn }: { fn: () => Promise<unknown> }) => fn(),
+      isDryRun,
+    } as any);
+    return { outputs, logs };
+  }
+
+  const bare = () => path.join(gitPeer().root, `${repoPath}.git`);
+  const branchLog = (ref: string) => git(['--git-dir', bare(), 'log', '--format=%H', ref]).split('\n');
+
+  it('pushes the branch and opens a pull request; a re-run opens no second one and makes no new commit', async () => {
+    const first = await run({});
+    const mainHead = branchLog('main')[0];
+    const pulls = await pullRequests(repoPath);
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0]).toMatchObject({ number: 1, state: 'open', title: 'Expose backend', head: { ref: branch }, base: { ref: 'main' } });
+    expect(pulls[0].body).toContain('- gateways/default/aws-tcp-gateway/gateway.yaml');
+    expect(first.outputs).toMatchObject({
+      branch,
+      changed: true,
+      branchCreated: true,
+      pullRequestNumber: 1,
+      pullRequestUrl: `${gitPeer().baseUrl}${repoPath}/pulls/1`,
+    });
+    expect(branchLog(branch)).toEqual([first.outputs.commitSha, mainHead]);
+    expect(show(`${repoPath}`, `${branch}:gateways/default/aws-tcp-gateway/gateway.yaml`)).toBe('kind: Gateway');
+    expect(first.logs.join('\n')).toContain(`Opened pull request #1 from ${branch} into main`);
+
+    const again = await run({});
+    expect(again.outputs).toMatchObject({ changed: false, commitSha: first.outputs.commitSha, pullRequestNumber: 1, pullRequestUrl: first.outputs.pullRequestUrl });
+    expect(again.logs.join('\n')).toContain('is already open');
+    expect(await pullRequests(repoPath)).toHaveLength(1);
+    expect(branchLog(branch)).toHaveLength(2);
+    expect(branchLog('main')).toEqual([mainHead]);
+  });
+
+  it('returns the pull request URL shape in a dry run, and pushes and opens nothing', async () => {
+    const { outputs } = await run({ baseBranch: 'main' }, undefined, true);
+    expect(outputs.pullRequestUrl).toBe(`${gitPeer().baseUrl}${repoPath}/pulls/0`);
+    expect(outputs.pullRequestNumber).toBe(0);
+    expect(await pullRequests(repoPath)).toEqual([]);
+    expect(git(['--git-dir', bare(), 'for-each-ref', '--format=%(refname:short)', 'refs/heads'])).toBe('main');
+  });
+
+  it('the peer refuses a pull request whose head branch does not exist, and a duplicate, like Gitea', async () => {
+    const { baseUrl, user, password } = gitPeer();
+    const post = (body: unknown, auth = password) =>
+      fetch(`${baseUrl}api/v1/repos/${repoPath}/pulls`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${user}:${auth}`).toString('base64')}` },
+        body: JSON.stringify(body),
+      });
+    expect((await post({ head: 'nope', base: 'main', title: 't' })).status).toBe(422);
+    expect((await post({ head: 'main', base: 'main', title: 't' })).status).toBe(422);
+    expect((await post({ head: 'main', base: 'main', title: 't' }, 'wrong')).status).toBe(401);
+    git(['--git-dir', bare(), 'branch', 'review', 'main']);
+    const created = await post({ head: 'review', base: 'main', title: 't' });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ number: 1, html_url: `${baseUrl}${repoPath}/pulls/1`, head: { ref: 'review' }, base: { ref: 'main' } });
+    expect((await post({ head: 'review', base: 'main', title: 't' })).status).toBe(409);
+    expect(await pullRequests(repoPath, 'open')).toHaveLength(1);
+  });
+
+  it('refuses mode pull-request on a host with no pull request support before any push', async () => {
+    const url = new URL(gitPeer().baseUrl);
+    const gerrit = new ConfigReader({
+      integrations: {
+        gerrit: [{ host: url.host, baseUrl: gitPeer().baseUrl.replace(/\/$/, ''), gitilesBaseUrl: `${gitPeer().baseUrl}plugins/gitiles`, username: gitPeer().user, password: gitPeer().password }],
+      },
+    });
+    const before = branchLog('main');
+    await expect(run({}, gerrit)).rejects.toThrow(
+      `repoUrl: ${repoUrl} is served by a gerrit integration, which cannot open pull requests here; mode pull-request needs a gitea, github, gitlab integration (use mode commit)`,
+    );
+    expect(git(['--git-dir', bare(), 'for-each-ref', '--format=%(refname:short)', 'refs/heads'])).toBe('main');
+    expect(branchLog('main')).toEqual(before);
+    expect(await pullRequests(repoPath)).toEqual([]);
+  });
+
+  it('refuses a gitea repository URL without an owner before any push', async () => {
+    const flat = createBareRepo(uniqueName('gitops-flat'));
+    await expect(run({ repoUrl: flat })).rejects.toThrow(
+      `repoUrl: ${flat} is not a gitea repository URL; mode pull-request needs ${gitPeer().baseUrl.replace(/\/$/, '')}/<owner>/<repo>.git`,
+    );
   });
 });

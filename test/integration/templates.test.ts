@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import yaml from 'yaml';
 import { decodeIamPolicyDocument } from '../../plugins/aws-gateway-node/src';
-import { awsPeer, createBareRepo, kubeConfigFor, PROFILE_V13, PROFILE_V16, referencePath, uniqueName } from '../peers';
+import { awsPeer, createBareRepo, gitPeer, kubeConfigFor, PROFILE_V13, PROFILE_V16, referencePath, uniqueName } from '../peers';
 import { TaskResult } from './support/scaffolderClient';
 import { BareRepo, ensureBackendService, startTemplatesPortal, templateValues, TemplatesPortal } from './support/templatesPortal';
 
@@ -306,6 +306,39 @@ describe.each([PROFILE_V16, PROFILE_V13])('both templates on %s', profile => {
         `expose-tcp-endpoint first run ${firstRun.expose} (${(firstRun.exposeMs / 1000).toFixed(1)} s), re-run ${exposeMutating} (${(expose.durationMs / 1000).toFixed(1)} s); ` +
         `commits: first runs ${commitsAfterFirstRuns - 1}, re-runs ${repo.commitCount() - commitsAfterFirstRuns}`,
     );
+  });
+
+  it('expose-tcp-endpoint in mode pull-request pushes a review branch and opens one pull request, reused by a re-run', async () => {
+    createdService = (await ensureBackendService(kc)) || createdService;
+    const prName = `platform/${uniqueName(`gitops-pr-${cluster}`)}`;
+    const prRepo = new BareRepo(prName);
+    const values = { ...exposeValues, repoUrl: createBareRepo(prName, { 'README.md': '# GitOps\n' }), mode: 'pull-request' };
+    const branch = 'aws-gateway/default-aws-tcp-gateway';
+    const pullUrl = `${gitPeer().baseUrl}${prName}/pulls/1`;
+    const listPulls = async () => {
+      const { baseUrl, user, password } = gitPeer();
+      const res = await fetch(`${baseUrl}api/v1/repos/${prName}/pulls?state=all`, {
+        headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
+      });
+      return (await res.json()) as any[];
+    };
+
+    const first = await env.client.runTask('template:default/expose-tcp-endpoint', values);
+    expectCompleted(first);
+    expect(first.output.links[0]).toEqual({ title: 'Pull request #1 into main', url: pullUrl });
+    expect(first.output.text[0].content).toContain(`Pull request #1 into \`main\`: ${pullUrl}.`);
+    expect(prRepo.branches()).toEqual([branch, 'main']);
+    expect(prRepo.commitCount()).toBe(1);
+    expect(prRepo.files(branch, 'gateways')).toHaveLength(4);
+    expect(await listPulls()).toEqual([expect.objectContaining({ number: 1, state: 'open', head: expect.objectContaining({ ref: branch }), base: expect.objectContaining({ ref: 'main' }) })]);
+    const branchHead = prRepo.head(branch);
+
+    const again = await env.client.runTask('template:default/expose-tcp-endpoint', values);
+    expectCompleted(again);
+    expect(again.output.links[0]).toEqual({ title: 'Pull request #1 into main', url: pullUrl });
+    expect(again.output.text[0].content).toContain('(changed: false)');
+    expect(prRepo.head(branch)).toBe(branchHead);
+    expect(await listPulls()).toHaveLength(1);
   });
 
   it('a dry run of expose-tcp-endpoint returns the manifests and the would-be commit, and writes nothing', async () => {

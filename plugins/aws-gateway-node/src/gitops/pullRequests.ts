@@ -40,6 +40,101 @@ type Fetch = typeof fetch;
 /** The integration types that can open pull requests. @public */
 export const PULL_REQUEST_TYPES = ['gitea', 'github', 'gitlab'] as const;
 
+interface GiteaPull {
+  number: number;
+  html_url: string;
+  head?: { ref?: string };
+  base?: { ref?: string };
+}
+type GithubPull = GiteaPull;
+interface GitlabMergeRequest {
+  iid: number;
+  web_url: string;
+  source_branch?: string;
+  target_branch?: string;
+}
+
+const trim = (url: string) => url.replace(/\/+$/, '');
+
+/**
+ * The repository's path below the integration's base URL, without `.git`:
+ * exactly `segments` parts (owner, repo), or at least two when 0 (GitLab groups).
+ */
+function repoPath(repoUrl: string, baseUrl: string, type: string, segments: number): string[] {
+  const base = new URL(trim(baseUrl));
+  const url = new URL(repoUrl);
+  const basePath = trim(base.pathname);
+  const rest = url.pathname.startsWith(`${basePath}/`) ? url.pathname.slice(basePath.length + 1) : undefined;
+  const parts = (rest ?? '').replace(/\/+$/, '').replace(/\.git$/, '').split('/').filter(Boolean);
+  const ok = url.host === base.host && rest !== undefined && (segments ? parts.length === segments : parts.length >= 2);
+  if (!ok) {
+    const shape = segments ? '<owner>/<repo>' : '<group>/<project>';
+    throw new InputError(
+      `repoUrl: ${repoUrl} is not a ${type} repository URL; mode pull-request needs ${trim(baseUrl)}/${shape}.git`,
+    );
+  }
+  return parts;
+}
+
+/** JSON over fetch; errors name repoUrl and the status, never a header or a body the server sent. */
+class JsonClient {
+  constructor(
+    private readonly doFetch: Fetch,
+    private readonly repoUrl: string,
+    private readonly type: string,
+    private readonly headers: Record<string, string>,
+  ) {}
+
+  async get<T>(url: string): Promise<T> {
+    const res = await this.send(url, { method: 'GET' });
+    if (!res.ok) throw this.failure('list open pull requests', res.status);
+    return (await res.json()) as T;
+  }
+
+  /** POSTs; on 409/422 asks `onConflict` for the one that already exists. */
+  async post<T extends object>(
+    url: string,
+    body: unknown,
+    onConflict: () => Promise<T | undefined>,
+  ): Promise<T & { reused?: boolean }> {
+    const res = await this.send(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (res.status === 409 || res.status === 422) {
+      const existing = await onConflict();
+      if (existing) return { ...existing, reused: true };
+    }
+    if (!res.ok) throw this.failure('open a pull request', res.status);
+    return (await res.json()) as T;
+  }
+
+  private async send(url: string, init: { method: string; headers?: Record<string, string>; body?: string }) {
+    try {
+      return await this.doFetch(url, { ...init, headers: { ...this.headers, ...init.headers }, redirect: 'error' });
+    } catch (error) {
+      const code = (error as { cause?: { code?: unknown } })?.cause?.code;
+      throw new InputError(
+        `repoUrl: the ${this.type} API for ${this.repoUrl} could not be reached (${typeof code === 'string' ? code : 'network error'})`,
+      );
+    }
+  }
+
+  private failure(what: string, status: number): Error {
+    const why: Record<number, string> = {
+      401: "it refused the integration's credentials",
+      403: "the integration's credentials may not do this",
+      404: 'the repository does not exist or the credentials cannot see it',
+      409: 'it conflicts with an existing pull request',
+      422: 'head and base must be existing, different branches',
+    };
+    return new InputError(
+      `repoUrl: the ${this.type} API for ${this.repoUrl} answered HTTP ${status} when asked to ${what}${why[status] ? `: ${why[status]}` : ''}`,
+    );
+  }
+}
+
 /**
  * Chooses the pull request opener for a repository from its SCM integration
  * (`integrations.byUrl(repoUrl)`), with that integration's credentials.
@@ -164,100 +259,5 @@ export async function createPullRequestOpener(
       throw new InputError(
         `repoUrl: ${remote.type} repositories cannot open pull requests here; mode pull-request needs a ${PULL_REQUEST_TYPES.join(', ')} integration (use mode commit)`,
       );
-  }
-}
-
-interface GiteaPull {
-  number: number;
-  html_url: string;
-  head?: { ref?: string };
-  base?: { ref?: string };
-}
-type GithubPull = GiteaPull;
-interface GitlabMergeRequest {
-  iid: number;
-  web_url: string;
-  source_branch?: string;
-  target_branch?: string;
-}
-
-const trim = (url: string) => url.replace(/\/+$/, '');
-
-/**
- * The repository's path below the integration's base URL, without `.git`:
- * exactly `segments` parts (owner, repo), or at least two when 0 (GitLab groups).
- */
-function repoPath(repoUrl: string, baseUrl: string, type: string, segments: number): string[] {
-  const base = new URL(trim(baseUrl));
-  const url = new URL(repoUrl);
-  const basePath = trim(base.pathname);
-  const rest = url.pathname.startsWith(`${basePath}/`) ? url.pathname.slice(basePath.length + 1) : undefined;
-  const parts = (rest ?? '').replace(/\/+$/, '').replace(/\.git$/, '').split('/').filter(Boolean);
-  const ok = url.host === base.host && rest !== undefined && (segments ? parts.length === segments : parts.length >= 2);
-  if (!ok) {
-    const shape = segments ? '<owner>/<repo>' : '<group>/<project>';
-    throw new InputError(
-      `repoUrl: ${repoUrl} is not a ${type} repository URL; mode pull-request needs ${trim(baseUrl)}/${shape}.git`,
-    );
-  }
-  return parts;
-}
-
-/** JSON over fetch; errors name repoUrl and the status, never a header or a body the server sent. */
-class JsonClient {
-  constructor(
-    private readonly doFetch: Fetch,
-    private readonly repoUrl: string,
-    private readonly type: string,
-    private readonly headers: Record<string, string>,
-  ) {}
-
-  async get<T>(url: string): Promise<T> {
-    const res = await this.send(url, { method: 'GET' });
-    if (!res.ok) throw this.failure('list open pull requests', res.status);
-    return (await res.json()) as T;
-  }
-
-  /** POSTs; on 409/422 asks `onConflict` for the one that already exists. */
-  async post<T extends object>(
-    url: string,
-    body: unknown,
-    onConflict: () => Promise<T | undefined>,
-  ): Promise<T & { reused?: boolean }> {
-    const res = await this.send(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (res.status === 409 || res.status === 422) {
-      const existing = await onConflict();
-      if (existing) return { ...existing, reused: true };
-    }
-    if (!res.ok) throw this.failure('open a pull request', res.status);
-    return (await res.json()) as T;
-  }
-
-  private async send(url: string, init: { method: string; headers?: Record<string, string>; body?: string }) {
-    try {
-      return await this.doFetch(url, { ...init, headers: { ...this.headers, ...init.headers }, redirect: 'error' });
-    } catch (error) {
-      const code = (error as { cause?: { code?: unknown } })?.cause?.code;
-      throw new InputError(
-        `repoUrl: the ${this.type} API for ${this.repoUrl} could not be reached (${typeof code === 'string' ? code : 'network error'})`,
-      );
-    }
-  }
-
-  private failure(what: string, status: number): Error {
-    const why: Record<number, string> = {
-      401: "it refused the integration's credentials",
-      403: "the integration's credentials may not do this",
-      404: 'the repository does not exist or the credentials cannot see it',
-      409: 'it conflicts with an existing pull request',
-      422: 'head and base must be existing, different branches',
-    };
-    return new InputError(
-      `repoUrl: the ${this.type} API for ${this.repoUrl} answered HTTP ${status} when asked to ${what}${why[status] ? `: ${why[status]}` : ''}`,
-    );
   }
 }

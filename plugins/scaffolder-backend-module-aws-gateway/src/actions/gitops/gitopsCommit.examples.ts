@@ -44,4 +44,28 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'Commit to a review branch and open a pull request into main (gitea, github or gitlab host); a re-run with the same content reuses the open pull request',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'commit',
+          action: 'aws-gateway:gitops:commit',
+          name: 'Open a pull request',
+          input: {
+            repoUrl: 'https://git.example.com/platform/gitops.git',
+            mode: 'pull-request',
+            branch: 'aws-gateway/default-aws-tcp-gateway',
+            baseBranch: 'main',
+            sourcePath: 'manifests',
+            targetPath: 'clusters/prod/default/aws-tcp-gateway',
+            commitMessage: 'Expose backend on TCP 8080 through aws-tcp-gateway',
+            pullRequestTitle: 'Expose backend on TCP 8080',
+            pullRequestBody: 'Requested from Backstage.',
+          },
+        },
+      ],
+    }),
+  },
 ];

@@ -21,7 +21,26 @@ function recordingRepository() {
     files: options.files.map((f: any) => ({ path: f.path, status: 'added' })),
     attempts: 1,
   }));
-  return { repository: { commitFiles } as unknown as GitOpsRepository, commitFiles };
+  const open = jest.fn(async (request: any) => ({
+    number: 12,
+    url: `https://git.example.com/platform/gitops/pulls/12?head=${request.head}`,
+    created: true,
+  }));
+  const previewUrl = jest.fn((n: number) => `https://git.example.com/platform/gitops/pulls/${n}`);
+  const pullRequestOpener = jest.fn(async (repoUrl: string) => {
+    if (repoUrl.includes('gerrit')) {
+      throw new Error(`repoUrl: ${repoUrl} is served by a gerrit integration, which cannot open pull requests here`);
+    }
+    return { type: 'gitea', open, previewUrl };
+  });
+  const describeRemote = jest.fn(async () => ({ type: 'gitea', defaultBranch: 'main', branches: { main: 'c'.repeat(40) } }));
+  return {
+    repository: { commitFiles, pullRequestOpener, describeRemote } as unknown as GitOpsRepository,
+    commitFiles,
+    pullRequestOpener,
+    describeRemote,
+    open,
+  };
 }
 
 const settings = readGitOpsSettings(
@@ -29,7 +48,7 @@ const settings = readGitOpsSettings(
     awsGateway: {
       provisioning: {
         gitops: {
-          allowedRepoUrls: ['https://git.example.com/platform/*'],
+          allowedRepoUrls: ['https://git.example.com/platform/*', 'https://gerrit.example.com/*'],
           committer: { name: 'Portal Bot', email: 'bot@example.com' },
         },
       },
@@ -55,11 +74,20 @@ describe('aws-gateway:gitops:commit', () => {
   });
 
   it.each(examples.map(e => [e.description, e.example]))('runs the example: %s', async (_d, example) => {
-    const { repository, commitFiles } = recordingRepository();
+    const { repository, commitFiles, open } = recordingRepository();
     const input = withDefaults(yaml.parse(example).steps[0].input);
     const ctx = testActionContext(input, { workspacePath: workspace });
     await createGitOpsCommitAction({ repository, settings }).handler(ctx);
     expect(commitFiles).toHaveBeenCalledTimes(1);
+    const pullRequest = input.mode === 'pull-request';
+    expect(open.mock.calls).toEqual(
+      pullRequest
+        ? [[{ head: input.branch, base: input.baseBranch, title: input.pullRequestTitle, body: input.pullRequestBody }]]
+        : [],
+    );
+    expect((ctx.output as jest.Mock).mock.calls.filter(([k]: [string]) => k === 'pullRequestNumber')).toEqual(
+      pullRequest ? [['pullRequestNumber', 12]] : [],
+    );
     const call = commitFiles.mock.calls[0][0];
     expect(call.files).toEqual([
       { path: `${input.targetPath}/gateway.yaml`, content: 'kind: Gateway\n' },
@@ -109,5 +137,77 @@ describe('aws-gateway:gitops:commit', () => {
     );
     await expect(createGitOpsCommitAction({ repository, settings }).handler(ctx)).rejects.toThrow(message);
     expect(commitFiles).not.toHaveBeenCalled();
+  });
+
+  describe('mode pull-request', () => {
+    const prInput = (change: Record<string, any> = {}) =>
+      withDefaults({
+        repoUrl: 'https://git.example.com/platform/gitops.git',
+        mode: 'pull-request',
+        branch: 'aws-gateway/gw',
+        targetPath: 'apps',
+        commitMessage: 'Add gw\n\nmore',
+        ...change,
+      });
+
+    it('pushes the branch, then opens the pull request into the default branch, once across a recovered task', async () => {
+      const { repository, commitFiles, open, describeRemote } = recordingRepository();
+      const store = new Map<string, any>();
+      for (let run = 0; run < 2; run++) {
+        const ctx = testActionContext(prInput(), { workspacePath: workspace, store });
+        await createGitOpsCommitAction({ repository, settings }).handler(ctx);
+        expect(ctx.output).toHaveBeenCalledWith('pullRequestUrl', 'https://git.example.com/platform/gitops/pulls/12?head=aws-gateway/gw');
+        expect(ctx.output).toHaveBeenCalledWith('pullRequestNumber', 12);
+      }
+      expect(describeRemote).toHaveBeenCalledWith('https://git.example.com/platform/gitops.git');
+      expect(commitFiles).toHaveBeenCalledTimes(1);
+      expect(commitFiles.mock.calls[0][0]).toMatchObject({ branch: 'aws-gateway/gw', baseBranch: 'main' });
+      expect(open).toHaveBeenCalledTimes(1);
+      expect(open.mock.calls[0][0]).toEqual({
+        head: 'aws-gateway/gw',
+        base: 'main',
+        title: 'Add gw',
+        body: expect.stringContaining('- apps/gateway.yaml\n- apps/nested/route.yaml'),
+      });
+      expect(commitFiles.mock.invocationCallOrder[0]).toBeLessThan(open.mock.invocationCallOrder[0]);
+    });
+
+    it('returns the URL shape in a dry run without opening anything', async () => {
+      const { repository, open } = recordingRepository();
+      const ctx = testActionContext(prInput({ baseBranch: 'main' }), { workspacePath: workspace, isDryRun: true });
+      await createGitOpsCommitAction({ repository, settings }).handler(ctx);
+      expect(open).not.toHaveBeenCalled();
+      expect(ctx.checkpoint).not.toHaveBeenCalled();
+      expect(ctx.output).toHaveBeenCalledWith('pullRequestUrl', 'https://git.example.com/platform/gitops/pulls/0');
+      expect(ctx.output).toHaveBeenCalledWith('pullRequestNumber', 0);
+    });
+
+    it('opens nothing when the base already has the content (no branch was pushed)', async () => {
+      const { repository, commitFiles, open } = recordingRepository();
+      commitFiles.mockImplementationOnce(async (options: any) => ({
+        commitSha: 'c'.repeat(40),
+        commitUrl: 'u',
+        branch: options.branch,
+        changed: false,
+        branchCreated: true,
+        files: [],
+        attempts: 1,
+      }));
+      const ctx = testActionContext(prInput(), { workspacePath: workspace });
+      await createGitOpsCommitAction({ repository, settings }).handler(ctx);
+      expect(open).not.toHaveBeenCalled();
+      expect(ctx.output).not.toHaveBeenCalledWith('pullRequestUrl', expect.anything());
+    });
+
+    it.each([
+      ['a host that cannot open pull requests', { repoUrl: 'https://gerrit.example.com/platform/gitops.git' }, 'repoUrl: https://gerrit.example.com/platform/gitops.git is served by a gerrit integration'],
+      ['a branch equal to its base', { branch: 'main' }, 'branch: mode pull-request needs a branch other than its base "main"'],
+    ])('refuses %s before pushing anything', async (_n, change, message) => {
+      const { repository, commitFiles, open } = recordingRepository();
+      const ctx = testActionContext(prInput(change), { workspacePath: workspace });
+      await expect(createGitOpsCommitAction({ repository, settings }).handler(ctx)).rejects.toThrow(message);
+      expect(commitFiles).not.toHaveBeenCalled();
+      expect(open).not.toHaveBeenCalled();
+    });
   });
 });
