@@ -42,6 +42,26 @@ describe('GatewayWarnings', () => {
     expect(alerts[2]).toHaveClass('MuiAlert-standardInfo');
   });
 
+  it('does not repeat the listener when the message already names it', async () => {
+    await renderInTestApp(
+      <GatewayWarnings
+        warnings={[
+          {
+            code: 'listener-without-route',
+            listener: 'tcp-admin',
+            message:
+              'Listener tcp-admin (TCP 9090) has no attached route, so the load balancer has no listener on port 9090.',
+            fix: 'Create a TCPRoute',
+          },
+        ]}
+      />,
+    );
+
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent(/^Listener tcp-admin \(TCP 9090\) has no/);
+    expect(alert).not.toHaveTextContent('Listener tcp-admin: Listener');
+  });
+
   it('renders nothing without warnings', async () => {
     await renderInTestApp(<GatewayWarnings warnings={[]} />);
 

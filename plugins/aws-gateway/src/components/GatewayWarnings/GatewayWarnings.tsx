@@ -35,7 +35,7 @@ export function GatewayWarnings(props: GatewayWarningsProps) {
           severity={SEVERITY[warning.code] ?? 'warning'}
         >
           <AlertTitle>
-            {warning.listener
+            {warning.listener && !warning.message.includes(warning.listener)
               ? `Listener ${warning.listener}: ${warning.message}`
               : warning.message}
           </AlertTitle>
