@@ -8,7 +8,7 @@ import yaml from 'yaml';
 import {
   testActionContext,
   testGuardrails,
-} from '../shared/__testUtils__/testContext';
+} from '../support/__testUtils__/testContext';
 import { createFetchIamPolicyAction } from './fetchIamPolicy';
 import { examples } from './fetchIamPolicy.examples';
 

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { readGatewayGuardrails } from '@gateway-portal/plugin-aws-gateway-node';
 import yaml from 'yaml';
-import { FAKE_ACCOUNT, FAKE_CLUSTER, FAKE_REGION } from '../shared/__testUtils__/fakeAws';
-import { testActionContext, testGuardrails } from '../shared/__testUtils__/testContext';
+import { FAKE_ACCOUNT, FAKE_CLUSTER, FAKE_REGION } from '../support/__testUtils__/fakeAws';
+import { testActionContext, testGuardrails } from '../support/__testUtils__/testContext';
 import { createRenderControllerAction, profileForControllerVersion } from './renderController';
 import { examples } from './renderController.examples';
 

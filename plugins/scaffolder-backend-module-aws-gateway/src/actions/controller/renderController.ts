@@ -19,7 +19,7 @@ import {
   validateManifests,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
-import { manifestIssuesError } from '../shared/manifestIssues';
+import { manifestIssuesError } from '../support/manifestIssues';
 import { examples } from './renderController.examples';
 
 /** @public */

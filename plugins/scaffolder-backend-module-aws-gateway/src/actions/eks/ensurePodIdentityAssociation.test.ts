@@ -5,11 +5,11 @@ import {
   FAKE_CLUSTER,
   FAKE_REGION,
   FakeAws,
-} from '../shared/__testUtils__/fakeAws';
+} from '../support/__testUtils__/fakeAws';
 import {
   testActionContext,
   testGuardrails,
-} from '../shared/__testUtils__/testContext';
+} from '../support/__testUtils__/testContext';
 import { createEnsurePodIdentityAssociationAction } from './ensurePodIdentityAssociation';
 import { examples } from './ensurePodIdentityAssociation.examples';
 

@@ -12,7 +12,7 @@ import {
   partitionForRegion,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
-import { awsCheckpointKey } from '../shared/awsCheckpoint';
+import { awsCheckpointKey } from '../support/awsCheckpoint';
 import { examples } from './ensurePodIdentityAssociation.examples';
 
 export const ENSURE_POD_IDENTITY_ASSOCIATION_ACTION_ID =

@@ -7,7 +7,7 @@ import {
   readGatewayGuardrails,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import yaml from 'yaml';
-import { testActionContext } from '../shared/__testUtils__/testContext';
+import { testActionContext } from '../support/__testUtils__/testContext';
 import { createRenderEndpointAction } from './renderEndpoint';
 import { examples } from './renderEndpoint.examples';
 

@@ -19,8 +19,8 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { KubeConfig } from '@kubernetes/client-node';
-import { openAllowedCluster, resolveControllerProfile } from '../shared/clusterAccess';
-import { manifestIssuesError } from '../shared/manifestIssues';
+import { openAllowedCluster, resolveControllerProfile } from '../support/clusterAccess';
+import { manifestIssuesError } from '../support/manifestIssues';
 import { examples } from './renderEndpoint.examples';
 
 /** @public */

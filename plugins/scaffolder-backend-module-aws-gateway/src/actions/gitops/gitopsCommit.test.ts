@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { GitOpsRepository } from '@gateway-portal/plugin-aws-gateway-node';
 import yaml from 'yaml';
-import { testActionContext } from '../shared/__testUtils__/testContext';
+import { testActionContext } from '../support/__testUtils__/testContext';
 import { createGitOpsCommitAction } from './gitopsCommit';
 import { examples } from './gitopsCommit.examples';
 import { readGitOpsSettings } from './gitopsSettings';

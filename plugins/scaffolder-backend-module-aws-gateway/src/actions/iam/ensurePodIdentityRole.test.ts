@@ -8,11 +8,11 @@ import {
   podIdentityTrustPolicy,
   policyDocumentsEqual,
 } from '@gateway-portal/plugin-aws-gateway-node';
-import { FAKE_ACCOUNT, FakeAws } from '../shared/__testUtils__/fakeAws';
+import { FAKE_ACCOUNT, FakeAws } from '../support/__testUtils__/fakeAws';
 import {
   testActionContext,
   testGuardrails,
-} from '../shared/__testUtils__/testContext';
+} from '../support/__testUtils__/testContext';
 import { createEnsurePodIdentityRoleAction } from './ensurePodIdentityRole';
 import { examples } from './ensurePodIdentityRole.examples';
 

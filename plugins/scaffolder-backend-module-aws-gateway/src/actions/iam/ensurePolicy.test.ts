@@ -7,11 +7,11 @@ import {
   MANAGED_TAG_KEY,
   MANAGED_TAG_VALUE,
 } from '@gateway-portal/plugin-aws-gateway-common';
-import { FAKE_ACCOUNT, FakeAws } from '../shared/__testUtils__/fakeAws';
+import { FAKE_ACCOUNT, FakeAws } from '../support/__testUtils__/fakeAws';
 import {
   testActionContext,
   testGuardrails,
-} from '../shared/__testUtils__/testContext';
+} from '../support/__testUtils__/testContext';
 import { createEnsurePolicyAction } from './ensurePolicy';
 import { examples } from './ensurePolicy.examples';
 

@@ -1,7 +1,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { AwsClientFactory } from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
-import { awsCheckpointKey } from '../shared/awsCheckpoint';
+import { awsCheckpointKey } from '../support/awsCheckpoint';
 
 /** Account and optional region of an IAM action (IAM is global within a partition). */
 export interface IamTarget {
