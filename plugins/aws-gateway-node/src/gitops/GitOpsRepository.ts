@@ -1,13 +1,15 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Config } from '@backstage/config';
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError, InputError, ServiceUnavailableError } from '@backstage/errors';
 import { ScmIntegrationRegistry, ScmIntegrations } from '@backstage/integration';
 import git, { HttpClient } from 'isomorphic-git';
-import nodeHttp from 'isomorphic-git/http/node';
-import { GitCredentials, resolveGitRemote } from './gitCredentials';
+import { RepositoryUrl } from '../urls/repositoryUrl';
+import { GitCredentials, GitRemote, resolveGitRemote } from './gitCredentials';
+import { boundHttpClient, deadlineHttpClient, DEFAULT_GIT_TIMEOUTS, GitOperation, GitTimeouts } from './gitHttp';
+import { createObjectStore, GitOpsFileStatus, writeFilesIntoTree } from './objectStore';
 import { createPullRequestOpener, PullRequestOpener } from './pullRequests';
+
+export type { GitOpsFileStatus } from './objectStore';
 
 /** A file to commit, path relative to the repository root. @public */
 export interface GitOpsFile {
@@ -23,8 +25,8 @@ export interface GitIdentity {
 
 /** @public */
 export interface CommitFilesOptions {
-  /** HTTPS clone URL of an existing repository. */
-  repoUrl: string;
+  /** HTTPS clone URL of an existing repository (normalised with `parseRepositoryUrl` when a string). */
+  repoUrl: string | RepositoryUrl;
   /** Branch to commit to; created from `baseBranch` when it does not exist. */
   branch: string;
   /** Where a new branch starts; default: the repository's default branch. */
@@ -37,10 +39,9 @@ export interface CommitFilesOptions {
   overwrite?: boolean;
   /** Compute the commit (its SHA included) without pushing. */
   dryRun?: boolean;
+  /** The task's cancellation: stops every network call and any write not yet started. */
+  signal?: AbortSignal;
 }
-
-/** @public */
-export type GitOpsFileStatus = 'added' | 'updated' | 'unchanged';
 
 /** @public */
 export interface CommitFilesResult {
@@ -120,6 +121,7 @@ export function planBranch(
 class ConcurrentUpdate extends Error {}
 
 const DEFAULT_MAX_ATTEMPTS = 4;
+const CONFIG_TIMEOUTS = 'awsGateway.provisioning.gitops.timeouts';
 
 /** Normalizes a repository-relative path, refusing escapes and `.git`. */
 export function safeRepoPath(filePath: string): string {
@@ -128,13 +130,30 @@ export function safeRepoPath(filePath: string): string {
     !normalized ||
     normalized === '.' ||
     normalized.startsWith('/') ||
-    normalized.split('/').some(s => s === '..' || s === '.git')
+    normalized.split('/').some(s => s === '..' || s === '.git' || s === '')
   ) {
     throw new InputError(
       `file path "${filePath}" must be relative to the repository root, without ".." or ".git"`,
     );
   }
   return normalized;
+}
+
+/** Git deadlines from `awsGateway.provisioning.gitops.timeouts`, defaults otherwise. @public */
+export function readGitTimeouts(config: Config): GitTimeouts {
+  const c = config.getOptionalConfig(CONFIG_TIMEOUTS);
+  const seconds = (key: string, fallbackMs: number) => {
+    const value = c?.getOptionalNumber(key);
+    if (value === undefined) return fallbackMs;
+    if (!(value > 0 && value <= 3600)) {
+      throw new Error(`Invalid configuration: ${CONFIG_TIMEOUTS}.${key} must be a number of seconds from 0 to 3600`);
+    }
+    return value * 1000;
+  };
+  return {
+    requestMs: seconds('requestSeconds', DEFAULT_GIT_TIMEOUTS.requestMs),
+    operationMs: seconds('operationSeconds', DEFAULT_GIT_TIMEOUTS.operationMs),
+  };
 }
 
 /**
@@ -144,6 +163,12 @@ export function safeRepoPath(filePath: string): string {
  * a file whose content differs unless told to; makes no commit when the
  * content is already there.
  *
+ * The commit is built from git objects in memory (fetch the branch head,
+ * write blobs and trees, write the commit, push): nothing of the repository is
+ * checked out, links and submodules on a written path are refused, and the
+ * only remote ever used is the normalised URL with the integration's
+ * credentials. Every network call has a deadline and honours `signal`.
+ *
  * @public
  */
 export class GitOpsRepository {
@@ -152,26 +177,30 @@ export class GitOpsRepository {
       integrations: ScmIntegrations.fromConfig(config),
       http: options.http,
       fetch: options.fetch,
+      timeouts: readGitTimeouts(config),
     });
   }
 
   private readonly integrations: ScmIntegrationRegistry;
-  private readonly http: HttpClient;
+  private readonly http?: HttpClient;
   private readonly maxAttempts: number;
   private readonly fetch?: typeof fetch;
+  private readonly timeouts: GitTimeouts;
 
   constructor(options: {
     integrations: ScmIntegrationRegistry;
-    /** isomorphic-git HTTP transport; default: Node's. */
+    /** isomorphic-git HTTP transport (tests); default: Node's fetch with the deadlines. */
     http?: HttpClient;
     /** For the pull request APIs; default: the global fetch. */
     fetch?: typeof fetch;
     maxAttempts?: number;
+    timeouts?: Partial<GitTimeouts>;
   }) {
     this.integrations = options.integrations;
-    this.http = options.http ?? nodeHttp;
+    this.http = options.http;
     this.fetch = options.fetch;
     this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    this.timeouts = { ...DEFAULT_GIT_TIMEOUTS, ...options.timeouts };
   }
 
   /**
@@ -180,8 +209,8 @@ export class GitOpsRepository {
    * `repoUrl` when the host cannot open pull requests, so a caller can refuse
    * before pushing anything.
    */
-  async pullRequestOpener(repoUrl: string): Promise<PullRequestOpener> {
-    return createPullRequestOpener(this.integrations, repoUrl, { fetch: this.fetch });
+  async pullRequestOpener(repoUrl: string | RepositoryUrl): Promise<PullRequestOpener> {
+    return createPullRequestOpener(this.integrations, repoUrl, { fetch: this.fetch, timeouts: this.timeouts });
   }
 
   async commitFiles(options: CommitFilesOptions): Promise<CommitFilesResult> {
@@ -194,18 +223,18 @@ export class GitOpsRepository {
 
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.attempt({ ...options, files }, remote.credentials);
+        const result = await this.attempt({ ...options, files }, remote);
         return { ...result, commitUrl: remote.commitUrl(result.commitSha), attempts: attempt };
       } catch (error) {
         if (!(error instanceof ConcurrentUpdate) || attempt >= this.maxAttempts) {
           if (error instanceof ConcurrentUpdate) {
             throw new ConflictError(
-              `branch ${options.branch} of ${options.repoUrl} kept moving; gave up after ${attempt} attempts`,
+              `branch ${options.branch} of ${remote.url.href} kept moving; gave up after ${attempt} attempts`,
             );
           }
           throw error;
         }
-        await sleep(100 * 2 ** attempt + Math.random() * 100);
+        await sleep(100 * 2 ** attempt + Math.random() * 100, options.signal);
       }
     }
   }
@@ -216,25 +245,28 @@ export class GitOpsRepository {
    * naming `repoUrl` when the host has no integration or credentials, the
    * repository cannot be reached or read with them, or it has no branch.
    */
-  async describeRemote(repoUrl: string): Promise<GitOpsRemoteInfo> {
+  async describeRemote(repoUrl: string | RepositoryUrl, options: { signal?: AbortSignal } = {}): Promise<GitOpsRemoteInfo> {
     const remote = await resolveGitRemote(this.integrations, repoUrl);
-    return { type: remote.type, ...(await this.listBranches(repoUrl, remote.credentials)) };
+    return { type: remote.type, ...(await this.listBranches(remote, options.signal)) };
   }
 
-  private async listBranches(
-    repoUrl: string,
-    credentials: GitCredentials,
-  ): Promise<Omit<GitOpsRemoteInfo, 'type'>> {
+  private operation(what: string, signal?: AbortSignal) {
+    const operation = new GitOperation(what, this.timeouts, signal);
+    const http = this.http ? boundHttpClient(this.http, operation) : deadlineHttpClient(operation);
+    return { operation, http };
+  }
+
+  private async listBranches(remote: GitRemote, signal?: AbortSignal): Promise<Omit<GitOpsRemoteInfo, 'type'>> {
+    const repoUrl = remote.url.href;
+    const { operation, http } = this.operation('listing its branches', signal);
     let refs;
     try {
-      refs = await git.listServerRefs({
-        http: this.http,
-        url: repoUrl,
-        symrefs: true,
-        ...authCallbacks(repoUrl, credentials),
-      });
+      refs = await operation.run(() =>
+        git.listServerRefs({ http, url: repoUrl, symrefs: true, ...authCallbacks(repoUrl, remote.credentials) }),
+      );
     } catch (error) {
-      if (error instanceof InputError) throw error; // refused credentials, already explained
+      // Refused credentials and deadlines are already explained.
+      if (error instanceof InputError || error instanceof ServiceUnavailableError) throw error;
       // Only a status or an error code: a server's message could echo a request.
       throw new InputError(
         `repoUrl: ${repoUrl} could not be read with the integration's credentials (${gitFailure(error)}); it must be an existing repository they can read`,
@@ -252,74 +284,77 @@ export class GitOpsRepository {
   }
 
   private async attempt(
-    options: CommitFilesOptions,
-    credentials: GitCredentials,
+    options: CommitFilesOptions & { files: GitOpsFile[] },
+    remote: GitRemote,
   ): Promise<Omit<CommitFilesResult, 'commitUrl' | 'attempts'>> {
-    const auth = authCallbacks(options.repoUrl, credentials);
-    const remote = await this.listBranches(options.repoUrl, credentials);
-    const plan = planBranch(remote, options.repoUrl, options.branch, options.baseBranch);
+    const repoUrl = remote.url.href;
+    const auth = authCallbacks(repoUrl, remote.credentials);
+    const listed = await this.listBranches(remote, options.signal);
+    const plan = planBranch(listed, repoUrl, options.branch, options.baseBranch);
     const branchCreated = !plan.branchExists;
-    const base = plan.base;
 
-    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'aws-gateway-gitops-'));
-    try {
-      await git.clone({
-        fs,
-        http: this.http,
-        dir,
-        url: options.repoUrl,
-        ref: base,
+    // Only git objects, in memory: the repository's files never touch a disk.
+    const store = await createObjectStore(plan.base, repoUrl);
+    const fetching = this.operation('fetching the branch', options.signal);
+    const fetched = await fetching.operation.run(() =>
+      git.fetch({
+        ...store,
+        http: fetching.http,
+        remote: 'origin',
+        url: repoUrl,
+        ref: plan.base,
         singleBranch: true,
         depth: 1,
-        noTags: true,
+        tags: false,
         ...auth,
-      });
-      if (branchCreated) await git.branch({ fs, dir, ref: options.branch, checkout: true });
-      const head = await git.resolveRef({ fs, dir, ref: 'HEAD' });
+      }),
+    );
+    const head = fetched.fetchHead ?? plan.baseSha;
+    const { commit } = await git.readCommit({ ...store, oid: head });
+    const { tree, statuses } = await writeFilesIntoTree(store, commit.tree, options.files);
+    const files = options.files.map(f => ({ path: f.path, status: statuses.get(f.path)! }));
 
-      const statuses = await Promise.all(
-        options.files.map(async f => {
-          const existing = await fs.promises.readFile(path.join(dir, f.path), 'utf8').catch(() => undefined);
-          let status: GitOpsFileStatus = 'updated';
-          if (existing === undefined) status = 'added';
-          else if (existing === f.content) status = 'unchanged';
-          return { path: f.path, status };
-        }),
+    const conflicts = files.filter(s => s.status === 'updated').map(s => s.path);
+    if (conflicts.length && !options.overwrite) {
+      throw new ConflictError(
+        `${conflicts.join(', ')} already exist${conflicts.length === 1 ? 's' : ''} on ${options.branch} with different content; set overwrite to replace`,
       );
-      const conflicts = statuses.filter(s => s.status === 'updated').map(s => s.path);
-      if (conflicts.length && !options.overwrite) {
-        throw new ConflictError(
-          `${conflicts.join(', ')} already exist${conflicts.length === 1 ? 's' : ''} on ${options.branch} with different content; set overwrite to replace`,
-        );
-      }
-      if (statuses.every(s => s.status === 'unchanged')) {
-        return { commitSha: head, branch: options.branch, changed: false, branchCreated, files: statuses };
-      }
-      for (const f of options.files) {
-        const target = path.join(dir, f.path);
-        await fs.promises.mkdir(path.dirname(target), { recursive: true });
-        await fs.promises.writeFile(target, f.content);
-        await git.add({ fs, dir, filepath: f.path });
-      }
-      const commitSha = await git.commit({
-        fs,
-        dir,
-        message: options.message,
-        author: options.author,
-        committer: options.committer ?? options.author,
-        dryRun: options.dryRun,
-      });
-      if (!options.dryRun) await this.push(dir, options.branch, auth);
-      return { commitSha, branch: options.branch, changed: true, branchCreated, files: statuses };
-    } finally {
-      await fs.promises.rm(dir, { recursive: true, force: true });
     }
+    if (files.every(s => s.status === 'unchanged')) {
+      return { commitSha: head, branch: options.branch, changed: false, branchCreated, files };
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const stamp = (who: GitIdentity) => ({ name: who.name, email: who.email, timestamp: now, timezoneOffset: 0 });
+    const commitSha = await git.writeCommit({
+      ...store,
+      commit: {
+        message: options.message.endsWith('\n') ? options.message : `${options.message}\n`,
+        tree,
+        parent: [head],
+        author: stamp(options.author),
+        committer: stamp(options.committer ?? options.author),
+      },
+    });
+    if (!options.dryRun) {
+      await git.writeRef({ ...store, ref: `refs/heads/${options.branch}`, value: commitSha, force: true });
+      await this.push(store, repoUrl, options.branch, auth, options.signal);
+    }
+    return { commitSha, branch: options.branch, changed: true, branchCreated, files };
   }
 
-  private async push(dir: string, branch: string, auth: ReturnType<typeof authCallbacks>) {
+  private async push(
+    store: { fs: any; gitdir: string },
+    url: string,
+    branch: string,
+    auth: ReturnType<typeof authCallbacks>,
+    signal?: AbortSignal,
+  ) {
+    const { operation, http } = this.operation('pushing the commit', signal);
     let result;
     try {
-      result = await git.push({ fs, http: this.http, dir, remote: 'origin', ref: branch, remoteRef: branch, force: false, ...auth });
+      result = await operation.run(() =>
+        git.push({ ...store, http, url, ref: branch, remoteRef: branch, force: false, ...auth }),
+      );
     } catch (error: any) {
       // Client-side fast-forward check, or the server's ref update lost a race.
       if (error?.code === 'PushRejectedError' || error?.code === 'GitPushError') {
@@ -345,11 +380,13 @@ function authCallbacks(repoUrl: string, credentials: GitCredentials) {
 
 /** What went wrong reaching a git server, without any text the server or the request supplied. */
 function gitFailure(error: unknown): string {
-  const e = error as { code?: unknown; data?: { statusCode?: unknown; statusMessage?: unknown } };
+  const e = error as { code?: unknown; cause?: { code?: unknown }; data?: { statusCode?: unknown; statusMessage?: unknown } };
   if (e?.code === 'HttpError' && typeof e.data?.statusCode === 'number') {
     return `HTTP ${e.data.statusCode}${typeof e.data.statusMessage === 'string' && e.data.statusMessage ? ` ${e.data.statusMessage}` : ''}`;
   }
-  if (typeof e?.code === 'string' && /^[A-Za-z0-9_]+$/.test(e.code)) return e.code;
+  for (const code of [e?.code, e?.cause?.code]) {
+    if (typeof code === 'string' && /^[A-Za-z0-9_]+$/.test(code)) return code;
+  }
   return 'unexpected error';
 }
 
@@ -365,6 +402,13 @@ function isValidBranchName(name: string): boolean {
   );
 }
 
-function sleep(ms: number) {
-  return new Promise(resolve => setTimeout(resolve, ms));
+function sleep(ms: number, signal?: AbortSignal) {
+  return new Promise<void>((resolve, reject) => {
+    signal?.throwIfAborted();
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new ServiceUnavailableError('the GitOps commit was cancelled'));
+    }, { once: true });
+  });
 }

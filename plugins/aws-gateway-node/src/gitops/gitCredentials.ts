@@ -3,6 +3,7 @@ import {
   DefaultGithubCredentialsProvider,
   ScmIntegrationRegistry,
 } from '@backstage/integration';
+import { parseRepositoryUrl, RepositoryUrl } from '../urls/repositoryUrl';
 
 /** HTTP basic credentials for git over HTTPS. @public */
 export interface GitCredentials {
@@ -14,53 +15,44 @@ export interface GitCredentials {
 export interface GitRemote {
   /** The integration type (github, gitlab, gitea, gerrit). */
   type: string;
+  /** The normalised repository URL: the only address cloned, pushed to and authenticated against. */
+  url: RepositoryUrl;
   credentials: GitCredentials;
   /** Browser URL of a commit. */
   commitUrl(sha: string): string;
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
-
 /**
  * Resolves a clone URL to its SCM integration and the credentials to push
  * with, from `integrations.*` in app-config — the same credentials every
- * other scaffolder action uses. Plain HTTP is refused except on loopback, so
+ * other scaffolder action uses. The URL goes through the one normaliser
+ * (`parseRepositoryUrl`): plain HTTP is refused except on loopback, so
  * credentials never cross a network in the clear.
  *
  * @public
  */
 export async function resolveGitRemote(
   integrations: ScmIntegrationRegistry,
-  repoUrl: string,
+  repoUrl: string | RepositoryUrl,
 ): Promise<GitRemote> {
-  let url: URL;
-  try {
-    url = new URL(repoUrl);
-  } catch {
-    throw new InputError(`repoUrl "${repoUrl}" is not a URL; give the repository's HTTPS clone URL`);
-  }
-  if (url.username || url.password) {
-    throw new InputError('repoUrl must not contain credentials; they come from the SCM integrations in app-config');
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
-    throw new InputError(`repoUrl must use https (got ${url.protocol.replace(':', '')})`);
-  }
-  const integration = integrations.byUrl(repoUrl);
+  const url = typeof repoUrl === 'string' ? parseRepositoryUrl(repoUrl, 'repoUrl', { allowHttpLoopback: true }) : repoUrl;
+  const integration = integrations.byUrl(url.href);
   if (!integration) {
     throw new InputError(
       `repoUrl host ${url.host} has no SCM integration in app-config (integrations.github, gitlab, gitea or gerrit)`,
     );
   }
-  const credentials = await credentialsFor(integrations, integration.type, repoUrl);
+  const credentials = await credentialsFor(integrations, integration.type, url.href);
   if (!credentials) {
     throw new InputError(
       `repoUrl: the ${integration.type} integration for ${url.host} has no credentials; set them under integrations.${integration.type} in app-config`,
     );
   }
-  const web = repoUrl.replace(/\/+$/, '').replace(/\.git$/, '');
+  const web = url.href.replace(/\.git$/, '');
   const commitPath = integration.type === 'gitlab' ? '/-/commit/' : '/commit/';
   return {
     type: integration.type,
+    url,
     credentials,
     commitUrl: sha => `${web}${commitPath}${sha}`,
   };

@@ -6,7 +6,7 @@
  * Gitea is also exercised against the git peer in test/integration/gitops.test.ts.
  */
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import net, { AddressInfo } from 'node:net';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { createPullRequestOpener } from './pullRequests';
@@ -116,8 +116,47 @@ describe('createPullRequestOpener', () => {
 
     it('refuses a URL that is not <owner>/<repo>', async () => {
       await expect(createPullRequestOpener(integrations(), `http://${api.host}/gitops.git`)).rejects.toThrow(
-        `repoUrl: http://${api.host}/gitops.git is not a github repository URL; mode pull-request needs https://${api.host}/<owner>/<repo>.git`,
+        `repoUrl: http://${api.host}/gitops.git is not a github repository URL; mode pull-request needs http://${api.host}/<owner>/<repo>.git`,
       );
+    });
+
+    it.each([
+      ['dot segments', '/platform/../other/gitops.git', 'must not have dot segments'],
+      ['encoded dot segments', '/platform/%2e%2e/other/gitops.git', 'must not percent-encode'],
+      ['an encoded slash', '/platform%2fother/gitops.git', 'must not percent-encode'],
+      ['a query', '/platform/gitops.git?x=/../../admin', 'must not have a query'],
+    ])('refuses a URL with %s before any request', async (_n, repoPath, rule) => {
+      api = await startApi(() => ({ status: 200, body: [] }));
+      await expect(createPullRequestOpener(integrations(), `http://${api.host}${repoPath}`)).rejects.toThrow(rule);
+      expect(api.requests).toEqual([]);
+    });
+
+    it('gives up on an API that does not answer, within the request deadline', async () => {
+      api = await startApi(() => ({ status: 200, body: [] }));
+      const sockets: net.Socket[] = [];
+      const stalled = await new Promise<{ server: net.Server; port: number }>(resolve => {
+        const server = net.createServer(socket => sockets.push(socket)); // accepts, never answers
+        server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port }));
+      });
+      try {
+        const host = `127.0.0.1:${stalled.port}`;
+        const opener = await createPullRequestOpener(
+          ScmIntegrations.fromConfig(new ConfigReader({ integrations: { github: [{ host, apiBaseUrl: `http://${host}/api/v3`, token: TOKEN }] } })),
+          `http://${host}/platform/gitops.git`,
+          { timeouts: { requestMs: 300, operationMs: 5000 } },
+        );
+        const started = Date.now();
+        await expect(opener.open({ head: 'b', base: 'main', title: 't' })).rejects.toThrow(
+          `repoUrl: the github API for http://${host}/platform/gitops.git did not answer within 0 s`,
+        );
+        expect(Date.now() - started).toBeLessThan(3000);
+        const cancelled = new AbortController();
+        cancelled.abort();
+        await expect(opener.open({ head: 'b', base: 'main', title: 't' }, { signal: cancelled.signal })).rejects.toThrow('cancelled');
+      } finally {
+        stalled.server.close();
+        for (const socket of sockets) socket.destroy();
+      }
     });
   });
 

@@ -1,6 +1,8 @@
-import { InputError } from '@backstage/errors';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import { ScmIntegrationRegistry } from '@backstage/integration';
+import { parseBaseUrl, parseRepositoryUrl, RepositoryUrl, repositoryPath, segmentsBelow } from '../urls/repositoryUrl';
 import { resolveGitRemote } from './gitCredentials';
+import { DEFAULT_GIT_TIMEOUTS, GitOperation, GitTimeouts } from './gitHttp';
 
 /** What to open: a pull request from `head` into `base`. @public */
 export interface PullRequestRequest {
@@ -29,8 +31,8 @@ export interface PullRequestResult {
 export interface PullRequestOpener {
   /** The integration type: gitea, github or gitlab. */
   readonly type: string;
-  /** Reuses an open pull request with the same head and base, else opens one. */
-  open(request: Omit<PullRequestRequest, 'repoUrl'>): Promise<PullRequestResult>;
+  /** Reuses an open pull request with the same head and base, else opens one; `signal` cancels it. */
+  open(request: Omit<PullRequestRequest, 'repoUrl'>, options?: { signal?: AbortSignal }): Promise<PullRequestResult>;
   /** The shape of a pull request's browser URL, for a dry run; calls nothing. */
   previewUrl(number: number): string;
 }
@@ -57,38 +59,48 @@ interface GitlabMergeRequest {
 const trim = (url: string) => url.replace(/\/+$/, '');
 
 /**
- * The repository's path below the integration's base URL, without `.git`:
- * exactly `segments` parts (owner, repo), or at least two when 0 (GitLab groups).
+ * The repository's path below the integration's base URL, without `.git`,
+ * from the parsed segments of both: exactly `segments` parts (owner, repo),
+ * or at least two when 0 (GitLab groups).
  */
-function repoPath(repoUrl: string, baseUrl: string, type: string, segments: number): string[] {
-  const base = new URL(trim(baseUrl));
-  const url = new URL(repoUrl);
-  const basePath = trim(base.pathname);
-  const rest = url.pathname.startsWith(`${basePath}/`) ? url.pathname.slice(basePath.length + 1) : undefined;
-  const parts = (rest ?? '').replace(/\/+$/, '').replace(/\.git$/, '').split('/').filter(Boolean);
-  const ok = url.host === base.host && rest !== undefined && (segments ? parts.length === segments : parts.length >= 2);
+function repoPath(url: RepositoryUrl, baseUrl: string, type: string, segments: number): string[] {
+  const base = parseBaseUrl(baseUrl, `integrations.${type}.baseUrl`, { allowHttpLoopback: true });
+  const below = segmentsBelow(url, base);
+  const parts = below ? repositoryPath(below) : [];
+  const ok = parts.length > 0 && (segments ? parts.length === segments : parts.length >= 2);
   if (!ok) {
     const shape = segments ? '<owner>/<repo>' : '<group>/<project>';
     throw new InputError(
-      `repoUrl: ${repoUrl} is not a ${type} repository URL; mode pull-request needs ${trim(baseUrl)}/${shape}.git`,
+      `repoUrl: ${url.href} is not a ${type} repository URL; mode pull-request needs ${base.href}/${shape}.git`,
     );
   }
   return parts;
 }
 
+const encodePath = (parts: string[]) => parts.map(encodeURIComponent).join('/');
+
 /** JSON over fetch; errors name repoUrl and the status, never a header or a body the server sent. */
 class JsonClient {
+  /** The operation in progress (set by `open`): its deadline and the task's signal. */
+  operation = new GitOperation('opening the pull request', DEFAULT_GIT_TIMEOUTS);
+
   constructor(
     private readonly doFetch: Fetch,
     private readonly repoUrl: string,
     private readonly type: string,
     private readonly headers: Record<string, string>,
+    private readonly timeouts: GitTimeouts,
   ) {}
+
+  /** Starts a new operation: one deadline for all of its requests. */
+  begin(signal?: AbortSignal) {
+    this.operation = new GitOperation('opening the pull request', this.timeouts, signal);
+  }
 
   async get<T>(url: string): Promise<T> {
     const res = await this.send(url, { method: 'GET' });
     if (!res.ok) throw this.failure('list open pull requests', res.status);
-    return (await res.json()) as T;
+    return (await this.operation.run(() => res.json())) as T;
   }
 
   /** POSTs; on 409/422 asks `onConflict` for the one that already exists. */
@@ -107,13 +119,29 @@ class JsonClient {
       if (existing) return { ...existing, reused: true };
     }
     if (!res.ok) throw this.failure('open a pull request', res.status);
-    return (await res.json()) as T;
+    return (await this.operation.run(() => res.json())) as T;
   }
 
   private async send(url: string, init: { method: string; headers?: Record<string, string>; body?: string }) {
+    const operation = this.operation;
     try {
-      return await this.doFetch(url, { ...init, headers: { ...this.headers, ...init.headers }, redirect: 'error' });
+      return await operation.run(() =>
+        this.doFetch(url, {
+          ...init,
+          headers: { ...this.headers, ...init.headers },
+          // A redirect could carry the integration's credentials to another host.
+          redirect: 'error',
+          signal: AbortSignal.any([operation.signal, AbortSignal.timeout(this.timeouts.requestMs)]),
+        }),
+      );
     } catch (error) {
+      operation.check();
+      if (error instanceof ServiceUnavailableError) throw error;
+      if ((error as Error)?.name === 'TimeoutError') {
+        throw new ServiceUnavailableError(
+          `repoUrl: the ${this.type} API for ${this.repoUrl} did not answer within ${Math.round(this.timeouts.requestMs / 1000)} s`,
+        );
+      }
       const code = (error as { cause?: { code?: unknown } })?.cause?.code;
       throw new InputError(
         `repoUrl: the ${this.type} API for ${this.repoUrl} could not be reached (${typeof code === 'string' ? code : 'network error'})`,
@@ -147,10 +175,15 @@ class JsonClient {
  */
 export async function createPullRequestOpener(
   integrations: ScmIntegrationRegistry,
-  repoUrl: string,
-  options: { fetch?: Fetch } = {},
+  rawRepoUrl: string | RepositoryUrl,
+  options: { fetch?: Fetch; timeouts?: GitTimeouts } = {},
 ): Promise<PullRequestOpener> {
   const doFetch = options.fetch ?? fetch;
+  const timeouts = options.timeouts ?? DEFAULT_GIT_TIMEOUTS;
+  // The one normaliser: every path below is built from its segments, never from the raw text.
+  const url =
+    typeof rawRepoUrl === 'string' ? parseRepositoryUrl(rawRepoUrl, 'repoUrl', { allowHttpLoopback: true }) : rawRepoUrl;
+  const repoUrl = url.href;
   let integration;
   try {
     integration = integrations.byUrl(repoUrl);
@@ -163,17 +196,18 @@ export async function createPullRequestOpener(
       `repoUrl: ${repoUrl} is served by a ${integration.type} integration, which cannot open pull requests here; mode pull-request needs a ${PULL_REQUEST_TYPES.join(', ')} integration (use mode commit)`,
     );
   }
-  const remote = await resolveGitRemote(integrations, repoUrl);
+  const remote = await resolveGitRemote(integrations, url);
   const secret = remote.credentials;
   switch (remote.type) {
     case 'gitea': {
       const config = integrations.gitea.byUrl(repoUrl)!.config;
-      const [owner, repo] = repoPath(repoUrl, config.baseUrl ?? `https://${config.host}`, 'gitea', 2);
-      const api = `${trim(config.baseUrl ?? `https://${config.host}`)}/api/v1/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/pulls`;
-      const web = `${trim(config.baseUrl ?? `https://${config.host}`)}/${owner}/${repo}`;
+      const baseUrl = parseBaseUrl(config.baseUrl ?? `https://${config.host}`, 'integrations.gitea.baseUrl', { allowHttpLoopback: true }).href;
+      const parts = repoPath(url, baseUrl, 'gitea', 2);
+      const api = `${baseUrl}/api/v1/repos/${encodePath(parts)}/pulls`;
+      const web = `${baseUrl}/${encodePath(parts)}`;
       const client = new JsonClient(doFetch, repoUrl, 'gitea', {
         authorization: `Basic ${Buffer.from(`${secret.username}:${secret.password}`).toString('base64')}`,
-      });
+      }, timeouts);
       const find = async (head: string, base: string) => {
         for (let page = 1; page <= 20; page++) {
           const list = await client.get<GiteaPull[]>(`${api}?state=open&page=${page}&limit=50`);
@@ -186,7 +220,8 @@ export async function createPullRequestOpener(
       return {
         type: 'gitea',
         previewUrl: n => `${web}/pulls/${n}`,
-        async open(req) {
+        async open(req, { signal } = {}) {
+          client.begin(signal);
           const existing = await find(req.head, req.base);
           if (existing) return { number: existing.number, url: existing.html_url, created: false };
           const made = await client.post<GiteaPull>(
@@ -201,13 +236,13 @@ export async function createPullRequestOpener(
     }
     case 'github': {
       const config = integrations.github.byUrl(repoUrl)!.config;
-      const [owner, repo] = repoPath(repoUrl, `https://${config.host}`, 'github', 2);
-      const api = `${trim(config.apiBaseUrl ?? 'https://api.github.com')}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/pulls`;
+      const [owner, repo] = repoPath(url, `${url.protocol}//${config.host}`, 'github', 2);
+      const api = `${trim(config.apiBaseUrl ?? 'https://api.github.com')}/repos/${encodePath([owner, repo])}/pulls`;
       const client = new JsonClient(doFetch, repoUrl, 'github', {
         accept: 'application/vnd.github+json',
         authorization: `Bearer ${secret.password}`,
         'x-github-api-version': '2022-11-28',
-      });
+      }, timeouts);
       const find = async (head: string, base: string) => {
         const q = new URLSearchParams({ head: `${owner}:${head}`, base, state: 'open' });
         const list = await client.get<GithubPull[]>(`${api}?${q}`);
@@ -216,7 +251,8 @@ export async function createPullRequestOpener(
       return {
         type: 'github',
         previewUrl: n => `https://${config.host}/${owner}/${repo}/pull/${n}`,
-        async open(req) {
+        async open(req, { signal } = {}) {
+          client.begin(signal);
           const existing = await find(req.head, req.base);
           if (existing) return { number: existing.number, url: existing.html_url, created: false };
           // GitHub answers 422 "A pull request already exists" when one was opened meanwhile.
@@ -231,9 +267,9 @@ export async function createPullRequestOpener(
     }
     case 'gitlab': {
       const config = integrations.gitlab.byUrl(repoUrl)!.config;
-      const project = repoPath(repoUrl, config.baseUrl, 'gitlab', 0).join('/');
+      const project = repoPath(url, config.baseUrl, 'gitlab', 0).join('/');
       const api = `${trim(config.apiBaseUrl)}/projects/${encodeURIComponent(project)}/merge_requests`;
-      const client = new JsonClient(doFetch, repoUrl, 'gitlab', { 'private-token': secret.password });
+      const client = new JsonClient(doFetch, repoUrl, 'gitlab', { 'private-token': secret.password }, timeouts);
       const find = async (head: string, base: string) => {
         const q = new URLSearchParams({ source_branch: head, target_branch: base, state: 'opened' });
         const list = await client.get<GitlabMergeRequest[]>(`${api}?${q}`);
@@ -242,7 +278,8 @@ export async function createPullRequestOpener(
       return {
         type: 'gitlab',
         previewUrl: n => `${trim(config.baseUrl)}/${project}/-/merge_requests/${n}`,
-        async open(req) {
+        async open(req, { signal } = {}) {
+          client.begin(signal);
           const existing = await find(req.head, req.base);
           if (existing) return { number: existing.iid, url: existing.web_url, created: false };
           // GitLab answers 409 "Another open merge request already exists" when one was opened meanwhile.

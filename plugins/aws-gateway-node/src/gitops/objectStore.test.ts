@@ -1,0 +1,61 @@
+import git from 'isomorphic-git';
+import { createObjectStore, ObjectStore, writeFilesIntoTree } from './objectStore';
+
+async function treeWith(store: ObjectStore, entries: Array<{ path: string; mode: string; content?: string; oid?: string }>) {
+  const tree = [];
+  for (const e of entries) {
+    const oid = e.oid ?? (await git.writeBlob({ ...store, blob: Buffer.from(e.content ?? '') }));
+    const type = e.mode === '040000' ? 'tree' : e.mode === '160000' ? 'commit' : 'blob';
+    tree.push({ path: e.path, mode: e.mode, oid, type } as const);
+  }
+  return git.writeTree({ ...store, tree });
+}
+
+async function read(store: ObjectStore, tree: string, filepath: string) {
+  const { blob } = await git.readBlob({ ...store, oid: tree, filepath });
+  return Buffer.from(blob).toString('utf8');
+}
+
+describe('writeFilesIntoTree (in-memory object store)', () => {
+  let store: ObjectStore;
+  beforeEach(async () => {
+    store = await createObjectStore('main');
+  });
+
+  it('adds, updates and keeps files, reporting each status', async () => {
+    const apps = await treeWith(store, [{ path: 'same.yaml', mode: '100644', content: 'a\n' }, { path: 'old.yaml', mode: '100644', content: 'x\n' }]);
+    const root = await treeWith(store, [{ path: 'README.md', mode: '100644', content: '# r\n' }, { path: 'apps', mode: '040000', oid: apps }]);
+    const { tree, statuses } = await writeFilesIntoTree(store, root, [
+      { path: 'apps/same.yaml', content: 'a\n' },
+      { path: 'apps/old.yaml', content: 'y\n' },
+      { path: 'apps/new/deep.yaml', content: 'n\n' },
+    ]);
+    expect(Object.fromEntries(statuses)).toEqual({ 'apps/same.yaml': 'unchanged', 'apps/old.yaml': 'updated', 'apps/new/deep.yaml': 'added' });
+    expect(await read(store, tree, 'README.md')).toBe('# r\n');
+    expect(await read(store, tree, 'apps/old.yaml')).toBe('y\n');
+    expect(await read(store, tree, 'apps/new/deep.yaml')).toBe('n\n');
+  });
+
+  it('gives the same tree when nothing changes', async () => {
+    const root = await treeWith(store, [{ path: 'a.yaml', mode: '100644', content: 'a\n' }]);
+    const { tree } = await writeFilesIntoTree(store, root, [{ path: 'a.yaml', content: 'a\n' }]);
+    expect(tree).toBe(root);
+  });
+
+  it.each([
+    ['a symbolic link as a directory on the path', 'gateways', '120000', 'gateways/default/gw.yaml', /"gateways", which is a symbolic link/],
+    ['a symbolic link as the file itself', 'gw.yaml', '120000', 'gw.yaml', /"gw.yaml", which is a symbolic link/],
+    ['a submodule on the path', 'gateways', '160000', 'gateways/gw.yaml', /"gateways", which is a submodule/],
+  ])('refuses %s', async (_name, entry, mode, file, message) => {
+    const oid = mode === '160000' ? 'a'.repeat(40) : undefined;
+    const root = await treeWith(store, [{ path: entry, mode, content: '../../../../etc', oid }]);
+    await expect(writeFilesIntoTree(store, root, [{ path: file, content: 'x' }])).rejects.toThrow(message);
+  });
+
+  it('refuses a file where a directory is needed, and the reverse', async () => {
+    const sub = await treeWith(store, [{ path: 'x.yaml', mode: '100644', content: 'x' }]);
+    const root = await treeWith(store, [{ path: 'file', mode: '100644', content: 'f' }, { path: 'dir', mode: '040000', oid: sub }]);
+    await expect(writeFilesIntoTree(store, root, [{ path: 'file/a.yaml', content: 'a' }])).rejects.toThrow('needs "file" to be a directory');
+    await expect(writeFilesIntoTree(store, root, [{ path: 'dir', content: 'a' }])).rejects.toThrow('is a directory');
+  });
+});

@@ -1,0 +1,114 @@
+import { ConflictError, InputError } from '@backstage/errors';
+import git, { TreeEntry } from 'isomorphic-git';
+import { createFsFromVolume, Volume } from 'memfs';
+
+/**
+ * A bare git object store in memory. Repository content is only ever read
+ * and written as git objects (blobs and trees): nothing is checked out, so no
+ * file of the repository — a symbolic link, a `.git/config`, a hook — is ever
+ * materialised on the backend host, and the host's disk is never written.
+ */
+export interface ObjectStore {
+  fs: any;
+  gitdir: string;
+}
+
+/** @public */
+export type GitOpsFileStatus = 'added' | 'updated' | 'unchanged';
+
+const MODE_TREE = '040000';
+const MODE_FILE = '100644';
+const MODE_EXECUTABLE = '100755';
+const MODE_SYMLINK = '120000';
+const MODE_SUBMODULE = '160000';
+
+/** A new store; `url` (the normalised, allowed URL) becomes its only remote, in its own in-memory config. */
+export async function createObjectStore(defaultBranch: string, url?: string): Promise<ObjectStore> {
+  const store = { fs: createFsFromVolume(new Volume()), gitdir: '/repository.git' };
+  await git.init({ ...store, bare: true, defaultBranch });
+  if (url) await git.addRemote({ ...store, remote: 'origin', url });
+  return store;
+}
+
+/** Refuses links and submodules: the portal writes into plain directories of the repository only. */
+function refuseSpecial(entry: TreeEntry, at: string, file: string): void {
+  if (entry.mode === MODE_SYMLINK) {
+    throw new InputError(
+      `files: "${file}" would be written through "${at}", which is a symbolic link in the GitOps repository; the portal never writes through links — replace it with a plain directory or file first`,
+    );
+  }
+  if (entry.mode === MODE_SUBMODULE || entry.type === 'commit') {
+    throw new InputError(
+      `files: "${file}" would be written into "${at}", which is a submodule in the GitOps repository; the portal writes into plain directories only`,
+    );
+  }
+}
+
+interface PendingFile {
+  /** Full repository path, for messages and statuses. */
+  path: string;
+  /** Segments still to descend. */
+  rest: string[];
+  content: string;
+}
+
+/**
+ * Writes `files` into the tree `treeOid` (undefined: an empty tree) and
+ * returns the new root tree and each file's status. Existing entries are
+ * kept; a file in the way of a directory (or the reverse) is a conflict.
+ */
+export async function writeFilesIntoTree(
+  store: ObjectStore,
+  treeOid: string | undefined,
+  files: Array<{ path: string; content: string }>,
+): Promise<{ tree: string; statuses: Map<string, GitOpsFileStatus> }> {
+  const statuses = new Map<string, GitOpsFileStatus>();
+  const pending = files.map(f => ({ path: f.path, rest: f.path.split('/'), content: f.content }));
+  const tree = await writeLevel(store, treeOid, '', pending, statuses);
+  return { tree, statuses };
+}
+
+async function writeLevel(
+  store: ObjectStore,
+  treeOid: string | undefined,
+  dir: string,
+  files: PendingFile[],
+  statuses: Map<string, GitOpsFileStatus>,
+): Promise<string> {
+  const entries = new Map<string, TreeEntry>();
+  if (treeOid) {
+    for (const entry of (await git.readTree({ ...store, oid: treeOid })).tree) entries.set(entry.path, entry);
+  }
+  const subdirs = new Map<string, PendingFile[]>();
+  for (const file of files) {
+    const [name, ...rest] = file.rest;
+    const at = dir ? `${dir}/${name}` : name;
+    const existing = entries.get(name);
+    if (existing) refuseSpecial(existing, at, file.path);
+    if (rest.length) {
+      if (existing && existing.type !== 'tree') {
+        throw new ConflictError(`files: "${file.path}" needs "${at}" to be a directory, but it is a file in the GitOps repository`);
+      }
+      subdirs.set(name, [...(subdirs.get(name) ?? []), { ...file, rest }]);
+      continue;
+    }
+    if (existing?.type === 'tree') {
+      throw new ConflictError(`files: "${file.path}" is a directory in the GitOps repository`);
+    }
+    const blob = Buffer.from(file.content, 'utf8');
+    let status: GitOpsFileStatus = 'added';
+    if (existing) {
+      const current = (await git.readBlob({ ...store, oid: existing.oid })).blob;
+      status = Buffer.compare(Buffer.from(current), blob) === 0 ? 'unchanged' : 'updated';
+    }
+    statuses.set(file.path, status);
+    const oid = await git.writeBlob({ ...store, blob });
+    entries.set(name, { mode: existing?.mode === MODE_EXECUTABLE ? MODE_EXECUTABLE : MODE_FILE, path: name, oid, type: 'blob' });
+  }
+  for (const [name, nested] of subdirs) {
+    const existing = entries.get(name);
+    const oid = await writeLevel(store, existing?.oid, dir ? `${dir}/${name}` : name, nested, statuses);
+    entries.set(name, { mode: MODE_TREE, path: name, oid, type: 'tree' });
+  }
+  return git.writeTree({ ...store, tree: [...entries.values()] });
+}
