@@ -11,6 +11,37 @@ export interface Config {
       /** Timeout of each Kubernetes API call, in seconds. Default 10. */
       kubernetesTimeoutSeconds?: number;
       /**
+       * Longest a status request may take, in milliseconds, catalog and
+       * permission lookups included. When Kubernetes or AWS do not answer in
+       * time, the last known answer is served marked stale (and the read
+       * goes on in the background); without one the request fails with 503.
+       * Default 4000; at least 100.
+       */
+      requestDeadlineMs?: number;
+      /**
+       * Longest a read of the shared cache (Redis) may take, in milliseconds,
+       * before it counts as a miss; writes never delay an answer. Default
+       * 250; at least 10.
+       */
+      cacheTimeoutMs?: number;
+      /**
+       * How old, in seconds, a last known answer may be and still be served
+       * (marked stale, with its age and the reason) when a fresh read fails
+       * or is late. Default 900.
+       */
+      staleMaxAgeSeconds?: number;
+      /** Limits on `?refresh=true`, which bypasses the cache. */
+      refresh?: {
+        /**
+         * A refresh is honoured at most once per entity per this many
+         * seconds, across all replicas (the mark lives in the shared cache).
+         * Default 30; 0 disables the limit.
+         */
+        minIntervalSeconds?: number;
+        /** Refreshes one user may trigger per minute, per replica. Default 10; 0 disables the limit. */
+        perUserPerMinute?: number;
+      };
+      /**
        * AWS region searched when a Gateway's status carries no load balancer
        * ARN (tag and DNS-name lookups), for clusters not listed below whose URL
        * is not an EKS endpoint.

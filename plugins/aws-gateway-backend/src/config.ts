@@ -11,11 +11,34 @@ export interface ClusterAwsLocation {
 export interface StatusConfig {
   cacheTtlMs: number;
   kubernetesTimeoutMs: number;
+  /** Longest a status request may take, lookups and collection included. */
+  requestDeadlineMs: number;
+  /** Longest a shared-cache read may take before it counts as a miss. */
+  cacheTimeoutMs: number;
+  /** How old a last known answer may be and still be served, marked stale. */
+  staleMaxAgeMs: number;
+  /** Limits on `refresh=true`, which bypasses the cache and costs AWS calls; 0 is no limit. */
+  refresh: { minIntervalMs: number; perUserPerMinute: number };
   locationOf(cluster: { name: string; url: string }): ClusterAwsLocation;
 }
 
 const EKS_URL =
   /\.([a-z]{2}(?:-[a-z]+)+-\d+)\.eks\.amazonaws\.com(?:\.cn)?(?::\d+)?\/?$/i;
+
+function numberAtLeast(
+  status: Config | undefined,
+  key: string,
+  fallback: number,
+  min: number,
+): number {
+  const value = status?.getOptionalNumber(key) ?? fallback;
+  if (!Number.isFinite(value) || value < min) {
+    throw new Error(
+      `awsGateway.status.${key} must be a number >= ${min}, got ${value}`,
+    );
+  }
+  return value;
+}
 
 /** Reads `awsGateway.status`. */
 export function readStatusConfig(config: Config): StatusConfig {
@@ -40,6 +63,19 @@ export function readStatusConfig(config: Config): StatusConfig {
   return {
     cacheTtlMs: ttlSeconds * 1000,
     kubernetesTimeoutMs: timeoutSeconds * 1000,
+    requestDeadlineMs: numberAtLeast(status, 'requestDeadlineMs', 4000, 100),
+    cacheTimeoutMs: numberAtLeast(status, 'cacheTimeoutMs', 250, 10),
+    staleMaxAgeMs: numberAtLeast(status, 'staleMaxAgeSeconds', 900, 0) * 1000,
+    refresh: {
+      minIntervalMs:
+        numberAtLeast(status, 'refresh.minIntervalSeconds', 30, 0) * 1000,
+      perUserPerMinute: numberAtLeast(
+        status,
+        'refresh.perUserPerMinute',
+        10,
+        0,
+      ),
+    },
     locationOf(cluster) {
       const configured = clusters.get(cluster.name);
       const region =

@@ -7,18 +7,12 @@ import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha'
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
+import { componentEntity } from './__testUtils__/entities';
 import { awsGatewayPlugin } from './plugin';
 
-const entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'orders',
-    namespace: 'default',
-    annotations: { 'aws-gateway.io/gateways': 'shop/orders' },
-  },
-  spec: {},
-};
+const entity = componentEntity('orders', {
+  'aws-gateway.io/gateways': 'shop/orders',
+});
 
 async function start(options: { deny?: boolean } = {}) {
   const auditor = mockServices.auditor.mock();
@@ -43,9 +37,16 @@ async function start(options: { deny?: boolean } = {}) {
     features: [
       awsGatewayPlugin,
       catalogServiceMock.factory({ entities: [entity] }),
-      mockServices.permissions.factory({
-        result: options.deny ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
-      }),
+      // Denies only the status permission: the entity itself stays readable.
+      mockServices.permissions.mock({
+        authorize: async requests =>
+          requests.map(r => ({
+            result:
+              options.deny && r.permission.name === 'aws-gateway.status.read'
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          })),
+      }).factory,
       auditor.factory,
       actionsRegistryServiceMock.factory(),
       mockServices.rootConfig.factory({

@@ -2,10 +2,14 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  actionsRegistryServiceRef,
+  metricsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { awsGatewayPermissions } from '@gateway-portal/plugin-aws-gateway-common';
 import { registerGetGatewayStatusForEntityAction } from './actions/getGatewayStatusForEntityAction';
+import { createStatusMetrics } from './metrics';
 import { createRouter } from './router';
 import { createGatewayStatusService } from './service/createGatewayStatusService';
 
@@ -22,6 +26,7 @@ export const awsGatewayPlugin = createBackendPlugin({
       deps: {
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         cache: coreServices.cache,
@@ -30,6 +35,7 @@ export const awsGatewayPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
+        metrics: metricsServiceRef,
       },
       async init(deps) {
         deps.permissionsRegistry.addPermissions(awsGatewayPermissions);
@@ -38,7 +44,9 @@ export const awsGatewayPlugin = createBackendPlugin({
           logger: deps.logger,
           catalog: deps.catalog,
           permissions: deps.permissions,
+          auth: deps.auth,
           cache: deps.cache,
+          metrics: createStatusMetrics(deps.metrics),
         });
         registerGetGatewayStatusForEntityAction({
           actionsRegistry: deps.actionsRegistry,

@@ -214,5 +214,22 @@ export interface EntityGatewaysResponse {
   gateways: GatewayStatus[];
   /** Errors that kept gateways from being listed (a cluster unreachable, ...). */
   errors: StatusError[];
+  /** When the data was read (the end of the read), ISO 8601. */
   fetchedAt: string;
+  /**
+   * Present when this is the last known status rather than a fresh read:
+   * Kubernetes or AWS did not answer in time, could not be reached, or are
+   * being given a rest after throttling. A fresh read goes on in the background.
+   */
+  stale?: StaleStatus;
+  /** Present when `refresh=true` was not honoured (refresh limits): why. The answer is the cached one. */
+  refreshDeclined?: string;
+}
+
+/** Why an answer is the last known one, and how old it is. @public */
+export interface StaleStatus {
+  /** Seconds since its data was read, when it was served. */
+  ageSeconds: number;
+  /** One sentence, free of secrets and internal addresses. */
+  reason: string;
 }

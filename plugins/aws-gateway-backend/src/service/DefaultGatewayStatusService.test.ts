@@ -64,7 +64,7 @@ function setup(
     permissions,
     cache,
     logger: mockServices.logger.mock(),
-    cacheTtlMs: config.cacheTtlMs,
+    settings: config,
     source: new GatewayStatusCollector({
       clusters: { listClusters: () => clusters },
       kubernetes: kube,

@@ -1,4 +1,6 @@
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
+  AuthService,
   CacheService,
   LoggerService,
   PermissionsService,
@@ -16,6 +18,9 @@ import {
   ClientNodeKubernetesObjectClient,
   KubernetesObjectClient,
 } from '../kubernetes/KubernetesObjectClient';
+import { noStatusMetrics, StatusMetrics } from '../metrics';
+import { addAwsCallAccounting } from './awsCallAccounting';
+import { AwsBackoff } from './awsBackoff';
 import { DefaultGatewayStatusService } from './DefaultGatewayStatusService';
 import { GatewayStatusCollector } from './GatewayStatusCollector';
 
@@ -25,12 +30,15 @@ export interface CreateGatewayStatusServiceOptions {
   logger: LoggerService;
   catalog: Pick<CatalogService, 'getEntityByRef'>;
   permissions: Pick<PermissionsService, 'authorize'>;
+  /** With it, one permission call per request covers reading the entity too. */
+  auth?: Pick<AuthService, 'getOwnServiceCredentials'>;
   cache: CacheService;
+  metrics?: StatusMetrics;
   /** Defaults to the Kubernetes plugin's configured clusters. */
   clusters?: KubernetesClusterRegistry;
   /** Defaults to @kubernetes/client-node against `clusters`. */
   kubernetes?: KubernetesObjectClient;
-  /** Defaults to ELBv2 clients from the aws integration config. */
+  /** Defaults to ELBv2 clients from the aws integration config, with call accounting. */
   elbv2?: Elbv2ClientSource;
 }
 
@@ -44,6 +52,8 @@ export function createGatewayStatusService(
   options: CreateGatewayStatusServiceOptions,
 ): DefaultGatewayStatusService {
   const statusConfig = readStatusConfig(options.config);
+  const metrics = options.metrics ?? noStatusMetrics;
+  const backoff = new AwsBackoff(metrics);
   const clusters =
     options.clusters ??
     ConfigKubernetesClusterRegistry.fromConfig(options.config, {
@@ -55,13 +65,25 @@ export function createGatewayStatusService(
       timeoutMs: statusConfig.kubernetesTimeoutMs,
     });
   const elbv2 =
-    options.elbv2 ?? DefaultAwsClientFactory.fromConfig(options.config);
+    options.elbv2 ??
+    DefaultAwsClientFactory.fromConfig(options.config, {
+      // The status service builds ELBv2 clients only.
+      instrument: client =>
+        addAwsCallAccounting(
+          client as ElasticLoadBalancingV2Client,
+          metrics,
+          backoff,
+        ),
+    });
   return DefaultGatewayStatusService.create({
     catalog: options.catalog,
     permissions: options.permissions,
+    auth: options.auth,
     cache: options.cache,
     logger: options.logger,
-    cacheTtlMs: statusConfig.cacheTtlMs,
+    settings: statusConfig,
+    metrics,
+    backoff,
     source: new GatewayStatusCollector({
       clusters,
       kubernetes,
