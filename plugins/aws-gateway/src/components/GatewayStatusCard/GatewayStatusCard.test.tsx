@@ -539,4 +539,45 @@ describe('GatewayStatusCard', () => {
     ).toBeGreaterThan(0);
     expect(api.getEntityGateways).not.toHaveBeenCalled();
   });
+  it('says when it shows the last known status, how old it is and why', async () => {
+    const api = mockApi(
+      gatewaysResponse({
+        fetchedAt: new Date(Date.now() - 42_000).toISOString(),
+        stale: {
+          ageSeconds: 42,
+          reason:
+            'Kubernetes or AWS did not answer within 4 s; a new read goes on in the background',
+        },
+      }),
+    );
+    await renderCard(api);
+
+    expect(
+      await screen.findByText(
+        'Warning: Showing the last known status, 42 s old',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/^Kubernetes or AWS did not answer within 4 s/),
+    ).toBeInTheDocument();
+    // The gateways read earlier are still shown.
+    expect(
+      screen.getByRole('region', { name: 'payments-gw' }),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('status')).not.toBeInTheDocument();
+  });
+
+  it('says when a refresh was not honoured, and shows no stale warning for a fresh answer', async () => {
+    const api = mockApi(
+      gatewaysResponse({
+        refreshDeclined: 'This entity was refreshed less than 30 s ago',
+      }),
+    );
+    await renderCard(api);
+
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'Not refreshed: This entity was refreshed less than 30 s ago.',
+    );
+    expect(screen.queryByText(/last known status/)).not.toBeInTheDocument();
+  });
 });

@@ -23,6 +23,7 @@ import {
   PermissionDeniedState,
 } from '../GatewayStates';
 import { GatewaySection } from './GatewaySection';
+import { StaleNotice } from './StaleNotice';
 
 const TITLE = 'AWS gateways';
 
@@ -109,6 +110,7 @@ function GatewayStatusContent() {
             message={`${error.message}. Showing the status read earlier.`}
           />
         )}
+        <StaleNotice response={value} />
         <PartialErrorPanel errors={value.errors} />
         {nothingListed && (
           <NoGatewaysState entityRef={stringifyEntityRef(entity)} />
