@@ -56,13 +56,26 @@ export interface Config {
          * is replaced with the tag (e.g. v2.17.1). Point it at a mirror when needed.
          */
         policyUrlTemplate?: string;
+        /**
+         * Allow fetching the policy of releases whose sha256 is not pinned in the suite (pinned: v2.17.1, v3.5.0).
+         * Default false: any other version is refused before the download.
+         */
+        allowUnpinnedPolicyVersions?: boolean;
       };
       gitops?: {
         /**
-         * Repository clone URLs the GitOps commit action may push to: exact,
-         * or ending in `*` (prefix). Anything else is refused.
+         * Repository clone URLs the GitOps actions may read and push to, matched on the parsed URL (scheme, host,
+         * port, then path segment by segment): exact, `*` within one segment (`gitops-*`), or a final `/*` for
+         * any repository below that path. https only (http for loopback test servers). Anything else is refused.
          */
         allowedRepoUrls?: string[];
+        /** Deadlines of every git and pull request API call. */
+        timeouts?: {
+          /** Until a response's headers arrive (connecting included). Default 30. */
+          requestSeconds?: number;
+          /** For one whole operation (list branches, fetch, push, open a pull request). Default 120. */
+          operationSeconds?: number;
+        };
         /** Committer of GitOps commits (the task's user is the author). Default "Backstage <backstage@localhost>". */
         committer?: { name: string; email: string };
       };

@@ -13,7 +13,7 @@ import { createGitOpsCheckAction } from './actions/gitops/gitopsCheck';
 import { createGitOpsCommitAction } from './actions/gitops/gitopsCommit';
 import { readGitOpsSettings } from './actions/gitops/gitopsSettings';
 import { createRenderEndpointAction } from './actions/endpoint/renderEndpoint';
-import { createFetchIamPolicyAction } from './actions/controller/fetchIamPolicy';
+import { createFetchIamPolicyAction, readFetchIamPolicySettings } from './actions/controller/fetchIamPolicy';
 import { createRenderControllerAction } from './actions/controller/renderController';
 import { createEnsurePodIdentityAssociationAction } from './actions/eks/ensurePodIdentityAssociation';
 import { createEnsurePodIdentityRoleAction } from './actions/iam/ensurePodIdentityRole';
@@ -47,7 +47,7 @@ export const scaffolderModuleAwsGateway = createBackendModule({
           createRenderEndpointAction({ guardrails, clusters }),
           createGitOpsCheckAction({ repository, settings: gitopsSettings }),
           createGitOpsCommitAction({ repository, settings: gitopsSettings }),
-          createFetchIamPolicyAction({ guardrails: awsGuardrails }),
+          createFetchIamPolicyAction({ guardrails: awsGuardrails, settings: readFetchIamPolicySettings(config) }),
           createEnsurePolicyAction({ awsClients, guardrails: awsGuardrails }),
           createEnsurePodIdentityRoleAction({ awsClients, guardrails: awsGuardrails }),
           createEnsurePodIdentityAssociationAction({ awsClients, guardrails: awsGuardrails }),

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { InputError, ResponseError } from '@backstage/errors';
+import { Config } from '@backstage/config';
+import { InputError, NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { policyDocumentProblems } from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
@@ -11,25 +12,114 @@ import { examples } from './fetchIamPolicy.examples';
 export const FETCH_IAM_POLICY_ACTION_ID =
   'aws-gateway:controller:fetch-iam-policy';
 
-// The published policy is about 9 kB; refuse anything wildly larger.
-const MAX_BYTES = 256 * 1024;
-const TIMEOUT_MS = 30_000;
+/**
+ * sha256 of `docs/install/iam_policy.json` as published at each release tag,
+ * computed once from the released files (shared/reference/lbc-<tag>-iam_policy.json;
+ * fetchIamPolicy.test.ts checks these constants against them). The two
+ * releases publish the same document. A download that does not match is
+ * refused: a compromised mirror or a moved tag cannot widen the controller's
+ * IAM policy.
+ */
+export const PINNED_POLICY_SHA256: Readonly<Record<string, string>> = {
+  'v2.17.1': '16f232c9d9f79366fe949c4550ad517a202380058a9e48d45a4e215044a20a6a',
+  'v3.5.0': '16f232c9d9f79366fe949c4550ad517a202380058a9e48d45a4e215044a20a6a',
+};
 
-async function download(url: string, signal?: AbortSignal): Promise<Buffer> {
-  const timeout = AbortSignal.timeout(TIMEOUT_MS);
-  const response = await fetch(url, {
-    signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-  });
-  if (!response.ok) {
-    throw await ResponseError.fromResponse(response);
+const CONFIG_KEY = 'awsGateway.provisioning.controller.allowUnpinnedPolicyVersions';
+
+/** How the policy is downloaded; from configuration, with limits that tests may lower. */
+export interface FetchIamPolicySettings {
+  /** Versions without a pinned digest are refused unless true. */
+  allowUnpinnedVersions: boolean;
+  /** The published policy is about 9 kB; anything much larger is refused as soon as the cap is crossed. */
+  maxBytes: number;
+  /** For the whole download, redirects included. */
+  timeoutMs: number;
+  /** Same-origin redirects followed at most. */
+  maxRedirects: number;
+}
+
+/** @public */
+export function readFetchIamPolicySettings(config: Config): FetchIamPolicySettings {
+  return {
+    allowUnpinnedVersions: config.getOptionalBoolean(CONFIG_KEY) ?? false,
+    maxBytes: 256 * 1024,
+    timeoutMs: 30_000,
+    maxRedirects: 3,
+  };
+}
+
+/** Where the policy was read from, for messages: origin and path only. */
+function shown(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+/**
+ * GET with the limits: redirects followed only within the first URL's origin
+ * and at most `maxRedirects` times, the body streamed and abandoned as soon as
+ * it crosses `maxBytes`, one deadline for everything, and the task's signal.
+ */
+async function download(
+  first: URL,
+  settings: FetchIamPolicySettings,
+  signal?: AbortSignal,
+): Promise<{ body: Buffer; url: URL }> {
+  const deadline = AbortSignal.timeout(settings.timeoutMs);
+  const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  const failed = (error: unknown): Error => {
+    if (deadline.aborted) {
+      return new ServiceUnavailableError(
+        `version: ${shown(first)} did not answer within ${settings.timeoutMs / 1000} s; run the task again`,
+      );
+    }
+    if (signal?.aborted) return new ServiceUnavailableError('fetching the IAM policy was cancelled');
+    return error instanceof Error ? error : new Error(String(error));
+  };
+  let url = first;
+  try {
+    for (let redirects = 0; ; redirects++) {
+      const response = await fetch(url, { redirect: 'manual', signal: combined });
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel();
+        const location = response.headers.get('location');
+        const next = location ? new URL(location, url) : undefined;
+        if (!next || next.origin !== first.origin) {
+          throw new NotAllowedError(
+            `version: ${shown(first)} redirects to another origin (${next ? next.origin : 'no location'}); only redirects within ${first.origin} are followed`,
+          );
+        }
+        if (redirects >= settings.maxRedirects) {
+          throw new NotAllowedError(`version: ${shown(first)} redirected more than ${settings.maxRedirects} times`);
+        }
+        url = next;
+        continue;
+      }
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new InputError(`version: ${shown(url)} answered HTTP ${response.status}; is the version a published release?`);
+      }
+      const declared = Number(response.headers.get('content-length'));
+      if (declared > settings.maxBytes) {
+        await response.body?.cancel();
+        throw new InputError(`version: the policy at ${shown(url)} is larger than ${settings.maxBytes} bytes`);
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        size += chunk.length;
+        if (size > settings.maxBytes) {
+          // Stop reading now: the rest of the body is never buffered.
+          await (response.body as ReadableStream).cancel().catch(() => undefined);
+          throw new InputError(`version: the policy at ${shown(url)} is larger than ${settings.maxBytes} bytes`);
+        }
+        chunks.push(Buffer.from(chunk));
+      }
+      return { body: Buffer.concat(chunks), url };
+    }
+  } catch (error) {
+    if (error instanceof InputError || error instanceof NotAllowedError) throw error;
+    throw failed(error);
   }
-  const body = Buffer.from(await response.arrayBuffer());
-  if (body.length > MAX_BYTES) {
-    throw new InputError(
-      `version: the policy at ${url} is larger than ${MAX_BYTES} bytes`,
-    );
-  }
-  return body;
 }
 
 /**
@@ -40,13 +130,14 @@ async function download(url: string, signal?: AbortSignal): Promise<Buffer> {
  */
 export function createFetchIamPolicyAction(options: {
   guardrails: AwsGuardrails;
+  settings: FetchIamPolicySettings;
 }) {
-  const { guardrails } = options;
+  const { guardrails, settings } = options;
   return createTemplateAction({
     id: FETCH_IAM_POLICY_ACTION_ID,
     description:
       "Downloads the AWS Load Balancer Controller's IAM policy for a release (from awsGateway.provisioning.controller.policyUrlTemplate), " +
-      'checks that it is a policy document and writes it to the workspace.',
+      'checks it against the pinned sha256 of that release and that it is a policy document, and writes it to the workspace.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -65,10 +156,21 @@ export function createFetchIamPolicyAction(options: {
             .describe('Workspace-relative path of the written policy'),
           sha256: z.string().describe('SHA-256 of the file, hex'),
           url: z.string().describe('Where it was downloaded from'),
+          pinned: z
+            .boolean()
+            .describe('Whether the sha256 matched the digest pinned for this release (false only when configuration allows unpinned versions)'),
         }),
     },
     async handler(ctx) {
-      const url = guardrails.controllerPolicyUrl('version', ctx.input.version);
+      const url = new URL(guardrails.controllerPolicyUrl('version', ctx.input.version));
+      const pinnedDigest = Object.prototype.hasOwnProperty.call(PINNED_POLICY_SHA256, ctx.input.version)
+        ? PINNED_POLICY_SHA256[ctx.input.version]
+        : undefined;
+      if (!pinnedDigest && !settings.allowUnpinnedVersions) {
+        throw new NotAllowedError(
+          `version: "${ctx.input.version}" has no pinned policy digest (known: ${Object.keys(PINNED_POLICY_SHA256).join(', ')}); configuration must allow unpinned versions (${CONFIG_KEY}) [policy-version-not-pinned]`,
+        );
+      }
       const targetPath = ctx.input.targetPath ?? 'iam_policy.json';
       let file: string;
       try {
@@ -80,31 +182,37 @@ export function createFetchIamPolicyAction(options: {
       }
 
       // A read-only download: done in dry runs too, so their output is real.
-      ctx.logger.info(`Fetching the controller's IAM policy from ${url}`);
-      const body = await download(url, ctx.signal);
+      ctx.logger.info(`Fetching the controller's IAM policy from ${shown(url)}`);
+      const { body } = await download(url, settings, ctx.signal);
+      const sha256 = createHash('sha256').update(body).digest('hex');
+      if (pinnedDigest && sha256 !== pinnedDigest) {
+        throw new NotAllowedError(
+          `version: the policy served at ${shown(url)} has sha256 ${sha256}, not the ${pinnedDigest} published for ${ctx.input.version}; refusing it [policy-digest-mismatch]`,
+        );
+      }
       let parsed: unknown;
       try {
         parsed = JSON.parse(body.toString('utf8'));
       } catch (e) {
         throw new InputError(
-          `version: ${url} did not return JSON: ${(e as Error).message}`,
+          `version: ${shown(url)} did not return JSON: ${(e as Error).message}`,
         );
       }
       const problems = policyDocumentProblems(parsed, 'identity');
       if (problems.length) {
         throw new InputError(
-          `version: ${url} did not return an IAM policy document: ${problems
+          `version: ${shown(url)} did not return an IAM policy document: ${problems
             .slice(0, 5)
             .join('; ')}`,
         );
       }
       await fs.mkdir(path.dirname(file), { recursive: true });
       await fs.writeFile(file, body);
-      const sha256 = createHash('sha256').update(body).digest('hex');
-      ctx.logger.info(`Wrote ${targetPath} (sha256 ${sha256})`);
+      ctx.logger.info(`Wrote ${targetPath} (sha256 ${sha256}${pinnedDigest ? ', the pinned digest' : ', not pinned'})`);
       ctx.output('path', path.relative(ctx.workspacePath, file));
       ctx.output('sha256', sha256);
-      ctx.output('url', url);
+      ctx.output('url', shown(url));
+      ctx.output('pinned', !!pinnedDigest);
     },
   });
 }
