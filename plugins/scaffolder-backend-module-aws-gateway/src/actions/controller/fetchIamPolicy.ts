@@ -39,13 +39,19 @@ export interface FetchIamPolicySettings {
   maxRedirects: number;
 }
 
+/** The limits, and pinned versions only. @public */
+export const DEFAULT_FETCH_IAM_POLICY_SETTINGS: FetchIamPolicySettings = {
+  allowUnpinnedVersions: false,
+  maxBytes: 256 * 1024,
+  timeoutMs: 30_000,
+  maxRedirects: 3,
+};
+
 /** @public */
 export function readFetchIamPolicySettings(config: Config): FetchIamPolicySettings {
   return {
+    ...DEFAULT_FETCH_IAM_POLICY_SETTINGS,
     allowUnpinnedVersions: config.getOptionalBoolean(CONFIG_KEY) ?? false,
-    maxBytes: 256 * 1024,
-    timeoutMs: 30_000,
-    maxRedirects: 3,
   };
 }
 
@@ -130,9 +136,10 @@ async function download(
  */
 export function createFetchIamPolicyAction(options: {
   guardrails: AwsGuardrails;
-  settings: FetchIamPolicySettings;
+  /** Default: pinned versions only, with the default limits. */
+  settings?: FetchIamPolicySettings;
 }) {
-  const { guardrails, settings } = options;
+  const { guardrails, settings = DEFAULT_FETCH_IAM_POLICY_SETTINGS } = options;
   return createTemplateAction({
     id: FETCH_IAM_POLICY_ACTION_ID,
     description:
