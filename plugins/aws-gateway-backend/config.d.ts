@@ -8,8 +8,32 @@ export interface Config {
        * Default 15; 0 disables caching (concurrent requests are still coalesced).
        */
       cacheTtlSeconds?: number;
-      /** Timeout of each Kubernetes API call, in seconds. Default 10. */
+      /** Timeout of each Kubernetes API call, in seconds; the call's socket is closed when it passes. Default 10. */
       kubernetesTimeoutSeconds?: number;
+      /** Deadline of each AWS call, retries included, in seconds. Default 10. */
+      awsTimeoutSeconds?: number;
+      /**
+       * Most Gateways read for one entity (its annotation's references, or
+       * those its kubernetes-id selects); more is an error and nothing is read.
+       * Default 25.
+       */
+      maxGatewaysPerEntity?: number;
+      /** Most target groups (and TargetGroupBindings) read per Gateway. Default 20. */
+      maxTargetGroupsPerGateway?: number;
+      /** Most Kubernetes API calls in flight per cluster (and AWS calls per account and region). Default 8. */
+      maxConcurrentCallsPerCluster?: number;
+      /**
+       * Namespaces whose Gateways belong to whatever the listed owners own.
+       * Otherwise a Gateway is shown for an entity only when its
+       * `aws-gateway.io/entity-ref` annotation names that entity.
+       */
+      namespaceOwners?: Array<{
+        /** Cluster name as configured for the Kubernetes plugin; every cluster when absent. */
+        cluster?: string;
+        namespace: string;
+        /** Entity refs of owners, e.g. group:default/team-a (kind defaults to group). */
+        owners: string[];
+      }>;
       /**
        * Longest a status request may take, in milliseconds, catalog and
        * permission lookups included. When Kubernetes or AWS do not answer in
@@ -54,9 +78,12 @@ export interface Config {
       clusters?: Array<{
         /** Cluster name as configured for the Kubernetes plugin. */
         name: string;
-        /** AWS account of the cluster's load balancers (an account of the aws integration). */
+        /**
+         * AWS account of the cluster's load balancers (an account of the aws
+         * integration). ARNs read from the cluster must be in it.
+         */
         accountId?: string;
-        /** AWS region of the cluster's load balancers. */
+        /** AWS region of the cluster's load balancers. ARNs read from the cluster must be in it (and its partition). */
         region?: string;
         /** The AWS Load Balancer Controller's --cluster-name, used in its tags. Defaults to `name`. */
         controllerClusterName?: string;

@@ -29,6 +29,8 @@ import {
 } from '../peers';
 
 const GW = 'gateway.networking.k8s.io';
+/** The entity asked about; each Gateway names it, as the expose template writes it. */
+const ENTITY = 'component:default/svc';
 
 const silentLogger: any = {
   info() {},
@@ -114,7 +116,7 @@ describe.each([
         spec: {},
       };
       return service.getEntityGateways(
-        { entityRef: 'component:default/svc', refresh: true },
+        { entityRef: ENTITY, refresh: true },
         {
           credentials: {
             $$type: '@backstage/BackstageCredentials',
@@ -133,6 +135,7 @@ describe.each([
       namespace,
       name,
       routeVersion,
+      entityRef: ENTITY,
       id: 'web',
       ips: ['192.0.2.11', '192.0.2.12'],
     });
@@ -190,6 +193,7 @@ describe.each([
       namespace,
       name,
       routeVersion,
+      entityRef: ENTITY,
       id: 'queue',
       ips: ['192.0.2.21'],
     });
@@ -215,6 +219,7 @@ describe.each([
       name,
       routeVersion,
       route: false,
+      entityRef: ENTITY,
       id: 'lonely',
       ips: [],
     });

@@ -3,6 +3,11 @@ import {
   StatusErrorKind,
   StatusPart,
 } from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  isAbortError,
+  isAwsError,
+  networkErrorCode,
+} from '@gateway-portal/plugin-aws-gateway-node';
 
 const MAX_MESSAGE = 400;
 
@@ -32,56 +37,38 @@ export function sanitizeMessage(message: string): string {
   return out.length > MAX_MESSAGE ? `${out.slice(0, MAX_MESSAGE)}…` : out;
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_SOCKET',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-]);
+function networkCode(error: any): string | undefined {
+  return networkErrorCode(error);
+}
 
-const AWS_PERMISSION_NAMES = new Set([
+// Matched with or without the `Exception` suffix (isAwsError).
+const AWS_PERMISSION_NAMES = [
   'AccessDenied',
-  'AccessDeniedException',
   'UnauthorizedOperation',
-  'UnrecognizedClientException',
+  'UnrecognizedClient',
   'InvalidClientTokenId',
   'ExpiredToken',
-  'ExpiredTokenException',
   'SignatureDoesNotMatch',
-]);
+];
 
-const AWS_NOT_FOUND_NAMES = new Set([
+const AWS_NOT_FOUND_NAMES = [
   'LoadBalancerNotFound',
-  'LoadBalancerNotFoundException',
   'TargetGroupNotFound',
-  'TargetGroupNotFoundException',
   'ListenerNotFound',
-  'ListenerNotFoundException',
-]);
-
-function networkCode(error: any): string | undefined {
-  const code = error?.code ?? error?.cause?.code ?? error?.errno;
-  return typeof code === 'string' && NETWORK_CODES.has(code) ? code : undefined;
-}
+];
 
 /** What kind of failure an AWS SDK error is. */
 export function classifyAwsError(error: any): StatusErrorKind {
   const name: string = error?.name ?? error?.Code ?? '';
   const status: number | undefined = error?.$metadata?.httpStatusCode;
-  if (AWS_PERMISSION_NAMES.has(name) || status === 403 || status === 401) {
+  if (
+    isAwsError(error, ...AWS_PERMISSION_NAMES) ||
+    status === 403 ||
+    status === 401
+  ) {
     return 'permission';
   }
-  if (AWS_NOT_FOUND_NAMES.has(name)) return 'not-found';
+  if (isAwsError(error, ...AWS_NOT_FOUND_NAMES)) return 'not-found';
   if (
     name === 'CredentialsProviderError' ||
     /no AWS integration that matches/i.test(String(error?.message))
@@ -100,17 +87,22 @@ export function classifyAwsError(error: any): StatusErrorKind {
 }
 
 /**
- * Error of a Kubernetes API call, already stripped of anything secret: only the
- * HTTP status, a network code and the API server's Status message are kept.
+ * Error of a Kubernetes API call. Its message is what users see: the call,
+ * and the HTTP status or network code, never the server's address or the
+ * server's own text. `detail` is for the server log only.
  */
 export class KubernetesApiError extends Error {
+  readonly detail: string;
+
   constructor(
     message: string,
     readonly statusCode?: number,
     readonly code?: string,
+    detail?: string,
   ) {
     super(sanitizeMessage(message));
     this.name = 'KubernetesApiError';
+    this.detail = sanitizeMessage(detail ?? message);
   }
 }
 
@@ -122,7 +114,7 @@ export function classifyKubernetesError(error: any): StatusErrorKind {
   if (error?.name === 'NotFoundError') return 'not-configured';
   if (
     networkCode(error) ||
-    error?.code === 'ETIMEOUT' ||
+    isAbortError(error) ||
     (status === undefined && error?.code)
   ) {
     return 'unreachable';
@@ -130,7 +122,54 @@ export function classifyKubernetesError(error: any): StatusErrorKind {
   return 'error';
 }
 
-/** A StatusError from any thrown value, with a message free of secrets. */
+const AWS_ERROR_NAME = /^[A-Za-z][A-Za-z0-9.]{0,63}$/;
+
+/** What users are told about an AWS failure: its kind and the error's code, never AWS's text. */
+function awsMessage(error: any, kind: StatusErrorKind): string {
+  const raw = typeof error?.name === 'string' ? error.name : '';
+  const name = AWS_ERROR_NAME.test(raw) && raw !== 'Error' ? raw : '';
+  const say = (why: string) => (name ? `${name} (${why})` : why);
+  switch (kind) {
+    case 'permission':
+      return say("the backend's AWS credentials were refused");
+    case 'not-found':
+      return say('not found');
+    case 'not-configured':
+      return 'no AWS credentials are configured for this account (aws integration)';
+    case 'unreachable':
+      return isAbortError(error)
+        ? 'AWS did not answer before the deadline'
+        : say('AWS could not be reached');
+    default:
+      return say('AWS answered with an error');
+  }
+}
+
+/** What users are told about a Kubernetes failure (KubernetesApiError messages are already generic). */
+function kubernetesMessage(error: any, kind: StatusErrorKind): string {
+  if (error instanceof KubernetesApiError) return error.message;
+  if (kind === 'not-configured') return 'the cluster is not configured';
+  if (isAbortError(error))
+    return 'the API server did not answer before the deadline';
+  return kind === 'unreachable'
+    ? 'the API server could not be reached'
+    : 'the API server call failed';
+}
+
+/** The text of a failure for the server log: complete, but free of credentials. */
+export function logDetail(error: unknown): string {
+  const e = error as any;
+  if (e instanceof KubernetesApiError) return e.detail;
+  return sanitizeMessage(
+    `${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`,
+  );
+}
+
+/**
+ * A StatusError from any thrown value. Its message is generic (what failed
+ * and why, in our words): AWS and API server texts may name internal
+ * addresses or identities, so they only go to the server log (`logDetail`).
+ */
 export function toStatusError(
   part: StatusPart,
   error: unknown,
@@ -139,18 +178,12 @@ export function toStatusError(
   const e = error as any;
   const kind =
     part === 'aws' ? classifyAwsError(e) : classifyKubernetesError(e);
-  const detail = sanitizeMessage(
-    String(e?.message || e?.name || 'unknown error'),
-  );
-  const name =
-    part === 'aws' && e?.name && e.name !== 'Error' ? `${e.name}: ` : '';
-  const message = context.action
-    ? `${context.action}: ${name}${detail}`
-    : `${name}${detail}`;
+  const detail =
+    part === 'aws' ? awsMessage(e, kind) : kubernetesMessage(e, kind);
   return {
     part,
     kind,
-    message,
+    message: context.action ? `${context.action}: ${detail}` : detail,
     ...(context.cluster ? { cluster: context.cluster } : {}),
   };
 }

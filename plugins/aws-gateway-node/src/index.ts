@@ -16,6 +16,7 @@ export * from './aws/iam/ensurePolicy';
 export * from './aws/iam/ensureRole';
 export * from './aws/eks/ensurePodIdentityAssociation';
 export * from './kubernetes/KubernetesClusterRegistry';
+export * from './kubernetes/apiErrors';
 export * from './manifests/types';
 export * from './manifests/guardrails';
 export * from './manifests/renderEndpoint';

@@ -118,9 +118,16 @@ export class FakeKubernetes implements KubernetesObjectClient {
     return [...this.clusters.values()].reduce((n, c) => n + c.calls.length, 0);
   }
 
-  async connect(cluster: string): Promise<KubernetesConnection> {
+  /** The signal each connection was opened with. */
+  readonly signals: Array<AbortSignal | undefined> = [];
+
+  async connect(
+    cluster: string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<KubernetesConnection> {
     const c = this.clusters.get(cluster);
     if (!c) throw new Error(`no fake cluster ${cluster}`);
+    this.signals.push(options.signal);
     return c.connection();
   }
 }
@@ -190,15 +197,33 @@ export class FakeElbv2 {
   readonly source = {
     elbv2: async () =>
       ({
-        send: (cmd: any) => this.send(cmd),
+        send: (cmd: any, options?: { abortSignal?: AbortSignal }) =>
+          this.send(cmd, options?.abortSignal),
       } as unknown as ElasticLoadBalancingV2Client),
   };
 
-  private async send(cmd: any): Promise<any> {
+  private async send(cmd: any, abortSignal?: AbortSignal): Promise<any> {
     const command = cmd.constructor.name.replace(/Command$/, '');
     const input = cmd.input;
     this.calls.push({ command, input });
-    if (this.delayMs) await new Promise(r => setTimeout(r, this.delayMs));
+    if (this.delayMs) {
+      // Like the SDK: a call whose abortSignal fires ends with an AbortError.
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, this.delayMs);
+        abortSignal?.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            reject(
+              Object.assign(new Error('Request aborted'), {
+                name: 'AbortError',
+              }),
+            );
+          },
+          { once: true },
+        );
+      });
+    }
     const failure = this.failures.get(command);
     if (failure) throw failure;
     switch (command) {

@@ -24,6 +24,11 @@ export interface ScenarioOptions {
     availabilityZone?: string;
   }>;
   labels?: Record<string, string>;
+  /**
+   * The Gateway's aws-gateway.io/entity-ref annotation, as the templates
+   * write it; default `component:default/orders`, null for none.
+   */
+  entityRef?: string | null;
   lbTags?: boolean;
   dnsName?: string;
   serviceType?: string;
@@ -69,6 +74,14 @@ export function exposeScenario(
       namespace: ns,
       generation: 2,
       labels: options.labels ?? {},
+      ...(options.entityRef === null
+        ? {}
+        : {
+            annotations: {
+              'aws-gateway.io/entity-ref':
+                options.entityRef ?? 'component:default/orders',
+            },
+          }),
     },
     spec: {
       gatewayClassName: 'aws-nlb',

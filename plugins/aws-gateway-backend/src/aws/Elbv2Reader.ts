@@ -4,6 +4,7 @@ import {
   DescribeTagsCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
   Listener,
   LoadBalancer,
   Tag,
@@ -13,40 +14,18 @@ import {
 import {
   AwsClientFactory,
   AwsTarget,
-  parseArn,
 } from '@gateway-portal/plugin-aws-gateway-node';
+import { ConcurrencyLimits } from '../concurrencyLimit';
 import { classifyAwsError } from '../errors';
 import { RequestMemo } from '../requestMemo';
 import { Batcher } from './Batcher';
+import { targetKey, TrustedArn } from './trustedArn';
 
 /** The factory method the reader needs; tests pass a fake. */
 export type Elbv2ClientSource = Pick<AwsClientFactory, 'elbv2'>;
 
 const MAX_ARNS = 20;
-
-export function targetOfArn(arn: string): AwsTarget | undefined {
-  const parsed = parseArn(arn);
-  if (!parsed || parsed.service !== 'elasticloadbalancing' || !parsed.region) {
-    return undefined;
-  }
-  return { accountId: parsed.accountId || undefined, region: parsed.region };
-}
-
-function requireTarget(arn: string): AwsTarget {
-  const target = targetOfArn(arn);
-  if (!target)
-    throw new TypeError(`"${arn}" is not an Elastic Load Balancing ARN`);
-  return target;
-}
-
-function groupKey(target: AwsTarget): string {
-  return `${target.accountId ?? ''}|${target.region}`;
-}
-
-function targetOfGroup(group: string): AwsTarget {
-  const [accountId, region] = group.split('|');
-  return { accountId: accountId || undefined, region };
-}
+const DEFAULT_CALL_TIMEOUT_MS = 10_000;
 
 function isNotFound(error: unknown): boolean {
   return classifyAwsError(error) === 'not-found';
@@ -58,64 +37,89 @@ export interface LoadBalancerInventory {
   tags: Map<string, Tag[]>;
 }
 
+export interface Elbv2ReaderOptions {
+  /** The request's signal: every call ends when it fires. */
+  signal?: AbortSignal;
+  /** Deadline of each call, retries included. */
+  callTimeoutMs?: number;
+  /** Shared by requests: calls in flight per account and region. */
+  limits?: ConcurrencyLimits;
+}
+
+type CallOptions = { abortSignal: AbortSignal };
+
 /**
- * The ELBv2 reads of one request. Identical reads happen once; ARN lookups
- * asked for in the same turn (across all Gateways of the request) are sent as
- * one call of up to 20 ARNs. Never shared between requests.
+ * The ELBv2 reads of one request. Identical reads happen once; load balancer
+ * lookups asked for in the same turn (across all Gateways of the request) are
+ * sent as one call of up to 20 ARNs. Only trusted ARNs (checked against the
+ * cluster's configured location) are ever sent, to the configured location.
+ * Never shared between requests.
  */
 export class Elbv2Reader {
   private readonly memo = new RequestMemo();
   private readonly loadBalancers: Batcher<LoadBalancer>;
-  private readonly targetGroups: Batcher<TargetGroup>;
+  private readonly targets = new Map<string, AwsTarget>();
 
-  constructor(private readonly clients: Elbv2ClientSource) {
+  constructor(
+    private readonly clients: Elbv2ClientSource,
+    private readonly options: Elbv2ReaderOptions = {},
+  ) {
     this.loadBalancers = new Batcher((group, arns) =>
-      this.describeByArns(group, arns, async (client, batch) => {
-        const out = await client.send(
-          new DescribeLoadBalancersCommand({ LoadBalancerArns: batch }),
-        );
-        return (out.LoadBalancers ?? []).map(
-          lb => [lb.LoadBalancerArn!, lb] as const,
-        );
-      }),
+      this.describeByArns(group, arns),
     );
-    this.targetGroups = new Batcher((group, arns) =>
-      this.describeByArns(group, arns, async (client, batch) => {
-        const out = await client.send(
-          new DescribeTargetGroupsCommand({ TargetGroupArns: batch }),
-        );
-        return (out.TargetGroups ?? []).map(
-          tg => [tg.TargetGroupArn!, tg] as const,
-        );
-      }),
-    );
+  }
+
+  /** Runs one call with its deadline, the request's signal and the location's concurrency limit. */
+  private async call<T>(
+    target: AwsTarget,
+    send: (
+      client: ElasticLoadBalancingV2Client,
+      options: CallOptions,
+    ) => Promise<T>,
+  ): Promise<T> {
+    const signals = [
+      AbortSignal.timeout(
+        this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+      ),
+    ];
+    if (this.options.signal) signals.push(this.options.signal);
+    const abortSignal = AbortSignal.any(signals);
+    const client = await this.clients.elbv2(target);
+    const run = () => send(client, { abortSignal });
+    const limit = this.options.limits?.for(targetKey(target));
+    return limit ? limit.run(run, abortSignal) : run();
   }
 
   /**
    * One call for the whole batch; when ELBv2 refuses it because one ARN no
    * longer exists, each ARN is asked alone so the others still resolve.
    */
-  private async describeByArns<V>(
+  private async describeByArns(
     group: string,
     arns: string[],
-    call: (
-      client: Awaited<ReturnType<Elbv2ClientSource['elbv2']>>,
-      batch: string[],
-    ) => Promise<ReadonlyArray<readonly [string, V]>>,
-  ): Promise<Map<string, V>> {
-    const client = await this.clients.elbv2(targetOfGroup(group));
+  ): Promise<Map<string, LoadBalancer>> {
+    const target = this.targets.get(group)!;
+    const describe = async (batch: string[]) => {
+      const out = await this.call(target, (client, options) =>
+        client.send(
+          new DescribeLoadBalancersCommand({ LoadBalancerArns: batch }),
+          options,
+        ),
+      );
+      return (out.LoadBalancers ?? []).map(
+        lb => [lb.LoadBalancerArn!, lb] as const,
+      );
+    };
     try {
-      return new Map(await call(client, arns));
+      return new Map(await describe(arns));
     } catch (e) {
-      if (!isNotFound(e) || arns.length === 1) {
-        if (isNotFound(e)) return new Map();
-        throw e;
-      }
-      const results = new Map<string, V>();
+      if (!isNotFound(e)) throw e;
+      if (arns.length === 1) return new Map();
+      const results = new Map<string, LoadBalancer>();
       await Promise.all(
         arns.map(async arn => {
           try {
-            for (const [k, v] of await call(client, [arn])) results.set(k, v);
+            for (const [k, v] of await describe([arn])) results.set(k, v);
           } catch (inner) {
             if (!isNotFound(inner)) throw inner;
           }
@@ -126,28 +130,23 @@ export class Elbv2Reader {
   }
 
   /** Undefined when ELBv2 has no such load balancer. */
-  loadBalancer(arn: string): Promise<LoadBalancer | undefined> {
-    const target = targetOfArn(arn);
-    if (!target) return Promise.resolve(undefined);
-    return this.loadBalancers.load(groupKey(target), arn);
-  }
-
-  /** Undefined when ELBv2 has no such target group. */
-  targetGroup(arn: string): Promise<TargetGroup | undefined> {
-    const target = targetOfArn(arn);
-    if (!target) return Promise.resolve(undefined);
-    return this.targetGroups.load(groupKey(target), arn);
+  loadBalancer(arn: TrustedArn): Promise<LoadBalancer | undefined> {
+    const group = targetKey(arn.target);
+    this.targets.set(group, arn.target);
+    return this.loadBalancers.load(group, arn.arn);
   }
 
   /** DescribeLoadBalancers pages, then DescribeTags in batches of 20 ARNs. */
   inventory(target: AwsTarget): Promise<LoadBalancerInventory> {
-    return this.memo.once(`inventory|${groupKey(target)}`, async () => {
-      const client = await this.clients.elbv2(target);
+    return this.memo.once(`inventory|${targetKey(target)}`, async () => {
       const loadBalancers: LoadBalancer[] = [];
       let marker: string | undefined;
       do {
-        const page = await client.send(
-          new DescribeLoadBalancersCommand({ Marker: marker, PageSize: 400 }),
+        const page = await this.call(target, (client, options) =>
+          client.send(
+            new DescribeLoadBalancersCommand({ Marker: marker, PageSize: 400 }),
+            options,
+          ),
         );
         loadBalancers.push(...(page.LoadBalancers ?? []));
         marker = page.NextMarker;
@@ -159,8 +158,11 @@ export class Elbv2Reader {
       const tags = new Map<string, Tag[]>();
       await Promise.all(
         batches.map(async batch => {
-          const out = await client.send(
-            new DescribeTagsCommand({ ResourceArns: batch }),
+          const out = await this.call(target, (client, options) =>
+            client.send(
+              new DescribeTagsCommand({ ResourceArns: batch }),
+              options,
+            ),
           );
           for (const d of out.TagDescriptions ?? []) {
             if (d.ResourceArn) tags.set(d.ResourceArn, d.Tags ?? []);
@@ -171,17 +173,19 @@ export class Elbv2Reader {
     });
   }
 
-  listeners(loadBalancerArn: string): Promise<Listener[]> {
-    return this.memo.once(`listeners|${loadBalancerArn}`, async () => {
-      const client = await this.clients.elbv2(requireTarget(loadBalancerArn));
+  listeners(loadBalancer: TrustedArn): Promise<Listener[]> {
+    return this.memo.once(`listeners|${loadBalancer.arn}`, async () => {
       const listeners: Listener[] = [];
       let marker: string | undefined;
       do {
-        const page = await client.send(
-          new DescribeListenersCommand({
-            LoadBalancerArn: loadBalancerArn,
-            Marker: marker,
-          }),
+        const page = await this.call(loadBalancer.target, (client, options) =>
+          client.send(
+            new DescribeListenersCommand({
+              LoadBalancerArn: loadBalancer.arn,
+              Marker: marker,
+            }),
+            options,
+          ),
         );
         listeners.push(...(page.Listeners ?? []));
         marker = page.NextMarker;
@@ -190,26 +194,30 @@ export class Elbv2Reader {
     });
   }
 
-  /** Target groups whose traffic comes from this load balancer. */
-  targetGroupsOfLoadBalancer(loadBalancerArn: string): Promise<TargetGroup[]> {
-    return this.memo.once(`tgs-of|${loadBalancerArn}`, async () => {
-      const client = await this.clients.elbv2(requireTarget(loadBalancerArn));
+  /** Target groups whose traffic comes from this load balancer, as ELBv2 reports them. */
+  targetGroupsOfLoadBalancer(loadBalancer: TrustedArn): Promise<TargetGroup[]> {
+    return this.memo.once(`tgs-of|${loadBalancer.arn}`, async () => {
       const groups: TargetGroup[] = [];
       let marker: string | undefined;
       do {
         let page;
         try {
-          page = await client.send(
-            new DescribeTargetGroupsCommand({
-              LoadBalancerArn: loadBalancerArn,
-              Marker: marker,
-            }),
+          page = await this.call(loadBalancer.target, (client, options) =>
+            client.send(
+              new DescribeTargetGroupsCommand({
+                LoadBalancerArn: loadBalancer.arn,
+                Marker: marker,
+              }),
+              options,
+            ),
           );
         } catch (e) {
           // A load balancer with no target group yet (no route attached, or
           // still provisioning) is answered with TargetGroupNotFound by some
           // implementations; that is an empty list, not an error.
-          if ((e as { name?: string }).name === 'TargetGroupNotFoundException') {
+          if (
+            (e as { name?: string }).name === 'TargetGroupNotFoundException'
+          ) {
             return groups;
           }
           throw e;
@@ -221,11 +229,15 @@ export class Elbv2Reader {
     });
   }
 
-  targetHealth(targetGroupArn: string): Promise<TargetHealthDescription[]> {
-    return this.memo.once(`health|${targetGroupArn}`, async () => {
-      const client = await this.clients.elbv2(requireTarget(targetGroupArn));
-      const out = await client.send(
-        new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }),
+  targetHealth(targetGroup: TrustedArn): Promise<TargetHealthDescription[]> {
+    return this.memo.once(`health|${targetGroup.arn}`, async () => {
+      const out = await this.call(targetGroup.target, (client, options) =>
+        client.send(
+          new DescribeTargetHealthCommand({
+            TargetGroupArn: targetGroup.arn,
+          }),
+          options,
+        ),
       );
       return out.TargetHealthDescriptions ?? [];
     });

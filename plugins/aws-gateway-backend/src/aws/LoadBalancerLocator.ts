@@ -8,8 +8,8 @@ import {
   elbv2ConsoleUrl,
   parseArn,
 } from '@gateway-portal/plugin-aws-gateway-node';
-import { toStatusError } from '../errors';
-import { Elbv2Reader, targetOfArn } from './Elbv2Reader';
+import { Elbv2Reader } from './Elbv2Reader';
+import { trustArn, TrustedArn } from './trustedArn';
 
 /** Tags the AWS Load Balancer Controller puts on what it creates. */
 export const CLUSTER_TAG = 'elbv2.k8s.aws/cluster';
@@ -22,24 +22,30 @@ export interface LocateRequest {
   name: string;
   /** The controller's cluster name (its --cluster-name), for the tag filter. */
   controllerClusterName: string;
-  /** Message of the Programmed condition: the NLB ARN once it is active. */
-  statusArn?: string;
+  /** The NLB ARN of the Programmed condition, once trusted. */
+  statusArn?: TrustedArn;
   /** Gateway `status.addresses[0].value`. */
   dnsName?: string;
-  /** Where to search when the status has no ARN. */
+  /** The cluster's configured AWS location: where to search. */
   target?: AwsTarget;
 }
 
 export interface LocateResult {
   loadBalancer?: LoadBalancerSummary;
+  /** The load balancer's ARN as ELBv2 answered it, trusted for further calls. */
+  arn?: TrustedArn;
+  /** AWS failures, to be turned into StatusErrors by the caller (it logs them). */
+  failure?: { action: string; error: unknown };
   errors: StatusError[];
 }
 
+/** A summary of a load balancer whose ARN is trusted (its console link is built from validated parts). */
 export function toLoadBalancerSummary(
   lb: LoadBalancer,
+  trusted: TrustedArn,
   foundBy: LoadBalancerSummary['foundBy'],
 ): LoadBalancerSummary {
-  const arn = lb.LoadBalancerArn!;
+  const arn = trusted.arn;
   const parsed = parseArn(arn);
   return {
     arn,
@@ -52,20 +58,18 @@ export function toLoadBalancerSummary(
     ...(lb.IpAddressType ? { ipAddressType: lb.IpAddressType } : {}),
     accountId: parsed?.accountId ?? '',
     region: parsed?.region ?? '',
-    consoleUrl: elbv2ConsoleUrl(arn, 'loadBalancer'),
+    // A trusted ARN always has a console (its partition is its region's).
+    consoleUrl: elbv2ConsoleUrl(arn, 'loadBalancer')!,
     foundBy,
   };
 }
 
-/** The ARN in a Programmed condition message, if it is one. */
+/** What the controller writes into the Programmed condition when it names the NLB: an ARN, still to be checked. */
 export function loadBalancerArnOf(
   message: string | undefined,
 ): string | undefined {
   const candidate = message?.trim();
-  if (!candidate || !targetOfArn(candidate)) return undefined;
-  return parseArn(candidate)!.resource.startsWith('loadbalancer/')
-    ? candidate
-    : undefined;
+  return candidate?.startsWith('arn:') ? candidate : undefined;
 }
 
 /**
@@ -82,21 +86,16 @@ export class LoadBalancerLocator {
     if (arn) {
       try {
         const lb = await this.reader.loadBalancer(arn);
-        if (lb)
-          return {
-            loadBalancer: toLoadBalancerSummary(lb, 'status-arn'),
-            errors: [],
-          };
-      } catch (e) {
+        if (lb) return this.found(lb, request.target, 'status-arn');
+      } catch (error) {
         return {
-          errors: [
-            toStatusError('aws', e, { action: 'DescribeLoadBalancers' }),
-          ],
+          failure: { action: 'DescribeLoadBalancers', error },
+          errors: [],
         };
       }
     }
 
-    const target = (arn && targetOfArn(arn)) || request.target;
+    const target = request.target;
     if (!target) {
       return {
         errors: request.dnsName
@@ -105,7 +104,7 @@ export class LoadBalancerLocator {
                 part: 'aws',
                 kind: 'not-configured',
                 message:
-                  'No AWS region is known for this cluster, so its load balancer cannot be looked up by tags or DNS name; ' +
+                  'No AWS region is known for this cluster, so its load balancer cannot be looked up; ' +
                   'set awsGateway.status.clusters[].region',
               },
             ]
@@ -116,13 +115,10 @@ export class LoadBalancerLocator {
     let inventory;
     try {
       inventory = await this.reader.inventory(target);
-    } catch (e) {
+    } catch (error) {
       return {
-        errors: [
-          toStatusError('aws', e, {
-            action: 'DescribeLoadBalancers/DescribeTags',
-          }),
-        ],
+        failure: { action: 'DescribeLoadBalancers/DescribeTags', error },
+        errors: [],
       };
     }
 
@@ -140,21 +136,13 @@ export class LoadBalancerLocator {
         tags.get(RESOURCE_TAG) === 'LoadBalancer'
       );
     });
-    if (byTags)
-      return {
-        loadBalancer: toLoadBalancerSummary(byTags, 'tags'),
-        errors: [],
-      };
+    if (byTags) return this.found(byTags, target, 'tags');
 
     const dns = request.dnsName?.toLowerCase();
     const byDns = dns
       ? inventory.loadBalancers.find(lb => lb.DNSName?.toLowerCase() === dns)
       : undefined;
-    if (byDns)
-      return {
-        loadBalancer: toLoadBalancerSummary(byDns, 'dns-name'),
-        errors: [],
-      };
+    if (byDns) return this.found(byDns, target, 'dns-name');
 
     return {
       errors:
@@ -164,11 +152,37 @@ export class LoadBalancerLocator {
                 part: 'aws',
                 kind: 'not-found',
                 message: arn
-                  ? `The load balancer named in the Gateway status (${arn}) does not exist, and none carries the controller's tags for ${stack}`
-                  : `No load balancer has the Gateway's DNS name ${request.dnsName} or the controller's tags for ${stack}`,
+                  ? `The load balancer named in the Gateway status (${arn.arn}) does not exist, and none carries the controller's tags for ${stack}`
+                  : `No load balancer has the Gateway's DNS name or the controller's tags for ${stack}`,
               },
             ]
           : [],
+    };
+  }
+
+  /** ELBv2's answer is checked like any other ARN before it is used again. */
+  private found(
+    lb: LoadBalancer,
+    target: AwsTarget | undefined,
+    foundBy: LoadBalancerSummary['foundBy'],
+  ): LocateResult {
+    const trusted = trustArn(lb.LoadBalancerArn, 'loadbalancer', target);
+    if (!trusted) {
+      return {
+        errors: [
+          {
+            part: 'aws',
+            kind: 'error',
+            message:
+              "ELBv2 answered with a load balancer ARN outside this cluster's configured AWS account and region; it was ignored",
+          },
+        ],
+      };
+    }
+    return {
+      loadBalancer: toLoadBalancerSummary(lb, trusted, foundBy),
+      arn: trusted,
+      errors: [],
     };
   }
 }

@@ -153,10 +153,15 @@ export class ClusterReader {
     );
   }
 
-  /** Every TargetGroupBinding the NLB gateway controller made (labelled with its stack). */
-  listTargetGroupBindings(): Promise<TargetGroupBinding[]> {
-    return this.memo.once('tgb', () =>
+  /**
+   * The TargetGroupBindings of one namespace that carry the NLB gateway
+   * controller's stack label. Bindings are only ever read per namespace: the
+   * controller puts them in the namespace of the Service they bind.
+   */
+  listTargetGroupBindings(namespace: string): Promise<TargetGroupBinding[]> {
+    return this.memo.once(`tgb|${namespace}`, () =>
       this.listServed<TargetGroupBinding>(TARGET_GROUP_BINDINGS, {
+        namespace,
         labelSelector: TGB_STACK_NAME_LABEL,
       }),
     );
@@ -198,10 +203,10 @@ export class ClusterReader {
     void this.listGatewayClasses();
     for (const kind of Object.keys(ROUTES) as L4RouteKind[])
       void this.listRoutes(kind);
-    void this.listTargetGroupBindings();
     void this.listLoadBalancerConfigurations();
     void this.listTargetGroupConfigurations();
     for (const ns of namespaces) {
+      void this.listTargetGroupBindings(ns);
       void this.listEndpointSlices(ns);
       void this.listServices(ns);
     }

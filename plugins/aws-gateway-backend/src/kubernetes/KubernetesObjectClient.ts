@@ -1,5 +1,13 @@
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
-import { KubernetesClusterRegistry } from '@gateway-portal/plugin-aws-gateway-node';
+import {
+  abortableCallOptions,
+  apiStatus,
+  apiStatusCode,
+  isAbortError,
+  KubernetesClusterRegistry,
+  networkErrorCode,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import { ConcurrencyLimits } from '../concurrencyLimit';
 import { KubernetesApiError } from '../errors';
 import { KubeObject } from './types';
 
@@ -31,61 +39,57 @@ export interface KubernetesConnection {
 
 /**
  * Opens connections to configured clusters. One connection serves one request:
- * it holds a fresh credential and is then dropped.
+ * it holds a fresh credential and is then dropped. Every call of a connection
+ * ends when `signal` fires (the request's deadline) or its own timeout passes.
  */
 export interface KubernetesObjectClient {
-  connect(cluster: string): Promise<KubernetesConnection>;
+  connect(
+    cluster: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<KubernetesConnection>;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_CONCURRENT_CALLS = 8;
 
-function toKubernetesApiError(error: any, what: string): KubernetesApiError {
-  if (error instanceof KubernetesApiError) return error;
-  // ApiException of @kubernetes/client-node: numeric code + Status body. Its
-  // own message carries response headers, so it is never passed on.
-  if (typeof error?.code === 'number') {
-    let body = error.body;
-    if (typeof body === 'string') {
-      try {
-        body = JSON.parse(body);
-      } catch {
-        // keep as text
-      }
-    }
-    const reason =
-      (body && typeof body === 'object' && body.message) ||
-      (typeof body === 'string' ? body : `HTTP ${error.code}`);
-    return new KubernetesApiError(`${what}: ${reason}`, error.code);
-  }
-  const code: string | undefined =
-    error?.code ?? error?.cause?.code ?? error?.errno;
-  return new KubernetesApiError(
-    `${what}: ${code ? `${code} ` : ''}${error?.message ?? String(error)}`,
-    undefined,
-    typeof code === 'string' ? code : 'ERROR',
-  );
-}
-
-function withTimeout<T>(
-  promise: Promise<T>,
-  ms: number,
+/**
+ * A KubernetesApiError with a message fit for users (the call, the HTTP
+ * status or network code) and the server's own text as detail for the log.
+ */
+export function toKubernetesApiError(
+  error: unknown,
   what: string,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new KubernetesApiError(
-            `${what}: timed out after ${ms} ms`,
-            undefined,
-            'ETIMEDOUT',
-          ),
-        ),
-      ms,
+  timeoutMs: number,
+): KubernetesApiError {
+  if (error instanceof KubernetesApiError) return error;
+  const status = apiStatusCode(error);
+  if (status !== undefined) {
+    const detail = apiStatus(error)?.message ?? `HTTP ${status}`;
+    return new KubernetesApiError(
+      `${what}: HTTP ${status}`,
+      status,
+      undefined,
+      `${what}: ${detail}`,
     );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+  const raw = error as { message?: string };
+  if (isAbortError(error) || (raw as { type?: string })?.type === 'aborted') {
+    return new KubernetesApiError(
+      `${what}: no answer within ${timeoutMs} ms`,
+      undefined,
+      'ETIMEDOUT',
+      `${what}: ${raw?.message ?? 'aborted'}`,
+    );
+  }
+  const code = networkErrorCode(error);
+  return new KubernetesApiError(
+    `${what}: ${
+      code ? `the API server could not be reached (${code})` : 'the call failed'
+    }`,
+    undefined,
+    code ?? 'ERROR',
+    `${what}: ${raw?.message ?? String(error)}`,
+  );
 }
 
 function describe(
@@ -101,33 +105,57 @@ function describe(
 
 /**
  * Talks to the API servers of the clusters the Kubernetes plugin is
- * configured with, through @kubernetes/client-node.
+ * configured with, through @kubernetes/client-node. Each call is aborted, and
+ * its socket closed, at its timeout or when the request's signal fires; at
+ * most `maxConcurrentCalls` calls per cluster are in flight, the others wait.
  */
 export class ClientNodeKubernetesObjectClient
   implements KubernetesObjectClient
 {
+  private readonly limits: ConcurrencyLimits;
+
   constructor(
     private readonly registry: KubernetesClusterRegistry,
-    private readonly options: { timeoutMs?: number } = {},
-  ) {}
+    private readonly options: {
+      timeoutMs?: number;
+      maxConcurrentCalls?: number;
+    } = {},
+  ) {
+    this.limits = new ConcurrencyLimits(
+      options.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS,
+    );
+  }
 
-  async connect(cluster: string): Promise<KubernetesConnection> {
+  async connect(
+    cluster: string,
+    connectOptions: { signal?: AbortSignal } = {},
+  ): Promise<KubernetesConnection> {
     const kc = await this.registry.getKubeConfig(cluster);
     const custom = kc.makeApiClient(CustomObjectsApi);
     const core = kc.makeApiClient(CoreV1Api);
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const limit = this.limits.for(cluster);
 
-    const run = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
+    const run = async <T>(
+      what: string,
+      call: (options: ReturnType<typeof abortableCallOptions>) => Promise<T>,
+    ): Promise<T> => {
+      const signals = [AbortSignal.timeout(timeoutMs)];
+      if (connectOptions.signal) signals.push(connectOptions.signal);
+      const signal = AbortSignal.any(signals);
       try {
-        return await withTimeout(call(), timeoutMs, what);
+        return await limit.run(
+          () => call(abortableCallOptions(signal)),
+          signal,
+        );
       } catch (e) {
-        throw toKubernetesApiError(e, what);
+        throw toKubernetesApiError(e, what, timeoutMs);
       }
     };
 
     return {
       list: (resource, options = {}) =>
-        run(describe(resource, options), async () => {
+        run(describe(resource, options), async callOptions => {
           const { group, version, plural } = resource;
           const { namespace, labelSelector } = options;
           if (!group) {
@@ -135,24 +163,25 @@ export class ClientNodeKubernetesObjectClient
               throw new Error(`core resource ${plural} is not supported`);
             }
             const list = namespace
-              ? await core.listNamespacedService({ namespace, labelSelector })
-              : await core.listServiceForAllNamespaces({ labelSelector });
+              ? await core.listNamespacedService(
+                  { namespace, labelSelector },
+                  callOptions,
+                )
+              : await core.listServiceForAllNamespaces(
+                  { labelSelector },
+                  callOptions,
+                );
             return list.items as unknown as KubeObject[];
           }
           const list = namespace
-            ? await custom.listNamespacedCustomObject({
-                group,
-                version,
-                namespace,
-                plural,
-                labelSelector,
-              })
-            : await custom.listClusterCustomObject({
-                group,
-                version,
-                plural,
-                labelSelector,
-              });
+            ? await custom.listNamespacedCustomObject(
+                { group, version, namespace, plural, labelSelector },
+                callOptions,
+              )
+            : await custom.listClusterCustomObject(
+                { group, version, plural, labelSelector },
+                callOptions,
+              );
           return (list?.items ?? []) as KubeObject[];
         }),
       get: async (resource, namespace, name) => {
@@ -160,26 +189,21 @@ export class ClientNodeKubernetesObjectClient
           resource.version
         } ${namespace ? `${namespace}/` : ''}${name}`;
         try {
-          return await run(what, async () => {
+          return await run(what, async callOptions => {
             const { group, version, plural } = resource;
             if (!group) {
               throw new Error(`core resource ${plural} is not supported`);
             }
             return (
               namespace
-                ? await custom.getNamespacedCustomObject({
-                    group,
-                    version,
-                    namespace,
-                    plural,
-                    name,
-                  })
-                : await custom.getClusterCustomObject({
-                    group,
-                    version,
-                    plural,
-                    name,
-                  })
+                ? await custom.getNamespacedCustomObject(
+                    { group, version, namespace, plural, name },
+                    callOptions,
+                  )
+                : await custom.getClusterCustomObject(
+                    { group, version, plural, name },
+                    callOptions,
+                  )
             ) as KubeObject;
           });
         } catch (e) {

@@ -1,21 +1,26 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import {
   EntityGatewaysResponse,
   GatewayReference,
   GatewayStatus,
   StatusError,
+  StatusPart,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
   GatewayCluster,
   KubernetesClusterRegistry,
 } from '@gateway-portal/plugin-aws-gateway-node';
+import { TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Elbv2ClientSource, Elbv2Reader } from '../aws/Elbv2Reader';
 import {
   loadBalancerArnOf,
   LoadBalancerLocator,
 } from '../aws/LoadBalancerLocator';
-import { StatusConfig } from '../config';
-import { toStatusError } from '../errors';
+import { trustArn, TrustedArn } from '../aws/trustedArn';
+import { ConcurrencyLimits } from '../concurrencyLimit';
+import { STATUS_DEFAULTS, StatusConfig } from '../config';
+import { logDetail, toStatusError } from '../errors';
 import { ClusterReader, ServedVersionCache } from '../kubernetes/ClusterReader';
 import { KubernetesObjectClient } from '../kubernetes/KubernetesObjectClient';
 import {
@@ -26,56 +31,107 @@ import {
   podsByAddress,
   routesOf,
 } from '../kubernetes/topology';
-import { Gateway, L4Route } from '../kubernetes/types';
+import { Gateway, L4Route, TargetGroupBinding } from '../kubernetes/types';
+import { buildGatewayStatus, TargetGroupFacts } from './assemble';
 import {
-  buildGatewayStatus,
-  forwardTargetGroupArns,
-  TargetGroupFacts,
-} from './assemble';
-import { gatewaySelectorFor, GatewaySelector } from './entityGateways';
+  gatewaySelectorFor,
+  GatewaySelector,
+  GatewayViewer,
+  gatewayViewerOf,
+  isGatewayLinked,
+} from './entityGateways';
 
 export interface GatewayStatusCollectorOptions {
   clusters: Pick<KubernetesClusterRegistry, 'listClusters'>;
   kubernetes: KubernetesObjectClient;
   elbv2: Elbv2ClientSource;
-  config: Pick<StatusConfig, 'locationOf'>;
+  /** `locationOf` is required; the limits and ownership default as documented in config.d.ts. */
+  config: Pick<StatusConfig, 'locationOf'> & Partial<CollectorSettings>;
   servedVersions?: ServedVersionCache;
+  /** Where the details of failures go (users get generic messages). */
+  logger?: LoggerService;
+}
+
+/** The settings the collector applies (see STATUS_DEFAULTS). */
+export type CollectorSettings = Pick<
+  StatusConfig,
+  | 'awsTimeoutMs'
+  | 'maxGatewaysPerEntity'
+  | 'maxTargetGroupsPerGateway'
+  | 'maxConcurrentCallsPerCluster'
+  | 'namespaceOwners'
+>;
+
+export interface CollectOptions {
+  /** The request's deadline or cancellation: every call ends when it fires. */
+  signal?: AbortSignal;
 }
 
 /** The per-request readers: created for one collection and then dropped. */
 interface RequestScope {
   elbv2: Elbv2Reader;
   locator: LoadBalancerLocator;
+  viewer: GatewayViewer;
+  signal?: AbortSignal;
 }
 
-function settled<T>(
-  promise: Promise<T>,
-  errors: StatusError[],
-  cluster: string,
-): Promise<T | undefined> {
-  return promise.catch(e => {
-    errors.push(toStatusError('kubernetes', e, { cluster }));
-    return undefined;
-  });
+interface ClusterResult {
+  cluster: string;
+  gateways: GatewayStatus[];
+  /** References answered with "not linked" (so they are not also "not found"). */
+  unlinked: string[];
+  errors: StatusError[];
+}
+
+function refKey(cluster: string, namespace: string, name: string): string {
+  return `${cluster}/${namespace}/${name}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /**
  * Reads the live state of an entity's Gateways: Kubernetes first (the Gateway
  * and what relates to it, in parallel), then ELBv2 (load balancer, listeners,
  * target groups, target health), starting each AWS call as soon as what it
- * needs is known. Every failure becomes a StatusError on the part it
- * concerns; a request never fails because a cluster or an AWS call did.
+ * needs is known. Only Gateways linked to the entity are read further
+ * (`isGatewayLinked`); only TargetGroupBindings of the Gateway's and its
+ * backends' namespaces that bind one of its load balancer's target groups are
+ * used; only ARNs in the cluster's configured AWS location are called or
+ * linked. Every failure becomes a StatusError on the part it concerns, with a
+ * generic message (details in the log); a request never fails because a
+ * cluster or an AWS call did.
  */
 export class GatewayStatusCollector {
   private readonly servedVersions: ServedVersionCache;
+  private readonly awsLimits: ConcurrencyLimits;
+  private readonly settings: CollectorSettings;
 
   constructor(private readonly options: GatewayStatusCollectorOptions) {
     this.servedVersions = options.servedVersions ?? new ServedVersionCache();
+    const c = options.config;
+    this.settings = {
+      awsTimeoutMs: c.awsTimeoutMs ?? STATUS_DEFAULTS.awsTimeoutMs,
+      maxGatewaysPerEntity:
+        c.maxGatewaysPerEntity ?? STATUS_DEFAULTS.maxGatewaysPerEntity,
+      maxTargetGroupsPerGateway:
+        c.maxTargetGroupsPerGateway ??
+        STATUS_DEFAULTS.maxTargetGroupsPerGateway,
+      maxConcurrentCallsPerCluster:
+        c.maxConcurrentCallsPerCluster ??
+        STATUS_DEFAULTS.maxConcurrentCallsPerCluster,
+      namespaceOwners: c.namespaceOwners ?? STATUS_DEFAULTS.namespaceOwners,
+    };
+    this.awsLimits = new ConcurrencyLimits(
+      this.settings.maxConcurrentCallsPerCluster,
+    );
   }
 
   async collect(
     entity: Entity,
     entityRef: string,
+    options: CollectOptions = {},
   ): Promise<EntityGatewaysResponse> {
     const clusters = this.options.clusters.listClusters();
     const response: EntityGatewaysResponse = {
@@ -97,6 +153,17 @@ export class GatewayStatusCollector {
       });
       return response;
     }
+    if (
+      selector.type === 'references' &&
+      selector.references.length > this.settings.maxGatewaysPerEntity
+    ) {
+      response.errors.push({
+        part: 'catalog',
+        kind: 'error',
+        message: `aws-gateway.io/gateways names ${selector.references.length} Gateways; at most ${this.settings.maxGatewaysPerEntity} are read for one entity (awsGateway.status.maxGatewaysPerEntity)`,
+      });
+      return response;
+    }
 
     const known = new Set(clusters.map(c => c.name));
     if (selector.type === 'references') {
@@ -112,10 +179,16 @@ export class GatewayStatusCollector {
       }
     }
 
-    const elbv2 = new Elbv2Reader(this.options.elbv2);
+    const elbv2 = new Elbv2Reader(this.options.elbv2, {
+      signal: options.signal,
+      callTimeoutMs: this.settings.awsTimeoutMs,
+      limits: this.awsLimits,
+    });
     const scope: RequestScope = {
       elbv2,
       locator: new LoadBalancerLocator(elbv2),
+      viewer: gatewayViewerOf(entity, entityRef),
+      signal: options.signal,
     };
     const results = await Promise.all(
       clusters
@@ -131,13 +204,20 @@ export class GatewayStatusCollector {
       const failed = new Set(
         results.filter(r => r.errors.length).map(r => r.cluster),
       );
+      const unlinked = new Set(results.flatMap(r => r.unlinked));
       for (const ref of selector.references) {
-        const found = response.gateways.some(
-          g =>
-            g.gateway.namespace === ref.namespace &&
-            g.gateway.name === ref.name &&
-            (!ref.cluster || g.gateway.cluster === ref.cluster),
-        );
+        const matches = (cluster: string, namespace: string, name: string) =>
+          namespace === ref.namespace &&
+          name === ref.name &&
+          (!ref.cluster || cluster === ref.cluster);
+        const found =
+          response.gateways.some(g =>
+            matches(g.gateway.cluster, g.gateway.namespace, g.gateway.name),
+          ) ||
+          [...unlinked].some(k => {
+            const [c, ns, n] = k.split('/');
+            return matches(c, ns, n);
+          });
         // A Gateway may hide in a cluster that could not be read: that
         // cluster's error already says so.
         const undecided = ref.cluster
@@ -160,6 +240,32 @@ export class GatewayStatusCollector {
     return response;
   }
 
+  /** A StatusError for users; the failure's details go to the log. */
+  private failure(
+    part: StatusPart,
+    error: unknown,
+    context: { cluster?: string; action?: string } = {},
+  ): StatusError {
+    const status = toStatusError(part, error, context);
+    this.options.logger?.warn(
+      `Gateway status: ${part} failure${
+        context.cluster ? ` in cluster ${context.cluster}` : ''
+      }${context.action ? ` (${context.action})` : ''}: ${logDetail(error)}`,
+    );
+    return status;
+  }
+
+  private settled<T>(
+    promise: Promise<T>,
+    errors: StatusError[],
+    cluster: string,
+  ): Promise<T | undefined> {
+    return promise.catch(e => {
+      errors.push(this.failure('kubernetes', e, { cluster }));
+      return undefined;
+    });
+  }
+
   private clusterIsWanted(
     cluster: GatewayCluster,
     selector: GatewaySelector,
@@ -174,45 +280,112 @@ export class GatewayStatusCollector {
     cluster: GatewayCluster,
     selector: GatewaySelector,
     scope: RequestScope,
-  ): Promise<{
-    cluster: string;
-    gateways: GatewayStatus[];
-    errors: StatusError[];
-  }> {
+  ): Promise<ClusterResult> {
+    const result: ClusterResult = {
+      cluster: cluster.name,
+      gateways: [],
+      unlinked: [],
+      errors: [],
+    };
     let reader: ClusterReader;
-    let gateways: Gateway[];
+    let found: Gateway[];
     try {
-      const connection = await this.options.kubernetes.connect(cluster.name);
+      const connection = await this.options.kubernetes.connect(cluster.name, {
+        signal: scope.signal,
+      });
       reader = new ClusterReader(cluster.name, connection, this.servedVersions);
       if (selector.type === 'references') {
         const refs = selector.references.filter(
           (r: GatewayReference) => !r.cluster || r.cluster === cluster.name,
         );
         reader.prefetch([...new Set(refs.map(r => r.namespace))]);
-        const found = await Promise.all(
+        const gateways = await Promise.all(
           refs.map(r => reader.getGateway(r.namespace, r.name)),
         );
-        gateways = found.filter((g): g is Gateway => Boolean(g));
+        found = gateways.filter((g): g is Gateway => Boolean(g));
       } else if (selector.type === 'label') {
         reader.prefetch(selector.namespace ? [selector.namespace] : []);
-        gateways = await reader.listGateways({
+        found = await reader.listGateways({
           namespace: selector.namespace,
           labelSelector: selector.labelSelector,
         });
       } else {
-        gateways = [];
+        found = [];
       }
     } catch (e) {
-      return {
-        cluster: cluster.name,
-        gateways: [],
-        errors: [toStatusError('kubernetes', e, { cluster: cluster.name })],
-      };
+      result.errors.push(
+        this.failure('kubernetes', e, { cluster: cluster.name }),
+      );
+      return result;
     }
-    const statuses = await Promise.all(
-      gateways.map(gw => this.describeGateway(cluster, reader, gw, scope)),
+
+    const linked: Gateway[] = [];
+    const notLinked: Gateway[] = [];
+    for (const gw of found) {
+      (isGatewayLinked(
+        gw,
+        cluster.name,
+        scope.viewer,
+        this.settings.namespaceOwners,
+      )
+        ? linked
+        : notLinked
+      ).push(gw);
+    }
+    result.errors.push(...this.notLinkedErrors(cluster, selector, notLinked));
+    result.unlinked = notLinked.map(g =>
+      refKey(cluster.name, g.metadata.namespace ?? '', g.metadata.name),
     );
-    return { cluster: cluster.name, gateways: statuses, errors: [] };
+    if (linked.length > this.settings.maxGatewaysPerEntity) {
+      result.errors.push({
+        part: 'catalog',
+        kind: 'error',
+        cluster: cluster.name,
+        message: `${plural(linked.length, 'Gateway')} in cluster ${
+          cluster.name
+        } belong to this entity; at most ${
+          this.settings.maxGatewaysPerEntity
+        } are read for one entity (awsGateway.status.maxGatewaysPerEntity)`,
+      });
+      return result;
+    }
+    result.gateways = await Promise.all(
+      linked.map(gw => this.describeGateway(cluster, reader, gw, scope)),
+    );
+    return result;
+  }
+
+  /**
+   * Says that a Gateway exists but does not name this entity, without any of
+   * its data. Gateways found by a borrowed label are only counted.
+   */
+  private notLinkedErrors(
+    cluster: GatewayCluster,
+    selector: GatewaySelector,
+    gateways: Gateway[],
+  ): StatusError[] {
+    if (!gateways.length) return [];
+    const fix = `set the Gateway's aws-gateway.io/entity-ref annotation to this entity, or map its namespace to the entity's owner in awsGateway.status.namespaceOwners`;
+    if (selector.type === 'label') {
+      return [
+        {
+          part: 'catalog',
+          kind: 'permission',
+          cluster: cluster.name,
+          message: `${plural(gateways.length, 'Gateway')} labelled ${
+            selector.labelSelector
+          } in cluster ${cluster.name} ${
+            gateways.length === 1 ? 'is' : 'are'
+          } not linked to this entity and not shown; ${fix}`,
+        },
+      ];
+    }
+    return gateways.map(gw => ({
+      part: 'catalog',
+      kind: 'permission',
+      cluster: cluster.name,
+      message: `Gateway ${gw.metadata.namespace}/${gw.metadata.name} in cluster ${cluster.name} is not linked to this entity and not shown; ${fix}`,
+    }));
   }
 
   private async describeGateway(
@@ -222,91 +395,146 @@ export class GatewayStatusCollector {
     scope: RequestScope,
   ): Promise<GatewayStatus> {
     const errors: StatusError[] = [];
+    const limit = this.settings.maxTargetGroupsPerGateway;
+    const namespace = gateway.metadata.namespace ?? '';
     const location = this.options.config.locationOf(cluster);
+    const target = location.target;
     const programmed = findCondition(gateway.status?.conditions, 'Programmed');
-    const statusArn = loadBalancerArnOf(programmed?.message);
-    // Start the AWS side now: with the ARN from the status, the load balancer
-    // and its listeners are read while Kubernetes is still answering.
+    const statusArnText = loadBalancerArnOf(programmed?.message);
+    const statusArn = trustArn(statusArnText, 'loadbalancer', target);
+    if (statusArnText && !statusArn) {
+      errors.push({
+        part: 'kubernetes',
+        kind: 'error',
+        cluster: cluster.name,
+        message: target
+          ? "The load balancer ARN in the Gateway's Programmed condition is not an Elastic Load Balancing ARN in this cluster's AWS account and region (awsGateway.status.clusters); it was ignored"
+          : 'No AWS region is known for this cluster, so the ARN in its Gateway status is not used; set awsGateway.status.clusters[].region',
+      });
+    }
+    // Start the AWS side now: with the ARN from the status, the load balancer,
+    // its listeners and target groups are read while Kubernetes answers.
     const located = scope.locator.locate({
-      namespace: gateway.metadata.namespace ?? '',
+      namespace,
       name: gateway.metadata.name,
       controllerClusterName: location.controllerClusterName,
       statusArn,
       dnsName: gateway.status?.addresses?.[0]?.value,
-      target: location.target,
+      target,
     });
-    if (statusArn) scope.elbv2.listeners(statusArn).catch(() => undefined);
+    if (statusArn) {
+      scope.elbv2.listeners(statusArn).catch(() => undefined);
+      scope.elbv2.targetGroupsOfLoadBalancer(statusArn).catch(() => undefined);
+    }
 
-    const [classes, tcp, udp, tls, allBindings, lbConfigs, tgConfigs] =
-      await Promise.all([
-        settled(reader.listGatewayClasses(), errors, cluster.name),
-        settled(reader.listRoutes('TCPRoute'), errors, cluster.name),
-        settled(reader.listRoutes('UDPRoute'), errors, cluster.name),
-        settled(reader.listRoutes('TLSRoute'), errors, cluster.name),
-        settled(reader.listTargetGroupBindings(), errors, cluster.name),
-        settled(reader.listLoadBalancerConfigurations(), errors, cluster.name),
-        settled(reader.listTargetGroupConfigurations(), errors, cluster.name),
-      ]);
+    const [classes, tcp, udp, tls, lbConfigs, tgConfigs] = await Promise.all([
+      this.settled(reader.listGatewayClasses(), errors, cluster.name),
+      this.settled(reader.listRoutes('TCPRoute'), errors, cluster.name),
+      this.settled(reader.listRoutes('UDPRoute'), errors, cluster.name),
+      this.settled(reader.listRoutes('TLSRoute'), errors, cluster.name),
+      this.settled(
+        reader.listLoadBalancerConfigurations(),
+        errors,
+        cluster.name,
+      ),
+      this.settled(
+        reader.listTargetGroupConfigurations(),
+        errors,
+        cluster.name,
+      ),
+    ]);
     const routes = routesOf(gateway, [
       ...(tcp ?? []),
       ...(udp ?? []),
       ...(tls ?? []),
     ] as L4Route[]);
-    const bindings = allBindings ? bindingsOf(gateway, allBindings) : [];
 
-    // Target groups known from the bindings: read them (and their health) now.
-    const targetGroups = new Map<string, Promise<TargetGroupFacts>>();
-    const describeTargetGroup = (arn: string) => {
-      if (!targetGroups.has(arn))
-        targetGroups.set(arn, this.targetGroupFacts(arn, scope));
-    };
-    for (const b of bindings)
-      if (b.spec?.targetGroupARN) describeTargetGroup(b.spec.targetGroupARN);
-
-    const backendNamespaces = new Set<string>([
-      ...routes.flatMap(r => backendsOf(r).map(b => b.namespace)),
-      ...bindings.map(b => b.metadata.namespace ?? ''),
-    ]);
+    // The controller puts a binding in its Service's namespace: the Gateway's,
+    // or a route backend's. Bindings are never looked for anywhere else.
+    const allNamespaces = [
+      ...new Set([
+        namespace,
+        ...routes.flatMap(r => backendsOf(r).map(b => b.namespace)),
+      ]),
+    ].filter(Boolean);
+    if (allNamespaces.length > limit) {
+      errors.push({
+        part: 'kubernetes',
+        kind: 'error',
+        cluster: cluster.name,
+        message: `The routes of this Gateway have backends in ${allNamespaces.length} namespaces; only ${limit} are read (awsGateway.status.maxTargetGroupsPerGateway)`,
+      });
+    }
+    const namespaces = allNamespaces.slice(0, limit);
     const kubeRest = Promise.all(
-      [...backendNamespaces].filter(Boolean).map(async ns => {
-        const [slices, services] = await Promise.all([
-          settled(reader.listEndpointSlices(ns), errors, cluster.name),
-          settled(reader.listServices(ns), errors, cluster.name),
+      namespaces.map(async ns => {
+        const [bindings, slices, services] = await Promise.all([
+          this.settled(
+            reader.listTargetGroupBindings(ns),
+            errors,
+            cluster.name,
+          ),
+          this.settled(reader.listEndpointSlices(ns), errors, cluster.name),
+          this.settled(reader.listServices(ns), errors, cluster.name),
         ]);
-        return { slices: slices ?? [], services: services ?? [] };
+        return {
+          bindings: bindingsOf(gateway, bindings ?? []),
+          slices: slices ?? [],
+          services: services ?? [],
+        };
       }),
     );
 
-    const { loadBalancer, errors: awsErrors } = await located;
-    errors.push(...awsErrors);
+    const {
+      loadBalancer,
+      arn: lbArn,
+      failure,
+      errors: locateErrors,
+    } = await located;
+    errors.push(...locateErrors);
+    if (failure) {
+      errors.push(
+        this.failure('aws', failure.error, { action: failure.action }),
+      );
+    }
     let listeners: Awaited<ReturnType<Elbv2Reader['listeners']>> = [];
-    if (loadBalancer) {
-      try {
-        listeners = await scope.elbv2.listeners(loadBalancer.arn);
-      } catch (e) {
-        errors.push(toStatusError('aws', e, { action: 'DescribeListeners' }));
-      }
-      for (const l of listeners)
-        forwardTargetGroupArns(l).forEach(describeTargetGroup);
-      if (!allBindings?.length) {
-        // No bindings to go by (none yet, or not readable): ask ELBv2.
-        try {
-          const groups = await scope.elbv2.targetGroupsOfLoadBalancer(
-            loadBalancer.arn,
-          );
-          groups.forEach(g => describeTargetGroup(g.TargetGroupArn!));
-        } catch (e) {
+    let groups: TargetGroup[] | undefined;
+    if (lbArn) {
+      const [listenersRead, groupsRead] = await Promise.all([
+        scope.elbv2.listeners(lbArn).catch(e => {
+          errors.push(this.failure('aws', e, { action: 'DescribeListeners' }));
+          return [];
+        }),
+        scope.elbv2.targetGroupsOfLoadBalancer(lbArn).catch(e => {
           errors.push(
-            toStatusError('aws', e, { action: 'DescribeTargetGroups' }),
+            this.failure('aws', e, { action: 'DescribeTargetGroups' }),
           );
-        }
-      }
+          return undefined;
+        }),
+      ]);
+      listeners = listenersRead;
+      groups = groupsRead;
     }
 
-    const [kube, groups] = await Promise.all([
-      kubeRest,
-      Promise.all(targetGroups.values()),
-    ]);
+    // The load balancer's target groups as ELBv2 reports them: the only ones
+    // whose health is read and whose bindings are believed.
+    const trustedGroups = this.trustedTargetGroups(
+      groups ?? [],
+      target,
+      errors,
+    );
+    const health = new Map(
+      trustedGroups.map(g => [g.arn.arn, this.targetGroupFacts(g, scope)]),
+    );
+
+    const kube = await kubeRest;
+    const bindings = this.ownedBindings(
+      kube.flatMap(k => k.bindings),
+      groups ? new Set(health.keys()) : undefined,
+      cluster.name,
+      errors,
+    );
+    const facts = await Promise.all(health.values());
     const gatewayClass = classes?.find(
       c => c.metadata.name === gateway.spec?.gatewayClassName,
     );
@@ -326,33 +554,93 @@ export class GatewayStatusCollector {
       podsByAddress: podsByAddress(kube.flatMap(k => k.slices)),
       loadBalancer,
       loadBalancerListeners: listeners,
-      targetGroups: new Map(groups.map(g => [g.arn, g])),
+      targetGroups: new Map(facts.map(f => [f.arn, f])),
       errors: dedupeErrors(errors),
     });
   }
 
+  /** Target groups with trusted ARNs, at most `maxTargetGroupsPerGateway`. */
+  private trustedTargetGroups(
+    groups: TargetGroup[],
+    target: ReturnType<StatusConfig['locationOf']>['target'],
+    errors: StatusError[],
+  ): Array<{ arn: TrustedArn; group: TargetGroup }> {
+    const trusted = groups.flatMap(group => {
+      const arn = trustArn(group.TargetGroupArn, 'targetgroup', target);
+      return arn ? [{ arn, group }] : [];
+    });
+    if (trusted.length < groups.length) {
+      errors.push({
+        part: 'aws',
+        kind: 'error',
+        message: `${plural(
+          groups.length - trusted.length,
+          'target group',
+        )} of the load balancer ${
+          groups.length - trusted.length === 1 ? 'has an ARN' : 'have ARNs'
+        } outside this cluster's configured AWS account and region and ${
+          groups.length - trusted.length === 1 ? 'was' : 'were'
+        } ignored`,
+      });
+    }
+    const limit = this.settings.maxTargetGroupsPerGateway;
+    if (trusted.length > limit) {
+      errors.push({
+        part: 'aws',
+        kind: 'error',
+        message: `The load balancer has ${trusted.length} target groups; only ${limit} are read (awsGateway.status.maxTargetGroupsPerGateway)`,
+      });
+    }
+    return trusted.slice(0, limit);
+  }
+
+  /**
+   * Bindings labelled for the Gateway whose target group is one of its load
+   * balancer's: a label can be copied by anyone who can create a binding, the
+   * load balancer's own target groups cannot. Unknown target groups (AWS not
+   * read) make every binding unverifiable, so none is used.
+   */
+  private ownedBindings(
+    candidates: TargetGroupBinding[],
+    targetGroupArns: Set<string> | undefined,
+    cluster: string,
+    errors: StatusError[],
+  ): TargetGroupBinding[] {
+    if (!targetGroupArns) return [];
+    const owned = candidates.filter(b =>
+      targetGroupArns.has(String(b.spec?.targetGroupARN ?? '')),
+    );
+    const ignored = candidates.length - owned.length;
+    if (ignored > 0) {
+      errors.push({
+        part: 'kubernetes',
+        kind: 'error',
+        cluster,
+        message: `${plural(
+          ignored,
+          'TargetGroupBinding',
+        )} labelled for this Gateway ${
+          ignored === 1 ? 'does' : 'do'
+        } not bind one of its load balancer's target groups and ${
+          ignored === 1 ? 'was' : 'were'
+        } ignored`,
+      });
+    }
+    return owned.slice(0, this.settings.maxTargetGroupsPerGateway);
+  }
+
   private async targetGroupFacts(
-    arn: string,
+    { arn, group }: { arn: TrustedArn; group: TargetGroup },
     scope: RequestScope,
   ): Promise<TargetGroupFacts> {
     const errors: StatusError[] = [];
-    const [targetGroup, health] = await Promise.all([
-      scope.elbv2.targetGroup(arn).catch(e => {
-        errors.push(
-          toStatusError('aws', e, { action: 'DescribeTargetGroups' }),
-        );
-        return undefined;
-      }),
-      scope.elbv2.targetHealth(arn).catch(e => {
-        errors.push(
-          toStatusError('aws', e, { action: 'DescribeTargetHealth' }),
-        );
-        return undefined;
-      }),
-    ]);
+    const health = await scope.elbv2.targetHealth(arn).catch(e => {
+      errors.push(this.failure('aws', e, { action: 'DescribeTargetHealth' }));
+      return undefined;
+    });
     return {
-      arn,
-      ...(targetGroup ? { targetGroup } : {}),
+      arn: arn.arn,
+      targetGroup: group,
       ...(health ? { health } : {}),
       errors,
     };

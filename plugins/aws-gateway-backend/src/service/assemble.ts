@@ -230,7 +230,8 @@ function targetGroupSummary(
       ? { port: tg.targetGroup.Port }
       : {}),
     ...(targetType ? { targetType } : {}),
-    consoleUrl: elbv2ConsoleUrl(arn, 'targetGroup'),
+    // Only trusted ARNs reach here (the load balancer's own target groups).
+    consoleUrl: elbv2ConsoleUrl(arn, 'targetGroup')!,
     ...(binding
       ? {
           service: {
@@ -260,11 +261,17 @@ export function forwardTargetGroupArns(
   return [...arns];
 }
 
-/** Target groups of a Gateway listener: its NLB listener's, and the bindings of its routes' backends. */
+/**
+ * Target groups of a Gateway listener: its NLB listener's, and the bindings
+ * of its routes' backends; only those read as the load balancer's own.
+ */
 export function targetGroupArnsOf(
   listener: GatewayListener,
   routes: L4Route[],
-  facts: Pick<GatewayFacts, 'bindings' | 'loadBalancerListeners'>,
+  facts: Pick<
+    GatewayFacts,
+    'bindings' | 'loadBalancerListeners' | 'targetGroups'
+  >,
 ): string[] {
   const nlbListener = facts.loadBalancerListeners.find(
     l => l.Port === listener.port,
@@ -276,7 +283,7 @@ export function targetGroupArnsOf(
       arns.add(b.spec.targetGroupARN);
     }
   }
-  return [...arns];
+  return [...arns].filter(arn => facts.targetGroups.has(arn));
 }
 
 function listenerSummary(

@@ -1,12 +1,15 @@
 import { Entity } from '@backstage/catalog-model';
 import {
   AWS_GATEWAY_ANNOTATION,
+  ENTITY_REF_ANNOTATION,
   GatewayReference,
   KUBERNETES_ID_ANNOTATION,
   KUBERNETES_ID_LABEL,
   KUBERNETES_NAMESPACE_ANNOTATION,
   parseGatewayReferences,
 } from '@gateway-portal/plugin-aws-gateway-common';
+import { NamespaceOwnership, normaliseEntityRef } from '../config';
+import { ObjectMeta } from '../kubernetes/types';
 
 /** Which Gateways belong to an entity. */
 export type GatewaySelector =
@@ -60,12 +63,78 @@ export function gatewaySelectorFor(entity: Entity): GatewaySelector {
   };
 }
 
-/** The annotations a response depends on, for the cache key. */
+/** The annotations and owner a response depends on, for the cache key. */
 export function selectorFingerprint(entity: Entity): string {
   const a = entity.metadata.annotations ?? {};
   return JSON.stringify([
     a[AWS_GATEWAY_ANNOTATION] ?? '',
     a[KUBERNETES_ID_ANNOTATION] ?? '',
     a[KUBERNETES_NAMESPACE_ANNOTATION] ?? '',
+    typeof entity.spec?.owner === 'string' ? entity.spec.owner : '',
   ]);
+}
+
+/** Who may see a Gateway: the entity (normalised ref) and its owner. */
+export interface GatewayViewer {
+  entityRef: string;
+  owner?: string;
+}
+
+export function gatewayViewerOf(
+  entity: Entity,
+  entityRef: string,
+): GatewayViewer {
+  const owner = entity.spec?.owner;
+  let normalisedOwner: string | undefined;
+  if (typeof owner === 'string' && owner) {
+    try {
+      normalisedOwner = normaliseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: entity.metadata.namespace ?? 'default',
+      });
+    } catch {
+      // An owner that is not a ref owns no namespace.
+    }
+  }
+  return {
+    entityRef: entityRef.toLocaleLowerCase('en-US'),
+    ...(normalisedOwner ? { owner: normalisedOwner } : {}),
+  };
+}
+
+/**
+ * Whether a Gateway may be shown for an entity. Naming a Gateway (or sharing
+ * its label) is not enough, since anyone can register an entity: the Gateway
+ * itself must name the entity in its `aws-gateway.io/entity-ref` annotation
+ * (the templates write it), or live in a namespace that configuration gives
+ * to the entity's owner (awsGateway.status.namespaceOwners).
+ */
+export function isGatewayLinked(
+  gateway: { metadata: ObjectMeta },
+  cluster: string,
+  viewer: GatewayViewer,
+  namespaceOwners: NamespaceOwnership[],
+): boolean {
+  const claimed = gateway.metadata.annotations?.[ENTITY_REF_ANNOTATION];
+  if (typeof claimed === 'string' && claimed.trim()) {
+    try {
+      const ref = normaliseEntityRef(claimed.trim(), {
+        defaultKind: 'component',
+        defaultNamespace: 'default',
+      });
+      if (ref === viewer.entityRef) return true;
+    } catch {
+      // Not a ref: it names no entity.
+    }
+  }
+  const owner = viewer.owner;
+  return (
+    owner !== undefined &&
+    namespaceOwners.some(
+      o =>
+        (!o.cluster || o.cluster === cluster) &&
+        o.namespace === gateway.metadata.namespace &&
+        o.owners.includes(owner),
+    )
+  );
 }

@@ -11,7 +11,14 @@ import {
   AuthenticationStrategy,
   ClusterDetails,
 } from '@backstage/plugin-kubernetes-node';
-import { KubeConfig } from '@kubernetes/client-node';
+import {
+  ConfigurationOptions,
+  KubeConfig,
+  Observable,
+  ObservableMiddleware,
+  RequestContext,
+  ResponseContext,
+} from '@kubernetes/client-node';
 
 /** A cluster as configured for the Kubernetes plugin, minus secrets. @public */
 export interface GatewayCluster {
@@ -38,10 +45,15 @@ export interface KubernetesClusterRegistry {
 const AUTH_PROVIDER_KEY = 'kubernetes.io/auth-provider';
 
 /** @public */
-export class ConfigKubernetesClusterRegistry implements KubernetesClusterRegistry {
+export class ConfigKubernetesClusterRegistry
+  implements KubernetesClusterRegistry
+{
   static fromConfig(
     config: Config,
-    options: { logger?: LoggerService; strategies?: Record<string, AuthenticationStrategy> } = {},
+    options: {
+      logger?: LoggerService;
+      strategies?: Record<string, AuthenticationStrategy>;
+    } = {},
   ): ConfigKubernetesClusterRegistry {
     const clusters: ClusterDetails[] = [];
     for (const method of config.getOptionalConfigArray(
@@ -55,7 +67,8 @@ export class ConfigKubernetesClusterRegistry implements KubernetesClusterRegistr
         continue;
       }
       for (const c of method.getOptionalConfigArray('clusters') ?? []) {
-        const authProvider = c.getOptionalString('authProvider') ?? 'serviceAccount';
+        const authProvider =
+          c.getOptionalString('authProvider') ?? 'serviceAccount';
         const authMetadata: Record<string, string> = {
           ...(c.getOptional<Record<string, string>>('authMetadata') ?? {}),
           [AUTH_PROVIDER_KEY]: authProvider,
@@ -63,9 +76,11 @@ export class ConfigKubernetesClusterRegistry implements KubernetesClusterRegistr
         const token = c.getOptionalString('serviceAccountToken');
         if (token) authMetadata.serviceAccountToken = token;
         const assumeRole = c.getOptionalString('assumeRole');
-        if (assumeRole) authMetadata['kubernetes.io/aws-assume-role'] = assumeRole;
+        if (assumeRole)
+          authMetadata['kubernetes.io/aws-assume-role'] = assumeRole;
         const externalId = c.getOptionalString('externalId');
-        if (externalId) authMetadata['kubernetes.io/aws-external-id'] = externalId;
+        if (externalId)
+          authMetadata['kubernetes.io/aws-external-id'] = externalId;
         clusters.push({
           name: c.getString('name'),
           title: c.getOptionalString('title'),
@@ -128,9 +143,32 @@ export class ConfigKubernetesClusterRegistry implements KubernetesClusterRegistr
         },
       ],
       users: [user],
-      contexts: [{ name: cluster.name, cluster: cluster.name, user: 'backstage' }],
+      contexts: [
+        { name: cluster.name, cluster: cluster.name, user: 'backstage' },
+      ],
       currentContext: cluster.name,
     });
     return kc;
   }
+}
+
+/**
+ * Options for one @kubernetes/client-node call that bind it to a signal: when
+ * the signal fires the request is aborted and its socket closed (the client's
+ * own timeouts do not close the socket). Pass as the call's last argument.
+ *
+ * @public
+ */
+export function abortableCallOptions(
+  signal: AbortSignal,
+): ConfigurationOptions {
+  const middleware: ObservableMiddleware = {
+    pre: (context: RequestContext) => {
+      context.setSignal(signal);
+      return new Observable(Promise.resolve(context));
+    },
+    post: (context: ResponseContext) =>
+      new Observable(Promise.resolve(context)),
+  };
+  return { middleware: [middleware], middlewareMergeStrategy: 'append' };
 }

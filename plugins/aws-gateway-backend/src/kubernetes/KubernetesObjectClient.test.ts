@@ -1,0 +1,94 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { startStalledServer } from '@gateway-portal/plugin-aws-gateway-node/src/__testUtils__/stalledServer';
+import { KubernetesApiError } from '../errors';
+import { ClientNodeKubernetesObjectClient } from './KubernetesObjectClient';
+
+const GATEWAYS = {
+  group: 'gateway.networking.k8s.io',
+  version: 'v1',
+  plural: 'gateways',
+};
+
+function clientFor(
+  url: string,
+  options: { timeoutMs?: number; maxConcurrentCalls?: number },
+) {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'c', server: url, skipTLSVerify: true }],
+    users: [{ name: 'u', token: 'secret-token' }],
+    contexts: [{ name: 'c', cluster: 'c', user: 'u' }],
+    currentContext: 'c',
+  });
+  return new ClientNodeKubernetesObjectClient(
+    { listClusters: () => [], getKubeConfig: async () => kc },
+    options,
+  );
+}
+
+const settle = () => new Promise(r => setTimeout(r, 100));
+
+describe('ClientNodeKubernetesObjectClient', () => {
+  it('ends a call to a stalled API server at its timeout and closes the socket', async () => {
+    const server = await startStalledServer();
+    try {
+      const connection = await clientFor(server.url, {
+        timeoutMs: 200,
+      }).connect('c');
+      const started = Date.now();
+      const error = await connection.list(GATEWAYS).catch(e => e);
+      expect(Date.now() - started).toBeLessThan(1_500);
+      expect(error).toBeInstanceOf(KubernetesApiError);
+      expect(error.message).toBe(
+        'list gateways.gateway.networking.k8s.io/v1: no answer within 200 ms',
+      );
+      expect(error.code).toBe('ETIMEDOUT');
+      await settle();
+      expect(server.open()).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("ends calls when the request's signal fires, including calls still waiting for a slot", async () => {
+    const server = await startStalledServer();
+    try {
+      const controller = new AbortController();
+      const connection = await clientFor(server.url, {
+        timeoutMs: 60_000,
+        maxConcurrentCalls: 2,
+      }).connect('c', { signal: controller.signal });
+      const calls = Array.from({ length: 5 }, () =>
+        connection.list(GATEWAYS).catch(e => e),
+      );
+      await settle();
+      // At most two calls per cluster are in flight.
+      expect(server.open()).toBe(2);
+      const started = Date.now();
+      controller.abort();
+      const errors = await Promise.all(calls);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(errors.every(e => e instanceof KubernetesApiError)).toBe(true);
+      await settle();
+      expect(server.open()).toBe(0);
+      expect(server.maxOpen()).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('says the API server could not be reached without naming its address', async () => {
+    const server = await startStalledServer();
+    await server.close();
+    const connection = await clientFor(server.url, {
+      timeoutMs: 2_000,
+    }).connect('c');
+    const error = await connection.list(GATEWAYS).catch(e => e);
+    expect(error.message).toBe(
+      'list gateways.gateway.networking.k8s.io/v1: the API server could not be reached (ECONNREFUSED)',
+    );
+    expect(error.message).not.toContain('127.0.0.1');
+    // The log gets the details.
+    expect(error.detail).toContain('127.0.0.1');
+  });
+});

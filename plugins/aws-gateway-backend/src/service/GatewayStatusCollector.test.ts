@@ -1,0 +1,290 @@
+import { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import { mockServices } from '@backstage/backend-test-utils';
+import { FakeElbv2, FakeKubernetes } from '../__testUtils__/fakes';
+import { ACCOUNT, exposeScenario, REGION } from '../__testUtils__/scenario';
+import { readStatusConfig } from '../config';
+import { GatewayStatusCollector } from './GatewayStatusCollector';
+
+const ORDERS = 'component:default/orders';
+
+function entity(
+  annotations: Record<string, string>,
+  spec: Entity['spec'] = { owner: 'team-shop' },
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'orders', namespace: 'default', annotations },
+    spec,
+  };
+}
+
+function setup(status: Record<string, unknown> = {}) {
+  const kube = new FakeKubernetes();
+  const elbv2 = new FakeElbv2();
+  kube.cluster('dev');
+  const collector = new GatewayStatusCollector({
+    clusters: {
+      listClusters: () => [
+        {
+          name: 'dev',
+          url: 'https://10.9.8.7:6443',
+          authProvider: 'serviceAccount',
+        },
+      ],
+    },
+    kubernetes: kube,
+    elbv2: elbv2.source,
+    config: readStatusConfig(
+      new ConfigReader({
+        awsGateway: {
+          status: {
+            clusters: [{ name: 'dev', region: REGION, accountId: ACCOUNT }],
+            ...status,
+          },
+        },
+      }),
+    ),
+    logger: mockServices.logger.mock(),
+  });
+  const get = (
+    annotations: Record<string, string>,
+    options: { signal?: AbortSignal } = {},
+  ) => collector.collect(entity(annotations), ORDERS, options);
+  return { kube, elbv2, collector, get };
+}
+
+/** Another team's Gateway payments/ledger, naming its own entity. */
+function ledgerGateway(
+  t: ReturnType<typeof setup>,
+  labels: Record<string, string> = {},
+) {
+  return exposeScenario(t.kube, t.elbv2, {
+    namespace: 'payments',
+    name: 'ledger',
+    labels,
+    entityRef: 'component:default/ledger',
+  });
+}
+
+/** Every ARN sent to ELBv2, whatever the command. */
+function arnsCalled(elbv2: FakeElbv2): string[] {
+  return elbv2.calls.flatMap(c => [
+    ...(c.input.LoadBalancerArns ?? []),
+    ...(c.input.ResourceArns ?? []),
+    ...(c.input.TargetGroupArns ?? []),
+    ...[c.input.LoadBalancerArn, c.input.TargetGroupArn].filter(Boolean),
+  ]);
+}
+
+describe('GatewayStatusCollector: which Gateways an entity may see', () => {
+  it('shows a Gateway that names the entity in its entity-ref annotation', async () => {
+    const t = setup();
+    exposeScenario(t.kube, t.elbv2, { entityRef: ORDERS });
+    const res = await t.get({ 'aws-gateway.io/gateways': 'shop/orders' });
+    expect(res.errors).toEqual([]);
+    expect(res.gateways).toHaveLength(1);
+    expect(res.gateways[0].state).toBe('programmed');
+  });
+
+  it("reports another team's Gateway as not linked, with none of its data and no AWS call", async () => {
+    const t = setup();
+    const other = ledgerGateway(t);
+    const res = await t.get({ 'aws-gateway.io/gateways': 'payments/ledger' });
+    expect(res.gateways).toEqual([]);
+    expect(res.errors).toEqual([
+      expect.objectContaining({
+        part: 'catalog',
+        kind: 'permission',
+        message: expect.stringContaining(
+          'Gateway payments/ledger in cluster dev is not linked to this entity',
+        ),
+      }),
+    ]);
+    const body = JSON.stringify(res);
+    expect(body).not.toContain(other.dnsName);
+    expect(body).not.toContain(other.lbArn);
+    expect(body).not.toContain('10.0.1.10');
+    expect(t.elbv2.count()).toBe(0);
+  });
+
+  it('shows Gateways of a namespace that configuration maps to the entity owner', async () => {
+    const t = setup({
+      namespaceOwners: [
+        { namespace: 'shop', owners: ['group:default/team-shop'] },
+      ],
+    });
+    exposeScenario(t.kube, t.elbv2, { entityRef: null });
+    const named = entity({ 'aws-gateway.io/gateways': 'shop/orders' });
+    expect((await t.collector.collect(named, ORDERS)).gateways).toHaveLength(1);
+    // Another owner gets nothing from that namespace.
+    const foreign = entity(
+      { 'aws-gateway.io/gateways': 'shop/orders' },
+      { owner: 'group:default/team-other' },
+    );
+    const res = await t.collector.collect(foreign, ORDERS);
+    expect(res.gateways).toEqual([]);
+    expect(res.errors[0].message).toContain('not linked');
+  });
+
+  it('does not reveal Gateways selected by a borrowed kubernetes-id, only counts them', async () => {
+    const t = setup();
+    const other = ledgerGateway(t, { 'backstage.io/kubernetes-id': 'ledger' });
+    const res = await t.get({ 'backstage.io/kubernetes-id': 'ledger' });
+    expect(res.gateways).toEqual([]);
+    expect(res.errors).toEqual([
+      expect.objectContaining({
+        kind: 'permission',
+        message: expect.stringMatching(
+          /^1 Gateway labelled backstage.io\/kubernetes-id=ledger .* not linked/,
+        ),
+      }),
+    ]);
+    expect(JSON.stringify(res)).not.toMatch(/payments\/ledger|ledger-/);
+    expect(JSON.stringify(res)).not.toContain(other.dnsName);
+  });
+
+  it('answers too many references with a clear error and no call at all', async () => {
+    const t = setup();
+    const refs = Array.from({ length: 1500 }, (_, i) => `shop/gw-${i}`).join(
+      ',',
+    );
+    const res = await t.get({ 'aws-gateway.io/gateways': refs });
+    expect(res.gateways).toEqual([]);
+    expect(res.errors).toEqual([
+      {
+        part: 'catalog',
+        kind: 'error',
+        message:
+          'aws-gateway.io/gateways names 1500 Gateways; at most 25 are read for one entity (awsGateway.status.maxGatewaysPerEntity)',
+      },
+    ]);
+    expect(t.kube.callCount).toBe(0);
+    expect(t.elbv2.count()).toBe(0);
+  });
+});
+
+describe('GatewayStatusCollector: TargetGroupBindings and ARNs', () => {
+  const spoofedTg = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/k8s-payments-ledger/abcdef0123456789`;
+
+  function spoof(t: ReturnType<typeof setup>, namespace: string, arn: string) {
+    t.kube.cluster('dev').add('elbv2.k8s.aws/v1beta1/targetgroupbindings', {
+      metadata: {
+        name: `spoof-${namespace}`,
+        namespace,
+        labels: {
+          'gateway.k8s.aws.nlb/stack-namespace': 'shop',
+          'gateway.k8s.aws.nlb/stack-name': 'orders',
+        },
+      },
+      spec: {
+        targetGroupARN: arn,
+        targetType: 'ip',
+        serviceRef: { name: 'orders', port: 8080 },
+      },
+    });
+  }
+
+  it('ignores bindings with copied labels in another namespace, and bindings of target groups not on the load balancer', async () => {
+    const t = setup();
+    const s = exposeScenario(t.kube, t.elbv2);
+    // Another team's real target group, with healthy targets.
+    t.elbv2.targetGroups.push({
+      arn: spoofedTg,
+      name: 'k8s-payments-ledger',
+      port: 9000,
+      protocol: 'TCP',
+      targetType: 'ip',
+      loadBalancerArns: [],
+      targets: [{ id: '10.7.7.7', port: 9000, state: 'healthy' }],
+    });
+    spoof(t, 'payments', spoofedTg);
+    spoof(t, 'shop', spoofedTg);
+    const res = await t.get({ 'aws-gateway.io/gateways': 'shop/orders' });
+    const gw = res.gateways[0];
+    const groups = gw.listeners[0].targetGroups;
+    expect(groups.map(g => g.arn)).toEqual([s.tgArn]);
+    expect(JSON.stringify(res)).not.toContain('10.7.7.7');
+    expect(arnsCalled(t.elbv2)).not.toContain(spoofedTg);
+    // Bindings are listed in the Gateway's (and its backends') namespace only.
+    expect(gw.errors).toContainEqual(
+      expect.objectContaining({
+        message:
+          "1 TargetGroupBinding labelled for this Gateway does not bind one of its load balancer's target groups and was ignored",
+      }),
+    );
+  });
+
+  it.each([
+    ['another account', (arn: string) => arn.replace(ACCOUNT, '210987654321')],
+    ['another region', (arn: string) => arn.replace(REGION, 'eu-west-1')],
+    [
+      'another partition',
+      (arn: string) => arn.replace('arn:aws:', 'arn:aws-cn:'),
+    ],
+    ['a host in it', (arn: string) => arn.replace(REGION, 'evil.example.com#')],
+  ])('never calls nor links a status ARN of %s', async (_, craft) => {
+    const t = setup();
+    const s = exposeScenario(t.kube, t.elbv2, { lbTags: false });
+    const crafted = craft(s.lbArn);
+    const gateway = t.kube
+      .cluster('dev')
+      .objects.get('gateway.networking.k8s.io/v1/gateways')![0];
+    gateway.status.conditions[1].message = crafted;
+    const res = await t.get({ 'aws-gateway.io/gateways': 'shop/orders' });
+    expect(arnsCalled(t.elbv2)).not.toContain(crafted);
+    // The condition is shown as the text it is; every link is built from
+    // validated parts only, so it points at this cluster's regional console.
+    const links = JSON.stringify(res).match(/https?:\/\/[^"]+/g) ?? [];
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) {
+      expect(new URL(link).host).toBe(`${REGION}.console.aws.amazon.com`);
+      expect(link).not.toContain('evil.example.com');
+    }
+    expect(res.gateways[0].errors).toContainEqual(
+      expect.objectContaining({
+        part: 'kubernetes',
+        message: expect.stringContaining('it was ignored'),
+      }),
+    );
+  });
+});
+
+describe('GatewayStatusCollector: deadlines', () => {
+  it('passes the request signal to every cluster connection and ends AWS calls when it fires', async () => {
+    const t = setup({ awsTimeoutSeconds: 30 });
+    exposeScenario(t.kube, t.elbv2);
+    t.elbv2.delayMs = 60_000;
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(new Error('request deadline')), 100);
+    const res = await t.get(
+      { 'aws-gateway.io/gateways': 'shop/orders' },
+      { signal: controller.signal },
+    );
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(t.kube.signals).toEqual([controller.signal]);
+    expect(res.gateways[0].errors).toContainEqual(
+      expect.objectContaining({
+        part: 'aws',
+        kind: 'unreachable',
+        message:
+          'DescribeLoadBalancers: AWS did not answer before the deadline',
+      }),
+    );
+  });
+
+  it('ends each AWS call at awsTimeoutSeconds', async () => {
+    const t = setup({ awsTimeoutSeconds: 0.2 });
+    exposeScenario(t.kube, t.elbv2);
+    t.elbv2.delayMs = 60_000;
+    const started = Date.now();
+    const res = await t.get({ 'aws-gateway.io/gateways': 'shop/orders' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(res.gateways[0].errors[0]).toMatchObject({
+      part: 'aws',
+      kind: 'unreachable',
+    });
+  });
+});
