@@ -63,6 +63,7 @@ export function createGatewayStatusService(
     options.kubernetes ??
     new ClientNodeKubernetesObjectClient(clusters, {
       timeoutMs: statusConfig.kubernetesTimeoutMs,
+      maxConcurrentCalls: statusConfig.maxConcurrentCallsPerCluster,
     });
   const elbv2 =
     options.elbv2 ??
@@ -89,6 +90,7 @@ export function createGatewayStatusService(
       kubernetes,
       elbv2,
       config: statusConfig,
+      logger: options.logger,
     }),
   });
 }
