@@ -43,10 +43,20 @@ export interface Config {
         allowedNamespaces?: string[];
         /** Listener ports or ranges ("1024-65535"). Default 1-65535. */
         allowedListenerPorts?: Array<number | string>;
-        /** Allow internet-facing endpoints without explicit source CIDRs (open to 0.0.0.0/0). Default false. */
+        /**
+         * Allow internet-facing endpoints open to the whole internet: no source CIDRs, or CIDRs whose union covers
+         * every IPv4 or every IPv6 address (however they are spelled). Default false.
+         */
         allowOpenToWorld?: boolean;
+        /**
+         * Shortest prefix length a source CIDR of an internet-facing endpoint may have, per family (unless
+         * allowOpenToWorld). Default ipv4 8, ipv6 32.
+         */
+        minSourceRangePrefixLength?: { ipv4?: number; ipv6?: number };
         /** GatewayClass name used when a template does not say. Default aws-nlb. */
         gatewayClassName?: string;
+        /** GatewayClasses endpoints (and the controller setup) may use; must include gatewayClassName. Default: [gatewayClassName]. */
+        allowedGatewayClassNames?: string[];
         /** Controller profile when the cluster cannot be asked: lbc-v2.17 (Gateway API v1.3) or lbc-v3.5 (Gateway API v1.6). Default lbc-v3.5. */
         defaultControllerProfile?: string;
       };

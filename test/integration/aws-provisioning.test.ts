@@ -203,6 +203,7 @@ describe('AWS provisioning actions against moto + the Pod Identity emulator', ()
     const role = await run(a.ensureRole, {
       accountId,
       region,
+      cluster: CLUSTER,
       roleName: 'backstage-aws-load-balancer-controller',
       policyArns: [policy.policyArn],
     });
@@ -298,6 +299,7 @@ describe('AWS provisioning actions against moto + the Pod Identity emulator', ()
     await expect(
       run(actions().ensureRole, {
         accountId,
+        cluster: CLUSTER,
         roleName: 'backstage-someone-elses',
       }),
     ).rejects.toMatchObject({
@@ -333,6 +335,7 @@ describe('AWS provisioning actions against moto + the Pod Identity emulator', ()
     );
     const out = await run(actions().ensureRole, {
       accountId,
+      cluster: CLUSTER,
       roleName: 'backstage-drifted',
     });
     expect(out.changed).toBe(true);
@@ -343,12 +346,18 @@ describe('AWS provisioning actions against moto + the Pod Identity emulator', ()
     expect(
       policyDocumentsEqual(
         decodeIamPolicyDocument(role.Role!.AssumeRolePolicyDocument!),
-        podIdentityTrustPolicy(),
+        podIdentityTrustPolicy({
+          accountId,
+          clusterName: CLUSTER,
+          namespace: 'kube-system',
+          serviceAccount: 'aws-load-balancer-controller',
+        }),
       ),
     ).toBe(true);
     commands = [];
     await run(actions().ensureRole, {
       accountId,
+      cluster: CLUSTER,
       roleName: 'backstage-drifted',
     });
     expect(mutating()).toEqual([]);
@@ -359,6 +368,7 @@ describe('AWS provisioning actions against moto + the Pod Identity emulator', ()
     const first = await provisionAll();
     const other = await run(actions().ensureRole, {
       accountId,
+      cluster: CLUSTER,
       roleName: 'backstage-other',
     });
     commands = [];

@@ -13,6 +13,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { awsPeer, createBareRepo, gitPeer, kubeConfigFor, PROFILE_V16, uniqueName } from '../peers';
 import { BareRepo, ensureBackendService, startTemplatesPortal, templateValues, TemplatesPortal } from './support/templatesPortal';
+import { kubeSnapshot, oneStepTemplate } from './support/writeTracking';
 
 interface BadInput {
   name: string;
@@ -35,33 +36,6 @@ let controllerValues: Record<string, unknown>;
 let exposeValues: Record<string, unknown>;
 let createdService = false;
 const refused: string[] = [];
-
-/** What exists in the cluster that any of the actions could have created. */
-async function kubeSnapshot(): Promise<string[]> {
-  const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
-  const names: string[] = [];
-  const kinds: Array<[string, string]> = [
-    ['gateway.networking.k8s.io/v1', 'GatewayClass'],
-    ['gateway.networking.k8s.io/v1', 'Gateway'],
-    ['gateway.networking.k8s.io/v1', 'TCPRoute'],
-    ['gateway.k8s.aws/v1', 'LoadBalancerConfiguration'],
-    ['gateway.k8s.aws/v1', 'TargetGroupConfiguration'],
-  ];
-  for (const [apiVersion, kind] of kinds) {
-    const list = await objects.list(apiVersion, kind);
-    names.push(...list.items.map(i => `${kind}/${i.metadata?.namespace ?? ''}/${i.metadata?.name}`));
-  }
-  return names.sort();
-}
-
-function oneStepTemplate(action: string, input: Record<string, unknown>) {
-  return {
-    apiVersion: 'scaffolder.backstage.io/v1beta3',
-    kind: 'Template',
-    metadata: { name: 'bad-input', namespace: 'default' },
-    spec: { owner: 'guests', type: 'test', parameters: [], steps: [{ id: 'step', name: action, action, input }] },
-  };
-}
 
 /** Runs one case; returns every error text the API reported. */
 async function run(c: BadInput): Promise<string> {
@@ -147,7 +121,7 @@ const CASES: BadInput[] = [
   { name: 'controller-setup: malformed account id (form schema)', via: controller({ accountId: '12345' }), error: /accountId: does not match pattern/ },
   { name: 'controller-setup: unknown controller version (form schema)', via: controller({ controllerVersion: 'v2.16.0' }), error: /controllerVersion: is not one of enum values/ },
   { name: 'controller-setup: malformed VPC id (form schema)', via: controller({ vpcId: 'vpc-XYZ' }), error: /vpcId: does not match pattern/ },
-  { name: 'controller-setup: internet-facing default open to the world', via: controller({ scheme: 'internet-facing', sourceCidrs: [] }), error: /sourceCidrs must list explicit source CIDRs.*\[open-to-world\]/ },
+  { name: 'controller-setup: internet-facing default open to the world', via: controller({ scheme: 'internet-facing', sourceCidrs: [] }), error: /sourceCidrs: the GatewayClass's internet-facing default .* needs explicit source CIDRs .*\[open-to-world\]/ },
   { name: 'controller-setup: malformed default CIDR', via: controller({ sourceCidrs: ['10.0.0.0/33'] }), error: /sourceCidrs\[0\] "10\.0\.0\.0\/33" is not an IPv4 or IPv6 CIDR block.*\[cidr\]/ },
   { name: 'controller-setup: GatewayClass name not a DNS name', via: controller({ gatewayClassName: 'AWS_NLB' }), error: /gatewayClassName "AWS_NLB" must be a lower-case DNS name.*\[dns-subdomain\]/ },
   { name: 'controller-setup: GitOps repository not allowed (refused by the first step, before any IAM call)', via: controller({ repoUrl: 'https://git.example.com/platform/gitops.git' }), failedStep: 'check', error: /repoUrl: "https:\/\/git\.example\.com\/platform\/gitops\.git" is not allowed; it must be listed in awsGateway\.provisioning\.gitops\.allowedRepoUrls/ },
@@ -175,9 +149,9 @@ const CASES: BadInput[] = [
   { name: 'ensure-policy: document path outside the workspace', via: { action: 'aws-gateway:iam:ensure-policy', input: { accountId: ACCOUNT, region: REGION, name: 'backstage-x', documentPath: '../../etc/passwd' } }, error: /documentPath: "\.\.\/\.\.\/etc\/passwd" must stay inside the workspace/ },
   { name: 'ensure-policy: path outside the configured one', via: { action: 'aws-gateway:iam:ensure-policy', input: { accountId: ACCOUNT, region: REGION, name: 'backstage-x', path: '/other/', document: policy } }, error: /path: "\/other\/" must be at or under "\/backstage\/" \(awsGateway\.provisioning\.iam\.path\)/ },
   { name: 'ensure-policy: updating unmanaged policies beyond configuration', via: { action: 'aws-gateway:iam:ensure-policy', input: { accountId: ACCOUNT, region: REGION, name: 'backstage-x', document: policy, allowUpdatingUnmanaged: true } }, error: /allowUpdatingUnmanaged: true is not allowed; it cannot exceed awsGateway\.provisioning\.iam\.allowUpdatingUnmanagedPolicies/ },
-  { name: 'ensure-pod-identity-role: policy not on the allow-list', via: { action: 'aws-gateway:iam:ensure-pod-identity-role', input: { accountId: ACCOUNT, region: REGION, roleName: 'backstage-x', policyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] } }, error: /policyArns\[0\]: "arn:aws:iam::aws:policy\/AdministratorAccess" is not allowed; a policy must be listed in awsGateway\.provisioning\.iam\.allowedPolicyArns/ },
-  { name: 'ensure-pod-identity-role: reserved tag key', via: { action: 'aws-gateway:iam:ensure-pod-identity-role', input: { accountId: ACCOUNT, region: REGION, roleName: 'backstage-x', tags: { 'aws:owner': 'me' } } }, error: /tags\.aws:owner: "me" is not a valid IAM tag/ },
-  { name: 'ensure-pod-identity-role: role name without the prefix', via: { action: 'aws-gateway:iam:ensure-pod-identity-role', input: { accountId: ACCOUNT, region: REGION, roleName: 'admin' } }, error: /roleName: "admin" must start with "backstage-" \(awsGateway\.provisioning\.iam\.roleNamePrefix\)/ },
+  { name: 'ensure-pod-identity-role: policy not on the allow-list', via: { action: 'aws-gateway:iam:ensure-pod-identity-role', input: { accountId: ACCOUNT, region: REGION, cluster: CLUSTER, roleName: 'backstage-x', policyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] } }, error: /policyArns\[0\]: "arn:aws:iam::aws:policy\/AdministratorAccess" is not allowed; a policy must be listed in awsGateway\.provisioning\.iam\.allowedPolicyArns/ },
+  { name: 'ensure-pod-identity-role: reserved tag key', via: { action: 'aws-gateway:iam:ensure-pod-identity-role', input: { accountId: ACCOUNT, region: REGION, cluster: CLUSTER, roleName: 'backstage-x', tags: { 'aws:owner': 'me' } } }, error: /tags\.aws:owner: "me" is not a valid IAM tag/ },
+  { name: 'ensure-pod-identity-role: role name without the prefix', via: { action: 'aws-gateway:iam:ensure-pod-identity-role', input: { accountId: ACCOUNT, region: REGION, cluster: CLUSTER, roleName: 'admin' } }, error: /roleName: "admin" must start with "backstage-" \(awsGateway\.provisioning\.iam\.roleNamePrefix\)/ },
   { name: 'ensure-pod-identity-association: service account not allowed', via: { action: 'aws-gateway:eks:ensure-pod-identity-association', input: { accountId: ACCOUNT, region: REGION, cluster: CLUSTER, namespace: 'default', serviceAccount: 'other', roleArn: ROLE_ARN } }, error: /serviceAccount: "default\/other" is not allowed; it must be listed in awsGateway\.provisioning\.podIdentity\.allowedServiceAccounts/ },
   { name: 'ensure-pod-identity-association: role of another account', via: { action: 'aws-gateway:eks:ensure-pod-identity-association', input: { accountId: ACCOUNT, region: REGION, cluster: CLUSTER, roleArn: 'arn:aws:iam::999999999999:role/backstage/backstage-x' } }, error: /roleArn \(account\): "999999999999" is not allowed; it must be listed in awsGateway\.provisioning\.allowedAccountIds/ },
   { name: 'ensure-pod-identity-association: replacing roles beyond configuration', via: { action: 'aws-gateway:eks:ensure-pod-identity-association', input: { accountId: ACCOUNT, region: REGION, cluster: CLUSTER, roleArn: ROLE_ARN, allowReplacingRole: true } }, error: /allowReplacingRole: true is not allowed; it cannot exceed awsGateway\.provisioning\.podIdentity\.allowReplacingAssociationRole/ },
@@ -212,7 +186,7 @@ it('has at least 25 cases', () => {
 
 describe.each(CASES.map(c => [c.name, c] as const))('refuses %s', (_name, c) => {
   it('with an error naming the field and the rule, and writes nothing', async () => {
-    const kubeBefore = await kubeSnapshot();
+    const kubeBefore = await kubeSnapshot(kc);
     const head = repo.head();
     env.proxy.reset();
     const via =
@@ -224,7 +198,7 @@ describe.each(CASES.map(c => [c.name, c] as const))('refuses %s', (_name, c) => 
     expect(env.proxy.mutating()).toEqual([]);
     expect(repo.head()).toBe(head);
     expect(repo.branches()).toEqual(['main']);
-    expect(await kubeSnapshot()).toEqual(kubeBefore);
+    expect(await kubeSnapshot(kc)).toEqual(kubeBefore);
     refused.push(`${c.name}: ${errors.match(c.error)![0].slice(0, 160)}`);
   });
 });

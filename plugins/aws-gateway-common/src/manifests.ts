@@ -117,7 +117,11 @@ export interface EndpointListener {
   name: string;
   protocol: L4ListenerProtocol;
   port: number;
-  /** TLS listeners only: the SNI host name the TLSRoute matches. */
+  /**
+   * TLS listeners only: the host name clients use, required by the Gateway API
+   * on TLS listeners and TLSRoutes. The NLB forwards the TLS bytes untouched on
+   * the port; it does not route by host name.
+   */
   hostname?: string;
 }
 

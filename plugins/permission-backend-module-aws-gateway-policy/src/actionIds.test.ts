@@ -37,7 +37,7 @@ describe('expandActionPatterns', () => {
     expect(expandActionPatterns(['aws-gateway:*'])).toEqual(
       [...AWS_GATEWAY_ACTION_IDS].sort(),
     );
-    expect(expandActionPatterns(DEFAULT_PRIVILEGED_ACTIONS)).toHaveLength(5);
+    expect(expandActionPatterns(DEFAULT_PRIVILEGED_ACTIONS)).toHaveLength(6);
   });
 
   it('treats the other characters of a pattern literally', () => {

@@ -13,6 +13,7 @@ export const AWS_GATEWAY_ACTION_IDS: readonly string[] = [
   'aws-gateway:eks:ensure-pod-identity-association',
   'aws-gateway:controller:fetch-iam-policy',
   'aws-gateway:controller:render',
+  'aws-gateway:controller:plan',
   'aws-gateway:endpoint:render',
   'aws-gateway:gitops:check',
   'aws-gateway:gitops:commit',

@@ -23,6 +23,7 @@ import {
 
 const PRIVILEGED = [
   'aws-gateway:controller:fetch-iam-policy',
+  'aws-gateway:controller:plan',
   'aws-gateway:controller:render',
   'aws-gateway:eks:ensure-pod-identity-association',
   'aws-gateway:iam:ensure-pod-identity-role',

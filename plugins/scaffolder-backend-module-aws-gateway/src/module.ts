@@ -14,6 +14,7 @@ import { createGitOpsCommitAction } from './actions/gitops/gitopsCommit';
 import { readGitOpsSettings } from './actions/gitops/gitopsSettings';
 import { createRenderEndpointAction } from './actions/endpoint/renderEndpoint';
 import { createFetchIamPolicyAction, readFetchIamPolicySettings } from './actions/controller/fetchIamPolicy';
+import { createPlanControllerSetupAction } from './actions/controller/planControllerSetup';
 import { createRenderControllerAction } from './actions/controller/renderController';
 import { createEnsurePodIdentityAssociationAction } from './actions/eks/ensurePodIdentityAssociation';
 import { createEnsurePodIdentityRoleAction } from './actions/iam/ensurePodIdentityRole';
@@ -51,6 +52,7 @@ export const scaffolderModuleAwsGateway = createBackendModule({
           createEnsurePolicyAction({ awsClients, guardrails: awsGuardrails }),
           createEnsurePodIdentityRoleAction({ awsClients, guardrails: awsGuardrails }),
           createEnsurePodIdentityAssociationAction({ awsClients, guardrails: awsGuardrails }),
+          createPlanControllerSetupAction({ awsClients, guardrails: awsGuardrails }),
           createRenderControllerAction({ awsGuardrails, gatewayGuardrails: guardrails }),
         );
       },

@@ -4,6 +4,7 @@ import {
   KubernetesObjectApi,
   V1APIResource,
 } from '@kubernetes/client-node';
+import { abortableCall } from './abortSignal';
 import {
   CONTROLLER_PROFILES,
   ControllerProfile,
@@ -48,8 +49,9 @@ function describeServed(served: Record<L4RouteKind, string[]>): string {
  */
 export async function detectControllerProfile(
   kubeConfig: KubeConfig,
+  signal?: AbortSignal,
 ): Promise<DetectedControllerProfile> {
-  const groups = await kubeConfig.makeApiClient(ApisApi).getAPIVersions();
+  const groups = await kubeConfig.makeApiClient(ApisApi).getAPIVersions(undefined, abortableCall(signal));
   const versionsOf = (group: string) =>
     groups.groups.find(g => g.name === group)?.versions.map(v => v.groupVersion) ?? [];
   const gatewayVersions = versionsOf(GATEWAY_API_GROUP_NAME);
@@ -61,6 +63,7 @@ export async function detectControllerProfile(
   ) as Record<L4RouteKind, string[]>;
   for (const apiVersion of gatewayVersions) {
     for (const kind of ROUTE_KINDS) {
+      signal?.throwIfAborted();
       if (await discovery.lookup(apiVersion, kind)) routeApiVersions[kind].push(apiVersion);
     }
   }

@@ -1,11 +1,11 @@
 import {
   CoreV1Api,
   KubeConfig,
-  KubernetesObjectApi,
   PatchStrategy,
 } from '@kubernetes/client-node';
 import { ManifestIssue, MANAGED_BY_VALUE } from '@gateway-portal/plugin-aws-gateway-common';
 import { KubernetesManifest, manifestId, ObservedService } from '../manifests/types';
+import { abortableCall, AbortableObjectApi } from './abortSignal';
 import { apiStatus, apiStatusCode, describeApiError } from './apiErrors';
 
 /**
@@ -26,10 +26,13 @@ const REJECTION_CODES = [400, 404, 409, 422];
 export async function serverSideDryRun(
   kubeConfig: KubeConfig,
   manifests: KubernetesManifest[],
+  signal?: AbortSignal,
 ): Promise<ManifestIssue[]> {
-  const client = KubernetesObjectApi.makeApiClient(kubeConfig);
+  const client = AbortableObjectApi.makeApiClient(kubeConfig) as AbortableObjectApi;
+  const options = client.configurationWith(signal);
   const issues: ManifestIssue[] = [];
   for (const manifest of manifests) {
+    signal?.throwIfAborted();
     try {
       await client.patch(
         manifest,
@@ -38,6 +41,7 @@ export async function serverSideDryRun(
         MANAGED_BY_VALUE,
         true,
         PatchStrategy.ServerSideApply,
+        options,
       );
     } catch (error) {
       issues.push(...dryRunIssues(manifest, error));
@@ -81,12 +85,13 @@ export async function readServices(
   kubeConfig: KubeConfig,
   namespace: string,
   names: string[],
+  signal?: AbortSignal,
 ): Promise<Map<string, ObservedService | undefined>> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const services = new Map<string, ObservedService | undefined>();
   for (const name of new Set(names)) {
     try {
-      const service = await core.readNamespacedService({ name, namespace });
+      const service = await core.readNamespacedService({ name, namespace }, abortableCall(signal));
       services.set(name, {
         namespace,
         name,

@@ -3,6 +3,8 @@ import {
   ControllerProfileId,
   isControllerProfileId,
 } from '@gateway-portal/plugin-aws-gateway-common';
+import { IpFamily } from '../net/cidr';
+import { SourceRangeRules } from './rules';
 
 /** An inclusive port range. @public */
 export interface PortRange {
@@ -17,19 +19,28 @@ export interface PortRange {
  *
  * @public
  */
-export interface GatewayGuardrails {
+export interface GatewayGuardrails extends SourceRangeRules {
   /** Clusters (names in kubernetes.clusterLocatorMethods) manifests may be checked against; others are refused. */
   allowedClusters: string[];
   /** Undefined: any namespace. */
   allowedNamespaces?: string[];
   allowedListenerPorts: PortRange[];
-  /** Internet-facing endpoints without source CIDRs (open to 0.0.0.0/0) are refused unless true. */
-  allowOpenToWorld: boolean;
+  /** The GatewayClass used when a template does not say. */
   gatewayClassName: string;
+  /** GatewayClasses endpoints may use; default: only gatewayClassName. */
+  allowedGatewayClassNames: string[];
   defaultControllerProfile: ControllerProfileId;
 }
 
 const CONFIG_ROOT = 'awsGateway.provisioning';
+
+/**
+ * Shortest source-range prefixes of internet-facing endpoints by default: an
+ * IPv4 /8 or IPv6 /32 is already a very large audience.
+ *
+ * @public
+ */
+export const DEFAULT_MIN_SOURCE_RANGE_PREFIX_LENGTH: Record<IpFamily, number> = { ipv4: 8, ipv6: 32 };
 
 function parsePortRange(value: number | string, key: string): PortRange {
   const text = String(value).trim();
@@ -55,6 +66,24 @@ export function readGatewayGuardrails(config: Config): GatewayGuardrails {
   if (!isControllerProfileId(profile)) {
     throw new Error(`${profileKey}: unknown controller profile "${profile}"`);
   }
+  const gatewayClassName = gateways?.getOptionalString('gatewayClassName') ?? 'aws-nlb';
+  const minPrefix = gateways?.getOptionalConfig('minSourceRangePrefixLength');
+  const minSourceRangePrefixLength = { ...DEFAULT_MIN_SOURCE_RANGE_PREFIX_LENGTH };
+  for (const [family, bits] of [['ipv4', 32], ['ipv6', 128]] as const) {
+    const value = minPrefix?.getOptionalNumber(family);
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value < 0 || value > bits) {
+      throw new Error(`${CONFIG_ROOT}.gateways.minSourceRangePrefixLength.${family}: ${value} must be an integer from 0 to ${bits}`);
+    }
+    minSourceRangePrefixLength[family] = value;
+  }
+  const allowedGatewayClassNames =
+    gateways?.getOptionalStringArray('allowedGatewayClassNames') ?? [gatewayClassName];
+  if (!allowedGatewayClassNames.includes(gatewayClassName)) {
+    throw new Error(
+      `${CONFIG_ROOT}.gateways.allowedGatewayClassNames must include gatewayClassName "${gatewayClassName}"`,
+    );
+  }
   return {
     allowedClusters: root?.getOptionalStringArray('allowedClusters') ?? [],
     allowedNamespaces: gateways?.getOptionalStringArray('allowedNamespaces'),
@@ -62,7 +91,9 @@ export function readGatewayGuardrails(config: Config): GatewayGuardrails {
       ? ports.map(p => parsePortRange(p, portsKey))
       : [{ from: 1, to: 65535 }],
     allowOpenToWorld: gateways?.getOptionalBoolean('allowOpenToWorld') ?? false,
-    gatewayClassName: gateways?.getOptionalString('gatewayClassName') ?? 'aws-nlb',
+    minSourceRangePrefixLength,
+    gatewayClassName,
+    allowedGatewayClassNames,
     defaultControllerProfile: profile,
   };
 }

@@ -71,7 +71,7 @@ describe('renderEndpointManifests', () => {
     expect(byKind.Gateway.apiVersion).toBe('gateway.networking.k8s.io/v1');
   });
 
-  it('renders TLS passthrough with SNI host names, weights and health checks', () => {
+  it('renders TLS passthrough (TCP target groups), weights and health checks', () => {
     const spec: EndpointSpec = {
       ...classicEndpoint,
       listeners: [
@@ -106,8 +106,10 @@ describe('renderEndpointManifests', () => {
     expect(udp.spec!.rules[0].backendRefs.map((b: any) => b.weight)).toEqual([90, 10]);
     const tgcs = manifests.filter(m => m.kind === 'TargetGroupConfiguration');
     expect(tgcs.map(t => t.metadata.name)).toEqual(['db', 'dns-blue', 'dns-green']);
+    // TLS passthrough: the NLB listener is TCP, so the target group must be TCP too (AWS refuses TCP → TLS).
     expect(tgcs[0].spec!.defaultConfiguration).toEqual({
       targetType: 'ip',
+      protocol: 'TCP',
       healthCheckConfig: {
         healthCheckProtocol: 'HTTP',
         healthCheckPort: '8080',
@@ -117,6 +119,7 @@ describe('renderEndpointManifests', () => {
       },
       tags: { team: 'db' },
     });
+    expect(tgcs[1].spec!.defaultConfiguration.protocol).toBeUndefined();
     expect(validateManifests(manifests, { profile: CONTROLLER_PROFILES['lbc-v3.2'] })).toEqual([]);
   });
 

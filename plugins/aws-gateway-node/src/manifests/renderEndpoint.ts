@@ -67,7 +67,7 @@ function renderGateway(spec: EndpointSpec): KubernetesManifest {
         ...(listener.protocol === 'TLS' && listener.hostname
           ? { hostname: listener.hostname }
           : {}),
-        // An NLB cannot terminate with Gateway certificateRefs; TLS is passed through.
+        // An NLB cannot terminate with Gateway certificateRefs; the TLS bytes are passed through untouched.
         ...(listener.protocol === 'TLS' ? { tls: { mode: 'Passthrough' } } : {}),
         allowedRoutes: {
           namespaces: { from: 'Same' },
@@ -168,6 +168,11 @@ function renderTargetGroupConfigurations(
   const services = [
     ...new Set(spec.routes.flatMap(r => r.backends.map(b => b.service))),
   ];
+  const behindPassthrough = new Set(
+    spec.routes
+      .filter(r => spec.listeners.find(l => l.name === r.listener)?.protocol === 'TLS')
+      .flatMap(r => r.backends.map(b => b.service)),
+  );
   const healthCheckConfig = renderHealthCheck(spec);
   return services.map(service => ({
     apiVersion: profile.lbcApiVersion,
@@ -178,6 +183,9 @@ function renderTargetGroupConfigurations(
       targetReference: { group: '', kind: 'Service', name: service },
       defaultConfiguration: {
         targetType: spec.targetType,
+        // The NLB serves a passthrough listener as TCP; the controller's default TLS
+        // target group behind it is refused by AWS (IncompatibleProtocols).
+        ...(behindPassthrough.has(service) ? { protocol: 'TCP' } : {}),
         ...(healthCheckConfig ? { healthCheckConfig } : {}),
         ...(spec.tags && Object.keys(spec.tags).length ? { tags: { ...spec.tags } } : {}),
       },

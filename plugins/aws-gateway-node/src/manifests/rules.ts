@@ -1,4 +1,8 @@
-import { ManifestIssue } from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  LoadBalancerScheme,
+  ManifestIssue,
+} from '@gateway-portal/plugin-aws-gateway-common';
+import { familiesCoveredEntirely, parseCidr, Cidr, IpFamily } from '../net/cidr';
 import { ObservedService } from './types';
 
 /**
@@ -45,7 +49,7 @@ export function listenerHostnameIssue(
     return {
       field,
       rule: 'listener-hostname-l4',
-      message: `${field}: ${protocol} listeners must not set a hostname (the Gateway API rejects it; only TLS listeners match on SNI host names)`,
+      message: `${field}: ${protocol} listeners must not set a hostname (the Gateway API rejects it; only TLS listeners carry one)`,
     };
   }
   return undefined;
@@ -89,4 +93,146 @@ export function instanceTargetIssue(
     rule: 'instance-target-clusterip',
     message: `${field}: Service ${service.namespace}/${service.name} is of type ClusterIP, which has no node port for "instance" targets; use targetType "ip"`,
   };
+}
+
+/**
+ * A TLS Passthrough listener becomes a TCP listener on the NLB; the
+ * controller gives its Services a TLS target group unless their
+ * TargetGroupConfiguration says `protocol: TCP`, and AWS refuses a TCP
+ * listener forwarding to a TLS target group (IncompatibleProtocols).
+ */
+export function tlsPassthroughTargetGroupProtocolIssue(
+  protocol: unknown,
+  service: string,
+  field: string,
+): ManifestIssue | undefined {
+  if (protocol === 'TCP') return undefined;
+  return {
+    field,
+    rule: 'tls-passthrough-target-group-protocol',
+    message: `${field}: Service ${service} is behind a TLS Passthrough listener, which the NLB serves as a TCP listener; its target group protocol is ${protocol === undefined ? 'TLS (the controller\'s default)' : `"${String(protocol)}"`}, and AWS rejects a TCP listener forwarding to it (IncompatibleProtocols): set protocol: TCP in the Service's TargetGroupConfiguration`,
+  };
+}
+
+/** The platform's rules for source ranges, from `awsGateway.provisioning.gateways`. */
+export interface SourceRangeRules {
+  /** Internet-facing endpoints open to a whole address family are refused unless true. */
+  allowOpenToWorld: boolean;
+  /** Shortest prefix an internet-facing source range may have, per family. */
+  minSourceRangePrefixLength: Record<IpFamily, number>;
+}
+
+const GATEWAYS_CONFIG = 'awsGateway.provisioning.gateways';
+
+function cidrIssue(text: string, field: string): ManifestIssue | undefined {
+  const result = parseCidr(text);
+  if ('cidr' in result) return undefined;
+  const { problem } = result;
+  const shown = `${field} "${text}"`;
+  switch (problem.kind) {
+    case 'syntax':
+      return { field, rule: 'cidr', message: `${shown} is not an IPv4 or IPv6 CIDR block like 203.0.113.0/24` };
+    case 'host-bits':
+      return { field, rule: 'cidr-host-bits', message: `${shown} has host bits set; the block is "${problem.canonical}"` };
+    case 'ipv4-mapped':
+      return { field, rule: 'cidr-ipv4-mapped', message: `${shown} is an IPv4-mapped IPv6 block; write the IPv4 block "${problem.canonical}" instead` };
+    default:
+      return {
+        field,
+        rule: 'cidr-not-canonical',
+        message: problem.canonical
+          ? `${shown} is not in canonical form; write it as "${problem.canonical}"`
+          : `${shown} is not in canonical form: IPv4 octets are decimal numbers without leading zeros`,
+      };
+  }
+}
+
+/**
+ * Source CIDRs of an NLB: each one parsed strictly, and for internet-facing
+ * load balancers the union of all of them must not cover a whole address
+ * family (an empty list means the controller's default 0.0.0.0/0 and ::/0),
+ * and no block may be wider than the configured minimum prefix length.
+ * `subject` names what is exposed, e.g. "an internet-facing endpoint".
+ */
+export function sourceRangeIssues(
+  texts: string[],
+  scheme: LoadBalancerScheme,
+  rules: SourceRangeRules,
+  subject: string,
+  field = 'sourceCidrs',
+): ManifestIssue[] {
+  const issues: ManifestIssue[] = [];
+  const cidrs: Cidr[] = [];
+  texts.forEach((text, i) => {
+    const issue = cidrIssue(text, `${field}[${i}]`);
+    if (issue) issues.push(issue);
+    const parsed = parseCidr(text);
+    if ('cidr' in parsed) cidrs.push(parsed.cidr);
+  });
+  if (issues.length || scheme !== 'internet-facing' || rules.allowOpenToWorld) return issues;
+  const open = familiesCoveredEntirely(cidrs);
+  if (texts.length === 0 || open.length) {
+    const why = texts.length === 0 ? 'without them the controller opens it to 0.0.0.0/0 and ::/0' : `together they cover every ${open.map(f => (f === 'ipv4' ? 'IPv4' : 'IPv6')).join(' and every ')} address`;
+    return [
+      {
+        field,
+        rule: 'open-to-world',
+        message: `${field}: ${subject} needs explicit source CIDRs that do not cover the whole internet (${why}), which configuration does not allow (${GATEWAYS_CONFIG}.allowOpenToWorld)`,
+      },
+    ];
+  }
+  cidrs.forEach(cidr => {
+    const min = rules.minSourceRangePrefixLength[cidr.family];
+    if (cidr.prefixLength < min) {
+      const i = texts.indexOf(cidr.text);
+      issues.push({
+        field: `${field}[${i}]`,
+        rule: 'cidr-prefix-too-short',
+        message: `${field}[${i}] "${cidr.text}" is wider than configuration allows for ${subject}: ${cidr.family === 'ipv4' ? 'IPv4' : 'IPv6'} blocks need a prefix of at least /${min} (${GATEWAYS_CONFIG}.minSourceRangePrefixLength.${cidr.family})`,
+      });
+    }
+  });
+  return issues;
+}
+
+/** The GatewayClass of a Gateway: a DNS name that configuration allows. */
+export function gatewayClassIssue(
+  name: string,
+  allowed: string[],
+  field = 'gatewayClassName',
+): ManifestIssue | undefined {
+  const syntax = dnsSubdomainIssue(name, field);
+  if (syntax) return syntax;
+  if (allowed.includes(name)) return undefined;
+  return {
+    field,
+    rule: 'gateway-class-not-allowed',
+    message: `${field} "${name}" is not allowed (configuration allows ${allowed.join(', ') || 'none'}: ${GATEWAYS_CONFIG}.allowedGatewayClassNames)`,
+  };
+}
+
+/** ELBv2 allows 50 tags per resource; the controller adds its own. */
+const MAX_USER_TAGS = 40;
+const RESERVED_TAG_PREFIXES = ['aws:', 'elbv2.k8s.aws/', 'gateway.k8s.aws', 'ingress.k8s.aws/', 'service.k8s.aws/'];
+
+/** AWS tags a user asks for on load balancers and target groups. */
+export function loadBalancerTagIssues(
+  tags: Record<string, string> | undefined,
+  field = 'tags',
+): ManifestIssue[] {
+  const entries = Object.entries(tags ?? {});
+  const issues: ManifestIssue[] = [];
+  if (entries.length > MAX_USER_TAGS) {
+    issues.push({ field, rule: 'tag-count', message: `${field}: at most ${MAX_USER_TAGS} tags (got ${entries.length}); the controller adds its own and ELBv2 allows 50` });
+  }
+  for (const [key, value] of entries) {
+    const tagField = `${field}.${key}`;
+    if (key.length < 1 || key.length > 128 || value.length > 256) {
+      issues.push({ field: tagField, rule: 'tag-length', message: `${tagField}: keys are 1-128 characters, values at most 256` });
+    }
+    if (RESERVED_TAG_PREFIXES.some(p => key.toLowerCase().startsWith(p))) {
+      issues.push({ field: tagField, rule: 'tag-reserved', message: `${tagField}: keys starting with ${RESERVED_TAG_PREFIXES.join(', ')} are reserved for AWS and the controller` });
+    }
+  }
+  return issues;
 }

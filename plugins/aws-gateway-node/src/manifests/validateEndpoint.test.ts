@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { EndpointSpec } from '@gateway-portal/plugin-aws-gateway-common';
 import { GatewayGuardrails, readGatewayGuardrails } from './guardrails';
-import { isCidr, validateEndpointSpec } from './validateEndpoint';
+import { validateEndpointSpec } from './validateEndpoint';
 import { classicEndpoint } from './__fixtures__/classicEndpoint';
 
 const guardrails: GatewayGuardrails = readGatewayGuardrails(
@@ -33,6 +33,17 @@ describe('validateEndpointSpec', () => {
     ['internet-facing without CIDRs', { sourceCidrs: [] }, 'sourceCidrs open-to-world'],
     ['internet-facing with 0.0.0.0/0', { sourceCidrs: ['0.0.0.0/0'] }, 'sourceCidrs open-to-world'],
     ['malformed CIDR', { sourceCidrs: ['10.0.0.0/33'] }, 'sourceCidrs[0] cidr'],
+    ['the whole IPv4 space in two halves', { sourceCidrs: ['0.0.0.0/1', '128.0.0.0/1'] }, 'sourceCidrs open-to-world'],
+    ['0.0.0.0/0 with a leading-zero octet', { sourceCidrs: ['0.0.0.000/0'] }, 'sourceCidrs[0] cidr-not-canonical'],
+    ['the IPv4-mapped IPv6 block', { sourceCidrs: ['::ffff:0:0/96'] }, 'sourceCidrs[0] cidr-ipv4-mapped'],
+    ['::/0 written with host bits', { sourceCidrs: ['::1/0'] }, 'sourceCidrs[0] cidr-host-bits'],
+    ['a CIDR with host bits set', { sourceCidrs: ['10.0.0.1/8'] }, 'sourceCidrs[0] cidr-host-bits'],
+    ['a block wider than the minimum prefix', { sourceCidrs: ['0.0.0.0/1'] }, 'sourceCidrs[0] cidr-prefix-too-short'],
+    ['a gateway class configuration does not list', { gatewayClassName: 'internal-nlb' }, 'gatewayClassName gateway-class-not-allowed'],
+    ['a Service behind both a TLS and a UDP listener', {
+      listeners: [{ name: 'tls', protocol: 'TLS', port: 8443, hostname: 'db.example.com' }, { name: 'udp', protocol: 'UDP', port: 8443 }],
+      routes: [{ name: 'tls', listener: 'tls', backends: [{ service: 'db', port: 5432 }] }, { name: 'udp', listener: 'udp', backends: [{ service: 'db', port: 5432 }] }],
+    }, 'routes tls-passthrough-udp-service'],
     ['lower-case health-check protocol', { healthCheck: { protocol: 'tcp' } }, 'healthCheck.protocol health-check-protocol-case'],
     ['unknown health-check protocol', { healthCheck: { protocol: 'UDP' } }, 'healthCheck.protocol health-check-protocol'],
     ['health-check path on TCP', { healthCheck: { protocol: 'TCP', path: '/x' } }, 'healthCheck.path health-check-path-tcp'],
@@ -65,6 +76,22 @@ describe('validateEndpointSpec', () => {
       ],
     };
     expect(rulesFor(spec)).toEqual([]);
+  });
+
+  it('names the canonical block in CIDR errors', () => {
+    const messages = validateEndpointSpec({ ...classicEndpoint, sourceCidrs: ['10.0.0.1/8', '2001:DB8::/32', '::ffff:cb00:7100/120'] }, { guardrails }).map(i => i.message);
+    expect(messages).toEqual([
+      'sourceCidrs[0] "10.0.0.1/8" has host bits set; the block is "10.0.0.0/8"',
+      'sourceCidrs[1] "2001:DB8::/32" is not in canonical form; write it as "2001:db8::/32"',
+      'sourceCidrs[2] "::ffff:cb00:7100/120" is an IPv4-mapped IPv6 block; write the IPv4 block "203.0.113.0/24" instead',
+    ]);
+  });
+
+  it('applies the minimum prefix length and the open-to-world rule to internet-facing endpoints only', () => {
+    const wide = { ...classicEndpoint, sourceCidrs: ['0.0.0.0/1', '128.0.0.0/1'] };
+    expect(rulesFor({ ...wide, scheme: 'internal' })).toEqual([]);
+    expect(rulesFor({ ...classicEndpoint, sourceCidrs: ['10.0.0.0/7'] }, { ...guardrails, minSourceRangePrefixLength: { ipv4: 6, ipv6: 32 } })).toEqual([]);
+    expect(rulesFor({ ...classicEndpoint, sourceCidrs: ['2001:db8::/31'] })).toEqual(['sourceCidrs[0] cidr-prefix-too-short']);
   });
 
   it('lets configuration open internet-facing endpoints to the world', () => {
@@ -101,15 +128,6 @@ describe('validateEndpointSpec', () => {
   });
 });
 
-describe('isCidr', () => {
-  it.each(['10.0.0.0/8', '203.0.113.7/32', '2001:db8::/32', '::/0'])('accepts %s', c => {
-    expect(isCidr(c)).toBe(true);
-  });
-  it.each(['10.0.0.0', '10.0.0.0/33', '10.0.0/8', 'x/8', '2001:db8::/129', '10.0.0.0/8/1'])('refuses %s', c => {
-    expect(isCidr(c)).toBe(false);
-  });
-});
-
 describe('readGatewayGuardrails', () => {
   it('applies defaults', () => {
     expect(readGatewayGuardrails(new ConfigReader({}))).toEqual({
@@ -117,9 +135,20 @@ describe('readGatewayGuardrails', () => {
       allowedNamespaces: undefined,
       allowedListenerPorts: [{ from: 1, to: 65535 }],
       allowOpenToWorld: false,
+      minSourceRangePrefixLength: { ipv4: 8, ipv6: 32 },
       gatewayClassName: 'aws-nlb',
+      allowedGatewayClassNames: ['aws-nlb'],
       defaultControllerProfile: 'lbc-v3.5',
     });
+  });
+  it('reads the gateway class allow-list and the minimum prefix lengths', () => {
+    const read = (gateways: object) => readGatewayGuardrails(new ConfigReader({ awsGateway: { provisioning: { gateways } } }));
+    expect(read({ allowedGatewayClassNames: ['aws-nlb', 'internal-nlb'], minSourceRangePrefixLength: { ipv6: 48 } })).toMatchObject({
+      allowedGatewayClassNames: ['aws-nlb', 'internal-nlb'],
+      minSourceRangePrefixLength: { ipv4: 8, ipv6: 48 },
+    });
+    expect(() => read({ allowedGatewayClassNames: ['other'] })).toThrow(/allowedGatewayClassNames must include gatewayClassName "aws-nlb"/);
+    expect(() => read({ minSourceRangePrefixLength: { ipv4: 33 } })).toThrow(/minSourceRangePrefixLength\.ipv4: 33 must be an integer from 0 to 32/);
   });
   it('fails on a malformed port range and an unknown profile', () => {
     expect(() =>

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import {
   EndpointSpec,
   ManifestIssue,
@@ -7,9 +6,12 @@ import { describePortRanges, GatewayGuardrails } from './guardrails';
 import {
   dnsLabelIssue,
   dnsSubdomainIssue,
+  gatewayClassIssue,
   healthCheckProtocolIssue,
   instanceTargetIssue,
   listenerHostnameIssue,
+  loadBalancerTagIssues,
+  sourceRangeIssues,
 } from './rules';
 import { ObservedService } from './types';
 
@@ -17,19 +19,7 @@ import { ObservedService } from './types';
 const MAX_LISTENERS = 50;
 const MAX_BACKENDS_PER_ROUTE = 16;
 const MAX_WEIGHT = 1_000_000;
-const MAX_USER_TAGS = 40; // ELBv2 allows 50 per resource; the controller adds its own.
-const RESERVED_TAG_PREFIXES = ['aws:', 'elbv2.k8s.aws/', 'gateway.k8s.aws', 'ingress.k8s.aws/', 'service.k8s.aws/'];
-const OPEN_CIDRS = ['0.0.0.0/0', '::/0'];
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
-/** Whether a string is an IPv4 or IPv6 CIDR block. @public */
-export function isCidr(value: string): boolean {
-  const [address, prefix, ...rest] = value.split('/');
-  if (rest.length || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
-  const family = isIP(address);
-  const bits = Number(prefix);
-  return (family === 4 && bits <= 32) || (family === 6 && bits <= 128);
-}
 
 /** Everything the validator knows besides the spec. @public */
 export interface EndpointValidationContext {
@@ -100,7 +90,7 @@ function listenerIssues(spec: EndpointSpec, ctx: EndpointValidationContext): Man
         issues.push({
           field: `${field}.hostname`,
           rule: 'tls-hostname-required',
-          message: `${field}.hostname is required for TLS listeners: the TLSRoute matches clients by SNI host name`,
+          message: `${field}.hostname is required for TLS listeners: the Gateway API requires host names on TLS listeners and TLSRoutes (the NLB itself does not route by them)`,
         });
       } else {
         const subdomain = dnsSubdomainIssue(listener.hostname.replace(/^\*\./, ''), `${field}.hostname`);
@@ -202,39 +192,28 @@ function serviceIssues(
   return issues;
 }
 
-function exposureIssues(spec: EndpointSpec, ctx: EndpointValidationContext): ManifestIssue[] {
-  const issues: ManifestIssue[] = [];
-  spec.sourceCidrs.forEach((cidr, i) => {
-    if (!isCidr(cidr)) {
-      issues.push({ field: `sourceCidrs[${i}]`, rule: 'cidr', message: `sourceCidrs[${i}] "${cidr}" is not an IPv4 or IPv6 CIDR block like 203.0.113.0/24` });
+/**
+ * Services behind a TLS listener get a TargetGroupConfiguration with
+ * `protocol: TCP` (see renderEndpoint); one that is also behind a UDP listener
+ * would get a TCP target group there too, so the two cannot share a Service.
+ */
+function tlsPassthroughIssues(spec: EndpointSpec): ManifestIssue[] {
+  const protocolsOf = new Map<string, Set<string>>();
+  for (const route of spec.routes) {
+    const protocol = spec.listeners.find(l => l.name === route.listener)?.protocol;
+    for (const backend of route.backends) {
+      if (!protocolsOf.has(backend.service)) protocolsOf.set(backend.service, new Set());
+      if (protocol) protocolsOf.get(backend.service)!.add(protocol);
     }
-  });
-  const openToWorld =
-    spec.sourceCidrs.length === 0 || spec.sourceCidrs.some(c => OPEN_CIDRS.includes(c));
-  if (spec.scheme === 'internet-facing' && openToWorld && !ctx.guardrails.allowOpenToWorld) {
-    issues.push({
-      field: 'sourceCidrs',
-      rule: 'open-to-world',
-      message:
-        'sourceCidrs: an internet-facing endpoint needs explicit source CIDRs; without them (or with 0.0.0.0/0, ::/0) it is open to the whole internet, which configuration does not allow (awsGateway.provisioning.gateways.allowOpenToWorld)',
-    });
   }
-  return issues;
-}
-
-function tagIssues(spec: EndpointSpec): ManifestIssue[] {
-  const tags = Object.entries(spec.tags ?? {});
   const issues: ManifestIssue[] = [];
-  if (tags.length > MAX_USER_TAGS) {
-    issues.push({ field: 'tags', rule: 'tag-count', message: `tags: at most ${MAX_USER_TAGS} tags (got ${tags.length}); the controller adds its own and ELBv2 allows 50` });
-  }
-  for (const [key, value] of tags) {
-    const field = `tags.${key}`;
-    if (key.length < 1 || key.length > 128 || value.length > 256) {
-      issues.push({ field, rule: 'tag-length', message: `${field}: keys are 1-128 characters, values at most 256` });
-    }
-    if (RESERVED_TAG_PREFIXES.some(p => key.toLowerCase().startsWith(p))) {
-      issues.push({ field, rule: 'tag-reserved', message: `${field}: keys starting with ${RESERVED_TAG_PREFIXES.join(', ')} are reserved for AWS and the controller` });
+  for (const [service, protocols] of protocolsOf) {
+    if (protocols.has('TLS') && protocols.has('UDP')) {
+      issues.push({
+        field: 'routes',
+        rule: 'tls-passthrough-udp-service',
+        message: `routes: Service ${service} is behind a TLS listener and a UDP listener; its TargetGroupConfiguration must say protocol TCP for TLS passthrough, which would break UDP: use a separate Service for UDP`,
+      });
     }
   }
   return issues;
@@ -276,7 +255,7 @@ function identityIssues(spec: EndpointSpec, ctx: EndpointValidationContext): Man
     const issue = dnsLabelIssue(value, field);
     if (issue) issues.push(issue);
   }
-  const classIssue = dnsSubdomainIssue(spec.gatewayClassName, 'gatewayClassName');
+  const classIssue = gatewayClassIssue(spec.gatewayClassName, ctx.guardrails.allowedGatewayClassNames);
   if (classIssue) issues.push(classIssue);
   const allowed = ctx.guardrails.allowedNamespaces;
   if (allowed && !allowed.includes(spec.namespace)) {
@@ -314,8 +293,9 @@ export function validateEndpointSpec(
     ...identityIssues(spec, ctx),
     ...listenerIssues(spec, ctx),
     ...routeIssues(spec, ctx),
-    ...exposureIssues(spec, ctx),
-    ...tagIssues(spec),
+    ...sourceRangeIssues(spec.sourceCidrs, spec.scheme, ctx.guardrails, 'an internet-facing endpoint'),
+    ...loadBalancerTagIssues(spec.tags),
+    ...tlsPassthroughIssues(spec),
     ...healthCheckIssues(spec),
   ];
   // Several backends on one Service report the same Service problem once.

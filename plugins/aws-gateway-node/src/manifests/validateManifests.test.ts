@@ -25,6 +25,52 @@ describe('validateManifests', () => {
     }
   });
 
+  describe('TLS passthrough behind a TLS target group (AWS: IncompatibleProtocols)', () => {
+    const tlsSpec = {
+      ...classicEndpoint,
+      listeners: [{ name: 'tls', protocol: 'TLS' as const, port: 8443, hostname: 'db.example.com' }],
+      routes: [{ name: 'db', listener: 'tls', backends: [{ service: 'db', port: 5432 }] }],
+    };
+    const tls = () => renderEndpointManifests(tlsSpec, v35).map(r => r.manifest);
+    const withoutProtocol = (m: KubernetesManifest): KubernetesManifest =>
+      m.kind === 'TargetGroupConfiguration'
+        ? { ...m, spec: { ...m.spec, defaultConfiguration: { targetType: 'ip' } } }
+        : m;
+
+    it('accepts the rendered manifests (protocol TCP)', () => {
+      expect(rules(tls())).toEqual([]);
+    });
+
+    it('refuses a hand-written TargetGroupConfiguration without protocol TCP', () => {
+      const issues = validateManifests(tls().map(withoutProtocol), { profile: v35 });
+      expect(issues.map(i => `${i.field} ${i.rule}`)).toEqual([
+        'TargetGroupConfiguration/db: spec.defaultConfiguration.protocol tls-passthrough-target-group-protocol',
+      ]);
+      expect(issues[0].message).toContain('IncompatibleProtocols');
+    });
+
+    it('refuses protocol TLS in a route configuration, and a missing TargetGroupConfiguration', () => {
+      const manifests = tls().map(m =>
+        m.kind === 'TargetGroupConfiguration'
+          ? { ...m, spec: { ...m.spec, routeConfigurations: [{ routeIdentifier: { kind: 'TLSRoute', name: 'db', namespace: 'default' }, targetGroupProps: { protocol: 'TLS' } }] } }
+          : m,
+      );
+      expect(rules(manifests)).toEqual(['TargetGroupConfiguration/db: spec.defaultConfiguration.protocol tls-passthrough-target-group-protocol']);
+      expect(rules(tls().filter(m => m.kind !== 'TargetGroupConfiguration'))).toEqual([
+        'TLSRoute/db: spec.rules[0].backendRefs[0] tls-passthrough-target-group-protocol',
+      ]);
+    });
+
+    it('leaves TLS routes of Terminate listeners alone', () => {
+      const manifests = tls().map(withoutProtocol).map(m =>
+        m.kind === 'Gateway'
+          ? { ...m, spec: { ...m.spec, listeners: [{ ...m.spec!.listeners[0], tls: { mode: 'Terminate', certificateRefs: [{ name: 'c' }] } }] } }
+          : m,
+      );
+      expect(rules(manifests)).toEqual([]);
+    });
+  });
+
   it('catches the tutorial mistake: a v1 TCPRoute for LBC v2.17 with Gateway API v1.3', () => {
     const route = { ...rendered(v217).TCPRoute, apiVersion: 'gateway.networking.k8s.io/v1' };
     const issues = validateManifests([route], { profile: v217 });

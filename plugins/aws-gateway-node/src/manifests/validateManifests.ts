@@ -10,6 +10,7 @@ import {
   healthCheckProtocolIssue,
   instanceTargetIssue,
   listenerHostnameIssue,
+  tlsPassthroughTargetGroupProtocolIssue,
 } from './rules';
 import { KubernetesManifest, manifestId, ObservedService } from './types';
 
@@ -166,5 +167,71 @@ export function validateManifests(
   manifests: KubernetesManifest[],
   ctx: ManifestValidationContext,
 ): ManifestIssue[] {
-  return manifests.flatMap(m => CHECKS.flatMap(check => check(m, ctx)));
+  return [
+    ...manifests.flatMap(m => CHECKS.flatMap(check => check(m, ctx))),
+    ...tlsPassthroughIssues(manifests),
+  ];
+}
+
+const key = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
+
+/** Names of a Gateway's TLS Passthrough listeners. */
+function passthroughListeners(gateway: KubernetesManifest): Set<string> {
+  const listeners: any[] = gateway.spec?.listeners ?? [];
+  return new Set(
+    listeners
+      .filter(l => l?.protocol === 'TLS' && (l.tls?.mode ?? 'Terminate') === 'Passthrough')
+      .map(l => String(l.name)),
+  );
+}
+
+/** The protocol a TargetGroupConfiguration gives the target groups of one route. */
+function targetGroupProtocol(tgc: KubernetesManifest, route: KubernetesManifest): unknown {
+  const routeConfig = ((tgc.spec?.routeConfigurations ?? []) as any[]).find(
+    rc =>
+      rc?.routeIdentifier?.kind === route.kind &&
+      rc?.routeIdentifier?.name === route.metadata.name &&
+      (rc?.routeIdentifier?.namespace ?? route.metadata.namespace) === route.metadata.namespace,
+  );
+  return routeConfig?.targetGroupProps?.protocol ?? tgc.spec?.defaultConfiguration?.protocol;
+}
+
+/**
+ * Across manifests: every Service a TLSRoute sends to from a TLS Passthrough
+ * listener needs a target group of protocol TCP (see rules.ts).
+ */
+function tlsPassthroughIssues(manifests: KubernetesManifest[]): ManifestIssue[] {
+  const passthrough = new Map<string, Set<string>>();
+  for (const m of manifests) {
+    if (m.kind === 'Gateway') passthrough.set(key(m.metadata.namespace, m.metadata.name), passthroughListeners(m));
+  }
+  const tgcs = new Map<string, KubernetesManifest>();
+  for (const m of manifests) {
+    const target = m.spec?.targetReference;
+    if (m.kind === 'TargetGroupConfiguration' && target?.name && (target.kind ?? 'Service') === 'Service') {
+      tgcs.set(key(m.metadata.namespace, target.name), m);
+    }
+  }
+  const issues: ManifestIssue[] = [];
+  for (const route of manifests.filter(m => m.kind === 'TLSRoute')) {
+    const parents: any[] = route.spec?.parentRefs ?? [];
+    const viaPassthrough = parents.some(p => {
+      const listeners = passthrough.get(key(p?.namespace ?? route.metadata.namespace, p?.name));
+      return !!listeners?.size && (p?.sectionName === undefined || listeners.has(p.sectionName));
+    });
+    if (!viaPassthrough) continue;
+    ((route.spec?.rules ?? []) as any[]).forEach((rule, i) =>
+      ((rule?.backendRefs ?? []) as any[]).forEach((ref, j) => {
+        if ((ref?.kind ?? 'Service') !== 'Service' || !ref?.name) return;
+        const namespace = ref.namespace ?? route.metadata.namespace;
+        const service = `${namespace ?? ''}/${ref.name}`;
+        const tgc = tgcs.get(key(namespace, ref.name));
+        const found = tgc
+          ? tlsPassthroughTargetGroupProtocolIssue(targetGroupProtocol(tgc, route), service, 'spec.defaultConfiguration.protocol')
+          : tlsPassthroughTargetGroupProtocolIssue(undefined, service, `spec.rules[${i}].backendRefs[${j}]`);
+        if (found) issues.push(inManifest(tgc ?? route, found));
+      }),
+    );
+  }
+  return issues;
 }

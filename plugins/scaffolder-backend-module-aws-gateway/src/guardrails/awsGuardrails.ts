@@ -1,7 +1,11 @@
 import { Config } from '@backstage/config';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { MANAGED_TAG_KEY } from '@gateway-portal/plugin-aws-gateway-common';
-import { parseArn } from '@gateway-portal/plugin-aws-gateway-node';
+import {
+  adminEquivalentStatements,
+  parseArn,
+  PolicyDocument,
+} from '@gateway-portal/plugin-aws-gateway-node';
 
 /**
  * Server-side guardrails of the AWS provisioning actions, read once from
@@ -37,6 +41,14 @@ export interface AwsProvisioningSettings {
     tags: Record<string, string>;
     allowAdoptingExistingRoles: boolean;
     allowUpdatingUnmanagedPolicies: boolean;
+    /** Policy documents with admin-equivalent statements are refused unless true. */
+    allowAdminEquivalentPolicies: boolean;
+    /**
+     * Every role must get a permissions boundary: true when Backstage
+     * permissions are enabled (`permission.enabled`), i.e. when who may run
+     * the IAM actions is restricted at all.
+     */
+    requirePermissionsBoundary: boolean;
   };
   podIdentity: {
     allowReplacingAssociationRole: boolean;
@@ -135,6 +147,10 @@ function readSettings(config: Config): AwsProvisioningSettings {
         iam?.getOptionalBoolean('allowAdoptingExistingRoles') ?? false,
       allowUpdatingUnmanagedPolicies:
         iam?.getOptionalBoolean('allowUpdatingUnmanagedPolicies') ?? false,
+      allowAdminEquivalentPolicies:
+        iam?.getOptionalBoolean('allowAdminEquivalentPolicies') ?? false,
+      requirePermissionsBoundary:
+        config.getOptionalBoolean('permission.enabled') ?? false,
     },
     podIdentity: {
       allowReplacingAssociationRole:
@@ -476,6 +492,34 @@ export class AwsGuardrails {
       }
     }
     return { ...(input ?? {}), ...this.settings.iam.tags };
+  }
+
+  /**
+   * The permissions boundary every role gets; refused when configuration
+   * requires one (permission.enabled) and names none, so no role without a
+   * boundary is created by a portal that restricts who may create roles.
+   */
+  permissionsBoundary(field: string): string | undefined {
+    const { permissionsBoundaryArn, requirePermissionsBoundary } = this.settings.iam;
+    if (!permissionsBoundaryArn && requirePermissionsBoundary) {
+      throw new NotAllowedError(
+        `${field}: roles cannot be created or changed without a permissions boundary while permission.enabled is true; ` +
+          `configure ${CONFIG_ROOT}.iam.permissionsBoundaryArn [permissions-boundary-required]`,
+      );
+    }
+    return permissionsBoundaryArn;
+  }
+
+  /** An identity policy without admin-equivalent statements, unless configuration allows them. */
+  policyDocument(field: string, document: PolicyDocument): PolicyDocument {
+    const findings = adminEquivalentStatements(document);
+    if (findings.length && !this.settings.iam.allowAdminEquivalentPolicies) {
+      throw new NotAllowedError(
+        `${field}: the policy is admin-equivalent, which configuration does not allow (${CONFIG_ROOT}.iam.allowAdminEquivalentPolicies):\n` +
+          findings.map(f => `- ${f.message} [${f.rule}]`).join('\n'),
+      );
+    }
+    return document;
   }
 
   /** The URL of the controller's IAM policy for a version tag like v2.17.1. */

@@ -7,6 +7,7 @@ import {
   UpdatePodIdentityAssociationCommand,
 } from '@aws-sdk/client-eks';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { AwsCallOptions } from '../awsCall';
 import { isAwsError } from '../awsErrors';
 import { RetryOptions, retryWithBackoff } from '../retry';
 
@@ -62,9 +63,12 @@ export function isRoleNotYetVisible(error: unknown): boolean {
   );
 }
 
+type AssociationSubject = Pick<EnsurePodIdentityAssociationParams, 'clusterName' | 'namespace' | 'serviceAccount'>;
+
 async function findAssociation(
   eks: EKSClient,
-  params: EnsurePodIdentityAssociationParams,
+  params: AssociationSubject,
+  options: AwsCallOptions,
 ): Promise<PodIdentityAssociation | undefined> {
   let listed;
   try {
@@ -74,6 +78,7 @@ async function findAssociation(
         namespace: params.namespace,
         serviceAccount: params.serviceAccount,
       }),
+      options,
     );
   } catch (e) {
     if (isAwsError(e, 'ResourceNotFound')) {
@@ -94,22 +99,32 @@ async function findAssociation(
       clusterName: params.clusterName,
       associationId: summary.associationId,
     }),
+    options,
   );
   return described.association;
 }
 
-async function reconcile(
-  eks: EKSClient,
+/** What ensurePodIdentityAssociation would do, found with reads only. JSON. @public */
+export type PodIdentityAssociationPlan = {
+  action: 'create' | 'update' | 'unchanged';
+  /** The existing association (update, unchanged). */
+  associationId?: string;
+  associationArn?: string;
+  /** The role the existing association uses. */
+  currentRoleArn?: string;
+};
+
+/** Refuses an association that uses another role unless replacing is allowed. */
+function judge(
   existing: PodIdentityAssociation,
-  params: EnsurePodIdentityAssociationParams,
-): Promise<EnsurePodIdentityAssociationResult> {
-  const base = {
-    associationArn: existing.associationArn!,
-    associationId: existing.associationId!,
+  params: Pick<EnsurePodIdentityAssociationParams, 'roleArn' | 'allowReplacingRole'> & AssociationSubject,
+): PodIdentityAssociationPlan {
+  const plan = {
+    associationId: existing.associationId,
+    associationArn: existing.associationArn,
+    currentRoleArn: existing.roleArn,
   };
-  if (existing.roleArn === params.roleArn) {
-    return { ...base, changed: false, action: 'unchanged' };
-  }
+  if (existing.roleArn === params.roleArn) return { action: 'unchanged', ...plan };
   const subject = `${params.namespace}/${params.serviceAccount} in cluster ${params.clusterName}`;
   if (!params.allowReplacingRole) {
     throw new ConflictError(
@@ -118,12 +133,45 @@ async function reconcile(
         `association is not allowed (awsGateway.provisioning.podIdentity.allowReplacingAssociationRole)`,
     );
   }
+  return { action: 'update', ...plan };
+}
+
+/**
+ * Decides, with reads only, what ensurePodIdentityAssociation has to write;
+ * refuses (before any write) an association with another role unless
+ * `allowReplacingRole`, and a cluster EKS does not know.
+ *
+ * @public
+ */
+export async function planPodIdentityAssociation(
+  eks: EKSClient,
+  params: Pick<EnsurePodIdentityAssociationParams, 'roleArn' | 'allowReplacingRole'> & AssociationSubject,
+  options: AwsCallOptions = {},
+): Promise<PodIdentityAssociationPlan> {
+  const existing = await findAssociation(eks, params, options);
+  return existing ? judge(existing, params) : { action: 'create' };
+}
+
+async function reconcile(
+  eks: EKSClient,
+  existing: PodIdentityAssociation,
+  params: EnsurePodIdentityAssociationParams,
+  options: AwsCallOptions,
+): Promise<EnsurePodIdentityAssociationResult> {
+  const base = {
+    associationArn: existing.associationArn!,
+    associationId: existing.associationId!,
+  };
+  if (judge(existing, params).action === 'unchanged') {
+    return { ...base, changed: false, action: 'unchanged' };
+  }
   const updated = await eks.send(
     new UpdatePodIdentityAssociationCommand({
       clusterName: params.clusterName,
       associationId: existing.associationId,
       roleArn: params.roleArn,
     }),
+    options,
   );
   return {
     associationArn: updated.association?.associationArn ?? base.associationArn,
@@ -149,10 +197,11 @@ async function reconcile(
 export async function ensurePodIdentityAssociation(
   eks: EKSClient,
   params: EnsurePodIdentityAssociationParams,
+  options: AwsCallOptions = {},
 ): Promise<EnsurePodIdentityAssociationResult> {
-  const existing = await findAssociation(eks, params);
+  const existing = await findAssociation(eks, params, options);
   if (existing) {
-    return reconcile(eks, existing, params);
+    return reconcile(eks, existing, params, options);
   }
   try {
     const created = await retryWithBackoff(
@@ -166,11 +215,13 @@ export async function ensurePodIdentityAssociation(
             tags: params.tags,
             clientRequestToken: params.clientRequestToken,
           }),
+          options,
         ),
       {
         ...DEFAULT_ASSOCIATION_RETRY,
         ...params.retry,
         retryable: isRoleNotYetVisible,
+        signal: params.retry?.signal ?? options.abortSignal,
       },
     );
     return {
@@ -182,8 +233,8 @@ export async function ensurePodIdentityAssociation(
   } catch (e) {
     if (isAwsError(e, 'ResourceInUse')) {
       // Created concurrently by someone else: judge what is there now.
-      const now = await findAssociation(eks, params);
-      if (now) return reconcile(eks, now, params);
+      const now = await findAssociation(eks, params, options);
+      if (now) return reconcile(eks, now, params, options);
     }
     if (isRoleNotYetVisible(e)) {
       throw new InputError(

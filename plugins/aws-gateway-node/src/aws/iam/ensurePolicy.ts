@@ -12,6 +12,7 @@ import {
   Tag,
 } from '@aws-sdk/client-iam';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
+import { AwsCallOptions, stopIfAborted } from '../awsCall';
 import { isAwsError } from '../awsErrors';
 import {
   PolicyDocument,
@@ -61,22 +62,24 @@ function malformed(error: unknown): never {
 async function getPolicy(
   iam: IAMClient,
   arn: string,
+  options: AwsCallOptions,
 ): Promise<Policy | undefined> {
   try {
-    return (await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy;
+    return (await iam.send(new GetPolicyCommand({ PolicyArn: arn }), options)).Policy;
   } catch (e) {
     if (isAwsError(e, 'NoSuchEntity')) return undefined;
     throw e;
   }
 }
 
-async function policyTags(iam: IAMClient, policy: Policy): Promise<Tag[]> {
+async function policyTags(iam: IAMClient, policy: Policy, options: AwsCallOptions): Promise<Tag[]> {
   if (policy.Tags) return policy.Tags;
   const tags: Tag[] = [];
   let marker: string | undefined;
   do {
     const page = await iam.send(
       new ListPolicyTagsCommand({ PolicyArn: policy.Arn, Marker: marker }),
+      options,
     );
     tags.push(...(page.Tags ?? []));
     marker = page.IsTruncated ? page.Marker : undefined;
@@ -95,9 +98,10 @@ function versionOrder(v: PolicyVersion): [number, number] {
 async function versionToPrune(
   iam: IAMClient,
   arn: string,
+  options: AwsCallOptions,
 ): Promise<string | undefined> {
   const versions =
-    (await iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn })))
+    (await iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn }), options))
       .Versions ?? [];
   if (versions.length < MAX_POLICY_VERSIONS) return undefined;
   const oldest = versions
@@ -110,9 +114,58 @@ async function versionToPrune(
   return oldest?.VersionId;
 }
 
+/**
+ * What ensurePolicy would do, found with reads only. JSON. @public
+ */
+export type PolicyPlan = {
+  policyArn: string;
+  action: 'create' | 'update' | 'unchanged';
+  /** The default version now (update, unchanged). */
+  currentVersionId?: string;
+  /** update: a non-default version deleted first, to stay within AWS's limit of five. */
+  pruneVersionId?: string;
+};
+
+/**
+ * Decides, with reads only, what ensurePolicy has to write; refuses (before
+ * any write) a differing policy without the managed-by tag unless
+ * `allowUpdatingUnmanaged`.
+ *
+ * @public
+ */
+export async function planPolicy(
+  iam: IAMClient,
+  params: EnsurePolicyParams,
+  options: AwsCallOptions = {},
+): Promise<PolicyPlan> {
+  const policyArn = iamPolicyArn(params);
+  const policy = await getPolicy(iam, policyArn, options);
+  if (!policy) return { policyArn, action: 'create' };
+  const currentVersionId = policy.DefaultVersionId;
+  const current = await iam.send(
+    new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: currentVersionId }),
+    options,
+  );
+  const currentDoc = decodeIamPolicyDocument(current.PolicyVersion?.Document ?? '{}');
+  if (policyDocumentsEqual(currentDoc, params.document)) {
+    return { policyArn, action: 'unchanged', currentVersionId };
+  }
+  const managed = hasManagedTag(await policyTags(iam, policy, options));
+  if (!managed && !params.allowUpdatingUnmanaged) {
+    throw new NotAllowedError(
+      `name: policy ${policyArn} exists, differs from the requested document and was not created by this plugin ` +
+        `(no managed-by tag); updating unmanaged policies is not allowed ` +
+        `(awsGateway.provisioning.iam.allowUpdatingUnmanagedPolicies)`,
+    );
+  }
+  const pruneVersionId = await versionToPrune(iam, policyArn, options);
+  return { policyArn, action: 'update', currentVersionId, ...(pruneVersionId ? { pruneVersionId } : {}) };
+}
+
 async function createPolicy(
   iam: IAMClient,
   params: EnsurePolicyParams,
+  options: AwsCallOptions,
 ): Promise<EnsurePolicyResult | undefined> {
   try {
     const created = await iam.send(
@@ -123,6 +176,7 @@ async function createPolicy(
         PolicyDocument: serializePolicyDocument(params.document),
         Tags: toIamTags(withManagedTag(params.tags)),
       }),
+      options,
     );
     return {
       policyArn: created.Policy!.Arn!,
@@ -140,43 +194,18 @@ async function createPolicy(
 
 async function updatePolicy(
   iam: IAMClient,
-  policy: Policy,
+  plan: PolicyPlan,
   params: EnsurePolicyParams,
+  options: AwsCallOptions,
 ): Promise<EnsurePolicyResult> {
-  const arn = policy.Arn!;
-  const current = await iam.send(
-    new GetPolicyVersionCommand({
-      PolicyArn: arn,
-      VersionId: policy.DefaultVersionId,
-    }),
-  );
-  const currentDoc = decodeIamPolicyDocument(
-    current.PolicyVersion?.Document ?? '{}',
-  );
-  if (policyDocumentsEqual(currentDoc, params.document)) {
-    return {
-      policyArn: arn,
-      versionId: policy.DefaultVersionId!,
-      changed: false,
-      action: 'unchanged',
-    };
-  }
-  const managed = hasManagedTag(await policyTags(iam, policy));
-  if (!managed && !params.allowUpdatingUnmanaged) {
-    throw new NotAllowedError(
-      `name: policy ${arn} exists, differs from the requested document and was not created by this plugin ` +
-        `(no managed-by tag); updating unmanaged policies is not allowed ` +
-        `(awsGateway.provisioning.iam.allowUpdatingUnmanagedPolicies)`,
-    );
-  }
-  const prunedVersionId = await versionToPrune(iam, arn);
-  if (prunedVersionId) {
+  const arn = plan.policyArn;
+  const { pruneVersionId } = plan;
+  if (pruneVersionId) {
     await iam.send(
-      new DeletePolicyVersionCommand({
-        PolicyArn: arn,
-        VersionId: prunedVersionId,
-      }),
+      new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: pruneVersionId }),
+      options,
     );
+    stopIfAborted(options);
   }
   try {
     const created = await iam.send(
@@ -185,13 +214,14 @@ async function updatePolicy(
         PolicyDocument: serializePolicyDocument(params.document),
         SetAsDefault: true,
       }),
+      options,
     );
     return {
       policyArn: arn,
       versionId: created.PolicyVersion!.VersionId!,
       changed: true,
       action: 'updated',
-      ...(prunedVersionId ? { prunedVersionId } : {}),
+      ...(pruneVersionId ? { prunedVersionId: pruneVersionId } : {}),
     };
   } catch (e) {
     if (isAwsError(e, 'MalformedPolicyDocument')) malformed(e);
@@ -201,7 +231,7 @@ async function updatePolicy(
 
 /**
  * Makes sure the customer managed policy `path` + `name` exists with the given
- * document as its default version:
+ * document as its default version, planning with reads first (planPolicy):
  *
  * - absent: created, tagged managed-by;
  * - present with a semantically equal default version: nothing is written;
@@ -215,17 +245,16 @@ async function updatePolicy(
 export async function ensurePolicy(
   iam: IAMClient,
   params: EnsurePolicyParams,
+  options: AwsCallOptions = {},
 ): Promise<EnsurePolicyResult> {
-  const arn = iamPolicyArn(params);
   for (let attempt = 0; attempt < 2; attempt++) {
-    const existing = await getPolicy(iam, arn);
-    if (existing) {
-      return updatePolicy(iam, existing, params);
+    const plan = await planPolicy(iam, params, options);
+    if (plan.action === 'unchanged') {
+      return { policyArn: plan.policyArn, versionId: plan.currentVersionId!, changed: false, action: 'unchanged' };
     }
-    const created = await createPolicy(iam, params);
-    if (created) {
-      return created;
-    }
+    if (plan.action === 'update') return updatePolicy(iam, plan, params, options);
+    const created = await createPolicy(iam, params, options);
+    if (created) return created;
   }
   // CreatePolicy says the name exists, GetPolicy does not find it at our path.
   throw new ConflictError(

@@ -12,6 +12,7 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
+import { AwsCallOptions, stopIfAborted } from '../awsCall';
 import { isAwsError } from '../awsErrors';
 import {
   PolicyDocument,
@@ -50,28 +51,30 @@ export type EnsureRoleResult = {
   roleName: string;
   changed: boolean;
   /** The writes made, in order, e.g. ["CreateRole", "AttachRolePolicy"]. */
-  operations: string[];
+  operations: RoleOperation[];
 };
 
 async function getRole(
   iam: IAMClient,
   name: string,
+  options: AwsCallOptions,
 ): Promise<Role | undefined> {
   try {
-    return (await iam.send(new GetRoleCommand({ RoleName: name }))).Role;
+    return (await iam.send(new GetRoleCommand({ RoleName: name }), options)).Role;
   } catch (e) {
     if (isAwsError(e, 'NoSuchEntity')) return undefined;
     throw e;
   }
 }
 
-async function roleTags(iam: IAMClient, role: Role): Promise<Tag[]> {
+async function roleTags(iam: IAMClient, role: Role, options: AwsCallOptions): Promise<Tag[]> {
   if (role.Tags) return role.Tags;
   const tags: Tag[] = [];
   let marker: string | undefined;
   do {
     const page = await iam.send(
       new ListRoleTagsCommand({ RoleName: role.RoleName, Marker: marker }),
+      options,
     );
     tags.push(...(page.Tags ?? []));
     marker = page.IsTruncated ? page.Marker : undefined;
@@ -82,12 +85,14 @@ async function roleTags(iam: IAMClient, role: Role): Promise<Tag[]> {
 async function attachedPolicyArns(
   iam: IAMClient,
   name: string,
+  options: AwsCallOptions,
 ): Promise<Set<string>> {
   const arns = new Set<string>();
   let marker: string | undefined;
   do {
     const page = await iam.send(
       new ListAttachedRolePoliciesCommand({ RoleName: name, Marker: marker }),
+      options,
     );
     for (const p of page.AttachedPolicies ?? []) {
       if (p.PolicyArn) arns.add(p.PolicyArn);
@@ -111,10 +116,90 @@ function rethrowIamInputErrors(e: unknown): never {
   throw e;
 }
 
+/** A write ensureRole makes. @public */
+export type RoleOperation =
+  | 'CreateRole'
+  | 'UpdateAssumeRolePolicy'
+  | 'PutRolePermissionsBoundary'
+  | 'TagRole'
+  | 'AttachRolePolicy';
+
+/** What ensureRole would do, found with reads only. JSON. @public */
+export type RolePlan = {
+  /** The existing role's ARN; undefined when it is to be created. */
+  roleArn?: string;
+  /** Whether the existing role carries the managed-by tag. */
+  managed?: boolean;
+  /** The writes, in order. */
+  operations: RoleOperation[];
+  /** Tags to add to an existing role. */
+  tagsToAdd: Record<string, string>;
+  /** Policies to attach. */
+  policiesToAttach: string[];
+};
+
+/**
+ * Decides, with reads only, what ensureRole has to write; refuses (before any
+ * write) a role under another path, or one without the managed-by tag unless
+ * `allowAdoptingUnmanaged`.
+ *
+ * @public
+ */
+export async function planRole(
+  iam: IAMClient,
+  params: EnsureRoleParams,
+  options: AwsCallOptions = {},
+): Promise<RolePlan> {
+  const wanted = [...new Set(params.policyArns)];
+  const role = await getRole(iam, params.name, options);
+  if (!role) {
+    return {
+      operations: ['CreateRole', ...wanted.map(() => 'AttachRolePolicy' as const)],
+      tagsToAdd: {},
+      policiesToAttach: wanted,
+    };
+  }
+  if (role.Path !== params.path) {
+    throw new ConflictError(
+      `roleName: role ${role.RoleName} exists under path ${role.Path}, not the configured ${params.path}; it is left alone`,
+    );
+  }
+  const tags = await roleTags(iam, role, options);
+  const managed = hasManagedTag(tags);
+  if (!managed && !params.allowAdoptingUnmanaged) {
+    throw new NotAllowedError(
+      `roleName: role ${role.Arn} exists and was not created by this plugin (no managed-by tag); ` +
+        `adopting existing roles is not allowed (awsGateway.provisioning.iam.allowAdoptingExistingRoles)`,
+    );
+  }
+  const operations: RoleOperation[] = [];
+  const currentTrust = decodeIamPolicyDocument(role.AssumeRolePolicyDocument ?? '{}');
+  if (!policyDocumentsEqual(currentTrust, trustPolicyOf(params))) {
+    operations.push('UpdateAssumeRolePolicy');
+  }
+  if (
+    params.permissionsBoundaryArn &&
+    role.PermissionsBoundary?.PermissionsBoundaryArn !== params.permissionsBoundaryArn
+  ) {
+    operations.push('PutRolePermissionsBoundary');
+  }
+  // An adopted role gets the configured tags but is not claimed as managed.
+  const tagsToAdd = missingTags(tags, managed ? withManagedTag(params.tags) : params.tags);
+  if (Object.keys(tagsToAdd).length) operations.push('TagRole');
+  const attached = await attachedPolicyArns(iam, params.name, options);
+  const policiesToAttach = wanted.filter(arn => !attached.has(arn));
+  operations.push(...policiesToAttach.map(() => 'AttachRolePolicy' as const));
+  return { roleArn: role.Arn, managed, operations, tagsToAdd, policiesToAttach };
+}
+
+function trustPolicyOf(params: EnsureRoleParams): PolicyDocument {
+  return params.trustPolicy ?? podIdentityTrustPolicy();
+}
+
 async function createRole(
   iam: IAMClient,
   params: EnsureRoleParams,
-  trust: PolicyDocument,
+  options: AwsCallOptions,
 ): Promise<Role | undefined> {
   try {
     const created = await iam.send(
@@ -122,10 +207,11 @@ async function createRole(
         RoleName: params.name,
         Path: params.path,
         Description: params.description,
-        AssumeRolePolicyDocument: serializePolicyDocument(trust),
+        AssumeRolePolicyDocument: serializePolicyDocument(trustPolicyOf(params)),
         PermissionsBoundary: params.permissionsBoundaryArn,
         Tags: toIamTags(withManagedTag(params.tags)),
       }),
+      options,
     );
     return created.Role;
   } catch (e) {
@@ -134,84 +220,53 @@ async function createRole(
   }
 }
 
-/** Brings an existing role in line; returns the writes made. */
+/** Carries out the writes of a plan on an existing role, stopping if aborted. */
 async function reconcileRole(
   iam: IAMClient,
-  role: Role,
+  plan: RolePlan,
   params: EnsureRoleParams,
-  trust: PolicyDocument,
-): Promise<string[]> {
-  const ops: string[] = [];
-  const name = role.RoleName!;
-  if (role.Path !== params.path) {
-    throw new ConflictError(
-      `roleName: role ${name} exists under path ${role.Path}, not the configured ${params.path}; it is left alone`,
-    );
-  }
-  const tags = await roleTags(iam, role);
-  const managed = hasManagedTag(tags);
-  if (!managed && !params.allowAdoptingUnmanaged) {
-    throw new NotAllowedError(
-      `roleName: role ${role.Arn} exists and was not created by this plugin (no managed-by tag); ` +
-        `adopting existing roles is not allowed (awsGateway.provisioning.iam.allowAdoptingExistingRoles)`,
-    );
-  }
-  const currentTrust = decodeIamPolicyDocument(
-    role.AssumeRolePolicyDocument ?? '{}',
-  );
+  options: AwsCallOptions,
+): Promise<void> {
+  const name = params.name;
   try {
-    if (!policyDocumentsEqual(currentTrust, trust)) {
+    if (plan.operations.includes('UpdateAssumeRolePolicy')) {
       await iam.send(
         new UpdateAssumeRolePolicyCommand({
           RoleName: name,
-          PolicyDocument: serializePolicyDocument(trust),
+          PolicyDocument: serializePolicyDocument(trustPolicyOf(params)),
         }),
+        options,
       );
-      ops.push('UpdateAssumeRolePolicy');
+      stopIfAborted(options);
     }
-    if (
-      params.permissionsBoundaryArn &&
-      role.PermissionsBoundary?.PermissionsBoundaryArn !==
-        params.permissionsBoundaryArn
-    ) {
+    if (plan.operations.includes('PutRolePermissionsBoundary')) {
       await iam.send(
         new PutRolePermissionsBoundaryCommand({
           RoleName: name,
           PermissionsBoundary: params.permissionsBoundaryArn,
         }),
+        options,
       );
-      ops.push('PutRolePermissionsBoundary');
+      stopIfAborted(options);
     }
   } catch (e) {
     rethrowIamInputErrors(e);
   }
-  // An adopted role gets the configured tags but is not claimed as managed.
-  const wanted = missingTags(
-    tags,
-    managed ? withManagedTag(params.tags) : params.tags,
-  );
-  if (Object.keys(wanted).length) {
-    await iam.send(
-      new TagRoleCommand({ RoleName: name, Tags: toIamTags(wanted) }),
-    );
-    ops.push('TagRole');
+  if (plan.operations.includes('TagRole')) {
+    await iam.send(new TagRoleCommand({ RoleName: name, Tags: toIamTags(plan.tagsToAdd) }), options);
+    stopIfAborted(options);
   }
-  return ops;
 }
 
 async function attachPolicies(
   iam: IAMClient,
   name: string,
   policyArns: string[],
-  known: Set<string>,
-): Promise<string[]> {
-  const ops: string[] = [];
-  for (const arn of [...new Set(policyArns)]) {
-    if (known.has(arn)) continue;
+  options: AwsCallOptions,
+): Promise<void> {
+  for (const arn of policyArns) {
     try {
-      await iam.send(
-        new AttachRolePolicyCommand({ RoleName: name, PolicyArn: arn }),
-      );
+      await iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: arn }), options);
     } catch (e) {
       if (isAwsError(e, 'NoSuchEntity', 'InvalidInput')) {
         throw new InputError(
@@ -220,15 +275,14 @@ async function attachPolicies(
       }
       throw e;
     }
-    ops.push('AttachRolePolicy');
+    stopIfAborted(options);
   }
-  return ops;
 }
 
 /**
  * Makes sure the role exists under `path` with the trust policy (EKS Pod
  * Identity by default), permissions boundary, tags and attached policies
- * asked for:
+ * asked for, planning with reads first (planRole):
  *
  * - absent: created with all of them, tagged managed-by;
  * - present and tagged managed-by (or adopting is allowed): a drifted trust
@@ -241,36 +295,29 @@ async function attachPolicies(
 export async function ensureRole(
   iam: IAMClient,
   params: EnsureRoleParams,
+  options: AwsCallOptions = {},
 ): Promise<EnsureRoleResult> {
-  const trust = params.trustPolicy ?? podIdentityTrustPolicy();
-  let role = await getRole(iam, params.name);
-  const ops: string[] = [];
-  let attached = new Set<string>();
-  if (!role) {
-    role = await createRole(iam, params, trust);
+  let plan = await planRole(iam, params, options);
+  let role: Role | undefined;
+  if (plan.operations[0] === 'CreateRole') {
+    role = await createRole(iam, params, options);
     if (role) {
-      ops.push('CreateRole');
-    } else {
-      // Created concurrently: reconcile what is there now.
-      role = await getRole(iam, params.name);
-      if (!role) {
-        throw new ConflictError(
-          `roleName: role ${params.name} could not be created or found`,
-        );
-      }
+      stopIfAborted(options);
+      await attachPolicies(iam, params.name, plan.policiesToAttach, options);
+      return { roleArn: role.Arn!, roleName: role.RoleName!, changed: true, operations: plan.operations };
+    }
+    // Created concurrently: plan again against what is there now.
+    plan = await planRole(iam, params, options);
+    if (plan.operations[0] === 'CreateRole') {
+      throw new ConflictError(`roleName: role ${params.name} could not be created or found`);
     }
   }
-  if (!ops.includes('CreateRole')) {
-    ops.push(...(await reconcileRole(iam, role, params, trust)));
-    attached = await attachedPolicyArns(iam, params.name);
-  }
-  ops.push(
-    ...(await attachPolicies(iam, params.name, params.policyArns, attached)),
-  );
+  await reconcileRole(iam, plan, params, options);
+  await attachPolicies(iam, params.name, plan.policiesToAttach, options);
   return {
-    roleArn: role.Arn!,
-    roleName: role.RoleName!,
-    changed: ops.length > 0,
-    operations: ops,
+    roleArn: plan.roleArn!,
+    roleName: params.name,
+    changed: plan.operations.length > 0,
+    operations: plan.operations,
   };
 }

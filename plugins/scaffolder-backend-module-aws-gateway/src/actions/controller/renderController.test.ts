@@ -22,7 +22,9 @@ describe('aws-gateway:controller:render', () => {
     return createRenderControllerAction({
       awsGuardrails: testGuardrails(),
       gatewayGuardrails: readGatewayGuardrails(
-        new ConfigReader({ awsGateway: { provisioning: { gateways } } }),
+        new ConfigReader({
+          awsGateway: { provisioning: { gateways: { allowedGatewayClassNames: ['aws-nlb', 'public-nlb'], ...gateways } } },
+        }),
       ),
     });
   }
@@ -157,10 +159,13 @@ describe('aws-gateway:controller:render', () => {
     ['a malformed controller version', { controllerVersion: 'latest' }, /controllerVersion "latest" must be a release tag like v2\.17\.1 \[controller-version\]/, {}],
     ['a malformed VPC id', { vpcId: 'vpc-XYZ' }, /vpcId "vpc-XYZ" must be a VPC id.*\[vpc-id\]/, {}],
     ['an upper-case GatewayClass name', { gatewayClassName: 'AWS_NLB' }, /gatewayClassName "AWS_NLB" must be a lower-case DNS name.*\[dns-subdomain\]/, {}],
-    ['an internet-facing default open to the world', { scheme: 'internet-facing', sourceCidrs: ['0.0.0.0/0'] }, /sourceCidrs must list explicit source CIDRs.*\[open-to-world\]/, {}],
+    ['an internet-facing default open to the world', { scheme: 'internet-facing', sourceCidrs: ['0.0.0.0/0'] }, /sourceCidrs: the GatewayClass's internet-facing default .* needs explicit source CIDRs .*\[open-to-world\]/, {}],
+    ['an internet-facing default open to the world in two halves', { scheme: 'internet-facing', sourceCidrs: ['0.0.0.0/1', '128.0.0.0/1'] }, /together they cover every IPv4 address.*\[open-to-world\]/, {}],
+    ['a default CIDR with host bits set', { sourceCidrs: ['10.0.0.1/8'] }, /sourceCidrs\[0\] "10\.0\.0\.1\/8" has host bits set; the block is "10\.0\.0\.0\/8" \[cidr-host-bits\]/, {}],
+    ['a GatewayClass configuration does not list', { gatewayClassName: 'other-nlb' }, /gatewayClassName "other-nlb" is not allowed .*allowedGatewayClassNames\) \[gateway-class-not-allowed\]/, {}],
     ['a malformed CIDR', { sourceCidrs: ['10.0.0.0/33'] }, /sourceCidrs\[0\] "10\.0\.0\.0\/33" is not an IPv4 or IPv6 CIDR block.*\[cidr\]/, {}],
-    ['a reserved tag key', { tags: { 'elbv2.k8s.aws/cluster': 'x' } }, /tags\.elbv2\.k8s\.aws\/cluster keys starting with .* are reserved.*\[tag-reserved\]/, {}],
-    ['a namespace that is not a DNS label', { loadBalancerConfigurationNamespace: 'Kube_System' }, /loadBalancerConfigurationNamespace "Kube_System" must be a Kubernetes namespace name \[dns-label\]/, {}],
+    ['a reserved tag key', { tags: { 'elbv2.k8s.aws/cluster': 'x' } }, /tags\.elbv2\.k8s\.aws\/cluster: keys starting with .* are reserved.*\[tag-reserved\]/, {}],
+    ['a namespace that is not a DNS label', { loadBalancerConfigurationNamespace: 'Kube_System' }, /loadBalancerConfigurationNamespace "Kube_System" must be a lower-case DNS label.*\[dns-label\]/, {}],
   ];
 
   it.each(badInputs)('refuses %s and writes nothing', async (_name, change, message, gateways) => {

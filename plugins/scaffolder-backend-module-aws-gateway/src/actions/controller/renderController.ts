@@ -11,11 +11,15 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
   ControllerSetupSpec,
+  dnsLabelIssue,
+  dnsSubdomainIssue,
+  gatewayClassIssue,
   GatewayGuardrails,
-  isCidr,
+  loadBalancerTagIssues,
   manifestToYaml,
   renderControllerHelmValues,
   renderControllerManifests,
+  sourceRangeIssues,
   validateManifests,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
@@ -27,10 +31,6 @@ export const RENDER_CONTROLLER_ACTION_ID = 'aws-gateway:controller:render';
 
 const VERSION = /^v(\d+)\.(\d+)\.(\d+)$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const OPEN_CIDRS = ['0.0.0.0/0', '::/0'];
-const RESERVED_TAG_PREFIXES = ['aws:', 'elbv2.k8s.aws/', 'gateway.k8s.aws', 'ingress.k8s.aws/', 'service.k8s.aws/'];
 /** Oldest release with NLB Gateway API support, newest release whose CRDs and routes we know. */
 export const SUPPORTED_CONTROLLER_VERSIONS = 'v2.17.0 – v3.5.x';
 
@@ -165,42 +165,19 @@ export function createRenderControllerAction(options: {
         issues.push(issue('vpcId', 'vpc-id', `"${input.vpcId}" must be a VPC id like vpc-0123456789abcdef0`));
       }
       const gatewayClassName = input.gatewayClassName ?? gatewayGuardrails.gatewayClassName;
-      if (!DNS_SUBDOMAIN.test(gatewayClassName) || gatewayClassName.length > 253) {
-        issues.push(issue('gatewayClassName', 'dns-subdomain', `"${gatewayClassName}" must be a lower-case DNS name (RFC 1123)`));
-      }
       const lbcName = input.loadBalancerConfigurationName ?? `${gatewayClassName}-defaults`;
-      if (!DNS_SUBDOMAIN.test(lbcName) || lbcName.length > 253) {
-        issues.push(issue('loadBalancerConfigurationName', 'dns-subdomain', `"${lbcName}" must be a lower-case DNS name (RFC 1123)`));
-      }
       const lbcNamespace = input.loadBalancerConfigurationNamespace ?? saNamespace;
-      if (!DNS_LABEL.test(lbcNamespace) || lbcNamespace.length > 63) {
-        issues.push(issue('loadBalancerConfigurationNamespace', 'dns-label', `"${lbcNamespace}" must be a Kubernetes namespace name`));
-      }
       const scheme = input.scheme ?? 'internal';
       const sourceCidrs = input.sourceCidrs ?? [];
-      sourceCidrs.forEach((cidr, i) => {
-        if (!isCidr(cidr)) {
-          issues.push(issue(`sourceCidrs[${i}]`, 'cidr', `"${cidr}" is not an IPv4 or IPv6 CIDR block like 203.0.113.0/24`));
-        }
-      });
-      const openToWorld = sourceCidrs.length === 0 || sourceCidrs.some(c => OPEN_CIDRS.includes(c));
-      if (scheme === 'internet-facing' && openToWorld && !gatewayGuardrails.allowOpenToWorld) {
-        issues.push(
-          issue(
-            'sourceCidrs',
-            'open-to-world',
-            'must list explicit source CIDRs when the default scheme is internet-facing: otherwise every Gateway of the class is open to the whole internet, which configuration does not allow (awsGateway.provisioning.gateways.allowOpenToWorld)',
-          ),
-        );
-      }
-      for (const [key, value] of Object.entries(input.tags ?? {})) {
-        if (key.length < 1 || key.length > 128 || value.length > 256) {
-          issues.push(issue(`tags.${key}`, 'tag-length', 'keys are 1-128 characters, values at most 256'));
-        }
-        if (RESERVED_TAG_PREFIXES.some(p => key.toLowerCase().startsWith(p))) {
-          issues.push(issue(`tags.${key}`, 'tag-reserved', `keys starting with ${RESERVED_TAG_PREFIXES.join(', ')} are reserved for AWS and the controller`));
-        }
-      }
+      // The same rules as for endpoints, from their one home in the node library.
+      const found = [
+        gatewayClassIssue(gatewayClassName, gatewayGuardrails.allowedGatewayClassNames),
+        dnsSubdomainIssue(lbcName, 'loadBalancerConfigurationName'),
+        dnsLabelIssue(lbcNamespace, 'loadBalancerConfigurationNamespace'),
+        ...sourceRangeIssues(sourceCidrs, scheme, gatewayGuardrails, "the GatewayClass's internet-facing default (every Gateway of the class)"),
+        ...loadBalancerTagIssues(input.tags),
+      ];
+      issues.push(...found.filter((i): i is ManifestIssue => i !== undefined));
       if (issues.length || !profile) {
         throw manifestIssuesError(`Controller setup for cluster ${clusterName} is invalid`, issues);
       }

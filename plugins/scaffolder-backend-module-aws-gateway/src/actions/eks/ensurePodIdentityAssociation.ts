@@ -13,6 +13,8 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { awsCheckpointKey } from '../support/awsCheckpoint';
+import { DEFAULT_SERVICE_ACCOUNT } from '../iam/roleInput';
+import { resolveAssociationInput } from './associationInput';
 import { examples } from './ensurePodIdentityAssociation.examples';
 
 export const ENSURE_POD_IDENTITY_ASSOCIATION_ACTION_ID =
@@ -47,11 +49,11 @@ export function createEnsurePodIdentityAssociationAction(options: {
           cluster: z.string().describe('EKS cluster name'),
           namespace: z
             .string()
-            .default('kube-system')
+            .default(DEFAULT_SERVICE_ACCOUNT.namespace)
             .describe('Namespace of the service account'),
           serviceAccount: z
             .string()
-            .default('aws-load-balancer-controller')
+            .default(DEFAULT_SERVICE_ACCOUNT.name)
             .describe('Service account name'),
           roleArn: z
             .string()
@@ -75,33 +77,8 @@ export function createEnsurePodIdentityAssociationAction(options: {
         }),
     },
     async handler(ctx) {
-      const { input } = ctx;
-      const accountId = guardrails.accountId('accountId', input.accountId);
-      const region = guardrails.region('region', input.region);
-      const clusterName = guardrails.cluster('cluster', input.cluster);
-      const namespace = input.namespace ?? 'kube-system';
-      const serviceAccount =
-        input.serviceAccount ?? 'aws-load-balancer-controller';
-      guardrails.serviceAccount('serviceAccount', namespace, serviceAccount);
-      const roleArn = guardrails.associationRoleArn(
-        'roleArn',
-        input.roleArn,
-        accountId,
-      );
-      const allowReplacingRole = guardrails.allowance(
-        'allowReplacingRole',
-        input.allowReplacingRole,
-        'podIdentity.allowReplacingAssociationRole',
-      );
-      const target = {
-        accountId,
-        region,
-        clusterName,
-        namespace,
-        serviceAccount,
-        roleArn,
-        allowReplacingRole,
-      };
+      const target = resolveAssociationInput(guardrails, ctx.input);
+      const { accountId, region, clusterName, namespace, serviceAccount, roleArn, allowReplacingRole } = target;
 
       if (ctx.isDryRun) {
         const partition = partitionForRegion(region);
@@ -146,7 +123,7 @@ export function createEnsurePodIdentityAssociationAction(options: {
                   `EKS does not see role ${roleArn} yet (IAM is eventually consistent); attempt ${attempt} failed, retrying in ${delayMs} ms`,
                 ),
             },
-          });
+          }, { abortSignal: ctx.signal });
         },
       });
       const previously = result.previousRoleArn

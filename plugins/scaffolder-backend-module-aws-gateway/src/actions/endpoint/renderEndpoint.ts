@@ -57,9 +57,9 @@ export function createRenderEndpointAction(options: {
             .array(
               z.object({
                 name: z.string().describe('Listener name (DNS label)'),
-                protocol: z.enum(['TCP', 'UDP', 'TLS']).describe('TLS is passed through to the backends'),
+                protocol: z.enum(['TCP', 'UDP', 'TLS']).describe('TLS is passed through: the NLB forwards the TLS bytes untouched (TCP listener and target group)'),
                 port: z.number().int().describe('Port the NLB listens on'),
-                hostname: z.string().optional().describe('TLS only: SNI host name'),
+                hostname: z.string().optional().describe('TLS only: the host name clients use (required by the Gateway API; the NLB does not route by it)'),
               }),
             )
             .describe('Gateway listeners'),
@@ -173,6 +173,7 @@ export function createRenderEndpointAction(options: {
         cluster: input.cluster,
         routeKinds,
         guardrails,
+        signal: ctx.signal,
       });
       ctx.logger.info(`Rendering for ${profile.title} (profile from ${source})`);
 
@@ -181,6 +182,7 @@ export function createRenderEndpointAction(options: {
           kubeConfig,
           spec.namespace,
           spec.routes.flatMap(r => r.backends.map(b => b.service)),
+          ctx.signal,
         );
         const clusterIssues = validateEndpointSpec(spec, { guardrails, services });
         if (clusterIssues.length) {
@@ -200,13 +202,15 @@ export function createRenderEndpointAction(options: {
       }
       let serverDryRunResult: 'passed' | 'skipped' = 'skipped';
       if (kubeConfig && input.serverDryRun) {
-        const rejected = await serverSideDryRun(kubeConfig, manifests);
+        const rejected = await serverSideDryRun(kubeConfig, manifests, ctx.signal);
         if (rejected.length) {
           throw manifestIssuesError(`Cluster ${input.cluster} rejected the manifests (server-side dry run)`, rejected);
         }
         serverDryRunResult = 'passed';
       }
 
+      // Cancelled while the cluster was asked: write nothing.
+      ctx.signal?.throwIfAborted();
       const outputDir = resolveSafeChildPath(ctx.workspacePath, input.outputDir);
       await fs.mkdir(outputDir, { recursive: true });
       const files: string[] = [];

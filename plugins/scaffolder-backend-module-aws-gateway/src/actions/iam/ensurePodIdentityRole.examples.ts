@@ -15,6 +15,7 @@ export const examples: TemplateExample[] = [
             accountId: '111122223333',
             region: 'eu-west-1',
             roleName: 'backstage-aws-load-balancer-controller',
+            cluster: 'demo',
             policyArns: ['${{ steps["controller-policy"].output.policyArn }}'],
             description: 'AWS Load Balancer Controller (EKS Pod Identity)',
           },
@@ -33,6 +34,9 @@ export const examples: TemplateExample[] = [
           input: {
             accountId: '111122223333',
             roleName: 'backstage-gateway-reader',
+            cluster: 'demo',
+            namespace: 'kube-system',
+            serviceAccount: 'aws-load-balancer-controller',
             policyArns: [
               'arn:aws:iam::aws:policy/ElasticLoadBalancingReadOnly',
             ],

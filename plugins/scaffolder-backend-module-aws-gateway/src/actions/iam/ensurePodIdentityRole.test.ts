@@ -8,10 +8,13 @@ import {
   podIdentityTrustPolicy,
   policyDocumentsEqual,
 } from '@gateway-portal/plugin-aws-gateway-node';
-import { FAKE_ACCOUNT, FakeAws } from '../support/__testUtils__/fakeAws';
+import { FAKE_ACCOUNT, FAKE_CLUSTER, FakeAws } from '../support/__testUtils__/fakeAws';
+import { ConfigReader } from '@backstage/config';
+import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import {
   testActionContext,
   testGuardrails,
+  testProvisioningConfig,
 } from '../support/__testUtils__/testContext';
 import { createEnsurePodIdentityRoleAction } from './ensurePodIdentityRole';
 import { examples } from './ensurePodIdentityRole.examples';
@@ -22,6 +25,12 @@ const ROLE_ARN = `arn:aws:iam::${FAKE_ACCOUNT}:role/backstage/${ROLE}`;
 const BOUNDARY = `arn:aws:iam::${FAKE_ACCOUNT}:policy/boundaries/backstage-boundary`;
 const READ_ONLY = 'arn:aws:iam::aws:policy/ElasticLoadBalancingReadOnly';
 const MANAGED = [{ Key: MANAGED_TAG_KEY, Value: MANAGED_TAG_VALUE }];
+const SCOPE = {
+  accountId: FAKE_ACCOUNT,
+  clusterName: FAKE_CLUSTER,
+  namespace: 'kube-system',
+  serviceAccount: 'aws-load-balancer-controller',
+};
 
 describe('aws-gateway:iam:ensure-pod-identity-role', () => {
   let aws: FakeAws;
@@ -53,6 +62,7 @@ describe('aws-gateway:iam:ensure-pod-identity-role', () => {
     const ctx = testActionContext({
       accountId: FAKE_ACCOUNT,
       roleName: ROLE,
+      cluster: FAKE_CLUSTER,
       ...input,
     });
     await action.handler(ctx);
@@ -83,7 +93,58 @@ describe('aws-gateway:iam:ensure-pod-identity-role', () => {
       Effect: 'Allow',
       Principal: { Service: 'pods.eks.amazonaws.com' },
       Action: ['sts:AssumeRole', 'sts:TagSession'],
+      // Only Pod Identity sessions of this account, cluster, namespace and service account.
+      Condition: {
+        StringEquals: {
+          'aws:SourceAccount': FAKE_ACCOUNT,
+          'aws:RequestTag/eks-cluster-name': FAKE_CLUSTER,
+          'aws:RequestTag/kubernetes-namespace': 'kube-system',
+          'aws:RequestTag/kubernetes-service-account': 'aws-load-balancer-controller',
+        },
+      },
     });
+  });
+
+  it('adds the account and cluster conditions to a managed role whose trust policy lacks them, once', async () => {
+    aws.seedRole(ROLE, '/backstage/', podIdentityTrustPolicy(), [...MANAGED, { Key: 'team', Value: 'platform' }]);
+    aws.roles.get(ROLE)!.PermissionsBoundary = { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: BOUNDARY };
+    await run({});
+    expect(aws.mutatingCalls()).toEqual(['UpdateAssumeRolePolicy']);
+    expect(
+      policyDocumentsEqual(decodeIamPolicyDocument(aws.roles.get(ROLE)!.AssumeRolePolicyDocument), podIdentityTrustPolicy(SCOPE)),
+    ).toBe(true);
+    aws.calls.length = 0;
+    await run({});
+    expect(aws.mutatingCalls()).toEqual([]);
+  });
+
+  it('refuses to create a role without a permissions boundary while permissions are enabled', async () => {
+    const action = createEnsurePodIdentityRoleAction({
+      awsClients: aws.clientFactory(),
+      guardrails: AwsGuardrails.fromConfig(
+        new ConfigReader({ permission: { enabled: true }, awsGateway: { provisioning: testProvisioningConfig() } }),
+      ),
+    });
+    const ctx = testActionContext({ accountId: FAKE_ACCOUNT, roleName: ROLE, cluster: FAKE_CLUSTER });
+    await expect(action.handler(ctx)).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringMatching(/^roleName: .*permission\.enabled.*permissionsBoundaryArn \[permissions-boundary-required\]/),
+    });
+    expect(aws.calls).toEqual([]);
+  });
+
+  it('stops before the next write when the step is cancelled', async () => {
+    const controller = new AbortController();
+    const action = createEnsurePodIdentityRoleAction({ awsClients: aws.clientFactory(), guardrails: testGuardrails(defaults) });
+    const ctx = Object.assign(
+      testActionContext({ accountId: FAKE_ACCOUNT, roleName: ROLE, cluster: FAKE_CLUSTER, policyArns: [POLICY, READ_ONLY] }),
+      { signal: controller.signal },
+    );
+    aws.beforeCall = name => {
+      if (name === 'CreateRole') controller.abort();
+    };
+    await expect(action.handler(ctx)).rejects.toThrow();
+    expect(aws.mutatingCalls()).toEqual(['CreateRole']);
   });
 
   it('writes nothing on a second run', async () => {
@@ -122,7 +183,7 @@ describe('aws-gateway:iam:ensure-pod-identity-role', () => {
     expect(
       policyDocumentsEqual(
         decodeIamPolicyDocument(role.AssumeRolePolicyDocument),
-        podIdentityTrustPolicy(),
+        podIdentityTrustPolicy(SCOPE),
       ),
     ).toBe(true);
   });
@@ -164,7 +225,7 @@ describe('aws-gateway:iam:ensure-pod-identity-role', () => {
       guardrails: testGuardrails(defaults),
     });
     const ctx = testActionContext(
-      { accountId: FAKE_ACCOUNT, roleName: ROLE, policyArns: [POLICY] },
+      { accountId: FAKE_ACCOUNT, roleName: ROLE, cluster: FAKE_CLUSTER, policyArns: [POLICY] },
       { isDryRun: true },
     );
     await action.handler(ctx);
@@ -216,6 +277,16 @@ describe('aws-gateway:iam:ensure-pod-identity-role', () => {
         'adopting beyond configuration',
         { allowAdoptingExisting: true },
         /^allowAdoptingExisting: true is not allowed; it cannot exceed .*allowAdoptingExistingRoles/,
+      ],
+      [
+        'cluster outside the guardrail',
+        { cluster: 'prod' },
+        /^cluster: "prod" is not allowed; it must be listed in awsGateway\.provisioning\.allowedClusters/,
+      ],
+      [
+        'service account outside the guardrail',
+        { serviceAccount: 'default' },
+        /^serviceAccount: "kube-system\/default" is not allowed/,
       ],
       [
         'invalid tag',

@@ -3,12 +3,11 @@ import {
   AwsClientFactory,
   EnsureRoleResult,
   ensureRole,
-  iamRoleArn,
-  partitionForRegion,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { examples } from './ensurePodIdentityRole.examples';
-import { iamCheckpoint, iamTarget } from './iamEffect';
+import { iamCheckpoint } from './iamEffect';
+import { DEFAULT_SERVICE_ACCOUNT, resolveRoleInput } from './roleInput';
 
 export const ENSURE_POD_IDENTITY_ROLE_ACTION_ID =
   'aws-gateway:iam:ensure-pod-identity-role';
@@ -27,7 +26,8 @@ export function createEnsurePodIdentityRoleAction(options: {
   return createTemplateAction({
     id: ENSURE_POD_IDENTITY_ROLE_ACTION_ID,
     description:
-      'Creates an IAM role trusted by EKS Pod Identity (pods.eks.amazonaws.com: sts:AssumeRole, sts:TagSession) under the ' +
+      'Creates an IAM role trusted by EKS Pod Identity (pods.eks.amazonaws.com: sts:AssumeRole, sts:TagSession) for one ' +
+      'account, cluster, namespace and service account (trust policy conditions on the session tags), under the ' +
       'configured path, with the configured permissions boundary and tags, and attaches the given policies. An existing role ' +
       'is only modified when this plugin created it, unless configuration allows adopting roles.',
     examples,
@@ -47,6 +47,17 @@ export function createEnsurePodIdentityRoleAction(options: {
           roleName: z
             .string()
             .describe('Role name; must start with the configured prefix'),
+          cluster: z
+            .string()
+            .describe('EKS cluster whose Pod Identity may use the role (trust policy condition)'),
+          namespace: z
+            .string()
+            .default(DEFAULT_SERVICE_ACCOUNT.namespace)
+            .describe('Namespace of the service account that may use the role'),
+          serviceAccount: z
+            .string()
+            .default(DEFAULT_SERVICE_ACCOUNT.name)
+            .describe('Service account that may use the role'),
           policyArns: z
             .array(z.string())
             .default([])
@@ -79,42 +90,14 @@ export function createEnsurePodIdentityRoleAction(options: {
         }),
     },
     async handler(ctx) {
-      const { input } = ctx;
-      const target = iamTarget(guardrails, input);
-      const { accountId } = target;
-      const roleName = guardrails.roleName('roleName', input.roleName);
-      const policyArns = (input.policyArns ?? []).map((arn, i) =>
-        guardrails.attachablePolicyArn(`policyArns[${i}]`, arn),
-      );
-      const tags = guardrails.tags('tags', input.tags);
-      const allowAdoptingUnmanaged = guardrails.allowance(
-        'allowAdoptingExisting',
-        input.allowAdoptingExisting,
-        'iam.allowAdoptingExistingRoles',
-      );
-      const { settings } = guardrails;
-      const params = {
-        path: settings.iam.path,
-        name: roleName,
-        description: input.description,
-        permissionsBoundaryArn: settings.iam.permissionsBoundaryArn,
-        tags,
-        policyArns,
-        allowAdoptingUnmanaged,
-      };
+      const { target, params, roleArn } = resolveRoleInput(guardrails, ctx.input);
 
       if (ctx.isDryRun) {
-        const roleArn = iamRoleArn({
-          partition: partitionForRegion(target.region),
-          accountId,
-          path: params.path,
-          name: roleName,
-        });
         ctx.logger.info(
-          `Dry run: would ensure IAM role ${roleArn} with ${policyArns.length} policies`,
+          `Dry run: would ensure IAM role ${roleArn} with ${params.policyArns.length} policies`,
         );
         ctx.output('roleArn', roleArn);
-        ctx.output('roleName', roleName);
+        ctx.output('roleName', params.name);
         ctx.output('changed', false);
         return;
       }
@@ -124,8 +107,8 @@ export function createEnsurePodIdentityRoleAction(options: {
           awsClients,
           actionId: ENSURE_POD_IDENTITY_ROLE_ACTION_ID,
           target,
-          keyParams: { accountId, ...params },
-          effect: iam => ensureRole(iam, params),
+          keyParams: { accountId: target.accountId, ...params },
+          effect: iam => ensureRole(iam, params, { abortSignal: ctx.signal }),
         }),
       );
       ctx.logger.info(

@@ -299,6 +299,21 @@ describe('aws-gateway:iam:ensure-policy', () => {
         { document: undefined, documentPath: '../etc/passwd' },
         /^documentPath: "..\/etc\/passwd" must stay inside the workspace/,
       ],
+      [
+        'an admin-equivalent document (Action "*")',
+        { document: doc(['*']) },
+        /^document: the policy is admin-equivalent, which configuration does not allow .*allowAdminEquivalentPolicies.*\n- Statement\[0\]: Action "\*" allows actions of every AWS service \[policy-allow-all-actions\]/,
+      ],
+      [
+        'iam:PassRole on every resource',
+        { document: doc(['ec2:DescribeVpcs', 'iam:PassRole']) },
+        /\[policy-privilege-escalation\]/,
+      ],
+      [
+        'Allow with NotAction',
+        { document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }] } },
+        /\[policy-allow-not-action\]/,
+      ],
     ];
     it.each(cases)('%s', async (...[, input, message, overrides]) => {
       await expect(
@@ -306,6 +321,11 @@ describe('aws-gateway:iam:ensure-policy', () => {
       ).rejects.toThrow(message);
       expect(aws.calls).toEqual([]);
     });
+  });
+
+  it('accepts an admin-equivalent document when configuration allows it', async () => {
+    const { outputs } = await run({ document: doc(['iam:*']) }, { iam: { allowAdminEquivalentPolicies: true } });
+    expect(outputs.changed).toBe(true);
   });
 
   it('runs every example', async () => {

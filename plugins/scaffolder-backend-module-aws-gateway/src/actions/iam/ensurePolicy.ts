@@ -1,67 +1,16 @@
-import fs from 'node:fs/promises';
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   AwsClientFactory,
   EnsurePolicyResult,
-  PolicyDocument,
   ensurePolicy,
   iamPolicyArn,
-  parsePolicyDocument,
-  partitionForRegion,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { examples } from './ensurePolicy.examples';
-import { iamCheckpoint, iamTarget } from './iamEffect';
+import { iamCheckpoint } from './iamEffect';
+import { resolvePolicyInput } from './policyInput';
 
 export const ENSURE_POLICY_ACTION_ID = 'aws-gateway:iam:ensure-policy';
-
-// IAM allows 6,144 characters per managed policy; anything far above is a mistake.
-const MAX_DOCUMENT_BYTES = 64 * 1024;
-
-async function readDocument(
-  workspacePath: string,
-  input: { document?: string | Record<string, unknown>; documentPath?: string },
-): Promise<PolicyDocument> {
-  if ((input.document === undefined) === (input.documentPath === undefined)) {
-    throw new InputError(
-      'document: give exactly one of document and documentPath',
-    );
-  }
-  let source: string | object;
-  let field = 'document';
-  if (input.documentPath !== undefined) {
-    field = 'documentPath';
-    let file: string;
-    try {
-      file = resolveSafeChildPath(workspacePath, input.documentPath);
-    } catch {
-      throw new InputError(
-        `documentPath: "${input.documentPath}" must stay inside the workspace`,
-      );
-    }
-    const stat = await fs.stat(file).catch(() => undefined);
-    if (!stat?.isFile()) {
-      throw new InputError(
-        `documentPath: "${input.documentPath}" is not a file in the workspace`,
-      );
-    }
-    if (stat.size > MAX_DOCUMENT_BYTES) {
-      throw new InputError(
-        `documentPath: the file is larger than ${MAX_DOCUMENT_BYTES} bytes`,
-      );
-    }
-    source = await fs.readFile(file, 'utf8');
-  } else {
-    source = input.document!;
-  }
-  try {
-    return parsePolicyDocument(source, 'identity');
-  } catch (e) {
-    throw new InputError(`${field}: ${(e as Error).message}`);
-  }
-}
 
 /**
  * `aws-gateway:iam:ensure-policy`: makes sure a customer managed IAM policy
@@ -78,7 +27,8 @@ export function createEnsurePolicyAction(options: {
     id: ENSURE_POLICY_ACTION_ID,
     description:
       'Creates a customer managed IAM policy, or gives an existing one a new default version when its document differs. ' +
-      'Only policies tagged as managed by this plugin are updated unless configuration allows otherwise.',
+      'Only policies tagged as managed by this plugin are updated unless configuration allows otherwise; admin-equivalent ' +
+      'documents are refused unless configuration allows them.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -138,28 +88,11 @@ export function createEnsurePolicyAction(options: {
         }),
     },
     async handler(ctx) {
-      const { input } = ctx;
-      const target = iamTarget(guardrails, input);
-      const { accountId } = target;
-      const name = guardrails.policyName('name', input.name);
-      const path = guardrails.iamPath('path', input.path);
-      const tags = guardrails.tags('tags', input.tags);
-      const allowUpdatingUnmanaged = guardrails.allowance(
-        'allowUpdatingUnmanaged',
-        input.allowUpdatingUnmanaged,
-        'iam.allowUpdatingUnmanagedPolicies',
+      const { target, params } = await resolvePolicyInput(
+        guardrails,
+        ctx.input,
+        ctx.workspacePath,
       );
-      const document = await readDocument(ctx.workspacePath, input);
-      const params = {
-        partition: partitionForRegion(target.region),
-        accountId,
-        path,
-        name,
-        document,
-        description: input.description,
-        tags,
-        allowUpdatingUnmanaged,
-      };
 
       if (ctx.isDryRun) {
         const policyArn = iamPolicyArn(params);
@@ -176,7 +109,7 @@ export function createEnsurePolicyAction(options: {
           actionId: ENSURE_POLICY_ACTION_ID,
           target,
           keyParams: params,
-          effect: iam => ensurePolicy(iam, params),
+          effect: iam => ensurePolicy(iam, params, { abortSignal: ctx.signal }),
         }),
       );
       const pruned = result.prunedVersionId

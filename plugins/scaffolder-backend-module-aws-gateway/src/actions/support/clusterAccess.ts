@@ -50,14 +50,16 @@ export async function resolveControllerProfile(options: {
   cluster?: string;
   routeKinds: L4RouteKind[];
   guardrails: GatewayGuardrails;
+  /** The step's signal: a cancelled step stops asking the cluster. */
+  signal?: AbortSignal;
 }): Promise<ResolvedProfile> {
-  const { requested, kubeConfig, cluster, routeKinds, guardrails } = options;
+  const { requested, kubeConfig, cluster, routeKinds, guardrails, signal } = options;
   if (!kubeConfig) {
     return requested
       ? { profile: CONTROLLER_PROFILES[requested], source: 'input' }
       : { profile: CONTROLLER_PROFILES[guardrails.defaultControllerProfile], source: 'configuration' };
   }
-  const detected = await detectControllerProfile(kubeConfig);
+  const detected = await detectControllerProfile(kubeConfig, signal);
   if (requested) {
     const mismatch = profileMismatch(CONTROLLER_PROFILES[requested], detected, routeKinds);
     if (mismatch) {

@@ -1,0 +1,160 @@
+import fc from 'fast-check';
+import { Cidr, familiesCoveredEntirely, IpFamily, parseCidr } from './cidr';
+
+function parsed(text: string): Cidr {
+  const result = parseCidr(text);
+  if (!('cidr' in result)) throw new Error(`${text}: ${JSON.stringify(result.problem)}`);
+  return result.cidr;
+}
+
+const covered = (...texts: string[]) => familiesCoveredEntirely(texts.map(parsed));
+
+/** Random canonical blocks: a random address with its host bits cleared. */
+const ipv4Block = fc
+  .tuple(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }), fc.integer({ min: 0, max: 32 }))
+  .map(([octets, prefix]) => {
+    const value = octets.reduce((n, o) => n * 256 + o, 0);
+    const network = prefix === 0 ? 0 : Math.floor(value / 2 ** (32 - prefix)) * 2 ** (32 - prefix);
+    return `${[24, 16, 8, 0].map(s => Math.floor(network / 2 ** s) % 256).join('.')}/${prefix}`;
+  });
+
+const ipv6Block = fc
+  .tuple(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }), fc.integer({ min: 0, max: 128 }))
+  .map(([groups, prefix]) => {
+    let value = groups.reduce((n, g) => (n << 16n) | BigInt(g), 0n);
+    const host = BigInt(128 - prefix);
+    value = (value >> host) << host;
+    const text = Array.from({ length: 8 }, (_, i) => ((value >> BigInt((7 - i) * 16)) & 0xffffn).toString(16)).join(':');
+    return { text, prefix };
+  })
+  .map(({ text, prefix }) => {
+    // Whatever the spelling, parseCidr reports the canonical form; use it as the generated canonical block.
+    const result = parseCidr(`${text}/${prefix}`);
+    return 'cidr' in result ? result.cidr.text : (result.problem as { canonical?: string }).canonical ?? `${text}/${prefix}`;
+  })
+  .filter(text => 'cidr' in parseCidr(text));
+
+/** Splits the whole space of a family into random blocks: each block is either kept or halved again. */
+function randomPartition(family: IpFamily, maxDepth: number) {
+  const bits = family === 'ipv4' ? 32 : 128;
+  return fc.infiniteStream(fc.boolean()).map(stream => {
+    const it = stream[Symbol.iterator]();
+    const blocks: Array<[bigint, number]> = [];
+    const split = (network: bigint, prefix: number, depth: number) => {
+      if (depth < maxDepth && prefix < bits && it.next().value) {
+        split(network, prefix + 1, depth + 1);
+        split(network + (1n << BigInt(bits - prefix - 1)), prefix + 1, depth + 1);
+      } else {
+        blocks.push([network, prefix]);
+      }
+    };
+    split(0n, 0, 0);
+    return blocks.map(([network, prefix]) => {
+      const bytes = Array.from({ length: bits / 8 }, (_, i) => Number((network >> BigInt((bits / 8 - 1 - i) * 8)) & 0xffn));
+      const address =
+        family === 'ipv4'
+          ? bytes.join('.')
+          : Array.from({ length: 8 }, (_, i) => ((bytes[2 * i] << 8) | bytes[2 * i + 1]).toString(16)).join(':');
+      const result = parseCidr(`${address}/${prefix}`);
+      return 'cidr' in result ? result.cidr : parsed((result.problem as { canonical: string }).canonical);
+    });
+  });
+}
+
+describe('parseCidr', () => {
+  it('accepts canonical IPv4 and IPv6 blocks', () => {
+    expect(parsed('203.0.113.0/24')).toMatchObject({ family: 'ipv4', prefixLength: 24, text: '203.0.113.0/24' });
+    expect(parsed('0.0.0.0/0')).toMatchObject({ first: 0n, last: 2n ** 32n - 1n });
+    expect(parsed('2001:db8::/32')).toMatchObject({ family: 'ipv6', prefixLength: 32 });
+    expect(parsed('::/0')).toMatchObject({ first: 0n, last: 2n ** 128n - 1n });
+  });
+
+  it.each([
+    ['10.0.0.1/8', { kind: 'host-bits', canonical: '10.0.0.0/8' }],
+    ['2001:db8::1/32', { kind: 'host-bits', canonical: '2001:db8::/32' }],
+    ['0.0.0.000/0', { kind: 'not-canonical' }],
+    ['010.0.0.0/8', { kind: 'not-canonical' }],
+    ['10.0.0.0/08', { kind: 'not-canonical', canonical: '10.0.0.0/8' }],
+    ['2001:DB8::/32', { kind: 'not-canonical', canonical: '2001:db8::/32' }],
+    ['2001:0db8:0:0:0:0:0:0/32', { kind: 'not-canonical', canonical: '2001:db8::/32' }],
+    ['::ffff:0:0/96', { kind: 'ipv4-mapped', canonical: '0.0.0.0/0' }],
+    ['::ffff:0.0.0.0/96', { kind: 'ipv4-mapped', canonical: '0.0.0.0/0' }],
+    ['::ffff:cb00:7100/120', { kind: 'ipv4-mapped', canonical: '203.0.113.0/24' }],
+    ['10.0.0.0/33', { kind: 'syntax' }],
+    ['::/129', { kind: 'syntax' }],
+    ['203.0.113.0', { kind: 'syntax' }],
+    ['10.0.0/8', { kind: 'syntax' }],
+    ['0x0a.0.0.0/8', { kind: 'syntax' }],
+    ['fe80::%eth0/64', { kind: 'syntax' }],
+    ['10.0.0.0/8/8', { kind: 'syntax' }],
+    [' 10.0.0.0/8', { kind: 'syntax' }],
+    ['10.0.0.0/-1', { kind: 'syntax' }],
+  ])('refuses %s', (text, problem) => {
+    expect(parseCidr(text)).toEqual({ problem });
+  });
+
+  it('round-trips every canonical block (property)', () => {
+    fc.assert(
+      fc.property(fc.oneof(ipv4Block, ipv6Block), text => {
+        expect(parsed(text).text).toBe(text);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reports the network of a block with host bits set (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }),
+        fc.integer({ min: 0, max: 31 }),
+        (octets, prefix) => {
+          const result = parseCidr(`${octets.join('.')}/${prefix}`);
+          if ('cidr' in result) {
+            expect(result.cidr.text).toBe(`${octets.join('.')}/${prefix}`);
+          } else {
+            expect(result.problem.kind).toBe('host-bits');
+            const network = parsed((result.problem as { canonical: string }).canonical);
+            expect(network.prefixLength).toBe(prefix);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('familiesCoveredEntirely', () => {
+  it('sees the whole space in any spelling of it', () => {
+    expect(covered('0.0.0.0/0')).toEqual(['ipv4']);
+    // ::/0 also holds the IPv4-mapped block, so it is open to IPv4 clients of dual-stack sockets too.
+    expect(covered('::/0')).toEqual(['ipv4', 'ipv6']);
+    expect(covered('0.0.0.0/1', '128.0.0.0/1')).toEqual(['ipv4']);
+    expect(covered('0.0.0.0/1', '128.0.0.0/2', '192.0.0.0/2', '::/1', '8000::/1')).toEqual(['ipv4', 'ipv6']);
+    // IPv6 blocks overlapping ::ffff:0:0/96 count for the IPv4 addresses they map.
+    expect(covered('::/64')).toEqual(['ipv4']);
+  });
+
+  it('does not see the whole space when a single address is missing', () => {
+    expect(covered('0.0.0.0/1', '128.0.0.0/2', '192.0.0.0/3', '224.0.0.0/4')).toEqual([]);
+    expect(covered('203.0.113.0/24', '198.51.100.0/24')).toEqual([]);
+    expect(covered()).toEqual([]);
+    expect(covered('0.0.0.0/1', '128.0.0.0/1', '128.0.0.0/1')).toEqual(['ipv4']);
+  });
+
+  it('always detects a random partition of the whole space, and never one missing a block (property)', () => {
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      fc.assert(
+        fc.property(randomPartition(family, 12), fc.nat(), (blocks, drop) => {
+          expect(familiesCoveredEntirely(blocks)).toContain(family);
+          const shuffled = [...blocks].reverse();
+          expect(familiesCoveredEntirely(shuffled)).toContain(family);
+          if (blocks.length > 1) {
+            const missing = blocks.filter((_, i) => i !== drop % blocks.length);
+            expect(familiesCoveredEntirely(missing)).not.toContain(family);
+          }
+        }),
+        { numRuns: 200 },
+      );
+    }
+  });
+});
