@@ -18,8 +18,22 @@ import {
   LoadBalancer,
   TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { FakeController, FINALIZERS, MESSAGES, TAGS, targetGroupName } from '../fixtures/controller';
-import { awsClientConfig, createNetwork, kubeConfigFor, Network, PROFILE_V13, PROFILE_V16, uniqueName } from '../peers';
+import {
+  FakeController,
+  FINALIZERS,
+  MESSAGES,
+  TAGS,
+  targetGroupName,
+} from '../fixtures/controller';
+import {
+  awsClientConfig,
+  createNetwork,
+  kubeConfigFor,
+  Network,
+  PROFILE_V13,
+  PROFILE_V16,
+  uniqueName,
+} from '../peers';
 
 const GW = 'gateway.networking.k8s.io';
 const IPS = ['192.0.2.41', '192.0.2.42'];
@@ -56,7 +70,10 @@ describe.each([
     // What the stand-in sends, to compare with the real controller's request shapes.
     elbv2.middlewareStack.add(
       (next, context) => async args => {
-        calls.push({ command: context.commandName as string, input: args.input });
+        calls.push({
+          command: context.commandName as string,
+          input: args.input,
+        });
         return next(args);
       },
       { step: 'initialize', name: 'recordStandInCalls' },
@@ -64,16 +81,33 @@ describe.each([
     network = await createNetwork(clusterName);
     securityGroupId = (
       await ec2.send(
-        new CreateSecurityGroupCommand({ GroupName: clusterName, Description: 'stand-in NLB', VpcId: network.vpcId }),
+        new CreateSecurityGroupCommand({
+          GroupName: clusterName,
+          Description: 'stand-in NLB',
+          VpcId: network.vpcId,
+        }),
       )
     ).GroupId!;
-    controller = new FakeController({ kc, elbv2, ec2, network, clusterName, routeVersion });
+    controller = new FakeController({
+      kc,
+      elbv2,
+      ec2,
+      network,
+      clusterName,
+      routeVersion,
+    });
     namespace = uniqueName('standin');
     gatewayClassName = uniqueName('standin-nlb');
-    await kc.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
+    await kc
+      .makeApiClient(k8s.CoreV1Api)
+      .createNamespace({ body: { metadata: { name: namespace } } });
     // The class's LoadBalancerConfiguration, with an explicit security group as in the notes' setup.
     await apply(
-      lbConfig('class-defaults', { scheme: 'internet-facing', securityGroups: [securityGroupId], sourceRanges: ['203.0.113.0/24'] }),
+      lbConfig('class-defaults', {
+        scheme: 'internet-facing',
+        securityGroups: [securityGroupId],
+        sourceRanges: ['203.0.113.0/24'],
+      }),
       {
         apiVersion: `${GW}/v1`,
         kind: 'GatewayClass',
@@ -102,11 +136,22 @@ describe.each([
     for (const o of list) await objects.create(o);
   }
 
-  function lbConfig(name: string, spec: Record<string, unknown>): k8s.KubernetesObject {
-    return { apiVersion: `gateway.k8s.aws/${lbcVersion}`, kind: 'LoadBalancerConfiguration', metadata: { name, namespace }, spec } as any;
+  function lbConfig(
+    name: string,
+    spec: Record<string, unknown>,
+  ): k8s.KubernetesObject {
+    return {
+      apiVersion: `gateway.k8s.aws/${lbcVersion}`,
+      kind: 'LoadBalancerConfiguration',
+      metadata: { name, namespace },
+      spec,
+    } as any;
   }
 
-  function gateway(name: string, listeners: Array<Record<string, unknown>>): k8s.KubernetesObject {
+  function gateway(
+    name: string,
+    listeners: Array<Record<string, unknown>>,
+  ): k8s.KubernetesObject {
     return {
       apiVersion: `${GW}/v1`,
       kind: 'Gateway',
@@ -135,40 +180,79 @@ describe.each([
   }
 
   /** A ClusterIP Service and its EndpointSlice with ready pods on `targetPort`. */
-  function workload(name: string, port: number, targetPort: number, protocol = 'TCP', ips = IPS): k8s.KubernetesObject[] {
+  function workload(
+    name: string,
+    port: number,
+    targetPort: number,
+    protocol = 'TCP',
+    ips = IPS,
+  ): k8s.KubernetesObject[] {
     return [
       {
         apiVersion: 'v1',
         kind: 'Service',
         metadata: { name, namespace },
-        spec: { type: 'ClusterIP', selector: { app: name }, ports: [{ name: 'main', port, targetPort, protocol }] },
+        spec: {
+          type: 'ClusterIP',
+          selector: { app: name },
+          ports: [{ name: 'main', port, targetPort, protocol }],
+        },
       } as any,
       {
         apiVersion: 'discovery.k8s.io/v1',
         kind: 'EndpointSlice',
-        metadata: { name: `${name}-abcde`, namespace, labels: { 'kubernetes.io/service-name': name } },
+        metadata: {
+          name: `${name}-abcde`,
+          namespace,
+          labels: { 'kubernetes.io/service-name': name },
+        },
         addressType: 'IPv4',
         ports: [{ name: 'main', port: targetPort, protocol }],
-        endpoints: ips.map(ip => ({ addresses: [ip], conditions: { ready: true } })),
+        endpoints: ips.map(ip => ({
+          addresses: [ip],
+          conditions: { ready: true },
+        })),
       } as any,
     ];
   }
 
-  function targetGroupConfig(service: string, props: Record<string, unknown>): k8s.KubernetesObject {
+  function targetGroupConfig(
+    service: string,
+    props: Record<string, unknown>,
+  ): k8s.KubernetesObject {
     return {
       apiVersion: `gateway.k8s.aws/${lbcVersion}`,
       kind: 'TargetGroupConfiguration',
       metadata: { name: service, namespace },
-      spec: { targetReference: { kind: 'Service', name: service }, defaultConfiguration: props },
+      spec: {
+        targetReference: { kind: 'Service', name: service },
+        defaultConfiguration: props,
+      },
     } as any;
   }
 
-  async function read(group: string, version: string, plural: string, name: string): Promise<any> {
-    return custom.getNamespacedCustomObject({ group, version, plural, namespace, name });
+  async function read(
+    group: string,
+    version: string,
+    plural: string,
+    name: string,
+  ): Promise<any> {
+    return custom.getNamespacedCustomObject({
+      group,
+      version,
+      plural,
+      namespace,
+      name,
+    });
   }
 
   const readGateway = (name: string) => read(GW, 'v1', 'gateways', name);
-  const readRoute = (plural: string, name: string) => read(GW, routeVersion, plural, name);
+  const readLbConfig = (name: string) =>
+    read('gateway.k8s.aws', lbcVersion, 'loadbalancerconfigurations', name);
+  const readTgConfig = (name: string) =>
+    read('gateway.k8s.aws', lbcVersion, 'targetgroupconfigurations', name);
+  const readRoute = (plural: string, name: string) =>
+    read(GW, routeVersion, plural, name);
 
   function condition(object: any, type: string): any {
     return object.status?.conditions?.find((c: any) => c.type === type);
@@ -191,28 +275,42 @@ describe.each([
 
   // --- AWS objects, found by the controller's tags ---------------------------
 
-  async function tagsOf(arns: string[]): Promise<Map<string, Record<string, string>>> {
+  async function tagsOf(
+    arns: string[],
+  ): Promise<Map<string, Record<string, string>>> {
     const tags = new Map<string, Record<string, string>>();
     for (let i = 0; i < arns.length; i += 20) {
-      const out = await elbv2.send(new DescribeTagsCommand({ ResourceArns: arns.slice(i, i + 20) }));
+      const out = await elbv2.send(
+        new DescribeTagsCommand({ ResourceArns: arns.slice(i, i + 20) }),
+      );
       for (const d of out.TagDescriptions ?? []) {
-        tags.set(d.ResourceArn!, Object.fromEntries((d.Tags ?? []).map(t => [t.Key!, t.Value!])));
+        tags.set(
+          d.ResourceArn!,
+          Object.fromEntries((d.Tags ?? []).map(t => [t.Key!, t.Value!])),
+        );
       }
     }
     return tags;
   }
 
   /** Everything in moto tagged for this cluster (and, given a Gateway, its stack). */
-  async function tagged(gwName?: string): Promise<{ loadBalancers: LoadBalancer[]; targetGroups: TargetGroup[] }> {
-    const loadBalancers = (await elbv2.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? [];
-    const targetGroups = (await elbv2.send(new DescribeTargetGroupsCommand({}))).TargetGroups ?? [];
+  async function tagged(
+    gwName?: string,
+  ): Promise<{ loadBalancers: LoadBalancer[]; targetGroups: TargetGroup[] }> {
+    const loadBalancers =
+      (await elbv2.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ??
+      [];
+    const targetGroups =
+      (await elbv2.send(new DescribeTargetGroupsCommand({}))).TargetGroups ??
+      [];
     const tags = await tagsOf([
       ...loadBalancers.map(lb => lb.LoadBalancerArn!),
       ...targetGroups.map(tg => tg.TargetGroupArn!),
     ]);
     const ours = (arn: string) =>
       tags.get(arn)?.[TAGS.cluster] === clusterName &&
-      (gwName === undefined || tags.get(arn)?.[TAGS.stack] === `${namespace}/${gwName}`);
+      (gwName === undefined ||
+        tags.get(arn)?.[TAGS.stack] === `${namespace}/${gwName}`);
     return {
       loadBalancers: loadBalancers.filter(lb => ours(lb.LoadBalancerArn!)),
       targetGroups: targetGroups.filter(tg => ours(tg.TargetGroupArn!)),
@@ -220,12 +318,22 @@ describe.each([
   }
 
   async function listenersOf(lbArn: string): Promise<Listener[]> {
-    return (await elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn }))).Listeners ?? [];
+    return (
+      (
+        await elbv2.send(
+          new DescribeListenersCommand({ LoadBalancerArn: lbArn }),
+        )
+      ).Listeners ?? []
+    );
   }
 
   async function targetsOf(tgArn: string): Promise<string[]> {
-    const out = await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }));
-    return (out.TargetHealthDescriptions ?? []).map(d => `${d.Target!.Id}:${d.Target!.Port}`).sort();
+    const out = await elbv2.send(
+      new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }),
+    );
+    return (out.TargetHealthDescriptions ?? [])
+      .map(d => `${d.Target!.Id}:${d.Target!.Port}`)
+      .sort();
   }
 
   function weightsOf(listener: Listener): Array<[string, number]> {
@@ -235,7 +343,10 @@ describe.each([
   }
 
   function callsOf(command: string, since: number): any[] {
-    return calls.slice(since).filter(c => c.command === command).map(c => c.input);
+    return calls
+      .slice(since)
+      .filter(c => c.command === command)
+      .map(c => c.input);
   }
 
   // --- the classic example, the way the real controller handles it -----------
@@ -244,7 +355,9 @@ describe.each([
     const name = 'classic';
     await apply(
       gateway(name, [{ name: 'tcp-8080', port: 8080, protocol: 'TCP' }]),
-      route('TCPRoute', name, { gateway: name, sectionName: 'tcp-8080' }, [{ name: 'backend', port: 8080 }]),
+      route('TCPRoute', name, { gateway: name, sectionName: 'tcp-8080' }, [
+        { name: 'backend', port: 8080 },
+      ]),
       ...workload('backend', 8080, 3000),
       targetGroupConfig('backend', { targetType: 'ip' }),
     );
@@ -255,7 +368,8 @@ describe.each([
       (_phase, gw: any) => {
         const c = condition(gw, 'Programmed');
         const seen = c && `${c.status}/${c.reason}/${c.message}`;
-        if (seen && programmed[programmed.length - 1] !== seen) programmed.push(seen);
+        if (seen && programmed[programmed.length - 1] !== seen)
+          programmed.push(seen);
       },
       () => undefined,
     );
@@ -285,17 +399,32 @@ describe.each([
     });
     expect(createLb[0].Subnets).toBeUndefined();
     const createTg = callsOf('CreateTargetGroupCommand', since);
-    expect(createTg).toEqual([expect.objectContaining({ HealthCheckEnabled: true, Protocol: 'TCP', Port: 3000, TargetType: 'ip' })]);
+    expect(createTg).toEqual([
+      expect.objectContaining({
+        HealthCheckEnabled: true,
+        Protocol: 'TCP',
+        Port: 3000,
+        TargetType: 'ip',
+      }),
+    ]);
     expect(createTg[0]).not.toHaveProperty('IpAddressType');
     // 192.0.2.x is outside the VPC's 10.42.0.0/16: registered for all zones.
     expect(callsOf('RegisterTargetsCommand', since)).toEqual([
-      expect.objectContaining({ Targets: IPS.map(Id => ({ Id, Port: 3000, AvailabilityZone: 'all' })) }),
+      expect.objectContaining({
+        Targets: IPS.map(Id => ({ Id, Port: 3000, AvailabilityZone: 'all' })),
+      }),
     ]);
-    expect(callsOf('CreateListenerCommand', since)[0].DefaultActions[0]).not.toHaveProperty('ForwardConfig.TargetGroupStickinessConfig');
+    expect(
+      callsOf('CreateListenerCommand', since)[0].DefaultActions[0],
+    ).not.toHaveProperty('ForwardConfig.TargetGroupStickinessConfig');
 
     const { loadBalancers, targetGroups } = await tagged(name);
     expect(loadBalancers).toEqual([
-      expect.objectContaining({ LoadBalancerArn: result.loadBalancerArn, Scheme: 'internet-facing', SecurityGroups: [securityGroupId] }),
+      expect.objectContaining({
+        LoadBalancerArn: result.loadBalancerArn,
+        Scheme: 'internet-facing',
+        SecurityGroups: [securityGroupId],
+      }),
     ]);
     expect(loadBalancers[0].AvailabilityZones).toHaveLength(2);
     expect(targetGroups).toEqual([
@@ -316,33 +445,56 @@ describe.each([
     ]);
 
     // GatewayClass accepted as the controller does it.
-    const gc: any = await custom.getClusterCustomObject({ group: GW, version: 'v1', plural: 'gatewayclasses', name: gatewayClassName });
-    expect(condition(gc, 'Accepted')).toMatchObject({ status: 'True', reason: 'Accepted', message: 'Accepted' });
+    const gc: any = await custom.getClusterCustomObject({
+      group: GW,
+      version: 'v1',
+      plural: 'gatewayclasses',
+      name: gatewayClassName,
+    });
+    expect(condition(gc, 'Accepted')).toMatchObject({
+      status: 'True',
+      reason: 'Accepted',
+      message: 'Accepted',
+    });
     expect(gc.metadata.finalizers).toContain(FINALIZERS.gatewayClass);
-    const classConfig = await read('gateway.k8s.aws', lbcVersion, 'loadbalancerconfigurations', 'class-defaults');
+    const classConfig = await readLbConfig('class-defaults');
     expect(gc.metadata.annotations).toMatchObject({
-      'elbv2.k8s.aws/last-processed-config': classConfig.metadata.resourceVersion,
-      'elbv2.k8s.aws/last-processed-config-timestamp': expect.stringMatching(/^\d+$/),
+      'elbv2.k8s.aws/last-processed-config':
+        classConfig.metadata.resourceVersion,
+      'elbv2.k8s.aws/last-processed-config-timestamp':
+        expect.stringMatching(/^\d+$/),
     });
 
     // Finalizers on the Gateway and on the configurations it uses.
     const gw = await readGateway(name);
     expect(gw.metadata.finalizers).toEqual([FINALIZERS.gateway]);
-    expect(classConfig.metadata.finalizers).toEqual([FINALIZERS.loadBalancerConfiguration]);
-    const tgc = await read('gateway.k8s.aws', lbcVersion, 'targetgroupconfigurations', 'backend');
-    expect(tgc.metadata.finalizers).toEqual([FINALIZERS.targetGroupConfiguration]);
+    expect(classConfig.metadata.finalizers).toEqual([
+      FINALIZERS.loadBalancerConfiguration,
+    ]);
+    const tgc = await readTgConfig('backend');
+    expect(tgc.metadata.finalizers).toEqual([
+      FINALIZERS.targetGroupConfiguration,
+    ]);
 
     // TargetGroupBinding with the binding controller's finalizer and observedGeneration.
     const [binding] = await bindingsOf(name);
-    expect(binding.metadata.finalizers).toEqual([FINALIZERS.targetGroupBinding]);
+    expect(binding.metadata.finalizers).toEqual([
+      FINALIZERS.targetGroupBinding,
+    ]);
     expect(binding.status.observedGeneration).toBe(binding.metadata.generation);
-    expect(binding.spec).toMatchObject({ targetType: 'ip', targetGroupProtocol: 'TCP', serviceRef: { name: 'backend', port: 8080 } });
+    expect(binding.spec).toMatchObject({
+      targetType: 'ip',
+      targetGroupProtocol: 'TCP',
+      serviceRef: { name: 'backend', port: 8080 },
+    });
 
     const events = await kc.makeApiClient(k8s.CoreV1Api).listNamespacedEvent({
       namespace,
       fieldSelector: `involvedObject.name=${name}`,
     });
-    expect(events.items.map(e => [e.type, e.reason, e.message])).toEqual([['Normal', 'SuccessfullyReconciled', 'Successfully reconciled']]);
+    expect(events.items.map(e => [e.type, e.reason, e.message])).toEqual([
+      ['Normal', 'SuccessfullyReconciled', 'Successfully reconciled'],
+    ]);
   });
 
   it('merges TCP and UDP on one port into one TCP_UDP listener for the oldest route; the other stays Accepted without a target group', async () => {
@@ -356,11 +508,17 @@ describe.each([
       ...workload('dns-udp', 53, 5353, 'UDP', ['192.0.2.51']),
       targetGroupConfig('dns-tcp', { targetType: 'ip' }),
       targetGroupConfig('dns-udp', { targetType: 'ip' }),
-      route('TCPRoute', 'dns-tcp', { gateway: name, sectionName: 'tcp-53' }, [{ name: 'dns-tcp', port: 53 }]),
+      route('TCPRoute', 'dns-tcp', { gateway: name, sectionName: 'tcp-53' }, [
+        { name: 'dns-tcp', port: 53 },
+      ]),
     );
     // creationTimestamp has one-second resolution: the UDPRoute is the younger one.
     await new Promise(resolve => setTimeout(resolve, 1_100));
-    await apply(route('UDPRoute', 'dns-udp', { gateway: name, sectionName: 'udp-53' }, [{ name: 'dns-udp', port: 53 }]));
+    await apply(
+      route('UDPRoute', 'dns-udp', { gateway: name, sectionName: 'udp-53' }, [
+        { name: 'dns-udp', port: 53 },
+      ]),
+    );
 
     const result = await controller.reconcile(namespace, name);
 
@@ -375,8 +533,12 @@ describe.each([
     expect(tags.get(targetGroups[0].TargetGroupArn!)?.[TAGS.resource]).toBe(
       `${namespace}/${name}:${namespace}-dns-tcp:TCPRoute-${namespace}-dns-tcp:5353`,
     );
-    expect(await targetsOf(targetGroups[0].TargetGroupArn!)).toEqual(IPS.map(ip => `${ip}:5353`));
-    expect((await bindingsOf(name)).map(b => b.spec.serviceRef.name)).toEqual(['dns-tcp']);
+    expect(await targetsOf(targetGroups[0].TargetGroupArn!)).toEqual(
+      IPS.map(ip => `${ip}:5353`),
+    );
+    expect((await bindingsOf(name)).map(b => b.spec.serviceRef.name)).toEqual([
+      'dns-tcp',
+    ]);
 
     const gw = await readGateway(name);
     expect(listenerStatus(gw, 'tcp-53').attachedRoutes).toBe(1);
@@ -397,8 +559,17 @@ describe.each([
   it('turns a TLS passthrough listener into a TCP listener before a TLS target group, and TCP with protocol: TCP', async () => {
     const name = 'tls';
     await apply(
-      gateway(name, [{ name: 'tls-443', port: 443, protocol: 'TLS', tls: { mode: 'Passthrough' } }]),
-      route('TLSRoute', name, { gateway: name, sectionName: 'tls-443' }, [{ name: 'tls-app', port: 443 }]),
+      gateway(name, [
+        {
+          name: 'tls-443',
+          port: 443,
+          protocol: 'TLS',
+          tls: { mode: 'Passthrough' },
+        },
+      ]),
+      route('TLSRoute', name, { gateway: name, sectionName: 'tls-443' }, [
+        { name: 'tls-app', port: 443 },
+      ]),
       ...workload('tls-app', 443, 8443),
       targetGroupConfig('tls-app', { targetType: 'ip' }),
     );
@@ -408,9 +579,11 @@ describe.each([
     expect(listener).toMatchObject({ Port: 443, Protocol: 'TCP' });
     const tlsGroups = (await tagged(name)).targetGroups;
     // moto accepts this pair; real AWS refuses it (IncompatibleProtocols).
-    expect(tlsGroups).toEqual([expect.objectContaining({ Protocol: 'TLS', Port: 8443 })]);
+    expect(tlsGroups).toEqual([
+      expect.objectContaining({ Protocol: 'TLS', Port: 8443 }),
+    ]);
 
-    const tgc = await read('gateway.k8s.aws', lbcVersion, 'targetgroupconfigurations', 'tls-app');
+    const tgc = await readTgConfig('tls-app');
     tgc.spec.defaultConfiguration.protocol = 'TCP';
     await custom.replaceNamespacedCustomObject({
       group: 'gateway.k8s.aws',
@@ -423,14 +596,22 @@ describe.each([
     const second = await controller.reconcile(namespace, name);
 
     const tcpGroups = (await tagged(name)).targetGroups;
-    expect(tcpGroups).toEqual([expect.objectContaining({ Protocol: 'TCP', Port: 8443 })]);
+    expect(tcpGroups).toEqual([
+      expect.objectContaining({ Protocol: 'TCP', Port: 8443 }),
+    ]);
     // The protocol is part of the name's hash: a new target group replaced the TLS one.
     expect(tcpGroups[0].TargetGroupName).not.toBe(tlsGroups[0].TargetGroupName);
     const [after] = await listenersOf(second.loadBalancerArn);
-    expect(after).toMatchObject({ ListenerArn: listener.ListenerArn, Protocol: 'TCP' });
+    expect(after).toMatchObject({
+      ListenerArn: listener.ListenerArn,
+      Protocol: 'TCP',
+    });
     expect(weightsOf(after)).toEqual([[tcpGroups[0].TargetGroupArn, 1]]);
     const [binding] = await bindingsOf(name);
-    expect(binding.spec).toMatchObject({ targetGroupProtocol: 'TCP', targetGroupARN: tcpGroups[0].TargetGroupArn });
+    expect(binding.spec).toMatchObject({
+      targetGroupProtocol: 'TCP',
+      targetGroupARN: tcpGroups[0].TargetGroupArn,
+    });
   });
 
   it('gives each weighted backend its own target group and puts the weights in one forward action (weight 0: none)', async () => {
@@ -455,9 +636,16 @@ describe.each([
     const { targetGroups } = await tagged(name);
     expect(targetGroups).toHaveLength(2);
     const bindings = await bindingsOf(name);
-    expect(bindings.map(b => b.spec.serviceRef.name).sort()).toEqual(['preview', 'stable']);
-    const arnOf = (service: string): string => bindings.find(b => b.spec.serviceRef.name === service)!.spec.targetGroupARN;
-    expect(targetGroups.map(tg => tg.TargetGroupArn).sort()).toEqual([arnOf('preview'), arnOf('stable')].sort());
+    expect(bindings.map(b => b.spec.serviceRef.name).sort()).toEqual([
+      'preview',
+      'stable',
+    ]);
+    const arnOf = (service: string): string =>
+      bindings.find(b => b.spec.serviceRef.name === service)!.spec
+        .targetGroupARN;
+    expect(targetGroups.map(tg => tg.TargetGroupArn).sort()).toEqual(
+      [arnOf('preview'), arnOf('stable')].sort(),
+    );
     const [listener] = await listenersOf(result.loadBalancerArn);
     expect(weightsOf(listener)).toEqual([
       [arnOf('stable'), 80],
@@ -467,7 +655,12 @@ describe.each([
 
   it('removes the listener, targets, target group and binding when the route goes, keeps the NLB, and brings the same names back', async () => {
     const name = 'removal';
-    const tcpRoute = route('TCPRoute', name, { gateway: name, sectionName: 'tcp-9000' }, [{ name: 'removal-app', port: 9000 }]);
+    const tcpRoute = route(
+      'TCPRoute',
+      name,
+      { gateway: name, sectionName: 'tcp-9000' },
+      [{ name: 'removal-app', port: 9000 }],
+    );
     await apply(
       gateway(name, [{ name: 'tcp-9000', port: 9000, protocol: 'TCP' }]),
       tcpRoute,
@@ -484,30 +677,41 @@ describe.each([
     expect(after.loadBalancerArn).toBe(before.loadBalancerArn);
     expect(await listenersOf(before.loadBalancerArn)).toEqual([]);
     const { loadBalancers, targetGroups } = await tagged(name);
-    expect(loadBalancers.map(lb => lb.LoadBalancerArn)).toEqual([before.loadBalancerArn]);
+    expect(loadBalancers.map(lb => lb.LoadBalancerArn)).toEqual([
+      before.loadBalancerArn,
+    ]);
     expect(targetGroups).toEqual([]);
     expect(await bindingsOf(name)).toEqual([]);
     expect(callsOf('DeregisterTargetsCommand', since)).toEqual([
       expect.objectContaining({ TargetGroupArn: groupBefore.TargetGroupArn }),
     ]);
     const gw = await readGateway(name);
-    expect(condition(gw, 'Programmed')).toMatchObject({ status: 'True', message: before.loadBalancerArn });
+    expect(condition(gw, 'Programmed')).toMatchObject({
+      status: 'True',
+      message: before.loadBalancerArn,
+    });
     expect(listenerStatus(gw, 'tcp-9000').attachedRoutes).toBe(0);
 
     await apply(tcpRoute);
     await controller.reconcile(namespace, name);
-    expect((await tagged(name)).targetGroups.map(tg => tg.TargetGroupName)).toEqual([groupBefore.TargetGroupName]);
+    expect(
+      (await tagged(name)).targetGroups.map(tg => tg.TargetGroupName),
+    ).toEqual([groupBefore.TargetGroupName]);
   });
 
   it('instance targets on a ClusterIP Service: Accepted=False/Invalid, repeated FailedBuildModel events, an NLB without listeners', async () => {
     const name = 'instance';
     // The Gateway first (GitOps applies files in order): its NLB is created, still provisioning.
-    await apply(gateway(name, [{ name: 'tcp-6000', port: 6000, protocol: 'TCP' }]));
+    await apply(
+      gateway(name, [{ name: 'tcp-6000', port: 6000, protocol: 'TCP' }]),
+    );
     const first = await controller.reconcileOnce(namespace, name);
     expect(first?.requeue).toBe(true);
     // Then the route to a ClusterIP Service, and no TargetGroupConfiguration: instance targets.
     await apply(
-      route('TCPRoute', name, { gateway: name, sectionName: 'tcp-6000' }, [{ name: 'instance-app', port: 6000 }]),
+      route('TCPRoute', name, { gateway: name, sectionName: 'tcp-6000' }, [
+        { name: 'instance-app', port: 6000 },
+      ]),
       ...workload('instance-app', 6000, 6000),
     );
 
@@ -521,7 +725,10 @@ describe.each([
       reason: 'Invalid',
       message: 'Check Gateway Events for more information.',
     });
-    expect(condition(gw, 'Programmed')).toMatchObject({ status: 'Unknown', reason: 'Pending' });
+    expect(condition(gw, 'Programmed')).toMatchObject({
+      status: 'Unknown',
+      reason: 'Pending',
+    });
     const events = await kc.makeApiClient(k8s.CoreV1Api).listNamespacedEvent({
       namespace,
       fieldSelector: `involvedObject.name=${name},reason=FailedBuildModel`,
@@ -545,24 +752,32 @@ describe.each([
     ]);
   });
 
-  it('deletes the NLB and target groups when the Gateway is deleted, removes its finalizer, keeps the configurations\' finalizers', async () => {
+  it("deletes the NLB and target groups when the Gateway is deleted, removes its finalizer, keeps the configurations' finalizers", async () => {
     const name = 'deleted';
     const gw = gateway(name, [
       { name: 'tcp-8000', port: 8000, protocol: 'TCP' },
       { name: 'tcp-8001', port: 8001, protocol: 'TCP' },
     ]);
     (gw as any).spec.infrastructure = {
-      parametersRef: { group: 'gateway.k8s.aws', kind: 'LoadBalancerConfiguration', name: 'deleted-lb' },
+      parametersRef: {
+        group: 'gateway.k8s.aws',
+        kind: 'LoadBalancerConfiguration',
+        name: 'deleted-lb',
+      },
     };
     await apply(
       lbConfig('deleted-lb', { scheme: 'internal' }),
       gw,
-      route('TCPRoute', name, { gateway: name, sectionName: 'tcp-8000' }, [{ name: 'deleted-app', port: 8000 }]),
+      route('TCPRoute', name, { gateway: name, sectionName: 'tcp-8000' }, [
+        { name: 'deleted-app', port: 8000 },
+      ]),
       ...workload('deleted-app', 8000, 8000),
       targetGroupConfig('deleted-app', { targetType: 'ip' }),
     );
     const programmed = await controller.reconcile(namespace, name);
-    expect((await tagged(name)).loadBalancers).toEqual([expect.objectContaining({ Scheme: 'internal' })]);
+    expect((await tagged(name)).loadBalancers).toEqual([
+      expect.objectContaining({ Scheme: 'internal' }),
+    ]);
     expect(programmed.targetGroupArns).toHaveLength(1);
 
     await objects.delete(gw);
@@ -574,16 +789,29 @@ describe.each([
     await expect(readGateway(name)).rejects.toMatchObject({ code: 404 });
     expect(await tagged(name)).toEqual({ loadBalancers: [], targetGroups: [] });
     expect(await bindingsOf(name)).toEqual([]);
-    const lbc = await read('gateway.k8s.aws', lbcVersion, 'loadbalancerconfigurations', 'deleted-lb');
-    expect(lbc.metadata.finalizers).toEqual([FINALIZERS.loadBalancerConfiguration]);
-    const tgc = await read('gateway.k8s.aws', lbcVersion, 'targetgroupconfigurations', 'deleted-app');
-    expect(tgc.metadata.finalizers).toEqual([FINALIZERS.targetGroupConfiguration]);
+    const lbc = await readLbConfig('deleted-lb');
+    expect(lbc.metadata.finalizers).toEqual([
+      FINALIZERS.loadBalancerConfiguration,
+    ]);
+    const tgc = await readTgConfig('deleted-app');
+    expect(tgc.metadata.finalizers).toEqual([
+      FINALIZERS.targetGroupConfiguration,
+    ]);
   });
 
   it('leaves no AWS object behind once every Gateway it programmed is deleted', async () => {
-    const list: any = await custom.listNamespacedCustomObject({ group: GW, version: 'v1', namespace, plural: 'gateways' });
+    const list: any = await custom.listNamespacedCustomObject({
+      group: GW,
+      version: 'v1',
+      namespace,
+      plural: 'gateways',
+    });
     for (const gw of list.items) {
-      await objects.delete({ apiVersion: `${GW}/v1`, kind: 'Gateway', metadata: { name: gw.metadata.name, namespace } });
+      await objects.delete({
+        apiVersion: `${GW}/v1`,
+        kind: 'Gateway',
+        metadata: { name: gw.metadata.name, namespace },
+      });
       await controller.reconcile(namespace, gw.metadata.name);
     }
     expect((await tagged()).loadBalancers).toEqual([]);
@@ -599,10 +827,13 @@ describe('the controller stand-in as a long-running controller', () => {
     const clusterName = uniqueName('standin-loop');
     const elbv2 = new ElasticLoadBalancingV2Client(awsClientConfig());
     let awsCalls = 0;
-    elbv2.middlewareStack.add(next => async args => {
-      awsCalls++;
-      return next(args);
-    }, { step: 'initialize', name: 'countStandInCalls' });
+    elbv2.middlewareStack.add(
+      next => async args => {
+        awsCalls++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countStandInCalls' },
+    );
     const namespace = uniqueName('standin-loop');
     const className = uniqueName('standin-loop');
     const controller = new FakeController({
@@ -617,13 +848,25 @@ describe('the controller stand-in as a long-running controller', () => {
       },
     });
     const gatewayOf = () =>
-      custom.getNamespacedCustomObject({ group: GW, version: 'v1', namespace, plural: 'gateways', name: 'loop' }) as Promise<any>;
-    async function until(what: string, check: (gw: any) => boolean): Promise<any> {
+      custom.getNamespacedCustomObject({
+        group: GW,
+        version: 'v1',
+        namespace,
+        plural: 'gateways',
+        name: 'loop',
+      }) as Promise<any>;
+    async function until(
+      what: string,
+      check: (gw: any) => boolean,
+    ): Promise<any> {
       const deadline = Date.now() + 20_000;
       for (;;) {
         const gw = await gatewayOf();
         if (check(gw)) return gw;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(gw.status)}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `timed out waiting for ${what}: ${JSON.stringify(gw.status)}`,
+          );
         await new Promise(resolve => setTimeout(resolve, 100));
       }
     }
@@ -631,37 +874,69 @@ describe('the controller stand-in as a long-running controller', () => {
       apiVersion: `${GW}/v1`,
       kind: 'TCPRoute',
       metadata: { name: 'loop', namespace },
-      spec: { parentRefs: [{ name: 'loop', sectionName: 'tcp-8080' }], rules: [{ backendRefs: [{ name: 'loop', port: 8080 }] }] },
+      spec: {
+        parentRefs: [{ name: 'loop', sectionName: 'tcp-8080' }],
+        rules: [{ backendRefs: [{ name: 'loop', port: 8080 }] }],
+      },
     };
     try {
-      await kc.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
+      await kc
+        .makeApiClient(k8s.CoreV1Api)
+        .createNamespace({ body: { metadata: { name: namespace } } });
       controller.start({ pollIntervalMs: 200 });
       for (const o of [
-        { apiVersion: `${GW}/v1`, kind: 'GatewayClass', metadata: { name: className }, spec: { controllerName: 'gateway.k8s.aws/nlb' } },
+        {
+          apiVersion: `${GW}/v1`,
+          kind: 'GatewayClass',
+          metadata: { name: className },
+          spec: { controllerName: 'gateway.k8s.aws/nlb' },
+        },
         {
           apiVersion: `${GW}/v1`,
           kind: 'Gateway',
           metadata: { name: 'loop', namespace },
-          spec: { gatewayClassName: className, listeners: [{ name: 'tcp-8080', port: 8080, protocol: 'TCP' }] },
+          spec: {
+            gatewayClassName: className,
+            listeners: [{ name: 'tcp-8080', port: 8080, protocol: 'TCP' }],
+          },
         },
         tcpRoute,
-        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'loop', namespace }, spec: { ports: [{ port: 8080 }] } },
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'loop', namespace },
+          spec: { ports: [{ port: 8080 }] },
+        },
         {
           apiVersion: 'gateway.k8s.aws/v1',
           kind: 'TargetGroupConfiguration',
           metadata: { name: 'loop', namespace },
-          spec: { targetReference: { kind: 'Service', name: 'loop' }, defaultConfiguration: { targetType: 'ip' } },
+          spec: {
+            targetReference: { kind: 'Service', name: 'loop' },
+            defaultConfiguration: { targetType: 'ip' },
+          },
         },
       ]) {
         await objects.create(o as k8s.KubernetesObject);
       }
 
-      const programmed = await until('Programmed=True with a route attached', gw =>
-        gw.status?.conditions?.some((c: any) => c.type === 'Programmed' && c.status === 'True') &&
-        gw.status?.listeners?.[0]?.attachedRoutes === 1,
+      const programmed = await until(
+        'Programmed=True with a route attached',
+        gw =>
+          gw.status?.conditions?.some(
+            (c: any) => c.type === 'Programmed' && c.status === 'True',
+          ) && gw.status?.listeners?.[0]?.attachedRoutes === 1,
       );
-      const lbArn = programmed.status.conditions.find((c: any) => c.type === 'Programmed').message;
-      expect((await elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn }))).Listeners).toHaveLength(1);
+      const lbArn = programmed.status.conditions.find(
+        (c: any) => c.type === 'Programmed',
+      ).message;
+      expect(
+        (
+          await elbv2.send(
+            new DescribeListenersCommand({ LoadBalancerArn: lbArn }),
+          )
+        ).Listeners,
+      ).toHaveLength(1);
 
       // Idle: nothing changed, so no AWS call over several polls.
       await new Promise(resolve => setTimeout(resolve, 500));
@@ -670,8 +945,17 @@ describe('the controller stand-in as a long-running controller', () => {
       expect(awsCalls).toBe(idleFrom);
 
       await objects.delete(tcpRoute as k8s.KubernetesObject);
-      await until('attachedRoutes 0', gw => gw.status.listeners[0].attachedRoutes === 0);
-      expect((await elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn }))).Listeners).toEqual([]);
+      await until(
+        'attachedRoutes 0',
+        gw => gw.status.listeners[0].attachedRoutes === 0,
+      );
+      expect(
+        (
+          await elbv2.send(
+            new DescribeListenersCommand({ LoadBalancerArn: lbArn }),
+          )
+        ).Listeners,
+      ).toEqual([]);
 
       await controller.stop();
       const stoppedAt = awsCalls;

@@ -5,6 +5,7 @@
 import {
   GatewayStatus,
   GatewayWarning,
+  ListenerSummary,
   RouteSummary,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import type { GatewayFacts } from './service/assemble';
@@ -148,8 +149,110 @@ function instanceTargetsOnClusterIp(
       seen.add(key);
       warnings.push({
         code: 'instance-target-clusterip',
-        message: `Service ${key} is ClusterIP but its targets are of type instance (the controller's default); the target group gets no targets ("TargetGroup port is empty").`,
+        message:
+          status.accepted?.status === 'False'
+            ? `Service ${key} is ClusterIP but its targets are of type instance (the controller's default): the controller cannot build the load balancer ("TargetGroup port is empty", in the Gateway's FailedBuildModel events), so the Gateway is not accepted and no listener is created.`
+            : `Service ${key} is ClusterIP but its targets are of type instance (the controller's default); the target group gets no targets ("TargetGroup port is empty").`,
         fix: `Add a TargetGroupConfiguration in namespace ${backend.namespace} with targetReference {kind: Service, name: ${backend.name}} and defaultConfiguration.targetType: ip.`,
+      });
+    }
+  }
+  return warnings;
+}
+
+/** Whether one of the route's backends (weight above 0) is a Service one of these target groups serves. */
+function servedBy(route: RouteSummary, listener: ListenerSummary): boolean {
+  return route.backends.some(
+    b =>
+      (b.weight ?? 1) > 0 &&
+      listener.targetGroups.some(
+        tg =>
+          tg.service?.namespace === b.namespace && tg.service?.name === b.name,
+      ),
+  );
+}
+
+/**
+ * One route per port gets traffic: the controller forwards a port to the
+ * oldest route attached to it (TCP and UDP listeners on one port share one
+ * TCP_UDP load balancer listener). The others still read Accepted.
+ */
+function shadowedRoutes(status: GatewayStatus): GatewayWarning[] {
+  const warnings: GatewayWarning[] = [];
+  for (const l of status.listeners) {
+    // Only once the port is deployed and every target group's Service is known.
+    if (!l.loadBalancerListener || l.targetGroups.length === 0) continue;
+    if (l.targetGroups.some(tg => !tg.service)) continue;
+    const samePort = status.listeners.filter(o => o.port === l.port);
+    const winner = samePort
+      .flatMap(o => o.routes.filter(r => servedBy(r, o)))
+      .map(routeName)[0];
+    const merged = l.loadBalancerListener.protocol === 'TCP_UDP';
+    for (const r of l.routes) {
+      if (r.accepted?.status !== 'True' || servedBy(r, l)) continue;
+      if (!r.backends.some(b => (b.weight ?? 1) > 0)) continue;
+      const protocols = [...new Set(samePort.map(o => o.protocol))].join(
+        ' and ',
+      );
+      warnings.push({
+        code: 'route-shadowed',
+        listener: l.name,
+        route: { kind: r.kind, namespace: r.namespace, name: r.name },
+        message: merged
+          ? `${routeName(
+              r,
+            )} is accepted but gets no traffic: the ${protocols} listeners on port ${
+              l.port
+            } share one TCP_UDP load balancer listener, which forwards only to the backends of the oldest route${
+              winner ? `, ${winner}` : ''
+            }.`
+          : `${routeName(
+              r,
+            )} is accepted but gets no traffic: a load balancer port forwards to one route only, the oldest${
+              winner ? `, ${winner}` : ''
+            }.`,
+        fix: merged
+          ? `Serve TCP and UDP on port ${l.port} from one Service and point both routes at it (its TCP_UDP target group gets both), or move listener ${l.name} to a port of its own.`
+          : `Delete one of the routes on port ${l.port}, or give ${routeName(
+              r,
+            )} a listener port of its own.`,
+      });
+    }
+  }
+  return warnings;
+}
+
+/** The Gateway spec's TLS mode of a listener (the summary carries only the protocol). */
+function tlsModeOf(facts: GatewayFacts, listener: string): string | undefined {
+  const spec = facts.gateway.spec?.listeners?.find(l => l.name === listener) as
+    | { tls?: { mode?: string } }
+    | undefined;
+  return spec?.tls?.mode;
+}
+
+/**
+ * TLS passthrough becomes a TCP load balancer listener; without a
+ * TargetGroupConfiguration protocol the controller gives it a TLS target
+ * group, a pair real AWS refuses (moto accepts it).
+ */
+function tlsPassthroughToTlsTargetGroup(
+  status: GatewayStatus,
+  facts: GatewayFacts,
+): GatewayWarning[] {
+  const warnings: GatewayWarning[] = [];
+  for (const l of status.listeners) {
+    if (l.protocol !== 'TLS' || tlsModeOf(facts, l.name) !== 'Passthrough') {
+      continue;
+    }
+    for (const tg of l.targetGroups.filter(t => t.protocol === 'TLS')) {
+      const service = tg.service
+        ? `Service ${tg.service.namespace}/${tg.service.name}`
+        : 'the backend Service';
+      warnings.push({
+        code: 'tls-passthrough-tls-target-group',
+        listener: l.name,
+        message: `Listener ${l.name} passes TLS through (a TCP listener on the load balancer), but target group ${tg.name} is TLS: AWS refuses a TCP listener forwarding to a TLS target group (IncompatibleProtocols), so port ${l.port} does not work.`,
+        fix: `Set protocol: TCP in the TargetGroupConfiguration of ${service} (defaultConfiguration, or the route's routeConfigurations entry): the load balancer then hands the TLS stream to the pods untouched. It does no SNI routing; one route per port gets all traffic.`,
       });
     }
   }
@@ -225,6 +328,8 @@ export function gatewayWarnings(
     ...staleStatus(status),
     ...listenersWithoutRoutes(status),
     ...routesNotAccepted(status),
+    ...shadowedRoutes(status),
+    ...tlsPassthroughToTlsTargetGroup(status, facts),
     ...instanceTargetsOnClusterIp(facts, status),
     ...openToWorld(facts, status),
     ...targetHealth(status),

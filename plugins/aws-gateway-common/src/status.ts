@@ -170,7 +170,11 @@ export type GatewayWarningCode =
   | 'status-stale'
   | 'route-not-accepted'
   | 'unhealthy-targets'
-  | 'no-targets';
+  | 'no-targets'
+  /** An accepted route whose port forwards to another (older) route's backends: TCP + UDP merged into TCP_UDP, or two routes on one listener. */
+  | 'route-shadowed'
+  /** TLS passthrough (a TCP NLB listener) in front of a TLS target group: real AWS refuses it (IncompatibleProtocols). */
+  | 'tls-passthrough-tls-target-group';
 
 /** A problem worth fixing, with how. @public */
 export interface GatewayWarning {
@@ -178,6 +182,8 @@ export interface GatewayWarning {
   message: string;
   fix: string;
   listener?: string;
+  /** The route the warning is about, when it is about one. */
+  route?: { kind: RouteSummary['kind']; namespace: string; name: string };
 }
 
 /** @public */

@@ -161,6 +161,7 @@ export function GatewaySection(props: GatewaySectionProps) {
         <ListenersTable
           listeners={gateway.listeners}
           dnsName={gateway.dnsName}
+          warnings={gateway.warnings}
         />
       </div>
       <PartialErrorPanel

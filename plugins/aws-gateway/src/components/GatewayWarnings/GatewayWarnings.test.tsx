@@ -67,4 +67,38 @@ describe('GatewayWarnings', () => {
 
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
+
+  it('shows a TLS target group behind TLS passthrough as an error, a shadowed route as a warning', async () => {
+    await renderInTestApp(
+      <GatewayWarnings
+        warnings={[
+          {
+            code: 'tls-passthrough-tls-target-group',
+            listener: 'tls-443',
+            message:
+              'Listener tls-443 passes TLS through (a TCP listener on the load balancer), but target group k8s-shop-web is TLS',
+            fix: 'Set protocol: TCP in the TargetGroupConfiguration of Service shop/web',
+          },
+          {
+            code: 'route-shadowed',
+            listener: 'udp-53',
+            route: { kind: 'UDPRoute', namespace: 'shop', name: 'dns-udp' },
+            message: 'UDPRoute shop/dns-udp is accepted but gets no traffic',
+            fix: 'Serve TCP and UDP on port 53 from one Service',
+          },
+        ]}
+      />,
+    );
+
+    const [tls, shadowed] = screen.getAllByRole('alert');
+    expect(tls).toHaveClass('MuiAlert-standardError');
+    expect(tls).toHaveTextContent(/^Listener tls-443 passes TLS through/);
+    expect(tls).toHaveTextContent(
+      'Fix: Set protocol: TCP in the TargetGroupConfiguration of Service shop/web',
+    );
+    expect(shadowed).toHaveClass('MuiAlert-standardWarning');
+    expect(shadowed).toHaveTextContent(
+      'Listener udp-53: UDPRoute shop/dns-udp is accepted but gets no traffic',
+    );
+  });
 });

@@ -7,9 +7,15 @@ import {
   GatewayWarningCode,
 } from '@gateway-portal/plugin-aws-gateway-common';
 
-/** Stale status is informational; everything else needs someone to act. */
-const SEVERITY: Partial<Record<GatewayWarningCode, 'info' | 'warning'>> = {
+/**
+ * Stale status is informational; a pair real AWS refuses is an error (the
+ * port cannot work); everything else needs someone to act.
+ */
+const SEVERITY: Partial<
+  Record<GatewayWarningCode, 'info' | 'warning' | 'error'>
+> = {
   'status-stale': 'info',
+  'tls-passthrough-tls-target-group': 'error',
 };
 
 /** @public */

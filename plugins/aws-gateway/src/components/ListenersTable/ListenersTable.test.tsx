@@ -145,4 +145,151 @@ describe('ListenersTable', () => {
     expect(screen.getByText('AWS, permission denied:')).toBeInTheDocument();
     expect(screen.getByText(/DescribeTargetHealth denied/)).toBeInTheDocument();
   });
+
+  describe('what the AWS Load Balancer Controller does beyond one TCP route', () => {
+    const dnsRoute = (kind: 'TCPRoute' | 'UDPRoute', name: string) => ({
+      kind,
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      namespace: 'payments',
+      name,
+      accepted: {
+        type: 'Accepted',
+        status: 'True' as const,
+        reason: 'Accepted',
+      },
+      backends: [{ kind: 'Service', namespace: 'payments', name, port: 53 }],
+    });
+
+    it('TCP and UDP on one port: one TCP_UDP NLB listener, the younger route marked as getting no traffic', async () => {
+      const merged = targetGroup({
+        name: 'k8s-payments-dnstcp-1a2b3c4d5e',
+        protocol: 'TCP_UDP',
+        port: 5353,
+        service: { namespace: 'payments', name: 'dns-tcp', port: 53 },
+      });
+      const nlbListener = {
+        arn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/net/x/1/53',
+        port: 53,
+        protocol: 'TCP_UDP',
+      };
+      await renderInTestApp(
+        <ListenersTable
+          listeners={[
+            listener({
+              name: 'tcp-53',
+              port: 53,
+              protocol: 'TCP',
+              routes: [dnsRoute('TCPRoute', 'dns-tcp')],
+              loadBalancerListener: nlbListener,
+              targetGroups: [merged],
+            }),
+            listener({
+              name: 'udp-53',
+              port: 53,
+              protocol: 'UDP',
+              routes: [dnsRoute('UDPRoute', 'dns-udp')],
+              loadBalancerListener: nlbListener,
+              targetGroups: [merged],
+            }),
+          ]}
+          warnings={[
+            {
+              code: 'route-shadowed',
+              listener: 'udp-53',
+              route: {
+                kind: 'UDPRoute',
+                namespace: 'payments',
+                name: 'dns-udp',
+              },
+              message:
+                'UDPRoute payments/dns-udp is accepted but gets no traffic',
+              fix: 'Serve TCP and UDP from one Service',
+            },
+          ]}
+        />,
+      );
+
+      const tcpRow = screen.getByText('tcp-53').closest('tr')!;
+      const udpRow = screen.getByText('udp-53').closest('tr')!;
+      for (const row of [tcpRow, udpRow]) {
+        expect(
+          within(row).getByText('NLB listener TCP_UDP'),
+        ).toBeInTheDocument();
+        expect(within(row).getByText('TCP_UDP :5353')).toBeInTheDocument();
+      }
+      expect(
+        within(udpRow).getByText(
+          'Accepted, but gets no traffic: another route owns this port',
+        ),
+      ).toBeInTheDocument();
+      expect(
+        within(tcpRow).queryByText(/gets no traffic/),
+      ).not.toBeInTheDocument();
+    });
+
+    it('TLS passthrough: a TCP NLB listener, and the target group protocol in view', async () => {
+      await renderInTestApp(
+        <ListenersTable
+          listeners={[
+            listener({
+              name: 'tls-443',
+              port: 443,
+              protocol: 'TLS',
+              loadBalancerListener: {
+                arn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/net/x/1/443',
+                port: 443,
+                protocol: 'TCP',
+              },
+              targetGroups: [targetGroup({ protocol: 'TLS', port: 8443 })],
+            }),
+          ]}
+        />,
+      );
+
+      expect(screen.getByText('NLB listener TCP')).toBeInTheDocument();
+      expect(screen.getByText('TLS :8443')).toBeInTheDocument();
+    });
+
+    it('a removed route: no route, no target group, and no NLB listener any more', async () => {
+      await renderInTestApp(
+        <ListenersTable
+          dnsName="nlb.example.com"
+          listeners={[
+            listener({
+              attachedRoutes: 0,
+              routes: [],
+              loadBalancerListener: undefined,
+              targetGroups: [],
+            }),
+          ]}
+        />,
+      );
+
+      expect(screen.getByText('No route attached')).toBeInTheDocument();
+      expect(screen.getByText('No target group')).toBeInTheDocument();
+      expect(
+        screen.getByText('No NLB listener: no route attached'),
+      ).toBeInTheDocument();
+      expect(
+        screen.queryByRole('button', { name: 'Show targets' }),
+      ).not.toBeInTheDocument();
+    });
+
+    it('a route the controller could not build yet: its NLB listener is still missing', async () => {
+      await renderInTestApp(
+        <ListenersTable
+          listeners={[
+            listener({ loadBalancerListener: undefined, targetGroups: [] }),
+          ]}
+        />,
+      );
+
+      expect(
+        screen.getByText('No NLB listener on this port yet'),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByText('TCPRoute payments/payments'),
+      ).toBeInTheDocument();
+    });
+  });
 });

@@ -1,4 +1,9 @@
-import { Link, StatusError, StatusOK } from '@backstage/core-components';
+import {
+  Link,
+  StatusError,
+  StatusOK,
+  StatusWarning,
+} from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Collapse from '@material-ui/core/Collapse';
 import IconButton from '@material-ui/core/IconButton';
@@ -13,6 +18,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import ExpandLessIcon from '@material-ui/icons/ExpandLess';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import {
+  GatewayWarning,
   ListenerSummary,
   RouteSummary,
   TargetGroupSummary,
@@ -103,8 +109,36 @@ function BreakAfter(props: { text: string; separators: string }) {
   return <>{parts}</>;
 }
 
-function RouteCell(props: { routes: RouteSummary[] }) {
-  const { routes } = props;
+/** Routes the backend found accepted but without traffic (another route owns the port). */
+function isShadowed(route: RouteSummary, warnings: GatewayWarning[]): boolean {
+  return warnings.some(
+    w =>
+      w.code === 'route-shadowed' &&
+      w.route?.kind === route.kind &&
+      w.route.namespace === route.namespace &&
+      w.route.name === route.name,
+  );
+}
+
+function RouteStatus(props: {
+  refused: boolean;
+  shadowed: boolean;
+  children: ReactNode;
+}) {
+  const { refused, shadowed, children } = props;
+  if (refused) return <StatusError>{children}</StatusError>;
+  return shadowed ? (
+    <StatusWarning>{children}</StatusWarning>
+  ) : (
+    <StatusOK>{children}</StatusOK>
+  );
+}
+
+function RouteCell(props: {
+  routes: RouteSummary[];
+  warnings: GatewayWarning[];
+}) {
+  const { routes, warnings } = props;
   if (routes.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -122,24 +156,28 @@ function RouteCell(props: { routes: RouteSummary[] }) {
           route.accepted?.status === 'False'
             ? route.accepted
             : route.resolvedRefs;
+        const shadowed = !refused && isShadowed(route, warnings);
         const label = `${route.kind} ${route.namespace}/${route.name}`;
         return (
           <Box key={`${route.kind}/${route.namespace}/${route.name}`}>
             <Typography variant="body2" component="div">
-              {refused ? (
-                <StatusError>
-                  <BreakAfter text={label} separators="/" />
-                </StatusError>
-              ) : (
-                <StatusOK>
-                  <BreakAfter text={label} separators="/" />
-                </StatusOK>
-              )}
+              <RouteStatus refused={refused} shadowed={shadowed}>
+                <BreakAfter text={label} separators="/" />
+              </RouteStatus>
             </Typography>
             {refused && condition && (
               <Typography variant="caption" color="textSecondary">
                 {condition.reason}
                 {condition.message ? `: ${condition.message}` : ''}
+              </Typography>
+            )}
+            {shadowed && (
+              <Typography
+                variant="caption"
+                color="textSecondary"
+                component="div"
+              >
+                Accepted, but gets no traffic: another route owns this port
               </Typography>
             )}
             {route.backends.length > 0 && (
@@ -188,6 +226,12 @@ function TargetGroupCell(props: { targetGroups: TargetGroupSummary[] }) {
               {targetGroup.name}
             </Link>
           </Typography>
+          {targetGroup.protocol && (
+            <Typography variant="caption" color="textSecondary" component="div">
+              {targetGroup.protocol}
+              {targetGroup.port !== undefined ? ` :${targetGroup.port}` : ''}
+            </Typography>
+          )}
           {targetGroup.service && (
             <Typography variant="caption" color="textSecondary" component="div">
               Service {targetGroup.service.namespace}/<wbr />
@@ -241,17 +285,30 @@ function ListenerCell(props: { listener: ListenerSummary; dnsName?: string }) {
           <BreakAfter text={`${dnsName}:${listener.port}`} separators="." />
         </code>
       )}
+      {listener.loadBalancerListener &&
+        listener.loadBalancerListener.protocol !== listener.protocol && (
+          // TLS passthrough is TCP on the NLB; TCP + UDP on one port, TCP_UDP.
+          <Typography variant="caption" color="textSecondary" component="div">
+            NLB listener {listener.loadBalancerListener.protocol}
+          </Typography>
+        )}
       {!listener.loadBalancerListener && (
         <Typography variant="caption" color="error" component="div">
-          No NLB listener on this port yet
+          {listener.routes.length === 0
+            ? 'No NLB listener: no route attached'
+            : 'No NLB listener on this port yet'}
         </Typography>
       )}
     </>
   );
 }
 
-function ListenerRows(props: { listener: ListenerSummary; dnsName?: string }) {
-  const { listener, dnsName } = props;
+function ListenerRows(props: {
+  listener: ListenerSummary;
+  dnsName?: string;
+  warnings: GatewayWarning[];
+}) {
+  const { listener, dnsName, warnings } = props;
   const classes = useStyles();
   const [expanded, setExpanded] = useState(false);
   const targetsId = useId();
@@ -265,7 +322,7 @@ function ListenerRows(props: { listener: ListenerSummary; dnsName?: string }) {
           <ListenerCell listener={listener} dnsName={dnsName} />
         </TableCell>
         <TableCell>
-          <RouteCell routes={listener.routes} />
+          <RouteCell routes={listener.routes} warnings={warnings} />
         </TableCell>
         <TableCell>
           <TargetGroupCell targetGroups={listener.targetGroups} />
@@ -323,6 +380,8 @@ export interface ListenersTableProps {
   listeners: ListenerSummary[];
   /** The gateway's DNS name, to show `host:port` per listener. */
   dnsName?: string;
+  /** The gateway's warnings: a route that gets no traffic is marked in its row. */
+  warnings?: GatewayWarning[];
 }
 
 /**
@@ -332,7 +391,7 @@ export interface ListenersTableProps {
  * @public
  */
 export function ListenersTable(props: ListenersTableProps) {
-  const { listeners, dnsName } = props;
+  const { listeners, dnsName, warnings = [] } = props;
   if (listeners.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -347,6 +406,7 @@ export function ListenersTable(props: ListenersTableProps) {
           key={`${listener.name}:${listener.port}`}
           listener={listener}
           dnsName={dnsName}
+          warnings={warnings}
         />
       ))}
     </ListenersTableLayout>
