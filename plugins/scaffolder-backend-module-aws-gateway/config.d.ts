@@ -18,7 +18,7 @@ export interface Config {
         roleNamePrefix?: string;
         /** Required name prefix for policies created or touched. Default "backstage-". */
         policyNamePrefix?: string;
-        /** Permissions boundary ARN attached to every role created. */
+        /** Permissions boundary ARN attached to every role created; required when permission.enabled is true. */
         permissionsBoundaryArn?: string;
         /**
          * Policy ARNs (exact, or ending in `*`) that may be attached to a role,
@@ -31,6 +31,11 @@ export interface Config {
         allowAdoptingExistingRoles?: boolean;
         /** Allow a new default version of an existing policy this plugin did not create. Default false. */
         allowUpdatingUnmanagedPolicies?: boolean;
+        /**
+         * Allow policy documents with admin-equivalent statements (Action "*", iam:*, Allow with NotAction, a whole
+         * service on every resource, iam:PassRole and other privilege-escalation actions on every resource). Default false.
+         */
+        allowAdminEquivalentPolicies?: boolean;
       };
       podIdentity?: {
         /** Allow pointing an existing association at another role. Default false. */
