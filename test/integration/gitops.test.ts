@@ -8,22 +8,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
-import nodeHttp from 'isomorphic-git/http/node';
+import type { HttpClient } from 'isomorphic-git';
 import { GitOpsRepository } from '../../plugins/aws-gateway-node/src';
-import { createGitOpsCommitAction } from '../../plugins/scaffolder-backend-module-aws-gateway/src/actions/gitops/gitopsCommit';
-import { readGitOpsSettings } from '../../plugins/scaffolder-backend-module-aws-gateway/src/actions/gitops/gitopsSettings';
 import { createBareRepo, gitPeer, uniqueName } from '../peers';
+import { CLASSIC_PATH, commitAction, gitopsConfig, renderedWorkspace, runAction } from './support/gitopsActions';
 
 const author = { name: 'Jane Doe', email: 'jane@example.com' };
 
-function integrationsConfig(password = gitPeer().password) {
-  const url = new URL(gitPeer().baseUrl);
-  return new ConfigReader({
-    integrations: {
-      gitea: [{ host: url.host, baseUrl: gitPeer().baseUrl.replace(/\/$/, ''), username: gitPeer().user, password }],
-    },
-  });
-}
+const integrationsConfig = (password?: string) => gitopsConfig({ password });
 
 function bareDir(name: string) {
   return path.join(gitPeer().root, `${name}.git`);
@@ -106,8 +98,8 @@ describe('GitOpsRepository against a smart-HTTP git server', () => {
   it('after a concurrent push, starts again from the new head instead of forcing', async () => {
     // Another writer pushes right before our first push reaches the server.
     let raced = false;
-    const racingHttp = {
-      request: async (req: any) => {
+    const racingHttp = (base: HttpClient): HttpClient => ({
+      request: async req => {
         if (!raced && req.method === 'POST' && req.url.endsWith('/git-receive-pack')) {
           raced = true;
           const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-race-'));
@@ -118,10 +110,10 @@ describe('GitOpsRepository against a smart-HTTP git server', () => {
           git(['push', '-q', 'origin', 'main'], work);
           fs.rmSync(work, { recursive: true, force: true });
         }
-        return nodeHttp.request(req);
+        return base.request(req);
       },
-    };
-    const repository = GitOpsRepository.fromConfig(integrationsConfig(), { http: racingHttp });
+    });
+    const repository = GitOpsRepository.fromConfig(integrationsConfig(), { wrapHttp: racingHttp });
     const result = await commit({ 'apps/gw/gateway.yaml': 'kind: Gateway\n' }, {}, repository);
     expect(raced).toBe(true);
     expect(result.attempts).toBe(2);
@@ -201,39 +193,23 @@ describe('aws-gateway:gitops:commit in mode pull-request against the git peer', 
   let repoPath: string;
   let repoUrl: string;
   let workspace: string;
+  let rendered: string[];
   const branch = 'aws-gateway/default-aws-tcp-gateway';
 
-  beforeEach(() => {
+  beforeEach(async () => {
     repoPath = `platform/${uniqueName('gitops-pr')}`;
     repoUrl = createBareRepo(repoPath, { 'README.md': '# gitops\n' });
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-pr-'));
-    fs.mkdirSync(path.join(workspace, 'manifests'));
-    fs.writeFileSync(path.join(workspace, 'manifests/gateway.yaml'), 'kind: Gateway\n');
-    fs.writeFileSync(path.join(workspace, 'manifests/tcproute.yaml'), 'kind: TCPRoute\n');
+    workspace = await renderedWorkspace();
+    rendered = fs.readdirSync(path.join(workspace, 'manifests')).sort();
   });
   afterEach(() => fs.rmSync(workspace, { recursive: true, force: true }));
 
-  function action(config = integrationsConfig()) {
-    const settings = readGitOpsSettings(
-      new ConfigReader({ awsGateway: { provisioning: { gitops: { allowedRepoUrls: [`${gitPeer().baseUrl}*`] } } } }),
-    );
-    return createGitOpsCommitAction({ repository: GitOpsRepository.fromConfig(config), settings });
-  }
-
   async function run(input: Record<string, unknown>, config?: ConfigReader, isDryRun = false) {
-    const outputs: Record<string, any> = {};
-    const logs: string[] = [];
-    const logger: any = { info: (m: string) => logs.push(m), warn: () => undefined, error: () => undefined, debug: () => undefined };
-    logger.child = () => logger;
-    await action(config).handler({
-      input: { repoUrl, mode: 'pull-request', branch, targetPath: 'gateways/default/aws-tcp-gateway', commitMessage: 'Expose backend', ...input },
-      workspacePath: workspace,
-      logger,
-      output: (k: string, v: unknown) => (outputs[k] = v),
-      checkpoint: ({ fn }: { fn: () => Promise<unknown> }) => fn(),
-      isDryRun,
-    } as any);
-    return { outputs, logs };
+    return runAction(
+      commitAction(config ?? gitopsConfig()),
+      { repoUrl, mode: 'pull-request', branch, sourcePath: 'manifests', commitMessage: 'Expose backend', ...input },
+      { workspacePath: workspace, isDryRun },
+    );
   }
 
   const bare = () => path.join(gitPeer().root, `${repoPath}.git`);
@@ -245,7 +221,7 @@ describe('aws-gateway:gitops:commit in mode pull-request against the git peer', 
     const pulls = await pullRequests(repoPath);
     expect(pulls).toHaveLength(1);
     expect(pulls[0]).toMatchObject({ number: 1, state: 'open', title: 'Expose backend', head: { ref: branch }, base: { ref: 'main' } });
-    expect(pulls[0].body).toContain('- gateways/default/aws-tcp-gateway/gateway.yaml');
+    expect(pulls[0].body).toContain(rendered.map(f => `- ${CLASSIC_PATH}/${f}`).join('\n'));
     expect(first.outputs).toMatchObject({
       branch,
       changed: true,
@@ -254,7 +230,9 @@ describe('aws-gateway:gitops:commit in mode pull-request against the git peer', 
       pullRequestUrl: `${gitPeer().baseUrl}${repoPath}/pulls/1`,
     });
     expect(branchLog(branch)).toEqual([first.outputs.commitSha, mainHead]);
-    expect(show(`${repoPath}`, `${branch}:gateways/default/aws-tcp-gateway/gateway.yaml`)).toBe('kind: Gateway');
+    expect(`${show(`${repoPath}`, `${branch}:${CLASSIC_PATH}/gateway-aws-tcp-gateway.yaml`)}\n`).toBe(
+      fs.readFileSync(path.join(workspace, 'manifests/gateway-aws-tcp-gateway.yaml'), 'utf8'),
+    );
     expect(first.logs.join('\n')).toContain(`Opened pull request #1 from ${branch} into main`);
 
     const again = await run({});
@@ -298,6 +276,7 @@ describe('aws-gateway:gitops:commit in mode pull-request against the git peer', 
       integrations: {
         gerrit: [{ host: url.host, baseUrl: gitPeer().baseUrl.replace(/\/$/, ''), gitilesBaseUrl: `${gitPeer().baseUrl}plugins/gitiles`, username: gitPeer().user, password: gitPeer().password }],
       },
+      awsGateway: gitopsConfig().get('awsGateway'),
     });
     const before = branchLog('main');
     await expect(run({}, gerrit)).rejects.toThrow(

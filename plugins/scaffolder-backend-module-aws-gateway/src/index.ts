@@ -9,7 +9,9 @@ export { createRenderControllerAction } from './actions/controller/renderControl
 export { createEnsurePodIdentityAssociationAction } from './actions/eks/ensurePodIdentityAssociation';
 export { createEnsurePodIdentityRoleAction } from './actions/iam/ensurePodIdentityRole';
 export { createEnsurePolicyAction } from './actions/iam/ensurePolicy';
+export { createRenderEndpointAction } from './actions/endpoint/renderEndpoint';
 export { createGitOpsCheckAction, GITOPS_CHECK_ACTION_ID } from './actions/gitops/gitopsCheck';
+export { createGitOpsCommitAction, GITOPS_COMMIT_ACTION_ID } from './actions/gitops/gitopsCommit';
 export { readGitOpsSettings } from './actions/gitops/gitopsSettings';
 export type { GitOpsSettings } from './actions/gitops/gitopsSettings';
 export { AwsGuardrails, AWS_GUARDRAIL_DEFAULTS } from './guardrails/awsGuardrails';

@@ -47,7 +47,11 @@ export const scaffolderModuleAwsGateway = createBackendModule({
         scaffolder.addActions(
           createRenderEndpointAction({ guardrails, clusters }),
           createGitOpsCheckAction({ repository, settings: gitopsSettings }),
-          createGitOpsCommitAction({ repository, settings: gitopsSettings }),
+          createGitOpsCommitAction({
+            repository,
+            settings: gitopsSettings,
+            guardrails: { gatewayGuardrails: guardrails, awsGuardrails },
+          }),
           createFetchIamPolicyAction({ guardrails: awsGuardrails, settings: readFetchIamPolicySettings(config) }),
           createEnsurePolicyAction({ awsClients, guardrails: awsGuardrails }),
           createEnsurePodIdentityRoleAction({ awsClients, guardrails: awsGuardrails }),

@@ -5,7 +5,7 @@ import { ScmIntegrationRegistry, ScmIntegrations } from '@backstage/integration'
 import git, { HttpClient } from 'isomorphic-git';
 import { RepositoryUrl } from '../urls/repositoryUrl';
 import { GitCredentials, GitRemote, resolveGitRemote } from './gitCredentials';
-import { boundHttpClient, deadlineHttpClient, DEFAULT_GIT_TIMEOUTS, GitOperation, GitTimeouts } from './gitHttp';
+import { deadlineHttpClient, DEFAULT_GIT_TIMEOUTS, GitOperation, GitTimeouts } from './gitHttp';
 import { createObjectStore, GitOpsFileStatus, writeFilesIntoTree } from './objectStore';
 import { createPullRequestOpener, PullRequestOpener } from './pullRequests';
 
@@ -172,32 +172,32 @@ export function readGitTimeouts(config: Config): GitTimeouts {
  * @public
  */
 export class GitOpsRepository {
-  static fromConfig(config: Config, options: { http?: HttpClient; fetch?: typeof fetch } = {}) {
+  static fromConfig(config: Config, options: { wrapHttp?: (http: HttpClient) => HttpClient; fetch?: typeof fetch } = {}) {
     return new GitOpsRepository({
       integrations: ScmIntegrations.fromConfig(config),
-      http: options.http,
+      wrapHttp: options.wrapHttp,
       fetch: options.fetch,
       timeouts: readGitTimeouts(config),
     });
   }
 
   private readonly integrations: ScmIntegrationRegistry;
-  private readonly http?: HttpClient;
+  private readonly wrapHttp: (http: HttpClient) => HttpClient;
   private readonly maxAttempts: number;
   private readonly fetch?: typeof fetch;
   private readonly timeouts: GitTimeouts;
 
   constructor(options: {
     integrations: ScmIntegrationRegistry;
-    /** isomorphic-git HTTP transport (tests); default: Node's fetch with the deadlines. */
-    http?: HttpClient;
+    /** Wraps the HTTP transport (Node's fetch with the deadlines), e.g. to observe requests in tests. */
+    wrapHttp?: (http: HttpClient) => HttpClient;
     /** For the pull request APIs; default: the global fetch. */
     fetch?: typeof fetch;
     maxAttempts?: number;
     timeouts?: Partial<GitTimeouts>;
   }) {
     this.integrations = options.integrations;
-    this.http = options.http;
+    this.wrapHttp = options.wrapHttp ?? (http => http);
     this.fetch = options.fetch;
     this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     this.timeouts = { ...DEFAULT_GIT_TIMEOUTS, ...options.timeouts };
@@ -252,7 +252,7 @@ export class GitOpsRepository {
 
   private operation(what: string, signal?: AbortSignal) {
     const operation = new GitOperation(what, this.timeouts, signal);
-    const http = this.http ? boundHttpClient(this.http, operation) : deadlineHttpClient(operation);
+    const http = this.wrapHttp(deadlineHttpClient(operation));
     return { operation, http };
   }
 

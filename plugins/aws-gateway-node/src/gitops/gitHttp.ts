@@ -41,7 +41,7 @@ export class GitOperation {
   abortError(): Error {
     if (this.deadline.aborted) {
       return new GitDeadlineExceeded(
-        `the GitOps repository did not answer in time (${this.what}: ${Math.round(this.timeouts.operationMs / 1000)} s deadline); nothing was changed by this attempt, run the task again`,
+        `the GitOps repository did not answer in time (${this.what}: ${Math.round(this.timeouts.operationMs / 1000)} s deadline); run the task again: a re-run makes no second commit`,
       );
     }
     return new ServiceUnavailableError(`${this.what} was cancelled`);
@@ -57,6 +57,10 @@ export class GitOperation {
     });
     try {
       return await Promise.race([work(), aborted]);
+    } catch (error) {
+      // Whatever the transport says when it is aborted, the cause is the deadline or the cancellation.
+      if (this.signal.aborted) throw this.abortError();
+      throw error;
     } finally {
       this.signal.removeEventListener('abort', onAbort!);
     }
@@ -129,9 +133,4 @@ async function* readBody(body: ReadableStream<Uint8Array>, operation: GitOperati
     operation.check();
     throw error;
   }
-}
-
-/** Wraps an injected transport (tests) so the operation's deadline and signal still apply. */
-export function boundHttpClient(http: HttpClient, operation: GitOperation): HttpClient {
-  return { request: req => operation.run(() => http.request({ ...req, signal: operation.signal } as GitHttpRequest)) };
 }

@@ -5,7 +5,8 @@ async function treeWith(store: ObjectStore, entries: Array<{ path: string; mode:
   const tree = [];
   for (const e of entries) {
     const oid = e.oid ?? (await git.writeBlob({ ...store, blob: Buffer.from(e.content ?? '') }));
-    const type = e.mode === '040000' ? 'tree' : e.mode === '160000' ? 'commit' : 'blob';
+    const types: Record<string, 'tree' | 'commit'> = { '040000': 'tree', '160000': 'commit' };
+    const type = types[e.mode] ?? 'blob';
     tree.push({ path: e.path, mode: e.mode, oid, type } as const);
   }
   return git.writeTree({ ...store, tree });

@@ -35,17 +35,10 @@ const MAX_LENGTH = 2048;
 
 /** A URL for messages: no userinfo, no query or fragment, bounded length. @public */
 export function redactUrl(raw: string): string {
-  let shown = String(raw);
-  try {
-    const url = new URL(shown);
-    url.username = '';
-    url.password = '';
-    url.search = '';
-    url.hash = '';
-    shown = url.href;
-  } catch {
-    shown = shown.replace(/\/\/[^/@]*@/, '//').replace(/[?#].*$/, '');
-  }
+  // By text, not through the URL parser, which would resolve the very dot segments being reported.
+  const shown = String(raw)
+    .replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#\\]*@/, '$1')
+    .replace(/[?#][\s\S]*$/, '');
   return JSON.stringify(shown.length > 200 ? `${shown.slice(0, 197)}...` : shown);
 }
 
@@ -100,7 +93,8 @@ export function parseRepositoryUrl(
   if (url.pathname !== path) {
     throw refuse(field, raw, 'has a path the URL parser reads differently; give a plain path');
   }
-  const port = url.port ? Number(url.port) : protocol === 'https:' ? 443 : 80;
+  const defaultPort = protocol === 'https:' ? 443 : 80;
+  const port = url.port ? Number(url.port) : defaultPort;
   return {
     href: `${protocol}//${url.host}${path}`,
     protocol,

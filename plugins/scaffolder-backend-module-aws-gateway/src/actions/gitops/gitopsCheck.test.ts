@@ -12,7 +12,7 @@ import { readGitOpsSettings } from './gitopsSettings';
 // answers with a fixed set of branches and records what it is asked.
 const MAIN_SHA = 'a'.repeat(40);
 function fakeRepository(remote: Partial<GitOpsRemoteInfo> = {}) {
-  const describeRemote = jest.fn(async (_repoUrl: string): Promise<GitOpsRemoteInfo> => ({
+  const describeRemote = jest.fn(async (_repoUrl: unknown, _options?: unknown): Promise<GitOpsRemoteInfo> => ({
     type: 'gitea',
     defaultBranch: 'main',
     branches: { main: MAIN_SHA },
@@ -42,7 +42,7 @@ describe('aws-gateway:gitops:check', () => {
   it.each(examples.map(e => [e.description, e.example]))('runs the example: %s', async (_d, example) => {
     const input = yaml.parse(example).steps[0].input;
     const { outputs, describeRemote } = await check(input);
-    expect(describeRemote).toHaveBeenCalledWith(input.repoUrl);
+    expect(describeRemote).toHaveBeenCalledWith(expect.objectContaining({ href: input.repoUrl }), { signal: undefined });
     const exists = input.branch === 'main';
     expect(outputs).toEqual({
       repoUrl: input.repoUrl,
@@ -78,6 +78,18 @@ describe('aws-gateway:gitops:check', () => {
       { repoUrl: 'https://git.example.com/other/gitops.git' },
       NotAllowedError,
       'repoUrl: "https://git.example.com/other/gitops.git" is not allowed; it must be listed in awsGateway.provisioning.gitops.allowedRepoUrls',
+    ],
+    [
+      'a dot segment leaving the allowed prefix',
+      { repoUrl: 'https://git.example.com/platform/../other/gitops.git' },
+      InputError,
+      'repoUrl: "https://git.example.com/platform/../other/gitops.git" must not have dot segments',
+    ],
+    [
+      'a percent-encoded dot segment',
+      { repoUrl: 'https://git.example.com/platform/%2E%2e/other/gitops.git' },
+      InputError,
+      'must not percent-encode its path',
     ],
     ['an invalid branch name', { branch: 'a..b' }, InputError, 'branch: "a..b" is not a valid git branch name'],
     ['an invalid base branch name', { branch: 'x', baseBranch: '-main' }, InputError, 'baseBranch: "-main" is not a valid git branch name'],

@@ -38,7 +38,7 @@ export function createGitOpsCheckAction(options: {
         baseBranch: z => z.string().optional().describe('Where a new branch would start; default the repository default branch'),
       },
       output: {
-        repoUrl: z => z.string(),
+        repoUrl: z => z.string().describe('The normalised repository URL'),
         branch: z => z.string(),
         headSha: z => z.string().optional().describe('Head commit of the branch, when it exists'),
         branchExists: z => z.boolean().describe('False when a commit would create the branch from its base'),
@@ -48,19 +48,19 @@ export function createGitOpsCheckAction(options: {
       // The scaffolder validates inputs against the JSON schema but does not
       // apply zod defaults, so they are applied here.
       const input = { ...ctx.input, branch: ctx.input.branch ?? 'main' };
-      assertAllowedRepo(input.repoUrl, settings);
+      const repoUrl = assertAllowedRepo(input.repoUrl, settings);
       assertBranchName('branch', input.branch);
       if (input.baseBranch !== undefined) assertBranchName('baseBranch', input.baseBranch);
 
-      const remote = await repository.describeRemote(input.repoUrl);
-      const plan = planBranch(remote, input.repoUrl, input.branch, input.baseBranch);
+      const remote = await repository.describeRemote(repoUrl, { signal: ctx.signal });
+      const plan = planBranch(remote, repoUrl.href, input.branch, input.baseBranch);
       ctx.logger.info(
         plan.branchExists
-          ? `${input.repoUrl} is allowed and readable; ${input.branch} is at ${plan.baseSha}`
-          : `${input.repoUrl} is allowed and readable; ${input.branch} does not exist yet and would be created from ${plan.base} (${plan.baseSha})`,
+          ? `${repoUrl.href} is allowed and readable; ${input.branch} is at ${plan.baseSha}`
+          : `${repoUrl.href} is allowed and readable; ${input.branch} does not exist yet and would be created from ${plan.base} (${plan.baseSha})`,
       );
 
-      ctx.output('repoUrl', input.repoUrl);
+      ctx.output('repoUrl', repoUrl.href);
       ctx.output('branch', input.branch);
       if (plan.branchExists) ctx.output('headSha', plan.baseSha);
       ctx.output('branchExists', plan.branchExists);

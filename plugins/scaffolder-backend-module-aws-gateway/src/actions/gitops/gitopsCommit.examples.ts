@@ -4,7 +4,7 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Commit the rendered gateway manifests to the main branch of the GitOps repository, under the cluster and namespace folder',
+      'Commit the manifests aws-gateway:endpoint:render wrote to manifests/ to the main branch; they go to gateways/<namespace>/<gateway>',
     example: yaml.stringify({
       steps: [
         {
@@ -15,7 +15,6 @@ export const examples: TemplateExample[] = [
             repoUrl: 'https://git.example.com/platform/gitops.git',
             branch: 'main',
             sourcePath: 'manifests',
-            targetPath: 'clusters/prod/default/aws-tcp-gateway',
             commitMessage: 'Expose backend on TCP 8080 through aws-tcp-gateway',
           },
         },
@@ -24,7 +23,7 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'Commit to a review branch started from main, replacing files that an earlier request left with other content',
+      'Commit to a review branch started from main, replacing files that an earlier request left with other content; a targetPath, when given, must be the fixed layout',
     example: yaml.stringify({
       steps: [
         {
@@ -36,7 +35,7 @@ export const examples: TemplateExample[] = [
             branch: 'backstage/aws-tcp-gateway',
             baseBranch: 'main',
             sourcePath: 'manifests',
-            targetPath: 'clusters/prod/default/aws-tcp-gateway',
+            targetPath: 'gateways/default/aws-tcp-gateway',
             commitMessage: 'Update aws-tcp-gateway source CIDRs',
             overwrite: true,
           },
@@ -59,10 +58,28 @@ export const examples: TemplateExample[] = [
             branch: 'aws-gateway/default-aws-tcp-gateway',
             baseBranch: 'main',
             sourcePath: 'manifests',
-            targetPath: 'clusters/prod/default/aws-tcp-gateway',
             commitMessage: 'Expose backend on TCP 8080 through aws-tcp-gateway',
             pullRequestTitle: 'Expose backend on TCP 8080',
             pullRequestBody: 'Requested from Backstage.',
+          },
+        },
+      ],
+    }),
+  },
+  {
+    description:
+      'Commit the controller setup aws-gateway:controller:render wrote (Helm values, GatewayClass, default LoadBalancerConfiguration); it goes to clusters/<cluster>/aws-load-balancer-controller',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'commit',
+          action: 'aws-gateway:gitops:commit',
+          name: 'Commit the controller setup',
+          input: {
+            repoUrl: 'https://git.example.com/platform/gitops.git',
+            branch: 'main',
+            sourcePath: 'controller',
+            commitMessage: 'AWS Load Balancer Controller v3.5.0 for prod-eu',
           },
         },
       ],

@@ -2,9 +2,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
-import { GitOpsRepository } from '@gateway-portal/plugin-aws-gateway-node';
+import {
+  GitOpsRepository,
+  KubernetesClusterRegistry,
+  readGatewayGuardrails,
+} from '@gateway-portal/plugin-aws-gateway-node';
 import yaml from 'yaml';
-import { testActionContext } from '../support/__testUtils__/testContext';
+import { createRenderControllerAction } from '../controller/renderController';
+import { examples as controllerExamples } from '../controller/renderController.examples';
+import { createRenderEndpointAction } from '../endpoint/renderEndpoint';
+import { examples as endpointExamples } from '../endpoint/renderEndpoint.examples';
+import { testActionContext, testGuardrails } from '../support/__testUtils__/testContext';
 import { createGitOpsCommitAction } from './gitopsCommit';
 import { examples } from './gitopsCommit.examples';
 import { readGitOpsSettings } from './gitopsSettings';
@@ -27,13 +35,13 @@ function recordingRepository() {
     created: true,
   }));
   const previewUrl = jest.fn((n: number) => `https://git.example.com/platform/gitops/pulls/${n}`);
-  const pullRequestOpener = jest.fn(async (repoUrl: string) => {
-    if (repoUrl.includes('gerrit')) {
-      throw new Error(`repoUrl: ${repoUrl} is served by a gerrit integration, which cannot open pull requests here`);
+  const pullRequestOpener = jest.fn(async ({ href }: { href: string }) => {
+    if (href.includes('gerrit')) {
+      throw new Error(`repoUrl: ${href} is served by a gerrit integration, which cannot open pull requests here`);
     }
     return { type: 'gitea', open, previewUrl };
   });
-  const describeRemote = jest.fn(async () => ({ type: 'gitea', defaultBranch: 'main', branches: { main: 'c'.repeat(40) } }));
+  const describeRemote = jest.fn(async (_repoUrl: unknown, _options?: unknown) => ({ type: 'gitea', defaultBranch: 'main', branches: { main: 'c'.repeat(40) } }));
   return {
     repository: { commitFiles, pullRequestOpener, describeRemote } as unknown as GitOpsRepository,
     commitFiles,
@@ -41,6 +49,37 @@ function recordingRepository() {
     describeRemote,
     open,
   };
+}
+
+const gatewayGuardrails = readGatewayGuardrails(
+  new ConfigReader({ awsGateway: { provisioning: { gateways: { allowedNamespaces: ['default', 'apps'] } } } }),
+);
+const guardrails = { gatewayGuardrails, awsGuardrails: testGuardrails() };
+const noClusters: KubernetesClusterRegistry = {
+  listClusters: () => [],
+  getKubeConfig: async () => {
+    throw new Error('no cluster in unit tests');
+  },
+};
+
+/** The first example of a render action, run for real into `outputDir` of the workspace. */
+async function render(workspace: string, which: 'endpoint' | 'controller', outputDir: string, change: Record<string, any> = {}) {
+  if (which === 'endpoint') {
+    const input = { scheme: 'internal', sourceCidrs: [], targetType: 'ip', serverDryRun: true, ...yaml.parse(endpointExamples[0].example).steps[0].input, outputDir, ...change };
+    await createRenderEndpointAction({ guardrails: gatewayGuardrails, clusters: noClusters }).handler(testActionContext(input, { workspacePath: workspace }));
+  } else {
+    const input = {
+      serviceAccountNamespace: 'kube-system',
+      serviceAccountName: 'aws-load-balancer-controller',
+      scheme: 'internal',
+      sourceCidrs: [],
+      ...yaml.parse(controllerExamples[0].example).steps[0].input,
+      outputDir,
+      ...change,
+    };
+    await createRenderControllerAction({ awsGuardrails: testGuardrails(), gatewayGuardrails }).handler(testActionContext(input, { workspacePath: workspace }));
+  }
+  return fs.readdirSync(path.join(workspace, outputDir)).sort();
 }
 
 const settings = readGitOpsSettings(
@@ -58,11 +97,12 @@ const settings = readGitOpsSettings(
 
 describe('aws-gateway:gitops:commit', () => {
   let workspace: string;
-  beforeEach(() => {
+  let endpointFiles: string[];
+  let controllerFiles: string[];
+  beforeEach(async () => {
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-commit-'));
-    fs.mkdirSync(path.join(workspace, 'manifests/nested'), { recursive: true });
-    fs.writeFileSync(path.join(workspace, 'manifests/gateway.yaml'), 'kind: Gateway\n');
-    fs.writeFileSync(path.join(workspace, 'manifests/nested/route.yaml'), 'kind: TCPRoute\n');
+    endpointFiles = await render(workspace, 'endpoint', 'manifests');
+    controllerFiles = await render(workspace, 'controller', 'controller');
   });
   afterEach(() => fs.rmSync(workspace, { recursive: true, force: true }));
 
@@ -72,42 +112,47 @@ describe('aws-gateway:gitops:commit', () => {
     overwrite: false,
     ...input,
   });
+  const action = (repository: GitOpsRepository) => createGitOpsCommitAction({ repository, settings, guardrails });
+  const classic = 'gateways/default/aws-tcp-gateway';
 
   it.each(examples.map(e => [e.description, e.example]))('runs the example: %s', async (_d, example) => {
     const { repository, commitFiles, open } = recordingRepository();
     const input = withDefaults(yaml.parse(example).steps[0].input);
     const ctx = testActionContext(input, { workspacePath: workspace });
-    await createGitOpsCommitAction({ repository, settings }).handler(ctx);
+    await action(repository).handler(ctx);
     expect(commitFiles).toHaveBeenCalledTimes(1);
     const pullRequest = input.mode === 'pull-request';
     expect(open.mock.calls).toEqual(
       pullRequest
-        ? [[{ head: input.branch, base: input.baseBranch, title: input.pullRequestTitle, body: input.pullRequestBody }]]
+        ? [[{ head: input.branch, base: input.baseBranch, title: input.pullRequestTitle, body: input.pullRequestBody }, { signal: ctx.signal }]]
         : [],
     );
     expect((ctx.output as jest.Mock).mock.calls.filter(([k]: [string]) => k === 'pullRequestNumber')).toEqual(
       pullRequest ? [['pullRequestNumber', 12]] : [],
     );
     const call = commitFiles.mock.calls[0][0];
-    expect(call.files).toEqual([
-      { path: `${input.targetPath}/gateway.yaml`, content: 'kind: Gateway\n' },
-      { path: `${input.targetPath}/nested/route.yaml`, content: 'kind: TCPRoute\n' },
-    ]);
-    expect(call).toMatchObject({ repoUrl: input.repoUrl, branch: input.branch, overwrite: input.overwrite });
+    const [targetPath, names] =
+      input.sourcePath === 'controller' ? ['clusters/demo/aws-load-balancer-controller', controllerFiles] : [classic, endpointFiles];
+    expect(call.files.map((f: any) => f.path)).toEqual(names.map(n => `${targetPath}/${n}`));
+    expect(call.files[0].content).toBe(fs.readFileSync(path.join(workspace, input.sourcePath, names[0]), 'utf8'));
+    expect(call).toMatchObject({ repoUrl: { href: input.repoUrl }, branch: input.branch, overwrite: input.overwrite });
     expect(call.committer).toEqual({ name: 'Portal Bot', email: 'bot@example.com' });
     expect(ctx.output).toHaveBeenCalledWith('commitSha', 'b'.repeat(40));
+    expect(ctx.output).toHaveBeenCalledWith('targetPath', targetPath);
   });
+
+  const input = (change: Record<string, any> = {}) =>
+    withDefaults({ repoUrl: 'https://git.example.com/platform/gitops.git', commitMessage: 'm', ...change });
 
   it('authors the commit as the task user and commits once across a recovered task', async () => {
     const { repository, commitFiles } = recordingRepository();
     const store = new Map<string, any>();
-    const input = withDefaults({ repoUrl: 'https://git.example.com/platform/gitops.git', targetPath: 'apps', commitMessage: 'm' });
     const user = { entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'jane' }, spec: { profile: { displayName: 'Jane Doe', email: 'jane@example.com' } } } };
     for (let run = 0; run < 2; run++) {
-      const ctx = testActionContext(input, { workspacePath: workspace, store });
+      const ctx = testActionContext(input(), { workspacePath: workspace, store });
       Object.assign(ctx, { user });
-      await createGitOpsCommitAction({ repository, settings }).handler(ctx);
-      expect(ctx.output).toHaveBeenCalledWith('files', ['apps/gateway.yaml', 'apps/nested/route.yaml']);
+      await action(repository).handler(ctx);
+      expect(ctx.output).toHaveBeenCalledWith('files', endpointFiles.map(f => `${classic}/${f}`));
     }
     expect(commitFiles).toHaveBeenCalledTimes(1);
     expect(commitFiles.mock.calls[0][0].author).toEqual({ name: 'Jane Doe', email: 'jane@example.com' });
@@ -115,28 +160,49 @@ describe('aws-gateway:gitops:commit', () => {
 
   it('computes the commit without pushing in a dry run', async () => {
     const { repository, commitFiles } = recordingRepository();
-    const ctx = testActionContext(
-      withDefaults({ repoUrl: 'https://git.example.com/platform/gitops.git', targetPath: 'apps', commitMessage: 'm' }),
-      { workspacePath: workspace, isDryRun: true },
-    );
-    await createGitOpsCommitAction({ repository, settings }).handler(ctx);
+    const ctx = testActionContext(input(), { workspacePath: workspace, isDryRun: true });
+    await action(repository).handler(ctx);
     expect(commitFiles.mock.calls[0][0].dryRun).toBe(true);
     expect(ctx.checkpoint).not.toHaveBeenCalled();
     expect(ctx.output).toHaveBeenCalledWith('commitSha', 'a'.repeat(40));
   });
 
-  it.each([
-    ['a repository not allowed by configuration', { repoUrl: 'https://git.example.com/other/gitops.git' }, 'repoUrl: "https://git.example.com/other/gitops.git" is not allowed'],
-    ['a missing source directory', { sourcePath: 'nope' }, 'sourcePath: workspace directory "nope" does not exist'],
-    ['a source path outside the workspace', { sourcePath: '../..' }, /outside/i],
-  ])('refuses %s without touching the repository', async (_name, change, message) => {
-    const { repository, commitFiles } = recordingRepository();
-    const ctx = testActionContext(
-      withDefaults({ repoUrl: 'https://git.example.com/platform/gitops.git', targetPath: 'apps', commitMessage: 'm', ...change }),
-      { workspacePath: workspace },
-    );
-    await expect(createGitOpsCommitAction({ repository, settings }).handler(ctx)).rejects.toThrow(message);
+  const write = (file: string, content: string) => fs.writeFileSync(path.join(workspace, file), content);
+  const edit = (file: string, change: (text: string) => string) =>
+    write(file, change(fs.readFileSync(path.join(workspace, file), 'utf8')));
+
+  it.each<[string, Record<string, any>, () => void, string | RegExp]>([
+    ['a repository not allowed by configuration', { repoUrl: 'https://git.example.com/other/gitops.git' }, () => undefined, 'repoUrl: "https://git.example.com/other/gitops.git" is not allowed'],
+    ['dot segments out of the allowed prefix', { repoUrl: 'https://git.example.com/platform/../other/gitops.git' }, () => undefined, 'repoUrl: "https://git.example.com/platform/../other/gitops.git" must not have dot segments'],
+    ['encoded dot segments', { repoUrl: 'https://git.example.com/platform/%2e%2e/other/gitops.git' }, () => undefined, 'must not percent-encode its path'],
+    ['a missing source directory', { sourcePath: 'nope' }, () => undefined, 'sourcePath: workspace directory "nope" does not exist'],
+    ['a source path outside the workspace', { sourcePath: '../..' }, () => undefined, /sourcePath: "..\/.." must stay inside the workspace/],
+    [
+      'a foreign kind (a cluster-admin binding)',
+      {},
+      () => write('manifests/admin.yaml', 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: pwn\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\n'),
+      'files: "admin.yaml" is a ClusterRoleBinding; aws-gateway:gitops:commit commits only what',
+    ],
+    ['a second document hidden in a rendered file', {}, () => edit('manifests/gateway-aws-tcp-gateway.yaml', t => `${t}---\nkind: ClusterRoleBinding\n`), 'files: "gateway-aws-tcp-gateway.yaml" must hold exactly one YAML document'],
+    ['a field added by hand', {}, () => edit('manifests/gateway-aws-tcp-gateway.yaml', t => t.replace('spec:\n', 'spec:\n  addresses: [{value: 10.0.0.1}]\n')), 'files: "gateway-aws-tcp-gateway.yaml" is not what aws-gateway:endpoint:render renders for Gateway default/aws-tcp-gateway'],
+    ['a rendered file removed', {}, () => fs.rmSync(path.join(workspace, 'manifests', endpointFiles.find(f => f.startsWith('tcproute'))!)), /is not what aws-gateway:endpoint:render renders|listener-without-route/],
+    ['a Gateway in a namespace configuration does not allow', {}, () => {
+      for (const f of endpointFiles) edit(`manifests/${f}`, t => t.replace(/namespace: default/g, 'namespace: kube-system'));
+    }, /namespace "kube-system" is not allowed.*\[namespace-not-allowed\]/s],
+    ['a manifest in another namespace', {}, () => edit(`manifests/${endpointFiles.find(f => f.startsWith('tcproute'))}`, t => t.replace(/namespace: default/g, 'namespace: apps')), '[namespace-mismatch]'],
+    ['the same Gateway under a second path', { targetPath: 'clusters/prod/default/aws-tcp-gateway' }, () => undefined, `targetPath: "clusters/prod/default/aws-tcp-gateway" is not where the Gateway default/aws-tcp-gateway lives; the repository layout is fixed so one object has one path: ${'gateways/default/aws-tcp-gateway'} [fixed-layout]`],
+    ['a symbolic link in the rendered directory', {}, () => fs.symlinkSync('/etc/passwd', path.join(workspace, 'manifests/passwd.yaml')), 'sourcePath: "manifests/passwd.yaml" is a symbolic link'],
+    ['Helm values changed by hand (another image)', { sourcePath: 'controller' }, () => edit('controller/aws-load-balancer-controller-values.yaml', t => `${t}image:\n  repository: evil.example/controller\n`), 'files: "aws-load-balancer-controller-values.yaml" is not what aws-gateway:controller:render renders'],
+    ['a controller setup for a cluster configuration does not allow', { sourcePath: 'controller' }, () => {
+      for (const f of controllerFiles) edit(`controller/${f}`, t => t.replace(/\bdemo\b/g, 'prod'));
+    }, /clusterName: "prod" is not allowed/],
+  ])('refuses %s without touching the repository', async (_name, change, tamper, message) => {
+    tamper();
+    const { repository, commitFiles, pullRequestOpener } = recordingRepository();
+    const ctx = testActionContext(input(change), { workspacePath: workspace });
+    await expect(action(repository).handler(ctx)).rejects.toThrow(message);
     expect(commitFiles).not.toHaveBeenCalled();
+    expect(pullRequestOpener).not.toHaveBeenCalled();
   });
 
   describe('mode pull-request', () => {
@@ -145,7 +211,6 @@ describe('aws-gateway:gitops:commit', () => {
         repoUrl: 'https://git.example.com/platform/gitops.git',
         mode: 'pull-request',
         branch: 'aws-gateway/gw',
-        targetPath: 'apps',
         commitMessage: 'Add gw\n\nmore',
         ...change,
       });
@@ -155,11 +220,11 @@ describe('aws-gateway:gitops:commit', () => {
       const store = new Map<string, any>();
       for (let run = 0; run < 2; run++) {
         const ctx = testActionContext(prInput(), { workspacePath: workspace, store });
-        await createGitOpsCommitAction({ repository, settings }).handler(ctx);
+        await action(repository).handler(ctx);
         expect(ctx.output).toHaveBeenCalledWith('pullRequestUrl', 'https://git.example.com/platform/gitops/pulls/12?head=aws-gateway/gw');
         expect(ctx.output).toHaveBeenCalledWith('pullRequestNumber', 12);
       }
-      expect(describeRemote).toHaveBeenCalledWith('https://git.example.com/platform/gitops.git');
+      expect(describeRemote.mock.calls[0][0]).toMatchObject({ href: 'https://git.example.com/platform/gitops.git' });
       expect(commitFiles).toHaveBeenCalledTimes(1);
       expect(commitFiles.mock.calls[0][0]).toMatchObject({ branch: 'aws-gateway/gw', baseBranch: 'main' });
       expect(open).toHaveBeenCalledTimes(1);
@@ -167,15 +232,28 @@ describe('aws-gateway:gitops:commit', () => {
         head: 'aws-gateway/gw',
         base: 'main',
         title: 'Add gw',
-        body: expect.stringContaining('- apps/gateway.yaml\n- apps/nested/route.yaml'),
+        body: expect.stringContaining(endpointFiles.map(f => `- ${classic}/${f}`).join('\n')),
       });
       expect(commitFiles.mock.invocationCallOrder[0]).toBeLessThan(open.mock.invocationCallOrder[0]);
+    });
+
+    it('opens nothing when the task was cancelled after the push', async () => {
+      const { repository, commitFiles, open } = recordingRepository();
+      const ctx = testActionContext(prInput(), { workspacePath: workspace });
+      const cancel = new AbortController();
+      Object.assign(ctx, { signal: cancel.signal });
+      commitFiles.mockImplementationOnce(async (options: any) => {
+        cancel.abort();
+        return { commitSha: 'b'.repeat(40), commitUrl: 'u', branch: options.branch, changed: true, branchCreated: true, files: [], attempts: 1 };
+      });
+      await expect(action(repository).handler(ctx)).rejects.toThrow('the task was cancelled after the push; no pull request opened');
+      expect(open).not.toHaveBeenCalled();
     });
 
     it('returns the URL shape in a dry run without opening anything', async () => {
       const { repository, open } = recordingRepository();
       const ctx = testActionContext(prInput({ baseBranch: 'main' }), { workspacePath: workspace, isDryRun: true });
-      await createGitOpsCommitAction({ repository, settings }).handler(ctx);
+      await action(repository).handler(ctx);
       expect(open).not.toHaveBeenCalled();
       expect(ctx.checkpoint).not.toHaveBeenCalled();
       expect(ctx.output).toHaveBeenCalledWith('pullRequestUrl', 'https://git.example.com/platform/gitops/pulls/0');
@@ -194,7 +272,7 @@ describe('aws-gateway:gitops:commit', () => {
         attempts: 1,
       }));
       const ctx = testActionContext(prInput(), { workspacePath: workspace });
-      await createGitOpsCommitAction({ repository, settings }).handler(ctx);
+      await action(repository).handler(ctx);
       expect(open).not.toHaveBeenCalled();
       expect(ctx.output).not.toHaveBeenCalledWith('pullRequestUrl', expect.anything());
     });
@@ -205,7 +283,7 @@ describe('aws-gateway:gitops:commit', () => {
     ])('refuses %s before pushing anything', async (_n, change, message) => {
       const { repository, commitFiles, open } = recordingRepository();
       const ctx = testActionContext(prInput(change), { workspacePath: workspace });
-      await expect(createGitOpsCommitAction({ repository, settings }).handler(ctx)).rejects.toThrow(message);
+      await expect(action(repository).handler(ctx)).rejects.toThrow(message);
       expect(commitFiles).not.toHaveBeenCalled();
       expect(open).not.toHaveBeenCalled();
     });

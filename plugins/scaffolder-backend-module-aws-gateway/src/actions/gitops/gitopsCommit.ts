@@ -1,8 +1,6 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   GitIdentity,
@@ -12,43 +10,35 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { examples } from './gitopsCommit.examples';
 import { assertAllowedRepo, GitOpsSettings, REPO_URL_DESCRIPTION } from './gitopsSettings';
+import { BundleGuardrails, readWorkspaceFiles, verifyRenderedBundle } from './renderedBundle';
 
 /** @public */
 export const GITOPS_COMMIT_ACTION_ID = 'aws-gateway:gitops:commit';
 
-/** Every file under a workspace directory, paths relative to it (posix). */
-async function listFiles(root: string, relative = ''): Promise<string[]> {
-  const entries = await fs.readdir(path.join(root, relative), { withFileTypes: true });
-  const nested = await Promise.all(
-    entries.map(e => {
-      const child = relative ? `${relative}/${e.name}` : e.name;
-      if (e.isDirectory()) return listFiles(root, child);
-      return Promise.resolve(e.isFile() ? [child] : []);
-    }),
-  );
-  return nested.flat().sort();
-}
-
 /**
- * Commits files from the workspace to a branch of an existing GitOps
- * repository over HTTPS, with the credentials of Backstage's SCM
- * integrations. Never force-pushes; retries from the new head after a
- * concurrent update; refuses to replace a different existing file unless
- * `overwrite`; makes no new commit when the content is already there.
- * In mode `pull-request` it then opens a pull request from the branch into
- * the base branch (gitea, github and gitlab hosts), or reuses the open one.
+ * Commits what a render action wrote to the workspace to a branch of an
+ * existing GitOps repository over HTTPS, with the credentials of Backstage's
+ * SCM integrations. Only the files `aws-gateway:endpoint:render` or
+ * `aws-gateway:controller:render` produce are accepted, re-checked against
+ * the guardrails, at the one path the repository layout gives them. Never
+ * force-pushes; retries from the new head after a concurrent update; refuses
+ * to replace a different existing file unless `overwrite`; makes no new
+ * commit when the content is already there. In mode `pull-request` it then
+ * opens a pull request from the branch into the base branch (gitea, github
+ * and gitlab hosts), or reuses the open one.
  *
  * @public
  */
 export function createGitOpsCommitAction(options: {
   repository: Pick<GitOpsRepository, 'commitFiles' | 'describeRemote' | 'pullRequestOpener'>;
   settings: GitOpsSettings;
+  guardrails: BundleGuardrails;
 }) {
-  const { repository, settings } = options;
+  const { repository, settings, guardrails } = options;
   return createTemplateAction({
     id: GITOPS_COMMIT_ACTION_ID,
     description:
-      'Commits workspace files (e.g. rendered gateway manifests) to a branch of an existing GitOps repository, idempotently and without force-pushing.',
+      'Commits the files a render action wrote (gateway manifests, or the controller setup) to their fixed place in an existing GitOps repository, idempotently and without force-pushing; anything else is refused.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -56,8 +46,15 @@ export function createGitOpsCommitAction(options: {
         repoUrl: z => z.string().describe(REPO_URL_DESCRIPTION),
         branch: z => z.string().default('main').describe('Branch to commit to; created from baseBranch when missing'),
         baseBranch: z => z.string().optional().describe('Where a new branch starts; default the repository default branch'),
-        sourcePath: z => z.string().default('manifests').describe('Workspace directory whose files are committed'),
-        targetPath: z => z.string().describe('Directory in the repository the files go to'),
+        sourcePath: z =>
+          z.string().default('manifests').describe('Workspace directory a render action wrote (its outputDir)'),
+        targetPath: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Optional, and then it must equal the fixed layout: gateways/<namespace>/<gateway> for an endpoint, clusters/<cluster>/aws-load-balancer-controller for a controller setup',
+            ),
         commitMessage: z => z.string().describe('Commit message'),
         overwrite: z =>
           z.boolean().default(false).describe('Replace existing files whose content differs (default: refuse)'),
@@ -78,6 +75,7 @@ export function createGitOpsCommitAction(options: {
         changed: z => z.boolean().describe('False when the content was already there (no commit made)'),
         branchCreated: z => z.boolean(),
         files: z => z.array(z.string()).describe('Repository paths committed'),
+        targetPath: z => z.string().describe('Directory in the repository the files went to (the fixed layout)'),
         pullRequestUrl: z =>
           z.string().optional().describe('Mode pull-request: browser URL of the pull request opened or reused'),
         pullRequestNumber: z =>
@@ -94,34 +92,34 @@ export function createGitOpsCommitAction(options: {
         overwrite: ctx.input.overwrite ?? false,
         mode: ctx.input.mode ?? 'commit',
       };
-      assertAllowedRepo(input.repoUrl, settings);
+      const repoUrl = assertAllowedRepo(input.repoUrl, settings);
       // Before anything is pushed: the host must be able to open the pull request.
       const opener: PullRequestOpener | undefined =
-        input.mode === 'pull-request' ? await repository.pullRequestOpener(input.repoUrl) : undefined;
-      const source = resolveSafeChildPath(ctx.workspacePath, input.sourcePath);
-      const relativeFiles = await listFiles(source).catch(() => {
-        throw new InputError(`sourcePath: workspace directory "${input.sourcePath}" does not exist`);
-      });
-      if (!relativeFiles.length) {
-        throw new InputError(`sourcePath: workspace directory "${input.sourcePath}" has no files`);
+        input.mode === 'pull-request' ? await repository.pullRequestOpener(repoUrl) : undefined;
+      let source: string;
+      try {
+        source = resolveSafeChildPath(ctx.workspacePath, input.sourcePath);
+      } catch {
+        throw new InputError(`sourcePath: "${input.sourcePath}" must stay inside the workspace (outside of it is refused)`);
       }
-      const targetPath = input.targetPath.replace(/^\/+|\/+$/g, '');
-      const files: GitOpsFile[] = await Promise.all(
-        relativeFiles.map(async f => ({
-          path: targetPath ? `${targetPath}/${f}` : f,
-          content: await fs.readFile(path.join(source, f), 'utf8'),
-        })),
-      );
+      const bundle = verifyRenderedBundle(await readWorkspaceFiles(source, input.sourcePath), guardrails);
+      const targetPath = bundle.targetPath;
+      if (input.targetPath !== undefined && input.targetPath.replace(/^\/+|\/+$/g, '') !== targetPath) {
+        throw new InputError(
+          `targetPath: "${input.targetPath}" is not where the ${bundle.subject} lives; the repository layout is fixed so one object has one path: ${targetPath} [fixed-layout]`,
+        );
+      }
+      const files: GitOpsFile[] = bundle.files.map(f => ({ path: `${targetPath}/${f.name}`, content: f.content }));
       const profile = ctx.user?.entity?.spec?.profile;
       const author: GitIdentity = profile?.email
         ? { name: profile.displayName ?? ctx.user?.entity?.metadata.name ?? profile.email, email: profile.email }
         : settings.committer;
       let baseBranch = input.baseBranch;
       if (opener) {
-        baseBranch ??= (await repository.describeRemote(input.repoUrl)).defaultBranch;
+        baseBranch ??= (await repository.describeRemote(repoUrl, { signal: ctx.signal })).defaultBranch;
         if (!baseBranch) {
           throw new InputError(
-            `baseBranch: ${input.repoUrl} names no default branch; mode pull-request needs baseBranch, the branch the pull request goes into`,
+            `baseBranch: ${repoUrl.href} names no default branch; mode pull-request needs baseBranch, the branch the pull request goes into`,
           );
         }
         if (baseBranch === input.branch) {
@@ -131,7 +129,7 @@ export function createGitOpsCommitAction(options: {
         }
       }
       const commit = {
-        repoUrl: input.repoUrl,
+        repoUrl: repoUrl.href,
         branch: input.branch,
         baseBranch,
         files,
@@ -142,12 +140,12 @@ export function createGitOpsCommitAction(options: {
       };
 
       const result = ctx.isDryRun
-        ? await repository.commitFiles({ ...commit, dryRun: true })
+        ? await repository.commitFiles({ ...commit, repoUrl, dryRun: true, signal: ctx.signal })
         : await ctx.checkpoint({
             // Same repository, branch and content → same key: a recovered task does not commit twice.
             key: `gitops-commit-${checkpointDigest(commit)}`,
             fn: async () => {
-              const r = await repository.commitFiles(commit);
+              const r = await repository.commitFiles({ ...commit, repoUrl, signal: ctx.signal });
               ctx.logger.info(
                 r.changed
                   ? `Committed ${r.files.filter(f => f.status !== 'unchanged').length} file(s) to ${r.branch}: ${r.commitSha} (${r.attempts} attempt(s))`
@@ -173,6 +171,7 @@ export function createGitOpsCommitAction(options: {
         'files',
         result.files.map(f => (typeof f === 'string' ? f : f.path)),
       );
+      ctx.output('targetPath', targetPath);
 
       if (!opener || !baseBranch) return;
       if (!result.changed && result.branchCreated) {
@@ -193,7 +192,9 @@ export function createGitOpsCommitAction(options: {
             // Same repository, branches and content → same key: a recovered task opens nothing new.
             key: `gitops-pull-request-${checkpointDigest({ ...commit, branch: `${input.branch}\n${baseBranch}` })}`,
             fn: async () => {
-              const pr = await opener.open(request);
+              // The push above is a write: a task cancelled since then opens nothing.
+              if (ctx.signal?.aborted) throw new ServiceUnavailableError('the task was cancelled after the push; no pull request opened');
+              const pr = await opener.open(request, { signal: ctx.signal });
               ctx.logger.info(
                 pr.created
                   ? `Opened pull request #${pr.number} from ${request.head} into ${request.base}: ${pr.url}`

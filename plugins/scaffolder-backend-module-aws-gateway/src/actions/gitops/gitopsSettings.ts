@@ -1,19 +1,20 @@
 import { Config } from '@backstage/config';
-import { NotAllowedError } from '@backstage/errors';
-import { GitIdentity } from '@gateway-portal/plugin-aws-gateway-node';
+import { GitIdentity, RepositoryUrl, RepositoryUrlAllowList } from '@gateway-portal/plugin-aws-gateway-node';
+
+const ALLOWED_REPO_URLS = 'awsGateway.provisioning.gitops.allowedRepoUrls';
 
 /** Where the GitOps actions may read and push, from `awsGateway.provisioning.gitops`. @public */
 export interface GitOpsSettings {
-  /** Exact clone URLs or prefixes ending in `*`; anything else is refused. */
-  allowedRepoUrls: string[];
+  /** Parsed allow-list: exact URLs, `*` within a segment, or a final `/*` for anything below; anything else is refused. */
+  allowedRepos: RepositoryUrlAllowList;
   committer: GitIdentity;
 }
 
-/** @public */
+/** Reads the settings once at startup; a malformed allow-list entry fails the backend. @public */
 export function readGitOpsSettings(config: Config): GitOpsSettings {
   const gitops = config.getOptionalConfig('awsGateway.provisioning.gitops');
   return {
-    allowedRepoUrls: gitops?.getOptionalStringArray('allowedRepoUrls') ?? [],
+    allowedRepos: RepositoryUrlAllowList.fromStrings(gitops?.getOptionalStringArray('allowedRepoUrls') ?? [], ALLOWED_REPO_URLS),
     committer: {
       name: gitops?.getOptionalString('committer.name') ?? 'Backstage',
       email: gitops?.getOptionalString('committer.email') ?? 'backstage@localhost',
@@ -21,19 +22,13 @@ export function readGitOpsSettings(config: Config): GitOpsSettings {
   };
 }
 
-export function isAllowedRepo(repoUrl: string, allowed: string[]): boolean {
-  return allowed.some(pattern =>
-    pattern.endsWith('*') ? repoUrl.startsWith(pattern.slice(0, -1)) : repoUrl === pattern,
-  );
-}
-
-/** Refuses a repository the configuration does not allow, naming the field and the rule. */
-export function assertAllowedRepo(repoUrl: string, settings: GitOpsSettings): void {
-  if (!isAllowedRepo(repoUrl, settings.allowedRepoUrls)) {
-    throw new NotAllowedError(
-      `repoUrl: "${repoUrl}" is not allowed; it must be listed in awsGateway.provisioning.gitops.allowedRepoUrls`,
-    );
-  }
+/**
+ * Normalises `repoUrl` with the one URL normaliser and refuses it, naming the
+ * field and the rule, unless configuration allows it. Callers use the
+ * returned canonical URL from then on, never the raw input.
+ */
+export function assertAllowedRepo(repoUrl: string, settings: GitOpsSettings): RepositoryUrl {
+  return settings.allowedRepos.check(repoUrl, 'repoUrl');
 }
 
 /** How the GitOps actions describe their `repoUrl` input: the rule, stated once. */

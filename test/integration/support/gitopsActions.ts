@@ -1,0 +1,124 @@
+/**
+ * The GitOps commit action as the backend builds it, wired to the git peer:
+ * a gitea integration with the peer's credentials, an allow-list, the
+ * guardrails, and a workspace holding what the real render actions wrote.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigReader } from '@backstage/config';
+import { GitOpsRepository, KubernetesClusterRegistry, readGatewayGuardrails } from '../../../plugins/aws-gateway-node/src';
+import {
+  AwsGuardrails,
+  createGitOpsCommitAction,
+  createRenderControllerAction,
+  createRenderEndpointAction,
+  readGitOpsSettings,
+} from '../../../plugins/scaffolder-backend-module-aws-gateway/src';
+import { gitPeer } from '../../peers';
+
+export const CONTROLLER_CLUSTER = 'gitops-demo';
+
+/** app-config for the git peer as a gitea host; `overrides` reaches integrations and awsGateway. */
+export function gitopsConfig(options: { password?: string; baseUrl?: string; allowedRepoUrls?: string[]; timeouts?: Record<string, number> } = {}) {
+  const baseUrl = options.baseUrl ?? gitPeer().baseUrl;
+  return new ConfigReader({
+    integrations: {
+      gitea: [{ host: new URL(baseUrl).host, baseUrl: baseUrl.replace(/\/$/, ''), username: gitPeer().user, password: options.password ?? gitPeer().password }],
+    },
+    awsGateway: {
+      provisioning: {
+        allowedClusters: [CONTROLLER_CLUSTER],
+        allowedRegions: ['eu-west-1'],
+        allowedAccountIds: ['111122223333'],
+        gateways: { allowedNamespaces: ['default'] },
+        gitops: {
+          allowedRepoUrls: options.allowedRepoUrls ?? [`${baseUrl}*`],
+          ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+        },
+      },
+    },
+  });
+}
+
+export function commitAction(config = gitopsConfig()) {
+  return createGitOpsCommitAction({
+    repository: GitOpsRepository.fromConfig(config),
+    settings: readGitOpsSettings(config),
+    guardrails: { gatewayGuardrails: readGatewayGuardrails(config), awsGuardrails: AwsGuardrails.fromConfig(config) },
+  });
+}
+
+export interface ActionRun {
+  outputs: Record<string, any>;
+  logs: string[];
+}
+
+/** Runs a scaffolder action's handler as the scaffolder would, with a checkpoint store and a signal. */
+export async function runAction(
+  action: { handler(ctx: any): Promise<void> },
+  input: Record<string, unknown>,
+  options: { workspacePath: string; isDryRun?: boolean; signal?: AbortSignal },
+): Promise<ActionRun> {
+  const outputs: Record<string, any> = {};
+  const logs: string[] = [];
+  const logger: any = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: () => undefined, debug: () => undefined };
+  logger.child = () => logger;
+  await action.handler({
+    input,
+    workspacePath: options.workspacePath,
+    logger,
+    output: (k: string, v: unknown) => (outputs[k] = v),
+    checkpoint: ({ fn }: { fn: () => Promise<unknown> }) => fn(),
+    isDryRun: options.isDryRun,
+    signal: options.signal,
+  });
+  return { outputs, logs };
+}
+
+const noClusters: KubernetesClusterRegistry = {
+  listClusters: () => [],
+  getKubeConfig: async () => {
+    throw new Error('no cluster needed to render');
+  },
+};
+
+/** The classic example (Gateway default/aws-tcp-gateway, TCP 8080 → backend:3000), rendered by the real action. */
+export const CLASSIC_ENDPOINT = {
+  name: 'aws-tcp-gateway',
+  namespace: 'default',
+  listeners: [{ name: 'tcp-app', protocol: 'TCP', port: 8080 }],
+  routes: [{ name: 'tcp-backend-aws', listener: 'tcp-app', backends: [{ service: 'backend', port: 3000 }] }],
+  scheme: 'internet-facing',
+  sourceCidrs: ['203.0.113.0/24'],
+  targetType: 'ip',
+  controllerProfile: 'lbc-v3.5',
+};
+
+/** A fresh workspace with `manifests/` (the classic endpoint) and `controller/` (a controller setup), as rendered. */
+export async function renderedWorkspace(config = gitopsConfig()): Promise<string> {
+  const workspacePath = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-workspace-'));
+  const gatewayGuardrails = readGatewayGuardrails(config);
+  await runAction(
+    createRenderEndpointAction({ guardrails: gatewayGuardrails, clusters: noClusters }),
+    { ...CLASSIC_ENDPOINT, serverDryRun: false, outputDir: 'manifests' },
+    { workspacePath },
+  );
+  await runAction(
+    createRenderControllerAction({ awsGuardrails: AwsGuardrails.fromConfig(config), gatewayGuardrails }),
+    {
+      cluster: CONTROLLER_CLUSTER,
+      region: 'eu-west-1',
+      controllerVersion: 'v3.5.0',
+      serviceAccountNamespace: 'kube-system',
+      serviceAccountName: 'aws-load-balancer-controller',
+      scheme: 'internal',
+      sourceCidrs: [],
+      outputDir: 'controller',
+    },
+    { workspacePath },
+  );
+  return workspacePath;
+}
+
+export const CLASSIC_PATH = 'gateways/default/aws-tcp-gateway';
