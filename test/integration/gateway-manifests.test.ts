@@ -97,6 +97,19 @@ describe.each(PROFILES)('gateway manifests on %s', (kubeProfile, profileId) => {
     expect(gateways.items).toEqual([]);
   });
 
+  it('dry-runs with a live abort signal, and stops at once when the caller has given up', async () => {
+    const manifests = renderEndpointManifests(classic(namespace), profile).map(r => r.manifest);
+    expect(await serverSideDryRun(kc, manifests, new AbortController().signal)).toEqual([]);
+    const cancelled = new AbortController();
+    cancelled.abort();
+    await expect(serverSideDryRun(kc, manifests, cancelled.signal)).rejects.toMatchObject({ name: 'AbortError' });
+    // A request in flight is aborted too: the signal reaches the HTTP call.
+    const midway = new AbortController();
+    const pending = serverSideDryRun(kc, manifests, midway.signal);
+    midway.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
   it('gets the API server to reject a hostname on a TCP listener', async () => {
     const gateway = renderEndpointManifests(classic(namespace), profile).map(r => r.manifest).find(m => m.kind === 'Gateway')!;
     gateway.spec!.listeners[0].hostname = 'app.example.com';

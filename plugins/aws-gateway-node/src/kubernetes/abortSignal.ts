@@ -1,5 +1,6 @@
 import {
   Configuration,
+  KubeConfig,
   KubernetesObjectApi,
   Observable,
   ObservableMiddleware,
@@ -30,6 +31,13 @@ export function abortableCall(signal?: AbortSignal) {
 
 /** KubernetesObjectApi whose calls can take a caller's AbortSignal. @public */
 export class AbortableObjectApi extends KubernetesObjectApi {
+  /** Like KubernetesObjectApi.makeApiClient (which always builds the base class). */
+  static forKubeConfig(kubeConfig: KubeConfig): AbortableObjectApi {
+    const client = kubeConfig.makeApiClient(AbortableObjectApi);
+    client.setDefaultNamespace(kubeConfig);
+    return client;
+  }
+
   /** The client's configuration with the signal added, for the `options` argument of patch/read/list. */
   configurationWith(signal?: AbortSignal): Configuration | undefined {
     if (!signal) return undefined;

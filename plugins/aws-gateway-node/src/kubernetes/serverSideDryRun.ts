@@ -28,7 +28,7 @@ export async function serverSideDryRun(
   manifests: KubernetesManifest[],
   signal?: AbortSignal,
 ): Promise<ManifestIssue[]> {
-  const client = AbortableObjectApi.makeApiClient(kubeConfig) as AbortableObjectApi;
+  const client = AbortableObjectApi.forKubeConfig(kubeConfig);
   const options = client.configurationWith(signal);
   const issues: ManifestIssue[] = [];
   for (const manifest of manifests) {
