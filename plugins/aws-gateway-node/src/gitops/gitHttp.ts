@@ -12,6 +12,11 @@ export interface GitTimeouts {
 /** @public */
 export const DEFAULT_GIT_TIMEOUTS: GitTimeouts = { requestMs: 30_000, operationMs: 120_000 };
 
+/** A deadline for messages: `2 s`, `0.3 s`. */
+export function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
 /** Thrown when a deadline passes; says which operation and never the server's address. */
 export class GitDeadlineExceeded extends ServiceUnavailableError {}
 
@@ -41,7 +46,7 @@ export class GitOperation {
   abortError(): Error {
     if (this.deadline.aborted) {
       return new GitDeadlineExceeded(
-        `the GitOps repository did not answer in time (${this.what}: ${Math.round(this.timeouts.operationMs / 1000)} s deadline); run the task again: a re-run makes no second commit`,
+        `the GitOps repository did not answer in time (${this.what}: ${seconds(this.timeouts.operationMs)} deadline); run the task again: a re-run makes no second commit`,
       );
     }
     return new ServiceUnavailableError(`${this.what} was cancelled`);
@@ -99,7 +104,7 @@ export function deadlineHttpClient(operation: GitOperation): HttpClient {
         operation.check();
         if (headersDeadline.signal.aborted) {
           throw new GitDeadlineExceeded(
-            `the GitOps repository did not answer in time (${operation.what}: no response within ${Math.round(operation.timeouts.requestMs / 1000)} s)`,
+            `the GitOps repository did not answer in time (${operation.what}: no response within ${seconds(operation.timeouts.requestMs)})`,
           );
         }
         throw error;

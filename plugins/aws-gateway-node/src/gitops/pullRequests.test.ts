@@ -147,7 +147,7 @@ describe('createPullRequestOpener', () => {
         );
         const started = Date.now();
         await expect(opener.open({ head: 'b', base: 'main', title: 't' })).rejects.toThrow(
-          `repoUrl: the github API for http://${host}/platform/gitops.git did not answer within 0 s`,
+          `repoUrl: the github API for http://${host}/platform/gitops.git did not answer within 0.3 s`,
         );
         expect(Date.now() - started).toBeLessThan(3000);
         const cancelled = new AbortController();

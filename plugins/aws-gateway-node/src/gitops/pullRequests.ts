@@ -2,7 +2,7 @@ import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import { ScmIntegrationRegistry } from '@backstage/integration';
 import { parseBaseUrl, parseRepositoryUrl, RepositoryUrl, repositoryPath, segmentsBelow } from '../urls/repositoryUrl';
 import { resolveGitRemote } from './gitCredentials';
-import { DEFAULT_GIT_TIMEOUTS, GitOperation, GitTimeouts } from './gitHttp';
+import { DEFAULT_GIT_TIMEOUTS, GitOperation, GitTimeouts, seconds } from './gitHttp';
 
 /** What to open: a pull request from `head` into `base`. @public */
 export interface PullRequestRequest {
@@ -139,7 +139,7 @@ class JsonClient {
       if (error instanceof ServiceUnavailableError) throw error;
       if ((error as Error)?.name === 'TimeoutError') {
         throw new ServiceUnavailableError(
-          `repoUrl: the ${this.type} API for ${this.repoUrl} did not answer within ${Math.round(this.timeouts.requestMs / 1000)} s`,
+          `repoUrl: the ${this.type} API for ${this.repoUrl} did not answer within ${seconds(this.timeouts.requestMs)}`,
         );
       }
       const code = (error as { cause?: { code?: unknown } })?.cause?.code;

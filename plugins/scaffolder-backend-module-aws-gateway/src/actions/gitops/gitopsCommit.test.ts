@@ -158,6 +158,20 @@ describe('aws-gateway:gitops:commit', () => {
     expect(commitFiles.mock.calls[0][0].author).toEqual({ name: 'Jane Doe', email: 'jane@example.com' });
   });
 
+  it.each(['lbc-v2.17', 'lbc-v3.2', 'lbc-v3.5'])('accepts an endpoint rendered for %s', async controllerProfile => {
+    const names = await render(workspace, 'endpoint', `rendered-${controllerProfile}`, { controllerProfile });
+    const { repository, commitFiles } = recordingRepository();
+    await action(repository).handler(testActionContext(input({ sourcePath: `rendered-${controllerProfile}` }), { workspacePath: workspace }));
+    expect(commitFiles.mock.calls[0][0].files.map((f: any) => f.path)).toEqual(names.map(n => `${classic}/${n}`));
+  });
+
+  it.each(['v2.17.1', 'v3.3.0', 'v3.5.0'])('accepts a controller setup rendered for %s', async controllerVersion => {
+    const names = await render(workspace, 'controller', `controller-${controllerVersion}`, { controllerVersion, roleArn: 'arn:aws:iam::111122223333:role/backstage/backstage-lbc' });
+    const { repository, commitFiles } = recordingRepository();
+    await action(repository).handler(testActionContext(input({ sourcePath: `controller-${controllerVersion}` }), { workspacePath: workspace }));
+    expect(commitFiles.mock.calls[0][0].files.map((f: any) => f.path)).toEqual(names.map(n => `clusters/demo/aws-load-balancer-controller/${n}`));
+  });
+
   it('computes the commit without pushing in a dry run', async () => {
     const { repository, commitFiles } = recordingRepository();
     const ctx = testActionContext(input(), { workspacePath: workspace, isDryRun: true });
@@ -184,6 +198,12 @@ describe('aws-gateway:gitops:commit', () => {
       'files: "admin.yaml" is a ClusterRoleBinding; aws-gateway:gitops:commit commits only what',
     ],
     ['a second document hidden in a rendered file', {}, () => edit('manifests/gateway-aws-tcp-gateway.yaml', t => `${t}---\nkind: ClusterRoleBinding\n`), 'files: "gateway-aws-tcp-gateway.yaml" must hold exactly one YAML document'],
+    [
+      'a YAML alias bomb',
+      {},
+      () => write('manifests/gateway-aws-tcp-gateway.yaml', `a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nkind: Gateway\n`),
+      'files: "gateway-aws-tcp-gateway.yaml" uses YAML aliases, which the render actions never write [not-rendered]',
+    ],
     ['a field added by hand', {}, () => edit('manifests/gateway-aws-tcp-gateway.yaml', t => t.replace('spec:\n', 'spec:\n  addresses: [{value: 10.0.0.1}]\n')), 'files: "gateway-aws-tcp-gateway.yaml" is not what aws-gateway:endpoint:render renders for Gateway default/aws-tcp-gateway'],
     ['a rendered file removed', {}, () => fs.rmSync(path.join(workspace, 'manifests', endpointFiles.find(f => f.startsWith('tcproute'))!)), /is not what aws-gateway:endpoint:render renders|listener-without-route/],
     ['a Gateway in a namespace configuration does not allow', {}, () => {

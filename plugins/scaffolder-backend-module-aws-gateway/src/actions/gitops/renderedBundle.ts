@@ -104,12 +104,18 @@ function refuse(file: string, rule: string, message: string): InputError {
 }
 
 function parseManifest(file: { name: string; content: string }): KubernetesManifest {
-  const docs = yaml.parseAllDocuments(file.content, { maxAliasCount: 0 } as any);
+  const docs = yaml.parseAllDocuments(file.content);
   const list = Array.isArray(docs) ? docs : [docs];
   if (list.length !== 1 || list[0].errors.length) {
     throw refuse(file.name, 'not-rendered', 'must hold exactly one YAML document, as the render actions write');
   }
-  const m = list[0].toJS();
+  let m: any;
+  try {
+    // The render actions write no aliases: refusing them also stops alias expansion bombs.
+    m = list[0].toJS({ maxAliasCount: 0 });
+  } catch {
+    throw refuse(file.name, 'not-rendered', 'uses YAML aliases, which the render actions never write');
+  }
   if (!m || typeof m !== 'object' || typeof m.kind !== 'string' || typeof m.apiVersion !== 'string' || typeof m.metadata?.name !== 'string') {
     throw refuse(file.name, 'not-rendered', 'is not a Kubernetes manifest with apiVersion, kind and metadata.name');
   }
@@ -277,9 +283,9 @@ function verifyControllerBundle(
   const lbc = only(manifests, 'LoadBalancerConfiguration', what).manifest;
   let values: any;
   try {
-    values = yaml.parse(valuesFile.content, { maxAliasCount: 0 } as any);
+    values = yaml.parse(valuesFile.content, { maxAliasCount: 0 });
   } catch {
-    throw refuse(valuesFile.name, 'not-rendered', 'is not YAML');
+    throw refuse(valuesFile.name, 'not-rendered', 'is not YAML without aliases');
   }
   const namespace = /^# Install into namespace ([a-z0-9-]+);/m.exec(valuesFile.content)?.[1] ?? '';
   const spec: ControllerSetupSpec = {
