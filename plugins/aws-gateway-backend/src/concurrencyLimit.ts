@@ -36,15 +36,16 @@ export class ConcurrencyLimit {
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        const i = this.waiting.indexOf(grant);
-        if (i >= 0) this.waiting.splice(i, 1);
-        reject(signal!.reason);
-      };
+      let onAbort = () => {};
       const grant = () => {
         signal?.removeEventListener('abort', onAbort);
         this.active++;
         resolve();
+      };
+      onAbort = () => {
+        const i = this.waiting.indexOf(grant);
+        if (i >= 0) this.waiting.splice(i, 1);
+        reject(signal!.reason);
       };
       this.waiting.push(grant);
       signal?.addEventListener('abort', onAbort, { once: true });

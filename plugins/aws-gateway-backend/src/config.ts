@@ -161,7 +161,11 @@ export function readStatusConfig(config: Config): StatusConfig {
         region: c.getOptionalString('region'),
         controllerClusterName: c.getOptionalString('controllerClusterName'),
       };
-      checkLocation(`${ROOT}.clusters[${i}]`, location.region, location.accountId);
+      checkLocation(
+        `${ROOT}.clusters[${i}]`,
+        location.region,
+        location.accountId,
+      );
       return [c.getString('name'), location];
     }),
   );
@@ -199,12 +203,19 @@ export function readStatusConfig(config: Config): StatusConfig {
     refresh: {
       minIntervalMs:
         numberAtLeast(status, 'refresh.minIntervalSeconds', 30, 0) * 1000,
-      perUserPerMinute: numberAtLeast(status, 'refresh.perUserPerMinute', 10, 0),
+      perUserPerMinute: numberAtLeast(
+        status,
+        'refresh.perUserPerMinute',
+        10,
+        0,
+      ),
     },
     locationOf(cluster) {
       const configured = clusters.get(cluster.name);
       const region =
-        configured?.region ?? EKS_URL.exec(cluster.url)?.[1]?.toLowerCase() ?? defaultRegion;
+        configured?.region ??
+        EKS_URL.exec(cluster.url)?.[1]?.toLowerCase() ??
+        defaultRegion;
       return {
         controllerClusterName:
           configured?.controllerClusterName ?? cluster.name,

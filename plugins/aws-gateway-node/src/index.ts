@@ -19,6 +19,7 @@ export * from './aws/iam/ensureRole';
 export * from './aws/eks/ensurePodIdentityAssociation';
 export * from './kubernetes/KubernetesClusterRegistry';
 export * from './kubernetes/apiErrors';
+export * from './kubernetes/abortSignal';
 export * from './manifests/types';
 export * from './manifests/rules';
 export * from './net/cidr';

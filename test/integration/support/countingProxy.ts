@@ -16,6 +16,8 @@ export interface AwsCall {
   method: string;
   mutating: boolean;
   status: number;
+  /** The request's form parameters (query protocols: `TargetGroupArn`, `LoadBalancerArns.member.1`…). */
+  params: Record<string, string>;
 }
 
 const READ_ONLY = /^(Get|List|Describe|Head|Simulate|Search|Lookup)/;
@@ -60,7 +62,9 @@ export function startCountingProxy(upstream: string): Promise<CountingProxy> {
       const body = Buffer.concat(chunks);
       const method = req.method ?? 'GET';
       const operation = operationOf(method, req.url ?? '/', req.headers, body);
-      const call: AwsCall = { operation, method, mutating: isMutating(operation, method), status: 0 };
+      const form = String(req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded');
+      const params = form ? Object.fromEntries(new URLSearchParams(body.toString('utf8'))) : {};
+      const call: AwsCall = { operation, method, mutating: isMutating(operation, method), status: 0, params };
       calls.push(call);
       const forward = http.request(
         {

@@ -142,9 +142,10 @@ export class Elbv2Reader {
       const loadBalancers: LoadBalancer[] = [];
       let marker: string | undefined;
       do {
+        const Marker = marker;
         const page = await this.call(target, (client, options) =>
           client.send(
-            new DescribeLoadBalancersCommand({ Marker: marker, PageSize: 400 }),
+            new DescribeLoadBalancersCommand({ Marker, PageSize: 400 }),
             options,
           ),
         );
@@ -178,11 +179,12 @@ export class Elbv2Reader {
       const listeners: Listener[] = [];
       let marker: string | undefined;
       do {
+        const Marker = marker;
         const page = await this.call(loadBalancer.target, (client, options) =>
           client.send(
             new DescribeListenersCommand({
               LoadBalancerArn: loadBalancer.arn,
-              Marker: marker,
+              Marker,
             }),
             options,
           ),
@@ -201,12 +203,13 @@ export class Elbv2Reader {
       let marker: string | undefined;
       do {
         let page;
+        const Marker = marker;
         try {
           page = await this.call(loadBalancer.target, (client, options) =>
             client.send(
               new DescribeTargetGroupsCommand({
                 LoadBalancerArn: loadBalancer.arn,
-                Marker: marker,
+                Marker,
               }),
               options,
             ),

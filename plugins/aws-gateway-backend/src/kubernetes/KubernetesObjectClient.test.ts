@@ -1,5 +1,6 @@
+import http from 'node:http';
+import { AddressInfo, Socket } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { startStalledServer } from '@gateway-portal/plugin-aws-gateway-node/src/__testUtils__/stalledServer';
 import { KubernetesApiError } from '../errors';
 import { ClientNodeKubernetesObjectClient } from './KubernetesObjectClient';
 
@@ -8,6 +9,28 @@ const GATEWAYS = {
   version: 'v1',
   plural: 'gateways',
 };
+
+/** An API server that takes requests and never answers; it counts open sockets. */
+async function startStalledServer() {
+  const sockets = new Set<Socket>();
+  let maxOpen = 0;
+  const server = http.createServer(() => undefined);
+  server.on('connection', socket => {
+    sockets.add(socket);
+    maxOpen = Math.max(maxOpen, sockets.size);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    open: () => sockets.size,
+    maxOpen: () => maxOpen,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>(r => server.close(() => r()));
+    },
+  };
+}
 
 function clientFor(
   url: string,

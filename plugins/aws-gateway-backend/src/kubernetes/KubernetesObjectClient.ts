@@ -1,6 +1,6 @@
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import {
-  abortableCallOptions,
+  abortableCall,
   apiStatus,
   apiStatusCode,
   isAbortError,
@@ -138,14 +138,14 @@ export class ClientNodeKubernetesObjectClient
 
     const run = async <T>(
       what: string,
-      call: (options: ReturnType<typeof abortableCallOptions>) => Promise<T>,
+      call: (options: ReturnType<typeof abortableCall>) => Promise<T>,
     ): Promise<T> => {
       const signals = [AbortSignal.timeout(timeoutMs)];
       if (connectOptions.signal) signals.push(connectOptions.signal);
       const signal = AbortSignal.any(signals);
       try {
         return await limit.run(
-          () => call(abortableCallOptions(signal)),
+          () => call(abortableCall(signal)),
           signal,
         );
       } catch (e) {

@@ -11,14 +11,7 @@ import {
   AuthenticationStrategy,
   ClusterDetails,
 } from '@backstage/plugin-kubernetes-node';
-import {
-  ConfigurationOptions,
-  KubeConfig,
-  Observable,
-  ObservableMiddleware,
-  RequestContext,
-  ResponseContext,
-} from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 
 /** A cluster as configured for the Kubernetes plugin, minus secrets. @public */
 export interface GatewayCluster {
@@ -152,23 +145,3 @@ export class ConfigKubernetesClusterRegistry
   }
 }
 
-/**
- * Options for one @kubernetes/client-node call that bind it to a signal: when
- * the signal fires the request is aborted and its socket closed (the client's
- * own timeouts do not close the socket). Pass as the call's last argument.
- *
- * @public
- */
-export function abortableCallOptions(
-  signal: AbortSignal,
-): ConfigurationOptions {
-  const middleware: ObservableMiddleware = {
-    pre: (context: RequestContext) => {
-      context.setSignal(signal);
-      return new Observable(Promise.resolve(context));
-    },
-    post: (context: ResponseContext) =>
-      new Observable(Promise.resolve(context)),
-  };
-  return { middleware: [middleware], middlewareMergeStrategy: 'append' };
-}
