@@ -1,122 +1,60 @@
 /**
  * The production profile, proved: two replicas of the real portal
  * (packages/backend serving the built frontend) share one throw-away
- * PostgreSQL and one throw-away Redis, with the database and cache settings of
- * app-config.production.yaml itself (its ${POSTGRES_*}, ${REDIS_URL} and
- * ${BACKEND_SECRET} filled in through the environment), wired to the peers.
+ * PostgreSQL and one throw-away Redis, with the settings of
+ * app-config.production.yaml itself, wired to the peers (test/load/productionRig.ts).
  *   (a) a scaffolder task created on replica A is read, and followed to its
  *       end, on replica B;
  *   (b) the gateway status one replica fetched from AWS is served by the
- *       other from Redis: same body, zero AWS calls (counted by a proxy).
+ *       other from Redis: same body, zero AWS calls (counted by a proxy);
+ * and the status API when what it depends on falters:
+ *   (c) Redis paused (SIGSTOP): answers stay fast and correct;
+ *   (d) the AWS endpoint stalled: answers within the deadline, the last
+ *       known status marked stale with its age and reason;
+ *   (e) refresh=true from many requests: a bounded number of AWS calls;
+ *   (f) PostgreSQL restarted: 503 at once with a generic body, then 200 again.
  */
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import * as k8s from '@kubernetes/client-node';
-import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import YAML from 'yaml';
-import { ensureAppBuilt, REPO_ROOT, RunningPortal, startPortal } from '../e2e/portal';
-import { CLUSTER_FOR_PROFILE, portalEnvForPeers, portalOverlayForPeers } from '../e2e/portalConfig';
-import { ensureClassicGatewayClass, programClassicGateway, startFakeController } from '../fixtures/classicGateway';
-import {
-  createBareRepo,
-  kubeConfigFor,
-  loadPeers,
-  PROFILE_V16,
-  resetAws,
-  uniqueName,
-} from '../peers';
-import { ProductionServices, startProductionServices } from '../peers/production-services';
-import { CountingProxy, startCountingProxy } from './support/countingProxy';
-import { PortalClient } from './support/scaffolderClient';
+import { createBareRepo, kubeConfigFor, PROFILE_V16, uniqueName } from '../peers';
+import { CLUSTER, NAMESPACE, ProductionRig, startProductionRig } from '../load/productionRig';
+import { probeStatus } from '../load/statusProbe';
 import { BareRepo, ensureBackendService, formDefaults } from './support/templatesPortal';
 
-const CLUSTER = CLUSTER_FOR_PROFILE[PROFILE_V16];
-const NAMESPACE = 'default';
-const STATUS_PATH = '/api/aws-gateway/entities/component/default/backend/gateways';
+// Short enough that an entry expires within a test; the rest is the production file's.
+const TTL_SECONDS = 5;
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-let services: ProductionServices | undefined;
-let proxy: CountingProxy | undefined;
-let elbv2: ElasticLoadBalancingV2Client | undefined;
-const replicas: Array<{ name: string; portal: RunningPortal; client: PortalClient; startSeconds: number }> = [];
-const created: k8s.KubernetesObject[] = [];
-const figures: string[] = [];
+let rig: ProductionRig | undefined;
+let gateway: { name: string; dnsName: string } | undefined;
 const started = Date.now();
 
-/** backend.database, backend.cache and backend.auth exactly as app-config.production.yaml has them. */
-function productionBackendConfig(): Record<string, unknown> {
-  const production = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, 'app-config.production.yaml'), 'utf8'));
-  const { database, cache, auth } = production.backend;
-  expect(database.client).toBe('pg');
-  expect(cache.store).toBe('redis');
-  return { database, cache, auth };
+function deadlineMs(): number {
+  return rig!.statusConfig.requestDeadlineMs;
 }
 
-async function stopAll(): Promise<void> {
-  for (const r of replicas.splice(0).reverse()) await r.portal.stop();
-  elbv2?.destroy();
-  elbv2 = undefined;
-  await proxy?.close();
-  proxy = undefined;
-  await services?.stop();
+/** The gateway this suite programmed, from a status answer. */
+function ourGateway(body: any): any {
+  return (body.gateways as any[]).find(g => g.gateway.name === gateway!.name);
 }
 
 beforeAll(async () => {
-  const peers = loadPeers();
-  if (!peers.aws || !peers.kube?.profiles[PROFILE_V16] || !peers.git) {
-    throw new Error(`the production-profile test needs the aws, kube (${PROFILE_V16}) and git peers`);
-  }
-  ensureAppBuilt();
-  services = await startProductionServices();
-  const { postgres, redis } = services;
-  figures.push(`PostgreSQL ready in ${postgres.startSeconds.toFixed(1)} s (port ${postgres.port}), Redis in ${redis.startSeconds.toFixed(1)} s`);
-
-  await resetAws();
-  proxy = await startCountingProxy(peers.aws.endpoint);
-  const overlay = {
-    ...portalOverlayForPeers(peers, { statusCacheTtlSeconds: 60 }),
-    backend: productionBackendConfig(),
-  };
-  // Same secret, database and cache for every replica; each gets its own URL and port from startPortal.
-  const env = {
-    ...portalEnvForPeers(peers),
-    AWS_ENDPOINT_URL: proxy.endpoint,
-    POSTGRES_HOST: postgres.host,
-    POSTGRES_PORT: String(postgres.port),
-    POSTGRES_USER: postgres.user,
-    POSTGRES_PASSWORD: postgres.password,
-    REDIS_URL: redis.url,
-    BACKEND_SECRET: crypto.randomBytes(24).toString('base64'),
-  };
-  // One after the other, as a rolling deployment would: the first creates the
-  // per-plugin databases and runs the migrations, the second finds them.
-  for (const name of ['a', 'b']) {
-    const t0 = Date.now();
-    const portal = await startPortal({ name: `production-${name}`, overlay, env });
-    const startSeconds = (Date.now() - t0) / 1000;
-    const client = await PortalClient.signInAsGuest(portal.baseUrl);
-    replicas.push({ name, portal, client, startSeconds });
-    figures.push(`replica ${name.toUpperCase()} ready in ${startSeconds.toFixed(1)} s (${portal.baseUrl}, log ${portal.logFile})`);
-  }
+  rig = await startProductionRig({ status: { cacheTtlSeconds: TTL_SECONDS } });
+  await rig.replicas[0].client.waitForEntity('component', 'default', 'backend', 120_000);
+  gateway = await rig.programBackendGateway();
 }, 1_200_000);
 
 afterAll(async () => {
-  if (created.length) {
-    const api = k8s.KubernetesObjectApi.makeApiClient(kubeConfigFor(PROFILE_V16));
-    for (const object of created.splice(0).reverse()) await api.delete(object).catch(() => undefined);
-  }
-  await stopAll();
-  console.log([`Production profile (${Math.round((Date.now() - started) / 1000)} s in all):`, ...figures].join('\n  '));
+  await rig?.stop();
+  console.log([`Production profile (${Math.round((Date.now() - started) / 1000)} s in all):`, ...(rig?.figures ?? [])].join('\n  '));
 }, 120_000);
 
 describe('two backend replicas on PostgreSQL + Redis', () => {
   it('both replicas start with no startup errors', () => {
-    expect(replicas.map(r => r.name)).toEqual(['a', 'b']);
-    for (const r of replicas) expect(r.portal.startupErrors).toEqual([]);
+    expect(rig!.replicas.map(r => r.name)).toEqual(['a', 'b']);
+    for (const r of rig!.replicas) expect(r.portal.startupErrors).toEqual([]);
   });
 
   it('a scaffolder task created on replica A is read and followed to its end on replica B', async () => {
-    const [a, b] = replicas;
+    const [a, b] = rig!.replicas;
     const template = await a.client.waitForEntity('template', 'default', 'expose-tcp-endpoint', 120_000);
     await b.client.waitForEntity('component', 'default', 'backend', 120_000);
     // The Service the developer picks exists before the template runs (it checks).
@@ -136,7 +74,7 @@ describe('two backend replicas on PostgreSQL + Redis', () => {
     let task = first.body;
     while (!['completed', 'failed', 'cancelled'].includes(task.status)) {
       if (Date.now() - t0 > 240_000) throw new Error(`task ${id} still ${task.status} after 240 s`);
-      await new Promise(r => setTimeout(r, 500));
+      await sleep(500);
       const res = await b.client.request('GET', `/api/scaffolder/v2/tasks/${id}`);
       expect(res.status).toBe(200);
       task = res.body;
@@ -147,52 +85,168 @@ describe('two backend replicas on PostgreSQL + Redis', () => {
     expect((events.body as any[]).some(e => e.type === 'completion')).toBe(true);
     // The task really ran: the manifests are committed.
     expect(new BareRepo(repoName).commitCount()).toBe(2);
-    figures.push(`task ${id}: created on A, read on B at once, completed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    rig!.figures.push(`task ${id}: created on A, read on B at once, completed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }, 300_000);
 
   it('the gateway status one replica fetched from AWS is served by the other from Redis', async () => {
-    const [a, b] = replicas;
-    await a.client.waitForEntity('component', 'default', 'backend', 120_000);
-    const kc = kubeConfigFor(PROFILE_V16);
-    // As integration/status.test.ts: a Gateway labelled for the `backend` component, its
-    // TCPRoute, Service and EndpointSlice; the fake controller programs it in moto.
-    const fake = await startFakeController(kc, CLUSTER);
-    elbv2 = fake.elbv2;
-    await ensureClassicGatewayClass(kc);
-    const name = uniqueName('prod');
-    const lb = await programClassicGateway(
-      kc,
-      fake.controller,
-      { namespace: NAMESPACE, name, id: 'backend', ips: ['192.0.2.31', '192.0.2.32'] },
-      object => created.push(object),
-    );
-
-    proxy!.reset();
-    const t0 = Date.now();
-    const fromA = await a.client.request('GET', STATUS_PATH);
-    const msA = Date.now() - t0;
-    const callsA = proxy!.calls.length;
+    const [a, b] = rig!.replicas;
+    const { awsCalls, services } = rig!;
+    await sleep(TTL_SECONDS * 1000); // nothing cached from an earlier test
+    awsCalls.reset();
+    const fromA = await probeStatus(a.client);
+    const callsA = awsCalls.calls.length;
     expect(fromA.status).toBe(200);
-    const gw = (fromA.body.gateways as any[]).find(g => g.gateway.name === name);
-    expect(gw).toMatchObject({ state: 'programmed', dnsName: lb.dnsName.toLowerCase(), errors: [] });
+    const gw = ourGateway(fromA.body);
+    expect(gw).toMatchObject({ state: 'programmed', dnsName: gateway!.dnsName, errors: [] });
     expect(gw.listeners[0].targetGroups[0].health).toMatchObject({ healthy: 2, total: 2 });
+    expect(fromA.body.stale).toBeUndefined();
     expect(callsA).toBeGreaterThan(0);
-    expect(proxy!.mutating()).toEqual([]);
-    const operations = [...new Set(proxy!.calls.map(c => c.operation))].sort();
-    const redisKeys = await services!.redis.command('DBSIZE');
+    expect(awsCalls.mutating()).toEqual([]);
+    const operations = [...new Set(awsCalls.calls.map(c => c.operation))].sort();
+    const redisKeys = await services.redis.command('DBSIZE');
 
-    proxy!.reset();
-    const t1 = Date.now();
-    const fromB = await b.client.request('GET', STATUS_PATH);
-    const msB = Date.now() - t1;
-    const callsB = proxy!.calls.length;
+    awsCalls.reset();
+    // The shared write is not awaited by A's answer: give it a moment.
+    await sleep(200);
+    const fromB = await probeStatus(b.client);
     expect(fromB.status).toBe(200);
     expect(fromB.body).toEqual(fromA.body);
-    expect(callsB).toBe(0);
+    expect(awsCalls.calls.length).toBe(0);
 
-    figures.push(
-      `gateway status: replica A ${callsA} AWS calls (${operations.join(', ')}) in ${msA} ms; ` +
-        `replica B ${callsB} AWS calls in ${msB} ms, same body (Redis DBSIZE ${redisKeys.replace(/\D/g, '')})`,
+    rig!.figures.push(
+      `gateway status: replica A ${callsA} AWS calls (${operations.join(', ')}) in ${fromA.ms} ms; ` +
+        `replica B 0 AWS calls in ${fromB.ms} ms, same body (Redis DBSIZE ${redisKeys.replace(/\D/g, '')})`,
     );
   }, 300_000);
 });
+
+describe('the status API when Redis, AWS or PostgreSQL falter', () => {
+  afterEach(() => {
+    rig?.services.redis.resume();
+    rig?.aws.resume();
+  });
+
+  it('keeps answering fast and correctly on both replicas while Redis is paused', async () => {
+    const { replicas, services } = rig!;
+    services.redis.pause();
+    const samples = [];
+    const until = Date.now() + 2 * TTL_SECONDS * 1000; // long enough for entries to expire
+    while (Date.now() < until) {
+      samples.push(...(await Promise.all(replicas.map(r => probeStatus(r.client, { limitMs: 5_000 })))));
+      await sleep(250);
+    }
+    services.redis.resume();
+    for (const s of samples) {
+      expect(s.status).toBe(200);
+      expect(s.ms).toBeLessThan(1_000);
+      expect(ourGateway(s.body)).toMatchObject({ state: 'programmed', dnsName: gateway!.dnsName });
+    }
+    const slowest = Math.max(...samples.map(s => s.ms));
+    rig!.figures.push(`Redis paused ${2 * TTL_SECONDS} s: ${samples.length} answers, all 200 and correct, slowest ${slowest} ms`);
+  }, 120_000);
+
+  it('answers within the deadline with the last known status, marked stale, while AWS is stalled', async () => {
+    const { replicas, aws } = rig!;
+    const known = await Promise.all(replicas.map(r => probeStatus(r.client)));
+    known.forEach(k => expect(ourGateway(k.body)).toMatchObject({ state: 'programmed' }));
+    await sleep(TTL_SECONDS * 1000 + 500); // expired: the next request must read AWS again
+    aws.stall();
+    const samples = await Promise.all(
+      replicas.flatMap(r => [probeStatus(r.client, { limitMs: 20_000 }), probeStatus(r.client, { limitMs: 20_000 })]),
+    );
+    for (const s of samples) {
+      expect(s.hung).toBe(false);
+      expect(s.status).toBe(200);
+      expect(s.ms).toBeLessThan(deadlineMs() + 1_000);
+      expect(s.body.stale).toEqual({
+        ageSeconds: expect.any(Number),
+        reason: expect.stringMatching(/did not answer within \d+ s/),
+      });
+      expect(s.body.stale.ageSeconds).toBeGreaterThanOrEqual(TTL_SECONDS);
+      expect(ourGateway(s.body)).toMatchObject({ state: 'programmed', dnsName: gateway!.dnsName });
+    }
+    aws.resume();
+    // Once AWS answers again, the background read lands and answers are fresh.
+    const t0 = Date.now();
+    let fresh = await probeStatus(replicas[0].client);
+    while (fresh.body?.stale && Date.now() - t0 < 30_000) {
+      await sleep(500);
+      fresh = await probeStatus(replicas[0].client);
+    }
+    expect(fresh.body.stale).toBeUndefined();
+    rig!.figures.push(
+      `AWS stalled: ${samples.length} answers in ${Math.min(...samples.map(s => s.ms))}–${Math.max(
+        ...samples.map(s => s.ms),
+      )} ms (deadline ${deadlineMs()} ms), all stale and marked; fresh again ${((Date.now() - t0) / 1000).toFixed(1)} s after AWS resumed`,
+    );
+  }, 120_000);
+
+  it('keeps AWS calls bounded when many requests ask for refresh=true', async () => {
+    const { replicas, awsCalls } = rig!;
+    await sleep(TTL_SECONDS * 1000 + 500);
+    awsCalls.reset();
+    await probeStatus(replicas[0].client); // one read: what a read costs
+    const perRead = awsCalls.calls.length;
+    expect(perRead).toBeGreaterThan(0);
+    awsCalls.reset();
+    const answers = [];
+    for (let wave = 0; wave < 5; wave++) {
+      answers.push(
+        ...(await Promise.all(
+          replicas.flatMap(r => Array.from({ length: 4 }, () => probeStatus(r.client, { refresh: true }))),
+        )),
+      );
+    }
+    answers.forEach(a => expect(a.status).toBe(200));
+    const declined = answers.filter(a => a.body.refreshDeclined);
+    // Honoured at most once per entity per interval across replicas (two may race on the mark).
+    expect(awsCalls.calls.length).toBeLessThanOrEqual(2 * perRead);
+    expect(declined.length).toBeGreaterThanOrEqual(answers.length - 2);
+    rig!.figures.push(
+      `refresh=true ×${answers.length}: ${awsCalls.calls.length} AWS calls (one read costs ${perRead}), ${declined.length} declined`,
+    );
+  }, 120_000);
+
+  it('answers 503 at once with a generic body while PostgreSQL restarts, then 200 again', async () => {
+    const { replicas, services } = rig!;
+    const [a] = replicas;
+    const samples: Array<{ ms: number; status: number; body: any }> = [];
+    let restarted = false;
+    const restart = services.postgres.restart({ downMs: 5_000 }).then(downSeconds => {
+      restarted = true;
+      return downSeconds;
+    });
+    await sleep(300);
+    while (!restarted) {
+      samples.push(await probeStatus(a.client, { limitMs: 10_000 }));
+      await sleep(200);
+    }
+    const downSeconds = await restart;
+    const during = samples.filter(s => s.status !== 200);
+    expect(during.length).toBeGreaterThan(0);
+    for (const s of during) {
+      expect(s.status).toBe(503);
+      expect(s.ms).toBeLessThan(1_000);
+      expect(s.body.error).toMatchObject({
+        name: 'ServiceUnavailableError',
+        message: expect.stringMatching(/^The gateway status is unavailable right now/),
+      });
+      const text = JSON.stringify(s.body);
+      expect(text).not.toContain(String(services.postgres.port));
+      expect(text).not.toMatch(/postgres|ECONNREFUSED|127\.0\.0\.1/i);
+    }
+    const t0 = Date.now();
+    let after = await probeStatus(a.client);
+    while (after.status !== 200 && Date.now() - t0 < 60_000) {
+      await sleep(500);
+      after = await probeStatus(a.client);
+    }
+    expect(after.status).toBe(200);
+    rig!.figures.push(
+      `PostgreSQL down ${downSeconds.toFixed(1)} s: ${during.length} answers 503 in ≤ ${Math.max(
+        ...during.map(s => s.ms),
+      )} ms with a generic body; 200 again ${((Date.now() - t0) / 1000).toFixed(1)} s after it was back`,
+    );
+  }, 180_000);
+});
+

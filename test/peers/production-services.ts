@@ -4,7 +4,8 @@
  * and one cache. Debian's binaries (scripts/system-deps.sh installs them), a
  * temp dir each, free loopback ports; stop() leaves no process and no file.
  * Separate from the peers harness on purpose: only the tests that need them
- * start them, inside the test process.
+ * start them, inside the test process. Faults on demand: Redis paused
+ * (SIGSTOP) and resumed, PostgreSQL restarted.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,6 +22,12 @@ export interface RunningPostgres {
   password: string;
   /** Seconds from initdb to accepting connections. */
   startSeconds: number;
+  /**
+   * Fast shutdown (every connection dropped), then the same server again on
+   * the same port and data: a database restart as an operator does one.
+   * Resolves with the seconds it was down, once it accepts connections again.
+   */
+  restart(options?: { downMs?: number }): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -31,6 +38,10 @@ export interface RunningRedis {
   startSeconds: number;
   /** Sends one command (RESP) and returns the raw reply. */
   command(...args: string[]): Promise<string>;
+  /** SIGSTOP: connections stay open, nothing answers (a hung cache). */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -110,24 +121,36 @@ export async function startPostgres(options: { maxConnections?: number } = {}): 
   fs.rmSync(pwFile);
 
   const port = await freePort();
-  const child = startChild(
-    'postgres',
-    path.join(bin, 'postgres'),
-    [
-      '-D', dataDir,
-      '-c', 'listen_addresses=127.0.0.1',
-      '-p', String(port),
-      '-k', socketDir,
-      '-c', `max_connections=${options.maxConnections ?? 300}`,
-      // A throw-away database: durability off, speed on.
-      '-c', 'fsync=off',
-      '-c', 'synchronous_commit=off',
-      '-c', 'full_page_writes=off',
-    ],
-    logFile,
-    { ...asOwner, env, cwd: dir },
-  );
-  const stop = async () => {
+  const launch = () =>
+    startChild(
+      'postgres',
+      path.join(bin, 'postgres'),
+      [
+        '-D', dataDir,
+        '-c', 'listen_addresses=127.0.0.1',
+        '-p', String(port),
+        '-k', socketDir,
+        '-c', `max_connections=${options.maxConnections ?? 300}`,
+        // A throw-away database: durability off, speed on.
+        '-c', 'fsync=off',
+        '-c', 'synchronous_commit=off',
+        '-c', 'full_page_writes=off',
+      ],
+      logFile,
+      { ...asOwner, env, cwd: dir },
+    );
+  let child = launch();
+  const ready = () =>
+    waitFor(
+      'postgres',
+      child,
+      async () =>
+        spawnSync(path.join(bin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port), '-U', user], {
+          env,
+        }).status === 0,
+      60_000,
+    );
+  const shutdown = async () => {
     child.stopping = true;
     if (!child.exited && child.proc.pid) {
       // SIGINT is PostgreSQL's fast shutdown (SIGTERM waits for clients to leave).
@@ -139,24 +162,27 @@ export async function startPostgres(options: { maxConnections?: number } = {}): 
       for (let i = 0; i < 100 && !child.exited; i++) await sleep(100);
     }
     await child.stop();
+  };
+  const stop = async () => {
+    await shutdown();
     cancelCleanup();
     removeDir(dir);
   };
+  const restart = async ({ downMs = 0 } = {}) => {
+    const down = Date.now();
+    await shutdown();
+    await sleep(downMs);
+    child = launch();
+    await ready();
+    return (Date.now() - down) / 1000;
+  };
   try {
-    await waitFor(
-      'postgres',
-      child,
-      async () =>
-        spawnSync(path.join(bin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port), '-U', user], {
-          env,
-        }).status === 0,
-      60_000,
-    );
+    await ready();
   } catch (e) {
     await stop();
     throw e;
   }
-  return { host: '127.0.0.1', port, user, password, startSeconds: (Date.now() - t0) / 1000, stop };
+  return { host: '127.0.0.1', port, user, password, startSeconds: (Date.now() - t0) / 1000, restart, stop };
 }
 
 /** One RESP command over a fresh connection; resolves with the raw reply. */
@@ -199,7 +225,11 @@ export async function startRedis(): Promise<RunningRedis> {
     path.join(dir, 'redis.log'),
     { cwd: dir },
   );
+  const signal = (name: 'SIGSTOP' | 'SIGCONT') => {
+    if (child.proc.pid && !child.exited) process.kill(-child.proc.pid, name);
+  };
   const stop = async () => {
+    signal('SIGCONT'); // a paused server cannot stop
     await child.stop();
     cancelCleanup();
     removeDir(dir);
@@ -220,6 +250,8 @@ export async function startRedis(): Promise<RunningRedis> {
     port,
     startSeconds: (Date.now() - t0) / 1000,
     command: (...args) => redisCommand(port, args),
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
     stop,
   };
 }
