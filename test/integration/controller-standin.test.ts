@@ -9,13 +9,13 @@ import * as k8s from '@kubernetes/client-node';
 import { CreateSecurityGroupCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   DescribeListenersCommand,
-  DescribeLoadBalancersCommand,
   DescribeTagsCommand,
-  DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
   Listener,
   LoadBalancer,
+  paginateDescribeLoadBalancers,
+  paginateDescribeTargetGroups,
   TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
@@ -297,12 +297,21 @@ describe.each([
   async function tagged(
     gwName?: string,
   ): Promise<{ loadBalancers: LoadBalancer[]; targetGroups: TargetGroup[] }> {
-    const loadBalancers =
-      (await elbv2.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ??
-      [];
-    const targetGroups =
-      (await elbv2.send(new DescribeTargetGroupsCommand({}))).TargetGroups ??
-      [];
+    // moto pages its answers; other tests' objects share it.
+    const loadBalancers: LoadBalancer[] = [];
+    for await (const page of paginateDescribeLoadBalancers(
+      { client: elbv2 },
+      {},
+    )) {
+      loadBalancers.push(...(page.LoadBalancers ?? []));
+    }
+    const targetGroups: TargetGroup[] = [];
+    for await (const page of paginateDescribeTargetGroups(
+      { client: elbv2 },
+      {},
+    )) {
+      targetGroups.push(...(page.TargetGroups ?? []));
+    }
     const tags = await tagsOf([
       ...loadBalancers.map(lb => lb.LoadBalancerArn!),
       ...targetGroups.map(tg => tg.TargetGroupArn!),
