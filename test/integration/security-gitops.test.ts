@@ -17,11 +17,16 @@ import path from 'node:path';
 import type { HttpClient } from 'isomorphic-git';
 import { GitOpsRepository } from '../../plugins/aws-gateway-node/src';
 import { createBareRepo, gitPeer, loadPeers, uniqueName } from '../peers';
-import { CLASSIC_PATH, commitAction, CONTROLLER_CLUSTER, gitopsConfig, renderedWorkspace, runAction } from './support/gitopsActions';
-import { BareRepo } from './support/templatesPortal';
+import { CLASSIC_ENDPOINT, CLASSIC_PATH, commitAction, CONTROLLER_CLUSTER, gitopsConfig, renderedWorkspace, runAction } from './support/gitopsActions';
+import { BareRepo, startTemplatesPortal, TemplatesPortal } from './support/templatesPortal';
 
 const attacks: string[] = [];
 const drills: string[] = [];
+
+afterAll(() => {
+  console.log(`GitOps attack cases refused: ${attacks.length}\n  ${attacks.join('\n  ')}`);
+  if (drills.length) console.log(`GitOps fault drills:\n  ${drills.join('\n  ')}`);
+});
 
 function git(args: string[], cwd?: string): string {
   return execFileSync('git', args, {
@@ -92,10 +97,6 @@ describe('GitOps security against the git peer', () => {
     expect(checkouts()).toEqual(tmpBefore);
     fs.rmSync(workspace, { recursive: true, force: true });
     fs.rmSync(guard.dir, { recursive: true, force: true });
-  });
-  afterAll(() => {
-    console.log(`GitOps attack cases refused: ${attacks.length}\n  ${attacks.join('\n  ')}`);
-    if (drills.length) console.log(`GitOps fault drills:\n  ${drills.join('\n  ')}`);
   });
 
   const commit = (repoUrl: string, input: Record<string, unknown> = {}, isDryRun = false, config = gitopsConfig()) =>
@@ -410,5 +411,122 @@ describe('GitOps security against the git peer', () => {
       expect(Object.keys((await repository.describeRemote(repoUrl)).branches)).toEqual(['main']);
       drills.push(`git server SIGSTOPped during gitops:check: deadline after ${deadlineAfter} ms, task cancellation after ${cancelledAfter} ms; answers again after SIGCONT`);
     });
+  });
+});
+
+/**
+ * The same guardrails inside the real backend, through the scaffolder's REST
+ * API: one-step templates in a dry run, which is what anyone who can write a
+ * template can run. The files a template brings (`fetch:plain` from the
+ * template's own directory) are the hostile content here.
+ */
+describe('GitOps security through the real scaffolder (dry-run API)', () => {
+  let env: TemplatesPortal;
+  let repo: BareRepo;
+  let repoUrl: string;
+
+  beforeAll(async () => {
+    env = await startTemplatesPortal('security-gitops');
+    const name = `platform/${uniqueName('scaffolder')}`;
+    repoUrl = createBareRepo(name, { 'README.md': '# gitops\n' });
+    repo = new BareRepo(name);
+  }, 600_000);
+  afterAll(async () => {
+    await env?.stop();
+  });
+
+  const render = {
+    id: 'render',
+    name: 'render',
+    action: 'aws-gateway:endpoint:render',
+    input: { ...CLASSIC_ENDPOINT, serverDryRun: false, outputDir: 'manifests' },
+  };
+  const commitStep = (input: Record<string, unknown> = {}) => ({
+    id: 'commit',
+    name: 'commit',
+    action: 'aws-gateway:gitops:commit',
+    input: { repoUrl, branch: 'main', sourcePath: 'manifests', commitMessage: 'm', ...input },
+  });
+  const fromTemplateDir = { id: 'fetch', name: 'fetch', action: 'fetch:plain', input: { url: './skeleton', targetPath: 'manifests' } };
+
+  /** POST /api/scaffolder/v2/dry-run with files in the template's directory; returns the error text or '' on success. */
+  async function dryRun(steps: unknown[], files: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+    const { status, body } = await env.client.request('POST', '/api/scaffolder/v2/dry-run', {
+      template: {
+        apiVersion: 'scaffolder.backstage.io/v1beta3',
+        kind: 'Template',
+        metadata: { name: 'hostile', namespace: 'default' },
+        spec: { owner: 'guests', type: 'test', parameters: [], steps },
+      },
+      values: {},
+      secrets: {},
+      directoryContents: Object.entries(files).map(([p, content]) => ({ path: p, base64Content: Buffer.from(content).toString('base64') })),
+    });
+    if (status !== 200) return { status, text: `${body?.error?.name}: ${body?.error?.message}` };
+    const failed = (body.log ?? []).filter((l: any) => l.body.status === 'failed');
+    return { status: failed.length ? 500 : 200, text: (body.log ?? []).map((l: any) => l.body.message).join('\n') };
+  }
+
+  async function refusedByScaffolder(name: string, steps: unknown[], files: Record<string, string>, message: RegExp) {
+    const head = repo.head();
+    const result = await dryRun(steps, files);
+    expect(result.status).not.toBe(200);
+    expect(result.text).toMatch(message);
+    expect(repo.head()).toBe(head);
+    expect(repo.branches()).toEqual(['main']);
+    attacks.push(`scaffolder dry run: ${name}: ${result.text.match(message)![0].slice(0, 150)}`);
+  }
+
+  it('accepts the render step followed by the commit step (control), writing nothing in a dry run', async () => {
+    const head = repo.head();
+    const result = await dryRun([render, commitStep()]);
+    expect(result).toMatchObject({ status: 200 });
+    expect(repo.head()).toBe(head);
+  });
+
+  it('refuses a cluster-admin binding a template brings along', async () => {
+    await refusedByScaffolder(
+      'ClusterRoleBinding from the template directory',
+      [fromTemplateDir, commitStep()],
+      { 'skeleton/admin.yaml': 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: portal-admin\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\n' },
+      /files: "admin.yaml" is a ClusterRoleBinding; aws-gateway:gitops:commit commits only what .*\[foreign-kind\]/,
+    );
+  });
+
+  it('refuses the same Gateway under a second path', async () => {
+    await refusedByScaffolder(
+      'second path for a Gateway',
+      [render, commitStep({ targetPath: 'elsewhere/aws-tcp-gateway' })],
+      {},
+      /targetPath: "elsewhere\/aws-tcp-gateway" is not where the Gateway default\/aws-tcp-gateway lives; .*\[fixed-layout\]/,
+    );
+  });
+
+  it.each([
+    ['dot segments', (u: string) => u.replace('/platform/', '/platform/../secret/'), /must not have dot segments/],
+    ['encoded dot segments', (u: string) => u.replace('/platform/', '/platform/%2e%2e/secret/'), /must not percent-encode its path/],
+  ])('refuses a repository URL with %s, in mode commit and pull-request', async (name, change, message) => {
+    await refusedByScaffolder(`URL with ${name} (commit)`, [render, commitStep({ repoUrl: change(repoUrl) })], {}, message);
+    await refusedByScaffolder(
+      `URL with ${name} (pull request)`,
+      [render, commitStep({ repoUrl: change(repoUrl), mode: 'pull-request', branch: 'aws-gateway/x', baseBranch: 'main' })],
+      {},
+      message,
+    );
+  });
+
+  it('refuses to commit through a symbolic link in the repository', async () => {
+    const hostile = hostileRepo(w => fs.symlinkSync('/tmp', path.join(w, 'gateways')));
+    const guard = sentinel();
+    try {
+      const head = hostile.repo.head();
+      const result = await dryRun([render, commitStep({ repoUrl: hostile.repoUrl })]);
+      expect(result.text).toMatch(/"gateways", which is a symbolic link in the GitOps repository/);
+      expect(hostile.repo.head()).toBe(head);
+      guard.check();
+      attacks.push('scaffolder dry run: symbolic link on the target path: refused');
+    } finally {
+      fs.rmSync(guard.dir, { recursive: true, force: true });
+    }
   });
 });
