@@ -55,7 +55,7 @@ describe('validateManifests', () => {
           ? { ...m, spec: { ...m.spec, routeConfigurations: [{ routeIdentifier: { kind: 'TLSRoute', name: 'db', namespace: 'default' }, targetGroupProps: { protocol: 'TLS' } }] } }
           : m,
       );
-      expect(rules(manifests)).toEqual(['TargetGroupConfiguration/db: spec.defaultConfiguration.protocol tls-passthrough-target-group-protocol']);
+      expect(rules(manifests)).toEqual(['TargetGroupConfiguration/db: spec.routeConfigurations[0].targetGroupProps.protocol tls-passthrough-target-group-protocol']);
       expect(rules(tls().filter(m => m.kind !== 'TargetGroupConfiguration'))).toEqual([
         'TLSRoute/db: spec.rules[0].backendRefs[0] tls-passthrough-target-group-protocol',
       ]);

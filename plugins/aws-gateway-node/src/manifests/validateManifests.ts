@@ -185,15 +185,19 @@ function passthroughListeners(gateway: KubernetesManifest): Set<string> {
   );
 }
 
-/** The protocol a TargetGroupConfiguration gives the target groups of one route. */
-function targetGroupProtocol(tgc: KubernetesManifest, route: KubernetesManifest): unknown {
-  const routeConfig = ((tgc.spec?.routeConfigurations ?? []) as any[]).find(
+/** The protocol a TargetGroupConfiguration gives the target groups of one route, and where it says so. */
+function targetGroupProtocol(tgc: KubernetesManifest, route: KubernetesManifest): { protocol: unknown; path: string } {
+  const routeConfigs = (tgc.spec?.routeConfigurations ?? []) as any[];
+  const i = routeConfigs.findIndex(
     rc =>
       rc?.routeIdentifier?.kind === route.kind &&
       rc?.routeIdentifier?.name === route.metadata.name &&
       (rc?.routeIdentifier?.namespace ?? route.metadata.namespace) === route.metadata.namespace,
   );
-  return routeConfig?.targetGroupProps?.protocol ?? tgc.spec?.defaultConfiguration?.protocol;
+  const routeProtocol = i >= 0 ? routeConfigs[i]?.targetGroupProps?.protocol : undefined;
+  return routeProtocol !== undefined
+    ? { protocol: routeProtocol, path: `spec.routeConfigurations[${i}].targetGroupProps.protocol` }
+    : { protocol: tgc.spec?.defaultConfiguration?.protocol, path: 'spec.defaultConfiguration.protocol' };
 }
 
 /**
@@ -226,8 +230,9 @@ function tlsPassthroughIssues(manifests: KubernetesManifest[]): ManifestIssue[] 
         const namespace = ref.namespace ?? route.metadata.namespace;
         const service = `${namespace ?? ''}/${ref.name}`;
         const tgc = tgcs.get(key(namespace, ref.name));
-        const found = tgc
-          ? tlsPassthroughTargetGroupProtocolIssue(targetGroupProtocol(tgc, route), service, 'spec.defaultConfiguration.protocol')
+        const configured = tgc && targetGroupProtocol(tgc, route);
+        const found = configured
+          ? tlsPassthroughTargetGroupProtocolIssue(configured.protocol, service, configured.path)
           : tlsPassthroughTargetGroupProtocolIssue(undefined, service, `spec.rules[${i}].backendRefs[${j}]`);
         if (found) issues.push(inManifest(tgc ?? route, found));
       }),

@@ -17,7 +17,6 @@ import { isAwsError } from '../awsErrors';
 import {
   PolicyDocument,
   decodeIamPolicyDocument,
-  podIdentityTrustPolicy,
   policyDocumentsEqual,
   serializePolicyDocument,
 } from '../policyDocuments';
@@ -34,8 +33,11 @@ export interface EnsureRoleParams {
   path: string;
   name: string;
   description?: string;
-  /** Trust policy; the EKS Pod Identity trust policy when absent. */
-  trustPolicy?: PolicyDocument;
+  /**
+   * Trust policy, e.g. `podIdentityTrustPolicy(scope)`: required, so no role is
+   * ever created trusting a service for every account and cluster by default.
+   */
+  trustPolicy: PolicyDocument;
   permissionsBoundaryArn?: string;
   /** Tags the role must carry; the managed-by tag is added to roles created here. */
   tags: Record<string, string>;
@@ -174,7 +176,7 @@ export async function planRole(
   }
   const operations: RoleOperation[] = [];
   const currentTrust = decodeIamPolicyDocument(role.AssumeRolePolicyDocument ?? '{}');
-  if (!policyDocumentsEqual(currentTrust, trustPolicyOf(params))) {
+  if (!policyDocumentsEqual(currentTrust, params.trustPolicy)) {
     operations.push('UpdateAssumeRolePolicy');
   }
   if (
@@ -192,10 +194,6 @@ export async function planRole(
   return { roleArn: role.Arn, managed, operations, tagsToAdd, policiesToAttach };
 }
 
-function trustPolicyOf(params: EnsureRoleParams): PolicyDocument {
-  return params.trustPolicy ?? podIdentityTrustPolicy();
-}
-
 async function createRole(
   iam: IAMClient,
   params: EnsureRoleParams,
@@ -207,7 +205,7 @@ async function createRole(
         RoleName: params.name,
         Path: params.path,
         Description: params.description,
-        AssumeRolePolicyDocument: serializePolicyDocument(trustPolicyOf(params)),
+        AssumeRolePolicyDocument: serializePolicyDocument(params.trustPolicy),
         PermissionsBoundary: params.permissionsBoundaryArn,
         Tags: toIamTags(withManagedTag(params.tags)),
       }),
@@ -233,7 +231,7 @@ async function reconcileRole(
       await iam.send(
         new UpdateAssumeRolePolicyCommand({
           RoleName: name,
-          PolicyDocument: serializePolicyDocument(trustPolicyOf(params)),
+          PolicyDocument: serializePolicyDocument(params.trustPolicy),
         }),
         options,
       );
@@ -280,8 +278,8 @@ async function attachPolicies(
 }
 
 /**
- * Makes sure the role exists under `path` with the trust policy (EKS Pod
- * Identity by default), permissions boundary, tags and attached policies
+ * Makes sure the role exists under `path` with the trust policy,
+ * permissions boundary, tags and attached policies
  * asked for, planning with reads first (planRole):
  *
  * - absent: created with all of them, tagged managed-by;
