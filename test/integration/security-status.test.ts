@@ -236,6 +236,37 @@ describe('gateway status: attacks and fault drills against the peers', () => {
     peers.kubernetes.calls = 0;
   });
 
+  /**
+   * Runs `read` while team A's Gateway status says `message` in its
+   * Programmed condition (as whoever may write the status could), then puts
+   * the controller's message back.
+   */
+  async function withProgrammedMessage<T>(
+    message: string,
+    read: () => Promise<T>,
+  ): Promise<T> {
+    const target = { ...GW, namespace: nsA, name: 'orders' };
+    const setMessage = async (next: (original: string) => string) => {
+      const current: any = await custom.getNamespacedCustomObject(target);
+      const programmed = current.status.conditions.find(
+        (c: any) => c.type === 'Programmed',
+      );
+      const original: string = programmed.message;
+      programmed.message = next(original);
+      await custom.replaceNamespacedCustomObjectStatus({
+        ...target,
+        body: current,
+      });
+      return original;
+    };
+    const original = await setMessage(() => message);
+    try {
+      return await read();
+    } finally {
+      await setMessage(() => original);
+    }
+  }
+
   /** Nothing of team B's Gateway is in the answer. */
   function expectNothingOfLedger(res: EntityGatewaysResponse) {
     const body = JSON.stringify(res);
@@ -385,67 +416,52 @@ describe('gateway status: attacks and fault drills against the peers', () => {
     ],
   ])('a crafted Programmed ARN (%s)', (_, craft) => {
     it('is never called nor linked', async () => {
-      const name = 'orders';
-      const current: any = await custom.getNamespacedCustomObject({
-        ...GW,
-        namespace: nsA,
-        name,
-      });
       const crafted = craft(orders.loadBalancerArn);
-      const original = current.status.conditions.find(
-        (c: any) => c.type === 'Programmed',
-      ).message;
-      const withMessage = (message: string) => ({
-        ...current,
-        status: {
-          ...current.status,
-          conditions: current.status.conditions.map((c: any) =>
-            c.type === 'Programmed' ? { ...c, message } : c,
-          ),
-        },
+      const res = await withProgrammedMessage(crafted, () =>
+        peers.get({ 'aws-gateway.io/gateways': `${nsA}/orders` }),
+      );
+      expect(arnsSent(proxy)).not.toContain(crafted);
+      const links = linksIn(res);
+      expect(links.length).toBeGreaterThan(0);
+      for (const link of links)
+        expect(new URL(link).host).toBe(`${aws.region}.console.aws.amazon.com`);
+      expect(res.gateways[0].errors).toContainEqual(
+        expect.objectContaining({
+          part: 'kubernetes',
+          message: expect.stringContaining('it was ignored'),
+        }),
+      );
+      // The load balancer is still found, by the controller's tags.
+      expect(res.gateways[0].loadBalancer).toMatchObject({
+        arn: orders.loadBalancerArn,
+        foundBy: 'tags',
       });
-      await custom.replaceNamespacedCustomObjectStatus({
-        ...GW,
-        namespace: nsA,
-        name,
-        body: withMessage(crafted),
-      });
-      try {
-        const res = await peers.get({
-          'aws-gateway.io/gateways': `${nsA}/orders`,
-        });
-        expect(arnsSent(proxy)).not.toContain(crafted);
-        const links = linksIn(res);
-        expect(links.length).toBeGreaterThan(0);
-        for (const link of links)
-          expect(new URL(link).host).toBe(
-            `${aws.region}.console.aws.amazon.com`,
-          );
-        expect(res.gateways[0].errors).toContainEqual(
-          expect.objectContaining({
-            part: 'kubernetes',
-            message: expect.stringContaining('it was ignored'),
-          }),
-        );
-        // The load balancer is still found, by the controller's tags.
-        expect(res.gateways[0].loadBalancer).toMatchObject({
-          arn: orders.loadBalancerArn,
-          foundBy: 'tags',
-        });
-      } finally {
-        const fresh: any = await custom.getNamespacedCustomObject({
-          ...GW,
-          namespace: nsA,
-          name,
-        });
-        await custom.replaceNamespacedCustomObjectStatus({
-          ...GW,
-          namespace: nsA,
-          name,
-          body: { ...fresh, status: withMessage(original).status },
-        });
-      }
     });
+  });
+
+  it("a Gateway status forged to name another team's load balancer shows none of it", async () => {
+    const res = await withProgrammedMessage(ledger.loadBalancerArn, () =>
+      peers.get({ 'aws-gateway.io/gateways': `${nsA}/orders` }),
+    );
+    const gw = res.gateways[0];
+    expect(gw.loadBalancer).toBeUndefined();
+    expect(gw.listeners[0].targetGroups).toEqual([]);
+    expect(gw.errors).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringContaining(
+          'is tagged by the controller for another Gateway or cluster',
+        ),
+      }),
+    );
+    expect(JSON.stringify(res)).not.toContain(ledger.dnsName.toLowerCase());
+    expect(JSON.stringify(res)).not.toContain('192.0.2.77');
+    // Only whose it is was asked (DescribeLoadBalancers and DescribeTags by ARN); nothing more of it.
+    expect(
+      proxy.calls
+        .filter(c => Object.values(c.params).includes(ledger.loadBalancerArn))
+        .map(c => c.operation)
+        .sort(),
+    ).toEqual(['DescribeLoadBalancers', 'DescribeTags']);
   });
 
   it('never puts an internal cluster URL into a response', async () => {

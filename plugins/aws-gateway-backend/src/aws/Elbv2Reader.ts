@@ -58,6 +58,7 @@ type CallOptions = { abortSignal: AbortSignal };
 export class Elbv2Reader {
   private readonly memo = new RequestMemo();
   private readonly loadBalancers: Batcher<LoadBalancer>;
+  private readonly tagLists: Batcher<Tag[]>;
   private readonly targets = new Map<string, AwsTarget>();
 
   constructor(
@@ -67,6 +68,14 @@ export class Elbv2Reader {
     this.loadBalancers = new Batcher((group, arns) =>
       this.describeByArns(group, arns),
     );
+    this.tagLists = new Batcher(async (group, arns) => {
+      const out = await this.call(this.targets.get(group)!, (client, call) =>
+        client.send(new DescribeTagsCommand({ ResourceArns: arns }), call),
+      );
+      return new Map(
+        (out.TagDescriptions ?? []).map(d => [d.ResourceArn!, d.Tags ?? []]),
+      );
+    });
   }
 
   /** Runs one call with its deadline, the request's signal and the location's concurrency limit. */
@@ -134,6 +143,13 @@ export class Elbv2Reader {
     const group = targetKey(arn.target);
     this.targets.set(group, arn.target);
     return this.loadBalancers.load(group, arn.arn);
+  }
+
+  /** The tags of a load balancer; lookups of one turn are sent together (20 ARNs at most). */
+  tags(arn: TrustedArn): Promise<Tag[]> {
+    const group = targetKey(arn.target);
+    this.targets.set(group, arn.target);
+    return this.tagLists.load(group, arn.arn).then(tags => tags ?? []);
   }
 
   /** DescribeLoadBalancers pages, then DescribeTags in batches of 20 ARNs. */

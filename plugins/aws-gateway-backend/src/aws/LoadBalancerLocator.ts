@@ -1,4 +1,4 @@
-import { LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { LoadBalancer, Tag } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   LoadBalancerSummary,
   StatusError,
@@ -64,6 +64,34 @@ export function toLoadBalancerSummary(
   };
 }
 
+/**
+ * Whether the controller's tags say a load balancer is another Gateway's (or
+ * another cluster's). A Gateway's status can be written by whoever may
+ * update it, so an ARN or DNS name in it is not proof of ownership; a load
+ * balancer without the controller's tags is not the controller's and is
+ * believed, as before.
+ */
+export function belongsElsewhere(
+  tags: Tag[],
+  request: Pick<LocateRequest, 'namespace' | 'name' | 'controllerClusterName'>,
+): boolean {
+  const byKey = new Map(tags.map(t => [t.Key, t.Value]));
+  const stack = byKey.get(STACK_TAG);
+  const cluster = byKey.get(CLUSTER_TAG);
+  return (
+    (stack !== undefined && stack !== `${request.namespace}/${request.name}`) ||
+    (cluster !== undefined && cluster !== request.controllerClusterName)
+  );
+}
+
+function notThisGateway(request: LocateRequest): StatusError {
+  return {
+    part: 'aws',
+    kind: 'error',
+    message: `The load balancer named in the status of Gateway ${request.namespace}/${request.name} is tagged by the controller for another Gateway or cluster; it is not shown`,
+  };
+}
+
 /** What the controller writes into the Programmed condition when it names the NLB: an ARN, still to be checked. */
 export function loadBalancerArnOf(
   message: string | undefined,
@@ -85,7 +113,13 @@ export class LoadBalancerLocator {
     const arn = request.statusArn;
     if (arn) {
       try {
-        const lb = await this.reader.loadBalancer(arn);
+        const [lb, tags] = await Promise.all([
+          this.reader.loadBalancer(arn),
+          this.reader.tags(arn),
+        ]);
+        if (lb && belongsElsewhere(tags, request)) {
+          return { errors: [notThisGateway(request)] };
+        }
         if (lb) return this.found(lb, request.target, 'status-arn');
       } catch (error) {
         return {
@@ -142,6 +176,15 @@ export class LoadBalancerLocator {
     const byDns = dns
       ? inventory.loadBalancers.find(lb => lb.DNSName?.toLowerCase() === dns)
       : undefined;
+    if (
+      byDns &&
+      belongsElsewhere(
+        inventory.tags.get(byDns.LoadBalancerArn!) ?? [],
+        request,
+      )
+    ) {
+      return { errors: [notThisGateway(request)] };
+    }
     if (byDns) return this.found(byDns, target, 'dns-name');
 
     return {

@@ -134,9 +134,9 @@ describe('DefaultGatewayStatusService', () => {
       ['10.0.2.20', 'healthy', 'orders-b'],
     ]);
     expect(gw.warnings).toEqual([]);
-    // The ARN is enough: no inventory scan.
+    // The ARN is enough: no inventory scan, only the NLB's own tags (is it this Gateway's?).
     expect(t.elbv2.count('DescribeLoadBalancers')).toBe(1);
-    expect(t.elbv2.count('DescribeTags')).toBe(0);
+    expect(t.elbv2.count('DescribeTags')).toBe(1);
     expect(t.elbv2.count('DescribeListeners')).toBe(1);
     expect(t.elbv2.count('DescribeTargetHealth')).toBe(1);
   });
@@ -513,7 +513,7 @@ describe('DefaultGatewayStatusService', () => {
     expect(new Set(first.map(r => r.fetchedAt)).size).toBe(1);
     const awsCalls = t.elbv2.count();
     const kubeCalls = t.kube.callCount;
-    expect(awsCalls).toBe(4); // DescribeLoadBalancers, DescribeListeners, DescribeTargetGroups, DescribeTargetHealth
+    expect(awsCalls).toBe(5); // DescribeLoadBalancers, DescribeTags, DescribeListeners, DescribeTargetGroups, DescribeTargetHealth
     expect(t.authorize).toHaveBeenCalledTimes(10);
     expect(t.catalog.getEntityByRef).toHaveBeenCalledTimes(10);
 

@@ -288,3 +288,41 @@ describe('GatewayStatusCollector: deadlines', () => {
     });
   });
 });
+
+describe("GatewayStatusCollector: another Gateway's load balancer", () => {
+  it.each([
+    ['its ARN', 'arn'],
+    ['its DNS name', 'dns'],
+  ])("is not shown when a Gateway's status names %s", async (_, what) => {
+    const t = setup();
+    const ledger = exposeScenario(t.kube, t.elbv2, {
+      namespace: 'payments',
+      name: 'ledger',
+      entityRef: 'component:default/ledger',
+    });
+    exposeScenario(t.kube, t.elbv2, { statusArn: false, lbTags: false });
+    // The status of our Gateway, forged to point at team B's NLB.
+    const ours = t.kube
+      .cluster('dev')
+      .objects.get('gateway.networking.k8s.io/v1/gateways')!
+      .find(g => g.metadata.name === 'orders')!;
+    if (what === 'arn') ours.status.conditions[1].message = ledger.lbArn;
+    else ours.status.addresses[0].value = ledger.dnsName;
+    const res = await t.get({ 'aws-gateway.io/gateways': 'shop/orders' });
+    const gw = res.gateways[0];
+    expect(gw.loadBalancer).toBeUndefined();
+    expect(gw.errors).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringContaining(
+          'is tagged by the controller for another Gateway or cluster',
+        ),
+      }),
+    );
+    // Nothing is read of it beyond what tells whose it is.
+    expect(gw.listeners[0].targetGroups).toEqual([]);
+    expect(
+      t.elbv2.calls.filter(c => c.input.LoadBalancerArn === ledger.lbArn),
+    ).toEqual([]);
+    expect(t.elbv2.count('DescribeTargetHealth')).toBe(0);
+  });
+});

@@ -412,8 +412,8 @@ export class GatewayStatusCollector {
           : 'No AWS region is known for this cluster, so the ARN in its Gateway status is not used; set awsGateway.status.clusters[].region',
       });
     }
-    // Start the AWS side now: with the ARN from the status, the load balancer,
-    // its listeners and target groups are read while Kubernetes answers.
+    // Start the AWS side now. Its listeners and target groups are read only
+    // once the load balancer is known to be this Gateway's (its tags).
     const located = scope.locator.locate({
       namespace,
       name: gateway.metadata.name,
@@ -422,10 +422,6 @@ export class GatewayStatusCollector {
       dnsName: gateway.status?.addresses?.[0]?.value,
       target,
     });
-    if (statusArn) {
-      scope.elbv2.listeners(statusArn).catch(() => undefined);
-      scope.elbv2.targetGroupsOfLoadBalancer(statusArn).catch(() => undefined);
-    }
 
     const [classes, tcp, udp, tls, lbConfigs, tgConfigs] = await Promise.all([
       this.settled(reader.listGatewayClasses(), errors, cluster.name),
