@@ -101,7 +101,9 @@ export async function startProductionRig(
     aws = await startStallableProxy(awsCalls.endpoint);
     const production = productionConfig();
     const peersOverlay = portalOverlayForPeers(peers) as Record<string, any>;
-    const statusConfig = { ...peersOverlay.awsGateway.status, ...production.status, ...options.status };
+    // The peers overlay's cache TTL is a test's; the production file's (its default) applies here.
+    const { cacheTtlSeconds: _testTtl, ...peersStatus } = peersOverlay.awsGateway.status;
+    const statusConfig = { ...peersStatus, ...production.status, ...options.status };
     const overlay = {
       ...peersOverlay,
       awsGateway: { ...peersOverlay.awsGateway, status: statusConfig },
