@@ -160,6 +160,9 @@ describe('GitOps security against the git peer', () => {
       ],
     ])('refuses a commit when %s, writing nothing outside the repository', async (name, prepare, message) => {
       const { repo, repoUrl } = hostileRepo(w => prepare(w, guard));
+      // Read-only, as the templates' first step does it before any write anywhere.
+      const check = () => GitOpsRepository.fromConfig(gitopsConfig()).checkWritableDirectory(repoUrl, { branch: 'main', directory: CLASSIC_PATH });
+      await refused(`gitops:check of the folder: ${name}`, repo, check, message);
       await refused(`commit: ${name}`, repo, () => commit(repoUrl), message);
       await refused(`dry run: ${name}`, repo, () => commit(repoUrl, {}, true), message);
       await refused(`pull request: ${name}`, repo, () => commit(repoUrl, { mode: 'pull-request', branch: 'aws-gateway/x', baseBranch: 'main' }), message);
@@ -520,11 +523,17 @@ describe('GitOps security through the real scaffolder (dry-run API)', () => {
     const guard = sentinel();
     try {
       const head = hostile.repo.head();
+      // The templates' first step, read-only, before any other step writes anything.
+      const checked = await dryRun([
+        { id: 'check', name: 'check', action: 'aws-gateway:gitops:check', input: { repoUrl: hostile.repoUrl, branch: 'main', gateway: 'default/aws-tcp-gateway' } },
+      ]);
+      expect(checked.status).not.toBe(200);
+      expect(checked.text).toMatch(/"gateways", which is a symbolic link in the GitOps repository/);
       const result = await dryRun([render, commitStep({ repoUrl: hostile.repoUrl })]);
       expect(result.text).toMatch(/"gateways", which is a symbolic link in the GitOps repository/);
       expect(hostile.repo.head()).toBe(head);
       guard.check();
-      attacks.push('scaffolder dry run: symbolic link on the target path: refused');
+      attacks.push('scaffolder dry run: symbolic link on the target path: refused by gitops:check (first step) and by gitops:commit');
     } finally {
       fs.rmSync(guard.dir, { recursive: true, force: true });
     }

@@ -6,7 +6,7 @@ import git, { HttpClient } from 'isomorphic-git';
 import { RepositoryUrl } from '../urls/repositoryUrl';
 import { GitCredentials, GitRemote, resolveGitRemote } from './gitCredentials';
 import { deadlineHttpClient, DEFAULT_GIT_TIMEOUTS, GitOperation, GitTimeouts } from './gitHttp';
-import { createObjectStore, GitOpsFileStatus, writeFilesIntoTree } from './objectStore';
+import { assertWritableDirectory, createObjectStore, GitOpsFileStatus, writeFilesIntoTree } from './objectStore';
 import { createPullRequestOpener, PullRequestOpener } from './pullRequests';
 
 export type { GitOpsFileStatus } from './objectStore';
@@ -289,29 +289,9 @@ export class GitOpsRepository {
   ): Promise<Omit<CommitFilesResult, 'commitUrl' | 'attempts'>> {
     const repoUrl = remote.url.href;
     const auth = authCallbacks(repoUrl, remote.credentials);
-    const listed = await this.listBranches(remote, options.signal);
-    const plan = planBranch(listed, repoUrl, options.branch, options.baseBranch);
+    const { plan, store, head, rootTree } = await this.fetchBase(remote, options.branch, options.baseBranch, options.signal);
     const branchCreated = !plan.branchExists;
-
-    // Only git objects, in memory: the repository's files never touch a disk.
-    const store = await createObjectStore(plan.base, repoUrl);
-    const fetching = this.operation('fetching the branch', options.signal);
-    const fetched = await fetching.operation.run(() =>
-      git.fetch({
-        ...store,
-        http: fetching.http,
-        remote: 'origin',
-        url: repoUrl,
-        ref: plan.base,
-        singleBranch: true,
-        depth: 1,
-        tags: false,
-        ...auth,
-      }),
-    );
-    const head = fetched.fetchHead ?? plan.baseSha;
-    const { commit } = await git.readCommit({ ...store, oid: head });
-    const { tree, statuses } = await writeFilesIntoTree(store, commit.tree, options.files);
+    const { tree, statuses } = await writeFilesIntoTree(store, rootTree, options.files);
     const files = options.files.map(f => ({ path: f.path, status: statuses.get(f.path)! }));
 
     const conflicts = files.filter(s => s.status === 'updated').map(s => s.path);
@@ -340,6 +320,51 @@ export class GitOpsRepository {
       await this.push(store, repoUrl, options.branch, auth, options.signal);
     }
     return { commitSha, branch: options.branch, changed: true, branchCreated, files };
+  }
+
+  /**
+   * Fetches the head commit a commit to `branch` would start from into a new
+   * in-memory object store: the branch, or the base it would be created from.
+   */
+  private async fetchBase(remote: GitRemote, branch: string, baseBranch: string | undefined, signal?: AbortSignal) {
+    const repoUrl = remote.url.href;
+    const listed = await this.listBranches(remote, signal);
+    const plan = planBranch(listed, repoUrl, branch, baseBranch);
+    // Only git objects, in memory: the repository's files never touch a disk.
+    const store = await createObjectStore(plan.base, repoUrl);
+    const fetching = this.operation('fetching the branch', signal);
+    const fetched = await fetching.operation.run(() =>
+      git.fetch({
+        ...store,
+        http: fetching.http,
+        remote: 'origin',
+        url: repoUrl,
+        ref: plan.base,
+        singleBranch: true,
+        depth: 1,
+        tags: false,
+        ...authCallbacks(repoUrl, remote.credentials),
+      }),
+    );
+    const head = fetched.fetchHead ?? plan.baseSha;
+    const { commit } = await git.readCommit({ ...store, oid: head });
+    return { plan, store, head, rootTree: commit.tree };
+  }
+
+  /**
+   * Reads, never writes: whether files could later be committed under
+   * `directory` of the branch (or of the base it would start from) — no
+   * symbolic link, submodule or file on the way. Lets a template refuse a
+   * hostile repository before its first write anywhere.
+   */
+  async checkWritableDirectory(
+    repoUrl: string | RepositoryUrl,
+    options: { branch: string; baseBranch?: string; directory: string; signal?: AbortSignal },
+  ): Promise<void> {
+    const directory = safeRepoPath(options.directory);
+    const remote = await resolveGitRemote(this.integrations, repoUrl);
+    const { store, rootTree } = await this.fetchBase(remote, options.branch, options.baseBranch, options.signal);
+    await assertWritableDirectory(store, rootTree, directory);
   }
 
   private async push(

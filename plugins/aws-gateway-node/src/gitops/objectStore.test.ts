@@ -1,5 +1,5 @@
 import git from 'isomorphic-git';
-import { createObjectStore, ObjectStore, writeFilesIntoTree } from './objectStore';
+import { assertWritableDirectory, createObjectStore, ObjectStore, writeFilesIntoTree } from './objectStore';
 
 async function treeWith(store: ObjectStore, entries: Array<{ path: string; mode: string; content?: string; oid?: string }>) {
   const tree = [];
@@ -58,5 +58,21 @@ describe('writeFilesIntoTree (in-memory object store)', () => {
     const root = await treeWith(store, [{ path: 'file', mode: '100644', content: 'f' }, { path: 'dir', mode: '040000', oid: sub }]);
     await expect(writeFilesIntoTree(store, root, [{ path: 'file/a.yaml', content: 'a' }])).rejects.toThrow('needs "file" to be a directory');
     await expect(writeFilesIntoTree(store, root, [{ path: 'dir', content: 'a' }])).rejects.toThrow('is a directory');
+  });
+
+  it('checks, read-only, that a directory can be written', async () => {
+    const inner = await treeWith(store, [{ path: 'link.yaml', mode: '120000', content: '/etc/passwd' }]);
+    const gateways = await treeWith(store, [
+      { path: 'ok', mode: '040000', oid: await treeWith(store, [{ path: 'a.yaml', mode: '100644', content: 'a' }]) },
+      { path: 'linked', mode: '040000', oid: inner },
+      { path: 'escape', mode: '120000', content: '/tmp' },
+      { path: 'file', mode: '100644', content: 'f' },
+    ]);
+    const root = await treeWith(store, [{ path: 'gateways', mode: '040000', oid: gateways }]);
+    await expect(assertWritableDirectory(store, root, 'gateways/ok')).resolves.toBeUndefined();
+    await expect(assertWritableDirectory(store, root, 'gateways/new/deeper')).resolves.toBeUndefined();
+    await expect(assertWritableDirectory(store, root, 'gateways/escape/x')).rejects.toThrow('"gateways/escape", which is a symbolic link');
+    await expect(assertWritableDirectory(store, root, 'gateways/linked')).rejects.toThrow('"gateways/linked/link.yaml", which is a symbolic link');
+    await expect(assertWritableDirectory(store, root, 'gateways/file/x')).rejects.toThrow('needs "gateways/file" to be a directory');
   });
 });

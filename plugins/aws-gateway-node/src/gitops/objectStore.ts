@@ -44,6 +44,29 @@ function refuseSpecial(entry: TreeEntry, at: string, file: string): void {
   }
 }
 
+/**
+ * Refuses a directory whose existing part holds a link, a submodule or a file
+ * where a directory is needed, or that directly holds a link or a submodule
+ * (a commit writes its files there).
+ */
+export async function assertWritableDirectory(store: ObjectStore, treeOid: string, directory: string): Promise<void> {
+  let oid: string = treeOid;
+  let at = '';
+  for (const name of directory.split('/')) {
+    at = at ? `${at}/${name}` : name;
+    const entry: TreeEntry | undefined = (await git.readTree({ ...store, oid })).tree.find(e => e.path === name);
+    if (!entry) return; // the rest is created by the commit
+    refuseSpecial(entry, at, `${directory}/`);
+    if (entry.type !== 'tree') {
+      throw new ConflictError(`files: "${directory}/" needs "${at}" to be a directory, but it is a file in the GitOps repository`);
+    }
+    oid = entry.oid;
+  }
+  for (const entry of (await git.readTree({ ...store, oid })).tree) {
+    refuseSpecial(entry, `${directory}/${entry.path}`, `${directory}/`);
+  }
+}
+
 interface PendingFile {
   /** Full repository path, for messages and statuses. */
   path: string;

@@ -37,4 +37,40 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      "Also check, read-only, that the Gateway's folder (gateways/<namespace>/<name>) can be written: no link, submodule or file on the way",
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'check',
+          action: 'aws-gateway:gitops:check',
+          name: 'Check the GitOps repository and the Gateway folder',
+          input: {
+            repoUrl: 'https://git.example.com/platform/gitops.git',
+            branch: 'main',
+            gateway: 'default/aws-tcp-gateway',
+          },
+        },
+      ],
+    }),
+  },
+  {
+    description:
+      "Check that a cluster's controller setup folder (clusters/<cluster>/aws-load-balancer-controller) can be written",
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'check',
+          action: 'aws-gateway:gitops:check',
+          name: 'Check the GitOps repository and the controller folder',
+          input: {
+            repoUrl: 'https://git.example.com/platform/gitops.git',
+            branch: 'main',
+            controllerCluster: 'demo',
+          },
+        },
+      ],
+    }),
+  },
 ];

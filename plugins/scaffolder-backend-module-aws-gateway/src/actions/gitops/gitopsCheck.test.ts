@@ -18,8 +18,10 @@ function fakeRepository(remote: Partial<GitOpsRemoteInfo> = {}) {
     branches: { main: MAIN_SHA },
     ...remote,
   }));
-  return { repository: { describeRemote }, describeRemote };
+  const checkWritableDirectory = jest.fn(async (_repoUrl: unknown, _options: unknown): Promise<void> => undefined);
+  return { repository: { describeRemote, checkWritableDirectory }, describeRemote, checkWritableDirectory };
 }
+
 
 const settings = readGitOpsSettings(
   new ConfigReader({
@@ -35,21 +37,51 @@ async function check(input: Record<string, any>, remote?: Partial<GitOpsRemoteIn
   const ctx = Object.assign(mockContext(input), { isDryRun });
   await createGitOpsCheckAction({ repository: fake.repository, settings }).handler(ctx);
   const outputs = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
-  return { outputs, describeRemote: fake.describeRemote };
+  return { outputs, describeRemote: fake.describeRemote, checkWritableDirectory: fake.checkWritableDirectory };
 }
 
 describe('aws-gateway:gitops:check', () => {
   it.each(examples.map(e => [e.description, e.example]))('runs the example: %s', async (_d, example) => {
     const input = yaml.parse(example).steps[0].input;
-    const { outputs, describeRemote } = await check(input);
+    const { outputs, describeRemote, checkWritableDirectory } = await check(input);
     expect(describeRemote).toHaveBeenCalledWith(expect.objectContaining({ href: input.repoUrl }), { signal: undefined });
     const exists = input.branch === 'main';
+    let targetPath: string | undefined;
+    if (input.gateway) targetPath = `gateways/${input.gateway}`;
+    if (input.controllerCluster) targetPath = `clusters/${input.controllerCluster}/aws-load-balancer-controller`;
     expect(outputs).toEqual({
       repoUrl: input.repoUrl,
       branch: input.branch,
       branchExists: exists,
       ...(exists ? { headSha: MAIN_SHA } : {}),
+      ...(targetPath ? { targetPath } : {}),
     });
+    const checkedFolders = checkWritableDirectory.mock.calls.map(([url, options]: any[]) => ({ href: url.href, ...options }));
+    expect(checkedFolders).toEqual(
+      targetPath ? [{ href: input.repoUrl, branch: input.branch, baseBranch: input.baseBranch, directory: targetPath, signal: undefined }] : [],
+    );
+  });
+
+  it.each([
+    ['a Gateway that is not <namespace>/<name>', { gateway: 'default' }, 'gateway: "default" must be <namespace>/<name>'],
+    ['a Gateway folder climbing out', { gateway: '../gw' }, 'gateway: "../gw" must be <namespace>/<name>'],
+    ['a Gateway folder one level deeper', { gateway: 'a/b/c' }, 'gateway: "a/b/c" must be <namespace>/<name>'],
+    ['a cluster with a path in it', { controllerCluster: 'x/../../y' }, 'controllerCluster: "x/../../y" must be a cluster name'],
+    ['both folders at once', { gateway: 'default/gw', controllerCluster: 'demo' }, 'gateway, controllerCluster: give one of them'],
+  ])('refuses %s before asking the git server', async (_name, change, message) => {
+    const fake = fakeRepository();
+    const ctx = mockContext({ repoUrl: REPO, ...change });
+    await expect(createGitOpsCheckAction({ repository: fake.repository, settings }).handler(ctx)).rejects.toThrow(message);
+    expect(fake.describeRemote).not.toHaveBeenCalled();
+    expect(fake.checkWritableDirectory).not.toHaveBeenCalled();
+  });
+
+  it('fails when the folder cannot be written (a link on the way), naming it', async () => {
+    const fake = fakeRepository();
+    fake.checkWritableDirectory.mockRejectedValue(new InputError('files: "gateways/default/gw/" would be written through "gateways", which is a symbolic link in the GitOps repository'));
+    const ctx = mockContext({ repoUrl: REPO, gateway: 'default/gw' });
+    await expect(createGitOpsCheckAction({ repository: fake.repository, settings }).handler(ctx)).rejects.toThrow('which is a symbolic link');
+    expect(ctx.output).not.toHaveBeenCalled();
   });
 
   it('applies the default branch main, and runs the same in a dry run', async () => {

@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   assertBranchName,
@@ -6,6 +7,7 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { examples } from './gitopsCheck.examples';
 import { assertAllowedRepo, GitOpsSettings, REPO_URL_DESCRIPTION } from './gitopsSettings';
+import { controllerTargetPath, endpointTargetPath } from './renderedBundle';
 
 /** @public */
 export const GITOPS_CHECK_ACTION_ID = 'aws-gateway:gitops:check';
@@ -21,7 +23,7 @@ export const GITOPS_CHECK_ACTION_ID = 'aws-gateway:gitops:check';
  * @public
  */
 export function createGitOpsCheckAction(options: {
-  repository: Pick<GitOpsRepository, 'describeRemote'>;
+  repository: Pick<GitOpsRepository, 'describeRemote' | 'checkWritableDirectory'>;
   settings: GitOpsSettings;
 }) {
   const { repository, settings } = options;
@@ -36,12 +38,20 @@ export function createGitOpsCheckAction(options: {
         repoUrl: z => z.string().describe(REPO_URL_DESCRIPTION),
         branch: z => z.string().default('main').describe('Branch a later step commits to; when missing it must be creatable from baseBranch'),
         baseBranch: z => z.string().optional().describe('Where a new branch would start; default the repository default branch'),
+        gateway: z =>
+          z
+            .string()
+            .optional()
+            .describe('<namespace>/<name> of the Gateway a later commit step writes: its folder must be writable (no link, submodule or file on the way)'),
+        controllerCluster: z =>
+          z.string().optional().describe('Cluster whose controller setup a later commit step writes: its folder must be writable'),
       },
       output: {
         repoUrl: z => z.string().describe('The normalised repository URL'),
         branch: z => z.string(),
         headSha: z => z.string().optional().describe('Head commit of the branch, when it exists'),
         branchExists: z => z.boolean().describe('False when a commit would create the branch from its base'),
+        targetPath: z => z.string().optional().describe('The folder checked for the Gateway or the controller setup'),
       },
     },
     async handler(ctx) {
@@ -52,8 +62,19 @@ export function createGitOpsCheckAction(options: {
       assertBranchName('branch', input.branch);
       if (input.baseBranch !== undefined) assertBranchName('baseBranch', input.baseBranch);
 
+      const targetPath = checkedFolder(input.gateway, input.controllerCluster);
+
       const remote = await repository.describeRemote(repoUrl, { signal: ctx.signal });
       const plan = planBranch(remote, repoUrl.href, input.branch, input.baseBranch);
+      if (targetPath) {
+        await repository.checkWritableDirectory(repoUrl, {
+          branch: input.branch,
+          baseBranch: input.baseBranch,
+          directory: targetPath,
+          signal: ctx.signal,
+        });
+        ctx.logger.info(`${targetPath} can be written on ${plan.base}: no link, submodule or file on the way`);
+      }
       ctx.logger.info(
         plan.branchExists
           ? `${repoUrl.href} is allowed and readable; ${input.branch} is at ${plan.baseSha}`
@@ -64,6 +85,31 @@ export function createGitOpsCheckAction(options: {
       ctx.output('branch', input.branch);
       if (plan.branchExists) ctx.output('headSha', plan.baseSha);
       ctx.output('branchExists', plan.branchExists);
+      if (targetPath) ctx.output('targetPath', targetPath);
     },
   });
+}
+
+/**
+ * The folder a later commit writes, from the repository layout's one home
+ * (renderedBundle). Only the path's shape is checked here: the names
+ * themselves are the render step's to judge, with its own rules.
+ */
+function checkedFolder(gateway: string | undefined, controllerCluster: string | undefined): string | undefined {
+  if (gateway !== undefined && controllerCluster !== undefined) {
+    throw new InputError('gateway, controllerCluster: give one of them, for the one folder a later commit step writes');
+  }
+  const safe = (part: string | undefined) => !!part && !/^\.*$/.test(part) && !/[\\/]/.test(part);
+  if (gateway !== undefined) {
+    const [namespace, name, ...rest] = gateway.split('/');
+    if (rest.length || !safe(namespace) || !safe(name)) {
+      throw new InputError(`gateway: "${gateway}" must be <namespace>/<name>`);
+    }
+    return endpointTargetPath(namespace, name);
+  }
+  if (controllerCluster !== undefined) {
+    if (!safe(controllerCluster)) throw new InputError(`controllerCluster: "${controllerCluster}" must be a cluster name`);
+    return controllerTargetPath(controllerCluster);
+  }
+  return undefined;
 }

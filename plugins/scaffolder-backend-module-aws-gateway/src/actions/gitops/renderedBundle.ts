@@ -45,6 +45,16 @@ import { manifestIssuesError } from '../support/manifestIssues';
  * `clusters/<cluster>/aws-load-balancer-controller`.
  */
 
+/** The one folder of a Gateway's files in the GitOps repository. */
+export function endpointTargetPath(namespace: string, name: string): string {
+  return `gateways/${namespace}/${name}`;
+}
+
+/** The one folder of a cluster's controller setup in the GitOps repository. */
+export function controllerTargetPath(cluster: string): string {
+  return `clusters/${cluster}/aws-load-balancer-controller`;
+}
+
 /** A verified set of files and the one place they live in the repository. */
 export interface RenderedBundle {
   kind: 'endpoint' | 'controller';
@@ -212,7 +222,7 @@ function verifyEndpointBundle(
   if (!profile) {
     throw refuse(difference!, 'not-rendered', `is not what ${RENDER_ENDPOINT} renders for ${subject} (added, changed or missing)`);
   }
-  return { kind: 'endpoint', subject, targetPath: `gateways/${namespace}/${gateway.metadata.name}`, profile, files };
+  return { kind: 'endpoint', subject, targetPath: endpointTargetPath(namespace, gateway.metadata.name), profile, files };
 }
 
 /** The render input the manifests were made from; anything the render does not produce fails the comparison later. */
@@ -330,5 +340,5 @@ function verifyControllerBundle(
   if (!profile) {
     throw refuse(difference!, 'not-rendered', `is not what ${RENDER_CONTROLLER} renders for the ${subject} (added, changed or missing)`);
   }
-  return { kind: 'controller', subject, targetPath: `clusters/${spec.clusterName}/aws-load-balancer-controller`, profile, files };
+  return { kind: 'controller', subject, targetPath: controllerTargetPath(spec.clusterName), profile, files };
 }
