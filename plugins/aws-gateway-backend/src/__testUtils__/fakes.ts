@@ -178,6 +178,9 @@ export class FakeElbv2 {
   /** Errors thrown by a command name. */
   readonly failures = new Map<string, Error>();
   delayMs = 0;
+  /** Calls in flight now, and the most at once. */
+  inFlight = 0;
+  maxInFlight = 0;
 
   count(command?: string): number {
     return command
@@ -203,6 +206,16 @@ export class FakeElbv2 {
   };
 
   private async send(cmd: any, abortSignal?: AbortSignal): Promise<any> {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      return await this.answer(cmd, abortSignal);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async answer(cmd: any, abortSignal?: AbortSignal): Promise<any> {
     const command = cmd.constructor.name.replace(/Command$/, '');
     const input = cmd.input;
     this.calls.push({ command, input });

@@ -275,6 +275,21 @@ describe('GatewayStatusCollector: deadlines', () => {
     );
   });
 
+  it('keeps at most maxConcurrentCallsPerCluster AWS calls in flight per account and region', async () => {
+    const t = setup({ maxConcurrentCallsPerCluster: 2 });
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    names.forEach(name => exposeScenario(t.kube, t.elbv2, { name }));
+    t.elbv2.delayMs = 20;
+    const res = await t.get({
+      'aws-gateway.io/gateways': names.map(n => `shop/${n}`).join(','),
+    });
+    expect(res.gateways.map(g => g.state)).toEqual(
+      names.map(() => 'programmed'),
+    );
+    expect(t.elbv2.count()).toBeGreaterThan(10);
+    expect(t.elbv2.maxInFlight).toBe(2);
+  });
+
   it('ends each AWS call at awsTimeoutSeconds', async () => {
     const t = setup({ awsTimeoutSeconds: 0.2 });
     exposeScenario(t.kube, t.elbv2);

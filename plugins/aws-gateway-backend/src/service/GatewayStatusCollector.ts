@@ -13,32 +13,37 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { Elbv2ClientSource, Elbv2Reader } from '../aws/Elbv2Reader';
-import {
-  loadBalancerArnOf,
-  LoadBalancerLocator,
-} from '../aws/LoadBalancerLocator';
-import { trustArn, TrustedArn } from '../aws/trustedArn';
+import { LoadBalancerLocator } from '../aws/LoadBalancerLocator';
+import { TrustedArn } from '../aws/trustedArn';
 import { ConcurrencyLimits } from '../concurrencyLimit';
 import { STATUS_DEFAULTS, StatusConfig } from '../config';
 import { logDetail, toStatusError } from '../errors';
 import { ClusterReader, ServedVersionCache } from '../kubernetes/ClusterReader';
 import { KubernetesObjectClient } from '../kubernetes/KubernetesObjectClient';
 import {
-  backendsOf,
   bindingsOf,
-  findCondition,
   loadBalancerSettingsOf,
   podsByAddress,
   routesOf,
 } from '../kubernetes/topology';
-import { Gateway, L4Route, TargetGroupBinding } from '../kubernetes/types';
+import { Gateway, L4Route } from '../kubernetes/types';
 import { buildGatewayStatus, TargetGroupFacts } from './assemble';
+import {
+  bindingNamespaces,
+  notLinkedErrors,
+  ownedBindings,
+  statusArnOf,
+  trustedTargetGroups,
+} from './gatewayTrust';
 import {
   gatewaySelectorFor,
   GatewaySelector,
   GatewayViewer,
+  GatewayRef,
   gatewayViewerOf,
   isGatewayLinked,
+  missingReferenceErrors,
+  unconfiguredClusterErrors,
 } from './entityGateways';
 
 export interface GatewayStatusCollectorOptions {
@@ -78,17 +83,9 @@ interface RequestScope {
 interface ClusterResult {
   cluster: string;
   gateways: GatewayStatus[];
-  /** References answered with "not linked" (so they are not also "not found"). */
-  unlinked: string[];
+  /** Gateways answered with "not linked" (so they are not also "not found"). */
+  unlinked: GatewayRef[];
   errors: StatusError[];
-}
-
-function refKey(cluster: string, namespace: string, name: string): string {
-  return `${cluster}/${namespace}/${name}`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /**
@@ -167,16 +164,9 @@ export class GatewayStatusCollector {
 
     const known = new Set(clusters.map(c => c.name));
     if (selector.type === 'references') {
-      for (const ref of selector.references) {
-        if (ref.cluster && !known.has(ref.cluster)) {
-          response.errors.push({
-            part: 'kubernetes',
-            kind: 'not-configured',
-            cluster: ref.cluster,
-            message: `Gateway ${ref.namespace}/${ref.name} names cluster "${ref.cluster}", which is not configured in kubernetes.clusterLocatorMethods`,
-          });
-        }
-      }
+      response.errors.push(
+        ...unconfiguredClusterErrors(selector.references, known),
+      );
     }
 
     const elbv2 = new Elbv2Reader(this.options.elbv2, {
@@ -201,41 +191,18 @@ export class GatewayStatusCollector {
     }
 
     if (selector.type === 'references') {
+      const seen = [
+        ...response.gateways.map(g => g.gateway),
+        ...results.flatMap(r => r.unlinked),
+      ];
+      // A Gateway may hide in a cluster that could not be read: that
+      // cluster's error already says so.
       const failed = new Set(
         results.filter(r => r.errors.length).map(r => r.cluster),
       );
-      const unlinked = new Set(results.flatMap(r => r.unlinked));
-      for (const ref of selector.references) {
-        const matches = (cluster: string, namespace: string, name: string) =>
-          namespace === ref.namespace &&
-          name === ref.name &&
-          (!ref.cluster || cluster === ref.cluster);
-        const found =
-          response.gateways.some(g =>
-            matches(g.gateway.cluster, g.gateway.namespace, g.gateway.name),
-          ) ||
-          [...unlinked].some(k => {
-            const [c, ns, n] = k.split('/');
-            return matches(c, ns, n);
-          });
-        // A Gateway may hide in a cluster that could not be read: that
-        // cluster's error already says so.
-        const undecided = ref.cluster
-          ? failed.has(ref.cluster)
-          : failed.size > 0;
-        if (!found && !undecided && (!ref.cluster || known.has(ref.cluster))) {
-          response.errors.push({
-            part: 'kubernetes',
-            kind: 'not-found',
-            ...(ref.cluster ? { cluster: ref.cluster } : {}),
-            message: `Gateway ${ref.namespace}/${ref.name} was not found${
-              ref.cluster
-                ? ` in cluster ${ref.cluster}`
-                : ' in any configured cluster'
-            }`,
-          });
-        }
-      }
+      response.errors.push(
+        ...missingReferenceErrors(selector.references, seen, failed, known),
+      );
     }
     return response;
   }
@@ -332,20 +299,18 @@ export class GatewayStatusCollector {
         : notLinked
       ).push(gw);
     }
-    result.errors.push(...this.notLinkedErrors(cluster, selector, notLinked));
-    result.unlinked = notLinked.map(g =>
-      refKey(cluster.name, g.metadata.namespace ?? '', g.metadata.name),
-    );
+    result.errors.push(...notLinkedErrors(cluster.name, selector, notLinked));
+    result.unlinked = notLinked.map(g => ({
+      cluster: cluster.name,
+      namespace: g.metadata.namespace ?? '',
+      name: g.metadata.name,
+    }));
     if (linked.length > this.settings.maxGatewaysPerEntity) {
       result.errors.push({
         part: 'catalog',
         kind: 'error',
         cluster: cluster.name,
-        message: `${plural(linked.length, 'Gateway')} in cluster ${
-          cluster.name
-        } belong to this entity; at most ${
-          this.settings.maxGatewaysPerEntity
-        } are read for one entity (awsGateway.status.maxGatewaysPerEntity)`,
+        message: `${linked.length} Gateways in cluster ${cluster.name} belong to this entity; at most ${this.settings.maxGatewaysPerEntity} are read for one entity (awsGateway.status.maxGatewaysPerEntity)`,
       });
       return result;
     }
@@ -353,39 +318,6 @@ export class GatewayStatusCollector {
       linked.map(gw => this.describeGateway(cluster, reader, gw, scope)),
     );
     return result;
-  }
-
-  /**
-   * Says that a Gateway exists but does not name this entity, without any of
-   * its data. Gateways found by a borrowed label are only counted.
-   */
-  private notLinkedErrors(
-    cluster: GatewayCluster,
-    selector: GatewaySelector,
-    gateways: Gateway[],
-  ): StatusError[] {
-    if (!gateways.length) return [];
-    const fix = `set the Gateway's aws-gateway.io/entity-ref annotation to this entity, or map its namespace to the entity's owner in awsGateway.status.namespaceOwners`;
-    if (selector.type === 'label') {
-      return [
-        {
-          part: 'catalog',
-          kind: 'permission',
-          cluster: cluster.name,
-          message: `${plural(gateways.length, 'Gateway')} labelled ${
-            selector.labelSelector
-          } in cluster ${cluster.name} ${
-            gateways.length === 1 ? 'is' : 'are'
-          } not linked to this entity and not shown; ${fix}`,
-        },
-      ];
-    }
-    return gateways.map(gw => ({
-      part: 'catalog',
-      kind: 'permission',
-      cluster: cluster.name,
-      message: `Gateway ${gw.metadata.namespace}/${gw.metadata.name} in cluster ${cluster.name} is not linked to this entity and not shown; ${fix}`,
-    }));
   }
 
   private async describeGateway(
@@ -399,19 +331,9 @@ export class GatewayStatusCollector {
     const namespace = gateway.metadata.namespace ?? '';
     const location = this.options.config.locationOf(cluster);
     const target = location.target;
-    const programmed = findCondition(gateway.status?.conditions, 'Programmed');
-    const statusArnText = loadBalancerArnOf(programmed?.message);
-    const statusArn = trustArn(statusArnText, 'loadbalancer', target);
-    if (statusArnText && !statusArn) {
-      errors.push({
-        part: 'kubernetes',
-        kind: 'error',
-        cluster: cluster.name,
-        message: target
-          ? "The load balancer ARN in the Gateway's Programmed condition is not an Elastic Load Balancing ARN in this cluster's AWS account and region (awsGateway.status.clusters); it was ignored"
-          : 'No AWS region is known for this cluster, so the ARN in its Gateway status is not used; set awsGateway.status.clusters[].region',
-      });
-    }
+    const trustedStatus = statusArnOf(gateway, target, cluster.name);
+    errors.push(...trustedStatus.errors);
+    const statusArn = trustedStatus.arn;
     // Start the AWS side now. Its listeners and target groups are read only
     // once the load balancer is known to be this Gateway's (its tags).
     const located = scope.locator.locate({
@@ -445,23 +367,9 @@ export class GatewayStatusCollector {
       ...(tls ?? []),
     ] as L4Route[]);
 
-    // The controller puts a binding in its Service's namespace: the Gateway's,
-    // or a route backend's. Bindings are never looked for anywhere else.
-    const allNamespaces = [
-      ...new Set([
-        namespace,
-        ...routes.flatMap(r => backendsOf(r).map(b => b.namespace)),
-      ]),
-    ].filter(Boolean);
-    if (allNamespaces.length > limit) {
-      errors.push({
-        part: 'kubernetes',
-        kind: 'error',
-        cluster: cluster.name,
-        message: `The routes of this Gateway have backends in ${allNamespaces.length} namespaces; only ${limit} are read (awsGateway.status.maxTargetGroupsPerGateway)`,
-      });
-    }
-    const namespaces = allNamespaces.slice(0, limit);
+    const scoped = bindingNamespaces(gateway, routes, cluster.name, limit);
+    errors.push(...scoped.errors);
+    const namespaces = scoped.namespaces;
     const kubeRest = Promise.all(
       namespaces.map(async ns => {
         const [bindings, slices, services] = await Promise.all([
@@ -514,22 +422,24 @@ export class GatewayStatusCollector {
 
     // The load balancer's target groups as ELBv2 reports them: the only ones
     // whose health is read and whose bindings are believed.
-    const trustedGroups = this.trustedTargetGroups(
-      groups ?? [],
-      target,
-      errors,
-    );
+    const trustedGroups = trustedTargetGroups(groups ?? [], target, limit);
+    errors.push(...trustedGroups.errors);
     const health = new Map(
-      trustedGroups.map(g => [g.arn.arn, this.targetGroupFacts(g, scope)]),
+      trustedGroups.trusted.map(g => [
+        g.arn.arn,
+        this.targetGroupFacts(g, scope),
+      ]),
     );
 
     const kube = await kubeRest;
-    const bindings = this.ownedBindings(
+    const owned = ownedBindings(
       kube.flatMap(k => k.bindings),
       groups ? new Set(health.keys()) : undefined,
       cluster.name,
-      errors,
+      limit,
     );
+    errors.push(...owned.errors);
+    const bindings = owned.bindings;
     const facts = await Promise.all(health.values());
     const gatewayClass = classes?.find(
       c => c.metadata.name === gateway.spec?.gatewayClassName,
@@ -553,76 +463,6 @@ export class GatewayStatusCollector {
       targetGroups: new Map(facts.map(f => [f.arn, f])),
       errors: dedupeErrors(errors),
     });
-  }
-
-  /** Target groups with trusted ARNs, at most `maxTargetGroupsPerGateway`. */
-  private trustedTargetGroups(
-    groups: TargetGroup[],
-    target: ReturnType<StatusConfig['locationOf']>['target'],
-    errors: StatusError[],
-  ): Array<{ arn: TrustedArn; group: TargetGroup }> {
-    const trusted = groups.flatMap(group => {
-      const arn = trustArn(group.TargetGroupArn, 'targetgroup', target);
-      return arn ? [{ arn, group }] : [];
-    });
-    if (trusted.length < groups.length) {
-      errors.push({
-        part: 'aws',
-        kind: 'error',
-        message: `${plural(
-          groups.length - trusted.length,
-          'target group',
-        )} of the load balancer ${
-          groups.length - trusted.length === 1 ? 'has an ARN' : 'have ARNs'
-        } outside this cluster's configured AWS account and region and ${
-          groups.length - trusted.length === 1 ? 'was' : 'were'
-        } ignored`,
-      });
-    }
-    const limit = this.settings.maxTargetGroupsPerGateway;
-    if (trusted.length > limit) {
-      errors.push({
-        part: 'aws',
-        kind: 'error',
-        message: `The load balancer has ${trusted.length} target groups; only ${limit} are read (awsGateway.status.maxTargetGroupsPerGateway)`,
-      });
-    }
-    return trusted.slice(0, limit);
-  }
-
-  /**
-   * Bindings labelled for the Gateway whose target group is one of its load
-   * balancer's: a label can be copied by anyone who can create a binding, the
-   * load balancer's own target groups cannot. Unknown target groups (AWS not
-   * read) make every binding unverifiable, so none is used.
-   */
-  private ownedBindings(
-    candidates: TargetGroupBinding[],
-    targetGroupArns: Set<string> | undefined,
-    cluster: string,
-    errors: StatusError[],
-  ): TargetGroupBinding[] {
-    if (!targetGroupArns) return [];
-    const owned = candidates.filter(b =>
-      targetGroupArns.has(String(b.spec?.targetGroupARN ?? '')),
-    );
-    const ignored = candidates.length - owned.length;
-    if (ignored > 0) {
-      errors.push({
-        part: 'kubernetes',
-        kind: 'error',
-        cluster,
-        message: `${plural(
-          ignored,
-          'TargetGroupBinding',
-        )} labelled for this Gateway ${
-          ignored === 1 ? 'does' : 'do'
-        } not bind one of its load balancer's target groups and ${
-          ignored === 1 ? 'was' : 'were'
-        } ignored`,
-      });
-    }
-    return owned.slice(0, this.settings.maxTargetGroupsPerGateway);
   }
 
   private async targetGroupFacts(

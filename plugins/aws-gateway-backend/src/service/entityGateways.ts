@@ -7,6 +7,7 @@ import {
   KUBERNETES_ID_LABEL,
   KUBERNETES_NAMESPACE_ANNOTATION,
   parseGatewayReferences,
+  StatusError,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import { NamespaceOwnership, normaliseEntityRef } from '../config';
 import { ObjectMeta } from '../kubernetes/types';
@@ -137,4 +138,62 @@ export function isGatewayLinked(
         o.owners.includes(owner),
     )
   );
+}
+
+/** A Gateway in a cluster. */
+export interface GatewayRef {
+  cluster: string;
+  namespace: string;
+  name: string;
+}
+
+/** References to clusters the Kubernetes plugin does not know. */
+export function unconfiguredClusterErrors(
+  references: GatewayReference[],
+  known: Set<string>,
+): StatusError[] {
+  return references
+    .filter(ref => ref.cluster && !known.has(ref.cluster))
+    .map(ref => ({
+      part: 'kubernetes',
+      kind: 'not-configured',
+      cluster: ref.cluster,
+      message: `Gateway ${ref.namespace}/${ref.name} names cluster "${ref.cluster}", which is not configured in kubernetes.clusterLocatorMethods`,
+    }));
+}
+
+/**
+ * References to Gateways that were not seen (neither shown nor reported as
+ * not linked) where the answer is certain: the cluster is configured and
+ * could be read.
+ */
+export function missingReferenceErrors(
+  references: GatewayReference[],
+  seen: GatewayRef[],
+  failedClusters: Set<string>,
+  known: Set<string>,
+): StatusError[] {
+  return references
+    .filter(ref => {
+      const found = seen.some(
+        g =>
+          g.namespace === ref.namespace &&
+          g.name === ref.name &&
+          (!ref.cluster || g.cluster === ref.cluster),
+      );
+      const undecided = ref.cluster
+        ? failedClusters.has(ref.cluster)
+        : failedClusters.size > 0;
+      return !found && !undecided && (!ref.cluster || known.has(ref.cluster));
+    })
+    .map(ref => ({
+      part: 'kubernetes',
+      kind: 'not-found',
+      ...(ref.cluster ? { cluster: ref.cluster } : {}),
+      message: `Gateway ${ref.namespace}/${ref.name} was not found${
+        ref.cluster
+          ? ` in cluster ${ref.cluster}`
+          : ' in any configured cluster'
+      }`,
+    }));
 }
