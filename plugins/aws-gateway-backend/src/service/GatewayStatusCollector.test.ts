@@ -165,6 +165,28 @@ describe('GatewayStatusCollector: which Gateways an entity may see', () => {
   });
 });
 
+describe('GatewayStatusCollector: bounds', () => {
+  it('reads no Gateway when a borrowed or shared kubernetes-id selects more than maxGatewaysPerEntity', async () => {
+    const t = setup({ maxGatewaysPerEntity: 2 });
+    ['a', 'b', 'c'].forEach(name =>
+      exposeScenario(t.kube, t.elbv2, {
+        name,
+        labels: { 'backstage.io/kubernetes-id': 'orders' },
+      }),
+    );
+    const res = await t.get({ 'backstage.io/kubernetes-id': 'orders' });
+    expect(res.gateways).toEqual([]);
+    expect(res.errors).toEqual([
+      expect.objectContaining({
+        part: 'catalog',
+        message:
+          '3 Gateways in cluster dev belong to this entity; at most 2 are read for one entity (awsGateway.status.maxGatewaysPerEntity)',
+      }),
+    ]);
+    expect(t.elbv2.count()).toBe(0);
+  });
+});
+
 describe('GatewayStatusCollector: TargetGroupBindings and ARNs', () => {
   const spoofedTg = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/k8s-payments-ledger/abcdef0123456789`;
 
