@@ -26,18 +26,20 @@ import { ConfigReader } from '@backstage/config';
 import {
   MANAGED_TAG_KEY,
   MANAGED_TAG_VALUE,
-} from '../../plugins/aws-gateway-common/src';
+} from '@gateway-portal/plugin-aws-gateway-common';
 import {
   DefaultAwsClientFactory,
   decodeIamPolicyDocument,
   podIdentityTrustPolicy,
   policyDocumentsEqual,
-} from '../../plugins/aws-gateway-node/src';
-import { createFetchIamPolicyAction } from '../../plugins/scaffolder-backend-module-aws-gateway/src/actions/controller/fetchIamPolicy';
-import { createEnsurePodIdentityAssociationAction } from '../../plugins/scaffolder-backend-module-aws-gateway/src/actions/eks/ensurePodIdentityAssociation';
-import { createEnsurePodIdentityRoleAction } from '../../plugins/scaffolder-backend-module-aws-gateway/src/actions/iam/ensurePodIdentityRole';
-import { createEnsurePolicyAction } from '../../plugins/scaffolder-backend-module-aws-gateway/src/actions/iam/ensurePolicy';
-import { AwsGuardrails } from '../../plugins/scaffolder-backend-module-aws-gateway/src/guardrails/awsGuardrails';
+} from '@gateway-portal/plugin-aws-gateway-node';
+import {
+  AwsGuardrails,
+  createEnsurePodIdentityAssociationAction,
+  createEnsurePodIdentityRoleAction,
+  createEnsurePolicyAction,
+  createFetchIamPolicyAction,
+} from '@gateway-portal/plugin-scaffolder-backend-module-aws-gateway';
 import {
   awsAccountsConfig,
   awsClientConfig,

@@ -20,7 +20,7 @@ import {
 import fs from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import yaml from 'yaml';
-import { decodeIamPolicyDocument } from '../../plugins/aws-gateway-node/src';
+import { decodeIamPolicyDocument } from '@gateway-portal/plugin-aws-gateway-node';
 import { awsPeer, createBareRepo, gitPeer, kubeConfigFor, PROFILE_V13, PROFILE_V16, referencePath, uniqueName } from '../peers';
 import { TaskResult } from './support/scaffolderClient';
 import { BareRepo, ensureBackendService, startTemplatesPortal, templateValues, TemplatesPortal } from './support/templatesPortal';

@@ -6,6 +6,7 @@
 export { scaffolderModuleAwsGateway as default } from './module';
 export { createFetchIamPolicyAction } from './actions/controller/fetchIamPolicy';
 export { createRenderControllerAction } from './actions/controller/renderController';
+export { createPlanControllerSetupAction, PLAN_CONTROLLER_SETUP_ACTION_ID } from './actions/controller/planControllerSetup';
 export { createEnsurePodIdentityAssociationAction } from './actions/eks/ensurePodIdentityAssociation';
 export { createEnsurePodIdentityRoleAction } from './actions/iam/ensurePodIdentityRole';
 export { createEnsurePolicyAction } from './actions/iam/ensurePolicy';
