@@ -208,7 +208,7 @@ async function main(): Promise<number> {
     rows.push({
       scenario: 'redis-paused',
       ...redis,
-      note: `paused ${REDIS_PAUSE_MS / 1000} s`,
+      note: `paused ${REDIS_PAUSE_MS / 1000} s; baseline p99 ${Math.round(bs.p99)} ms`,
       goal: { met: rs.errors === 0 && rs.hangs === 0 && rs.p99 <= 1_000, text: 'p99 ≤ 1 s, 0 errors' },
     });
 
@@ -249,7 +249,9 @@ async function main(): Promise<number> {
     rows.push({
       scenario: 'postgres-restart',
       ...pg,
-      note: `down ${downSeconds.toFixed(1)} s; ${failed.length} × 503, slowest ${slowest503} ms`,
+      note: `down ${downSeconds.toFixed(1)} s; ${failed.length} × 503, slowest ${slowest503} ms; baseline p99 ${Math.round(
+        bs.p99,
+      )} ms`,
       goal: { met: generic && slowest503 <= 1_000 && stats(pg.samples).hangs === 0, text: '503 ≤ 1 s, generic' },
     });
 
