@@ -114,4 +114,17 @@ describe('ClientNodeKubernetesObjectClient', () => {
     // The log gets the details.
     expect(error.detail).toContain('127.0.0.1');
   });
+  it('bounds getting a credential (which may call STS) by the same timeout', async () => {
+    const client = new ClientNodeKubernetesObjectClient(
+      { listClusters: () => [], getKubeConfig: () => new Promise(() => {}) },
+      { timeoutMs: 200 },
+    );
+    const started = Date.now();
+    const error = await client.connect('c').catch(e => e);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(error).toBeInstanceOf(KubernetesApiError);
+    expect(error.message).toBe(
+      'credentials for cluster c: no answer within 200 ms',
+    );
+  });
 });

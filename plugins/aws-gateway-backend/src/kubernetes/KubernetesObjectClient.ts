@@ -92,6 +92,24 @@ export function toKubernetesApiError(
   );
 }
 
+/** `signal` (when given) or the timeout, whichever fires first. */
+function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {
+  const timeout = AbortSignal.timeout(ms);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+
+/** The promise's outcome, or the signal's reason if it fires first. */
+function untilSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 function describe(
   resource: ResourceVersion,
   options: ListOptions = {},
@@ -130,24 +148,29 @@ export class ClientNodeKubernetesObjectClient
     cluster: string,
     connectOptions: { signal?: AbortSignal } = {},
   ): Promise<KubernetesConnection> {
-    const kc = await this.registry.getKubeConfig(cluster);
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // Getting a credential may call STS (an assumed role): bounded like a call.
+    const kc = await untilSignal(
+      this.registry.getKubeConfig(cluster),
+      withTimeout(connectOptions.signal, timeoutMs),
+    ).catch(e => {
+      throw toKubernetesApiError(
+        e,
+        `credentials for cluster ${cluster}`,
+        timeoutMs,
+      );
+    });
     const custom = kc.makeApiClient(CustomObjectsApi);
     const core = kc.makeApiClient(CoreV1Api);
-    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const limit = this.limits.for(cluster);
 
     const run = async <T>(
       what: string,
       call: (options: ReturnType<typeof abortableCall>) => Promise<T>,
     ): Promise<T> => {
-      const signals = [AbortSignal.timeout(timeoutMs)];
-      if (connectOptions.signal) signals.push(connectOptions.signal);
-      const signal = AbortSignal.any(signals);
+      const signal = withTimeout(connectOptions.signal, timeoutMs);
       try {
-        return await limit.run(
-          () => call(abortableCall(signal)),
-          signal,
-        );
+        return await limit.run(() => call(abortableCall(signal)), signal);
       } catch (e) {
         throw toKubernetesApiError(e, what, timeoutMs);
       }
