@@ -2,7 +2,7 @@ import {
   LoadBalancerScheme,
   ManifestIssue,
 } from '@gateway-portal/plugin-aws-gateway-common';
-import { familiesCoveredEntirely, parseCidr, Cidr, IpFamily } from '../net/cidr';
+import { familiesOpenToTheInternet, parseCidr, Cidr, IpFamily } from '../net/cidr';
 import { ObservedService } from './types';
 
 /**
@@ -170,9 +170,9 @@ export function sourceRangeIssues(
     if ('cidr' in parsed) cidrs.push(parsed.cidr);
   });
   if (issues.length || scheme !== 'internet-facing' || rules.allowOpenToWorld) return issues;
-  const open = familiesCoveredEntirely(cidrs);
+  const open = familiesOpenToTheInternet(cidrs);
   if (texts.length === 0 || open.length) {
-    const why = texts.length === 0 ? 'without them the controller opens it to 0.0.0.0/0 and ::/0' : `together they cover every ${open.map(f => (f === 'ipv4' ? 'IPv4' : 'IPv6')).join(' and every ')} address`;
+    const why = texts.length === 0 ? 'without them the controller opens it to 0.0.0.0/0 and ::/0' : `together they cover every ${open.map(f => (f === 'ipv4' ? 'IPv4' : 'IPv6')).join(' and every ')} address on the internet`;
     return [
       {
         field,

@@ -34,6 +34,8 @@ describe('validateEndpointSpec', () => {
     ['internet-facing with 0.0.0.0/0', { sourceCidrs: ['0.0.0.0/0'] }, 'sourceCidrs open-to-world'],
     ['malformed CIDR', { sourceCidrs: ['10.0.0.0/33'] }, 'sourceCidrs[0] cidr'],
     ['the whole IPv4 space in two halves', { sourceCidrs: ['0.0.0.0/1', '128.0.0.0/1'] }, 'sourceCidrs open-to-world'],
+    // Red team: all of the internet without the blocks no internet client has, in /8s the minimum prefix allows.
+    ['every /8 but loopback, multicast and reserved', { sourceCidrs: Array.from({ length: 223 }, (_, i) => `${i + 1}.0.0.0/8`).filter(b => b !== '127.0.0.0/8') }, 'sourceCidrs open-to-world'],
     ['0.0.0.0/0 with a leading-zero octet', { sourceCidrs: ['0.0.0.000/0'] }, 'sourceCidrs[0] cidr-not-canonical'],
     ['the IPv4-mapped IPv6 block', { sourceCidrs: ['::ffff:0:0/96'] }, 'sourceCidrs[0] cidr-ipv4-mapped'],
     ['::/0 written with host bits', { sourceCidrs: ['::1/0'] }, 'sourceCidrs[0] cidr-host-bits'],

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Cidr, familiesCoveredEntirely, IpFamily, parseCidr } from './cidr';
+import { Cidr, familiesCoveredEntirely, familiesOpenToTheInternet, IpFamily, parseCidr } from './cidr';
 
 function parsed(text: string): Cidr {
   const result = parseCidr(text);
@@ -156,5 +156,59 @@ describe('familiesCoveredEntirely', () => {
         { numRuns: 200 },
       );
     }
+  });
+});
+
+const openToInternet = (...texts: string[]) => familiesOpenToTheInternet(texts.map(parsed));
+
+/** Every IPv4 /8 from 0 to 255 except those listed. */
+const slashEightsExcept = (...skipped: number[]) =>
+  Array.from({ length: 256 }, (_, i) => i).filter(i => !skipped.includes(i)).map(i => `${i}.0.0.0/8`);
+
+describe('familiesOpenToTheInternet', () => {
+  it('is open whenever the whole space is covered', () => {
+    expect(openToInternet('0.0.0.0/0')).toEqual(['ipv4']);
+    expect(openToInternet('::/0')).toEqual(['ipv4', 'ipv6']);
+    expect(openToInternet('0.0.0.0/1', '128.0.0.0/1', '::/1', '8000::/1')).toEqual(['ipv4', 'ipv6']);
+    expect(openToInternet('::/80')).toEqual(['ipv4']);
+  });
+
+  it('is open when only addresses no internet client has are left out (attacks)', () => {
+    // Loopback, "this network", multicast and reserved blocks are never the source of an internet packet.
+    expect(openToInternet(...slashEightsExcept(0, 127))).toEqual(['ipv4']);
+    expect(openToInternet(...slashEightsExcept(...Array.from({ length: 32 }, (_, i) => 224 + i)))).toEqual(['ipv4']);
+    expect(openToInternet('0.0.0.0/1', '128.0.0.0/2', '192.0.0.0/3')).toEqual(['ipv4']);
+    // Private and shared ranges reach the load balancer from the VPC only.
+    expect(openToInternet(...slashEightsExcept(10, 127).filter(b => b !== '100.0.0.0/8'), '100.0.0.0/10', '100.128.0.0/9')).toEqual(['ipv4']);
+    // IPv6 global unicast is 2000::/3; the rest is not routed on the internet.
+    expect(openToInternet('2000::/3')).toEqual(['ipv6']);
+    expect(openToInternet('2000::/4', '3000::/5', '3800::/5')).toEqual(['ipv6']);
+  });
+
+  it('is not open when a globally reachable block is missing', () => {
+    expect(openToInternet(...slashEightsExcept(8))).toEqual([]);
+    expect(openToInternet('2000::/4')).toEqual([]);
+    expect(openToInternet('2000::/4', '3000::/5')).toEqual([]);
+    expect(openToInternet('203.0.113.0/24', '198.51.100.0/24')).toEqual([]);
+    expect(openToInternet()).toEqual([]);
+  });
+
+  it('never lets a partition of the whole space through, and tells a missing global address from a missing special one (property)', () => {
+    const special = ['0.0.0.0/8', '10.0.0.0/8', '127.0.0.0/8', '224.0.0.0/3'].map(parsed);
+    const global = ['1.0.0.0/8', '8.8.8.0/24', '203.0.114.0/23', '223.255.255.255/32'].map(parsed);
+    fc.assert(
+      fc.property(randomPartition('ipv4', 12), fc.nat(), (blocks, pick) => {
+        expect(familiesOpenToTheInternet(blocks)).toContain('ipv4');
+        // Remove every block inside a special-purpose block: still open to the internet.
+        const s = special[pick % special.length];
+        const withoutSpecial = blocks.filter(b => !(b.first >= s.first && b.last <= s.last));
+        expect(familiesOpenToTheInternet(withoutSpecial)).toContain('ipv4');
+        // Remove every block overlapping a globally reachable one: not open.
+        const g = global[pick % global.length];
+        const withoutGlobal = blocks.filter(b => b.last < g.first || b.first > g.last);
+        expect(familiesOpenToTheInternet(withoutGlobal)).not.toContain('ipv4');
+      }),
+      { numRuns: 200 },
+    );
   });
 });

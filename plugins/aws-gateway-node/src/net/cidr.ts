@@ -131,6 +131,13 @@ export function parseCidr(text: string): CidrParseResult {
  * @public
  */
 export function familiesCoveredEntirely(cidrs: Cidr[]): IpFamily[] {
+  const ranges = rangesOf(cidrs);
+  return (Object.keys(ranges) as IpFamily[]).filter(family =>
+    covers(ranges[family], [[0n, (1n << BigInt(BITS[family])) - 1n]]),
+  );
+}
+
+function rangesOf(cidrs: Cidr[]): Record<IpFamily, Array<[bigint, bigint]>> {
   const ranges: Record<IpFamily, Array<[bigint, bigint]>> = { ipv4: [], ipv6: [] };
   for (const c of cidrs) {
     ranges[c.family].push([c.first, c.last]);
@@ -140,13 +147,71 @@ export function familiesCoveredEntirely(cidrs: Cidr[]): IpFamily[] {
       ranges.ipv4.push([first - IPV4_MAPPED_FIRST, last - IPV4_MAPPED_FIRST]);
     }
   }
-  return (Object.keys(ranges) as IpFamily[]).filter(family => {
-    const sorted = ranges[family].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    let next = 0n; // first address not yet covered
+  return ranges;
+}
+
+/** Whether the union of `ranges` holds every address of every `wanted` range. */
+function covers(ranges: Array<[bigint, bigint]>, wanted: Array<[bigint, bigint]>): boolean {
+  const sorted = [...ranges].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return wanted.every(([wantedFirst, wantedLast]) => {
+    let next = wantedFirst; // first wanted address not yet covered
     for (const [first, last] of sorted) {
+      if (last < next) continue;
       if (first > next) return false;
-      if (last + 1n > next) next = last + 1n;
+      next = last + 1n;
+      if (next > wantedLast) return true;
     }
-    return next === 1n << BigInt(BITS[family]);
+    return false;
   });
+}
+
+/** `whole` minus `holes` (both lists of canonical blocks of one family), as sorted ranges. */
+function rangesExcept(family: IpFamily, whole: string[], holes: string[]): Array<[bigint, bigint]> {
+  const block = (text: string) => {
+    const result = parseCidr(text);
+    if (!('cidr' in result) || result.cidr.family !== family) throw new Error(`not a canonical ${family} block: ${text}`);
+    return result.cidr;
+  };
+  const cut = holes.map(block).sort((a, b) => (a.first < b.first ? -1 : 1));
+  return whole.map(block).flatMap(({ first, last }) => {
+    const out: Array<[bigint, bigint]> = [];
+    let next = first;
+    for (const hole of cut) {
+      if (hole.last < next || hole.first > last) continue;
+      if (hole.first > next) out.push([next, hole.first - 1n]);
+      next = hole.last + 1n;
+    }
+    if (next <= last) out.push([next, last]);
+    return out;
+  });
+}
+
+/**
+ * The addresses a packet from the internet can come from: the globally
+ * reachable space of the IANA special-purpose registries. Loopback, private,
+ * shared, link-local, documentation, benchmarking, multicast and reserved
+ * blocks are left out, so "everything but 127.0.0.0/8" or "everything but
+ * 240.0.0.0/4" is still the whole internet.
+ */
+const INTERNET_SOURCES: Record<IpFamily, Array<[bigint, bigint]>> = {
+  ipv4: rangesExcept('ipv4', ['0.0.0.0/0'], [
+    '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24',
+    '192.0.2.0/24', '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/3',
+  ]),
+  // Global unicast; documentation addresses are no source.
+  ipv6: rangesExcept('ipv6', ['2000::/3'], ['2001:db8::/32']),
+};
+
+/**
+ * The address families in which the blocks together admit every internet
+ * source address: the open-to-world test. Deciding on the whole address
+ * space instead would let a list that leaves out only addresses no internet
+ * client has (loopback, multicast, private ranges) pass as restricted. IPv6
+ * blocks overlapping the IPv4-mapped range count for the IPv4 addresses they map.
+ *
+ * @public
+ */
+export function familiesOpenToTheInternet(cidrs: Cidr[]): IpFamily[] {
+  const ranges = rangesOf(cidrs);
+  return (Object.keys(ranges) as IpFamily[]).filter(family => covers(ranges[family], INTERNET_SOURCES[family]));
 }
