@@ -23,9 +23,10 @@ export interface Config {
       /** Most Kubernetes API calls in flight per cluster (and AWS calls per account and region). Default 8. */
       maxConcurrentCallsPerCluster?: number;
       /**
-       * Namespaces whose Gateways belong to whatever the listed owners own.
-       * Otherwise a Gateway is shown for an entity only when its
-       * `aws-gateway.io/entity-ref` annotation names that entity.
+       * Namespaces whose Gateways belong to whatever the listed owners own,
+       * and to nothing else (their `aws-gateway.io/entity-ref` annotations
+       * cannot link another owner's entity). In namespaces not listed, a
+       * Gateway is shown for an entity only when that annotation names it.
        */
       namespaceOwners?: Array<{
         /** Cluster name as configured for the Kubernetes plugin; every cluster when absent. */

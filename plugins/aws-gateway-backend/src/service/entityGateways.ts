@@ -108,7 +108,10 @@ export function gatewayViewerOf(
  * its label) is not enough, since anyone can register an entity: the Gateway
  * itself must name the entity in its `aws-gateway.io/entity-ref` annotation
  * (the templates write it), or live in a namespace that configuration gives
- * to the entity's owner (awsGateway.status.namespaceOwners).
+ * to the entity's owner (awsGateway.status.namespaceOwners). The annotation
+ * is written by whoever can write the namespace, so in a namespace that
+ * configuration gives to owners it links only the entities of those owners:
+ * a team cannot put its Gateway (and its DNS name) on another team's page.
  */
 export function isGatewayLinked(
   gateway: { metadata: ObjectMeta },
@@ -116,6 +119,15 @@ export function isGatewayLinked(
   viewer: GatewayViewer,
   namespaceOwners: NamespaceOwnership[],
 ): boolean {
+  const owner = viewer.owner;
+  const namespaceGivenTo = namespaceOwners.filter(
+    o =>
+      (!o.cluster || o.cluster === cluster) &&
+      o.namespace === gateway.metadata.namespace,
+  );
+  if (namespaceGivenTo.length) {
+    return owner !== undefined && namespaceGivenTo.some(o => o.owners.includes(owner));
+  }
   const claimed = gateway.metadata.annotations?.[ENTITY_REF_ANNOTATION];
   if (typeof claimed === 'string' && claimed.trim()) {
     try {
@@ -128,16 +140,7 @@ export function isGatewayLinked(
       // Not a ref: it names no entity.
     }
   }
-  const owner = viewer.owner;
-  return (
-    owner !== undefined &&
-    namespaceOwners.some(
-      o =>
-        (!o.cluster || o.cluster === cluster) &&
-        o.namespace === gateway.metadata.namespace &&
-        o.owners.includes(owner),
-    )
-  );
+  return false;
 }
 
 /** A Gateway in a cluster. */
