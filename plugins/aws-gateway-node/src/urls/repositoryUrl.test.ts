@@ -96,6 +96,25 @@ describe('repository URL allow-lists', () => {
     expect(() => allow.check(raw)).toThrow(rule);
   });
 
+  // Red team: spellings a text comparison or a lenient parser would read as the allowed repository, or resolve elsewhere.
+  it.each([
+    ['a trailing dot on the host', 'https://git.example.com./platform/gitops.git', 'is not allowed'],
+    ['an IPv6 host', 'https://[::1]/platform/gitops.git', 'is not allowed'],
+    ['the host as a path (triple slash)', 'https:///git.example.com/platform/gitops.git', 'reads differently'],
+    ['a host-less scheme', 'https:git.example.com/platform/gitops.git', 'not an absolute URL'],
+    ['a semicolon parameter', 'https://git.example.com/platform/gitops.git;x=../../secret', 'may only hold'],
+    ['an @ in the path', 'https://git.example.com/platform/x@evil.example/gitops.git', 'may only hold'],
+    ['an empty userinfo', 'https://@git.example.com/platform/gitops.git', 'must not contain credentials'],
+    ['a newline the parser would strip out of a dot segment', 'https://git.example.com/platform/.\n./secret/x.git', 'printable ASCII'],
+    ['a tab in the host', 'https://git.example.com\t.evil.example/platform/x.git', 'printable ASCII'],
+    ['a fullwidth slash and dots', 'https://git.example.com/platform\uff0f\uff0e\uff0e\uff0fsecret/x.git', 'printable ASCII'],
+    ['a punycode look-alike host', 'https://xn--gt-bja.example.com/platform/gitops.git', 'is not allowed'],
+    ['an upper-case path (fails closed, though a forge may serve it)', 'https://git.example.com/PLATFORM/gitops.git', 'is not allowed'],
+    ['a decimal IPv4 host', 'https://2130706433/platform/gitops.git', 'is not allowed'],
+  ])('refuses %s (red team)', (_name, raw, rule) => {
+    expect(() => allow.check(raw)).toThrow(rule);
+  });
+
   it('refuses malformed patterns at startup', () => {
     expect(() => parseUrlPattern('https://git.example.com/platform/../*', 'k')).toThrow('Invalid configuration: k');
     expect(() => parseUrlPattern('http://git.example.com/*', 'k')).toThrow('must use https');
