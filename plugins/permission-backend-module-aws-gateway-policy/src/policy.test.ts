@@ -13,6 +13,7 @@ import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
   actionExecutePermission,
   taskCreatePermission,
+  templateDryRunPermission,
   templateParameterReadPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
 import { AWS_GATEWAY_ACTION_IDS } from './actionIds';
@@ -159,6 +160,16 @@ describe('AwsGatewayPermissionPolicy', () => {
         result: AuthorizeResult.ALLOW,
       });
     }
+  });
+
+  it('lets only platform engineers dry-run a template sent in the request (red team: an unregistered template)', async () => {
+    const policy = policyFor({ platformTeams: ['group:default/platform'] });
+    const dryRun = { permission: templateDryRunPermission };
+    expect(await policy.handle(dryRun, user('user:default/alice'))).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(await policy.handle(dryRun, user('user:default/bob'))).toEqual({ result: AuthorizeResult.DENY });
+    expect(await policy.handle(dryRun, undefined)).toEqual({ result: AuthorizeResult.DENY });
+    expect(await policyFor({ platformTeams: [] }).handle(dryRun, user('user:default/alice'))).toEqual({ result: AuthorizeResult.DENY });
+    expect(await policyFor().handle(dryRun, user('user:default/bob'))).toEqual({ result: AuthorizeResult.ALLOW });
   });
 
   it('honours a custom privilegedActions list, exact ids included', async () => {

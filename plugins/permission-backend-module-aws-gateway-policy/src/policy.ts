@@ -15,7 +15,10 @@ import {
   createScaffolderActionConditionalDecision,
   scaffolderActionConditions,
 } from '@backstage/plugin-scaffolder-backend/alpha';
-import { actionExecutePermission } from '@backstage/plugin-scaffolder-common/alpha';
+import {
+  actionExecutePermission,
+  templateDryRunPermission,
+} from '@backstage/plugin-scaffolder-common/alpha';
 import {
   AWS_GATEWAY_ACTION_IDS,
   DEFAULT_PRIVILEGED_ACTIONS,
@@ -81,6 +84,11 @@ export function readAwsGatewayPermissionSettings(
  * - `scaffolder.action.execute`: platform engineers (members of a configured
  *   platform team) may run every action; anyone else gets a conditional
  *   decision that allows every action except the privileged ones.
+ * - `scaffolder.template.dry-run`: platform engineers only. A dry run
+ *   executes a template sent in the request body, one the catalog never
+ *   accepted, with the backend's integrations (e.g. `fetch:plain` reading
+ *   with the SCM credentials and returning the files): only those who may
+ *   author templates may run one that is not registered.
  * - Every other permission: allowed. A deployment with its own rules composes
  *   this policy with them (see the package README).
  * - `platformTeams` unset: everything is allowed (development profile).
@@ -102,10 +110,15 @@ export class AwsGatewayPermissionPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    if (
-      !this.enforcing ||
-      !isPermission(request.permission, actionExecutePermission)
-    ) {
+    if (!this.enforcing) return { result: AuthorizeResult.ALLOW };
+    if (isPermission(request.permission, templateDryRunPermission)) {
+      return {
+        result: (await this.isPlatformEngineer(user))
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      };
+    }
+    if (!isPermission(request.permission, actionExecutePermission)) {
       return { result: AuthorizeResult.ALLOW };
     }
     const privileged = this.settings.privilegedActionIds;
