@@ -18,8 +18,10 @@ import {
   paginateDescribeTargetGroups,
   TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { L4Objects, POD_IPS } from '../fixtures/l4Objects';
 import {
   FakeController,
+  lbcVersionFor,
   FINALIZERS,
   MESSAGES,
   TAGS,
@@ -36,7 +38,6 @@ import {
 } from '../peers';
 
 const GW = 'gateway.networking.k8s.io';
-const IPS = ['192.0.2.41', '192.0.2.42'];
 
 interface RecordedCall {
   command: string;
@@ -48,7 +49,7 @@ describe.each([
   [PROFILE_V13, 'v1alpha2' as const],
 ])('the controller stand-in (%s)', (profile, routeVersion) => {
   const clusterName = uniqueName(`standin-${routeVersion}`);
-  const lbcVersion = routeVersion === 'v1' ? 'v1' : 'v1beta1';
+  const lbcVersion = lbcVersionFor(routeVersion);
   let kc: k8s.KubeConfig;
   let objects: k8s.KubernetesObjectApi;
   let custom: k8s.CustomObjectsApi;
@@ -59,6 +60,7 @@ describe.each([
   let controller: FakeController;
   let namespace: string;
   let gatewayClassName: string;
+  let o: L4Objects;
   const calls: RecordedCall[] = [];
 
   beforeAll(async () => {
@@ -98,12 +100,13 @@ describe.each([
     });
     namespace = uniqueName('standin');
     gatewayClassName = uniqueName('standin-nlb');
+    o = new L4Objects({ namespace, routeVersion, gatewayClassName });
     await kc
       .makeApiClient(k8s.CoreV1Api)
       .createNamespace({ body: { metadata: { name: namespace } } });
     // The class's LoadBalancerConfiguration, with an explicit security group as in the notes' setup.
     await apply(
-      lbConfig('class-defaults', {
+      o.loadBalancerConfiguration('class-defaults', {
         scheme: 'internet-facing',
         securityGroups: [securityGroupId],
         sourceRanges: ['203.0.113.0/24'],
@@ -134,101 +137,6 @@ describe.each([
 
   async function apply(...list: k8s.KubernetesObject[]): Promise<void> {
     for (const o of list) await objects.create(o);
-  }
-
-  function lbConfig(
-    name: string,
-    spec: Record<string, unknown>,
-  ): k8s.KubernetesObject {
-    return {
-      apiVersion: `gateway.k8s.aws/${lbcVersion}`,
-      kind: 'LoadBalancerConfiguration',
-      metadata: { name, namespace },
-      spec,
-    } as any;
-  }
-
-  function gateway(
-    name: string,
-    listeners: Array<Record<string, unknown>>,
-  ): k8s.KubernetesObject {
-    return {
-      apiVersion: `${GW}/v1`,
-      kind: 'Gateway',
-      metadata: { name, namespace },
-      spec: { gatewayClassName, listeners },
-    } as any;
-  }
-
-  function route(
-    kind: 'TCPRoute' | 'UDPRoute' | 'TLSRoute',
-    name: string,
-    parent: { gateway: string; sectionName: string },
-    backendRefs: Array<{ name: string; port: number; weight?: number }>,
-  ): k8s.KubernetesObject {
-    return {
-      apiVersion: `${GW}/${routeVersion}`,
-      kind,
-      metadata: { name, namespace },
-      spec: {
-        parentRefs: [{ name: parent.gateway, sectionName: parent.sectionName }],
-        // v1 TLSRoute requires hostnames; an NLB does no SNI routing with them.
-        ...(kind === 'TLSRoute' ? { hostnames: ['app.example.com'] } : {}),
-        rules: [{ backendRefs }],
-      },
-    } as any;
-  }
-
-  /** A ClusterIP Service and its EndpointSlice with ready pods on `targetPort`. */
-  function workload(
-    name: string,
-    port: number,
-    targetPort: number,
-    protocol = 'TCP',
-    ips = IPS,
-  ): k8s.KubernetesObject[] {
-    return [
-      {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: { name, namespace },
-        spec: {
-          type: 'ClusterIP',
-          selector: { app: name },
-          ports: [{ name: 'main', port, targetPort, protocol }],
-        },
-      } as any,
-      {
-        apiVersion: 'discovery.k8s.io/v1',
-        kind: 'EndpointSlice',
-        metadata: {
-          name: `${name}-abcde`,
-          namespace,
-          labels: { 'kubernetes.io/service-name': name },
-        },
-        addressType: 'IPv4',
-        ports: [{ name: 'main', port: targetPort, protocol }],
-        endpoints: ips.map(ip => ({
-          addresses: [ip],
-          conditions: { ready: true },
-        })),
-      } as any,
-    ];
-  }
-
-  function targetGroupConfig(
-    service: string,
-    props: Record<string, unknown>,
-  ): k8s.KubernetesObject {
-    return {
-      apiVersion: `gateway.k8s.aws/${lbcVersion}`,
-      kind: 'TargetGroupConfiguration',
-      metadata: { name: service, namespace },
-      spec: {
-        targetReference: { kind: 'Service', name: service },
-        defaultConfiguration: props,
-      },
-    } as any;
   }
 
   async function read(
@@ -363,12 +271,12 @@ describe.each([
   it('accepts its GatewayClass, goes provisioning → active, sends the real request shapes and sets the finalizers', async () => {
     const name = 'classic';
     await apply(
-      gateway(name, [{ name: 'tcp-8080', port: 8080, protocol: 'TCP' }]),
-      route('TCPRoute', name, { gateway: name, sectionName: 'tcp-8080' }, [
+      o.gateway(name, [{ name: 'tcp-8080', port: 8080, protocol: 'TCP' }]),
+      o.route('TCPRoute', name, { gateway: name, sectionName: 'tcp-8080' }, [
         { name: 'backend', port: 8080 },
       ]),
-      ...workload('backend', 8080, 3000),
-      targetGroupConfig('backend', { targetType: 'ip' }),
+      ...o.workload('backend', 8080, 3000),
+      o.targetGroupConfiguration('backend', { targetType: 'ip' }),
     );
     const programmed: string[] = [];
     const watch = await new k8s.Watch(kc).watch(
@@ -420,7 +328,11 @@ describe.each([
     // 192.0.2.x is outside the VPC's 10.42.0.0/16: registered for all zones.
     expect(callsOf('RegisterTargetsCommand', since)).toEqual([
       expect.objectContaining({
-        Targets: IPS.map(Id => ({ Id, Port: 3000, AvailabilityZone: 'all' })),
+        Targets: POD_IPS.map(Id => ({
+          Id,
+          Port: 3000,
+          AvailabilityZone: 'all',
+        })),
       }),
     ]);
     expect(
@@ -508,26 +420,7 @@ describe.each([
 
   it('merges TCP and UDP on one port into one TCP_UDP listener for the oldest route; the other stays Accepted without a target group', async () => {
     const name = 'dns';
-    await apply(
-      gateway(name, [
-        { name: 'tcp-53', port: 53, protocol: 'TCP' },
-        { name: 'udp-53', port: 53, protocol: 'UDP' },
-      ]),
-      ...workload('dns-tcp', 53, 5353),
-      ...workload('dns-udp', 53, 5353, 'UDP', ['192.0.2.51']),
-      targetGroupConfig('dns-tcp', { targetType: 'ip' }),
-      targetGroupConfig('dns-udp', { targetType: 'ip' }),
-      route('TCPRoute', 'dns-tcp', { gateway: name, sectionName: 'tcp-53' }, [
-        { name: 'dns-tcp', port: 53 },
-      ]),
-    );
-    // creationTimestamp has one-second resolution: the UDPRoute is the younger one.
-    await new Promise(resolve => setTimeout(resolve, 1_100));
-    await apply(
-      route('UDPRoute', 'dns-udp', { gateway: name, sectionName: 'udp-53' }, [
-        { name: 'dns-udp', port: 53 },
-      ]),
-    );
+    await o.applyTcpAndUdpOnOnePort(name, apply);
 
     const result = await controller.reconcile(namespace, name);
 
@@ -543,7 +436,7 @@ describe.each([
       `${namespace}/${name}:${namespace}-dns-tcp:TCPRoute-${namespace}-dns-tcp:5353`,
     );
     expect(await targetsOf(targetGroups[0].TargetGroupArn!)).toEqual(
-      IPS.map(ip => `${ip}:5353`),
+      POD_IPS.map(ip => `${ip}:5353`),
     );
     expect((await bindingsOf(name)).map(b => b.spec.serviceRef.name)).toEqual([
       'dns-tcp',
@@ -567,21 +460,7 @@ describe.each([
 
   it('turns a TLS passthrough listener into a TCP listener before a TLS target group, and TCP with protocol: TCP', async () => {
     const name = 'tls';
-    await apply(
-      gateway(name, [
-        {
-          name: 'tls-443',
-          port: 443,
-          protocol: 'TLS',
-          tls: { mode: 'Passthrough' },
-        },
-      ]),
-      route('TLSRoute', name, { gateway: name, sectionName: 'tls-443' }, [
-        { name: 'tls-app', port: 443 },
-      ]),
-      ...workload('tls-app', 443, 8443),
-      targetGroupConfig('tls-app', { targetType: 'ip' }),
-    );
+    await apply(...o.tlsPassthrough(name, 'tls-app'));
 
     const first = await controller.reconcile(namespace, name);
     const [listener] = await listenersOf(first.loadBalancerArn);
@@ -626,14 +505,14 @@ describe.each([
   it('gives each weighted backend its own target group and puts the weights in one forward action (weight 0: none)', async () => {
     const name = 'canary';
     await apply(
-      gateway(name, [{ name: 'tcp-7000', port: 7000, protocol: 'TCP' }]),
-      ...workload('stable', 7000, 7000),
-      ...workload('preview', 7000, 7000, 'TCP', ['192.0.2.61']),
-      ...workload('dark', 7000, 7000, 'TCP', ['192.0.2.62']),
-      targetGroupConfig('stable', { targetType: 'ip' }),
-      targetGroupConfig('preview', { targetType: 'ip' }),
-      targetGroupConfig('dark', { targetType: 'ip' }),
-      route('TCPRoute', name, { gateway: name, sectionName: 'tcp-7000' }, [
+      o.gateway(name, [{ name: 'tcp-7000', port: 7000, protocol: 'TCP' }]),
+      ...o.workload('stable', 7000, 7000),
+      ...o.workload('preview', 7000, 7000, 'TCP', ['192.0.2.61']),
+      ...o.workload('dark', 7000, 7000, 'TCP', ['192.0.2.62']),
+      o.targetGroupConfiguration('stable', { targetType: 'ip' }),
+      o.targetGroupConfiguration('preview', { targetType: 'ip' }),
+      o.targetGroupConfiguration('dark', { targetType: 'ip' }),
+      o.route('TCPRoute', name, { gateway: name, sectionName: 'tcp-7000' }, [
         { name: 'stable', port: 7000, weight: 80 },
         { name: 'preview', port: 7000, weight: 20 },
         { name: 'dark', port: 7000, weight: 0 },
@@ -664,17 +543,17 @@ describe.each([
 
   it('removes the listener, targets, target group and binding when the route goes, keeps the NLB, and brings the same names back', async () => {
     const name = 'removal';
-    const tcpRoute = route(
+    const tcpRoute = o.route(
       'TCPRoute',
       name,
       { gateway: name, sectionName: 'tcp-9000' },
       [{ name: 'removal-app', port: 9000 }],
     );
     await apply(
-      gateway(name, [{ name: 'tcp-9000', port: 9000, protocol: 'TCP' }]),
+      o.gateway(name, [{ name: 'tcp-9000', port: 9000, protocol: 'TCP' }]),
       tcpRoute,
-      ...workload('removal-app', 9000, 9000),
-      targetGroupConfig('removal-app', { targetType: 'ip' }),
+      ...o.workload('removal-app', 9000, 9000),
+      o.targetGroupConfiguration('removal-app', { targetType: 'ip' }),
     );
     const before = await controller.reconcile(namespace, name);
     const [groupBefore] = (await tagged(name)).targetGroups;
@@ -712,16 +591,16 @@ describe.each([
     const name = 'instance';
     // The Gateway first (GitOps applies files in order): its NLB is created, still provisioning.
     await apply(
-      gateway(name, [{ name: 'tcp-6000', port: 6000, protocol: 'TCP' }]),
+      o.gateway(name, [{ name: 'tcp-6000', port: 6000, protocol: 'TCP' }]),
     );
     const first = await controller.reconcileOnce(namespace, name);
     expect(first?.requeue).toBe(true);
     // Then the route to a ClusterIP Service, and no TargetGroupConfiguration: instance targets.
     await apply(
-      route('TCPRoute', name, { gateway: name, sectionName: 'tcp-6000' }, [
+      o.route('TCPRoute', name, { gateway: name, sectionName: 'tcp-6000' }, [
         { name: 'instance-app', port: 6000 },
       ]),
-      ...workload('instance-app', 6000, 6000),
+      ...o.workload('instance-app', 6000, 6000),
     );
 
     const failed = await controller.reconcile(namespace, name);
@@ -763,25 +642,22 @@ describe.each([
 
   it("deletes the NLB and target groups when the Gateway is deleted, removes its finalizer, keeps the configurations' finalizers", async () => {
     const name = 'deleted';
-    const gw = gateway(name, [
-      { name: 'tcp-8000', port: 8000, protocol: 'TCP' },
-      { name: 'tcp-8001', port: 8001, protocol: 'TCP' },
-    ]);
-    (gw as any).spec.infrastructure = {
-      parametersRef: {
-        group: 'gateway.k8s.aws',
-        kind: 'LoadBalancerConfiguration',
-        name: 'deleted-lb',
-      },
-    };
+    const gw = o.gateway(
+      name,
+      [
+        { name: 'tcp-8000', port: 8000, protocol: 'TCP' },
+        { name: 'tcp-8001', port: 8001, protocol: 'TCP' },
+      ],
+      'deleted-lb',
+    );
     await apply(
-      lbConfig('deleted-lb', { scheme: 'internal' }),
+      o.loadBalancerConfiguration('deleted-lb', { scheme: 'internal' }),
       gw,
-      route('TCPRoute', name, { gateway: name, sectionName: 'tcp-8000' }, [
+      o.route('TCPRoute', name, { gateway: name, sectionName: 'tcp-8000' }, [
         { name: 'deleted-app', port: 8000 },
       ]),
-      ...workload('deleted-app', 8000, 8000),
-      targetGroupConfig('deleted-app', { targetType: 'ip' }),
+      ...o.workload('deleted-app', 8000, 8000),
+      o.targetGroupConfiguration('deleted-app', { targetType: 'ip' }),
     );
     const programmed = await controller.reconcile(namespace, name);
     expect((await tagged(name)).loadBalancers).toEqual([

@@ -7,11 +7,7 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { ConfigReader } from '@backstage/config';
-import type { Entity } from '@backstage/catalog-model';
-import type { EntityGatewaysResponse } from '../../plugins/aws-gateway-common/src';
-import { createGatewayStatusService } from '../../plugins/aws-gateway-backend/src/service/createGatewayStatusService';
-import { MemoryCache } from '../../plugins/aws-gateway-backend/src/__testUtils__/memoryCache';
+import { GetEntityGateways, statusServiceFor } from './support/statusService';
 import {
   applyClassicGateway,
   ensureClassicGatewayClass,
@@ -19,28 +15,11 @@ import {
   startFakeController,
 } from '../fixtures/classicGateway';
 import { FakeController } from '../fixtures/fakeController';
-import {
-  awsAccountsConfig,
-  awsPeer,
-  kubeConfigFor,
-  PROFILE_V13,
-  PROFILE_V16,
-  uniqueName,
-} from '../peers';
+import { kubeConfigFor, PROFILE_V13, PROFILE_V16, uniqueName } from '../peers';
 
 const GW = 'gateway.networking.k8s.io';
 /** The entity asked about; each Gateway names it, as the expose template writes it. */
 const ENTITY = 'component:default/svc';
-
-const silentLogger: any = {
-  info() {},
-  warn() {},
-  error() {},
-  debug() {},
-  child() {
-    return silentLogger;
-  },
-};
 
 describe.each([
   [PROFILE_V16, 'v1' as const],
@@ -51,15 +30,10 @@ describe.each([
   let namespace: string;
   let controller: FakeController;
   let elbv2: ElasticLoadBalancingV2Client;
-  let get: (
-    annotations: Record<string, string>,
-  ) => Promise<EntityGatewaysResponse>;
+  let get: GetEntityGateways;
 
   beforeAll(async () => {
-    const aws = awsPeer();
     kc = kubeConfigFor(profile);
-    // The product never configures endpoints: the SDK's variable points it at the peer.
-    process.env.AWS_ENDPOINT_URL = aws.endpoint;
     ({ controller, elbv2 } = await startFakeController(
       kc,
       clusterName,
@@ -72,59 +46,7 @@ describe.each([
       .createNamespace({ body: { metadata: { name: namespace } } });
     await ensureClassicGatewayClass(kc);
 
-    const config = new ConfigReader({
-      aws: awsAccountsConfig(aws),
-      awsGateway: {
-        status: {
-          cacheTtlSeconds: 0,
-          clusters: [
-            {
-              name: 'test',
-              accountId: aws.accountId,
-              region: aws.region,
-              controllerClusterName: clusterName,
-            },
-          ],
-        },
-      },
-    });
-    const service = createGatewayStatusService({
-      config,
-      logger: silentLogger,
-      catalog: { getEntityByRef: async () => currentEntity },
-      permissions: {
-        authorize: async reqs => reqs.map(() => ({ result: 'ALLOW' as any })),
-      },
-      cache: new MemoryCache(),
-      clusters: {
-        listClusters: () => [
-          {
-            name: 'test',
-            url: kc.getCurrentCluster()!.server,
-            authProvider: 'serviceAccount',
-          },
-        ],
-        getKubeConfig: async () => kc,
-      },
-    });
-    let currentEntity: Entity | undefined;
-    get = async annotations => {
-      currentEntity = {
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Component',
-        metadata: { name: 'svc', namespace: 'default', annotations },
-        spec: {},
-      };
-      return service.getEntityGateways(
-        { entityRef: ENTITY, refresh: true },
-        {
-          credentials: {
-            $$type: '@backstage/BackstageCredentials',
-            principal: { type: 'user', userEntityRef: 'user:default/t' },
-          } as any,
-        },
-      );
-    };
+    get = statusServiceFor(kc, clusterName, ENTITY);
   });
 
   afterAll(() => elbv2?.destroy());

@@ -356,6 +356,8 @@ describe('gateway warnings for what the real controller does', () => {
           ]),
         ],
         nlbListeners: [],
+        // Written before the route came; a failed model leaves it as it was.
+        attachedRoutes: { 'tcp-6000': 0 },
         services: [{ name: 'billing', type: 'ClusterIP' }],
         gatewayConditions: [
           {

@@ -38,8 +38,14 @@ function staleStatus(status: GatewayStatus): GatewayWarning[] {
 
 function listenersWithoutRoutes(status: GatewayStatus): GatewayWarning[] {
   const warnings: GatewayWarning[] = [];
+  // While the Gateway is not accepted the controller leaves the listener
+  // status as it was: its attachedRoutes may predate the routes.
+  const attachedRoutesCurrent = status.accepted?.status !== 'False';
   for (const l of status.listeners) {
-    if (l.routes.length === 0 || l.attachedRoutes === 0) {
+    if (
+      l.routes.length === 0 ||
+      (attachedRoutesCurrent && l.attachedRoutes === 0)
+    ) {
       warnings.push({
         code: 'listener-without-route',
         listener: l.name,

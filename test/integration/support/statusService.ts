@@ -1,0 +1,93 @@
+/**
+ * The gateway status service wired as the backend wires it, against the
+ * peers: one cluster named `test` (a profile's kube-apiserver), AWS through
+ * the peers' endpoint (the SDK's AWS_ENDPOINT_URL: the product never
+ * configures endpoints), no cache TTL, permissions allowed. `get` asks for
+ * one entity's gateways as a signed-in user would.
+ */
+import * as k8s from '@kubernetes/client-node';
+import { ConfigReader } from '@backstage/config';
+import type { Entity } from '@backstage/catalog-model';
+import { createGatewayStatusService } from '@gateway-portal/plugin-aws-gateway-backend';
+import type { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-common';
+import { MemoryCache } from '../../../plugins/aws-gateway-backend/src/__testUtils__/memoryCache';
+import { awsAccountsConfig, awsPeer } from '../../peers';
+
+const silentLogger: any = {
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+  child() {
+    return silentLogger;
+  },
+};
+
+export type GetEntityGateways = (
+  annotations: Record<string, string>,
+) => Promise<EntityGatewaysResponse>;
+
+/** The status service for `entityRef` (a component), whose catalog entity carries the annotations given to `get`. */
+export function statusServiceFor(
+  kc: k8s.KubeConfig,
+  controllerClusterName: string,
+  entityRef: string,
+): GetEntityGateways {
+  const aws = awsPeer();
+  process.env.AWS_ENDPOINT_URL = aws.endpoint;
+  const config = new ConfigReader({
+    aws: awsAccountsConfig(aws),
+    awsGateway: {
+      status: {
+        cacheTtlSeconds: 0,
+        clusters: [
+          {
+            name: 'test',
+            accountId: aws.accountId,
+            region: aws.region,
+            controllerClusterName,
+          },
+        ],
+      },
+    },
+  });
+  let currentEntity: Entity | undefined;
+  const service = createGatewayStatusService({
+    config,
+    logger: silentLogger,
+    catalog: { getEntityByRef: async () => currentEntity },
+    permissions: {
+      authorize: async reqs => reqs.map(() => ({ result: 'ALLOW' as any })),
+    },
+    cache: new MemoryCache(),
+    clusters: {
+      listClusters: () => [
+        {
+          name: 'test',
+          url: kc.getCurrentCluster()!.server,
+          authProvider: 'serviceAccount',
+        },
+      ],
+      getKubeConfig: async () => kc,
+    },
+  });
+  const [, namespaceAndName] = entityRef.split(':');
+  const [namespace, name] = namespaceAndName.split('/');
+  return async annotations => {
+    currentEntity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name, namespace, annotations },
+      spec: {},
+    };
+    return service.getEntityGateways(
+      { entityRef, refresh: true },
+      {
+        credentials: {
+          $$type: '@backstage/BackstageCredentials',
+          principal: { type: 'user', userEntityRef: 'user:default/t' },
+        } as any,
+      },
+    );
+  };
+}
