@@ -99,3 +99,22 @@ describe('open to the world is decided on the internet, not on the whole address
     attacks.push(`expose with ${name} (${sourceCidrs.length} blocks): ${errorText(result).match(error)![0].slice(0, 120)}`);
   });
 });
+
+describe('one object, one path: a render cannot add its files to another render of the same Gateway', () => {
+  it('refuses a second route committed into an existing Gateway folder, with zero writes', async () => {
+    const gatewayName = uniqueName('redteam-shared');
+    const first = await env.client.runTask('template:default/expose-tcp-endpoint', { ...exposeValues, gatewayName, routeName: 'owner-route' });
+    expect([first.status, errorText(first).slice(-500)]).toEqual(['completed', expect.any(String)]);
+    const folder = `gateways/default/${gatewayName}`;
+    const filesBefore = repo.files('main', folder);
+    const head = repo.head();
+    // Same Gateway, same listener, same entity: only the route differs, so every other file is byte for byte the same.
+    const second = await env.client.runTask('template:default/expose-tcp-endpoint', { ...exposeValues, gatewayName, routeName: 'intruder-route' });
+    expect(second.status).toBe('failed');
+    const error = new RegExp(`${folder}/tcproute-owner-route\\.yaml already exists on main and is not part of this render`);
+    expect(errorText(second)).toMatch(error);
+    expect(repo.head()).toBe(head);
+    expect(repo.files('main', folder)).toEqual(filesBefore);
+    attacks.push(`expose adding a route to an existing Gateway's folder: ${errorText(second).match(error)![0]}`);
+  });
+});

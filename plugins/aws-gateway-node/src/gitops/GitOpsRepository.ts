@@ -6,7 +6,7 @@ import git, { HttpClient } from 'isomorphic-git';
 import { RepositoryUrl } from '../urls/repositoryUrl';
 import { GitCredentials, GitRemote, resolveGitRemote } from './gitCredentials';
 import { deadlineHttpClient, DEFAULT_GIT_TIMEOUTS, GitOperation, GitTimeouts } from './gitHttp';
-import { assertWritableDirectory, createObjectStore, GitOpsFileStatus, writeFilesIntoTree } from './objectStore';
+import { assertWritableDirectory, createObjectStore, directoryEntries, GitOpsFileStatus, ObjectStore, writeFilesIntoTree } from './objectStore';
 import { createPullRequestOpener, PullRequestOpener } from './pullRequests';
 
 export type { GitOpsFileStatus } from './objectStore';
@@ -37,6 +37,14 @@ export interface CommitFilesOptions {
   committer?: GitIdentity;
   /** Replace existing files whose content differs. Default false: such files are a conflict. */
   overwrite?: boolean;
+  /**
+   * The folder `files` make up alone (one object, one path): an existing file
+   * in `directory` whose name matches `names` but is not among `files` is a
+   * conflict, whatever `overwrite` says — another render of the same object
+   * left it there (a second route on someone else's Gateway, say). Other
+   * files (a kustomization.yaml) are left alone.
+   */
+  ownedFiles?: { directory: string; names: RegExp };
   /** Compute the commit (its SHA included) without pushing. */
   dryRun?: boolean;
   /** The task's cancellation: stops every network call and any write not yet started. */
@@ -291,6 +299,7 @@ export class GitOpsRepository {
     const auth = authCallbacks(repoUrl, remote.credentials);
     const { plan, store, head, rootTree } = await this.fetchBase(remote, options.branch, options.baseBranch, options.signal);
     const branchCreated = !plan.branchExists;
+    if (options.ownedFiles) await refuseForeignFiles(store, rootTree, options.ownedFiles, options.files, options.branch);
     const { tree, statuses } = await writeFilesIntoTree(store, rootTree, options.files);
     const files = options.files.map(f => ({ path: f.path, status: statuses.get(f.path)! }));
 
@@ -390,6 +399,26 @@ export class GitOpsRepository {
     if (!result.ok || result.refs[`refs/heads/${branch}`]?.ok === false) {
       throw new ConcurrentUpdate(result.error ?? 'push rejected');
     }
+  }
+}
+
+/** Files of another render in a folder that belongs to one render only: a conflict, never merged or deleted. */
+async function refuseForeignFiles(
+  store: ObjectStore,
+  rootTree: string,
+  owned: { directory: string; names: RegExp },
+  files: GitOpsFile[],
+  branch: string,
+) {
+  const directory = safeRepoPath(owned.directory);
+  const ours = new Set(files.map(f => f.path));
+  const foreign = (await directoryEntries(store, rootTree, directory))
+    .filter(e => owned.names.test(e.path) && !ours.has(`${directory}/${e.path}`))
+    .map(e => `${directory}/${e.path}`);
+  if (foreign.length) {
+    throw new ConflictError(
+      `${foreign.join(', ')} already exist${foreign.length === 1 ? 's' : ''} on ${branch} and ${foreign.length === 1 ? 'is' : 'are'} not part of this render; ${directory} holds one render's files only, so they are neither kept beside it nor removed — remove them in the repository first if they are obsolete`,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import git from 'isomorphic-git';
-import { assertWritableDirectory, createObjectStore, ObjectStore, writeFilesIntoTree } from './objectStore';
+import { assertWritableDirectory, createObjectStore, directoryEntries, ObjectStore, writeFilesIntoTree } from './objectStore';
 
 async function treeWith(store: ObjectStore, entries: Array<{ path: string; mode: string; content?: string; oid?: string }>) {
   const tree = [];
@@ -58,6 +58,17 @@ describe('writeFilesIntoTree (in-memory object store)', () => {
     const root = await treeWith(store, [{ path: 'file', mode: '100644', content: 'f' }, { path: 'dir', mode: '040000', oid: sub }]);
     await expect(writeFilesIntoTree(store, root, [{ path: 'file/a.yaml', content: 'a' }])).rejects.toThrow('needs "file" to be a directory');
     await expect(writeFilesIntoTree(store, root, [{ path: 'dir', content: 'a' }])).rejects.toThrow('is a directory');
+  });
+
+  it('lists the entries directly in a directory, none when it is missing or not a directory', async () => {
+    const gw = await treeWith(store, [{ path: 'gateway-gw.yaml', mode: '100644', content: 'g' }, { path: 'tcproute-r.yaml', mode: '100644', content: 'r' }]);
+    const root = await treeWith(store, [
+      { path: 'gateways', mode: '040000', oid: await treeWith(store, [{ path: 'gw', mode: '040000', oid: gw }]) },
+      { path: 'file', mode: '100644', content: 'f' },
+    ]);
+    expect((await directoryEntries(store, root, 'gateways/gw')).map(e => e.path)).toEqual(['gateway-gw.yaml', 'tcproute-r.yaml']);
+    expect(await directoryEntries(store, root, 'gateways/none')).toEqual([]);
+    expect(await directoryEntries(store, root, 'file/x')).toEqual([]);
   });
 
   it('checks, read-only, that a directory can be written', async () => {

@@ -67,6 +67,17 @@ export async function assertWritableDirectory(store: ObjectStore, treeOid: strin
   }
 }
 
+/** The entries directly in `directory` of a tree: none when it is missing or not a plain directory. */
+export async function directoryEntries(store: ObjectStore, treeOid: string, directory: string): Promise<TreeEntry[]> {
+  let oid = treeOid;
+  for (const name of directory.split('/')) {
+    const entry = (await git.readTree({ ...store, oid })).tree.find(e => e.path === name);
+    if (!entry || entry.type !== 'tree') return [];
+    oid = entry.oid;
+  }
+  return (await git.readTree({ ...store, oid })).tree;
+}
+
 interface PendingFile {
   /** Full repository path, for messages and statuses. */
   path: string;

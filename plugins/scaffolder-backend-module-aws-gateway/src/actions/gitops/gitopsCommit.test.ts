@@ -16,6 +16,7 @@ import { testActionContext, testGuardrails } from '../support/__testUtils__/test
 import { createGitOpsCommitAction } from './gitopsCommit';
 import { examples } from './gitopsCommit.examples';
 import { readGitOpsSettings } from './gitopsSettings';
+import { RENDERED_FILE_NAME } from './renderedBundle';
 
 // The git side is covered against a real git server in test/integration/gitops.test.ts;
 // here the repository records what the action asks of it.
@@ -136,9 +137,25 @@ describe('aws-gateway:gitops:commit', () => {
     expect(call.files.map((f: any) => f.path)).toEqual(names.map(n => `${targetPath}/${n}`));
     expect(call.files[0].content).toBe(fs.readFileSync(path.join(workspace, input.sourcePath, names[0]), 'utf8'));
     expect(call).toMatchObject({ repoUrl: { href: input.repoUrl }, branch: input.branch, overwrite: input.overwrite });
+    // The folder is this render's alone: every file it wrote counts as a rendered name, so another render's would conflict.
+    expect(call.ownedFiles.directory).toBe(targetPath);
+    for (const name of names) expect([name, call.ownedFiles.names.test(name)]).toEqual([name, true]);
     expect(call.committer).toEqual({ name: 'Portal Bot', email: 'bot@example.com' });
     expect(ctx.output).toHaveBeenCalledWith('commitSha', 'b'.repeat(40));
     expect(ctx.output).toHaveBeenCalledWith('targetPath', targetPath);
+  });
+
+  it.each([
+    ['tcproute-second-route.yaml', true],
+    ['udproute-x.yaml', true],
+    ['targetgroupconfiguration-backend.yaml', true],
+    ['gatewayclass-aws-nlb.yaml', true],
+    ['aws-load-balancer-controller-values.yaml', true],
+    ['kustomization.yaml', false],
+    ['README.md', false],
+    ['tcproute-x.yaml.bak', false],
+  ])('counts %s as a rendered file name: %s', (name, rendered) => {
+    expect(RENDERED_FILE_NAME.test(name)).toBe(rendered);
   });
 
   const input = (change: Record<string, any> = {}) =>

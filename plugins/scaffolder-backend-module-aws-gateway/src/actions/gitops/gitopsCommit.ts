@@ -10,7 +10,7 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { examples } from './gitopsCommit.examples';
 import { assertAllowedRepo, GitOpsSettings, REPO_URL_DESCRIPTION } from './gitopsSettings';
-import { BundleGuardrails, readWorkspaceFiles, verifyRenderedBundle } from './renderedBundle';
+import { BundleGuardrails, readWorkspaceFiles, RENDERED_FILE_NAME, verifyRenderedBundle } from './renderedBundle';
 
 /** @public */
 export const GITOPS_COMMIT_ACTION_ID = 'aws-gateway:gitops:commit';
@@ -137,6 +137,8 @@ export function createGitOpsCommitAction(options: {
         author,
         committer: settings.committer,
         overwrite: input.overwrite,
+        // One object, one path: a file another render left in the folder (a route added to someone else's Gateway) is refused.
+        ownedFiles: { directory: targetPath, names: RENDERED_FILE_NAME },
       };
 
       const result = ctx.isDryRun

@@ -76,6 +76,14 @@ const HELM_VALUES_FILE = 'aws-load-balancer-controller-values.yaml';
 const ROUTE_KINDS = ['TCPRoute', 'UDPRoute', 'TLSRoute'];
 const ENDPOINT_KINDS = ['Gateway', ...ROUTE_KINDS, 'LoadBalancerConfiguration', 'TargetGroupConfiguration'];
 const CONTROLLER_KINDS = ['GatewayClass', 'LoadBalancerConfiguration'];
+/**
+ * Names of the files a render writes (`<kind>-<name>.yaml`, the Helm values):
+ * in a bundle's folder, such a file that this render did not produce is what
+ * another render of the same object left there, and is a conflict.
+ */
+export const RENDERED_FILE_NAME = new RegExp(
+  `^((${[...ENDPOINT_KINDS, ...CONTROLLER_KINDS].map(k => k.toLowerCase()).join('|')})-[a-z0-9.-]+\\.yaml|${HELM_VALUES_FILE.replace(/\./g, '\\.')})$`,
+);
 const MAX_FILES = 64;
 const MAX_FILE_BYTES = 256 * 1024;
 
