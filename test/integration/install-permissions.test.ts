@@ -509,7 +509,10 @@ describe(`Kubernetes RBAC of docs/install/rbac on ${PROFILE_V16}`, () => {
     let controller: FakeController;
     let elbv2: ElasticLoadBalancingV2Client;
 
-    const annotations = () => ({ 'aws-gateway.io/gateways': `test/${home}/web` });
+    /** The entity names its Gateway (read with get)... */
+    const byName = () => ({ 'aws-gateway.io/gateways': `test/${home}/web` });
+    /** ...or carries the Gateway's kubernetes-id label (read with a list across namespaces). */
+    const byKubernetesId = { 'backstage.io/kubernetes-id': 'install-web' };
     let programmed: Promise<ReconcileResult>;
 
     beforeAll(async () => {
@@ -527,8 +530,8 @@ describe(`Kubernetes RBAC of docs/install/rbac on ${PROFILE_V16}`, () => {
     afterAll(() => elbv2?.destroy());
 
     /** Errors of the response and its Gateways, or a Gateway short of programmed with healthy targets. */
-    async function shortcomings(kc: k8s.KubeConfig): Promise<unknown[]> {
-      const res = await statusServiceFor(kc, clusterName, entity)(annotations());
+    async function shortcomings(kc: k8s.KubeConfig, annotations: Record<string, string> = byName()): Promise<unknown[]> {
+      const res = await statusServiceFor(kc, clusterName, entity)(annotations);
       const gateways = res.gateways.map(g => ({
         errors: g.errors,
         warnings: g.warnings,
@@ -550,7 +553,7 @@ describe(`Kubernetes RBAC of docs/install/rbac on ${PROFILE_V16}`, () => {
     it('shows a programmed Gateway with its listener and healthy targets, no error and no warning', async () => {
       const lb = await programmed;
 
-      const res = await statusServiceFor(reader.kubeConfig, clusterName, entity)(annotations());
+      const res = await statusServiceFor(reader.kubeConfig, clusterName, entity)(byName());
       expect(res.errors).toEqual([]);
       expect(res.gateways).toHaveLength(1);
       const gw = res.gateways[0];
@@ -566,6 +569,7 @@ describe(`Kubernetes RBAC of docs/install/rbac on ${PROFILE_V16}`, () => {
       });
 
       expect(await shortcomings(reader.kubeConfig)).toEqual([]);
+      expect(await shortcomings(reader.kubeConfig, byKubernetesId)).toEqual([]);
       // Control: the same request with a token that has no binding does not get there.
       expect((await shortcomings(unbound.kubeConfig)).length).toBeGreaterThan(0);
     });
@@ -574,7 +578,7 @@ describe(`Kubernetes RBAC of docs/install/rbac on ${PROFILE_V16}`, () => {
       const [role] = rbacObjects('status-reader.yaml', suffix, reader.subject) as [k8s.V1ClusterRole];
       for (const [i, rule] of role.rules!.entries()) {
         const who = await boundVariant(`reader-minus-${i}`, role.rules!.filter((_, j) => j !== i), 'cluster');
-        const found = await shortcomings(who.kubeConfig);
+        const found = [...(await shortcomings(who.kubeConfig)), ...(await shortcomings(who.kubeConfig, byKubernetesId))];
         expect([`without ${rule.verbs} ${rule.resources}`, found.length > 0]).toEqual([`without ${rule.verbs} ${rule.resources}`, true]);
       }
     });
