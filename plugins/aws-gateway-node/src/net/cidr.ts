@@ -152,7 +152,7 @@ function rangesOf(cidrs: Cidr[]): Record<IpFamily, Array<[bigint, bigint]>> {
 
 /** Whether the union of `ranges` holds every address of every `wanted` range. */
 function covers(ranges: Array<[bigint, bigint]>, wanted: Array<[bigint, bigint]>): boolean {
-  const sorted = [...ranges].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const sorted = [...ranges].sort((a, b) => Number(a[0] - b[0] > 0n) - Number(a[0] - b[0] < 0n));
   return wanted.every(([wantedFirst, wantedLast]) => {
     let next = wantedFirst; // first wanted address not yet covered
     for (const [first, last] of sorted) {
@@ -167,13 +167,13 @@ function covers(ranges: Array<[bigint, bigint]>, wanted: Array<[bigint, bigint]>
 
 /** `whole` minus `holes` (both lists of canonical blocks of one family), as sorted ranges. */
 function rangesExcept(family: IpFamily, whole: string[], holes: string[]): Array<[bigint, bigint]> {
-  const block = (text: string) => {
+  const canonicalBlock = (text: string) => {
     const result = parseCidr(text);
     if (!('cidr' in result) || result.cidr.family !== family) throw new Error(`not a canonical ${family} block: ${text}`);
     return result.cidr;
   };
-  const cut = holes.map(block).sort((a, b) => (a.first < b.first ? -1 : 1));
-  return whole.map(block).flatMap(({ first, last }) => {
+  const cut = holes.map(canonicalBlock).sort((a, b) => (a.first < b.first ? -1 : 1));
+  return whole.map(canonicalBlock).flatMap(({ first, last }) => {
     const out: Array<[bigint, bigint]> = [];
     let next = first;
     for (const hole of cut) {
