@@ -4,12 +4,15 @@
  * the kube-apiserver (Gateway API v1.6 profile) with the Service, Pods and
  * EndpointSlice the cluster would have; test/fixtures/fakeController.ts plays
  * the AWS Load Balancer Controller against moto; the card is checked in
- * Chromium in three states, each saved as a screenshot.
+ * Chromium in each state, each saved as a screenshot: provisioning, healthy,
+ * a listener without a route, TCP and UDP merged on one port (a second
+ * Gateway), and the classic route removed.
  */
 import { expect, Locator, Page, test } from '@playwright/test';
 import * as k8s from '@kubernetes/client-node';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import yaml from 'yaml';
+import { ensureClassicGatewayClass } from '../../fixtures/classicGateway';
 import { FakeController } from '../../fixtures/fakeController';
 import {
   awsClientConfig,
@@ -53,15 +56,29 @@ async function createWorkload(config: k8s.KubeConfig) {
     if (e?.code !== 409) throw e;
   };
   await core
-    .createNamespacedServiceAccount({ namespace: NAMESPACE, body: { metadata: { name: 'default' } } })
+    .createNamespacedServiceAccount({
+      namespace: NAMESPACE,
+      body: { metadata: { name: 'default' } },
+    })
     .catch(ignoreExists);
   for (const pod of PODS) {
     await core
       .createNamespacedPod({
         namespace: NAMESPACE,
         body: {
-          metadata: { name: pod.name, labels: { app: 'backend', 'backstage.io/kubernetes-id': 'backend' } },
-          spec: { containers: [{ name: 'echo', image: 'registry.k8s.io/echoserver:2.5', ports: [{ containerPort: 3000 }] }] },
+          metadata: {
+            name: pod.name,
+            labels: { app: 'backend', 'backstage.io/kubernetes-id': 'backend' },
+          },
+          spec: {
+            containers: [
+              {
+                name: 'echo',
+                image: 'registry.k8s.io/echoserver:2.5',
+                ports: [{ containerPort: 3000 }],
+              },
+            ],
+          },
         },
       })
       .catch(ignoreExists);
@@ -70,7 +87,10 @@ async function createWorkload(config: k8s.KubeConfig) {
     .createNamespacedEndpointSlice({
       namespace: NAMESPACE,
       body: {
-        metadata: { name: 'backend-abcde', labels: { 'kubernetes.io/service-name': 'backend' } },
+        metadata: {
+          name: 'backend-abcde',
+          labels: { 'kubernetes.io/service-name': 'backend' },
+        },
         addressType: 'IPv4',
         endpoints: PODS.map(p => ({
           addresses: [p.ip],
@@ -84,12 +104,117 @@ async function createWorkload(config: k8s.KubeConfig) {
     .catch(ignoreExists);
 }
 
+/**
+ * A second Gateway for the component: TCP and UDP listeners on port 53, the
+ * TCPRoute created a second before the UDPRoute (creationTimestamp has
+ * one-second resolution), so the controller merges them into one TCP_UDP NLB
+ * listener for the TCPRoute's Service only.
+ */
+const DNS_GATEWAY = 'dns-gateway';
+
+async function applyDnsGateway(config: k8s.KubeConfig) {
+  const objects = k8s.KubernetesObjectApi.makeApiClient(config);
+  const gw = 'gateway.networking.k8s.io';
+  const workload = (
+    name: string,
+    protocol: string,
+    ip: string,
+  ): k8s.KubernetesObject[] => [
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: NAMESPACE },
+      spec: {
+        selector: { app: name },
+        ports: [{ name: 'dns', port: 53, targetPort: 5353, protocol }],
+      },
+    } as k8s.KubernetesObject,
+    {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: {
+        name: `${name}-abcde`,
+        namespace: NAMESPACE,
+        labels: { 'kubernetes.io/service-name': name },
+      },
+      addressType: 'IPv4',
+      ports: [{ name: 'dns', port: 5353, protocol }],
+      endpoints: [
+        { addresses: [ip], conditions: { ready: true }, zone: 'us-west-2a' },
+      ],
+    } as k8s.KubernetesObject,
+    {
+      apiVersion: 'gateway.k8s.aws/v1',
+      kind: 'TargetGroupConfiguration',
+      metadata: { name, namespace: NAMESPACE },
+      spec: {
+        targetReference: { kind: 'Service', name },
+        defaultConfiguration: { targetType: 'ip' },
+      },
+    } as k8s.KubernetesObject,
+  ];
+  const route = (
+    kind: string,
+    name: string,
+    sectionName: string,
+  ): k8s.KubernetesObject =>
+    ({
+      apiVersion: `${gw}/v1`,
+      kind,
+      metadata: { name, namespace: NAMESPACE },
+      spec: {
+        parentRefs: [{ name: DNS_GATEWAY, sectionName }],
+        rules: [{ backendRefs: [{ name, port: 53 }] }],
+      },
+    } as k8s.KubernetesObject);
+  for (const object of [
+    {
+      apiVersion: `${gw}/v1`,
+      kind: 'Gateway',
+      metadata: {
+        name: DNS_GATEWAY,
+        namespace: NAMESPACE,
+        labels: { 'backstage.io/kubernetes-id': 'backend' },
+        // The status backend shows a Gateway only to the entity it names (the expose template writes it).
+        annotations: {
+          'aws-gateway.io/entity-ref': 'component:default/backend',
+        },
+      },
+      spec: {
+        gatewayClassName: 'aws-nlb',
+        listeners: [
+          { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+          { name: 'dns-udp', port: 53, protocol: 'UDP' },
+        ],
+      },
+    } as k8s.KubernetesObject,
+    ...workload('dns-tcp', 'TCP', '192.0.2.53'),
+    ...workload('dns-udp', 'UDP', '192.0.2.54'),
+    route('TCPRoute', 'dns-tcp', 'dns-tcp'),
+  ]) {
+    await objects.create(object);
+  }
+  await new Promise(resolve => setTimeout(resolve, 1_100));
+  await objects.create(route('UDPRoute', 'dns-udp', 'dns-udp'));
+}
+
+function gatewaySection(card: Locator, name: string): Locator {
+  return card.getByRole('region', { name });
+}
+
 function gatewayCard(page: Page): Locator {
-  return page.locator('.MuiCard-root', { has: page.getByText('AWS gateways', { exact: true }) }).first();
+  return page
+    .locator('.MuiCard-root', {
+      has: page.getByText('AWS gateways', { exact: true }),
+    })
+    .first();
 }
 
 async function openCard(page: Page): Promise<Locator> {
-  await openSignedIn(page, `${env.portal.baseUrl}/catalog/default/component/backend`);
+  await openSignedIn(
+    page,
+    `${env.portal.baseUrl}/catalog/default/component/backend`,
+  );
   const card = gatewayCard(page);
   await card.scrollIntoViewIfNeeded();
   await expect(card).toBeVisible();
@@ -105,9 +230,14 @@ test.beforeAll(async () => {
   kc = kubeConfigFor(PROFILE_V16);
   await ensureBackendService(kc, NAMESPACE);
   const values = await templateValues(env, CLUSTER, repoUrl);
-  const result = await env.client.runTask('template:default/expose-tcp-endpoint', values.expose);
+  const result = await env.client.runTask(
+    'template:default/expose-tcp-endpoint',
+    values.expose,
+  );
   if (result.status !== 'completed') {
-    throw new Error(`expose template ${result.status}:\n${result.log.join('\n')}`);
+    throw new Error(
+      `expose template ${result.status}:\n${result.log.join('\n')}`,
+    );
   }
 
   // Apply exactly what was committed, as a GitOps agent would.
@@ -115,9 +245,18 @@ test.beforeAll(async () => {
   committedFiles = repo.files('main').filter(f => f.endsWith('.yaml'));
   for (const file of committedFiles) {
     const manifest = yaml.parse(repo.show('main', file));
-    await objects.patch(manifest, undefined, undefined, 'gitops-e2e', true, k8s.PatchStrategy.ServerSideApply);
+    await objects.patch(
+      manifest,
+      undefined,
+      undefined,
+      'gitops-e2e',
+      true,
+      k8s.PatchStrategy.ServerSideApply,
+    );
   }
   await createWorkload(kc);
+  // The platform's GatewayClass (the controller-setup template's), which the controller accepts first.
+  await ensureClassicGatewayClass(kc);
 
   elbv2 = new ElasticLoadBalancingV2Client(awsClientConfig());
   controller = new FakeController({
@@ -144,12 +283,20 @@ test('provisioning: accepted, waiting for the NLB', async ({ page }) => {
   const card = await openCard(page);
   await expect(card.getByText(GATEWAY).first()).toBeVisible();
   await expect(card.getByText('Provisioning').first()).toBeVisible();
-  await expect(card.getByText(/Waiting for load balancer to be active/).first()).toBeVisible();
+  await expect(
+    card.getByText(/Waiting for load balancer to be active/).first(),
+  ).toBeVisible();
   await saveElementScreenshot(card, 'gateway-card-provisioning');
 });
 
-test('healthy: DNS name, :8080 and healthy targets mapped to pods', async ({ page }) => {
-  const reconciled = await controller.reconcile(NAMESPACE, GATEWAY, 'internet-facing');
+test('healthy: DNS name, :8080 and healthy targets mapped to pods', async ({
+  page,
+}) => {
+  const reconciled = await controller.reconcile(
+    NAMESPACE,
+    GATEWAY,
+    'internet-facing',
+  );
   const card = await openCard(page);
   await card.getByRole('button', { name: 'Refresh' }).click();
   await expect(card.getByText('Programmed').first()).toBeVisible();
@@ -169,7 +316,9 @@ test('healthy: DNS name, :8080 and healthy targets mapped to pods', async ({ pag
   await saveElementScreenshot(card, 'gateway-card-healthy');
 });
 
-test('no route: a second Gateway listener without a route gets no NLB listener, and the card says why', async ({ page }) => {
+test('no route: a second Gateway listener without a route gets no NLB listener, and the card says why', async ({
+  page,
+}) => {
   const custom = kc.makeApiClient(k8s.CustomObjectsApi);
   const gw: any = await custom.getNamespacedCustomObject({
     group: 'gateway.networking.k8s.io',
@@ -190,7 +339,70 @@ test('no route: a second Gateway listener without a route gets no NLB listener, 
   await controller.reconcile(NAMESPACE, GATEWAY, 'internet-facing');
   const card = await openCard(page);
   await card.getByRole('button', { name: 'Refresh' }).click();
-  await expect(card.getByText(/Listener tcp-admin \(TCP 9090\) has no attached route/).first()).toBeVisible();
+  await expect(
+    card
+      .getByText(/Listener tcp-admin \(TCP 9090\) has no attached route/)
+      .first(),
+  ).toBeVisible();
   await expect(card.getByText(/Create a TCPRoute/).first()).toBeVisible();
   await saveElementScreenshot(card, 'gateway-card-no-route');
+});
+
+test('TCP and UDP on one port: one TCP_UDP listener, the UDP route gets no traffic, and the card says why', async ({
+  page,
+}) => {
+  await applyDnsGateway(kc);
+  await controller.reconcile(NAMESPACE, DNS_GATEWAY);
+  const card = await openCard(page);
+  await card.getByRole('button', { name: 'Refresh' }).click();
+  const section = gatewaySection(card, DNS_GATEWAY);
+  await expect(section.getByText('NLB listener TCP_UDP').first()).toBeVisible();
+  await expect(section.getByText('TCP_UDP :5353').first()).toBeVisible();
+  await expect(
+    section.getByText(
+      'Accepted, but gets no traffic: another route owns this port',
+    ),
+  ).toBeVisible();
+  await expect(
+    section.getByText(/share one TCP_UDP load balancer listener/),
+  ).toBeVisible();
+  await expect(
+    section.getByText(/Serve TCP and UDP on port 53 from one Service/),
+  ).toBeVisible();
+  await saveElementScreenshot(section, 'gateway-card-tcp-udp');
+});
+
+test('route removed: the NLB listener and target group go, the Gateway stays programmed, and the card says what to create', async ({
+  page,
+}) => {
+  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+  const routes: any = await custom.listNamespacedCustomObject({
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    namespace: NAMESPACE,
+    plural: 'tcproutes',
+  });
+  const classic = routes.items.filter((r: any) =>
+    r.spec.parentRefs.some((p: any) => p.name === GATEWAY),
+  );
+  expect(classic).toHaveLength(1);
+  await custom.deleteNamespacedCustomObject({
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    namespace: NAMESPACE,
+    plural: 'tcproutes',
+    name: classic[0].metadata.name,
+  });
+  await controller.reconcile(NAMESPACE, GATEWAY);
+  const card = await openCard(page);
+  await card.getByRole('button', { name: 'Refresh' }).click();
+  const section = gatewaySection(card, GATEWAY);
+  await expect(
+    section.getByText(/\(TCP 8080\) has no attached route/),
+  ).toBeVisible();
+  await expect(
+    section.getByText('No NLB listener: no route attached').first(),
+  ).toBeVisible();
+  await expect(section.getByText('Programmed', { exact: true })).toBeVisible();
+  await saveElementScreenshot(section, 'gateway-card-route-removed');
 });
