@@ -424,6 +424,27 @@ describe('DefaultGatewayStatusService refresh budget', () => {
     expect(b.metrics.count('refresh:entity-interval')).toBe(1);
   });
 
+  it('says a refresh was declined also when the cached answer had expired and was read again', async () => {
+    const t = setup({ settings: { cacheTtlMs: 1_000 } });
+    await t.get(true);
+    t.advance(2_000);
+    const again = await t.get(true);
+    expect(again.refreshDeclined).toBe(
+      'This entity was refreshed less than 30 s ago',
+    );
+    expect(t.source.calls).toBe(2); // the expired answer was read again, as without refresh
+  });
+
+  it('honours one of many concurrent refreshes of an entity on one replica', async () => {
+    const t = setup();
+    await t.get();
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => t.get(true, `user:default/u${i}`)),
+    );
+    expect(answers.filter(a => !a.refreshDeclined)).toHaveLength(1);
+    expect(t.source.calls).toBe(2);
+  });
+
   it('limits refreshes per user', async () => {
     const t = setup({
       settings: { refresh: { minIntervalMs: 0, perUserPerMinute: 2 } },

@@ -266,7 +266,27 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
       const decision = await this.budget.request(entityRef, refreshFor);
       if (!decision.granted) refreshDeclined = decision.reason;
     }
-    const refreshing = Boolean(refreshFor) && !refreshDeclined;
+    const answer = await this.cachedOrRead(
+      key,
+      entity,
+      entityRef,
+      deadline,
+      Boolean(refreshFor) && !refreshDeclined,
+    );
+    // Whatever the answer came from, a declined refresh says so.
+    return refreshDeclined
+      ? { ...answer, response: { ...answer.response, refreshDeclined } }
+      : answer;
+  }
+
+  /** A cached answer while fresh (unless refreshing), else a read. */
+  private async cachedOrRead(
+    key: string,
+    entity: Entity,
+    entityRef: string,
+    deadline: Deadline,
+    refreshing: boolean,
+  ): Promise<Answer> {
     const known = await this.cache.read(key);
     const now = this.now();
     if (
@@ -278,10 +298,7 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
       if (known.degradedReason && good) {
         return this.stale(good, known.degradedReason, 'unreachable');
       }
-      const response = refreshDeclined
-        ? { ...known.latest, refreshDeclined }
-        : known.latest;
-      return { response, outcome: 'cached' };
+      return { response: known.latest, outcome: 'cached' };
     }
     const backoffMs = this.backoff.remainingMs();
     const lastKnown = known && this.lastKnown(known, now);

@@ -67,20 +67,26 @@ export class RefreshBudget {
     const markKey = `entity-gateways-refresh:${entityRef}`;
     if (minIntervalMs > 0) {
       const localMark = this.entities.get(entityRef);
-      const markedHere =
-        localMark !== undefined && now - localMark < minIntervalMs;
-      if (markedHere || (await this.options.cache.hasMark(markKey))) {
-        return this.declined(
-          'entity-interval',
-          `This entity was refreshed less than ${seconds(minIntervalMs)} s ago`,
-        );
+      if (localMark !== undefined && now - localMark < minIntervalMs) {
+        return this.declined('entity-interval', this.intervalReason());
       }
+      // Marked here before asking the shared cache, so that concurrent
+      // requests on this replica do not all pass while it answers.
       this.entities.set(entityRef, now);
+      if (await this.options.cache.hasMark(markKey)) {
+        return this.declined('entity-interval', this.intervalReason());
+      }
       this.options.cache.setMark(markKey, minIntervalMs);
     }
     this.users.set(user, [...recent, now]);
     this.options.metrics.refresh('honoured');
     return { granted: true };
+  }
+
+  private intervalReason(): string {
+    return `This entity was refreshed less than ${seconds(
+      this.options.minIntervalMs,
+    )} s ago`;
   }
 
   private declined(result: RefreshResult, reason: string): RefreshDecision {
