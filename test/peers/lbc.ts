@@ -1,7 +1,10 @@
 /**
  * Optional: the AWS Load Balancer Controller v3.5.0 binary, built with
  * `go install` (GOBIN=<cache>/lbc/v3.5.0) and cached like kube-apiserver.
- * Not wired into tests yet; `peers install --lbc` builds it.
+ * Not wired into tests: the Go module proxy here refuses the module, so the
+ * tests use the stand-in in fixtures/controller/ (see test/README.md, "The
+ * controller stand-in"); `peers install --lbc` builds it where the proxy
+ * serves it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
