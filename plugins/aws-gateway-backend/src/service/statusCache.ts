@@ -89,11 +89,7 @@ export class StatusCache {
     degradedReason: string | undefined,
   ): void {
     const previous = this.local.get(key);
-    const lastGood = !degradedReason
-      ? undefined
-      : previous && !previous.degradedReason
-      ? previous.latest
-      : previous?.lastGood;
+    const lastGood = degradedReason ? lastComplete(previous) : undefined;
     const entry: CachedStatus = {
       latest,
       ...(degradedReason ? { degradedReason } : {}),
@@ -130,8 +126,7 @@ export class StatusCache {
     let value: JsonValue | undefined | typeof TIMED_OUT;
     try {
       value = await within(this.options.cache.get(key), this.options.timeoutMs);
-      result =
-        value === TIMED_OUT ? 'timeout' : value === undefined ? 'miss' : 'hit';
+      result = readResult(value);
     } catch (e) {
       value = TIMED_OUT;
       result = 'error';
@@ -182,4 +177,19 @@ export class StatusCache {
       `Gateway status cache ${what}; answering without it for now`,
     );
   }
+}
+
+/** The newest complete answer a degraded one keeps beside it. */
+function lastComplete(
+  previous: CachedStatus | undefined,
+): EntityGatewaysResponse | undefined {
+  if (!previous) return undefined;
+  return previous.degradedReason ? previous.lastGood : previous.latest;
+}
+
+function readResult(
+  value: JsonValue | undefined | typeof TIMED_OUT,
+): CacheResult {
+  if (value === TIMED_OUT) return 'timeout';
+  return value === undefined ? 'miss' : 'hit';
 }

@@ -500,7 +500,8 @@ export class AwsGuardrails {
    * boundary is created by a portal that restricts who may create roles.
    */
   permissionsBoundary(field: string): string | undefined {
-    const { permissionsBoundaryArn, requirePermissionsBoundary } = this.settings.iam;
+    const { permissionsBoundaryArn, requirePermissionsBoundary } =
+      this.settings.iam;
     if (!permissionsBoundaryArn && requirePermissionsBoundary) {
       throw new NotAllowedError(
         `${field}: roles cannot be created or changed without a permissions boundary while permission.enabled is true; ` +
@@ -515,8 +516,9 @@ export class AwsGuardrails {
     const findings = adminEquivalentStatements(document);
     if (findings.length && !this.settings.iam.allowAdminEquivalentPolicies) {
       throw new NotAllowedError(
-        `${field}: the policy is admin-equivalent, which configuration does not allow (${CONFIG_ROOT}.iam.allowAdminEquivalentPolicies):\n` +
-          findings.map(f => `- ${f.message} [${f.rule}]`).join('\n'),
+        `${field}: the policy is admin-equivalent, which configuration does not allow (${CONFIG_ROOT}.iam.allowAdminEquivalentPolicies):\n${findings
+          .map(f => `- ${f.message} [${f.rule}]`)
+          .join('\n')}`,
       );
     }
     return document;
