@@ -25,7 +25,7 @@ import {
   serverSideDryRun,
 } from '../../plugins/aws-gateway-node/src';
 import { createRenderEndpointAction } from '../../plugins/scaffolder-backend-module-aws-gateway/src/actions/endpoint/renderEndpoint';
-import { testActionContext } from '../../plugins/scaffolder-backend-module-aws-gateway/src/actions/support/__testUtils__/testContext';
+import { ownershipNotEnforced, testActionContext } from '../../plugins/scaffolder-backend-module-aws-gateway/src/actions/support/__testUtils__/testContext';
 import { kubeConfigFor, loadPeers, PROFILE_V13, PROFILE_V16, uniqueName } from '../peers';
 
 const PROFILES: Array<[string, ControllerProfileId]> = [
@@ -181,6 +181,7 @@ describe('aws-gateway:endpoint:render against the clusters', () => {
     return createRenderEndpointAction({
       guardrails: readGatewayGuardrails(config),
       clusters: ConfigKubernetesClusterRegistry.fromConfig(config, { strategies: { serviceAccount: configuredTokenAuth } }),
+      ownership: ownershipNotEnforced(),
     });
   }
 

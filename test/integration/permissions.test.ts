@@ -5,8 +5,8 @@
  * scaffolder applying the policy's conditional decision, and every AWS request
  * counted by the proxy in front of moto.
  *
- * - The guest (ownership: only user:development/guest) is not a platform
- *   engineer: controller-setup fails at its first privileged step with the
+ * - The guest (ownership: user:development/guest and group:default/guests,
+ *   the owner of the sample component) is not a platform engineer: controller-setup fails at its first privileged step with the
  *   scaffolder's permission error and makes no AWS call, no commit;
  *   expose-tcp-endpoint (endpoint and gitops actions) still completes.
  * - A guest whose ownership refs include group:default/platform (the guest
@@ -53,7 +53,13 @@ describe('a user outside the platform teams', () => {
   let createdService = false;
 
   beforeAll(async () => {
-    env = await startTemplatesPortal('permissions', { permissions: PERMISSIONS });
+    env = await startTemplatesPortal('permissions', {
+      permissions: PERMISSIONS,
+      // Owner of component:default/backend, which expose-tcp-endpoint exposes (the endpoint ownership rule).
+      extraOverlay: {
+        auth: { providers: { guest: { ownershipEntityRefs: ['user:development/guest', 'group:default/guests'] } } },
+      },
+    });
     expect(env.portal.startupErrors).toEqual([]);
     setup = await prepare(env);
     kc = kubeConfigFor(setup.profile);

@@ -23,6 +23,7 @@ export * from './kubernetes/abortSignal';
 export * from './manifests/types';
 export * from './manifests/rules';
 export * from './net/cidr';
+export * from './ownership/ownershipSettings';
 export * from './manifests/guardrails';
 export * from './manifests/renderEndpoint';
 export * from './manifests/renderController';

@@ -241,7 +241,7 @@ describe('readAwsGatewayPermissionSettings', () => {
           awsGateway: { permissions: { platformTeams: ['group:'] } },
         }),
       ),
-    ).toThrow(/platformTeams: "group:" is not an entity ref/);
+    ).toThrow(/platformTeams\[0\]: "group:" is not an entity ref/);
     expect(() =>
       readAwsGatewayPermissionSettings(
         new ConfigReader({

@@ -1,5 +1,4 @@
 import { UserInfoService } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import {
   AuthorizeResult,
@@ -19,6 +18,7 @@ import {
   actionExecutePermission,
   templateDryRunPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
+import { readPlatformTeams } from '@gateway-portal/plugin-aws-gateway-node';
 import {
   AWS_GATEWAY_ACTION_IDS,
   DEFAULT_PRIVILEGED_ACTIONS,
@@ -40,21 +40,6 @@ export interface AwsGatewayPermissionSettings {
   privilegedActionIds: string[];
 }
 
-function normaliseRef(ref: string, key: string): string {
-  let parsed;
-  try {
-    parsed = parseEntityRef(ref.trim(), {
-      defaultKind: 'group',
-      defaultNamespace: 'default',
-    });
-  } catch (e) {
-    throw new Error(
-      `${key}: "${ref}" is not an entity ref (${(e as Error).message})`,
-    );
-  }
-  return stringifyEntityRef(parsed).toLocaleLowerCase('en-US');
-}
-
 /**
  * Reads `awsGateway.permissions`. Throws on a malformed entry, so a broken
  * guardrail fails the backend at startup rather than being ignored.
@@ -66,14 +51,11 @@ export function readAwsGatewayPermissionSettings(
   knownActionIds: readonly string[] = AWS_GATEWAY_ACTION_IDS,
 ): AwsGatewayPermissionSettings {
   const key = 'awsGateway.permissions';
-  const platformTeams = config.getOptionalStringArray(`${key}.platformTeams`);
   const patterns =
     config.getOptionalStringArray(`${key}.privilegedActions`) ??
     DEFAULT_PRIVILEGED_ACTIONS;
   return {
-    platformTeams: platformTeams?.map(ref =>
-      normaliseRef(ref, `${key}.platformTeams`),
-    ),
+    platformTeams: readPlatformTeams(config),
     privilegedActionIds: expandActionPatterns(patterns, knownActionIds),
   };
 }

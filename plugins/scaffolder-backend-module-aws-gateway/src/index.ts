@@ -11,6 +11,7 @@ export { createEnsurePodIdentityAssociationAction } from './actions/eks/ensurePo
 export { createEnsurePodIdentityRoleAction } from './actions/iam/ensurePodIdentityRole';
 export { createEnsurePolicyAction } from './actions/iam/ensurePolicy';
 export { createRenderEndpointAction } from './actions/endpoint/renderEndpoint';
+export { InitiatorOwnership, OWNERSHIP_RULES } from './actions/support/initiatorOwnership';
 export { createGitOpsCheckAction, GITOPS_CHECK_ACTION_ID } from './actions/gitops/gitopsCheck';
 export { createGitOpsCommitAction, GITOPS_COMMIT_ACTION_ID } from './actions/gitops/gitopsCommit';
 export { readGitOpsSettings } from './actions/gitops/gitopsSettings';

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
   ConfigKubernetesClusterRegistry,
@@ -13,6 +14,7 @@ import { createGitOpsCheckAction } from './actions/gitops/gitopsCheck';
 import { createGitOpsCommitAction } from './actions/gitops/gitopsCommit';
 import { readGitOpsSettings } from './actions/gitops/gitopsSettings';
 import { createRenderEndpointAction } from './actions/endpoint/renderEndpoint';
+import { InitiatorOwnership } from './actions/support/initiatorOwnership';
 import { createFetchIamPolicyAction, readFetchIamPolicySettings } from './actions/controller/fetchIamPolicy';
 import { createPlanControllerSetupAction } from './actions/controller/planControllerSetup';
 import { createRenderControllerAction } from './actions/controller/renderController';
@@ -35,8 +37,10 @@ export const scaffolderModuleAwsGateway = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        userInfo: coreServices.userInfo,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config, logger }) {
+      async init({ scaffolder, config, logger, userInfo, catalog }) {
         // Read once at startup: a malformed guardrail fails the backend, not a task.
         const guardrails = readGatewayGuardrails(config);
         const clusters = ConfigKubernetesClusterRegistry.fromConfig(config, { logger });
@@ -44,8 +48,9 @@ export const scaffolderModuleAwsGateway = createBackendModule({
         const awsClients = DefaultAwsClientFactory.fromConfig(config);
         const repository = GitOpsRepository.fromConfig(config);
         const gitopsSettings = readGitOpsSettings(config);
+        const ownership = InitiatorOwnership.fromConfig(config, { userInfo, catalog });
         scaffolder.addActions(
-          createRenderEndpointAction({ guardrails, clusters }),
+          createRenderEndpointAction({ guardrails, clusters, ownership }),
           createGitOpsCheckAction({ repository, settings: gitopsSettings }),
           createGitOpsCommitAction({
             repository,
@@ -56,8 +61,8 @@ export const scaffolderModuleAwsGateway = createBackendModule({
           createEnsurePolicyAction({ awsClients, guardrails: awsGuardrails }),
           createEnsurePodIdentityRoleAction({ awsClients, guardrails: awsGuardrails }),
           createEnsurePodIdentityAssociationAction({ awsClients, guardrails: awsGuardrails }),
-          createPlanControllerSetupAction({ awsClients, guardrails: awsGuardrails }),
           createRenderControllerAction({ awsGuardrails, gatewayGuardrails: guardrails }),
+          createPlanControllerSetupAction({ awsClients, guardrails: awsGuardrails }),
         );
       },
     });

@@ -15,6 +15,7 @@ import {
   createRenderEndpointAction,
   readGitOpsSettings,
 } from '../../../plugins/scaffolder-backend-module-aws-gateway/src';
+import { ownershipNotEnforced } from '../../../plugins/scaffolder-backend-module-aws-gateway/src/actions/support/__testUtils__/testContext';
 import { gitPeer } from '../../peers';
 
 export const CONTROLLER_CLUSTER = 'gitops-demo';
@@ -100,7 +101,7 @@ export async function renderedWorkspace(config = gitopsConfig()): Promise<string
   const workspacePath = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-workspace-'));
   const gatewayGuardrails = readGatewayGuardrails(config);
   await runAction(
-    createRenderEndpointAction({ guardrails: gatewayGuardrails, clusters: noClusters }),
+    createRenderEndpointAction({ guardrails: gatewayGuardrails, clusters: noClusters, ownership: ownershipNotEnforced() }),
     { ...CLASSIC_ENDPOINT, serverDryRun: false, outputDir: 'manifests' },
     { workspacePath },
   );

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import {
   KubernetesClusterRegistry,
@@ -8,6 +11,7 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-node';
 import yaml from 'yaml';
 import { testActionContext } from '../support/__testUtils__/testContext';
+import { InitiatorOwnership } from '../support/initiatorOwnership';
 import { createRenderEndpointAction } from './renderEndpoint';
 import { examples } from './renderEndpoint.examples';
 
@@ -28,9 +32,45 @@ describe('aws-gateway:endpoint:render', () => {
   });
   afterEach(() => fs.rmSync(workspace, { recursive: true, force: true }));
 
-  function action(gateways: Record<string, any> = {}) {
-    const config = new ConfigReader({ awsGateway: { provisioning: { gateways } } });
-    return createRenderEndpointAction({ guardrails: readGatewayGuardrails(config), clusters: noClusters });
+  /** The user and catalog the ownership rule reads, faked in-process. */
+  const catalogEntities = new Map<string, Entity>();
+  let ownershipRefs: string[] = [];
+  const catalogReads: Array<{ ref: string; credentials: BackstageCredentials }> = [];
+
+  function component(ref: string, owner: string | undefined, kubernetesId?: string): Entity {
+    const [, namespace, name] = /^component:([^/]+)\/(.+)$/.exec(ref)!;
+    const entity: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name, namespace, ...(kubernetesId ? { annotations: { 'backstage.io/kubernetes-id': kubernetesId } } : {}) },
+      spec: { type: 'service', lifecycle: 'production', ...(owner ? { owner } : {}) },
+    };
+    catalogEntities.set(ref, entity);
+    return entity;
+  }
+
+  beforeEach(() => {
+    catalogEntities.clear();
+    catalogReads.length = 0;
+    ownershipRefs = ['user:default/mock', 'group:default/guests'];
+    component('component:default/backend', 'guests', 'backend');
+    component('component:default/payments', 'group:default/team-b', 'payments');
+  });
+
+  function action(gateways: Record<string, any> = {}, awsGateway: Record<string, any> = {}) {
+    const config = new ConfigReader({ awsGateway: { provisioning: { gateways }, ...awsGateway } });
+    const ownership = InitiatorOwnership.fromConfig(config, {
+      userInfo: {
+        getUserInfo: async () => ({ userEntityRef: 'user:default/mock', ownershipEntityRefs: ownershipRefs }),
+      },
+      catalog: {
+        getEntityByRef: async (ref, { credentials }) => {
+          catalogReads.push({ ref: String(ref), credentials });
+          return catalogEntities.get(String(ref));
+        },
+      },
+    });
+    return createRenderEndpointAction({ guardrails: readGatewayGuardrails(config), clusters: noClusters, ownership });
   }
 
   /** Applies the schema defaults the scaffolder would fill in. */
@@ -133,5 +173,108 @@ describe('aws-gateway:endpoint:render', () => {
     const ctx = testActionContext(withDefaults(classic), { workspacePath: workspace, isDryRun: true });
     await action().handler(ctx);
     expect(writtenFiles()).toHaveLength(4);
+  });
+
+  describe('the ownership rule (awsGateway.permissions.platformTeams set)', () => {
+    const enforcing = { permissions: { platformTeams: ['group:default/platform'] } };
+    const payments = { ...classic, entityRef: 'component:default/payments', kubernetesId: 'payments' };
+
+    async function refused(input: Record<string, any>, message: RegExp | string, awsGateway = enforcing, isDryRun = false) {
+      const ctx = testActionContext(withDefaults(input), { workspacePath: workspace, isDryRun });
+      await expect(action({}, awsGateway).handler(ctx)).rejects.toThrow(message);
+      expect(writtenFiles()).toEqual([]);
+      expect(ctx.output).not.toHaveBeenCalled();
+    }
+
+    it('lets a member of the owning group expose the component, reading it as that user', async () => {
+      const ctx = testActionContext(withDefaults(classic), { workspacePath: workspace });
+      await action({}, enforcing).handler(ctx);
+      expect(writtenFiles()).toHaveLength(4);
+      expect(catalogReads).toEqual([{ ref: 'component:default/backend', credentials: mockCredentials.user() }]);
+    });
+
+    it('refuses another team\'s component, naming it and the rule, and writes nothing', async () => {
+      await refused(
+        payments,
+        'component:default/payments is owned by group:default/team-b; you may expose only components your groups own [endpoint-owner-mismatch]',
+      );
+    });
+
+    it('applies the same rule to dry runs', async () => {
+      await refused(payments, /\[endpoint-owner-mismatch\]/, enforcing, true);
+    });
+
+    it('lets a platform engineer expose any component', async () => {
+      ownershipRefs = ['user:default/mock', 'group:default/platform'];
+      const ctx = testActionContext(withDefaults(payments), { workspacePath: workspace });
+      await action({}, enforcing).handler(ctx);
+      expect(writtenFiles()).toHaveLength(4);
+    });
+
+    it('refuses a component the catalog does not show the user as a bad input', async () => {
+      await refused({ ...classic, entityRef: 'component:default/ghost' }, 'entityRef: component:default/ghost was not found in the catalog');
+    });
+
+    it('refuses a component without an owner and an endpoint without a component', async () => {
+      component('component:default/orphan', undefined);
+      await refused({ ...classic, entityRef: 'component:default/orphan', kubernetesId: undefined }, /component:default\/orphan has no owner.*\[endpoint-owner-mismatch\]/);
+      await refused({ ...classic, entityRef: undefined }, /entityRef is required/);
+    });
+
+    it('refuses another component\'s kubernetes-id on an owned component', async () => {
+      await refused({ ...classic, kubernetesId: 'payments' }, /kubernetesId "payments" is not the backstage.io\/kubernetes-id of component:default\/backend.*\[endpoint-kubernetes-id-mismatch\]/);
+    });
+
+    it('refuses a task started by a service rather than a user', async () => {
+      const ctx = testActionContext(withDefaults(classic), { workspacePath: workspace });
+      ctx.getInitiatorCredentials = async () => mockCredentials.service();
+      await expect(action({}, enforcing).handler(ctx)).rejects.toThrow(/\[endpoint-user-required\]/);
+      expect(writtenFiles()).toEqual([]);
+    });
+
+    it('keeps a namespace given to other owners from the component\'s owner, not from platform engineers', async () => {
+      const withOwners = {
+        ...enforcing,
+        status: { namespaceOwners: [{ namespace: 'default', owners: ['team-b'] }, { namespace: 'shared', owners: ['guests', 'team-b'] }] },
+      };
+      await refused(
+        classic,
+        'namespace default belongs to group:default/team-b (awsGateway.status.namespaceOwners), not to group:default/guests, the owner of component:default/backend [endpoint-namespace-not-owned]',
+        withOwners,
+      );
+      const shared = testActionContext(withDefaults({ ...classic, namespace: 'shared' }), { workspacePath: workspace });
+      await action({}, withOwners).handler(shared);
+      expect(writtenFiles()).toHaveLength(4);
+      fs.rmSync(path.join(workspace, 'manifests'), { recursive: true });
+      ownershipRefs = ['user:default/mock', 'group:default/platform'];
+      await action({}, withOwners).handler(testActionContext(withDefaults(classic), { workspacePath: workspace }));
+      expect(writtenFiles()).toHaveLength(4);
+    });
+
+    it('keeps the backends in the namespace the rule checked, whatever extra fields the input carries', async () => {
+      const routes = [{ name: 'tcp-backend-aws', listener: 'tcp-app', backends: [{ service: 'backend', port: 3000, namespace: 'kube-system' }] }];
+      const ctx = testActionContext(withDefaults({ ...classic, routes }), { workspacePath: workspace });
+      await action({}, enforcing).handler(ctx);
+      const route = yaml.parse(fs.readFileSync(path.join(workspace, 'manifests/tcproute-tcp-backend-aws.yaml'), 'utf8'));
+      expect(route.metadata.namespace).toBe('default');
+      expect(route.spec.rules[0].backendRefs).toEqual([{ group: '', kind: 'Service', name: 'backend', port: 3000 }]);
+    });
+
+    it('writes the canonical component ref it checked into the manifests', async () => {
+      const ctx = testActionContext(withDefaults({ ...classic, entityRef: 'Component:default/Backend' }), { workspacePath: workspace });
+      await action({}, enforcing).handler(ctx);
+      const gw = yaml.parse(fs.readFileSync(path.join(workspace, 'manifests/gateway-aws-tcp-gateway.yaml'), 'utf8'));
+      expect(gw.metadata.annotations['aws-gateway.io/entity-ref']).toBe('component:default/backend');
+    });
+  });
+
+  it('does not enforce the rule when platformTeams is unset, and says so in the task log', async () => {
+    const ctx = testActionContext(withDefaults({ ...classic, entityRef: 'component:default/payments', kubernetesId: 'payments' }), { workspacePath: workspace });
+    const warn = jest.spyOn(ctx.logger, 'warn');
+    await action().handler(ctx);
+    expect(writtenFiles()).toHaveLength(4);
+    expect(catalogReads).toEqual([]);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0][0]).toMatch(/platformTeams is not set: the endpoint ownership rule is not enforced/);
   });
 });

@@ -20,6 +20,7 @@ import {
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { KubeConfig } from '@kubernetes/client-node';
 import { openAllowedCluster, resolveControllerProfile } from '../support/clusterAccess';
+import { InitiatorOwnership } from '../support/initiatorOwnership';
 import { manifestIssuesError } from '../support/manifestIssues';
 import { examples } from './renderEndpoint.examples';
 
@@ -31,15 +32,17 @@ export const RENDER_ENDPOINT_ACTION_ID = 'aws-gateway:endpoint:render';
  * TargetGroupConfigurations of one L4 endpoint into the workspace, after
  * checking them against our rules, the guardrails and — when a cluster is
  * given — the cluster itself (profile detection, Services, server-side dry
- * run). Nothing is written when any check fails.
+ * run). Before any of that reads the cluster, the initiator must own the
+ * component (see InitiatorOwnership). Nothing is written when any check fails.
  *
  * @public
  */
 export function createRenderEndpointAction(options: {
   guardrails: GatewayGuardrails;
   clusters: KubernetesClusterRegistry;
+  ownership: InitiatorOwnership;
 }) {
-  const { guardrails, clusters } = options;
+  const { guardrails, clusters, ownership } = options;
   return createTemplateAction({
     id: RENDER_ENDPOINT_ACTION_ID,
     description:
@@ -159,6 +162,15 @@ export function createRenderEndpointAction(options: {
       if (offlineIssues.length) {
         throw manifestIssuesError(`Endpoint ${spec.namespace}/${spec.name} is invalid`, offlineIssues);
       }
+      // The confused-deputy rule, read-only and before the cluster is read:
+      // the Service read and the manifests stay in the namespace it allowed
+      // (backendRefs carry no namespace of their own).
+      spec.entityRef = await ownership.check(ctx, {
+        entityRef: spec.entityRef,
+        kubernetesId: spec.kubernetesId,
+        namespace: spec.namespace,
+        cluster: input.cluster,
+      });
 
       let kubeConfig: KubeConfig | undefined;
       if (input.cluster) {

@@ -12,7 +12,7 @@ import { createRenderControllerAction } from '../controller/renderController';
 import { examples as controllerExamples } from '../controller/renderController.examples';
 import { createRenderEndpointAction } from '../endpoint/renderEndpoint';
 import { examples as endpointExamples } from '../endpoint/renderEndpoint.examples';
-import { testActionContext, testGuardrails } from '../support/__testUtils__/testContext';
+import { ownershipNotEnforced, testActionContext, testGuardrails } from '../support/__testUtils__/testContext';
 import { createGitOpsCommitAction } from './gitopsCommit';
 import { examples } from './gitopsCommit.examples';
 import { readGitOpsSettings } from './gitopsSettings';
@@ -67,7 +67,7 @@ const noClusters: KubernetesClusterRegistry = {
 async function render(workspace: string, which: 'endpoint' | 'controller', outputDir: string, change: Record<string, any> = {}) {
   if (which === 'endpoint') {
     const input = { scheme: 'internal', sourceCidrs: [], targetType: 'ip', serverDryRun: true, ...yaml.parse(endpointExamples[0].example).steps[0].input, outputDir, ...change };
-    await createRenderEndpointAction({ guardrails: gatewayGuardrails, clusters: noClusters }).handler(testActionContext(input, { workspacePath: workspace }));
+    await createRenderEndpointAction({ guardrails: gatewayGuardrails, clusters: noClusters, ownership: ownershipNotEnforced() }).handler(testActionContext(input, { workspacePath: workspace }));
   } else {
     const input = {
       serviceAccountNamespace: 'kube-system',

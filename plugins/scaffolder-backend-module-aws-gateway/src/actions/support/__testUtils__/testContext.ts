@@ -5,6 +5,7 @@ import { ConfigReader } from '@backstage/config';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { AwsGuardrails } from '../../../guardrails/awsGuardrails';
+import { InitiatorOwnership } from '../initiatorOwnership';
 import { FAKE_ACCOUNT, FAKE_CLUSTER, FAKE_REGION } from './fakeAws';
 
 export function testProvisioningConfig(overrides: Record<string, any> = {}) {
@@ -57,5 +58,17 @@ export function testActionContext(
       store.set(key, JSON.parse(JSON.stringify(value ?? null)));
       return value;
     }),
+  });
+}
+
+/** The ownership rule as the development profile has it: not enforced, never reading the user or the catalog. */
+export function ownershipNotEnforced(): InitiatorOwnership {
+  const unused = async (): Promise<never> => {
+    throw new Error('the ownership rule is off: nothing may be read');
+  };
+  return new InitiatorOwnership({
+    userInfo: { getUserInfo: unused },
+    catalog: { getEntityByRef: unused },
+    namespaceGrants: [],
   });
 }
