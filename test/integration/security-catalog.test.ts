@@ -10,23 +10,24 @@
  * file over HTTP from a loopback server, registered through the catalog REST
  * API with the guest's token.
  */
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import YAML from 'yaml';
 import { ensureAppBuilt, RunningPortal, startPortal } from '../e2e/portal';
 import { uniqueName } from '../peers';
+import { serveCatalogFile } from './support/catalogFileServer';
 import { PortalClient } from './support/scaffolderClient';
 
 const suffix = uniqueName('attacker').replace(/[^a-z0-9-]/g, '-');
 
-/** One file with a harmless component and the three kinds only administrators may add. */
+/** A harmless component: its location, registered last, shows when the catalog has processed what came before. */
+const harmlessComponent = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: `harmless-${suffix}` },
+  spec: { type: 'service', lifecycle: 'experimental', owner: 'group:default/guests' },
+};
+
+/** The three kinds only administrators may add. */
 const attackerEntities = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name: `harmless-${suffix}` },
-    spec: { type: 'service', lifecycle: 'experimental', owner: 'group:default/guests' },
-  },
   {
     apiVersion: 'scaffolder.backstage.io/v1beta3',
     kind: 'Template',
@@ -57,36 +58,24 @@ const attackerEntities = [
   },
 ];
 
-function serveCatalogFile(body: string): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'application/yaml' }).end(body);
-  });
-  return new Promise(resolve =>
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}/catalog-info.yaml`,
-        close: () =>
-          new Promise<void>(r => {
-            server.closeAllConnections();
-            server.close(() => r());
-          }),
-      });
-    }),
-  );
-}
-
 describe('catalog rules: templates, users and groups only from administrator locations', () => {
   let portal: RunningPortal;
   let client: PortalClient;
-  let served: { url: string; close(): Promise<void> };
+  // One file per forbidden entity: a refused entity fails its whole location, which must not hide another's acceptance.
+  let attackerFiles: Array<{ url: string; close(): Promise<void> }> = [];
+  let harmlessFile: { url: string; close(): Promise<void> };
 
   beforeAll(async () => {
-    served = await serveCatalogFile(attackerEntities.map(e => YAML.stringify(e)).join('---\n'));
+    attackerFiles = await Promise.all(attackerEntities.map(e => serveCatalogFile(YAML.stringify(e))));
+    harmlessFile = await serveCatalogFile(YAML.stringify(harmlessComponent));
     ensureAppBuilt();
     portal = await startPortal({
       name: 'security-catalog',
-      overlay: { backend: { reading: { allow: [{ host: new URL(served.url).host }] } } },
+      overlay: {
+        backend: {
+          reading: { allow: [...attackerFiles, harmlessFile].map(f => ({ host: new URL(f.url).host })) },
+        },
+      },
     });
     expect(portal.startupErrors).toEqual([]);
     client = await PortalClient.signInAsGuest(portal.baseUrl);
@@ -94,16 +83,19 @@ describe('catalog rules: templates, users and groups only from administrator loc
 
   afterAll(async () => {
     await portal?.stop();
-    await served?.close();
+    await Promise.all(attackerFiles.map(f => f.close()));
+    await harmlessFile?.close();
   });
 
-  it('ingests the component of a registered location but not its Template, User or Group', async () => {
-    const registered = await client.request('POST', '/api/catalog/locations', { type: 'url', target: served.url });
-    expect(registered.status).toBe(201);
+  it('ingests a registered component but no Template, User or Group from a registered location', async () => {
+    for (const file of [...attackerFiles, harmlessFile]) {
+      const registered = await client.request('POST', '/api/catalog/locations', { type: 'url', target: file.url });
+      expect(registered.status).toBe(201);
+    }
 
-    // The component proves the location was read and its entities emitted.
+    // The component, registered after the attacker's file, proves that registered locations are read.
     await client.waitForEntity('component', 'default', `harmless-${suffix}`, 90_000);
-    // Emitted entities of one location are processed together; leave the loop a few more rounds.
+    // Leave the processing loop a few more rounds for the attacker's file.
     await new Promise(r => setTimeout(r, 5_000));
 
     for (const [kind, name] of [

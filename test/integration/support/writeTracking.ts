@@ -5,22 +5,44 @@
  */
 import * as k8s from '@kubernetes/client-node';
 
-/** Gateway API and controller objects in the cluster, as `Kind/namespace/name`. */
+/**
+ * Gateway API and controller objects in the cluster, as `Kind/namespace/name`.
+ * Each kind is listed in the first of its versions the API server serves (the
+ * gateway-api-v1.3 profile serves TCPRoute v1alpha2 and the LBC CRDs v1beta1).
+ */
 export async function kubeSnapshot(kc: k8s.KubeConfig): Promise<string[]> {
   const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
   const names: string[] = [];
-  const kinds: Array<[string, string]> = [
-    ['gateway.networking.k8s.io/v1', 'GatewayClass'],
-    ['gateway.networking.k8s.io/v1', 'Gateway'],
-    ['gateway.networking.k8s.io/v1', 'TCPRoute'],
-    ['gateway.k8s.aws/v1', 'LoadBalancerConfiguration'],
-    ['gateway.k8s.aws/v1', 'TargetGroupConfiguration'],
+  const kinds: Array<[string, string[]]> = [
+    ['GatewayClass', ['gateway.networking.k8s.io/v1']],
+    ['Gateway', ['gateway.networking.k8s.io/v1']],
+    ['TCPRoute', ['gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1alpha2']],
+    ['LoadBalancerConfiguration', ['gateway.k8s.aws/v1', 'gateway.k8s.aws/v1beta1']],
+    ['TargetGroupConfiguration', ['gateway.k8s.aws/v1', 'gateway.k8s.aws/v1beta1']],
   ];
-  for (const [apiVersion, kind] of kinds) {
-    const list = await objects.list(apiVersion, kind);
-    names.push(...list.items.map(i => `${kind}/${i.metadata?.namespace ?? ''}/${i.metadata?.name}`));
+  for (const [kind, apiVersions] of kinds) {
+    const items = await listFirstServed(objects, kind, apiVersions);
+    names.push(...items.map(i => `${kind}/${i.metadata?.namespace ?? ''}/${i.metadata?.name}`));
   }
   return names.sort();
+}
+
+async function listFirstServed(
+  objects: k8s.KubernetesObjectApi,
+  kind: string,
+  apiVersions: string[],
+): Promise<k8s.KubernetesObject[]> {
+  const unserved: string[] = [];
+  for (const apiVersion of apiVersions) {
+    try {
+      return (await objects.list(apiVersion, kind)).items;
+    } catch (e) {
+      // The client resolves the resource through discovery first and throws this when the version is not served.
+      if (!/Unrecognized API version and kind/.test((e as Error).message)) throw e;
+      unserved.push(apiVersion);
+    }
+  }
+  throw new Error(`${kind} is served in none of ${unserved.join(', ')}`);
 }
 
 /** A template of one step, for POST /api/scaffolder/v2/dry-run. */
