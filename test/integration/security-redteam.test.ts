@@ -30,7 +30,13 @@ const errorText = (result: TaskResult) =>
   [...result.log, result.events.find(e => e.type === 'completion')?.body.error?.message ?? ''].join('\n');
 
 beforeAll(async () => {
-  env = await startTemplatesPortal('security-redteam', { permissions: PERMISSIONS });
+  // The guest is a member of group:default/guests, which owns the sample component it exposes.
+  env = await startTemplatesPortal('security-redteam', {
+    permissions: PERMISSIONS,
+    extraOverlay: {
+      auth: { providers: { guest: { ownershipEntityRefs: ['user:development/guest', 'group:default/guests'] } } },
+    },
+  });
   expect(env.portal.startupErrors).toEqual([]);
   const { profile, cluster } = env.profiles[0];
   kc = kubeConfigFor(profile);
