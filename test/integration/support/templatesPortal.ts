@@ -54,7 +54,10 @@ export function servePolicyMirror(): Promise<{ template: string; close(): Promis
 }
 
 /** Extra configuration for one portal: who may run which action, sign-in. */
-export type TemplatesPortalOptions = Pick<PortalPeersOptions, 'permissions' | 'extraOverlay'>;
+export type TemplatesPortalOptions = Pick<PortalPeersOptions, 'permissions' | 'extraOverlay'> & {
+  /** Where the counting proxy forwards the portal's AWS calls; default the AWS peer (a fault drill puts a stallable proxy here). */
+  awsUpstream?: string;
+};
 
 export async function startTemplatesPortal(name: string, options: TemplatesPortalOptions = {}): Promise<TemplatesPortal> {
   const peers = loadPeers();
@@ -96,13 +99,14 @@ export async function startTemplatesPortal(name: string, options: TemplatesPorta
   }
 
   const mirror = await servePolicyMirror();
-  const proxy = await startCountingProxy(peers.aws.endpoint);
+  const proxy = await startCountingProxy(options.awsUpstream ?? peers.aws.endpoint);
   let portal: RunningPortal | undefined;
   try {
     portal = await startPortal({
       name,
       overlay: portalOverlayForPeers(peers, {
-        ...options,
+        permissions: options.permissions,
+        extraOverlay: options.extraOverlay,
         policyUrlTemplate: mirror.template,
         permissionsBoundaryArn: boundaryArn,
       }),

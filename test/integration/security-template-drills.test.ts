@@ -1,0 +1,270 @@
+/**
+ * Fault drills during each template (issue 9): the AWS endpoint or the
+ * kube-apiserver stops answering while a template runs through the real
+ * scaffolder REST API. Each drill measures until the task ends and checks:
+ * it ends (in bounded time for AWS; on its cancel for Kubernetes, see below),
+ * no internal address or secret in what the user reads, nothing half-written
+ * that a re-run does not finish; then the peer resumes, a re-run completes and
+ * a third run changes nothing. Timings are printed as a table.
+ *
+ * The peers are never SIGSTOPped (other files share them): the portal reaches
+ * AWS and the kube-apiserver of the first profile through stallable TCP
+ * proxies (TLS passes through; the API server's certificate is for 127.0.0.1).
+ */
+import fs from 'node:fs';
+import { GetPolicyCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, NoSuchEntityException } from '@aws-sdk/client-iam';
+import { EKSClient, ListPodIdentityAssociationsCommand } from '@aws-sdk/client-eks';
+import { awsClientConfig, awsPeer, createBareRepo, gitPeer, kubeConfigFor, loadPeers, PROFILE_V16, uniqueName } from '../peers';
+import { CLUSTER_FOR_PROFILE } from '../e2e/portalConfig';
+import { startStallableProxy, StallableProxy } from '../load/stallableProxy';
+import { TaskResult } from './support/scaffolderClient';
+import { BareRepo, ensureBackendService, startTemplatesPortal, templateValues, TemplatesPortal } from './support/templatesPortal';
+
+/** The scaffolder's AWS clients: 3 attempts of at most 15 s each (AwsClientFactory defaults), plus backoff. */
+const AWS_STALL_BOUND_MS = 60_000;
+
+let env: TemplatesPortal;
+let awsStall: StallableProxy;
+let kubeStall: StallableProxy;
+let iam: IAMClient;
+let eks: EKSClient;
+let cluster: string;
+let createdService = false;
+const timings: Array<{ drill: string; stalledMs: number; rerunMs: number; thirdMs: number }> = [];
+
+beforeAll(async () => {
+  const peers = loadPeers();
+  if (!peers.aws || !peers.kube) throw new Error('the template drills need the aws, kube and git peers');
+  const server = peers.kube.profiles[PROFILE_V16]?.server;
+  if (!server) throw new Error(`profile ${PROFILE_V16} is not running; set PEERS_PROFILES`);
+  cluster = CLUSTER_FOR_PROFILE[PROFILE_V16];
+  awsStall = await startStallableProxy(peers.aws.endpoint);
+  kubeStall = await startStallableProxy(server);
+  const caData = fs.readFileSync(peers.kube.caFile).toString('base64');
+  const kubeThroughProxy = `https://127.0.0.1:${new URL(kubeStall.endpoint).port}`;
+  env = await startTemplatesPortal('template-drills', {
+    awsUpstream: awsStall.endpoint,
+    extraOverlay: {
+      kubernetes: {
+        serviceLocatorMethod: { type: 'multiTenant' },
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: Object.entries(peers.kube.profiles).map(([profile, p]) => ({
+              name: CLUSTER_FOR_PROFILE[profile] ?? profile,
+              url: profile === PROFILE_V16 ? kubeThroughProxy : p.server,
+              authProvider: 'serviceAccount',
+              serviceAccountToken: peers.kube!.adminToken,
+              caData,
+            })),
+          },
+        ],
+      },
+    },
+  });
+  expect(env.portal.startupErrors).toEqual([]);
+  iam = new IAMClient({ ...awsClientConfig(), maxAttempts: 1 });
+  eks = new EKSClient({ ...awsClientConfig(), maxAttempts: 1 });
+  createdService = await ensureBackendService(kubeConfigFor(PROFILE_V16));
+}, 900_000);
+
+afterAll(async () => {
+  awsStall?.resume();
+  kubeStall?.resume();
+  if (createdService) {
+    const k8s = await import('@kubernetes/client-node');
+    await kubeConfigFor(PROFILE_V16)
+      .makeApiClient(k8s.CoreV1Api)
+      .deleteNamespacedService({ name: 'backend', namespace: 'default' })
+      .catch(() => undefined);
+  }
+  iam?.destroy();
+  eks?.destroy();
+  await env?.stop();
+  await awsStall?.close();
+  await kubeStall?.close();
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  console.log(
+    [
+      'Template fault drills (time until the task ended):',
+      row(['drill', 'stalled run (until it failed, or after its cancel)', 're-run', 'third run']),
+      row(['---', '---', '---', '---']),
+      ...timings.map(t => row([t.drill, `${(t.stalledMs / 1000).toFixed(1)} s`, `${(t.rerunMs / 1000).toFixed(1)} s`, `${(t.thirdMs / 1000).toFixed(1)} s`])),
+    ].join('\n'),
+  );
+});
+
+function expectCompleted(result: TaskResult) {
+  if (result.status !== 'completed') {
+    throw new Error(`task ${result.id} ${result.status}:\n${result.log.slice(-15).join('\n')}`);
+  }
+}
+
+/** The failed step's error message, from the task's completion event. */
+function failure(result: TaskResult): string {
+  expect(result.status).toBe('failed');
+  const message = result.events.find(e => e.type === 'completion')?.body.error?.message;
+  if (!message) throw new Error(`task ${result.id} failed without an error message:\n${result.log.slice(-15).join('\n')}`);
+  return message;
+}
+
+/** Nothing internal in what the user reads: the peers' addresses (proxied or not) and secrets. */
+function expectNothingInternal(text: string) {
+  const peers = loadPeers();
+  for (const secret of [peers.kube!.adminToken, gitPeer().password, peers.aws!.secretAccessKey]) {
+    expect(text).not.toContain(secret);
+  }
+  for (const address of [peers.aws!.endpoint, awsStall.endpoint, env.proxy.endpoint, kubeStall.endpoint, peers.kube!.profiles[PROFILE_V16].server]) {
+    expect(text).not.toContain(new URL(address).host);
+  }
+}
+
+/** Resolves once `check` holds, polling every 10 ms; fails after `timeoutMs`. */
+async function when(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+    await new Promise(r => setTimeout(r, 10));
+  }
+}
+
+/** Each step's last status (processing, completed, failed, skipped, cancelled). */
+function stepStatuses(result: TaskResult): Record<string, string> {
+  const statuses: Record<string, string> = {};
+  for (const { body } of result.events) if (body.stepId && body.status) statuses[body.stepId] = body.status;
+  return statuses;
+}
+
+async function exists(read: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await read();
+    return true;
+  } catch (e) {
+    if (e instanceof NoSuchEntityException) return false;
+    throw e;
+  }
+}
+
+it('controller-setup with the AWS endpoint stalled after the IAM policy is written: fails in bounded time, the commit is not made, a re-run finishes the job and a third run changes nothing', async () => {
+  const { accountId } = awsPeer();
+  const name = `backstage-lbc-${cluster}`;
+  const policyArn = `arn:aws:iam::${accountId}:policy/backstage/${name}`;
+  const repoName = uniqueName('drill-controller');
+  const repo = new BareRepo(repoName);
+  const values = (await templateValues(env, cluster, createBareRepo(repoName, { 'README.md': '# GitOps\n' }))).controller;
+  const headBefore = repo.head();
+  expect(await exists(() => iam.send(new GetPolicyCommand({ PolicyArn: policyArn })))).toBe(false);
+
+  env.proxy.reset();
+  const started = Date.now();
+  const running = env.client.runTask('template:default/controller-setup', values, 240_000);
+  // Stall right after the first AWS write answered: the task is half way through its AWS steps.
+  await when(() => env.proxy.calls.some(c => c.operation === 'CreatePolicy' && c.status === 200), 'CreatePolicy');
+  awsStall.stall();
+  let stalled: TaskResult;
+  try {
+    stalled = await running;
+  } finally {
+    awsStall.resume();
+  }
+  const stalledMs = Date.now() - started;
+  const message = failure(stalled);
+  console.log(`controller-setup, AWS stalled: failed after ${stalledMs} ms: ${message}`);
+  expect(stalledMs).toBeLessThan(AWS_STALL_BOUND_MS);
+  // The step whose AWS call stalled failed; the later ones, the commit included, never ran.
+  expect(stepStatuses(stalled)).toEqual(
+    expect.objectContaining({ plan: 'completed', policy: 'completed', role: 'failed', association: 'skipped', commit: 'skipped' }),
+  );
+  expectNothingInternal([message, ...stalled.log].join('\n'));
+
+  // Nothing half-written the re-run cannot finish: the policy is whole, the commit (the last step) was not made.
+  expect(await exists(() => iam.send(new GetPolicyCommand({ PolicyArn: policyArn })))).toBe(true);
+  expect(repo.head()).toBe(headBefore);
+  expect(repo.branches()).toEqual(['main']);
+
+  env.proxy.reset();
+  const rerun = await env.client.runTask('template:default/controller-setup', values);
+  expectCompleted(rerun);
+  expect(env.proxy.mutating().map(c => c.operation)).not.toContain('CreatePolicy');
+  expect((await iam.send(new GetRoleCommand({ RoleName: name }))).Role?.Path).toBe('/backstage/');
+  const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name }));
+  expect(attached.AttachedPolicies?.map(p => p.PolicyArn)).toEqual([policyArn]);
+  const associations = await eks.send(new ListPodIdentityAssociationsCommand({ clusterName: cluster }));
+  expect(associations.associations?.map(a => [a.namespace, a.serviceAccount])).toEqual([['kube-system', 'aws-load-balancer-controller']]);
+  const headAfterRerun = repo.head();
+  expect(headAfterRerun).not.toBe(headBefore);
+  expect(repo.commitCount()).toBe(2);
+
+  env.proxy.reset();
+  const third = await env.client.runTask('template:default/controller-setup', values);
+  expectCompleted(third);
+  expect(env.proxy.mutating()).toEqual([]);
+  expect(repo.head()).toBe(headAfterRerun);
+  timings.push({ drill: 'controller-setup, AWS stalled after CreatePolicy', stalledMs, rerunMs: rerun.durationMs, thirdMs: third.durationMs });
+}, 600_000);
+
+/*
+ * The render step's Kubernetes calls have no deadline of their own (only the
+ * step's cancellation signal), so with the API server stalled the task would
+ * wait indefinitely; that is reported on issue 9 and the bounded-time drill is
+ * still missing. What holds today: cancelling the stalled task ends it at once,
+ * writes nothing, and a re-run after the API server resumes finishes the job.
+ */
+it('expose-tcp-endpoint with the kube-apiserver stalled: a cancel ends the stalled render step at once, nothing is written, a re-run finishes the job and a third run changes nothing', async () => {
+  const repoName = uniqueName('drill-expose');
+  const repo = new BareRepo(repoName);
+  const values = (await templateValues(env, cluster, createBareRepo(repoName, { 'README.md': '# GitOps\n' }))).expose;
+  const headBefore = repo.head();
+
+  env.proxy.reset();
+  kubeStall.stall();
+  let stalled: TaskResult;
+  let cancelledMs: number;
+  try {
+    const created = await env.client.createTask('template:default/expose-tcp-endpoint', values);
+    expect(created.status).toBe(201);
+    const id: string = created.body.id;
+    const events = async (): Promise<TaskResult['events']> =>
+      (await env.client.request('GET', `/api/scaffolder/v2/tasks/${id}/events`)).body;
+    // The render step is waiting on the stalled API server.
+    const renderBegan = async () => (await events()).some(e => e.body.stepId === 'render' && e.body.status === 'processing');
+    const deadline = Date.now() + 60_000;
+    while (!(await renderBegan())) {
+      if (Date.now() > deadline) throw new Error('the render step did not begin within 60 s');
+      await new Promise(r => setTimeout(r, 200));
+    }
+    await new Promise(r => setTimeout(r, 2_000));
+    const cancelAt = Date.now();
+    expect((await env.client.request('POST', `/api/scaffolder/v2/tasks/${id}/cancel`)).status).toBe(200);
+    let status = 'processing';
+    while (!['completed', 'failed', 'cancelled'].includes(status)) {
+      if (Date.now() - cancelAt > 10_000) throw new Error(`task ${id} still ${status} 10 s after its cancel`);
+      await new Promise(r => setTimeout(r, 100));
+      status = (await env.client.request('GET', `/api/scaffolder/v2/tasks/${id}`)).body.status;
+    }
+    cancelledMs = Date.now() - cancelAt;
+    const all = await events();
+    stalled = { id, status, output: undefined, events: all, log: all.filter(e => e.type === 'log').map(e => e.body.message ?? ''), durationMs: 0 };
+  } finally {
+    kubeStall.resume();
+  }
+  console.log(`expose-tcp-endpoint, kube-apiserver stalled: ended ${cancelledMs} ms after its cancel (${stalled.status})`);
+  expect(stalled.status).not.toBe('completed');
+  expect(stepStatuses(stalled)).toEqual(expect.objectContaining({ commit: 'skipped' }));
+  expectNothingInternal(stalled.log.join('\n'));
+  expect(env.proxy.mutating()).toEqual([]);
+  expect(repo.head()).toBe(headBefore);
+  expect(repo.branches()).toEqual(['main']);
+
+  const rerun = await env.client.runTask('template:default/expose-tcp-endpoint', values);
+  expectCompleted(rerun);
+  const headAfterRerun = repo.head();
+  expect(headAfterRerun).not.toBe(headBefore);
+  expect(repo.commitCount()).toBe(2);
+
+  const third = await env.client.runTask('template:default/expose-tcp-endpoint', values);
+  expectCompleted(third);
+  expect(repo.head()).toBe(headAfterRerun);
+  expect(env.proxy.mutating()).toEqual([]);
+  timings.push({ drill: 'expose-tcp-endpoint, kube-apiserver stalled (cancelled; no deadline of its own)', stalledMs: cancelledMs, rerunMs: rerun.durationMs, thirdMs: third.durationMs });
+}, 600_000);
