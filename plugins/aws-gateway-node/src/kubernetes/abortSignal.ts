@@ -1,3 +1,4 @@
+import { ServiceUnavailableError } from '@backstage/errors';
 import {
   Configuration,
   KubeConfig,
@@ -8,39 +9,86 @@ import {
 } from '@kubernetes/client-node';
 
 /**
- * Ties Kubernetes requests to a caller's AbortSignal (a cancelled scaffolder
- * step), keeping any signal the client already sets (its own timeout).
+ * Longest one Kubernetes call of the provisioning actions may take (discovery,
+ * a Service read, a server-side dry run): a stalled API server fails the step
+ * within this time instead of holding the task. @public
  */
-function signalMiddleware(signal: AbortSignal): ObservableMiddleware {
+export const KUBERNETES_CALL_TIMEOUT_MS = 10_000;
+
+/**
+ * A Kubernetes call that ended on its deadline, as an error that says so (the
+ * client reports both a deadline and a cancellation as an abort); a cancelled
+ * call's error is returned as it is. Undefined for any other error. @public
+ */
+export function kubernetesDeadlineError(
+  error: unknown,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+  what: string,
+): Error | undefined {
+  if (!(error instanceof Error) || !['AbortError', 'TimeoutError'].includes(error.name)) return undefined;
+  if (signal?.aborted) return error;
+  return new ServiceUnavailableError(
+    `${what}: the cluster's API server did not answer within ${timeoutMs / 1000} s`,
+  );
+}
+
+/**
+ * Ties each Kubernetes request to a caller's AbortSignal (a cancelled
+ * scaffolder step) and, when given, a deadline of its own that starts when the
+ * request is sent; keeps any signal the client already sets.
+ */
+function signalMiddleware(signal: AbortSignal | undefined, timeoutMs: number | undefined): ObservableMiddleware {
   return {
     pre: (context: RequestContext) => {
-      const own = context.getSignal();
-      context.setSignal(own ? AbortSignal.any([own, signal]) : signal);
+      const signals = [
+        context.getSignal(),
+        signal,
+        timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined,
+      ].filter((s): s is AbortSignal => s !== undefined);
+      context.setSignal(AbortSignal.any(signals));
       return new Observable(Promise.resolve(context));
     },
     post: context => new Observable(Promise.resolve(context)),
   };
 }
 
-/** Per-call options for the generated Kubernetes APIs (`api.readX(param, options)`). @public */
-export function abortableCall(signal?: AbortSignal) {
-  return signal
-    ? { middleware: [signalMiddleware(signal)], middlewareMergeStrategy: 'append' as const }
+/**
+ * Per-call options for the generated Kubernetes APIs (`api.readX(param, options)`):
+ * the caller's signal and, optionally, a per-request deadline. @public
+ */
+export function abortableCall(signal?: AbortSignal, timeoutMs?: number) {
+  return signal || timeoutMs
+    ? { middleware: [signalMiddleware(signal, timeoutMs)], middlewareMergeStrategy: 'append' as const }
     : undefined;
 }
 
-/** KubernetesObjectApi whose calls can take a caller's AbortSignal. @public */
+/** KubernetesObjectApi whose calls can take a caller's AbortSignal and a per-request deadline. @public */
 export class AbortableObjectApi extends KubernetesObjectApi {
-  /** Like KubernetesObjectApi.makeApiClient (which always builds the base class). */
-  static forKubeConfig(kubeConfig: KubeConfig): AbortableObjectApi {
-    const client = kubeConfig.makeApiClient(AbortableObjectApi);
+  /**
+   * Like KubernetesObjectApi.makeApiClient (which always builds the base
+   * class). With `deadline`, every request of this client, including the
+   * discovery requests it makes by itself, carries the signal and timeout.
+   */
+  static forKubeConfig<T extends AbortableObjectApi>(
+    this: new (configuration: Configuration) => T,
+    kubeConfig: KubeConfig,
+    deadline?: { signal?: AbortSignal; timeoutMs?: number },
+  ): T {
+    const client = kubeConfig.makeApiClient(this);
     client.setDefaultNamespace(kubeConfig);
+    if (deadline?.signal || deadline?.timeoutMs) {
+      client.configuration = client.configurationWith(deadline.signal, deadline.timeoutMs)!;
+    }
     return client;
   }
 
-  /** The client's configuration with the signal added, for the `options` argument of patch/read/list. */
-  configurationWith(signal?: AbortSignal): Configuration | undefined {
-    if (!signal) return undefined;
-    return { ...this.configuration, middleware: [...this.configuration.middleware, signalMiddleware(signal)] };
+  /** The client's configuration with the signal and deadline added, for the `options` argument of patch/read/list. */
+  configurationWith(signal?: AbortSignal, timeoutMs?: number): Configuration | undefined {
+    if (!signal && !timeoutMs) return undefined;
+    return {
+      ...this.configuration,
+      middleware: [...this.configuration.middleware, signalMiddleware(signal, timeoutMs)],
+    };
   }
 }

@@ -1,10 +1,14 @@
 import {
   ApisApi,
   KubeConfig,
-  KubernetesObjectApi,
   V1APIResource,
 } from '@kubernetes/client-node';
-import { abortableCall } from './abortSignal';
+import {
+  abortableCall,
+  AbortableObjectApi,
+  KUBERNETES_CALL_TIMEOUT_MS,
+  kubernetesDeadlineError,
+} from './abortSignal';
 import {
   CONTROLLER_PROFILES,
   ControllerProfile,
@@ -17,7 +21,7 @@ import {
  * Reads API discovery for one group version. KubernetesObjectApi already
  * caches resource lists per apiVersion; this exposes that lookup.
  */
-class ResourceDiscovery extends KubernetesObjectApi {
+class ResourceDiscovery extends AbortableObjectApi {
   lookup(apiVersion: string, kind: string): Promise<V1APIResource | undefined> {
     return this.resource(apiVersion, kind);
   }
@@ -50,14 +54,29 @@ function describeServed(served: Record<L4RouteKind, string[]>): string {
 export async function detectControllerProfile(
   kubeConfig: KubeConfig,
   signal?: AbortSignal,
+  timeoutMs: number = KUBERNETES_CALL_TIMEOUT_MS,
 ): Promise<DetectedControllerProfile> {
-  const groups = await kubeConfig.makeApiClient(ApisApi).getAPIVersions(undefined, abortableCall(signal));
+  try {
+    return await detectControllerProfileOnce(kubeConfig, signal, timeoutMs);
+  } catch (error) {
+    throw kubernetesDeadlineError(error, signal, timeoutMs, 'Reading the API discovery') ?? error;
+  }
+}
+
+async function detectControllerProfileOnce(
+  kubeConfig: KubeConfig,
+  signal?: AbortSignal,
+  timeoutMs: number = KUBERNETES_CALL_TIMEOUT_MS,
+): Promise<DetectedControllerProfile> {
+  const groups = await kubeConfig
+    .makeApiClient(ApisApi)
+    .getAPIVersions(undefined, abortableCall(signal, timeoutMs));
   const versionsOf = (group: string) =>
     groups.groups.find(g => g.name === group)?.versions.map(v => v.groupVersion) ?? [];
   const gatewayVersions = versionsOf(GATEWAY_API_GROUP_NAME);
   const lbcApiVersions = versionsOf(LBC_API_GROUP_NAME);
 
-  const discovery = kubeConfig.makeApiClient(ResourceDiscovery);
+  const discovery = ResourceDiscovery.forKubeConfig(kubeConfig, { signal, timeoutMs });
   const routeApiVersions = Object.fromEntries(
     ROUTE_KINDS.map(kind => [kind, [] as string[]]),
   ) as Record<L4RouteKind, string[]>;

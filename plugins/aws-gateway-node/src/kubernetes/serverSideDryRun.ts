@@ -5,7 +5,12 @@ import {
 } from '@kubernetes/client-node';
 import { ManifestIssue, MANAGED_BY_VALUE } from '@gateway-portal/plugin-aws-gateway-common';
 import { KubernetesManifest, manifestId, ObservedService } from '../manifests/types';
-import { abortableCall, AbortableObjectApi } from './abortSignal';
+import {
+  abortableCall,
+  AbortableObjectApi,
+  KUBERNETES_CALL_TIMEOUT_MS,
+  kubernetesDeadlineError,
+} from './abortSignal';
 import { apiStatus, apiStatusCode, describeApiError } from './apiErrors';
 
 /**
@@ -27,23 +32,18 @@ export async function serverSideDryRun(
   kubeConfig: KubeConfig,
   manifests: KubernetesManifest[],
   signal?: AbortSignal,
+  timeoutMs: number = KUBERNETES_CALL_TIMEOUT_MS,
 ): Promise<ManifestIssue[]> {
-  const client = AbortableObjectApi.forKubeConfig(kubeConfig);
-  const options = client.configurationWith(signal);
+  // The deadline covers the client's own discovery requests as well as the patch.
+  const client = AbortableObjectApi.forKubeConfig(kubeConfig, { signal, timeoutMs });
   const issues: ManifestIssue[] = [];
   for (const manifest of manifests) {
     signal?.throwIfAborted();
     try {
-      await client.patch(
-        manifest,
-        undefined,
-        'All',
-        MANAGED_BY_VALUE,
-        true,
-        PatchStrategy.ServerSideApply,
-        options,
-      );
+      await client.patch(manifest, undefined, 'All', MANAGED_BY_VALUE, true, PatchStrategy.ServerSideApply);
     } catch (error) {
+      const ended = kubernetesDeadlineError(error, signal, timeoutMs, `Server-side dry run of ${manifestId(manifest)}`);
+      if (ended) throw ended;
       issues.push(...dryRunIssues(manifest, error));
     }
   }
@@ -86,12 +86,13 @@ export async function readServices(
   namespace: string,
   names: string[],
   signal?: AbortSignal,
+  timeoutMs: number = KUBERNETES_CALL_TIMEOUT_MS,
 ): Promise<Map<string, ObservedService | undefined>> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const services = new Map<string, ObservedService | undefined>();
   for (const name of new Set(names)) {
     try {
-      const service = await core.readNamespacedService({ name, namespace }, abortableCall(signal));
+      const service = await core.readNamespacedService({ name, namespace }, abortableCall(signal, timeoutMs));
       services.set(name, {
         namespace,
         name,
@@ -99,7 +100,9 @@ export async function readServices(
         ports: (service.spec?.ports ?? []).map(p => p.port),
       });
     } catch (error) {
-      if (apiStatusCode(error) !== 404) throw error;
+      if (apiStatusCode(error) !== 404) {
+        throw kubernetesDeadlineError(error, signal, timeoutMs, `Reading Service ${namespace}/${name}`) ?? error;
+      }
       services.set(name, undefined);
     }
   }
