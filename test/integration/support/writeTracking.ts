@@ -37,8 +37,10 @@ async function listFirstServed(
     try {
       return (await objects.list(apiVersion, kind)).items;
     } catch (e) {
-      // The client resolves the resource through discovery first and throws this when the version is not served.
-      if (!/Unrecognized API version and kind/.test((e as Error).message)) throw e;
+      // The client resolves the resource through discovery first: a group version the server does not serve
+      // answers 404, a served one without this kind "Unrecognized API version and kind".
+      const notServed = (e as { code?: number }).code === 404 || /Unrecognized API version and kind/.test((e as Error).message);
+      if (!notServed) throw e;
       unserved.push(apiVersion);
     }
   }
