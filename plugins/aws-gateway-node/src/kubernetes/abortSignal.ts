@@ -1,4 +1,5 @@
 import { ServiceUnavailableError } from '@backstage/errors';
+import { isAbortError } from './apiErrors';
 import {
   Configuration,
   KubeConfig,
@@ -26,7 +27,7 @@ export function kubernetesDeadlineError(
   timeoutMs: number,
   what: string,
 ): Error | undefined {
-  if (!(error instanceof Error) || !['AbortError', 'TimeoutError'].includes(error.name)) return undefined;
+  if (!(error instanceof Error) || !isAbortError(error)) return undefined;
   if (signal?.aborted) return error;
   return new ServiceUnavailableError(
     `${what}: the cluster's API server did not answer within ${timeoutMs / 1000} s`,
