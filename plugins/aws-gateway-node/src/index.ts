@@ -38,3 +38,6 @@ export type { GitTimeouts } from './gitops/gitHttp';
 export { DEFAULT_GIT_TIMEOUTS } from './gitops/gitHttp';
 export * from './gitops/GitOpsRepository';
 export * from './gitops/pullRequests';
+export { AWS_GATEWAY_ACTION_ID, AWS_GATEWAY_ACTION_IDS } from './scaffolder/actionIds';
+export type { AwsGatewayActionId } from './scaffolder/actionIds';
+export { wildcardMatcher } from './patterns/wildcard';

@@ -1,23 +1,7 @@
-/**
- * Every scaffolder action id the AWS gateway suite registers
- * (plugins/scaffolder-backend-module-aws-gateway). The scaffolder's
- * HAS_ACTION_ID rule matches exact ids only, so `*` patterns in
- * `awsGateway.permissions.privilegedActions` are expanded against this list;
- * a test keeps it in step with the scaffolder module's sources.
- *
- * @public
- */
-export const AWS_GATEWAY_ACTION_IDS: readonly string[] = [
-  'aws-gateway:iam:ensure-policy',
-  'aws-gateway:iam:ensure-pod-identity-role',
-  'aws-gateway:eks:ensure-pod-identity-association',
-  'aws-gateway:controller:fetch-iam-policy',
-  'aws-gateway:controller:render',
-  'aws-gateway:controller:plan',
-  'aws-gateway:endpoint:render',
-  'aws-gateway:gitops:check',
-  'aws-gateway:gitops:commit',
-];
+import {
+  AWS_GATEWAY_ACTION_IDS,
+  wildcardMatcher,
+} from '@gateway-portal/plugin-aws-gateway-node';
 
 /** @public */
 export const DEFAULT_PRIVILEGED_ACTIONS: readonly string[] = [
@@ -25,14 +9,6 @@ export const DEFAULT_PRIVILEGED_ACTIONS: readonly string[] = [
   'aws-gateway:eks:*',
   'aws-gateway:controller:*',
 ];
-
-function patternRegExp(pattern: string): RegExp {
-  const escaped = pattern
-    .split('*')
-    .map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${escaped}$`);
-}
 
 /**
  * Expands action id patterns into exact ids: an id without `*` is kept as is
@@ -58,8 +34,7 @@ export function expandActionPatterns(
       ids.add(trimmed);
       continue;
     }
-    const re = patternRegExp(trimmed);
-    const matches = knownIds.filter(id => re.test(id));
+    const matches = knownIds.filter(wildcardMatcher(trimmed));
     if (matches.length === 0) {
       throw new Error(
         `awsGateway.permissions.privilegedActions: "${trimmed}" matches none of the known action ids ` +

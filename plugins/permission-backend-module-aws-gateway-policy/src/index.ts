@@ -10,8 +10,4 @@ export {
   readAwsGatewayPermissionSettings,
 } from './policy';
 export type { AwsGatewayPermissionSettings } from './policy';
-export {
-  AWS_GATEWAY_ACTION_IDS,
-  DEFAULT_PRIVILEGED_ACTIONS,
-  expandActionPatterns,
-} from './actionIds';
+export { DEFAULT_PRIVILEGED_ACTIONS, expandActionPatterns } from './actionIds';

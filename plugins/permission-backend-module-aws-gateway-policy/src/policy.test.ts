@@ -16,7 +16,7 @@ import {
   templateDryRunPermission,
   templateParameterReadPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
-import { AWS_GATEWAY_ACTION_IDS } from './actionIds';
+import { AWS_GATEWAY_ACTION_IDS } from '@gateway-portal/plugin-aws-gateway-node';
 import {
   AwsGatewayPermissionPolicy,
   readAwsGatewayPermissionSettings,

@@ -18,12 +18,11 @@ import {
   actionExecutePermission,
   templateDryRunPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
-import { readPlatformTeams } from '@gateway-portal/plugin-aws-gateway-node';
 import {
   AWS_GATEWAY_ACTION_IDS,
-  DEFAULT_PRIVILEGED_ACTIONS,
-  expandActionPatterns,
-} from './actionIds';
+  readPlatformTeams,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import { DEFAULT_PRIVILEGED_ACTIONS, expandActionPatterns } from './actionIds';
 
 /**
  * `awsGateway.permissions`, validated and expanded.

@@ -1,20 +1,27 @@
 /**
  * Scaffolder actions that provision AWS Load Balancer Controller gateways.
+ * The action ids are `AWS_GATEWAY_ACTION_ID` of
+ * `@gateway-portal/plugin-aws-gateway-node`.
  *
  * @packageDocumentation
  */
-export { scaffolderModuleAwsGateway as default } from './module';
+export {
+  scaffolderModuleAwsGateway,
+  scaffolderModuleAwsGateway as default,
+} from './module';
+// The factories, for a deployment that registers the actions in its own module.
 export { createFetchIamPolicyAction } from './actions/controller/fetchIamPolicy';
 export { createRenderControllerAction } from './actions/controller/renderController';
-export { createPlanControllerSetupAction, PLAN_CONTROLLER_SETUP_ACTION_ID } from './actions/controller/planControllerSetup';
+export { createPlanControllerSetupAction } from './actions/controller/planControllerSetup';
 export { createEnsurePodIdentityAssociationAction } from './actions/eks/ensurePodIdentityAssociation';
 export { createEnsurePodIdentityRoleAction } from './actions/iam/ensurePodIdentityRole';
 export { createEnsurePolicyAction } from './actions/iam/ensurePolicy';
 export { createRenderEndpointAction } from './actions/endpoint/renderEndpoint';
-export { InitiatorOwnership, OWNERSHIP_RULES } from './actions/support/initiatorOwnership';
-export { createGitOpsCheckAction, GITOPS_CHECK_ACTION_ID } from './actions/gitops/gitopsCheck';
-export { createGitOpsCommitAction, GITOPS_COMMIT_ACTION_ID } from './actions/gitops/gitopsCommit';
+export { createGitOpsCheckAction } from './actions/gitops/gitopsCheck';
+export { createGitOpsCommitAction } from './actions/gitops/gitopsCommit';
+// What the factories take.
+export { InitiatorOwnership } from './actions/support/initiatorOwnership';
 export { readGitOpsSettings } from './actions/gitops/gitopsSettings';
 export type { GitOpsSettings } from './actions/gitops/gitopsSettings';
-export { AwsGuardrails, AWS_GUARDRAIL_DEFAULTS } from './guardrails/awsGuardrails';
+export { AwsGuardrails } from './guardrails/awsGuardrails';
 export type { AwsAllowance, AwsProvisioningSettings } from './guardrails/awsGuardrails';

@@ -94,6 +94,16 @@ describe('AwsGuardrails', () => {
     ).toThrow(/must be an IAM policy ARN/);
   });
 
+  it('refuses an allowed policy ARN pattern with a * before its end at startup', () => {
+    expect(() =>
+      guardrails({
+        iam: { allowedPolicyArns: ['arn:aws:iam::*:policy/backstage-x'] },
+      }),
+    ).toThrow(
+      'Invalid configuration: awsGateway.provisioning.iam.allowedPolicyArns[0] may contain * only at its end',
+    );
+  });
+
   it('lets an input narrow an allowance but never widen it', () => {
     const off = guardrails();
     expect(

@@ -5,12 +5,12 @@ import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError, NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { policyDocumentProblems } from '@gateway-portal/plugin-aws-gateway-node';
+import {
+  AWS_GATEWAY_ACTION_ID,
+  policyDocumentProblems,
+} from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { examples } from './fetchIamPolicy.examples';
-
-export const FETCH_IAM_POLICY_ACTION_ID =
-  'aws-gateway:controller:fetch-iam-policy';
 
 /**
  * sha256 of `docs/install/iam_policy.json` as published at each release tag,
@@ -141,7 +141,7 @@ export function createFetchIamPolicyAction(options: {
 }) {
   const { guardrails, settings = DEFAULT_FETCH_IAM_POLICY_SETTINGS } = options;
   return createTemplateAction({
-    id: FETCH_IAM_POLICY_ACTION_ID,
+    id: AWS_GATEWAY_ACTION_ID.fetchIamPolicy,
     description:
       "Downloads the AWS Load Balancer Controller's IAM policy for a release (from awsGateway.provisioning.controller.policyUrlTemplate), " +
       'checks it against the pinned sha256 of that release and that it is a policy document, and writes it to the workspace.',

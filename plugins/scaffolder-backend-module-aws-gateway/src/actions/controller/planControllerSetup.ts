@@ -1,5 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  AWS_GATEWAY_ACTION_ID,
   AwsClientFactory,
   iamPolicyArn,
   planPodIdentityAssociation,
@@ -14,9 +15,6 @@ import { resolveAssociationInput } from '../eks/associationInput';
 import { resolvePolicyInput } from '../iam/policyInput';
 import { DEFAULT_SERVICE_ACCOUNT, resolveRoleInput } from '../iam/roleInput';
 import { examples } from './planControllerSetup.examples';
-
-/** @public */
-export const PLAN_CONTROLLER_SETUP_ACTION_ID = 'aws-gateway:controller:plan';
 
 /** The three plans, as the task log and the output show them. */
 export interface ControllerSetupPlan {
@@ -64,7 +62,7 @@ export function createPlanControllerSetupAction(options: {
 }) {
   const { awsClients, guardrails } = options;
   return createTemplateAction({
-    id: PLAN_CONTROLLER_SETUP_ACTION_ID,
+    id: AWS_GATEWAY_ACTION_ID.planControllerSetup,
     description:
       'Plans the controller setup in AWS with reads only: the IAM policy, the Pod Identity role and the association, ' +
       'checked against the guardrails and against what exists (ownership tags, path, trust policy, the role an ' +

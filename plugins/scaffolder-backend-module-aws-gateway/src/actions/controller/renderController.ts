@@ -10,6 +10,7 @@ import {
   ManifestIssue,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
+  AWS_GATEWAY_ACTION_ID,
   ControllerSetupSpec,
   dnsLabelIssue,
   dnsSubdomainIssue,
@@ -25,9 +26,6 @@ import {
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { manifestIssuesError } from '../support/manifestIssues';
 import { examples } from './renderController.examples';
-
-/** @public */
-export const RENDER_CONTROLLER_ACTION_ID = 'aws-gateway:controller:render';
 
 const VERSION = /^v(\d+)\.(\d+)\.(\d+)$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
@@ -76,7 +74,7 @@ export function createRenderControllerAction(options: {
 }) {
   const { awsGuardrails, gatewayGuardrails } = options;
   return createTemplateAction({
-    id: RENDER_CONTROLLER_ACTION_ID,
+    id: AWS_GATEWAY_ACTION_ID.renderController,
     description:
       'Renders the AWS Load Balancer Controller setup of one EKS cluster into the workspace: Helm values with the feature ' +
       'gates that controller release needs, a GatewayClass for the NLB controller and the default LoadBalancerConfiguration it ' +

@@ -5,10 +5,11 @@ import {
   MANAGED_TAG_VALUE,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
+  AWS_GATEWAY_ACTION_ID,
   AwsClientFactory,
+  ensurePodIdentityAssociation,
   EnsurePodIdentityAssociationParams,
   EnsurePodIdentityAssociationResult,
-  ensurePodIdentityAssociation,
   partitionForRegion,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
@@ -16,9 +17,6 @@ import { awsCheckpointKey } from '../support/awsCheckpoint';
 import { DEFAULT_SERVICE_ACCOUNT } from '../iam/roleInput';
 import { resolveAssociationInput } from './associationInput';
 import { examples } from './ensurePodIdentityAssociation.examples';
-
-export const ENSURE_POD_IDENTITY_ASSOCIATION_ACTION_ID =
-  'aws-gateway:eks:ensure-pod-identity-association';
 
 /**
  * `aws-gateway:eks:ensure-pod-identity-association`: makes sure an EKS
@@ -35,7 +33,7 @@ export function createEnsurePodIdentityAssociationAction(options: {
 }) {
   const { awsClients, guardrails } = options;
   return createTemplateAction({
-    id: ENSURE_POD_IDENTITY_ASSOCIATION_ACTION_ID,
+    id: AWS_GATEWAY_ACTION_ID.ensurePodIdentityAssociation,
     description:
       'Associates a Kubernetes service account of an EKS cluster with an IAM role through EKS Pod Identity. ' +
       'An existing association with another role is only changed when configuration allows it.',
@@ -96,7 +94,7 @@ export function createEnsurePodIdentityAssociationAction(options: {
       }
 
       const key = awsCheckpointKey(
-        ENSURE_POD_IDENTITY_ASSOCIATION_ACTION_ID,
+        AWS_GATEWAY_ACTION_ID.ensurePodIdentityAssociation,
         target,
       );
       const result = await ctx.checkpoint<EnsurePodIdentityAssociationResult>({

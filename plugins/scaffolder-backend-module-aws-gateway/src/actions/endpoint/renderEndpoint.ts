@@ -7,6 +7,7 @@ import {
   EndpointSpec,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
+  AWS_GATEWAY_ACTION_ID,
   GatewayGuardrails,
   KubernetesClusterRegistry,
   manifestToYaml,
@@ -23,9 +24,6 @@ import { openAllowedCluster, resolveControllerProfile } from '../support/cluster
 import { InitiatorOwnership } from '../support/initiatorOwnership';
 import { manifestIssuesError } from '../support/manifestIssues';
 import { examples } from './renderEndpoint.examples';
-
-/** @public */
-export const RENDER_ENDPOINT_ACTION_ID = 'aws-gateway:endpoint:render';
 
 /**
  * Renders the Gateway, routes, LoadBalancerConfiguration and
@@ -44,7 +42,7 @@ export function createRenderEndpointAction(options: {
 }) {
   const { guardrails, clusters, ownership } = options;
   return createTemplateAction({
-    id: RENDER_ENDPOINT_ACTION_ID,
+    id: AWS_GATEWAY_ACTION_ID.renderEndpoint,
     description:
       'Renders AWS Load Balancer Controller Gateway API manifests (Gateway, TCP/UDP/TLS routes, LoadBalancerConfiguration, TargetGroupConfiguration) for an L4 endpoint into the workspace, validated against the controller version the cluster runs.',
     examples,

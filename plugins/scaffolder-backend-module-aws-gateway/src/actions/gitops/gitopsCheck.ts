@@ -2,15 +2,13 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   assertBranchName,
+  AWS_GATEWAY_ACTION_ID,
   GitOpsRepository,
   planBranch,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { examples } from './gitopsCheck.examples';
 import { assertAllowedRepo, GitOpsSettings, REPO_URL_DESCRIPTION } from './gitopsSettings';
 import { controllerTargetPath, endpointTargetPath } from './renderedBundle';
-
-/** @public */
-export const GITOPS_CHECK_ACTION_ID = 'aws-gateway:gitops:check';
 
 /**
  * Checks, read-only, what `aws-gateway:gitops:commit` will need, so that a
@@ -28,7 +26,7 @@ export function createGitOpsCheckAction(options: {
 }) {
   const { repository, settings } = options;
   return createTemplateAction({
-    id: GITOPS_CHECK_ACTION_ID,
+    id: AWS_GATEWAY_ACTION_ID.gitopsCheck,
     description:
       'Checks, without writing anything, that a GitOps repository is allowed and readable with the integration credentials and that the branch or its base branch exists; put it first in a template.',
     examples,

@@ -3,6 +3,7 @@ import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  AWS_GATEWAY_ACTION_ID,
   GitIdentity,
   GitOpsFile,
   GitOpsRepository,
@@ -11,9 +12,6 @@ import {
 import { examples } from './gitopsCommit.examples';
 import { assertAllowedRepo, GitOpsSettings, REPO_URL_DESCRIPTION } from './gitopsSettings';
 import { BundleGuardrails, readWorkspaceFiles, RENDERED_FILE_NAME, verifyRenderedBundle } from './renderedBundle';
-
-/** @public */
-export const GITOPS_COMMIT_ACTION_ID = 'aws-gateway:gitops:commit';
 
 /**
  * Commits what a render action wrote to the workspace to a branch of an
@@ -36,7 +34,7 @@ export function createGitOpsCommitAction(options: {
 }) {
   const { repository, settings, guardrails } = options;
   return createTemplateAction({
-    id: GITOPS_COMMIT_ACTION_ID,
+    id: AWS_GATEWAY_ACTION_ID.gitopsCommit,
     description:
       'Commits the files a render action wrote (gateway manifests, or the controller setup) to their fixed place in an existing GitOps repository, idempotently and without force-pushing; anything else is refused.',
     examples,
@@ -186,7 +184,7 @@ export function createGitOpsCommitAction(options: {
         title: input.pullRequestTitle ?? input.commitMessage.split('\n')[0],
         body:
           input.pullRequestBody ??
-          `Opened by Backstage (${GITOPS_COMMIT_ACTION_ID}).\n\nFiles:\n${files.map(f => `- ${f.path}`).join('\n')}\n`,
+          `Opened by Backstage (${AWS_GATEWAY_ACTION_ID.gitopsCommit}).\n\nFiles:\n${files.map(f => `- ${f.path}`).join('\n')}\n`,
       };
       const pullRequest = ctx.isDryRun
         ? { number: 0, url: opener.previewUrl(0), created: true }

@@ -1,16 +1,14 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  AWS_GATEWAY_ACTION_ID,
   AwsClientFactory,
-  EnsureRoleResult,
   ensureRole,
+  EnsureRoleResult,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { examples } from './ensurePodIdentityRole.examples';
 import { iamCheckpoint } from './iamEffect';
 import { DEFAULT_SERVICE_ACCOUNT, resolveRoleInput } from './roleInput';
-
-export const ENSURE_POD_IDENTITY_ROLE_ACTION_ID =
-  'aws-gateway:iam:ensure-pod-identity-role';
 
 /**
  * `aws-gateway:iam:ensure-pod-identity-role`: makes sure an IAM role that
@@ -24,7 +22,7 @@ export function createEnsurePodIdentityRoleAction(options: {
 }) {
   const { awsClients, guardrails } = options;
   return createTemplateAction({
-    id: ENSURE_POD_IDENTITY_ROLE_ACTION_ID,
+    id: AWS_GATEWAY_ACTION_ID.ensurePodIdentityRole,
     description:
       'Creates an IAM role trusted by EKS Pod Identity (pods.eks.amazonaws.com: sts:AssumeRole, sts:TagSession) for one ' +
       'account, cluster, namespace and service account (trust policy conditions on the session tags), under the ' +
@@ -105,7 +103,7 @@ export function createEnsurePodIdentityRoleAction(options: {
       const result = await ctx.checkpoint<EnsureRoleResult>(
         iamCheckpoint({
           awsClients,
-          actionId: ENSURE_POD_IDENTITY_ROLE_ACTION_ID,
+          actionId: AWS_GATEWAY_ACTION_ID.ensurePodIdentityRole,
           target,
           keyParams: { accountId: target.accountId, ...params },
           effect: iam => ensureRole(iam, params, { abortSignal: ctx.signal }),

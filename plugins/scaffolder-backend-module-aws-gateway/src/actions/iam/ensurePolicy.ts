@@ -1,16 +1,15 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  AWS_GATEWAY_ACTION_ID,
   AwsClientFactory,
-  EnsurePolicyResult,
   ensurePolicy,
+  EnsurePolicyResult,
   iamPolicyArn,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { examples } from './ensurePolicy.examples';
 import { iamCheckpoint } from './iamEffect';
 import { resolvePolicyInput } from './policyInput';
-
-export const ENSURE_POLICY_ACTION_ID = 'aws-gateway:iam:ensure-policy';
 
 /**
  * `aws-gateway:iam:ensure-policy`: makes sure a customer managed IAM policy
@@ -24,7 +23,7 @@ export function createEnsurePolicyAction(options: {
 }) {
   const { awsClients, guardrails } = options;
   return createTemplateAction({
-    id: ENSURE_POLICY_ACTION_ID,
+    id: AWS_GATEWAY_ACTION_ID.ensurePolicy,
     description:
       'Creates a customer managed IAM policy, or gives an existing one a new default version when its document differs. ' +
       'Only policies tagged as managed by this plugin are updated unless configuration allows otherwise; admin-equivalent ' +
@@ -106,7 +105,7 @@ export function createEnsurePolicyAction(options: {
       const result = await ctx.checkpoint<EnsurePolicyResult>(
         iamCheckpoint({
           awsClients,
-          actionId: ENSURE_POLICY_ACTION_ID,
+          actionId: AWS_GATEWAY_ACTION_ID.ensurePolicy,
           target,
           keyParams: params,
           effect: iam => ensurePolicy(iam, params, { abortSignal: ctx.signal }),
