@@ -1,8 +1,13 @@
-import { Entity } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import {
   AWS_GATEWAY_ANNOTATION,
   KUBERNETES_ID_ANNOTATION,
 } from './annotations';
+import { isDnsLabel, isDnsSubdomain } from './kubernetesNames';
 
 /** A Gateway named by an entity annotation. @public */
 export interface GatewayReference {
@@ -11,8 +16,6 @@ export interface GatewayReference {
   namespace: string;
   name: string;
 }
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * Parses the {@link AWS_GATEWAY_ANNOTATION} value. Throws a TypeError naming
@@ -33,15 +36,15 @@ export function parseGatewayReferences(value: string): GatewayReference[] {
         );
       }
       const [namespace, name] = segments.slice(-2);
-      for (const [field, v] of [
-        ['namespace', namespace],
-        ['name', name],
-      ]) {
-        if (!DNS_LABEL.test(v) || v.length > 253) {
-          throw new TypeError(
-            `${AWS_GATEWAY_ANNOTATION}: ${field} "${v}" in "${part}" must be a lower-case DNS name`,
-          );
-        }
+      if (!isDnsLabel(namespace)) {
+        throw new TypeError(
+          `${AWS_GATEWAY_ANNOTATION}: namespace "${namespace}" in "${part}" must be a lower-case DNS label`,
+        );
+      }
+      if (!isDnsSubdomain(name)) {
+        throw new TypeError(
+          `${AWS_GATEWAY_ANNOTATION}: name "${name}" in "${part}" must be a lower-case DNS name`,
+        );
       }
       return segments.length === 3
         ? { cluster: segments[0], namespace, name }
@@ -58,6 +61,24 @@ export function parseGatewayReferences(value: string): GatewayReference[] {
 export function isAwsGatewayAvailable(entity: Entity): boolean {
   const annotations = entity.metadata.annotations ?? {};
   return Boolean(
-    annotations[AWS_GATEWAY_ANNOTATION] || annotations[KUBERNETES_ID_ANNOTATION],
+    annotations[AWS_GATEWAY_ANNOTATION] ||
+      annotations[KUBERNETES_ID_ANNOTATION],
+  );
+}
+
+/**
+ * An entity ref parsed as the catalog does and lower-cased: entity refs
+ * compare case-insensitively. Not trimmed: an owner written with spaces is
+ * not the group without them. Throws the catalog's error when `ref` is not
+ * an entity ref.
+ *
+ * @public
+ */
+export function normaliseEntityRef(
+  ref: string,
+  defaults: { defaultKind: string; defaultNamespace: string },
+): string {
+  return stringifyEntityRef(parseEntityRef(ref, defaults)).toLocaleLowerCase(
+    'en-US',
   );
 }
