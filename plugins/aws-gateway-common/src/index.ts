@@ -6,6 +6,7 @@
  */
 export * from './annotations';
 export * from './entityRefs';
+export * from './kubernetesNames';
 export * from './permissions';
 export * from './status';
 export * from './manifests';

@@ -1,4 +1,6 @@
 import {
+  isDnsLabel,
+  isDnsSubdomain,
   LoadBalancerScheme,
   ManifestIssue,
 } from '@gateway-portal/plugin-aws-gateway-common';
@@ -11,16 +13,13 @@ import { ObservedService } from './types';
  * for the given field, or undefined.
  */
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
 export const HEALTH_CHECK_PROTOCOLS = ['HTTP', 'HTTPS', 'TCP'];
 
 export function dnsLabelIssue(
   value: string,
   field: string,
 ): ManifestIssue | undefined {
-  if (DNS_LABEL.test(value) && value.length <= 63) return undefined;
+  if (isDnsLabel(value)) return undefined;
   return {
     field,
     rule: 'dns-label',
@@ -32,7 +31,7 @@ export function dnsSubdomainIssue(
   value: string,
   field: string,
 ): ManifestIssue | undefined {
-  if (DNS_SUBDOMAIN.test(value) && value.length <= 253) return undefined;
+  if (isDnsSubdomain(value)) return undefined;
   return {
     field,
     rule: 'dns-subdomain',

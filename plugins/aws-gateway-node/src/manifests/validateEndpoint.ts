@@ -1,5 +1,6 @@
 import {
   EndpointSpec,
+  isLabelValue,
   ManifestIssue,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import { describePortRanges, GatewayGuardrails } from './guardrails';
@@ -19,7 +20,6 @@ import { ObservedService } from './types';
 const MAX_LISTENERS = 50;
 const MAX_BACKENDS_PER_ROUTE = 16;
 const MAX_WEIGHT = 1_000_000;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** Everything the validator knows besides the spec. @public */
 export interface EndpointValidationContext {
@@ -265,7 +265,7 @@ function identityIssues(spec: EndpointSpec, ctx: EndpointValidationContext): Man
       message: `namespace "${spec.namespace}" is not allowed (configuration allows ${allowed.join(', ') || 'none'})`,
     });
   }
-  if (spec.kubernetesId !== undefined && (spec.kubernetesId.length > 63 || !LABEL_VALUE.test(spec.kubernetesId))) {
+  if (spec.kubernetesId !== undefined && !isLabelValue(spec.kubernetesId)) {
     issues.push({ field: 'kubernetesId', rule: 'label-value', message: `kubernetesId "${spec.kubernetesId}" is not a valid Kubernetes label value` });
   }
   if (spec.loadBalancerName !== undefined && (spec.loadBalancerName.length > 32 || !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(spec.loadBalancerName) || spec.loadBalancerName.startsWith('internal-'))) {
