@@ -10,6 +10,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { awsGatewayPermissions } from '@gateway-portal/plugin-aws-gateway-common';
 import { registerGetGatewayStatusForEntityAction } from './actions/getGatewayStatusForEntityAction';
 import { createStatusMetrics } from './metrics';
+import { createFormOptionsRouter } from './formOptions/router';
 import { createRouter } from './router';
 import { createGatewayStatusService } from './service/createGatewayStatusService';
 
@@ -33,6 +34,7 @@ export const awsGatewayPlugin = createBackendPlugin({
         logger: coreServices.logger,
         config: coreServices.rootConfig,
         auditor: coreServices.auditor,
+        userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
         metrics: metricsServiceRef,
@@ -59,6 +61,7 @@ export const awsGatewayPlugin = createBackendPlugin({
             auditor: deps.auditor,
           }),
         );
+        deps.httpRouter.use(await createFormOptionsRouter(deps));
         deps.httpRouter.addAuthPolicy({
           path: '/health',
           allow: 'unauthenticated',

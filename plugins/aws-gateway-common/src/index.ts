@@ -10,3 +10,17 @@ export * from './kubernetesNames';
 export * from './permissions';
 export * from './status';
 export * from './manifests';
+export { controllerTargetPath, endpointTargetPath } from './gitopsLayout';
+export type {
+  EndpointFormCheck,
+  EndpointFormIssue,
+  EndpointFormValues,
+  FormCluster,
+  FormClustersResponse,
+  FormGuardrails,
+  FormNamespacesResponse,
+  FormPortRange,
+  FormService,
+  FormServicePort,
+  FormServicesResponse,
+} from './formOptions';

@@ -4,7 +4,9 @@ import { InputError } from '@backstage/errors';
 import {
   CONTROLLER_PROFILES,
   ControllerProfile,
+  controllerTargetPath,
   ENTITY_REF_ANNOTATION,
+  endpointTargetPath,
   EndpointHealthCheck,
   EndpointSpec,
   KUBERNETES_ID_LABEL,
@@ -45,15 +47,8 @@ import { manifestIssuesError } from '../support/manifestIssues';
  * `clusters/<cluster>/aws-load-balancer-controller`.
  */
 
-/** The one folder of a Gateway's files in the GitOps repository. */
-export function endpointTargetPath(namespace: string, name: string): string {
-  return `gateways/${namespace}/${name}`;
-}
-
-/** The one folder of a cluster's controller setup in the GitOps repository. */
-export function controllerTargetPath(cluster: string): string {
-  return `clusters/${cluster}/aws-load-balancer-controller`;
-}
+// The layout's one home is the common package (the expose form shows the same paths).
+export { controllerTargetPath, endpointTargetPath };
 
 /** A verified set of files and the one place they live in the repository. */
 export interface RenderedBundle {

@@ -1,0 +1,317 @@
+import {
+  BackstageCredentials,
+  LoggerService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  CONTROLLER_PROFILES,
+  FormCluster,
+  FormGuardrails,
+  FormService,
+} from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  ConfigKubernetesClusterRegistry,
+  DetectedControllerProfile,
+  GatewayGuardrails,
+  KubernetesClusterRegistry,
+  NamespaceGrant,
+  namespaceGrantees,
+  readGatewayGuardrails,
+  readNamespaceGrants,
+  readPlatformTeams,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import { KubeConfig } from '@kubernetes/client-node';
+import {
+  ClientNodeFormClusterReader,
+  clusterReadError,
+  FormClusterReader,
+} from './clusterReads';
+
+/** How long a cluster's detected controller profile is reused (discovery is several calls). */
+const PROFILE_TTL_MS = 60_000;
+
+/** Who is asking, as the expose action's ownership rule sees them. */
+export interface FormUser {
+  /** Lower-cased ownership refs of the signed-in user. */
+  ownershipRefs: Set<string>;
+  /** Platform engineers (or everyone, when the rule is off) may use every namespace. */
+  unrestricted: boolean;
+}
+
+export interface FormOptionsServiceOptions {
+  logger: LoggerService;
+  userInfo: Pick<UserInfoService, 'getUserInfo'>;
+  guardrails: GatewayGuardrails;
+  /** Normalised refs; undefined: the ownership rule is off (development profile). */
+  platformTeams?: string[];
+  namespaceGrants: NamespaceGrant[];
+  clusters: KubernetesClusterRegistry;
+  reader: FormClusterReader;
+  now?: () => number;
+}
+
+/**
+ * What the expose template's pickers may offer a user: the clusters endpoints
+ * may be checked against (with the controller profile detected on each), the
+ * namespaces the user may use there (the expose action's guardrails and
+ * ownership rule, from the same settings and readers), and the Services and
+ * ports in one of those namespaces. Read-only.
+ */
+export class FormOptionsService {
+  /** The guardrails and ownership settings, through the readers the actions use. */
+  static settingsFromConfig(
+    config: Config,
+  ): Pick<
+    FormOptionsServiceOptions,
+    'guardrails' | 'platformTeams' | 'namespaceGrants'
+  > {
+    return {
+      guardrails: readGatewayGuardrails(config),
+      platformTeams: readPlatformTeams(config),
+      namespaceGrants: readNamespaceGrants(config),
+    };
+  }
+
+  static fromConfig(
+    config: Config,
+    deps: Pick<FormOptionsServiceOptions, 'logger' | 'userInfo'>,
+  ): FormOptionsService {
+    return new FormOptionsService({
+      ...FormOptionsService.settingsFromConfig(config),
+      ...deps,
+      clusters: ConfigKubernetesClusterRegistry.fromConfig(config, {
+        logger: deps.logger,
+      }),
+      reader: new ClientNodeFormClusterReader(),
+    });
+  }
+
+  private readonly profiles = new Map<
+    string,
+    { at: number; detected: Promise<DetectedControllerProfile> }
+  >();
+
+  constructor(private readonly options: FormOptionsServiceOptions) {}
+
+  /** The render action's guardrails, read once from `awsGateway.provisioning`. */
+  gatewayGuardrails(): GatewayGuardrails {
+    return this.options.guardrails;
+  }
+
+  guardrails(): FormGuardrails {
+    const g = this.options.guardrails;
+    return {
+      allowedListenerPorts: g.allowedListenerPorts.map(r => ({ ...r })),
+      internetFacingNeedsSourceCidrs: !g.allowOpenToWorld,
+      minSourceRangePrefixLength: { ...g.minSourceRangePrefixLength },
+      ...(g.allowedNamespaces
+        ? { allowedNamespaces: [...g.allowedNamespaces] }
+        : {}),
+      defaultControllerProfile: g.defaultControllerProfile,
+    };
+  }
+
+  async user(credentials: BackstageCredentials): Promise<FormUser> {
+    const { platformTeams } = this.options;
+    const { ownershipEntityRefs } = await this.options.userInfo.getUserInfo(
+      credentials,
+    );
+    const ownershipRefs = new Set(
+      ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US')),
+    );
+    return {
+      ownershipRefs,
+      unrestricted:
+        platformTeams === undefined ||
+        platformTeams.some(team => ownershipRefs.has(team)),
+    };
+  }
+
+  /** Why the user may not put an endpoint in a namespace, or undefined when they may. */
+  namespaceRefusal(
+    user: FormUser,
+    cluster: string | undefined,
+    namespace: string,
+  ): string | undefined {
+    const allowed = this.options.guardrails.allowedNamespaces;
+    if (allowed && !allowed.includes(namespace)) {
+      return `Endpoints may not go to namespace ${namespace}; choose one of ${
+        allowed.join(', ') || 'none'
+      }`;
+    }
+    if (user.unrestricted) return undefined;
+    const grantees = namespaceGrantees(
+      this.options.namespaceGrants,
+      namespace,
+      cluster,
+    );
+    if (grantees && !grantees.some(owner => user.ownershipRefs.has(owner))) {
+      return `Namespace ${namespace} belongs to another team; choose a namespace of your team`;
+    }
+    return undefined;
+  }
+
+  /** The allowed clusters that are configured, each with its detected controller profile. */
+  async listClusters(signal: AbortSignal): Promise<FormCluster[]> {
+    const configured = this.options.clusters.listClusters();
+    const allowed = configured.filter(c =>
+      this.options.guardrails.allowedClusters.includes(c.name),
+    );
+    return Promise.all(
+      allowed.map(async c => ({
+        name: c.name,
+        ...(c.title ? { title: c.title } : {}),
+        ...(await this.describeProfile(c.name, signal)),
+      })),
+    );
+  }
+
+  async listNamespaces(
+    cluster: string,
+    credentials: BackstageCredentials,
+    signal: AbortSignal,
+  ): Promise<string[]> {
+    const kubeConfig = await this.openCluster(cluster);
+    const [user, names] = await Promise.all([
+      this.user(credentials),
+      this.read(cluster, 'list namespaces', signal, () =>
+        this.options.reader.listNamespaces(kubeConfig, signal),
+      ),
+    ]);
+    return names
+      .filter(ns => !this.namespaceRefusal(user, cluster, ns))
+      .sort((a, b) => a.localeCompare(b));
+  }
+
+  async listServices(
+    cluster: string,
+    namespace: string,
+    credentials: BackstageCredentials,
+    signal: AbortSignal,
+  ): Promise<FormService[]> {
+    const kubeConfig = await this.openCluster(cluster);
+    const refusal = this.namespaceRefusal(
+      await this.user(credentials),
+      cluster,
+      namespace,
+    );
+    if (refusal) throw new NotAllowedError(refusal);
+    const services = await this.read(
+      cluster,
+      `list Services in namespace ${namespace}`,
+      signal,
+      () => this.options.reader.listServices(kubeConfig, namespace, signal),
+    );
+    return services.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * What API discovery says on an allowed cluster. Shared by concurrent
+   * requests and reused for a minute; a failure is not kept.
+   */
+  async detectOnCluster(
+    cluster: string,
+    signal: AbortSignal,
+  ): Promise<DetectedControllerProfile> {
+    const now = (this.options.now ?? Date.now)();
+    let entry = this.profiles.get(cluster);
+    if (!entry || now - entry.at > PROFILE_TTL_MS) {
+      // Detection outlives one request (others share it): its own deadline only.
+      const detectionSignal = new AbortController().signal;
+      const detected = this.openCluster(cluster).then(kc =>
+        this.read(cluster, 'read the API discovery', detectionSignal, () =>
+          this.options.reader.detectProfile(kc, detectionSignal),
+        ),
+      );
+      entry = { at: now, detected };
+      this.profiles.set(cluster, entry);
+      detected.catch(() => {
+        if (this.profiles.get(cluster)?.detected === detected) {
+          this.profiles.delete(cluster);
+        }
+      });
+    }
+    return untilAborted(entry.detected, signal);
+  }
+
+  /** The cluster's detected profile for the picker; `problem` says why there is none. */
+  async describeProfile(
+    cluster: string,
+    signal: AbortSignal,
+  ): Promise<Pick<FormCluster, 'controllerProfile' | 'problem'>> {
+    try {
+      const detected = await this.detectOnCluster(cluster, signal);
+      if (!detected.profile) {
+        this.options.logger.info(
+          `form options: no controller profile on cluster ${cluster}: ${detected.problem}`,
+        );
+        return {
+          problem:
+            'The Gateway API or AWS Load Balancer Controller CRDs this portal supports are not installed on this cluster',
+        };
+      }
+      const { id, title } = CONTROLLER_PROFILES[detected.profile.id];
+      return { controllerProfile: { id, title } };
+    } catch (error) {
+      signal.throwIfAborted();
+      return { problem: (error as Error).message };
+    }
+  }
+
+  /** A KubeConfig for a cluster the actions may use; 403 or 404 otherwise. */
+  async openCluster(cluster: string): Promise<KubeConfig> {
+    if (!this.options.guardrails.allowedClusters.includes(cluster)) {
+      throw new NotAllowedError(
+        `Endpoints cannot be checked against cluster ${cluster}; choose a cluster from the list`,
+      );
+    }
+    if (!this.options.clusters.listClusters().some(c => c.name === cluster)) {
+      this.options.logger.warn(
+        `form options: cluster ${cluster} is in awsGateway.provisioning.allowedClusters but not in kubernetes.clusterLocatorMethods`,
+      );
+      throw new NotFoundError(`Cluster ${cluster} is not available`);
+    }
+    try {
+      return await this.options.clusters.getKubeConfig(cluster);
+    } catch (error) {
+      throw clusterReadError(error, {
+        cluster,
+        what: 'get credentials',
+        signal: new AbortController().signal,
+        logger: this.options.logger,
+      });
+    }
+  }
+
+  private async read<T>(
+    cluster: string,
+    what: string,
+    signal: AbortSignal,
+    call: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw clusterReadError(error, {
+        cluster,
+        what,
+        signal,
+        logger: this.options.logger,
+      });
+    }
+  }
+}
+
+/** The promise's outcome, or the signal's reason when the request ends first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -1,0 +1,132 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError } from '@backstage/errors';
+import {
+  abortableCall,
+  apiStatusCode,
+  detectControllerProfile,
+  DetectedControllerProfile,
+  kubernetesDeadlineError,
+  KUBERNETES_CALL_TIMEOUT_MS,
+  networkErrorCode,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { FormService } from '@gateway-portal/plugin-aws-gateway-common';
+
+/**
+ * The form's reads of one cluster: namespaces, Services and API discovery.
+ * Every call has the provisioning actions' deadline and ends when the HTTP
+ * request does; failures become a 503 that names the cluster and what did not
+ * work, while the API server's own text (addresses, identities) goes to the log.
+ */
+export interface FormClusterReader {
+  listNamespaces(
+    kubeConfig: KubeConfig,
+    signal: AbortSignal,
+  ): Promise<string[]>;
+  listServices(
+    kubeConfig: KubeConfig,
+    namespace: string,
+    signal: AbortSignal,
+  ): Promise<FormService[]>;
+  detectProfile(
+    kubeConfig: KubeConfig,
+    signal: AbortSignal,
+  ): Promise<DetectedControllerProfile>;
+}
+
+/** A failed cluster read as the developer should see it; details to the log. */
+export function clusterReadError(
+  error: unknown,
+  options: {
+    cluster: string;
+    what: string;
+    signal: AbortSignal;
+    logger: LoggerService;
+    timeoutMs?: number;
+  },
+): Error {
+  const { cluster, what, signal, logger } = options;
+  const timeoutMs = options.timeoutMs ?? KUBERNETES_CALL_TIMEOUT_MS;
+  if (error instanceof ServiceUnavailableError) {
+    // Already worded without addresses (the node library's deadline errors).
+    return new ServiceUnavailableError(`Cluster ${cluster}: ${error.message}`);
+  }
+  const deadline = kubernetesDeadlineError(error, signal, timeoutMs, what);
+  if (deadline) {
+    return signal.aborted
+      ? deadline
+      : new ServiceUnavailableError(
+          `Cluster ${cluster} did not answer within ${
+            timeoutMs / 1000
+          } s (${what}); try again in a moment`,
+        );
+  }
+  const status = apiStatusCode(error);
+  logger.warn(
+    `form options: ${what} on cluster ${cluster} failed: ${
+      status !== undefined
+        ? `HTTP ${status}`
+        : networkErrorCode(error) ?? (error as Error)?.name ?? 'error'
+    }`,
+  );
+  if (status === 401 || status === 403) {
+    return new ServiceUnavailableError(
+      `The portal may not ${what} on cluster ${cluster}; ask your platform team to grant it read access`,
+    );
+  }
+  const code = networkErrorCode(error);
+  return new ServiceUnavailableError(
+    `Could not ${what} on cluster ${cluster} (${
+      status !== undefined ? `HTTP ${status}` : code ?? 'no answer'
+    }); try again in a moment`,
+  );
+}
+
+/** {@link FormClusterReader} over @kubernetes/client-node. */
+export class ClientNodeFormClusterReader implements FormClusterReader {
+  constructor(private readonly timeoutMs = KUBERNETES_CALL_TIMEOUT_MS) {}
+
+  async listNamespaces(kubeConfig: KubeConfig, signal: AbortSignal) {
+    const list = await kubeConfig
+      .makeApiClient(CoreV1Api)
+      .listNamespace({}, abortableCall(signal, this.timeoutMs));
+    return list.items
+      .filter(ns => !ns.metadata?.deletionTimestamp)
+      .map(ns => ns.metadata?.name)
+      .filter((name): name is string => typeof name === 'string');
+  }
+
+  async listServices(
+    kubeConfig: KubeConfig,
+    namespace: string,
+    signal: AbortSignal,
+  ): Promise<FormService[]> {
+    const list = await kubeConfig
+      .makeApiClient(CoreV1Api)
+      .listNamespacedService(
+        { namespace },
+        abortableCall(signal, this.timeoutMs),
+      );
+    return list.items.flatMap(svc => {
+      const name = svc.metadata?.name;
+      if (typeof name !== 'string') return [];
+      return [
+        {
+          name,
+          type: svc.spec?.type,
+          ports: (svc.spec?.ports ?? [])
+            .filter(p => Number.isInteger(p.port))
+            .map(p => ({
+              ...(p.name ? { name: p.name } : {}),
+              port: p.port,
+              protocol: p.protocol ?? 'TCP',
+            })),
+        },
+      ];
+    });
+  }
+
+  detectProfile(kubeConfig: KubeConfig, signal: AbortSignal) {
+    return detectControllerProfile(kubeConfig, signal, this.timeoutMs);
+  }
+}

@@ -1,0 +1,458 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { ServiceUnavailableError } from '@backstage/errors';
+import {
+  CONTROLLER_PROFILES,
+  FormService,
+} from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  DetectedControllerProfile,
+  KubernetesClusterRegistry,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import { ApiException, KubeConfig } from '@kubernetes/client-node';
+import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
+import { awsGatewayPlugin } from '../plugin';
+import { FormClusterReader } from './clusterReads';
+import { FormOptionsService } from './FormOptionsService';
+import { createFormOptionsRouter } from './router';
+
+const ALICE = 'user:default/alice'; // team-a
+const BOB = 'user:default/bob'; // team-b
+const PLATFORM = 'user:default/pat'; // platform team
+
+const MEMBERSHIP: Record<string, string[]> = {
+  [ALICE]: [ALICE, 'group:default/team-a'],
+  [BOB]: [BOB, 'group:default/team-b'],
+  [PLATFORM]: [PLATFORM, 'group:default/platform'],
+};
+
+const SERVICES: Record<string, FormService[]> = {
+  'team-a-apps': [
+    {
+      name: 'orders',
+      type: 'ClusterIP',
+      ports: [{ name: 'tcp', port: 3000, protocol: 'TCP' }],
+    },
+  ],
+  default: [
+    { name: 'backend', ports: [{ port: 3000, protocol: 'TCP' }] },
+    { name: 'api', ports: [{ port: 80, protocol: 'TCP' }] },
+  ],
+};
+
+const V16: DetectedControllerProfile = {
+  profile: CONTROLLER_PROFILES['lbc-v3.5'],
+  routeApiVersions: {
+    TCPRoute: ['gateway.networking.k8s.io/v1'],
+    UDPRoute: ['gateway.networking.k8s.io/v1'],
+    TLSRoute: ['gateway.networking.k8s.io/v1'],
+  },
+  lbcApiVersions: ['gateway.k8s.aws/v1', 'gateway.k8s.aws/v1beta1'],
+};
+
+const config = {
+  kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters: [] }] },
+  awsGateway: {
+    permissions: { platformTeams: ['group:default/platform'] },
+    status: {
+      namespaceOwners: [
+        { namespace: 'team-a-apps', owners: ['group:default/team-a'] },
+      ],
+    },
+    provisioning: {
+      allowedClusters: ['dev', 'ghost'],
+      gateways: {
+        allowedNamespaces: ['default', 'team-a-apps', 'kube-system'],
+        allowedListenerPorts: ['1024-65535'],
+      },
+    },
+  },
+};
+
+function fakeReader(failure?: { error: Error }): FormClusterReader & {
+  calls: string[];
+} {
+  const calls: string[] = [];
+  const maybeFail = () => {
+    if (failure) throw failure.error;
+  };
+  return {
+    calls,
+    async listNamespaces() {
+      calls.push('namespaces');
+      maybeFail();
+      return ['kube-system', 'team-a-apps', 'default', 'other'];
+    },
+    async listServices(_kc: KubeConfig, namespace: string) {
+      calls.push(`services ${namespace}`);
+      maybeFail();
+      return SERVICES[namespace] ?? [];
+    },
+    async detectProfile() {
+      calls.push('discovery');
+      maybeFail();
+      return V16;
+    },
+  };
+}
+
+const registry: KubernetesClusterRegistry = {
+  // "prod" is configured but not allowed; "ghost" is allowed but not configured.
+  listClusters: () => [
+    {
+      name: 'dev',
+      title: 'Development',
+      url: 'https://dev.invalid',
+      authProvider: 'serviceAccount',
+    },
+    {
+      name: 'prod',
+      url: 'https://prod.invalid',
+      authProvider: 'serviceAccount',
+    },
+  ],
+  getKubeConfig: async () => new KubeConfig(),
+};
+
+async function start(reader = fakeReader()) {
+  const logger = mockServices.logger.mock();
+  const userInfo = mockServices.userInfo.mock({
+    getUserInfo: async credentials => {
+      const ref = (credentials.principal as { userEntityRef: string })
+        .userEntityRef;
+      return { userEntityRef: ref, ownershipEntityRefs: MEMBERSHIP[ref] };
+    },
+  });
+  const service = new FormOptionsService({
+    ...FormOptionsService.settingsFromConfig(new ConfigReader(config)),
+    logger,
+    userInfo,
+    clusters: registry,
+    reader,
+  });
+  const plugin = createBackendPlugin({
+    pluginId: 'aws-gateway',
+    register(env) {
+      env.registerInit({
+        deps: {
+          httpRouter: coreServices.httpRouter,
+          httpAuth: coreServices.httpAuth,
+          config: coreServices.rootConfig,
+        },
+        async init(deps) {
+          deps.httpRouter.use(
+            await createFormOptionsRouter({
+              ...deps,
+              logger,
+              userInfo,
+              service,
+            }),
+          );
+        },
+      });
+    },
+  });
+  const { server } = await startTestBackend({
+    features: [plugin, mockServices.rootConfig.factory({ data: config })],
+  });
+  const as = (user: string) => ({
+    get: (path: string) =>
+      request(server)
+        .get(`/api/aws-gateway/form-options${path}`)
+        .set('Authorization', mockCredentials.user.header(user)),
+    post: (path: string, body: object) =>
+      request(server)
+        .post(`/api/aws-gateway/form-options${path}`)
+        .set('Authorization', mockCredentials.user.header(user))
+        .send(body),
+  });
+  return { server, as, reader, logger };
+}
+
+describe('form options routes', () => {
+  it('refuses requests without a signed-in user', async () => {
+    const { server } = await start();
+    const res = await request(server)
+      .get('/api/aws-gateway/form-options/guardrails')
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(401);
+    const service = await request(server)
+      .get('/api/aws-gateway/form-options/guardrails')
+      .set('Authorization', mockCredentials.service.header());
+    expect(service.status).toBe(403);
+  });
+
+  it('shows the guardrails the actions enforce', async () => {
+    const { as } = await start();
+    const res = await as(ALICE).get('/guardrails');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      allowedListenerPorts: [{ from: 1024, to: 65535 }],
+      internetFacingNeedsSourceCidrs: true,
+      minSourceRangePrefixLength: { ipv4: 8, ipv6: 32 },
+      allowedNamespaces: ['default', 'team-a-apps', 'kube-system'],
+      defaultControllerProfile: 'lbc-v3.5',
+    });
+  });
+
+  it('lists only allowed, configured clusters with the detected controller profile', async () => {
+    const { as, reader } = await start();
+    const res = await as(ALICE).get('/clusters');
+    expect(res.status).toBe(200);
+    expect(res.body.clusters).toEqual([
+      {
+        name: 'dev',
+        title: 'Development',
+        controllerProfile: {
+          id: 'lbc-v3.5',
+          title: CONTROLLER_PROFILES['lbc-v3.5'].title,
+        },
+      },
+    ]);
+    await as(ALICE).get('/clusters');
+    expect(reader.calls.filter(c => c === 'discovery')).toHaveLength(1);
+  });
+
+  it("says why a cluster shows no profile, without the API server's text", async () => {
+    const { as } = await start(
+      fakeReader({
+        error: new ApiException(
+          403,
+          'Forbidden',
+          '{"message":"system:serviceaccount:x cannot list at https://10.0.0.1"}',
+          {},
+        ),
+      }),
+    );
+    const res = await as(ALICE).get('/clusters');
+    expect(res.status).toBe(200);
+    expect(res.body.clusters[0].problem).toMatch(
+      /The portal may not read the API discovery on cluster dev/,
+    );
+    expect(JSON.stringify(res.body)).not.toMatch(/10\.0\.0\.1|serviceaccount/);
+  });
+
+  it('gives a developer the allowed namespaces not given to another team; a platform engineer all allowed ones', async () => {
+    const { as } = await start();
+    const bob = await as(BOB).get('/clusters/dev/namespaces');
+    expect(bob.status).toBe(200);
+    expect(bob.body).toEqual({ namespaces: ['default', 'kube-system'] });
+    const alice = await as(ALICE).get('/clusters/dev/namespaces');
+    expect(alice.body).toEqual({
+      namespaces: ['default', 'kube-system', 'team-a-apps'],
+    });
+    const pat = await as(PLATFORM).get('/clusters/dev/namespaces');
+    expect(pat.body).toEqual({
+      namespaces: ['default', 'kube-system', 'team-a-apps'],
+    });
+  });
+
+  it('lists Services and their ports in a namespace the user may use', async () => {
+    const { as } = await start();
+    const res = await as(ALICE).get(
+      '/clusters/dev/namespaces/team-a-apps/services',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ services: SERVICES['team-a-apps'] });
+    const sorted = await as(BOB).get(
+      '/clusters/dev/namespaces/default/services',
+    );
+    expect(sorted.body.services.map((s: FormService) => s.name)).toEqual([
+      'api',
+      'backend',
+    ]);
+  });
+
+  it("refuses another team's namespace (403) without reading the cluster", async () => {
+    const { as, reader } = await start();
+    const res = await as(BOB).get(
+      '/clusters/dev/namespaces/team-a-apps/services',
+    );
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toBe(
+      'Namespace team-a-apps belongs to another team; choose a namespace of your team',
+    );
+    const notAllowed = await as(PLATFORM).get(
+      '/clusters/dev/namespaces/other/services',
+    );
+    expect(notAllowed.status).toBe(403);
+    expect(reader.calls).toEqual([]);
+  });
+
+  it('refuses clusters the actions may not use (403), unknown ones (404) and malformed names (400)', async () => {
+    const { as, reader } = await start();
+    const prod = await as(PLATFORM).get('/clusters/prod/namespaces');
+    expect(prod.status).toBe(403);
+    expect(prod.body.error.message).not.toMatch(/awsGateway/);
+    const ghost = await as(PLATFORM).get('/clusters/ghost/namespaces');
+    expect(ghost.status).toBe(404);
+    expect(ghost.body.error.message).toBe('Cluster ghost is not available');
+    const bad = await as(PLATFORM).get(
+      '/clusters/dev/namespaces/..%2Fetc/services',
+    );
+    expect(bad.status).toBe(400);
+    expect(reader.calls).toEqual([]);
+  });
+
+  it('answers 503 when the cluster fails, naming the cluster and not its address', async () => {
+    const unreachable = Object.assign(
+      new Error('connect ECONNREFUSED 10.1.2.3:6443'),
+      {
+        code: 'ECONNREFUSED',
+      },
+    );
+    const { as } = await start(fakeReader({ error: unreachable }));
+    const res = await as(ALICE).get('/clusters/dev/namespaces');
+    expect(res.status).toBe(503);
+    expect(res.body.error.message).toBe(
+      'Could not list namespaces on cluster dev (ECONNREFUSED); try again in a moment',
+    );
+    expect(res.body.error.stack).toBeUndefined();
+    const deadline = await start(
+      fakeReader({
+        error: new ServiceUnavailableError(
+          "Reading the API discovery: the cluster's API server did not answer within 10 s",
+        ),
+      }),
+    );
+    const clusters = await deadline.as(ALICE).get('/clusters');
+    expect(clusters.body.clusters[0].problem).toBe(
+      "Cluster dev: Reading the API discovery: the cluster's API server did not answer within 10 s",
+    );
+  });
+
+  describe('endpoint check', () => {
+    const valid = {
+      cluster: 'dev',
+      namespace: 'default',
+      serviceName: 'backend',
+      servicePort: 3000,
+      gatewayName: 'aws-tcp-gateway',
+      listenerName: 'tcp-app',
+      listenerPort: 8080,
+      protocol: 'TCP',
+      routeName: 'tcp-backend-aws',
+      scheme: 'internal',
+    };
+
+    it('lists the files the commit will write and the detected profile', async () => {
+      const { as } = await start();
+      const res = await as(BOB).post('/endpoint-check', valid);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        controllerProfile: { id: 'lbc-v3.5', source: 'cluster' },
+        targetPath: 'gateways/default/aws-tcp-gateway',
+        files: [
+          'gateways/default/aws-tcp-gateway/loadbalancerconfiguration-aws-tcp-gateway.yaml',
+          'gateways/default/aws-tcp-gateway/targetgroupconfiguration-backend.yaml',
+          'gateways/default/aws-tcp-gateway/gateway-aws-tcp-gateway.yaml',
+          'gateways/default/aws-tcp-gateway/tcproute-tcp-backend-aws.yaml',
+        ],
+        issues: [],
+      });
+    });
+
+    it('uses the platform default profile without a cluster and a TLS route for TLS', async () => {
+      const { as } = await start();
+      const res = await as(BOB).post('/endpoint-check', {
+        ...valid,
+        cluster: '',
+        protocol: 'TLS',
+        tlsHostname: 'db.example.com',
+      });
+      expect(res.body.controllerProfile).toMatchObject({
+        id: 'lbc-v3.5',
+        source: 'configuration',
+      });
+      expect(res.body.files).toContain(
+        'gateways/default/aws-tcp-gateway/tlsroute-tcp-backend-aws.yaml',
+      );
+      expect(res.body.issues).toEqual([]);
+    });
+
+    it('speaks to the developer about the guardrails, naming the form field, without configuration keys', async () => {
+      const { as, logger } = await start();
+      const res = await as(BOB).post('/endpoint-check', {
+        ...valid,
+        namespace: 'team-a-apps',
+        listenerPort: 80,
+        scheme: 'internet-facing',
+        sourceCidrs: [],
+        protocol: 'TLS',
+      });
+      expect(res.status).toBe(200);
+      const byField = Object.fromEntries(
+        res.body.issues.map((i: { field: string; rule: string }) => [
+          i.field,
+          i.rule,
+        ]),
+      );
+      expect(byField).toEqual({
+        namespace: 'namespace-not-usable',
+        listenerPort: 'listener-port-not-allowed',
+        sourceCidrs: 'open-to-world',
+        tlsHostname: 'tls-hostname-required',
+      });
+      const text = JSON.stringify(res.body.issues);
+      expect(text).not.toMatch(/awsGateway|listeners\[0\]/);
+      expect(text).toMatch(/Listener port: 80 is not an allowed listener port/);
+      expect(logger.info).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /awsGateway\.provisioning\.gateways\.allowOpenToWorld/,
+        ),
+      );
+    });
+
+    it('refuses a profile the cluster does not serve, and malformed input with the field named', async () => {
+      const { as } = await start();
+      const mismatch = await as(BOB).post('/endpoint-check', {
+        ...valid,
+        controllerProfile: 'lbc-v2.17',
+      });
+      expect(mismatch.body.issues).toEqual([
+        expect.objectContaining({
+          field: 'controllerProfile',
+          rule: 'controller-profile-mismatch',
+        }),
+      ]);
+      const bad = await as(BOB).post('/endpoint-check', {
+        ...valid,
+        listenerPort: 'eighty',
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/^listenerPort Expected number/);
+    });
+  });
+});
+
+describe('the aws-gateway plugin', () => {
+  it('mounts the form options next to the status API', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        awsGatewayPlugin,
+        catalogServiceMock.factory({ entities: [] }),
+        actionsRegistryServiceMock.factory(),
+        mockServices.rootConfig.factory({ data: config }),
+      ],
+    });
+    const res = await request(server)
+      .get('/api/aws-gateway/form-options/guardrails')
+      .set('Authorization', mockCredentials.user.header(ALICE));
+    expect(res.status).toBe(200);
+    expect(res.body.internetFacingNeedsSourceCidrs).toBe(true);
+    const clusters = await request(server)
+      .get('/api/aws-gateway/form-options/clusters')
+      .set('Authorization', mockCredentials.user.header(ALICE));
+    expect(clusters.body).toEqual({ clusters: [] });
+  });
+});

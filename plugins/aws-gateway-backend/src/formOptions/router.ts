@@ -1,0 +1,167 @@
+import {
+  BackstageCredentials,
+  HttpAuthService,
+  LoggerService,
+  RootConfigService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  EndpointFormCheck,
+  FormClustersResponse,
+  FormGuardrails,
+  FormNamespacesResponse,
+  FormServicesResponse,
+} from '@gateway-portal/plugin-aws-gateway-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { checkEndpointForm } from './endpointCheck';
+import { FormOptionsService } from './FormOptionsService';
+
+export interface FormOptionsRouterOptions {
+  config: RootConfigService;
+  logger: LoggerService;
+  httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+  /** Built from configuration when absent. */
+  service?: FormOptionsService;
+}
+
+// Kubernetes object names: DNS labels (namespaces) and configured cluster names.
+const NAME = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS label');
+const CLUSTER = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
+    'must be a cluster name',
+  );
+
+const port = z.number().int();
+/** What the expose form sends; unknown keys are dropped, every value is optional while the form is filled. */
+const endpointFormSchema = z.object({
+  cluster: z.string().max(63).optional(),
+  namespace: z.string().max(253).optional(),
+  serviceName: z.string().max(253).optional(),
+  servicePort: port.optional(),
+  gatewayName: z.string().max(253).optional(),
+  listenerName: z.string().max(253).optional(),
+  listenerPort: port.optional(),
+  protocol: z.enum(['TCP', 'UDP', 'TLS']).optional(),
+  tlsHostname: z.string().max(253).optional(),
+  routeName: z.string().max(253).optional(),
+  scheme: z.enum(['internet-facing', 'internal']).optional(),
+  sourceCidrs: z.array(z.string().max(64)).max(100).optional(),
+  controllerProfile: z.string().max(32).optional(),
+});
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new InputError(
+      result.error.issues
+        .map(i => `${i.path.join('.') || 'request'} ${i.message}`)
+        .join('; '),
+    );
+  }
+  return result.data;
+}
+
+/** Ends with the HTTP request: a developer who leaves the form stops the cluster reads. */
+function requestSignal(res: express.Response): AbortSignal {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
+/**
+ * `/form-options/…`: what the expose template's pickers show, for signed-in
+ * users only. Thin: the service decides what each user may see.
+ */
+export async function createFormOptionsRouter(
+  options: FormOptionsRouterOptions,
+): Promise<express.Router> {
+  const { config, logger, httpAuth, userInfo } = options;
+  const service =
+    options.service ??
+    FormOptionsService.fromConfig(config, { logger, userInfo });
+  const forms = Router();
+  forms.use(express.json({ limit: '16kb' }));
+  /** A read for a signed-in user that ends with the request; the answer is the handler's. */
+  const userRead =
+    <T>(
+      handler: (
+        req: express.Request,
+        credentials: BackstageCredentials,
+        signal: AbortSignal,
+      ) => Promise<T>,
+    ) =>
+    async (req: express.Request, res: express.Response) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      res.json(await handler(req, credentials, requestSignal(res)));
+    };
+
+  forms.get(
+    '/guardrails',
+    userRead(async (): Promise<FormGuardrails> => service.guardrails()),
+  );
+
+  forms.get(
+    '/clusters',
+    userRead(
+      async (_req, _credentials, signal): Promise<FormClustersResponse> => ({
+        clusters: await service.listClusters(signal),
+      }),
+    ),
+  );
+
+  forms.get(
+    '/clusters/:cluster/namespaces',
+    userRead(
+      async (req, credentials, signal): Promise<FormNamespacesResponse> => ({
+        namespaces: await service.listNamespaces(
+          parse(CLUSTER, req.params.cluster),
+          credentials,
+          signal,
+        ),
+      }),
+    ),
+  );
+
+  forms.get(
+    '/clusters/:cluster/namespaces/:namespace/services',
+    userRead(
+      async (req, credentials, signal): Promise<FormServicesResponse> => ({
+        services: await service.listServices(
+          parse(CLUSTER, req.params.cluster),
+          parse(NAME, req.params.namespace),
+          credentials,
+          signal,
+        ),
+      }),
+    ),
+  );
+
+  forms.post(
+    '/endpoint-check',
+    userRead(
+      async (req, credentials, signal): Promise<EndpointFormCheck> =>
+        checkEndpointForm({
+          values: parse(endpointFormSchema, req.body ?? {}),
+          service,
+          guardrails: service.gatewayGuardrails(),
+          user: await service.user(credentials),
+          logger,
+          signal,
+        }),
+    ),
+  );
+
+  const router = Router();
+  router.use('/form-options', forms);
+  return router;
+}
