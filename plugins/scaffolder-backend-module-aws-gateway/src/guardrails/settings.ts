@@ -17,12 +17,20 @@ import {
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
+/** The controller's service account: the default subject of a Pod Identity role and association. */
+export const CONTROLLER_SERVICE_ACCOUNT = {
+  namespace: 'kube-system',
+  name: 'aws-load-balancer-controller',
+};
+
 /** Defaults that configuration may override. @public */
 export const AWS_GUARDRAIL_DEFAULTS = {
   iamPath: '/backstage/',
   roleNamePrefix: 'backstage-',
   policyNamePrefix: 'backstage-',
-  serviceAccounts: ['kube-system/aws-load-balancer-controller'],
+  serviceAccounts: [
+    `${CONTROLLER_SERVICE_ACCOUNT.namespace}/${CONTROLLER_SERVICE_ACCOUNT.name}`,
+  ],
   policyUrlTemplate:
     'https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/{version}/docs/install/iam_policy.json',
 };

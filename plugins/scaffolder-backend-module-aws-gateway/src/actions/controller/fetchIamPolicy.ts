@@ -3,7 +3,11 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { InputError, NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   AWS_GATEWAY_ACTION_ID,
@@ -11,6 +15,7 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { examples } from './fetchIamPolicy.examples';
+import { withInputDefaults } from '../support/inputDefaults';
 
 /**
  * sha256 of `docs/install/iam_policy.json` as published at each release tag,
@@ -25,7 +30,8 @@ export const PINNED_POLICY_SHA256: Readonly<Record<string, string>> = {
   'v3.5.0': '16f232c9d9f79366fe949c4550ad517a202380058a9e48d45a4e215044a20a6a',
 };
 
-const CONFIG_KEY = 'awsGateway.provisioning.controller.allowUnpinnedPolicyVersions';
+const CONFIG_KEY =
+  'awsGateway.provisioning.controller.allowUnpinnedPolicyVersions';
 
 /** How the policy is downloaded; from configuration, with limits that tests may lower. */
 export interface FetchIamPolicySettings {
@@ -48,7 +54,9 @@ export const DEFAULT_FETCH_IAM_POLICY_SETTINGS: FetchIamPolicySettings = {
 };
 
 /** @public */
-export function readFetchIamPolicySettings(config: Config): FetchIamPolicySettings {
+export function readFetchIamPolicySettings(
+  config: Config,
+): FetchIamPolicySettings {
   return {
     ...DEFAULT_FETCH_IAM_POLICY_SETTINGS,
     allowUnpinnedVersions: config.getOptionalBoolean(CONFIG_KEY) ?? false,
@@ -75,39 +83,61 @@ async function download(
   const failed = (error: unknown): Error => {
     if (deadline.aborted) {
       return new ServiceUnavailableError(
-        `version: ${shown(first)} did not answer within ${settings.timeoutMs / 1000} s; run the task again`,
+        `version: ${shown(first)} did not answer within ${
+          settings.timeoutMs / 1000
+        } s; run the task again`,
       );
     }
-    if (signal?.aborted) return new ServiceUnavailableError('fetching the IAM policy was cancelled');
+    if (signal?.aborted)
+      return new ServiceUnavailableError(
+        'fetching the IAM policy was cancelled',
+      );
     return error instanceof Error ? error : new Error(String(error));
   };
   let url = first;
   try {
     for (let redirects = 0; ; redirects++) {
-      const response = await fetch(url, { redirect: 'manual', signal: combined });
+      const response = await fetch(url, {
+        redirect: 'manual',
+        signal: combined,
+      });
       if (response.status >= 300 && response.status < 400) {
         await response.body?.cancel();
         const location = response.headers.get('location');
         const next = location ? new URL(location, url) : undefined;
         if (!next || next.origin !== first.origin) {
           throw new NotAllowedError(
-            `version: ${shown(first)} redirects to another origin (${next ? next.origin : 'no location'}); only redirects within ${first.origin} are followed`,
+            `version: ${shown(first)} redirects to another origin (${
+              next ? next.origin : 'no location'
+            }); only redirects within ${first.origin} are followed`,
           );
         }
         if (redirects >= settings.maxRedirects) {
-          throw new NotAllowedError(`version: ${shown(first)} redirected more than ${settings.maxRedirects} times`);
+          throw new NotAllowedError(
+            `version: ${shown(first)} redirected more than ${
+              settings.maxRedirects
+            } times`,
+          );
         }
         url = next;
         continue;
       }
       if (!response.ok) {
         await response.body?.cancel();
-        throw new InputError(`version: ${shown(url)} answered HTTP ${response.status}; is the version a published release?`);
+        throw new InputError(
+          `version: ${shown(url)} answered HTTP ${
+            response.status
+          }; is the version a published release?`,
+        );
       }
       const declared = Number(response.headers.get('content-length'));
       if (declared > settings.maxBytes) {
         await response.body?.cancel();
-        throw new InputError(`version: the policy at ${shown(url)} is larger than ${settings.maxBytes} bytes`);
+        throw new InputError(
+          `version: the policy at ${shown(url)} is larger than ${
+            settings.maxBytes
+          } bytes`,
+        );
       }
       const chunks: Buffer[] = [];
       let size = 0;
@@ -115,15 +145,22 @@ async function download(
         size += chunk.length;
         if (size > settings.maxBytes) {
           // Stop reading now: the rest of the body is never buffered.
-          await (response.body as ReadableStream).cancel().catch(() => undefined);
-          throw new InputError(`version: the policy at ${shown(url)} is larger than ${settings.maxBytes} bytes`);
+          await (response.body as ReadableStream)
+            .cancel()
+            .catch(() => undefined);
+          throw new InputError(
+            `version: the policy at ${shown(url)} is larger than ${
+              settings.maxBytes
+            } bytes`,
+          );
         }
         chunks.push(Buffer.from(chunk));
       }
       return { body: Buffer.concat(chunks), url };
     }
   } catch (error) {
-    if (error instanceof InputError || error instanceof NotAllowedError) throw error;
+    if (error instanceof InputError || error instanceof NotAllowedError)
+      throw error;
     throw failed(error);
   }
 }
@@ -140,7 +177,8 @@ export function createFetchIamPolicyAction(options: {
   settings?: FetchIamPolicySettings;
 }) {
   const { guardrails, settings = DEFAULT_FETCH_IAM_POLICY_SETTINGS } = options;
-  return createTemplateAction({
+  return withInputDefaults(
+    createTemplateAction({
     id: AWS_GATEWAY_ACTION_ID.fetchIamPolicy,
     description:
       "Downloads the AWS Load Balancer Controller's IAM policy for a release (from awsGateway.provisioning.controller.policyUrlTemplate), " +
@@ -148,37 +186,50 @@ export function createFetchIamPolicyAction(options: {
     examples,
     supportsDryRun: true,
     schema: {
-      input: z =>
-        z.object({
-          version: z.string().describe('Controller release tag, e.g. v2.17.1'),
-          targetPath: z
+      input: {
+        version: z =>
+          z.string().describe('Controller release tag, e.g. v2.17.1'),
+        targetPath: z =>
+          z
             .string()
             .default('iam_policy.json')
             .describe('Workspace-relative file to write'),
-        }),
-      output: z =>
-        z.object({
-          path: z
-            .string()
-            .describe('Workspace-relative path of the written policy'),
-          sha256: z.string().describe('SHA-256 of the file, hex'),
-          url: z.string().describe('Where it was downloaded from'),
-          pinned: z
+      },
+      output: {
+        path: z =>
+          z.string().describe('Workspace-relative path of the written policy'),
+        sha256: z => z.string().describe('SHA-256 of the file, hex'),
+        url: z => z.string().describe('Where it was downloaded from'),
+        pinned: z =>
+          z
             .boolean()
-            .describe('Whether the sha256 matched the digest pinned for this release (false only when configuration allows unpinned versions)'),
-        }),
+            .describe(
+              'Whether the sha256 matched the digest pinned for this release (false only when configuration allows unpinned versions)',
+            ),
+      },
     },
     async handler(ctx) {
-      const url = new URL(guardrails.controllerPolicyUrl('version', ctx.input.version));
-      const pinnedDigest = Object.prototype.hasOwnProperty.call(PINNED_POLICY_SHA256, ctx.input.version)
+      const url = new URL(
+        guardrails.controllerPolicyUrl('version', ctx.input.version),
+      );
+      const pinnedDigest = Object.prototype.hasOwnProperty.call(
+        PINNED_POLICY_SHA256,
+        ctx.input.version,
+      )
         ? PINNED_POLICY_SHA256[ctx.input.version]
         : undefined;
       if (!pinnedDigest && !settings.allowUnpinnedVersions) {
         throw new NotAllowedError(
-          `version: "${ctx.input.version}" has no pinned policy digest (known: ${Object.keys(PINNED_POLICY_SHA256).join(', ')}); configuration must allow unpinned versions (${CONFIG_KEY}) [policy-version-not-pinned]`,
+          `version: "${
+            ctx.input.version
+          }" has no pinned policy digest (known: ${Object.keys(
+            PINNED_POLICY_SHA256,
+          ).join(
+            ', ',
+          )}); configuration must allow unpinned versions (${CONFIG_KEY}) [policy-version-not-pinned]`,
         );
       }
-      const targetPath = ctx.input.targetPath ?? 'iam_policy.json';
+      const targetPath = ctx.input.targetPath;
       let file: string;
       try {
         file = resolveSafeChildPath(ctx.workspacePath, targetPath);
@@ -189,12 +240,18 @@ export function createFetchIamPolicyAction(options: {
       }
 
       // A read-only download: done in dry runs too, so their output is real.
-      ctx.logger.info(`Fetching the controller's IAM policy from ${shown(url)}`);
+      ctx.logger.info(
+        `Fetching the controller's IAM policy from ${shown(url)}`,
+      );
       const { body } = await download(url, settings, ctx.signal);
       const sha256 = createHash('sha256').update(body).digest('hex');
       if (pinnedDigest && sha256 !== pinnedDigest) {
         throw new NotAllowedError(
-          `version: the policy served at ${shown(url)} has sha256 ${sha256}, not the ${pinnedDigest} published for ${ctx.input.version}; refusing it [policy-digest-mismatch]`,
+          `version: the policy served at ${shown(
+            url,
+          )} has sha256 ${sha256}, not the ${pinnedDigest} published for ${
+            ctx.input.version
+          }; refusing it [policy-digest-mismatch]`,
         );
       }
       let parsed: unknown;
@@ -208,18 +265,25 @@ export function createFetchIamPolicyAction(options: {
       const problems = policyDocumentProblems(parsed, 'identity');
       if (problems.length) {
         throw new InputError(
-          `version: ${shown(url)} did not return an IAM policy document: ${problems
+          `version: ${shown(
+            url,
+          )} did not return an IAM policy document: ${problems
             .slice(0, 5)
             .join('; ')}`,
         );
       }
       await fs.mkdir(path.dirname(file), { recursive: true });
       await fs.writeFile(file, body);
-      ctx.logger.info(`Wrote ${targetPath} (sha256 ${sha256}${pinnedDigest ? ', the pinned digest' : ', not pinned'})`);
+      ctx.logger.info(
+        `Wrote ${targetPath} (sha256 ${sha256}${
+          pinnedDigest ? ', the pinned digest' : ', not pinned'
+        })`,
+      );
       ctx.output('path', path.relative(ctx.workspacePath, file));
       ctx.output('sha256', sha256);
       ctx.output('url', shown(url));
       ctx.output('pinned', !!pinnedDigest);
     },
-  });
+  }),
+  );
 }

@@ -13,8 +13,10 @@ import {
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { resolveAssociationInput } from '../eks/associationInput';
 import { resolvePolicyInput } from '../iam/policyInput';
-import { DEFAULT_SERVICE_ACCOUNT, resolveRoleInput } from '../iam/roleInput';
+import { resolveRoleInput } from '../iam/roleInput';
 import { examples } from './planControllerSetup.examples';
+import { withInputDefaults } from '../support/inputDefaults';
+import { serviceAccountInputFields } from '../support/serviceAccountInput';
 
 /** The three plans, as the task log and the output show them. */
 export interface ControllerSetupPlan {
@@ -27,7 +29,13 @@ function describePlan(plan: ControllerSetupPlan, subject: string): string[] {
   const { policy, role, association } = plan;
   const policyLine = {
     create: `create ${policy.policyArn}`,
-    update: `new default version of ${policy.policyArn} (now ${policy.currentVersionId}${policy.pruneVersionId ? `; delete old version ${policy.pruneVersionId}` : ''})`,
+    update: `new default version of ${policy.policyArn} (now ${
+      policy.currentVersionId
+    }${
+      policy.pruneVersionId
+        ? `; delete old version ${policy.pruneVersionId}`
+        : ''
+    })`,
     unchanged: `${policy.policyArn} is up to date`,
   }[policy.action];
   const roleLine = role.operations.length
@@ -61,7 +69,8 @@ export function createPlanControllerSetupAction(options: {
   guardrails: AwsGuardrails;
 }) {
   const { awsClients, guardrails } = options;
-  return createTemplateAction({
+  return withInputDefaults(
+    createTemplateAction({
     id: AWS_GATEWAY_ACTION_ID.planControllerSetup,
     description:
       'Plans the controller setup in AWS with reads only: the IAM policy, the Pod Identity role and the association, ' +
@@ -70,24 +79,41 @@ export function createPlanControllerSetupAction(options: {
     examples,
     supportsDryRun: true,
     schema: {
-      input: z =>
-        z.object({
-          accountId: z.string().describe('AWS account id of the cluster, the policy and the role'),
-          region: z.string().describe('Region of the cluster'),
-          cluster: z.string().describe('EKS cluster name'),
-          policyName: z.string().describe('Name of the IAM policy (as given to aws-gateway:iam:ensure-policy)'),
-          documentPath: z.string().describe('Workspace-relative path of the policy document'),
-          roleName: z.string().describe('Name of the role (as given to aws-gateway:iam:ensure-pod-identity-role)'),
-          namespace: z.string().default(DEFAULT_SERVICE_ACCOUNT.namespace).describe('Namespace of the service account'),
-          serviceAccount: z.string().default(DEFAULT_SERVICE_ACCOUNT.name).describe('Service account name'),
-        }),
-      output: z =>
-        z.object({
-          policyAction: z.enum(['create', 'update', 'unchanged']),
-          roleOperations: z.array(z.string()).describe('Writes the role step will make, in order'),
-          associationAction: z.enum(['create', 'update', 'unchanged']),
-          changes: z.boolean().describe('Whether the following steps will write anything'),
-        }),
+      input: {
+        accountId: z =>
+          z
+            .string()
+            .describe('AWS account id of the cluster, the policy and the role'),
+        region: z => z.string().describe('Region of the cluster'),
+        cluster: z => z.string().describe('EKS cluster name'),
+        policyName: z =>
+          z
+            .string()
+            .describe(
+              'Name of the IAM policy (as given to aws-gateway:iam:ensure-policy)',
+            ),
+        documentPath: z =>
+          z.string().describe('Workspace-relative path of the policy document'),
+        roleName: z =>
+          z
+            .string()
+            .describe(
+              'Name of the role (as given to aws-gateway:iam:ensure-pod-identity-role)',
+            ),
+        ...serviceAccountInputFields,
+      },
+      output: {
+        policyAction: z => z.enum(['create', 'update', 'unchanged']),
+        roleOperations: z =>
+          z
+            .array(z.string())
+            .describe('Writes the role step will make, in order'),
+        associationAction: z => z.enum(['create', 'update', 'unchanged']),
+        changes: z =>
+          z
+            .boolean()
+            .describe('Whether the following steps will write anything'),
+      },
     },
     async handler(ctx) {
       const { input } = ctx;
@@ -95,7 +121,12 @@ export function createPlanControllerSetupAction(options: {
       // Inputs first, exactly as the three steps check them.
       const policy = await resolvePolicyInput(
         guardrails,
-        { accountId: input.accountId, region: input.region, name: input.policyName, documentPath: input.documentPath },
+        {
+          accountId: input.accountId,
+          region: input.region,
+          name: input.policyName,
+          documentPath: input.documentPath,
+        },
         ctx.workspacePath,
       );
       const role = resolveRoleInput(guardrails, {
@@ -105,8 +136,15 @@ export function createPlanControllerSetupAction(options: {
         cluster: input.cluster,
         namespace: input.namespace,
         serviceAccount: input.serviceAccount,
+        // The one policy is attached below, once its ARN is known.
+        policyArns: [],
       });
-      role.params.policyArns = [guardrails.attachablePolicyArn('policyName', iamPolicyArn(policy.params))];
+      role.params.policyArns = [
+        guardrails.attachablePolicyArn(
+          'policyName',
+          iamPolicyArn(policy.params),
+        ),
+      ];
       const association = resolveAssociationInput(guardrails, {
         accountId: input.accountId,
         region: input.region,
@@ -118,22 +156,36 @@ export function createPlanControllerSetupAction(options: {
 
       // Then AWS, read-only: each plan function throws the refusal its step would throw.
       const iam = await awsClients.iam(policy.target);
-      const eks = await awsClients.eks({ accountId: association.accountId, region: association.region });
+      const eks = await awsClients.eks({
+        accountId: association.accountId,
+        region: association.region,
+      });
       const plan: ControllerSetupPlan = {
         policy: await planPolicy(iam, policy.params, signal),
-        role: { ...(await planRole(iam, role.params, signal)), roleArn: role.roleArn },
+        role: {
+          ...(await planRole(iam, role.params, signal)),
+          roleArn: role.roleArn,
+        },
         association: await planPodIdentityAssociation(eks, association, signal),
       };
       const subject = `${association.namespace}/${association.serviceAccount} in cluster ${association.clusterName}`;
       const changes =
-        plan.policy.action !== 'unchanged' || plan.role.operations.length > 0 || plan.association.action !== 'unchanged';
+        plan.policy.action !== 'unchanged' ||
+        plan.role.operations.length > 0 ||
+        plan.association.action !== 'unchanged';
       ctx.logger.info(
-        [`Plan (read-only; nothing has been written${ctx.isDryRun ? ', and a dry run writes nothing' : ''}):`, ...describePlan(plan, subject)].join('\n'),
+        [
+          `Plan (read-only; nothing has been written${
+            ctx.isDryRun ? ', and a dry run writes nothing' : ''
+          }):`,
+          ...describePlan(plan, subject),
+        ].join('\n'),
       );
       ctx.output('policyAction', plan.policy.action);
       ctx.output('roleOperations', plan.role.operations);
       ctx.output('associationAction', plan.association.action);
       ctx.output('changes', changes);
     },
-  });
+  }),
+  );
 }

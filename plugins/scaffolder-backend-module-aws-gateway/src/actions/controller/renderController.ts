@@ -26,6 +26,8 @@ import {
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { manifestIssuesError } from '../support/manifestIssues';
 import { examples } from './renderController.examples';
+import { CONTROLLER_SERVICE_ACCOUNT } from '../../guardrails/settings';
+import { withInputDefaults } from '../support/inputDefaults';
 
 const VERSION = /^v(\d+)\.(\d+)\.(\d+)$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
@@ -73,7 +75,8 @@ export function createRenderControllerAction(options: {
   gatewayGuardrails: GatewayGuardrails;
 }) {
   const { awsGuardrails, gatewayGuardrails } = options;
-  return createTemplateAction({
+  return withInputDefaults(
+    createTemplateAction({
     id: AWS_GATEWAY_ACTION_ID.renderController,
     description:
       'Renders the AWS Load Balancer Controller setup of one EKS cluster into the workspace: Helm values with the feature ' +
@@ -92,9 +95,9 @@ export function createRenderControllerAction(options: {
         controllerVersion: z =>
           z.string().describe(`Controller release tag the cluster runs, ${SUPPORTED_CONTROLLER_VERSIONS} (e.g. v2.17.1, v3.5.0)`),
         serviceAccountNamespace: z =>
-          z.string().default('kube-system').describe('Namespace the controller is installed into'),
+          z.string().default(CONTROLLER_SERVICE_ACCOUNT.namespace).describe('Namespace the controller is installed into'),
         serviceAccountName: z =>
-          z.string().default('aws-load-balancer-controller').describe('The controller\'s service account (bound to the role by EKS Pod Identity)'),
+          z.string().default(CONTROLLER_SERVICE_ACCOUNT.name).describe('The controller\'s service account (bound to the role by EKS Pod Identity)'),
         roleArn: z =>
           z
             .string()
@@ -138,8 +141,8 @@ export function createRenderControllerAction(options: {
       const region = awsGuardrails.region('region', input.region);
       const accountId =
         input.accountId === undefined ? undefined : awsGuardrails.accountId('accountId', input.accountId);
-      const saNamespace = input.serviceAccountNamespace ?? 'kube-system';
-      const saName = input.serviceAccountName ?? 'aws-load-balancer-controller';
+      const saNamespace = input.serviceAccountNamespace;
+      const saName = input.serviceAccountName;
       awsGuardrails.serviceAccount('serviceAccountName', saNamespace, saName);
       if (input.roleArn !== undefined) {
         const roleAccount = input.roleArn.split(':')[4] ?? '';
@@ -165,8 +168,7 @@ export function createRenderControllerAction(options: {
       const gatewayClassName = input.gatewayClassName ?? gatewayGuardrails.gatewayClassName;
       const lbcName = input.loadBalancerConfigurationName ?? `${gatewayClassName}-defaults`;
       const lbcNamespace = input.loadBalancerConfigurationNamespace ?? saNamespace;
-      const scheme = input.scheme ?? 'internal';
-      const sourceCidrs = input.sourceCidrs ?? [];
+      const { scheme, sourceCidrs } = input;
       // The same rules as for endpoints, from their one home in the node library.
       const found = [
         gatewayClassIssue(gatewayClassName, gatewayGuardrails.allowedGatewayClassNames),
@@ -207,7 +209,7 @@ export function createRenderControllerAction(options: {
 
       let outputDir: string;
       try {
-        outputDir = resolveSafeChildPath(ctx.workspacePath, input.outputDir ?? 'manifests');
+        outputDir = resolveSafeChildPath(ctx.workspacePath, input.outputDir);
       } catch {
         throw new InputError(`outputDir: "${input.outputDir}" must stay inside the workspace`);
       }
@@ -234,5 +236,6 @@ export function createRenderControllerAction(options: {
       ctx.output('gatewayClassName', gatewayClassName);
       ctx.output('loadBalancerConfigurationRef', `${lbcNamespace}/${lbcName}`);
     },
-  });
+  }),
+  );
 }

@@ -1,13 +1,12 @@
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
-import { DEFAULT_SERVICE_ACCOUNT } from '../iam/roleInput';
 
 /** The inputs that describe a Pod Identity association (ensure-pod-identity-association, controller:plan). */
 export interface AssociationInput {
   accountId: string;
   region: string;
   cluster: string;
-  namespace?: string;
-  serviceAccount?: string;
+  namespace: string;
+  serviceAccount: string;
   roleArn: string;
   allowReplacingRole?: boolean;
 }
@@ -17,8 +16,7 @@ export function resolveAssociationInput(guardrails: AwsGuardrails, input: Associ
   const accountId = guardrails.accountId('accountId', input.accountId);
   const region = guardrails.region('region', input.region);
   const clusterName = guardrails.cluster('cluster', input.cluster);
-  const namespace = input.namespace ?? DEFAULT_SERVICE_ACCOUNT.namespace;
-  const serviceAccount = input.serviceAccount ?? DEFAULT_SERVICE_ACCOUNT.name;
+  const { namespace, serviceAccount } = input;
   guardrails.serviceAccount('serviceAccount', namespace, serviceAccount);
   const roleArn = guardrails.associationRoleArn('roleArn', input.roleArn, accountId);
   const allowReplacingRole = guardrails.allowance(

@@ -14,9 +14,10 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { awsCheckpointKey } from '../support/awsCheckpoint';
-import { DEFAULT_SERVICE_ACCOUNT } from '../iam/roleInput';
 import { resolveAssociationInput } from './associationInput';
 import { examples } from './ensurePodIdentityAssociation.examples';
+import { withInputDefaults } from '../support/inputDefaults';
+import { serviceAccountInputFields } from '../support/serviceAccountInput';
 
 /**
  * `aws-gateway:eks:ensure-pod-identity-association`: makes sure an EKS
@@ -32,7 +33,8 @@ export function createEnsurePodIdentityAssociationAction(options: {
   retry?: EnsurePodIdentityAssociationParams['retry'];
 }) {
   const { awsClients, guardrails } = options;
-  return createTemplateAction({
+  return withInputDefaults(
+    createTemplateAction({
     id: AWS_GATEWAY_ACTION_ID.ensurePodIdentityAssociation,
     description:
       'Associates a Kubernetes service account of an EKS cluster with an IAM role through EKS Pod Identity. ' +
@@ -40,43 +42,45 @@ export function createEnsurePodIdentityAssociationAction(options: {
     examples,
     supportsDryRun: true,
     schema: {
-      input: z =>
-        z.object({
-          accountId: z.string().describe('AWS account id of the cluster'),
-          region: z.string().describe('Region of the cluster'),
-          cluster: z.string().describe('EKS cluster name'),
-          namespace: z
-            .string()
-            .default(DEFAULT_SERVICE_ACCOUNT.namespace)
-            .describe('Namespace of the service account'),
-          serviceAccount: z
-            .string()
-            .default(DEFAULT_SERVICE_ACCOUNT.name)
-            .describe('Service account name'),
-          roleArn: z
+      input: {
+        accountId: z => z.string().describe('AWS account id of the cluster'),
+        region: z => z.string().describe('Region of the cluster'),
+        cluster: z => z.string().describe('EKS cluster name'),
+        ...serviceAccountInputFields,
+        roleArn: z =>
+          z
             .string()
             .describe(
               'IAM role for the service account (same account as the cluster)',
             ),
-          allowReplacingRole: z
+        allowReplacingRole: z =>
+          z
             .boolean()
             .optional()
             .describe(
               'Whether an existing association with another role may be changed; cannot exceed configuration',
             ),
-        }),
-      output: z =>
-        z.object({
-          associationArn: z.string(),
-          associationId: z.string(),
-          changed: z
+      },
+      output: {
+        associationArn: z => z.string(),
+        associationId: z => z.string(),
+        changed: z =>
+          z
             .boolean()
             .describe('Whether the association was created or changed'),
-        }),
+      },
     },
     async handler(ctx) {
       const target = resolveAssociationInput(guardrails, ctx.input);
-      const { accountId, region, clusterName, namespace, serviceAccount, roleArn, allowReplacingRole } = target;
+      const {
+        accountId,
+        region,
+        clusterName,
+        namespace,
+        serviceAccount,
+        roleArn,
+        allowReplacingRole,
+      } = target;
 
       if (ctx.isDryRun) {
         const partition = partitionForRegion(region);
@@ -101,27 +105,31 @@ export function createEnsurePodIdentityAssociationAction(options: {
         key,
         fn: async () => {
           const eks = await awsClients.eks({ accountId, region });
-          return ensurePodIdentityAssociation(eks, {
-            clusterName,
-            namespace,
-            serviceAccount,
-            roleArn,
-            allowReplacingRole,
-            tags: { [MANAGED_TAG_KEY]: MANAGED_TAG_VALUE },
-            // Same task, same step, same target: EKS treats a repeated create as one.
-            clientRequestToken: createHash('sha256')
-              .update(`${ctx.task.id}/${key}`)
-              .digest('hex')
-              .slice(0, 64),
-            retry: {
-              ...options.retry,
-              signal: ctx.signal,
-              onRetry: ({ attempt, delayMs }) =>
-                ctx.logger.info(
-                  `EKS does not see role ${roleArn} yet (IAM is eventually consistent); attempt ${attempt} failed, retrying in ${delayMs} ms`,
-                ),
+          return ensurePodIdentityAssociation(
+            eks,
+            {
+              clusterName,
+              namespace,
+              serviceAccount,
+              roleArn,
+              allowReplacingRole,
+              tags: { [MANAGED_TAG_KEY]: MANAGED_TAG_VALUE },
+              // Same task, same step, same target: EKS treats a repeated create as one.
+              clientRequestToken: createHash('sha256')
+                .update(`${ctx.task.id}/${key}`)
+                .digest('hex')
+                .slice(0, 64),
+              retry: {
+                ...options.retry,
+                signal: ctx.signal,
+                onRetry: ({ attempt, delayMs }) =>
+                  ctx.logger.info(
+                    `EKS does not see role ${roleArn} yet (IAM is eventually consistent); attempt ${attempt} failed, retrying in ${delayMs} ms`,
+                  ),
+              },
             },
-          }, { abortSignal: ctx.signal });
+            { abortSignal: ctx.signal },
+          );
         },
       });
       const previously = result.previousRoleArn
@@ -134,5 +142,6 @@ export function createEnsurePodIdentityAssociationAction(options: {
       ctx.output('associationId', result.associationId);
       ctx.output('changed', result.changed);
     },
-  });
+  }),
+  );
 }

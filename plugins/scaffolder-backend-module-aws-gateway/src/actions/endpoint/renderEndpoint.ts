@@ -24,6 +24,7 @@ import { openAllowedCluster, resolveControllerProfile } from '../support/cluster
 import { InitiatorOwnership } from '../support/initiatorOwnership';
 import { manifestIssuesError } from '../support/manifestIssues';
 import { examples } from './renderEndpoint.examples';
+import { withInputDefaults } from '../support/inputDefaults';
 
 /**
  * Renders the Gateway, routes, LoadBalancerConfiguration and
@@ -41,7 +42,8 @@ export function createRenderEndpointAction(options: {
   ownership: InitiatorOwnership;
 }) {
   const { guardrails, clusters, ownership } = options;
-  return createTemplateAction({
+  return withInputDefaults(
+    createTemplateAction({
     id: AWS_GATEWAY_ACTION_ID.renderEndpoint,
     description:
       'Renders AWS Load Balancer Controller Gateway API manifests (Gateway, TCP/UDP/TLS routes, LoadBalancerConfiguration, TargetGroupConfiguration) for an L4 endpoint into the workspace, validated against the controller version the cluster runs.',
@@ -130,16 +132,7 @@ export function createRenderEndpointAction(options: {
       },
     },
     async handler(ctx) {
-      // The scaffolder validates inputs against the JSON schema but does not
-      // apply zod defaults, so they are applied here.
-      const input = {
-        ...ctx.input,
-        scheme: ctx.input.scheme ?? 'internal',
-        sourceCidrs: ctx.input.sourceCidrs ?? [],
-        targetType: ctx.input.targetType ?? 'ip',
-        serverDryRun: ctx.input.serverDryRun ?? true,
-        outputDir: ctx.input.outputDir ?? 'manifests',
-      };
+      const { input } = ctx;
       const spec: EndpointSpec = {
         name: input.name,
         namespace: input.namespace,
@@ -240,5 +233,6 @@ export function createRenderEndpointAction(options: {
       );
       ctx.output('serverDryRun', serverDryRunResult);
     },
-  });
+  }),
+  );
 }

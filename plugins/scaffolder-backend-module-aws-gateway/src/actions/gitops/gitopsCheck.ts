@@ -9,6 +9,7 @@ import {
 import { examples } from './gitopsCheck.examples';
 import { assertAllowedRepo, GitOpsSettings, REPO_URL_DESCRIPTION } from './gitopsSettings';
 import { controllerTargetPath, endpointTargetPath } from './renderedBundle';
+import { withInputDefaults } from '../support/inputDefaults';
 
 /**
  * Checks, read-only, what `aws-gateway:gitops:commit` will need, so that a
@@ -25,7 +26,8 @@ export function createGitOpsCheckAction(options: {
   settings: GitOpsSettings;
 }) {
   const { repository, settings } = options;
-  return createTemplateAction({
+  return withInputDefaults(
+    createTemplateAction({
     id: AWS_GATEWAY_ACTION_ID.gitopsCheck,
     description:
       'Checks, without writing anything, that a GitOps repository is allowed and readable with the integration credentials and that the branch or its base branch exists; put it first in a template.',
@@ -53,9 +55,7 @@ export function createGitOpsCheckAction(options: {
       },
     },
     async handler(ctx) {
-      // The scaffolder validates inputs against the JSON schema but does not
-      // apply zod defaults, so they are applied here.
-      const input = { ...ctx.input, branch: ctx.input.branch ?? 'main' };
+      const { input } = ctx;
       const repoUrl = assertAllowedRepo(input.repoUrl, settings);
       assertBranchName('branch', input.branch);
       if (input.baseBranch !== undefined) assertBranchName('baseBranch', input.baseBranch);
@@ -85,7 +85,8 @@ export function createGitOpsCheckAction(options: {
       ctx.output('branchExists', plan.branchExists);
       if (targetPath) ctx.output('targetPath', targetPath);
     },
-  });
+  }),
+  );
 }
 
 /**

@@ -12,6 +12,7 @@ import {
 import { examples } from './gitopsCommit.examples';
 import { assertAllowedRepo, GitOpsSettings, REPO_URL_DESCRIPTION } from './gitopsSettings';
 import { BundleGuardrails, readWorkspaceFiles, RENDERED_FILE_NAME, verifyRenderedBundle } from './renderedBundle';
+import { withInputDefaults } from '../support/inputDefaults';
 
 /**
  * Commits what a render action wrote to the workspace to a branch of an
@@ -33,7 +34,8 @@ export function createGitOpsCommitAction(options: {
   guardrails: BundleGuardrails;
 }) {
   const { repository, settings, guardrails } = options;
-  return createTemplateAction({
+  return withInputDefaults(
+    createTemplateAction({
     id: AWS_GATEWAY_ACTION_ID.gitopsCommit,
     description:
       'Commits the files a render action wrote (gateway manifests, or the controller setup) to their fixed place in an existing GitOps repository, idempotently and without force-pushing; anything else is refused.',
@@ -81,15 +83,7 @@ export function createGitOpsCommitAction(options: {
       },
     },
     async handler(ctx) {
-      // The scaffolder validates inputs against the JSON schema but does not
-      // apply zod defaults, so they are applied here.
-      const input = {
-        ...ctx.input,
-        branch: ctx.input.branch ?? 'main',
-        sourcePath: ctx.input.sourcePath ?? 'manifests',
-        overwrite: ctx.input.overwrite ?? false,
-        mode: ctx.input.mode ?? 'commit',
-      };
+      const { input } = ctx;
       const repoUrl = assertAllowedRepo(input.repoUrl, settings);
       // Before anything is pushed: the host must be able to open the pull request.
       const opener: PullRequestOpener | undefined =
@@ -206,7 +200,8 @@ export function createGitOpsCommitAction(options: {
       ctx.output('pullRequestUrl', pullRequest.url);
       ctx.output('pullRequestNumber', pullRequest.number);
     },
-  });
+  }),
+  );
 }
 
 function checkpointDigest(commit: {

@@ -8,7 +8,9 @@ import {
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { examples } from './ensurePodIdentityRole.examples';
 import { iamCheckpoint } from './iamEffect';
-import { DEFAULT_SERVICE_ACCOUNT, resolveRoleInput } from './roleInput';
+import { resolveRoleInput } from './roleInput';
+import { withInputDefaults } from '../support/inputDefaults';
+import { serviceAccountInputFields } from '../support/serviceAccountInput';
 
 /**
  * `aws-gateway:iam:ensure-pod-identity-role`: makes sure an IAM role that
@@ -21,7 +23,8 @@ export function createEnsurePodIdentityRoleAction(options: {
   guardrails: AwsGuardrails;
 }) {
   const { awsClients, guardrails } = options;
-  return createTemplateAction({
+  return withInputDefaults(
+    createTemplateAction({
     id: AWS_GATEWAY_ACTION_ID.ensurePodIdentityRole,
     description:
       'Creates an IAM role trusted by EKS Pod Identity (pods.eks.amazonaws.com: sts:AssumeRole, sts:TagSession) for one ' +
@@ -31,64 +34,60 @@ export function createEnsurePodIdentityRoleAction(options: {
     examples,
     supportsDryRun: true,
     schema: {
-      input: z =>
-        z.object({
-          accountId: z
+      input: {
+        accountId: z =>
+          z
             .string()
             .describe('AWS account id of the role (the cluster account)'),
-          region: z
+        region: z =>
+          z
             .string()
             .optional()
             .describe(
               'Region whose partition and IAM endpoint to use (default: the aws partition)',
             ),
-          roleName: z
+        roleName: z =>
+          z
             .string()
             .describe('Role name; must start with the configured prefix'),
-          cluster: z
+        cluster: z =>
+          z
             .string()
-            .describe('EKS cluster whose Pod Identity may use the role (trust policy condition)'),
-          namespace: z
-            .string()
-            .default(DEFAULT_SERVICE_ACCOUNT.namespace)
-            .describe('Namespace of the service account that may use the role'),
-          serviceAccount: z
-            .string()
-            .default(DEFAULT_SERVICE_ACCOUNT.name)
-            .describe('Service account that may use the role'),
-          policyArns: z
+            .describe(
+              'EKS cluster whose Pod Identity may use the role (trust policy condition)',
+            ),
+        ...serviceAccountInputFields,
+        policyArns: z =>
+          z
             .array(z.string())
             .default([])
             .describe(
               'Managed policies to attach (allowed ones only; none are detached)',
             ),
-          description: z
-            .string()
-            .max(1000)
-            .optional()
-            .describe('Description of a new role'),
-          tags: z
-            .record(z.string())
-            .optional()
-            .describe('Extra tags for the role'),
-          allowAdoptingExisting: z
+        description: z =>
+          z.string().max(1000).optional().describe('Description of a new role'),
+        tags: z =>
+          z.record(z.string()).optional().describe('Extra tags for the role'),
+        allowAdoptingExisting: z =>
+          z
             .boolean()
             .optional()
             .describe(
               'Whether an existing role not created by this plugin may be modified; cannot exceed configuration',
             ),
-        }),
-      output: z =>
-        z.object({
-          roleArn: z.string(),
-          roleName: z.string(),
-          changed: z
-            .boolean()
-            .describe('Whether anything was created or modified'),
-        }),
+      },
+      output: {
+        roleArn: z => z.string(),
+        roleName: z => z.string(),
+        changed: z =>
+          z.boolean().describe('Whether anything was created or modified'),
+      },
     },
     async handler(ctx) {
-      const { target, params, roleArn } = resolveRoleInput(guardrails, ctx.input);
+      const { target, params, roleArn } = resolveRoleInput(
+        guardrails,
+        ctx.input,
+      );
 
       if (ctx.isDryRun) {
         ctx.logger.info(
@@ -118,5 +117,6 @@ export function createEnsurePodIdentityRoleAction(options: {
       ctx.output('roleName', result.roleName);
       ctx.output('changed', result.changed);
     },
-  });
+  }),
+  );
 }

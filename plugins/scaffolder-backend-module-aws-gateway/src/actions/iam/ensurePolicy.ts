@@ -10,6 +10,7 @@ import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { examples } from './ensurePolicy.examples';
 import { iamCheckpoint } from './iamEffect';
 import { resolvePolicyInput } from './policyInput';
+import { withInputDefaults } from '../support/inputDefaults';
 
 /**
  * `aws-gateway:iam:ensure-policy`: makes sure a customer managed IAM policy
@@ -22,7 +23,8 @@ export function createEnsurePolicyAction(options: {
   guardrails: AwsGuardrails;
 }) {
   const { awsClients, guardrails } = options;
-  return createTemplateAction({
+  return withInputDefaults(
+    createTemplateAction({
     id: AWS_GATEWAY_ACTION_ID.ensurePolicy,
     description:
       'Creates a customer managed IAM policy, or gives an existing one a new default version when its document differs. ' +
@@ -31,60 +33,66 @@ export function createEnsurePolicyAction(options: {
     examples,
     supportsDryRun: true,
     schema: {
-      input: z =>
-        z.object({
-          accountId: z.string().describe('AWS account id of the policy'),
-          region: z
+      input: {
+        accountId: z => z.string().describe('AWS account id of the policy'),
+        region: z =>
+          z
             .string()
             .optional()
             .describe(
               'Region whose partition and IAM endpoint to use (default: the aws partition)',
             ),
-          name: z
+        name: z =>
+          z
             .string()
             .describe('Policy name; must start with the configured prefix'),
-          path: z
+        path: z =>
+          z
             .string()
             .optional()
             .describe(
               'IAM path at or under the configured one (default: the configured path)',
             ),
-          document: z
+        document: z =>
+          z
             .union([z.string(), z.record(z.unknown())])
             .optional()
             .describe('The policy document, as JSON text or an object'),
-          documentPath: z
+        documentPath: z =>
+          z
             .string()
             .optional()
             .describe(
               'Workspace-relative path of a JSON policy document (instead of document)',
             ),
-          description: z
+        description: z =>
+          z
             .string()
             .max(1000)
             .optional()
             .describe('Description of a new policy'),
-          tags: z
+        tags: z =>
+          z
             .record(z.string())
             .optional()
             .describe('Extra tags for a new policy'),
-          allowUpdatingUnmanaged: z
+        allowUpdatingUnmanaged: z =>
+          z
             .boolean()
             .optional()
             .describe(
               'Whether a policy not created by this plugin may get a new default version; cannot exceed configuration',
             ),
-        }),
-      output: z =>
-        z.object({
-          policyArn: z.string(),
-          changed: z
+      },
+      output: {
+        policyArn: z => z.string(),
+        changed: z =>
+          z
             .boolean()
             .describe('Whether the policy was created or got a new version'),
-          versionId: z
-            .string()
-            .describe('The default version after the action'),
-        }),
+        versionId: z =>
+          z.string().describe('The default version after the action'),
+      },
     },
     async handler(ctx) {
       const { target, params } = await resolvePolicyInput(
@@ -121,5 +129,6 @@ export function createEnsurePolicyAction(options: {
       ctx.output('changed', result.changed);
       ctx.output('versionId', result.versionId);
     },
-  });
+  }),
+  );
 }

@@ -7,21 +7,15 @@ import {
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { IamTarget, iamTarget } from './iamEffect';
 
-/** The controller's service account, the default subject of a Pod Identity role and association. */
-export const DEFAULT_SERVICE_ACCOUNT = {
-  namespace: 'kube-system',
-  name: 'aws-load-balancer-controller',
-};
-
 /** The inputs that describe a Pod Identity role (ensure-pod-identity-role, controller:plan). */
 export interface RoleInput {
   accountId: string;
   region?: string;
   roleName: string;
   cluster: string;
-  namespace?: string;
-  serviceAccount?: string;
-  policyArns?: string[];
+  namespace: string;
+  serviceAccount: string;
+  policyArns: string[];
   description?: string;
   tags?: Record<string, string>;
   allowAdoptingExisting?: boolean;
@@ -40,10 +34,9 @@ export function resolveRoleInput(
   const { accountId } = target;
   const roleName = guardrails.roleName('roleName', input.roleName);
   const clusterName = guardrails.cluster('cluster', input.cluster);
-  const namespace = input.namespace ?? DEFAULT_SERVICE_ACCOUNT.namespace;
-  const serviceAccount = input.serviceAccount ?? DEFAULT_SERVICE_ACCOUNT.name;
+  const { namespace, serviceAccount } = input;
   guardrails.serviceAccount('serviceAccount', namespace, serviceAccount);
-  const policyArns = (input.policyArns ?? []).map((arn, i) =>
+  const policyArns = input.policyArns.map((arn, i) =>
     guardrails.attachablePolicyArn(`policyArns[${i}]`, arn),
   );
   const tags = guardrails.tags('tags', input.tags);

@@ -1,0 +1,28 @@
+import { TemplateAction } from '@backstage/plugin-scaffolder-node';
+
+/**
+ * Applies the defaults an action's input schema declares before its handler
+ * runs. The scaffolder validates inputs against the JSON schema made from the
+ * zod fields but does not fill in their `.default(…)`s, so without this every
+ * handler would declare each default a second time.
+ */
+export function withInputDefaults<TAction extends TemplateAction<any, any, any>>(
+  action: TAction,
+): TAction {
+  const properties: Record<string, { default?: unknown }> =
+    (action.schema?.input?.properties as any) ?? {};
+  const defaults = Object.entries(properties).filter(
+    ([, property]) => property.default !== undefined,
+  );
+  return {
+    ...action,
+    handler: ctx => {
+      const input: Record<string, unknown> = { ...ctx.input };
+      for (const [key, property] of defaults) {
+        // A copy each run: a handler may not change the next run's default.
+        if (input[key] === undefined) input[key] = structuredClone(property.default);
+      }
+      return action.handler({ ...ctx, input });
+    },
+  };
+}
