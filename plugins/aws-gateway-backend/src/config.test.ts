@@ -44,7 +44,7 @@ describe('readStatusConfig: authorization, limits and deadlines', () => {
     ],
     [
       { namespaceOwners: [{ namespace: 'shop', owners: [':'] }] },
-      /namespaceOwners\[0\]\.owners\[0\] ":" is not an entity ref/,
+      /namespaceOwners\[0\]\.owners\[0\]:? ":" is not an entity ref/,
     ],
     [
       { clusters: [{ name: 'c', region: 'evil.example.com' }] },

@@ -1,9 +1,10 @@
 import { Config } from '@backstage/config';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   AwsTarget,
   isAwsAccountId,
   isAwsRegion,
+  NamespaceGrant,
+  readNamespaceGrants,
 } from '@gateway-portal/plugin-aws-gateway-node';
 
 /** Where a cluster's load balancers live, for lookups without an ARN. */
@@ -11,15 +12,6 @@ export interface ClusterAwsLocation {
   target?: AwsTarget;
   /** The controller's cluster name, as written in its `elbv2.k8s.aws/cluster` tag. */
   controllerClusterName: string;
-}
-
-/** Namespaces whose Gateways belong to the entities owned by `owners`. */
-export interface NamespaceOwnership {
-  /** Every cluster when absent. */
-  cluster?: string;
-  namespace: string;
-  /** Normalised entity refs (lower case, `group:default/team-a`). */
-  owners: string[];
 }
 
 export interface StatusConfig {
@@ -30,7 +22,8 @@ export interface StatusConfig {
   maxGatewaysPerEntity: number;
   maxTargetGroupsPerGateway: number;
   maxConcurrentCallsPerCluster: number;
-  namespaceOwners: NamespaceOwnership[];
+  /** Namespaces whose Gateways belong to the entities owned by their owners. */
+  namespaceOwners: NamespaceGrant[];
   /** Longest a status request may take, lookups and collection included. */
   requestDeadlineMs: number;
   /** Longest a shared-cache read may take before it counts as a miss. */
@@ -49,23 +42,12 @@ export const STATUS_DEFAULTS = {
   maxGatewaysPerEntity: 25,
   maxTargetGroupsPerGateway: 20,
   maxConcurrentCallsPerCluster: 8,
-  namespaceOwners: [] as NamespaceOwnership[],
+  namespaceOwners: [] as NamespaceGrant[],
 };
 
 const ROOT = 'awsGateway.status';
 const EKS_URL =
   /\.([a-z]{2}(?:-[a-z]+)+-\d+)\.eks\.amazonaws\.com(?:\.cn)?(?::\d+)?\/?$/i;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** Entity refs compare case-insensitively. */
-export function normaliseEntityRef(
-  ref: string,
-  defaults: { defaultKind: string; defaultNamespace: string },
-): string {
-  return stringifyEntityRef(parseEntityRef(ref, defaults)).toLocaleLowerCase(
-    'en-US',
-  );
-}
 
 function positiveInteger(
   status: Config | undefined,
@@ -102,36 +84,6 @@ function numberAtLeast(
     throw new Error(`${ROOT}.${key} must be a number >= ${min}, got ${value}`);
   }
   return value;
-}
-
-function readNamespaceOwners(status: Config | undefined): NamespaceOwnership[] {
-  return (status?.getOptionalConfigArray('namespaceOwners') ?? []).map(
-    (entry, i) => {
-      const field = `${ROOT}.namespaceOwners[${i}]`;
-      const namespace = entry.getString('namespace');
-      if (!DNS_LABEL.test(namespace) || namespace.length > 63) {
-        throw new Error(
-          `${field}.namespace "${namespace}" is not a namespace name`,
-        );
-      }
-      const owners = entry.getStringArray('owners').map((owner, j) => {
-        try {
-          return normaliseEntityRef(owner, {
-            defaultKind: 'group',
-            defaultNamespace: 'default',
-          });
-        } catch (e) {
-          throw new Error(
-            `${field}.owners[${j}] "${owner}" is not an entity ref: ${
-              (e as Error).message
-            }`,
-          );
-        }
-      });
-      const cluster = entry.getOptionalString('cluster');
-      return { ...(cluster ? { cluster } : {}), namespace, owners };
-    },
-  );
 }
 
 function checkLocation(field: string, region?: string, accountId?: string) {
@@ -196,7 +148,7 @@ export function readStatusConfig(config: Config): StatusConfig {
       'maxConcurrentCallsPerCluster',
       STATUS_DEFAULTS.maxConcurrentCallsPerCluster,
     ),
-    namespaceOwners: readNamespaceOwners(status),
+    namespaceOwners: readNamespaceGrants(config),
     requestDeadlineMs: numberAtLeast(status, 'requestDeadlineMs', 4000, 100),
     cacheTimeoutMs: numberAtLeast(status, 'cacheTimeoutMs', 250, 10),
     staleMaxAgeMs: numberAtLeast(status, 'staleMaxAgeSeconds', 900, 0) * 1000,

@@ -1,33 +1,8 @@
-import {
-  classifyAwsError,
-  sanitizeMessage,
-  toStatusError,
-  KubernetesApiError,
-} from './errors';
+import { KubernetesApiError } from '@gateway-portal/plugin-aws-gateway-node';
+import { toStatusError } from './errors';
 
 describe('errors', () => {
-  it('never lets credentials through', () => {
-    const msg = sanitizeMessage(
-      'failed: Authorization: Bearer eyJhbGciOi.abc token=k8s-aws-v1.aHR0cHM6Ly9zdHM X-Amz-Signature=deadbeef&X-Amz-Security-Token=FQoG key AKIAIOSFODNN7EXAMPLE',
-    );
-    expect(msg).not.toMatch(
-      /eyJhbGciOi|aHR0cHM6Ly9zdHM|deadbeef|FQoG|AKIAIOSFODNN7EXAMPLE/,
-    );
-  });
-
-  it('classifies AWS and Kubernetes failures', () => {
-    expect(
-      classifyAwsError(Object.assign(new Error('x'), { name: 'AccessDenied' })),
-    ).toBe('permission');
-    expect(
-      classifyAwsError(Object.assign(new Error('x'), { name: 'TimeoutError' })),
-    ).toBe('unreachable');
-    expect(
-      classifyAwsError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' })),
-    ).toBe('unreachable');
-    expect(
-      classifyAwsError(new Error('There is no AWS integration that matches 1')),
-    ).toBe('not-configured');
+  it('classifies Kubernetes failures', () => {
     expect(
       toStatusError('kubernetes', new KubernetesApiError('forbidden', 403), {
         cluster: 'c',

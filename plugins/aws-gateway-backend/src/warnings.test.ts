@@ -1,10 +1,10 @@
-import { buildGatewayStatus, GatewayFacts } from './service/assemble';
+import { buildGatewayStatus } from './service/assemble/buildGatewayStatus';
+import { GatewayFacts } from './service/assemble/gatewayFacts';
 import {
-  Condition,
-  GatewayListener,
-  L4Route,
+  ConditionSummary,
   L4RouteKind,
-} from './kubernetes/types';
+} from '@gateway-portal/plugin-aws-gateway-common';
+import { GatewayListener, L4Route } from './kubernetes/types';
 
 /**
  * The states the real AWS Load Balancer Controller v3.5.0 leaves behind
@@ -17,7 +17,7 @@ const REGION = 'us-west-2';
 const NS = 'shop';
 const NLB_ARN = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/net/k8s-shop-edge-0123456789/50dc6c495c0c9188`;
 
-const ACCEPTED_ROUTE: Condition[] = [
+const ACCEPTED_ROUTE: ConditionSummary[] = [
   { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs' },
   { type: 'Accepted', status: 'True', reason: 'Accepted' },
 ];
@@ -70,11 +70,11 @@ interface Setup {
     targetGroups: DeployedTargetGroup[];
   }>;
   attachedRoutes?: Record<string, number>;
-  gatewayConditions?: Condition[];
+  gatewayConditions?: ConditionSummary[];
   services?: Array<{ name: string; type: string }>;
 }
 
-const PROGRAMMED: Condition[] = [
+const PROGRAMMED: ConditionSummary[] = [
   { type: 'Accepted', status: 'True', reason: 'Accepted', message: '' },
   {
     type: 'Programmed',

@@ -19,6 +19,16 @@ export type L4RouteKind = 'TCPRoute' | 'UDPRoute' | 'TLSRoute';
 /** Gateway listener protocols an NLB can serve. @public */
 export type L4ListenerProtocol = 'TCP' | 'UDP' | 'TLS';
 
+/** Every L4 route kind. @public */
+export const L4_ROUTE_KINDS: readonly L4RouteKind[] = ['TCPRoute', 'UDPRoute', 'TLSRoute'];
+
+/** The route kind that attaches to a Gateway listener of each protocol. @public */
+export const L4_ROUTE_KIND_FOR_PROTOCOL: Readonly<Record<L4ListenerProtocol, L4RouteKind>> = {
+  TCP: 'TCPRoute',
+  UDP: 'UDPRoute',
+  TLS: 'TLSRoute',
+};
+
 /**
  * What the cluster's controller version expects from a manifest.
  *

@@ -7,7 +7,9 @@
  */
 export * from './aws/AwsClientFactory';
 export * from './aws/arn';
-export * from './aws/awsErrors';
+export { classifyAwsError, isAwsError } from './aws/awsErrors';
+export { isAbortError, networkErrorCode } from './errors/networkErrors';
+export { redactAddresses, redactSecrets } from './errors/redaction';
 export * from './aws/policyDocuments';
 export * from './aws/policyLint';
 export * from './aws/awsCall';
@@ -17,20 +19,61 @@ export * from './aws/iam/managedTags';
 export * from './aws/iam/ensurePolicy';
 export * from './aws/iam/ensureRole';
 export * from './aws/eks/ensurePodIdentityAssociation';
-export * from './kubernetes/KubernetesClusterRegistry';
-export * from './kubernetes/apiErrors';
-export * from './kubernetes/abortSignal';
+export { ConfigKubernetesClusterRegistry } from './kubernetes/KubernetesClusterRegistry';
+export type {
+  GatewayCluster,
+  KubernetesClusterRegistry,
+} from './kubernetes/KubernetesClusterRegistry';
+export {
+  apiStatus,
+  apiStatusCode,
+  classifyKubernetesError,
+  isKubernetesNotFound,
+  KubernetesApiError,
+  toKubernetesApiError,
+} from './kubernetes/apiErrors';
+export type { KubernetesStatus } from './kubernetes/apiErrors';
+export {
+  abortableCall,
+  KUBERNETES_CALL_TIMEOUT_MS,
+  kubernetesDeadlineError,
+} from './kubernetes/abortSignal';
+export {
+  ELBV2_K8S_API_GROUP_NAME,
+  ENDPOINT_SLICES,
+  GATEWAY_CLASSES,
+  GATEWAYS,
+  L4_ROUTES,
+  LOAD_BALANCER_CONFIGURATIONS,
+  SERVICE_NAME_LABEL,
+  SERVICES,
+  TARGET_GROUP_BINDINGS,
+  TARGET_GROUP_CONFIGURATIONS,
+  TGB_STACK_NAME_LABEL,
+  TGB_STACK_NAMESPACE_LABEL,
+} from './kubernetes/resources';
+export type { ResourceSpec } from './kubernetes/resources';
 export * from './manifests/types';
 export * from './manifests/rules';
 export * from './net/cidr';
-export * from './ownership/ownershipSettings';
+export {
+  namespaceGrantees,
+  normaliseOwnerRef,
+  readNamespaceGrants,
+  readPlatformTeams,
+} from './ownership/ownershipSettings';
+export type { NamespaceGrant } from './ownership/ownershipSettings';
 export * from './manifests/guardrails';
 export * from './manifests/renderEndpoint';
 export * from './manifests/renderController';
 export * from './manifests/validateEndpoint';
 export * from './manifests/validateManifests';
-export * from './kubernetes/controllerProfileDetection';
-export * from './kubernetes/serverSideDryRun';
+export {
+  detectControllerProfile,
+  profileMismatch,
+} from './kubernetes/controllerProfileDetection';
+export type { DetectedControllerProfile } from './kubernetes/controllerProfileDetection';
+export { readServices, serverSideDryRun } from './kubernetes/serverSideDryRun';
 export * from './urls/repositoryUrl';
 export * from './urls/urlAllowList';
 export * from './gitops/gitCredentials';

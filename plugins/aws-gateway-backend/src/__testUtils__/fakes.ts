@@ -3,7 +3,7 @@
  * counters and failure injection, for unit tests.
  */
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { KubernetesApiError } from '../errors';
+import { KubernetesApiError } from '@gateway-portal/plugin-aws-gateway-node';
 import {
   KubernetesConnection,
   KubernetesObjectClient,
@@ -196,14 +196,21 @@ export class FakeElbv2 {
     );
   }
 
-  /** What DefaultGatewayStatusService gets instead of an AwsClientFactory. */
+  /**
+   * What DefaultGatewayStatusService gets instead of an AwsClientFactory: a
+   * real client (the SDK's paginators require one) whose send answers here.
+   */
   readonly source = {
-    elbv2: async () =>
-      ({
-        send: (cmd: any, options?: { abortSignal?: AbortSignal }) =>
-          this.send(cmd, options?.abortSignal),
-      } as unknown as ElasticLoadBalancingV2Client),
+    elbv2: async () => this.client,
   };
+
+  private readonly client = Object.assign(
+    new ElasticLoadBalancingV2Client({ region: 'us-east-1' }),
+    {
+      send: (cmd: any, options?: { abortSignal?: AbortSignal }) =>
+        this.send(cmd, options?.abortSignal),
+    },
+  ) as ElasticLoadBalancingV2Client;
 
   private async send(cmd: any, abortSignal?: AbortSignal): Promise<any> {
     this.inFlight++;

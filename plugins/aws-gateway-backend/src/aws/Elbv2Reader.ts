@@ -1,12 +1,13 @@
 import {
-  DescribeListenersCommand,
   DescribeLoadBalancersCommand,
   DescribeTagsCommand,
-  DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
   Listener,
   LoadBalancer,
+  paginateDescribeListeners,
+  paginateDescribeLoadBalancers,
+  paginateDescribeTargetGroups,
   Tag,
   TargetGroup,
   TargetHealthDescription,
@@ -14,9 +15,10 @@ import {
 import {
   AwsClientFactory,
   AwsTarget,
+  classifyAwsError,
+  isAwsError,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { ConcurrencyLimits } from '../concurrencyLimit';
-import { classifyAwsError } from '../errors';
 import { RequestMemo } from '../requestMemo';
 import { Batcher } from './Batcher';
 import { targetKey, TrustedArn } from './trustedArn';
@@ -78,6 +80,27 @@ export class Elbv2Reader {
     });
   }
 
+  /** A call's own deadline, and the request's signal. */
+  private callSignal(): AbortSignal {
+    const signals = [
+      AbortSignal.timeout(
+        this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+      ),
+    ];
+    if (this.options.signal) signals.push(this.options.signal);
+    return AbortSignal.any(signals);
+  }
+
+  /** Runs within the location's concurrency limit. */
+  private limited<T>(
+    target: AwsTarget,
+    signal: AbortSignal,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    const limit = this.options.limits?.for(targetKey(target));
+    return limit ? limit.run(run, signal) : run();
+  }
+
   /** Runs one call with its deadline, the request's signal and the location's concurrency limit. */
   private async call<T>(
     target: AwsTarget,
@@ -86,17 +109,38 @@ export class Elbv2Reader {
       options: CallOptions,
     ) => Promise<T>,
   ): Promise<T> {
-    const signals = [
-      AbortSignal.timeout(
-        this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
-      ),
-    ];
-    if (this.options.signal) signals.push(this.options.signal);
-    const abortSignal = AbortSignal.any(signals);
+    const abortSignal = this.callSignal();
     const client = await this.clients.elbv2(target);
-    const run = () => send(client, { abortSignal });
-    const limit = this.options.limits?.for(targetKey(target));
-    return limit ? limit.run(run, abortSignal) : run();
+    return this.limited(target, abortSignal, () =>
+      send(client, { abortSignal }),
+    );
+  }
+
+  /**
+   * Every page of an SDK paginator. Each page is a call of its own, like
+   * `call`: a fresh deadline and a place in the concurrency limit. The
+   * paginator hands the same options object to every page's send, so the
+   * page's signal is set on it before the page is asked for.
+   */
+  private async pages<T>(
+    target: AwsTarget,
+    paginate: (
+      client: ElasticLoadBalancingV2Client,
+      options: CallOptions,
+    ) => AsyncGenerator<T, unknown, unknown>,
+  ): Promise<T[]> {
+    const client = await this.clients.elbv2(target);
+    const options = {} as CallOptions;
+    const pages = paginate(client, options);
+    const out: T[] = [];
+    for (;;) {
+      options.abortSignal = this.callSignal();
+      const page = await this.limited(target, options.abortSignal, () =>
+        pages.next(),
+      );
+      if (page.done) return out;
+      out.push(page.value);
+    }
   }
 
   /**
@@ -155,19 +199,10 @@ export class Elbv2Reader {
   /** DescribeLoadBalancers pages, then DescribeTags in batches of 20 ARNs. */
   inventory(target: AwsTarget): Promise<LoadBalancerInventory> {
     return this.memo.once(`inventory|${targetKey(target)}`, async () => {
-      const loadBalancers: LoadBalancer[] = [];
-      let marker: string | undefined;
-      do {
-        const Marker = marker;
-        const page = await this.call(target, (client, options) =>
-          client.send(
-            new DescribeLoadBalancersCommand({ Marker, PageSize: 400 }),
-            options,
-          ),
-        );
-        loadBalancers.push(...(page.LoadBalancers ?? []));
-        marker = page.NextMarker;
-      } while (marker);
+      const pages = await this.pages(target, (client, options) =>
+        paginateDescribeLoadBalancers({ client }, { PageSize: 400 }, options),
+      );
+      const loadBalancers = pages.flatMap(page => page.LoadBalancers ?? []);
       const arns = loadBalancers.map(lb => lb.LoadBalancerArn!).filter(Boolean);
       const batches: string[][] = [];
       for (let i = 0; i < arns.length; i += MAX_ARNS)
@@ -192,59 +227,36 @@ export class Elbv2Reader {
 
   listeners(loadBalancer: TrustedArn): Promise<Listener[]> {
     return this.memo.once(`listeners|${loadBalancer.arn}`, async () => {
-      const listeners: Listener[] = [];
-      let marker: string | undefined;
-      do {
-        const Marker = marker;
-        const page = await this.call(loadBalancer.target, (client, options) =>
-          client.send(
-            new DescribeListenersCommand({
-              LoadBalancerArn: loadBalancer.arn,
-              Marker,
-            }),
-            options,
-          ),
-        );
-        listeners.push(...(page.Listeners ?? []));
-        marker = page.NextMarker;
-      } while (marker);
-      return listeners;
+      const pages = await this.pages(loadBalancer.target, (client, options) =>
+        paginateDescribeListeners(
+          { client },
+          { LoadBalancerArn: loadBalancer.arn },
+          options,
+        ),
+      );
+      return pages.flatMap(page => page.Listeners ?? []);
     });
   }
 
   /** Target groups whose traffic comes from this load balancer, as ELBv2 reports them. */
   targetGroupsOfLoadBalancer(loadBalancer: TrustedArn): Promise<TargetGroup[]> {
     return this.memo.once(`tgs-of|${loadBalancer.arn}`, async () => {
-      const groups: TargetGroup[] = [];
-      let marker: string | undefined;
-      do {
-        let page;
-        const Marker = marker;
-        try {
-          page = await this.call(loadBalancer.target, (client, options) =>
-            client.send(
-              new DescribeTargetGroupsCommand({
-                LoadBalancerArn: loadBalancer.arn,
-                Marker,
-              }),
-              options,
-            ),
-          );
-        } catch (e) {
-          // A load balancer with no target group yet (no route attached, or
-          // still provisioning) is answered with TargetGroupNotFound by some
-          // implementations; that is an empty list, not an error.
-          if (
-            (e as { name?: string }).name === 'TargetGroupNotFoundException'
-          ) {
-            return groups;
-          }
-          throw e;
-        }
-        groups.push(...(page.TargetGroups ?? []));
-        marker = page.NextMarker;
-      } while (marker);
-      return groups;
+      try {
+        const pages = await this.pages(loadBalancer.target, (client, options) =>
+          paginateDescribeTargetGroups(
+            { client },
+            { LoadBalancerArn: loadBalancer.arn },
+            options,
+          ),
+        );
+        return pages.flatMap(page => page.TargetGroups ?? []);
+      } catch (e) {
+        // A load balancer with no target group yet (no route attached, or
+        // still provisioning) is answered with TargetGroupNotFound by some
+        // implementations; that is an empty list, not an error.
+        if (isAwsError(e, 'TargetGroupNotFound')) return [];
+        throw e;
+      }
     });
   }
 

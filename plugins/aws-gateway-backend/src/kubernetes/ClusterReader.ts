@@ -1,26 +1,29 @@
-import { KubernetesApiError } from '../errors';
-import { RequestMemo } from '../requestMemo';
-import { KubernetesConnection, ListOptions } from './KubernetesObjectClient';
+import {
+  L4_ROUTE_KINDS,
+  L4RouteKind,
+} from '@gateway-portal/plugin-aws-gateway-common';
 import {
   ENDPOINT_SLICES,
   GATEWAY_CLASSES,
   GATEWAYS,
+  isKubernetesNotFound,
+  L4_ROUTES,
   LOAD_BALANCER_CONFIGURATIONS,
   ResourceSpec,
-  ROUTES,
   SERVICE_NAME_LABEL,
   SERVICES,
   TARGET_GROUP_BINDINGS,
   TARGET_GROUP_CONFIGURATIONS,
   TGB_STACK_NAME_LABEL,
-} from './resources';
+} from '@gateway-portal/plugin-aws-gateway-node';
+import { RequestMemo } from '../requestMemo';
+import { KubernetesConnection, ListOptions } from './KubernetesObjectClient';
 import {
   EndpointSlice,
   Gateway,
   GatewayClass,
   KubeObject,
   L4Route,
-  L4RouteKind,
   LoadBalancerConfiguration,
   Service,
   TargetGroupBinding,
@@ -59,10 +62,6 @@ export class ServedVersionCache {
   forget(cluster: string, spec: ResourceSpec): void {
     this.entries.delete(`${cluster}|${spec.group}|${spec.plural}`);
   }
-}
-
-function isNotServed(error: unknown): boolean {
-  return (error as KubernetesApiError)?.statusCode === 404;
 }
 
 /**
@@ -105,7 +104,8 @@ export class ClusterReader {
           item => ({ ...item, kind: spec.kind, apiVersion } as T),
         );
       } catch (e) {
-        if (!isNotServed(e)) throw e;
+        // 404: this version is not served; try the next one.
+        if (!isKubernetesNotFound(e)) throw e;
       }
     }
     if (known) {
@@ -149,7 +149,7 @@ export class ClusterReader {
   /** Routes of one kind in every namespace (routes may attach across namespaces). */
   listRoutes(kind: L4RouteKind): Promise<L4Route[]> {
     return this.memo.once(`routes|${kind}`, () =>
-      this.listServed<L4Route>(ROUTES[kind]),
+      this.listServed<L4Route>(L4_ROUTES[kind]),
     );
   }
 
@@ -201,7 +201,7 @@ export class ClusterReader {
    */
   prefetch(namespaces: string[] = []): void {
     void this.listGatewayClasses();
-    for (const kind of Object.keys(ROUTES) as L4RouteKind[])
+    for (const kind of L4_ROUTE_KINDS)
       void this.listRoutes(kind);
     void this.listLoadBalancerConfigurations();
     void this.listTargetGroupConfigurations();

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { KubernetesApiError } from '../errors';
+import { KubernetesApiError } from '@gateway-portal/plugin-aws-gateway-node';
 import { ClientNodeKubernetesObjectClient } from './KubernetesObjectClient';
 
 const GATEWAYS = {

@@ -1,14 +1,11 @@
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import {
   abortableCall,
-  apiStatus,
-  apiStatusCode,
-  isAbortError,
+  isKubernetesNotFound,
   KubernetesClusterRegistry,
-  networkErrorCode,
+  toKubernetesApiError,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { ConcurrencyLimits } from '../concurrencyLimit';
-import { KubernetesApiError } from '../errors';
 import { KubeObject } from './types';
 
 /** One served version of a resource. */
@@ -51,46 +48,6 @@ export interface KubernetesObjectClient {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_CONCURRENT_CALLS = 8;
-
-/**
- * A KubernetesApiError with a message fit for users (the call, the HTTP
- * status or network code) and the server's own text as detail for the log.
- */
-export function toKubernetesApiError(
-  error: unknown,
-  what: string,
-  timeoutMs: number,
-): KubernetesApiError {
-  if (error instanceof KubernetesApiError) return error;
-  const status = apiStatusCode(error);
-  if (status !== undefined) {
-    const detail = apiStatus(error)?.message ?? `HTTP ${status}`;
-    return new KubernetesApiError(
-      `${what}: HTTP ${status}`,
-      status,
-      undefined,
-      `${what}: ${detail}`,
-    );
-  }
-  const raw = error as { message?: string };
-  if (isAbortError(error) || (raw as { type?: string })?.type === 'aborted') {
-    return new KubernetesApiError(
-      `${what}: no answer within ${timeoutMs} ms`,
-      undefined,
-      'ETIMEDOUT',
-      `${what}: ${raw?.message ?? 'aborted'}`,
-    );
-  }
-  const code = networkErrorCode(error);
-  return new KubernetesApiError(
-    `${what}: ${
-      code ? `the API server could not be reached (${code})` : 'the call failed'
-    }`,
-    undefined,
-    code ?? 'ERROR',
-    `${what}: ${raw?.message ?? String(error)}`,
-  );
-}
 
 /** `signal` (when given) or the timeout, whichever fires first. */
 function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {
@@ -230,7 +187,7 @@ export class ClientNodeKubernetesObjectClient
             ) as KubeObject;
           });
         } catch (e) {
-          if ((e as KubernetesApiError).statusCode === 404) return undefined;
+          if (isKubernetesNotFound(e)) return undefined;
           throw e;
         }
       },

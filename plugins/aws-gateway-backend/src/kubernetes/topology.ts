@@ -4,12 +4,18 @@
  * behind an IP. Pure functions over objects already read.
  */
 import {
+  ConditionSummary,
+  GATEWAY_API_GROUP_NAME,
+  L4_ROUTE_KIND_FOR_PROTOCOL,
+  L4ListenerProtocol,
   LBC_NLB_CONTROLLER_NAME,
   RouteBackend,
 } from '@gateway-portal/plugin-aws-gateway-common';
-import { TGB_STACK_NAME_LABEL, TGB_STACK_NAMESPACE_LABEL } from './resources';
 import {
-  Condition,
+  TGB_STACK_NAME_LABEL,
+  TGB_STACK_NAMESPACE_LABEL,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import {
   EndpointSlice,
   Gateway,
   GatewayClass,
@@ -21,15 +27,13 @@ import {
   TargetGroupConfiguration,
 } from './types';
 
-const GATEWAY_GROUP = 'gateway.networking.k8s.io';
-
 function refersTo(
   ref: ParentReference,
   routeNamespace: string,
   gw: Gateway,
 ): boolean {
   return (
-    (ref.group ?? GATEWAY_GROUP) === GATEWAY_GROUP &&
+    (ref.group ?? GATEWAY_API_GROUP_NAME) === GATEWAY_API_GROUP_NAME &&
     (ref.kind ?? 'Gateway') === 'Gateway' &&
     ref.name === gw.metadata.name &&
     (ref.namespace ?? routeNamespace) === gw.metadata.namespace
@@ -45,12 +49,6 @@ export function routesOf(gw: Gateway, routes: L4Route[]): L4Route[] {
   );
 }
 
-const ROUTE_PROTOCOLS: Record<string, string[]> = {
-  TCPRoute: ['TCP'],
-  UDPRoute: ['UDP'],
-  TLSRoute: ['TLS'],
-};
-
 /** Whether a route (by its parentRefs to this Gateway) targets a listener. */
 export function routeTargetsListener(
   route: L4Route,
@@ -62,12 +60,15 @@ export function routeTargetsListener(
     .some(p => {
       if (p.sectionName) return p.sectionName === listener.name;
       if (p.port !== undefined) return p.port === listener.port;
-      return (ROUTE_PROTOCOLS[route.kind] ?? []).includes(listener.protocol);
+      return (
+        L4_ROUTE_KIND_FOR_PROTOCOL[listener.protocol as L4ListenerProtocol] ===
+        route.kind
+      );
     });
 }
 
 /** The conditions the NLB gateway controller wrote for this Gateway on a route. */
-export function parentConditionsOf(route: L4Route, gw: Gateway): Condition[] {
+export function parentConditionsOf(route: L4Route, gw: Gateway): ConditionSummary[] {
   const parents = (route.status?.parents ?? []).filter(p =>
     refersTo(p.parentRef, route.metadata.namespace ?? '', gw),
   );
@@ -218,8 +219,8 @@ export function podsByAddress(
 }
 
 export function findCondition(
-  conditions: Condition[] | undefined,
+  conditions: ConditionSummary[] | undefined,
   type: string,
-): Condition | undefined {
+): ConditionSummary | undefined {
   return conditions?.find(c => c.type === type);
 }

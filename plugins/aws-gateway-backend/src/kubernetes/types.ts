@@ -2,6 +2,10 @@
  * The fields of the Kubernetes objects the status backend reads. Objects come
  * from the API server as JSON; only what is used is typed.
  */
+import {
+  ConditionSummary,
+  L4RouteKind,
+} from '@gateway-portal/plugin-aws-gateway-common';
 
 export interface ObjectMeta {
   name: string;
@@ -19,15 +23,6 @@ export interface KubeObject {
   metadata: ObjectMeta;
   spec?: any;
   status?: any;
-}
-
-export interface Condition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  reason?: string;
-  message?: string;
-  lastTransitionTime?: string;
-  observedGeneration?: number;
 }
 
 export interface ParentReference {
@@ -57,11 +52,11 @@ export interface Gateway extends KubeObject {
   };
   status?: {
     addresses?: Array<{ type?: string; value: string }>;
-    conditions?: Condition[];
+    conditions?: ConditionSummary[];
     listeners?: Array<{
       name: string;
       attachedRoutes?: number;
-      conditions?: Condition[];
+      conditions?: ConditionSummary[];
     }>;
   };
 }
@@ -77,8 +72,6 @@ export interface GatewayClass extends KubeObject {
     };
   };
 }
-
-export type L4RouteKind = 'TCPRoute' | 'UDPRoute' | 'TLSRoute';
 
 export interface BackendRef {
   group?: string;
@@ -100,7 +93,7 @@ export interface L4Route extends KubeObject {
     parents?: Array<{
       parentRef: ParentReference;
       controllerName: string;
-      conditions?: Condition[];
+      conditions?: ConditionSummary[];
     }>;
   };
 }

@@ -26,9 +26,9 @@ import { AwsBackoff } from './awsBackoff';
 import { addAwsCallAccounting } from './awsCallAccounting';
 import {
   DefaultGatewayStatusService,
-  EntityGatewaysSource,
   StatusSettings,
 } from './DefaultGatewayStatusService';
+import { EntityGatewaysSource } from './sharedReads';
 
 const ENTITY_REF = 'component:default/orders';
 const entity = componentEntity('orders', {

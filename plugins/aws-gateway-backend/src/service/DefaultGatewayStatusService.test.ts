@@ -6,11 +6,11 @@ import { GatewayCluster } from '@gateway-portal/plugin-aws-gateway-node';
 import { FakeElbv2, FakeKubernetes } from '../__testUtils__/fakes';
 import { MemoryCache } from '../__testUtils__/memoryCache';
 import { exposeScenario, REGION } from '../__testUtils__/scenario';
-import { KubernetesApiError } from '../errors';
+import { KubernetesApiError } from '@gateway-portal/plugin-aws-gateway-node';
 import { readStatusConfig } from '../config';
 import { ConfigReader } from '@backstage/config';
 import { DefaultGatewayStatusService } from './DefaultGatewayStatusService';
-import { GatewayStatusCollector } from './GatewayStatusCollector';
+import { GatewayStatusCollector } from './collector/GatewayStatusCollector';
 
 function entity(annotations: Record<string, string>, name = 'orders'): Entity {
   return {

@@ -1,30 +1,18 @@
 import crypto from 'node:crypto';
 import {
-  AuthService,
   BackstageCredentials,
   CacheService,
   LoggerService,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import {
   Entity,
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import {
-  NotAllowedError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
-import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
-import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  awsGatewayStatusReadPermission,
-  EntityGatewaysResponse,
-} from '@gateway-portal/plugin-aws-gateway-common';
+import { ServiceUnavailableError } from '@backstage/errors';
+import { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-common';
 import { StatusConfig } from '../config';
-import { Deadline, TIMED_OUT, within } from '../deadline';
+import { Deadline, TIMED_OUT } from '../deadline';
 import { describeFailure } from '../failures';
 import {
   noStatusMetrics,
@@ -34,23 +22,16 @@ import {
 } from '../metrics';
 import { RateLimitedLog } from '../rateLimitedLog';
 import { AwsBackoff } from './awsBackoff';
+import { degradedReason } from './degraded';
+import { EntityAccess, EntityAccessOptions } from './entityAccess';
 import { selectorFingerprint } from './entityGateways';
 import {
   GatewayStatusService,
   GetEntityGatewaysRequest,
 } from './GatewayStatusService';
-import { RefreshBudget } from './refreshBudget';
-import { degradedReason } from './degraded';
+import { callerOf, RefreshBudget } from './refreshBudget';
+import { EntityGatewaysSource, SharedReads } from './sharedReads';
 import { ageMs, CachedStatus, StatusCache } from './statusCache';
-
-/** What computes an answer; the collector in production. */
-export interface EntityGatewaysSource {
-  collect(
-    entity: Entity,
-    entityRef: string,
-    options?: { signal?: AbortSignal },
-  ): Promise<EntityGatewaysResponse>;
-}
 
 /** The `awsGateway.status` settings the service applies. */
 export type StatusSettings = Pick<
@@ -63,16 +44,8 @@ export type StatusSettings = Pick<
   | 'refresh'
 >;
 
-export interface DefaultGatewayStatusServiceOptions {
-  catalog: Pick<CatalogService, 'getEntityByRef'>;
-  permissions: Pick<PermissionsService, 'authorize'>;
-  /**
-   * With it, the entity is read with this plugin's own credentials and the
-   * caller's right to read it is decided in the same permission call as the
-   * status permission: one internal call to each service per request.
-   * Without it, the entity is read as the caller.
-   */
-  auth?: Pick<AuthService, 'getOwnServiceCredentials'>;
+export interface DefaultGatewayStatusServiceOptions
+  extends Pick<EntityAccessOptions, 'catalog' | 'permissions' | 'auth'> {
   cache: CacheService;
   logger: LoggerService;
   source: EntityGatewaysSource;
@@ -84,27 +57,10 @@ export interface DefaultGatewayStatusServiceOptions {
 }
 
 const CACHE_VERSION = 'v2';
-// What callers see when the catalog or the permission backend fails (the
-// database restarting, say); the details go to the log.
-const LOOKUP_UNAVAILABLE =
-  'The gateway status is unavailable right now: the catalog or the permission service did not answer. Try again shortly.';
 
 type Answer = { response: EntityGatewaysResponse; outcome: StatusOutcome };
 
 const seconds = (ms: number) => Math.max(1, Math.round(ms / 1000));
-
-/** Who a refresh counts against. */
-function callerOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type?: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  if (principal?.type === 'user' && principal.userEntityRef) {
-    return principal.userEntityRef;
-  }
-  return `${principal?.type ?? 'none'}:${principal?.subject ?? ''}`;
-}
 
 /**
  * Authorizes every request for its caller, then answers from the status
@@ -117,11 +73,9 @@ function callerOf(credentials: BackstageCredentials): string {
  * AWS. `refresh=true` is honoured within the refresh budget.
  */
 export class DefaultGatewayStatusService implements GatewayStatusService {
-  private readonly inFlight = new Map<
-    string,
-    Promise<EntityGatewaysResponse>
-  >();
   private readonly cache: StatusCache;
+  private readonly access: EntityAccess;
+  private readonly reads: SharedReads;
   private readonly budget: RefreshBudget;
   private readonly backoff: AwsBackoff;
   private readonly metrics: StatusMetrics;
@@ -135,9 +89,7 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
     return new DefaultGatewayStatusService(options);
   }
 
-  private constructor(
-    private readonly options: DefaultGatewayStatusServiceOptions,
-  ) {
+  private constructor(options: DefaultGatewayStatusServiceOptions) {
     this.settings = options.settings;
     this.now = options.now ?? Date.now;
     this.metrics = options.metrics ?? noStatusMetrics;
@@ -151,6 +103,23 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
       retentionMs: this.settings.cacheTtlMs + this.settings.staleMaxAgeMs,
       freshMs: this.settings.cacheTtlMs,
       now: this.now,
+    });
+    this.access = new EntityAccess({
+      catalog: options.catalog,
+      permissions: options.permissions,
+      auth: options.auth,
+      log: this.log,
+      metrics: this.metrics,
+    });
+    this.reads = new SharedReads({
+      source: options.source,
+      limitMs: Math.max(30_000, 2 * this.settings.kubernetesTimeoutMs),
+      now: this.now,
+      onRead: (key, read) => {
+        if (this.settings.cacheTtlMs > 0) {
+          this.cache.record(key, read, this.degradedReason(read));
+        }
+      },
     });
     this.budget = new RefreshBudget({
       cache: this.cache,
@@ -175,7 +144,7 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
           ? parseEntityRef(request.entityRef)
           : request.entityRef,
       );
-      const entity = await this.authorizedEntity(
+      const entity = await this.access.authorizedEntity(
         entityRef,
         credentials,
         deadline,
@@ -191,64 +160,6 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
     } finally {
       this.metrics.requestDuration(this.now() - started, outcome);
     }
-  }
-
-  /** The entity, once the catalog and the permission backend both said yes. */
-  private async authorizedEntity(
-    entityRef: string,
-    credentials: BackstageCredentials,
-    deadline: Deadline,
-  ): Promise<Entity> {
-    const { auth, catalog, permissions } = this.options;
-    const checks = [
-      ...(auth
-        ? [{ permission: catalogEntityReadPermission, resourceRef: entityRef }]
-        : []),
-      { permission: awsGatewayStatusReadPermission, resourceRef: entityRef },
-    ];
-    const lookups = Promise.all([
-      (async () =>
-        catalog.getEntityByRef(entityRef, {
-          credentials: auth
-            ? await auth.getOwnServiceCredentials()
-            : credentials,
-        }))(),
-      permissions.authorize(checks, { credentials }),
-    ]);
-    let result: Awaited<typeof lookups> | typeof TIMED_OUT;
-    try {
-      result = await deadline.within(lookups);
-    } catch (e) {
-      this.log.error(
-        'lookup-failed',
-        `Gateway status of ${entityRef}: catalog or permission lookup failed: ${describeFailure(
-          e,
-        )}`,
-      );
-      throw new ServiceUnavailableError(LOOKUP_UNAVAILABLE);
-    }
-    if (result === TIMED_OUT) {
-      this.metrics.deadlineExpired('lookup');
-      this.log.warn(
-        'lookup-deadline',
-        `Gateway status of ${entityRef}: catalog or permission lookup took longer than ${deadline.totalMs} ms`,
-      );
-      throw new ServiceUnavailableError(LOOKUP_UNAVAILABLE);
-    }
-    const [entity, decisions] = result;
-    const statusDecision = decisions[decisions.length - 1];
-    const mayReadEntity = decisions
-      .slice(0, -1)
-      .every(d => d.result === AuthorizeResult.ALLOW);
-    if (!entity || !mayReadEntity) {
-      throw new NotFoundError(`Entity ${entityRef} not found`);
-    }
-    if (statusDecision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed to read the gateway status of ${entityRef}`,
-      );
-    }
-    return entity;
   }
 
   private async answer(
@@ -322,7 +233,7 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
   ): Promise<Answer> {
     let fresh: EntityGatewaysResponse | typeof TIMED_OUT;
     try {
-      fresh = await deadline.within(this.collection(key, entity, entityRef));
+      fresh = await deadline.within(this.reads.read(key, entity, entityRef));
     } catch (e) {
       this.log.error(
         'collection-failed',
@@ -353,47 +264,6 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
       return this.stale(lastKnown, degraded, 'unreachable');
     }
     return { response: fresh, outcome: 'fresh' };
-  }
-
-  /**
-   * One read per entity at a time, shared by every caller; it outlives the
-   * callers' deadlines (so the next caller finds it done) but not a hard
-   * limit, after which it is cancelled.
-   */
-  private collection(
-    key: string,
-    entity: Entity,
-    entityRef: string,
-  ): Promise<EntityGatewaysResponse> {
-    let pending = this.inFlight.get(key);
-    if (pending) return pending;
-    const controller = new AbortController();
-    const limitMs = Math.max(30_000, 2 * this.settings.kubernetesTimeoutMs);
-    const collected = this.options.source
-      .collect(entity, entityRef, { signal: controller.signal })
-      .then(response => {
-        // fetchedAt is when the data was read: the end of the read.
-        const read = {
-          ...response,
-          fetchedAt: new Date(this.now()).toISOString(),
-        };
-        if (this.settings.cacheTtlMs > 0) {
-          this.cache.record(key, read, this.degradedReason(read));
-        }
-        return read;
-      });
-    pending = within(collected, limitMs)
-      .then(result => {
-        if (result !== TIMED_OUT) return result;
-        controller.abort();
-        throw new Error(
-          `reading took longer than ${limitMs} ms and was cancelled`,
-        );
-      })
-      .finally(() => this.inFlight.delete(key));
-    pending.catch(() => undefined);
-    this.inFlight.set(key, pending);
-    return pending;
   }
 
   /** The answer to fall back on: the last complete one if the newest is not. */

@@ -22,7 +22,7 @@ import { noStatusMetrics, StatusMetrics } from '../metrics';
 import { addAwsCallAccounting } from './awsCallAccounting';
 import { AwsBackoff } from './awsBackoff';
 import { DefaultGatewayStatusService } from './DefaultGatewayStatusService';
-import { GatewayStatusCollector } from './GatewayStatusCollector';
+import { GatewayStatusCollector } from './collector/GatewayStatusCollector';
 
 /** @public */
 export interface CreateGatewayStatusServiceOptions {

@@ -3,13 +3,19 @@ import {
   AWS_GATEWAY_ANNOTATION,
   ENTITY_REF_ANNOTATION,
   GatewayReference,
+  isDnsLabel,
+  isLabelValue,
   KUBERNETES_ID_ANNOTATION,
   KUBERNETES_ID_LABEL,
   KUBERNETES_NAMESPACE_ANNOTATION,
+  normaliseEntityRef,
   parseGatewayReferences,
   StatusError,
 } from '@gateway-portal/plugin-aws-gateway-common';
-import { NamespaceOwnership, normaliseEntityRef } from '../config';
+import {
+  NamespaceGrant,
+  namespaceGrantees,
+} from '@gateway-portal/plugin-aws-gateway-node';
 import { ObjectMeta } from '../kubernetes/types';
 
 /** Which Gateways belong to an entity. */
@@ -20,9 +26,6 @@ export type GatewaySelector =
   | { type: 'label'; labelSelector: string; namespace?: string }
   | { type: 'none' }
   | { type: 'invalid'; message: string };
-
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * The annotation wins; else the Kubernetes plugin's id annotation selects
@@ -44,14 +47,14 @@ export function gatewaySelectorFor(entity: Entity): GatewaySelector {
   }
   const id = annotations[KUBERNETES_ID_ANNOTATION]?.trim();
   if (!id) return { type: 'none' };
-  if (id.length > 63 || !LABEL_VALUE.test(id)) {
+  if (!isLabelValue(id)) {
     return {
       type: 'invalid',
       message: `${KUBERNETES_ID_ANNOTATION}: "${id}" is not a valid Kubernetes label value`,
     };
   }
   const namespace = annotations[KUBERNETES_NAMESPACE_ANNOTATION]?.trim();
-  if (namespace && !DNS_LABEL.test(namespace)) {
+  if (namespace && !isDnsLabel(namespace)) {
     return {
       type: 'invalid',
       message: `${KUBERNETES_NAMESPACE_ANNOTATION}: "${namespace}" is not a valid namespace name`,
@@ -117,16 +120,16 @@ export function isGatewayLinked(
   gateway: { metadata: ObjectMeta },
   cluster: string,
   viewer: GatewayViewer,
-  namespaceOwners: NamespaceOwnership[],
+  namespaceOwners: readonly NamespaceGrant[],
 ): boolean {
   const owner = viewer.owner;
-  const namespaceGivenTo = namespaceOwners.filter(
-    o =>
-      (!o.cluster || o.cluster === cluster) &&
-      o.namespace === gateway.metadata.namespace,
+  const namespaceGivenTo = namespaceGrantees(
+    namespaceOwners,
+    gateway.metadata.namespace ?? '',
+    cluster,
   );
-  if (namespaceGivenTo.length) {
-    return owner !== undefined && namespaceGivenTo.some(o => o.owners.includes(owner));
+  if (namespaceGivenTo) {
+    return owner !== undefined && namespaceGivenTo.includes(owner);
   }
   const claimed = gateway.metadata.annotations?.[ENTITY_REF_ANNOTATION];
   if (typeof claimed === 'string' && claimed.trim()) {

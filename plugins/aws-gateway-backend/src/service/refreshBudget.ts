@@ -1,3 +1,4 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { BoundedMap } from '../boundedMap';
 import { RefreshResult, StatusMetrics } from '../metrics';
 import { AwsBackoff } from './awsBackoff';
@@ -24,6 +25,19 @@ const WINDOW_MS = 60_000;
 const MAX_TRACKED = 10_000;
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+
+/** Who a refresh counts against. */
+export function callerOf(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    type?: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  if (principal?.type === 'user' && principal.userEntityRef) {
+    return principal.userEntityRef;
+  }
+  return `${principal?.type ?? 'none'}:${principal?.subject ?? ''}`;
+}
 
 /**
  * Decides whether `refresh=true` may bypass the cache. Every honoured refresh

@@ -1,5 +1,5 @@
 import { ServiceUnavailableError } from '@backstage/errors';
-import { isAbortError } from './apiErrors';
+import { isAbortError } from '../errors/networkErrors';
 import {
   Configuration,
   KubeConfig,

@@ -13,6 +13,7 @@ import {
   CONTROLLER_PROFILES,
   ControllerProfile,
   GATEWAY_API_GROUP_NAME,
+  L4_ROUTE_KINDS,
   L4RouteKind,
   LBC_API_GROUP_NAME,
 } from '@gateway-portal/plugin-aws-gateway-common';
@@ -38,10 +39,8 @@ export interface DetectedControllerProfile {
   lbcApiVersions: string[];
 }
 
-const ROUTE_KINDS: L4RouteKind[] = ['TCPRoute', 'UDPRoute', 'TLSRoute'];
-
 function describeServed(served: Record<L4RouteKind, string[]>): string {
-  return ROUTE_KINDS.map(k => `${k}: ${served[k].join(', ') || 'not served'}`).join('; ');
+  return L4_ROUTE_KINDS.map(k => `${k}: ${served[k].join(', ') || 'not served'}`).join('; ');
 }
 
 /**
@@ -78,10 +77,10 @@ async function detectControllerProfileOnce(
 
   const discovery = ResourceDiscovery.forKubeConfig(kubeConfig, { signal, timeoutMs });
   const routeApiVersions = Object.fromEntries(
-    ROUTE_KINDS.map(kind => [kind, [] as string[]]),
+    L4_ROUTE_KINDS.map(kind => [kind, [] as string[]]),
   ) as Record<L4RouteKind, string[]>;
   for (const apiVersion of gatewayVersions) {
-    for (const kind of ROUTE_KINDS) {
+    for (const kind of L4_ROUTE_KINDS) {
       signal?.throwIfAborted();
       if (await discovery.lookup(apiVersion, kind)) routeApiVersions[kind].push(apiVersion);
     }
@@ -99,7 +98,7 @@ async function detectControllerProfileOnce(
   const candidates = Object.values(CONTROLLER_PROFILES).reverse();
   result.profile = candidates.find(
     p =>
-      ROUTE_KINDS.every(kind => routeApiVersions[kind].includes(p.routeApiVersions[kind])) &&
+      L4_ROUTE_KINDS.every(kind => routeApiVersions[kind].includes(p.routeApiVersions[kind])) &&
       lbcApiVersions.includes(p.lbcApiVersion),
   );
   if (!result.profile) {
@@ -118,7 +117,7 @@ export function profileMismatch(
   requested: ControllerProfile,
   detected: DetectedControllerProfile,
   /** The route kinds the manifests use; only those must be served. */
-  kinds: L4RouteKind[] = ROUTE_KINDS,
+  kinds: readonly L4RouteKind[] = L4_ROUTE_KINDS,
 ): string | undefined {
   const problems: string[] = [];
   for (const kind of kinds) {

@@ -1,5 +1,8 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
+import {
+  isDnsLabel,
+  normaliseEntityRef,
+} from '@gateway-portal/plugin-aws-gateway-common';
 
 /**
  * Parses an owner or team ref as the catalog does for `spec.owner` (kind
@@ -10,11 +13,10 @@ import { Config } from '@backstage/config';
  */
 export function normaliseOwnerRef(ref: string, field: string): string {
   try {
-    const parsed = parseEntityRef(ref.trim(), {
+    return normaliseEntityRef(ref.trim(), {
       defaultKind: 'group',
       defaultNamespace: 'default',
     });
-    return stringifyEntityRef(parsed).toLocaleLowerCase('en-US');
   } catch (e) {
     throw new Error(
       `${field}: "${ref}" is not an entity ref (${(e as Error).message})`,
@@ -51,7 +53,9 @@ export interface NamespaceGrant {
 
 /**
  * `awsGateway.status.namespaceOwners` (documented with the status backend's
- * configuration), for the scaffolder's ownership rule. Owners are normalised.
+ * configuration), for the status backend's and the scaffolder's ownership
+ * rules. Owners are normalised; a namespace that is no DNS label or an owner
+ * that is no entity ref fails at startup.
  *
  * @public
  */
@@ -59,9 +63,15 @@ export function readNamespaceGrants(config: Config): NamespaceGrant[] {
   const key = 'awsGateway.status.namespaceOwners';
   return (config.getOptionalConfigArray(key) ?? []).map((entry, i) => {
     const cluster = entry.getOptionalString('cluster');
+    const namespace = entry.getString('namespace');
+    if (!isDnsLabel(namespace)) {
+      throw new Error(
+        `${key}[${i}].namespace "${namespace}" is not a namespace name`,
+      );
+    }
     return {
       ...(cluster ? { cluster } : {}),
-      namespace: entry.getString('namespace'),
+      namespace,
       owners: entry
         .getStringArray('owners')
         .map((owner, j) =>

@@ -1,157 +1,25 @@
 /**
- * Turns what was read about one Gateway (Kubernetes objects, ELBv2 answers,
- * errors) into the GatewayStatus the card draws. Pure: no I/O.
+ * The listeners of a Gateway as the card shows them: each with its routes,
+ * its load balancer listener and its target groups with their targets.
  */
+import { Listener } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
-  Listener,
-  TargetGroup,
-  TargetHealthDescription,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
-import {
-  ConditionSummary,
-  GatewayState,
-  GatewayStatus,
   HealthCounts,
   ListenerSummary,
-  LoadBalancerSummary,
   RouteSummary,
-  StatusError,
   TargetGroupSummary,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import { elbv2ConsoleUrl } from '@gateway-portal/plugin-aws-gateway-node';
 import {
   backendsOf,
   bindingServes,
-  EndpointPod,
   findCondition,
   parentConditionsOf,
   routeTargetsListener,
-} from '../kubernetes/topology';
-import {
-  Condition,
-  Gateway,
-  GatewayClass,
-  GatewayListener,
-  L4Route,
-  Service,
-  TargetGroupBinding,
-  TargetGroupConfiguration,
-} from '../kubernetes/types';
-import { gatewayWarnings } from '../warnings';
-
-export interface TargetGroupFacts {
-  arn: string;
-  targetGroup?: TargetGroup;
-  health?: TargetHealthDescription[];
-  errors: StatusError[];
-}
-
-
-/** Everything read about one Gateway. */
-export interface GatewayFacts {
-  cluster: string;
-  gateway: Gateway;
-  gatewayClass?: GatewayClass;
-  /** Routes with a parentRef to the Gateway. */
-  routes: L4Route[];
-  /** The Gateway's TargetGroupBindings. */
-  bindings: TargetGroupBinding[];
-  loadBalancerSettings: { scheme?: string; sourceRanges?: string[] };
-  targetGroupConfigurations: TargetGroupConfiguration[];
-  services: Service[];
-  podsByAddress: Map<string, EndpointPod>;
-  loadBalancer?: LoadBalancerSummary;
-  loadBalancerListeners: Listener[];
-  targetGroups: Map<string, TargetGroupFacts>;
-  errors: StatusError[];
-}
-
-export function conditionSummary(
-  c: Condition | undefined,
-): ConditionSummary | undefined {
-  if (!c) return undefined;
-  return {
-    type: c.type,
-    status: c.status,
-    ...(c.reason ? { reason: c.reason } : {}),
-    ...(c.message ? { message: c.message } : {}),
-    ...(c.lastTransitionTime
-      ? { lastTransitionTime: String(c.lastTransitionTime) }
-      : {}),
-    ...(c.observedGeneration !== undefined
-      ? { observedGeneration: c.observedGeneration }
-      : {}),
-  };
-}
-
-function describeCondition(c: Condition): string {
-  return [c.reason, c.message].filter(Boolean).join(': ');
-}
-
-/** The overall state and one line saying why. */
-export function gatewayState(
-  gw: Gateway,
-  loadBalancer: LoadBalancerSummary | undefined,
-  errors: StatusError[],
-): { state: GatewayState; stateReason: string } {
-  const accepted = findCondition(gw.status?.conditions, 'Accepted');
-  const programmed = findCondition(gw.status?.conditions, 'Programmed');
-  if (accepted?.status === 'False') {
-    return {
-      state: 'error',
-      stateReason: `Not accepted: ${describeCondition(accepted)}`,
-    };
-  }
-  if (programmed?.status === 'False') {
-    return {
-      state: 'error',
-      stateReason: `Not programmed: ${describeCondition(programmed)}`,
-    };
-  }
-  if (loadBalancer?.state === 'failed') {
-    return {
-      state: 'error',
-      stateReason: `The load balancer failed${
-        loadBalancer.stateReason ? `: ${loadBalancer.stateReason}` : ''
-      }`,
-    };
-  }
-  if (programmed?.status === 'True') {
-    if (loadBalancer?.state === 'provisioning') {
-      return {
-        state: 'provisioning',
-        stateReason: 'The load balancer is provisioning',
-      };
-    }
-    if (
-      !loadBalancer &&
-      errors.some(e => e.part === 'aws' && e.kind === 'not-found')
-    ) {
-      return {
-        state: 'error',
-        stateReason: 'Programmed, but its load balancer was not found',
-      };
-    }
-    return {
-      state: 'programmed',
-      stateReason: 'Programmed: the load balancer is active',
-    };
-  }
-  if (accepted?.status === 'True') {
-    return {
-      state: 'provisioning',
-      stateReason: programmed
-        ? `Accepted, not yet programmed: ${describeCondition(programmed)}`
-        : 'Accepted, not yet programmed',
-    };
-  }
-  return {
-    state: 'unknown',
-    stateReason: accepted?.message
-      ? `No status from the controller yet (${accepted.message})`
-      : 'No status from the controller yet',
-  };
-}
+} from '../../kubernetes/topology';
+import { Gateway, GatewayListener, L4Route } from '../../kubernetes/types';
+import { conditionSummary } from './gatewayState';
+import { GatewayFacts } from './gatewayFacts';
 
 function routeSummary(route: L4Route, gw: Gateway): RouteSummary {
   const conditions = parentConditionsOf(route, gw);
@@ -286,7 +154,7 @@ export function targetGroupArnsOf(
   return [...arns].filter(arn => facts.targetGroups.has(arn));
 }
 
-function listenerSummary(
+export function listenerSummary(
   listener: GatewayListener,
   facts: GatewayFacts,
 ): ListenerSummary {
@@ -326,58 +194,3 @@ function listenerSummary(
   };
 }
 
-export function buildGatewayStatus(facts: GatewayFacts): GatewayStatus {
-  const gw = facts.gateway;
-  const accepted = conditionSummary(
-    findCondition(gw.status?.conditions, 'Accepted'),
-  );
-  const programmed = conditionSummary(
-    findCondition(gw.status?.conditions, 'Programmed'),
-  );
-  const observedGeneration = Math.min(
-    ...(gw.status?.conditions ?? [])
-      .map(c => c.observedGeneration)
-      .filter((g): g is number => typeof g === 'number'),
-  );
-  const { state, stateReason } = gatewayState(
-    gw,
-    facts.loadBalancer,
-    facts.errors,
-  );
-  const dnsName =
-    gw.status?.addresses?.[0]?.value ||
-    facts.loadBalancer?.dnsName ||
-    undefined;
-  const listeners = (gw.spec?.listeners ?? []).map(l =>
-    listenerSummary(l, facts),
-  );
-  const status: GatewayStatus = {
-    gateway: {
-      cluster: facts.cluster,
-      namespace: gw.metadata.namespace ?? '',
-      name: gw.metadata.name,
-    },
-    gatewayClassName: gw.spec?.gatewayClassName ?? '',
-    state,
-    stateReason,
-    ...(accepted ? { accepted } : {}),
-    ...(programmed ? { programmed } : {}),
-    ...(gw.metadata.generation !== undefined
-      ? { generation: gw.metadata.generation }
-      : {}),
-    ...(Number.isFinite(observedGeneration) ? { observedGeneration } : {}),
-    ...(dnsName ? { dnsName } : {}),
-    ...(facts.loadBalancer ? { loadBalancer: facts.loadBalancer } : {}),
-    ...(facts.loadBalancerSettings.scheme
-      ? { requestedScheme: facts.loadBalancerSettings.scheme }
-      : {}),
-    ...(facts.loadBalancerSettings.sourceRanges
-      ? { sourceRanges: facts.loadBalancerSettings.sourceRanges }
-      : {}),
-    listeners,
-    warnings: [],
-    errors: facts.errors,
-  };
-  status.warnings = gatewayWarnings(status, facts);
-  return status;
-}

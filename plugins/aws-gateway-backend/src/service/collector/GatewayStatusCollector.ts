@@ -5,46 +5,33 @@ import {
   GatewayReference,
   GatewayStatus,
   StatusError,
-  StatusPart,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
   GatewayCluster,
   KubernetesClusterRegistry,
 } from '@gateway-portal/plugin-aws-gateway-node';
-import { TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { Elbv2ClientSource, Elbv2Reader } from '../aws/Elbv2Reader';
-import { LoadBalancerLocator } from '../aws/LoadBalancerLocator';
-import { TrustedArn } from '../aws/trustedArn';
-import { ConcurrencyLimits } from '../concurrencyLimit';
-import { STATUS_DEFAULTS, StatusConfig } from '../config';
-import { logDetail, toStatusError } from '../errors';
-import { ClusterReader, ServedVersionCache } from '../kubernetes/ClusterReader';
-import { KubernetesObjectClient } from '../kubernetes/KubernetesObjectClient';
+import { Elbv2ClientSource, Elbv2Reader } from '../../aws/Elbv2Reader';
+import { LoadBalancerLocator } from '../../aws/LoadBalancerLocator';
+import { ConcurrencyLimits } from '../../concurrencyLimit';
+import { STATUS_DEFAULTS, StatusConfig } from '../../config';
 import {
-  bindingsOf,
-  loadBalancerSettingsOf,
-  podsByAddress,
-  routesOf,
-} from '../kubernetes/topology';
-import { Gateway, L4Route } from '../kubernetes/types';
-import { buildGatewayStatus, TargetGroupFacts } from './assemble';
-import {
-  bindingNamespaces,
-  notLinkedErrors,
-  ownedBindings,
-  statusArnOf,
-  trustedTargetGroups,
-} from './gatewayTrust';
+  ClusterReader,
+  ServedVersionCache,
+} from '../../kubernetes/ClusterReader';
+import { KubernetesObjectClient } from '../../kubernetes/KubernetesObjectClient';
+import { Gateway } from '../../kubernetes/types';
 import {
   gatewaySelectorFor,
   GatewaySelector,
-  GatewayViewer,
   GatewayRef,
   gatewayViewerOf,
   isGatewayLinked,
   missingReferenceErrors,
   unconfiguredClusterErrors,
-} from './entityGateways';
+} from '../entityGateways';
+import { notLinkedErrors } from '../gatewayTrust';
+import { describeGateway, RequestScope } from './describeGateway';
+import { FailureReport } from './failureReport';
 
 export interface GatewayStatusCollectorOptions {
   clusters: Pick<KubernetesClusterRegistry, 'listClusters'>;
@@ -72,14 +59,6 @@ export interface CollectOptions {
   signal?: AbortSignal;
 }
 
-/** The per-request readers: created for one collection and then dropped. */
-interface RequestScope {
-  elbv2: Elbv2Reader;
-  locator: LoadBalancerLocator;
-  viewer: GatewayViewer;
-  signal?: AbortSignal;
-}
-
 interface ClusterResult {
   cluster: string;
   gateways: GatewayStatus[];
@@ -104,8 +83,10 @@ export class GatewayStatusCollector {
   private readonly servedVersions: ServedVersionCache;
   private readonly awsLimits: ConcurrencyLimits;
   private readonly settings: CollectorSettings;
+  private readonly report: FailureReport;
 
   constructor(private readonly options: GatewayStatusCollectorOptions) {
+    this.report = new FailureReport(options.logger);
     this.servedVersions = options.servedVersions ?? new ServedVersionCache();
     const c = options.config;
     this.settings = {
@@ -207,32 +188,6 @@ export class GatewayStatusCollector {
     return response;
   }
 
-  /** A StatusError for users; the failure's details go to the log. */
-  private failure(
-    part: StatusPart,
-    error: unknown,
-    context: { cluster?: string; action?: string } = {},
-  ): StatusError {
-    const status = toStatusError(part, error, context);
-    this.options.logger?.warn(
-      `Gateway status: ${part} failure${
-        context.cluster ? ` in cluster ${context.cluster}` : ''
-      }${context.action ? ` (${context.action})` : ''}: ${logDetail(error)}`,
-    );
-    return status;
-  }
-
-  private settled<T>(
-    promise: Promise<T>,
-    errors: StatusError[],
-    cluster: string,
-  ): Promise<T | undefined> {
-    return promise.catch(e => {
-      errors.push(this.failure('kubernetes', e, { cluster }));
-      return undefined;
-    });
-  }
-
   private clusterIsWanted(
     cluster: GatewayCluster,
     selector: GatewaySelector,
@@ -281,7 +236,7 @@ export class GatewayStatusCollector {
       }
     } catch (e) {
       result.errors.push(
-        this.failure('kubernetes', e, { cluster: cluster.name }),
+        this.report.failure('kubernetes', e, { cluster: cluster.name }),
       );
       return result;
     }
@@ -314,181 +269,20 @@ export class GatewayStatusCollector {
       });
       return result;
     }
+    const location = this.options.config.locationOf(cluster);
     result.gateways = await Promise.all(
-      linked.map(gw => this.describeGateway(cluster, reader, gw, scope)),
+      linked.map(gateway =>
+        describeGateway({
+          cluster,
+          location,
+          reader,
+          gateway,
+          scope,
+          report: this.report,
+          maxTargetGroups: this.settings.maxTargetGroupsPerGateway,
+        }),
+      ),
     );
     return result;
   }
-
-  private async describeGateway(
-    cluster: GatewayCluster,
-    reader: ClusterReader,
-    gateway: Gateway,
-    scope: RequestScope,
-  ): Promise<GatewayStatus> {
-    const errors: StatusError[] = [];
-    const limit = this.settings.maxTargetGroupsPerGateway;
-    const namespace = gateway.metadata.namespace ?? '';
-    const location = this.options.config.locationOf(cluster);
-    const target = location.target;
-    const trustedStatus = statusArnOf(gateway, target, cluster.name);
-    errors.push(...trustedStatus.errors);
-    const statusArn = trustedStatus.arn;
-    // Start the AWS side now. Its listeners and target groups are read only
-    // once the load balancer is known to be this Gateway's (its tags).
-    const located = scope.locator.locate({
-      namespace,
-      name: gateway.metadata.name,
-      controllerClusterName: location.controllerClusterName,
-      statusArn,
-      dnsName: gateway.status?.addresses?.[0]?.value,
-      target,
-    });
-
-    const [classes, tcp, udp, tls, lbConfigs, tgConfigs] = await Promise.all([
-      this.settled(reader.listGatewayClasses(), errors, cluster.name),
-      this.settled(reader.listRoutes('TCPRoute'), errors, cluster.name),
-      this.settled(reader.listRoutes('UDPRoute'), errors, cluster.name),
-      this.settled(reader.listRoutes('TLSRoute'), errors, cluster.name),
-      this.settled(
-        reader.listLoadBalancerConfigurations(),
-        errors,
-        cluster.name,
-      ),
-      this.settled(
-        reader.listTargetGroupConfigurations(),
-        errors,
-        cluster.name,
-      ),
-    ]);
-    const routes = routesOf(gateway, [
-      ...(tcp ?? []),
-      ...(udp ?? []),
-      ...(tls ?? []),
-    ] as L4Route[]);
-
-    const scoped = bindingNamespaces(gateway, routes, cluster.name, limit);
-    errors.push(...scoped.errors);
-    const namespaces = scoped.namespaces;
-    const kubeRest = Promise.all(
-      namespaces.map(async ns => {
-        const [bindings, slices, services] = await Promise.all([
-          this.settled(
-            reader.listTargetGroupBindings(ns),
-            errors,
-            cluster.name,
-          ),
-          this.settled(reader.listEndpointSlices(ns), errors, cluster.name),
-          this.settled(reader.listServices(ns), errors, cluster.name),
-        ]);
-        return {
-          bindings: bindingsOf(gateway, bindings ?? []),
-          slices: slices ?? [],
-          services: services ?? [],
-        };
-      }),
-    );
-
-    const {
-      loadBalancer,
-      arn: lbArn,
-      failure,
-      errors: locateErrors,
-    } = await located;
-    errors.push(...locateErrors);
-    if (failure) {
-      errors.push(
-        this.failure('aws', failure.error, { action: failure.action }),
-      );
-    }
-    let listeners: Awaited<ReturnType<Elbv2Reader['listeners']>> = [];
-    let groups: TargetGroup[] | undefined;
-    if (lbArn) {
-      const [listenersRead, groupsRead] = await Promise.all([
-        scope.elbv2.listeners(lbArn).catch(e => {
-          errors.push(this.failure('aws', e, { action: 'DescribeListeners' }));
-          return [];
-        }),
-        scope.elbv2.targetGroupsOfLoadBalancer(lbArn).catch(e => {
-          errors.push(
-            this.failure('aws', e, { action: 'DescribeTargetGroups' }),
-          );
-          return undefined;
-        }),
-      ]);
-      listeners = listenersRead;
-      groups = groupsRead;
-    }
-
-    // The load balancer's target groups as ELBv2 reports them: the only ones
-    // whose health is read and whose bindings are believed.
-    const trustedGroups = trustedTargetGroups(groups ?? [], target, limit);
-    errors.push(...trustedGroups.errors);
-    const health = new Map(
-      trustedGroups.trusted.map(g => [
-        g.arn.arn,
-        this.targetGroupFacts(g, scope),
-      ]),
-    );
-
-    const kube = await kubeRest;
-    const owned = ownedBindings(
-      kube.flatMap(k => k.bindings),
-      groups ? new Set(health.keys()) : undefined,
-      cluster.name,
-      limit,
-    );
-    errors.push(...owned.errors);
-    const bindings = owned.bindings;
-    const facts = await Promise.all(health.values());
-    const gatewayClass = classes?.find(
-      c => c.metadata.name === gateway.spec?.gatewayClassName,
-    );
-    return buildGatewayStatus({
-      cluster: cluster.name,
-      gateway,
-      gatewayClass,
-      routes,
-      bindings,
-      loadBalancerSettings: loadBalancerSettingsOf(
-        gateway,
-        gatewayClass,
-        lbConfigs ?? [],
-      ),
-      targetGroupConfigurations: tgConfigs ?? [],
-      services: kube.flatMap(k => k.services),
-      podsByAddress: podsByAddress(kube.flatMap(k => k.slices)),
-      loadBalancer,
-      loadBalancerListeners: listeners,
-      targetGroups: new Map(facts.map(f => [f.arn, f])),
-      errors: dedupeErrors(errors),
-    });
-  }
-
-  private async targetGroupFacts(
-    { arn, group }: { arn: TrustedArn; group: TargetGroup },
-    scope: RequestScope,
-  ): Promise<TargetGroupFacts> {
-    const errors: StatusError[] = [];
-    const health = await scope.elbv2.targetHealth(arn).catch(e => {
-      errors.push(this.failure('aws', e, { action: 'DescribeTargetHealth' }));
-      return undefined;
-    });
-    return {
-      arn: arn.arn,
-      targetGroup: group,
-      ...(health ? { health } : {}),
-      errors,
-    };
-  }
-}
-
-function dedupeErrors(errors: StatusError[]): StatusError[] {
-  const seen = new Set<string>();
-  return errors.filter(e => {
-    const key = `${e.part}|${e.kind}|${e.cluster ?? ''}|${e.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

@@ -1,9 +1,9 @@
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
-import { FakeElbv2, FakeKubernetes } from '../__testUtils__/fakes';
-import { ACCOUNT, exposeScenario, REGION } from '../__testUtils__/scenario';
-import { readStatusConfig } from '../config';
+import { FakeElbv2, FakeKubernetes } from '../../__testUtils__/fakes';
+import { ACCOUNT, exposeScenario, REGION } from '../../__testUtils__/scenario';
+import { readStatusConfig } from '../../config';
 import { GatewayStatusCollector } from './GatewayStatusCollector';
 
 const ORDERS = 'component:default/orders';

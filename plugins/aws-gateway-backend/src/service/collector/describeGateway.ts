@@ -1,0 +1,137 @@
+/**
+ * Reads everything about one Gateway and assembles its status: Kubernetes
+ * and ELBv2 in parallel, each AWS call started as soon as what it needs is
+ * known, and only what the trust checks let through.
+ */
+import {
+  GatewayStatus,
+  StatusError,
+} from '@gateway-portal/plugin-aws-gateway-common';
+import { GatewayCluster } from '@gateway-portal/plugin-aws-gateway-node';
+import { Elbv2Reader } from '../../aws/Elbv2Reader';
+import { LoadBalancerLocator } from '../../aws/LoadBalancerLocator';
+import { ClusterAwsLocation } from '../../config';
+import { ClusterReader } from '../../kubernetes/ClusterReader';
+import { podsByAddress } from '../../kubernetes/topology';
+import { Gateway } from '../../kubernetes/types';
+import { buildGatewayStatus } from '../assemble/buildGatewayStatus';
+import { GatewayViewer } from '../entityGateways';
+import {
+  bindingNamespaces,
+  ownedBindings,
+  statusArnOf,
+  trustedTargetGroups,
+} from '../gatewayTrust';
+import { readLoadBalancerParts, readTargetGroupFacts } from './awsReads';
+import { dedupeErrors, FailureReport } from './failureReport';
+import { readNamespaces, readSurroundings } from './kubernetesReads';
+
+/** The per-request readers: created for one collection and then dropped. */
+export interface RequestScope {
+  elbv2: Elbv2Reader;
+  locator: LoadBalancerLocator;
+  viewer: GatewayViewer;
+  signal?: AbortSignal;
+}
+
+export interface DescribeGatewayInput {
+  cluster: GatewayCluster;
+  location: ClusterAwsLocation;
+  reader: ClusterReader;
+  gateway: Gateway;
+  scope: RequestScope;
+  report: FailureReport;
+  /** awsGateway.status.maxTargetGroupsPerGateway */
+  maxTargetGroups: number;
+}
+
+export async function describeGateway(
+  input: DescribeGatewayInput,
+): Promise<GatewayStatus> {
+  const { cluster, location, reader, gateway, scope, report } = input;
+  const errors: StatusError[] = [];
+  const limit = input.maxTargetGroups;
+  const namespace = gateway.metadata.namespace ?? '';
+  const target = location.target;
+  const trustedStatus = statusArnOf(gateway, target, cluster.name);
+  errors.push(...trustedStatus.errors);
+  // Start the AWS side now. Its listeners and target groups are read only
+  // once the load balancer is known to be this Gateway's (its tags).
+  const located = scope.locator.locate({
+    namespace,
+    name: gateway.metadata.name,
+    controllerClusterName: location.controllerClusterName,
+    statusArn: trustedStatus.arn,
+    dnsName: gateway.status?.addresses?.[0]?.value,
+    target,
+  });
+
+  const surroundings = await readSurroundings(reader, gateway, report, errors);
+  const scoped = bindingNamespaces(
+    gateway,
+    surroundings.routes,
+    cluster.name,
+    limit,
+  );
+  errors.push(...scoped.errors);
+  const namespaceReads = readNamespaces(
+    reader,
+    gateway,
+    scoped.namespaces,
+    report,
+    errors,
+  );
+
+  const {
+    loadBalancer,
+    arn: lbArn,
+    failure,
+    errors: locateErrors,
+  } = await located;
+  errors.push(...locateErrors);
+  if (failure) {
+    errors.push(report.failure('aws', failure.error, { action: failure.action }));
+  }
+  const { listeners, groups } = await readLoadBalancerParts(
+    scope.elbv2,
+    lbArn,
+    report,
+    errors,
+  );
+
+  // The load balancer's target groups as ELBv2 reports them: the only ones
+  // whose health is read and whose bindings are believed.
+  const trustedGroups = trustedTargetGroups(groups ?? [], target, limit);
+  errors.push(...trustedGroups.errors);
+  const health = new Map(
+    trustedGroups.trusted.map(g => [
+      g.arn.arn,
+      readTargetGroupFacts(scope.elbv2, g, report),
+    ]),
+  );
+
+  const objects = await namespaceReads;
+  const owned = ownedBindings(
+    objects.bindings,
+    groups ? new Set(health.keys()) : undefined,
+    cluster.name,
+    limit,
+  );
+  errors.push(...owned.errors);
+  const facts = await Promise.all(health.values());
+  return buildGatewayStatus({
+    cluster: cluster.name,
+    gateway,
+    gatewayClass: surroundings.gatewayClass,
+    routes: surroundings.routes,
+    bindings: owned.bindings,
+    loadBalancerSettings: surroundings.loadBalancerSettings,
+    targetGroupConfigurations: surroundings.targetGroupConfigurations,
+    services: objects.services,
+    podsByAddress: podsByAddress(objects.slices),
+    loadBalancer,
+    loadBalancerListeners: listeners,
+    targetGroups: new Map(facts.map(f => [f.arn, f])),
+    errors: dedupeErrors(errors),
+  });
+}
