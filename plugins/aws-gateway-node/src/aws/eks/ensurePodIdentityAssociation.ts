@@ -2,12 +2,12 @@ import {
   CreatePodIdentityAssociationCommand,
   DescribePodIdentityAssociationCommand,
   EKSClient,
-  ListPodIdentityAssociationsCommand,
+  paginateListPodIdentityAssociations,
   PodIdentityAssociation,
   UpdatePodIdentityAssociationCommand,
 } from '@aws-sdk/client-eks';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { AwsCallOptions } from '../awsCall';
+import { AwsCallOptions, collectPages } from '../awsCall';
 import { isAwsError } from '../awsErrors';
 import { RetryOptions, retryWithBackoff } from '../retry';
 
@@ -70,28 +70,25 @@ async function findAssociation(
   params: AssociationSubject,
   options: AwsCallOptions,
 ): Promise<PodIdentityAssociation | undefined> {
+  const { clusterName, namespace, serviceAccount } = params;
   let listed;
   try {
-    listed = await eks.send(
-      new ListPodIdentityAssociationsCommand({
-        clusterName: params.clusterName,
-        namespace: params.namespace,
-        serviceAccount: params.serviceAccount,
-      }),
-      options,
+    listed = await collectPages(
+      paginateListPodIdentityAssociations(
+        { client: eks },
+        { clusterName, namespace, serviceAccount },
+        options,
+      ),
+      page => page.associations,
     );
   } catch (e) {
     if (isAwsError(e, 'ResourceNotFound')) {
-      throw new NotFoundError(
-        `cluster: EKS cluster ${params.clusterName} was not found`,
-      );
+      throw new NotFoundError(`cluster: EKS cluster ${clusterName} was not found`);
     }
     throw e;
   }
-  const summary = (listed.associations ?? []).find(
-    a =>
-      a.namespace === params.namespace &&
-      a.serviceAccount === params.serviceAccount,
+  const summary = listed.find(
+    a => a.namespace === namespace && a.serviceAccount === serviceAccount,
   );
   if (!summary) return undefined;
   const described = await eks.send(

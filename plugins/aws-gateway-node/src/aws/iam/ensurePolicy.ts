@@ -5,14 +5,12 @@ import {
   GetPolicyCommand,
   GetPolicyVersionCommand,
   IAMClient,
-  ListPolicyTagsCommand,
-  ListPolicyVersionsCommand,
+  paginateListPolicyVersions,
   Policy,
   PolicyVersion,
-  Tag,
 } from '@aws-sdk/client-iam';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
-import { AwsCallOptions, stopIfAborted } from '../awsCall';
+import { AwsCallOptions, collectPages, stopIfAborted } from '../awsCall';
 import { isAwsError } from '../awsErrors';
 import {
   PolicyDocument,
@@ -21,6 +19,7 @@ import {
   serializePolicyDocument,
 } from '../policyDocuments';
 import { iamPolicyArn } from './iamArns';
+import { entityTags, unlessNoSuchEntity } from './iamReads';
 import { hasManagedTag, toIamTags, withManagedTag } from './managedTags';
 
 /** AWS keeps at most this many versions of a managed policy. @public */
@@ -64,27 +63,8 @@ async function getPolicy(
   arn: string,
   options: AwsCallOptions,
 ): Promise<Policy | undefined> {
-  try {
-    return (await iam.send(new GetPolicyCommand({ PolicyArn: arn }), options)).Policy;
-  } catch (e) {
-    if (isAwsError(e, 'NoSuchEntity')) return undefined;
-    throw e;
-  }
-}
-
-async function policyTags(iam: IAMClient, policy: Policy, options: AwsCallOptions): Promise<Tag[]> {
-  if (policy.Tags) return policy.Tags;
-  const tags: Tag[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(
-      new ListPolicyTagsCommand({ PolicyArn: policy.Arn, Marker: marker }),
-      options,
-    );
-    tags.push(...(page.Tags ?? []));
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
-  return tags;
+  const read = iam.send(new GetPolicyCommand({ PolicyArn: arn }), options);
+  return (await unlessNoSuchEntity(read))?.Policy;
 }
 
 function versionOrder(v: PolicyVersion): [number, number] {
@@ -100,9 +80,10 @@ async function versionToPrune(
   arn: string,
   options: AwsCallOptions,
 ): Promise<string | undefined> {
-  const versions =
-    (await iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn }), options))
-      .Versions ?? [];
+  const versions = await collectPages(
+    paginateListPolicyVersions({ client: iam }, { PolicyArn: arn }, options),
+    page => page.Versions,
+  );
   if (versions.length < MAX_POLICY_VERSIONS) return undefined;
   const oldest = versions
     .filter(v => !v.IsDefaultVersion)
@@ -150,7 +131,7 @@ export async function planPolicy(
   if (policyDocumentsEqual(currentDoc, params.document)) {
     return { policyArn, action: 'unchanged', currentVersionId };
   }
-  const managed = hasManagedTag(await policyTags(iam, policy, options));
+  const managed = hasManagedTag(await entityTags(iam, { policy }, options));
   if (!managed && !params.allowUpdatingUnmanaged) {
     throw new NotAllowedError(
       `name: policy ${policyArn} exists, differs from the requested document and was not created by this plugin ` +

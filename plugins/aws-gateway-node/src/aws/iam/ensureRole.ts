@@ -3,16 +3,14 @@ import {
   CreateRoleCommand,
   GetRoleCommand,
   IAMClient,
-  ListAttachedRolePoliciesCommand,
-  ListRoleTagsCommand,
+  paginateListAttachedRolePolicies,
   PutRolePermissionsBoundaryCommand,
   Role,
-  Tag,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
-import { AwsCallOptions, stopIfAborted } from '../awsCall';
+import { AwsCallOptions, collectPages, stopIfAborted } from '../awsCall';
 import { isAwsError } from '../awsErrors';
 import {
   PolicyDocument,
@@ -26,6 +24,7 @@ import {
   toIamTags,
   withManagedTag,
 } from './managedTags';
+import { entityTags, unlessNoSuchEntity } from './iamReads';
 
 /** @public */
 export interface EnsureRoleParams {
@@ -61,27 +60,8 @@ async function getRole(
   name: string,
   options: AwsCallOptions,
 ): Promise<Role | undefined> {
-  try {
-    return (await iam.send(new GetRoleCommand({ RoleName: name }), options)).Role;
-  } catch (e) {
-    if (isAwsError(e, 'NoSuchEntity')) return undefined;
-    throw e;
-  }
-}
-
-async function roleTags(iam: IAMClient, role: Role, options: AwsCallOptions): Promise<Tag[]> {
-  if (role.Tags) return role.Tags;
-  const tags: Tag[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(
-      new ListRoleTagsCommand({ RoleName: role.RoleName, Marker: marker }),
-      options,
-    );
-    tags.push(...(page.Tags ?? []));
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
-  return tags;
+  const read = iam.send(new GetRoleCommand({ RoleName: name }), options);
+  return (await unlessNoSuchEntity(read))?.Role;
 }
 
 async function attachedPolicyArns(
@@ -89,19 +69,9 @@ async function attachedPolicyArns(
   name: string,
   options: AwsCallOptions,
 ): Promise<Set<string>> {
-  const arns = new Set<string>();
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(
-      new ListAttachedRolePoliciesCommand({ RoleName: name, Marker: marker }),
-      options,
-    );
-    for (const p of page.AttachedPolicies ?? []) {
-      if (p.PolicyArn) arns.add(p.PolicyArn);
-    }
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
-  return arns;
+  const pages = paginateListAttachedRolePolicies({ client: iam }, { RoleName: name }, options);
+  const attached = await collectPages(pages, page => page.AttachedPolicies);
+  return new Set(attached.flatMap(p => (p.PolicyArn ? [p.PolicyArn] : [])));
 }
 
 function rethrowIamInputErrors(e: unknown): never {
@@ -166,7 +136,7 @@ export async function planRole(
       `roleName: role ${role.RoleName} exists under path ${role.Path}, not the configured ${params.path}; it is left alone`,
     );
   }
-  const tags = await roleTags(iam, role, options);
+  const tags = await entityTags(iam, { role }, options);
   const managed = hasManagedTag(tags);
   if (!managed && !params.allowAdoptingUnmanaged) {
     throw new NotAllowedError(
