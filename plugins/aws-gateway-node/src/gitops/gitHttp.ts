@@ -1,3 +1,4 @@
+import { Config } from '@backstage/config';
 import { ServiceUnavailableError } from '@backstage/errors';
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git';
 
@@ -138,4 +139,23 @@ async function* readBody(body: ReadableStream<Uint8Array>, operation: GitOperati
     operation.check();
     throw error;
   }
+}
+
+const CONFIG_TIMEOUTS = 'awsGateway.provisioning.gitops.timeouts';
+
+/** Git deadlines from `awsGateway.provisioning.gitops.timeouts`, defaults otherwise. @public */
+export function readGitTimeouts(config: Config): GitTimeouts {
+  const c = config.getOptionalConfig(CONFIG_TIMEOUTS);
+  const configuredMs = (key: string, fallbackMs: number) => {
+    const value = c?.getOptionalNumber(key);
+    if (value === undefined) return fallbackMs;
+    if (!(value > 0 && value <= 3600)) {
+      throw new Error(`Invalid configuration: ${CONFIG_TIMEOUTS}.${key} must be a number of seconds from 0 to 3600`);
+    }
+    return value * 1000;
+  };
+  return {
+    requestMs: configuredMs('requestSeconds', DEFAULT_GIT_TIMEOUTS.requestMs),
+    operationMs: configuredMs('operationSeconds', DEFAULT_GIT_TIMEOUTS.operationMs),
+  };
 }

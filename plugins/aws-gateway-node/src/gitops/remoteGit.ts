@@ -1,0 +1,136 @@
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import git, { HttpClient } from 'isomorphic-git';
+import { planBranch } from './branches';
+import { GitCredentials, GitRemote } from './gitCredentials';
+import { GitOperation } from './gitHttp';
+import { createObjectStore } from './objectStore';
+import { GitOpsRemoteInfo } from './types';
+
+/**
+ * The network half of a GitOps commit: list the branches, fetch the base
+ * commit into memory, push without force. Each is one operation with its
+ * deadlines and the caller's signal.
+ */
+
+/** Starts an operation: its deadlines, the caller's signal and the HTTP transport bound to both. */
+export type OpenOperation = (
+  what: string,
+  signal?: AbortSignal,
+) => { operation: GitOperation; http: HttpClient };
+
+/** A push lost a race with another writer: fetch again and redo the change. */
+export class ConcurrentUpdate extends Error {}
+
+export function authCallbacks(repoUrl: string, credentials: GitCredentials) {
+  return {
+    onAuth: () => ({ username: credentials.username, password: credentials.password }),
+    onAuthFailure: () => {
+      // Never retry with the same secret, and never echo it.
+      throw new InputError(`repoUrl: the git server refused the integration's credentials for ${repoUrl}`);
+    },
+  };
+}
+
+/** What went wrong reaching a git server, without any text the server or the request supplied. */
+function gitFailure(error: unknown): string {
+  const e = error as { code?: unknown; cause?: { code?: unknown }; data?: { statusCode?: unknown; statusMessage?: unknown } };
+  if (e?.code === 'HttpError' && typeof e.data?.statusCode === 'number') {
+    return `HTTP ${e.data.statusCode}${typeof e.data.statusMessage === 'string' && e.data.statusMessage ? ` ${e.data.statusMessage}` : ''}`;
+  }
+  for (const code of [e?.code, e?.cause?.code]) {
+    if (typeof code === 'string' && /^[A-Za-z0-9_]+$/.test(code)) return code;
+  }
+  return 'unexpected error';
+}
+
+export async function listBranches(
+  open: OpenOperation,
+  remote: GitRemote,
+  signal?: AbortSignal,
+): Promise<Omit<GitOpsRemoteInfo, 'type'>> {
+  const repoUrl = remote.url.href;
+  const { operation, http } = open('listing its branches', signal);
+  let refs;
+  try {
+    refs = await operation.run(() =>
+      git.listServerRefs({ http, url: repoUrl, symrefs: true, ...authCallbacks(repoUrl, remote.credentials) }),
+    );
+  } catch (error) {
+    // Refused credentials and deadlines are already explained.
+    if (error instanceof InputError || error instanceof ServiceUnavailableError) throw error;
+    // Only a status or an error code: a server's message could echo a request.
+    throw new InputError(
+      `repoUrl: ${repoUrl} could not be read with the integration's credentials (${gitFailure(error)}); it must be an existing repository they can read`,
+    );
+  }
+  const branches: Record<string, string> = {};
+  for (const r of refs) {
+    if (r.ref.startsWith('refs/heads/')) branches[r.ref.slice(11)] = r.oid;
+  }
+  if (!Object.keys(branches).length) {
+    throw new InputError(`repoUrl: repository ${repoUrl} has no branches; push an initial commit first`);
+  }
+  const defaultBranch = refs.find(r => r.ref === 'HEAD')?.target?.replace(/^refs\/heads\//, '');
+  return { branches, ...(defaultBranch ? { defaultBranch } : {}) };
+}
+
+/**
+ * Fetches the head commit a commit to `branch` would start from into a new
+ * in-memory object store: the branch, or the base it would be created from.
+ */
+export async function fetchBase(
+  open: OpenOperation,
+  remote: GitRemote,
+  branch: string,
+  baseBranch: string | undefined,
+  signal?: AbortSignal,
+) {
+  const repoUrl = remote.url.href;
+  const listed = await listBranches(open, remote, signal);
+  const plan = planBranch(listed, repoUrl, branch, baseBranch);
+  // Only git objects, in memory: the repository's files never touch a disk.
+  const store = await createObjectStore(plan.base, repoUrl);
+  const fetching = open('fetching the branch', signal);
+  const fetched = await fetching.operation.run(() =>
+    git.fetch({
+      ...store,
+      http: fetching.http,
+      remote: 'origin',
+      url: repoUrl,
+      ref: plan.base,
+      singleBranch: true,
+      depth: 1,
+      tags: false,
+      ...authCallbacks(repoUrl, remote.credentials),
+    }),
+  );
+  const head = fetched.fetchHead ?? plan.baseSha;
+  const { commit } = await git.readCommit({ ...store, oid: head });
+  return { plan, store, head, rootTree: commit.tree };
+}
+
+export async function pushBranch(
+  open: OpenOperation,
+  store: { fs: any; gitdir: string },
+  url: string,
+  branch: string,
+  auth: ReturnType<typeof authCallbacks>,
+  signal?: AbortSignal,
+) {
+  const { operation, http } = open('pushing the commit', signal);
+  let result;
+  try {
+    result = await operation.run(() =>
+      git.push({ ...store, http, url, ref: branch, remoteRef: branch, force: false, ...auth }),
+    );
+  } catch (error: any) {
+    // Client-side fast-forward check, or the server's ref update lost a race.
+    if (error?.code === 'PushRejectedError' || error?.code === 'GitPushError') {
+      throw new ConcurrentUpdate(error.message);
+    }
+    throw error;
+  }
+  if (!result.ok || result.refs[`refs/heads/${branch}`]?.ok === false) {
+    throw new ConcurrentUpdate(result.error ?? 'push rejected');
+  }
+}

@@ -1,0 +1,79 @@
+import { GitOpsFileStatus } from './objectStore';
+import { RepositoryUrl } from '../urls/repositoryUrl';
+
+/** What GitOpsRepository takes and answers. */
+
+/** A file to commit, path relative to the repository root. @public */
+export interface GitOpsFile {
+  path: string;
+  content: string;
+}
+
+/** @public */
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+/** @public */
+export interface CommitFilesOptions {
+  /** HTTPS clone URL of an existing repository (normalised with `parseRepositoryUrl` when a string). */
+  repoUrl: string | RepositoryUrl;
+  /** Branch to commit to; created from `baseBranch` when it does not exist. */
+  branch: string;
+  /** Where a new branch starts; default: the repository's default branch. */
+  baseBranch?: string;
+  files: GitOpsFile[];
+  message: string;
+  author: GitIdentity;
+  committer?: GitIdentity;
+  /** Replace existing files whose content differs. Default false: such files are a conflict. */
+  overwrite?: boolean;
+  /**
+   * The folder `files` make up alone (one object, one path): an existing file
+   * in `directory` whose name matches `names` but is not among `files` is a
+   * conflict, whatever `overwrite` says — another render of the same object
+   * left it there (a second route on someone else's Gateway, say). Other
+   * files (a kustomization.yaml) are left alone.
+   */
+  ownedFiles?: { directory: string; names: RegExp };
+  /** Compute the commit (its SHA included) without pushing. */
+  dryRun?: boolean;
+  /** The task's cancellation: stops every network call and any write not yet started. */
+  signal?: AbortSignal;
+}
+
+/** @public */
+export interface CommitFilesResult {
+  /** The new commit, or the branch head when nothing changed. */
+  commitSha: string;
+  commitUrl: string;
+  branch: string;
+  /** False when every file already had this content: no commit was made. */
+  changed: boolean;
+  /** Whether the branch was created from the base branch. */
+  branchCreated: boolean;
+  files: Array<{ path: string; status: GitOpsFileStatus }>;
+  /** Push attempts (more than one after concurrent updates). */
+  attempts: number;
+}
+
+/** A repository's branches as its server lists them, read with the integration's credentials. @public */
+export interface GitOpsRemoteInfo {
+  /** The SCM integration type that serves the repository (github, gitlab, gitea, gerrit). */
+  type: string;
+  /** The branch the server's HEAD points at, when it says. */
+  defaultBranch?: string;
+  /** Every branch (short name) and its head commit. */
+  branches: Record<string, string>;
+}
+
+/** Where a commit to a branch starts. @public */
+export interface GitOpsBranchPlan {
+  /** Whether the branch exists; when not, a commit creates it from `base`. */
+  branchExists: boolean;
+  /** The branch itself when it exists, else the base branch it would be created from. */
+  base: string;
+  /** Head commit of `base`. */
+  baseSha: string;
+}
