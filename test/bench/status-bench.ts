@@ -15,18 +15,18 @@ import type { Entity } from '@backstage/catalog-model';
 import {
   ConfigKubernetesClusterRegistry,
   DefaultAwsClientFactory,
-} from '../../plugins/aws-gateway-node/src';
-import { createGatewayStatusService } from '../../plugins/aws-gateway-backend/src/service/createGatewayStatusService';
+} from '@gateway-portal/plugin-aws-gateway-node';
 import {
   ClientNodeKubernetesObjectClient,
+  createGatewayStatusService,
   KubernetesObjectClient,
-} from '../../plugins/aws-gateway-backend/src/kubernetes/KubernetesObjectClient';
+} from '@gateway-portal/plugin-aws-gateway-backend';
 import {
   ensureClassicGatewayClass,
   programClassicGateway,
   startFakeController,
 } from '../fixtures/classicGateway';
-import type { PeersInfo } from '../peers';
+import { observeAwsCalls, type PeersInfo } from '../peers';
 
 const PROFILE = 'gateway-api-v1.6';
 
@@ -168,21 +168,12 @@ async function run(peers: PeersInfo) {
   });
   const registry = ConfigKubernetesClusterRegistry.fromConfig(config);
   const awsFactory = DefaultAwsClientFactory.fromConfig(config, {
-    instrument: client => {
-      client.middlewareStack.add(
-        (next, context) => async args => {
-          counters.aws++;
-          const name = String(context.commandName ?? 'unknown').replace(
-            /Command$/,
-            '',
-          );
-          awsByCommand.set(name, (awsByCommand.get(name) ?? 0) + 1);
-          await sleep(LATENCY_MS);
-          return next(args);
-        },
-        { step: 'initialize', name: 'benchLatency' },
-      );
-    },
+    instrument: client =>
+      observeAwsCalls(client, 'benchLatency', async name => {
+        counters.aws++;
+        awsByCommand.set(name, (awsByCommand.get(name) ?? 0) + 1);
+        await sleep(LATENCY_MS);
+      }),
   });
   const entities: Record<string, Entity> = {
     single: entity('single', {

@@ -32,6 +32,7 @@ import {
   createNetwork,
   kubeConfigFor,
   Network,
+  observeAwsCalls,
   PROFILE_V13,
   PROFILE_V16,
   uniqueName,
@@ -40,7 +41,7 @@ import {
 const GW = 'gateway.networking.k8s.io';
 
 interface RecordedCall {
-  command: string;
+  operation: string;
   input: any;
 }
 
@@ -70,16 +71,9 @@ describe.each([
     elbv2 = new ElasticLoadBalancingV2Client(awsClientConfig());
     ec2 = new EC2Client(awsClientConfig());
     // What the stand-in sends, to compare with the real controller's request shapes.
-    elbv2.middlewareStack.add(
-      (next, context) => async args => {
-        calls.push({
-          command: context.commandName as string,
-          input: args.input,
-        });
-        return next(args);
-      },
-      { step: 'initialize', name: 'recordStandInCalls' },
-    );
+    observeAwsCalls(elbv2, 'recordStandInCalls', (operation, input) => {
+      calls.push({ operation, input });
+    });
     network = await createNetwork(clusterName);
     securityGroupId = (
       await ec2.send(
@@ -136,7 +130,7 @@ describe.each([
   // --- Kubernetes objects ---------------------------------------------------
 
   async function apply(...list: k8s.KubernetesObject[]): Promise<void> {
-    for (const o of list) await objects.create(o);
+    for (const object of list) await objects.create(object);
   }
 
   async function read(
@@ -259,10 +253,10 @@ describe.each([
       .sort((a, b) => b[1] - a[1]);
   }
 
-  function callsOf(command: string, since: number): any[] {
+  function callsOf(operation: string, since: number): any[] {
     return calls
       .slice(since)
-      .filter(c => c.command === command)
+      .filter(c => c.operation === operation)
       .map(c => c.input);
   }
 
@@ -305,7 +299,7 @@ describe.each([
       `True/Programmed/${result.loadBalancerArn}`,
     ]);
 
-    const createLb = callsOf('CreateLoadBalancerCommand', since);
+    const createLb = callsOf('CreateLoadBalancer', since);
     expect(createLb).toHaveLength(1);
     expect(createLb[0]).toMatchObject({
       Type: 'network',
@@ -315,7 +309,7 @@ describe.each([
       SecurityGroups: [securityGroupId],
     });
     expect(createLb[0].Subnets).toBeUndefined();
-    const createTg = callsOf('CreateTargetGroupCommand', since);
+    const createTg = callsOf('CreateTargetGroup', since);
     expect(createTg).toEqual([
       expect.objectContaining({
         HealthCheckEnabled: true,
@@ -326,7 +320,7 @@ describe.each([
     ]);
     expect(createTg[0]).not.toHaveProperty('IpAddressType');
     // 192.0.2.x is outside the VPC's 10.42.0.0/16: registered for all zones.
-    expect(callsOf('RegisterTargetsCommand', since)).toEqual([
+    expect(callsOf('RegisterTargets', since)).toEqual([
       expect.objectContaining({
         Targets: POD_IPS.map(Id => ({
           Id,
@@ -336,7 +330,7 @@ describe.each([
       }),
     ]);
     expect(
-      callsOf('CreateListenerCommand', since)[0].DefaultActions[0],
+      callsOf('CreateListener', since)[0].DefaultActions[0],
     ).not.toHaveProperty('ForwardConfig.TargetGroupStickinessConfig');
 
     const { loadBalancers, targetGroups } = await tagged(name);
@@ -570,7 +564,7 @@ describe.each([
     ]);
     expect(targetGroups).toEqual([]);
     expect(await bindingsOf(name)).toEqual([]);
-    expect(callsOf('DeregisterTargetsCommand', since)).toEqual([
+    expect(callsOf('DeregisterTargets', since)).toEqual([
       expect.objectContaining({ TargetGroupArn: groupBefore.TargetGroupArn }),
     ]);
     const gw = await readGateway(name);
@@ -712,13 +706,9 @@ describe('the controller stand-in as a long-running controller', () => {
     const clusterName = uniqueName('standin-loop');
     const elbv2 = new ElasticLoadBalancingV2Client(awsClientConfig());
     let awsCalls = 0;
-    elbv2.middlewareStack.add(
-      next => async args => {
-        awsCalls++;
-        return next(args);
-      },
-      { step: 'initialize', name: 'countStandInCalls' },
-    );
+    observeAwsCalls(elbv2, 'countStandInCalls', () => {
+      awsCalls++;
+    });
     const namespace = uniqueName('standin-loop');
     const className = uniqueName('standin-loop');
     const controller = new FakeController({

@@ -15,7 +15,7 @@ import {
   CONTROLLER_PROFILES,
   ControllerProfileId,
   EndpointSpec,
-} from '../../plugins/aws-gateway-common/src';
+} from '@gateway-portal/plugin-aws-gateway-common';
 import {
   ConfigKubernetesClusterRegistry,
   detectControllerProfile,
@@ -23,10 +23,11 @@ import {
   readGatewayGuardrails,
   renderEndpointManifests,
   serverSideDryRun,
-} from '../../plugins/aws-gateway-node/src';
-import { createRenderEndpointAction } from '../../plugins/scaffolder-backend-module-aws-gateway/src/actions/endpoint/renderEndpoint';
-import { ownershipNotEnforced, testActionContext } from '../../plugins/scaffolder-backend-module-aws-gateway/src/actions/support/__testUtils__/testContext';
+} from '@gateway-portal/plugin-aws-gateway-node';
+import { createRenderEndpointAction } from '@gateway-portal/plugin-scaffolder-backend-module-aws-gateway';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { kubeConfigFor, loadPeers, PROFILE_V13, PROFILE_V16, uniqueName } from '../peers';
+import { ownershipRuleOff } from './support/ownership';
 
 const PROFILES: Array<[string, ControllerProfileId]> = [
   [PROFILE_V16, 'lbc-v3.5'],
@@ -81,12 +82,12 @@ describe.each(PROFILES)('gateway manifests on %s', (kubeProfile, profileId) => {
   it('reports why the other profile would be rejected', async () => {
     const other = CONTROLLER_PROFILES[profileId === 'lbc-v3.5' ? 'lbc-v2.17' : 'lbc-v3.5'];
     const mismatch = profileMismatch(other, await detectControllerProfile(kc), ['TCPRoute']);
-    if (profileId === 'lbc-v2.17') {
-      expect(mismatch).toMatch(/TCPRoute gateway\.networking\.k8s\.io\/v1 is not served \(the cluster serves gateway\.networking\.k8s\.io\/v1alpha2\)/);
-    } else {
-      // The v1.6 standard channel serves no v1alpha2 routes.
-      expect(mismatch).toMatch(/TCPRoute gateway\.networking\.k8s\.io\/v1alpha2 is not served/);
-    }
+    expect(mismatch).toMatch(
+      profileId === 'lbc-v2.17'
+        ? /TCPRoute gateway\.networking\.k8s\.io\/v1 is not served \(the cluster serves gateway\.networking\.k8s\.io\/v1alpha2\)/
+        : // The v1.6 standard channel serves no v1alpha2 routes.
+          /TCPRoute gateway\.networking\.k8s\.io\/v1alpha2 is not served/,
+    );
   });
 
   it('passes the server-side dry run and persists nothing', async () => {
@@ -181,11 +182,14 @@ describe('aws-gateway:endpoint:render against the clusters', () => {
     return createRenderEndpointAction({
       guardrails: readGatewayGuardrails(config),
       clusters: ConfigKubernetesClusterRegistry.fromConfig(config, { strategies: { serviceAccount: configuredTokenAuth } }),
-      ownership: ownershipNotEnforced(),
+      ownership: ownershipRuleOff(),
     });
   }
 
-  const input = (namespace: string, extra: Record<string, unknown> = {}) => ({
+  // What a template sends; some cases send what the action's schema refuses.
+  type RenderEndpointInput = Parameters<ReturnType<typeof createRenderEndpointAction>['handler']>[0]['input'];
+  const input = (namespace: string, extra: Record<string, unknown> = {}) =>
+    ({
     name: 'aws-tcp-gateway',
     namespace,
     listeners: [{ name: 'tcp-app', protocol: 'TCP', port: 8080 }],
@@ -196,7 +200,7 @@ describe('aws-gateway:endpoint:render against the clusters', () => {
     serverDryRun: true,
     outputDir: 'manifests',
     ...extra,
-  });
+  }) as RenderEndpointInput;
 
   beforeAll(async () => {
     ns16 = await createNamespaceWithService(kubeConfigFor(PROFILE_V16));
@@ -213,7 +217,7 @@ describe('aws-gateway:endpoint:render against the clusters', () => {
     ['v16', () => ns16, 'lbc-v3.5', 'gateway.networking.k8s.io/v1'],
     ['v13', () => ns13, 'lbc-v2.17', 'gateway.networking.k8s.io/v1alpha2'],
   ])('renders the classic example for cluster %s with the detected profile', async (cluster, ns, expectedProfile, routeApiVersion) => {
-    const ctx = testActionContext(input(ns(), { cluster }), { workspacePath: workspace });
+    const ctx = createMockActionContext({ input: input(ns(), { cluster }), workspacePath: workspace });
     await action().handler(ctx);
     const outputs = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
     expect(outputs).toMatchObject({
@@ -233,19 +237,19 @@ describe('aws-gateway:endpoint:render against the clusters', () => {
     ['a port the Service does not have', { routes: [{ name: 'r', listener: 'tcp-app', backends: [{ service: 'backend', port: 3001 }] }] }, /routes\[0\]\.backends\[0\]\.port 3001 is not a port of Service.*\[service-port-not-found\]/],
     ['the v1.6 profile on the v1.3 cluster', { controllerProfile: 'lbc-v3.5' }, /controllerProfile: "lbc-v3\.5" does not match cluster v13: TCPRoute gateway\.networking\.k8s\.io\/v1 is not served/],
   ])('refuses %s on cluster v13 and writes nothing', async (_name, change, message) => {
-    const ctx = testActionContext(input(ns13, { cluster: 'v13', ...change }), { workspacePath: workspace });
+    const ctx = createMockActionContext({ input: input(ns13, { cluster: 'v13', ...change }), workspacePath: workspace });
     await expect(action().handler(ctx)).rejects.toThrow(message);
     expect(files()).toEqual([]);
   });
 
   it('refuses a configured cluster that the guardrails do not list', async () => {
-    const ctx = testActionContext(input(ns16, { cluster: 'v16' }), { workspacePath: workspace });
+    const ctx = createMockActionContext({ input: input(ns16, { cluster: 'v16' }), workspacePath: workspace });
     await expect(action(['v13']).handler(ctx)).rejects.toThrow('cluster: "v16" is not allowed');
     expect(files()).toEqual([]);
   });
 
   it('refuses a cluster the Kubernetes plugin does not configure', async () => {
-    const ctx = testActionContext(input(ns16, { cluster: 'elsewhere' }), { workspacePath: workspace });
+    const ctx = createMockActionContext({ input: input(ns16, { cluster: 'elsewhere' }), workspacePath: workspace });
     await expect(action(['elsewhere']).handler(ctx)).rejects.toThrow(/cluster: Kubernetes cluster "elsewhere" is not configured/);
   });
 });

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import type { HttpClient } from 'isomorphic-git';
-import { GitOpsRepository } from '../../plugins/aws-gateway-node/src';
+import { GitOpsRepository } from '@gateway-portal/plugin-aws-gateway-node';
 import { createBareRepo, gitPeer, uniqueName } from '../peers';
 import { CLASSIC_PATH, commitAction, gitopsConfig, renderedWorkspace, runAction } from './support/gitopsActions';
 

@@ -27,7 +27,7 @@ import type {
 import {
   startStalledServer,
   StalledServer,
-} from '@gateway-portal/plugin-aws-gateway-node/src/__testUtils__/stalledServer';
+} from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import {
   ensureClassicGatewayClass,
   programClassicGateway,

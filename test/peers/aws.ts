@@ -4,6 +4,7 @@
  * and a network (VPC + two subnets in two AZs tagged for load balancers).
  */
 import { CreateSubnetCommand, CreateTagsCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
+import type { MiddlewareStack } from '@smithy/types';
 
 export interface AwsPeerInfo {
   /** The ONE endpoint URL for every AWS service (emulator in front of moto). */
@@ -64,4 +65,28 @@ export async function createNetworkAt(aws: AwsPeerInfo, clusterName = 'peers'): 
   } finally {
     ec2.destroy();
   }
+}
+
+/** Any AWS SDK v3 client: their middleware stacks differ in their type parameters only. */
+export interface AwsSdkClientLike {
+  middlewareStack: Pick<MiddlewareStack<object, object>, 'add'>;
+}
+
+/**
+ * Calls `observe` with each call a client makes (the operation, e.g.
+ * `CreateLoadBalancer`, and its input) before it is sent, once per call
+ * (retries are not seen); the call waits for `observe`.
+ */
+export function observeAwsCalls(
+  client: AwsSdkClientLike,
+  name: string,
+  observe: (operation: string, input: object) => void | Promise<void>,
+): void {
+  client.middlewareStack.add(
+    (next, context) => async args => {
+      await observe(String(context.commandName ?? 'unknown').replace(/Command$/, ''), args.input);
+      return next(args);
+    },
+    { step: 'initialize', name, priority: 'high' },
+  );
 }

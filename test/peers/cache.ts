@@ -71,8 +71,9 @@ export function diskUsage(p: string): number {
   }
 }
 
-export function humanBytes(n: number): string {
+export function humanBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB'];
+  let n = bytes;
   let i = 0;
   while (n >= 1024 && i < units.length - 1) {
     n /= 1024;

@@ -10,12 +10,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cacheDir, cachePath, cacheReport, log } from './cache';
 import { DEFAULT_PROFILES } from './crds';
-import { installPeers, requestedComponents, startPeers } from './harness';
+import { installPeers, PeersInfo, requestedComponents, startPeers } from './harness';
 import { KUBE_VERSION, ETCD_VERSION, kubeBinDir, kubeInstalled } from './kube';
 import { LBC_VERSION, lbcInstalled } from './lbc';
 import { MOTO_VERSION, motoInstalled } from './moto';
 
 const STATE_FILE = () => cachePath('run', 'current.json');
+
+/** What `peers start` remembers for `peers status`. */
+interface StartedPeers {
+  pid: number;
+  file: string;
+}
 
 function printCache() {
   const r = cacheReport();
@@ -46,7 +52,8 @@ async function start(args: string[]) {
   if (parentIdx < 0) {
     // interactive `peers start`: remember it for `peers status`
     fs.mkdirSync(path.dirname(STATE_FILE()), { recursive: true });
-    fs.writeFileSync(STATE_FILE(), JSON.stringify({ pid: process.pid, file: out }));
+    const started: StartedPeers = { pid: process.pid, file: out };
+    fs.writeFileSync(STATE_FILE(), JSON.stringify(started));
   }
   if (!quiet) console.log(fs.readFileSync(running.file, 'utf8'));
   console.log(`\nexport PEERS_FILE=${out}\n(peers running; Ctrl-C to stop)`);
@@ -94,7 +101,7 @@ async function status() {
     console.log('no peers started by `peers start` are running');
     return;
   }
-  const st = JSON.parse(fs.readFileSync(STATE_FILE(), 'utf8'));
+  const st = JSON.parse(fs.readFileSync(STATE_FILE(), 'utf8')) as StartedPeers;
   let alive = false;
   try {
     process.kill(st.pid, 0);
@@ -104,7 +111,7 @@ async function status() {
   }
   console.log(`peers start pid ${st.pid}: ${alive ? 'running' : 'NOT running (stale state file)'}`);
   if (alive && fs.existsSync(st.file)) {
-    const info = JSON.parse(fs.readFileSync(st.file, 'utf8'));
+    const info = JSON.parse(fs.readFileSync(st.file, 'utf8')) as PeersInfo;
     const checks: Array<[string, string]> = [];
     if (info.aws) checks.push(['aws (emulator -> moto)', `${info.aws.endpoint}/moto-api/data.json`]);
     if (info.git) checks.push(['git', info.git.baseUrl]);
@@ -112,7 +119,7 @@ async function status() {
       const ok = await fetch(url).then(r => r.status < 500, () => false);
       console.log(`  ${name.padEnd(24)} ${url} ${ok ? 'up' : 'DOWN'}`);
     }
-    for (const [p, v] of Object.entries<any>(info.kube?.profiles ?? {})) console.log(`  kube ${p.padEnd(19)} ${v.server}`);
+    for (const [p, v] of Object.entries(info.kube?.profiles ?? {})) console.log(`  kube ${p.padEnd(19)} ${v.server}`);
     console.log(`export PEERS_FILE=${st.file}`);
   }
 }
@@ -128,7 +135,8 @@ async function main() {
       return status();
     default:
       console.error('usage: peers <install [--lbc] | start [--out FILE] | status>');
-      process.exit(2);
+      process.exitCode = 2;
+      return undefined;
   }
 }
 

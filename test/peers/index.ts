@@ -16,6 +16,7 @@ import { referenceDir } from './cache';
 import type { PeersInfo } from './harness';
 
 export type { PeersInfo, Network, AwsPeerInfo };
+export { observeAwsCalls } from './aws';
 export const PROFILE_V16 = 'gateway-api-v1.6';
 export const PROFILE_V13 = 'gateway-api-v1.3';
 

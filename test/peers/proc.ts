@@ -5,6 +5,7 @@
  */
 import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import { log, sleep } from './cache';
 
 export interface Child {
@@ -48,7 +49,8 @@ function installHandlers(): void {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(sig, () => {
       killAllSync();
-      process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
+      // 128 + the signal's number, as a shell reports a process killed by it.
+      process.exit(128 + os.constants.signals[sig]);
     });
   }
 }

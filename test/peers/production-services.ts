@@ -191,6 +191,7 @@ export function redisCommand(port: number, args: string[], timeoutMs = 5_000): P
     const socket = net.connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
     let done = false;
+    let timer: NodeJS.Timeout | undefined = undefined;
     const finish = (err?: Error) => {
       if (done) return;
       done = true;
@@ -199,7 +200,7 @@ export function redisCommand(port: number, args: string[], timeoutMs = 5_000): P
       if (err) reject(err);
       else resolve(Buffer.concat(chunks).toString('utf8'));
     };
-    const timer = setTimeout(() => finish(new Error(`redis ${args[0]}: no reply in ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(() => finish(new Error(`redis ${args[0]}: no reply in ${timeoutMs} ms`)), timeoutMs);
     socket.on('error', finish);
     socket.on('connect', () => {
       socket.write(`*${args.length}\r\n${args.map(a => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`);
@@ -268,7 +269,8 @@ export async function startProductionServices(): Promise<ProductionServices> {
   if (pg.status === 'rejected' || redis.status === 'rejected') {
     if (pg.status === 'fulfilled') await pg.value.stop();
     if (redis.status === 'fulfilled') await redis.value.stop();
-    throw (pg.status === 'rejected' ? pg.reason : (redis as PromiseRejectedResult).reason) as Error;
+    const failed = pg.status === 'rejected' ? pg : (redis as PromiseRejectedResult);
+    throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
   }
   return {
     postgres: pg.value,

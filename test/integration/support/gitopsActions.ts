@@ -7,16 +7,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
-import { GitOpsRepository, KubernetesClusterRegistry, readGatewayGuardrails } from '../../../plugins/aws-gateway-node/src';
+import { GitOpsRepository, KubernetesClusterRegistry, readGatewayGuardrails } from '@gateway-portal/plugin-aws-gateway-node';
 import {
   AwsGuardrails,
   createGitOpsCommitAction,
   createRenderControllerAction,
   createRenderEndpointAction,
   readGitOpsSettings,
-} from '../../../plugins/scaffolder-backend-module-aws-gateway/src';
-import { ownershipNotEnforced } from '../../../plugins/scaffolder-backend-module-aws-gateway/src/actions/support/__testUtils__/testContext';
+} from '@gateway-portal/plugin-scaffolder-backend-module-aws-gateway';
 import { gitPeer } from '../../peers';
+import { ownershipRuleOff } from './ownership';
 
 export const CONTROLLER_CLUSTER = 'gitops-demo';
 
@@ -101,7 +101,7 @@ export async function renderedWorkspace(config = gitopsConfig()): Promise<string
   const workspacePath = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-workspace-'));
   const gatewayGuardrails = readGatewayGuardrails(config);
   await runAction(
-    createRenderEndpointAction({ guardrails: gatewayGuardrails, clusters: noClusters, ownership: ownershipNotEnforced() }),
+    createRenderEndpointAction({ guardrails: gatewayGuardrails, clusters: noClusters, ownership: ownershipRuleOff() }),
     { ...CLASSIC_ENDPOINT, serverDryRun: false, outputDir: 'manifests' },
     { workspacePath },
   );

@@ -6,22 +6,13 @@
  * one entity's gateways as a signed-in user would.
  */
 import * as k8s from '@kubernetes/client-node';
+import { CacheManager } from '@backstage/backend-defaults/cache';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
 import { createGatewayStatusService } from '@gateway-portal/plugin-aws-gateway-backend';
 import type { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-common';
-import { MemoryCache } from '../../../plugins/aws-gateway-backend/src/__testUtils__/memoryCache';
 import { awsAccountsConfig, awsPeer } from '../../peers';
-
-const silentLogger: any = {
-  info() {},
-  warn() {},
-  error() {},
-  debug() {},
-  child() {
-    return silentLogger;
-  },
-};
 
 export type GetEntityGateways = (
   annotations: Record<string, string>,
@@ -54,12 +45,11 @@ export function statusServiceFor(
   let currentEntity: Entity | undefined;
   const service = createGatewayStatusService({
     config,
-    logger: silentLogger,
+    logger: mockServices.logger.mock(),
     catalog: { getEntityByRef: async () => currentEntity },
-    permissions: {
-      authorize: async reqs => reqs.map(() => ({ result: 'ALLOW' as any })),
-    },
-    cache: new MemoryCache(),
+    permissions: mockServices.permissions(),
+    // Backstage's in-memory store (no backend.cache configured).
+    cache: CacheManager.fromConfig(config).forPlugin('aws-gateway'),
     clusters: {
       listClusters: () => [
         {
@@ -82,12 +72,7 @@ export function statusServiceFor(
     };
     return service.getEntityGateways(
       { entityRef, refresh: true },
-      {
-        credentials: {
-          $$type: '@backstage/BackstageCredentials',
-          principal: { type: 'user', userEntityRef: 'user:default/t' },
-        } as any,
-      },
+      { credentials: mockCredentials.user('user:default/t') },
     );
   };
 }

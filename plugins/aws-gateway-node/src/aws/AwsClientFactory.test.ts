@@ -3,7 +3,7 @@ import { ConfigReader } from '@backstage/config';
 import {
   startStalledServer,
   StalledServer,
-} from '../__testUtils__/stalledServer';
+} from '../testUtils';
 import { DefaultAwsClientFactory } from './AwsClientFactory';
 
 const config = new ConfigReader({

@@ -1,6 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { ServiceUnavailableError } from '@backstage/errors';
-import { startStalledServer, StalledServer } from '../__testUtils__/stalledServer';
+import { startStalledServer, StalledServer } from '../testUtils';
 import { detectControllerProfile } from './controllerProfileDetection';
 import { readServices, serverSideDryRun } from './serverSideDryRun';
 

@@ -1,0 +1,8 @@
+/**
+ * Test helpers for code that talks to AWS or a Kubernetes API server through
+ * this library: `@gateway-portal/plugin-aws-gateway-node/testUtils`.
+ *
+ * @packageDocumentation
+ */
+export { startStalledServer } from './stalledServer';
+export type { StalledServer } from './stalledServer';
