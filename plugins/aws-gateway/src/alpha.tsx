@@ -5,8 +5,13 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { isAwsGatewayAvailable } from '@gateway-portal/plugin-aws-gateway-common';
 import { AwsGatewayClient, awsGatewayApiRef } from './api';
+import {
+  awsGatewayFormOptionsApiRef,
+  AwsGatewayFormOptionsClient,
+} from './scaffolder/api';
 
 /** @alpha */
 export const awsGatewayApi = ApiBlueprint.make({
@@ -18,6 +23,49 @@ export const awsGatewayApi = ApiBlueprint.make({
         new AwsGatewayClient({ discoveryApi, fetchApi }),
     }),
 });
+
+/** @alpha */
+export const awsGatewayFormOptionsApi = ApiBlueprint.make({
+  name: 'form-options',
+  params: defineParams =>
+    defineParams({
+      api: awsGatewayFormOptionsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new AwsGatewayFormOptionsClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+const formFields = () => import('./scaffolder/formFields');
+
+/**
+ * The expose template's fields (`ui:field: AwsGatewayClusterPicker`, …),
+ * attached to the scaffolder's form fields.
+ *
+ * @alpha
+ */
+export const awsGatewayFormFields = [
+  FormFieldBlueprint.make({
+    name: 'cluster-picker',
+    params: { field: () => formFields().then(m => m.clusterPickerField) },
+  }),
+  FormFieldBlueprint.make({
+    name: 'namespace-picker',
+    params: { field: () => formFields().then(m => m.namespacePickerField) },
+  }),
+  FormFieldBlueprint.make({
+    name: 'service-picker',
+    params: { field: () => formFields().then(m => m.servicePickerField) },
+  }),
+  FormFieldBlueprint.make({
+    name: 'service-port-picker',
+    params: { field: () => formFields().then(m => m.servicePortPickerField) },
+  }),
+  FormFieldBlueprint.make({
+    name: 'endpoint-check',
+    params: { field: () => formFields().then(m => m.endpointCheckField) },
+  }),
+];
 
 /**
  * The gateway status card on the overview of entities that name Gateways or
@@ -47,5 +95,10 @@ export default createFrontendPlugin({
   pluginId: 'aws-gateway',
   title: 'AWS gateways',
   info: { packageJson: () => import('../package.json') },
-  extensions: [awsGatewayApi, entityGatewayStatusCard],
+  extensions: [
+    awsGatewayApi,
+    entityGatewayStatusCard,
+    awsGatewayFormOptionsApi,
+    ...awsGatewayFormFields,
+  ],
 });

@@ -16,3 +16,17 @@ export type {
   UseEntityGatewaysOptions,
 } from './hooks/useEntityGateways';
 export { isAwsGatewayAvailable } from '@gateway-portal/plugin-aws-gateway-common';
+export {
+  AWS_GATEWAY_FIELD_NAMES,
+  awsGatewayFormOptionsApiRef,
+  AwsGatewayFormOptionsClient,
+  AwsGatewayClusterPickerFieldExtension,
+  AwsGatewayEndpointCheckFieldExtension,
+  AwsGatewayNamespacePickerFieldExtension,
+  AwsGatewayServicePickerFieldExtension,
+  AwsGatewayServicePortPickerFieldExtension,
+} from './scaffolder';
+export type {
+  AwsGatewayFormOptionsApi,
+  EndpointCheckValue,
+} from './scaffolder';

@@ -3,13 +3,15 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { awsGatewayApiRef } from './api';
 import { awsGatewayPlugin, EntityAwsGatewayCard } from './plugin';
+import { awsGatewayFormOptionsApiRef } from './scaffolder/api';
 import { entity, gatewaysResponse } from './testing/fixtures';
 
 describe('legacy aws-gateway plugin', () => {
-  it('provides a factory for the API', () => {
+  it('provides a factory for each API (status, form options)', () => {
     const factories = Array.from(awsGatewayPlugin.getApis());
     expect(factories.map(factory => factory.api.id)).toEqual([
       awsGatewayApiRef.id,
+      awsGatewayFormOptionsApiRef.id,
     ]);
   });
 

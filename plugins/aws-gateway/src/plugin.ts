@@ -6,6 +6,10 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { AwsGatewayClient, awsGatewayApiRef } from './api';
+import {
+  awsGatewayFormOptionsApiRef,
+  AwsGatewayFormOptionsClient,
+} from './scaffolder/api';
 
 /**
  * The AWS gateway plugin for apps on the legacy frontend system.
@@ -20,6 +24,12 @@ export const awsGatewayPlugin = createPlugin({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
         new AwsGatewayClient({ discoveryApi, fetchApi }),
+    }),
+    createApiFactory({
+      api: awsGatewayFormOptionsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new AwsGatewayFormOptionsClient({ discoveryApi, fetchApi }),
     }),
   ],
 });

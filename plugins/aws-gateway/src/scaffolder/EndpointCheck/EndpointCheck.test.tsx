@@ -1,0 +1,154 @@
+import { ApiHolder } from '@backstage/core-plugin-api';
+import { EndpointFormCheck } from '@gateway-portal/plugin-aws-gateway-common';
+import { screen, waitFor } from '@testing-library/react';
+import { awsGatewayFormOptionsApiRef } from '../api';
+import {
+  fakeFormOptionsApi,
+  pending,
+  renderField,
+  responseError,
+  shippedGuardrails,
+} from '../__testUtils__/fieldTesting';
+import { EndpointCheck } from './EndpointCheck';
+import { validateEndpointCheck } from './validation';
+
+const form = {
+  cluster: 'dev',
+  namespace: 'default',
+  serviceName: 'backend',
+  servicePort: 3000,
+  gatewayName: 'aws-tcp-gateway',
+  listenerName: 'tcp-app',
+  listenerPort: 8080,
+  protocol: 'TCP',
+  routeName: 'tcp-backend-aws',
+  scheme: 'internal',
+  tlsHostname: '',
+};
+
+const FILES = [
+  'gateways/default/aws-tcp-gateway/loadbalancerconfiguration-aws-tcp-gateway.yaml',
+  'gateways/default/aws-tcp-gateway/gateway-aws-tcp-gateway.yaml',
+];
+
+const passing: EndpointFormCheck = {
+  guardrails: { ...shippedGuardrails, allowedNamespaces: ['default', 'apps'] },
+  controllerProfile: {
+    id: 'lbc-v3.5',
+    title: 'AWS Load Balancer Controller v3.5',
+    source: 'cluster',
+  },
+  targetPath: 'gateways/default/aws-tcp-gateway',
+  files: FILES,
+  issues: [],
+};
+
+const render = (api: ReturnType<typeof fakeFormOptionsApi>) =>
+  renderField(EndpointCheck, { api, title: 'Check before you submit', form });
+
+describe('EndpointCheck', () => {
+  it('shows that the endpoint is being checked', async () => {
+    await render(fakeFormOptionsApi({ checkEndpoint: jest.fn(pending) }));
+    expect(screen.getByLabelText('Checking the endpoint')).toBeInTheDocument();
+  });
+
+  it('shows the rules, the profile and the files, and keeps them for the review step', async () => {
+    const api = fakeFormOptionsApi({
+      checkEndpoint: jest.fn(async () => passing),
+    });
+    const { onChange } = await render(api);
+    expect(
+      await screen.findByText('Listener ports: 1024–65535'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Internet-facing endpoints need source CIDRs/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Namespaces: default, apps')).toBeInTheDocument();
+    expect(screen.getByText(/detected on the cluster/)).toBeInTheDocument();
+    expect(screen.getByText(FILES[0])).toBeInTheDocument();
+    // Only the endpoint's fields go to the backend; empty ones are left out.
+    expect(api.checkEndpoint).toHaveBeenCalledWith(
+      expect.not.objectContaining({ tlsHostname: '' }),
+    );
+    expect(api.checkEndpoint).toHaveBeenCalledWith(
+      expect.objectContaining({ cluster: 'dev', listenerPort: 8080 }),
+    );
+    await waitFor(() =>
+      expect(onChange).toHaveBeenLastCalledWith({
+        controllerProfile: 'lbc-v3.5 (detected on the cluster)',
+        files: FILES,
+      }),
+    );
+  });
+
+  it('lists what to change in words for the developer', async () => {
+    const api = fakeFormOptionsApi({
+      checkEndpoint: jest.fn(async () => ({
+        ...passing,
+        issues: [
+          {
+            field: 'sourceCidrs',
+            rule: 'open-to-world',
+            message:
+              'An internet-facing endpoint needs source CIDRs that do not cover the whole internet: list who may connect, or choose the internal scheme',
+          },
+        ],
+      })),
+    });
+    await render(api);
+    expect(
+      await screen.findByRole('alert', { name: 'What to change' }),
+    ).toHaveTextContent('list who may connect, or choose the internal scheme');
+  });
+
+  it('says when the check could not run, without a stack trace', async () => {
+    const api = fakeFormOptionsApi({
+      checkEndpoint: jest.fn(async () => {
+        throw await responseError(
+          400,
+          'listenerPort Expected number, received string',
+        );
+      }),
+    });
+    await render(api);
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'listenerPort Expected number, received string',
+    );
+    expect(document.body).not.toHaveTextContent(/Error: at/);
+  });
+
+  it('blocks the next step with each issue, and passes when there is none', async () => {
+    const addError = jest.fn();
+    const failing = fakeFormOptionsApi({
+      checkEndpoint: jest.fn(async () => ({
+        ...passing,
+        issues: [
+          {
+            field: 'listenerPort',
+            rule: 'listener-port-not-allowed',
+            message: 'Listener port: 80 is not allowed',
+          },
+        ],
+      })),
+    });
+    const holder = (api: unknown): ApiHolder => ({
+      get: ref =>
+        (ref.id === awsGatewayFormOptionsApiRef.id ? api : undefined) as any,
+    });
+    await validateEndpointCheck({}, { addError } as any, {
+      apiHolder: holder(failing),
+      formData: form,
+      schema: {},
+    });
+    expect(addError).toHaveBeenCalledWith('Listener port: 80 is not allowed');
+    addError.mockClear();
+    await validateEndpointCheck({}, { addError } as any, {
+      apiHolder: holder(
+        fakeFormOptionsApi({ checkEndpoint: jest.fn(async () => passing) }),
+      ),
+      formData: form,
+      schema: {},
+    });
+    expect(addError).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,55 @@
+import { useApi } from '@backstage/core-plugin-api';
+import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
+import { awsGatewayFormOptionsApiRef } from '../api';
+import { formValuesOf } from '../support/formValues';
+import {
+  fieldBasics,
+  OptionSelect,
+  PickerOption,
+} from '../support/OptionSelect';
+import { useFormOption } from '../support/useFormOption';
+
+const asOptions = (names: string[]): PickerOption[] =>
+  names.map(name => ({ value: name, label: name }));
+
+/**
+ * `ui:field: AwsGatewayNamespacePicker`: the namespaces of the chosen cluster
+ * the user may put an endpoint in; without a cluster, the namespaces the
+ * platform allows (or free text when it allows any).
+ */
+export function NamespacePicker(props: FieldExtensionComponentProps<string>) {
+  const api = useApi(awsGatewayFormOptionsApiRef);
+  const cluster = formValuesOf(props.formContext).cluster || undefined;
+  const fromCluster = useFormOption(cluster, async () =>
+    asOptions(await api.listNamespaces(cluster!)),
+  );
+  const fromGuardrails = useFormOption(
+    cluster ? undefined : 'guardrails',
+    async () => {
+      const allowed = (await api.getGuardrails()).allowedNamespaces;
+      return allowed ? asOptions(allowed) : undefined;
+    },
+  );
+  let options: typeof fromCluster | undefined = fromCluster;
+  if (!cluster) {
+    // Free text when the platform allows any namespace.
+    options =
+      fromGuardrails.loading || fromGuardrails.error || fromGuardrails.value
+        ? (fromGuardrails as typeof fromCluster)
+        : undefined;
+  }
+  return (
+    <OptionSelect
+      {...fieldBasics(props, 'Namespace')}
+      value={props.formData ?? ''}
+      onChange={value => props.onChange(value || undefined)}
+      options={options}
+      emptyText={
+        cluster
+          ? `No namespace on cluster ${cluster} is open to your team's endpoints; ask your platform team.`
+          : 'The platform allows no namespace for endpoints; ask your platform team.'
+      }
+      freeTextHint="Choose a cluster on this page to pick from its namespaces."
+    />
+  );
+}

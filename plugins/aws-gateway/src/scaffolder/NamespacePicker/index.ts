@@ -1,0 +1,1 @@
+export { NamespacePicker } from './NamespacePicker';

@@ -1,0 +1,54 @@
+import { useApi } from '@backstage/core-plugin-api';
+import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
+import { FormService } from '@gateway-portal/plugin-aws-gateway-common';
+import { awsGatewayFormOptionsApiRef } from '../api';
+import { formValuesOf } from '../support/formValues';
+import { fieldBasics, OptionSelect } from '../support/OptionSelect';
+import { useFormOption } from '../support/useFormOption';
+
+/** `3000/TCP (http)`. */
+export function servicePortLabel(port: FormService['ports'][number]): string {
+  return `${port.port}/${port.protocol}${port.name ? ` (${port.name})` : ''}`;
+}
+
+/** The Services of the chosen cluster and namespace, read once per choice. */
+export function useServices(formContext: unknown) {
+  const api = useApi(awsGatewayFormOptionsApiRef);
+  const { cluster, namespace } = formValuesOf(formContext);
+  const key = cluster && namespace ? `${cluster}/${namespace}` : undefined;
+  return {
+    where: key,
+    services: useFormOption(key, () => api.listServices(cluster!, namespace!)),
+  };
+}
+
+/**
+ * `ui:field: AwsGatewayServicePicker`: the Services in the chosen cluster and
+ * namespace, with their ports; free text without a cluster.
+ */
+export function ServicePicker(props: FieldExtensionComponentProps<string>) {
+  const { where, services } = useServices(props.formContext);
+  const options = where
+    ? {
+        ...services,
+        value: services.value?.map(s => ({
+          value: s.name,
+          label: `${s.name} — ${
+            s.ports.map(servicePortLabel).join(', ') || 'no ports'
+          }`,
+        })),
+      }
+    : undefined;
+  return (
+    <OptionSelect
+      {...fieldBasics(props, 'Service')}
+      value={props.formData ?? ''}
+      onChange={value => props.onChange(value || undefined)}
+      options={options}
+      emptyText={`There is no Service in ${
+        where ?? 'this namespace'
+      } yet; deploy it first, or type its name.`}
+      freeTextHint="Choose a cluster and namespace to pick from their Services."
+    />
+  );
+}

@@ -1,0 +1,1 @@
+export { ServicePicker, servicePortLabel, useServices } from './ServicePicker';

@@ -1,0 +1,1 @@
+export { ServicePortPicker } from './ServicePortPicker';

@@ -1,0 +1,3 @@
+export { awsGatewayFormOptionsApiRef } from './AwsGatewayFormOptionsApi';
+export type { AwsGatewayFormOptionsApi } from './AwsGatewayFormOptionsApi';
+export { AwsGatewayFormOptionsClient } from './AwsGatewayFormOptionsClient';

@@ -1,0 +1,14 @@
+export {
+  awsGatewayFormOptionsApiRef,
+  AwsGatewayFormOptionsClient,
+} from './api';
+export type { AwsGatewayFormOptionsApi } from './api';
+export { AWS_GATEWAY_FIELD_NAMES } from './fieldNames';
+export type { EndpointCheckValue } from './EndpointCheck';
+export {
+  AwsGatewayClusterPickerFieldExtension,
+  AwsGatewayEndpointCheckFieldExtension,
+  AwsGatewayNamespacePickerFieldExtension,
+  AwsGatewayServicePickerFieldExtension,
+  AwsGatewayServicePortPickerFieldExtension,
+} from './legacy';

@@ -1,0 +1,133 @@
+import FormHelperText from '@material-ui/core/FormHelperText';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import MenuItem from '@material-ui/core/MenuItem';
+import TextField from '@material-ui/core/TextField';
+import Alert from '@material-ui/lab/Alert';
+import { ScaffolderField } from '@backstage/plugin-scaffolder-react/alpha';
+import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
+import { formErrorMessage } from './formError';
+import { FormOptionState } from './useFormOption';
+
+/** One choice of a picker. */
+export interface PickerOption {
+  value: string;
+  label: string;
+}
+
+export interface OptionSelectProps {
+  id: string;
+  label: string;
+  /** The schema's description (markdown), shown under the field. */
+  description?: string;
+  required?: boolean;
+  disabled?: boolean;
+  rawErrors?: string[];
+  value: string;
+  onChange: (value: string) => void;
+  /** Undefined: nothing to read yet (no cluster chosen), a free text field is shown. */
+  options?: FormOptionState<PickerOption[]>;
+  /** Said when the read answered with no choices. */
+  emptyText: string;
+  /** Said above a free text field (e.g. "choose a cluster to pick from a list"). */
+  freeTextHint?: string;
+  inputType?: 'text' | 'number';
+}
+
+/**
+ * The fields' one picker: a list of choices read from the backend (loading,
+ * refused or failed with the backend's own sentence, empty), or a free text
+ * field when there is nothing to read it from.
+ */
+export function OptionSelect(props: OptionSelectProps) {
+  const { id, label, required, disabled, rawErrors = [], value } = props;
+  const { options } = props;
+  const invalid = rawErrors.length > 0;
+  const field = {
+    rawDescription: props.description,
+    rawErrors,
+    required,
+    disabled,
+  };
+
+  if (!options || options.error) {
+    return (
+      <ScaffolderField {...field}>
+        {options?.error && (
+          <Alert severity="warning" role="alert">
+            {formErrorMessage(options.error)} You can still type the value.
+          </Alert>
+        )}
+        {!options?.error && props.freeTextHint && (
+          <FormHelperText>{props.freeTextHint}</FormHelperText>
+        )}
+        <TextField
+          id={id}
+          label={label}
+          required={required}
+          disabled={disabled}
+          error={invalid}
+          type={props.inputType ?? 'text'}
+          value={value}
+          onChange={e => props.onChange(e.target.value)}
+        />
+      </ScaffolderField>
+    );
+  }
+
+  const choices = options.value ?? [];
+  // A value chosen earlier (or a template default) stays visible even when
+  // the list no longer offers it; validation on the server decides.
+  const shown =
+    value && !choices.some(c => c.value === value)
+      ? [...choices, { value, label: `${value} (not in the list)` }]
+      : choices;
+  return (
+    <ScaffolderField {...field}>
+      <TextField
+        id={id}
+        select
+        label={label}
+        required={required}
+        disabled={disabled || options.loading}
+        error={invalid}
+        value={value}
+        onChange={e => props.onChange(String(e.target.value))}
+      >
+        {!required && (
+          <MenuItem value="">
+            <em>None</em>
+          </MenuItem>
+        )}
+        {shown.map(choice => (
+          <MenuItem key={choice.value} value={choice.value}>
+            {choice.label}
+          </MenuItem>
+        ))}
+      </TextField>
+      {options.loading && <LinearProgress aria-label={`Loading ${label}`} />}
+      {!options.loading && choices.length === 0 && (
+        <FormHelperText>{props.emptyText}</FormHelperText>
+      )}
+    </ScaffolderField>
+  );
+}
+
+/** What every picker takes from its field props: id, label, help, state. */
+export function fieldBasics<T>(
+  props: FieldExtensionComponentProps<T>,
+  fallbackLabel: string,
+): Pick<
+  OptionSelectProps,
+  'id' | 'label' | 'description' | 'required' | 'disabled' | 'rawErrors'
+> {
+  const description = props.uiSchema?.['ui:description'];
+  return {
+    id: props.idSchema?.$id ?? props.name,
+    label: props.schema?.title ?? fallbackLabel,
+    description:
+      typeof description === 'string' ? description : props.schema?.description,
+    required: props.required,
+    disabled: props.disabled,
+    rawErrors: props.rawErrors,
+  };
+}
