@@ -3,6 +3,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-common';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import useInterval from 'react-use/esm/useInterval';
 import { awsGatewayApiRef } from '../api';
 
 /** How often the card re-reads the status while a load balancer is being provisioned. */
@@ -99,19 +100,16 @@ export function useEntityGateways(
     state.value?.gateways.some(gateway => gateway.state === 'provisioning') ??
     false;
 
-  useEffect(() => {
-    if (!provisioning || pollIntervalMs <= 0) {
-      return undefined;
-    }
-    const timer = setInterval(() => {
-      // Polls go through the backend cache; skip them while the tab is hidden
-      // or a request (such as a user's refresh) is still running.
+  // Polls go through the backend cache; skip them while the tab is hidden or
+  // a request (such as a user's refresh) is still running.
+  useInterval(
+    () => {
       if (!inFlight.current && document.visibilityState !== 'hidden') {
         load(false);
       }
-    }, pollIntervalMs);
-    return () => clearInterval(timer);
-  }, [provisioning, pollIntervalMs, load]);
+    },
+    provisioning && pollIntervalMs > 0 ? pollIntervalMs : null,
+  );
 
   const refresh = useCallback(() => {
     load(true);

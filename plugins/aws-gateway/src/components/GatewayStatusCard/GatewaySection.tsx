@@ -1,17 +1,12 @@
-import { Link } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import {
-  GatewayStatus,
-  LoadBalancerSummary,
-} from '@gateway-portal/plugin-aws-gateway-common';
-import { ReactNode } from 'react';
-import { CopyableDnsName } from '../CopyableDnsName';
+import { GatewayStatus } from '@gateway-portal/plugin-aws-gateway-common';
 import { PartialErrorPanel } from '../GatewayStates';
 import { GatewayStateStatus } from '../GatewayStateStatus';
 import { GatewayWarnings } from '../GatewayWarnings';
 import { ListenersTable } from '../ListenersTable';
+import { GatewayFacts } from './GatewayFacts';
 
 const useStyles = makeStyles(theme => ({
   header: {
@@ -21,72 +16,10 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(2),
     flexWrap: 'wrap',
   },
-  facts: {
-    display: 'grid',
-    gridTemplateColumns: 'max-content 1fr',
-    columnGap: theme.spacing(2),
-    rowGap: theme.spacing(0.5),
-    margin: theme.spacing(2, 0),
-    alignItems: 'center',
-    '& dt': { color: theme.palette.text.secondary },
-    '& dd': { margin: 0 },
-  },
   block: {
     marginBottom: theme.spacing(2),
   },
 }));
-
-function Fact(props: { term: string; children: ReactNode }) {
-  return (
-    <>
-      <Typography component="dt" variant="body2">
-        {props.term}
-      </Typography>
-      <Typography component="dd" variant="body2">
-        {props.children}
-      </Typography>
-    </>
-  );
-}
-
-function describeSourceRanges(gateway: GatewayStatus): string {
-  if (gateway.sourceRanges === undefined) {
-    return 'Any address (controller default 0.0.0.0/0, ::/0)';
-  }
-  return gateway.sourceRanges.length > 0
-    ? gateway.sourceRanges.join(', ')
-    : 'None';
-}
-
-/**
- * The NLB's scheme; before the NLB exists, the one the LoadBalancerConfiguration
- * asks for.
- */
-function SchemeFact(props: { gateway: GatewayStatus }) {
-  const { loadBalancer, requestedScheme } = props.gateway;
-  if (loadBalancer?.scheme) {
-    return <>{loadBalancer.scheme}</>;
-  }
-  if (requestedScheme) {
-    return (
-      <>
-        {requestedScheme}{' '}
-        <Typography variant="caption" color="textSecondary" component="span">
-          (from the LoadBalancerConfiguration)
-        </Typography>
-      </>
-    );
-  }
-  return <>Not known yet</>;
-}
-
-/** "active, eu-west-1" or "failed: reason, eu-west-1" */
-function describeLoadBalancerState(loadBalancer: LoadBalancerSummary): string {
-  const state = loadBalancer.stateReason
-    ? `${loadBalancer.state}: ${loadBalancer.stateReason}`
-    : loadBalancer.state;
-  return `${state}, ${loadBalancer.region}`;
-}
 
 /** @public */
 export interface GatewaySectionProps {
@@ -103,7 +36,6 @@ export function GatewaySection(props: GatewaySectionProps) {
   const { gateway } = props;
   const classes = useStyles();
   const { cluster, namespace, name } = gateway.gateway;
-  const loadBalancer = gateway.loadBalancer;
   const headingId = `aws-gateway-${cluster}-${namespace}-${name}`;
 
   return (
@@ -124,35 +56,7 @@ export function GatewaySection(props: GatewaySectionProps) {
         />
       </div>
 
-      <dl className={classes.facts}>
-        <Fact term="DNS name">
-          {gateway.dnsName ? (
-            <CopyableDnsName dnsName={gateway.dnsName} />
-          ) : (
-            'Not assigned yet'
-          )}
-        </Fact>
-        <Fact term="Scheme">
-          <SchemeFact gateway={gateway} />
-        </Fact>
-        <Fact term="Allowed sources">{describeSourceRanges(gateway)}</Fact>
-        <Fact term="Load balancer">
-          {loadBalancer ? (
-            <>
-              <Link
-                to={loadBalancer.consoleUrl}
-                externalLinkIcon
-                aria-label={`Open load balancer ${loadBalancer.name} in the AWS console`}
-              >
-                {loadBalancer.name}
-              </Link>{' '}
-              ({describeLoadBalancerState(loadBalancer)})
-            </>
-          ) : (
-            'Not found yet'
-          )}
-        </Fact>
-      </dl>
+      <GatewayFacts gateway={gateway} />
 
       <div className={classes.block}>
         <GatewayWarnings warnings={gateway.warnings} />

@@ -9,9 +9,6 @@ import { ResponseError } from '@backstage/errors';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Divider from '@material-ui/core/Divider';
-import IconButton from '@material-ui/core/IconButton';
-import Tooltip from '@material-ui/core/Tooltip';
-import RefreshIcon from '@material-ui/icons/Refresh';
 import { isAwsGatewayAvailable } from '@gateway-portal/plugin-aws-gateway-common';
 import { Fragment, ReactNode } from 'react';
 import { useEntityGateways } from '../../hooks/useEntityGateways';
@@ -22,62 +19,16 @@ import {
   PartialErrorPanel,
   PermissionDeniedState,
 } from '../GatewayStates';
+import { SandboxNotice } from '../SandboxNotice';
 import { GatewaySection } from './GatewaySection';
+import { LastUpdated } from './LastUpdated';
+import { RefreshButton } from './RefreshButton';
 import { StaleNotice } from './StaleNotice';
 
 const TITLE = 'AWS gateways';
 
 function isPermissionDenied(error: Error): boolean {
   return ResponseError.is(error) && error.statusCode === 403;
-}
-
-function formatAge(fetchedAt: string, now: number): string {
-  const seconds = Math.round((now - Date.parse(fetchedAt)) / 1000);
-  if (Number.isNaN(seconds)) {
-    return fetchedAt;
-  }
-  const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-  if (Math.abs(seconds) < 60) {
-    return format.format(-seconds, 'second');
-  }
-  if (Math.abs(seconds) < 3600) {
-    return format.format(-Math.round(seconds / 60), 'minute');
-  }
-  if (Math.abs(seconds) < 86400) {
-    return format.format(-Math.round(seconds / 3600), 'hour');
-  }
-  return new Date(fetchedAt).toLocaleString();
-}
-
-function LastUpdated(props: { fetchedAt: string }) {
-  const { fetchedAt } = props;
-  // One element: InfoCard lays the subheader out as a flex container, which
-  // would drop the space between two loose children ("Last updatednow").
-  return (
-    <span>
-      Last updated{' '}
-      <time dateTime={fetchedAt} title={fetchedAt}>
-        {formatAge(fetchedAt, Date.now())}
-      </time>
-    </span>
-  );
-}
-
-function RefreshButton(props: { onClick: () => void; disabled: boolean }) {
-  return (
-    <Tooltip title="Read the status again from Kubernetes and AWS">
-      {/* The span keeps the tooltip working while the button is disabled. */}
-      <span>
-        <IconButton
-          aria-label="Refresh"
-          onClick={props.onClick}
-          disabled={props.disabled}
-        >
-          <RefreshIcon />
-        </IconButton>
-      </span>
-    </Tooltip>
-  );
 }
 
 function GatewayStatusContent() {
@@ -139,6 +90,7 @@ function GatewayStatusContent() {
       }
       action={<RefreshButton onClick={refresh} disabled={loading} />}
     >
+      <SandboxNotice />
       {body}
     </InfoCard>
   );
