@@ -5,20 +5,70 @@
  *
  * @packageDocumentation
  */
-export * from './aws/AwsClientFactory';
-export * from './aws/arn';
+export { DefaultAwsClientFactory } from './aws/AwsClientFactory';
+export type {
+  AwsClientFactory,
+  AwsClientFactoryOptions,
+  AwsSdkClient,
+  AwsServiceName,
+  AwsTarget,
+} from './aws/AwsClientFactory';
+export {
+  elbv2ConsoleUrl,
+  isAwsAccountId,
+  isAwsRegion,
+  parseArn,
+  parseElbv2Arn,
+} from './aws/arn';
+export type { Elbv2ResourceKind, ParsedArn } from './aws/arn';
 export { classifyAwsError, isAwsError } from './aws/awsErrors';
 export { isAbortError, networkErrorCode } from './errors/networkErrors';
 export { redactAddresses, redactSecrets } from './errors/redaction';
-export * from './aws/policyDocuments';
-export * from './aws/policyLint';
-export * from './aws/awsCall';
-export * from './aws/retry';
-export * from './aws/iam/iamArns';
-export * from './aws/iam/managedTags';
-export * from './aws/iam/ensurePolicy';
-export * from './aws/iam/ensureRole';
-export * from './aws/eks/ensurePodIdentityAssociation';
+export {
+  decodeIamPolicyDocument,
+  parsePolicyDocument,
+  policyDocumentProblems,
+} from './aws/policyDocuments';
+export type {
+  PolicyDocument,
+  PolicyDocumentKind,
+  PolicyStatement,
+} from './aws/policyDocuments';
+export { policyDocumentsEqual } from './aws/policyComparison';
+export { podIdentityTrustPolicy } from './aws/podIdentityTrust';
+export type { PodIdentityTrustScope } from './aws/podIdentityTrust';
+export { adminEquivalentStatements } from './aws/policyLint';
+export type { PolicyLintFinding } from './aws/policyLint';
+export type { AwsCallOptions } from './aws/awsCall';
+export type { RetryOptions } from './aws/retry';
+export {
+  iamPolicyArn,
+  iamRoleArn,
+  partitionForRegion,
+} from './aws/iam/iamArns';
+export type { IamNameRef } from './aws/iam/iamArns';
+export { ensurePolicy, planPolicy } from './aws/iam/ensurePolicy';
+export type {
+  EnsurePolicyParams,
+  EnsurePolicyResult,
+  PolicyPlan,
+} from './aws/iam/ensurePolicy';
+export { ensureRole, planRole } from './aws/iam/ensureRole';
+export type {
+  EnsureRoleParams,
+  EnsureRoleResult,
+  RoleOperation,
+  RolePlan,
+} from './aws/iam/ensureRole';
+export {
+  ensurePodIdentityAssociation,
+  planPodIdentityAssociation,
+} from './aws/eks/ensurePodIdentityAssociation';
+export type {
+  EnsurePodIdentityAssociationParams,
+  EnsurePodIdentityAssociationResult,
+  PodIdentityAssociationPlan,
+} from './aws/eks/ensurePodIdentityAssociation';
 export { ConfigKubernetesClusterRegistry } from './kubernetes/KubernetesClusterRegistry';
 export type {
   GatewayCluster,
@@ -53,9 +103,20 @@ export {
   TGB_STACK_NAMESPACE_LABEL,
 } from './kubernetes/resources';
 export type { ResourceSpec } from './kubernetes/resources';
-export * from './manifests/types';
-export * from './manifests/rules';
-export * from './net/cidr';
+export type {
+  KubernetesManifest,
+  ObservedService,
+  RenderedManifest,
+} from './manifests/types';
+export {
+  dnsLabelIssue,
+  dnsSubdomainIssue,
+  gatewayClassIssue,
+  loadBalancerTagIssues,
+  sourceRangeIssues,
+} from './manifests/rules';
+export type { SourceRangeRules } from './manifests/rules';
+export type { IpFamily } from './net/cidr';
 export {
   namespaceGrantees,
   normaliseOwnerRef,
@@ -63,24 +124,56 @@ export {
   readPlatformTeams,
 } from './ownership/ownershipSettings';
 export type { NamespaceGrant } from './ownership/ownershipSettings';
-export * from './manifests/guardrails';
-export * from './manifests/renderEndpoint';
-export * from './manifests/renderController';
-export * from './manifests/validateEndpoint';
-export * from './manifests/validateManifests';
+export { readGatewayGuardrails } from './manifests/guardrails';
+export type { GatewayGuardrails, PortRange } from './manifests/guardrails';
+export {
+  manifestToYaml,
+  renderEndpointManifests,
+  ROUTE_KIND_FOR_PROTOCOL,
+} from './manifests/renderEndpoint';
+export {
+  renderControllerHelmValues,
+  renderControllerManifests,
+} from './manifests/renderController';
+export type {
+  ControllerSetupSpec,
+  RenderedFile,
+} from './manifests/renderController';
+export { validateEndpointSpec } from './manifests/validateEndpoint';
+export type { EndpointValidationContext } from './manifests/validateEndpoint';
+export { validateManifests } from './manifests/validateManifests';
+export type { ManifestValidationContext } from './manifests/validateManifests';
 export {
   detectControllerProfile,
   profileMismatch,
 } from './kubernetes/controllerProfileDetection';
 export type { DetectedControllerProfile } from './kubernetes/controllerProfileDetection';
 export { readServices, serverSideDryRun } from './kubernetes/serverSideDryRun';
-export * from './urls/repositoryUrl';
-export * from './urls/urlAllowList';
-export * from './gitops/gitCredentials';
+export type { RepositoryUrl } from './urls/repositoryUrl';
+export { RepositoryUrlAllowList } from './urls/urlAllowList';
 export type { GitTimeouts } from './gitops/gitHttp';
-export { DEFAULT_GIT_TIMEOUTS } from './gitops/gitHttp';
-export * from './gitops/GitOpsRepository';
-export * from './gitops/pullRequests';
-export { AWS_GATEWAY_ACTION_ID, AWS_GATEWAY_ACTION_IDS } from './scaffolder/actionIds';
+export {
+  assertBranchName,
+  GitOpsRepository,
+  planBranch,
+} from './gitops/GitOpsRepository';
+export type {
+  CommitFilesOptions,
+  CommitFilesResult,
+  GitIdentity,
+  GitOpsBranchPlan,
+  GitOpsFile,
+  GitOpsFileStatus,
+  GitOpsRemoteInfo,
+} from './gitops/GitOpsRepository';
+export type {
+  PullRequestOpener,
+  PullRequestRequest,
+  PullRequestResult,
+} from './gitops/pullRequests';
+export {
+  AWS_GATEWAY_ACTION_ID,
+  AWS_GATEWAY_ACTION_IDS,
+} from './scaffolder/actionIds';
 export type { AwsGatewayActionId } from './scaffolder/actionIds';
 export { wildcardMatcher } from './patterns/wildcard';

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { podIdentityTrustPolicy } from './podIdentityTrust';
+import { canonicalPolicyJson, policyDocumentsEqual } from './policyComparison';
 import {
-  canonicalPolicyJson,
   decodeIamPolicyDocument,
   parsePolicyDocument,
-  podIdentityTrustPolicy,
   policyDocumentProblems,
-  policyDocumentsEqual,
 } from './policyDocuments';
 
 const REFERENCE = path.resolve(

@@ -1,20 +1,7 @@
 /**
- * IAM policy documents: parsing, structural validation and semantic
- * comparison.
- *
- * IAM returns stored documents URL-encoded (RFC 3986) and normalises them
- * (whitespace, sometimes key order), so a byte comparison with what we would
- * write says "changed" when nothing did. The comparison here follows the
- * policy language's own semantics instead:
- *
- * - `Statement` may be one object or a list; statements are evaluated as a set,
- *   so their order does not matter.
- * - `Action`, `NotAction`, `Resource`, `NotResource`, principal values and
- *   condition values may be a string or a list and are sets (order and
- *   duplicates do not matter). Action names are case-insensitive.
- * - A missing `Version` means `2008-10-17`.
- * - Everything else (Sid, Effect, condition operators and keys, resource ARNs)
- *   is compared exactly.
+ * IAM policy documents: the model, parsing and structural validation.
+ * Comparison is in policyComparison.ts, the Pod Identity trust policy in
+ * podIdentityTrust.ts.
  */
 
 /** A parsed policy document. @public */
@@ -65,7 +52,7 @@ function isStringOrStringList(v: unknown): boolean {
   );
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -224,145 +211,7 @@ export function decodeIamPolicyDocument(text: string): unknown {
   }
 }
 
-function asSortedSet(v: unknown, lowerCase = false): unknown {
-  if (typeof v !== 'string' && !Array.isArray(v)) return v;
-  const list = (Array.isArray(v) ? v : [v]).map(x =>
-    lowerCase && typeof x === 'string' ? x.toLowerCase() : x,
-  );
-  return [...new Set(list.map(x => JSON.stringify(x)))]
-    .sort()
-    .map(x => JSON.parse(x));
-}
-
-function canonicalPrincipal(p: unknown): unknown {
-  if (!isPlainObject(p)) return p;
-  return Object.fromEntries(
-    Object.entries(p).map(([k, v]) => [k, asSortedSet(v)]),
-  );
-}
-
-function canonicalCondition(c: unknown): unknown {
-  if (!isPlainObject(c)) return c;
-  return Object.fromEntries(
-    Object.entries(c).map(([op, keys]) => [
-      op,
-      isPlainObject(keys)
-        ? Object.fromEntries(
-            Object.entries(keys).map(([k, v]) => [k, asSortedSet(v)]),
-          )
-        : keys,
-    ]),
-  );
-}
-
-function canonicalStatement(
-  s: Record<string, unknown>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...s };
-  for (const key of ['Action', 'NotAction']) {
-    if (key in out) out[key] = asSortedSet(out[key], true);
-  }
-  for (const key of ['Resource', 'NotResource']) {
-    if (key in out) out[key] = asSortedSet(out[key]);
-  }
-  for (const key of ['Principal', 'NotPrincipal']) {
-    if (key in out) out[key] = canonicalPrincipal(out[key]);
-  }
-  if ('Condition' in out) out.Condition = canonicalCondition(out.Condition);
-  return out;
-}
-
-/** JSON with object keys sorted at every level. */
-function stableStringify(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
-  if (isPlainObject(v)) {
-    return `{${Object.keys(v)
-      .sort()
-      .filter(k => v[k] !== undefined)
-      .map(k => `${JSON.stringify(k)}:${stableStringify(v[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
-/**
- * The canonical JSON form of a policy document: two documents IAM evaluates
- * identically (up to Sid and exact values) have the same canonical form.
- *
- * @public
- */
-export function canonicalPolicyJson(doc: unknown): string {
-  if (!isPlainObject(doc)) return stableStringify(doc);
-  const raw = doc.Statement;
-  const statements = (Array.isArray(raw) ? raw : [raw])
-    .map(s => (isPlainObject(s) ? canonicalStatement(s) : s))
-    .map(stableStringify)
-    .sort();
-  return stableStringify({
-    ...doc,
-    Version: doc.Version ?? '2008-10-17',
-    Statement: statements.map(s => JSON.parse(s)),
-  });
-}
-
-/** Whether two policy documents are semantically the same. @public */
-export function policyDocumentsEqual(a: unknown, b: unknown): boolean {
-  return canonicalPolicyJson(a) === canonicalPolicyJson(b);
-}
-
 /** Compact JSON of a document, as sent to IAM. @public */
 export function serializePolicyDocument(doc: PolicyDocument): string {
   return JSON.stringify(doc);
-}
-
-/** The service principal EKS Pod Identity assumes roles as. @public */
-export const POD_IDENTITY_SERVICE_PRINCIPAL = 'pods.eks.amazonaws.com';
-
-/**
- * Whom a Pod Identity role is for: EKS Pod Identity tags every session with
- * the cluster, namespace and service account, and AWS documents those session
- * tags as trust-policy condition keys ("Create IAM role with trust policy
- * required by EKS Pod Identity"; the tag list in "Enable or disable session
- * tags"). Without them any association in the account could use the role.
- *
- * @public
- */
-export interface PodIdentityTrustScope {
-  accountId: string;
-  clusterName: string;
-  namespace: string;
-  serviceAccount: string;
-}
-
-/**
- * The trust policy a role needs for EKS Pod Identity: the Pod Identity
- * service may assume it and tag the session; with a scope, only for that
- * account, cluster, namespace and service account.
- *
- * @public
- */
-export function podIdentityTrustPolicy(scope?: PodIdentityTrustScope): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'AllowEksPodIdentity',
-        Effect: 'Allow',
-        Principal: { Service: POD_IDENTITY_SERVICE_PRINCIPAL },
-        Action: ['sts:AssumeRole', 'sts:TagSession'],
-        ...(scope
-          ? {
-              Condition: {
-                StringEquals: {
-                  'aws:SourceAccount': scope.accountId,
-                  'aws:RequestTag/eks-cluster-name': scope.clusterName,
-                  'aws:RequestTag/kubernetes-namespace': scope.namespace,
-                  'aws:RequestTag/kubernetes-service-account': scope.serviceAccount,
-                },
-              },
-            }
-          : {}),
-      },
-    ],
-  };
 }

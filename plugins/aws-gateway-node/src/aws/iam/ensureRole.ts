@@ -12,10 +12,10 @@ import {
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { AwsCallOptions, collectPages, stopIfAborted } from '../awsCall';
 import { isAwsError } from '../awsErrors';
+import { policyDocumentsEqual } from '../policyComparison';
 import {
-  PolicyDocument,
   decodeIamPolicyDocument,
-  policyDocumentsEqual,
+  PolicyDocument,
   serializePolicyDocument,
 } from '../policyDocuments';
 import {
