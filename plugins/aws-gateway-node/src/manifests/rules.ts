@@ -1,4 +1,6 @@
 import {
+  DNS_LABEL_MAX_LENGTH,
+  DNS_SUBDOMAIN_MAX_LENGTH,
   isDnsLabel,
   isDnsSubdomain,
   LoadBalancerScheme,
@@ -23,7 +25,7 @@ export function dnsLabelIssue(
   return {
     field,
     rule: 'dns-label',
-    message: `${field} "${value}" must be a lower-case DNS label: a-z, 0-9 and "-", starting and ending with a letter or digit, at most 63 characters`,
+    message: `${field} "${value}" must be a lower-case DNS label: a-z, 0-9 and "-", starting and ending with a letter or digit, at most ${DNS_LABEL_MAX_LENGTH} characters`,
   };
 }
 
@@ -35,7 +37,7 @@ export function dnsSubdomainIssue(
   return {
     field,
     rule: 'dns-subdomain',
-    message: `${field} "${value}" must be a lower-case DNS name (RFC 1123), at most 253 characters`,
+    message: `${field} "${value}" must be a lower-case DNS name (RFC 1123), at most ${DNS_SUBDOMAIN_MAX_LENGTH} characters`,
   };
 }
 
