@@ -17,10 +17,9 @@ import {
   DefaultAwsClientFactory,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import {
-  ClientNodeKubernetesObjectClient,
   createGatewayStatusService,
-  KubernetesObjectClient,
-} from '@gateway-portal/plugin-aws-gateway-backend';
+  type KubernetesObjectClient,
+} from '@gateway-portal/plugin-aws-gateway-backend/testUtils';
 import {
   ensureClassicGatewayClass,
   programClassicGateway,
@@ -196,9 +195,7 @@ async function run(peers: PeersInfo) {
       },
       cache: CacheManager.fromConfig(config).forPlugin('aws-gateway'),
       clusters: registry,
-      kubernetes: delayingKubernetes(
-        new ClientNodeKubernetesObjectClient(registry),
-      ),
+      kubernetes: delayingKubernetes,
       elbv2: awsFactory,
     });
   const service = newService();

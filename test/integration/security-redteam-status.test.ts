@@ -15,10 +15,7 @@ import { CacheManager } from '@backstage/backend-defaults/cache';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
-import {
-  ClientNodeKubernetesObjectClient,
-  createGatewayStatusService,
-} from '@gateway-portal/plugin-aws-gateway-backend';
+import { createGatewayStatusService } from '@gateway-portal/plugin-aws-gateway-backend/testUtils';
 import type { KubernetesClusterRegistry } from '@gateway-portal/plugin-aws-gateway-node';
 import { ensureClassicGatewayClass, programClassicGateway, startFakeController } from '../fixtures/classicGateway';
 import type { ReconcileResult } from '../fixtures/controller';
@@ -65,7 +62,6 @@ describe('status: a Gateway in another team’s namespace cannot claim an entity
       permissions: { authorize: async reqs => reqs.map(() => ({ result: 'ALLOW' as any })) },
       cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin('aws-gateway'),
       clusters: registry,
-      kubernetes: new ClientNodeKubernetesObjectClient(registry, { timeoutMs: 10_000 }),
     });
     return service.getEntityGateways(
       { entityRef: VICTIM },

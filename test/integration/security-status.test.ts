@@ -15,10 +15,9 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
 import {
-  ClientNodeKubernetesObjectClient,
   createGatewayStatusService,
-  KubernetesObjectClient,
-} from '@gateway-portal/plugin-aws-gateway-backend';
+  type KubernetesObjectClient,
+} from '@gateway-portal/plugin-aws-gateway-backend/testUtils';
 import type { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-common';
 import type {
   GatewayCluster,
@@ -138,11 +137,8 @@ describe('gateway status: attacks and fault drills against the peers', () => {
       getKubeConfig: async name =>
         clusters.find(c => c.cluster.name === name)!.kc,
     };
-    const kubernetes = new CountingKubernetes(
-      new ClientNodeKubernetesObjectClient(registry, {
-        timeoutMs: TIMEOUT_SECONDS * 1000,
-      }),
-    );
+    // Set when the service wraps its client (kubernetesTimeoutSeconds below).
+    let kubernetes!: CountingKubernetes;
     const config = new ConfigReader({
       aws: awsAccountsConfig(aws),
       awsGateway: {
@@ -172,7 +168,7 @@ describe('gateway status: attacks and fault drills against the peers', () => {
         'aws-gateway',
       ),
       clusters: registry,
-      kubernetes,
+      kubernetes: client => (kubernetes = new CountingKubernetes(client)),
     });
     const get = (annotations: Record<string, string>) => {
       entity = {

@@ -57,9 +57,7 @@ function kubernetesMessage(error: unknown, kind: StatusErrorKind): string {
 export function logDetail(error: unknown): string {
   if (error instanceof KubernetesApiError) return error.detail;
   const e = error as { name?: unknown; message?: unknown };
-  return redactSecrets(
-    `${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`,
-  );
+  return redactSecrets(`${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`);
 }
 
 /**

@@ -4,19 +4,8 @@
  * @packageDocumentation
  */
 export { awsGatewayPlugin as default } from './plugin';
+export { gatewayStatusServiceRef } from './service/gatewayStatusServiceRef';
 export type {
   GatewayStatusService,
   GetEntityGatewaysRequest,
 } from './service/GatewayStatusService';
-export {
-  createGatewayStatusService,
-  type CreateGatewayStatusServiceOptions,
-} from './service/createGatewayStatusService';
-export type {
-  KubernetesConnection,
-  KubernetesObjectClient,
-  ListOptions,
-  ResourceVersion,
-} from './kubernetes/KubernetesObjectClient';
-export { ClientNodeKubernetesObjectClient } from './kubernetes/KubernetesObjectClient';
-export type { Elbv2ClientSource } from './aws/Elbv2Reader';

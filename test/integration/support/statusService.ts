@@ -10,7 +10,7 @@ import { CacheManager } from '@backstage/backend-defaults/cache';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
-import { createGatewayStatusService } from '@gateway-portal/plugin-aws-gateway-backend';
+import { createGatewayStatusService } from '@gateway-portal/plugin-aws-gateway-backend/testUtils';
 import type { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-common';
 import { awsAccountsConfig, awsPeer } from '../../peers';
 

@@ -201,8 +201,7 @@ export class ClusterReader {
    */
   prefetch(namespaces: string[] = []): void {
     void this.listGatewayClasses();
-    for (const kind of L4_ROUTE_KINDS)
-      void this.listRoutes(kind);
+    for (const kind of L4_ROUTE_KINDS) void this.listRoutes(kind);
     void this.listLoadBalancerConfigurations();
     void this.listTargetGroupConfigurations();
     for (const ns of namespaces) {

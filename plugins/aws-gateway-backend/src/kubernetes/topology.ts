@@ -68,7 +68,10 @@ export function routeTargetsListener(
 }
 
 /** The conditions the NLB gateway controller wrote for this Gateway on a route. */
-export function parentConditionsOf(route: L4Route, gw: Gateway): ConditionSummary[] {
+export function parentConditionsOf(
+  route: L4Route,
+  gw: Gateway,
+): ConditionSummary[] {
   const parents = (route.status?.parents ?? []).filter(p =>
     refersTo(p.parentRef, route.metadata.namespace ?? '', gw),
   );

@@ -2,11 +2,14 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { GatewayCluster } from '@gateway-portal/plugin-aws-gateway-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  GatewayCluster,
+  KubernetesApiError,
+} from '@gateway-portal/plugin-aws-gateway-node';
 import { FakeElbv2, FakeKubernetes } from '../__testUtils__/fakes';
 import { MemoryCache } from '../__testUtils__/memoryCache';
 import { exposeScenario, REGION } from '../__testUtils__/scenario';
-import { KubernetesApiError } from '@gateway-portal/plugin-aws-gateway-node';
 import { readStatusConfig } from '../config';
 import { ConfigReader } from '@backstage/config';
 import { DefaultGatewayStatusService } from './DefaultGatewayStatusService';
@@ -42,11 +45,8 @@ function setup(
   const entities = options.entities ?? [
     entity({ 'aws-gateway.io/gateways': 'shop/orders' }),
   ];
-  const catalog = {
-    getEntityByRef: jest.fn(async (ref: string) =>
-      entities.find(e => `component:default/${e.metadata.name}` === ref),
-    ),
-  };
+  const catalog = catalogServiceMock({ entities });
+  jest.spyOn(catalog, 'getEntityByRef');
   const permissions = mockServices.permissions({
     result: options.deny ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
   });
@@ -154,7 +154,12 @@ describe('DefaultGatewayStatusService', () => {
           availabilityZone: 'all',
         },
         // Real AWS (in some cases) and moto leave it out for ip targets.
-        { id: '10.0.2.20', state: 'healthy', pod: 'orders-b', zone: 'us-west-2b' },
+        {
+          id: '10.0.2.20',
+          state: 'healthy',
+          pod: 'orders-b',
+          zone: 'us-west-2b',
+        },
         { id: '10.0.3.30', state: 'healthy', pod: 'orders-c' },
         { id: '10.0.4.40', state: 'healthy' },
       ],

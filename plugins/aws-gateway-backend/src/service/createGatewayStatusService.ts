@@ -23,8 +23,15 @@ import { addAwsCallAccounting } from './awsCallAccounting';
 import { AwsBackoff } from './awsBackoff';
 import { DefaultGatewayStatusService } from './DefaultGatewayStatusService';
 import { GatewayStatusCollector } from './collector/GatewayStatusCollector';
+import { GatewayStatusService } from './GatewayStatusService';
 
-/** @public */
+/**
+ * What the status service is built from. The services are the plugin's own;
+ * `clusters`, `kubernetes` and `elbv2` let tests and the benchmark put
+ * doubles or counters between the service and the clusters or AWS.
+ *
+ * @public
+ */
 export interface CreateGatewayStatusServiceOptions {
   config: Config;
   logger: LoggerService;
@@ -36,21 +43,25 @@ export interface CreateGatewayStatusServiceOptions {
   metrics?: StatusMetrics;
   /** Defaults to the Kubernetes plugin's configured clusters. */
   clusters?: KubernetesClusterRegistry;
-  /** Defaults to @kubernetes/client-node against `clusters`. */
-  kubernetes?: KubernetesObjectClient;
+  /**
+   * Wraps the client the service reads clusters through (by default
+   * @kubernetes/client-node against `clusters`, with the configured deadline
+   * and concurrency), e.g. to count or delay its calls.
+   */
+  kubernetes?: (client: KubernetesObjectClient) => KubernetesObjectClient;
   /** Defaults to ELBv2 clients from the aws integration config, with call accounting. */
   elbv2?: Elbv2ClientSource;
 }
 
 /**
- * Builds the gateway status service from configuration; every collaborator
- * can be replaced (tests, benchmarks). Built once per backend.
+ * Builds the gateway status service from configuration, as the service
+ * ref's default factory does. Built once per backend.
  *
  * @public
  */
 export function createGatewayStatusService(
   options: CreateGatewayStatusServiceOptions,
-): DefaultGatewayStatusService {
+): GatewayStatusService {
   const statusConfig = readStatusConfig(options.config);
   const metrics = options.metrics ?? noStatusMetrics;
   const backoff = new AwsBackoff(metrics);
@@ -59,12 +70,11 @@ export function createGatewayStatusService(
     ConfigKubernetesClusterRegistry.fromConfig(options.config, {
       logger: options.logger,
     });
-  const kubernetes =
-    options.kubernetes ??
-    new ClientNodeKubernetesObjectClient(clusters, {
-      timeoutMs: statusConfig.kubernetesTimeoutMs,
-      maxConcurrentCalls: statusConfig.maxConcurrentCallsPerCluster,
-    });
+  const clientNode = new ClientNodeKubernetesObjectClient(clusters, {
+    timeoutMs: statusConfig.kubernetesTimeoutMs,
+    maxConcurrentCalls: statusConfig.maxConcurrentCallsPerCluster,
+  });
+  const kubernetes = options.kubernetes?.(clientNode) ?? clientNode;
   const elbv2 =
     options.elbv2 ??
     DefaultAwsClientFactory.fromConfig(options.config, {

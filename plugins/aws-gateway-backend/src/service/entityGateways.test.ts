@@ -78,14 +78,43 @@ describe('isGatewayLinked', () => {
 
   it("does not let a Gateway in a namespace configured for one team claim another team's entity (red team)", () => {
     // team-other writes its own namespace and names team-shop's entity: the phishing DNS name stays off its page.
-    const owners = [...OWNERS, { namespace: 'other', owners: ['group:default/team-other'] }];
-    for (const ref of ['component:default/orders', 'Component:Default/Orders', ' orders ']) {
-      expect(isGatewayLinked(gateway('other', ref), 'dev', viewer, owners)).toBe(false);
+    const owners = [
+      ...OWNERS,
+      { namespace: 'other', owners: ['group:default/team-other'] },
+    ];
+    for (const ref of [
+      'component:default/orders',
+      'Component:Default/Orders',
+      ' orders ',
+    ]) {
+      expect(
+        isGatewayLinked(gateway('other', ref), 'dev', viewer, owners),
+      ).toBe(false);
     }
     // The namespace is configured in another cluster only: the annotation is all there is to go by.
-    const elsewhere = [{ cluster: 'prod', namespace: 'other', owners: ['group:default/team-other'] }];
-    expect(isGatewayLinked(gateway('other', 'component:default/orders'), 'dev', viewer, elsewhere)).toBe(true);
+    const elsewhere = [
+      {
+        cluster: 'prod',
+        namespace: 'other',
+        owners: ['group:default/team-other'],
+      },
+    ];
+    expect(
+      isGatewayLinked(
+        gateway('other', 'component:default/orders'),
+        'dev',
+        viewer,
+        elsewhere,
+      ),
+    ).toBe(true);
     // In the owner's own namespace the annotation of a sibling entity does not hide it.
-    expect(isGatewayLinked(gateway('shop', 'component:default/payments'), 'dev', viewer, OWNERS)).toBe(true);
+    expect(
+      isGatewayLinked(
+        gateway('shop', 'component:default/payments'),
+        'dev',
+        viewer,
+        OWNERS,
+      ),
+    ).toBe(true);
   });
 });

@@ -28,7 +28,9 @@ export function staleStatus(status: ObservedGatewayStatus): GatewayWarning[] {
   ];
 }
 
-export function listenersWithoutRoutes(status: ObservedGatewayStatus): GatewayWarning[] {
+export function listenersWithoutRoutes(
+  status: ObservedGatewayStatus,
+): GatewayWarning[] {
   const warnings: GatewayWarning[] = [];
   // While the Gateway is not accepted the controller leaves the listener
   // status as it was: its attachedRoutes may predate the routes.
@@ -44,7 +46,7 @@ export function listenersWithoutRoutes(status: ObservedGatewayStatus): GatewayWa
         message: `Listener ${l.name} (${l.protocol} ${l.port}) has no attached route, so the load balancer has no listener on port ${l.port}.`,
         fix: `Create a ${
           L4_ROUTE_KIND_FOR_PROTOCOL[l.protocol as L4ListenerProtocol] ??
-            'TCPRoute'
+          'TCPRoute'
         } with parentRefs [{name: ${status.gateway.name}, sectionName: ${
           l.name
         }}] and a backendRef to a Service port (weight above 0).`,
@@ -81,7 +83,9 @@ const ROUTE_FIXES: Record<string, string> = {
     'Use a protocol and route kind the Gateway listener supports.',
 };
 
-export function routesNotAccepted(status: ObservedGatewayStatus): GatewayWarning[] {
+export function routesNotAccepted(
+  status: ObservedGatewayStatus,
+): GatewayWarning[] {
   const seen = new Set<string>();
   const warnings: GatewayWarning[] = [];
   for (const l of status.listeners) {
@@ -127,7 +131,9 @@ function servedBy(route: RouteSummary, listener: ListenerSummary): boolean {
  * oldest route attached to it (TCP and UDP listeners on one port share one
  * TCP_UDP load balancer listener). The others still read Accepted.
  */
-export function shadowedRoutes(status: ObservedGatewayStatus): GatewayWarning[] {
+export function shadowedRoutes(
+  status: ObservedGatewayStatus,
+): GatewayWarning[] {
   const warnings: GatewayWarning[] = [];
   for (const l of status.listeners) {
     // Only once the port is deployed and every target group's Service is known.
@@ -171,4 +177,3 @@ export function shadowedRoutes(status: ObservedGatewayStatus): GatewayWarning[] 
   }
   return warnings;
 }
-

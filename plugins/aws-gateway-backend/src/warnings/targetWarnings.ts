@@ -155,4 +155,3 @@ export function targetHealth(status: ObservedGatewayStatus): GatewayWarning[] {
   }
   return warnings;
 }
-

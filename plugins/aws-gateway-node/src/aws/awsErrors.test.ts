@@ -4,9 +4,15 @@ const named = (name: string) => Object.assign(new Error('x'), { name });
 
 describe('AWS errors', () => {
   it('matches a name with or without the Exception suffix', () => {
-    expect(isAwsError(named('NoSuchEntityException'), 'NoSuchEntity')).toBe(true);
-    expect(isAwsError(named('NoSuchEntity'), 'NoSuchEntityException')).toBe(true);
-    expect(isAwsError(named('EntityAlreadyExists'), 'NoSuchEntity')).toBe(false);
+    expect(isAwsError(named('NoSuchEntityException'), 'NoSuchEntity')).toBe(
+      true,
+    );
+    expect(isAwsError(named('NoSuchEntity'), 'NoSuchEntityException')).toBe(
+      true,
+    );
+    expect(isAwsError(named('EntityAlreadyExists'), 'NoSuchEntity')).toBe(
+      false,
+    );
   });
 
   it('classifies AWS failures', () => {
@@ -18,7 +24,9 @@ describe('AWS errors', () => {
     expect(
       classifyAwsError(new Error('There is no AWS integration that matches 1')),
     ).toBe('not-configured');
-    expect(classifyAwsError(named('TargetGroupNotFoundException'))).toBe('not-found');
+    expect(classifyAwsError(named('TargetGroupNotFoundException'))).toBe(
+      'not-found',
+    );
     expect(classifyAwsError(named('ValidationError'))).toBe('error');
   });
 });

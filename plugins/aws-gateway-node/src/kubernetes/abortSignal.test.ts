@@ -23,7 +23,9 @@ describe('Kubernetes call deadlines of the provisioning actions', () => {
 
   afterEach(() => server.close());
 
-  async function timed(call: () => Promise<unknown>): Promise<{ error: unknown; ms: number }> {
+  async function timed(
+    call: () => Promise<unknown>,
+  ): Promise<{ error: unknown; ms: number }> {
     const start = Date.now();
     const error = await call().then(
       () => undefined,
@@ -40,24 +42,41 @@ describe('Kubernetes call deadlines of the provisioning actions', () => {
   };
 
   it.each([
-    ['profile detection', () => detectControllerProfile(kubeConfig, undefined, timeoutMs), /API discovery/],
-    ['a Service read', () => readServices(kubeConfig, 'apps', ['backend'], undefined, timeoutMs), /Service apps\/backend/],
-    ['a server-side dry run', () => serverSideDryRun(kubeConfig, [gateway], undefined, timeoutMs), /dry run of Gateway/],
-  ])('%s fails within its deadline with a clear error and closes its socket', async (_name, call, what) => {
-    const { error, ms } = await timed(call);
-    expect(error).toBeInstanceOf(ServiceUnavailableError);
-    expect((error as Error).message).toMatch(what);
-    expect((error as Error).message).toMatch(/did not answer within 0.3 s/);
-    expect((error as Error).message).not.toContain(server.url);
-    expect(ms).toBeLessThan(timeoutMs + 1_500);
-    await new Promise(r => setTimeout(r, 100));
-    expect(server.accepted()).toBeGreaterThan(0);
-    expect(server.open()).toBe(0);
-  });
+    [
+      'profile detection',
+      () => detectControllerProfile(kubeConfig, undefined, timeoutMs),
+      /API discovery/,
+    ],
+    [
+      'a Service read',
+      () => readServices(kubeConfig, 'apps', ['backend'], undefined, timeoutMs),
+      /Service apps\/backend/,
+    ],
+    [
+      'a server-side dry run',
+      () => serverSideDryRun(kubeConfig, [gateway], undefined, timeoutMs),
+      /dry run of Gateway/,
+    ],
+  ])(
+    '%s fails within its deadline with a clear error and closes its socket',
+    async (_name, call, what) => {
+      const { error, ms } = await timed(call);
+      expect(error).toBeInstanceOf(ServiceUnavailableError);
+      expect((error as Error).message).toMatch(what);
+      expect((error as Error).message).toMatch(/did not answer within 0.3 s/);
+      expect((error as Error).message).not.toContain(server.url);
+      expect(ms).toBeLessThan(timeoutMs + 1_500);
+      await new Promise(r => setTimeout(r, 100));
+      expect(server.accepted()).toBeGreaterThan(0);
+      expect(server.open()).toBe(0);
+    },
+  );
 
   it('a cancelled step ends at once with its own cancellation, not a deadline error', async () => {
     const controller = new AbortController();
-    const pending = timed(() => readServices(kubeConfig, 'apps', ['backend'], controller.signal, 10_000));
+    const pending = timed(() =>
+      readServices(kubeConfig, 'apps', ['backend'], controller.signal, 10_000),
+    );
     setTimeout(() => controller.abort(), 100);
     const { error, ms } = await pending;
     expect(error).not.toBeInstanceOf(ServiceUnavailableError);

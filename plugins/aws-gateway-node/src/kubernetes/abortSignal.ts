@@ -30,7 +30,9 @@ export function kubernetesDeadlineError(
   if (!(error instanceof Error) || !isAbortError(error)) return undefined;
   if (signal?.aborted) return error;
   return new ServiceUnavailableError(
-    `${what}: the cluster's API server did not answer within ${timeoutMs / 1000} s`,
+    `${what}: the cluster's API server did not answer within ${
+      timeoutMs / 1000
+    } s`,
   );
 }
 
@@ -39,7 +41,10 @@ export function kubernetesDeadlineError(
  * scaffolder step) and, when given, a deadline of its own that starts when the
  * request is sent; keeps any signal the client already sets.
  */
-function signalMiddleware(signal: AbortSignal | undefined, timeoutMs: number | undefined): ObservableMiddleware {
+function signalMiddleware(
+  signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+): ObservableMiddleware {
   return {
     pre: (context: RequestContext) => {
       const signals = [
@@ -60,7 +65,10 @@ function signalMiddleware(signal: AbortSignal | undefined, timeoutMs: number | u
  */
 export function abortableCall(signal?: AbortSignal, timeoutMs?: number) {
   return signal || timeoutMs
-    ? { middleware: [signalMiddleware(signal, timeoutMs)], middlewareMergeStrategy: 'append' as const }
+    ? {
+        middleware: [signalMiddleware(signal, timeoutMs)],
+        middlewareMergeStrategy: 'append' as const,
+      }
     : undefined;
 }
 
@@ -79,17 +87,26 @@ export class AbortableObjectApi extends KubernetesObjectApi {
     const client = kubeConfig.makeApiClient(this);
     client.setDefaultNamespace(kubeConfig);
     if (deadline?.signal || deadline?.timeoutMs) {
-      client.configuration = client.configurationWith(deadline.signal, deadline.timeoutMs)!;
+      client.configuration = client.configurationWith(
+        deadline.signal,
+        deadline.timeoutMs,
+      )!;
     }
     return client;
   }
 
   /** The client's configuration with the signal and deadline added, for the `options` argument of patch/read/list. */
-  configurationWith(signal?: AbortSignal, timeoutMs?: number): Configuration | undefined {
+  configurationWith(
+    signal?: AbortSignal,
+    timeoutMs?: number,
+  ): Configuration | undefined {
     if (!signal && !timeoutMs) return undefined;
     return {
       ...this.configuration,
-      middleware: [...this.configuration.middleware, signalMiddleware(signal, timeoutMs)],
+      middleware: [
+        ...this.configuration.middleware,
+        signalMiddleware(signal, timeoutMs),
+      ],
     };
   }
 }

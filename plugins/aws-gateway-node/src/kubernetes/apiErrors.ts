@@ -110,7 +110,9 @@ export function toKubernetesApiError(
 /** Whether a call failed because the resource (or its version) is not served, or the object does not exist. @public */
 export function isKubernetesNotFound(error: unknown): boolean {
   return (
-    (error instanceof KubernetesApiError ? error.statusCode : apiStatusCode(error)) === 404
+    (error instanceof KubernetesApiError
+      ? error.statusCode
+      : apiStatusCode(error)) === 404
   );
 }
 

@@ -1,8 +1,4 @@
-import {
-  ApisApi,
-  KubeConfig,
-  V1APIResource,
-} from '@kubernetes/client-node';
+import { ApisApi, KubeConfig, V1APIResource } from '@kubernetes/client-node';
 import {
   abortableCall,
   AbortableObjectApi,
@@ -40,7 +36,9 @@ export interface DetectedControllerProfile {
 }
 
 function describeServed(served: Record<L4RouteKind, string[]>): string {
-  return L4_ROUTE_KINDS.map(k => `${k}: ${served[k].join(', ') || 'not served'}`).join('; ');
+  return L4_ROUTE_KINDS.map(
+    k => `${k}: ${served[k].join(', ') || 'not served'}`,
+  ).join('; ');
 }
 
 /**
@@ -58,7 +56,14 @@ export async function detectControllerProfile(
   try {
     return await detectControllerProfileOnce(kubeConfig, signal, timeoutMs);
   } catch (error) {
-    throw kubernetesDeadlineError(error, signal, timeoutMs, 'Reading the API discovery') ?? error;
+    throw (
+      kubernetesDeadlineError(
+        error,
+        signal,
+        timeoutMs,
+        'Reading the API discovery',
+      ) ?? error
+    );
   }
 }
 
@@ -71,24 +76,35 @@ async function detectControllerProfileOnce(
     .makeApiClient(ApisApi)
     .getAPIVersions(undefined, abortableCall(signal, timeoutMs));
   const versionsOf = (group: string) =>
-    groups.groups.find(g => g.name === group)?.versions.map(v => v.groupVersion) ?? [];
+    groups.groups
+      .find(g => g.name === group)
+      ?.versions.map(v => v.groupVersion) ?? [];
   const gatewayVersions = versionsOf(GATEWAY_API_GROUP_NAME);
   const lbcApiVersions = versionsOf(LBC_API_GROUP_NAME);
 
-  const discovery = ResourceDiscovery.forKubeConfig(kubeConfig, { signal, timeoutMs });
+  const discovery = ResourceDiscovery.forKubeConfig(kubeConfig, {
+    signal,
+    timeoutMs,
+  });
   const routeApiVersions = Object.fromEntries(
     L4_ROUTE_KINDS.map(kind => [kind, [] as string[]]),
   ) as Record<L4RouteKind, string[]>;
   for (const apiVersion of gatewayVersions) {
     for (const kind of L4_ROUTE_KINDS) {
       signal?.throwIfAborted();
-      if (await discovery.lookup(apiVersion, kind)) routeApiVersions[kind].push(apiVersion);
+      if (await discovery.lookup(apiVersion, kind))
+        routeApiVersions[kind].push(apiVersion);
     }
   }
 
-  const result: DetectedControllerProfile = { routeApiVersions, lbcApiVersions };
+  const result: DetectedControllerProfile = {
+    routeApiVersions,
+    lbcApiVersions,
+  };
   if (!routeApiVersions.TCPRoute.length) {
-    result.problem = `the cluster serves no TCPRoute (Gateway API group: ${gatewayVersions.join(', ') || 'not installed'}); install the Gateway API CRDs the controller expects (v1.3 experimental channel, or v1.6 standard channel for controller v3.5)`;
+    result.problem = `the cluster serves no TCPRoute (Gateway API group: ${
+      gatewayVersions.join(', ') || 'not installed'
+    }); install the Gateway API CRDs the controller expects (v1.3 experimental channel, or v1.6 standard channel for controller v3.5)`;
     return result;
   }
   if (!lbcApiVersions.length) {
@@ -98,11 +114,14 @@ async function detectControllerProfileOnce(
   const candidates = Object.values(CONTROLLER_PROFILES).reverse();
   result.profile = candidates.find(
     p =>
-      L4_ROUTE_KINDS.every(kind => routeApiVersions[kind].includes(p.routeApiVersions[kind])) &&
-      lbcApiVersions.includes(p.lbcApiVersion),
+      L4_ROUTE_KINDS.every(kind =>
+        routeApiVersions[kind].includes(p.routeApiVersions[kind]),
+      ) && lbcApiVersions.includes(p.lbcApiVersion),
   );
   if (!result.profile) {
-    result.problem = `the cluster's Gateway API CRDs match no supported controller profile (${describeServed(routeApiVersions)}; ${LBC_API_GROUP_NAME}: ${lbcApiVersions.join(', ')})`;
+    result.problem = `the cluster's Gateway API CRDs match no supported controller profile (${describeServed(
+      routeApiVersions,
+    )}; ${LBC_API_GROUP_NAME}: ${lbcApiVersions.join(', ')})`;
   }
   return result;
 }
@@ -124,11 +143,19 @@ export function profileMismatch(
     const wanted = requested.routeApiVersions[kind];
     const served = detected.routeApiVersions[kind];
     if (!served.includes(wanted)) {
-      problems.push(`${kind} ${wanted} is not served (the cluster serves ${served.join(', ') || 'none'})`);
+      problems.push(
+        `${kind} ${wanted} is not served (the cluster serves ${
+          served.join(', ') || 'none'
+        })`,
+      );
     }
   }
   if (!detected.lbcApiVersions.includes(requested.lbcApiVersion)) {
-    problems.push(`${requested.lbcApiVersion} is not served (the cluster serves ${detected.lbcApiVersions.join(', ') || 'none'})`);
+    problems.push(
+      `${requested.lbcApiVersion} is not served (the cluster serves ${
+        detected.lbcApiVersions.join(', ') || 'none'
+      })`,
+    );
   }
   return problems.length ? problems.join('; ') : undefined;
 }

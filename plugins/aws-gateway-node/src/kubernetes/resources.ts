@@ -25,7 +25,11 @@ export interface ResourceSpec {
 export const ELBV2_K8S_API_GROUP_NAME = 'elbv2.k8s.aws';
 
 /** The versions of `group/version` strings, newest profile first, without repeats. */
-function profileVersions(apiVersionOf: (profile: (typeof CONTROLLER_PROFILES)[keyof typeof CONTROLLER_PROFILES]) => string): string[] {
+function profileVersions(
+  apiVersionOf: (
+    profile: (typeof CONTROLLER_PROFILES)[keyof typeof CONTROLLER_PROFILES],
+  ) => string,
+): string[] {
   const versions = Object.values(CONTROLLER_PROFILES)
     .reverse()
     .map(p => apiVersionOf(p).split('/')[1]);

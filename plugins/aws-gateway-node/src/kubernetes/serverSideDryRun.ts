@@ -1,10 +1,13 @@
+import { CoreV1Api, KubeConfig, PatchStrategy } from '@kubernetes/client-node';
 import {
-  CoreV1Api,
-  KubeConfig,
-  PatchStrategy,
-} from '@kubernetes/client-node';
-import { ManifestIssue, MANAGED_BY_VALUE } from '@gateway-portal/plugin-aws-gateway-common';
-import { KubernetesManifest, manifestId, ObservedService } from '../manifests/types';
+  ManifestIssue,
+  MANAGED_BY_VALUE,
+} from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  KubernetesManifest,
+  manifestId,
+  ObservedService,
+} from '../manifests/types';
 import {
   abortableCall,
   AbortableObjectApi,
@@ -35,14 +38,29 @@ export async function serverSideDryRun(
   timeoutMs: number = KUBERNETES_CALL_TIMEOUT_MS,
 ): Promise<ManifestIssue[]> {
   // The deadline covers the client's own discovery requests as well as the patch.
-  const client = AbortableObjectApi.forKubeConfig(kubeConfig, { signal, timeoutMs });
+  const client = AbortableObjectApi.forKubeConfig(kubeConfig, {
+    signal,
+    timeoutMs,
+  });
   const issues: ManifestIssue[] = [];
   for (const manifest of manifests) {
     signal?.throwIfAborted();
     try {
-      await client.patch(manifest, undefined, 'All', MANAGED_BY_VALUE, true, PatchStrategy.ServerSideApply);
+      await client.patch(
+        manifest,
+        undefined,
+        'All',
+        MANAGED_BY_VALUE,
+        true,
+        PatchStrategy.ServerSideApply,
+      );
     } catch (error) {
-      const ended = kubernetesDeadlineError(error, signal, timeoutMs, `Server-side dry run of ${manifestId(manifest)}`);
+      const ended = kubernetesDeadlineError(
+        error,
+        signal,
+        timeoutMs,
+        `Server-side dry run of ${manifestId(manifest)}`,
+      );
       if (ended) throw ended;
       issues.push(...dryRunIssues(manifest, error));
     }
@@ -50,28 +68,41 @@ export async function serverSideDryRun(
   return issues;
 }
 
-function dryRunIssues(manifest: KubernetesManifest, error: unknown): ManifestIssue[] {
+function dryRunIssues(
+  manifest: KubernetesManifest,
+  error: unknown,
+): ManifestIssue[] {
   const id = manifestId(manifest);
   const code = apiStatusCode(error);
   const message = error instanceof Error ? error.message : String(error);
   // Discovery: the group/version is not served (404 on its resource list), or
   // it is served without this kind (client-side "Unrecognized").
   if (/resource metadata|Unrecognized API version/i.test(message)) {
-    return [{
-      field: `${id}: apiVersion`,
-      rule: 'api-version-not-served',
-      message: `${id}: the cluster does not serve ${manifest.kind} in ${manifest.apiVersion}`,
-    }];
+    return [
+      {
+        field: `${id}: apiVersion`,
+        rule: 'api-version-not-served',
+        message: `${id}: the cluster does not serve ${manifest.kind} in ${manifest.apiVersion}`,
+      },
+    ];
   }
   if (code === undefined || !REJECTION_CODES.includes(code)) throw error;
   const causes = apiStatus(error)?.details?.causes ?? [];
   if (!causes.length) {
-    return [{ field: id, rule: 'server-dry-run', message: `${id}: the cluster rejected it: ${describeApiError(error)}` }];
+    return [
+      {
+        field: id,
+        rule: 'server-dry-run',
+        message: `${id}: the cluster rejected it: ${describeApiError(error)}`,
+      },
+    ];
   }
   return causes.map(cause => ({
     field: cause.field ? `${id}: ${cause.field}` : id,
     rule: 'server-dry-run',
-    message: `${id}: ${cause.field ? `${cause.field}: ` : ''}${cause.message ?? cause.reason ?? 'rejected'}`,
+    message: `${id}: ${cause.field ? `${cause.field}: ` : ''}${
+      cause.message ?? cause.reason ?? 'rejected'
+    }`,
   }));
 }
 
@@ -92,7 +123,10 @@ export async function readServices(
   const services = new Map<string, ObservedService | undefined>();
   for (const name of new Set(names)) {
     try {
-      const service = await core.readNamespacedService({ name, namespace }, abortableCall(signal, timeoutMs));
+      const service = await core.readNamespacedService(
+        { name, namespace },
+        abortableCall(signal, timeoutMs),
+      );
       services.set(name, {
         namespace,
         name,
@@ -101,7 +135,14 @@ export async function readServices(
       });
     } catch (error) {
       if (apiStatusCode(error) !== 404) {
-        throw kubernetesDeadlineError(error, signal, timeoutMs, `Reading Service ${namespace}/${name}`) ?? error;
+        throw (
+          kubernetesDeadlineError(
+            error,
+            signal,
+            timeoutMs,
+            `Reading Service ${namespace}/${name}`,
+          ) ?? error
+        );
       }
       services.set(name, undefined);
     }

@@ -100,4 +100,3 @@ export function gatewayState(
       : 'No status from the controller yet',
   };
 }
-

@@ -90,7 +90,9 @@ export async function describeGateway(
   } = await located;
   errors.push(...locateErrors);
   if (failure) {
-    errors.push(report.failure('aws', failure.error, { action: failure.action }));
+    errors.push(
+      report.failure('aws', failure.error, { action: failure.action }),
+    );
   }
   const { listeners, groups } = await readLoadBalancerParts(
     scope.elbv2,

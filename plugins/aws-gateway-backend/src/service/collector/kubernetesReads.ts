@@ -60,11 +60,7 @@ export async function readSurroundings(
   );
   return {
     gatewayClass,
-    routes: routesOf(gateway, [
-      ...(tcp ?? []),
-      ...(udp ?? []),
-      ...(tls ?? []),
-    ]),
+    routes: routesOf(gateway, [...(tcp ?? []), ...(udp ?? []), ...(tls ?? [])]),
     loadBalancerSettings: loadBalancerSettingsOf(
       gateway,
       gatewayClass,

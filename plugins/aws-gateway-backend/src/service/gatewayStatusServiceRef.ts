@@ -1,0 +1,40 @@
+import {
+  coreServices,
+  createServiceFactory,
+  createServiceRef,
+} from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { createStatusMetrics } from '../metrics';
+import { createGatewayStatusService } from './createGatewayStatusService';
+import { GatewayStatusService } from './GatewayStatusService';
+
+/**
+ * The live status of an entity's Gateways, as the aws-gateway plugin serves
+ * it. The default implementation reads the clusters of the Kubernetes
+ * plugin's configuration and AWS through the aws integration, with
+ * `awsGateway.status`; a deployment may install its own factory for this ref.
+ *
+ * @public
+ */
+export const gatewayStatusServiceRef = createServiceRef<GatewayStatusService>({
+  id: 'aws-gateway.status',
+  defaultFactory: async service =>
+    createServiceFactory({
+      service,
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        cache: coreServices.cache,
+        catalog: catalogServiceRef,
+        metrics: metricsServiceRef,
+      },
+      factory: ({ metrics, ...deps }) =>
+        createGatewayStatusService({
+          ...deps,
+          metrics: createStatusMetrics(metrics),
+        }),
+    }),
+});

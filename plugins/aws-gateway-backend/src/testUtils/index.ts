@@ -1,0 +1,18 @@
+/**
+ * For tests and benchmarks of the gateway status service: the service built
+ * as its default factory builds it, with a way to count or delay its
+ * Kubernetes and AWS calls.
+ *
+ * @packageDocumentation
+ */
+export {
+  createGatewayStatusService,
+  type CreateGatewayStatusServiceOptions,
+} from '../service/createGatewayStatusService';
+export type {
+  KubernetesConnection,
+  KubernetesObjectClient,
+  ListOptions,
+  ResourceVersion,
+} from '../kubernetes/KubernetesObjectClient';
+export type { Elbv2ClientSource } from '../aws/Elbv2Reader';
