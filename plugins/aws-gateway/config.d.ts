@@ -9,5 +9,12 @@ export interface Config {
      * @visibility frontend
      */
     exposeTemplateRef?: string;
+    /**
+     * Set by the local sandbox of `./run start` (packages/sandbox): the card
+     * says that its AWS data is emulated and its cluster local.
+     *
+     * @visibility frontend
+     */
+    sandbox?: boolean;
   };
 }

@@ -1,0 +1,1 @@
+export { SandboxNotice, SANDBOX_CONFIG_KEY } from './SandboxNotice';
