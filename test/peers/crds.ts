@@ -48,14 +48,24 @@ export function requestedProfiles(): string[] {
 
 const SKIP_FILES = new Set(['kustomization.yaml', 'gateway-crds.yaml']);
 
+/**
+ * Where a profile's CRD files are read from: the shared reference folder, or,
+ * with PEERS_CRD_DIR set, <PEERS_CRD_DIR>/<profile name>/ -- a folder another
+ * CRD source prepared (the sandbox's, from the Go module proxy, which needs no
+ * ../shared; packages/sandbox/src/crds/).
+ */
+export function profileCrdDirs(profile: CrdProfile): string[] {
+  const prepared = process.env.PEERS_CRD_DIR;
+  if (prepared) return [path.join(prepared, profile.name)];
+  return profile.dirs.map(d => path.join(referenceDir(), d));
+}
+
 export function profileDocuments(profile: CrdProfile): { crds: any[]; policies: any[] } {
-  const root = referenceDir();
   const crds: any[] = [];
   const policies: any[] = [];
-  for (const d of profile.dirs) {
-    const dir = path.join(root, d);
+  for (const dir of profileCrdDirs(profile)) {
     if (!fs.existsSync(dir)) {
-      throw new Error(`CRD reference directory missing: ${dir} (set SHARED_DIR to the folder holding reference/)`);
+      throw new Error(`CRD directory missing: ${dir} (set SHARED_DIR to the folder holding reference/, or PEERS_CRD_DIR)`);
     }
     for (const f of fs.readdirSync(dir).sort()) {
       if (!f.endsWith('.yaml') || SKIP_FILES.has(f)) continue;

@@ -1,0 +1,234 @@
+/**
+ * Starts the whole sandbox and returns how to wire the portal to it:
+ * the test peers (moto behind the Pod Identity emulator, etcd + one
+ * kube-apiserver with the Gateway API v1.6 / LBC CRDs from the Go module
+ * proxy, the git server) with an EKS cluster, network and permissions boundary
+ * in moto, a `platform-gitops` repository, the sample `backend` workload, the
+ * GitOps sync from that repository's main branch, the controller stand-in as
+ * a reconciler, and the controller's IAM policy on loopback.
+ *
+ * The sandbox is ephemeral: its state (etcd data, moto, repositories, the
+ * portal overlay with the sandbox's credentials) lives in one temporary folder
+ * that stop() removes; the next start begins empty. Only the peers' binaries
+ * and the verified CRDs are cached (in the peers cache).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreatePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import * as k8s from '@kubernetes/client-node';
+import { FakeController } from '@gateway-portal/test-suite/fixtures/controller';
+import {
+  awsClientConfigFrom,
+  createNetworkAt,
+} from '@gateway-portal/test-suite/peers/aws';
+import { cachePath } from '@gateway-portal/test-suite/peers/cache';
+import {
+  createBareRepoAt,
+  PeersInfo,
+  startPeers,
+} from '@gateway-portal/test-suite/peers/harness';
+import YAML from 'yaml';
+import {
+  lbcIamPolicy,
+  prepareSandboxCrds,
+  SANDBOX_PROFILE,
+} from './crds/goModuleCrds';
+import { GitOpsSync } from './gitops/GitOpsSync';
+import { servePolicy } from './policyServer';
+import { sandboxPortalConfig, sandboxPortalEnv } from './portalConfig';
+import { ensureSampleWorkload } from './workload';
+
+export const SANDBOX_CLUSTER = 'sandbox';
+export const GITOPS_REPOSITORY = 'sandbox/platform-gitops';
+export const GITOPS_BRANCH = 'main';
+/** The environment variable through which the test peers read CRDs from a prepared folder (test/peers/crds.ts). */
+const PEERS_CRD_DIR_ENV = 'PEERS_CRD_DIR';
+
+export interface RunningSandbox {
+  peers: PeersInfo;
+  /** The app-config overlay (mode 0600: it holds the sandbox's credentials). */
+  configFile: string;
+  /** Environment for the portal's backend. */
+  env: Record<string, string>;
+  /** What a newcomer types into the templates. */
+  values: {
+    cluster: string;
+    region: string;
+    accountId: string;
+    vpcId: string;
+    repoUrl: string;
+  };
+  sync: GitOpsSync;
+  controller: FakeController;
+  kubeConfig: k8s.KubeConfig;
+  timings: Record<string, number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The portal runs with permissions on (app-config.yaml), so every role it
+ * creates needs a boundary: what the controller's role may ever do.
+ */
+const PERMISSIONS_BOUNDARY = {
+  PolicyName: 'sandbox-boundary',
+  Path: '/boundaries/',
+  PolicyDocument: JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: [
+          'elasticloadbalancing:*',
+          'ec2:*',
+          'iam:CreateServiceLinkedRole',
+        ],
+        Resource: '*',
+      },
+    ],
+  }),
+};
+
+async function createAwsEnvironment(peers: PeersInfo) {
+  const aws = peers.aws!;
+  const network = await createNetworkAt(aws, SANDBOX_CLUSTER);
+  const eks = new EKSClient(awsClientConfigFrom(aws));
+  const iam = new IAMClient(awsClientConfigFrom(aws));
+  try {
+    await eks.send(
+      new CreateClusterCommand({
+        name: SANDBOX_CLUSTER,
+        roleArn: `arn:aws:iam::${aws.accountId}:role/eks-cluster`,
+        resourcesVpcConfig: { subnetIds: network.subnetIds },
+      }),
+    );
+    const boundary = await iam.send(
+      new CreatePolicyCommand(PERMISSIONS_BOUNDARY),
+    );
+    return { network, boundaryArn: boundary.Policy!.Arn! };
+  } finally {
+    eks.destroy();
+    iam.destroy();
+  }
+}
+
+export async function startSandbox(
+  log: (message: string) => void = m =>
+    process.stderr.write(`[sandbox] ${m}\n`),
+): Promise<RunningSandbox> {
+  const timings: Record<string, number> = {};
+  const step = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    const result = await fn();
+    timings[label] = (Date.now() - t0) / 1000;
+    return result;
+  };
+  const t0 = Date.now();
+  process.env[PEERS_CRD_DIR_ENV] = await step(
+    'CRDs from the Go module proxy',
+    () => prepareSandboxCrds(cachePath('sandbox-crds')),
+  );
+  const policy = await step('controller IAM policy', () => lbcIamPolicy());
+  const running = await step('peers', () =>
+    startPeers(['aws', 'kube', 'git'], [SANDBOX_PROFILE]),
+  );
+  const stoppers: Array<() => Promise<void>> = [() => running.stop()];
+  const stop = async () => {
+    for (const s of stoppers.splice(0).reverse()) {
+      try {
+        await s();
+      } catch (e) {
+        log(`stop: ${(e as Error).message}`);
+      }
+    }
+  };
+  try {
+    const peers = running.info;
+    const aws = peers.aws!;
+    const git = peers.git!;
+    const profile = peers.kube!.profiles[SANDBOX_PROFILE];
+    const kubeConfig = new k8s.KubeConfig();
+    kubeConfig.loadFromFile(profile.kubeconfig);
+
+    const { network, boundaryArn } = await step(
+      'AWS: network, EKS cluster, boundary',
+      () => createAwsEnvironment(peers),
+    );
+    const gitDir = createBareRepoAt(git.root, GITOPS_REPOSITORY, {
+      'README.md':
+        '# platform-gitops (sandbox)\n\nWhat lands on main is applied to the sandbox cluster by its GitOps sync.\n',
+    });
+    const repoUrl = `${git.baseUrl}${GITOPS_REPOSITORY}.git`;
+    await step('sample workload', () =>
+      ensureSampleWorkload(kubeConfig, aws.region),
+    );
+
+    const sync = new GitOpsSync({
+      gitDir,
+      branch: GITOPS_BRANCH,
+      kc: kubeConfig,
+      log: m => log(`gitops: ${m}`),
+    });
+    sync.start();
+    stoppers.push(() => sync.stop());
+
+    const elbv2 = new ElasticLoadBalancingV2Client(awsClientConfigFrom(aws));
+    const controller = new FakeController({
+      kc: kubeConfig,
+      elbv2,
+      network,
+      clusterName: SANDBOX_CLUSTER,
+      routeVersion: 'v1',
+      log: m => log(`controller: ${m}`),
+    });
+    controller.start({ pollIntervalMs: 1000 });
+    stoppers.push(async () => {
+      await controller.stop();
+      elbv2.destroy();
+    });
+
+    const policyServer = await servePolicy(policy.release, policy.document);
+    stoppers.push(() => policyServer.close());
+
+    const configFile = path.join(peers.workDir, 'app-config.sandbox.yaml');
+    const config = sandboxPortalConfig({
+      peers,
+      cluster: SANDBOX_CLUSTER,
+      kubeServer: profile.server,
+      repoUrl,
+      policyUrlTemplate: policyServer.urlTemplate,
+      permissionsBoundaryArn: boundaryArn,
+    });
+    fs.writeFileSync(
+      configFile,
+      `# Written by the sandbox (packages/sandbox); removed when it stops.\n${YAML.stringify(
+        config,
+      )}`,
+      {
+        mode: 0o600,
+      },
+    );
+    timings.total = (Date.now() - t0) / 1000;
+    return {
+      peers,
+      configFile,
+      env: sandboxPortalEnv(peers),
+      values: {
+        cluster: SANDBOX_CLUSTER,
+        region: aws.region,
+        accountId: aws.accountId,
+        vpcId: network.vpcId,
+        repoUrl,
+      },
+      sync,
+      controller,
+      kubeConfig,
+      timings,
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
