@@ -141,6 +141,7 @@ export type {
 } from './manifests/renderController';
 export { validateEndpointSpec } from './manifests/validateEndpoint';
 export type { EndpointValidationContext } from './manifests/validateEndpoint';
+export { validateControllerSetupSpec } from './manifests/validateControllerSetup';
 export { validateManifests } from './manifests/validateManifests';
 export type { ManifestValidationContext } from './manifests/validateManifests';
 export {

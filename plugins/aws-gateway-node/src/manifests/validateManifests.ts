@@ -2,6 +2,7 @@ import {
   ControllerProfile,
   CONTROLLER_PROFILES,
   GATEWAY_API_VERSION,
+  L4_ROUTE_KINDS,
   L4RouteKind,
   LBC_API_GROUP_NAME,
   ManifestIssue,
@@ -14,7 +15,6 @@ import {
 } from './rules';
 import { KubernetesManifest, manifestId, ObservedService } from './types';
 
-const ROUTE_KINDS: L4RouteKind[] = ['TCPRoute', 'UDPRoute', 'TLSRoute'];
 const LBC_KINDS = ['LoadBalancerConfiguration', 'TargetGroupConfiguration'];
 const MAX_BACKENDS_PER_RULE = 16;
 
@@ -44,7 +44,7 @@ function inManifest(m: KubernetesManifest, found: ManifestIssue): ManifestIssue 
 /** The versions each profile's API server actually serves for a kind. */
 function routeApiVersionIssues(m: KubernetesManifest, { profile }: ManifestValidationContext): ManifestIssue[] {
   const kind = m.kind as L4RouteKind;
-  if (!ROUTE_KINDS.includes(kind)) return [];
+  if (!L4_ROUTE_KINDS.includes(kind)) return [];
   const expected = profile.routeApiVersions[kind];
   if (m.apiVersion === expected) return [];
   const servedBy = Object.values(CONTROLLER_PROFILES)
@@ -104,7 +104,7 @@ function gatewayClassIssues(m: KubernetesManifest): ManifestIssue[] {
 }
 
 function routeRuleIssues(m: KubernetesManifest): ManifestIssue[] {
-  if (!ROUTE_KINDS.includes(m.kind as L4RouteKind) || !m.apiVersion.endsWith('/v1')) return [];
+  if (!L4_ROUTE_KINDS.includes(m.kind as L4RouteKind) || !m.apiVersion.endsWith('/v1')) return [];
   const issues: ManifestIssue[] = [];
   const rules: any[] = m.spec?.rules ?? [];
   if (m.kind !== 'TLSRoute' && rules.length !== 1) {

@@ -12,15 +12,11 @@ import {
 import {
   AWS_GATEWAY_ACTION_ID,
   ControllerSetupSpec,
-  dnsLabelIssue,
-  dnsSubdomainIssue,
-  gatewayClassIssue,
   GatewayGuardrails,
-  loadBalancerTagIssues,
   manifestToYaml,
   renderControllerHelmValues,
   renderControllerManifests,
-  sourceRangeIssues,
+  validateControllerSetupSpec,
   validateManifests,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
@@ -169,15 +165,9 @@ export function createRenderControllerAction(options: {
       const lbcName = input.loadBalancerConfigurationName ?? `${gatewayClassName}-defaults`;
       const lbcNamespace = input.loadBalancerConfigurationNamespace ?? saNamespace;
       const { scheme, sourceCidrs } = input;
-      // The same rules as for endpoints, from their one home in the node library.
-      const found = [
-        gatewayClassIssue(gatewayClassName, gatewayGuardrails.allowedGatewayClassNames),
-        dnsSubdomainIssue(lbcName, 'loadBalancerConfigurationName'),
-        dnsLabelIssue(lbcNamespace, 'loadBalancerConfigurationNamespace'),
-        ...sourceRangeIssues(sourceCidrs, scheme, gatewayGuardrails, "the GatewayClass's internet-facing default (every Gateway of the class)"),
-        ...loadBalancerTagIssues(input.tags),
-      ];
-      issues.push(...found.filter((i): i is ManifestIssue => i !== undefined));
+      const defaults = { name: lbcName, namespace: lbcNamespace, scheme, sourceCidrs, tags: input.tags };
+      // The same rules as the commit action's re-check, from their one home in the node library.
+      issues.push(...validateControllerSetupSpec({ gatewayClassName, defaults }, { guardrails: gatewayGuardrails }));
       if (issues.length || !profile) {
         throw manifestIssuesError(`Controller setup for cluster ${clusterName} is invalid`, issues);
       }
@@ -188,7 +178,7 @@ export function createRenderControllerAction(options: {
         vpcId: input.vpcId,
         serviceAccount: { namespace: saNamespace, name: saName },
         gatewayClassName,
-        defaults: { name: lbcName, namespace: lbcNamespace, scheme, sourceCidrs, tags: input.tags },
+        defaults,
       };
       const rendered = renderControllerManifests(spec, profile);
       // The same rules as for hand-written manifests (GatewayClass parametersRef needs a namespace, API versions).

@@ -8,7 +8,7 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { examples } from './gitopsCheck.examples';
 import { assertAllowedRepo, GitOpsSettings, REPO_URL_DESCRIPTION } from './gitopsSettings';
-import { controllerTargetPath, endpointTargetPath } from './renderedBundle';
+import { controllerTargetPath, endpointTargetPath } from '@gateway-portal/plugin-aws-gateway-common';
 import { withInputDefaults } from '../support/inputDefaults';
 
 /**

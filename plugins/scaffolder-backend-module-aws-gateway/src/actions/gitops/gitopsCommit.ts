@@ -11,7 +11,8 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { examples } from './gitopsCommit.examples';
 import { assertAllowedRepo, GitOpsSettings, REPO_URL_DESCRIPTION } from './gitopsSettings';
-import { BundleGuardrails, readWorkspaceFiles, RENDERED_FILE_NAME, verifyRenderedBundle } from './renderedBundle';
+import { BundleGuardrails, RENDERED_FILE_NAME, verifyRenderedBundle } from './renderedBundle';
+import { readWorkspaceFiles } from './workspaceFiles';
 import { withInputDefaults } from '../support/inputDefaults';
 
 /**
