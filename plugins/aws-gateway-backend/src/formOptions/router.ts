@@ -12,6 +12,7 @@ import {
   FormGuardrails,
   FormNamespacesResponse,
   FormServicesResponse,
+  isDnsLabel,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -29,9 +30,7 @@ export interface FormOptionsRouterOptions {
 }
 
 // Kubernetes object names: DNS labels (namespaces) and configured cluster names.
-const NAME = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS label');
+const NAME = z.string().refine(isDnsLabel, 'must be a DNS label');
 const CLUSTER = z
   .string()
   .regex(

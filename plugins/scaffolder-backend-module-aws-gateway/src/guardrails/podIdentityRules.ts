@@ -1,9 +1,10 @@
+import {
+  isDnsLabel,
+  isDnsSubdomain,
+} from '@gateway-portal/plugin-aws-gateway-common';
 import { invalid, notAllowed } from './refusals';
 
 /** The EKS Pod Identity rule: which service accounts an association may bind. */
-
-const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const K8S_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 export function checkServiceAccount(
   field: string,
@@ -11,14 +12,14 @@ export function checkServiceAccount(
   serviceAccount: string,
   allowedServiceAccounts: string[],
 ): string {
-  if (!K8S_NAME.test(namespace) || namespace.length > 63) {
+  if (!isDnsLabel(namespace)) {
     throw invalid(
       `${field} (namespace)`,
       namespace,
       'must be a Kubernetes namespace name',
     );
   }
-  if (!K8S_SUBDOMAIN.test(serviceAccount) || serviceAccount.length > 253) {
+  if (!isDnsSubdomain(serviceAccount)) {
     throw invalid(
       `${field} (serviceAccount)`,
       serviceAccount,

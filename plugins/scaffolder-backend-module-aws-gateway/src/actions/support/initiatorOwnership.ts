@@ -3,15 +3,14 @@ import {
   LoggerService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { KUBERNETES_ID_ANNOTATION } from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  KUBERNETES_ID_ANNOTATION,
+  normaliseEntityRef,
+} from '@gateway-portal/plugin-aws-gateway-common';
 import {
   NamespaceGrant,
   namespaceGrantees,
@@ -149,12 +148,10 @@ export class InitiatorOwnership {
 
 function parseComponentRef(ref: string): string {
   try {
-    return stringifyEntityRef(
-      parseEntityRef(ref.trim(), {
-        defaultKind: 'component',
-        defaultNamespace: 'default',
-      }),
-    ).toLocaleLowerCase('en-US');
+    return normaliseEntityRef(ref.trim(), {
+      defaultKind: 'component',
+      defaultNamespace: 'default',
+    });
   } catch (e) {
     throw new InputError(
       `entityRef: "${ref}" is not an entity ref (${(e as Error).message})`,
