@@ -96,7 +96,11 @@ function actionsSentByProduct(): Record<Identity, Map<string, string[]>> {
     if (!fs.existsSync(src)) continue;
     for (const file of productSourceFiles(src)) {
       const text = fs.readFileSync(file, 'utf8');
-      const commands = [...text.matchAll(/new\s+([A-Z]\w*)Command\s*\(/g)].map(m => m[1]);
+      const commands = [
+        ...[...text.matchAll(/new\s+([A-Z]\w*)Command\s*\(/g)].map(m => ({ operation: m[1], name: `${m[1]}Command` })),
+        // The SDK's paginators send their operation's command, once per page.
+        ...[...text.matchAll(/\bpaginate([A-Z]\w*)\s*\(/g)].map(m => ({ operation: m[1], name: `paginate${m[1]}` })),
+      ];
       if (!commands.length) continue;
       const relative = path.relative(REPO_ROOT, file);
       const identity = IDENTITY_OF_PLUGIN[plugin];
@@ -105,10 +109,12 @@ function actionsSentByProduct(): Record<Identity, Map<string, string[]>> {
       for (const m of text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[\w-]+)'/g)) {
         for (const name of m[1].split(',').map(s => s.trim().split(/\s+as\s+/)[0])) clientOf.set(name, m[2]);
       }
-      for (const operation of commands) {
-        const client = clientOf.get(`${operation}Command`);
+      for (const { operation, name } of commands) {
+        // `paginateX(` in prose (a comment) is no call: only imported paginators count.
+        if (name.startsWith('paginate') && !clientOf.has(name)) continue;
+        const client = clientOf.get(name);
         const prefix = client && IAM_PREFIX_OF_CLIENT[client];
-        if (!prefix) throw new Error(`${relative}: ${operation}Command is not from a known AWS SDK client (${client ?? 'no import'})`);
+        if (!prefix) throw new Error(`${relative}: ${name} is not from a known AWS SDK client (${client ?? 'no import'})`);
         const action = `${prefix}:${operation}`;
         add(identity, action, relative);
         for (const alongside of AUTHORIZED_ALONGSIDE[action] ?? []) add(identity, alongside, relative);
