@@ -134,7 +134,8 @@ const CASES: BadInput[] = [
   { name: 'expose: internet-facing without source CIDRs', via: expose({ sourceCidrs: [] }), error: /sourceCidrs: an internet-facing endpoint needs explicit source CIDRs.*\[open-to-world\]/ },
   { name: 'expose: internet-facing open to 0.0.0.0/0', via: expose({ sourceCidrs: ['0.0.0.0/0'] }), error: /sourceCidrs: an internet-facing endpoint needs explicit source CIDRs.*\[open-to-world\]/ },
   { name: 'expose: malformed source CIDR', via: expose({ sourceCidrs: ['203.0.113.0'] }), error: /sourceCidrs\[0\] "203\.0\.113\.0" is not an IPv4 or IPv6 CIDR block.*\[cidr\]/ },
-  { name: 'expose: host name on a TCP listener', via: expose({ tlsHostname: 'app.example.com' }), error: /listeners\[0\]\.hostname: TCP listeners must not set a hostname.*\[listener-hostname-l4\]/ },
+  // The form shows the host name for TLS only and the template sends it only then; the action still refuses it.
+  { name: 'endpoint:render: host name on a TCP listener', via: classicRender({ listeners: [{ name: 'tcp-app', protocol: 'TCP', port: 8080, hostname: 'app.example.com' }] }), error: /listeners\[0\]\.hostname: TCP listeners must not set a hostname.*\[listener-hostname-l4\]/ },
   { name: 'expose: TLS listener without host name', via: expose({ protocol: 'TLS' }), error: /listeners\[0\]\.hostname is required for TLS listeners.*\[tls-hostname-required\]/ },
   { name: 'expose: Service name not a DNS label', via: expose({ serviceName: 'Backend_1' }), error: /routes\[0\]\.backends\[0\]\.service "Backend_1" must be a lower-case DNS label.*\[dns-label\]/ },
   { name: 'expose: Service missing in the cluster', via: expose({ serviceName: 'missing' }), error: /routes\[0\]\.backends\[0\]\.service: Service default\/missing does not exist in the cluster \[service-not-found\]/ },

@@ -61,7 +61,7 @@ describe('two backend replicas on PostgreSQL + Redis', () => {
     await ensureBackendService(kubeConfigFor(PROFILE_V16), NAMESPACE);
     const repoName = uniqueName('production-gitops');
     const repoUrl = createBareRepo(repoName, { 'README.md': '# GitOps\n' });
-    const values = { ...formDefaults(template), cluster: CLUSTER, sourceCidrs: ['203.0.113.0/24'], repoUrl };
+    const values = { ...formDefaults(template), cluster: CLUSTER, scheme: 'internet-facing', sourceCidrs: ['203.0.113.0/24'], repoUrl };
 
     const createdTask = await a.client.createTask('template:default/expose-tcp-endpoint', values);
     expect(createdTask.status).toBe(201);

@@ -248,8 +248,12 @@ describe.each([PROFILE_V16, PROFILE_V13])('both templates on %s', profile => {
 
     expect(result.output.links).toEqual([
       { title: 'Commit on main', url: expect.stringContaining(repo.head()) },
-      { title: 'Component page', url: '/catalog/default/component/backend' },
+      { title: 'Gateways card of the component', icon: 'catalog', url: '/catalog/default/component/backend' },
     ]);
+    // The output lists every committed repository path.
+    for (const f of repo.files('main', 'gateways')) {
+      expect(result.output.text[0].content).toContain(`- \`${f}\``);
+    }
     expect(result.output.text[0].content).toContain(`Gateway \`${cluster}/default/aws-tcp-gateway\``);
     expect(result.output.text[0].content).toContain('server-side dry run passed');
     expect(result.output.text[1].content).toMatch(/^Nothing else to add/);

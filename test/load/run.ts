@@ -155,6 +155,7 @@ async function interruptedTask(rig: ProductionRig): Promise<Row> {
   const values = {
     ...formDefaults(template),
     cluster: CLUSTER,
+    scheme: 'internet-facing',
     sourceCidrs: ['203.0.113.0/24'],
     repoUrl,
   };

@@ -1,0 +1,207 @@
+/**
+ * The expose form's options API (issue 12) in the real portal, against the
+ * real kube-apiserver: the clusters with the controller profile detected from
+ * their CRDs, the namespaces a developer may use (allowed by
+ * `awsGateway.provisioning.gateways.allowedNamespaces`, minus a namespace
+ * `awsGateway.status.namespaceOwners` gives to another team), the Services and
+ * ports of a namespace, refusals (403/404/400) and the pre-submit check with
+ * the files the commit will write.
+ */
+import * as k8s from '@kubernetes/client-node';
+import { kubeConfigFor, PROFILE_V16, uniqueName } from '../peers';
+import { PortalClient } from './support/scaffolderClient';
+import {
+  ensureBackendService,
+  startTemplatesPortal,
+  TemplatesPortal,
+} from './support/templatesPortal';
+
+const OTHER_TEAMS_NAMESPACE = 'apps';
+const API = '/api/aws-gateway/form-options';
+
+let env: TemplatesPortal;
+let client: PortalClient;
+let cluster: string;
+let core: k8s.CoreV1Api;
+let createdService = false;
+const service = uniqueName('form-svc');
+
+beforeAll(async () => {
+  // Deep-merged over the generated overlay by the config loader: the guest's
+  // groups and a namespace given to another team.
+  process.env.APP_CONFIG_awsGateway_status_namespaceOwners = JSON.stringify([
+    { namespace: OTHER_TEAMS_NAMESPACE, owners: ['group:default/team-a'] },
+  ]);
+  try {
+    env = await startTemplatesPortal('form-options', {
+      permissions: { platformTeams: ['group:default/platform'] },
+      extraOverlay: {
+        auth: {
+          providers: {
+            guest: {
+              ownershipEntityRefs: [
+                'user:development/guest',
+                'group:default/guests',
+              ],
+            },
+          },
+        },
+      },
+    });
+  } finally {
+    delete process.env.APP_CONFIG_awsGateway_status_namespaceOwners;
+  }
+  expect(env.portal.startupErrors).toEqual([]);
+  client = env.client;
+  const v16 = env.profiles.find(p => p.profile === PROFILE_V16);
+  if (!v16) throw new Error('this test needs the gateway-api-v1.6 profile');
+  cluster = v16.cluster;
+  const kc = kubeConfigFor(PROFILE_V16);
+  core = kc.makeApiClient(k8s.CoreV1Api);
+  createdService = await ensureBackendService(kc);
+  await core
+    .createNamespace({ body: { metadata: { name: OTHER_TEAMS_NAMESPACE } } })
+    .catch((e: any) => {
+      if (e?.code !== 409) throw e;
+    });
+  await core.createNamespacedService({
+    namespace: 'default',
+    body: {
+      metadata: { name: service },
+      spec: {
+        ports: [
+          { name: 'db', port: 5432, protocol: 'TCP' },
+          { name: 'dns', port: 53, protocol: 'UDP' },
+        ],
+      },
+    },
+  });
+}, 900_000);
+
+afterAll(async () => {
+  await core
+    ?.deleteNamespacedService({ name: service, namespace: 'default' })
+    .catch(() => undefined);
+  if (createdService) {
+    await core
+      ?.deleteNamespacedService({ name: 'backend', namespace: 'default' })
+      .catch(() => undefined);
+  }
+  await env?.stop();
+});
+
+describe('form options against the real cluster', () => {
+  it('lists the allowed clusters with the controller profile detected from their CRDs', async () => {
+    const res = await client.request('GET', `${API}/clusters`);
+    expect(res.status).toBe(200);
+    expect(res.body.clusters).toContainEqual(
+      expect.objectContaining({
+        name: cluster,
+        controllerProfile: expect.objectContaining({ id: 'lbc-v3.5' }),
+      }),
+    );
+  });
+
+  it("offers the allowed namespaces the guest's team may use", async () => {
+    const res = await client.request(
+      'GET',
+      `${API}/clusters/${cluster}/namespaces`,
+    );
+    expect(res.status).toBe(200);
+    // kube-system exists but is not allowed; apps is allowed but another team's.
+    expect(res.body).toEqual({ namespaces: ['default'] });
+  });
+
+  it('lists the Services of a namespace with their ports', async () => {
+    const res = await client.request(
+      'GET',
+      `${API}/clusters/${cluster}/namespaces/default/services`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.services).toContainEqual({
+      name: 'backend',
+      type: 'ClusterIP',
+      ports: [{ name: 'tcp', port: 3000, protocol: 'TCP' }],
+    });
+    expect(res.body.services).toContainEqual({
+      name: service,
+      type: 'ClusterIP',
+      ports: [
+        { name: 'db', port: 5432, protocol: 'TCP' },
+        { name: 'dns', port: 53, protocol: 'UDP' },
+      ],
+    });
+  });
+
+  it("refuses another team's namespace, a cluster endpoints may not use and a malformed name", async () => {
+    const other = await client.request(
+      'GET',
+      `${API}/clusters/${cluster}/namespaces/${OTHER_TEAMS_NAMESPACE}/services`,
+    );
+    expect(other.status).toBe(403);
+    expect(other.body.error.message).toBe(
+      `Namespace ${OTHER_TEAMS_NAMESPACE} belongs to another team; choose a namespace of your team`,
+    );
+    const notAllowed = await client.request(
+      'GET',
+      `${API}/clusters/prod-eu/namespaces`,
+    );
+    expect(notAllowed.status).toBe(403);
+    const malformed = await client.request(
+      'GET',
+      `${API}/clusters/${cluster}/namespaces/Not_A_Name/services`,
+    );
+    expect(malformed.status).toBe(400);
+    for (const body of [other.body, notAllowed.body, malformed.body]) {
+      expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|awsGateway\./);
+    }
+  });
+
+  it('checks the form before submit: the files to commit and what to change', async () => {
+    const values = {
+      cluster,
+      namespace: 'default',
+      serviceName: 'backend',
+      servicePort: 3000,
+      gatewayName: 'aws-tcp-gateway',
+      listenerName: 'tcp-app',
+      listenerPort: 8080,
+      protocol: 'TCP',
+      routeName: 'tcp-backend-aws',
+      scheme: 'internal',
+    };
+    const ok = await client.request('POST', `${API}/endpoint-check`, values);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({
+      controllerProfile: { id: 'lbc-v3.5', source: 'cluster' },
+      targetPath: 'gateways/default/aws-tcp-gateway',
+      issues: [],
+    });
+    expect(ok.body.files).toEqual(
+      [
+        'loadbalancerconfiguration-aws-tcp-gateway.yaml',
+        'targetgroupconfiguration-backend.yaml',
+        'gateway-aws-tcp-gateway.yaml',
+        'tcproute-tcp-backend-aws.yaml',
+      ].map(f => `gateways/default/aws-tcp-gateway/${f}`),
+    );
+
+    const bad = await client.request('POST', `${API}/endpoint-check`, {
+      ...values,
+      namespace: OTHER_TEAMS_NAMESPACE,
+      listenerPort: 80,
+      scheme: 'internet-facing',
+      controllerProfile: 'lbc-v2.17',
+    });
+    expect(bad.status).toBe(200);
+    expect(
+      bad.body.issues.map((i: { field: string }) => i.field).sort(),
+    ).toEqual([
+      'controllerProfile',
+      'listenerPort',
+      'namespace',
+      'sourceCidrs',
+    ]);
+    expect(JSON.stringify(bad.body.issues)).not.toMatch(/awsGateway\./);
+  });
+});
