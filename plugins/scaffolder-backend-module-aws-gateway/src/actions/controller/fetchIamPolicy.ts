@@ -8,14 +8,13 @@ import {
   NotAllowedError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   AWS_GATEWAY_ACTION_ID,
   policyDocumentProblems,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { examples } from './fetchIamPolicy.examples';
-import { withInputDefaults } from '../support/inputDefaults';
+import { createAwsGatewayAction } from '../support/inputDefaults';
 
 /**
  * sha256 of `docs/install/iam_policy.json` as published at each release tag,
@@ -177,8 +176,7 @@ export function createFetchIamPolicyAction(options: {
   settings?: FetchIamPolicySettings;
 }) {
   const { guardrails, settings = DEFAULT_FETCH_IAM_POLICY_SETTINGS } = options;
-  return withInputDefaults(
-    createTemplateAction({
+  return createAwsGatewayAction({
     id: AWS_GATEWAY_ACTION_ID.fetchIamPolicy,
     description:
       "Downloads the AWS Load Balancer Controller's IAM policy for a release (from awsGateway.provisioning.controller.policyUrlTemplate), " +
@@ -284,6 +282,5 @@ export function createFetchIamPolicyAction(options: {
       ctx.output('url', shown(url));
       ctx.output('pinned', !!pinnedDigest);
     },
-  }),
-  );
+  });
 }

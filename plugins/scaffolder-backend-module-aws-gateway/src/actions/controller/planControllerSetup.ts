@@ -1,7 +1,5 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   AWS_GATEWAY_ACTION_ID,
-  AwsClientFactory,
   iamPolicyArn,
   planPodIdentityAssociation,
   planPolicy,
@@ -10,12 +8,12 @@ import {
   PolicyPlan,
   RolePlan,
 } from '@gateway-portal/plugin-aws-gateway-node';
-import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { resolveAssociationInput } from '../eks/associationInput';
 import { resolvePolicyInput } from '../iam/policyInput';
 import { resolveRoleInput } from '../iam/roleInput';
 import { examples } from './planControllerSetup.examples';
-import { withInputDefaults } from '../support/inputDefaults';
+import { AwsProvisioningActionOptions } from '../support/awsCheckpoint';
+import { createAwsGatewayAction } from '../support/inputDefaults';
 import { serviceAccountInputFields } from '../support/serviceAccountInput';
 
 /** The three plans, as the task log and the output show them. */
@@ -64,13 +62,11 @@ function describePlan(plan: ControllerSetupPlan, subject: string): string[] {
  *
  * @public
  */
-export function createPlanControllerSetupAction(options: {
-  awsClients: AwsClientFactory;
-  guardrails: AwsGuardrails;
-}) {
-  const { awsClients, guardrails } = options;
-  return withInputDefaults(
-    createTemplateAction({
+export function createPlanControllerSetupAction({
+  awsClients,
+  guardrails,
+}: AwsProvisioningActionOptions) {
+  return createAwsGatewayAction({
     id: AWS_GATEWAY_ACTION_ID.planControllerSetup,
     description:
       'Plans the controller setup in AWS with reads only: the IAM policy, the Pod Identity role and the association, ' +
@@ -186,6 +182,5 @@ export function createPlanControllerSetupAction(options: {
       ctx.output('associationAction', plan.association.action);
       ctx.output('changes', changes);
     },
-  }),
-  );
+  });
 }

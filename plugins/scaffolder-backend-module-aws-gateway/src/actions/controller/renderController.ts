@@ -2,7 +2,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
 import {
   ControllerProfile,
@@ -23,7 +22,7 @@ import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { manifestIssuesError } from '../support/manifestIssues';
 import { examples } from './renderController.examples';
 import { CONTROLLER_SERVICE_ACCOUNT } from '../../guardrails/settings';
-import { withInputDefaults } from '../support/inputDefaults';
+import { createAwsGatewayAction } from '../support/inputDefaults';
 
 const VERSION = /^v(\d+)\.(\d+)\.(\d+)$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
@@ -71,8 +70,7 @@ export function createRenderControllerAction(options: {
   gatewayGuardrails: GatewayGuardrails;
 }) {
   const { awsGuardrails, gatewayGuardrails } = options;
-  return withInputDefaults(
-    createTemplateAction({
+  return createAwsGatewayAction({
     id: AWS_GATEWAY_ACTION_ID.renderController,
     description:
       'Renders the AWS Load Balancer Controller setup of one EKS cluster into the workspace: Helm values with the feature ' +
@@ -226,6 +224,5 @@ export function createRenderControllerAction(options: {
       ctx.output('gatewayClassName', gatewayClassName);
       ctx.output('loadBalancerConfigurationRef', `${lbcNamespace}/${lbcName}`);
     },
-  }),
-  );
+  });
 }

@@ -1,22 +1,20 @@
 import { createHash } from 'node:crypto';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   MANAGED_TAG_KEY,
   MANAGED_TAG_VALUE,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
   AWS_GATEWAY_ACTION_ID,
-  AwsClientFactory,
   ensurePodIdentityAssociation,
   EnsurePodIdentityAssociationParams,
   EnsurePodIdentityAssociationResult,
   partitionForRegion,
 } from '@gateway-portal/plugin-aws-gateway-node';
-import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { awsCheckpointKey } from '../support/awsCheckpoint';
 import { resolveAssociationInput } from './associationInput';
 import { examples } from './ensurePodIdentityAssociation.examples';
-import { withInputDefaults } from '../support/inputDefaults';
+import { AwsProvisioningActionOptions } from '../support/awsCheckpoint';
+import { createAwsGatewayAction } from '../support/inputDefaults';
 import { serviceAccountInputFields } from '../support/serviceAccountInput';
 
 /**
@@ -26,15 +24,14 @@ import { serviceAccountInputFields } from '../support/serviceAccountInput';
  *
  * @public
  */
-export function createEnsurePodIdentityAssociationAction(options: {
-  awsClients: AwsClientFactory;
-  guardrails: AwsGuardrails;
-  /** Backoff while IAM propagates a new role (tests pass a sleep that does not wait). */
-  retry?: EnsurePodIdentityAssociationParams['retry'];
-}) {
+export function createEnsurePodIdentityAssociationAction(
+  options: AwsProvisioningActionOptions & {
+    /** Backoff while IAM propagates a new role (tests pass a sleep that does not wait). */
+    retry?: EnsurePodIdentityAssociationParams['retry'];
+  },
+) {
   const { awsClients, guardrails } = options;
-  return withInputDefaults(
-    createTemplateAction({
+  return createAwsGatewayAction({
     id: AWS_GATEWAY_ACTION_ID.ensurePodIdentityAssociation,
     description:
       'Associates a Kubernetes service account of an EKS cluster with an IAM role through EKS Pod Identity. ' +
@@ -142,6 +139,5 @@ export function createEnsurePodIdentityAssociationAction(options: {
       ctx.output('associationId', result.associationId);
       ctx.output('changed', result.changed);
     },
-  }),
-  );
+  });
 }

@@ -18,13 +18,12 @@ import {
   validateEndpointSpec,
   validateManifests,
 } from '@gateway-portal/plugin-aws-gateway-node';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { KubeConfig } from '@kubernetes/client-node';
 import { openAllowedCluster, resolveControllerProfile } from '../support/clusterAccess';
 import { InitiatorOwnership } from '../support/initiatorOwnership';
 import { manifestIssuesError } from '../support/manifestIssues';
 import { examples } from './renderEndpoint.examples';
-import { withInputDefaults } from '../support/inputDefaults';
+import { createAwsGatewayAction } from '../support/inputDefaults';
 
 /**
  * Renders the Gateway, routes, LoadBalancerConfiguration and
@@ -42,8 +41,7 @@ export function createRenderEndpointAction(options: {
   ownership: InitiatorOwnership;
 }) {
   const { guardrails, clusters, ownership } = options;
-  return withInputDefaults(
-    createTemplateAction({
+  return createAwsGatewayAction({
     id: AWS_GATEWAY_ACTION_ID.renderEndpoint,
     description:
       'Renders AWS Load Balancer Controller Gateway API manifests (Gateway, TCP/UDP/TLS routes, LoadBalancerConfiguration, TargetGroupConfiguration) for an L4 endpoint into the workspace, validated against the controller version the cluster runs.',
@@ -233,6 +231,5 @@ export function createRenderEndpointAction(options: {
       );
       ctx.output('serverDryRun', serverDryRunResult);
     },
-  }),
-  );
+  });
 }

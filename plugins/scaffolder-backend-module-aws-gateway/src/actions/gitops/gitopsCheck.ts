@@ -1,5 +1,4 @@
 import { InputError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   assertBranchName,
   AWS_GATEWAY_ACTION_ID,
@@ -9,7 +8,7 @@ import {
 import { examples } from './gitopsCheck.examples';
 import { assertAllowedRepo, GitOpsSettings, REPO_URL_DESCRIPTION } from './gitopsSettings';
 import { controllerTargetPath, endpointTargetPath } from '@gateway-portal/plugin-aws-gateway-common';
-import { withInputDefaults } from '../support/inputDefaults';
+import { createAwsGatewayAction } from '../support/inputDefaults';
 
 /**
  * Checks, read-only, what `aws-gateway:gitops:commit` will need, so that a
@@ -26,8 +25,7 @@ export function createGitOpsCheckAction(options: {
   settings: GitOpsSettings;
 }) {
   const { repository, settings } = options;
-  return withInputDefaults(
-    createTemplateAction({
+  return createAwsGatewayAction({
     id: AWS_GATEWAY_ACTION_ID.gitopsCheck,
     description:
       'Checks, without writing anything, that a GitOps repository is allowed and readable with the integration credentials and that the branch or its base branch exists; put it first in a template.',
@@ -85,8 +83,7 @@ export function createGitOpsCheckAction(options: {
       ctx.output('branchExists', plan.branchExists);
       if (targetPath) ctx.output('targetPath', targetPath);
     },
-  }),
-  );
+  });
 }
 
 /**

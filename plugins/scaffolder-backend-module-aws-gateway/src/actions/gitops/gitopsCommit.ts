@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   AWS_GATEWAY_ACTION_ID,
   GitIdentity,
@@ -13,7 +12,7 @@ import { examples } from './gitopsCommit.examples';
 import { assertAllowedRepo, GitOpsSettings, REPO_URL_DESCRIPTION } from './gitopsSettings';
 import { BundleGuardrails, RENDERED_FILE_NAME, verifyRenderedBundle } from './renderedBundle';
 import { readWorkspaceFiles } from './workspaceFiles';
-import { withInputDefaults } from '../support/inputDefaults';
+import { createAwsGatewayAction } from '../support/inputDefaults';
 
 /**
  * Commits what a render action wrote to the workspace to a branch of an
@@ -35,8 +34,7 @@ export function createGitOpsCommitAction(options: {
   guardrails: BundleGuardrails;
 }) {
   const { repository, settings, guardrails } = options;
-  return withInputDefaults(
-    createTemplateAction({
+  return createAwsGatewayAction({
     id: AWS_GATEWAY_ACTION_ID.gitopsCommit,
     description:
       'Commits the files a render action wrote (gateway manifests, or the controller setup) to their fixed place in an existing GitOps repository, idempotently and without force-pushing; anything else is refused.',
@@ -201,8 +199,7 @@ export function createGitOpsCommitAction(options: {
       ctx.output('pullRequestUrl', pullRequest.url);
       ctx.output('pullRequestNumber', pullRequest.number);
     },
-  }),
-  );
+  });
 }
 
 function checkpointDigest(commit: {

@@ -1,15 +1,13 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   AWS_GATEWAY_ACTION_ID,
-  AwsClientFactory,
   ensureRole,
   EnsureRoleResult,
 } from '@gateway-portal/plugin-aws-gateway-node';
-import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { examples } from './ensurePodIdentityRole.examples';
 import { iamCheckpoint } from './iamEffect';
 import { resolveRoleInput } from './roleInput';
-import { withInputDefaults } from '../support/inputDefaults';
+import { AwsProvisioningActionOptions } from '../support/awsCheckpoint';
+import { createAwsGatewayAction } from '../support/inputDefaults';
 import { serviceAccountInputFields } from '../support/serviceAccountInput';
 
 /**
@@ -18,13 +16,11 @@ import { serviceAccountInputFields } from '../support/serviceAccountInput';
  *
  * @public
  */
-export function createEnsurePodIdentityRoleAction(options: {
-  awsClients: AwsClientFactory;
-  guardrails: AwsGuardrails;
-}) {
-  const { awsClients, guardrails } = options;
-  return withInputDefaults(
-    createTemplateAction({
+export function createEnsurePodIdentityRoleAction({
+  awsClients,
+  guardrails,
+}: AwsProvisioningActionOptions) {
+  return createAwsGatewayAction({
     id: AWS_GATEWAY_ACTION_ID.ensurePodIdentityRole,
     description:
       'Creates an IAM role trusted by EKS Pod Identity (pods.eks.amazonaws.com: sts:AssumeRole, sts:TagSession) for one ' +
@@ -117,6 +113,5 @@ export function createEnsurePodIdentityRoleAction(options: {
       ctx.output('roleName', result.roleName);
       ctx.output('changed', result.changed);
     },
-  }),
-  );
+  });
 }

@@ -1,16 +1,14 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   AWS_GATEWAY_ACTION_ID,
-  AwsClientFactory,
   ensurePolicy,
   EnsurePolicyResult,
   iamPolicyArn,
 } from '@gateway-portal/plugin-aws-gateway-node';
-import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { examples } from './ensurePolicy.examples';
 import { iamCheckpoint } from './iamEffect';
 import { resolvePolicyInput } from './policyInput';
-import { withInputDefaults } from '../support/inputDefaults';
+import { AwsProvisioningActionOptions } from '../support/awsCheckpoint';
+import { createAwsGatewayAction } from '../support/inputDefaults';
 
 /**
  * `aws-gateway:iam:ensure-policy`: makes sure a customer managed IAM policy
@@ -18,13 +16,11 @@ import { withInputDefaults } from '../support/inputDefaults';
  *
  * @public
  */
-export function createEnsurePolicyAction(options: {
-  awsClients: AwsClientFactory;
-  guardrails: AwsGuardrails;
-}) {
-  const { awsClients, guardrails } = options;
-  return withInputDefaults(
-    createTemplateAction({
+export function createEnsurePolicyAction({
+  awsClients,
+  guardrails,
+}: AwsProvisioningActionOptions) {
+  return createAwsGatewayAction({
     id: AWS_GATEWAY_ACTION_ID.ensurePolicy,
     description:
       'Creates a customer managed IAM policy, or gives an existing one a new default version when its document differs. ' +
@@ -129,6 +125,5 @@ export function createEnsurePolicyAction(options: {
       ctx.output('changed', result.changed);
       ctx.output('versionId', result.versionId);
     },
-  }),
-  );
+  });
 }

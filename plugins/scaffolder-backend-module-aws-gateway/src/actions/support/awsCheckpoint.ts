@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { AwsClientFactory } from '@gateway-portal/plugin-aws-gateway-node';
+import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 
 /**
  * Checkpoint key of an AWS side effect: the action id plus a digest of every
@@ -10,4 +12,10 @@ export function awsCheckpointKey(actionId: string, params: unknown): string {
     .update(JSON.stringify(params))
     .digest('hex');
   return `${actionId}:${digest.slice(0, 32)}`;
+}
+
+/** What every AWS provisioning action is built with (from the module). */
+export interface AwsProvisioningActionOptions {
+  awsClients: AwsClientFactory;
+  guardrails: AwsGuardrails;
 }

@@ -1,4 +1,7 @@
-import { TemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 
 /**
  * Applies the defaults an action's input schema declares before its handler
@@ -26,3 +29,7 @@ export function withInputDefaults<TAction extends TemplateAction<any, any, any>>
     },
   };
 }
+
+/** The suite's actions: createTemplateAction, with the schema's defaults applied. */
+export const createAwsGatewayAction = ((options: any) =>
+  withInputDefaults(createTemplateAction(options))) as unknown as typeof createTemplateAction;
