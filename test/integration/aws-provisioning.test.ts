@@ -23,6 +23,7 @@ import {
   ListPolicyVersionsCommand,
 } from '@aws-sdk/client-iam';
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import {
   MANAGED_TAG_KEY,
   MANAGED_TAG_VALUE,
@@ -45,14 +46,12 @@ import {
   awsClientConfig,
   awsPeer,
   createNetwork,
+  observeAwsCalls,
+  referencePath,
   resetAws,
-  uniqueName,
 } from '../peers';
+import { runAction } from './support/actionRun';
 
-const REFERENCE = path.resolve(
-  process.env.SHARED_DIR ?? path.resolve(__dirname, '../../../shared'),
-  'reference',
-);
 const MUTATING = /^(Create|Update|Put|Attach|Detach|Tag|Untag|Delete|Set)/;
 const CLUSTER = 'provisioning';
 
@@ -60,7 +59,7 @@ const CLUSTER = 'provisioning';
 function servePolicy(): Promise<{ server: http.Server; template: string }> {
   const server = http.createServer((req, res) => {
     const m = /^\/(v[\d.]+)\/iam_policy\.json$/.exec(req.url ?? '');
-    const file = m && path.join(REFERENCE, `lbc-${m[1]}-iam_policy.json`);
+    const file = m && referencePath(`lbc-${m[1]}-iam_policy.json`);
     if (file && fs.existsSync(file))
       res.writeHead(200).end(fs.readFileSync(file));
     else res.writeHead(404).end();
@@ -75,12 +74,6 @@ function servePolicy(): Promise<{ server: http.Server; template: string }> {
       }),
     ),
   );
-}
-
-function silentLogger(): any {
-  const logger: any = { info() {}, warn() {}, error() {}, debug() {} };
-  logger.child = () => logger;
-  return logger;
 }
 
 describe('AWS provisioning actions against moto + the Pod Identity emulator', () => {
@@ -112,24 +105,10 @@ describe('AWS provisioning actions against moto + the Pod Identity emulator', ()
     });
     const awsClients = DefaultAwsClientFactory.fromConfig(config, {
       maxAttempts: 1,
-      instrument: client => {
-        const stack = client.middlewareStack as {
-          add(mw: unknown, opts: object): void;
-        };
-        stack.add(
-          (
-              next: (a: unknown) => Promise<unknown>,
-              context: { commandName?: string },
-            ) =>
-            (args: unknown) => {
-              commands.push(
-                String(context.commandName).replace(/Command$/, ''),
-              );
-              return next(args);
-            },
-          { step: 'initialize', name: 'countCommands', priority: 'high' },
-        );
-      },
+      instrument: client =>
+        observeAwsCalls(client, 'countCommands', operation => {
+          commands.push(operation);
+        }),
     });
     const guardrails = AwsGuardrails.fromConfig(config);
     return {
@@ -144,24 +123,11 @@ describe('AWS provisioning actions against moto + the Pod Identity emulator', ()
     };
   }
 
-  async function run(
-    action: { handler: (ctx: any) => Promise<void> },
-    input: Record<string, any>,
-  ) {
-    const outputs: Record<string, any> = {};
-    await action.handler({
-      input,
-      workspacePath: workspace,
-      logger: silentLogger(),
-      output: (k: string, v: unknown) => (outputs[k] = v),
-      checkpoint: ({ fn }: { fn: () => Promise<unknown> }) => fn(),
-      createTemporaryDirectory: async () =>
-        fs.mkdtempSync(path.join(os.tmpdir(), 'tmp-')),
-      getInitiatorCredentials: async () => ({}),
-      task: { id: uniqueName('task') },
-      isDryRun: false,
-    });
-    return outputs;
+  async function run<TContext>(
+    action: { handler(ctx: TContext): Promise<void> },
+    input: JsonObject,
+  ): Promise<Record<string, any>> {
+    return (await runAction(action, input, { workspacePath: workspace })).outputs;
   }
 
   beforeAll(async () => {

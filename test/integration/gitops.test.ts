@@ -11,7 +11,8 @@ import { ConfigReader } from '@backstage/config';
 import type { HttpClient } from 'isomorphic-git';
 import { GitOpsRepository } from '@gateway-portal/plugin-aws-gateway-node';
 import { createBareRepo, gitPeer, uniqueName } from '../peers';
-import { CLASSIC_PATH, commitAction, gitopsConfig, renderedWorkspace, runAction } from './support/gitopsActions';
+import { CLASSIC_PATH, commitAction, gitopsConfig, renderedWorkspace } from './support/gitopsActions';
+import { runAction } from './support/actionRun';
 
 const author = { name: 'Jane Doe', email: 'jane@example.com' };
 

@@ -40,8 +40,8 @@ import {
 import { ensureClassicGatewayClass, programClassicGateway, startFakeController } from '../fixtures/classicGateway';
 import { FakeController, ReconcileResult } from '../fixtures/fakeController';
 import { awsClientConfig, awsPeer, kubeConfigFor, PROFILE_V16, uniqueName } from '../peers';
+import { REPO_ROOT } from '../peers/cache';
 
-const REPO_ROOT = path.resolve(__dirname, '../..');
 const INSTALL_DIR = path.join(REPO_ROOT, 'docs/install');
 
 type Identity = 'status-reader' | 'provisioner';

@@ -17,7 +17,8 @@ import path from 'node:path';
 import type { HttpClient } from 'isomorphic-git';
 import { GitOpsRepository } from '@gateway-portal/plugin-aws-gateway-node';
 import { createBareRepo, gitPeer, loadPeers, uniqueName } from '../peers';
-import { CLASSIC_ENDPOINT, CLASSIC_PATH, commitAction, CONTROLLER_CLUSTER, gitopsConfig, renderedWorkspace, runAction } from './support/gitopsActions';
+import { CLASSIC_ENDPOINT, CLASSIC_PATH, commitAction, CONTROLLER_CLUSTER, gitopsConfig, renderedWorkspace } from './support/gitopsActions';
+import { runAction } from './support/actionRun';
 import { BareRepo, startTemplatesPortal, TemplatesPortal } from './support/templatesPortal';
 
 const attacks: string[] = [];

@@ -14,12 +14,13 @@ import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import YAML from 'yaml';
-import { ensureAppBuilt, REPO_ROOT, RunningPortal, startPortal } from '../e2e/portal';
+import { ensureAppBuilt, RunningPortal, startPortal } from '../e2e/portal';
 import { CLUSTER_FOR_PROFILE, portalEnvForPeers, portalOverlayForPeers } from '../e2e/portalConfig';
 import { ensureClassicGatewayClass, programClassicGateway, startFakeController } from '../fixtures/classicGateway';
 import { CountingProxy, startCountingProxy } from '../integration/support/countingProxy';
 import { PortalClient } from '../integration/support/scaffolderClient';
 import { kubeConfigFor, loadPeers, PROFILE_V16, resetAws, uniqueName } from '../peers';
+import { REPO_ROOT } from '../peers/cache';
 import { ProductionServices, startProductionServices } from '../peers/production-services';
 import { StallableProxy, startStallableProxy } from './stallableProxy';
 
@@ -50,7 +51,7 @@ export interface ProductionRig {
 }
 
 /** The parts of app-config.production.yaml the rig applies, as the file has them. */
-export function productionConfig(): { backend: Record<string, unknown>; scaffolder: unknown; status: Record<string, any> } {
+function productionConfig(): { backend: Record<string, unknown>; scaffolder: unknown; status: Record<string, any> } {
   const production = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, 'app-config.production.yaml'), 'utf8'));
   const { database, cache, auth, logger } = production.backend;
   if (database.client !== 'pg' || cache.store !== 'redis') {

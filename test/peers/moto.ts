@@ -70,9 +70,3 @@ export async function startMoto(logDir: string): Promise<MotoPeer> {
   );
   return { endpoint, port, child };
 }
-
-/** POST /moto-api/reset: forget every AWS resource. */
-export async function resetMoto(endpoint: string): Promise<void> {
-  const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-  if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status}`);
-}

@@ -46,7 +46,7 @@ export interface RunningRedis {
 }
 
 /** Debian's PostgreSQL server binaries, newest major version first. */
-export function postgresBinDir(): string {
+function postgresBinDir(): string {
   const root = '/usr/lib/postgresql';
   const versions = fs.existsSync(root)
     ? fs.readdirSync(root).filter(v => fs.existsSync(path.join(root, v, 'bin', 'initdb')))
@@ -89,7 +89,7 @@ function removeDir(dir: string): void {
  * unix socket in the temp dir. Password (scram) auth over TCP, as production;
  * the superuser may create the per-plugin databases Backstage makes.
  */
-export async function startPostgres(options: { maxConnections?: number } = {}): Promise<RunningPostgres> {
+async function startPostgres(options: { maxConnections?: number } = {}): Promise<RunningPostgres> {
   const t0 = Date.now();
   const bin = postgresBinDir();
   const owner = postgresUser();
@@ -214,7 +214,7 @@ export function redisCommand(port: number, args: string[], timeoutMs = 5_000): P
 }
 
 /** redis-server on 127.0.0.1:<free port>, no persistence, its files in a temp dir. */
-export async function startRedis(): Promise<RunningRedis> {
+async function startRedis(): Promise<RunningRedis> {
   const t0 = Date.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-'));
   const cancelCleanup = onExit(() => removeDir(dir));

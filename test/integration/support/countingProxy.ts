@@ -23,12 +23,12 @@ export interface AwsCall {
 const READ_ONLY = /^(Get|List|Describe|Head|Simulate|Search|Lookup)/;
 
 /** Whether a request changes state: read-only verbs for named operations, GET/HEAD for REST calls. */
-export function isMutating(operation: string, method: string): boolean {
+function isMutating(operation: string, method: string): boolean {
   if (/^[A-Z][A-Za-z]+$/.test(operation)) return !READ_ONLY.test(operation);
   return !['GET', 'HEAD', 'OPTIONS'].includes(method);
 }
 
-export function operationOf(method: string, url: string, headers: http.IncomingHttpHeaders, body: Buffer): string {
+function operationOf(method: string, url: string, headers: http.IncomingHttpHeaders, body: Buffer): string {
   const target = headers['x-amz-target'];
   if (typeof target === 'string' && target) return target.split('.').pop()!;
   const parsed = new URL(url, 'http://proxy');

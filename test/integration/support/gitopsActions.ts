@@ -16,6 +16,7 @@ import {
   readGitOpsSettings,
 } from '@gateway-portal/plugin-scaffolder-backend-module-aws-gateway';
 import { gitPeer } from '../../peers';
+import { runAction } from './actionRun';
 import { ownershipRuleOff } from './ownership';
 
 export const CONTROLLER_CLUSTER = 'gitops-demo';
@@ -48,33 +49,6 @@ export function commitAction(config = gitopsConfig()) {
     settings: readGitOpsSettings(config),
     guardrails: { gatewayGuardrails: readGatewayGuardrails(config), awsGuardrails: AwsGuardrails.fromConfig(config) },
   });
-}
-
-export interface ActionRun {
-  outputs: Record<string, any>;
-  logs: string[];
-}
-
-/** Runs a scaffolder action's handler as the scaffolder would, with a checkpoint store and a signal. */
-export async function runAction(
-  action: { handler(ctx: any): Promise<void> },
-  input: Record<string, unknown>,
-  options: { workspacePath: string; isDryRun?: boolean; signal?: AbortSignal },
-): Promise<ActionRun> {
-  const outputs: Record<string, any> = {};
-  const logs: string[] = [];
-  const logger: any = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: () => undefined, debug: () => undefined };
-  logger.child = () => logger;
-  await action.handler({
-    input,
-    workspacePath: options.workspacePath,
-    logger,
-    output: (k: string, v: unknown) => (outputs[k] = v),
-    checkpoint: ({ fn }: { fn: () => Promise<unknown> }) => fn(),
-    isDryRun: options.isDryRun,
-    signal: options.signal,
-  });
-  return { outputs, logs };
 }
 
 const noClusters: KubernetesClusterRegistry = {

@@ -32,7 +32,7 @@ export interface TemplatesPortal {
 }
 
 /** Serves <reference>/lbc-<version>-iam_policy.json at /<version>/iam_policy.json, like the raw GitHub URL. */
-export function servePolicyMirror(): Promise<{ template: string; close(): Promise<void> }> {
+function servePolicyMirror(): Promise<{ template: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     const m = /^\/(v\d+\.\d+\.\d+)\/iam_policy\.json$/.exec(req.url ?? '');
     const file = m && referencePath(`lbc-${m[1]}-iam_policy.json`);
@@ -230,8 +230,6 @@ export async function templateValues(
     expose: {
       ...formDefaults(await env.client.getEntity('template', 'default', 'expose-tcp-endpoint')),
       cluster,
-      // The classic example: internet-facing (the form's default is internal) for these source CIDRs.
-      scheme: 'internet-facing',
       sourceCidrs: ['203.0.113.0/24'],
       repoUrl,
     },
