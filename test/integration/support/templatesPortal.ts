@@ -230,6 +230,8 @@ export async function templateValues(
     expose: {
       ...formDefaults(await env.client.getEntity('template', 'default', 'expose-tcp-endpoint')),
       cluster,
+      // The classic example: internet-facing (the form's default is internal) for these source CIDRs.
+      scheme: 'internet-facing',
       sourceCidrs: ['203.0.113.0/24'],
       repoUrl,
     },
