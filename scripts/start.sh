@@ -20,4 +20,5 @@ if [[ -n "$prebuild_pid" ]]; then
   trap - INT TERM
 fi
 # The sandbox's CLI decides (sandboxDecision), starts the sandbox when it applies, then the portal.
-exec node_modules/.bin/tsx packages/sandbox/src/cli.ts start "$@"
+# node itself (not the tsx wrapper, which may SIGKILL its child on Ctrl-C) so that the CLI can stop everything.
+exec node --import tsx packages/sandbox/src/cli.ts start "$@"

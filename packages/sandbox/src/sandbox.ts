@@ -67,6 +67,22 @@ export interface RunningSandbox {
   stop(): Promise<void>;
 }
 
+/** Runs fn with one environment variable set, and puts the old value back. */
+async function withEnv<T>(
+  name: string,
+  value: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const before = process.env[name];
+  process.env[name] = value;
+  try {
+    return await fn();
+  } finally {
+    if (before === undefined) delete process.env[name];
+    else process.env[name] = before;
+  }
+}
+
 /**
  * The portal runs with permissions on (app-config.yaml), so every role it
  * creates needs a boundary: what the controller's role may ever do.
@@ -125,13 +141,14 @@ export async function startSandbox(
     return result;
   };
   const t0 = Date.now();
-  process.env[PEERS_CRD_DIR_ENV] = await step(
-    'CRDs from the Go module proxy',
-    () => prepareSandboxCrds(cachePath('sandbox-crds')),
+  const crdDir = await step('CRDs from the Go module proxy', () =>
+    prepareSandboxCrds(cachePath('sandbox-crds')),
   );
   const policy = await step('controller IAM policy', () => lbcIamPolicy());
   const running = await step('peers', () =>
-    startPeers(['aws', 'kube', 'git'], [SANDBOX_PROFILE]),
+    withEnv(PEERS_CRD_DIR_ENV, crdDir, () =>
+      startPeers(['aws', 'kube', 'git'], [SANDBOX_PROFILE]),
+    ),
   );
   const stoppers: Array<() => Promise<void>> = [() => running.stop()];
   const stop = async () => {
