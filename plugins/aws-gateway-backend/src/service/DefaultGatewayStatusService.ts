@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import {
   BackstageCredentials,
   CacheService,
@@ -24,14 +23,19 @@ import { RateLimitedLog } from '../rateLimitedLog';
 import { AwsBackoff } from './awsBackoff';
 import { degradedReason } from './degraded';
 import { EntityAccess, EntityAccessOptions } from './entityAccess';
-import { selectorFingerprint } from './entityGateways';
 import {
   GatewayStatusService,
   GetEntityGatewaysRequest,
 } from './GatewayStatusService';
 import { callerOf, RefreshBudget } from './refreshBudget';
 import { EntityGatewaysSource, SharedReads } from './sharedReads';
-import { ageMs, CachedStatus, StatusCache } from './statusCache';
+import {
+  ageMs,
+  lastKnownAnswer,
+  servable,
+  StatusCache,
+  statusCacheKey,
+} from './statusCache';
 
 /** The `awsGateway.status` settings the service applies. */
 export type StatusSettings = Pick<
@@ -55,8 +59,6 @@ export interface DefaultGatewayStatusServiceOptions
   backoff?: AwsBackoff;
   now?: () => number;
 }
-
-const CACHE_VERSION = 'v2';
 
 type Answer = { response: EntityGatewaysResponse; outcome: StatusOutcome };
 
@@ -168,7 +170,7 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
     refreshFor: string | undefined,
     deadline: Deadline,
   ): Promise<Answer> {
-    const key = cacheKey(entityRef, entity);
+    const key = statusCacheKey(entityRef, entity);
     if (this.settings.cacheTtlMs <= 0) {
       return this.read(key, entity, entityRef, deadline, undefined);
     }
@@ -205,14 +207,17 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
       !refreshing &&
       ageMs(known.latest, now) <= this.settings.cacheTtlMs
     ) {
-      const good = known.lastGood && this.servable(known.lastGood, now);
+      const good =
+        known.lastGood &&
+        servable(known.lastGood, now, this.settings.staleMaxAgeMs);
       if (known.degradedReason && good) {
         return this.stale(good, known.degradedReason, 'unreachable');
       }
       return { response: known.latest, outcome: 'cached' };
     }
     const backoffMs = this.backoff.remainingMs();
-    const lastKnown = known && this.lastKnown(known, now);
+    const lastKnown =
+      known && lastKnownAnswer(known, now, this.settings.staleMaxAgeMs);
     if (lastKnown && backoffMs > 0 && !refreshing) {
       return this.stale(
         lastKnown,
@@ -266,27 +271,8 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
     return { response: fresh, outcome: 'fresh' };
   }
 
-  /** The answer to fall back on: the last complete one if the newest is not. */
-  private lastKnown(
-    known: CachedStatus,
-    now: number,
-  ): EntityGatewaysResponse | undefined {
-    const preferred =
-      known.degradedReason && known.lastGood ? known.lastGood : known.latest;
-    return this.servable(preferred, now);
-  }
-
   private degradedReason(response: EntityGatewaysResponse): string | undefined {
     return degradedReason(response, this.backoff.remainingMs() > 0);
-  }
-
-  private servable(
-    response: EntityGatewaysResponse,
-    now: number,
-  ): EntityGatewaysResponse | undefined {
-    return ageMs(response, now) <= this.settings.staleMaxAgeMs
-      ? response
-      : undefined;
   }
 
   private stale(
@@ -301,14 +287,4 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
       outcome: 'stale',
     };
   }
-}
-
-/** Keyed by entity ref and the annotations that choose its Gateways. */
-function cacheKey(entityRef: string, entity: Entity): string {
-  const hash = crypto
-    .createHash('sha256')
-    .update(selectorFingerprint(entity))
-    .digest('hex')
-    .slice(0, 16);
-  return `entity-gateways:${CACHE_VERSION}:${entityRef}:${hash}`;
 }

@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import { CacheService } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
 import { JsonValue } from '@backstage/types';
 import { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-common';
 import { BoundedMap } from '../boundedMap';
@@ -6,6 +8,19 @@ import { TIMED_OUT, within } from '../deadline';
 import { failureKind } from '../failures';
 import { CacheResult, StatusMetrics } from '../metrics';
 import { RateLimitedLog } from '../rateLimitedLog';
+import { selectorFingerprint } from './entityGateways';
+
+const CACHE_VERSION = 'v2';
+
+/** An entity's key: its ref and the annotations that choose its Gateways. */
+export function statusCacheKey(entityRef: string, entity: Entity): string {
+  const hash = crypto
+    .createHash('sha256')
+    .update(selectorFingerprint(entity))
+    .digest('hex')
+    .slice(0, 16);
+  return `entity-gateways:${CACHE_VERSION}:${entityRef}:${hash}`;
+}
 
 /** What is kept per entity: the newest answer, and the newest complete one. */
 export interface CachedStatus {
@@ -43,6 +58,26 @@ function readAt(response: EntityGatewaysResponse): number {
 /** How old an answer is: since its data was read. */
 export function ageMs(response: EntityGatewaysResponse, now: number): number {
   return Math.max(0, now - readAt(response));
+}
+
+/** The answer, while it is no older than `maxAgeMs`. */
+export function servable(
+  response: EntityGatewaysResponse,
+  now: number,
+  maxAgeMs: number,
+): EntityGatewaysResponse | undefined {
+  return ageMs(response, now) <= maxAgeMs ? response : undefined;
+}
+
+/** The answer to fall back on: the last complete one if the newest is not. */
+export function lastKnownAnswer(
+  known: CachedStatus,
+  now: number,
+  maxAgeMs: number,
+): EntityGatewaysResponse | undefined {
+  const preferred =
+    known.degradedReason && known.lastGood ? known.lastGood : known.latest;
+  return servable(preferred, now, maxAgeMs);
 }
 
 /**
