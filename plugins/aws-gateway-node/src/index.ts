@@ -75,21 +75,18 @@ export type {
   KubernetesClusterRegistry,
 } from './kubernetes/KubernetesClusterRegistry';
 export {
-  apiStatus,
   apiStatusCode,
   classifyKubernetesError,
   isKubernetesNotFound,
   KubernetesApiError,
   toKubernetesApiError,
 } from './kubernetes/apiErrors';
-export type { KubernetesStatus } from './kubernetes/apiErrors';
 export {
   abortableCall,
   KUBERNETES_CALL_TIMEOUT_MS,
   kubernetesDeadlineError,
 } from './kubernetes/abortSignal';
 export {
-  ELBV2_K8S_API_GROUP_NAME,
   ENDPOINT_SLICES,
   GATEWAY_CLASSES,
   GATEWAYS,
@@ -108,13 +105,6 @@ export type {
   ObservedService,
   RenderedManifest,
 } from './manifests/types';
-export {
-  dnsLabelIssue,
-  dnsSubdomainIssue,
-  gatewayClassIssue,
-  loadBalancerTagIssues,
-  sourceRangeIssues,
-} from './manifests/rules';
 export type { SourceRangeRules } from './manifests/rules';
 export type { IpFamily } from './net/cidr';
 export {
