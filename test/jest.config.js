@@ -42,7 +42,15 @@ module.exports = {
   maxWorkers: 1,
   testTimeout: 120_000,
   projects: [
-    { ...common, displayName: 'contract', testMatch: ['<rootDir>/contract/**/*.test.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/integration/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'contract',
+      testMatch: ['<rootDir>/contract/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/integration/**/*.test.ts'],
+    },
   ],
 };

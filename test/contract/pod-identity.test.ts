@@ -40,7 +40,9 @@ describe('EKS Pod Identity associations (emulator in front of moto)', () => {
 
   it('proxies every other EKS call to moto (one endpoint)', async () => {
     const c = await eks.send(new DescribeClusterCommand({ name: cluster }));
-    expect(c.cluster?.arn).toBe(`arn:aws:eks:us-west-2:123456789012:cluster/${cluster}`);
+    expect(c.cluster?.arn).toBe(
+      `arn:aws:eks:us-west-2:123456789012:cluster/${cluster}`,
+    );
   });
 
   it('creates, describes, lists, updates and deletes an association', async () => {
@@ -70,12 +72,19 @@ describe('EKS Pod Identity associations (emulator in front of moto)', () => {
     expect(Math.abs(a.createdAt!.getTime() - Date.now())).toBeLessThan(60_000);
 
     const described = await eks.send(
-      new DescribePodIdentityAssociationCommand({ clusterName: cluster, associationId: a.associationId }),
+      new DescribePodIdentityAssociationCommand({
+        clusterName: cluster,
+        associationId: a.associationId,
+      }),
     );
     expect(described.association).toEqual(a);
 
     const listed = await eks.send(
-      new ListPodIdentityAssociationsCommand({ clusterName: cluster, namespace: 'kube-system', serviceAccount: 'aws-load-balancer-controller' }),
+      new ListPodIdentityAssociationsCommand({
+        clusterName: cluster,
+        namespace: 'kube-system',
+        serviceAccount: 'aws-load-balancer-controller',
+      }),
     );
     expect(listed.associations).toEqual([
       {
@@ -86,29 +95,60 @@ describe('EKS Pod Identity associations (emulator in front of moto)', () => {
         associationId: a.associationId,
       },
     ]);
-    const other = await eks.send(new ListPodIdentityAssociationsCommand({ clusterName: cluster, namespace: 'default' }));
+    const other = await eks.send(
+      new ListPodIdentityAssociationsCommand({
+        clusterName: cluster,
+        namespace: 'default',
+      }),
+    );
     expect(other.associations).toEqual([]);
 
     await new Promise(r => setTimeout(r, 20));
     const updated = await eks.send(
-      new UpdatePodIdentityAssociationCommand({ clusterName: cluster, associationId: a.associationId, roleArn: ROLE2 }),
+      new UpdatePodIdentityAssociationCommand({
+        clusterName: cluster,
+        associationId: a.associationId,
+        roleArn: ROLE2,
+      }),
     );
     expect(updated.association?.roleArn).toBe(ROLE2);
-    expect(updated.association!.modifiedAt!.getTime()).toBeGreaterThan(a.createdAt!.getTime());
+    expect(updated.association!.modifiedAt!.getTime()).toBeGreaterThan(
+      a.createdAt!.getTime(),
+    );
 
     const deleted = await eks.send(
-      new DeletePodIdentityAssociationCommand({ clusterName: cluster, associationId: a.associationId }),
+      new DeletePodIdentityAssociationCommand({
+        clusterName: cluster,
+        associationId: a.associationId,
+      }),
     );
     expect(deleted.association?.associationId).toBe(a.associationId);
     await expect(
-      eks.send(new DescribePodIdentityAssociationCommand({ clusterName: cluster, associationId: a.associationId })),
-    ).rejects.toMatchObject({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } });
+      eks.send(
+        new DescribePodIdentityAssociationCommand({
+          clusterName: cluster,
+          associationId: a.associationId,
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+      $metadata: { httpStatusCode: 404 },
+    });
   });
 
   it('refuses a second association for the same namespace/service account (ResourceInUseException)', async () => {
-    const input = { clusterName: cluster, namespace: 'apps', serviceAccount: 'worker', roleArn: ROLE };
+    const input = {
+      clusterName: cluster,
+      namespace: 'apps',
+      serviceAccount: 'worker',
+      roleArn: ROLE,
+    };
     await eks.send(new CreatePodIdentityAssociationCommand(input));
-    await expect(eks.send(new CreatePodIdentityAssociationCommand({ ...input, roleArn: ROLE2 }))).rejects.toMatchObject({
+    await expect(
+      eks.send(
+        new CreatePodIdentityAssociationCommand({ ...input, roleArn: ROLE2 }),
+      ),
+    ).rejects.toMatchObject({
       name: 'ResourceInUseException',
       $metadata: { httpStatusCode: 409 },
     });
@@ -117,10 +157,24 @@ describe('EKS Pod Identity associations (emulator in front of moto)', () => {
   it('answers ResourceNotFoundException for an unknown cluster', async () => {
     await expect(
       eks.send(
-        new CreatePodIdentityAssociationCommand({ clusterName: 'no-such-cluster', namespace: 'a', serviceAccount: 'b', roleArn: ROLE }),
+        new CreatePodIdentityAssociationCommand({
+          clusterName: 'no-such-cluster',
+          namespace: 'a',
+          serviceAccount: 'b',
+          roleArn: ROLE,
+        }),
       ),
-    ).rejects.toMatchObject({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } });
-    await expect(eks.send(new ListPodIdentityAssociationsCommand({ clusterName: 'no-such-cluster' }))).rejects.toMatchObject({
+    ).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+      $metadata: { httpStatusCode: 404 },
+    });
+    await expect(
+      eks.send(
+        new ListPodIdentityAssociationsCommand({
+          clusterName: 'no-such-cluster',
+        }),
+      ),
+    ).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
     });
   });
@@ -128,14 +182,29 @@ describe('EKS Pod Identity associations (emulator in front of moto)', () => {
   it('answers InvalidParameterException for a role ARN that is not one', async () => {
     await expect(
       eks.send(
-        new CreatePodIdentityAssociationCommand({ clusterName: cluster, namespace: 'a', serviceAccount: 'b', roleArn: 'lbc-role' }),
+        new CreatePodIdentityAssociationCommand({
+          clusterName: cluster,
+          namespace: 'a',
+          serviceAccount: 'b',
+          roleArn: 'lbc-role',
+        }),
       ),
-    ).rejects.toMatchObject({ name: 'InvalidParameterException', $metadata: { httpStatusCode: 400 } });
+    ).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+      $metadata: { httpStatusCode: 400 },
+    });
   });
 
   it('paginates with maxResults/nextToken', async () => {
     for (const sa of ['p1', 'p2', 'p3']) {
-      await eks.send(new CreatePodIdentityAssociationCommand({ clusterName: cluster, namespace: 'paged', serviceAccount: sa, roleArn: ROLE }));
+      await eks.send(
+        new CreatePodIdentityAssociationCommand({
+          clusterName: cluster,
+          namespace: 'paged',
+          serviceAccount: sa,
+          roleArn: ROLE,
+        }),
+      );
     }
     const pages: string[][] = [];
     for await (const page of paginateListPodIdentityAssociations(

@@ -16,7 +16,12 @@ export default defineConfig({
   retries: 0,
   reporter: [
     ['list'],
-    ['json', { outputFile: path.join(__dirname, '..', 'artifacts', 'e2e-results.json') }],
+    [
+      'json',
+      {
+        outputFile: path.join(__dirname, '..', 'artifacts', 'e2e-results.json'),
+      },
+    ],
   ],
   outputDir: path.join(__dirname, '..', 'artifacts', 'playwright'),
   use: {

@@ -72,7 +72,9 @@ async function waitForHealthy(
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`backend exited with code ${child.exitCode} before it was ready`);
+      throw new Error(
+        `backend exited with code ${child.exitCode} before it was ready`,
+      );
     }
     try {
       const res = await fetch(url);
@@ -90,7 +92,11 @@ async function waitForHealthy(
  * served by the app backend from the same origin.
  */
 export async function startPortal(
-  options: { overlay?: Record<string, unknown>; env?: Record<string, string>; name?: string } = {},
+  options: {
+    overlay?: Record<string, unknown>;
+    env?: Record<string, string>;
+    name?: string;
+  } = {},
 ): Promise<RunningPortal> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -111,7 +117,10 @@ export async function startPortal(
   };
   fs.writeFileSync(overlayFile, YAML.stringify(overlay));
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  const logFile = path.join(ARTIFACTS_DIR, `backend-${options.name ?? 'e2e'}.log`);
+  const logFile = path.join(
+    ARTIFACTS_DIR,
+    `backend-${options.name ?? 'e2e'}.log`,
+  );
   const log = fs.openSync(logFile, 'w');
   const child = spawn(
     'yarn',
@@ -126,7 +135,12 @@ export async function startPortal(
     ],
     {
       cwd: path.join(REPO_ROOT, 'packages', 'backend'),
-      env: { ...process.env, ...options.env, NODE_ENV: 'development', FORCE_COLOR: '0' },
+      env: {
+        ...process.env,
+        ...options.env,
+        NODE_ENV: 'development',
+        FORCE_COLOR: '0',
+      },
       stdio: ['ignore', log, log],
       detached: true,
     },
@@ -176,13 +190,19 @@ export async function startPortal(
     await waitForHealthy(`${baseUrl}/catalog`, child, 120_000);
   } catch (e) {
     await stop();
-    throw new Error(`frontend not served: ${(e as Error).message}; see ${logFile}`);
+    throw new Error(
+      `frontend not served: ${(e as Error).message}; see ${logFile}`,
+    );
   }
   // What the backend logged at level error (or a failed plugin start) before it was ready.
   const startupErrors = fs
     .readFileSync(logFile, 'utf8')
     .split('\n')
     .map(line => line.replace(ANSI_ESCAPES, ''))
-    .filter(line => /^\S+\s+\S+\s+error\s/.test(line) || /Backend startup failed/.test(line));
+    .filter(
+      line =>
+        /^\S+\s+\S+\s+error\s/.test(line) ||
+        /Backend startup failed/.test(line),
+    );
   return { baseUrl, logFile, startupErrors, stop };
 }

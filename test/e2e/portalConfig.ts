@@ -89,21 +89,34 @@ export function portalOverlayForPeers(
           roleNamePrefix: 'backstage-',
           policyNamePrefix: 'backstage-',
           tags: { 'cost-center': 'platform' },
-          ...(options.permissionsBoundaryArn ? { permissionsBoundaryArn: options.permissionsBoundaryArn } : {}),
+          ...(options.permissionsBoundaryArn
+            ? { permissionsBoundaryArn: options.permissionsBoundaryArn }
+            : {}),
         },
         gateways: {
           allowedNamespaces: ['default', 'apps'],
           allowedListenerPorts: ['1024-65535'],
         },
-        ...(options.policyUrlTemplate ? { controller: { policyUrlTemplate: options.policyUrlTemplate } } : {}),
+        ...(options.policyUrlTemplate
+          ? { controller: { policyUrlTemplate: options.policyUrlTemplate } }
+          : {}),
         ...(peers.git || options.gitopsAllowedRepoUrls
-          ? { gitops: { allowedRepoUrls: options.gitopsAllowedRepoUrls ?? [`${peers.git!.baseUrl}*`] } }
+          ? {
+              gitops: {
+                allowedRepoUrls: options.gitopsAllowedRepoUrls ?? [
+                  `${peers.git!.baseUrl}*`,
+                ],
+              },
+            }
           : {}),
       },
     };
   }
   if (options.permissions) {
-    overlay.awsGateway = { ...overlay.awsGateway, permissions: options.permissions };
+    overlay.awsGateway = {
+      ...overlay.awsGateway,
+      permissions: options.permissions,
+    };
   }
   return { ...overlay, ...options.extraOverlay };
 }

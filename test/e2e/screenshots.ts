@@ -6,7 +6,10 @@ import { ARTIFACTS_DIR } from './portal';
 export const SCREENSHOTS_DIR = path.join(ARTIFACTS_DIR, 'screenshots');
 
 /** Saves a full-page screenshot as a test artifact and returns its path. */
-export async function saveScreenshot(page: Page, name: string): Promise<string> {
+export async function saveScreenshot(
+  page: Page,
+  name: string,
+): Promise<string> {
   fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   const file = path.join(SCREENSHOTS_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
@@ -14,7 +17,10 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
 }
 
 /** Saves a screenshot of one element (e.g. the gateway card) and returns its path. */
-export async function saveElementScreenshot(locator: Locator, name: string): Promise<string> {
+export async function saveElementScreenshot(
+  locator: Locator,
+  name: string,
+): Promise<string> {
   fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   const file = path.join(SCREENSHOTS_DIR, `${name}.png`);
   await locator.scrollIntoViewIfNeeded();
@@ -30,7 +36,10 @@ export async function openSignedIn(page: Page, url: string): Promise<void> {
   await page.goto(url);
   const enter = page.getByRole('button', { name: 'Enter' });
   const sidebar = page.locator('nav[aria-label="sidebar nav"]');
-  await enter.or(sidebar).first().waitFor({ state: 'attached', timeout: 60_000 });
+  await enter
+    .or(sidebar)
+    .first()
+    .waitFor({ state: 'attached', timeout: 60_000 });
   if (await enter.isVisible()) {
     await enter.click();
     await enter.waitFor({ state: 'detached', timeout: 60_000 });

@@ -17,17 +17,27 @@ import fs from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import { createBareRepo, kubeConfigFor, uniqueName } from '../peers';
 import { TaskResult } from './support/scaffolderClient';
-import { BareRepo, ensureBackendService, startTemplatesPortal, templateValues, TemplatesPortal } from './support/templatesPortal';
+import {
+  BareRepo,
+  ensureBackendService,
+  startTemplatesPortal,
+  templateValues,
+  TemplatesPortal,
+} from './support/templatesPortal';
 
 const PERMISSIONS = { platformTeams: ['group:default/platform'] };
 
 function describeTask(result: TaskResult): string {
-  return `task ${result.id} ${result.status}:\n${result.log.slice(-15).join('\n')}`;
+  return `task ${result.id} ${result.status}:\n${result.log
+    .slice(-15)
+    .join('\n')}`;
 }
 
 /** Everything a task said about why it failed: log lines and the completion error. */
 function failureText(result: TaskResult): string {
-  const errors = result.events.map(e => e.body.error?.message ?? '').filter(Boolean);
+  const errors = result.events
+    .map(e => e.body.error?.message ?? '')
+    .filter(Boolean);
   return [...result.log, ...errors].join('\n');
 }
 
@@ -57,7 +67,16 @@ describe('a user outside the platform teams', () => {
       permissions: PERMISSIONS,
       // Owner of component:default/backend, which expose-tcp-endpoint exposes (the endpoint ownership rule).
       extraOverlay: {
-        auth: { providers: { guest: { ownershipEntityRefs: ['user:development/guest', 'group:default/guests'] } } },
+        auth: {
+          providers: {
+            guest: {
+              ownershipEntityRefs: [
+                'user:development/guest',
+                'group:default/guests',
+              ],
+            },
+          },
+        },
       },
     });
     expect(env.portal.startupErrors).toEqual([]);
@@ -67,7 +86,10 @@ describe('a user outside the platform teams', () => {
 
   afterAll(async () => {
     if (createdService) {
-      await kc.makeApiClient(k8s.CoreV1Api).deleteNamespacedService({ name: 'backend', namespace: 'default' }).catch(() => undefined);
+      await kc
+        .makeApiClient(k8s.CoreV1Api)
+        .deleteNamespacedService({ name: 'backend', namespace: 'default' })
+        .catch(() => undefined);
     }
     await env?.stop();
   });
@@ -81,14 +103,22 @@ describe('a user outside the platform teams', () => {
   it('cannot run controller-setup: refused at the first privileged step, zero AWS mutations, no commit', async () => {
     const headBefore = setup.repo.head();
     env.proxy.reset();
-    const result = await env.client.runTask('template:default/controller-setup', setup.controller);
+    const result = await env.client.runTask(
+      'template:default/controller-setup',
+      setup.controller,
+    );
     expect(result.status).toBe('failed');
     expect(failureText(result)).toContain(
       'Unauthorized action: aws-gateway:controller:fetch-iam-policy. The action is not allowed.',
     );
     // The step failed and no later step ran (the scaffolder marks them skipped).
-    const statuses = (stepId: string) =>
-      [...new Set(result.events.filter(e => e.body.stepId === stepId && e.body.status).map(e => e.body.status))];
+    const statuses = (stepId: string) => [
+      ...new Set(
+        result.events
+          .filter(e => e.body.stepId === stepId && e.body.status)
+          .map(e => e.body.status),
+      ),
+    ];
     expect(statuses('fetch-policy')).toContain('failed');
     for (const step of ['render', 'policy', 'role', 'association', 'commit']) {
       expect([step, statuses(step)]).toEqual([step, ['skipped']]);
@@ -102,7 +132,10 @@ describe('a user outside the platform teams', () => {
     createdService = await ensureBackendService(kc);
     const headBefore = setup.repo.head();
     env.proxy.reset();
-    const result = await env.client.runTask('template:default/expose-tcp-endpoint', setup.expose);
+    const result = await env.client.runTask(
+      'template:default/expose-tcp-endpoint',
+      setup.expose,
+    );
     if (result.status !== 'completed') throw new Error(describeTask(result));
     expect(env.proxy.mutating()).toEqual([]);
     expect(setup.repo.head()).not.toBe(headBefore);
@@ -120,7 +153,12 @@ describe('a platform engineer (ownership includes group:default/platform)', () =
       extraOverlay: {
         auth: {
           providers: {
-            guest: { ownershipEntityRefs: ['user:development/guest', 'group:default/platform'] },
+            guest: {
+              ownershipEntityRefs: [
+                'user:development/guest',
+                'group:default/platform',
+              ],
+            },
           },
         },
       },
@@ -136,7 +174,10 @@ describe('a platform engineer (ownership includes group:default/platform)', () =
   it('runs controller-setup to the end: IAM policy, role, Pod Identity association, commit', async () => {
     const headBefore = setup.repo.head();
     env.proxy.reset();
-    const result = await env.client.runTask('template:default/controller-setup', setup.controller);
+    const result = await env.client.runTask(
+      'template:default/controller-setup',
+      setup.controller,
+    );
     if (result.status !== 'completed') throw new Error(describeTask(result));
     expect(env.proxy.mutating().map(c => c.operation)).toEqual([
       'CreatePolicy',

@@ -14,10 +14,24 @@
  *   (e) refresh=true from many requests: a bounded number of AWS calls;
  *   (f) PostgreSQL restarted: 503 at once with a generic body, then 200 again.
  */
-import { createBareRepo, kubeConfigFor, PROFILE_V16, uniqueName } from '../peers';
-import { CLUSTER, NAMESPACE, ProductionRig, startProductionRig } from '../load/productionRig';
+import {
+  createBareRepo,
+  kubeConfigFor,
+  PROFILE_V16,
+  uniqueName,
+} from '../peers';
+import {
+  CLUSTER,
+  NAMESPACE,
+  ProductionRig,
+  startProductionRig,
+} from '../load/productionRig';
 import { probeStatus } from '../load/statusProbe';
-import { BareRepo, ensureBackendService, formDefaults } from './support/templatesPortal';
+import {
+  BareRepo,
+  ensureBackendService,
+  formDefaults,
+} from './support/templatesPortal';
 
 // Short enough that an entry expires within a test; the rest is the production file's.
 const TTL_SECONDS = 5;
@@ -38,13 +52,25 @@ function ourGateway(body: any): any {
 
 beforeAll(async () => {
   rig = await startProductionRig({ status: { cacheTtlSeconds: TTL_SECONDS } });
-  await rig.replicas[0].client.waitForEntity('component', 'default', 'backend', 120_000);
+  await rig.replicas[0].client.waitForEntity(
+    'component',
+    'default',
+    'backend',
+    120_000,
+  );
   gateway = await rig.programBackendGateway();
 }, 1_200_000);
 
 afterAll(async () => {
   await rig?.stop();
-  console.log([`Production profile (${Math.round((Date.now() - started) / 1000)} s in all):`, ...(rig?.figures ?? [])].join('\n  '));
+  console.log(
+    [
+      `Production profile (${Math.round(
+        (Date.now() - started) / 1000,
+      )} s in all):`,
+      ...(rig?.figures ?? []),
+    ].join('\n  '),
+  );
 }, 120_000);
 
 describe('two backend replicas on PostgreSQL + Redis', () => {
@@ -55,37 +81,76 @@ describe('two backend replicas on PostgreSQL + Redis', () => {
 
   it('a scaffolder task created on replica A is read and followed to its end on replica B', async () => {
     const [a, b] = rig!.replicas;
-    const template = await a.client.waitForEntity('template', 'default', 'expose-tcp-endpoint', 120_000);
+    const template = await a.client.waitForEntity(
+      'template',
+      'default',
+      'expose-tcp-endpoint',
+      120_000,
+    );
     await b.client.waitForEntity('component', 'default', 'backend', 120_000);
     // The Service the developer picks exists before the template runs (it checks).
     await ensureBackendService(kubeConfigFor(PROFILE_V16), NAMESPACE);
     const repoName = uniqueName('production-gitops');
     const repoUrl = createBareRepo(repoName, { 'README.md': '# GitOps\n' });
-    const values = { ...formDefaults(template), cluster: CLUSTER, scheme: 'internet-facing', sourceCidrs: ['203.0.113.0/24'], repoUrl };
+    const values = {
+      ...formDefaults(template),
+      cluster: CLUSTER,
+      scheme: 'internet-facing',
+      sourceCidrs: ['203.0.113.0/24'],
+      repoUrl,
+    };
 
-    const createdTask = await a.client.createTask('template:default/expose-tcp-endpoint', values);
+    const createdTask = await a.client.createTask(
+      'template:default/expose-tcp-endpoint',
+      values,
+    );
     expect(createdTask.status).toBe(201);
     const id: string = createdTask.body.id;
 
     const t0 = Date.now();
-    const first = await b.client.request('GET', `/api/scaffolder/v2/tasks/${id}`);
+    const first = await b.client.request(
+      'GET',
+      `/api/scaffolder/v2/tasks/${id}`,
+    );
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ id, spec: expect.objectContaining({ templateInfo: expect.anything() }) });
+    expect(first.body).toMatchObject({
+      id,
+      spec: expect.objectContaining({ templateInfo: expect.anything() }),
+    });
     let task = first.body;
     while (!['completed', 'failed', 'cancelled'].includes(task.status)) {
-      if (Date.now() - t0 > 240_000) throw new Error(`task ${id} still ${task.status} after 240 s`);
+      if (Date.now() - t0 > 240_000)
+        throw new Error(`task ${id} still ${task.status} after 240 s`);
       await sleep(500);
-      const res = await b.client.request('GET', `/api/scaffolder/v2/tasks/${id}`);
+      const res = await b.client.request(
+        'GET',
+        `/api/scaffolder/v2/tasks/${id}`,
+      );
       expect(res.status).toBe(200);
       task = res.body;
     }
-    const events = await b.client.request('GET', `/api/scaffolder/v2/tasks/${id}/events`);
-    const log = (events.body as any[]).filter(e => e.type === 'log').map(e => e.body.message);
-    if (task.status !== 'completed') throw new Error(`task ${id} ${task.status}:\n${log.slice(-15).join('\n')}`);
-    expect((events.body as any[]).some(e => e.type === 'completion')).toBe(true);
+    const events = await b.client.request(
+      'GET',
+      `/api/scaffolder/v2/tasks/${id}/events`,
+    );
+    const log = (events.body as any[])
+      .filter(e => e.type === 'log')
+      .map(e => e.body.message);
+    if (task.status !== 'completed')
+      throw new Error(
+        `task ${id} ${task.status}:\n${log.slice(-15).join('\n')}`,
+      );
+    expect((events.body as any[]).some(e => e.type === 'completion')).toBe(
+      true,
+    );
     // The task really ran: the manifests are committed.
     expect(new BareRepo(repoName).commitCount()).toBe(2);
-    rig!.figures.push(`task ${id}: created on A, read on B at once, completed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    rig!.figures.push(
+      `task ${id}: created on A, read on B at once, completed in ${(
+        (Date.now() - t0) /
+        1000
+      ).toFixed(1)} s`,
+    );
   }, 300_000);
 
   it('the gateway status one replica fetched from AWS is served by the other from Redis', async () => {
@@ -97,12 +162,21 @@ describe('two backend replicas on PostgreSQL + Redis', () => {
     const callsA = awsCalls.calls.length;
     expect(fromA.status).toBe(200);
     const gw = ourGateway(fromA.body);
-    expect(gw).toMatchObject({ state: 'programmed', dnsName: gateway!.dnsName, errors: [] });
-    expect(gw.listeners[0].targetGroups[0].health).toMatchObject({ healthy: 2, total: 2 });
+    expect(gw).toMatchObject({
+      state: 'programmed',
+      dnsName: gateway!.dnsName,
+      errors: [],
+    });
+    expect(gw.listeners[0].targetGroups[0].health).toMatchObject({
+      healthy: 2,
+      total: 2,
+    });
     expect(fromA.body.stale).toBeUndefined();
     expect(callsA).toBeGreaterThan(0);
     expect(awsCalls.mutating()).toEqual([]);
-    const operations = [...new Set(awsCalls.calls.map(c => c.operation))].sort();
+    const operations = [
+      ...new Set(awsCalls.calls.map(c => c.operation)),
+    ].sort();
     const redisKeys = await services.redis.command('DBSIZE');
 
     awsCalls.reset();
@@ -114,8 +188,12 @@ describe('two backend replicas on PostgreSQL + Redis', () => {
     expect(awsCalls.calls.length).toBe(0);
 
     rig!.figures.push(
-      `gateway status: replica A ${callsA} AWS calls (${operations.join(', ')}) in ${fromA.ms} ms; ` +
-        `replica B 0 AWS calls in ${fromB.ms} ms, same body (Redis DBSIZE ${redisKeys.replace(/\D/g, '')})`,
+      `gateway status: replica A ${callsA} AWS calls (${operations.join(
+        ', ',
+      )}) in ${fromA.ms} ms; ` +
+        `replica B 0 AWS calls in ${
+          fromB.ms
+        } ms, same body (Redis DBSIZE ${redisKeys.replace(/\D/g, '')})`,
     );
   }, 300_000);
 });
@@ -139,29 +217,45 @@ describe('the status API when Redis, AWS or PostgreSQL falter', () => {
     const samples = [];
     const until = Date.now() + 2 * TTL_SECONDS * 1000; // long enough for entries to expire
     while (Date.now() < until) {
-      samples.push(...(await Promise.all(replicas.map(r => probeStatus(r.client, { limitMs: 5_000 })))));
+      samples.push(
+        ...(await Promise.all(
+          replicas.map(r => probeStatus(r.client, { limitMs: 5_000 })),
+        )),
+      );
       await sleep(250);
     }
     services.redis.resume();
     for (const s of samples) {
       expect(s.status).toBe(200);
       expect(s.ms).toBeLessThan(fastMs);
-      expect(ourGateway(s.body)).toMatchObject({ state: 'programmed', dnsName: gateway!.dnsName });
+      expect(ourGateway(s.body)).toMatchObject({
+        state: 'programmed',
+        dnsName: gateway!.dnsName,
+      });
     }
     const slowest = Math.max(...samples.map(s => s.ms));
     rig!.figures.push(
-      `Redis paused ${2 * TTL_SECONDS} s: ${samples.length} answers, all 200 and correct, slowest ${slowest} ms (a miss took ${miss.ms} ms)`,
+      `Redis paused ${2 * TTL_SECONDS} s: ${
+        samples.length
+      } answers, all 200 and correct, slowest ${slowest} ms (a miss took ${
+        miss.ms
+      } ms)`,
     );
   }, 120_000);
 
   it('answers within the deadline with the last known status, marked stale, while AWS is stalled', async () => {
     const { replicas, aws } = rig!;
     const known = await Promise.all(replicas.map(r => probeStatus(r.client)));
-    known.forEach(k => expect(ourGateway(k.body)).toMatchObject({ state: 'programmed' }));
+    known.forEach(k =>
+      expect(ourGateway(k.body)).toMatchObject({ state: 'programmed' }),
+    );
     await sleep(TTL_SECONDS * 1000 + 500); // expired: the next request must read AWS again
     aws.stall();
     const samples = await Promise.all(
-      replicas.flatMap(r => [probeStatus(r.client, { limitMs: 20_000 }), probeStatus(r.client, { limitMs: 20_000 })]),
+      replicas.flatMap(r => [
+        probeStatus(r.client, { limitMs: 20_000 }),
+        probeStatus(r.client, { limitMs: 20_000 }),
+      ]),
     );
     for (const s of samples) {
       expect(s.hung).toBe(false);
@@ -172,7 +266,10 @@ describe('the status API when Redis, AWS or PostgreSQL falter', () => {
         reason: expect.stringMatching(/did not answer within \d+ s/),
       });
       expect(s.body.stale.ageSeconds).toBeGreaterThanOrEqual(TTL_SECONDS);
-      expect(ourGateway(s.body)).toMatchObject({ state: 'programmed', dnsName: gateway!.dnsName });
+      expect(ourGateway(s.body)).toMatchObject({
+        state: 'programmed',
+        dnsName: gateway!.dnsName,
+      });
     }
     aws.resume();
     // Once AWS answers again, the background read lands and answers are fresh.
@@ -184,9 +281,14 @@ describe('the status API when Redis, AWS or PostgreSQL falter', () => {
     }
     expect(fresh.body.stale).toBeUndefined();
     rig!.figures.push(
-      `AWS stalled: ${samples.length} answers in ${Math.min(...samples.map(s => s.ms))}–${Math.max(
+      `AWS stalled: ${samples.length} answers in ${Math.min(
         ...samples.map(s => s.ms),
-      )} ms (deadline ${deadlineMs()} ms), all stale and marked; fresh again ${((Date.now() - t0) / 1000).toFixed(1)} s after AWS resumed`,
+      )}–${Math.max(
+        ...samples.map(s => s.ms),
+      )} ms (deadline ${deadlineMs()} ms), all stale and marked; fresh again ${(
+        (Date.now() - t0) /
+        1000
+      ).toFixed(1)} s after AWS resumed`,
     );
   }, 120_000);
 
@@ -203,7 +305,11 @@ describe('the status API when Redis, AWS or PostgreSQL falter', () => {
     for (let wave = 0; wave < 5; wave++) {
       answers.push(
         ...(await Promise.all(
-          replicas.flatMap(r => Array.from({ length: 4 }, () => probeStatus(r.client, { refresh: true }))),
+          replicas.flatMap(r =>
+            Array.from({ length: 4 }, () =>
+              probeStatus(r.client, { refresh: true }),
+            ),
+          ),
         )),
       );
     }
@@ -212,7 +318,9 @@ describe('the status API when Redis, AWS or PostgreSQL falter', () => {
     // Honoured at most once per entity per interval across replicas (two may
     // race on the mark); each replica also reads again when its answer expires.
     const expiries = Math.floor((Date.now() - t0) / (TTL_SECONDS * 1000));
-    expect(awsCalls.calls.length).toBeLessThanOrEqual((2 + 2 * expiries) * perRead);
+    expect(awsCalls.calls.length).toBeLessThanOrEqual(
+      (2 + 2 * expiries) * perRead,
+    );
     expect(declined.length).toBeGreaterThanOrEqual(answers.length - 2);
     rig!.figures.push(
       `refresh=true ×${answers.length}: ${awsCalls.calls.length} AWS calls (one read costs ${perRead}), ${declined.length} declined`,
@@ -224,10 +332,12 @@ describe('the status API when Redis, AWS or PostgreSQL falter', () => {
     const [a] = replicas;
     const samples: Array<{ ms: number; status: number; body: any }> = [];
     let restarted = false;
-    const restart = services.postgres.restart({ downMs: 5_000 }).then(downSeconds => {
-      restarted = true;
-      return downSeconds;
-    });
+    const restart = services.postgres
+      .restart({ downMs: 5_000 })
+      .then(downSeconds => {
+        restarted = true;
+        return downSeconds;
+      });
     await sleep(300);
     while (!restarted) {
       samples.push(await probeStatus(a.client, { limitMs: 10_000 }));
@@ -241,7 +351,9 @@ describe('the status API when Redis, AWS or PostgreSQL falter', () => {
       expect(s.ms).toBeLessThan(1_000);
       expect(s.body.error).toMatchObject({
         name: 'ServiceUnavailableError',
-        message: expect.stringMatching(/^The gateway status is unavailable right now/),
+        message: expect.stringMatching(
+          /^The gateway status is unavailable right now/,
+        ),
       });
       const text = JSON.stringify(s.body);
       expect(text).not.toContain(String(services.postgres.port));
@@ -255,10 +367,13 @@ describe('the status API when Redis, AWS or PostgreSQL falter', () => {
     }
     expect(after.status).toBe(200);
     rig!.figures.push(
-      `PostgreSQL down ${downSeconds.toFixed(1)} s: ${during.length} answers 503 in ≤ ${Math.max(
+      `PostgreSQL down ${downSeconds.toFixed(1)} s: ${
+        during.length
+      } answers 503 in ≤ ${Math.max(
         ...during.map(s => s.ms),
-      )} ms with a generic body; 200 again ${((Date.now() - t0) / 1000).toFixed(1)} s after it was back`,
+      )} ms with a generic body; 200 again ${((Date.now() - t0) / 1000).toFixed(
+        1,
+      )} s after it was back`,
     );
   }, 180_000);
 });
-

@@ -23,7 +23,11 @@ const harmlessComponent = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: { name: `harmless-${suffix}` },
-  spec: { type: 'service', lifecycle: 'experimental', owner: 'group:default/guests' },
+  spec: {
+    type: 'service',
+    lifecycle: 'experimental',
+    owner: 'group:default/guests',
+  },
 };
 
 /** The three kinds only administrators may add. */
@@ -39,7 +43,9 @@ const attackerEntities = [
         {
           id: 'commit',
           action: 'aws-gateway:gitops:commit',
-          input: { files: { 'rbac/cluster-admin.yaml': 'kind: ClusterRoleBinding' } },
+          input: {
+            files: { 'rbac/cluster-admin.yaml': 'kind: ClusterRoleBinding' },
+          },
         },
       ],
     },
@@ -66,14 +72,20 @@ describe('catalog rules: templates, users and groups only from administrator loc
   let harmlessFile: { url: string; close(): Promise<void> };
 
   beforeAll(async () => {
-    attackerFiles = await Promise.all(attackerEntities.map(e => serveCatalogFile(YAML.stringify(e))));
+    attackerFiles = await Promise.all(
+      attackerEntities.map(e => serveCatalogFile(YAML.stringify(e))),
+    );
     harmlessFile = await serveCatalogFile(YAML.stringify(harmlessComponent));
     ensureAppBuilt();
     portal = await startPortal({
       name: 'security-catalog',
       overlay: {
         backend: {
-          reading: { allow: [...attackerFiles, harmlessFile].map(f => ({ host: new URL(f.url).host })) },
+          reading: {
+            allow: [...attackerFiles, harmlessFile].map(f => ({
+              host: new URL(f.url).host,
+            })),
+          },
         },
       },
     });
@@ -89,12 +101,21 @@ describe('catalog rules: templates, users and groups only from administrator loc
 
   it('ingests a registered component but no Template, User or Group from a registered location', async () => {
     for (const file of [...attackerFiles, harmlessFile]) {
-      const registered = await client.request('POST', '/api/catalog/locations', { type: 'url', target: file.url });
+      const registered = await client.request(
+        'POST',
+        '/api/catalog/locations',
+        { type: 'url', target: file.url },
+      );
       expect(registered.status).toBe(201);
     }
 
     // The component, registered after the attacker's file, proves that registered locations are read.
-    await client.waitForEntity('component', 'default', `harmless-${suffix}`, 90_000);
+    await client.waitForEntity(
+      'component',
+      'default',
+      `harmless-${suffix}`,
+      90_000,
+    );
     // Leave the processing loop a few more rounds for the attacker's file.
     await new Promise(r => setTimeout(r, 5_000));
 
@@ -103,17 +124,24 @@ describe('catalog rules: templates, users and groups only from administrator loc
       ['user', `mallory-${suffix}`],
       ['group', `shadow-platform-${suffix}`],
     ]) {
-      const { status } = await client.request('GET', `/api/catalog/entities/by-name/${kind}/default/${name}`);
+      const { status } = await client.request(
+        'GET',
+        `/api/catalog/entities/by-name/${kind}/default/${name}`,
+      );
       expect({ kind, status }).toEqual({ kind, status: 404 });
     }
 
     // The platform group gained no member through the attacker's User entity.
     const platform = await client.getEntity('group', 'default', 'platform');
-    const members = (platform.relations ?? []).filter((r: { type: string }) => r.type === 'hasMember');
-    expect(members.map((r: { targetRef: string }) => r.targetRef)).not.toContain(`user:default/mallory-${suffix}`);
+    const members = (platform.relations ?? []).filter(
+      (r: { type: string }) => r.type === 'hasMember',
+    );
+    expect(
+      members.map((r: { targetRef: string }) => r.targetRef),
+    ).not.toContain(`user:default/mallory-${suffix}`);
   }, 180_000);
 
-  it('still serves the administrators\' templates and organisation', async () => {
+  it("still serves the administrators' templates and organisation", async () => {
     await client.waitForEntity('template', 'default', 'expose-tcp-endpoint');
     await client.waitForEntity('template', 'default', 'controller-setup');
     await client.waitForEntity('group', 'default', 'platform');

@@ -15,18 +15,39 @@ import * as k8s from '@kubernetes/client-node';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import YAML from 'yaml';
 import { ensureAppBuilt, RunningPortal, startPortal } from '../e2e/portal';
-import { CLUSTER_FOR_PROFILE, portalEnvForPeers, portalOverlayForPeers } from '../e2e/portalConfig';
-import { ensureClassicGatewayClass, programClassicGateway, startFakeController } from '../fixtures/classicGateway';
-import { CountingProxy, startCountingProxy } from '../integration/support/countingProxy';
+import {
+  CLUSTER_FOR_PROFILE,
+  portalEnvForPeers,
+  portalOverlayForPeers,
+} from '../e2e/portalConfig';
+import {
+  ensureClassicGatewayClass,
+  programClassicGateway,
+  startFakeController,
+} from '../fixtures/classicGateway';
+import {
+  CountingProxy,
+  startCountingProxy,
+} from '../integration/support/countingProxy';
 import { PortalClient } from '../integration/support/scaffolderClient';
-import { kubeConfigFor, loadPeers, PROFILE_V16, resetAws, uniqueName } from '../peers';
+import {
+  kubeConfigFor,
+  loadPeers,
+  PROFILE_V16,
+  resetAws,
+  uniqueName,
+} from '../peers';
 import { REPO_ROOT } from '../peers/cache';
-import { ProductionServices, startProductionServices } from '../peers/production-services';
+import {
+  ProductionServices,
+  startProductionServices,
+} from '../peers/production-services';
 import { StallableProxy, startStallableProxy } from './stallableProxy';
 
 export const CLUSTER = CLUSTER_FOR_PROFILE[PROFILE_V16];
 export const NAMESPACE = 'default';
-export const STATUS_PATH = '/api/aws-gateway/entities/component/default/backend/gateways';
+export const STATUS_PATH =
+  '/api/aws-gateway/entities/component/default/backend/gateways';
 
 export interface Replica {
   name: string;
@@ -51,11 +72,19 @@ export interface ProductionRig {
 }
 
 /** The parts of app-config.production.yaml the rig applies, as the file has them. */
-function productionConfig(): { backend: Record<string, unknown>; scaffolder: unknown; status: Record<string, any> } {
-  const production = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, 'app-config.production.yaml'), 'utf8'));
+function productionConfig(): {
+  backend: Record<string, unknown>;
+  scaffolder: unknown;
+  status: Record<string, any>;
+} {
+  const production = YAML.parse(
+    fs.readFileSync(path.join(REPO_ROOT, 'app-config.production.yaml'), 'utf8'),
+  );
   const { database, cache, auth, logger } = production.backend;
   if (database.client !== 'pg' || cache.store !== 'redis') {
-    throw new Error('app-config.production.yaml no longer uses PostgreSQL and Redis');
+    throw new Error(
+      'app-config.production.yaml no longer uses PostgreSQL and Redis',
+    );
   }
   return {
     backend: { database, cache, auth, logger },
@@ -69,7 +98,9 @@ export async function startProductionRig(
 ): Promise<ProductionRig> {
   const peers = loadPeers();
   if (!peers.aws || !peers.kube?.profiles[PROFILE_V16] || !peers.git) {
-    throw new Error(`the production profile needs the aws, kube (${PROFILE_V16}) and git peers`);
+    throw new Error(
+      `the production profile needs the aws, kube (${PROFILE_V16}) and git peers`,
+    );
   }
   ensureAppBuilt();
   const figures: string[] = [];
@@ -81,8 +112,11 @@ export async function startProductionRig(
   const services = await startProductionServices();
   const stop = async () => {
     if (created.length) {
-      const api = k8s.KubernetesObjectApi.makeApiClient(kubeConfigFor(PROFILE_V16));
-      for (const object of created.splice(0).reverse()) await api.delete(object).catch(() => undefined);
+      const api = k8s.KubernetesObjectApi.makeApiClient(
+        kubeConfigFor(PROFILE_V16),
+      );
+      for (const object of created.splice(0).reverse())
+        await api.delete(object).catch(() => undefined);
     }
     for (const r of replicas.splice(0).reverse()) await r.portal.stop();
     for (const client of elbv2Clients.splice(0)) client.destroy();
@@ -95,7 +129,9 @@ export async function startProductionRig(
   try {
     const { postgres, redis } = services;
     figures.push(
-      `PostgreSQL ready in ${postgres.startSeconds.toFixed(1)} s (port ${postgres.port}), Redis in ${redis.startSeconds.toFixed(1)} s`,
+      `PostgreSQL ready in ${postgres.startSeconds.toFixed(1)} s (port ${
+        postgres.port
+      }), Redis in ${redis.startSeconds.toFixed(1)} s`,
     );
     await resetAws();
     awsCalls = await startCountingProxy(peers.aws.endpoint);
@@ -103,8 +139,13 @@ export async function startProductionRig(
     const production = productionConfig();
     const peersOverlay = portalOverlayForPeers(peers) as Record<string, any>;
     // The peers overlay's cache TTL is a test's; the production file's (its default) applies here.
-    const { cacheTtlSeconds: _testTtl, ...peersStatus } = peersOverlay.awsGateway.status;
-    const statusConfig = { ...peersStatus, ...production.status, ...options.status };
+    const { cacheTtlSeconds: _testTtl, ...peersStatus } =
+      peersOverlay.awsGateway.status;
+    const statusConfig = {
+      ...peersStatus,
+      ...production.status,
+      ...options.status,
+    };
     const overlay = {
       ...peersOverlay,
       awsGateway: { ...peersOverlay.awsGateway, status: statusConfig },
@@ -126,11 +167,19 @@ export async function startProductionRig(
     // per-plugin databases and runs the migrations, the second finds them.
     for (const name of ['a', 'b', 'c'].slice(0, options.replicas ?? 2)) {
       const t0 = Date.now();
-      const portal = await startPortal({ name: `production-${name}`, overlay, env });
+      const portal = await startPortal({
+        name: `production-${name}`,
+        overlay,
+        env,
+      });
       const startSeconds = (Date.now() - t0) / 1000;
       const client = await PortalClient.signInAsGuest(portal.baseUrl);
       replicas.push({ name, portal, client, startSeconds });
-      figures.push(`replica ${name.toUpperCase()} ready in ${startSeconds.toFixed(1)} s (${portal.baseUrl}, log ${portal.logFile})`);
+      figures.push(
+        `replica ${name.toUpperCase()} ready in ${startSeconds.toFixed(1)} s (${
+          portal.baseUrl
+        }, log ${portal.logFile})`,
+      );
     }
     const programBackendGateway = async () => {
       const kc = kubeConfigFor(PROFILE_V16);
@@ -141,12 +190,26 @@ export async function startProductionRig(
       const lb = await programClassicGateway(
         kc,
         fake.controller,
-        { namespace: NAMESPACE, name, id: 'backend', ips: ['192.0.2.31', '192.0.2.32'] },
+        {
+          namespace: NAMESPACE,
+          name,
+          id: 'backend',
+          ips: ['192.0.2.31', '192.0.2.32'],
+        },
         object => created.push(object),
       );
       return { name, dnsName: lb.dnsName.toLowerCase() };
     };
-    return { services, awsCalls, aws, replicas, statusConfig, figures, programBackendGateway, stop };
+    return {
+      services,
+      awsCalls,
+      aws,
+      replicas,
+      statusConfig,
+      figures,
+      programBackendGateway,
+      stop,
+    };
   } catch (e) {
     await stop();
     throw e;

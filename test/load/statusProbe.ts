@@ -23,7 +23,10 @@ export async function probeStatus(
   const limit = new Promise<undefined>(resolve => {
     timer = setTimeout(() => resolve(undefined), limitMs);
   });
-  const request = client.request('GET', `${STATUS_PATH}${options.refresh ? '?refresh=true' : ''}`);
+  const request = client.request(
+    'GET',
+    `${STATUS_PATH}${options.refresh ? '?refresh=true' : ''}`,
+  );
   request.catch(() => undefined);
   try {
     const res = await Promise.race([request, limit]);
@@ -40,5 +43,7 @@ export async function probeStatus(
 export function percentile(values: number[], p: number): number {
   if (!values.length) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
 }

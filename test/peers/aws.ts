@@ -3,7 +3,12 @@
  * AWS endpoint (the Pod Identity emulator, which fronts moto), state reset,
  * and a network (VPC + two subnets in two AZs tagged for load balancers).
  */
-import { CreateSubnetCommand, CreateTagsCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateSubnetCommand,
+  CreateTagsCommand,
+  CreateVpcCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import type { MiddlewareStack } from '@smithy/types';
 
 export interface AwsPeerInfo {
@@ -21,7 +26,10 @@ export function awsClientConfigFrom(aws: AwsPeerInfo) {
   return {
     endpoint: aws.endpoint,
     region: aws.region,
-    credentials: { accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey },
+    credentials: {
+      accessKeyId: aws.accessKeyId,
+      secretAccessKey: aws.secretAccessKey,
+    },
     maxAttempts: 1,
   };
 }
@@ -39,16 +47,25 @@ export interface Network {
 }
 
 /** A VPC with two subnets in two AZs, both tagged kubernetes.io/role/elb=1. */
-export async function createNetworkAt(aws: AwsPeerInfo, clusterName = 'peers'): Promise<Network> {
+export async function createNetworkAt(
+  aws: AwsPeerInfo,
+  clusterName = 'peers',
+): Promise<Network> {
   const ec2 = new EC2Client(awsClientConfigFrom(aws));
   try {
-    const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.42.0.0/16' }));
+    const vpc = await ec2.send(
+      new CreateVpcCommand({ CidrBlock: '10.42.0.0/16' }),
+    );
     const vpcId = vpc.Vpc!.VpcId!;
     const availabilityZones = [`${aws.region}a`, `${aws.region}b`];
     const subnetIds: string[] = [];
     for (const [i, az] of availabilityZones.entries()) {
       const s = await ec2.send(
-        new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.42.${i + 1}.0/24`, AvailabilityZone: az }),
+        new CreateSubnetCommand({
+          VpcId: vpcId,
+          CidrBlock: `10.42.${i + 1}.0/24`,
+          AvailabilityZone: az,
+        }),
       );
       subnetIds.push(s.Subnet!.SubnetId!);
     }
@@ -84,7 +101,10 @@ export function observeAwsCalls(
 ): void {
   client.middlewareStack.add(
     (next, context) => async args => {
-      await observe(String(context.commandName ?? 'unknown').replace(/Command$/, ''), args.input);
+      await observe(
+        String(context.commandName ?? 'unknown').replace(/Command$/, ''),
+        args.input,
+      );
       return next(args);
     },
     { step: 'initialize', name, priority: 'high' },

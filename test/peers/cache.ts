@@ -27,7 +27,8 @@ export function cachePath(...parts: string[]): string {
 
 /** The shared reference data (CRDs). Never copied into the repository. */
 export function referenceDir(): string {
-  const shared = process.env.SHARED_DIR || path.resolve(REPO_ROOT, '..', 'shared');
+  const shared =
+    process.env.SHARED_DIR || path.resolve(REPO_ROOT, '..', 'shared');
   return path.join(shared, 'reference');
 }
 
@@ -36,7 +37,10 @@ export function log(msg: string): void {
 }
 
 /** Runs fn and logs how long it took. */
-export async function timed<T>(label: string, fn: () => Promise<T> | T): Promise<T> {
+export async function timed<T>(
+  label: string,
+  fn: () => Promise<T> | T,
+): Promise<T> {
   const t0 = Date.now();
   try {
     const result = await fn();
@@ -65,7 +69,9 @@ export function freePort(): Promise<number> {
 export function diskUsage(p: string): number {
   if (!fs.existsSync(p)) return 0;
   try {
-    return Number(execFileSync('du', ['-sb', p], { encoding: 'utf8' }).split('\t')[0]);
+    return Number(
+      execFileSync('du', ['-sb', p], { encoding: 'utf8' }).split('\t')[0],
+    );
   } catch {
     return 0;
   }
@@ -92,7 +98,9 @@ export function cacheReport(): Record<string, string> {
   report['cache (total)'] = humanBytes(diskUsage(root));
   try {
     const env = JSON.parse(
-      execFileSync('go', ['env', '-json', 'GOMODCACHE', 'GOCACHE'], { encoding: 'utf8' }),
+      execFileSync('go', ['env', '-json', 'GOMODCACHE', 'GOCACHE'], {
+        encoding: 'utf8',
+      }),
     );
     report['go module cache (shared)'] = humanBytes(diskUsage(env.GOMODCACHE));
     report['go build cache (shared)'] = humanBytes(diskUsage(env.GOCACHE));
@@ -124,7 +132,9 @@ export async function waitFor<T>(
     }
     if (Date.now() > deadline) {
       throw new Error(
-        `timed out after ${timeoutMs / 1000}s waiting for ${what}${lastErr ? `: ${String(lastErr)}` : ''}`,
+        `timed out after ${timeoutMs / 1000}s waiting for ${what}${
+          lastErr ? `: ${String(lastErr)}` : ''
+        }`,
       );
     }
     await sleep(intervalMs);

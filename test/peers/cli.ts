@@ -10,7 +10,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cacheDir, cachePath, cacheReport, log } from './cache';
 import { DEFAULT_PROFILES } from './crds';
-import { installPeers, PeersInfo, requestedComponents, startPeers } from './harness';
+import {
+  installPeers,
+  PeersInfo,
+  requestedComponents,
+  startPeers,
+} from './harness';
 import { KUBE_VERSION, ETCD_VERSION, kubeBinDir, kubeInstalled } from './kube';
 import { LBC_VERSION, lbcInstalled } from './lbc';
 import { MOTO_VERSION, motoInstalled } from './moto';
@@ -31,10 +36,15 @@ function printCache() {
 async function install(args: string[]) {
   const lbc = args.includes('--lbc');
   const t0 = Date.now();
-  const wasWarm = motoInstalled() && kubeInstalled() && (!lbc || lbcInstalled());
+  const wasWarm =
+    motoInstalled() && kubeInstalled() && (!lbc || lbcInstalled());
   await installPeers(requestedComponents(), { lbc });
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
-  console.log(`peers install: ${wasWarm ? 'warm' : 'cold'} in ${secs}s (cache ${cacheDir()})`);
+  console.log(
+    `peers install: ${
+      wasWarm ? 'warm' : 'cold'
+    } in ${secs}s (cache ${cacheDir()})`,
+  );
   printCache();
 }
 
@@ -92,9 +102,21 @@ async function start(args: string[]) {
 
 async function status() {
   console.log(`cache: ${cacheDir()}`);
-  console.log(`  moto[server] ${MOTO_VERSION}: ${motoInstalled() ? 'installed' : 'missing'}`);
-  console.log(`  kube-apiserver ${KUBE_VERSION} + etcd ${ETCD_VERSION}: ${kubeInstalled() ? `built (${kubeBinDir()})` : 'missing'}`);
-  console.log(`  aws-load-balancer-controller ${LBC_VERSION} (optional): ${lbcInstalled() ? 'built' : 'missing'}`);
+  console.log(
+    `  moto[server] ${MOTO_VERSION}: ${
+      motoInstalled() ? 'installed' : 'missing'
+    }`,
+  );
+  console.log(
+    `  kube-apiserver ${KUBE_VERSION} + etcd ${ETCD_VERSION}: ${
+      kubeInstalled() ? `built (${kubeBinDir()})` : 'missing'
+    }`,
+  );
+  console.log(
+    `  aws-load-balancer-controller ${LBC_VERSION} (optional): ${
+      lbcInstalled() ? 'built' : 'missing'
+    }`,
+  );
   console.log(`  CRD profiles: ${DEFAULT_PROFILES.join(', ')}`);
   printCache();
   if (!fs.existsSync(STATE_FILE())) {
@@ -109,17 +131,29 @@ async function status() {
   } catch {
     /* dead */
   }
-  console.log(`peers start pid ${st.pid}: ${alive ? 'running' : 'NOT running (stale state file)'}`);
+  console.log(
+    `peers start pid ${st.pid}: ${
+      alive ? 'running' : 'NOT running (stale state file)'
+    }`,
+  );
   if (alive && fs.existsSync(st.file)) {
     const info = JSON.parse(fs.readFileSync(st.file, 'utf8')) as PeersInfo;
     const checks: Array<[string, string]> = [];
-    if (info.aws) checks.push(['aws (emulator -> moto)', `${info.aws.endpoint}/moto-api/data.json`]);
+    if (info.aws)
+      checks.push([
+        'aws (emulator -> moto)',
+        `${info.aws.endpoint}/moto-api/data.json`,
+      ]);
     if (info.git) checks.push(['git', info.git.baseUrl]);
     for (const [name, url] of checks) {
-      const ok = await fetch(url).then(r => r.status < 500, () => false);
+      const ok = await fetch(url).then(
+        r => r.status < 500,
+        () => false,
+      );
       console.log(`  ${name.padEnd(24)} ${url} ${ok ? 'up' : 'DOWN'}`);
     }
-    for (const [p, v] of Object.entries(info.kube?.profiles ?? {})) console.log(`  kube ${p.padEnd(19)} ${v.server}`);
+    for (const [p, v] of Object.entries(info.kube?.profiles ?? {}))
+      console.log(`  kube ${p.padEnd(19)} ${v.server}`);
     console.log(`export PEERS_FILE=${st.file}`);
   }
 }
@@ -134,7 +168,9 @@ async function main() {
     case 'status':
       return status();
     default:
-      console.error('usage: peers <install [--lbc] | start [--out FILE] | status>');
+      console.error(
+        'usage: peers <install [--lbc] | start [--out FILE] | status>',
+      );
       process.exitCode = 2;
       return undefined;
   }

@@ -37,8 +37,13 @@ function gitExec(args: string[], cwd?: string) {
 }
 
 /** Creates <root>/<name>.git (bare) with one initial commit on `main`. Returns the repo dir. */
-export function createBareRepoAt(root: string, name: string, files: Record<string, string> = {}): string {
-  if (!/^[A-Za-z0-9._/-]+$/.test(name) || name.includes('..')) throw new Error(`bad repo name ${name}`);
+export function createBareRepoAt(
+  root: string,
+  name: string,
+  files: Record<string, string> = {},
+): string {
+  if (!/^[A-Za-z0-9._/-]+$/.test(name) || name.includes('..'))
+    throw new Error(`bad repo name ${name}`);
   const bare = path.join(root, `${name}.git`);
   if (fs.existsSync(bare)) throw new Error(`repository ${name} already exists`);
   fs.mkdirSync(path.dirname(bare), { recursive: true });
@@ -47,7 +52,9 @@ export function createBareRepoAt(root: string, name: string, files: Record<strin
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'peers-git-init-'));
   try {
     gitExec(['init', '-b', 'main', work]);
-    const content = Object.keys(files).length ? files : { 'README.md': `# ${name}\n` };
+    const content = Object.keys(files).length
+      ? files
+      : { 'README.md': `# ${name}\n` };
     for (const [f, text] of Object.entries(content)) {
       fs.mkdirSync(path.dirname(path.join(work, f)), { recursive: true });
       fs.writeFileSync(path.join(work, f), text);
@@ -80,7 +87,14 @@ function branchSha(bare: string, branch: string): Promise<string | undefined> {
   return new Promise(resolve => {
     execFile(
       'git',
-      ['--git-dir', bare, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`],
+      [
+        '--git-dir',
+        bare,
+        'rev-parse',
+        '--verify',
+        '--quiet',
+        `refs/heads/${branch}^{commit}`,
+      ],
       { env: { PATH: process.env.PATH, GIT_CONFIG_NOSYSTEM: '1', HOME: bare } },
       (error, stdout) => resolve(error ? undefined : stdout.trim()),
     );
@@ -116,8 +130,12 @@ async function handlePulls(
     res.writeHead(status, { 'content-type': 'application/json;charset=utf-8' });
     res.end(JSON.stringify(body));
   };
-  const fail = (status: number, message: string) => send(status, { message, url: `${baseUrl}api/swagger` });
-  const m = /^\/api\/v1\/repos\/([A-Za-z0-9._-]+)\/([A-Za-z0-9._-]+)\/pulls\/?$/.exec(url.pathname);
+  const fail = (status: number, message: string) =>
+    send(status, { message, url: `${baseUrl}api/swagger` });
+  const m =
+    /^\/api\/v1\/repos\/([A-Za-z0-9._-]+)\/([A-Za-z0-9._-]+)\/pulls\/?$/.exec(
+      url.pathname,
+    );
   if (!m || m[1].startsWith('.') || m[2].startsWith('.')) {
     req.resume();
     fail(404, 'not found');
@@ -141,9 +159,17 @@ async function handlePulls(
       fail(422, 'state must be open, closed or all');
       return;
     }
-    const limit = Math.max(1, Math.min(50, parseInt(url.searchParams.get('limit') ?? '30', 10) || 30));
-    const page = Math.max(1, parseInt(url.searchParams.get('page') ?? '1', 10) || 1);
-    const selected = pulls.filter(p => state === 'all' || p.state === state).sort((a, b) => b.number - a.number);
+    const limit = Math.max(
+      1,
+      Math.min(50, parseInt(url.searchParams.get('limit') ?? '30', 10) || 30),
+    );
+    const page = Math.max(
+      1,
+      parseInt(url.searchParams.get('page') ?? '1', 10) || 1,
+    );
+    const selected = pulls
+      .filter(p => state === 'all' || p.state === state)
+      .sort((a, b) => b.number - a.number);
     send(200, selected.slice((page - 1) * limit, page * limit));
     return;
   }
@@ -152,7 +178,12 @@ async function handlePulls(
     fail(405, 'method not allowed');
     return;
   }
-  let input: { head?: unknown; base?: unknown; title?: unknown; body?: unknown };
+  let input: {
+    head?: unknown;
+    base?: unknown;
+    title?: unknown;
+    body?: unknown;
+  };
   try {
     input = JSON.parse(await readBody(req));
   } catch {
@@ -160,7 +191,14 @@ async function handlePulls(
     return;
   }
   const { head, base, title } = input;
-  if (typeof head !== 'string' || typeof base !== 'string' || typeof title !== 'string' || !head || !base || !title) {
+  if (
+    typeof head !== 'string' ||
+    typeof base !== 'string' ||
+    typeof title !== 'string' ||
+    !head ||
+    !base ||
+    !title
+  ) {
     fail(422, 'head, base and title are required');
     return;
   }
@@ -168,14 +206,22 @@ async function handlePulls(
     fail(422, 'head and base must be different branches');
     return;
   }
-  const [headSha, baseSha] = await Promise.all([branchSha(bare, head), branchSha(bare, base)]);
+  const [headSha, baseSha] = await Promise.all([
+    branchSha(bare, head),
+    branchSha(bare, base),
+  ]);
   if (!headSha || !baseSha) {
     fail(422, `branch ${!headSha ? head : base} does not exist`);
     return;
   }
-  const existing = pulls.find(p => p.state === 'open' && p.head.ref === head && p.base.ref === base);
+  const existing = pulls.find(
+    p => p.state === 'open' && p.head.ref === head && p.base.ref === base,
+  );
   if (existing) {
-    fail(409, `pull request already exists for these targets [id: ${existing.id}, issue_id: ${existing.number}, head_repo_id: 0, base_repo_id: 0, head_branch: ${head}, base_branch: ${base}]`);
+    fail(
+      409,
+      `pull request already exists for these targets [id: ${existing.id}, issue_id: ${existing.number}, head_repo_id: 0, base_repo_id: 0, head_branch: ${head}, base_branch: ${base}]`,
+    );
     return;
   }
   const number = pulls.reduce((n, p) => Math.max(n, p.number), 0) + 1;
@@ -196,7 +242,11 @@ async function handlePulls(
   send(201, pull);
 }
 
-export async function startGitServer(root: string, user = 'peers', password?: string): Promise<GitServer> {
+export async function startGitServer(
+  root: string,
+  user = 'peers',
+  password?: string,
+): Promise<GitServer> {
   fs.mkdirSync(root, { recursive: true });
   const pass = password ?? crypto.randomBytes(12).toString('hex');
   const expected = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
@@ -207,9 +257,13 @@ export async function startGitServer(root: string, user = 'peers', password?: st
   const server = http.createServer((req, res) => {
     const auth = req.headers.authorization ?? '';
     const ok =
-      auth.length === expected.length && crypto.timingSafeEqual(Buffer.from(auth), Buffer.from(expected));
+      auth.length === expected.length &&
+      crypto.timingSafeEqual(Buffer.from(auth), Buffer.from(expected));
     if (!ok) {
-      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="peers git"', 'content-type': 'text/plain' });
+      res.writeHead(401, {
+        'WWW-Authenticate': 'Basic realm="peers git"',
+        'content-type': 'text/plain',
+      });
       res.end('authentication required\n');
       req.resume();
       return;
@@ -217,7 +271,8 @@ export async function startGitServer(root: string, user = 'peers', password?: st
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname.startsWith('/api/')) {
       handlePulls(req, res, url, root, baseUrl, pulls, counter).catch(error => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        if (!res.headersSent)
+          res.writeHead(500, { 'content-type': 'text/plain' });
         res.end(`pull request API failed: ${error}`);
       });
       return;
@@ -237,11 +292,17 @@ export async function startGitServer(root: string, user = 'peers', password?: st
       GATEWAY_INTERFACE: 'CGI/1.1',
       SERVER_PROTOCOL: 'HTTP/1.1',
     };
-    if (req.headers['content-length']) env.CONTENT_LENGTH = req.headers['content-length'];
-    if (req.headers['content-encoding']) env.HTTP_CONTENT_ENCODING = String(req.headers['content-encoding']);
-    if (req.headers['git-protocol']) env.GIT_PROTOCOL = String(req.headers['git-protocol']);
+    if (req.headers['content-length'])
+      env.CONTENT_LENGTH = req.headers['content-length'];
+    if (req.headers['content-encoding'])
+      env.HTTP_CONTENT_ENCODING = String(req.headers['content-encoding']);
+    if (req.headers['git-protocol'])
+      env.GIT_PROTOCOL = String(req.headers['git-protocol']);
 
-    const cgi = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const cgi = spawn('git', ['http-backend'], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     req.pipe(cgi.stdin);
     cgi.stdin.on('error', () => undefined);
     let stderr = '';
@@ -264,7 +325,10 @@ export async function startGitServer(root: string, user = 'peers', password?: st
       headersDone = true;
       let status = 200;
       const headers: Record<string, string> = {};
-      for (const line of head.subarray(0, idx).toString('latin1').split(/\r?\n/)) {
+      for (const line of head
+        .subarray(0, idx)
+        .toString('latin1')
+        .split(/\r?\n/)) {
         const c = line.indexOf(':');
         if (c < 0) continue;
         const k = line.slice(0, c).trim();

@@ -16,10 +16,20 @@ import { AwsPeerInfo } from './aws';
 import { log, timed } from './cache';
 import { installProfileCrds, PROFILES, requestedProfiles } from './crds';
 import { createBareRepoAt, GitServer, startGitServer } from './git-server';
-import { ApiServerPeer, EtcdPeer, installKube, makeKubeSecrets, startApiServer, startEtcd } from './kube';
+import {
+  ApiServerPeer,
+  EtcdPeer,
+  installKube,
+  makeKubeSecrets,
+  startApiServer,
+  startEtcd,
+} from './kube';
 import { installLbc } from './lbc';
 import { installMoto, MotoPeer, startMoto } from './moto';
-import { PodIdentityEmulator, startPodIdentityEmulator } from './pod-identity-emulator';
+import {
+  PodIdentityEmulator,
+  startPodIdentityEmulator,
+} from './pod-identity-emulator';
 import { onExit } from './proc';
 
 export type Component = 'aws' | 'kube' | 'git';
@@ -52,22 +62,38 @@ export interface PeersInfo {
 export function requestedComponents(): Component[] {
   const raw = process.env.PEERS_COMPONENTS;
   if (!raw) return ALL_COMPONENTS;
-  const list = raw.split(',').map(s => s.trim()).filter(Boolean) as Component[];
+  const list = raw
+    .split(',')
+    .map(s => s.trim())
+    .filter(Boolean) as Component[];
   for (const c of list) {
-    if (!ALL_COMPONENTS.includes(c)) throw new Error(`unknown PEERS_COMPONENTS entry "${c}"; known: ${ALL_COMPONENTS.join(', ')}`);
+    if (!ALL_COMPONENTS.includes(c))
+      throw new Error(
+        `unknown PEERS_COMPONENTS entry "${c}"; known: ${ALL_COMPONENTS.join(
+          ', ',
+        )}`,
+      );
   }
   return list;
 }
 
-export async function installPeers(components: Component[] = ALL_COMPONENTS, opts: { lbc?: boolean } = {}) {
+export async function installPeers(
+  components: Component[] = ALL_COMPONENTS,
+  opts: { lbc?: boolean } = {},
+) {
   const jobs: Promise<void>[] = [];
   // The Go build is by far the longest: start it first, install moto meanwhile.
   if (components.includes('kube')) jobs.push(installKube());
   if (components.includes('aws')) jobs.push(installMoto());
   if (opts.lbc) jobs.push(installLbc());
   const results = await Promise.allSettled(jobs);
-  const failed = results.filter(r => r.status === 'rejected') as PromiseRejectedResult[];
-  if (failed.length) throw new Error(failed.map(f => String(f.reason?.message ?? f.reason)).join('\n'));
+  const failed = results.filter(
+    r => r.status === 'rejected',
+  ) as PromiseRejectedResult[];
+  if (failed.length)
+    throw new Error(
+      failed.map(f => String(f.reason?.message ?? f.reason)).join('\n'),
+    );
 }
 
 export interface RunningPeers {
@@ -89,8 +115,12 @@ export async function startPeers(
     return r;
   };
 
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-portal-peers-'));
-  const unregisterTmp = onExit(() => fs.rmSync(workDir, { recursive: true, force: true }));
+  const workDir = fs.mkdtempSync(
+    path.join(os.tmpdir(), 'gateway-portal-peers-'),
+  );
+  const unregisterTmp = onExit(() =>
+    fs.rmSync(workDir, { recursive: true, force: true }),
+  );
   const stoppers: Array<() => Promise<void>> = [];
   const info: PeersInfo = {
     version: 1,
@@ -120,10 +150,13 @@ export async function startPeers(
     await step('install check', () => installPeers(components));
 
     const startAws = async () => {
-      const moto: MotoPeer = await step('start moto_server', () => startMoto(workDir));
+      const moto: MotoPeer = await step('start moto_server', () =>
+        startMoto(workDir),
+      );
       stoppers.push(() => moto.child.stop());
-      const emu: PodIdentityEmulator = await step('start pod-identity emulator', () =>
-        startPodIdentityEmulator(moto.endpoint),
+      const emu: PodIdentityEmulator = await step(
+        'start pod-identity emulator',
+        () => startPodIdentityEmulator(moto.endpoint),
       );
       stoppers.push(() => emu.close());
       info.aws = {
@@ -140,17 +173,25 @@ export async function startPeers(
       const adminToken = crypto.randomBytes(24).toString('hex');
       const [etcd, secrets] = await Promise.all([
         step('start etcd', () => startEtcd(workDir)) as Promise<EtcdPeer>,
-        step('generate kube keys (openssl)', async () => makeKubeSecrets(path.join(workDir, 'kube-secrets'), adminToken)),
+        step('generate kube keys (openssl)', async () =>
+          makeKubeSecrets(path.join(workDir, 'kube-secrets'), adminToken),
+        ),
       ]);
       stoppers.push(() => etcd.child.stop());
       const servers: ApiServerPeer[] = await Promise.all(
-        profiles.map(p => step(`start kube-apiserver[${p}]`, () => startApiServer(p, etcd.url, secrets, workDir))),
+        profiles.map(p =>
+          step(`start kube-apiserver[${p}]`, () =>
+            startApiServer(p, etcd.url, secrets, workDir),
+          ),
+        ),
       );
       for (const s of servers) stoppers.push(() => s.child.stop());
       const profileInfo: Record<string, KubeProfileInfo> = {};
       await Promise.all(
         servers.map(async s => {
-          const crds = await step(`install CRDs [${s.profile}]`, () => installProfileCrds(s.kubeconfig, s.profile));
+          const crds = await step(`install CRDs [${s.profile}]`, () =>
+            installProfileCrds(s.kubeconfig, s.profile),
+          );
           profileInfo[s.profile] = {
             server: s.server,
             kubeconfig: s.kubeconfig,
@@ -159,13 +200,25 @@ export async function startPeers(
           };
         }),
       );
-      info.kube = { adminToken, caFile: secrets.tlsCert, etcdUrl: etcd.url, profiles: profileInfo };
+      info.kube = {
+        adminToken,
+        caFile: secrets.tlsCert,
+        etcdUrl: etcd.url,
+        profiles: profileInfo,
+      };
     };
 
     const startGit = async () => {
-      const git: GitServer = await step('start git server', () => startGitServer(path.join(workDir, 'git')));
+      const git: GitServer = await step('start git server', () =>
+        startGitServer(path.join(workDir, 'git')),
+      );
       stoppers.push(() => git.close());
-      info.git = { baseUrl: git.baseUrl, user: git.user, password: git.password, root: git.root };
+      info.git = {
+        baseUrl: git.baseUrl,
+        user: git.user,
+        password: git.password,
+        root: git.root,
+      };
     };
 
     const jobs: Array<[Component, () => Promise<void>]> = [
@@ -173,14 +226,24 @@ export async function startPeers(
       ['kube', startKube],
       ['git', startGit],
     ];
-    const results = await Promise.allSettled(jobs.filter(([c]) => components.includes(c)).map(([, fn]) => fn()));
-    const failures = results.filter(r => r.status === 'rejected') as PromiseRejectedResult[];
+    const results = await Promise.allSettled(
+      jobs.filter(([c]) => components.includes(c)).map(([, fn]) => fn()),
+    );
+    const failures = results.filter(
+      r => r.status === 'rejected',
+    ) as PromiseRejectedResult[];
     if (failures.length) {
-      throw new Error(failures.map(f => f.reason?.message ?? String(f.reason)).join('\n---\n'));
+      throw new Error(
+        failures
+          .map(f => f.reason?.message ?? String(f.reason))
+          .join('\n---\n'),
+      );
     }
   } catch (e: any) {
     await stop();
-    throw new Error(`peers failed to start (logs were in ${workDir}):\n${e?.message ?? e}`);
+    throw new Error(
+      `peers failed to start (logs were in ${workDir}):\n${e?.message ?? e}`,
+    );
   }
 
   timings.total = (Date.now() - t0) / 1000;

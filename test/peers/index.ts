@@ -10,7 +10,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { AwsPeerInfo, awsClientConfigFrom, createNetworkAt, Network, resetAwsAt } from './aws';
+import {
+  AwsPeerInfo,
+  awsClientConfigFrom,
+  createNetworkAt,
+  Network,
+  resetAwsAt,
+} from './aws';
 import { createBareRepoAt } from './git-server';
 import { referenceDir } from './cache';
 import type { PeersInfo } from './harness';
@@ -31,16 +37,23 @@ export function loadPeers(): PeersInfo {
         'or start them with `./run peers start` and export the PEERS_FILE it prints.',
     );
   }
-  if (!fs.existsSync(file)) throw new Error(`PEERS_FILE ${file} does not exist (peers stopped?)`);
+  if (!fs.existsSync(file))
+    throw new Error(`PEERS_FILE ${file} does not exist (peers stopped?)`);
   cached = JSON.parse(fs.readFileSync(file, 'utf8')) as PeersInfo;
   return cached;
 }
 
-function need<K extends 'aws' | 'kube' | 'git'>(k: K): NonNullable<PeersInfo[K]> {
+function need<K extends 'aws' | 'kube' | 'git'>(
+  k: K,
+): NonNullable<PeersInfo[K]> {
   const p = loadPeers();
   const v = p[k];
   if (!v) {
-    throw new Error(`peer "${k}" was not started (PEERS_COMPONENTS=${p.components.join(',')}); include it to run this test`);
+    throw new Error(
+      `peer "${k}" was not started (PEERS_COMPONENTS=${p.components.join(
+        ',',
+      )}); include it to run this test`,
+    );
   }
   return v as NonNullable<PeersInfo[K]>;
 }
@@ -82,7 +95,9 @@ export function kubeconfigPath(profile: string): string {
   const p = kube.profiles[profile];
   if (!p) {
     throw new Error(
-      `no kube-apiserver for profile "${profile}" (started: ${Object.keys(kube.profiles).join(', ')}); set PEERS_PROFILES`,
+      `no kube-apiserver for profile "${profile}" (started: ${Object.keys(
+        kube.profiles,
+      ).join(', ')}); set PEERS_PROFILES`,
     );
   }
   return p.kubeconfig;
@@ -100,7 +115,10 @@ export function gitPeer() {
 }
 
 /** Creates a bare repository with an initial commit on main; returns its clone URL (no credentials in it). */
-export function createBareRepo(name: string, files?: Record<string, string>): string {
+export function createBareRepo(
+  name: string,
+  files?: Record<string, string>,
+): string {
   const git = need('git');
   createBareRepoAt(git.root, name, files);
   return `${git.baseUrl}${name}.git`;
@@ -108,7 +126,9 @@ export function createBareRepo(name: string, files?: Record<string, string>): st
 
 /** A unique, DNS-safe name for per-test resources. */
 export function uniqueName(prefix = 't'): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+  return `${prefix}-${Date.now().toString(36)}-${Math.random()
+    .toString(36)
+    .slice(2, 7)}`;
 }
 
 /** A file of the shared reference data (CRDs, LBC IAM policy); never copied into the repo. */

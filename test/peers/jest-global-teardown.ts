@@ -19,7 +19,8 @@ export default async function globalTeardown(): Promise<void> {
   } catch {
     /* already gone */
   }
-  for (let i = 0; i < 150 && alive(); i++) await new Promise(r => setTimeout(r, 100));
+  for (let i = 0; i < 150 && alive(); i++)
+    await new Promise(r => setTimeout(r, 100));
   if (alive()) process.kill(started.pid, 'SIGKILL');
   fs.rmSync(started.dir, { recursive: true, force: true });
 }

@@ -24,13 +24,18 @@ export function kubeBinDir(): string {
 
 export function kubeInstalled(): boolean {
   const dir = kubeBinDir();
-  return fs.existsSync(path.join(dir, 'kube-apiserver')) && fs.existsSync(path.join(dir, 'etcd'));
+  return (
+    fs.existsSync(path.join(dir, 'kube-apiserver')) &&
+    fs.existsSync(path.join(dir, 'etcd'))
+  );
 }
 
 /** go build of kube-apiserver and etcd (8–15 min cold on 2 cores), once per pin. */
 export async function installKube(): Promise<void> {
   if (kubeInstalled()) {
-    log(`kube-apiserver ${KUBE_VERSION} + etcd ${ETCD_VERSION}: cached at ${kubeBinDir()}`);
+    log(
+      `kube-apiserver ${KUBE_VERSION} + etcd ${ETCD_VERSION}: cached at ${kubeBinDir()}`,
+    );
     return;
   }
   const out = kubeBinDir();
@@ -56,12 +61,16 @@ export async function installKube(): Promise<void> {
     echo "etcd built in $(( $(date +%s) - t1 ))s"
     rm -rf "${out}"; mv "${out}.tmp" "${out}"`;
   const logFile = cachePath('logs', 'kube-build.log');
-  log(`building kube-apiserver ${KUBE_VERSION} + etcd ${ETCD_VERSION} (cold: 8-15 min on 2 cores); log ${logFile}`);
-  await timed(`go build kube-apiserver ${KUBE_VERSION} + etcd ${ETCD_VERSION}`, () =>
-    runLogged('flock', [`${out}.lock`, 'bash', '-c', script], logFile, {
-      cwd: BUILD_MODULE,
-      env: { ...process.env, GOFLAGS: '-mod=mod' },
-    }),
+  log(
+    `building kube-apiserver ${KUBE_VERSION} + etcd ${ETCD_VERSION} (cold: 8-15 min on 2 cores); log ${logFile}`,
+  );
+  await timed(
+    `go build kube-apiserver ${KUBE_VERSION} + etcd ${ETCD_VERSION}`,
+    () =>
+      runLogged('flock', [`${out}.lock`, 'bash', '-c', script], logFile, {
+        cwd: BUILD_MODULE,
+        env: { ...process.env, GOFLAGS: '-mod=mod' },
+      }),
   );
 }
 
@@ -121,15 +130,38 @@ export function makeKubeSecrets(dir: string, adminToken: string): KubeSecrets {
     tlsCert: path.join(dir, 'serving.crt'),
     tlsKey: path.join(dir, 'serving.key'),
   };
-  fs.writeFileSync(s.tokenFile, `${adminToken},admin,admin-uid,"system:masters"\n`, { mode: 0o600 });
+  fs.writeFileSync(
+    s.tokenFile,
+    `${adminToken},admin,admin-uid,"system:masters"\n`,
+    { mode: 0o600 },
+  );
   const q = { stdio: 'pipe' as const };
   execFileSync('openssl', ['genrsa', '-out', s.saKey, '2048'], q);
-  execFileSync('openssl', ['rsa', '-in', s.saKey, '-pubout', '-out', s.saPub], q);
+  execFileSync(
+    'openssl',
+    ['rsa', '-in', s.saKey, '-pubout', '-out', s.saPub],
+    q,
+  );
   // Self-signed serving certificate for 127.0.0.1/localhost; kubeconfigs trust it as CA.
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '7', '-subj', '/CN=kube-apiserver-peer',
-      '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', s.tlsKey, '-out', s.tlsCert],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '7',
+      '-subj',
+      '/CN=kube-apiserver-peer',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-keyout',
+      s.tlsKey,
+      '-out',
+      s.tlsCert,
+    ],
     q,
   );
   return s;
@@ -145,10 +177,14 @@ export interface ApiServerPeer {
 
 function readyz(server: string, token: string, ca: Buffer): Promise<boolean> {
   return new Promise(resolve => {
-    const req = https.get(`${server}/readyz`, { ca, headers: { Authorization: `Bearer ${token}` }, timeout: 5000 }, res => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
+    const req = https.get(
+      `${server}/readyz`,
+      { ca, headers: { Authorization: `Bearer ${token}` }, timeout: 5000 },
+      res => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
     req.on('error', () => resolve(false));
     req.on('timeout', () => req.destroy());
   });
@@ -194,7 +230,8 @@ export async function startApiServer(
   await waitFor(
     `kube-apiserver[${profile}] /readyz`,
     async () => {
-      if (child.exited) throw new Error(`kube-apiserver[${profile}] exited:\n${child.tail()}`);
+      if (child.exited)
+        throw new Error(`kube-apiserver[${profile}] exited:\n${child.tail()}`);
       return readyz(server, secrets.adminToken, ca);
     },
     120_000,

@@ -43,7 +43,11 @@ export async function installMoto(): Promise<void> {
     "${dir}/venv/bin/pip" install --disable-pip-version-check -q 'moto[server]==${MOTO_VERSION}'
     touch "${dir}/.installed"`;
   await timed(`install moto[server]==${MOTO_VERSION} (venv + pip)`, () =>
-    runLogged('flock', [path.join(dir, '.lock'), 'bash', '-c', script], cachePath('logs', 'moto-install.log')),
+    runLogged(
+      'flock',
+      [path.join(dir, '.lock'), 'bash', '-c', script],
+      cachePath('logs', 'moto-install.log'),
+    ),
   );
 }
 
@@ -55,9 +59,15 @@ export interface MotoPeer {
 
 export async function startMoto(logDir: string): Promise<MotoPeer> {
   const port = await freePort();
-  const child = startChild('moto_server', motoBin(), ['-H', '127.0.0.1', '-p', String(port)], path.join(logDir, 'moto.log'), {
-    env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
-  });
+  const child = startChild(
+    'moto_server',
+    motoBin(),
+    ['-H', '127.0.0.1', '-p', String(port)],
+    path.join(logDir, 'moto.log'),
+    {
+      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
+    },
+  );
   const endpoint = `http://127.0.0.1:${port}`;
   await waitFor(
     'moto_server to answer',

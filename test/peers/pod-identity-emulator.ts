@@ -41,14 +41,20 @@ interface Association {
 }
 
 class ApiError extends Error {
-  constructor(readonly status: number, readonly type: string, message: string, readonly extra: object = {}) {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+    readonly extra: object = {},
+  ) {
     super(message);
   }
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
 const K8S_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-const ROUTE = /^\/clusters\/([^/]+)\/pod-identity-associations(?:\/([^/]+))?\/?$/;
+const ROUTE =
+  /^\/clusters\/([^/]+)\/pod-identity-associations(?:\/([^/]+))?\/?$/;
 
 export interface PodIdentityEmulator {
   endpoint: string;
@@ -57,7 +63,9 @@ export interface PodIdentityEmulator {
 }
 
 function regionOf(req: http.IncomingMessage): string {
-  const m = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(req.headers.authorization ?? ''));
+  const m = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(
+    String(req.headers.authorization ?? ''),
+  );
   return m?.[1] ?? 'us-east-1';
 }
 
@@ -70,7 +78,12 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+function send(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   const data = Buffer.from(JSON.stringify(body));
   res.writeHead(status, {
     'content-type': 'application/json',
@@ -82,7 +95,12 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
 }
 
 function sendError(res: http.ServerResponse, e: ApiError) {
-  send(res, e.status, { message: e.message, ...e.extra }, { 'x-amzn-errortype': e.type });
+  send(
+    res,
+    e.status,
+    { message: e.message, ...e.extra },
+    { 'x-amzn-errortype': e.type },
+  );
 }
 
 function newAssociationId(): string {
@@ -107,21 +125,34 @@ function summary(a: Association) {
   };
 }
 
-export async function startPodIdentityEmulator(motoEndpoint: string): Promise<PodIdentityEmulator> {
+export async function startPodIdentityEmulator(
+  motoEndpoint: string,
+): Promise<PodIdentityEmulator> {
   const moto = new URL(motoEndpoint);
   /** key: `${region}/${cluster}` → associations by id */
   const state = new Map<string, Map<string, Association>>();
 
-  function proxy(req: http.IncomingMessage, res: http.ServerResponse, body?: Buffer) {
+  function proxy(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    body?: Buffer,
+  ) {
     const upstream = http.request(
-      { host: moto.hostname, port: moto.port, method: req.method, path: req.url, headers: req.headers },
+      {
+        host: moto.hostname,
+        port: moto.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
       up => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
       },
     );
     upstream.on('error', e => {
-      if (!res.headersSent) send(res, 502, { message: `emulator: moto unreachable: ${e.message}` });
+      if (!res.headersSent)
+        send(res, 502, { message: `emulator: moto unreachable: ${e.message}` });
       else res.destroy();
     });
     if (body) upstream.end(body);
@@ -129,16 +160,32 @@ export async function startPodIdentityEmulator(motoEndpoint: string): Promise<Po
   }
 
   /** moto EKS DescribeCluster, authenticated as the caller. */
-  async function describeCluster(req: http.IncomingMessage, name: string): Promise<{ arn: string }> {
+  async function describeCluster(
+    req: http.IncomingMessage,
+    name: string,
+  ): Promise<{ arn: string }> {
     const headers: Record<string, string> = {};
     for (const h of ['authorization', 'x-amz-date', 'x-amz-security-token']) {
       if (req.headers[h]) headers[h] = String(req.headers[h]);
     }
-    const r = await fetch(`${motoEndpoint}/clusters/${encodeURIComponent(name)}`, { headers });
+    const r = await fetch(
+      `${motoEndpoint}/clusters/${encodeURIComponent(name)}`,
+      { headers },
+    );
     if (r.status === 404) {
-      throw new ApiError(404, 'ResourceNotFoundException', `No cluster found for name: ${name}.`, { clusterName: name });
+      throw new ApiError(
+        404,
+        'ResourceNotFoundException',
+        `No cluster found for name: ${name}.`,
+        { clusterName: name },
+      );
     }
-    if (!r.ok) throw new ApiError(500, 'ServerException', `emulator: DescribeCluster via moto returned ${r.status}`);
+    if (!r.ok)
+      throw new ApiError(
+        500,
+        'ServerException',
+        `emulator: DescribeCluster via moto returned ${r.status}`,
+      );
     const json: any = await r.json();
     return { arn: json.cluster.arn };
   }
@@ -153,47 +200,93 @@ export async function startPodIdentityEmulator(motoEndpoint: string): Promise<Po
   function find(region: string, cluster: string, id: string): Association {
     const a = state.get(`${region}/${cluster}`)?.get(id);
     if (!a) {
-      throw new ApiError(404, 'ResourceNotFoundException', `Association ${id} not found for cluster ${cluster}.`, {
-        clusterName: cluster,
-      });
+      throw new ApiError(
+        404,
+        'ResourceNotFoundException',
+        `Association ${id} not found for cluster ${cluster}.`,
+        {
+          clusterName: cluster,
+        },
+      );
     }
     return a;
   }
 
-  function str(body: any, field: string, required: boolean): string | undefined {
+  function str(
+    body: any,
+    field: string,
+    required: boolean,
+  ): string | undefined {
     const v = body[field];
     if (v === undefined || v === null) {
-      if (required) throw new ApiError(400, 'InvalidParameterException', `${field} is a required parameter.`);
+      if (required)
+        throw new ApiError(
+          400,
+          'InvalidParameterException',
+          `${field} is a required parameter.`,
+        );
       return undefined;
     }
     if (typeof v !== 'string' || v.length === 0) {
-      throw new ApiError(400, 'InvalidParameterException', `${field} must be a non-empty string.`);
+      throw new ApiError(
+        400,
+        'InvalidParameterException',
+        `${field} must be a non-empty string.`,
+      );
     }
     return v;
   }
 
   function checkRoleArn(field: string, v: string | undefined) {
     if (v !== undefined && !ROLE_ARN.test(v)) {
-      throw new ApiError(400, 'InvalidParameterException', `${field} ${v} is not a valid IAM role ARN.`);
+      throw new ApiError(
+        400,
+        'InvalidParameterException',
+        `${field} ${v} is not a valid IAM role ARN.`,
+      );
     }
   }
 
   function checkTags(tags: unknown): Record<string, string> {
     if (tags === undefined) return {};
     if (!tags || typeof tags !== 'object' || Array.isArray(tags)) {
-      throw new ApiError(400, 'InvalidParameterException', 'tags must be a map of strings.');
+      throw new ApiError(
+        400,
+        'InvalidParameterException',
+        'tags must be a map of strings.',
+      );
     }
     const entries = Object.entries(tags as Record<string, unknown>);
-    if (entries.length > 50) throw new ApiError(400, 'InvalidParameterException', 'At most 50 tags are allowed.');
+    if (entries.length > 50)
+      throw new ApiError(
+        400,
+        'InvalidParameterException',
+        'At most 50 tags are allowed.',
+      );
     for (const [k, v] of entries) {
-      if (typeof v !== 'string' || k.length < 1 || k.length > 128 || v.length > 256 || k.toLowerCase().startsWith('aws:')) {
-        throw new ApiError(400, 'InvalidParameterException', `Invalid tag ${k}.`);
+      if (
+        typeof v !== 'string' ||
+        k.length < 1 ||
+        k.length > 128 ||
+        v.length > 256 ||
+        k.toLowerCase().startsWith('aws:')
+      ) {
+        throw new ApiError(
+          400,
+          'InvalidParameterException',
+          `Invalid tag ${k}.`,
+        );
       }
     }
     return tags as Record<string, string>;
   }
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse, m: RegExpExecArray, url: URL) {
+  async function handle(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    m: RegExpExecArray,
+    url: URL,
+  ) {
     const cluster = decodeURIComponent(m[1]);
     const id = m[2] ? decodeURIComponent(m[2]) : undefined;
     const region = regionOf(req);
@@ -203,7 +296,11 @@ export async function startPodIdentityEmulator(motoEndpoint: string): Promise<Po
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
-        throw new ApiError(400, 'InvalidParameterException', 'Request body is not valid JSON.');
+        throw new ApiError(
+          400,
+          'InvalidParameterException',
+          'Request body is not valid JSON.',
+        );
       }
     }
     const { arn: clusterArn } = await describeCluster(req, cluster);
@@ -218,20 +315,41 @@ export async function startPodIdentityEmulator(motoEndpoint: string): Promise<Po
       const policy = str(body, 'policy', false);
       const clientRequestToken = str(body, 'clientRequestToken', false);
       if (!K8S_NAME.test(namespace) || namespace.length > 63) {
-        throw new ApiError(400, 'InvalidParameterException', `namespace ${namespace} is not a valid Kubernetes name.`);
+        throw new ApiError(
+          400,
+          'InvalidParameterException',
+          `namespace ${namespace} is not a valid Kubernetes name.`,
+        );
       }
       if (!K8S_NAME.test(serviceAccount) || serviceAccount.length > 253) {
-        throw new ApiError(400, 'InvalidParameterException', `serviceAccount ${serviceAccount} is not a valid Kubernetes name.`);
+        throw new ApiError(
+          400,
+          'InvalidParameterException',
+          `serviceAccount ${serviceAccount} is not a valid Kubernetes name.`,
+        );
       }
       checkRoleArn('roleArn', roleArn);
       checkRoleArn('targetRoleArn', targetRoleArn);
-      if (body.disableSessionTags !== undefined && typeof body.disableSessionTags !== 'boolean') {
-        throw new ApiError(400, 'InvalidParameterException', 'disableSessionTags must be a boolean.');
+      if (
+        body.disableSessionTags !== undefined &&
+        typeof body.disableSessionTags !== 'boolean'
+      ) {
+        throw new ApiError(
+          400,
+          'InvalidParameterException',
+          'disableSessionTags must be a boolean.',
+        );
       }
       const tags = checkTags(body.tags);
-      const existing = [...assocs.values()].find(a => a.namespace === namespace && a.serviceAccount === serviceAccount);
+      const existing = [...assocs.values()].find(
+        a => a.namespace === namespace && a.serviceAccount === serviceAccount,
+      );
       if (existing) {
-        if (clientRequestToken && existing.clientRequestToken === clientRequestToken && existing.roleArn === roleArn) {
+        if (
+          clientRequestToken &&
+          existing.clientRequestToken === clientRequestToken &&
+          existing.roleArn === roleArn
+        ) {
           return send(res, 200, { association: view(existing) }); // idempotent retry
         }
         throw new ApiError(
@@ -247,13 +365,18 @@ export async function startPodIdentityEmulator(motoEndpoint: string): Promise<Po
         namespace,
         serviceAccount,
         roleArn,
-        associationArn: `${clusterArn.replace(':cluster/', ':podidentityassociation/')}/${associationId}`,
+        associationArn: `${clusterArn.replace(
+          ':cluster/',
+          ':podidentityassociation/',
+        )}/${associationId}`,
         associationId,
         tags,
         createdAt: now,
         modifiedAt: now,
         disableSessionTags: body.disableSessionTags ?? false,
-        ...(targetRoleArn ? { targetRoleArn, externalId: crypto.randomUUID() } : {}),
+        ...(targetRoleArn
+          ? { targetRoleArn, externalId: crypto.randomUUID() }
+          : {}),
         ...(policy ? { policy } : {}),
         ...(clientRequestToken ? { clientRequestToken } : {}),
       };
@@ -267,28 +390,53 @@ export async function startPodIdentityEmulator(motoEndpoint: string): Promise<Po
       const maxRaw = url.searchParams.get('maxResults');
       const max = maxRaw === null ? 100 : Number(maxRaw);
       if (!Number.isInteger(max) || max < 1 || max > 100) {
-        throw new ApiError(400, 'InvalidParameterException', 'maxResults must be between 1 and 100.');
+        throw new ApiError(
+          400,
+          'InvalidParameterException',
+          'maxResults must be between 1 and 100.',
+        );
       }
       let start = 0;
       const token = url.searchParams.get('nextToken');
       if (token) {
-        start = Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^offset:/, ''));
+        start = Number(
+          Buffer.from(token, 'base64url')
+            .toString('utf8')
+            .replace(/^offset:/, ''),
+        );
         if (!Number.isInteger(start) || start < 0) {
-          throw new ApiError(400, 'InvalidParameterException', 'The nextToken is invalid.');
+          throw new ApiError(
+            400,
+            'InvalidParameterException',
+            'The nextToken is invalid.',
+          );
         }
       }
       const all = [...assocs.values()]
-        .filter(a => (!ns || a.namespace === ns) && (!sa || a.serviceAccount === sa))
-        .sort((x, y) => x.createdAt - y.createdAt || x.associationId.localeCompare(y.associationId));
+        .filter(
+          a => (!ns || a.namespace === ns) && (!sa || a.serviceAccount === sa),
+        )
+        .sort(
+          (x, y) =>
+            x.createdAt - y.createdAt ||
+            x.associationId.localeCompare(y.associationId),
+        );
       const page = all.slice(start, start + max);
       const more = start + max < all.length;
       return send(res, 200, {
         associations: page.map(summary),
-        ...(more ? { nextToken: Buffer.from(`offset:${start + max}`).toString('base64url') } : {}),
+        ...(more
+          ? {
+              nextToken: Buffer.from(`offset:${start + max}`).toString(
+                'base64url',
+              ),
+            }
+          : {}),
       });
     }
 
-    if (id && req.method === 'GET') return send(res, 200, { association: view(find(region, cluster, id)) });
+    if (id && req.method === 'GET')
+      return send(res, 200, { association: view(find(region, cluster, id)) });
 
     if (id && req.method === 'POST') {
       const a = find(region, cluster, id);
@@ -297,11 +445,19 @@ export async function startPodIdentityEmulator(motoEndpoint: string): Promise<Po
       const policy = body.policy;
       checkRoleArn('roleArn', roleArn);
       checkRoleArn('targetRoleArn', targetRoleArn);
-      if (body.disableSessionTags !== undefined && typeof body.disableSessionTags !== 'boolean') {
-        throw new ApiError(400, 'InvalidParameterException', 'disableSessionTags must be a boolean.');
+      if (
+        body.disableSessionTags !== undefined &&
+        typeof body.disableSessionTags !== 'boolean'
+      ) {
+        throw new ApiError(
+          400,
+          'InvalidParameterException',
+          'disableSessionTags must be a boolean.',
+        );
       }
       if (roleArn) a.roleArn = roleArn;
-      if (body.disableSessionTags !== undefined) a.disableSessionTags = body.disableSessionTags;
+      if (body.disableSessionTags !== undefined)
+        a.disableSessionTags = body.disableSessionTags;
       if (targetRoleArn !== undefined) {
         a.targetRoleArn = targetRoleArn;
         a.externalId = a.externalId ?? crypto.randomUUID();
@@ -317,7 +473,11 @@ export async function startPodIdentityEmulator(motoEndpoint: string): Promise<Po
       return send(res, 200, { association: view(a) });
     }
 
-    throw new ApiError(405, 'InvalidRequestException', `Method ${req.method} is not supported on ${url.pathname}.`);
+    throw new ApiError(
+      405,
+      'InvalidRequestException',
+      `Method ${req.method} is not supported on ${url.pathname}.`,
+    );
   }
 
   const server = http.createServer((req, res) => {
@@ -326,13 +486,23 @@ export async function startPodIdentityEmulator(motoEndpoint: string): Promise<Po
     if (m) {
       handle(req, res, m, url).catch(e => {
         if (e instanceof ApiError) sendError(res, e);
-        else sendError(res, new ApiError(500, 'ServerException', `emulator error: ${e?.message ?? e}`));
+        else
+          sendError(
+            res,
+            new ApiError(
+              500,
+              'ServerException',
+              `emulator error: ${e?.message ?? e}`,
+            ),
+          );
       });
       return;
     }
-    if (req.method === 'POST' && url.pathname === '/moto-api/reset') state.clear();
+    if (req.method === 'POST' && url.pathname === '/moto-api/reset')
+      state.clear();
     const del = /^\/clusters\/([^/]+)\/?$/.exec(url.pathname);
-    if (req.method === 'DELETE' && del) state.delete(`${regionOf(req)}/${decodeURIComponent(del[1])}`);
+    if (req.method === 'DELETE' && del)
+      state.delete(`${regionOf(req)}/${decodeURIComponent(del[1])}`);
     proxy(req, res);
   });
   server.keepAliveTimeout = 5000;

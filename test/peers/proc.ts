@@ -88,7 +88,11 @@ export function startChild(
     stopping: false,
     tail(lines = 30) {
       try {
-        return fs.readFileSync(logFile, 'utf8').split('\n').slice(-lines).join('\n');
+        return fs
+          .readFileSync(logFile, 'utf8')
+          .split('\n')
+          .slice(-lines)
+          .join('\n');
       } catch {
         return '';
       }
@@ -113,7 +117,8 @@ export function startChild(
           for (let i = 0; i < 20 && !child.exited; i++) await sleep(100);
         }
       }
-      if (process.env.PEERS_DEBUG) log(`stopped ${name} in ${Date.now() - t0}ms`);
+      if (process.env.PEERS_DEBUG)
+        log(`stopped ${name} in ${Date.now() - t0}ms`);
       live.delete(child);
     },
   };
@@ -145,8 +150,18 @@ export function runLogged(
     p.on('exit', code => {
       if (code === 0) resolve();
       else {
-        const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-25).join('\n');
-        reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}; log ${logFile}:\n${tail}`));
+        const tail = fs
+          .readFileSync(logFile, 'utf8')
+          .split('\n')
+          .slice(-25)
+          .join('\n');
+        reject(
+          new Error(
+            `${cmd} ${args.join(
+              ' ',
+            )} exited with ${code}; log ${logFile}:\n${tail}`,
+          ),
+        );
       }
     });
   });

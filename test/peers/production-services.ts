@@ -49,11 +49,15 @@ export interface RunningRedis {
 function postgresBinDir(): string {
   const root = '/usr/lib/postgresql';
   const versions = fs.existsSync(root)
-    ? fs.readdirSync(root).filter(v => fs.existsSync(path.join(root, v, 'bin', 'initdb')))
+    ? fs
+        .readdirSync(root)
+        .filter(v => fs.existsSync(path.join(root, v, 'bin', 'initdb')))
     : [];
   versions.sort((a, b) => Number(b) - Number(a));
   if (!versions.length) {
-    throw new Error(`no PostgreSQL server under ${root}; run scripts/system-deps.sh (apt-get install postgresql)`);
+    throw new Error(
+      `no PostgreSQL server under ${root}; run scripts/system-deps.sh (apt-get install postgresql)`,
+    );
   }
   return path.join(root, versions[0], 'bin');
 }
@@ -62,18 +66,30 @@ function postgresBinDir(): string {
 function postgresUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   try {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    const uid = Number(
+      execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim(),
+    );
+    const gid = Number(
+      execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim(),
+    );
     return { uid, gid };
   } catch {
-    throw new Error('running as root and there is no `postgres` user to run PostgreSQL as (apt-get install postgresql)');
+    throw new Error(
+      'running as root and there is no `postgres` user to run PostgreSQL as (apt-get install postgresql)',
+    );
   }
 }
 
-async function waitFor(what: string, child: Child, ready: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+async function waitFor(
+  what: string,
+  child: Child,
+  ready: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exited) throw new Error(`${what} exited before it was ready:\n${child.tail()}`);
+    if (child.exited)
+      throw new Error(`${what} exited before it was ready:\n${child.tail()}`);
     if (await ready()) return;
     await sleep(200);
   }
@@ -89,7 +105,9 @@ function removeDir(dir: string): void {
  * unix socket in the temp dir. Password (scram) auth over TCP, as production;
  * the superuser may create the per-plugin databases Backstage makes.
  */
-async function startPostgres(options: { maxConnections?: number } = {}): Promise<RunningPostgres> {
+async function startPostgres(
+  options: { maxConnections?: number } = {},
+): Promise<RunningPostgres> {
   const t0 = Date.now();
   const bin = postgresBinDir();
   const owner = postgresUser();
@@ -110,13 +128,28 @@ async function startPostgres(options: { maxConnections?: number } = {}): Promise
 
   const init = spawnSync(
     path.join(bin, 'initdb'),
-    ['-D', dataDir, '-U', user, `--pwfile=${pwFile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-sync'],
+    [
+      '-D',
+      dataDir,
+      '-U',
+      user,
+      `--pwfile=${pwFile}`,
+      '--auth-local=trust',
+      '--auth-host=scram-sha-256',
+      '-E',
+      'UTF8',
+      '--no-sync',
+    ],
     { ...asOwner, env, encoding: 'utf8', cwd: dir },
   );
   if (init.status !== 0) {
     cancelCleanup();
     removeDir(dir);
-    throw new Error(`initdb failed (${init.status ?? init.signal}):\n${init.stdout}\n${init.stderr}`);
+    throw new Error(
+      `initdb failed (${init.status ?? init.signal}):\n${init.stdout}\n${
+        init.stderr
+      }`,
+    );
   }
   fs.rmSync(pwFile);
 
@@ -126,15 +159,23 @@ async function startPostgres(options: { maxConnections?: number } = {}): Promise
       'postgres',
       path.join(bin, 'postgres'),
       [
-        '-D', dataDir,
-        '-c', 'listen_addresses=127.0.0.1',
-        '-p', String(port),
-        '-k', socketDir,
-        '-c', `max_connections=${options.maxConnections ?? 300}`,
+        '-D',
+        dataDir,
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-p',
+        String(port),
+        '-k',
+        socketDir,
+        '-c',
+        `max_connections=${options.maxConnections ?? 300}`,
         // A throw-away database: durability off, speed on.
-        '-c', 'fsync=off',
-        '-c', 'synchronous_commit=off',
-        '-c', 'full_page_writes=off',
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
       ],
       logFile,
       { ...asOwner, env, cwd: dir },
@@ -145,9 +186,13 @@ async function startPostgres(options: { maxConnections?: number } = {}): Promise
       'postgres',
       child,
       async () =>
-        spawnSync(path.join(bin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port), '-U', user], {
-          env,
-        }).status === 0,
+        spawnSync(
+          path.join(bin, 'pg_isready'),
+          ['-q', '-h', '127.0.0.1', '-p', String(port), '-U', user],
+          {
+            env,
+          },
+        ).status === 0,
       60_000,
     );
   const shutdown = async () => {
@@ -182,11 +227,23 @@ async function startPostgres(options: { maxConnections?: number } = {}): Promise
     await stop();
     throw e;
   }
-  return { host: '127.0.0.1', port, user, password, startSeconds: (Date.now() - t0) / 1000, restart, stop };
+  return {
+    host: '127.0.0.1',
+    port,
+    user,
+    password,
+    startSeconds: (Date.now() - t0) / 1000,
+    restart,
+    stop,
+  };
 }
 
 /** One RESP command over a fresh connection; resolves with the raw reply. */
-export function redisCommand(port: number, args: string[], timeoutMs = 5_000): Promise<string> {
+export function redisCommand(
+  port: number,
+  args: string[],
+  timeoutMs = 5_000,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -200,10 +257,17 @@ export function redisCommand(port: number, args: string[], timeoutMs = 5_000): P
       if (err) reject(err);
       else resolve(Buffer.concat(chunks).toString('utf8'));
     };
-    timer = setTimeout(() => finish(new Error(`redis ${args[0]}: no reply in ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => finish(new Error(`redis ${args[0]}: no reply in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     socket.on('error', finish);
     socket.on('connect', () => {
-      socket.write(`*${args.length}\r\n${args.map(a => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`);
+      socket.write(
+        `*${args.length}\r\n${args
+          .map(a => `$${Buffer.byteLength(a)}\r\n${a}\r\n`)
+          .join('')}`,
+      );
     });
     // Replies this helper is used for (PONG, integers, short arrays) arrive in one read.
     socket.on('data', (c: Buffer) => {
@@ -222,7 +286,18 @@ async function startRedis(): Promise<RunningRedis> {
   const child = startChild(
     'redis-server',
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ],
     path.join(dir, 'redis.log'),
     { cwd: dir },
   );
@@ -239,7 +314,11 @@ async function startRedis(): Promise<RunningRedis> {
     await waitFor(
       'redis-server',
       child,
-      () => redisCommand(port, ['PING'], 1_000).then(r => r.startsWith('+PONG'), () => false),
+      () =>
+        redisCommand(port, ['PING'], 1_000).then(
+          r => r.startsWith('+PONG'),
+          () => false,
+        ),
       30_000,
     );
   } catch (e) {
@@ -269,8 +348,11 @@ export async function startProductionServices(): Promise<ProductionServices> {
   if (pg.status === 'rejected' || redis.status === 'rejected') {
     if (pg.status === 'fulfilled') await pg.value.stop();
     if (redis.status === 'fulfilled') await redis.value.stop();
-    const failed = pg.status === 'rejected' ? pg : (redis as PromiseRejectedResult);
-    throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
+    const failed =
+      pg.status === 'rejected' ? pg : (redis as PromiseRejectedResult);
+    throw failed.reason instanceof Error
+      ? failed.reason
+      : new Error(String(failed.reason));
   }
   return {
     postgres: pg.value,

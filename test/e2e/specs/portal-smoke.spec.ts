@@ -22,13 +22,22 @@ test('the backend starts with no startup error', async () => {
 
 test('catalog lists the sample service', async ({ page }) => {
   await openSignedIn(page, `${portal.baseUrl}/catalog`);
-  await expect(page.getByRole('link', { name: 'backend', exact: true })).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: 'backend', exact: true }),
+  ).toBeVisible();
   await saveScreenshot(page, 'portal-catalog');
 });
 
-test('the backend component page shows the gateway card in its not-configured state', async ({ page }) => {
-  await openSignedIn(page, `${portal.baseUrl}/catalog/default/component/backend`);
-  await expect(page.getByRole('heading', { name: 'backend' }).first()).toBeVisible();
+test('the backend component page shows the gateway card in its not-configured state', async ({
+  page,
+}) => {
+  await openSignedIn(
+    page,
+    `${portal.baseUrl}/catalog/default/component/backend`,
+  );
+  await expect(
+    page.getByRole('heading', { name: 'backend' }).first(),
+  ).toBeVisible();
   await expect(page.getByText(/Echo backend service/).first()).toBeVisible();
   const card = page.getByText('No Kubernetes cluster configured');
   await card.scrollIntoViewIfNeeded();
@@ -39,12 +48,19 @@ test('the backend component page shows the gateway card in its not-configured st
 test('the create page lists the software templates', async ({ page }) => {
   await openSignedIn(page, `${portal.baseUrl}/create`);
   await expect(page.getByText(/Expose a TCP endpoint/i).first()).toBeVisible();
-  await expect(page.getByText(/AWS Load Balancer Controller/i).first()).toBeVisible();
+  await expect(
+    page.getByText(/AWS Load Balancer Controller/i).first(),
+  ).toBeVisible();
   await saveScreenshot(page, 'portal-create');
 });
 
-test('the expose template form asks for the service first', async ({ page }) => {
-  await openSignedIn(page, `${portal.baseUrl}/create/templates/default/expose-tcp-endpoint`);
+test('the expose template form asks for the service first', async ({
+  page,
+}) => {
+  await openSignedIn(
+    page,
+    `${portal.baseUrl}/create/templates/default/expose-tcp-endpoint`,
+  );
   await expect(page.getByText('Expose a TCP endpoint').first()).toBeVisible();
   await expect(page.getByText('Service name').first()).toBeVisible();
   await expect(page.getByText('Service port').first()).toBeVisible();

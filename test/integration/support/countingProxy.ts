@@ -28,7 +28,12 @@ function isMutating(operation: string, method: string): boolean {
   return !['GET', 'HEAD', 'OPTIONS'].includes(method);
 }
 
-function operationOf(method: string, url: string, headers: http.IncomingHttpHeaders, body: Buffer): string {
+function operationOf(
+  method: string,
+  url: string,
+  headers: http.IncomingHttpHeaders,
+  body: Buffer,
+): string {
   const target = headers['x-amz-target'];
   if (typeof target === 'string' && target) return target.split('.').pop()!;
   const parsed = new URL(url, 'http://proxy');
@@ -62,9 +67,19 @@ export function startCountingProxy(upstream: string): Promise<CountingProxy> {
       const body = Buffer.concat(chunks);
       const method = req.method ?? 'GET';
       const operation = operationOf(method, req.url ?? '/', req.headers, body);
-      const form = String(req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded');
-      const params = form ? Object.fromEntries(new URLSearchParams(body.toString('utf8'))) : {};
-      const call: AwsCall = { operation, method, mutating: isMutating(operation, method), status: 0, params };
+      const form = String(req.headers['content-type'] ?? '').includes(
+        'application/x-www-form-urlencoded',
+      );
+      const params = form
+        ? Object.fromEntries(new URLSearchParams(body.toString('utf8')))
+        : {};
+      const call: AwsCall = {
+        operation,
+        method,
+        mutating: isMutating(operation, method),
+        status: 0,
+        params,
+      };
       calls.push(call);
       const forward = http.request(
         {

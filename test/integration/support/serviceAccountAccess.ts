@@ -21,11 +21,16 @@ export async function serviceAccountAccess(
   name: string,
 ): Promise<ServiceAccountAccess> {
   const core = admin.makeApiClient(k8s.CoreV1Api);
-  await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } });
+  await core.createNamespacedServiceAccount({
+    namespace,
+    body: { metadata: { name } },
+  });
   const request = await core.createNamespacedServiceAccountToken({
     namespace,
     name,
-    body: { spec: { audiences: [], expirationSeconds: 600 } } as k8s.AuthenticationV1TokenRequest,
+    body: {
+      spec: { audiences: [], expirationSeconds: 600 },
+    } as k8s.AuthenticationV1TokenRequest,
   });
   const cluster = admin.getCurrentCluster()!;
   const kubeConfig = new k8s.KubeConfig();
@@ -37,7 +42,11 @@ export async function serviceAccountAccess(
   });
   return {
     user: `system:serviceaccount:${namespace}:${name}`,
-    groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
+    groups: [
+      'system:serviceaccounts',
+      `system:serviceaccounts:${namespace}`,
+      'system:authenticated',
+    ],
     subject: { kind: 'ServiceAccount', name, namespace },
     kubeConfig,
   };
@@ -58,24 +67,28 @@ export async function isAllowed(
   who: Pick<ServiceAccountAccess, 'user' | 'groups'>,
   question: AccessQuestion,
 ): Promise<boolean> {
-  const review = await admin.makeApiClient(k8s.AuthorizationV1Api).createSubjectAccessReview({
-    body: {
-      spec: {
-        user: who.user,
-        groups: who.groups,
-        resourceAttributes: {
-          verb: question.verb,
-          group: question.group,
-          resource: question.resource,
-          namespace: question.namespace,
+  const review = await admin
+    .makeApiClient(k8s.AuthorizationV1Api)
+    .createSubjectAccessReview({
+      body: {
+        spec: {
+          user: who.user,
+          groups: who.groups,
+          resourceAttributes: {
+            verb: question.verb,
+            group: question.group,
+            resource: question.resource,
+            namespace: question.namespace,
+          },
         },
       },
-    },
-  });
+    });
   return review.status?.allowed === true;
 }
 
 /** `verb group/resource [in namespace]`, for test names and failure messages. */
 export function describeQuestion(q: AccessQuestion): string {
-  return `${q.verb} ${q.group ? `${q.resource}.${q.group}` : q.resource}${q.namespace ? ` in ${q.namespace}` : ' (all namespaces)'}`;
+  return `${q.verb} ${q.group ? `${q.resource}.${q.group}` : q.resource}${
+    q.namespace ? ` in ${q.namespace}` : ' (all namespaces)'
+  }`;
 }

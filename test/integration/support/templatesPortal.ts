@@ -14,8 +14,21 @@ import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { CreatePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import * as k8s from '@kubernetes/client-node';
 import { ensureAppBuilt, RunningPortal, startPortal } from '../../e2e/portal';
-import { CLUSTER_FOR_PROFILE, PortalPeersOptions, portalEnvForPeers, portalOverlayForPeers } from '../../e2e/portalConfig';
-import { awsClientConfig, awsPeer, createNetwork, gitPeer, loadPeers, referencePath, resetAws } from '../../peers';
+import {
+  CLUSTER_FOR_PROFILE,
+  PortalPeersOptions,
+  portalEnvForPeers,
+  portalOverlayForPeers,
+} from '../../e2e/portalConfig';
+import {
+  awsClientConfig,
+  awsPeer,
+  createNetwork,
+  gitPeer,
+  loadPeers,
+  referencePath,
+  resetAws,
+} from '../../peers';
 import { CountingProxy, startCountingProxy } from './countingProxy';
 import { PortalClient } from './scaffolderClient';
 
@@ -32,17 +45,25 @@ export interface TemplatesPortal {
 }
 
 /** Serves <reference>/lbc-<version>-iam_policy.json at /<version>/iam_policy.json, like the raw GitHub URL. */
-function servePolicyMirror(): Promise<{ template: string; close(): Promise<void> }> {
+function servePolicyMirror(): Promise<{
+  template: string;
+  close(): Promise<void>;
+}> {
   const server = http.createServer((req, res) => {
     const m = /^\/(v\d+\.\d+\.\d+)\/iam_policy\.json$/.exec(req.url ?? '');
     const file = m && referencePath(`lbc-${m[1]}-iam_policy.json`);
-    if (file && fs.existsSync(file)) res.writeHead(200, { 'Content-Type': 'application/json' }).end(fs.readFileSync(file));
+    if (file && fs.existsSync(file))
+      res
+        .writeHead(200, { 'Content-Type': 'application/json' })
+        .end(fs.readFileSync(file));
     else res.writeHead(404).end();
   });
   return new Promise(resolve =>
     server.listen(0, '127.0.0.1', () =>
       resolve({
-        template: `http://127.0.0.1:${(server.address() as AddressInfo).port}/{version}/iam_policy.json`,
+        template: `http://127.0.0.1:${
+          (server.address() as AddressInfo).port
+        }/{version}/iam_policy.json`,
         close: () =>
           new Promise(r => {
             server.closeAllConnections();
@@ -54,14 +75,21 @@ function servePolicyMirror(): Promise<{ template: string; close(): Promise<void>
 }
 
 /** Extra configuration for one portal: who may run which action, sign-in. */
-export type TemplatesPortalOptions = Pick<PortalPeersOptions, 'permissions' | 'extraOverlay'> & {
+export type TemplatesPortalOptions = Pick<
+  PortalPeersOptions,
+  'permissions' | 'extraOverlay'
+> & {
   /** Where the counting proxy forwards the portal's AWS calls; default the AWS peer (a fault drill puts a stallable proxy here). */
   awsUpstream?: string;
 };
 
-export async function startTemplatesPortal(name: string, options: TemplatesPortalOptions = {}): Promise<TemplatesPortal> {
+export async function startTemplatesPortal(
+  name: string,
+  options: TemplatesPortalOptions = {},
+): Promise<TemplatesPortal> {
   const peers = loadPeers();
-  if (!peers.aws || !peers.kube || !peers.git) throw new Error('the template tests need the aws, kube and git peers');
+  if (!peers.aws || !peers.kube || !peers.git)
+    throw new Error('the template tests need the aws, kube and git peers');
   ensureAppBuilt();
   await resetAws();
   const profiles = Object.keys(peers.kube.profiles).map(profile => ({
@@ -88,7 +116,17 @@ export async function startTemplatesPortal(name: string, options: TemplatesPorta
         Path: '/boundaries/',
         PolicyDocument: JSON.stringify({
           Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: ['elasticloadbalancing:*', 'ec2:*', 'iam:CreateServiceLinkedRole'], Resource: '*' }],
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: [
+                'elasticloadbalancing:*',
+                'ec2:*',
+                'iam:CreateServiceLinkedRole',
+              ],
+              Resource: '*',
+            },
+          ],
         }),
       }),
     );
@@ -99,7 +137,9 @@ export async function startTemplatesPortal(name: string, options: TemplatesPorta
   }
 
   const mirror = await servePolicyMirror();
-  const proxy = await startCountingProxy(options.awsUpstream ?? peers.aws.endpoint);
+  const proxy = await startCountingProxy(
+    options.awsUpstream ?? peers.aws.endpoint,
+  );
   let portal: RunningPortal | undefined;
   try {
     portal = await startPortal({
@@ -140,7 +180,9 @@ export async function startTemplatesPortal(name: string, options: TemplatesPorta
 
 /** The values the create form starts with: every parameter's default. */
 export function formDefaults(template: any): Record<string, unknown> {
-  const steps: any[] = Array.isArray(template.spec.parameters) ? template.spec.parameters : [template.spec.parameters];
+  const steps: any[] = Array.isArray(template.spec.parameters)
+    ? template.spec.parameters
+    : [template.spec.parameters];
   const values: Record<string, unknown> = {};
   for (const step of steps) {
     for (const [key, schema] of Object.entries<any>(step.properties ?? {})) {
@@ -170,7 +212,10 @@ export class BareRepo {
   }
 
   branches(): string[] {
-    return this.git(['for-each-ref', '--format=%(refname:short)', 'refs/heads']).split('\n').filter(Boolean).sort();
+    return this.git(['for-each-ref', '--format=%(refname:short)', 'refs/heads'])
+      .split('\n')
+      .filter(Boolean)
+      .sort();
   }
 
   commitCount(branch = 'main'): number {
@@ -178,7 +223,13 @@ export class BareRepo {
   }
 
   files(ref = 'main', under = ''): string[] {
-    const out = this.git(['ls-tree', '-r', '--name-only', ref, ...(under ? ['--', under] : [])]);
+    const out = this.git([
+      'ls-tree',
+      '-r',
+      '--name-only',
+      ref,
+      ...(under ? ['--', under] : []),
+    ]);
     return out.split('\n').filter(Boolean).sort();
   }
 
@@ -192,7 +243,10 @@ export class BareRepo {
 }
 
 /** Creates the Service the expose template routes to, unless it exists; returns whether it created it. */
-export async function ensureBackendService(kc: k8s.KubeConfig, namespace = 'default'): Promise<boolean> {
+export async function ensureBackendService(
+  kc: k8s.KubeConfig,
+  namespace = 'default',
+): Promise<boolean> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   try {
     await core.readNamespacedService({ name: 'backend', namespace });
@@ -201,8 +255,14 @@ export async function ensureBackendService(kc: k8s.KubeConfig, namespace = 'defa
     await core.createNamespacedService({
       namespace,
       body: {
-        metadata: { name: 'backend', labels: { 'backstage.io/kubernetes-id': 'backend' } },
-        spec: { type: 'ClusterIP', ports: [{ name: 'tcp', port: 3000, targetPort: 3000 as any }] },
+        metadata: {
+          name: 'backend',
+          labels: { 'backstage.io/kubernetes-id': 'backend' },
+        },
+        spec: {
+          type: 'ClusterIP',
+          ports: [{ name: 'tcp', port: 3000, targetPort: 3000 as any }],
+        },
       },
     });
     return true;
@@ -217,18 +277,29 @@ export async function templateValues(
   env: TemplatesPortal,
   cluster: string,
   repoUrl: string,
-): Promise<{ controller: Record<string, unknown>; expose: Record<string, unknown> }> {
+): Promise<{
+  controller: Record<string, unknown>;
+  expose: Record<string, unknown>;
+}> {
   const { accountId, region } = awsPeer();
   return {
     controller: {
-      ...formDefaults(await env.client.getEntity('template', 'default', 'controller-setup')),
+      ...formDefaults(
+        await env.client.getEntity('template', 'default', 'controller-setup'),
+      ),
       cluster,
       region,
       accountId,
       repoUrl,
     },
     expose: {
-      ...formDefaults(await env.client.getEntity('template', 'default', 'expose-tcp-endpoint')),
+      ...formDefaults(
+        await env.client.getEntity(
+          'template',
+          'default',
+          'expose-tcp-endpoint',
+        ),
+      ),
       cluster,
       // The classic example: internet-facing (the form's default is internal) for these source CIDRs.
       scheme: 'internet-facing',

@@ -16,13 +16,26 @@ export async function kubeSnapshot(kc: k8s.KubeConfig): Promise<string[]> {
   const kinds: Array<[string, string[]]> = [
     ['GatewayClass', ['gateway.networking.k8s.io/v1']],
     ['Gateway', ['gateway.networking.k8s.io/v1']],
-    ['TCPRoute', ['gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1alpha2']],
-    ['LoadBalancerConfiguration', ['gateway.k8s.aws/v1', 'gateway.k8s.aws/v1beta1']],
-    ['TargetGroupConfiguration', ['gateway.k8s.aws/v1', 'gateway.k8s.aws/v1beta1']],
+    [
+      'TCPRoute',
+      ['gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1alpha2'],
+    ],
+    [
+      'LoadBalancerConfiguration',
+      ['gateway.k8s.aws/v1', 'gateway.k8s.aws/v1beta1'],
+    ],
+    [
+      'TargetGroupConfiguration',
+      ['gateway.k8s.aws/v1', 'gateway.k8s.aws/v1beta1'],
+    ],
   ];
   for (const [kind, apiVersions] of kinds) {
     const items = await listFirstServed(objects, kind, apiVersions);
-    names.push(...items.map(i => `${kind}/${i.metadata?.namespace ?? ''}/${i.metadata?.name}`));
+    names.push(
+      ...items.map(
+        i => `${kind}/${i.metadata?.namespace ?? ''}/${i.metadata?.name}`,
+      ),
+    );
   }
   return names.sort();
 }
@@ -39,7 +52,9 @@ async function listFirstServed(
     } catch (e) {
       // The client resolves the resource through discovery first: a group version the server does not serve
       // answers 404, a served one without this kind "Unrecognized API version and kind".
-      const notServed = (e as { code?: number }).code === 404 || /Unrecognized API version and kind/.test((e as Error).message);
+      const notServed =
+        (e as { code?: number }).code === 404 ||
+        /Unrecognized API version and kind/.test((e as Error).message);
       if (!notServed) throw e;
       unserved.push(apiVersion);
     }
@@ -48,11 +63,19 @@ async function listFirstServed(
 }
 
 /** A template of one step, for POST /api/scaffolder/v2/dry-run. */
-export function oneStepTemplate(action: string, input: Record<string, unknown>) {
+export function oneStepTemplate(
+  action: string,
+  input: Record<string, unknown>,
+) {
   return {
     apiVersion: 'scaffolder.backstage.io/v1beta3',
     kind: 'Template',
     metadata: { name: 'one-step', namespace: 'default' },
-    spec: { owner: 'guests', type: 'test', parameters: [], steps: [{ id: 'step', name: action, action, input }] },
+    spec: {
+      owner: 'guests',
+      type: 'test',
+      parameters: [],
+      steps: [{ id: 'step', name: action, action, input }],
+    },
   };
 }
