@@ -52,8 +52,14 @@ describe('aws-gateway frontend plugin', () => {
       apis: [[awsGatewayApiRef, { getEntityGateways }]],
     });
 
+    // The card is lazy-loaded: on a busy CI machine its first render takes
+    // longer than findBy's default second.
     expect(
-      await screen.findByRole('region', { name: 'payments-gw' }),
+      await screen.findByRole(
+        'region',
+        { name: 'payments-gw' },
+        { timeout: 10_000 },
+      ),
     ).toBeInTheDocument();
     expect(getEntityGateways).toHaveBeenCalledWith(
       { kind: 'Component', namespace: 'default', name: 'payments' },
