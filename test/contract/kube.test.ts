@@ -40,7 +40,7 @@ async function rejection(
 ): Promise<{ code: number; message: string }> {
   try {
     await p;
-  } catch (e: any) {
+  } catch (e) {
     if (!(e instanceof k8s.ApiException)) throw e;
     let message = String(e.body);
     try {

@@ -239,10 +239,12 @@ export async function startPeers(
           .join('\n---\n'),
       );
     }
-  } catch (e: any) {
+  } catch (e) {
     await stop();
     throw new Error(
-      `peers failed to start (logs were in ${workDir}):\n${e?.message ?? e}`,
+      `peers failed to start (logs were in ${workDir}):\n${
+        e instanceof Error ? e.message : String(e)
+      }`,
     );
   }
 

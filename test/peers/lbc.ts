@@ -44,8 +44,12 @@ export async function installLbc(): Promise<void> {
         env: { ...process.env, GOFLAGS: '-mod=mod' },
       }),
     );
-  } catch (e: any) {
-    if (/403 Forbidden|not available/.test(String(e?.message))) {
+  } catch (e) {
+    if (
+      /403 Forbidden|not available/.test(
+        e instanceof Error ? e.message : String(e),
+      )
+    ) {
       throw new Error(
         `the Go module proxy refuses sigs.k8s.io/aws-load-balancer-controller/v3@${LBC_VERSION} (403 "not available") ` +
           `on this machine; the optional LBC binary cannot be built here. Log: ${logFile}`,
