@@ -26,7 +26,7 @@ export interface OptionSelectProps {
   onChange: (value: string) => void;
   /** Undefined: nothing to read yet (no cluster chosen), a free text field is shown. */
   options?: FormOptionState<PickerOption[]>;
-  /** Said when the read answered with no choices. */
+  /** Said when the read answered with no choices (a free text field is shown then). */
   emptyText: string;
   /** Said above a free text field (e.g. "choose a cluster to pick from a list"). */
   freeTextHint?: string;
@@ -49,7 +49,14 @@ export function OptionSelect(props: OptionSelectProps) {
     disabled,
   };
 
-  if (!options || options.error) {
+  const choices = options?.value ?? [];
+  const loadedEmpty =
+    options !== undefined &&
+    !options.loading &&
+    !options.error &&
+    choices.length === 0;
+  if (!options || options.error || loadedEmpty) {
+    // Nothing to pick from: the developer can still type the value.
     return (
       <ScaffolderField {...field}>
         {options?.error && (
@@ -57,7 +64,8 @@ export function OptionSelect(props: OptionSelectProps) {
             {formErrorMessage(options.error)} You can still type the value.
           </Alert>
         )}
-        {!options?.error && props.freeTextHint && (
+        {loadedEmpty && <FormHelperText>{props.emptyText}</FormHelperText>}
+        {!options && props.freeTextHint && (
           <FormHelperText>{props.freeTextHint}</FormHelperText>
         )}
         <TextField
@@ -74,7 +82,6 @@ export function OptionSelect(props: OptionSelectProps) {
     );
   }
 
-  const choices = options.value ?? [];
   // A value chosen earlier (or a template default) stays visible even when
   // the list no longer offers it; validation on the server decides.
   const shown =
@@ -105,9 +112,6 @@ export function OptionSelect(props: OptionSelectProps) {
         ))}
       </TextField>
       {options.loading && <LinearProgress aria-label={`Loading ${label}`} />}
-      {!options.loading && choices.length === 0 && (
-        <FormHelperText>{props.emptyText}</FormHelperText>
-      )}
     </ScaffolderField>
   );
 }
