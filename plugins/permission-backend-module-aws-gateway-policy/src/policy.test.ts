@@ -165,11 +165,24 @@ describe('AwsGatewayPermissionPolicy', () => {
   it('lets only platform engineers dry-run a template sent in the request (red team: an unregistered template)', async () => {
     const policy = policyFor({ platformTeams: ['group:default/platform'] });
     const dryRun = { permission: templateDryRunPermission };
-    expect(await policy.handle(dryRun, user('user:default/alice'))).toEqual({ result: AuthorizeResult.ALLOW });
-    expect(await policy.handle(dryRun, user('user:default/bob'))).toEqual({ result: AuthorizeResult.DENY });
-    expect(await policy.handle(dryRun, undefined)).toEqual({ result: AuthorizeResult.DENY });
-    expect(await policyFor({ platformTeams: [] }).handle(dryRun, user('user:default/alice'))).toEqual({ result: AuthorizeResult.DENY });
-    expect(await policyFor().handle(dryRun, user('user:default/bob'))).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(await policy.handle(dryRun, user('user:default/alice'))).toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
+    expect(await policy.handle(dryRun, user('user:default/bob'))).toEqual({
+      result: AuthorizeResult.DENY,
+    });
+    expect(await policy.handle(dryRun, undefined)).toEqual({
+      result: AuthorizeResult.DENY,
+    });
+    expect(
+      await policyFor({ platformTeams: [] }).handle(
+        dryRun,
+        user('user:default/alice'),
+      ),
+    ).toEqual({ result: AuthorizeResult.DENY });
+    expect(await policyFor().handle(dryRun, user('user:default/bob'))).toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
   });
 
   it('honours a custom privilegedActions list, exact ids included', async () => {

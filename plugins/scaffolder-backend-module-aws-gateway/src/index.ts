@@ -24,4 +24,7 @@ export { InitiatorOwnership } from './actions/support/initiatorOwnership';
 export { readGitOpsSettings } from './actions/gitops/gitopsSettings';
 export type { GitOpsSettings } from './actions/gitops/gitopsSettings';
 export { AwsGuardrails } from './guardrails/awsGuardrails';
-export type { AwsAllowance, AwsProvisioningSettings } from './guardrails/awsGuardrails';
+export type {
+  AwsAllowance,
+  AwsProvisioningSettings,
+} from './guardrails/awsGuardrails';

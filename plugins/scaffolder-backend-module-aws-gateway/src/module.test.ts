@@ -16,7 +16,13 @@ async function registeredActionIds(): Promise<string[]> {
   const actions: TemplateAction<any, any, any>[] = [];
   await startTestBackend({
     extensionPoints: [
-      [scaffolderActionsExtensionPoint, { addActions: (...a: TemplateAction<any, any, any>[]) => actions.push(...a) }],
+      [
+        scaffolderActionsExtensionPoint,
+        {
+          addActions: (...a: TemplateAction<any, any, any>[]) =>
+            actions.push(...a),
+        },
+      ],
     ],
     features: [
       scaffolderModuleAwsGateway,
@@ -40,7 +46,8 @@ describe('scaffolderModuleAwsGateway', () => {
       .flatMap(dir => {
         const file = path.join(TEMPLATES, dir, 'template.yaml');
         if (!fs.existsSync(file)) return [];
-        const steps: { action: string }[] = parse(fs.readFileSync(file, 'utf8')).spec.steps;
+        const steps: { action: string }[] = parse(fs.readFileSync(file, 'utf8'))
+          .spec.steps;
         return steps.map(s => s.action);
       })
       .filter(action => action.startsWith('aws-gateway:'));

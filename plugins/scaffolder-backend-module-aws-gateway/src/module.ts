@@ -15,7 +15,10 @@ import { createGitOpsCommitAction } from './actions/gitops/gitopsCommit';
 import { readGitOpsSettings } from './actions/gitops/gitopsSettings';
 import { createRenderEndpointAction } from './actions/endpoint/renderEndpoint';
 import { InitiatorOwnership } from './actions/support/initiatorOwnership';
-import { createFetchIamPolicyAction, readFetchIamPolicySettings } from './actions/controller/fetchIamPolicy';
+import {
+  createFetchIamPolicyAction,
+  readFetchIamPolicySettings,
+} from './actions/controller/fetchIamPolicy';
 import { createPlanControllerSetupAction } from './actions/controller/planControllerSetup';
 import { createRenderControllerAction } from './actions/controller/renderController';
 import { createEnsurePodIdentityAssociationAction } from './actions/eks/ensurePodIdentityAssociation';
@@ -43,12 +46,17 @@ export const scaffolderModuleAwsGateway = createBackendModule({
       async init({ scaffolder, config, logger, userInfo, catalog }) {
         // Read once at startup: a malformed guardrail fails the backend, not a task.
         const guardrails = readGatewayGuardrails(config);
-        const clusters = ConfigKubernetesClusterRegistry.fromConfig(config, { logger });
+        const clusters = ConfigKubernetesClusterRegistry.fromConfig(config, {
+          logger,
+        });
         const awsGuardrails = AwsGuardrails.fromConfig(config);
         const awsClients = DefaultAwsClientFactory.fromConfig(config);
         const repository = GitOpsRepository.fromConfig(config);
         const gitopsSettings = readGitOpsSettings(config);
-        const ownership = InitiatorOwnership.fromConfig(config, { userInfo, catalog });
+        const ownership = InitiatorOwnership.fromConfig(config, {
+          userInfo,
+          catalog,
+        });
         scaffolder.addActions(
           createRenderEndpointAction({ guardrails, clusters, ownership }),
           createGitOpsCheckAction({ repository, settings: gitopsSettings }),
@@ -57,12 +65,27 @@ export const scaffolderModuleAwsGateway = createBackendModule({
             settings: gitopsSettings,
             guardrails: { gatewayGuardrails: guardrails, awsGuardrails },
           }),
-          createFetchIamPolicyAction({ guardrails: awsGuardrails, settings: readFetchIamPolicySettings(config) }),
+          createFetchIamPolicyAction({
+            guardrails: awsGuardrails,
+            settings: readFetchIamPolicySettings(config),
+          }),
           createEnsurePolicyAction({ awsClients, guardrails: awsGuardrails }),
-          createEnsurePodIdentityRoleAction({ awsClients, guardrails: awsGuardrails }),
-          createEnsurePodIdentityAssociationAction({ awsClients, guardrails: awsGuardrails }),
-          createRenderControllerAction({ awsGuardrails, gatewayGuardrails: guardrails }),
-          createPlanControllerSetupAction({ awsClients, guardrails: awsGuardrails }),
+          createEnsurePodIdentityRoleAction({
+            awsClients,
+            guardrails: awsGuardrails,
+          }),
+          createEnsurePodIdentityAssociationAction({
+            awsClients,
+            guardrails: awsGuardrails,
+          }),
+          createRenderControllerAction({
+            awsGuardrails,
+            gatewayGuardrails: guardrails,
+          }),
+          createPlanControllerSetupAction({
+            awsClients,
+            guardrails: awsGuardrails,
+          }),
         );
       },
     });

@@ -1,9 +1,6 @@
 import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ConfigReader } from '@backstage/config';
-import {
-  startStalledServer,
-  StalledServer,
-} from '../testUtils';
+import { startStalledServer, StalledServer } from '../testUtils';
 import { DefaultAwsClientFactory } from './AwsClientFactory';
 
 const config = new ConfigReader({

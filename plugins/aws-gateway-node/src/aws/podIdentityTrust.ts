@@ -26,7 +26,9 @@ export interface PodIdentityTrustScope {
  *
  * @public
  */
-export function podIdentityTrustPolicy(scope?: PodIdentityTrustScope): PolicyDocument {
+export function podIdentityTrustPolicy(
+  scope?: PodIdentityTrustScope,
+): PolicyDocument {
   return {
     Version: '2012-10-17',
     Statement: [
@@ -42,7 +44,8 @@ export function podIdentityTrustPolicy(scope?: PodIdentityTrustScope): PolicyDoc
                   'aws:SourceAccount': scope.accountId,
                   'aws:RequestTag/eks-cluster-name': scope.clusterName,
                   'aws:RequestTag/kubernetes-namespace': scope.namespace,
-                  'aws:RequestTag/kubernetes-service-account': scope.serviceAccount,
+                  'aws:RequestTag/kubernetes-service-account':
+                    scope.serviceAccount,
                 },
               },
             }

@@ -1,15 +1,46 @@
 import { Config } from '@backstage/config';
-import { ConflictError, InputError, ServiceUnavailableError } from '@backstage/errors';
-import { ScmIntegrationRegistry, ScmIntegrations } from '@backstage/integration';
+import {
+  ConflictError,
+  InputError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  ScmIntegrationRegistry,
+  ScmIntegrations,
+} from '@backstage/integration';
 import git, { HttpClient } from 'isomorphic-git';
 import { RepositoryUrl } from '../urls/repositoryUrl';
 import { assertBranchName, safeRepoPath } from './branches';
 import { GitRemote, resolveGitRemote } from './gitCredentials';
-import { deadlineHttpClient, DEFAULT_GIT_TIMEOUTS, GitOperation, GitTimeouts, readGitTimeouts } from './gitHttp';
-import { assertWritableDirectory, directoryEntries, ObjectStore, writeFilesIntoTree } from './objectStore';
+import {
+  deadlineHttpClient,
+  DEFAULT_GIT_TIMEOUTS,
+  GitOperation,
+  GitTimeouts,
+  readGitTimeouts,
+} from './gitHttp';
+import {
+  assertWritableDirectory,
+  directoryEntries,
+  ObjectStore,
+  writeFilesIntoTree,
+} from './objectStore';
 import { createPullRequestOpener, PullRequestOpener } from './pullRequests';
-import { authCallbacks, ConcurrentUpdate, fetchBase, listBranches, OpenOperation, pushBranch } from './remoteGit';
-import { CommitFilesOptions, CommitFilesResult, GitIdentity, GitOpsFile, GitOpsRemoteInfo } from './types';
+import {
+  authCallbacks,
+  ConcurrentUpdate,
+  fetchBase,
+  listBranches,
+  OpenOperation,
+  pushBranch,
+} from './remoteGit';
+import {
+  CommitFilesOptions,
+  CommitFilesResult,
+  GitIdentity,
+  GitOpsFile,
+  GitOpsRemoteInfo,
+} from './types';
 
 export type {
   CommitFilesOptions,
@@ -41,7 +72,13 @@ const DEFAULT_MAX_ATTEMPTS = 4;
  * @public
  */
 export class GitOpsRepository {
-  static fromConfig(config: Config, options: { wrapHttp?: (http: HttpClient) => HttpClient; fetch?: typeof fetch } = {}) {
+  static fromConfig(
+    config: Config,
+    options: {
+      wrapHttp?: (http: HttpClient) => HttpClient;
+      fetch?: typeof fetch;
+    } = {},
+  ) {
     return new GitOpsRepository({
       integrations: ScmIntegrations.fromConfig(config),
       wrapHttp: options.wrapHttp,
@@ -78,24 +115,42 @@ export class GitOpsRepository {
    * `repoUrl` when the host cannot open pull requests, so a caller can refuse
    * before pushing anything.
    */
-  async pullRequestOpener(repoUrl: string | RepositoryUrl): Promise<PullRequestOpener> {
-    return createPullRequestOpener(this.integrations, repoUrl, { fetch: this.fetch, timeouts: this.timeouts });
+  async pullRequestOpener(
+    repoUrl: string | RepositoryUrl,
+  ): Promise<PullRequestOpener> {
+    return createPullRequestOpener(this.integrations, repoUrl, {
+      fetch: this.fetch,
+      timeouts: this.timeouts,
+    });
   }
 
   async commitFiles(options: CommitFilesOptions): Promise<CommitFilesResult> {
     if (!options.files.length) throw new InputError('files: nothing to commit');
-    const files = options.files.map(f => ({ ...f, path: safeRepoPath(f.path) }));
-    const duplicate = files.find((f, i) => files.findIndex(g => g.path === f.path) !== i);
-    if (duplicate) throw new InputError(`files: "${duplicate.path}" is listed twice`);
+    const files = options.files.map(f => ({
+      ...f,
+      path: safeRepoPath(f.path),
+    }));
+    const duplicate = files.find(
+      (f, i) => files.findIndex(g => g.path === f.path) !== i,
+    );
+    if (duplicate)
+      throw new InputError(`files: "${duplicate.path}" is listed twice`);
     assertBranchName('branch', options.branch);
     const remote = await resolveGitRemote(this.integrations, options.repoUrl);
 
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.attempt({ ...options, files }, remote);
-        return { ...result, commitUrl: remote.commitUrl(result.commitSha), attempts: attempt };
+        return {
+          ...result,
+          commitUrl: remote.commitUrl(result.commitSha),
+          attempts: attempt,
+        };
       } catch (error) {
-        if (!(error instanceof ConcurrentUpdate) || attempt >= this.maxAttempts) {
+        if (
+          !(error instanceof ConcurrentUpdate) ||
+          attempt >= this.maxAttempts
+        ) {
           if (error instanceof ConcurrentUpdate) {
             throw new ConflictError(
               `branch ${options.branch} of ${remote.url.href} kept moving; gave up after ${attempt} attempts`,
@@ -114,9 +169,15 @@ export class GitOpsRepository {
    * naming `repoUrl` when the host has no integration or credentials, the
    * repository cannot be reached or read with them, or it has no branch.
    */
-  async describeRemote(repoUrl: string | RepositoryUrl, options: { signal?: AbortSignal } = {}): Promise<GitOpsRemoteInfo> {
+  async describeRemote(
+    repoUrl: string | RepositoryUrl,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<GitOpsRemoteInfo> {
     const remote = await resolveGitRemote(this.integrations, repoUrl);
-    return { type: remote.type, ...(await listBranches(this.openOperation, remote, options.signal)) };
+    return {
+      type: remote.type,
+      ...(await listBranches(this.openOperation, remote, options.signal)),
+    };
   }
 
   private readonly openOperation: OpenOperation = (what, signal) => {
@@ -130,27 +191,66 @@ export class GitOpsRepository {
   ): Promise<Omit<CommitFilesResult, 'commitUrl' | 'attempts'>> {
     const repoUrl = remote.url.href;
     const auth = authCallbacks(repoUrl, remote.credentials);
-    const { plan, store, head, rootTree } = await fetchBase(this.openOperation, remote, options.branch, options.baseBranch, options.signal);
+    const { plan, store, head, rootTree } = await fetchBase(
+      this.openOperation,
+      remote,
+      options.branch,
+      options.baseBranch,
+      options.signal,
+    );
     const branchCreated = !plan.branchExists;
-    if (options.ownedFiles) await refuseForeignFiles(store, rootTree, options.ownedFiles, options.files, options.branch);
-    const { tree, statuses } = await writeFilesIntoTree(store, rootTree, options.files);
-    const files = options.files.map(f => ({ path: f.path, status: statuses.get(f.path)! }));
+    if (options.ownedFiles)
+      await refuseForeignFiles(
+        store,
+        rootTree,
+        options.ownedFiles,
+        options.files,
+        options.branch,
+      );
+    const { tree, statuses } = await writeFilesIntoTree(
+      store,
+      rootTree,
+      options.files,
+    );
+    const files = options.files.map(f => ({
+      path: f.path,
+      status: statuses.get(f.path)!,
+    }));
 
-    const conflicts = files.filter(s => s.status === 'updated').map(s => s.path);
+    const conflicts = files
+      .filter(s => s.status === 'updated')
+      .map(s => s.path);
     if (conflicts.length && !options.overwrite) {
       throw new ConflictError(
-        `${conflicts.join(', ')} already exist${conflicts.length === 1 ? 's' : ''} on ${options.branch} with different content; set overwrite to replace`,
+        `${conflicts.join(', ')} already exist${
+          conflicts.length === 1 ? 's' : ''
+        } on ${
+          options.branch
+        } with different content; set overwrite to replace`,
       );
     }
     if (files.every(s => s.status === 'unchanged')) {
-      return { commitSha: head, branch: options.branch, changed: false, branchCreated, files };
+      return {
+        commitSha: head,
+        branch: options.branch,
+        changed: false,
+        branchCreated,
+        files,
+      };
     }
     const now = Math.floor(Date.now() / 1000);
-    const stamp = (who: GitIdentity) => ({ name: who.name, email: who.email, timestamp: now, timezoneOffset: 0 });
+    const stamp = (who: GitIdentity) => ({
+      name: who.name,
+      email: who.email,
+      timestamp: now,
+      timezoneOffset: 0,
+    });
     const commitSha = await git.writeCommit({
       ...store,
       commit: {
-        message: options.message.endsWith('\n') ? options.message : `${options.message}\n`,
+        message: options.message.endsWith('\n')
+          ? options.message
+          : `${options.message}\n`,
         tree,
         parent: [head],
         author: stamp(options.author),
@@ -158,10 +258,28 @@ export class GitOpsRepository {
       },
     });
     if (!options.dryRun) {
-      await git.writeRef({ ...store, ref: `refs/heads/${options.branch}`, value: commitSha, force: true });
-      await pushBranch(this.openOperation, store, repoUrl, options.branch, auth, options.signal);
+      await git.writeRef({
+        ...store,
+        ref: `refs/heads/${options.branch}`,
+        value: commitSha,
+        force: true,
+      });
+      await pushBranch(
+        this.openOperation,
+        store,
+        repoUrl,
+        options.branch,
+        auth,
+        options.signal,
+      );
     }
-    return { commitSha, branch: options.branch, changed: true, branchCreated, files };
+    return {
+      commitSha,
+      branch: options.branch,
+      changed: true,
+      branchCreated,
+      files,
+    };
   }
 
   /**
@@ -172,14 +290,24 @@ export class GitOpsRepository {
    */
   async checkWritableDirectory(
     repoUrl: string | RepositoryUrl,
-    options: { branch: string; baseBranch?: string; directory: string; signal?: AbortSignal },
+    options: {
+      branch: string;
+      baseBranch?: string;
+      directory: string;
+      signal?: AbortSignal;
+    },
   ): Promise<void> {
     const directory = safeRepoPath(options.directory);
     const remote = await resolveGitRemote(this.integrations, repoUrl);
-    const { store, rootTree } = await fetchBase(this.openOperation, remote, options.branch, options.baseBranch, options.signal);
+    const { store, rootTree } = await fetchBase(
+      this.openOperation,
+      remote,
+      options.branch,
+      options.baseBranch,
+      options.signal,
+    );
     await assertWritableDirectory(store, rootTree, directory);
   }
-
 }
 
 /** Files of another render in a folder that belongs to one render only: a conflict, never merged or deleted. */
@@ -193,11 +321,17 @@ async function refuseForeignFiles(
   const directory = safeRepoPath(owned.directory);
   const ours = new Set(files.map(f => f.path));
   const foreign = (await directoryEntries(store, rootTree, directory))
-    .filter(e => owned.names.test(e.path) && !ours.has(`${directory}/${e.path}`))
+    .filter(
+      e => owned.names.test(e.path) && !ours.has(`${directory}/${e.path}`),
+    )
     .map(e => `${directory}/${e.path}`);
   if (foreign.length) {
     throw new ConflictError(
-      `${foreign.join(', ')} already exist${foreign.length === 1 ? 's' : ''} on ${branch} and ${foreign.length === 1 ? 'is' : 'are'} not part of this render; ${directory} holds one render's files only, so they are neither kept beside it nor removed — remove them in the repository first if they are obsolete`,
+      `${foreign.join(', ')} already exist${
+        foreign.length === 1 ? 's' : ''
+      } on ${branch} and ${
+        foreign.length === 1 ? 'is' : 'are'
+      } not part of this render; ${directory} holds one render's files only, so they are neither kept beside it nor removed — remove them in the repository first if they are obsolete`,
     );
   }
 }
@@ -206,9 +340,13 @@ function sleep(ms: number, signal?: AbortSignal) {
   return new Promise<void>((resolve, reject) => {
     signal?.throwIfAborted();
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(new ServiceUnavailableError('the GitOps commit was cancelled'));
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(new ServiceUnavailableError('the GitOps commit was cancelled'));
+      },
+      { once: true },
+    );
   });
 }

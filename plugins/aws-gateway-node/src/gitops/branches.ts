@@ -27,7 +27,11 @@ export function planBranch(
   baseBranch?: string,
 ): GitOpsBranchPlan {
   if (Object.prototype.hasOwnProperty.call(remote.branches, branch)) {
-    return { branchExists: true, base: branch, baseSha: remote.branches[branch] };
+    return {
+      branchExists: true,
+      base: branch,
+      baseSha: remote.branches[branch],
+    };
   }
   const base = baseBranch ?? remote.defaultBranch;
   if (base && Object.prototype.hasOwnProperty.call(remote.branches, base)) {

@@ -35,14 +35,21 @@ export async function resolveGitRemote(
   integrations: ScmIntegrationRegistry,
   repoUrl: string | RepositoryUrl,
 ): Promise<GitRemote> {
-  const url = typeof repoUrl === 'string' ? parseRepositoryUrl(repoUrl, 'repoUrl', { allowHttpLoopback: true }) : repoUrl;
+  const url =
+    typeof repoUrl === 'string'
+      ? parseRepositoryUrl(repoUrl, 'repoUrl', { allowHttpLoopback: true })
+      : repoUrl;
   const integration = integrations.byUrl(url.href);
   if (!integration) {
     throw new InputError(
       `repoUrl host ${url.host} has no SCM integration in app-config (integrations.github, gitlab, gitea or gerrit)`,
     );
   }
-  const credentials = await credentialsFor(integrations, integration.type, url.href);
+  const credentials = await credentialsFor(
+    integrations,
+    integration.type,
+    url.href,
+  );
   if (!credentials) {
     throw new InputError(
       `repoUrl: the ${integration.type} integration for ${url.host} has no credentials; set them under integrations.${integration.type} in app-config`,
@@ -68,7 +75,9 @@ async function credentialsFor(
       const { token } = await DefaultGithubCredentialsProvider.fromIntegrations(
         integrations,
       ).getCredentials({ url: repoUrl });
-      return token ? { username: 'x-access-token', password: token } : undefined;
+      return token
+        ? { username: 'x-access-token', password: token }
+        : undefined;
     }
     case 'gitlab': {
       const token = integrations.gitlab.byUrl(repoUrl)?.config.token;

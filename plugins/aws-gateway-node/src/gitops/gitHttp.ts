@@ -1,6 +1,10 @@
 import { Config } from '@backstage/config';
 import { ServiceUnavailableError } from '@backstage/errors';
-import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git';
+import type {
+  GitHttpRequest,
+  GitHttpResponse,
+  HttpClient,
+} from 'isomorphic-git';
 
 /** Deadlines of every call to a git server or a forge API. @public */
 export interface GitTimeouts {
@@ -11,7 +15,10 @@ export interface GitTimeouts {
 }
 
 /** @public */
-export const DEFAULT_GIT_TIMEOUTS: GitTimeouts = { requestMs: 30_000, operationMs: 120_000 };
+export const DEFAULT_GIT_TIMEOUTS: GitTimeouts = {
+  requestMs: 30_000,
+  operationMs: 120_000,
+};
 
 /** A deadline for messages: `2 s`, `0.3 s`. */
 export function seconds(ms: number): string {
@@ -36,7 +43,9 @@ export class GitOperation {
     caller?: AbortSignal,
   ) {
     this.deadline = AbortSignal.timeout(timeouts.operationMs);
-    this.signal = caller ? AbortSignal.any([caller, this.deadline]) : this.deadline;
+    this.signal = caller
+      ? AbortSignal.any([caller, this.deadline])
+      : this.deadline;
   }
 
   /** Throws when the task was cancelled or the deadline passed. */
@@ -47,7 +56,9 @@ export class GitOperation {
   abortError(): Error {
     if (this.deadline.aborted) {
       return new GitDeadlineExceeded(
-        `the GitOps repository did not answer in time (${this.what}: ${seconds(this.timeouts.operationMs)} deadline); run the task again: a re-run makes no second commit`,
+        `the GitOps repository did not answer in time (${this.what}: ${seconds(
+          this.timeouts.operationMs,
+        )} deadline); run the task again: a re-run makes no second commit`,
       );
     }
     return new ServiceUnavailableError(`${this.what} was cancelled`);
@@ -73,10 +84,13 @@ export class GitOperation {
   }
 }
 
-async function collect(body: GitHttpRequest['body']): Promise<Buffer | undefined> {
+async function collect(
+  body: GitHttpRequest['body'],
+): Promise<Buffer | undefined> {
   if (!body) return undefined;
   const chunks: Uint8Array[] = [];
-  for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(chunk);
+  for await (const chunk of body as AsyncIterable<Uint8Array>)
+    chunks.push(chunk);
   return Buffer.concat(chunks);
 }
 
@@ -91,7 +105,10 @@ export function deadlineHttpClient(operation: GitOperation): HttpClient {
     async request(req: GitHttpRequest): Promise<GitHttpResponse> {
       // Aborts the request only while waiting for headers; the body is bounded by the operation.
       const headersDeadline = new AbortController();
-      const timer = setTimeout(() => headersDeadline.abort(), operation.timeouts.requestMs);
+      const timer = setTimeout(
+        () => headersDeadline.abort(),
+        operation.timeouts.requestMs,
+      );
       let res: Response;
       try {
         res = await fetch(req.url, {
@@ -105,7 +122,9 @@ export function deadlineHttpClient(operation: GitOperation): HttpClient {
         operation.check();
         if (headersDeadline.signal.aborted) {
           throw new GitDeadlineExceeded(
-            `the GitOps repository did not answer in time (${operation.what}: no response within ${seconds(operation.timeouts.requestMs)})`,
+            `the GitOps repository did not answer in time (${
+              operation.what
+            }: no response within ${seconds(operation.timeouts.requestMs)})`,
           );
         }
         throw error;
@@ -132,9 +151,13 @@ export function deadlineHttpClient(operation: GitOperation): HttpClient {
   };
 }
 
-async function* readBody(body: ReadableStream<Uint8Array>, operation: GitOperation): AsyncGenerator<Uint8Array> {
+async function* readBody(
+  body: ReadableStream<Uint8Array>,
+  operation: GitOperation,
+): AsyncGenerator<Uint8Array> {
   try {
-    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) yield chunk;
+    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>)
+      yield chunk;
   } catch (error) {
     operation.check();
     throw error;
@@ -150,12 +173,17 @@ export function readGitTimeouts(config: Config): GitTimeouts {
     const value = c?.getOptionalNumber(key);
     if (value === undefined) return fallbackMs;
     if (!(value > 0 && value <= 3600)) {
-      throw new Error(`Invalid configuration: ${CONFIG_TIMEOUTS}.${key} must be a number of seconds from 0 to 3600`);
+      throw new Error(
+        `Invalid configuration: ${CONFIG_TIMEOUTS}.${key} must be a number of seconds from 0 to 3600`,
+      );
     }
     return value * 1000;
   };
   return {
     requestMs: configuredMs('requestSeconds', DEFAULT_GIT_TIMEOUTS.requestMs),
-    operationMs: configuredMs('operationSeconds', DEFAULT_GIT_TIMEOUTS.operationMs),
+    operationMs: configuredMs(
+      'operationSeconds',
+      DEFAULT_GIT_TIMEOUTS.operationMs,
+    ),
   };
 }

@@ -1,5 +1,10 @@
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
-import { DEFAULT_GIT_TIMEOUTS, GitOperation, GitTimeouts, seconds } from './gitHttp';
+import {
+  DEFAULT_GIT_TIMEOUTS,
+  GitOperation,
+  GitTimeouts,
+  seconds,
+} from './gitHttp';
 
 /** @public */
 export type Fetch = typeof fetch;
@@ -7,7 +12,10 @@ export type Fetch = typeof fetch;
 /** JSON over fetch; errors name repoUrl and the status, never a header or a body the server sent. */
 export class JsonClient {
   /** The operation in progress (set by `open`): its deadline and the task's signal. */
-  operation = new GitOperation('opening the pull request', DEFAULT_GIT_TIMEOUTS);
+  operation = new GitOperation(
+    'opening the pull request',
+    DEFAULT_GIT_TIMEOUTS,
+  );
 
   constructor(
     private readonly doFetch: Fetch,
@@ -19,7 +27,11 @@ export class JsonClient {
 
   /** Starts a new operation: one deadline for all of its requests. */
   begin(signal?: AbortSignal) {
-    this.operation = new GitOperation('opening the pull request', this.timeouts, signal);
+    this.operation = new GitOperation(
+      'opening the pull request',
+      this.timeouts,
+      signal,
+    );
   }
 
   async get<T>(url: string): Promise<T> {
@@ -50,7 +62,10 @@ export class JsonClient {
     return { created: await this.operation.run(() => res.json()) };
   }
 
-  private async send(url: string, init: { method: string; headers?: Record<string, string>; body?: string }) {
+  private async send(
+    url: string,
+    init: { method: string; headers?: Record<string, string>; body?: string },
+  ) {
     const operation = this.operation;
     try {
       return await operation.run(() =>
@@ -59,7 +74,10 @@ export class JsonClient {
           headers: { ...this.headers, ...init.headers },
           // A redirect could carry the integration's credentials to another host.
           redirect: 'error',
-          signal: AbortSignal.any([operation.signal, AbortSignal.timeout(this.timeouts.requestMs)]),
+          signal: AbortSignal.any([
+            operation.signal,
+            AbortSignal.timeout(this.timeouts.requestMs),
+          ]),
         }),
       );
     } catch (error) {
@@ -67,12 +85,18 @@ export class JsonClient {
       if (error instanceof ServiceUnavailableError) throw error;
       if ((error as Error)?.name === 'TimeoutError') {
         throw new ServiceUnavailableError(
-          `repoUrl: the ${this.type} API for ${this.repoUrl} did not answer within ${seconds(this.timeouts.requestMs)}`,
+          `repoUrl: the ${this.type} API for ${
+            this.repoUrl
+          } did not answer within ${seconds(this.timeouts.requestMs)}`,
         );
       }
       const code = (error as { cause?: { code?: unknown } })?.cause?.code;
       throw new InputError(
-        `repoUrl: the ${this.type} API for ${this.repoUrl} could not be reached (${typeof code === 'string' ? code : 'network error'})`,
+        `repoUrl: the ${this.type} API for ${
+          this.repoUrl
+        } could not be reached (${
+          typeof code === 'string' ? code : 'network error'
+        })`,
       );
     }
   }
@@ -86,7 +110,11 @@ export class JsonClient {
       422: 'head and base must be existing, different branches',
     };
     return new InputError(
-      `repoUrl: the ${this.type} API for ${this.repoUrl} answered HTTP ${status} when asked to ${what}${why[status] ? `: ${why[status]}` : ''}`,
+      `repoUrl: the ${this.type} API for ${
+        this.repoUrl
+      } answered HTTP ${status} when asked to ${what}${
+        why[status] ? `: ${why[status]}` : ''
+      }`,
     );
   }
 }

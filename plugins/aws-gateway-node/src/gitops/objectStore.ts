@@ -23,8 +23,14 @@ const MODE_SYMLINK = '120000';
 const MODE_SUBMODULE = '160000';
 
 /** A new store; `url` (the normalised, allowed URL) becomes its only remote, in its own in-memory config. */
-export async function createObjectStore(defaultBranch: string, url?: string): Promise<ObjectStore> {
-  const store = { fs: createFsFromVolume(new Volume()), gitdir: '/repository.git' };
+export async function createObjectStore(
+  defaultBranch: string,
+  url?: string,
+): Promise<ObjectStore> {
+  const store = {
+    fs: createFsFromVolume(new Volume()),
+    gitdir: '/repository.git',
+  };
   await git.init({ ...store, bare: true, defaultBranch });
   if (url) await git.addRemote({ ...store, remote: 'origin', url });
   return store;
@@ -49,16 +55,24 @@ function refuseSpecial(entry: TreeEntry, at: string, file: string): void {
  * where a directory is needed, or that directly holds a link or a submodule
  * (a commit writes its files there).
  */
-export async function assertWritableDirectory(store: ObjectStore, treeOid: string, directory: string): Promise<void> {
+export async function assertWritableDirectory(
+  store: ObjectStore,
+  treeOid: string,
+  directory: string,
+): Promise<void> {
   let oid: string = treeOid;
   let at = '';
   for (const name of directory.split('/')) {
     at = at ? `${at}/${name}` : name;
-    const entry: TreeEntry | undefined = (await git.readTree({ ...store, oid })).tree.find(e => e.path === name);
+    const entry: TreeEntry | undefined = (
+      await git.readTree({ ...store, oid })
+    ).tree.find(e => e.path === name);
     if (!entry) return; // the rest is created by the commit
     refuseSpecial(entry, at, `${directory}/`);
     if (entry.type !== 'tree') {
-      throw new ConflictError(`files: "${directory}/" needs "${at}" to be a directory, but it is a file in the GitOps repository`);
+      throw new ConflictError(
+        `files: "${directory}/" needs "${at}" to be a directory, but it is a file in the GitOps repository`,
+      );
     }
     oid = entry.oid;
   }
@@ -68,10 +82,16 @@ export async function assertWritableDirectory(store: ObjectStore, treeOid: strin
 }
 
 /** The entries directly in `directory` of a tree: none when it is missing or not a plain directory. */
-export async function directoryEntries(store: ObjectStore, treeOid: string, directory: string): Promise<TreeEntry[]> {
+export async function directoryEntries(
+  store: ObjectStore,
+  treeOid: string,
+  directory: string,
+): Promise<TreeEntry[]> {
   let oid = treeOid;
   for (const name of directory.split('/')) {
-    const entry = (await git.readTree({ ...store, oid })).tree.find(e => e.path === name);
+    const entry = (await git.readTree({ ...store, oid })).tree.find(
+      e => e.path === name,
+    );
     if (!entry || entry.type !== 'tree') return [];
     oid = entry.oid;
   }
@@ -97,7 +117,11 @@ export async function writeFilesIntoTree(
   files: Array<{ path: string; content: string }>,
 ): Promise<{ tree: string; statuses: Map<string, GitOpsFileStatus> }> {
   const statuses = new Map<string, GitOpsFileStatus>();
-  const pending = files.map(f => ({ path: f.path, rest: f.path.split('/'), content: f.content }));
+  const pending = files.map(f => ({
+    path: f.path,
+    rest: f.path.split('/'),
+    content: f.content,
+  }));
   const tree = await writeLevel(store, treeOid, '', pending, statuses);
   return { tree, statuses };
 }
@@ -111,7 +135,8 @@ async function writeLevel(
 ): Promise<string> {
   const entries = new Map<string, TreeEntry>();
   if (treeOid) {
-    for (const entry of (await git.readTree({ ...store, oid: treeOid })).tree) entries.set(entry.path, entry);
+    for (const entry of (await git.readTree({ ...store, oid: treeOid })).tree)
+      entries.set(entry.path, entry);
   }
   const subdirs = new Map<string, PendingFile[]>();
   for (const file of files) {
@@ -121,27 +146,46 @@ async function writeLevel(
     if (existing) refuseSpecial(existing, at, file.path);
     if (rest.length) {
       if (existing && existing.type !== 'tree') {
-        throw new ConflictError(`files: "${file.path}" needs "${at}" to be a directory, but it is a file in the GitOps repository`);
+        throw new ConflictError(
+          `files: "${file.path}" needs "${at}" to be a directory, but it is a file in the GitOps repository`,
+        );
       }
       subdirs.set(name, [...(subdirs.get(name) ?? []), { ...file, rest }]);
       continue;
     }
     if (existing?.type === 'tree') {
-      throw new ConflictError(`files: "${file.path}" is a directory in the GitOps repository`);
+      throw new ConflictError(
+        `files: "${file.path}" is a directory in the GitOps repository`,
+      );
     }
     const blob = Buffer.from(file.content, 'utf8');
     let status: GitOpsFileStatus = 'added';
     if (existing) {
-      const current = (await git.readBlob({ ...store, oid: existing.oid })).blob;
-      status = Buffer.compare(Buffer.from(current), blob) === 0 ? 'unchanged' : 'updated';
+      const current = (await git.readBlob({ ...store, oid: existing.oid }))
+        .blob;
+      status =
+        Buffer.compare(Buffer.from(current), blob) === 0
+          ? 'unchanged'
+          : 'updated';
     }
     statuses.set(file.path, status);
     const oid = await git.writeBlob({ ...store, blob });
-    entries.set(name, { mode: existing?.mode === MODE_EXECUTABLE ? MODE_EXECUTABLE : MODE_FILE, path: name, oid, type: 'blob' });
+    entries.set(name, {
+      mode: existing?.mode === MODE_EXECUTABLE ? MODE_EXECUTABLE : MODE_FILE,
+      path: name,
+      oid,
+      type: 'blob',
+    });
   }
   for (const [name, nested] of subdirs) {
     const existing = entries.get(name);
-    const oid = await writeLevel(store, existing?.oid, dir ? `${dir}/${name}` : name, nested, statuses);
+    const oid = await writeLevel(
+      store,
+      existing?.oid,
+      dir ? `${dir}/${name}` : name,
+      nested,
+      statuses,
+    );
     entries.set(name, { mode: MODE_TREE, path: name, oid, type: 'tree' });
   }
   return git.writeTree({ ...store, tree: [...entries.values()] });

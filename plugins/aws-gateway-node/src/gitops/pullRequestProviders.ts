@@ -1,6 +1,11 @@
 import { InputError } from '@backstage/errors';
 import { ScmIntegrationRegistry } from '@backstage/integration';
-import { parseBaseUrl, RepositoryUrl, repositoryPath, segmentsBelow } from '../urls/repositoryUrl';
+import {
+  parseBaseUrl,
+  RepositoryUrl,
+  repositoryPath,
+  segmentsBelow,
+} from '../urls/repositoryUrl';
 import { GitCredentials } from './gitCredentials';
 
 /**
@@ -38,7 +43,12 @@ export interface PullRequestProvider {
     credentials: GitCredentials,
   ): ProviderRepository;
   /** The body that creates a pull request. */
-  createBody(request: { head: string; base: string; title: string; body?: string }): object;
+  createBody(request: {
+    head: string;
+    base: string;
+    title: string;
+    body?: string;
+  }): object;
   /** The provider's JSON for one pull request, as the flow needs it. */
   read(json: any): ProviderPull;
 }
@@ -51,11 +61,20 @@ const encodePath = (parts: string[]) => parts.map(encodeURIComponent).join('/');
  * from the parsed segments of both: exactly `segments` parts (owner, repo),
  * or at least two when 0 (GitLab groups).
  */
-function repoPath(url: RepositoryUrl, baseUrl: string, type: string, segments: number): string[] {
-  const base = parseBaseUrl(baseUrl, `integrations.${type}.baseUrl`, { allowHttpLoopback: true });
+function repoPath(
+  url: RepositoryUrl,
+  baseUrl: string,
+  type: string,
+  segments: number,
+): string[] {
+  const base = parseBaseUrl(baseUrl, `integrations.${type}.baseUrl`, {
+    allowHttpLoopback: true,
+  });
   const below = segmentsBelow(url, base);
   const parts = below ? repositoryPath(below) : [];
-  const ok = parts.length > 0 && (segments ? parts.length === segments : parts.length >= 2);
+  const ok =
+    parts.length > 0 &&
+    (segments ? parts.length === segments : parts.length >= 2);
   if (!ok) {
     const shape = segments ? '<owner>/<repo>' : '<group>/<project>';
     throw new InputError(
@@ -77,16 +96,25 @@ const GITEA_PAGE_SIZE = 50;
 const GITEA_MAX_PAGES = 20;
 
 /** The integration types that can open pull requests, each with its API. */
-export const PULL_REQUEST_PROVIDERS: Record<'gitea' | 'github' | 'gitlab', PullRequestProvider> = {
+export const PULL_REQUEST_PROVIDERS: Record<
+  'gitea' | 'github' | 'gitlab',
+  PullRequestProvider
+> = {
   gitea: {
     repository(integrations, url, credentials) {
       const config = integrations.gitea.byUrl(url.href)!.config;
-      const baseUrl = parseBaseUrl(config.baseUrl ?? `https://${config.host}`, 'integrations.gitea.baseUrl', {
-        allowHttpLoopback: true,
-      }).href;
+      const baseUrl = parseBaseUrl(
+        config.baseUrl ?? `https://${config.host}`,
+        'integrations.gitea.baseUrl',
+        {
+          allowHttpLoopback: true,
+        },
+      ).href;
       const parts = repoPath(url, baseUrl, 'gitea', 2);
       const api = `${baseUrl}/api/v1/repos/${encodePath(parts)}/pulls`;
-      const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+      const basic = Buffer.from(
+        `${credentials.username}:${credentials.password}`,
+      ).toString('base64');
       return {
         api,
         headers: { authorization: `Basic ${basic}` },
@@ -101,14 +129,26 @@ export const PULL_REQUEST_PROVIDERS: Record<'gitea' | 'github' | 'gitlab', PullR
       };
     },
     // Gitea answers 409 (older releases 422) when one was opened meanwhile.
-    createBody: r => ({ head: r.head, base: r.base, title: r.title, body: r.body ?? '' }),
+    createBody: r => ({
+      head: r.head,
+      base: r.base,
+      title: r.title,
+      body: r.body ?? '',
+    }),
     read: readGiteaOrGithubPull,
   },
   github: {
     repository(integrations, url, credentials) {
       const config = integrations.github.byUrl(url.href)!.config;
-      const [owner, repo] = repoPath(url, `${url.protocol}//${config.host}`, 'github', 2);
-      const api = `${trim(config.apiBaseUrl ?? 'https://api.github.com')}/repos/${encodePath([owner, repo])}/pulls`;
+      const [owner, repo] = repoPath(
+        url,
+        `${url.protocol}//${config.host}`,
+        'github',
+        2,
+      );
+      const api = `${trim(
+        config.apiBaseUrl ?? 'https://api.github.com',
+      )}/repos/${encodePath([owner, repo])}/pulls`;
       return {
         api,
         headers: {
@@ -116,30 +156,58 @@ export const PULL_REQUEST_PROVIDERS: Record<'gitea' | 'github' | 'gitlab', PullR
           authorization: `Bearer ${credentials.password}`,
           'x-github-api-version': '2022-11-28',
         },
-        listUrls: (head, base) => [`${api}?${new URLSearchParams({ head: `${owner}:${head}`, base, state: 'open' })}`],
+        listUrls: (head, base) => [
+          `${api}?${new URLSearchParams({
+            head: `${owner}:${head}`,
+            base,
+            state: 'open',
+          })}`,
+        ],
         previewUrl: n => `https://${config.host}/${owner}/${repo}/pull/${n}`,
       };
     },
     // GitHub answers 422 "A pull request already exists" when one was opened meanwhile.
-    createBody: r => ({ title: r.title, head: r.head, base: r.base, body: r.body ?? '' }),
+    createBody: r => ({
+      title: r.title,
+      head: r.head,
+      base: r.base,
+      body: r.body ?? '',
+    }),
     read: readGiteaOrGithubPull,
   },
   gitlab: {
     repository(integrations, url, credentials) {
       const config = integrations.gitlab.byUrl(url.href)!.config;
       const project = repoPath(url, config.baseUrl, 'gitlab', 0).join('/');
-      const api = `${trim(config.apiBaseUrl)}/projects/${encodeURIComponent(project)}/merge_requests`;
+      const api = `${trim(config.apiBaseUrl)}/projects/${encodeURIComponent(
+        project,
+      )}/merge_requests`;
       return {
         api,
         headers: { 'private-token': credentials.password },
         listUrls: (head, base) => [
-          `${api}?${new URLSearchParams({ source_branch: head, target_branch: base, state: 'opened' })}`,
+          `${api}?${new URLSearchParams({
+            source_branch: head,
+            target_branch: base,
+            state: 'opened',
+          })}`,
         ],
-        previewUrl: n => `${trim(config.baseUrl)}/${project}/-/merge_requests/${n}`,
+        previewUrl: n =>
+          `${trim(config.baseUrl)}/${project}/-/merge_requests/${n}`,
       };
     },
     // GitLab answers 409 "Another open merge request already exists" when one was opened meanwhile.
-    createBody: r => ({ source_branch: r.head, target_branch: r.base, title: r.title, description: r.body ?? '' }),
-    read: json => ({ number: json.iid, url: json.web_url, head: json.source_branch, base: json.target_branch }),
+    createBody: r => ({
+      source_branch: r.head,
+      target_branch: r.base,
+      title: r.title,
+      description: r.body ?? '',
+    }),
+    read: json => ({
+      number: json.iid,
+      url: json.web_url,
+      head: json.source_branch,
+      base: json.target_branch,
+    }),
   },
 };

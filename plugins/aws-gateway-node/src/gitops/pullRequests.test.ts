@@ -41,9 +41,15 @@ async function startApi(reply: (r: Recorded) => Reply) {
       res.end(JSON.stringify(body));
     });
   });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>(resolve =>
+    server.listen(0, '127.0.0.1', () => resolve()),
+  );
   const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { host, requests, close: () => new Promise(resolve => server.close(resolve)) };
+  return {
+    host,
+    requests,
+    close: () => new Promise(resolve => server.close(resolve)),
+  };
 }
 
 const TOKEN = 'secret-token-never-shown';
@@ -56,26 +62,63 @@ describe('createPullRequestOpener', () => {
   describe('github', () => {
     const integrations = () =>
       ScmIntegrations.fromConfig(
-        new ConfigReader({ integrations: { github: [{ host: api.host, apiBaseUrl: `http://${api.host}/api/v3`, token: TOKEN }] } }),
+        new ConfigReader({
+          integrations: {
+            github: [
+              {
+                host: api.host,
+                apiBaseUrl: `http://${api.host}/api/v3`,
+                token: TOKEN,
+              },
+            ],
+          },
+        }),
       );
 
     beforeEach(async () => {
       open = [];
       api = await startApi(r => {
         if (r.method === 'GET') {
-          return { status: 200, body: open.filter(p => `platform:${p.head.ref}` === r.query.head && p.base.ref === r.query.base) };
+          return {
+            status: 200,
+            body: open.filter(
+              p =>
+                `platform:${p.head.ref}` === r.query.head &&
+                p.base.ref === r.query.base,
+            ),
+          };
         }
-        const pr = { number: 7 + open.length, html_url: `https://${api.host}/platform/gitops/pull/${7 + open.length}`, state: 'open', head: { ref: r.body.head }, base: { ref: r.body.base } };
+        const pr = {
+          number: 7 + open.length,
+          html_url: `https://${api.host}/platform/gitops/pull/${
+            7 + open.length
+          }`,
+          state: 'open',
+          head: { ref: r.body.head },
+          base: { ref: r.body.base },
+        };
         open.push(pr);
         return { status: 201, body: pr };
       });
     });
 
     it('opens a pull request with the documented request, then reuses it', async () => {
-      const opener = await createPullRequestOpener(integrations(), `http://${api.host}/platform/gitops.git`);
+      const opener = await createPullRequestOpener(
+        integrations(),
+        `http://${api.host}/platform/gitops.git`,
+      );
       expect(opener.type).toBe('github');
-      const first = await opener.open({ head: 'aws-gateway/gw', base: 'main', title: 'Add gw', body: 'files' });
-      expect(first).toEqual({ number: 7, url: `https://${api.host}/platform/gitops/pull/7`, created: true });
+      const first = await opener.open({
+        head: 'aws-gateway/gw',
+        base: 'main',
+        title: 'Add gw',
+        body: 'files',
+      });
+      expect(first).toEqual({
+        number: 7,
+        url: `https://${api.host}/platform/gitops/pull/7`,
+        created: true,
+      });
       const [list, create] = api.requests;
       expect(list).toMatchObject({
         method: 'GET',
@@ -85,7 +128,12 @@ describe('createPullRequestOpener', () => {
       expect(create).toMatchObject({
         method: 'POST',
         path: '/api/v3/repos/platform/gitops/pulls',
-        body: { title: 'Add gw', head: 'aws-gateway/gw', base: 'main', body: 'files' },
+        body: {
+          title: 'Add gw',
+          head: 'aws-gateway/gw',
+          base: 'main',
+          body: 'files',
+        },
       });
       for (const r of [list, create]) {
         expect(r.headers).toMatchObject({
@@ -96,18 +144,29 @@ describe('createPullRequestOpener', () => {
       }
       expect(create.headers['content-type']).toBe('application/json');
 
-      const again = await opener.open({ head: 'aws-gateway/gw', base: 'main', title: 'Add gw' });
+      const again = await opener.open({
+        head: 'aws-gateway/gw',
+        base: 'main',
+        title: 'Add gw',
+      });
       expect(again).toEqual({ ...first, created: false });
       expect(api.requests.filter(r => r.method === 'POST')).toHaveLength(1);
-      expect(opener.previewUrl(0)).toBe(`https://${api.host}/platform/gitops/pull/0`);
+      expect(opener.previewUrl(0)).toBe(
+        `https://${api.host}/platform/gitops/pull/0`,
+      );
     });
 
     it('names repoUrl and the status, never the token, when the API refuses', async () => {
       await api.close();
-      api = await startApi(() => ({ status: 401, body: { message: `Bad credentials ${TOKEN}` } }));
+      api = await startApi(() => ({
+        status: 401,
+        body: { message: `Bad credentials ${TOKEN}` },
+      }));
       const repoUrl = `http://${api.host}/platform/gitops.git`;
       const opener = await createPullRequestOpener(integrations(), repoUrl);
-      const error = await opener.open({ head: 'b', base: 'main', title: 't' }).catch(e => e);
+      const error = await opener
+        .open({ head: 'b', base: 'main', title: 't' })
+        .catch(e => e);
       expect(error.message).toBe(
         `repoUrl: the github API for ${repoUrl} answered HTTP 401 when asked to list open pull requests: it refused the integration's credentials`,
       );
@@ -115,44 +174,92 @@ describe('createPullRequestOpener', () => {
     });
 
     it('refuses a URL that is not <owner>/<repo>', async () => {
-      await expect(createPullRequestOpener(integrations(), `http://${api.host}/gitops.git`)).rejects.toThrow(
+      await expect(
+        createPullRequestOpener(
+          integrations(),
+          `http://${api.host}/gitops.git`,
+        ),
+      ).rejects.toThrow(
         `repoUrl: http://${api.host}/gitops.git is not a github repository URL; mode pull-request needs http://${api.host}/<owner>/<repo>.git`,
       );
     });
 
     it.each([
-      ['dot segments', '/platform/../other/gitops.git', 'must not have dot segments'],
-      ['encoded dot segments', '/platform/%2e%2e/other/gitops.git', 'must not percent-encode'],
-      ['an encoded slash', '/platform%2fother/gitops.git', 'must not percent-encode'],
-      ['a query', '/platform/gitops.git?x=/../../admin', 'must not have a query'],
-    ])('refuses a URL with %s before any request', async (_n, repoPath, rule) => {
-      api = await startApi(() => ({ status: 200, body: [] }));
-      await expect(createPullRequestOpener(integrations(), `http://${api.host}${repoPath}`)).rejects.toThrow(rule);
-      expect(api.requests).toEqual([]);
-    });
+      [
+        'dot segments',
+        '/platform/../other/gitops.git',
+        'must not have dot segments',
+      ],
+      [
+        'encoded dot segments',
+        '/platform/%2e%2e/other/gitops.git',
+        'must not percent-encode',
+      ],
+      [
+        'an encoded slash',
+        '/platform%2fother/gitops.git',
+        'must not percent-encode',
+      ],
+      [
+        'a query',
+        '/platform/gitops.git?x=/../../admin',
+        'must not have a query',
+      ],
+    ])(
+      'refuses a URL with %s before any request',
+      async (_n, repoPath, rule) => {
+        api = await startApi(() => ({ status: 200, body: [] }));
+        await expect(
+          createPullRequestOpener(
+            integrations(),
+            `http://${api.host}${repoPath}`,
+          ),
+        ).rejects.toThrow(rule);
+        expect(api.requests).toEqual([]);
+      },
+    );
 
     it('gives up on an API that does not answer, within the request deadline', async () => {
       api = await startApi(() => ({ status: 200, body: [] }));
       const sockets: net.Socket[] = [];
-      const stalled = await new Promise<{ server: net.Server; port: number }>(resolve => {
-        const server = net.createServer(socket => sockets.push(socket)); // accepts, never answers
-        server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port }));
-      });
+      const stalled = await new Promise<{ server: net.Server; port: number }>(
+        resolve => {
+          const server = net.createServer(socket => sockets.push(socket)); // accepts, never answers
+          server.listen(0, '127.0.0.1', () =>
+            resolve({ server, port: (server.address() as AddressInfo).port }),
+          );
+        },
+      );
       try {
         const host = `127.0.0.1:${stalled.port}`;
         const opener = await createPullRequestOpener(
-          ScmIntegrations.fromConfig(new ConfigReader({ integrations: { github: [{ host, apiBaseUrl: `http://${host}/api/v3`, token: TOKEN }] } })),
+          ScmIntegrations.fromConfig(
+            new ConfigReader({
+              integrations: {
+                github: [
+                  { host, apiBaseUrl: `http://${host}/api/v3`, token: TOKEN },
+                ],
+              },
+            }),
+          ),
           `http://${host}/platform/gitops.git`,
           { timeouts: { requestMs: 300, operationMs: 5000 } },
         );
         const started = Date.now();
-        await expect(opener.open({ head: 'b', base: 'main', title: 't' })).rejects.toThrow(
+        await expect(
+          opener.open({ head: 'b', base: 'main', title: 't' }),
+        ).rejects.toThrow(
           `repoUrl: the github API for http://${host}/platform/gitops.git did not answer within 0.3 s`,
         );
         expect(Date.now() - started).toBeLessThan(3000);
         const cancelled = new AbortController();
         cancelled.abort();
-        await expect(opener.open({ head: 'b', base: 'main', title: 't' }, { signal: cancelled.signal })).rejects.toThrow('cancelled');
+        await expect(
+          opener.open(
+            { head: 'b', base: 'main', title: 't' },
+            { signal: cancelled.signal },
+          ),
+        ).rejects.toThrow('cancelled');
       } finally {
         stalled.server.close();
         for (const socket of sockets) socket.destroy();
@@ -164,7 +271,16 @@ describe('createPullRequestOpener', () => {
     const integrations = () =>
       ScmIntegrations.fromConfig(
         new ConfigReader({
-          integrations: { gitlab: [{ host: api.host, baseUrl: `http://${api.host}`, apiBaseUrl: `http://${api.host}/api/v4`, token: TOKEN }] },
+          integrations: {
+            gitlab: [
+              {
+                host: api.host,
+                baseUrl: `http://${api.host}`,
+                apiBaseUrl: `http://${api.host}/api/v4`,
+                token: TOKEN,
+              },
+            ],
+          },
         }),
       );
 
@@ -174,50 +290,113 @@ describe('createPullRequestOpener', () => {
         if (r.method === 'GET') {
           return {
             status: 200,
-            body: open.filter(m => m.source_branch === r.query.source_branch && m.target_branch === r.query.target_branch && r.query.state === 'opened'),
+            body: open.filter(
+              m =>
+                m.source_branch === r.query.source_branch &&
+                m.target_branch === r.query.target_branch &&
+                r.query.state === 'opened',
+            ),
           };
         }
         if (open.some(m => m.source_branch === r.body.source_branch)) {
-          return { status: 409, body: { message: ['Another open merge request already exists for this source branch: !1'] } };
+          return {
+            status: 409,
+            body: {
+              message: [
+                'Another open merge request already exists for this source branch: !1',
+              ],
+            },
+          };
         }
-        const mr = { id: 900, iid: 1 + open.length, web_url: `http://${api.host}/group/sub/gitops/-/merge_requests/${1 + open.length}`, state: 'opened', ...r.body };
+        const mr = {
+          id: 900,
+          iid: 1 + open.length,
+          web_url: `http://${api.host}/group/sub/gitops/-/merge_requests/${
+            1 + open.length
+          }`,
+          state: 'opened',
+          ...r.body,
+        };
         open.push(mr);
         return { status: 201, body: mr };
       });
     });
 
     it('opens a merge request on the url-encoded project path, then reuses it', async () => {
-      const opener = await createPullRequestOpener(integrations(), `http://${api.host}/group/sub/gitops.git`);
-      const first = await opener.open({ head: 'aws-gateway/gw', base: 'main', title: 'Add gw', body: 'files' });
-      expect(first).toEqual({ number: 1, url: `http://${api.host}/group/sub/gitops/-/merge_requests/1`, created: true });
+      const opener = await createPullRequestOpener(
+        integrations(),
+        `http://${api.host}/group/sub/gitops.git`,
+      );
+      const first = await opener.open({
+        head: 'aws-gateway/gw',
+        base: 'main',
+        title: 'Add gw',
+        body: 'files',
+      });
+      expect(first).toEqual({
+        number: 1,
+        url: `http://${api.host}/group/sub/gitops/-/merge_requests/1`,
+        created: true,
+      });
       const [list, create] = api.requests;
       expect(list).toMatchObject({
         method: 'GET',
         path: '/api/v4/projects/group%2Fsub%2Fgitops/merge_requests',
-        query: { source_branch: 'aws-gateway/gw', target_branch: 'main', state: 'opened' },
+        query: {
+          source_branch: 'aws-gateway/gw',
+          target_branch: 'main',
+          state: 'opened',
+        },
       });
       expect(create).toMatchObject({
         method: 'POST',
         path: '/api/v4/projects/group%2Fsub%2Fgitops/merge_requests',
-        body: { source_branch: 'aws-gateway/gw', target_branch: 'main', title: 'Add gw', description: 'files' },
+        body: {
+          source_branch: 'aws-gateway/gw',
+          target_branch: 'main',
+          title: 'Add gw',
+          description: 'files',
+        },
       });
       expect(create.headers['private-token']).toBe(TOKEN);
-      expect(await opener.open({ head: 'aws-gateway/gw', base: 'main', title: 'Add gw' })).toEqual({ ...first, created: false });
-      expect(opener.previewUrl(0)).toBe(`http://${api.host}/group/sub/gitops/-/merge_requests/0`);
+      expect(
+        await opener.open({
+          head: 'aws-gateway/gw',
+          base: 'main',
+          title: 'Add gw',
+        }),
+      ).toEqual({ ...first, created: false });
+      expect(opener.previewUrl(0)).toBe(
+        `http://${api.host}/group/sub/gitops/-/merge_requests/0`,
+      );
     });
 
     it('reuses the merge request another writer opened between the list and the create (409)', async () => {
-      const opener = await createPullRequestOpener(integrations(), `http://${api.host}/group/sub/gitops.git`);
+      const opener = await createPullRequestOpener(
+        integrations(),
+        `http://${api.host}/group/sub/gitops.git`,
+      );
       let raced = false;
       const original = api.requests.push.bind(api.requests);
       api.requests.push = (...items: Recorded[]) => {
         if (!raced && items[0].method === 'POST') {
           raced = true;
-          open.push({ iid: 5, web_url: 'http://x/-/merge_requests/5', source_branch: 'b', target_branch: 'main' });
+          open.push({
+            iid: 5,
+            web_url: 'http://x/-/merge_requests/5',
+            source_branch: 'b',
+            target_branch: 'main',
+          });
         }
         return original(...items);
       };
-      expect(await opener.open({ head: 'b', base: 'main', title: 't' })).toEqual({ number: 5, url: 'http://x/-/merge_requests/5', created: false });
+      expect(
+        await opener.open({ head: 'b', base: 'main', title: 't' }),
+      ).toEqual({
+        number: 5,
+        url: 'http://x/-/merge_requests/5',
+        created: false,
+      });
     });
   });
 
@@ -225,8 +404,15 @@ describe('createPullRequestOpener', () => {
     beforeEach(async () => {
       open = [];
       api = await startApi(r => {
-        if (r.method === 'GET') return { status: 200, body: r.query.page === '1' ? open : [] };
-        const pr = { number: 3, html_url: `http://${api.host}/platform/gitops/pulls/3`, head: { ref: r.body.head }, base: { ref: r.body.base }, state: 'open' };
+        if (r.method === 'GET')
+          return { status: 200, body: r.query.page === '1' ? open : [] };
+        const pr = {
+          number: 3,
+          html_url: `http://${api.host}/platform/gitops/pulls/3`,
+          head: { ref: r.body.head },
+          base: { ref: r.body.base },
+          state: 'open',
+        };
         open.push(pr);
         return { status: 201, body: pr };
       });
@@ -234,26 +420,66 @@ describe('createPullRequestOpener', () => {
 
     it('uses basic auth and the documented request', async () => {
       const integrations = ScmIntegrations.fromConfig(
-        new ConfigReader({ integrations: { gitea: [{ host: api.host, baseUrl: `http://${api.host}`, username: 'bot', password: TOKEN }] } }),
+        new ConfigReader({
+          integrations: {
+            gitea: [
+              {
+                host: api.host,
+                baseUrl: `http://${api.host}`,
+                username: 'bot',
+                password: TOKEN,
+              },
+            ],
+          },
+        }),
       );
-      const opener = await createPullRequestOpener(integrations, `http://${api.host}/platform/gitops.git`);
-      expect(await opener.open({ head: 'h', base: 'main', title: 't', body: 'b' })).toEqual({
+      const opener = await createPullRequestOpener(
+        integrations,
+        `http://${api.host}/platform/gitops.git`,
+      );
+      expect(
+        await opener.open({ head: 'h', base: 'main', title: 't', body: 'b' }),
+      ).toEqual({
         number: 3,
         url: `http://${api.host}/platform/gitops/pulls/3`,
         created: true,
       });
       const [list, create] = api.requests;
-      expect(list).toMatchObject({ method: 'GET', path: '/api/v1/repos/platform/gitops/pulls', query: { state: 'open' } });
-      expect(create).toMatchObject({ method: 'POST', path: '/api/v1/repos/platform/gitops/pulls', body: { head: 'h', base: 'main', title: 't', body: 'b' } });
-      expect(create.headers.authorization).toBe(`Basic ${Buffer.from(`bot:${TOKEN}`).toString('base64')}`);
+      expect(list).toMatchObject({
+        method: 'GET',
+        path: '/api/v1/repos/platform/gitops/pulls',
+        query: { state: 'open' },
+      });
+      expect(create).toMatchObject({
+        method: 'POST',
+        path: '/api/v1/repos/platform/gitops/pulls',
+        body: { head: 'h', base: 'main', title: 't', body: 'b' },
+      });
+      expect(create.headers.authorization).toBe(
+        `Basic ${Buffer.from(`bot:${TOKEN}`).toString('base64')}`,
+      );
     });
   });
 
   it('refuses a host whose integration cannot open pull requests, before anything else', async () => {
     const integrations = ScmIntegrations.fromConfig(
-      new ConfigReader({ integrations: { gerrit: [{ host: 'gerrit.example.com', gitilesBaseUrl: 'https://gerrit.example.com/plugins/gitiles' }] } }),
+      new ConfigReader({
+        integrations: {
+          gerrit: [
+            {
+              host: 'gerrit.example.com',
+              gitilesBaseUrl: 'https://gerrit.example.com/plugins/gitiles',
+            },
+          ],
+        },
+      }),
     );
-    await expect(createPullRequestOpener(integrations, 'https://gerrit.example.com/platform/gitops.git')).rejects.toThrow(
+    await expect(
+      createPullRequestOpener(
+        integrations,
+        'https://gerrit.example.com/platform/gitops.git',
+      ),
+    ).rejects.toThrow(
       'repoUrl: https://gerrit.example.com/platform/gitops.git is served by a gerrit integration, which cannot open pull requests here; mode pull-request needs a gitea, github, gitlab integration (use mode commit)',
     );
   });

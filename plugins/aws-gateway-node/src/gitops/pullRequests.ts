@@ -4,7 +4,11 @@ import { parseRepositoryUrl, RepositoryUrl } from '../urls/repositoryUrl';
 import { resolveGitRemote } from './gitCredentials';
 import { DEFAULT_GIT_TIMEOUTS, GitTimeouts } from './gitHttp';
 import { Fetch, JsonClient } from './jsonClient';
-import { PULL_REQUEST_PROVIDERS, PullRequestProvider, ProviderRepository } from './pullRequestProviders';
+import {
+  PULL_REQUEST_PROVIDERS,
+  PullRequestProvider,
+  ProviderRepository,
+} from './pullRequestProviders';
 
 /** What to open: a pull request from `head` into `base`. @public */
 export interface PullRequestRequest {
@@ -34,23 +38,30 @@ export interface PullRequestOpener {
   /** The integration type: gitea, github or gitlab. */
   readonly type: string;
   /** Reuses an open pull request with the same head and base, else opens one; `signal` cancels it. */
-  open(request: Omit<PullRequestRequest, 'repoUrl'>, options?: { signal?: AbortSignal }): Promise<PullRequestResult>;
+  open(
+    request: Omit<PullRequestRequest, 'repoUrl'>,
+    options?: { signal?: AbortSignal },
+  ): Promise<PullRequestResult>;
   /** The shape of a pull request's browser URL, for a dry run; calls nothing. */
   previewUrl(number: number): string;
 }
 
 /** The integration types that can open pull requests. @public */
-export const PULL_REQUEST_TYPES = Object.keys(PULL_REQUEST_PROVIDERS) as ReadonlyArray<
-  keyof typeof PULL_REQUEST_PROVIDERS
->;
+export const PULL_REQUEST_TYPES = Object.keys(
+  PULL_REQUEST_PROVIDERS,
+) as ReadonlyArray<keyof typeof PULL_REQUEST_PROVIDERS>;
 
-function isPullRequestType(type: string): type is (typeof PULL_REQUEST_TYPES)[number] {
+function isPullRequestType(
+  type: string,
+): type is (typeof PULL_REQUEST_TYPES)[number] {
   return (PULL_REQUEST_TYPES as readonly string[]).includes(type);
 }
 
 function cannotOpenPullRequests(subject: string): InputError {
   return new InputError(
-    `repoUrl: ${subject} cannot open pull requests here; mode pull-request needs a ${PULL_REQUEST_TYPES.join(', ')} integration (use mode commit)`,
+    `repoUrl: ${subject} cannot open pull requests here; mode pull-request needs a ${PULL_REQUEST_TYPES.join(
+      ', ',
+    )} integration (use mode commit)`,
   );
 }
 
@@ -73,7 +84,9 @@ export async function createPullRequestOpener(
   const timeouts = options.timeouts ?? DEFAULT_GIT_TIMEOUTS;
   // The one normaliser: every path below is built from its segments, never from the raw text.
   const url =
-    typeof rawRepoUrl === 'string' ? parseRepositoryUrl(rawRepoUrl, 'repoUrl', { allowHttpLoopback: true }) : rawRepoUrl;
+    typeof rawRepoUrl === 'string'
+      ? parseRepositoryUrl(rawRepoUrl, 'repoUrl', { allowHttpLoopback: true })
+      : rawRepoUrl;
   const repoUrl = url.href;
   let integration;
   try {
@@ -83,7 +96,9 @@ export async function createPullRequestOpener(
   }
   if (integration && !isPullRequestType(integration.type)) {
     // Before resolving credentials: a pull request is impossible whatever they are.
-    throw cannotOpenPullRequests(`${repoUrl} is served by a ${integration.type} integration, which`);
+    throw cannotOpenPullRequests(
+      `${repoUrl} is served by a ${integration.type} integration, which`,
+    );
   }
   const remote = await resolveGitRemote(integrations, url);
   if (!isPullRequestType(remote.type)) {
@@ -91,19 +106,36 @@ export async function createPullRequestOpener(
   }
   const provider = PULL_REQUEST_PROVIDERS[remote.type];
   const repository = provider.repository(integrations, url, remote.credentials);
-  const client = new JsonClient(doFetch, repoUrl, remote.type, repository.headers, timeouts);
+  const client = new JsonClient(
+    doFetch,
+    repoUrl,
+    remote.type,
+    repository.headers,
+    timeouts,
+  );
   return {
     type: remote.type,
     previewUrl: n => repository.previewUrl(n),
     async open(req, { signal } = {}) {
       client.begin(signal);
-      const find = () => findOpenPull(client, provider, repository, req.head, req.base);
+      const find = () =>
+        findOpenPull(client, provider, repository, req.head, req.base);
       const existing = await find();
-      if (existing) return { number: existing.number, url: existing.url, created: false };
+      if (existing)
+        return { number: existing.number, url: existing.url, created: false };
       // On a conflict (one opened meanwhile) the one found then is reused.
-      const answer = await client.post(repository.api, provider.createBody(req), find);
-      const pull = 'existing' in answer ? answer.existing : provider.read(answer.created);
-      return { number: pull.number, url: pull.url, created: !('existing' in answer) };
+      const answer = await client.post(
+        repository.api,
+        provider.createBody(req),
+        find,
+      );
+      const pull =
+        'existing' in answer ? answer.existing : provider.read(answer.created);
+      return {
+        number: pull.number,
+        url: pull.url,
+        created: !('existing' in answer),
+      };
     },
   };
 }
@@ -120,7 +152,8 @@ async function findOpenPull(
     const list = (await client.get<unknown[]>(listUrl)).map(provider.read);
     const match = list.find(p => p.head === head && p.base === base);
     if (match) return match;
-    if (repository.pageSize === undefined || list.length < repository.pageSize) return undefined;
+    if (repository.pageSize === undefined || list.length < repository.pageSize)
+      return undefined;
   }
   return undefined;
 }

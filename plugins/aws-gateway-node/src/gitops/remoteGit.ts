@@ -23,19 +23,32 @@ export class ConcurrentUpdate extends Error {}
 
 export function authCallbacks(repoUrl: string, credentials: GitCredentials) {
   return {
-    onAuth: () => ({ username: credentials.username, password: credentials.password }),
+    onAuth: () => ({
+      username: credentials.username,
+      password: credentials.password,
+    }),
     onAuthFailure: () => {
       // Never retry with the same secret, and never echo it.
-      throw new InputError(`repoUrl: the git server refused the integration's credentials for ${repoUrl}`);
+      throw new InputError(
+        `repoUrl: the git server refused the integration's credentials for ${repoUrl}`,
+      );
     },
   };
 }
 
 /** What went wrong reaching a git server, without any text the server or the request supplied. */
 function gitFailure(error: unknown): string {
-  const e = error as { code?: unknown; cause?: { code?: unknown }; data?: { statusCode?: unknown; statusMessage?: unknown } };
+  const e = error as {
+    code?: unknown;
+    cause?: { code?: unknown };
+    data?: { statusCode?: unknown; statusMessage?: unknown };
+  };
   if (e?.code === 'HttpError' && typeof e.data?.statusCode === 'number') {
-    return `HTTP ${e.data.statusCode}${typeof e.data.statusMessage === 'string' && e.data.statusMessage ? ` ${e.data.statusMessage}` : ''}`;
+    return `HTTP ${e.data.statusCode}${
+      typeof e.data.statusMessage === 'string' && e.data.statusMessage
+        ? ` ${e.data.statusMessage}`
+        : ''
+    }`;
   }
   for (const code of [e?.code, e?.cause?.code]) {
     if (typeof code === 'string' && /^[A-Za-z0-9_]+$/.test(code)) return code;
@@ -53,14 +66,22 @@ export async function listBranches(
   let refs;
   try {
     refs = await operation.run(() =>
-      git.listServerRefs({ http, url: repoUrl, symrefs: true, ...authCallbacks(repoUrl, remote.credentials) }),
+      git.listServerRefs({
+        http,
+        url: repoUrl,
+        symrefs: true,
+        ...authCallbacks(repoUrl, remote.credentials),
+      }),
     );
   } catch (error) {
     // Refused credentials and deadlines are already explained.
-    if (error instanceof InputError || error instanceof ServiceUnavailableError) throw error;
+    if (error instanceof InputError || error instanceof ServiceUnavailableError)
+      throw error;
     // Only a status or an error code: a server's message could echo a request.
     throw new InputError(
-      `repoUrl: ${repoUrl} could not be read with the integration's credentials (${gitFailure(error)}); it must be an existing repository they can read`,
+      `repoUrl: ${repoUrl} could not be read with the integration's credentials (${gitFailure(
+        error,
+      )}); it must be an existing repository they can read`,
     );
   }
   const branches: Record<string, string> = {};
@@ -68,9 +89,13 @@ export async function listBranches(
     if (r.ref.startsWith('refs/heads/')) branches[r.ref.slice(11)] = r.oid;
   }
   if (!Object.keys(branches).length) {
-    throw new InputError(`repoUrl: repository ${repoUrl} has no branches; push an initial commit first`);
+    throw new InputError(
+      `repoUrl: repository ${repoUrl} has no branches; push an initial commit first`,
+    );
   }
-  const defaultBranch = refs.find(r => r.ref === 'HEAD')?.target?.replace(/^refs\/heads\//, '');
+  const defaultBranch = refs
+    .find(r => r.ref === 'HEAD')
+    ?.target?.replace(/^refs\/heads\//, '');
   return { branches, ...(defaultBranch ? { defaultBranch } : {}) };
 }
 
@@ -121,7 +146,15 @@ export async function pushBranch(
   let result;
   try {
     result = await operation.run(() =>
-      git.push({ ...store, http, url, ref: branch, remoteRef: branch, force: false, ...auth }),
+      git.push({
+        ...store,
+        http,
+        url,
+        ref: branch,
+        remoteRef: branch,
+        force: false,
+        ...auth,
+      }),
     );
   } catch (error: any) {
     // Client-side fast-forward check, or the server's ref update lost a race.

@@ -40,7 +40,8 @@ const CONFIG_ROOT = 'awsGateway.provisioning';
  *
  * @public
  */
-export const DEFAULT_MIN_SOURCE_RANGE_PREFIX_LENGTH: Record<IpFamily, number> = { ipv4: 8, ipv6: 32 };
+export const DEFAULT_MIN_SOURCE_RANGE_PREFIX_LENGTH: Record<IpFamily, number> =
+  { ipv4: 8, ipv6: 32 };
 
 function parsePortRange(value: number | string, key: string): PortRange {
   const text = String(value).trim();
@@ -60,25 +61,37 @@ export function readGatewayGuardrails(config: Config): GatewayGuardrails {
   const root = config.getOptionalConfig(CONFIG_ROOT);
   const gateways = root?.getOptionalConfig('gateways');
   const portsKey = `${CONFIG_ROOT}.gateways.allowedListenerPorts`;
-  const ports = gateways?.getOptional<Array<number | string>>('allowedListenerPorts');
+  const ports = gateways?.getOptional<Array<number | string>>(
+    'allowedListenerPorts',
+  );
   const profileKey = `${CONFIG_ROOT}.gateways.defaultControllerProfile`;
-  const profile = gateways?.getOptionalString('defaultControllerProfile') ?? 'lbc-v3.5';
+  const profile =
+    gateways?.getOptionalString('defaultControllerProfile') ?? 'lbc-v3.5';
   if (!isControllerProfileId(profile)) {
     throw new Error(`${profileKey}: unknown controller profile "${profile}"`);
   }
-  const gatewayClassName = gateways?.getOptionalString('gatewayClassName') ?? 'aws-nlb';
+  const gatewayClassName =
+    gateways?.getOptionalString('gatewayClassName') ?? 'aws-nlb';
   const minPrefix = gateways?.getOptionalConfig('minSourceRangePrefixLength');
-  const minSourceRangePrefixLength = { ...DEFAULT_MIN_SOURCE_RANGE_PREFIX_LENGTH };
-  for (const [family, bits] of [['ipv4', 32], ['ipv6', 128]] as const) {
+  const minSourceRangePrefixLength = {
+    ...DEFAULT_MIN_SOURCE_RANGE_PREFIX_LENGTH,
+  };
+  for (const [family, bits] of [
+    ['ipv4', 32],
+    ['ipv6', 128],
+  ] as const) {
     const value = minPrefix?.getOptionalNumber(family);
     if (value === undefined) continue;
     if (!Number.isInteger(value) || value < 0 || value > bits) {
-      throw new Error(`${CONFIG_ROOT}.gateways.minSourceRangePrefixLength.${family}: ${value} must be an integer from 0 to ${bits}`);
+      throw new Error(
+        `${CONFIG_ROOT}.gateways.minSourceRangePrefixLength.${family}: ${value} must be an integer from 0 to ${bits}`,
+      );
     }
     minSourceRangePrefixLength[family] = value;
   }
-  const allowedGatewayClassNames =
-    gateways?.getOptionalStringArray('allowedGatewayClassNames') ?? [gatewayClassName];
+  const allowedGatewayClassNames = gateways?.getOptionalStringArray(
+    'allowedGatewayClassNames',
+  ) ?? [gatewayClassName];
   if (!allowedGatewayClassNames.includes(gatewayClassName)) {
     throw new Error(
       `${CONFIG_ROOT}.gateways.allowedGatewayClassNames must include gatewayClassName "${gatewayClassName}"`,

@@ -46,15 +46,22 @@ export function renderControllerManifests(
   spec: ControllerSetupSpec,
   profile: ControllerProfile,
 ): RenderedManifest[] {
-  const defaultsSpec: Record<string, unknown> = { scheme: spec.defaults.scheme };
-  if (spec.defaults.sourceCidrs.length) defaultsSpec.sourceRanges = [...spec.defaults.sourceCidrs];
+  const defaultsSpec: Record<string, unknown> = {
+    scheme: spec.defaults.scheme,
+  };
+  if (spec.defaults.sourceCidrs.length)
+    defaultsSpec.sourceRanges = [...spec.defaults.sourceCidrs];
   if (spec.defaults.tags && Object.keys(spec.defaults.tags).length) {
     defaultsSpec.tags = { ...spec.defaults.tags };
   }
   const loadBalancerConfiguration: KubernetesManifest = {
     apiVersion: profile.lbcApiVersion,
     kind: 'LoadBalancerConfiguration',
-    metadata: { name: spec.defaults.name, namespace: spec.defaults.namespace, labels: { ...LABELS } },
+    metadata: {
+      name: spec.defaults.name,
+      namespace: spec.defaults.namespace,
+      labels: { ...LABELS },
+    },
     spec: defaultsSpec,
   };
   const gatewayClass: KubernetesManifest = {

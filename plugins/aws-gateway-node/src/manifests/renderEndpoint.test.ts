@@ -9,7 +9,10 @@ import { validateManifests } from './validateManifests';
 
 describe('renderEndpointManifests', () => {
   it('renders the classic example for LBC v3.5 with v1 routes', () => {
-    const rendered = renderEndpointManifests(classicEndpoint, CONTROLLER_PROFILES['lbc-v3.5']);
+    const rendered = renderEndpointManifests(
+      classicEndpoint,
+      CONTROLLER_PROFILES['lbc-v3.5'],
+    );
     expect(rendered.map(r => r.path)).toEqual([
       'loadbalancerconfiguration-aws-tcp-gateway.yaml',
       'targetgroupconfiguration-backend.yaml',
@@ -36,7 +39,11 @@ describe('renderEndpointManifests', () => {
       spec: {
         gatewayClassName: 'aws-nlb',
         infrastructure: {
-          parametersRef: { group: 'gateway.k8s.aws', kind: 'LoadBalancerConfiguration', name: 'aws-tcp-gateway' },
+          parametersRef: {
+            group: 'gateway.k8s.aws',
+            kind: 'LoadBalancerConfiguration',
+            name: 'aws-tcp-gateway',
+          },
         },
         listeners: [{ name: 'tcp-app', protocol: 'TCP', port: 8080 }],
       },
@@ -48,7 +55,9 @@ describe('renderEndpointManifests', () => {
       metadata: { name: 'tcp-backend-aws' },
       spec: {
         parentRefs: [{ name: 'aws-tcp-gateway', sectionName: 'tcp-app' }],
-        rules: [{ backendRefs: [{ kind: 'Service', name: 'backend', port: 3000 }] }],
+        rules: [
+          { backendRefs: [{ kind: 'Service', name: 'backend', port: 3000 }] },
+        ],
       },
     });
     for (const m of [lbc, tgc, gateway, route]) {
@@ -63,11 +72,22 @@ describe('renderEndpointManifests', () => {
   });
 
   it('renders v1alpha2 routes and v1beta1 controller CRDs for LBC v2.17', () => {
-    const rendered = renderEndpointManifests(classicEndpoint, CONTROLLER_PROFILES['lbc-v2.17']);
-    const byKind = Object.fromEntries(rendered.map(r => [r.manifest.kind, r.manifest]));
-    expect(byKind.TCPRoute.apiVersion).toBe('gateway.networking.k8s.io/v1alpha2');
-    expect(byKind.LoadBalancerConfiguration.apiVersion).toBe('gateway.k8s.aws/v1beta1');
-    expect(byKind.TargetGroupConfiguration.apiVersion).toBe('gateway.k8s.aws/v1beta1');
+    const rendered = renderEndpointManifests(
+      classicEndpoint,
+      CONTROLLER_PROFILES['lbc-v2.17'],
+    );
+    const byKind = Object.fromEntries(
+      rendered.map(r => [r.manifest.kind, r.manifest]),
+    );
+    expect(byKind.TCPRoute.apiVersion).toBe(
+      'gateway.networking.k8s.io/v1alpha2',
+    );
+    expect(byKind.LoadBalancerConfiguration.apiVersion).toBe(
+      'gateway.k8s.aws/v1beta1',
+    );
+    expect(byKind.TargetGroupConfiguration.apiVersion).toBe(
+      'gateway.k8s.aws/v1beta1',
+    );
     expect(byKind.Gateway.apiVersion).toBe('gateway.networking.k8s.io/v1');
   });
 
@@ -79,7 +99,11 @@ describe('renderEndpointManifests', () => {
         { name: 'dns', protocol: 'UDP', port: 53 },
       ],
       routes: [
-        { name: 'tls', listener: 'tls', backends: [{ service: 'db', port: 5432 }] },
+        {
+          name: 'tls',
+          listener: 'tls',
+          backends: [{ service: 'db', port: 5432 }],
+        },
         {
           name: 'dns',
           listener: 'dns',
@@ -89,12 +113,24 @@ describe('renderEndpointManifests', () => {
           ],
         },
       ],
-      healthCheck: { protocol: 'HTTP', port: '8080', path: '/healthz', matcher: '200-399', intervalSeconds: 10 },
+      healthCheck: {
+        protocol: 'HTTP',
+        port: '8080',
+        path: '/healthz',
+        matcher: '200-399',
+        intervalSeconds: 10,
+      },
       tags: { team: 'db' },
     };
-    const manifests = renderEndpointManifests(spec, CONTROLLER_PROFILES['lbc-v3.2']).map(r => r.manifest);
+    const manifests = renderEndpointManifests(
+      spec,
+      CONTROLLER_PROFILES['lbc-v3.2'],
+    ).map(r => r.manifest);
     const gateway = manifests.find(m => m.kind === 'Gateway')!;
-    expect(gateway.spec!.listeners[0]).toMatchObject({ hostname: 'db.example.com', tls: { mode: 'Passthrough' } });
+    expect(gateway.spec!.listeners[0]).toMatchObject({
+      hostname: 'db.example.com',
+      tls: { mode: 'Passthrough' },
+    });
     expect(gateway.spec!.listeners[1].allowedRoutes.kinds).toEqual([
       { group: 'gateway.networking.k8s.io', kind: 'UDPRoute' },
     ]);
@@ -103,9 +139,15 @@ describe('renderEndpointManifests', () => {
     expect(tls.spec!.hostnames).toEqual(['db.example.com']);
     const udp = manifests.find(m => m.kind === 'UDPRoute')!;
     expect(udp.apiVersion).toBe('gateway.networking.k8s.io/v1alpha2');
-    expect(udp.spec!.rules[0].backendRefs.map((b: any) => b.weight)).toEqual([90, 10]);
+    expect(udp.spec!.rules[0].backendRefs.map((b: any) => b.weight)).toEqual([
+      90, 10,
+    ]);
     const tgcs = manifests.filter(m => m.kind === 'TargetGroupConfiguration');
-    expect(tgcs.map(t => t.metadata.name)).toEqual(['db', 'dns-blue', 'dns-green']);
+    expect(tgcs.map(t => t.metadata.name)).toEqual([
+      'db',
+      'dns-blue',
+      'dns-green',
+    ]);
     // TLS passthrough: the NLB listener is TCP, so the target group must be TCP too (AWS refuses TCP → TLS).
     expect(tgcs[0].spec!.defaultConfiguration).toEqual({
       targetType: 'ip',
@@ -120,11 +162,18 @@ describe('renderEndpointManifests', () => {
       tags: { team: 'db' },
     });
     expect(tgcs[1].spec!.defaultConfiguration.protocol).toBeUndefined();
-    expect(validateManifests(manifests, { profile: CONTROLLER_PROFILES['lbc-v3.2'] })).toEqual([]);
+    expect(
+      validateManifests(manifests, {
+        profile: CONTROLLER_PROFILES['lbc-v3.2'],
+      }),
+    ).toEqual([]);
   });
 
   it('writes YAML that parses back to the same object', () => {
-    for (const { manifest } of renderEndpointManifests(classicEndpoint, CONTROLLER_PROFILES['lbc-v3.5'])) {
+    for (const { manifest } of renderEndpointManifests(
+      classicEndpoint,
+      CONTROLLER_PROFILES['lbc-v3.5'],
+    )) {
       expect(parse(manifestToYaml(manifest))).toEqual(manifest);
     }
   });

@@ -14,11 +14,12 @@ import { stringify } from 'yaml';
 import { KubernetesManifest, RenderedManifest } from './types';
 
 /** The route kind that serves a listener protocol. @public */
-export const ROUTE_KIND_FOR_PROTOCOL: Record<L4ListenerProtocol, L4RouteKind> = {
-  TCP: 'TCPRoute',
-  UDP: 'UDPRoute',
-  TLS: 'TLSRoute',
-};
+export const ROUTE_KIND_FOR_PROTOCOL: Record<L4ListenerProtocol, L4RouteKind> =
+  {
+    TCP: 'TCPRoute',
+    UDP: 'UDPRoute',
+    TLS: 'TLSRoute',
+  };
 
 /** Labels and annotations every rendered manifest carries. @public */
 export function endpointMetadata(
@@ -68,7 +69,9 @@ function renderGateway(spec: EndpointSpec): KubernetesManifest {
           ? { hostname: listener.hostname }
           : {}),
         // An NLB cannot terminate with Gateway certificateRefs; the TLS bytes are passed through untouched.
-        ...(listener.protocol === 'TLS' ? { tls: { mode: 'Passthrough' } } : {}),
+        ...(listener.protocol === 'TLS'
+          ? { tls: { mode: 'Passthrough' } }
+          : {}),
         allowedRoutes: {
           namespaces: { from: 'Same' },
           kinds: [
@@ -119,7 +122,9 @@ function renderRoutes(
               kind: 'Service',
               name: backend.service,
               port: backend.port,
-              ...(backend.weight !== undefined ? { weight: backend.weight } : {}),
+              ...(backend.weight !== undefined
+                ? { weight: backend.weight }
+                : {}),
             })),
           },
         ],
@@ -135,7 +140,8 @@ function renderLoadBalancerConfiguration(
   const lbSpec: Record<string, unknown> = { scheme: spec.scheme };
   if (spec.loadBalancerName) lbSpec.loadBalancerName = spec.loadBalancerName;
   if (spec.sourceCidrs.length) lbSpec.sourceRanges = [...spec.sourceCidrs];
-  if (spec.tags && Object.keys(spec.tags).length) lbSpec.tags = { ...spec.tags };
+  if (spec.tags && Object.keys(spec.tags).length)
+    lbSpec.tags = { ...spec.tags };
   return {
     apiVersion: profile.lbcApiVersion,
     kind: 'LoadBalancerConfiguration',
@@ -151,9 +157,12 @@ function renderHealthCheck(spec: EndpointSpec) {
   if (hc.protocol !== undefined) config.healthCheckProtocol = hc.protocol;
   if (hc.port !== undefined) config.healthCheckPort = hc.port;
   if (hc.path !== undefined) config.healthCheckPath = hc.path;
-  if (hc.intervalSeconds !== undefined) config.healthCheckInterval = hc.intervalSeconds;
-  if (hc.timeoutSeconds !== undefined) config.healthCheckTimeout = hc.timeoutSeconds;
-  if (hc.healthyThreshold !== undefined) config.healthyThresholdCount = hc.healthyThreshold;
+  if (hc.intervalSeconds !== undefined)
+    config.healthCheckInterval = hc.intervalSeconds;
+  if (hc.timeoutSeconds !== undefined)
+    config.healthCheckTimeout = hc.timeoutSeconds;
+  if (hc.healthyThreshold !== undefined)
+    config.healthyThresholdCount = hc.healthyThreshold;
   if (hc.unhealthyThreshold !== undefined) {
     config.unhealthyThresholdCount = hc.unhealthyThreshold;
   }
@@ -170,7 +179,10 @@ function renderTargetGroupConfigurations(
   ];
   const behindPassthrough = new Set(
     spec.routes
-      .filter(r => spec.listeners.find(l => l.name === r.listener)?.protocol === 'TLS')
+      .filter(
+        r =>
+          spec.listeners.find(l => l.name === r.listener)?.protocol === 'TLS',
+      )
       .flatMap(r => r.backends.map(b => b.service)),
   );
   const healthCheckConfig = renderHealthCheck(spec);
@@ -187,7 +199,9 @@ function renderTargetGroupConfigurations(
         // target group behind it is refused by AWS (IncompatibleProtocols).
         ...(behindPassthrough.has(service) ? { protocol: 'TCP' } : {}),
         ...(healthCheckConfig ? { healthCheckConfig } : {}),
-        ...(spec.tags && Object.keys(spec.tags).length ? { tags: { ...spec.tags } } : {}),
+        ...(spec.tags && Object.keys(spec.tags).length
+          ? { tags: { ...spec.tags } }
+          : {}),
       },
     },
   }));

@@ -6,7 +6,12 @@ import {
   LoadBalancerScheme,
   ManifestIssue,
 } from '@gateway-portal/plugin-aws-gateway-common';
-import { familiesOpenToTheInternet, parseCidr, Cidr, IpFamily } from '../net/cidr';
+import {
+  familiesOpenToTheInternet,
+  parseCidr,
+  Cidr,
+  IpFamily,
+} from '../net/cidr';
 import { ObservedService } from './types';
 
 /**
@@ -60,7 +65,10 @@ export function healthCheckProtocolIssue(
   protocol: unknown,
   field: string,
 ): ManifestIssue | undefined {
-  if (protocol === undefined || HEALTH_CHECK_PROTOCOLS.includes(protocol as string)) {
+  if (
+    protocol === undefined ||
+    HEALTH_CHECK_PROTOCOLS.includes(protocol as string)
+  ) {
     return undefined;
   }
   const upper = String(protocol).toUpperCase();
@@ -111,7 +119,11 @@ export function tlsPassthroughTargetGroupProtocolIssue(
   return {
     field,
     rule: 'tls-passthrough-target-group-protocol',
-    message: `${field}: Service ${service} is behind a TLS Passthrough listener, which the NLB serves as a TCP listener; its target group protocol is ${protocol === undefined ? 'TLS (the controller\'s default)' : `"${String(protocol)}"`}, and AWS rejects a TCP listener forwarding to it (IncompatibleProtocols): set protocol: TCP in the Service's TargetGroupConfiguration`,
+    message: `${field}: Service ${service} is behind a TLS Passthrough listener, which the NLB serves as a TCP listener; its target group protocol is ${
+      protocol === undefined
+        ? "TLS (the controller's default)"
+        : `"${String(protocol)}"`
+    }, and AWS rejects a TCP listener forwarding to it (IncompatibleProtocols): set protocol: TCP in the Service's TargetGroupConfiguration`,
   };
 }
 
@@ -132,11 +144,23 @@ function cidrIssue(text: string, field: string): ManifestIssue | undefined {
   const shown = `${field} "${text}"`;
   switch (problem.kind) {
     case 'syntax':
-      return { field, rule: 'cidr', message: `${shown} is not an IPv4 or IPv6 CIDR block like 203.0.113.0/24` };
+      return {
+        field,
+        rule: 'cidr',
+        message: `${shown} is not an IPv4 or IPv6 CIDR block like 203.0.113.0/24`,
+      };
     case 'host-bits':
-      return { field, rule: 'cidr-host-bits', message: `${shown} has host bits set; the block is "${problem.canonical}"` };
+      return {
+        field,
+        rule: 'cidr-host-bits',
+        message: `${shown} has host bits set; the block is "${problem.canonical}"`,
+      };
     case 'ipv4-mapped':
-      return { field, rule: 'cidr-ipv4-mapped', message: `${shown} is an IPv4-mapped IPv6 block; write the IPv4 block "${problem.canonical}" instead` };
+      return {
+        field,
+        rule: 'cidr-ipv4-mapped',
+        message: `${shown} is an IPv4-mapped IPv6 block; write the IPv4 block "${problem.canonical}" instead`,
+      };
     default:
       return {
         field,
@@ -170,10 +194,16 @@ export function sourceRangeIssues(
     const parsed = parseCidr(text);
     if ('cidr' in parsed) cidrs.push(parsed.cidr);
   });
-  if (issues.length || scheme !== 'internet-facing' || rules.allowOpenToWorld) return issues;
+  if (issues.length || scheme !== 'internet-facing' || rules.allowOpenToWorld)
+    return issues;
   const open = familiesOpenToTheInternet(cidrs);
   if (texts.length === 0 || open.length) {
-    const why = texts.length === 0 ? 'without them the controller opens it to 0.0.0.0/0 and ::/0' : `together they cover every ${open.map(f => (f === 'ipv4' ? 'IPv4' : 'IPv6')).join(' and every ')} address on the internet`;
+    const why =
+      texts.length === 0
+        ? 'without them the controller opens it to 0.0.0.0/0 and ::/0'
+        : `together they cover every ${open
+            .map(f => (f === 'ipv4' ? 'IPv4' : 'IPv6'))
+            .join(' and every ')} address on the internet`;
     return [
       {
         field,
@@ -189,7 +219,13 @@ export function sourceRangeIssues(
       issues.push({
         field: `${field}[${i}]`,
         rule: 'cidr-prefix-too-short',
-        message: `${field}[${i}] "${cidr.text}" is wider than configuration allows for ${subject}: ${cidr.family === 'ipv4' ? 'IPv4' : 'IPv6'} blocks need a prefix of at least /${min} (${GATEWAYS_CONFIG}.minSourceRangePrefixLength.${cidr.family})`,
+        message: `${field}[${i}] "${
+          cidr.text
+        }" is wider than configuration allows for ${subject}: ${
+          cidr.family === 'ipv4' ? 'IPv4' : 'IPv6'
+        } blocks need a prefix of at least /${min} (${GATEWAYS_CONFIG}.minSourceRangePrefixLength.${
+          cidr.family
+        })`,
       });
     }
   });
@@ -208,13 +244,21 @@ export function gatewayClassIssue(
   return {
     field,
     rule: 'gateway-class-not-allowed',
-    message: `${field} "${name}" is not allowed (configuration allows ${allowed.join(', ') || 'none'}: ${GATEWAYS_CONFIG}.allowedGatewayClassNames)`,
+    message: `${field} "${name}" is not allowed (configuration allows ${
+      allowed.join(', ') || 'none'
+    }: ${GATEWAYS_CONFIG}.allowedGatewayClassNames)`,
   };
 }
 
 /** ELBv2 allows 50 tags per resource; the controller adds its own. */
 const MAX_USER_TAGS = 40;
-const RESERVED_TAG_PREFIXES = ['aws:', 'elbv2.k8s.aws/', 'gateway.k8s.aws', 'ingress.k8s.aws/', 'service.k8s.aws/'];
+const RESERVED_TAG_PREFIXES = [
+  'aws:',
+  'elbv2.k8s.aws/',
+  'gateway.k8s.aws',
+  'ingress.k8s.aws/',
+  'service.k8s.aws/',
+];
 
 /** AWS tags a user asks for on load balancers and target groups. */
 export function loadBalancerTagIssues(
@@ -224,15 +268,29 @@ export function loadBalancerTagIssues(
   const entries = Object.entries(tags ?? {});
   const issues: ManifestIssue[] = [];
   if (entries.length > MAX_USER_TAGS) {
-    issues.push({ field, rule: 'tag-count', message: `${field}: at most ${MAX_USER_TAGS} tags (got ${entries.length}); the controller adds its own and ELBv2 allows 50` });
+    issues.push({
+      field,
+      rule: 'tag-count',
+      message: `${field}: at most ${MAX_USER_TAGS} tags (got ${entries.length}); the controller adds its own and ELBv2 allows 50`,
+    });
   }
   for (const [key, value] of entries) {
     const tagField = `${field}.${key}`;
     if (key.length < 1 || key.length > 128 || value.length > 256) {
-      issues.push({ field: tagField, rule: 'tag-length', message: `${tagField}: keys are 1-128 characters, values at most 256` });
+      issues.push({
+        field: tagField,
+        rule: 'tag-length',
+        message: `${tagField}: keys are 1-128 characters, values at most 256`,
+      });
     }
     if (RESERVED_TAG_PREFIXES.some(p => key.toLowerCase().startsWith(p))) {
-      issues.push({ field: tagField, rule: 'tag-reserved', message: `${tagField}: keys starting with ${RESERVED_TAG_PREFIXES.join(', ')} are reserved for AWS and the controller` });
+      issues.push({
+        field: tagField,
+        rule: 'tag-reserved',
+        message: `${tagField}: keys starting with ${RESERVED_TAG_PREFIXES.join(
+          ', ',
+        )} are reserved for AWS and the controller`,
+      });
     }
   }
   return issues;

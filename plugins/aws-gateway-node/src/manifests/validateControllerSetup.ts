@@ -23,7 +23,10 @@ export function validateControllerSetupSpec(
   const { guardrails } = context;
   const { defaults } = spec;
   return [
-    gatewayClassIssue(spec.gatewayClassName, guardrails.allowedGatewayClassNames),
+    gatewayClassIssue(
+      spec.gatewayClassName,
+      guardrails.allowedGatewayClassNames,
+    ),
     dnsSubdomainIssue(defaults.name, 'loadBalancerConfigurationName'),
     dnsLabelIssue(defaults.namespace, 'loadBalancerConfigurationNamespace'),
     ...sourceRangeIssues(

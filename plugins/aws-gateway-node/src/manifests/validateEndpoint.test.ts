@@ -8,14 +8,19 @@ const guardrails: GatewayGuardrails = readGatewayGuardrails(
   new ConfigReader({
     awsGateway: {
       provisioning: {
-        gateways: { allowedNamespaces: ['default', 'apps'], allowedListenerPorts: ['1024-65535', 443] },
+        gateways: {
+          allowedNamespaces: ['default', 'apps'],
+          allowedListenerPorts: ['1024-65535', 443],
+        },
       },
     },
   }),
 );
 
 function rulesFor(spec: EndpointSpec, g: GatewayGuardrails = guardrails) {
-  return validateEndpointSpec(spec, { guardrails: g }).map(i => `${i.field} ${i.rule}`);
+  return validateEndpointSpec(spec, { guardrails: g }).map(
+    i => `${i.field} ${i.rule}`,
+  );
 }
 
 describe('validateEndpointSpec', () => {
@@ -24,41 +29,249 @@ describe('validateEndpointSpec', () => {
   });
 
   const cases: Array<[string, Partial<EndpointSpec>, string]> = [
-    ['hostname on a TCP listener', { listeners: [{ name: 'tcp-app', protocol: 'TCP', port: 8080, hostname: 'a.example.com' }] }, 'listeners[0].hostname listener-hostname-l4'],
-    ['TLS listener without hostname', { listeners: [{ name: 'tcp-app', protocol: 'TLS', port: 8443 }] }, 'listeners[0].hostname tls-hostname-required'],
-    ['port outside the allowed ranges', { listeners: [{ name: 'tcp-app', protocol: 'TCP', port: 80 }] }, 'listeners[0].port listener-port-not-allowed'],
-    ['port out of range', { listeners: [{ name: 'tcp-app', protocol: 'TCP', port: 70000 }] }, 'listeners[0].port port-range'],
-    ['upper-case listener name', { listeners: [{ name: 'TCP-App', protocol: 'TCP', port: 8080 }], routes: [{ name: 'r', listener: 'TCP-App', backends: [{ service: 'backend', port: 3000 }] }] }, 'listeners[0].name dns-label'],
-    ['namespace not allowed', { namespace: 'kube-system' }, 'namespace namespace-not-allowed'],
-    ['internet-facing without CIDRs', { sourceCidrs: [] }, 'sourceCidrs open-to-world'],
-    ['internet-facing with 0.0.0.0/0', { sourceCidrs: ['0.0.0.0/0'] }, 'sourceCidrs open-to-world'],
+    [
+      'hostname on a TCP listener',
+      {
+        listeners: [
+          {
+            name: 'tcp-app',
+            protocol: 'TCP',
+            port: 8080,
+            hostname: 'a.example.com',
+          },
+        ],
+      },
+      'listeners[0].hostname listener-hostname-l4',
+    ],
+    [
+      'TLS listener without hostname',
+      { listeners: [{ name: 'tcp-app', protocol: 'TLS', port: 8443 }] },
+      'listeners[0].hostname tls-hostname-required',
+    ],
+    [
+      'port outside the allowed ranges',
+      { listeners: [{ name: 'tcp-app', protocol: 'TCP', port: 80 }] },
+      'listeners[0].port listener-port-not-allowed',
+    ],
+    [
+      'port out of range',
+      { listeners: [{ name: 'tcp-app', protocol: 'TCP', port: 70000 }] },
+      'listeners[0].port port-range',
+    ],
+    [
+      'upper-case listener name',
+      {
+        listeners: [{ name: 'TCP-App', protocol: 'TCP', port: 8080 }],
+        routes: [
+          {
+            name: 'r',
+            listener: 'TCP-App',
+            backends: [{ service: 'backend', port: 3000 }],
+          },
+        ],
+      },
+      'listeners[0].name dns-label',
+    ],
+    [
+      'namespace not allowed',
+      { namespace: 'kube-system' },
+      'namespace namespace-not-allowed',
+    ],
+    [
+      'internet-facing without CIDRs',
+      { sourceCidrs: [] },
+      'sourceCidrs open-to-world',
+    ],
+    [
+      'internet-facing with 0.0.0.0/0',
+      { sourceCidrs: ['0.0.0.0/0'] },
+      'sourceCidrs open-to-world',
+    ],
     ['malformed CIDR', { sourceCidrs: ['10.0.0.0/33'] }, 'sourceCidrs[0] cidr'],
-    ['the whole IPv4 space in two halves', { sourceCidrs: ['0.0.0.0/1', '128.0.0.0/1'] }, 'sourceCidrs open-to-world'],
+    [
+      'the whole IPv4 space in two halves',
+      { sourceCidrs: ['0.0.0.0/1', '128.0.0.0/1'] },
+      'sourceCidrs open-to-world',
+    ],
     // Red team: all of the internet without the blocks no internet client has, in /8s the minimum prefix allows.
-    ['every /8 but loopback, multicast and reserved', { sourceCidrs: Array.from({ length: 223 }, (_, i) => `${i + 1}.0.0.0/8`).filter(b => b !== '127.0.0.0/8') }, 'sourceCidrs open-to-world'],
-    ['0.0.0.0/0 with a leading-zero octet', { sourceCidrs: ['0.0.0.000/0'] }, 'sourceCidrs[0] cidr-not-canonical'],
-    ['the IPv4-mapped IPv6 block', { sourceCidrs: ['::ffff:0:0/96'] }, 'sourceCidrs[0] cidr-ipv4-mapped'],
-    ['::/0 written with host bits', { sourceCidrs: ['::1/0'] }, 'sourceCidrs[0] cidr-host-bits'],
-    ['a CIDR with host bits set', { sourceCidrs: ['10.0.0.1/8'] }, 'sourceCidrs[0] cidr-host-bits'],
-    ['a block wider than the minimum prefix', { sourceCidrs: ['0.0.0.0/1'] }, 'sourceCidrs[0] cidr-prefix-too-short'],
-    ['a gateway class configuration does not list', { gatewayClassName: 'internal-nlb' }, 'gatewayClassName gateway-class-not-allowed'],
-    ['a Service behind both a TLS and a UDP listener', {
-      listeners: [{ name: 'tls', protocol: 'TLS', port: 8443, hostname: 'db.example.com' }, { name: 'udp', protocol: 'UDP', port: 8443 }],
-      routes: [{ name: 'tls', listener: 'tls', backends: [{ service: 'db', port: 5432 }] }, { name: 'udp', listener: 'udp', backends: [{ service: 'db', port: 5432 }] }],
-    }, 'routes tls-passthrough-udp-service'],
-    ['lower-case health-check protocol', { healthCheck: { protocol: 'tcp' } }, 'healthCheck.protocol health-check-protocol-case'],
-    ['unknown health-check protocol', { healthCheck: { protocol: 'UDP' } }, 'healthCheck.protocol health-check-protocol'],
-    ['health-check path on TCP', { healthCheck: { protocol: 'TCP', path: '/x' } }, 'healthCheck.path health-check-path-tcp'],
-    ['health-check interval too short', { healthCheck: { intervalSeconds: 1 } }, 'healthCheck.intervalSeconds health-check-range'],
-    ['route to an unknown listener', { routes: [{ name: 'r', listener: 'nope', backends: [{ service: 'backend', port: 3000 }] }] }, 'routes[0].listener route-listener-unknown'],
-    ['listener without route', { routes: [] }, 'listeners[0] listener-without-route'],
-    ['two routes on one listener', { routes: [{ name: 'a', listener: 'tcp-app', backends: [{ service: 'backend', port: 3000 }] }, { name: 'b', listener: 'tcp-app', backends: [{ service: 'backend', port: 3000 }] }] }, 'routes[1].listener one-route-per-listener'],
-    ['route without backends', { routes: [{ name: 'r', listener: 'tcp-app', backends: [] }] }, 'routes[0].backends route-backend-count'],
-    ['every backend at weight 0', { routes: [{ name: 'r', listener: 'tcp-app', backends: [{ service: 'backend', port: 3000, weight: 0 }] }] }, 'routes[0].backends backend-all-zero-weight'],
-    ['reserved tag key', { tags: { 'elbv2.k8s.aws/cluster': 'x' } }, 'tags.elbv2.k8s.aws/cluster tag-reserved'],
-    ['load balancer name too long', { loadBalancerName: 'a'.repeat(33) }, 'loadBalancerName load-balancer-name'],
-    ['invalid kubernetes-id label', { kubernetesId: 'not valid!' }, 'kubernetesId label-value'],
-    ['duplicate listener port', { listeners: [{ name: 'a', protocol: 'TCP', port: 8080 }, { name: 'b', protocol: 'TLS', port: 8080, hostname: 'x.example.com' }], routes: [{ name: 'a', listener: 'a', backends: [{ service: 'backend', port: 3000 }] }, { name: 'b', listener: 'b', backends: [{ service: 'backend', port: 3000 }] }] }, 'listeners[1].port listener-port-unique'],
+    [
+      'every /8 but loopback, multicast and reserved',
+      {
+        sourceCidrs: Array.from(
+          { length: 223 },
+          (_, i) => `${i + 1}.0.0.0/8`,
+        ).filter(b => b !== '127.0.0.0/8'),
+      },
+      'sourceCidrs open-to-world',
+    ],
+    [
+      '0.0.0.0/0 with a leading-zero octet',
+      { sourceCidrs: ['0.0.0.000/0'] },
+      'sourceCidrs[0] cidr-not-canonical',
+    ],
+    [
+      'the IPv4-mapped IPv6 block',
+      { sourceCidrs: ['::ffff:0:0/96'] },
+      'sourceCidrs[0] cidr-ipv4-mapped',
+    ],
+    [
+      '::/0 written with host bits',
+      { sourceCidrs: ['::1/0'] },
+      'sourceCidrs[0] cidr-host-bits',
+    ],
+    [
+      'a CIDR with host bits set',
+      { sourceCidrs: ['10.0.0.1/8'] },
+      'sourceCidrs[0] cidr-host-bits',
+    ],
+    [
+      'a block wider than the minimum prefix',
+      { sourceCidrs: ['0.0.0.0/1'] },
+      'sourceCidrs[0] cidr-prefix-too-short',
+    ],
+    [
+      'a gateway class configuration does not list',
+      { gatewayClassName: 'internal-nlb' },
+      'gatewayClassName gateway-class-not-allowed',
+    ],
+    [
+      'a Service behind both a TLS and a UDP listener',
+      {
+        listeners: [
+          {
+            name: 'tls',
+            protocol: 'TLS',
+            port: 8443,
+            hostname: 'db.example.com',
+          },
+          { name: 'udp', protocol: 'UDP', port: 8443 },
+        ],
+        routes: [
+          {
+            name: 'tls',
+            listener: 'tls',
+            backends: [{ service: 'db', port: 5432 }],
+          },
+          {
+            name: 'udp',
+            listener: 'udp',
+            backends: [{ service: 'db', port: 5432 }],
+          },
+        ],
+      },
+      'routes tls-passthrough-udp-service',
+    ],
+    [
+      'lower-case health-check protocol',
+      { healthCheck: { protocol: 'tcp' } },
+      'healthCheck.protocol health-check-protocol-case',
+    ],
+    [
+      'unknown health-check protocol',
+      { healthCheck: { protocol: 'UDP' } },
+      'healthCheck.protocol health-check-protocol',
+    ],
+    [
+      'health-check path on TCP',
+      { healthCheck: { protocol: 'TCP', path: '/x' } },
+      'healthCheck.path health-check-path-tcp',
+    ],
+    [
+      'health-check interval too short',
+      { healthCheck: { intervalSeconds: 1 } },
+      'healthCheck.intervalSeconds health-check-range',
+    ],
+    [
+      'route to an unknown listener',
+      {
+        routes: [
+          {
+            name: 'r',
+            listener: 'nope',
+            backends: [{ service: 'backend', port: 3000 }],
+          },
+        ],
+      },
+      'routes[0].listener route-listener-unknown',
+    ],
+    [
+      'listener without route',
+      { routes: [] },
+      'listeners[0] listener-without-route',
+    ],
+    [
+      'two routes on one listener',
+      {
+        routes: [
+          {
+            name: 'a',
+            listener: 'tcp-app',
+            backends: [{ service: 'backend', port: 3000 }],
+          },
+          {
+            name: 'b',
+            listener: 'tcp-app',
+            backends: [{ service: 'backend', port: 3000 }],
+          },
+        ],
+      },
+      'routes[1].listener one-route-per-listener',
+    ],
+    [
+      'route without backends',
+      { routes: [{ name: 'r', listener: 'tcp-app', backends: [] }] },
+      'routes[0].backends route-backend-count',
+    ],
+    [
+      'every backend at weight 0',
+      {
+        routes: [
+          {
+            name: 'r',
+            listener: 'tcp-app',
+            backends: [{ service: 'backend', port: 3000, weight: 0 }],
+          },
+        ],
+      },
+      'routes[0].backends backend-all-zero-weight',
+    ],
+    [
+      'reserved tag key',
+      { tags: { 'elbv2.k8s.aws/cluster': 'x' } },
+      'tags.elbv2.k8s.aws/cluster tag-reserved',
+    ],
+    [
+      'load balancer name too long',
+      { loadBalancerName: 'a'.repeat(33) },
+      'loadBalancerName load-balancer-name',
+    ],
+    [
+      'invalid kubernetes-id label',
+      { kubernetesId: 'not valid!' },
+      'kubernetesId label-value',
+    ],
+    [
+      'duplicate listener port',
+      {
+        listeners: [
+          { name: 'a', protocol: 'TCP', port: 8080 },
+          { name: 'b', protocol: 'TLS', port: 8080, hostname: 'x.example.com' },
+        ],
+        routes: [
+          {
+            name: 'a',
+            listener: 'a',
+            backends: [{ service: 'backend', port: 3000 }],
+          },
+          {
+            name: 'b',
+            listener: 'b',
+            backends: [{ service: 'backend', port: 3000 }],
+          },
+        ],
+      },
+      'listeners[1].port listener-port-unique',
+    ],
   ];
 
   it.each(cases)('refuses %s', (_name, change, expected) => {
@@ -73,15 +286,29 @@ describe('validateEndpointSpec', () => {
         { name: 'udp', protocol: 'UDP', port: 5353 },
       ],
       routes: [
-        { name: 'tcp', listener: 'tcp', backends: [{ service: 'dns', port: 53 }] },
-        { name: 'udp', listener: 'udp', backends: [{ service: 'dns', port: 53 }] },
+        {
+          name: 'tcp',
+          listener: 'tcp',
+          backends: [{ service: 'dns', port: 53 }],
+        },
+        {
+          name: 'udp',
+          listener: 'udp',
+          backends: [{ service: 'dns', port: 53 }],
+        },
       ],
     };
     expect(rulesFor(spec)).toEqual([]);
   });
 
   it('names the canonical block in CIDR errors', () => {
-    const messages = validateEndpointSpec({ ...classicEndpoint, sourceCidrs: ['10.0.0.1/8', '2001:DB8::/32', '::ffff:cb00:7100/120'] }, { guardrails }).map(i => i.message);
+    const messages = validateEndpointSpec(
+      {
+        ...classicEndpoint,
+        sourceCidrs: ['10.0.0.1/8', '2001:DB8::/32', '::ffff:cb00:7100/120'],
+      },
+      { guardrails },
+    ).map(i => i.message);
     expect(messages).toEqual([
       'sourceCidrs[0] "10.0.0.1/8" has host bits set; the block is "10.0.0.0/8"',
       'sourceCidrs[1] "2001:DB8::/32" is not in canonical form; write it as "2001:db8::/32"',
@@ -90,19 +317,42 @@ describe('validateEndpointSpec', () => {
   });
 
   it('applies the minimum prefix length and the open-to-world rule to internet-facing endpoints only', () => {
-    const wide = { ...classicEndpoint, sourceCidrs: ['0.0.0.0/1', '128.0.0.0/1'] };
+    const wide = {
+      ...classicEndpoint,
+      sourceCidrs: ['0.0.0.0/1', '128.0.0.0/1'],
+    };
     expect(rulesFor({ ...wide, scheme: 'internal' })).toEqual([]);
-    expect(rulesFor({ ...classicEndpoint, sourceCidrs: ['10.0.0.0/7'] }, { ...guardrails, minSourceRangePrefixLength: { ipv4: 6, ipv6: 32 } })).toEqual([]);
-    expect(rulesFor({ ...classicEndpoint, sourceCidrs: ['2001:db8::/31'] })).toEqual(['sourceCidrs[0] cidr-prefix-too-short']);
+    expect(
+      rulesFor(
+        { ...classicEndpoint, sourceCidrs: ['10.0.0.0/7'] },
+        { ...guardrails, minSourceRangePrefixLength: { ipv4: 6, ipv6: 32 } },
+      ),
+    ).toEqual([]);
+    expect(
+      rulesFor({ ...classicEndpoint, sourceCidrs: ['2001:db8::/31'] }),
+    ).toEqual(['sourceCidrs[0] cidr-prefix-too-short']);
   });
 
   it('lets configuration open internet-facing endpoints to the world', () => {
-    expect(rulesFor({ ...classicEndpoint, sourceCidrs: [] }, { ...guardrails, allowOpenToWorld: true })).toEqual([]);
+    expect(
+      rulesFor(
+        { ...classicEndpoint, sourceCidrs: [] },
+        { ...guardrails, allowOpenToWorld: true },
+      ),
+    ).toEqual([]);
   });
 
   it('checks backends against the Services the cluster reports', () => {
     const services = new Map([
-      ['backend', { namespace: 'default', name: 'backend', type: 'ClusterIP', ports: [3000] }],
+      [
+        'backend',
+        {
+          namespace: 'default',
+          name: 'backend',
+          type: 'ClusterIP',
+          ports: [3000],
+        },
+      ],
       ['gone', undefined],
     ]);
     const spec: EndpointSpec = {
@@ -144,20 +394,44 @@ describe('readGatewayGuardrails', () => {
     });
   });
   it('reads the gateway class allow-list and the minimum prefix lengths', () => {
-    const read = (gateways: object) => readGatewayGuardrails(new ConfigReader({ awsGateway: { provisioning: { gateways } } }));
-    expect(read({ allowedGatewayClassNames: ['aws-nlb', 'internal-nlb'], minSourceRangePrefixLength: { ipv6: 48 } })).toMatchObject({
+    const read = (gateways: object) =>
+      readGatewayGuardrails(
+        new ConfigReader({ awsGateway: { provisioning: { gateways } } }),
+      );
+    expect(
+      read({
+        allowedGatewayClassNames: ['aws-nlb', 'internal-nlb'],
+        minSourceRangePrefixLength: { ipv6: 48 },
+      }),
+    ).toMatchObject({
       allowedGatewayClassNames: ['aws-nlb', 'internal-nlb'],
       minSourceRangePrefixLength: { ipv4: 8, ipv6: 48 },
     });
-    expect(() => read({ allowedGatewayClassNames: ['other'] })).toThrow(/allowedGatewayClassNames must include gatewayClassName "aws-nlb"/);
-    expect(() => read({ minSourceRangePrefixLength: { ipv4: 33 } })).toThrow(/minSourceRangePrefixLength\.ipv4: 33 must be an integer from 0 to 32/);
+    expect(() => read({ allowedGatewayClassNames: ['other'] })).toThrow(
+      /allowedGatewayClassNames must include gatewayClassName "aws-nlb"/,
+    );
+    expect(() => read({ minSourceRangePrefixLength: { ipv4: 33 } })).toThrow(
+      /minSourceRangePrefixLength\.ipv4: 33 must be an integer from 0 to 32/,
+    );
   });
   it('fails on a malformed port range and an unknown profile', () => {
     expect(() =>
-      readGatewayGuardrails(new ConfigReader({ awsGateway: { provisioning: { gateways: { allowedListenerPorts: ['9-1'] } } } })),
+      readGatewayGuardrails(
+        new ConfigReader({
+          awsGateway: {
+            provisioning: { gateways: { allowedListenerPorts: ['9-1'] } },
+          },
+        }),
+      ),
     ).toThrow(/allowedListenerPorts: "9-1"/);
     expect(() =>
-      readGatewayGuardrails(new ConfigReader({ awsGateway: { provisioning: { gateways: { defaultControllerProfile: 'lbc-v9' } } } })),
+      readGatewayGuardrails(
+        new ConfigReader({
+          awsGateway: {
+            provisioning: { gateways: { defaultControllerProfile: 'lbc-v9' } },
+          },
+        }),
+      ),
     ).toThrow(/unknown controller profile "lbc-v9"/);
   });
 });

@@ -37,21 +37,35 @@ function portIssues(
   guardrails?: GatewayGuardrails,
 ): ManifestIssue[] {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    return [{ field, rule: 'port-range', message: `${field} ${port} must be an integer from 1 to 65535` }];
+    return [
+      {
+        field,
+        rule: 'port-range',
+        message: `${field} ${port} must be an integer from 1 to 65535`,
+      },
+    ];
   }
-  if (guardrails && !guardrails.allowedListenerPorts.some(r => port >= r.from && port <= r.to)) {
+  if (
+    guardrails &&
+    !guardrails.allowedListenerPorts.some(r => port >= r.from && port <= r.to)
+  ) {
     return [
       {
         field,
         rule: 'listener-port-not-allowed',
-        message: `${field} ${port} is not an allowed listener port (configuration allows ${describePortRanges(guardrails.allowedListenerPorts)})`,
+        message: `${field} ${port} is not an allowed listener port (configuration allows ${describePortRanges(
+          guardrails.allowedListenerPorts,
+        )})`,
       },
     ];
   }
   return [];
 }
 
-function listenerIssues(spec: EndpointSpec, ctx: EndpointValidationContext): ManifestIssue[] {
+function listenerIssues(
+  spec: EndpointSpec,
+  ctx: EndpointValidationContext,
+): ManifestIssue[] {
   const issues: ManifestIssue[] = [];
   if (spec.listeners.length === 0 || spec.listeners.length > MAX_LISTENERS) {
     issues.push({
@@ -67,7 +81,11 @@ function listenerIssues(spec: EndpointSpec, ctx: EndpointValidationContext): Man
     const nameIssue = dnsLabelIssue(listener.name, `${field}.name`);
     if (nameIssue) issues.push(nameIssue);
     if (names.has(listener.name)) {
-      issues.push({ field: `${field}.name`, rule: 'listener-name-unique', message: `${field}.name "${listener.name}" is used by another listener` });
+      issues.push({
+        field: `${field}.name`,
+        rule: 'listener-name-unique',
+        message: `${field}.name "${listener.name}" is used by another listener`,
+      });
     }
     names.add(listener.name);
     issues.push(...portIssues(listener.port, `${field}.port`, ctx.guardrails));
@@ -78,12 +96,20 @@ function listenerIssues(spec: EndpointSpec, ctx: EndpointValidationContext): Man
       issues.push({
         field: `${field}.port`,
         rule: 'listener-port-unique',
-        message: `${field}.port ${listener.port} is already used by listener "${ports.get(key)}" with the same transport`,
+        message: `${field}.port ${
+          listener.port
+        } is already used by listener "${ports.get(
+          key,
+        )}" with the same transport`,
       });
     } else {
       ports.set(key, listener.name);
     }
-    const hostnameIssue = listenerHostnameIssue(listener.protocol, listener.hostname, `${field}.hostname`);
+    const hostnameIssue = listenerHostnameIssue(
+      listener.protocol,
+      listener.hostname,
+      `${field}.hostname`,
+    );
     if (hostnameIssue) issues.push(hostnameIssue);
     if (listener.protocol === 'TLS') {
       if (!listener.hostname) {
@@ -93,7 +119,10 @@ function listenerIssues(spec: EndpointSpec, ctx: EndpointValidationContext): Man
           message: `${field}.hostname is required for TLS listeners: the Gateway API requires host names on TLS listeners and TLSRoutes (the NLB itself does not route by them)`,
         });
       } else {
-        const subdomain = dnsSubdomainIssue(listener.hostname.replace(/^\*\./, ''), `${field}.hostname`);
+        const subdomain = dnsSubdomainIssue(
+          listener.hostname.replace(/^\*\./, ''),
+          `${field}.hostname`,
+        );
         if (subdomain) issues.push(subdomain);
       }
     }
@@ -108,7 +137,10 @@ function listenerIssues(spec: EndpointSpec, ctx: EndpointValidationContext): Man
   return issues;
 }
 
-function routeIssues(spec: EndpointSpec, ctx: EndpointValidationContext): ManifestIssue[] {
+function routeIssues(
+  spec: EndpointSpec,
+  ctx: EndpointValidationContext,
+): ManifestIssue[] {
   const issues: ManifestIssue[] = [];
   const names = new Set<string>();
   const listenersTaken = new Map<string, string>();
@@ -117,25 +149,40 @@ function routeIssues(spec: EndpointSpec, ctx: EndpointValidationContext): Manife
     const nameIssue = dnsSubdomainIssue(route.name, `${field}.name`);
     if (nameIssue) issues.push(nameIssue);
     if (names.has(route.name)) {
-      issues.push({ field: `${field}.name`, rule: 'route-name-unique', message: `${field}.name "${route.name}" is used by another route` });
+      issues.push({
+        field: `${field}.name`,
+        rule: 'route-name-unique',
+        message: `${field}.name "${route.name}" is used by another route`,
+      });
     }
     names.add(route.name);
     if (!spec.listeners.some(l => l.name === route.listener)) {
       issues.push({
         field: `${field}.listener`,
         rule: 'route-listener-unknown',
-        message: `${field}.listener "${route.listener}" is not one of the listeners (${spec.listeners.map(l => l.name).join(', ') || 'none'})`,
+        message: `${field}.listener "${
+          route.listener
+        }" is not one of the listeners (${
+          spec.listeners.map(l => l.name).join(', ') || 'none'
+        })`,
       });
     } else if (listenersTaken.has(route.listener)) {
       issues.push({
         field: `${field}.listener`,
         rule: 'one-route-per-listener',
-        message: `${field}.listener "${route.listener}" already has route "${listenersTaken.get(route.listener)}": the controller serves only the oldest route per port; put both backends in one route`,
+        message: `${field}.listener "${
+          route.listener
+        }" already has route "${listenersTaken.get(
+          route.listener,
+        )}": the controller serves only the oldest route per port; put both backends in one route`,
       });
     } else {
       listenersTaken.set(route.listener, route.name);
     }
-    if (route.backends.length < 1 || route.backends.length > MAX_BACKENDS_PER_ROUTE) {
+    if (
+      route.backends.length < 1 ||
+      route.backends.length > MAX_BACKENDS_PER_ROUTE
+    ) {
       issues.push({
         field: `${field}.backends`,
         rule: 'route-backend-count',
@@ -147,10 +194,21 @@ function routeIssues(spec: EndpointSpec, ctx: EndpointValidationContext): Manife
       const svcIssue = dnsLabelIssue(backend.service, `${bField}.service`);
       if (svcIssue) issues.push(svcIssue);
       issues.push(...portIssues(backend.port, `${bField}.port`));
-      if (backend.weight !== undefined && (!Number.isInteger(backend.weight) || backend.weight < 0 || backend.weight > MAX_WEIGHT)) {
-        issues.push({ field: `${bField}.weight`, rule: 'backend-weight', message: `${bField}.weight ${backend.weight} must be an integer from 0 to ${MAX_WEIGHT}` });
+      if (
+        backend.weight !== undefined &&
+        (!Number.isInteger(backend.weight) ||
+          backend.weight < 0 ||
+          backend.weight > MAX_WEIGHT)
+      ) {
+        issues.push({
+          field: `${bField}.weight`,
+          rule: 'backend-weight',
+          message: `${bField}.weight ${backend.weight} must be an integer from 0 to ${MAX_WEIGHT}`,
+        });
       }
-      issues.push(...serviceIssues(spec, ctx, backend.service, backend.port, bField));
+      issues.push(
+        ...serviceIssues(spec, ctx, backend.service, backend.port, bField),
+      );
     });
     if (route.backends.length && route.backends.every(b => b.weight === 0)) {
       issues.push({
@@ -173,21 +231,29 @@ function serviceIssues(
   if (!ctx.services) return [];
   const service = ctx.services.get(serviceName);
   if (!service) {
-    return [{
-      field: `${field}.service`,
-      rule: 'service-not-found',
-      message: `${field}.service: Service ${spec.namespace}/${serviceName} does not exist in the cluster`,
-    }];
+    return [
+      {
+        field: `${field}.service`,
+        rule: 'service-not-found',
+        message: `${field}.service: Service ${spec.namespace}/${serviceName} does not exist in the cluster`,
+      },
+    ];
   }
   const issues: ManifestIssue[] = [];
   if (!service.ports.includes(port)) {
     issues.push({
       field: `${field}.port`,
       rule: 'service-port-not-found',
-      message: `${field}.port ${port} is not a port of Service ${spec.namespace}/${serviceName} (it has ${service.ports.join(', ') || 'none'})`,
+      message: `${field}.port ${port} is not a port of Service ${
+        spec.namespace
+      }/${serviceName} (it has ${service.ports.join(', ') || 'none'})`,
     });
   }
-  const targetIssue = instanceTargetIssue(spec.targetType, service, 'targetType');
+  const targetIssue = instanceTargetIssue(
+    spec.targetType,
+    service,
+    'targetType',
+  );
   if (targetIssue) issues.push(targetIssue);
   return issues;
 }
@@ -200,9 +266,12 @@ function serviceIssues(
 function tlsPassthroughIssues(spec: EndpointSpec): ManifestIssue[] {
   const protocolsOf = new Map<string, Set<string>>();
   for (const route of spec.routes) {
-    const protocol = spec.listeners.find(l => l.name === route.listener)?.protocol;
+    const protocol = spec.listeners.find(
+      l => l.name === route.listener,
+    )?.protocol;
     for (const backend of route.backends) {
-      if (!protocolsOf.has(backend.service)) protocolsOf.set(backend.service, new Set());
+      if (!protocolsOf.has(backend.service))
+        protocolsOf.set(backend.service, new Set());
       if (protocol) protocolsOf.get(backend.service)!.add(protocol);
     }
   }
@@ -223,13 +292,25 @@ function healthCheckIssues(spec: EndpointSpec): ManifestIssue[] {
   const hc = spec.healthCheck;
   if (!hc) return [];
   const issues: ManifestIssue[] = [];
-  const protocolIssue = healthCheckProtocolIssue(hc.protocol, 'healthCheck.protocol');
+  const protocolIssue = healthCheckProtocolIssue(
+    hc.protocol,
+    'healthCheck.protocol',
+  );
   if (protocolIssue) issues.push(protocolIssue);
   if (hc.path !== undefined && hc.protocol === 'TCP') {
-    issues.push({ field: 'healthCheck.path', rule: 'health-check-path-tcp', message: 'healthCheck.path applies to HTTP and HTTPS health checks only, not TCP' });
+    issues.push({
+      field: 'healthCheck.path',
+      rule: 'health-check-path-tcp',
+      message:
+        'healthCheck.path applies to HTTP and HTTPS health checks only, not TCP',
+    });
   }
   if (hc.path !== undefined && !hc.path.startsWith('/')) {
-    issues.push({ field: 'healthCheck.path', rule: 'health-check-path', message: `healthCheck.path "${hc.path}" must start with "/"` });
+    issues.push({
+      field: 'healthCheck.path',
+      rule: 'health-check-path',
+      message: `healthCheck.path "${hc.path}" must start with "/"`,
+    });
   }
   if (hc.port !== undefined && hc.port !== 'traffic-port') {
     issues.push(...portIssues(Number(hc.port), 'healthCheck.port'));
@@ -242,33 +323,64 @@ function healthCheckIssues(spec: EndpointSpec): ManifestIssue[] {
   ];
   for (const [key, min, max] of ranges) {
     const value = hc[key];
-    if (value !== undefined && (!Number.isInteger(value) || (value as number) < min || (value as number) > max)) {
-      issues.push({ field: `healthCheck.${key}`, rule: 'health-check-range', message: `healthCheck.${key} ${value} must be an integer from ${min} to ${max}` });
+    if (
+      value !== undefined &&
+      (!Number.isInteger(value) ||
+        (value as number) < min ||
+        (value as number) > max)
+    ) {
+      issues.push({
+        field: `healthCheck.${key}`,
+        rule: 'health-check-range',
+        message: `healthCheck.${key} ${value} must be an integer from ${min} to ${max}`,
+      });
     }
   }
   return issues;
 }
 
-function identityIssues(spec: EndpointSpec, ctx: EndpointValidationContext): ManifestIssue[] {
+function identityIssues(
+  spec: EndpointSpec,
+  ctx: EndpointValidationContext,
+): ManifestIssue[] {
   const issues: ManifestIssue[] = [];
-  for (const [field, value] of [['name', spec.name], ['namespace', spec.namespace]] as const) {
+  for (const [field, value] of [
+    ['name', spec.name],
+    ['namespace', spec.namespace],
+  ] as const) {
     const issue = dnsLabelIssue(value, field);
     if (issue) issues.push(issue);
   }
-  const classIssue = gatewayClassIssue(spec.gatewayClassName, ctx.guardrails.allowedGatewayClassNames);
+  const classIssue = gatewayClassIssue(
+    spec.gatewayClassName,
+    ctx.guardrails.allowedGatewayClassNames,
+  );
   if (classIssue) issues.push(classIssue);
   const allowed = ctx.guardrails.allowedNamespaces;
   if (allowed && !allowed.includes(spec.namespace)) {
     issues.push({
       field: 'namespace',
       rule: 'namespace-not-allowed',
-      message: `namespace "${spec.namespace}" is not allowed (configuration allows ${allowed.join(', ') || 'none'})`,
+      message: `namespace "${
+        spec.namespace
+      }" is not allowed (configuration allows ${allowed.join(', ') || 'none'})`,
     });
   }
   if (spec.kubernetesId !== undefined && !isLabelValue(spec.kubernetesId)) {
-    issues.push({ field: 'kubernetesId', rule: 'label-value', message: `kubernetesId "${spec.kubernetesId}" is not a valid Kubernetes label value` });
+    issues.push({
+      field: 'kubernetesId',
+      rule: 'label-value',
+      message: `kubernetesId "${spec.kubernetesId}" is not a valid Kubernetes label value`,
+    });
   }
-  if (spec.loadBalancerName !== undefined && (spec.loadBalancerName.length > 32 || !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(spec.loadBalancerName) || spec.loadBalancerName.startsWith('internal-'))) {
+  if (
+    spec.loadBalancerName !== undefined &&
+    (spec.loadBalancerName.length > 32 ||
+      !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(
+        spec.loadBalancerName,
+      ) ||
+      spec.loadBalancerName.startsWith('internal-'))
+  ) {
     issues.push({
       field: 'loadBalancerName',
       rule: 'load-balancer-name',
@@ -293,7 +405,12 @@ export function validateEndpointSpec(
     ...identityIssues(spec, ctx),
     ...listenerIssues(spec, ctx),
     ...routeIssues(spec, ctx),
-    ...sourceRangeIssues(spec.sourceCidrs, spec.scheme, ctx.guardrails, 'an internet-facing endpoint'),
+    ...sourceRangeIssues(
+      spec.sourceCidrs,
+      spec.scheme,
+      ctx.guardrails,
+      'an internet-facing endpoint',
+    ),
     ...loadBalancerTagIssues(spec.tags),
     ...tlsPassthroughIssues(spec),
     ...healthCheckIssues(spec),

@@ -25,15 +25,26 @@ export interface ManifestValidationContext {
   services?: Map<string, ObservedService | undefined>;
 }
 
-type Check = (m: KubernetesManifest, ctx: ManifestValidationContext) => ManifestIssue[];
+type Check = (
+  m: KubernetesManifest,
+  ctx: ManifestValidationContext,
+) => ManifestIssue[];
 
-function issue(m: KubernetesManifest, path: string, rule: string, message: string): ManifestIssue {
+function issue(
+  m: KubernetesManifest,
+  path: string,
+  rule: string,
+  message: string,
+): ManifestIssue {
   const field = `${manifestId(m)}: ${path}`;
   return { field, rule, message: `${field}: ${message}` };
 }
 
 /** A shared rule's issue (whose message starts with the path) placed in a manifest. */
-function inManifest(m: KubernetesManifest, found: ManifestIssue): ManifestIssue {
+function inManifest(
+  m: KubernetesManifest,
+  found: ManifestIssue,
+): ManifestIssue {
   return {
     field: `${manifestId(m)}: ${found.field}`,
     rule: found.rule,
@@ -42,7 +53,10 @@ function inManifest(m: KubernetesManifest, found: ManifestIssue): ManifestIssue 
 }
 
 /** The versions each profile's API server actually serves for a kind. */
-function routeApiVersionIssues(m: KubernetesManifest, { profile }: ManifestValidationContext): ManifestIssue[] {
+function routeApiVersionIssues(
+  m: KubernetesManifest,
+  { profile }: ManifestValidationContext,
+): ManifestIssue[] {
   const kind = m.kind as L4RouteKind;
   if (!L4_ROUTE_KINDS.includes(kind)) return [];
   const expected = profile.routeApiVersions[kind];
@@ -55,41 +69,95 @@ function routeApiVersionIssues(m: KubernetesManifest, { profile }: ManifestValid
       m,
       'apiVersion',
       'route-api-version',
-      `${kind} must be ${expected} for ${profile.title}; "${m.apiVersion}" ${servedBy.length ? `is for ${servedBy.join(', ')} and ` : ''}would be rejected or ignored`,
+      `${kind} must be ${expected} for ${profile.title}; "${m.apiVersion}" ${
+        servedBy.length ? `is for ${servedBy.join(', ')} and ` : ''
+      }would be rejected or ignored`,
     ),
   ];
 }
 
-function lbcApiVersionIssues(m: KubernetesManifest, { profile }: ManifestValidationContext): ManifestIssue[] {
-  if (!LBC_KINDS.includes(m.kind) || m.apiVersion === profile.lbcApiVersion) return [];
+function lbcApiVersionIssues(
+  m: KubernetesManifest,
+  { profile }: ManifestValidationContext,
+): ManifestIssue[] {
+  if (!LBC_KINDS.includes(m.kind) || m.apiVersion === profile.lbcApiVersion)
+    return [];
   // v3.5 still serves v1beta1 (deprecated); older controllers serve only v1beta1.
-  if (profile.id === 'lbc-v3.5' && m.apiVersion === `${LBC_API_GROUP_NAME}/v1beta1`) return [];
-  return [issue(m, 'apiVersion', 'lbc-api-version', `${m.kind} must be ${profile.lbcApiVersion} for ${profile.title}, not "${m.apiVersion}"`)];
+  if (
+    profile.id === 'lbc-v3.5' &&
+    m.apiVersion === `${LBC_API_GROUP_NAME}/v1beta1`
+  )
+    return [];
+  return [
+    issue(
+      m,
+      'apiVersion',
+      'lbc-api-version',
+      `${m.kind} must be ${profile.lbcApiVersion} for ${profile.title}, not "${m.apiVersion}"`,
+    ),
+  ];
 }
 
 function gatewayIssues(m: KubernetesManifest): ManifestIssue[] {
   if (m.kind !== 'Gateway') return [];
   const issues: ManifestIssue[] = [];
   if (m.apiVersion !== GATEWAY_API_VERSION) {
-    issues.push(issue(m, 'apiVersion', 'gateway-api-version', `Gateway must be ${GATEWAY_API_VERSION}`));
+    issues.push(
+      issue(
+        m,
+        'apiVersion',
+        'gateway-api-version',
+        `Gateway must be ${GATEWAY_API_VERSION}`,
+      ),
+    );
   }
   const listeners: any[] = m.spec?.listeners ?? [];
   listeners.forEach((l, i) => {
     const path = `spec.listeners[${i}]`;
-    const hostname = listenerHostnameIssue(l?.protocol, l?.hostname, `${path}.hostname`);
+    const hostname = listenerHostnameIssue(
+      l?.protocol,
+      l?.hostname,
+      `${path}.hostname`,
+    );
     if (hostname) issues.push(inManifest(m, hostname));
     if (l?.protocol === 'TLS') {
       const mode = l.tls?.mode;
       if (!mode) {
-        issues.push(issue(m, `${path}.tls.mode`, 'tls-mode-required', 'TLS listeners need tls.mode (Passthrough, or Terminate with certificateRefs)'));
+        issues.push(
+          issue(
+            m,
+            `${path}.tls.mode`,
+            'tls-mode-required',
+            'TLS listeners need tls.mode (Passthrough, or Terminate with certificateRefs)',
+          ),
+        );
       } else if (mode === 'Terminate' && !(l.tls.certificateRefs?.length > 0)) {
-        issues.push(issue(m, `${path}.tls.certificateRefs`, 'tls-terminate-certificate-refs', 'tls.mode Terminate needs certificateRefs (the NLB certificate itself comes from the LoadBalancerConfiguration listenerConfigurations[].defaultCertificate)'));
+        issues.push(
+          issue(
+            m,
+            `${path}.tls.certificateRefs`,
+            'tls-terminate-certificate-refs',
+            'tls.mode Terminate needs certificateRefs (the NLB certificate itself comes from the LoadBalancerConfiguration listenerConfigurations[].defaultCertificate)',
+          ),
+        );
       }
     }
   });
   const ref = m.spec?.infrastructure?.parametersRef;
-  if (ref && (ref.group !== LBC_API_GROUP_NAME || ref.kind !== 'LoadBalancerConfiguration' || !ref.name)) {
-    issues.push(issue(m, 'spec.infrastructure.parametersRef', 'gateway-parameters-ref', `must reference group ${LBC_API_GROUP_NAME}, kind LoadBalancerConfiguration and a name in the Gateway's namespace`));
+  if (
+    ref &&
+    (ref.group !== LBC_API_GROUP_NAME ||
+      ref.kind !== 'LoadBalancerConfiguration' ||
+      !ref.name)
+  ) {
+    issues.push(
+      issue(
+        m,
+        'spec.infrastructure.parametersRef',
+        'gateway-parameters-ref',
+        `must reference group ${LBC_API_GROUP_NAME}, kind LoadBalancerConfiguration and a name in the Gateway's namespace`,
+      ),
+    );
   }
   return issues;
 }
@@ -98,40 +166,85 @@ function gatewayClassIssues(m: KubernetesManifest): ManifestIssue[] {
   if (m.kind !== 'GatewayClass') return [];
   const ref = m.spec?.parametersRef;
   if (ref?.kind === 'LoadBalancerConfiguration' && !ref.namespace) {
-    return [issue(m, 'spec.parametersRef.namespace', 'gatewayclass-parameters-ref-namespace', 'a GatewayClass parametersRef to a LoadBalancerConfiguration must set namespace (the controller rejects it otherwise; older versions crashed)')];
+    return [
+      issue(
+        m,
+        'spec.parametersRef.namespace',
+        'gatewayclass-parameters-ref-namespace',
+        'a GatewayClass parametersRef to a LoadBalancerConfiguration must set namespace (the controller rejects it otherwise; older versions crashed)',
+      ),
+    ];
   }
   return [];
 }
 
 function routeRuleIssues(m: KubernetesManifest): ManifestIssue[] {
-  if (!L4_ROUTE_KINDS.includes(m.kind as L4RouteKind) || !m.apiVersion.endsWith('/v1')) return [];
+  if (
+    !L4_ROUTE_KINDS.includes(m.kind as L4RouteKind) ||
+    !m.apiVersion.endsWith('/v1')
+  )
+    return [];
   const issues: ManifestIssue[] = [];
   const rules: any[] = m.spec?.rules ?? [];
   if (m.kind !== 'TLSRoute' && rules.length !== 1) {
-    issues.push(issue(m, 'spec.rules', 'route-rules', `v1 ${m.kind} must have exactly one rule (has ${rules.length})`));
+    issues.push(
+      issue(
+        m,
+        'spec.rules',
+        'route-rules',
+        `v1 ${m.kind} must have exactly one rule (has ${rules.length})`,
+      ),
+    );
   }
   rules.forEach((rule, i) => {
     const count = rule?.backendRefs?.length ?? 0;
     if (count < 1 || count > MAX_BACKENDS_PER_RULE) {
-      issues.push(issue(m, `spec.rules[${i}].backendRefs`, 'route-backend-count', `must have 1 to ${MAX_BACKENDS_PER_RULE} backendRefs (has ${count})`));
+      issues.push(
+        issue(
+          m,
+          `spec.rules[${i}].backendRefs`,
+          'route-backend-count',
+          `must have 1 to ${MAX_BACKENDS_PER_RULE} backendRefs (has ${count})`,
+        ),
+      );
     }
   });
   if (m.kind === 'TLSRoute' && !(m.spec?.hostnames?.length > 0)) {
-    issues.push(issue(m, 'spec.hostnames', 'tlsroute-hostnames', 'v1 TLSRoute requires hostnames'));
+    issues.push(
+      issue(
+        m,
+        'spec.hostnames',
+        'tlsroute-hostnames',
+        'v1 TLSRoute requires hostnames',
+      ),
+    );
   }
   return issues;
 }
 
-function targetGroupConfigurationIssues(m: KubernetesManifest, ctx: ManifestValidationContext): ManifestIssue[] {
+function targetGroupConfigurationIssues(
+  m: KubernetesManifest,
+  ctx: ManifestValidationContext,
+): ManifestIssue[] {
   if (m.kind !== 'TargetGroupConfiguration') return [];
   const issues: ManifestIssue[] = [];
   const target = m.spec?.targetReference;
   if (!target?.name && ctx.profile.targetReferenceRequired) {
-    issues.push(issue(m, 'spec.targetReference', 'tgc-target-reference', `targetReference is required for ${ctx.profile.title}`));
+    issues.push(
+      issue(
+        m,
+        'spec.targetReference',
+        'tgc-target-reference',
+        `targetReference is required for ${ctx.profile.title}`,
+      ),
+    );
   }
   const props = [
     ['spec.defaultConfiguration', m.spec?.defaultConfiguration],
-    ...((m.spec?.routeConfigurations ?? []) as any[]).map((rc, i) => [`spec.routeConfigurations[${i}].targetGroupProps`, rc?.targetGroupProps]),
+    ...((m.spec?.routeConfigurations ?? []) as any[]).map((rc, i) => [
+      `spec.routeConfigurations[${i}].targetGroupProps`,
+      rc?.targetGroupProps,
+    ]),
   ] as Array<[string, any]>;
   for (const [path, p] of props) {
     const protocol = healthCheckProtocolIssue(
@@ -140,8 +253,14 @@ function targetGroupConfigurationIssues(m: KubernetesManifest, ctx: ManifestVali
     );
     if (protocol) issues.push(inManifest(m, protocol));
     if (target?.name && (target.kind ?? 'Service') === 'Service') {
-      const service = ctx.services?.get(`${m.metadata.namespace}/${target.name}`);
-      const targetType = instanceTargetIssue(p?.targetType, service, `${path}.targetType`);
+      const service = ctx.services?.get(
+        `${m.metadata.namespace}/${target.name}`,
+      );
+      const targetType = instanceTargetIssue(
+        p?.targetType,
+        service,
+        `${path}.targetType`,
+      );
       if (targetType) issues.push(inManifest(m, targetType));
     }
   }
@@ -173,46 +292,72 @@ export function validateManifests(
   ];
 }
 
-const key = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
+const key = (namespace: string | undefined, name: string) =>
+  `${namespace ?? ''}/${name}`;
 
 /** Names of a Gateway's TLS Passthrough listeners. */
 function passthroughListeners(gateway: KubernetesManifest): Set<string> {
   const listeners: any[] = gateway.spec?.listeners ?? [];
   return new Set(
     listeners
-      .filter(l => l?.protocol === 'TLS' && (l.tls?.mode ?? 'Terminate') === 'Passthrough')
+      .filter(
+        l =>
+          l?.protocol === 'TLS' &&
+          (l.tls?.mode ?? 'Terminate') === 'Passthrough',
+      )
       .map(l => String(l.name)),
   );
 }
 
 /** The protocol a TargetGroupConfiguration gives the target groups of one route, and where it says so. */
-function targetGroupProtocol(tgc: KubernetesManifest, route: KubernetesManifest): { protocol: unknown; path: string } {
+function targetGroupProtocol(
+  tgc: KubernetesManifest,
+  route: KubernetesManifest,
+): { protocol: unknown; path: string } {
   const routeConfigs = (tgc.spec?.routeConfigurations ?? []) as any[];
   const i = routeConfigs.findIndex(
     rc =>
       rc?.routeIdentifier?.kind === route.kind &&
       rc?.routeIdentifier?.name === route.metadata.name &&
-      (rc?.routeIdentifier?.namespace ?? route.metadata.namespace) === route.metadata.namespace,
+      (rc?.routeIdentifier?.namespace ?? route.metadata.namespace) ===
+        route.metadata.namespace,
   );
-  const routeProtocol = i >= 0 ? routeConfigs[i]?.targetGroupProps?.protocol : undefined;
+  const routeProtocol =
+    i >= 0 ? routeConfigs[i]?.targetGroupProps?.protocol : undefined;
   return routeProtocol !== undefined
-    ? { protocol: routeProtocol, path: `spec.routeConfigurations[${i}].targetGroupProps.protocol` }
-    : { protocol: tgc.spec?.defaultConfiguration?.protocol, path: 'spec.defaultConfiguration.protocol' };
+    ? {
+        protocol: routeProtocol,
+        path: `spec.routeConfigurations[${i}].targetGroupProps.protocol`,
+      }
+    : {
+        protocol: tgc.spec?.defaultConfiguration?.protocol,
+        path: 'spec.defaultConfiguration.protocol',
+      };
 }
 
 /**
  * Across manifests: every Service a TLSRoute sends to from a TLS Passthrough
  * listener needs a target group of protocol TCP (see rules.ts).
  */
-function tlsPassthroughIssues(manifests: KubernetesManifest[]): ManifestIssue[] {
+function tlsPassthroughIssues(
+  manifests: KubernetesManifest[],
+): ManifestIssue[] {
   const passthrough = new Map<string, Set<string>>();
   for (const m of manifests) {
-    if (m.kind === 'Gateway') passthrough.set(key(m.metadata.namespace, m.metadata.name), passthroughListeners(m));
+    if (m.kind === 'Gateway')
+      passthrough.set(
+        key(m.metadata.namespace, m.metadata.name),
+        passthroughListeners(m),
+      );
   }
   const tgcs = new Map<string, KubernetesManifest>();
   for (const m of manifests) {
     const target = m.spec?.targetReference;
-    if (m.kind === 'TargetGroupConfiguration' && target?.name && (target.kind ?? 'Service') === 'Service') {
+    if (
+      m.kind === 'TargetGroupConfiguration' &&
+      target?.name &&
+      (target.kind ?? 'Service') === 'Service'
+    ) {
       tgcs.set(key(m.metadata.namespace, target.name), m);
     }
   }
@@ -220,8 +365,13 @@ function tlsPassthroughIssues(manifests: KubernetesManifest[]): ManifestIssue[] 
   for (const route of manifests.filter(m => m.kind === 'TLSRoute')) {
     const parents: any[] = route.spec?.parentRefs ?? [];
     const viaPassthrough = parents.some(p => {
-      const listeners = passthrough.get(key(p?.namespace ?? route.metadata.namespace, p?.name));
-      return !!listeners?.size && (p?.sectionName === undefined || listeners.has(p.sectionName));
+      const listeners = passthrough.get(
+        key(p?.namespace ?? route.metadata.namespace, p?.name),
+      );
+      return (
+        !!listeners?.size &&
+        (p?.sectionName === undefined || listeners.has(p.sectionName))
+      );
     });
     if (!viaPassthrough) continue;
     ((route.spec?.rules ?? []) as any[]).forEach((rule, i) =>
@@ -232,8 +382,16 @@ function tlsPassthroughIssues(manifests: KubernetesManifest[]): ManifestIssue[] 
         const tgc = tgcs.get(key(namespace, ref.name));
         const configured = tgc && targetGroupProtocol(tgc, route);
         const found = configured
-          ? tlsPassthroughTargetGroupProtocolIssue(configured.protocol, service, configured.path)
-          : tlsPassthroughTargetGroupProtocolIssue(undefined, service, `spec.rules[${i}].backendRefs[${j}]`);
+          ? tlsPassthroughTargetGroupProtocolIssue(
+              configured.protocol,
+              service,
+              configured.path,
+            )
+          : tlsPassthroughTargetGroupProtocolIssue(
+              undefined,
+              service,
+              `spec.rules[${i}].backendRefs[${j}]`,
+            );
         if (found) issues.push(inManifest(tgc ?? route, found));
       }),
     );

@@ -73,20 +73,34 @@ function block(family: IpFamily, network: bigint, prefixLength: number): Cidr {
 
 /** The IPv4 block an IPv4-mapped IPv6 block stands for. */
 function unmapped(cidr: Cidr): Cidr {
-  return block('ipv4', cidr.first - IPV4_MAPPED_FIRST, Math.max(0, cidr.prefixLength - 96));
+  return block(
+    'ipv4',
+    cidr.first - IPV4_MAPPED_FIRST,
+    Math.max(0, cidr.prefixLength - 96),
+  );
 }
 
-function parseAddress(text: string): { family: IpFamily; value: bigint; canonical: string } | undefined {
+function parseAddress(
+  text: string,
+): { family: IpFamily; value: bigint; canonical: string } | undefined {
   if (text.includes(':')) {
     // Zone ids (fe80::1%eth0) name an interface of this host, not a network.
     if (text.includes('%') || !ipaddr.IPv6.isValid(text)) return undefined;
     const address = ipaddr.IPv6.parse(text);
-    return { family: 'ipv6', value: toBigInt(address.toByteArray()), canonical: address.toRFC5952String() };
+    return {
+      family: 'ipv6',
+      value: toBigInt(address.toByteArray()),
+      canonical: address.toRFC5952String(),
+    };
   }
   // isValid also takes octal, hex and fewer than four parts; only plain dotted decimal is a spelling we accept.
   if (!DOTTED_QUAD.test(text) || !ipaddr.IPv4.isValid(text)) return undefined;
   const address = ipaddr.IPv4.parse(text);
-  return { family: 'ipv4', value: toBigInt(address.toByteArray()), canonical: address.toString() };
+  return {
+    family: 'ipv4',
+    value: toBigInt(address.toByteArray()),
+    canonical: address.toString(),
+  };
 }
 
 /**
@@ -107,11 +121,16 @@ export function parseCidr(text: string): CidrParseResult {
   }
   const address = parseAddress(addressText);
   const prefixLength = Number(prefixText);
-  if (!address || prefixLength > BITS[address.family]) return { problem: { kind: 'syntax' } };
+  if (!address || prefixLength > BITS[address.family])
+    return { problem: { kind: 'syntax' } };
   const hostBits = BigInt(BITS[address.family] - prefixLength);
   const network = (address.value >> hostBits) << hostBits;
   const cidr = block(address.family, network, prefixLength);
-  if (cidr.family === 'ipv6' && cidr.first >= IPV4_MAPPED_FIRST && cidr.last <= IPV4_MAPPED_LAST) {
+  if (
+    cidr.family === 'ipv6' &&
+    cidr.first >= IPV4_MAPPED_FIRST &&
+    cidr.last <= IPV4_MAPPED_LAST
+  ) {
     return { problem: { kind: 'ipv4-mapped', canonical: unmapped(cidr).text } };
   }
   if (network !== address.value) {
@@ -138,10 +157,17 @@ export function familiesCoveredEntirely(cidrs: Cidr[]): IpFamily[] {
 }
 
 function rangesOf(cidrs: Cidr[]): Record<IpFamily, Array<[bigint, bigint]>> {
-  const ranges: Record<IpFamily, Array<[bigint, bigint]>> = { ipv4: [], ipv6: [] };
+  const ranges: Record<IpFamily, Array<[bigint, bigint]>> = {
+    ipv4: [],
+    ipv6: [],
+  };
   for (const c of cidrs) {
     ranges[c.family].push([c.first, c.last]);
-    if (c.family === 'ipv6' && c.first <= IPV4_MAPPED_LAST && c.last >= IPV4_MAPPED_FIRST) {
+    if (
+      c.family === 'ipv6' &&
+      c.first <= IPV4_MAPPED_LAST &&
+      c.last >= IPV4_MAPPED_FIRST
+    ) {
       const first = c.first > IPV4_MAPPED_FIRST ? c.first : IPV4_MAPPED_FIRST;
       const last = c.last < IPV4_MAPPED_LAST ? c.last : IPV4_MAPPED_LAST;
       ranges.ipv4.push([first - IPV4_MAPPED_FIRST, last - IPV4_MAPPED_FIRST]);
@@ -151,8 +177,13 @@ function rangesOf(cidrs: Cidr[]): Record<IpFamily, Array<[bigint, bigint]>> {
 }
 
 /** Whether the union of `ranges` holds every address of every `wanted` range. */
-function covers(ranges: Array<[bigint, bigint]>, wanted: Array<[bigint, bigint]>): boolean {
-  const sorted = [...ranges].sort((a, b) => Number(a[0] - b[0] > 0n) - Number(a[0] - b[0] < 0n));
+function covers(
+  ranges: Array<[bigint, bigint]>,
+  wanted: Array<[bigint, bigint]>,
+): boolean {
+  const sorted = [...ranges].sort(
+    (a, b) => Number(a[0] - b[0] > 0n) - Number(a[0] - b[0] < 0n),
+  );
   return wanted.every(([wantedFirst, wantedLast]) => {
     let next = wantedFirst; // first wanted address not yet covered
     for (const [first, last] of sorted) {
@@ -166,13 +197,20 @@ function covers(ranges: Array<[bigint, bigint]>, wanted: Array<[bigint, bigint]>
 }
 
 /** `whole` minus `holes` (both lists of canonical blocks of one family), as sorted ranges. */
-function rangesExcept(family: IpFamily, whole: string[], holes: string[]): Array<[bigint, bigint]> {
+function rangesExcept(
+  family: IpFamily,
+  whole: string[],
+  holes: string[],
+): Array<[bigint, bigint]> {
   const canonicalBlock = (text: string) => {
     const result = parseCidr(text);
-    if (!('cidr' in result) || result.cidr.family !== family) throw new Error(`not a canonical ${family} block: ${text}`);
+    if (!('cidr' in result) || result.cidr.family !== family)
+      throw new Error(`not a canonical ${family} block: ${text}`);
     return result.cidr;
   };
-  const cut = holes.map(canonicalBlock).sort((a, b) => (a.first < b.first ? -1 : 1));
+  const cut = holes
+    .map(canonicalBlock)
+    .sort((a, b) => (a.first < b.first ? -1 : 1));
   return whole.map(canonicalBlock).flatMap(({ first, last }) => {
     const out: Array<[bigint, bigint]> = [];
     let next = first;
@@ -194,10 +232,25 @@ function rangesExcept(family: IpFamily, whole: string[], holes: string[]): Array
  * 240.0.0.0/4" is still the whole internet.
  */
 const INTERNET_SOURCES: Record<IpFamily, Array<[bigint, bigint]>> = {
-  ipv4: rangesExcept('ipv4', ['0.0.0.0/0'], [
-    '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24',
-    '192.0.2.0/24', '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/3',
-  ]),
+  ipv4: rangesExcept(
+    'ipv4',
+    ['0.0.0.0/0'],
+    [
+      '0.0.0.0/8',
+      '10.0.0.0/8',
+      '100.64.0.0/10',
+      '127.0.0.0/8',
+      '169.254.0.0/16',
+      '172.16.0.0/12',
+      '192.0.0.0/24',
+      '192.0.2.0/24',
+      '192.168.0.0/16',
+      '198.18.0.0/15',
+      '198.51.100.0/24',
+      '203.0.113.0/24',
+      '224.0.0.0/3',
+    ],
+  ),
   // Global unicast; documentation addresses are no source.
   ipv6: rangesExcept('ipv6', ['2000::/3'], ['2001:db8::/32']),
 };
@@ -213,5 +266,7 @@ const INTERNET_SOURCES: Record<IpFamily, Array<[bigint, bigint]>> = {
  */
 export function familiesOpenToTheInternet(cidrs: Cidr[]): IpFamily[] {
   const ranges = rangesOf(cidrs);
-  return (Object.keys(ranges) as IpFamily[]).filter(family => covers(ranges[family], INTERNET_SOURCES[family]));
+  return (Object.keys(ranges) as IpFamily[]).filter(family =>
+    covers(ranges[family], INTERNET_SOURCES[family]),
+  );
 }

@@ -14,7 +14,13 @@ describe('wildcardMatcher', () => {
   it('treats every other character literally', () => {
     expect(wildcardMatcher('a.b:*')('a.b:c')).toBe(true);
     expect(wildcardMatcher('a.b:*')('axb:c')).toBe(false);
-    expect(wildcardMatcher('arn:aws:iam::1:policy/(x)+')('arn:aws:iam::1:policy/(x)+')).toBe(true);
-    expect(wildcardMatcher('arn:aws:iam::1:policy/(x)+')('arn:aws:iam::1:policy/xx')).toBe(false);
+    expect(
+      wildcardMatcher('arn:aws:iam::1:policy/(x)+')(
+        'arn:aws:iam::1:policy/(x)+',
+      ),
+    ).toBe(true);
+    expect(
+      wildcardMatcher('arn:aws:iam::1:policy/(x)+')('arn:aws:iam::1:policy/xx'),
+    ).toBe(false);
   });
 });

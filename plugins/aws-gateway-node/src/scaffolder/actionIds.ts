@@ -9,7 +9,8 @@
 export const AWS_GATEWAY_ACTION_ID = {
   ensurePolicy: 'aws-gateway:iam:ensure-policy',
   ensurePodIdentityRole: 'aws-gateway:iam:ensure-pod-identity-role',
-  ensurePodIdentityAssociation: 'aws-gateway:eks:ensure-pod-identity-association',
+  ensurePodIdentityAssociation:
+    'aws-gateway:eks:ensure-pod-identity-association',
   fetchIamPolicy: 'aws-gateway:controller:fetch-iam-policy',
   renderController: 'aws-gateway:controller:render',
   planControllerSetup: 'aws-gateway:controller:plan',

@@ -39,7 +39,9 @@ export function redactUrl(raw: string): string {
   const shown = String(raw)
     .replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#\\]*@/, '$1')
     .replace(/[?#][\s\S]*$/, '');
-  return JSON.stringify(shown.length > 200 ? `${shown.slice(0, 197)}...` : shown);
+  return JSON.stringify(
+    shown.length > 200 ? `${shown.slice(0, 197)}...` : shown,
+  );
 }
 
 /** Whether a parsed host name is a loopback address (localhost, 127.0.0.0/8, ::1). @public */
@@ -73,14 +75,29 @@ export function parseRepositoryUrl(
   try {
     url = new URL(raw);
   } catch {
-    throw refuse(field, raw, 'is not a URL; give the repository\'s https clone URL');
+    throw refuse(
+      field,
+      raw,
+      "is not a URL; give the repository's https clone URL",
+    );
   }
   const protocol = url.protocol;
   if (protocol !== 'https:' && protocol !== 'http:') {
-    throw refuse(field, raw, `must use https (got ${protocol.replace(':', '')})`);
+    throw refuse(
+      field,
+      raw,
+      `must use https (got ${protocol.replace(':', '')})`,
+    );
   }
-  if (protocol === 'http:' && !(options.allowHttpLoopback && isLoopbackHostname(url.hostname))) {
-    throw refuse(field, raw, 'must use https (plain http only for loopback test servers)');
+  if (
+    protocol === 'http:' &&
+    !(options.allowHttpLoopback && isLoopbackHostname(url.hostname))
+  ) {
+    throw refuse(
+      field,
+      raw,
+      'must use https (plain http only for loopback test servers)',
+    );
   }
   if (authority.includes('@') || url.username || url.password) {
     throw new InputError(
@@ -91,7 +108,11 @@ export function parseRepositoryUrl(
   for (const segment of segments) checkSegment(segment, field, raw);
   // The parser must agree with our own reading: nothing resolved or re-encoded.
   if (url.pathname !== path) {
-    throw refuse(field, raw, 'has a path the URL parser reads differently; give a plain path');
+    throw refuse(
+      field,
+      raw,
+      'has a path the URL parser reads differently; give a plain path',
+    );
   }
   const defaultPort = protocol === 'https:' ? 443 : 80;
   const port = url.port ? Number(url.port) : defaultPort;
@@ -106,47 +127,90 @@ export function parseRepositoryUrl(
 }
 
 /** Characters and shape checked on the raw text, before the parser resolves anything. */
-function checkRawShape(raw: string, field: string): { path: string; authority: string } {
-  if (raw.length > MAX_LENGTH) throw new InputError(`${field}: longer than ${MAX_LENGTH} characters`);
+function checkRawShape(
+  raw: string,
+  field: string,
+): { path: string; authority: string } {
+  if (raw.length > MAX_LENGTH)
+    throw new InputError(`${field}: longer than ${MAX_LENGTH} characters`);
   // eslint-disable-next-line no-control-regex
   if (/[^\x21-\x7e]/.test(raw)) {
-    throw refuse(field, raw, 'must be printable ASCII without spaces (use the punycode form of a host name)');
+    throw refuse(
+      field,
+      raw,
+      'must be printable ASCII without spaces (use the punycode form of a host name)',
+    );
   }
-  if (raw.includes('\\')) throw refuse(field, raw, 'must not contain backslashes');
-  if (raw.includes('?') || raw.includes('#')) throw refuse(field, raw, 'must not have a query or a fragment');
+  if (raw.includes('\\'))
+    throw refuse(field, raw, 'must not contain backslashes');
+  if (raw.includes('?') || raw.includes('#'))
+    throw refuse(field, raw, 'must not have a query or a fragment');
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(raw);
-  if (!scheme) throw refuse(field, raw, 'is not an absolute URL like https://git.example.com/org/repo.git');
+  if (!scheme)
+    throw refuse(
+      field,
+      raw,
+      'is not an absolute URL like https://git.example.com/org/repo.git',
+    );
   const rest = raw.slice(scheme[0].length);
   const slash = rest.indexOf('/');
   const authority = slash < 0 ? rest : rest.slice(0, slash);
   const path = slash < 0 ? '' : rest.slice(slash);
-  if (!path || path === '/') throw refuse(field, raw, 'must name a repository path');
+  if (!path || path === '/')
+    throw refuse(field, raw, 'must name a repository path');
   return { path, authority };
 }
 
 function checkSegment(segment: string, field: string, raw: string) {
-  if (segment === '') throw refuse(field, raw, 'must not have empty path segments ("//" or a trailing "/")');
-  if (/^\.+$/.test(segment)) throw refuse(field, raw, 'must not have dot segments ("." or "..")');
-  if (segment.includes('%')) throw refuse(field, raw, 'must not percent-encode its path');
+  if (segment === '')
+    throw refuse(
+      field,
+      raw,
+      'must not have empty path segments ("//" or a trailing "/")',
+    );
+  if (/^\.+$/.test(segment))
+    throw refuse(field, raw, 'must not have dot segments ("." or "..")');
+  if (segment.includes('%'))
+    throw refuse(field, raw, 'must not percent-encode its path');
   if (!SEGMENT.test(segment)) {
-    throw refuse(field, raw, 'path segments may only hold letters, digits, ".", "_", "~" and "-"');
+    throw refuse(
+      field,
+      raw,
+      'path segments may only hold letters, digits, ".", "_", "~" and "-"',
+    );
   }
 }
 
 /** The segments of `url` below `base` (same scheme, host and port), or undefined when it is not below it. @public */
-export function segmentsBelow(url: RepositoryUrl, base: RepositoryUrl): string[] | undefined {
-  if (url.protocol !== base.protocol || url.hostname !== base.hostname || url.port !== base.port) return undefined;
+export function segmentsBelow(
+  url: RepositoryUrl,
+  base: RepositoryUrl,
+): string[] | undefined {
+  if (
+    url.protocol !== base.protocol ||
+    url.hostname !== base.hostname ||
+    url.port !== base.port
+  )
+    return undefined;
   if (url.segments.length <= base.segments.length) return undefined;
   if (!base.segments.every((s, i) => url.segments[i] === s)) return undefined;
   return url.segments.slice(base.segments.length);
 }
 
 /** An integration's base URL (may be just a host, may end in "/"), normalised like a repository URL. @public */
-export function parseBaseUrl(raw: string, field: string, options: RepositoryUrlOptions = {}): RepositoryUrl {
+export function parseBaseUrl(
+  raw: string,
+  field: string,
+  options: RepositoryUrlOptions = {},
+): RepositoryUrl {
   const trimmed = raw.replace(/\/+$/, '');
   const root = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*$/.test(trimmed);
   // A host-only base has no segments; parse it with a placeholder segment and drop it.
-  const parsed = parseRepositoryUrl(root ? `${trimmed}/_` : trimmed, field, options);
+  const parsed = parseRepositoryUrl(
+    root ? `${trimmed}/_` : trimmed,
+    field,
+    options,
+  );
   return root
     ? { ...parsed, segments: [], href: `${parsed.protocol}//${parsed.host}` }
     : parsed;

@@ -1,5 +1,9 @@
 import { NotAllowedError } from '@backstage/errors';
-import { isLoopbackHostname, parseRepositoryUrl, RepositoryUrl } from './repositoryUrl';
+import {
+  isLoopbackHostname,
+  parseRepositoryUrl,
+  RepositoryUrl,
+} from './repositoryUrl';
 
 /**
  * Allow-lists of repository URLs, matched on parsed URLs: scheme, host and
@@ -28,29 +32,46 @@ const PATTERN_SEGMENT = /^[A-Za-z0-9._~*-]+$/;
  * @public
  */
 export function parseUrlPattern(text: string, key: string): UrlPattern {
-  const fail = (rule: string) => new Error(`Invalid configuration: ${key} "${text}" ${rule}`);
+  const fail = (rule: string) =>
+    new Error(`Invalid configuration: ${key} "${text}" ${rule}`);
   const match = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*)(\/.*)$/.exec(text);
-  if (!match) throw fail('must be a URL with a path, e.g. https://git.example.com/platform/*');
+  if (!match)
+    throw fail(
+      'must be a URL with a path, e.g. https://git.example.com/platform/*',
+    );
   let origin: RepositoryUrl;
   try {
-    origin = parseRepositoryUrl(`${match[1]}/_`, key, { allowHttpLoopback: true });
+    origin = parseRepositoryUrl(`${match[1]}/_`, key, {
+      allowHttpLoopback: true,
+    });
   } catch (error) {
     throw fail(`is not allowed: ${(error as Error).message}`);
   }
-  if (origin.protocol === 'http:' && !isLoopbackHostname(origin.hostname)) throw fail('must use https');
+  if (origin.protocol === 'http:' && !isLoopbackHostname(origin.hostname))
+    throw fail('must use https');
   const parts = match[2].split('/').slice(1);
   const anyBelow = parts[parts.length - 1] === '*';
   const fixed = anyBelow ? parts.slice(0, -1) : parts;
-  if (!anyBelow && !fixed.length) throw fail('must name a repository or end in /*');
+  if (!anyBelow && !fixed.length)
+    throw fail('must name a repository or end in /*');
   for (const part of fixed) {
     if (!part || /^\.+$/.test(part) || !PATTERN_SEGMENT.test(part)) {
-      throw fail('must have non-empty path segments of letters, digits, ".", "_", "~", "-" and "*", without dot segments');
+      throw fail(
+        'must have non-empty path segments of letters, digits, ".", "_", "~", "-" and "*", without dot segments',
+      );
     }
   }
   return {
     text,
-    origin: { protocol: origin.protocol, hostname: origin.hostname, port: origin.port },
-    segments: fixed.map(part => new RegExp(`^${part.split('*').map(escapeRegExp).join('[^/]*')}$`)),
+    origin: {
+      protocol: origin.protocol,
+      hostname: origin.hostname,
+      port: origin.port,
+    },
+    segments: fixed.map(
+      part =>
+        new RegExp(`^${part.split('*').map(escapeRegExp).join('[^/]*')}$`),
+    ),
     anyBelow,
   };
 }
@@ -60,11 +81,24 @@ function escapeRegExp(text: string): string {
 }
 
 /** Whether a parsed URL matches a parsed pattern. @public */
-export function matchesUrlPattern(url: RepositoryUrl, pattern: UrlPattern): boolean {
+export function matchesUrlPattern(
+  url: RepositoryUrl,
+  pattern: UrlPattern,
+): boolean {
   const { origin } = pattern;
-  if (url.protocol !== origin.protocol || url.hostname !== origin.hostname || url.port !== origin.port) return false;
+  if (
+    url.protocol !== origin.protocol ||
+    url.hostname !== origin.hostname ||
+    url.port !== origin.port
+  )
+    return false;
   const count = pattern.segments.length;
-  if (pattern.anyBelow ? url.segments.length <= count : url.segments.length !== count) return false;
+  if (
+    pattern.anyBelow
+      ? url.segments.length <= count
+      : url.segments.length !== count
+  )
+    return false;
   return pattern.segments.every((re, i) => re.test(url.segments[i]));
 }
 
@@ -76,7 +110,10 @@ export function matchesUrlPattern(url: RepositoryUrl, pattern: UrlPattern): bool
  */
 export class RepositoryUrlAllowList {
   static fromStrings(patterns: string[], key: string): RepositoryUrlAllowList {
-    return new RepositoryUrlAllowList(patterns.map((p, i) => parseUrlPattern(p, `${key}[${i}]`)), key);
+    return new RepositoryUrlAllowList(
+      patterns.map((p, i) => parseUrlPattern(p, `${key}[${i}]`)),
+      key,
+    );
   }
 
   private constructor(
@@ -90,7 +127,9 @@ export class RepositoryUrlAllowList {
       allowHttpLoopback: this.patterns.some(p => p.origin.protocol === 'http:'),
     });
     if (!this.patterns.some(p => matchesUrlPattern(url, p))) {
-      throw new NotAllowedError(`${field}: "${url.href}" is not allowed; it must be listed in ${this.key}`);
+      throw new NotAllowedError(
+        `${field}: "${url.href}" is not allowed; it must be listed in ${this.key}`,
+      );
     }
     return url;
   }

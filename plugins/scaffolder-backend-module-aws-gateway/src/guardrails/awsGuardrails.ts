@@ -95,7 +95,13 @@ export class AwsGuardrails {
 
   policyName(field: string, value: string): string {
     const { policyNamePrefix } = this.settings.iam;
-    return checkIamName(field, value, 128, policyNamePrefix, 'policyNamePrefix');
+    return checkIamName(
+      field,
+      value,
+      128,
+      policyNamePrefix,
+      'policyNamePrefix',
+    );
   }
 
   /** An IAM path at or under the configured one; the configured path when absent. */

@@ -22,7 +22,11 @@ export function show(value: unknown): string {
   return JSON.stringify(text.length > 120 ? `${text.slice(0, 117)}...` : text);
 }
 
-export function invalid(field: string, value: unknown, rule: string): InputError {
+export function invalid(
+  field: string,
+  value: unknown,
+  rule: string,
+): InputError {
   return new InputError(`${field}: ${show(value)} ${rule}`);
 }
 
@@ -50,7 +54,11 @@ function iamResource(resource: string, type: 'role' | 'policy') {
 }
 
 /** A global IAM role or policy ARN, parsed; anything else is refused naming the field. */
-export function parseIamArn(field: string, value: string, type: 'role' | 'policy') {
+export function parseIamArn(
+  field: string,
+  value: string,
+  type: 'role' | 'policy',
+) {
   const arn = parseArn(value);
   const resource =
     arn && arn.service === 'iam' ? iamResource(arn.resource, type) : undefined;

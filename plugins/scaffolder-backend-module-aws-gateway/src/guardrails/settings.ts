@@ -71,7 +71,9 @@ export type AwsAllowance =
   | 'iam.allowUpdatingUnmanagedPolicies'
   | 'podIdentity.allowReplacingAssociationRole';
 
-export function readAwsProvisioningSettings(config: Config): AwsProvisioningSettings {
+export function readAwsProvisioningSettings(
+  config: Config,
+): AwsProvisioningSettings {
   const c = config.getOptionalConfig(CONFIG_ROOT);
   const iam = c?.getOptionalConfig('iam');
   const pod = c?.getOptionalConfig('podIdentity');
@@ -126,7 +128,9 @@ export function readAwsProvisioningSettings(config: Config): AwsProvisioningSett
 }
 
 /** Configuration mistakes fail the backend's start, not a task. */
-export function validateAwsProvisioningSettings(s: AwsProvisioningSettings): void {
+export function validateAwsProvisioningSettings(
+  s: AwsProvisioningSettings,
+): void {
   const problems: string[] = [];
   const bad = (key: string, rule: string) =>
     problems.push(`${CONFIG_ROOT}.${key} ${rule}`);

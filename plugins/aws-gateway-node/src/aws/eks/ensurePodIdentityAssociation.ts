@@ -63,7 +63,10 @@ export function isRoleNotYetVisible(error: unknown): boolean {
   );
 }
 
-type AssociationSubject = Pick<EnsurePodIdentityAssociationParams, 'clusterName' | 'namespace' | 'serviceAccount'>;
+type AssociationSubject = Pick<
+  EnsurePodIdentityAssociationParams,
+  'clusterName' | 'namespace' | 'serviceAccount'
+>;
 
 async function findAssociation(
   eks: EKSClient,
@@ -83,7 +86,9 @@ async function findAssociation(
     );
   } catch (e) {
     if (isAwsError(e, 'ResourceNotFound')) {
-      throw new NotFoundError(`cluster: EKS cluster ${clusterName} was not found`);
+      throw new NotFoundError(
+        `cluster: EKS cluster ${clusterName} was not found`,
+      );
     }
     throw e;
   }
@@ -114,14 +119,19 @@ export type PodIdentityAssociationPlan = {
 /** Refuses an association that uses another role unless replacing is allowed. */
 function judge(
   existing: PodIdentityAssociation,
-  params: Pick<EnsurePodIdentityAssociationParams, 'roleArn' | 'allowReplacingRole'> & AssociationSubject,
+  params: Pick<
+    EnsurePodIdentityAssociationParams,
+    'roleArn' | 'allowReplacingRole'
+  > &
+    AssociationSubject,
 ): PodIdentityAssociationPlan {
   const plan = {
     associationId: existing.associationId,
     associationArn: existing.associationArn,
     currentRoleArn: existing.roleArn,
   };
-  if (existing.roleArn === params.roleArn) return { action: 'unchanged', ...plan };
+  if (existing.roleArn === params.roleArn)
+    return { action: 'unchanged', ...plan };
   const subject = `${params.namespace}/${params.serviceAccount} in cluster ${params.clusterName}`;
   if (!params.allowReplacingRole) {
     throw new ConflictError(
@@ -142,7 +152,11 @@ function judge(
  */
 export async function planPodIdentityAssociation(
   eks: EKSClient,
-  params: Pick<EnsurePodIdentityAssociationParams, 'roleArn' | 'allowReplacingRole'> & AssociationSubject,
+  params: Pick<
+    EnsurePodIdentityAssociationParams,
+    'roleArn' | 'allowReplacingRole'
+  > &
+    AssociationSubject,
   options: AwsCallOptions = {},
 ): Promise<PodIdentityAssociationPlan> {
   const existing = await findAssociation(eks, params, options);

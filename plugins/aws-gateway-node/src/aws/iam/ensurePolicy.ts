@@ -124,10 +124,15 @@ export async function planPolicy(
   if (!policy) return { policyArn, action: 'create' };
   const currentVersionId = policy.DefaultVersionId;
   const current = await iam.send(
-    new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: currentVersionId }),
+    new GetPolicyVersionCommand({
+      PolicyArn: policyArn,
+      VersionId: currentVersionId,
+    }),
     options,
   );
-  const currentDoc = decodeIamPolicyDocument(current.PolicyVersion?.Document ?? '{}');
+  const currentDoc = decodeIamPolicyDocument(
+    current.PolicyVersion?.Document ?? '{}',
+  );
   if (policyDocumentsEqual(currentDoc, params.document)) {
     return { policyArn, action: 'unchanged', currentVersionId };
   }
@@ -140,7 +145,12 @@ export async function planPolicy(
     );
   }
   const pruneVersionId = await versionToPrune(iam, policyArn, options);
-  return { policyArn, action: 'update', currentVersionId, ...(pruneVersionId ? { pruneVersionId } : {}) };
+  return {
+    policyArn,
+    action: 'update',
+    currentVersionId,
+    ...(pruneVersionId ? { pruneVersionId } : {}),
+  };
 }
 
 async function createPolicy(
@@ -183,7 +193,10 @@ async function updatePolicy(
   const { pruneVersionId } = plan;
   if (pruneVersionId) {
     await iam.send(
-      new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: pruneVersionId }),
+      new DeletePolicyVersionCommand({
+        PolicyArn: arn,
+        VersionId: pruneVersionId,
+      }),
       options,
     );
     stopIfAborted(options);
@@ -231,9 +244,15 @@ export async function ensurePolicy(
   for (let attempt = 0; attempt < 2; attempt++) {
     const plan = await planPolicy(iam, params, options);
     if (plan.action === 'unchanged') {
-      return { policyArn: plan.policyArn, versionId: plan.currentVersionId!, changed: false, action: 'unchanged' };
+      return {
+        policyArn: plan.policyArn,
+        versionId: plan.currentVersionId!,
+        changed: false,
+        action: 'unchanged',
+      };
     }
-    if (plan.action === 'update') return updatePolicy(iam, plan, params, options);
+    if (plan.action === 'update')
+      return updatePolicy(iam, plan, params, options);
     const created = await createPolicy(iam, params, options);
     if (created) return created;
   }

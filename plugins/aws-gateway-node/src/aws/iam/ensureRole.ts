@@ -69,7 +69,11 @@ async function attachedPolicyArns(
   name: string,
   options: AwsCallOptions,
 ): Promise<Set<string>> {
-  const pages = paginateListAttachedRolePolicies({ client: iam }, { RoleName: name }, options);
+  const pages = paginateListAttachedRolePolicies(
+    { client: iam },
+    { RoleName: name },
+    options,
+  );
   const attached = await collectPages(pages, page => page.AttachedPolicies);
   return new Set(attached.flatMap(p => (p.PolicyArn ? [p.PolicyArn] : [])));
 }
@@ -126,7 +130,10 @@ export async function planRole(
   const role = await getRole(iam, params.name, options);
   if (!role) {
     return {
-      operations: ['CreateRole', ...wanted.map(() => 'AttachRolePolicy' as const)],
+      operations: [
+        'CreateRole',
+        ...wanted.map(() => 'AttachRolePolicy' as const),
+      ],
       tagsToAdd: {},
       policiesToAttach: wanted,
     };
@@ -145,23 +152,35 @@ export async function planRole(
     );
   }
   const operations: RoleOperation[] = [];
-  const currentTrust = decodeIamPolicyDocument(role.AssumeRolePolicyDocument ?? '{}');
+  const currentTrust = decodeIamPolicyDocument(
+    role.AssumeRolePolicyDocument ?? '{}',
+  );
   if (!policyDocumentsEqual(currentTrust, params.trustPolicy)) {
     operations.push('UpdateAssumeRolePolicy');
   }
   if (
     params.permissionsBoundaryArn &&
-    role.PermissionsBoundary?.PermissionsBoundaryArn !== params.permissionsBoundaryArn
+    role.PermissionsBoundary?.PermissionsBoundaryArn !==
+      params.permissionsBoundaryArn
   ) {
     operations.push('PutRolePermissionsBoundary');
   }
   // An adopted role gets the configured tags but is not claimed as managed.
-  const tagsToAdd = missingTags(tags, managed ? withManagedTag(params.tags) : params.tags);
+  const tagsToAdd = missingTags(
+    tags,
+    managed ? withManagedTag(params.tags) : params.tags,
+  );
   if (Object.keys(tagsToAdd).length) operations.push('TagRole');
   const attached = await attachedPolicyArns(iam, params.name, options);
   const policiesToAttach = wanted.filter(arn => !attached.has(arn));
   operations.push(...policiesToAttach.map(() => 'AttachRolePolicy' as const));
-  return { roleArn: role.Arn, managed, operations, tagsToAdd, policiesToAttach };
+  return {
+    roleArn: role.Arn,
+    managed,
+    operations,
+    tagsToAdd,
+    policiesToAttach,
+  };
 }
 
 async function createRole(
@@ -221,7 +240,10 @@ async function reconcileRole(
     rethrowIamInputErrors(e);
   }
   if (plan.operations.includes('TagRole')) {
-    await iam.send(new TagRoleCommand({ RoleName: name, Tags: toIamTags(plan.tagsToAdd) }), options);
+    await iam.send(
+      new TagRoleCommand({ RoleName: name, Tags: toIamTags(plan.tagsToAdd) }),
+      options,
+    );
     stopIfAborted(options);
   }
 }
@@ -234,7 +256,10 @@ async function attachPolicies(
 ): Promise<void> {
   for (const arn of policyArns) {
     try {
-      await iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: arn }), options);
+      await iam.send(
+        new AttachRolePolicyCommand({ RoleName: name, PolicyArn: arn }),
+        options,
+      );
     } catch (e) {
       if (isAwsError(e, 'NoSuchEntity', 'InvalidInput')) {
         throw new InputError(
@@ -272,12 +297,19 @@ export async function ensureRole(
     if (role) {
       stopIfAborted(options);
       await attachPolicies(iam, params.name, plan.policiesToAttach, options);
-      return { roleArn: role.Arn!, roleName: role.RoleName!, changed: true, operations: plan.operations };
+      return {
+        roleArn: role.Arn!,
+        roleName: role.RoleName!,
+        changed: true,
+        operations: plan.operations,
+      };
     }
     // Created concurrently: plan again against what is there now.
     plan = await planRole(iam, params, options);
     if (plan.operations[0] === 'CreateRole') {
-      throw new ConflictError(`roleName: role ${params.name} could not be created or found`);
+      throw new ConflictError(
+        `roleName: role ${params.name} could not be created or found`,
+      );
     }
   }
   await reconcileRole(iam, plan, params, options);

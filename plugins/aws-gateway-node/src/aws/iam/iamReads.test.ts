@@ -9,11 +9,16 @@ function pagedIamClient(calls: Array<string | undefined>) {
   });
   iam.middlewareStack.add(
     (_next, context) => async (args: any) => {
-      if (context.commandName !== 'ListRoleTagsCommand') throw new Error(`unexpected ${context.commandName}`);
+      if (context.commandName !== 'ListRoleTagsCommand')
+        throw new Error(`unexpected ${context.commandName}`);
       calls.push(args.input.Marker);
       const output =
         args.input.Marker === undefined
-          ? { Tags: [{ Key: 'a', Value: '1' }], IsTruncated: true, Marker: 'page-2' }
+          ? {
+              Tags: [{ Key: 'a', Value: '1' }],
+              IsTruncated: true,
+              Marker: 'page-2',
+            }
           : { Tags: [{ Key: 'b', Value: '2' }], IsTruncated: false };
       return { output: { ...output, $metadata: {} }, response: {} };
     },
@@ -25,7 +30,11 @@ function pagedIamClient(calls: Array<string | undefined>) {
 describe('entityTags', () => {
   it('reads every page of ListRoleTags when GetRole returned no tags', async () => {
     const calls: Array<string | undefined> = [];
-    const tags = await entityTags(pagedIamClient(calls), { role: { RoleName: 'r' } as any }, {});
+    const tags = await entityTags(
+      pagedIamClient(calls),
+      { role: { RoleName: 'r' } as any },
+      {},
+    );
     expect(tags).toEqual([
       { Key: 'a', Value: '1' },
       { Key: 'b', Value: '2' },
@@ -35,7 +44,11 @@ describe('entityTags', () => {
 
   it('uses the tags GetRole returned without a call', async () => {
     const calls: Array<string | undefined> = [];
-    const tags = await entityTags(pagedIamClient(calls), { role: { RoleName: 'r', Tags: [] } as any }, {});
+    const tags = await entityTags(
+      pagedIamClient(calls),
+      { role: { RoleName: 'r', Tags: [] } as any },
+      {},
+    );
     expect(tags).toEqual([]);
     expect(calls).toEqual([]);
   });
@@ -52,9 +65,16 @@ describe('entityTags', () => {
 
 describe('unlessNoSuchEntity', () => {
   it('maps NoSuchEntity to undefined and rethrows anything else', async () => {
-    const missing = new NoSuchEntityException({ message: 'gone', $metadata: {} });
-    await expect(unlessNoSuchEntity(Promise.reject(missing))).resolves.toBeUndefined();
+    const missing = new NoSuchEntityException({
+      message: 'gone',
+      $metadata: {},
+    });
+    await expect(
+      unlessNoSuchEntity(Promise.reject(missing)),
+    ).resolves.toBeUndefined();
     await expect(unlessNoSuchEntity(Promise.resolve(1))).resolves.toBe(1);
-    await expect(unlessNoSuchEntity(Promise.reject(new Error('other')))).rejects.toThrow('other');
+    await expect(
+      unlessNoSuchEntity(Promise.reject(new Error('other'))),
+    ).rejects.toThrow('other');
   });
 });

@@ -12,7 +12,9 @@ import { isAwsError } from '../awsErrors';
 /** The reads ensurePolicy and ensureRole share: an entity that may not exist, and its tags. */
 
 /** The entity the read returns, or undefined when IAM has no such entity. */
-export async function unlessNoSuchEntity<T>(read: Promise<T>): Promise<T | undefined> {
+export async function unlessNoSuchEntity<T>(
+  read: Promise<T>,
+): Promise<T | undefined> {
   try {
     return await read;
   } catch (e) {
@@ -32,7 +34,11 @@ export async function entityTags(
 ): Promise<Tag[]> {
   if ('policy' in entity) {
     const { Tags, Arn } = entity.policy;
-    const pages = paginateListPolicyTags({ client: iam }, { PolicyArn: Arn }, options);
+    const pages = paginateListPolicyTags(
+      { client: iam },
+      { PolicyArn: Arn },
+      options,
+    );
     return Tags ?? collectPages(pages, page => page.Tags);
   }
   const { Tags, RoleName } = entity.role;

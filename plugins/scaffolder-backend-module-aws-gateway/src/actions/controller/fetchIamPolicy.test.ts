@@ -9,7 +9,11 @@ import {
   testActionContext,
   testGuardrails,
 } from '../support/__testUtils__/testContext';
-import { createFetchIamPolicyAction, FetchIamPolicySettings, PINNED_POLICY_SHA256 } from './fetchIamPolicy';
+import {
+  createFetchIamPolicyAction,
+  FetchIamPolicySettings,
+  PINNED_POLICY_SHA256,
+} from './fetchIamPolicy';
 import { examples } from './fetchIamPolicy.examples';
 
 const REFERENCE = path.resolve(
@@ -38,13 +42,19 @@ function startServer(other?: () => string): Promise<{
     if (version === 'v9.9.9') {
       res.writeHead(200).end('<html>not json</html>');
     } else if (version === 'v8.8.8') {
-      res.writeHead(200).end(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow' }] }));
+      res.writeHead(200).end(
+        JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow' }],
+        }),
+      );
     } else if (version === 'v6.6.6') {
       // An endless body: only a streamed cap can refuse it.
       res.writeHead(200, { 'content-type': 'application/json' });
       const chunk = Buffer.alloc(16 * 1024, 0x20);
       const pump = () => {
-        while (!res.destroyed && res.write(chunk)) endlessBytes.sent += chunk.length;
+        while (!res.destroyed && res.write(chunk))
+          endlessBytes.sent += chunk.length;
         if (!res.destroyed) res.once('drain', pump);
       };
       pump();
@@ -57,7 +67,9 @@ function startServer(other?: () => string): Promise<{
     } else if (version === 'v4.4.6') {
       res.writeHead(302, { location: '/v4.4.6/iam_policy.json' }).end();
     } else if (file && fs.existsSync(file)) {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end(fs.readFileSync(file));
+      res
+        .writeHead(200, { 'content-type': 'text/plain' })
+        .end(fs.readFileSync(file));
     } else {
       res.writeHead(404).end('404: Not Found');
     }
@@ -65,7 +77,12 @@ function startServer(other?: () => string): Promise<{
   return new Promise(resolve =>
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
-      resolve({ server, base: `http://127.0.0.1:${port}`, requests, endlessBytes });
+      resolve({
+        server,
+        base: `http://127.0.0.1:${port}`,
+        requests,
+        endlessBytes,
+      });
     }),
   );
 }
@@ -87,16 +104,28 @@ describe('aws-gateway:controller:fetch-iam-policy', () => {
   });
   afterEach(() => fs.rmSync(workspace, { recursive: true, force: true }));
 
-  const SETTINGS: FetchIamPolicySettings = { allowUnpinnedVersions: false, maxBytes: 256 * 1024, timeoutMs: 2000, maxRedirects: 3 };
+  const SETTINGS: FetchIamPolicySettings = {
+    allowUnpinnedVersions: false,
+    maxBytes: 256 * 1024,
+    timeoutMs: 2000,
+    maxRedirects: 3,
+  };
 
   async function run(
     input: Record<string, any>,
-    options: { isDryRun?: boolean; settings?: Partial<FetchIamPolicySettings>; base?: string; signal?: AbortSignal } = {},
+    options: {
+      isDryRun?: boolean;
+      settings?: Partial<FetchIamPolicySettings>;
+      base?: string;
+      signal?: AbortSignal;
+    } = {},
   ) {
     const action = createFetchIamPolicyAction({
       guardrails: testGuardrails({
         controller: {
-          policyUrlTemplate: `${options.base ?? peer.base}/{version}/iam_policy.json`,
+          policyUrlTemplate: `${
+            options.base ?? peer.base
+          }/{version}/iam_policy.json`,
         },
       }),
       settings: { ...SETTINGS, ...options.settings },
@@ -157,10 +186,15 @@ describe('aws-gateway:controller:fetch-iam-policy', () => {
 
   it('pins the published digests: the constants are the sha256 of the released files', () => {
     for (const [version, digest] of Object.entries(PINNED_POLICY_SHA256)) {
-      const file = fs.readFileSync(path.join(REFERENCE, `lbc-${version}-iam_policy.json`));
+      const file = fs.readFileSync(
+        path.join(REFERENCE, `lbc-${version}-iam_policy.json`),
+      );
       expect(createHash('sha256').update(file).digest('hex')).toBe(digest);
     }
-    expect(Object.keys(PINNED_POLICY_SHA256).sort()).toEqual(['v2.17.1', 'v3.5.0']);
+    expect(Object.keys(PINNED_POLICY_SHA256).sort()).toEqual([
+      'v2.17.1',
+      'v3.5.0',
+    ]);
   });
 
   it('refuses a version without a pinned digest before any request, unless configuration allows it', async () => {
@@ -168,20 +202,29 @@ describe('aws-gateway:controller:fetch-iam-policy', () => {
       'version: "v3.4.0" has no pinned policy digest (known: v2.17.1, v3.5.0); configuration must allow unpinned versions (awsGateway.provisioning.controller.allowUnpinnedPolicyVersions) [policy-version-not-pinned]',
     );
     expect(peer.requests).toEqual([]);
-    await expect(run({ version: 'v3.4.0' }, unpinned)).rejects.toThrow(/answered HTTP 404/);
+    await expect(run({ version: 'v3.4.0' }, unpinned)).rejects.toThrow(
+      /answered HTTP 404/,
+    );
   });
 
   it('refuses a pinned version whose served document does not match its digest, writing nothing', async () => {
     // A host (a compromised mirror, a moved tag) serving an admin policy for a pinned release.
     const server = http.createServer((_req, res) => {
-      const body = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
+      const body = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+      });
       res.writeHead(200).end(body);
     });
-    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', () => resolve()));
+    await new Promise<void>(resolve =>
+      server.listen(0, '127.0.0.1', () => resolve()),
+    );
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       await expect(run({ version: 'v3.5.0' }, { base })).rejects.toThrow(
-        new RegExp(`^version: the policy served at ${base}/v3.5.0/iam_policy.json has sha256 [0-9a-f]{64}, not the ${PINNED_POLICY_SHA256['v3.5.0']} published for v3.5.0; refusing it \\[policy-digest-mismatch\\]$`),
+        new RegExp(
+          `^version: the policy served at ${base}/v3.5.0/iam_policy.json has sha256 [0-9a-f]{64}, not the ${PINNED_POLICY_SHA256['v3.5.0']} published for v3.5.0; refusing it \\[policy-digest-mismatch\\]$`,
+        ),
       );
       expect(fs.readdirSync(workspace)).toEqual([]);
     } finally {
@@ -191,8 +234,14 @@ describe('aws-gateway:controller:fetch-iam-policy', () => {
 
   it('follows a redirect within the same origin, and refuses one to another origin without calling it', async () => {
     const outputs = await run({ version: 'v4.4.5' }, unpinned);
-    expect(outputs).toMatchObject({ pinned: false, sha256: PINNED_POLICY_SHA256['v3.5.0'] });
-    expect(peer.requests).toEqual(['/v4.4.5/iam_policy.json', '/v3.5.0/iam_policy.json']);
+    expect(outputs).toMatchObject({
+      pinned: false,
+      sha256: PINNED_POLICY_SHA256['v3.5.0'],
+    });
+    expect(peer.requests).toEqual([
+      '/v4.4.5/iam_policy.json',
+      '/v3.5.0/iam_policy.json',
+    ]);
     fs.rmSync(path.join(workspace, outputs.path));
 
     const elsewhere = await startServer();
@@ -200,9 +249,13 @@ describe('aws-gateway:controller:fetch-iam-policy', () => {
     try {
       // localhost is another origin than 127.0.0.1, though the same machine.
       const target = elsewhere.base.replace('127.0.0.1', 'localhost');
-      const redirecting = await startServer(() => `${target}/v3.5.0/iam_policy.json`);
+      const redirecting = await startServer(
+        () => `${target}/v3.5.0/iam_policy.json`,
+      );
       try {
-        await expect(run({ version: 'v4.4.4' }, { ...unpinned, base: redirecting.base })).rejects.toThrow(
+        await expect(
+          run({ version: 'v4.4.4' }, { ...unpinned, base: redirecting.base }),
+        ).rejects.toThrow(
           `version: ${redirecting.base}/v4.4.4/iam_policy.json redirects to another origin (${target}); only redirects within ${redirecting.base} are followed`,
         );
         expect(elsewhere.requests).toEqual([]);
@@ -212,13 +265,20 @@ describe('aws-gateway:controller:fetch-iam-policy', () => {
     } finally {
       elsewhere.server.close();
     }
-    await expect(run({ version: 'v4.4.6' }, unpinned)).rejects.toThrow('redirected more than 3 times');
+    await expect(run({ version: 'v4.4.6' }, unpinned)).rejects.toThrow(
+      'redirected more than 3 times',
+    );
     expect(fs.readdirSync(workspace)).toEqual([]);
   });
 
   it('refuses an endless body as soon as the byte cap is crossed, without buffering it', async () => {
     const started = Date.now();
-    await expect(run({ version: 'v6.6.6' }, { settings: { allowUnpinnedVersions: true, maxBytes: 64 * 1024 } })).rejects.toThrow(
+    await expect(
+      run(
+        { version: 'v6.6.6' },
+        { settings: { allowUnpinnedVersions: true, maxBytes: 64 * 1024 } },
+      ),
+    ).rejects.toThrow(
       `version: the policy at ${peer.base}/v6.6.6/iam_policy.json is larger than 65536 bytes`,
     );
     // The server never ends this body: only a streamed cap can refuse it, and quickly.
@@ -226,17 +286,22 @@ describe('aws-gateway:controller:fetch-iam-policy', () => {
     expect(fs.readdirSync(workspace)).toEqual([]);
   });
 
-  it('gives up on a stalled host at the deadline, and honours the task\'s cancellation', async () => {
+  it("gives up on a stalled host at the deadline, and honours the task's cancellation", async () => {
     const started = Date.now();
-    await expect(run({ version: 'v5.5.5' }, { settings: { allowUnpinnedVersions: true, timeoutMs: 300 } })).rejects.toThrow(
+    await expect(
+      run(
+        { version: 'v5.5.5' },
+        { settings: { allowUnpinnedVersions: true, timeoutMs: 300 } },
+      ),
+    ).rejects.toThrow(
       `version: ${peer.base}/v5.5.5/iam_policy.json did not answer within 0.3 s; run the task again`,
     );
     expect(Date.now() - started).toBeLessThan(1500);
     const cancel = new AbortController();
     setTimeout(() => cancel.abort(), 100);
-    await expect(run({ version: 'v5.5.5' }, { ...unpinned, signal: cancel.signal })).rejects.toThrow(
-      'fetching the IAM policy was cancelled',
-    );
+    await expect(
+      run({ version: 'v5.5.5' }, { ...unpinned, signal: cancel.signal }),
+    ).rejects.toThrow('fetching the IAM policy was cancelled');
   });
 
   it('reports a missing release with the HTTP status', async () => {

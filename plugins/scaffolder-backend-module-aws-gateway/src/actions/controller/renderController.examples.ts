@@ -17,7 +17,8 @@ export const examples: TemplateExample[] = [
             accountId: '111122223333',
             vpcId: 'vpc-0123456789abcdef0',
             controllerVersion: 'v3.5.0',
-            roleArn: 'arn:aws:iam::111122223333:role/backstage/backstage-lbc-demo',
+            roleArn:
+              'arn:aws:iam::111122223333:role/backstage/backstage-lbc-demo',
             gatewayClassName: 'aws-nlb',
           },
         },

@@ -34,7 +34,9 @@ export const SUPPORTED_CONTROLLER_VERSIONS = 'v2.17.0 – v3.5.x';
  * v1alpha2 L4 routes), v3.2–v3.4 (Gateway API v1.5), v3.5 (Gateway API v1.6).
  * Undefined for releases without NLB Gateway API support or newer than we know.
  */
-export function profileForControllerVersion(version: string): ControllerProfile | undefined {
+export function profileForControllerVersion(
+  version: string,
+): ControllerProfile | undefined {
   const m = VERSION.exec(version);
   if (!m) return undefined;
   const [major, minor] = [Number(m[1]), Number(m[2])];
@@ -80,52 +82,134 @@ export function createRenderControllerAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        cluster: z => z.string().describe('EKS cluster name; must be allowed by awsGateway.provisioning.allowedClusters'),
-        region: z => z.string().describe('AWS region of the cluster; must be allowed by awsGateway.provisioning.allowedRegions'),
+        cluster: z =>
+          z
+            .string()
+            .describe(
+              'EKS cluster name; must be allowed by awsGateway.provisioning.allowedClusters',
+            ),
+        region: z =>
+          z
+            .string()
+            .describe(
+              'AWS region of the cluster; must be allowed by awsGateway.provisioning.allowedRegions',
+            ),
         accountId: z =>
-          z.string().optional().describe('AWS account id of the cluster (checked against allowedAccountIds and the role ARN)'),
+          z
+            .string()
+            .optional()
+            .describe(
+              'AWS account id of the cluster (checked against allowedAccountIds and the role ARN)',
+            ),
         vpcId: z =>
-          z.string().optional().describe('VPC of the cluster (vpc-…); the controller discovers it from instance metadata when omitted'),
+          z
+            .string()
+            .optional()
+            .describe(
+              'VPC of the cluster (vpc-…); the controller discovers it from instance metadata when omitted',
+            ),
         controllerVersion: z =>
-          z.string().describe(`Controller release tag the cluster runs, ${SUPPORTED_CONTROLLER_VERSIONS} (e.g. v2.17.1, v3.5.0)`),
+          z
+            .string()
+            .describe(
+              `Controller release tag the cluster runs, ${SUPPORTED_CONTROLLER_VERSIONS} (e.g. v2.17.1, v3.5.0)`,
+            ),
         serviceAccountNamespace: z =>
-          z.string().default(CONTROLLER_SERVICE_ACCOUNT.namespace).describe('Namespace the controller is installed into'),
+          z
+            .string()
+            .default(CONTROLLER_SERVICE_ACCOUNT.namespace)
+            .describe('Namespace the controller is installed into'),
         serviceAccountName: z =>
-          z.string().default(CONTROLLER_SERVICE_ACCOUNT.name).describe('The controller\'s service account (bound to the role by EKS Pod Identity)'),
+          z
+            .string()
+            .default(CONTROLLER_SERVICE_ACCOUNT.name)
+            .describe(
+              "The controller's service account (bound to the role by EKS Pod Identity)",
+            ),
         roleArn: z =>
           z
             .string()
             .optional()
-            .describe('The controller\'s IAM role, recorded in the values file for reference; Pod Identity needs no service account annotation'),
+            .describe(
+              "The controller's IAM role, recorded in the values file for reference; Pod Identity needs no service account annotation",
+            ),
         gatewayClassName: z =>
-          z.string().optional().describe('GatewayClass name; default from awsGateway.provisioning.gateways.gatewayClassName'),
+          z
+            .string()
+            .optional()
+            .describe(
+              'GatewayClass name; default from awsGateway.provisioning.gateways.gatewayClassName',
+            ),
         loadBalancerConfigurationName: z =>
-          z.string().optional().describe('Name of the default LoadBalancerConfiguration; default <gatewayClassName>-defaults'),
+          z
+            .string()
+            .optional()
+            .describe(
+              'Name of the default LoadBalancerConfiguration; default <gatewayClassName>-defaults',
+            ),
         loadBalancerConfigurationNamespace: z =>
-          z.string().optional().describe('Its namespace (the GatewayClass parametersRef names it); default the controller namespace'),
+          z
+            .string()
+            .optional()
+            .describe(
+              'Its namespace (the GatewayClass parametersRef names it); default the controller namespace',
+            ),
         scheme: z =>
           z
             .enum(['internal', 'internet-facing'])
             .default('internal')
-            .describe('Default scheme of NLBs of this class; Gateways may override it with their own LoadBalancerConfiguration'),
+            .describe(
+              'Default scheme of NLBs of this class; Gateways may override it with their own LoadBalancerConfiguration',
+            ),
         sourceCidrs: z =>
           z
             .array(z.string())
             .default([])
-            .describe('Default source CIDRs; required for internet-facing unless configuration allows 0.0.0.0/0'),
-        tags: z => z.record(z.string()).optional().describe('AWS tags on every NLB of this class'),
-        outputDir: z => z.string().default('manifests').describe('Workspace directory the files are written to'),
+            .describe(
+              'Default source CIDRs; required for internet-facing unless configuration allows 0.0.0.0/0',
+            ),
+        tags: z =>
+          z
+            .record(z.string())
+            .optional()
+            .describe('AWS tags on every NLB of this class'),
+        outputDir: z =>
+          z
+            .string()
+            .default('manifests')
+            .describe('Workspace directory the files are written to'),
       },
       output: {
-        controllerProfile: z => z.string().describe('Profile the files target (lbc-v2.17, lbc-v3.2, lbc-v3.5)'),
-        gatewayApiCrds: z => z.string().describe('Gateway API CRDs the cluster needs for this controller'),
-        routeApiVersion: z => z.string().describe('apiVersion of TCPRoute for this controller'),
-        featureGates: z => z.record(z.boolean()).describe('controllerConfig.featureGates in the Helm values'),
-        helmValuesPath: z => z.string().describe('Workspace-relative path of the Helm values'),
-        files: z => z.array(z.string()).describe('Workspace-relative paths of the written files'),
+        controllerProfile: z =>
+          z
+            .string()
+            .describe(
+              'Profile the files target (lbc-v2.17, lbc-v3.2, lbc-v3.5)',
+            ),
+        gatewayApiCrds: z =>
+          z
+            .string()
+            .describe('Gateway API CRDs the cluster needs for this controller'),
+        routeApiVersion: z =>
+          z.string().describe('apiVersion of TCPRoute for this controller'),
+        featureGates: z =>
+          z
+            .record(z.boolean())
+            .describe('controllerConfig.featureGates in the Helm values'),
+        helmValuesPath: z =>
+          z.string().describe('Workspace-relative path of the Helm values'),
+        files: z =>
+          z
+            .array(z.string())
+            .describe('Workspace-relative paths of the written files'),
         outputDir: z => z.string(),
         gatewayClassName: z => z.string(),
-        loadBalancerConfigurationRef: z => z.string().describe('namespace/name of the default LoadBalancerConfiguration'),
+        loadBalancerConfigurationRef: z =>
+          z
+            .string()
+            .describe(
+              'namespace/name of the default LoadBalancerConfiguration',
+            ),
       },
     },
     async handler(ctx) {
@@ -134,13 +218,19 @@ export function createRenderControllerAction(options: {
       const clusterName = awsGuardrails.cluster('cluster', input.cluster);
       const region = awsGuardrails.region('region', input.region);
       const accountId =
-        input.accountId === undefined ? undefined : awsGuardrails.accountId('accountId', input.accountId);
+        input.accountId === undefined
+          ? undefined
+          : awsGuardrails.accountId('accountId', input.accountId);
       const saNamespace = input.serviceAccountNamespace;
       const saName = input.serviceAccountName;
       awsGuardrails.serviceAccount('serviceAccountName', saNamespace, saName);
       if (input.roleArn !== undefined) {
         const roleAccount = input.roleArn.split(':')[4] ?? '';
-        awsGuardrails.associationRoleArn('roleArn', input.roleArn, accountId ?? roleAccount);
+        awsGuardrails.associationRoleArn(
+          'roleArn',
+          input.roleArn,
+          accountId ?? roleAccount,
+        );
       }
 
       const issues: ManifestIssue[] = [];
@@ -149,7 +239,9 @@ export function createRenderControllerAction(options: {
         issues.push(
           issue(
             'controllerVersion',
-            VERSION.test(input.controllerVersion) ? 'controller-version-unsupported' : 'controller-version',
+            VERSION.test(input.controllerVersion)
+              ? 'controller-version-unsupported'
+              : 'controller-version',
             VERSION.test(input.controllerVersion)
               ? `"${input.controllerVersion}" is not supported: NLB Gateway API support needs ${SUPPORTED_CONTROLLER_VERSIONS}`
               : `"${input.controllerVersion}" must be a release tag like v2.17.1`,
@@ -157,17 +249,40 @@ export function createRenderControllerAction(options: {
         );
       }
       if (input.vpcId !== undefined && !VPC_ID.test(input.vpcId)) {
-        issues.push(issue('vpcId', 'vpc-id', `"${input.vpcId}" must be a VPC id like vpc-0123456789abcdef0`));
+        issues.push(
+          issue(
+            'vpcId',
+            'vpc-id',
+            `"${input.vpcId}" must be a VPC id like vpc-0123456789abcdef0`,
+          ),
+        );
       }
-      const gatewayClassName = input.gatewayClassName ?? gatewayGuardrails.gatewayClassName;
-      const lbcName = input.loadBalancerConfigurationName ?? `${gatewayClassName}-defaults`;
-      const lbcNamespace = input.loadBalancerConfigurationNamespace ?? saNamespace;
+      const gatewayClassName =
+        input.gatewayClassName ?? gatewayGuardrails.gatewayClassName;
+      const lbcName =
+        input.loadBalancerConfigurationName ?? `${gatewayClassName}-defaults`;
+      const lbcNamespace =
+        input.loadBalancerConfigurationNamespace ?? saNamespace;
       const { scheme, sourceCidrs } = input;
-      const defaults = { name: lbcName, namespace: lbcNamespace, scheme, sourceCidrs, tags: input.tags };
+      const defaults = {
+        name: lbcName,
+        namespace: lbcNamespace,
+        scheme,
+        sourceCidrs,
+        tags: input.tags,
+      };
       // The same rules as the commit action's re-check, from their one home in the node library.
-      issues.push(...validateControllerSetupSpec({ gatewayClassName, defaults }, { guardrails: gatewayGuardrails }));
+      issues.push(
+        ...validateControllerSetupSpec(
+          { gatewayClassName, defaults },
+          { guardrails: gatewayGuardrails },
+        ),
+      );
       if (issues.length || !profile) {
-        throw manifestIssuesError(`Controller setup for cluster ${clusterName} is invalid`, issues);
+        throw manifestIssuesError(
+          `Controller setup for cluster ${clusterName} is invalid`,
+          issues,
+        );
       }
 
       const spec: ControllerSetupSpec = {
@@ -180,38 +295,65 @@ export function createRenderControllerAction(options: {
       };
       const rendered = renderControllerManifests(spec, profile);
       // The same rules as for hand-written manifests (GatewayClass parametersRef needs a namespace, API versions).
-      const manifestIssues = validateManifests(rendered.map(r => r.manifest), { profile });
+      const manifestIssues = validateManifests(
+        rendered.map(r => r.manifest),
+        { profile },
+      );
       if (manifestIssues.length) {
-        throw manifestIssuesError('Rendered controller manifests break the controller rules', manifestIssues);
+        throw manifestIssuesError(
+          'Rendered controller manifests break the controller rules',
+          manifestIssues,
+        );
       }
       const values = renderControllerHelmValues(spec, profile);
-      const featureGates = yaml.parse(values.content).controllerConfig.featureGates as Record<string, boolean>;
+      const featureGates = yaml.parse(values.content).controllerConfig
+        .featureGates as Record<string, boolean>;
       if (!featureGates.NLBGatewayAPI) {
-        throw new InputError(`controllerVersion: ${profile.title} needs the NLBGatewayAPI feature gate on [nlb-feature-gate]`);
+        throw new InputError(
+          `controllerVersion: ${profile.title} needs the NLBGatewayAPI feature gate on [nlb-feature-gate]`,
+        );
       }
       const reference = [
-        `# Controller release ${input.controllerVersion}; cluster ${clusterName} in ${region}${accountId ? ` (account ${accountId})` : ''}.`,
+        `# Controller release ${
+          input.controllerVersion
+        }; cluster ${clusterName} in ${region}${
+          accountId ? ` (account ${accountId})` : ''
+        }.`,
         `# Gateway API CRDs to install first: ${gatewayApiCrds(profile)}.`,
-        ...(input.roleArn ? [`# IAM role (via the EKS Pod Identity association, no service account annotation): ${input.roleArn}`] : []),
+        ...(input.roleArn
+          ? [
+              `# IAM role (via the EKS Pod Identity association, no service account annotation): ${input.roleArn}`,
+            ]
+          : []),
       ].join('\n');
 
       let outputDir: string;
       try {
         outputDir = resolveSafeChildPath(ctx.workspacePath, input.outputDir);
       } catch {
-        throw new InputError(`outputDir: "${input.outputDir}" must stay inside the workspace`);
+        throw new InputError(
+          `outputDir: "${input.outputDir}" must stay inside the workspace`,
+        );
       }
-      const relativeDir = path.relative(ctx.workspacePath, outputDir).split(path.sep).join('/');
+      const relativeDir = path
+        .relative(ctx.workspacePath, outputDir)
+        .split(path.sep)
+        .join('/');
       const files: Array<{ file: string; content: string }> = [
         { file: values.path, content: `${reference}\n${values.content}` },
-        ...rendered.map(r => ({ file: r.path, content: manifestToYaml(r.manifest) })),
+        ...rendered.map(r => ({
+          file: r.path,
+          content: manifestToYaml(r.manifest),
+        })),
       ];
       await fs.mkdir(outputDir, { recursive: true });
       for (const { file, content } of files) {
         await fs.writeFile(path.join(outputDir, file), content);
       }
       ctx.logger.info(
-        `Rendered the controller setup for ${clusterName} (${profile.title}): ${files.map(f => f.file).join(', ')}`,
+        `Rendered the controller setup for ${clusterName} (${
+          profile.title
+        }): ${files.map(f => f.file).join(', ')}`,
       );
 
       ctx.output('controllerProfile', profile.id);
@@ -219,7 +361,10 @@ export function createRenderControllerAction(options: {
       ctx.output('routeApiVersion', profile.routeApiVersions.TCPRoute);
       ctx.output('featureGates', featureGates);
       ctx.output('helmValuesPath', path.posix.join(relativeDir, values.path));
-      ctx.output('files', files.map(f => path.posix.join(relativeDir, f.file)));
+      ctx.output(
+        'files',
+        files.map(f => path.posix.join(relativeDir, f.file)),
+      );
       ctx.output('outputDir', relativeDir);
       ctx.output('gatewayClassName', gatewayClassName);
       ctx.output('loadBalancerConfigurationRef', `${lbcNamespace}/${lbcName}`);

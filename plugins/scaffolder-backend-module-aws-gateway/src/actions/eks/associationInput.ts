@@ -12,17 +12,32 @@ export interface AssociationInput {
 }
 
 /** Every association input checked against the guardrails before any AWS call. */
-export function resolveAssociationInput(guardrails: AwsGuardrails, input: AssociationInput) {
+export function resolveAssociationInput(
+  guardrails: AwsGuardrails,
+  input: AssociationInput,
+) {
   const accountId = guardrails.accountId('accountId', input.accountId);
   const region = guardrails.region('region', input.region);
   const clusterName = guardrails.cluster('cluster', input.cluster);
   const { namespace, serviceAccount } = input;
   guardrails.serviceAccount('serviceAccount', namespace, serviceAccount);
-  const roleArn = guardrails.associationRoleArn('roleArn', input.roleArn, accountId);
+  const roleArn = guardrails.associationRoleArn(
+    'roleArn',
+    input.roleArn,
+    accountId,
+  );
   const allowReplacingRole = guardrails.allowance(
     'allowReplacingRole',
     input.allowReplacingRole,
     'podIdentity.allowReplacingAssociationRole',
   );
-  return { accountId, region, clusterName, namespace, serviceAccount, roleArn, allowReplacingRole };
+  return {
+    accountId,
+    region,
+    clusterName,
+    namespace,
+    serviceAccount,
+    roleArn,
+    allowReplacingRole,
+  };
 }

@@ -19,7 +19,10 @@ import {
   validateManifests,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { KubeConfig } from '@kubernetes/client-node';
-import { openAllowedCluster, resolveControllerProfile } from '../support/clusterAccess';
+import {
+  openAllowedCluster,
+  resolveControllerProfile,
+} from '../support/clusterAccess';
 import { InitiatorOwnership } from '../support/initiatorOwnership';
 import { manifestIssuesError } from '../support/manifestIssues';
 import { examples } from './renderEndpoint.examples';
@@ -49,18 +52,38 @@ export function createRenderEndpointAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        name: z => z.string().describe('Gateway name; also names its LoadBalancerConfiguration'),
-        namespace: z => z.string().describe('Namespace of the Gateway, routes and backend Services'),
+        name: z =>
+          z
+            .string()
+            .describe('Gateway name; also names its LoadBalancerConfiguration'),
+        namespace: z =>
+          z
+            .string()
+            .describe('Namespace of the Gateway, routes and backend Services'),
         gatewayClassName: z =>
-          z.string().optional().describe('GatewayClass; default from awsGateway.provisioning.gateways.gatewayClassName'),
+          z
+            .string()
+            .optional()
+            .describe(
+              'GatewayClass; default from awsGateway.provisioning.gateways.gatewayClassName',
+            ),
         listeners: z =>
           z
             .array(
               z.object({
                 name: z.string().describe('Listener name (DNS label)'),
-                protocol: z.enum(['TCP', 'UDP', 'TLS']).describe('TLS is passed through: the NLB forwards the TLS bytes untouched (TCP listener and target group)'),
+                protocol: z
+                  .enum(['TCP', 'UDP', 'TLS'])
+                  .describe(
+                    'TLS is passed through: the NLB forwards the TLS bytes untouched (TCP listener and target group)',
+                  ),
                 port: z.number().int().describe('Port the NLB listens on'),
-                hostname: z.string().optional().describe('TLS only: the host name clients use (required by the Gateway API; the NLB does not route by it)'),
+                hostname: z
+                  .string()
+                  .optional()
+                  .describe(
+                    'TLS only: the host name clients use (required by the Gateway API; the NLB does not route by it)',
+                  ),
               }),
             )
             .describe('Gateway listeners'),
@@ -69,13 +92,23 @@ export function createRenderEndpointAction(options: {
             .array(
               z.object({
                 name: z.string().describe('Route name'),
-                listener: z.string().describe('Listener name the route attaches to; its protocol picks TCPRoute, UDPRoute or TLSRoute'),
+                listener: z
+                  .string()
+                  .describe(
+                    'Listener name the route attaches to; its protocol picks TCPRoute, UDPRoute or TLSRoute',
+                  ),
                 backends: z
                   .array(
                     z.object({
-                      service: z.string().describe('Service name in the namespace'),
+                      service: z
+                        .string()
+                        .describe('Service name in the namespace'),
                       port: z.number().int().describe('Service port'),
-                      weight: z.number().int().optional().describe('Relative weight (0 gets no target group)'),
+                      weight: z
+                        .number()
+                        .int()
+                        .optional()
+                        .describe('Relative weight (0 gets no target group)'),
                     }),
                   )
                   .describe('Backend Services'),
@@ -83,49 +116,118 @@ export function createRenderEndpointAction(options: {
             )
             .describe('One route per listener'),
         scheme: z =>
-          z.enum(['internal', 'internet-facing']).default('internal').describe('internet-facing makes a public NLB'),
+          z
+            .enum(['internal', 'internet-facing'])
+            .default('internal')
+            .describe('internet-facing makes a public NLB'),
         sourceCidrs: z =>
-          z.array(z.string()).default([]).describe('CIDRs allowed to connect; required for internet-facing unless configuration allows 0.0.0.0/0'),
+          z
+            .array(z.string())
+            .default([])
+            .describe(
+              'CIDRs allowed to connect; required for internet-facing unless configuration allows 0.0.0.0/0',
+            ),
         targetType: z =>
-          z.enum(['ip', 'instance']).default('ip').describe('ip registers pod IPs (works with ClusterIP Services); instance needs a NodePort'),
+          z
+            .enum(['ip', 'instance'])
+            .default('ip')
+            .describe(
+              'ip registers pod IPs (works with ClusterIP Services); instance needs a NodePort',
+            ),
         healthCheck: z =>
           z
             .object({
               protocol: z.string().optional().describe('HTTP, HTTPS or TCP'),
-              port: z.string().optional().describe('Port number or traffic-port'),
+              port: z
+                .string()
+                .optional()
+                .describe('Port number or traffic-port'),
               path: z.string().optional().describe('HTTP(S) path'),
               intervalSeconds: z.number().int().optional(),
               timeoutSeconds: z.number().int().optional(),
               healthyThreshold: z.number().int().optional(),
               unhealthyThreshold: z.number().int().optional(),
-              matcher: z.string().optional().describe('HTTP codes, e.g. 200-399'),
+              matcher: z
+                .string()
+                .optional()
+                .describe('HTTP codes, e.g. 200-399'),
             })
             .optional()
             .describe('Target group health check'),
-        tags: z => z.record(z.string()).optional().describe('AWS tags on the NLB and target groups'),
-        loadBalancerName: z => z.string().optional().describe('Explicit NLB name, at most 32 characters'),
-        entityRef: z => z.string().optional().describe('Catalog entity the endpoint belongs to (annotation on each manifest)'),
+        tags: z =>
+          z
+            .record(z.string())
+            .optional()
+            .describe('AWS tags on the NLB and target groups'),
+        loadBalancerName: z =>
+          z
+            .string()
+            .optional()
+            .describe('Explicit NLB name, at most 32 characters'),
+        entityRef: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Catalog entity the endpoint belongs to (annotation on each manifest)',
+            ),
         kubernetesId: z =>
-          z.string().optional().describe('The entity\'s backstage.io/kubernetes-id (label on each manifest, so the status card finds them)'),
+          z
+            .string()
+            .optional()
+            .describe(
+              "The entity's backstage.io/kubernetes-id (label on each manifest, so the status card finds them)",
+            ),
         controllerProfile: z =>
           z
-            .enum(CONTROLLER_PROFILE_IDS as [ControllerProfileId, ...ControllerProfileId[]])
+            .enum(
+              CONTROLLER_PROFILE_IDS as [
+                ControllerProfileId,
+                ...ControllerProfileId[],
+              ],
+            )
             .optional()
-            .describe('lbc-v2.17 (Gateway API v1.3, v1alpha2 routes), lbc-v3.2 or lbc-v3.5 (Gateway API v1.6, v1 routes); detected from the cluster when omitted'),
+            .describe(
+              'lbc-v2.17 (Gateway API v1.3, v1alpha2 routes), lbc-v3.2 or lbc-v3.5 (Gateway API v1.6, v1 routes); detected from the cluster when omitted',
+            ),
         cluster: z =>
-          z.string().optional().describe('Cluster (from kubernetes.clusterLocatorMethods) to detect the profile, read Services and dry-run against'),
+          z
+            .string()
+            .optional()
+            .describe(
+              'Cluster (from kubernetes.clusterLocatorMethods) to detect the profile, read Services and dry-run against',
+            ),
         serverDryRun: z =>
-          z.boolean().default(true).describe('With a cluster: validate every manifest by server-side apply with dryRun=All'),
+          z
+            .boolean()
+            .default(true)
+            .describe(
+              'With a cluster: validate every manifest by server-side apply with dryRun=All',
+            ),
         outputDir: z =>
-          z.string().default('manifests').describe('Workspace directory the YAML files are written to'),
+          z
+            .string()
+            .default('manifests')
+            .describe('Workspace directory the YAML files are written to'),
       },
       output: {
-        controllerProfile: z => z.string().describe('Profile the manifests target'),
-        controllerProfileSource: z => z.enum(['cluster', 'input', 'configuration']),
-        routeApiVersion: z => z.string().describe('apiVersion of the rendered routes'),
-        files: z => z.array(z.string()).describe('Workspace-relative paths of the written files'),
+        controllerProfile: z =>
+          z.string().describe('Profile the manifests target'),
+        controllerProfileSource: z =>
+          z.enum(['cluster', 'input', 'configuration']),
+        routeApiVersion: z =>
+          z.string().describe('apiVersion of the rendered routes'),
+        files: z =>
+          z
+            .array(z.string())
+            .describe('Workspace-relative paths of the written files'),
         outputDir: z => z.string(),
-        gatewayRef: z => z.string().describe('[cluster/]namespace/name, the value for the aws-gateway.io/gateways annotation'),
+        gatewayRef: z =>
+          z
+            .string()
+            .describe(
+              '[cluster/]namespace/name, the value for the aws-gateway.io/gateways annotation',
+            ),
         serverDryRun: z => z.enum(['passed', 'skipped']),
       },
     },
@@ -149,7 +251,10 @@ export function createRenderEndpointAction(options: {
       // Everything that needs no cluster first: a bad input fails fast.
       const offlineIssues = validateEndpointSpec(spec, { guardrails });
       if (offlineIssues.length) {
-        throw manifestIssuesError(`Endpoint ${spec.namespace}/${spec.name} is invalid`, offlineIssues);
+        throw manifestIssuesError(
+          `Endpoint ${spec.namespace}/${spec.name} is invalid`,
+          offlineIssues,
+        );
       }
       // The confused-deputy rule, read-only and before the cluster is read:
       // the Service read and the manifests stay in the namespace it allowed
@@ -163,10 +268,16 @@ export function createRenderEndpointAction(options: {
 
       let kubeConfig: KubeConfig | undefined;
       if (input.cluster) {
-        kubeConfig = await openAllowedCluster(clusters, guardrails, input.cluster);
+        kubeConfig = await openAllowedCluster(
+          clusters,
+          guardrails,
+          input.cluster,
+        );
       }
       const routeKinds = [
-        ...new Set(spec.listeners.map(l => ROUTE_KIND_FOR_PROTOCOL[l.protocol])),
+        ...new Set(
+          spec.listeners.map(l => ROUTE_KIND_FOR_PROTOCOL[l.protocol]),
+        ),
       ];
       const { profile, source } = await resolveControllerProfile({
         requested: input.controllerProfile,
@@ -176,7 +287,9 @@ export function createRenderEndpointAction(options: {
         guardrails,
         signal: ctx.signal,
       });
-      ctx.logger.info(`Rendering for ${profile.title} (profile from ${source})`);
+      ctx.logger.info(
+        `Rendering for ${profile.title} (profile from ${source})`,
+      );
 
       if (kubeConfig) {
         const services = await readServices(
@@ -185,7 +298,10 @@ export function createRenderEndpointAction(options: {
           spec.routes.flatMap(r => r.backends.map(b => b.service)),
           ctx.signal,
         );
-        const clusterIssues = validateEndpointSpec(spec, { guardrails, services });
+        const clusterIssues = validateEndpointSpec(spec, {
+          guardrails,
+          services,
+        });
         if (clusterIssues.length) {
           throw manifestIssuesError(
             `Endpoint ${spec.namespace}/${spec.name} does not fit cluster ${input.cluster}`,
@@ -199,24 +315,40 @@ export function createRenderEndpointAction(options: {
       // A backstop: rendered manifests must pass the same rules as hand-written ones.
       const manifestIssues = validateManifests(manifests, { profile });
       if (manifestIssues.length) {
-        throw manifestIssuesError('Rendered manifests break the controller rules', manifestIssues);
+        throw manifestIssuesError(
+          'Rendered manifests break the controller rules',
+          manifestIssues,
+        );
       }
       let serverDryRunResult: 'passed' | 'skipped' = 'skipped';
       if (kubeConfig && input.serverDryRun) {
-        const rejected = await serverSideDryRun(kubeConfig, manifests, ctx.signal);
+        const rejected = await serverSideDryRun(
+          kubeConfig,
+          manifests,
+          ctx.signal,
+        );
         if (rejected.length) {
-          throw manifestIssuesError(`Cluster ${input.cluster} rejected the manifests (server-side dry run)`, rejected);
+          throw manifestIssuesError(
+            `Cluster ${input.cluster} rejected the manifests (server-side dry run)`,
+            rejected,
+          );
         }
         serverDryRunResult = 'passed';
       }
 
       // Cancelled while the cluster was asked: write nothing.
       ctx.signal?.throwIfAborted();
-      const outputDir = resolveSafeChildPath(ctx.workspacePath, input.outputDir);
+      const outputDir = resolveSafeChildPath(
+        ctx.workspacePath,
+        input.outputDir,
+      );
       await fs.mkdir(outputDir, { recursive: true });
       const files: string[] = [];
       for (const { path: file, manifest } of rendered) {
-        await fs.writeFile(path.join(outputDir, file), manifestToYaml(manifest));
+        await fs.writeFile(
+          path.join(outputDir, file),
+          manifestToYaml(manifest),
+        );
         files.push(path.posix.join(input.outputDir, file));
       }
 

@@ -4,7 +4,10 @@ import {
   ControllerProfile,
   ManifestIssue,
 } from '@gateway-portal/plugin-aws-gateway-common';
-import { GatewayGuardrails, KubernetesManifest } from '@gateway-portal/plugin-aws-gateway-node';
+import {
+  GatewayGuardrails,
+  KubernetesManifest,
+} from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import { manifestIssuesError } from '../support/manifestIssues';
 
@@ -30,14 +33,24 @@ export type Parsed = Array<{ file: string; manifest: KubernetesManifest }>;
 
 export const HELM_VALUES_FILE = 'aws-load-balancer-controller-values.yaml';
 
-export function refuse(file: string, rule: string, message: string): InputError {
+export function refuse(
+  file: string,
+  rule: string,
+  message: string,
+): InputError {
   return new InputError(`files: "${file}" ${message} [${rule}]`);
 }
 
-export function only(manifests: Parsed, kind: string, what: string): { file: string; manifest: KubernetesManifest } {
+export function only(
+  manifests: Parsed,
+  kind: string,
+  what: string,
+): { file: string; manifest: KubernetesManifest } {
   const found = manifests.filter(m => m.manifest.kind === kind);
   if (found.length !== 1) {
-    throw new InputError(`files: ${what} has exactly one ${kind} (found ${found.length}) [not-rendered]`);
+    throw new InputError(
+      `files: ${what} has exactly one ${kind} (found ${found.length}) [not-rendered]`,
+    );
   }
   return found[0];
 }
@@ -46,11 +59,16 @@ export function only(manifests: Parsed, kind: string, what: string): { file: str
 function firstDifference(
   given: BundleFile[],
   rendered: Map<string, string>,
-  same: (name: string, given: string, rendered: string) => boolean = (_n, a, b) => a === b,
+  same: (name: string, given: string, rendered: string) => boolean = (
+    _n,
+    a,
+    b,
+  ) => a === b,
 ): string | undefined {
   for (const f of given) {
     const expected = rendered.get(f.name);
-    if (expected === undefined || !same(f.name, f.content, expected)) return f.name;
+    if (expected === undefined || !same(f.name, f.content, expected))
+      return f.name;
   }
   return [...rendered.keys()].find(name => !given.some(f => f.name === name));
 }
@@ -69,7 +87,10 @@ export function matchProfile(
   return { difference };
 }
 
-export function checkIssues(intro: string, issues: Array<ManifestIssue | undefined>) {
+export function checkIssues(
+  intro: string,
+  issues: Array<ManifestIssue | undefined>,
+) {
   const found = issues.filter((i): i is ManifestIssue => i !== undefined);
   if (found.length) throw manifestIssuesError(intro, found);
 }

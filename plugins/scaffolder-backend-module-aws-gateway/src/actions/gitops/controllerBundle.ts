@@ -30,27 +30,41 @@ export function verifyControllerBundle(
   { gatewayGuardrails, awsGuardrails }: BundleGuardrails,
 ): RenderedBundle {
   const what = 'a controller setup';
-  if (!valuesFile) throw new InputError(`files: ${what} has the Helm values file ${HELM_VALUES_FILE} [not-rendered]`);
+  if (!valuesFile)
+    throw new InputError(
+      `files: ${what} has the Helm values file ${HELM_VALUES_FILE} [not-rendered]`,
+    );
   const gatewayClass = only(manifests, 'GatewayClass', what).manifest;
   const lbc = only(manifests, 'LoadBalancerConfiguration', what).manifest;
   let values: any;
   try {
     values = yaml.parse(valuesFile.content, { maxAliasCount: 0 });
   } catch {
-    throw refuse(valuesFile.name, 'not-rendered', 'is not YAML without aliases');
+    throw refuse(
+      valuesFile.name,
+      'not-rendered',
+      'is not YAML without aliases',
+    );
   }
-  const namespace = /^# Install into namespace ([a-z0-9-]+);/m.exec(valuesFile.content)?.[1] ?? '';
+  const namespace =
+    /^# Install into namespace ([a-z0-9-]+);/m.exec(valuesFile.content)?.[1] ??
+    '';
   const spec: ControllerSetupSpec = {
     clusterName: String(values?.clusterName ?? ''),
     region: String(values?.region ?? ''),
     ...(values?.vpcId !== undefined ? { vpcId: String(values.vpcId) } : {}),
-    serviceAccount: { namespace, name: String(values?.serviceAccount?.name ?? '') },
+    serviceAccount: {
+      namespace,
+      name: String(values?.serviceAccount?.name ?? ''),
+    },
     gatewayClassName: gatewayClass.metadata.name,
     defaults: {
       name: lbc.metadata.name,
       namespace: lbc.metadata.namespace ?? '',
       scheme: lbc.spec?.scheme,
-      sourceCidrs: Array.isArray(lbc.spec?.sourceRanges) ? lbc.spec.sourceRanges : [],
+      sourceCidrs: Array.isArray(lbc.spec?.sourceRanges)
+        ? lbc.spec.sourceRanges
+        : [],
       ...(lbc.spec?.tags ? { tags: lbc.spec.tags } : {}),
     },
   };
@@ -58,7 +72,11 @@ export function verifyControllerBundle(
   // The guardrails of the controller render action: AWS ones, then the shared manifest rules.
   awsGuardrails.cluster('clusterName', spec.clusterName);
   awsGuardrails.region('region', spec.region);
-  awsGuardrails.serviceAccount('serviceAccount', namespace, spec.serviceAccount.name);
+  awsGuardrails.serviceAccount(
+    'serviceAccount',
+    namespace,
+    spec.serviceAccount.name,
+  );
   checkIssues(
     `The ${subject} breaks the guardrails`,
     validateControllerSetupSpec(spec, { guardrails: gatewayGuardrails }),
@@ -67,17 +85,33 @@ export function verifyControllerBundle(
     files,
     p =>
       new Map([
-        ...renderControllerManifests(spec, p).map(r => [r.path, manifestToYaml(r.manifest)] as [string, string]),
+        ...renderControllerManifests(spec, p).map(
+          r => [r.path, manifestToYaml(r.manifest)] as [string, string],
+        ),
         [HELM_VALUES_FILE, renderControllerHelmValues(spec, p).content],
       ]),
     // The render action puts comment lines (release, account, role) before the values; nothing else may differ.
     (name, given, rendered) =>
       name === HELM_VALUES_FILE
-        ? given.endsWith(rendered) && given.slice(0, given.length - rendered.length).split('\n').every(l => l === '' || l.startsWith('#'))
+        ? given.endsWith(rendered) &&
+          given
+            .slice(0, given.length - rendered.length)
+            .split('\n')
+            .every(l => l === '' || l.startsWith('#'))
         : given === rendered,
   );
   if (!profile) {
-    throw refuse(difference!, 'not-rendered', `is not what ${AWS_GATEWAY_ACTION_ID.renderController} renders for the ${subject} (added, changed or missing)`);
+    throw refuse(
+      difference!,
+      'not-rendered',
+      `is not what ${AWS_GATEWAY_ACTION_ID.renderController} renders for the ${subject} (added, changed or missing)`,
+    );
   }
-  return { kind: 'controller', subject, targetPath: controllerTargetPath(spec.clusterName), profile, files };
+  return {
+    kind: 'controller',
+    subject,
+    targetPath: controllerTargetPath(spec.clusterName),
+    profile,
+    files,
+  };
 }

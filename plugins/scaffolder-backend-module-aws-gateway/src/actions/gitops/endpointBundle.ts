@@ -35,28 +35,58 @@ export function verifyEndpointBundle(
   const namespace = gateway.metadata.namespace ?? '';
   for (const { file, manifest } of manifests) {
     if (manifest.metadata.namespace !== namespace) {
-      throw refuse(file, 'namespace-mismatch', `is in namespace "${manifest.metadata.namespace ?? ''}", not the Gateway's "${namespace}"`);
+      throw refuse(
+        file,
+        'namespace-mismatch',
+        `is in namespace "${
+          manifest.metadata.namespace ?? ''
+        }", not the Gateway's "${namespace}"`,
+      );
     }
   }
   const subject = `Gateway ${namespace}/${gateway.metadata.name}`;
   const spec = endpointSpecFrom(gateway, manifests);
   // The guardrails of the render action, from their one home in the node library.
-  checkIssues(`${subject} breaks the guardrails`, validateEndpointSpec(spec, { guardrails: gatewayGuardrails }));
+  checkIssues(
+    `${subject} breaks the guardrails`,
+    validateEndpointSpec(spec, { guardrails: gatewayGuardrails }),
+  );
   const { profile, difference } = matchProfile(
     files,
-    p => new Map(renderEndpointManifests(spec, p).map(r => [r.path, manifestToYaml(r.manifest)])),
+    p =>
+      new Map(
+        renderEndpointManifests(spec, p).map(r => [
+          r.path,
+          manifestToYaml(r.manifest),
+        ]),
+      ),
   );
   if (!profile) {
-    throw refuse(difference!, 'not-rendered', `is not what ${AWS_GATEWAY_ACTION_ID.renderEndpoint} renders for ${subject} (added, changed or missing)`);
+    throw refuse(
+      difference!,
+      'not-rendered',
+      `is not what ${AWS_GATEWAY_ACTION_ID.renderEndpoint} renders for ${subject} (added, changed or missing)`,
+    );
   }
-  return { kind: 'endpoint', subject, targetPath: endpointTargetPath(namespace, gateway.metadata.name), profile, files };
+  return {
+    kind: 'endpoint',
+    subject,
+    targetPath: endpointTargetPath(namespace, gateway.metadata.name),
+    profile,
+    files,
+  };
 }
 
 /** The render input the manifests were made from; anything the render does not produce fails the comparison later. */
-function endpointSpecFrom(gateway: KubernetesManifest, manifests: Parsed): EndpointSpec {
-  const ofKind = (kinds: readonly string[]) => manifests.map(m => m.manifest).filter(m => kinds.includes(m.kind));
+function endpointSpecFrom(
+  gateway: KubernetesManifest,
+  manifests: Parsed,
+): EndpointSpec {
+  const ofKind = (kinds: readonly string[]) =>
+    manifests.map(m => m.manifest).filter(m => kinds.includes(m.kind));
   const lbc = ofKind(['LoadBalancerConfiguration'])[0]?.spec ?? {};
-  const tgc = ofKind(['TargetGroupConfiguration'])[0]?.spec?.defaultConfiguration ?? {};
+  const tgc =
+    ofKind(['TargetGroupConfiguration'])[0]?.spec?.defaultConfiguration ?? {};
   const hc = tgc.healthCheckConfig;
   const healthCheck: EndpointHealthCheck | undefined = hc && {
     protocol: hc.healthCheckProtocol,
@@ -69,7 +99,9 @@ function endpointSpecFrom(gateway: KubernetesManifest, manifests: Parsed): Endpo
     matcher: hc.matcher?.httpCode,
   };
   if (healthCheck) {
-    for (const key of Object.keys(healthCheck) as Array<keyof EndpointHealthCheck>) {
+    for (const key of Object.keys(healthCheck) as Array<
+      keyof EndpointHealthCheck
+    >) {
       if (healthCheck[key] === undefined) delete healthCheck[key];
     }
   }
@@ -98,7 +130,9 @@ function endpointSpecFrom(gateway: KubernetesManifest, manifests: Parsed): Endpo
     targetType: tgc.targetType ?? 'ip',
     ...(healthCheck ? { healthCheck } : {}),
     ...(lbc.tags ? { tags: lbc.tags } : {}),
-    ...(lbc.loadBalancerName !== undefined ? { loadBalancerName: lbc.loadBalancerName } : {}),
+    ...(lbc.loadBalancerName !== undefined
+      ? { loadBalancerName: lbc.loadBalancerName }
+      : {}),
     ...(gateway.metadata.annotations?.[ENTITY_REF_ANNOTATION] !== undefined
       ? { entityRef: gateway.metadata.annotations[ENTITY_REF_ANNOTATION] }
       : {}),

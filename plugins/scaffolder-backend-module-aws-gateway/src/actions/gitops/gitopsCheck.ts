@@ -6,8 +6,15 @@ import {
   planBranch,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { examples } from './gitopsCheck.examples';
-import { assertAllowedRepo, GitOpsSettings, REPO_URL_DESCRIPTION } from './gitopsSettings';
-import { controllerTargetPath, endpointTargetPath } from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  assertAllowedRepo,
+  GitOpsSettings,
+  REPO_URL_DESCRIPTION,
+} from './gitopsSettings';
+import {
+  controllerTargetPath,
+  endpointTargetPath,
+} from '@gateway-portal/plugin-aws-gateway-common';
 import { createAwsGatewayAction } from '../support/inputDefaults';
 
 /**
@@ -21,7 +28,10 @@ import { createAwsGatewayAction } from '../support/inputDefaults';
  * @public
  */
 export function createGitOpsCheckAction(options: {
-  repository: Pick<GitOpsRepository, 'describeRemote' | 'checkWritableDirectory'>;
+  repository: Pick<
+    GitOpsRepository,
+    'describeRemote' | 'checkWritableDirectory'
+  >;
   settings: GitOpsSettings;
 }) {
   const { repository, settings } = options;
@@ -34,34 +44,76 @@ export function createGitOpsCheckAction(options: {
     schema: {
       input: {
         repoUrl: z => z.string().describe(REPO_URL_DESCRIPTION),
-        branch: z => z.string().default('main').describe('Branch a later step commits to; when missing it must be creatable from baseBranch'),
-        baseBranch: z => z.string().optional().describe('Where a new branch would start; default the repository default branch'),
+        branch: z =>
+          z
+            .string()
+            .default('main')
+            .describe(
+              'Branch a later step commits to; when missing it must be creatable from baseBranch',
+            ),
+        baseBranch: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Where a new branch would start; default the repository default branch',
+            ),
         gateway: z =>
           z
             .string()
             .optional()
-            .describe('<namespace>/<name> of the Gateway a later commit step writes: its folder must be writable (no link, submodule or file on the way)'),
+            .describe(
+              '<namespace>/<name> of the Gateway a later commit step writes: its folder must be writable (no link, submodule or file on the way)',
+            ),
         controllerCluster: z =>
-          z.string().optional().describe('Cluster whose controller setup a later commit step writes: its folder must be writable'),
+          z
+            .string()
+            .optional()
+            .describe(
+              'Cluster whose controller setup a later commit step writes: its folder must be writable',
+            ),
       },
       output: {
         repoUrl: z => z.string().describe('The normalised repository URL'),
         branch: z => z.string(),
-        headSha: z => z.string().optional().describe('Head commit of the branch, when it exists'),
-        branchExists: z => z.boolean().describe('False when a commit would create the branch from its base'),
-        targetPath: z => z.string().optional().describe('The folder checked for the Gateway or the controller setup'),
+        headSha: z =>
+          z
+            .string()
+            .optional()
+            .describe('Head commit of the branch, when it exists'),
+        branchExists: z =>
+          z
+            .boolean()
+            .describe(
+              'False when a commit would create the branch from its base',
+            ),
+        targetPath: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The folder checked for the Gateway or the controller setup',
+            ),
       },
     },
     async handler(ctx) {
       const { input } = ctx;
       const repoUrl = assertAllowedRepo(input.repoUrl, settings);
       assertBranchName('branch', input.branch);
-      if (input.baseBranch !== undefined) assertBranchName('baseBranch', input.baseBranch);
+      if (input.baseBranch !== undefined)
+        assertBranchName('baseBranch', input.baseBranch);
 
       const targetPath = checkedFolder(input.gateway, input.controllerCluster);
 
-      const remote = await repository.describeRemote(repoUrl, { signal: ctx.signal });
-      const plan = planBranch(remote, repoUrl.href, input.branch, input.baseBranch);
+      const remote = await repository.describeRemote(repoUrl, {
+        signal: ctx.signal,
+      });
+      const plan = planBranch(
+        remote,
+        repoUrl.href,
+        input.branch,
+        input.baseBranch,
+      );
       if (targetPath) {
         await repository.checkWritableDirectory(repoUrl, {
           branch: input.branch,
@@ -69,7 +121,9 @@ export function createGitOpsCheckAction(options: {
           directory: targetPath,
           signal: ctx.signal,
         });
-        ctx.logger.info(`${targetPath} can be written on ${plan.base}: no link, submodule or file on the way`);
+        ctx.logger.info(
+          `${targetPath} can be written on ${plan.base}: no link, submodule or file on the way`,
+        );
       }
       ctx.logger.info(
         plan.branchExists
@@ -91,11 +145,17 @@ export function createGitOpsCheckAction(options: {
  * (renderedBundle). Only the path's shape is checked here: the names
  * themselves are the render step's to judge, with its own rules.
  */
-function checkedFolder(gateway: string | undefined, controllerCluster: string | undefined): string | undefined {
+function checkedFolder(
+  gateway: string | undefined,
+  controllerCluster: string | undefined,
+): string | undefined {
   if (gateway !== undefined && controllerCluster !== undefined) {
-    throw new InputError('gateway, controllerCluster: give one of them, for the one folder a later commit step writes');
+    throw new InputError(
+      'gateway, controllerCluster: give one of them, for the one folder a later commit step writes',
+    );
   }
-  const safe = (part: string | undefined) => !!part && !/^\.*$/.test(part) && !/[\\/]/.test(part);
+  const safe = (part: string | undefined) =>
+    !!part && !/^\.*$/.test(part) && !/[\\/]/.test(part);
   if (gateway !== undefined) {
     const [namespace, name, ...rest] = gateway.split('/');
     if (rest.length || !safe(namespace) || !safe(name)) {
@@ -104,7 +164,10 @@ function checkedFolder(gateway: string | undefined, controllerCluster: string | 
     return endpointTargetPath(namespace, name);
   }
   if (controllerCluster !== undefined) {
-    if (!safe(controllerCluster)) throw new InputError(`controllerCluster: "${controllerCluster}" must be a cluster name`);
+    if (!safe(controllerCluster))
+      throw new InputError(
+        `controllerCluster: "${controllerCluster}" must be a cluster name`,
+      );
     return controllerTargetPath(controllerCluster);
   }
   return undefined;

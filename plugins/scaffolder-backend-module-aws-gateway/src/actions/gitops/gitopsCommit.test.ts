@@ -12,7 +12,11 @@ import { createRenderControllerAction } from '../controller/renderController';
 import { examples as controllerExamples } from '../controller/renderController.examples';
 import { createRenderEndpointAction } from '../endpoint/renderEndpoint';
 import { examples as endpointExamples } from '../endpoint/renderEndpoint.examples';
-import { ownershipNotEnforced, testActionContext, testGuardrails } from '../support/__testUtils__/testContext';
+import {
+  ownershipNotEnforced,
+  testActionContext,
+  testGuardrails,
+} from '../support/__testUtils__/testContext';
 import { createGitOpsCommitAction } from './gitopsCommit';
 import { examples } from './gitopsCommit.examples';
 import { readGitOpsSettings } from './gitopsSettings';
@@ -23,7 +27,9 @@ import { RENDERED_FILE_NAME } from './renderedBundle';
 function recordingRepository() {
   const commitFiles = jest.fn(async (options: any) => ({
     commitSha: options.dryRun ? 'a'.repeat(40) : 'b'.repeat(40),
-    commitUrl: `https://git.example.com/platform/gitops/commit/${'b'.repeat(40)}`,
+    commitUrl: `https://git.example.com/platform/gitops/commit/${'b'.repeat(
+      40,
+    )}`,
     branch: options.branch,
     changed: true,
     branchCreated: false,
@@ -35,16 +41,30 @@ function recordingRepository() {
     url: `https://git.example.com/platform/gitops/pulls/12?head=${request.head}`,
     created: true,
   }));
-  const previewUrl = jest.fn((n: number) => `https://git.example.com/platform/gitops/pulls/${n}`);
+  const previewUrl = jest.fn(
+    (n: number) => `https://git.example.com/platform/gitops/pulls/${n}`,
+  );
   const pullRequestOpener = jest.fn(async ({ href }: { href: string }) => {
     if (href.includes('gerrit')) {
-      throw new Error(`repoUrl: ${href} is served by a gerrit integration, which cannot open pull requests here`);
+      throw new Error(
+        `repoUrl: ${href} is served by a gerrit integration, which cannot open pull requests here`,
+      );
     }
     return { type: 'gitea', open, previewUrl };
   });
-  const describeRemote = jest.fn(async (_repoUrl: unknown, _options?: unknown) => ({ type: 'gitea', defaultBranch: 'main', branches: { main: 'c'.repeat(40) } }));
+  const describeRemote = jest.fn(
+    async (_repoUrl: unknown, _options?: unknown) => ({
+      type: 'gitea',
+      defaultBranch: 'main',
+      branches: { main: 'c'.repeat(40) },
+    }),
+  );
   return {
-    repository: { commitFiles, pullRequestOpener, describeRemote } as unknown as GitOpsRepository,
+    repository: {
+      commitFiles,
+      pullRequestOpener,
+      describeRemote,
+    } as unknown as GitOpsRepository,
     commitFiles,
     pullRequestOpener,
     describeRemote,
@@ -53,7 +73,11 @@ function recordingRepository() {
 }
 
 const gatewayGuardrails = readGatewayGuardrails(
-  new ConfigReader({ awsGateway: { provisioning: { gateways: { allowedNamespaces: ['default', 'apps'] } } } }),
+  new ConfigReader({
+    awsGateway: {
+      provisioning: { gateways: { allowedNamespaces: ['default', 'apps'] } },
+    },
+  }),
 );
 const guardrails = { gatewayGuardrails, awsGuardrails: testGuardrails() };
 const noClusters: KubernetesClusterRegistry = {
@@ -64,10 +88,27 @@ const noClusters: KubernetesClusterRegistry = {
 };
 
 /** The first example of a render action, run for real into `outputDir` of the workspace. */
-async function render(workspace: string, which: 'endpoint' | 'controller', outputDir: string, change: Record<string, any> = {}) {
+async function render(
+  workspace: string,
+  which: 'endpoint' | 'controller',
+  outputDir: string,
+  change: Record<string, any> = {},
+) {
   if (which === 'endpoint') {
-    const input = { scheme: 'internal', sourceCidrs: [], targetType: 'ip', serverDryRun: true, ...yaml.parse(endpointExamples[0].example).steps[0].input, outputDir, ...change };
-    await createRenderEndpointAction({ guardrails: gatewayGuardrails, clusters: noClusters, ownership: ownershipNotEnforced() }).handler(testActionContext(input, { workspacePath: workspace }));
+    const input = {
+      scheme: 'internal',
+      sourceCidrs: [],
+      targetType: 'ip',
+      serverDryRun: true,
+      ...yaml.parse(endpointExamples[0].example).steps[0].input,
+      outputDir,
+      ...change,
+    };
+    await createRenderEndpointAction({
+      guardrails: gatewayGuardrails,
+      clusters: noClusters,
+      ownership: ownershipNotEnforced(),
+    }).handler(testActionContext(input, { workspacePath: workspace }));
   } else {
     const input = {
       serviceAccountNamespace: 'kube-system',
@@ -78,7 +119,10 @@ async function render(workspace: string, which: 'endpoint' | 'controller', outpu
       outputDir,
       ...change,
     };
-    await createRenderControllerAction({ awsGuardrails: testGuardrails(), gatewayGuardrails }).handler(testActionContext(input, { workspacePath: workspace }));
+    await createRenderControllerAction({
+      awsGuardrails: testGuardrails(),
+      gatewayGuardrails,
+    }).handler(testActionContext(input, { workspacePath: workspace }));
   }
   return fs.readdirSync(path.join(workspace, outputDir)).sort();
 }
@@ -88,7 +132,10 @@ const settings = readGitOpsSettings(
     awsGateway: {
       provisioning: {
         gitops: {
-          allowedRepoUrls: ['https://git.example.com/platform/*', 'https://gerrit.example.com/*'],
+          allowedRepoUrls: [
+            'https://git.example.com/platform/*',
+            'https://gerrit.example.com/*',
+          ],
           committer: { name: 'Portal Bot', email: 'bot@example.com' },
         },
       },
@@ -113,37 +160,70 @@ describe('aws-gateway:gitops:commit', () => {
     overwrite: false,
     ...input,
   });
-  const action = (repository: GitOpsRepository) => createGitOpsCommitAction({ repository, settings, guardrails });
+  const action = (repository: GitOpsRepository) =>
+    createGitOpsCommitAction({ repository, settings, guardrails });
   const classic = 'gateways/default/aws-tcp-gateway';
 
-  it.each(examples.map(e => [e.description, e.example]))('runs the example: %s', async (_d, example) => {
-    const { repository, commitFiles, open } = recordingRepository();
-    const input = withDefaults(yaml.parse(example).steps[0].input);
-    const ctx = testActionContext(input, { workspacePath: workspace });
-    await action(repository).handler(ctx);
-    expect(commitFiles).toHaveBeenCalledTimes(1);
-    const pullRequest = input.mode === 'pull-request';
-    expect(open.mock.calls).toEqual(
-      pullRequest
-        ? [[{ head: input.branch, base: input.baseBranch, title: input.pullRequestTitle, body: input.pullRequestBody }, { signal: ctx.signal }]]
-        : [],
-    );
-    expect((ctx.output as jest.Mock).mock.calls.filter(([k]: [string]) => k === 'pullRequestNumber')).toEqual(
-      pullRequest ? [['pullRequestNumber', 12]] : [],
-    );
-    const call = commitFiles.mock.calls[0][0];
-    const [targetPath, names] =
-      input.sourcePath === 'controller' ? ['clusters/demo/aws-load-balancer-controller', controllerFiles] : [classic, endpointFiles];
-    expect(call.files.map((f: any) => f.path)).toEqual(names.map(n => `${targetPath}/${n}`));
-    expect(call.files[0].content).toBe(fs.readFileSync(path.join(workspace, input.sourcePath, names[0]), 'utf8'));
-    expect(call).toMatchObject({ repoUrl: { href: input.repoUrl }, branch: input.branch, overwrite: input.overwrite });
-    // The folder is this render's alone: every file it wrote counts as a rendered name, so another render's would conflict.
-    expect(call.ownedFiles.directory).toBe(targetPath);
-    for (const name of names) expect([name, call.ownedFiles.names.test(name)]).toEqual([name, true]);
-    expect(call.committer).toEqual({ name: 'Portal Bot', email: 'bot@example.com' });
-    expect(ctx.output).toHaveBeenCalledWith('commitSha', 'b'.repeat(40));
-    expect(ctx.output).toHaveBeenCalledWith('targetPath', targetPath);
-  });
+  it.each(examples.map(e => [e.description, e.example]))(
+    'runs the example: %s',
+    async (_d, example) => {
+      const { repository, commitFiles, open } = recordingRepository();
+      const input = withDefaults(yaml.parse(example).steps[0].input);
+      const ctx = testActionContext(input, { workspacePath: workspace });
+      await action(repository).handler(ctx);
+      expect(commitFiles).toHaveBeenCalledTimes(1);
+      const pullRequest = input.mode === 'pull-request';
+      expect(open.mock.calls).toEqual(
+        pullRequest
+          ? [
+              [
+                {
+                  head: input.branch,
+                  base: input.baseBranch,
+                  title: input.pullRequestTitle,
+                  body: input.pullRequestBody,
+                },
+                { signal: ctx.signal },
+              ],
+            ]
+          : [],
+      );
+      expect(
+        (ctx.output as jest.Mock).mock.calls.filter(
+          ([k]: [string]) => k === 'pullRequestNumber',
+        ),
+      ).toEqual(pullRequest ? [['pullRequestNumber', 12]] : []);
+      const call = commitFiles.mock.calls[0][0];
+      const [targetPath, names] =
+        input.sourcePath === 'controller'
+          ? ['clusters/demo/aws-load-balancer-controller', controllerFiles]
+          : [classic, endpointFiles];
+      expect(call.files.map((f: any) => f.path)).toEqual(
+        names.map(n => `${targetPath}/${n}`),
+      );
+      expect(call.files[0].content).toBe(
+        fs.readFileSync(
+          path.join(workspace, input.sourcePath, names[0]),
+          'utf8',
+        ),
+      );
+      expect(call).toMatchObject({
+        repoUrl: { href: input.repoUrl },
+        branch: input.branch,
+        overwrite: input.overwrite,
+      });
+      // The folder is this render's alone: every file it wrote counts as a rendered name, so another render's would conflict.
+      expect(call.ownedFiles.directory).toBe(targetPath);
+      for (const name of names)
+        expect([name, call.ownedFiles.names.test(name)]).toEqual([name, true]);
+      expect(call.committer).toEqual({
+        name: 'Portal Bot',
+        email: 'bot@example.com',
+      });
+      expect(ctx.output).toHaveBeenCalledWith('commitSha', 'b'.repeat(40));
+      expect(ctx.output).toHaveBeenCalledWith('targetPath', targetPath);
+    },
+  );
 
   it.each([
     ['tcproute-second-route.yaml', true],
@@ -159,88 +239,263 @@ describe('aws-gateway:gitops:commit', () => {
   });
 
   const input = (change: Record<string, any> = {}) =>
-    withDefaults({ repoUrl: 'https://git.example.com/platform/gitops.git', commitMessage: 'm', ...change });
+    withDefaults({
+      repoUrl: 'https://git.example.com/platform/gitops.git',
+      commitMessage: 'm',
+      ...change,
+    });
 
   it('authors the commit as the task user and commits once across a recovered task', async () => {
     const { repository, commitFiles } = recordingRepository();
     const store = new Map<string, any>();
-    const user = { entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'jane' }, spec: { profile: { displayName: 'Jane Doe', email: 'jane@example.com' } } } };
+    const user = {
+      entity: {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'User',
+        metadata: { name: 'jane' },
+        spec: {
+          profile: { displayName: 'Jane Doe', email: 'jane@example.com' },
+        },
+      },
+    };
     for (let run = 0; run < 2; run++) {
-      const ctx = testActionContext(input(), { workspacePath: workspace, store });
+      const ctx = testActionContext(input(), {
+        workspacePath: workspace,
+        store,
+      });
       Object.assign(ctx, { user });
       await action(repository).handler(ctx);
-      expect(ctx.output).toHaveBeenCalledWith('files', endpointFiles.map(f => `${classic}/${f}`));
+      expect(ctx.output).toHaveBeenCalledWith(
+        'files',
+        endpointFiles.map(f => `${classic}/${f}`),
+      );
     }
     expect(commitFiles).toHaveBeenCalledTimes(1);
-    expect(commitFiles.mock.calls[0][0].author).toEqual({ name: 'Jane Doe', email: 'jane@example.com' });
+    expect(commitFiles.mock.calls[0][0].author).toEqual({
+      name: 'Jane Doe',
+      email: 'jane@example.com',
+    });
   });
 
-  it.each(['lbc-v2.17', 'lbc-v3.2', 'lbc-v3.5'])('accepts an endpoint rendered for %s', async controllerProfile => {
-    const names = await render(workspace, 'endpoint', `rendered-${controllerProfile}`, { controllerProfile });
-    const { repository, commitFiles } = recordingRepository();
-    await action(repository).handler(testActionContext(input({ sourcePath: `rendered-${controllerProfile}` }), { workspacePath: workspace }));
-    expect(commitFiles.mock.calls[0][0].files.map((f: any) => f.path)).toEqual(names.map(n => `${classic}/${n}`));
-  });
+  it.each(['lbc-v2.17', 'lbc-v3.2', 'lbc-v3.5'])(
+    'accepts an endpoint rendered for %s',
+    async controllerProfile => {
+      const names = await render(
+        workspace,
+        'endpoint',
+        `rendered-${controllerProfile}`,
+        { controllerProfile },
+      );
+      const { repository, commitFiles } = recordingRepository();
+      await action(repository).handler(
+        testActionContext(
+          input({ sourcePath: `rendered-${controllerProfile}` }),
+          { workspacePath: workspace },
+        ),
+      );
+      expect(
+        commitFiles.mock.calls[0][0].files.map((f: any) => f.path),
+      ).toEqual(names.map(n => `${classic}/${n}`));
+    },
+  );
 
-  it.each(['v2.17.1', 'v3.3.0', 'v3.5.0'])('accepts a controller setup rendered for %s', async controllerVersion => {
-    const names = await render(workspace, 'controller', `controller-${controllerVersion}`, { controllerVersion, roleArn: 'arn:aws:iam::111122223333:role/backstage/backstage-lbc' });
-    const { repository, commitFiles } = recordingRepository();
-    await action(repository).handler(testActionContext(input({ sourcePath: `controller-${controllerVersion}` }), { workspacePath: workspace }));
-    expect(commitFiles.mock.calls[0][0].files.map((f: any) => f.path)).toEqual(names.map(n => `clusters/demo/aws-load-balancer-controller/${n}`));
-  });
+  it.each(['v2.17.1', 'v3.3.0', 'v3.5.0'])(
+    'accepts a controller setup rendered for %s',
+    async controllerVersion => {
+      const names = await render(
+        workspace,
+        'controller',
+        `controller-${controllerVersion}`,
+        {
+          controllerVersion,
+          roleArn: 'arn:aws:iam::111122223333:role/backstage/backstage-lbc',
+        },
+      );
+      const { repository, commitFiles } = recordingRepository();
+      await action(repository).handler(
+        testActionContext(
+          input({ sourcePath: `controller-${controllerVersion}` }),
+          { workspacePath: workspace },
+        ),
+      );
+      expect(
+        commitFiles.mock.calls[0][0].files.map((f: any) => f.path),
+      ).toEqual(
+        names.map(n => `clusters/demo/aws-load-balancer-controller/${n}`),
+      );
+    },
+  );
 
   it('computes the commit without pushing in a dry run', async () => {
     const { repository, commitFiles } = recordingRepository();
-    const ctx = testActionContext(input(), { workspacePath: workspace, isDryRun: true });
+    const ctx = testActionContext(input(), {
+      workspacePath: workspace,
+      isDryRun: true,
+    });
     await action(repository).handler(ctx);
     expect(commitFiles.mock.calls[0][0].dryRun).toBe(true);
     expect(ctx.checkpoint).not.toHaveBeenCalled();
     expect(ctx.output).toHaveBeenCalledWith('commitSha', 'a'.repeat(40));
   });
 
-  const write = (file: string, content: string) => fs.writeFileSync(path.join(workspace, file), content);
+  const write = (file: string, content: string) =>
+    fs.writeFileSync(path.join(workspace, file), content);
   const edit = (file: string, change: (text: string) => string) =>
     write(file, change(fs.readFileSync(path.join(workspace, file), 'utf8')));
 
   it.each<[string, Record<string, any>, () => void, string | RegExp]>([
-    ['a repository not allowed by configuration', { repoUrl: 'https://git.example.com/other/gitops.git' }, () => undefined, 'repoUrl: "https://git.example.com/other/gitops.git" is not allowed'],
-    ['dot segments out of the allowed prefix', { repoUrl: 'https://git.example.com/platform/../other/gitops.git' }, () => undefined, 'repoUrl: "https://git.example.com/platform/../other/gitops.git" must not have dot segments'],
-    ['encoded dot segments', { repoUrl: 'https://git.example.com/platform/%2e%2e/other/gitops.git' }, () => undefined, 'must not percent-encode its path'],
-    ['a missing source directory', { sourcePath: 'nope' }, () => undefined, 'sourcePath: workspace directory "nope" does not exist'],
-    ['a source path outside the workspace', { sourcePath: '../..' }, () => undefined, /sourcePath: "..\/.." must stay inside the workspace/],
+    [
+      'a repository not allowed by configuration',
+      { repoUrl: 'https://git.example.com/other/gitops.git' },
+      () => undefined,
+      'repoUrl: "https://git.example.com/other/gitops.git" is not allowed',
+    ],
+    [
+      'dot segments out of the allowed prefix',
+      { repoUrl: 'https://git.example.com/platform/../other/gitops.git' },
+      () => undefined,
+      'repoUrl: "https://git.example.com/platform/../other/gitops.git" must not have dot segments',
+    ],
+    [
+      'encoded dot segments',
+      { repoUrl: 'https://git.example.com/platform/%2e%2e/other/gitops.git' },
+      () => undefined,
+      'must not percent-encode its path',
+    ],
+    [
+      'a missing source directory',
+      { sourcePath: 'nope' },
+      () => undefined,
+      'sourcePath: workspace directory "nope" does not exist',
+    ],
+    [
+      'a source path outside the workspace',
+      { sourcePath: '../..' },
+      () => undefined,
+      /sourcePath: "..\/.." must stay inside the workspace/,
+    ],
     [
       'a foreign kind (a cluster-admin binding)',
       {},
-      () => write('manifests/admin.yaml', 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: pwn\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\n'),
+      () =>
+        write(
+          'manifests/admin.yaml',
+          'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: pwn\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\n',
+        ),
       'files: "admin.yaml" is a ClusterRoleBinding; aws-gateway:gitops:commit commits only what',
     ],
-    ['a second document hidden in a rendered file', {}, () => edit('manifests/gateway-aws-tcp-gateway.yaml', t => `${t}---\nkind: ClusterRoleBinding\n`), 'files: "gateway-aws-tcp-gateway.yaml" must hold exactly one YAML document'],
+    [
+      'a second document hidden in a rendered file',
+      {},
+      () =>
+        edit(
+          'manifests/gateway-aws-tcp-gateway.yaml',
+          t => `${t}---\nkind: ClusterRoleBinding\n`,
+        ),
+      'files: "gateway-aws-tcp-gateway.yaml" must hold exactly one YAML document',
+    ],
     [
       'a YAML alias bomb',
       {},
-      () => write('manifests/gateway-aws-tcp-gateway.yaml', `a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nkind: Gateway\n`),
+      () =>
+        write(
+          'manifests/gateway-aws-tcp-gateway.yaml',
+          `a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nkind: Gateway\n`,
+        ),
       'files: "gateway-aws-tcp-gateway.yaml" uses YAML aliases, which the render actions never write [not-rendered]',
     ],
-    ['a field added by hand', {}, () => edit('manifests/gateway-aws-tcp-gateway.yaml', t => t.replace('spec:\n', 'spec:\n  addresses: [{value: 10.0.0.1}]\n')), 'files: "gateway-aws-tcp-gateway.yaml" is not what aws-gateway:endpoint:render renders for Gateway default/aws-tcp-gateway'],
-    ['a rendered file removed', {}, () => fs.rmSync(path.join(workspace, 'manifests', endpointFiles.find(f => f.startsWith('tcproute'))!)), /is not what aws-gateway:endpoint:render renders|listener-without-route/],
-    ['a Gateway in a namespace configuration does not allow', {}, () => {
-      for (const f of endpointFiles) edit(`manifests/${f}`, t => t.replace(/namespace: default/g, 'namespace: kube-system'));
-    }, /namespace "kube-system" is not allowed.*\[namespace-not-allowed\]/s],
-    ['a manifest in another namespace', {}, () => edit(`manifests/${endpointFiles.find(f => f.startsWith('tcproute'))}`, t => t.replace(/namespace: default/g, 'namespace: apps')), '[namespace-mismatch]'],
-    ['the same Gateway under a second path', { targetPath: 'clusters/prod/default/aws-tcp-gateway' }, () => undefined, `targetPath: "clusters/prod/default/aws-tcp-gateway" is not where the Gateway default/aws-tcp-gateway lives; the repository layout is fixed so one object has one path: ${'gateways/default/aws-tcp-gateway'} [fixed-layout]`],
-    ['a symbolic link in the rendered directory', {}, () => fs.symlinkSync('/etc/passwd', path.join(workspace, 'manifests/passwd.yaml')), 'sourcePath: "manifests/passwd.yaml" is a symbolic link'],
-    ['Helm values changed by hand (another image)', { sourcePath: 'controller' }, () => edit('controller/aws-load-balancer-controller-values.yaml', t => `${t}image:\n  repository: evil.example/controller\n`), 'files: "aws-load-balancer-controller-values.yaml" is not what aws-gateway:controller:render renders'],
-    ['a controller setup for a cluster configuration does not allow', { sourcePath: 'controller' }, () => {
-      for (const f of controllerFiles) edit(`controller/${f}`, t => t.replace(/\bdemo\b/g, 'prod'));
-    }, /clusterName: "prod" is not allowed/],
-  ])('refuses %s without touching the repository', async (_name, change, tamper, message) => {
-    tamper();
-    const { repository, commitFiles, pullRequestOpener } = recordingRepository();
-    const ctx = testActionContext(input(change), { workspacePath: workspace });
-    await expect(action(repository).handler(ctx)).rejects.toThrow(message);
-    expect(commitFiles).not.toHaveBeenCalled();
-    expect(pullRequestOpener).not.toHaveBeenCalled();
-  });
+    [
+      'a field added by hand',
+      {},
+      () =>
+        edit('manifests/gateway-aws-tcp-gateway.yaml', t =>
+          t.replace('spec:\n', 'spec:\n  addresses: [{value: 10.0.0.1}]\n'),
+        ),
+      'files: "gateway-aws-tcp-gateway.yaml" is not what aws-gateway:endpoint:render renders for Gateway default/aws-tcp-gateway',
+    ],
+    [
+      'a rendered file removed',
+      {},
+      () =>
+        fs.rmSync(
+          path.join(
+            workspace,
+            'manifests',
+            endpointFiles.find(f => f.startsWith('tcproute'))!,
+          ),
+        ),
+      /is not what aws-gateway:endpoint:render renders|listener-without-route/,
+    ],
+    [
+      'a Gateway in a namespace configuration does not allow',
+      {},
+      () => {
+        for (const f of endpointFiles)
+          edit(`manifests/${f}`, t =>
+            t.replace(/namespace: default/g, 'namespace: kube-system'),
+          );
+      },
+      /namespace "kube-system" is not allowed.*\[namespace-not-allowed\]/s,
+    ],
+    [
+      'a manifest in another namespace',
+      {},
+      () =>
+        edit(
+          `manifests/${endpointFiles.find(f => f.startsWith('tcproute'))}`,
+          t => t.replace(/namespace: default/g, 'namespace: apps'),
+        ),
+      '[namespace-mismatch]',
+    ],
+    [
+      'the same Gateway under a second path',
+      { targetPath: 'clusters/prod/default/aws-tcp-gateway' },
+      () => undefined,
+      `targetPath: "clusters/prod/default/aws-tcp-gateway" is not where the Gateway default/aws-tcp-gateway lives; the repository layout is fixed so one object has one path: ${'gateways/default/aws-tcp-gateway'} [fixed-layout]`,
+    ],
+    [
+      'a symbolic link in the rendered directory',
+      {},
+      () =>
+        fs.symlinkSync(
+          '/etc/passwd',
+          path.join(workspace, 'manifests/passwd.yaml'),
+        ),
+      'sourcePath: "manifests/passwd.yaml" is a symbolic link',
+    ],
+    [
+      'Helm values changed by hand (another image)',
+      { sourcePath: 'controller' },
+      () =>
+        edit(
+          'controller/aws-load-balancer-controller-values.yaml',
+          t => `${t}image:\n  repository: evil.example/controller\n`,
+        ),
+      'files: "aws-load-balancer-controller-values.yaml" is not what aws-gateway:controller:render renders',
+    ],
+    [
+      'a controller setup for a cluster configuration does not allow',
+      { sourcePath: 'controller' },
+      () => {
+        for (const f of controllerFiles)
+          edit(`controller/${f}`, t => t.replace(/\bdemo\b/g, 'prod'));
+      },
+      /clusterName: "prod" is not allowed/,
+    ],
+  ])(
+    'refuses %s without touching the repository',
+    async (_name, change, tamper, message) => {
+      tamper();
+      const { repository, commitFiles, pullRequestOpener } =
+        recordingRepository();
+      const ctx = testActionContext(input(change), {
+        workspacePath: workspace,
+      });
+      await expect(action(repository).handler(ctx)).rejects.toThrow(message);
+      expect(commitFiles).not.toHaveBeenCalled();
+      expect(pullRequestOpener).not.toHaveBeenCalled();
+    },
+  );
 
   describe('mode pull-request', () => {
     const prInput = (change: Record<string, any> = {}) =>
@@ -253,25 +508,41 @@ describe('aws-gateway:gitops:commit', () => {
       });
 
     it('pushes the branch, then opens the pull request into the default branch, once across a recovered task', async () => {
-      const { repository, commitFiles, open, describeRemote } = recordingRepository();
+      const { repository, commitFiles, open, describeRemote } =
+        recordingRepository();
       const store = new Map<string, any>();
       for (let run = 0; run < 2; run++) {
-        const ctx = testActionContext(prInput(), { workspacePath: workspace, store });
+        const ctx = testActionContext(prInput(), {
+          workspacePath: workspace,
+          store,
+        });
         await action(repository).handler(ctx);
-        expect(ctx.output).toHaveBeenCalledWith('pullRequestUrl', 'https://git.example.com/platform/gitops/pulls/12?head=aws-gateway/gw');
+        expect(ctx.output).toHaveBeenCalledWith(
+          'pullRequestUrl',
+          'https://git.example.com/platform/gitops/pulls/12?head=aws-gateway/gw',
+        );
         expect(ctx.output).toHaveBeenCalledWith('pullRequestNumber', 12);
       }
-      expect(describeRemote.mock.calls[0][0]).toMatchObject({ href: 'https://git.example.com/platform/gitops.git' });
+      expect(describeRemote.mock.calls[0][0]).toMatchObject({
+        href: 'https://git.example.com/platform/gitops.git',
+      });
       expect(commitFiles).toHaveBeenCalledTimes(1);
-      expect(commitFiles.mock.calls[0][0]).toMatchObject({ branch: 'aws-gateway/gw', baseBranch: 'main' });
+      expect(commitFiles.mock.calls[0][0]).toMatchObject({
+        branch: 'aws-gateway/gw',
+        baseBranch: 'main',
+      });
       expect(open).toHaveBeenCalledTimes(1);
       expect(open.mock.calls[0][0]).toEqual({
         head: 'aws-gateway/gw',
         base: 'main',
         title: 'Add gw',
-        body: expect.stringContaining(endpointFiles.map(f => `- ${classic}/${f}`).join('\n')),
+        body: expect.stringContaining(
+          endpointFiles.map(f => `- ${classic}/${f}`).join('\n'),
+        ),
       });
-      expect(commitFiles.mock.invocationCallOrder[0]).toBeLessThan(open.mock.invocationCallOrder[0]);
+      expect(commitFiles.mock.invocationCallOrder[0]).toBeLessThan(
+        open.mock.invocationCallOrder[0],
+      );
     });
 
     it('opens nothing when the task was cancelled after the push', async () => {
@@ -281,19 +552,35 @@ describe('aws-gateway:gitops:commit', () => {
       Object.assign(ctx, { signal: cancel.signal });
       commitFiles.mockImplementationOnce(async (options: any) => {
         cancel.abort();
-        return { commitSha: 'b'.repeat(40), commitUrl: 'u', branch: options.branch, changed: true, branchCreated: true, files: [], attempts: 1 };
+        return {
+          commitSha: 'b'.repeat(40),
+          commitUrl: 'u',
+          branch: options.branch,
+          changed: true,
+          branchCreated: true,
+          files: [],
+          attempts: 1,
+        };
       });
-      await expect(action(repository).handler(ctx)).rejects.toThrow('the task was cancelled after the push; no pull request opened');
+      await expect(action(repository).handler(ctx)).rejects.toThrow(
+        'the task was cancelled after the push; no pull request opened',
+      );
       expect(open).not.toHaveBeenCalled();
     });
 
     it('returns the URL shape in a dry run without opening anything', async () => {
       const { repository, open } = recordingRepository();
-      const ctx = testActionContext(prInput({ baseBranch: 'main' }), { workspacePath: workspace, isDryRun: true });
+      const ctx = testActionContext(prInput({ baseBranch: 'main' }), {
+        workspacePath: workspace,
+        isDryRun: true,
+      });
       await action(repository).handler(ctx);
       expect(open).not.toHaveBeenCalled();
       expect(ctx.checkpoint).not.toHaveBeenCalled();
-      expect(ctx.output).toHaveBeenCalledWith('pullRequestUrl', 'https://git.example.com/platform/gitops/pulls/0');
+      expect(ctx.output).toHaveBeenCalledWith(
+        'pullRequestUrl',
+        'https://git.example.com/platform/gitops/pulls/0',
+      );
       expect(ctx.output).toHaveBeenCalledWith('pullRequestNumber', 0);
     });
 
@@ -311,15 +598,28 @@ describe('aws-gateway:gitops:commit', () => {
       const ctx = testActionContext(prInput(), { workspacePath: workspace });
       await action(repository).handler(ctx);
       expect(open).not.toHaveBeenCalled();
-      expect(ctx.output).not.toHaveBeenCalledWith('pullRequestUrl', expect.anything());
+      expect(ctx.output).not.toHaveBeenCalledWith(
+        'pullRequestUrl',
+        expect.anything(),
+      );
     });
 
     it.each([
-      ['a host that cannot open pull requests', { repoUrl: 'https://gerrit.example.com/platform/gitops.git' }, 'repoUrl: https://gerrit.example.com/platform/gitops.git is served by a gerrit integration'],
-      ['a branch equal to its base', { branch: 'main' }, 'branch: mode pull-request needs a branch other than its base "main"'],
+      [
+        'a host that cannot open pull requests',
+        { repoUrl: 'https://gerrit.example.com/platform/gitops.git' },
+        'repoUrl: https://gerrit.example.com/platform/gitops.git is served by a gerrit integration',
+      ],
+      [
+        'a branch equal to its base',
+        { branch: 'main' },
+        'branch: mode pull-request needs a branch other than its base "main"',
+      ],
     ])('refuses %s before pushing anything', async (_n, change, message) => {
       const { repository, commitFiles, open } = recordingRepository();
-      const ctx = testActionContext(prInput(change), { workspacePath: workspace });
+      const ctx = testActionContext(prInput(change), {
+        workspacePath: workspace,
+      });
       await expect(action(repository).handler(ctx)).rejects.toThrow(message);
       expect(commitFiles).not.toHaveBeenCalled();
       expect(open).not.toHaveBeenCalled();

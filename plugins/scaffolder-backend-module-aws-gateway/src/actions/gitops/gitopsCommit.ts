@@ -9,8 +9,16 @@ import {
   PullRequestOpener,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { examples } from './gitopsCommit.examples';
-import { assertAllowedRepo, GitOpsSettings, REPO_URL_DESCRIPTION } from './gitopsSettings';
-import { BundleGuardrails, RENDERED_FILE_NAME, verifyRenderedBundle } from './renderedBundle';
+import {
+  assertAllowedRepo,
+  GitOpsSettings,
+  REPO_URL_DESCRIPTION,
+} from './gitopsSettings';
+import {
+  BundleGuardrails,
+  RENDERED_FILE_NAME,
+  verifyRenderedBundle,
+} from './renderedBundle';
 import { readWorkspaceFiles } from './workspaceFiles';
 import { createAwsGatewayAction } from '../support/inputDefaults';
 
@@ -29,7 +37,10 @@ import { createAwsGatewayAction } from '../support/inputDefaults';
  * @public
  */
 export function createGitOpsCommitAction(options: {
-  repository: Pick<GitOpsRepository, 'commitFiles' | 'describeRemote' | 'pullRequestOpener'>;
+  repository: Pick<
+    GitOpsRepository,
+    'commitFiles' | 'describeRemote' | 'pullRequestOpener'
+  >;
   settings: GitOpsSettings;
   guardrails: BundleGuardrails;
 }) {
@@ -43,10 +54,27 @@ export function createGitOpsCommitAction(options: {
     schema: {
       input: {
         repoUrl: z => z.string().describe(REPO_URL_DESCRIPTION),
-        branch: z => z.string().default('main').describe('Branch to commit to; created from baseBranch when missing'),
-        baseBranch: z => z.string().optional().describe('Where a new branch starts; default the repository default branch'),
+        branch: z =>
+          z
+            .string()
+            .default('main')
+            .describe(
+              'Branch to commit to; created from baseBranch when missing',
+            ),
+        baseBranch: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Where a new branch starts; default the repository default branch',
+            ),
         sourcePath: z =>
-          z.string().default('manifests').describe('Workspace directory a render action wrote (its outputDir)'),
+          z
+            .string()
+            .default('manifests')
+            .describe(
+              'Workspace directory a render action wrote (its outputDir)',
+            ),
         targetPath: z =>
           z
             .string()
@@ -56,7 +84,12 @@ export function createGitOpsCommitAction(options: {
             ),
         commitMessage: z => z.string().describe('Commit message'),
         overwrite: z =>
-          z.boolean().default(false).describe('Replace existing files whose content differs (default: refuse)'),
+          z
+            .boolean()
+            .default(false)
+            .describe(
+              'Replace existing files whose content differs (default: refuse)',
+            ),
         mode: z =>
           z
             .enum(['commit', 'pull-request'])
@@ -64,21 +97,51 @@ export function createGitOpsCommitAction(options: {
             .describe(
               'commit: only commit to branch. pull-request: then open a pull request from branch into baseBranch (gitea, github or gitlab hosts), or reuse the open one',
             ),
-        pullRequestTitle: z => z.string().optional().describe('Pull request title; default the commit message'),
-        pullRequestBody: z => z.string().optional().describe('Pull request description'),
+        pullRequestTitle: z =>
+          z
+            .string()
+            .optional()
+            .describe('Pull request title; default the commit message'),
+        pullRequestBody: z =>
+          z.string().optional().describe('Pull request description'),
       },
       output: {
-        commitSha: z => z.string().describe('The new commit, or the branch head when nothing changed'),
+        commitSha: z =>
+          z
+            .string()
+            .describe(
+              'The new commit, or the branch head when nothing changed',
+            ),
         commitUrl: z => z.string().describe('Browser URL of that commit'),
         branch: z => z.string(),
-        changed: z => z.boolean().describe('False when the content was already there (no commit made)'),
+        changed: z =>
+          z
+            .boolean()
+            .describe(
+              'False when the content was already there (no commit made)',
+            ),
         branchCreated: z => z.boolean(),
         files: z => z.array(z.string()).describe('Repository paths committed'),
-        targetPath: z => z.string().describe('Directory in the repository the files went to (the fixed layout)'),
+        targetPath: z =>
+          z
+            .string()
+            .describe(
+              'Directory in the repository the files went to (the fixed layout)',
+            ),
         pullRequestUrl: z =>
-          z.string().optional().describe('Mode pull-request: browser URL of the pull request opened or reused'),
+          z
+            .string()
+            .optional()
+            .describe(
+              'Mode pull-request: browser URL of the pull request opened or reused',
+            ),
         pullRequestNumber: z =>
-          z.number().optional().describe('Mode pull-request: its number (GitLab: the merge request iid; 0 in a dry run)'),
+          z
+            .number()
+            .optional()
+            .describe(
+              'Mode pull-request: its number (GitLab: the merge request iid; 0 in a dry run)',
+            ),
       },
     },
     async handler(ctx) {
@@ -86,28 +149,49 @@ export function createGitOpsCommitAction(options: {
       const repoUrl = assertAllowedRepo(input.repoUrl, settings);
       // Before anything is pushed: the host must be able to open the pull request.
       const opener: PullRequestOpener | undefined =
-        input.mode === 'pull-request' ? await repository.pullRequestOpener(repoUrl) : undefined;
+        input.mode === 'pull-request'
+          ? await repository.pullRequestOpener(repoUrl)
+          : undefined;
       let source: string;
       try {
         source = resolveSafeChildPath(ctx.workspacePath, input.sourcePath);
       } catch {
-        throw new InputError(`sourcePath: "${input.sourcePath}" must stay inside the workspace (outside of it is refused)`);
+        throw new InputError(
+          `sourcePath: "${input.sourcePath}" must stay inside the workspace (outside of it is refused)`,
+        );
       }
-      const bundle = verifyRenderedBundle(await readWorkspaceFiles(source, input.sourcePath), guardrails);
+      const bundle = verifyRenderedBundle(
+        await readWorkspaceFiles(source, input.sourcePath),
+        guardrails,
+      );
       const targetPath = bundle.targetPath;
-      if (input.targetPath !== undefined && input.targetPath.replace(/^\/+|\/+$/g, '') !== targetPath) {
+      if (
+        input.targetPath !== undefined &&
+        input.targetPath.replace(/^\/+|\/+$/g, '') !== targetPath
+      ) {
         throw new InputError(
           `targetPath: "${input.targetPath}" is not where the ${bundle.subject} lives; the repository layout is fixed so one object has one path: ${targetPath} [fixed-layout]`,
         );
       }
-      const files: GitOpsFile[] = bundle.files.map(f => ({ path: `${targetPath}/${f.name}`, content: f.content }));
+      const files: GitOpsFile[] = bundle.files.map(f => ({
+        path: `${targetPath}/${f.name}`,
+        content: f.content,
+      }));
       const profile = ctx.user?.entity?.spec?.profile;
       const author: GitIdentity = profile?.email
-        ? { name: profile.displayName ?? ctx.user?.entity?.metadata.name ?? profile.email, email: profile.email }
+        ? {
+            name:
+              profile.displayName ??
+              ctx.user?.entity?.metadata.name ??
+              profile.email,
+            email: profile.email,
+          }
         : settings.committer;
       let baseBranch = input.baseBranch;
       if (opener) {
-        baseBranch ??= (await repository.describeRemote(repoUrl, { signal: ctx.signal })).defaultBranch;
+        baseBranch ??= (
+          await repository.describeRemote(repoUrl, { signal: ctx.signal })
+        ).defaultBranch;
         if (!baseBranch) {
           throw new InputError(
             `baseBranch: ${repoUrl.href} names no default branch; mode pull-request needs baseBranch, the branch the pull request goes into`,
@@ -133,15 +217,28 @@ export function createGitOpsCommitAction(options: {
       };
 
       const result = ctx.isDryRun
-        ? await repository.commitFiles({ ...commit, repoUrl, dryRun: true, signal: ctx.signal })
+        ? await repository.commitFiles({
+            ...commit,
+            repoUrl,
+            dryRun: true,
+            signal: ctx.signal,
+          })
         : await ctx.checkpoint({
             // Same repository, branch and content → same key: a recovered task does not commit twice.
             key: `gitops-commit-${checkpointDigest(commit)}`,
             fn: async () => {
-              const r = await repository.commitFiles({ ...commit, repoUrl, signal: ctx.signal });
+              const r = await repository.commitFiles({
+                ...commit,
+                repoUrl,
+                signal: ctx.signal,
+              });
               ctx.logger.info(
                 r.changed
-                  ? `Committed ${r.files.filter(f => f.status !== 'unchanged').length} file(s) to ${r.branch}: ${r.commitSha} (${r.attempts} attempt(s))`
+                  ? `Committed ${
+                      r.files.filter(f => f.status !== 'unchanged').length
+                    } file(s) to ${r.branch}: ${r.commitSha} (${
+                      r.attempts
+                    } attempt(s))`
                   : `${r.branch} already has this content at ${r.commitSha}; no commit made`,
               );
               return {
@@ -168,7 +265,9 @@ export function createGitOpsCommitAction(options: {
 
       if (!opener || !baseBranch) return;
       if (!result.changed && result.branchCreated) {
-        ctx.logger.info(`${baseBranch} already has this content; no branch pushed and no pull request needed`);
+        ctx.logger.info(
+          `${baseBranch} already has this content; no branch pushed and no pull request needed`,
+        );
         return;
       }
       const request = {
@@ -177,16 +276,24 @@ export function createGitOpsCommitAction(options: {
         title: input.pullRequestTitle ?? input.commitMessage.split('\n')[0],
         body:
           input.pullRequestBody ??
-          `Opened by Backstage (${AWS_GATEWAY_ACTION_ID.gitopsCommit}).\n\nFiles:\n${files.map(f => `- ${f.path}`).join('\n')}\n`,
+          `Opened by Backstage (${
+            AWS_GATEWAY_ACTION_ID.gitopsCommit
+          }).\n\nFiles:\n${files.map(f => `- ${f.path}`).join('\n')}\n`,
       };
       const pullRequest = ctx.isDryRun
         ? { number: 0, url: opener.previewUrl(0), created: true }
         : await ctx.checkpoint({
             // Same repository, branches and content → same key: a recovered task opens nothing new.
-            key: `gitops-pull-request-${checkpointDigest({ ...commit, branch: `${input.branch}\n${baseBranch}` })}`,
+            key: `gitops-pull-request-${checkpointDigest({
+              ...commit,
+              branch: `${input.branch}\n${baseBranch}`,
+            })}`,
             fn: async () => {
               // The push above is a write: a task cancelled since then opens nothing.
-              if (ctx.signal?.aborted) throw new ServiceUnavailableError('the task was cancelled after the push; no pull request opened');
+              if (ctx.signal?.aborted)
+                throw new ServiceUnavailableError(
+                  'the task was cancelled after the push; no pull request opened',
+                );
               const pr = await opener.open(request, { signal: ctx.signal });
               ctx.logger.info(
                 pr.created

@@ -1,5 +1,9 @@
 import { Config } from '@backstage/config';
-import { GitIdentity, RepositoryUrl, RepositoryUrlAllowList } from '@gateway-portal/plugin-aws-gateway-node';
+import {
+  GitIdentity,
+  RepositoryUrl,
+  RepositoryUrlAllowList,
+} from '@gateway-portal/plugin-aws-gateway-node';
 
 const ALLOWED_REPO_URLS = 'awsGateway.provisioning.gitops.allowedRepoUrls';
 
@@ -14,10 +18,14 @@ export interface GitOpsSettings {
 export function readGitOpsSettings(config: Config): GitOpsSettings {
   const gitops = config.getOptionalConfig('awsGateway.provisioning.gitops');
   return {
-    allowedRepos: RepositoryUrlAllowList.fromStrings(gitops?.getOptionalStringArray('allowedRepoUrls') ?? [], ALLOWED_REPO_URLS),
+    allowedRepos: RepositoryUrlAllowList.fromStrings(
+      gitops?.getOptionalStringArray('allowedRepoUrls') ?? [],
+      ALLOWED_REPO_URLS,
+    ),
     committer: {
       name: gitops?.getOptionalString('committer.name') ?? 'Backstage',
-      email: gitops?.getOptionalString('committer.email') ?? 'backstage@localhost',
+      email:
+        gitops?.getOptionalString('committer.email') ?? 'backstage@localhost',
     },
   };
 }
@@ -27,7 +35,10 @@ export function readGitOpsSettings(config: Config): GitOpsSettings {
  * field and the rule, unless configuration allows it. Callers use the
  * returned canonical URL from then on, never the raw input.
  */
-export function assertAllowedRepo(repoUrl: string, settings: GitOpsSettings): RepositoryUrl {
+export function assertAllowedRepo(
+  repoUrl: string,
+  settings: GitOpsSettings,
+): RepositoryUrl {
   return settings.allowedRepos.check(repoUrl, 'repoUrl');
 }
 

@@ -32,7 +32,12 @@ import { verifyEndpointBundle } from './endpointBundle';
 
 export type { BundleGuardrails, RenderedBundle } from './bundleChecks';
 
-const ENDPOINT_KINDS = ['Gateway', ...L4_ROUTE_KINDS, 'LoadBalancerConfiguration', 'TargetGroupConfiguration'];
+const ENDPOINT_KINDS = [
+  'Gateway',
+  ...L4_ROUTE_KINDS,
+  'LoadBalancerConfiguration',
+  'TargetGroupConfiguration',
+];
 const CONTROLLER_KINDS = ['GatewayClass', 'LoadBalancerConfiguration'];
 /**
  * Names of the files a render writes (`<kind>-<name>.yaml`, the Helm values):
@@ -40,23 +45,46 @@ const CONTROLLER_KINDS = ['GatewayClass', 'LoadBalancerConfiguration'];
  * another render of the same object left there, and is a conflict.
  */
 export const RENDERED_FILE_NAME = new RegExp(
-  `^((${[...ENDPOINT_KINDS, ...CONTROLLER_KINDS].map(k => k.toLowerCase()).join('|')})-[a-z0-9.-]+\\.yaml|${HELM_VALUES_FILE.replace(/\./g, '\\.')})$`,
+  `^((${[...ENDPOINT_KINDS, ...CONTROLLER_KINDS]
+    .map(k => k.toLowerCase())
+    .join('|')})-[a-z0-9.-]+\\.yaml|${HELM_VALUES_FILE.replace(
+    /\./g,
+    '\\.',
+  )})$`,
 );
 function parseManifest(file: BundleFile): KubernetesManifest {
   const docs = yaml.parseAllDocuments(file.content);
   const list = Array.isArray(docs) ? docs : [docs];
   if (list.length !== 1 || list[0].errors.length) {
-    throw refuse(file.name, 'not-rendered', 'must hold exactly one YAML document, as the render actions write');
+    throw refuse(
+      file.name,
+      'not-rendered',
+      'must hold exactly one YAML document, as the render actions write',
+    );
   }
   let m: any;
   try {
     // The render actions write no aliases: refusing them also stops alias expansion bombs.
     m = list[0].toJS({ maxAliasCount: 0 });
   } catch {
-    throw refuse(file.name, 'not-rendered', 'uses YAML aliases, which the render actions never write');
+    throw refuse(
+      file.name,
+      'not-rendered',
+      'uses YAML aliases, which the render actions never write',
+    );
   }
-  if (!m || typeof m !== 'object' || typeof m.kind !== 'string' || typeof m.apiVersion !== 'string' || typeof m.metadata?.name !== 'string') {
-    throw refuse(file.name, 'not-rendered', 'is not a Kubernetes manifest with apiVersion, kind and metadata.name');
+  if (
+    !m ||
+    typeof m !== 'object' ||
+    typeof m.kind !== 'string' ||
+    typeof m.apiVersion !== 'string' ||
+    typeof m.metadata?.name !== 'string'
+  ) {
+    throw refuse(
+      file.name,
+      'not-rendered',
+      'is not a Kubernetes manifest with apiVersion, kind and metadata.name',
+    );
   }
   return m as KubernetesManifest;
 }
@@ -70,14 +98,21 @@ export function verifyRenderedBundle(
     .filter(f => f.name !== HELM_VALUES_FILE)
     .map(f => ({ file: f.name, manifest: parseManifest(f) }));
   const values = files.find(f => f.name === HELM_VALUES_FILE);
-  const isController = !!values || manifests.some(m => m.manifest.kind === 'GatewayClass');
+  const isController =
+    !!values || manifests.some(m => m.manifest.kind === 'GatewayClass');
   const allowed = isController ? CONTROLLER_KINDS : ENDPOINT_KINDS;
   for (const { file, manifest } of manifests) {
     if (!allowed.includes(manifest.kind)) {
       throw refuse(
         file,
         'foreign-kind',
-        `is a ${manifest.kind}; aws-gateway:gitops:commit commits only what ${AWS_GATEWAY_ACTION_ID.renderEndpoint} (${ENDPOINT_KINDS.join(', ')}) or ${AWS_GATEWAY_ACTION_ID.renderController} (${CONTROLLER_KINDS.join(', ')}, Helm values) renders, never both at once`,
+        `is a ${manifest.kind}; aws-gateway:gitops:commit commits only what ${
+          AWS_GATEWAY_ACTION_ID.renderEndpoint
+        } (${ENDPOINT_KINDS.join(', ')}) or ${
+          AWS_GATEWAY_ACTION_ID.renderController
+        } (${CONTROLLER_KINDS.join(
+          ', ',
+        )}, Helm values) renders, never both at once`,
       );
     }
   }

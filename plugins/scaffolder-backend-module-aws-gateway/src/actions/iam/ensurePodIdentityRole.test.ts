@@ -8,7 +8,11 @@ import {
   podIdentityTrustPolicy,
   policyDocumentsEqual,
 } from '@gateway-portal/plugin-aws-gateway-node';
-import { FAKE_ACCOUNT, FAKE_CLUSTER, FakeAws } from '../support/__testUtils__/fakeAws';
+import {
+  FAKE_ACCOUNT,
+  FAKE_CLUSTER,
+  FakeAws,
+} from '../support/__testUtils__/fakeAws';
 import { ConfigReader } from '@backstage/config';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 import {
@@ -99,19 +103,29 @@ describe('aws-gateway:iam:ensure-pod-identity-role', () => {
           'aws:SourceAccount': FAKE_ACCOUNT,
           'aws:RequestTag/eks-cluster-name': FAKE_CLUSTER,
           'aws:RequestTag/kubernetes-namespace': 'kube-system',
-          'aws:RequestTag/kubernetes-service-account': 'aws-load-balancer-controller',
+          'aws:RequestTag/kubernetes-service-account':
+            'aws-load-balancer-controller',
         },
       },
     });
   });
 
   it('adds the account and cluster conditions to a managed role whose trust policy lacks them, once', async () => {
-    aws.seedRole(ROLE, '/backstage/', podIdentityTrustPolicy(), [...MANAGED, { Key: 'team', Value: 'platform' }]);
-    aws.roles.get(ROLE)!.PermissionsBoundary = { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: BOUNDARY };
+    aws.seedRole(ROLE, '/backstage/', podIdentityTrustPolicy(), [
+      ...MANAGED,
+      { Key: 'team', Value: 'platform' },
+    ]);
+    aws.roles.get(ROLE)!.PermissionsBoundary = {
+      PermissionsBoundaryType: 'Policy',
+      PermissionsBoundaryArn: BOUNDARY,
+    };
     await run({});
     expect(aws.mutatingCalls()).toEqual(['UpdateAssumeRolePolicy']);
     expect(
-      policyDocumentsEqual(decodeIamPolicyDocument(aws.roles.get(ROLE)!.AssumeRolePolicyDocument), podIdentityTrustPolicy(SCOPE)),
+      policyDocumentsEqual(
+        decodeIamPolicyDocument(aws.roles.get(ROLE)!.AssumeRolePolicyDocument),
+        podIdentityTrustPolicy(SCOPE),
+      ),
     ).toBe(true);
     aws.calls.length = 0;
     await run({});
@@ -122,22 +136,39 @@ describe('aws-gateway:iam:ensure-pod-identity-role', () => {
     const action = createEnsurePodIdentityRoleAction({
       awsClients: aws.clientFactory(),
       guardrails: AwsGuardrails.fromConfig(
-        new ConfigReader({ permission: { enabled: true }, awsGateway: { provisioning: testProvisioningConfig() } }),
+        new ConfigReader({
+          permission: { enabled: true },
+          awsGateway: { provisioning: testProvisioningConfig() },
+        }),
       ),
     });
-    const ctx = testActionContext({ accountId: FAKE_ACCOUNT, roleName: ROLE, cluster: FAKE_CLUSTER });
+    const ctx = testActionContext({
+      accountId: FAKE_ACCOUNT,
+      roleName: ROLE,
+      cluster: FAKE_CLUSTER,
+    });
     await expect(action.handler(ctx)).rejects.toMatchObject({
       name: 'NotAllowedError',
-      message: expect.stringMatching(/^roleName: .*permission\.enabled.*permissionsBoundaryArn \[permissions-boundary-required\]/),
+      message: expect.stringMatching(
+        /^roleName: .*permission\.enabled.*permissionsBoundaryArn \[permissions-boundary-required\]/,
+      ),
     });
     expect(aws.calls).toEqual([]);
   });
 
   it('stops before the next write when the step is cancelled', async () => {
     const controller = new AbortController();
-    const action = createEnsurePodIdentityRoleAction({ awsClients: aws.clientFactory(), guardrails: testGuardrails(defaults) });
+    const action = createEnsurePodIdentityRoleAction({
+      awsClients: aws.clientFactory(),
+      guardrails: testGuardrails(defaults),
+    });
     const ctx = Object.assign(
-      testActionContext({ accountId: FAKE_ACCOUNT, roleName: ROLE, cluster: FAKE_CLUSTER, policyArns: [POLICY, READ_ONLY] }),
+      testActionContext({
+        accountId: FAKE_ACCOUNT,
+        roleName: ROLE,
+        cluster: FAKE_CLUSTER,
+        policyArns: [POLICY, READ_ONLY],
+      }),
       { signal: controller.signal },
     );
     aws.beforeCall = name => {
@@ -225,7 +256,12 @@ describe('aws-gateway:iam:ensure-pod-identity-role', () => {
       guardrails: testGuardrails(defaults),
     });
     const ctx = testActionContext(
-      { accountId: FAKE_ACCOUNT, roleName: ROLE, cluster: FAKE_CLUSTER, policyArns: [POLICY] },
+      {
+        accountId: FAKE_ACCOUNT,
+        roleName: ROLE,
+        cluster: FAKE_CLUSTER,
+        policyArns: [POLICY],
+      },
       { isDryRun: true },
     );
     await action.handler(ctx);

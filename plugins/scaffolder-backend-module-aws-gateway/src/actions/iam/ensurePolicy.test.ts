@@ -311,7 +311,12 @@ describe('aws-gateway:iam:ensure-policy', () => {
       ],
       [
         'Allow with NotAction',
-        { document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }] } },
+        {
+          document: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }],
+          },
+        },
         /\[policy-allow-not-action\]/,
       ],
     ];
@@ -324,7 +329,10 @@ describe('aws-gateway:iam:ensure-policy', () => {
   });
 
   it('accepts an admin-equivalent document when configuration allows it', async () => {
-    const { outputs } = await run({ document: doc(['iam:*']) }, { iam: { allowAdminEquivalentPolicies: true } });
+    const { outputs } = await run(
+      { document: doc(['iam:*']) },
+      { iam: { allowAdminEquivalentPolicies: true } },
+    );
     expect(outputs.changed).toBe(true);
   });
 

@@ -48,12 +48,22 @@ export function resolveRoleInput(
   const path = guardrails.settings.iam.path;
   return {
     target,
-    roleArn: iamRoleArn({ partition: partitionForRegion(target.region), accountId, path, name: roleName }),
+    roleArn: iamRoleArn({
+      partition: partitionForRegion(target.region),
+      accountId,
+      path,
+      name: roleName,
+    }),
     params: {
       path,
       name: roleName,
       description: input.description,
-      trustPolicy: podIdentityTrustPolicy({ accountId, clusterName, namespace, serviceAccount }),
+      trustPolicy: podIdentityTrustPolicy({
+        accountId,
+        clusterName,
+        namespace,
+        serviceAccount,
+      }),
       permissionsBoundaryArn: guardrails.permissionsBoundary('roleName'),
       tags,
       policyArns,

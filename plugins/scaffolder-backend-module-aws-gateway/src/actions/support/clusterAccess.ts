@@ -53,15 +53,23 @@ export async function resolveControllerProfile(options: {
   /** The step's signal: a cancelled step stops asking the cluster. */
   signal?: AbortSignal;
 }): Promise<ResolvedProfile> {
-  const { requested, kubeConfig, cluster, routeKinds, guardrails, signal } = options;
+  const { requested, kubeConfig, cluster, routeKinds, guardrails, signal } =
+    options;
   if (!kubeConfig) {
     return requested
       ? { profile: CONTROLLER_PROFILES[requested], source: 'input' }
-      : { profile: CONTROLLER_PROFILES[guardrails.defaultControllerProfile], source: 'configuration' };
+      : {
+          profile: CONTROLLER_PROFILES[guardrails.defaultControllerProfile],
+          source: 'configuration',
+        };
   }
   const detected = await detectControllerProfile(kubeConfig, signal);
   if (requested) {
-    const mismatch = profileMismatch(CONTROLLER_PROFILES[requested], detected, routeKinds);
+    const mismatch = profileMismatch(
+      CONTROLLER_PROFILES[requested],
+      detected,
+      routeKinds,
+    );
     if (mismatch) {
       throw new InputError(
         `controllerProfile: "${requested}" does not match cluster ${cluster}: ${mismatch} [controller-profile-mismatch]`,
@@ -70,7 +78,9 @@ export async function resolveControllerProfile(options: {
     return { profile: CONTROLLER_PROFILES[requested], source: 'input' };
   }
   if (!detected.profile) {
-    throw new InputError(`cluster: ${cluster}: ${detected.problem} [controller-profile-undetected]`);
+    throw new InputError(
+      `cluster: ${cluster}: ${detected.problem} [controller-profile-undetected]`,
+    );
   }
   return { profile: detected.profile, source: 'cluster' };
 }

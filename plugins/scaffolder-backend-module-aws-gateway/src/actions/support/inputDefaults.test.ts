@@ -28,7 +28,9 @@ describe('withInputDefaults', () => {
   it('fills in the schema defaults of missing inputs and keeps given ones', async () => {
     await action.handler(createMockActionContext({ input: {} as any }));
     await action.handler(
-      createMockActionContext({ input: { branch: 'dev', ranges: ['10.0.0.0/8'], title: 't' } }),
+      createMockActionContext({
+        input: { branch: 'dev', ranges: ['10.0.0.0/8'], title: 't' },
+      }),
     );
     expect(seen).toEqual([
       { branch: 'main', ranges: ['mutated'] },

@@ -9,9 +9,9 @@ import {
  * zod fields but does not fill in their `.default(…)`s, so without this every
  * handler would declare each default a second time.
  */
-export function withInputDefaults<TAction extends TemplateAction<any, any, any>>(
-  action: TAction,
-): TAction {
+export function withInputDefaults<
+  TAction extends TemplateAction<any, any, any>,
+>(action: TAction): TAction {
   const properties: Record<string, { default?: unknown }> =
     (action.schema?.input?.properties as any) ?? {};
   const defaults = Object.entries(properties).filter(
@@ -23,7 +23,8 @@ export function withInputDefaults<TAction extends TemplateAction<any, any, any>>
       const input: Record<string, unknown> = { ...ctx.input };
       for (const [key, property] of defaults) {
         // A copy each run: a handler may not change the next run's default.
-        if (input[key] === undefined) input[key] = structuredClone(property.default);
+        if (input[key] === undefined)
+          input[key] = structuredClone(property.default);
       }
       return action.handler({ ...ctx, input });
     },
@@ -32,4 +33,6 @@ export function withInputDefaults<TAction extends TemplateAction<any, any, any>>
 
 /** The suite's actions: createTemplateAction, with the schema's defaults applied. */
 export const createAwsGatewayAction = ((options: any) =>
-  withInputDefaults(createTemplateAction(options))) as unknown as typeof createTemplateAction;
+  withInputDefaults(
+    createTemplateAction(options),
+  )) as unknown as typeof createTemplateAction;
