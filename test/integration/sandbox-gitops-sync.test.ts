@@ -4,7 +4,6 @@
  * (Gateway API v1.6 profile) by server-side apply, as Flux or Argo CD would;
  * what a later commit drops is pruned, and only what the sync applied.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,23 +16,9 @@ import {
   PROFILE_V16,
   uniqueName,
 } from '../peers';
+import { git } from './support/gitCli';
 
 const GW = 'gateway.networking.k8s.io';
-
-function git(args: string[], cwd?: string): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'dev',
-      GIT_AUTHOR_EMAIL: 'dev@example.com',
-      GIT_COMMITTER_NAME: 'dev',
-      GIT_COMMITTER_EMAIL: 'dev@example.com',
-      GIT_CONFIG_NOSYSTEM: '1',
-    },
-  }).trim();
-}
 
 const gateway = (ns: string, name: string) => `apiVersion: ${GW}/v1
 kind: Gateway

@@ -14,6 +14,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreatePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
@@ -191,9 +192,12 @@ export async function startSandbox(
     stoppers.push(() => sync.stop());
 
     const elbv2 = new ElasticLoadBalancingV2Client(awsClientConfigFrom(aws));
+    // Without it the stand-in would ask the test suite's PEERS_FILE for an AWS endpoint.
+    const ec2 = new EC2Client(awsClientConfigFrom(aws));
     const controller = new FakeController({
       kc: kubeConfig,
       elbv2,
+      ec2,
       network,
       clusterName: SANDBOX_CLUSTER,
       routeVersion: 'v1',
@@ -203,6 +207,7 @@ export async function startSandbox(
     stoppers.push(async () => {
       await controller.stop();
       elbv2.destroy();
+      ec2.destroy();
     });
 
     const policyServer = await servePolicy(policy.release, policy.document);
