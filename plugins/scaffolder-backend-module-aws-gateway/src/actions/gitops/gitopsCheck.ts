@@ -9,7 +9,7 @@ import { examples } from './gitopsCheck.examples';
 import {
   assertAllowedRepo,
   GitOpsSettings,
-  REPO_URL_DESCRIPTION,
+  repositoryInputFields,
 } from './gitopsSettings';
 import {
   controllerTargetPath,
@@ -43,21 +43,7 @@ export function createGitOpsCheckAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        repoUrl: z => z.string().describe(REPO_URL_DESCRIPTION),
-        branch: z =>
-          z
-            .string()
-            .default('main')
-            .describe(
-              'Branch a later step commits to; when missing it must be creatable from baseBranch',
-            ),
-        baseBranch: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Where a new branch would start; default the repository default branch',
-            ),
+        ...repositoryInputFields,
         gateway: z =>
           z
             .string()

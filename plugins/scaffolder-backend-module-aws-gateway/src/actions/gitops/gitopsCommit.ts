@@ -12,7 +12,7 @@ import { examples } from './gitopsCommit.examples';
 import {
   assertAllowedRepo,
   GitOpsSettings,
-  REPO_URL_DESCRIPTION,
+  repositoryInputFields,
 } from './gitopsSettings';
 import {
   BundleGuardrails,
@@ -53,21 +53,7 @@ export function createGitOpsCommitAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
-        repoUrl: z => z.string().describe(REPO_URL_DESCRIPTION),
-        branch: z =>
-          z
-            .string()
-            .default('main')
-            .describe(
-              'Branch to commit to; created from baseBranch when missing',
-            ),
-        baseBranch: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Where a new branch starts; default the repository default branch',
-            ),
+        ...repositoryInputFields,
         sourcePath: z =>
           z
             .string()

@@ -4,6 +4,11 @@ import {
   RepositoryUrl,
   RepositoryUrlAllowList,
 } from '@gateway-portal/plugin-aws-gateway-node';
+import {
+  OptionalString,
+  StringWithDefault,
+  ZodImpl,
+} from '../support/inputDefaults';
 
 const ALLOWED_REPO_URLS = 'awsGateway.provisioning.gitops.allowedRepoUrls';
 
@@ -43,5 +48,31 @@ export function assertAllowedRepo(
 }
 
 /** How the GitOps actions describe their `repoUrl` input: the rule, stated once. */
-export const REPO_URL_DESCRIPTION =
-  'HTTPS clone URL of the GitOps repository; must be allowed by awsGateway.provisioning.gitops.allowedRepoUrls';
+/**
+ * The repository and branch inputs of gitops:check and gitops:commit: one
+ * definition, so the check looks at the branch the commit will write to.
+ */
+export const repositoryInputFields: {
+  repoUrl: (z: ZodImpl) => ReturnType<ZodImpl['string']>;
+  branch: (z: ZodImpl) => StringWithDefault;
+  baseBranch: (z: ZodImpl) => OptionalString;
+} = {
+  repoUrl: z =>
+    z
+      .string()
+      .describe(
+        'HTTPS clone URL of the GitOps repository; must be allowed by awsGateway.provisioning.gitops.allowedRepoUrls',
+      ),
+  branch: z =>
+    z
+      .string()
+      .default('main')
+      .describe('Branch to commit to; created from baseBranch when missing'),
+  baseBranch: z =>
+    z
+      .string()
+      .optional()
+      .describe(
+        'Where a new branch starts; default the repository default branch',
+      ),
+};

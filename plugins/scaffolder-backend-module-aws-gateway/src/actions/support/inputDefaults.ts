@@ -1,7 +1,19 @@
 import {
   createTemplateAction,
   TemplateAction,
+  TemplateActionOptions,
 } from '@backstage/plugin-scaffolder-node';
+
+/** The zod the scaffolder hands to each input field (for fields shared by several actions). */
+export type ZodImpl = Parameters<
+  NonNullable<NonNullable<TemplateActionOptions['schema']>['input']>[string]
+>[0];
+export type StringWithDefault = ReturnType<
+  ReturnType<ZodImpl['string']>['default']
+>;
+export type OptionalString = ReturnType<
+  ReturnType<ZodImpl['string']>['optional']
+>;
 
 /**
  * Applies the defaults an action's input schema declares before its handler

@@ -1,11 +1,5 @@
-import { TemplateActionOptions } from '@backstage/plugin-scaffolder-node';
 import { CONTROLLER_SERVICE_ACCOUNT } from '../../guardrails/settings';
-
-/** The zod the scaffolder hands to each input field. */
-type ZodImpl = Parameters<
-  NonNullable<NonNullable<TemplateActionOptions['schema']>['input']>[string]
->[0];
-type StringWithDefault = ReturnType<ReturnType<ZodImpl['string']>['default']>;
+import { StringWithDefault, ZodImpl } from './inputDefaults';
 
 /**
  * The Pod Identity subject, the same two input fields in every action that
