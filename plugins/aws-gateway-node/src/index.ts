@@ -143,20 +143,17 @@ export { readServices, serverSideDryRun } from './kubernetes/serverSideDryRun';
 export type { RepositoryUrl } from './urls/repositoryUrl';
 export { RepositoryUrlAllowList } from './urls/urlAllowList';
 export type { GitTimeouts } from './gitops/gitHttp';
-export {
-  assertBranchName,
-  GitOpsRepository,
-  planBranch,
-} from './gitops/GitOpsRepository';
+export { GitOpsRepository } from './gitops/GitOpsRepository';
+export { assertBranchName, planBranch } from './gitops/branches';
 export type {
   CommitFilesOptions,
   CommitFilesResult,
   GitIdentity,
   GitOpsBranchPlan,
   GitOpsFile,
-  GitOpsFileStatus,
   GitOpsRemoteInfo,
-} from './gitops/GitOpsRepository';
+} from './gitops/types';
+export type { GitOpsFileStatus } from './gitops/objectStore';
 export type {
   PullRequestOpener,
   PullRequestRequest,

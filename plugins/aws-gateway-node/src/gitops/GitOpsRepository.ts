@@ -42,18 +42,6 @@ import {
   GitOpsRemoteInfo,
 } from './types';
 
-export type {
-  CommitFilesOptions,
-  CommitFilesResult,
-  GitIdentity,
-  GitOpsBranchPlan,
-  GitOpsFile,
-  GitOpsRemoteInfo,
-} from './types';
-export type { GitOpsFileStatus } from './objectStore';
-export { assertBranchName, planBranch, safeRepoPath } from './branches';
-export { readGitTimeouts } from './gitHttp';
-
 const DEFAULT_MAX_ATTEMPTS = 4;
 
 /**

@@ -13,6 +13,7 @@ import { checkServiceAccount } from './podIdentityRules';
 import {
   ACCOUNT_ID,
   CONFIG_ROOT,
+  CONTROLLER_RELEASE_TAG,
   invalid,
   notAllowed,
   parseIamArn,
@@ -35,7 +36,6 @@ import {
 
 // EKS: 1-100 characters, starting with a letter or digit.
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
-const CONTROLLER_VERSION = /^v\d+\.\d+\.\d+$/;
 
 /**
  * Guardrails for the AWS provisioning actions.
@@ -189,7 +189,7 @@ export class AwsGuardrails {
 
   /** The URL of the controller's IAM policy for a version tag like v2.17.1. */
   controllerPolicyUrl(field: string, version: string): string {
-    if (!CONTROLLER_VERSION.test(version)) {
+    if (!CONTROLLER_RELEASE_TAG.test(version)) {
       throw invalid(
         field,
         version,

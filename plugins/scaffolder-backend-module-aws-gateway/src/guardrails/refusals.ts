@@ -15,6 +15,8 @@ export const IAM_NAME = /^[\w+=,.@-]+$/;
 // IAM: "/" or "/" + printable ASCII without spaces + "/", at most 512 characters.
 export const IAM_PATH = /^\/(?:[\x21-\x7e]*\/)?$/;
 export const IAM_PATH_MAX = 512;
+/** A controller release tag, e.g. v2.17.1 (major, minor, patch captured). */
+export const CONTROLLER_RELEASE_TAG = /^v(\d+)\.(\d+)\.(\d+)$/;
 
 /** The value, quoted and shortened, for a message. */
 export function show(value: unknown): string {

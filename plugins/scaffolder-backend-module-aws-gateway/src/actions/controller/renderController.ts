@@ -19,12 +19,12 @@ import {
   validateManifests,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
+import { CONTROLLER_RELEASE_TAG } from '../../guardrails/refusals';
 import { manifestIssuesError } from '../support/manifestIssues';
 import { examples } from './renderController.examples';
 import { CONTROLLER_SERVICE_ACCOUNT } from '../../guardrails/settings';
 import { createAwsGatewayAction } from '../support/inputDefaults';
 
-const VERSION = /^v(\d+)\.(\d+)\.(\d+)$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 /** Oldest release with NLB Gateway API support, newest release whose CRDs and routes we know. */
 export const SUPPORTED_CONTROLLER_VERSIONS = 'v2.17.0 – v3.5.x';
@@ -37,7 +37,7 @@ export const SUPPORTED_CONTROLLER_VERSIONS = 'v2.17.0 – v3.5.x';
 export function profileForControllerVersion(
   version: string,
 ): ControllerProfile | undefined {
-  const m = VERSION.exec(version);
+  const m = CONTROLLER_RELEASE_TAG.exec(version);
   if (!m) return undefined;
   const [major, minor] = [Number(m[1]), Number(m[2])];
   if (major === 2 && minor >= 17) return CONTROLLER_PROFILES['lbc-v2.17'];
@@ -239,10 +239,10 @@ export function createRenderControllerAction(options: {
         issues.push(
           issue(
             'controllerVersion',
-            VERSION.test(input.controllerVersion)
+            CONTROLLER_RELEASE_TAG.test(input.controllerVersion)
               ? 'controller-version-unsupported'
               : 'controller-version',
-            VERSION.test(input.controllerVersion)
+            CONTROLLER_RELEASE_TAG.test(input.controllerVersion)
               ? `"${input.controllerVersion}" is not supported: NLB Gateway API support needs ${SUPPORTED_CONTROLLER_VERSIONS}`
               : `"${input.controllerVersion}" must be a release tag like v2.17.1`,
           ),
