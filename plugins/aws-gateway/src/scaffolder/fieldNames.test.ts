@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ExtensionDefinition } from '@backstage/frontend-plugin-api';
 import { createExtensionTester } from '@backstage/frontend-test-utils';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { awsGatewayFormFields } from '../alpha';
@@ -20,9 +21,12 @@ describe('the field extensions and the templates', () => {
   it('registers, in the new frontend system, exactly the fields this plugin names', async () => {
     const names = await Promise.all(
       awsGatewayFormFields.map(async extension => {
-        const load = createExtensionTester(extension).get(
-          FormFieldBlueprint.dataRefs.formFieldLoader,
-        );
+        // One blueprint: every entry has the same output.
+        const load = createExtensionTester(
+          extension as ExtensionDefinition<
+            (typeof awsGatewayFormFields)[0]['T']
+          >,
+        ).get(FormFieldBlueprint.dataRefs.formFieldLoader);
         return ((await load()) as unknown as { name: string }).name;
       }),
     );
