@@ -19,12 +19,12 @@ import {
   GitTimeouts,
   readGitTimeouts,
 } from './gitHttp';
+import { assertWritableDirectory, writeFilesIntoTree } from './objectStore';
 import {
-  assertWritableDirectory,
-  directoryEntries,
-  ObjectStore,
-  writeFilesIntoTree,
-} from './objectStore';
+  refuseChangedFiles,
+  refuseForeignFiles,
+  writeCommitObject,
+} from './commitObjects';
 import { createPullRequestOpener, PullRequestOpener } from './pullRequests';
 import {
   authCallbacks,
@@ -37,7 +37,6 @@ import {
 import {
   CommitFilesOptions,
   CommitFilesResult,
-  GitIdentity,
   GitOpsFile,
   GitOpsRemoteInfo,
 } from './types';
@@ -205,18 +204,7 @@ export class GitOpsRepository {
       status: statuses.get(f.path)!,
     }));
 
-    const conflicts = files
-      .filter(s => s.status === 'updated')
-      .map(s => s.path);
-    if (conflicts.length && !options.overwrite) {
-      throw new ConflictError(
-        `${conflicts.join(', ')} already exist${
-          conflicts.length === 1 ? 's' : ''
-        } on ${
-          options.branch
-        } with different content; set overwrite to replace`,
-      );
-    }
+    refuseChangedFiles(files, options.branch, options.overwrite);
     if (files.every(s => s.status === 'unchanged')) {
       return {
         commitSha: head,
@@ -226,24 +214,12 @@ export class GitOpsRepository {
         files,
       };
     }
-    const now = Math.floor(Date.now() / 1000);
-    const stamp = (who: GitIdentity) => ({
-      name: who.name,
-      email: who.email,
-      timestamp: now,
-      timezoneOffset: 0,
-    });
-    const commitSha = await git.writeCommit({
-      ...store,
-      commit: {
-        message: options.message.endsWith('\n')
-          ? options.message
-          : `${options.message}\n`,
-        tree,
-        parent: [head],
-        author: stamp(options.author),
-        committer: stamp(options.committer ?? options.author),
-      },
+    const commitSha = await writeCommitObject(store, {
+      message: options.message,
+      tree,
+      parent: head,
+      author: options.author,
+      committer: options.committer,
     });
     if (!options.dryRun) {
       await git.writeRef({
@@ -295,32 +271,6 @@ export class GitOpsRepository {
       options.signal,
     );
     await assertWritableDirectory(store, rootTree, directory);
-  }
-}
-
-/** Files of another render in a folder that belongs to one render only: a conflict, never merged or deleted. */
-async function refuseForeignFiles(
-  store: ObjectStore,
-  rootTree: string,
-  owned: { directory: string; names: RegExp },
-  files: GitOpsFile[],
-  branch: string,
-) {
-  const directory = safeRepoPath(owned.directory);
-  const ours = new Set(files.map(f => f.path));
-  const foreign = (await directoryEntries(store, rootTree, directory))
-    .filter(
-      e => owned.names.test(e.path) && !ours.has(`${directory}/${e.path}`),
-    )
-    .map(e => `${directory}/${e.path}`);
-  if (foreign.length) {
-    throw new ConflictError(
-      `${foreign.join(', ')} already exist${
-        foreign.length === 1 ? 's' : ''
-      } on ${branch} and ${
-        foreign.length === 1 ? 'is' : 'are'
-      } not part of this render; ${directory} holds one render's files only, so they are neither kept beside it nor removed — remove them in the repository first if they are obsolete`,
-    );
   }
 }
 
