@@ -22,9 +22,10 @@ import {
 import {
   BareRepo,
   ensureBackendService,
+  removeBackendService,
   startTemplatesPortal,
-  templateValues,
   TemplatesPortal,
+  templateValues,
 } from './support/templatesPortal';
 import { kubeSnapshot, oneStepTemplate } from './support/writeTracking';
 
@@ -129,12 +130,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-  if (createdService) {
-    await kc
-      .makeApiClient(k8s.CoreV1Api)
-      .deleteNamespacedService({ name: 'backend', namespace: 'default' })
-      .catch(() => undefined);
-  }
+  await removeBackendService(kc, createdService);
   await env?.stop();
   console.log(
     `Bad inputs: ${

@@ -20,9 +20,11 @@ import { TaskResult } from './support/scaffolderClient';
 import {
   BareRepo,
   ensureBackendService,
+  guestOwnershipOverlay,
+  removeBackendService,
   startTemplatesPortal,
-  templateValues,
   TemplatesPortal,
+  templateValues,
 } from './support/templatesPortal';
 
 const PERMISSIONS = { platformTeams: ['group:default/platform'] };
@@ -66,18 +68,7 @@ describe('a user outside the platform teams', () => {
     env = await startTemplatesPortal('permissions', {
       permissions: PERMISSIONS,
       // Owner of component:default/backend, which expose-tcp-endpoint exposes (the endpoint ownership rule).
-      extraOverlay: {
-        auth: {
-          providers: {
-            guest: {
-              ownershipEntityRefs: [
-                'user:development/guest',
-                'group:default/guests',
-              ],
-            },
-          },
-        },
-      },
+      extraOverlay: guestOwnershipOverlay('group:default/guests'),
     });
     expect(env.portal.startupErrors).toEqual([]);
     setup = await prepare(env);
@@ -85,12 +76,7 @@ describe('a user outside the platform teams', () => {
   }, 900_000);
 
   afterAll(async () => {
-    if (createdService) {
-      await kc
-        .makeApiClient(k8s.CoreV1Api)
-        .deleteNamespacedService({ name: 'backend', namespace: 'default' })
-        .catch(() => undefined);
-    }
+    await removeBackendService(kc, createdService);
     await env?.stop();
   });
 
@@ -150,18 +136,7 @@ describe('a platform engineer (ownership includes group:default/platform)', () =
   beforeAll(async () => {
     env = await startTemplatesPortal('permissions-platform', {
       permissions: PERMISSIONS,
-      extraOverlay: {
-        auth: {
-          providers: {
-            guest: {
-              ownershipEntityRefs: [
-                'user:development/guest',
-                'group:default/platform',
-              ],
-            },
-          },
-        },
-      },
+      extraOverlay: guestOwnershipOverlay('group:default/platform'),
     });
     expect(env.portal.startupErrors).toEqual([]);
     setup = await prepare(env);

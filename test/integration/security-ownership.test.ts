@@ -23,9 +23,11 @@ import { TaskResult } from './support/scaffolderClient';
 import {
   BareRepo,
   ensureBackendService,
+  guestOwnershipOverlay,
+  removeBackendService,
   startTemplatesPortal,
-  templateValues,
   TemplatesPortal,
+  templateValues,
 } from './support/templatesPortal';
 import { kubeSnapshot } from './support/writeTracking';
 import { serveCatalogFile } from './support/catalogFileServer';
@@ -78,16 +80,7 @@ describe("expose-tcp-endpoint: only components the user's groups own", () => {
     env = await startTemplatesPortal('security-ownership', {
       permissions: { platformTeams: ['group:default/platform'] },
       extraOverlay: {
-        auth: {
-          providers: {
-            guest: {
-              ownershipEntityRefs: [
-                'user:development/guest',
-                'group:default/guests',
-              ],
-            },
-          },
-        },
+        ...guestOwnershipOverlay('group:default/guests'),
         backend: { reading: { allow: [{ host: new URL(served.url).host }] } },
       },
     });
@@ -116,12 +109,7 @@ describe("expose-tcp-endpoint: only components the user's groups own", () => {
   }, 900_000);
 
   afterAll(async () => {
-    if (createdService) {
-      await kc
-        .makeApiClient(k8s.CoreV1Api)
-        .deleteNamespacedService({ name: 'backend', namespace: 'default' })
-        .catch(() => undefined);
-    }
+    await removeBackendService(kc, createdService);
     await env?.stop();
     await served?.close();
   });

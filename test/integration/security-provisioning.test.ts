@@ -36,9 +36,10 @@ import { TaskResult } from './support/scaffolderClient';
 import {
   BareRepo,
   ensureBackendService,
+  removeBackendService,
   startTemplatesPortal,
-  templateValues,
   TemplatesPortal,
+  templateValues,
 } from './support/templatesPortal';
 import { kubeSnapshot, oneStepTemplate } from './support/writeTracking';
 
@@ -87,12 +88,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-  if (createdService) {
-    await kc
-      .makeApiClient(k8s.CoreV1Api)
-      .deleteNamespacedService({ name: 'backend', namespace: 'default' })
-      .catch(() => undefined);
-  }
+  await removeBackendService(kc, createdService);
   iam?.destroy();
   eks?.destroy();
   await env?.stop();

@@ -17,9 +17,11 @@ import { TaskResult } from './support/scaffolderClient';
 import {
   BareRepo,
   ensureBackendService,
+  guestOwnershipOverlay,
+  removeBackendService,
   startTemplatesPortal,
-  templateValues,
   TemplatesPortal,
+  templateValues,
 } from './support/templatesPortal';
 import { kubeSnapshot, oneStepTemplate } from './support/writeTracking';
 
@@ -42,18 +44,7 @@ beforeAll(async () => {
   // The guest is a member of group:default/guests, which owns the sample component it exposes.
   env = await startTemplatesPortal('security-redteam', {
     permissions: PERMISSIONS,
-    extraOverlay: {
-      auth: {
-        providers: {
-          guest: {
-            ownershipEntityRefs: [
-              'user:development/guest',
-              'group:default/guests',
-            ],
-          },
-        },
-      },
-    },
+    extraOverlay: guestOwnershipOverlay('group:default/guests'),
   });
   expect(env.portal.startupErrors).toEqual([]);
   const { profile, cluster } = env.profiles[0];
@@ -69,12 +60,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-  if (createdService) {
-    await kc
-      .makeApiClient(k8s.CoreV1Api)
-      .deleteNamespacedService({ name: 'backend', namespace: 'default' })
-      .catch(() => undefined);
-  }
+  await removeBackendService(kc, createdService);
   await env?.stop();
   console.log(
     `Security (red team): ${

@@ -35,9 +35,10 @@ import { TaskResult } from './support/scaffolderClient';
 import {
   BareRepo,
   ensureBackendService,
+  removeBackendService,
   startTemplatesPortal,
-  templateValues,
   TemplatesPortal,
+  templateValues,
 } from './support/templatesPortal';
 
 const CONTROLLER_VERSION: Record<string, string> = {
@@ -150,12 +151,7 @@ describe.each([PROFILE_V16, PROFILE_V13])('both templates on %s', profile => {
     for (const object of applied.reverse()) {
       await objects.delete(object).catch(() => undefined);
     }
-    if (createdService) {
-      await kc
-        .makeApiClient(k8s.CoreV1Api)
-        .deleteNamespacedService({ name: 'backend', namespace: 'default' })
-        .catch(() => undefined);
-    }
+    await removeBackendService(kc, createdService);
   });
 
   it('controller-setup: IAM policy, Pod Identity role and association in AWS, controller files committed', async () => {

@@ -261,12 +261,39 @@ export async function ensureBackendService(
         },
         spec: {
           type: 'ClusterIP',
-          ports: [{ name: 'tcp', port: 3000, targetPort: 3000 as any }],
+          ports: [{ name: 'tcp', port: 3000, targetPort: 3000 }],
         },
       },
     });
     return true;
   }
+}
+
+/** Deletes the Service ensureBackendService created (only when it did); one already gone is fine. */
+export async function removeBackendService(
+  kc: k8s.KubeConfig,
+  created: boolean,
+  namespace = 'default',
+): Promise<void> {
+  if (!created) return;
+  await kc
+    .makeApiClient(k8s.CoreV1Api)
+    .deleteNamespacedService({ name: 'backend', namespace })
+    .catch(() => undefined);
+}
+
+/**
+ * Portal overlay: the guest signs in with these ownership refs besides its
+ * own user (as a catalog group membership would give).
+ */
+export function guestOwnershipOverlay(...groups: string[]) {
+  return {
+    auth: {
+      providers: {
+        guest: { ownershipEntityRefs: ['user:development/guest', ...groups] },
+      },
+    },
+  };
 }
 
 /**
