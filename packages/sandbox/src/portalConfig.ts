@@ -14,6 +14,8 @@ export interface SandboxWiring {
   /** Kubernetes cluster name, also the EKS cluster name in moto and the controller's --cluster-name. */
   cluster: string;
   kubeServer: string;
+  /** Where the portal reaches the git server: its front (gitWeb/gitFront.ts). */
+  gitBaseUrl: string;
   repoUrl: string;
   /** Serves the controller's IAM policy: http://127.0.0.1:<port>/{version}/iam_policy.json. */
   policyUrlTemplate: string;
@@ -45,8 +47,8 @@ export function sandboxPortalConfig(w: SandboxWiring): Record<string, unknown> {
     integrations: {
       gitea: [
         {
-          host: new URL(git.baseUrl).host,
-          baseUrl: git.baseUrl,
+          host: new URL(w.gitBaseUrl).host,
+          baseUrl: w.gitBaseUrl,
           username: git.user,
           password: git.password,
         },

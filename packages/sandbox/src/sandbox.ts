@@ -37,6 +37,7 @@ import {
   SANDBOX_PROFILE,
 } from './crds/goModuleCrds';
 import { GitOpsSync } from './gitops/GitOpsSync';
+import { startGitFront } from './gitWeb/gitFront';
 import { servePolicy } from './policyServer';
 import { sandboxPortalConfig, sandboxPortalEnv } from './portalConfig';
 import { ensureSampleWorkload } from './workload';
@@ -177,7 +178,14 @@ export async function startSandbox(
       'README.md':
         '# platform-gitops (sandbox)\n\nWhat lands on main is applied to the sandbox cluster by its GitOps sync.\n',
     });
-    const repoUrl = `${git.baseUrl}${GITOPS_REPOSITORY}.git`;
+    // The portal and the browser reach the git server through its front, which adds the commit pages the portal links to.
+    const gitFront = await startGitFront({
+      upstream: git.baseUrl,
+      repositories: { [GITOPS_REPOSITORY]: gitDir },
+      log: m => log(`git: ${m}`),
+    });
+    stoppers.push(() => gitFront.close());
+    const repoUrl = `${gitFront.baseUrl}${GITOPS_REPOSITORY}.git`;
     await step('sample workload', () =>
       ensureSampleWorkload(kubeConfig, aws.region),
     );
@@ -218,6 +226,7 @@ export async function startSandbox(
       peers,
       cluster: SANDBOX_CLUSTER,
       kubeServer: profile.server,
+      gitBaseUrl: gitFront.baseUrl,
       repoUrl,
       policyUrlTemplate: policyServer.urlTemplate,
       permissionsBoundaryArn: boundaryArn,
