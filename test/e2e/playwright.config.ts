@@ -4,7 +4,7 @@ import path from 'node:path';
 /**
  * Browser tests: Debian's Chromium driven by Playwright (browsers cannot be
  * downloaded here). Each spec starts the real portal it needs; screenshots go
- * to test/artifacts/screenshots.
+ * to test/artifacts/screenshots, a failed test's trace to test/artifacts/playwright/<run>.
  */
 export default defineConfig({
   testDir: path.join(__dirname, 'specs'),
@@ -23,7 +23,15 @@ export default defineConfig({
       },
     ],
   ],
-  outputDir: path.join(__dirname, '..', 'artifacts', 'playwright'),
+  // One folder per run: a run clears its output folder when it starts and its workers' trace folders when they
+  // end, which would delete the files of another run on the same machine. Workers inherit the runner's variable.
+  outputDir: path.join(
+    __dirname,
+    '..',
+    'artifacts',
+    'playwright',
+    (process.env.E2E_RUN_ID ??= `run-${process.pid}`),
+  ),
   use: {
     browserName: 'chromium',
     viewport: { width: 1440, height: 1000 },
