@@ -104,7 +104,9 @@ function awsClientConfigDirect() {
       accessKeyId: aws.accessKeyId,
       secretAccessKey: aws.secretAccessKey,
     },
-    maxAttempts: 1,
+    // The test's own verification reads: a keep-alive socket the peer closed
+    // while idle ("socket hang up") is retried, as any AWS client does.
+    maxAttempts: 3,
   };
 }
 
