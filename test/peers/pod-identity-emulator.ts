@@ -505,7 +505,10 @@ export async function startPodIdentityEmulator(
       state.delete(`${regionOf(req)}/${decodeURIComponent(del[1])}`);
     proxy(req, res);
   });
-  server.keepAliveTimeout = 5000;
+  // Longer than any idle gap between a test's calls: a server closing an idle
+  // keep-alive socket just as a client reuses it fails that call with "socket
+  // hang up", and the peers' clients do not retry (maxAttempts 1).
+  server.keepAliveTimeout = 60_000;
   const port = await freePort();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
