@@ -32,7 +32,12 @@ for (const [label, name] of [
 
 const e2e = readJson('e2e-results.json');
 if (e2e) {
-  const { expected = 0, unexpected = 0, skipped: s = 0, flaky = 0 } = e2e.stats ?? {};
+  const {
+    expected = 0,
+    unexpected = 0,
+    skipped: s = 0,
+    flaky = 0,
+  } = e2e.stats ?? {};
   const f = unexpected + (e2e.errors?.length ?? 0);
   rows.push(`e2e: ${expected + flaky} passed, ${f} failed, ${s} skipped`);
   passed += expected + flaky;

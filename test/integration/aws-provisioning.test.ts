@@ -127,7 +127,8 @@ describe('AWS provisioning actions against moto + the Pod Identity emulator', ()
     action: { handler(ctx: TContext): Promise<void> },
     input: JsonObject,
   ): Promise<Record<string, any>> {
-    return (await runAction(action, input, { workspacePath: workspace })).outputs;
+    return (await runAction(action, input, { workspacePath: workspace }))
+      .outputs;
   }
 
   beforeAll(async () => {

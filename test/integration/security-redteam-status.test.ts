@@ -17,9 +17,19 @@ import { ConfigReader } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
 import { createGatewayStatusService } from '@gateway-portal/plugin-aws-gateway-backend/testUtils';
 import type { KubernetesClusterRegistry } from '@gateway-portal/plugin-aws-gateway-node';
-import { ensureClassicGatewayClass, programClassicGateway, startFakeController } from '../fixtures/classicGateway';
+import {
+  ensureClassicGatewayClass,
+  programClassicGateway,
+  startFakeController,
+} from '../fixtures/classicGateway';
 import type { ReconcileResult } from '../fixtures/controller';
-import { awsAccountsConfig, awsPeer, kubeConfigFor, PROFILE_V16, uniqueName } from '../peers';
+import {
+  awsAccountsConfig,
+  awsPeer,
+  kubeConfigFor,
+  PROFILE_V16,
+  uniqueName,
+} from '../peers';
 
 const CLUSTER = 'peers';
 const VICTIM = 'component:default/payments';
@@ -35,15 +45,27 @@ describe('status: a Gateway in another team’s namespace cannot claim an entity
   let victim: ReconcileResult;
   let phishing: ReconcileResult;
 
-  function statusService(namespaceOwners: Array<{ namespace: string; owners: string[] }>) {
+  function statusService(
+    namespaceOwners: Array<{ namespace: string; owners: string[] }>,
+  ) {
     const registry: KubernetesClusterRegistry = {
-      listClusters: () => [{ name: CLUSTER, url: kc.getCurrentCluster()!.server, authProvider: 'serviceAccount' }],
+      listClusters: () => [
+        {
+          name: CLUSTER,
+          url: kc.getCurrentCluster()!.server,
+          authProvider: 'serviceAccount',
+        },
+      ],
       getKubeConfig: async () => kc,
     };
     const entity: Entity = {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
-      metadata: { name: 'payments', namespace: 'default', annotations: { 'backstage.io/kubernetes-id': id } },
+      metadata: {
+        name: 'payments',
+        namespace: 'default',
+        annotations: { 'backstage.io/kubernetes-id': id },
+      },
       spec: { owner: 'group:default/team-payments' },
     };
     const service = createGatewayStatusService({
@@ -53,14 +75,25 @@ describe('status: a Gateway in another team’s namespace cannot claim an entity
           status: {
             cacheTtlSeconds: 0,
             namespaceOwners,
-            clusters: [{ name: CLUSTER, accountId: aws.accountId, region: aws.region, controllerClusterName: clusterName }],
+            clusters: [
+              {
+                name: CLUSTER,
+                accountId: aws.accountId,
+                region: aws.region,
+                controllerClusterName: clusterName,
+              },
+            ],
           },
         },
       }),
       logger: mockServices.logger.mock(),
       catalog: { getEntityByRef: async () => entity },
-      permissions: { authorize: async reqs => reqs.map(() => ({ result: 'ALLOW' as any })) },
-      cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin('aws-gateway'),
+      permissions: {
+        authorize: async reqs => reqs.map(() => ({ result: 'ALLOW' as any })),
+      },
+      cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin(
+        'aws-gateway',
+      ),
       clusters: registry,
     });
     return service.getEntityGateways(
@@ -78,22 +111,38 @@ describe('status: a Gateway in another team’s namespace cannot claim an entity
     let controller;
     ({ controller, elbv2 } = await startFakeController(kc, clusterName));
     const core = kc.makeApiClient(k8s.CoreV1Api);
-    for (const name of [nsVictim, nsAttacker]) await core.createNamespace({ body: { metadata: { name } } });
+    for (const name of [nsVictim, nsAttacker])
+      await core.createNamespace({ body: { metadata: { name } } });
     await ensureClassicGatewayClass(kc);
-    victim = await programClassicGateway(kc, controller, { namespace: nsVictim, name: 'payments', id, entityRef: VICTIM, ips: ['192.0.2.10'] });
+    victim = await programClassicGateway(kc, controller, {
+      namespace: nsVictim,
+      name: 'payments',
+      id,
+      entityRef: VICTIM,
+      ips: ['192.0.2.10'],
+    });
     // The attacker's own namespace: the victim's label and entity ref, the attacker's NLB.
-    phishing = await programClassicGateway(kc, controller, { namespace: nsAttacker, name: 'payments', id, entityRef: VICTIM, ips: ['192.0.2.66'] });
+    phishing = await programClassicGateway(kc, controller, {
+      namespace: nsAttacker,
+      name: 'payments',
+      id,
+      entityRef: VICTIM,
+      ips: ['192.0.2.66'],
+    });
   }, 180_000);
 
   afterAll(async () => {
     elbv2?.destroy();
     const core = kc.makeApiClient(k8s.CoreV1Api);
-    for (const name of [nsVictim, nsAttacker]) await core.deleteNamespace({ name }).catch(() => undefined);
+    for (const name of [nsVictim, nsAttacker])
+      await core.deleteNamespace({ name }).catch(() => undefined);
   });
 
   it('shows the phishing Gateway when no namespace is given to a team (the annotation is all there is)', async () => {
     const res = await statusService([]);
-    expect(res.gateways.map(g => g.gateway.namespace).sort()).toEqual([nsAttacker, nsVictim].sort());
+    expect(res.gateways.map(g => g.gateway.namespace).sort()).toEqual(
+      [nsAttacker, nsVictim].sort(),
+    );
   });
 
   it("hides the attacker's Gateway, DNS name included, once its namespace is given to the attacker's team", async () => {
@@ -101,9 +150,15 @@ describe('status: a Gateway in another team’s namespace cannot claim an entity
       { namespace: nsAttacker, owners: ['group:default/team-mallory'] },
       { namespace: nsVictim, owners: ['group:default/team-payments'] },
     ]);
-    expect(res.gateways.map(g => `${g.gateway.namespace}/${g.gateway.name}`)).toEqual([`${nsVictim}/payments`]);
-    expect(res.gateways[0].dnsName?.toLowerCase()).toBe(victim.dnsName.toLowerCase());
-    expect(JSON.stringify(res).toLowerCase()).not.toContain(phishing.dnsName.toLowerCase());
+    expect(
+      res.gateways.map(g => `${g.gateway.namespace}/${g.gateway.name}`),
+    ).toEqual([`${nsVictim}/payments`]);
+    expect(res.gateways[0].dnsName?.toLowerCase()).toBe(
+      victim.dnsName.toLowerCase(),
+    );
+    expect(JSON.stringify(res).toLowerCase()).not.toContain(
+      phishing.dnsName.toLowerCase(),
+    );
     expect(JSON.stringify(res)).not.toContain(nsAttacker);
   });
 });

@@ -25,7 +25,8 @@ export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
 export const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 
 /** Kubernetes plugin's namespace annotation, used as the default namespace. @public */
-export const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
+export const KUBERNETES_NAMESPACE_ANNOTATION =
+  'backstage.io/kubernetes-namespace';
 
 /**
  * Annotation written on rendered manifests: the entity ref they were made for.

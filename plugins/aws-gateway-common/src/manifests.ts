@@ -20,10 +20,16 @@ export type L4RouteKind = 'TCPRoute' | 'UDPRoute' | 'TLSRoute';
 export type L4ListenerProtocol = 'TCP' | 'UDP' | 'TLS';
 
 /** Every L4 route kind. @public */
-export const L4_ROUTE_KINDS: readonly L4RouteKind[] = ['TCPRoute', 'UDPRoute', 'TLSRoute'];
+export const L4_ROUTE_KINDS: readonly L4RouteKind[] = [
+  'TCPRoute',
+  'UDPRoute',
+  'TLSRoute',
+];
 
 /** The route kind that attaches to a Gateway listener of each protocol. @public */
-export const L4_ROUTE_KIND_FOR_PROTOCOL: Readonly<Record<L4ListenerProtocol, L4RouteKind>> = {
+export const L4_ROUTE_KIND_FOR_PROTOCOL: Readonly<
+  Record<L4ListenerProtocol, L4RouteKind>
+> = {
   TCP: 'TCPRoute',
   UDP: 'UDPRoute',
   TLS: 'TLSRoute',
@@ -60,10 +66,14 @@ const LBC_GROUP = 'gateway.k8s.aws';
  *
  * @public
  */
-export const CONTROLLER_PROFILES: Record<ControllerProfileId, ControllerProfile> = {
+export const CONTROLLER_PROFILES: Record<
+  ControllerProfileId,
+  ControllerProfile
+> = {
   'lbc-v2.17': {
     id: 'lbc-v2.17',
-    title: 'AWS Load Balancer Controller v2.17 – v3.1 with Gateway API v1.3 (experimental channel)',
+    title:
+      'AWS Load Balancer Controller v2.17 – v3.1 with Gateway API v1.3 (experimental channel)',
     gatewayApiVersion: 'v1.3.0',
     routeApiVersions: {
       TCPRoute: `${GATEWAY_API_GROUP}/v1alpha2`,
@@ -89,7 +99,8 @@ export const CONTROLLER_PROFILES: Record<ControllerProfileId, ControllerProfile>
   },
   'lbc-v3.5': {
     id: 'lbc-v3.5',
-    title: 'AWS Load Balancer Controller v3.5 with Gateway API v1.6 (standard channel)',
+    title:
+      'AWS Load Balancer Controller v3.5 with Gateway API v1.6 (standard channel)',
     gatewayApiVersion: 'v1.6.0',
     routeApiVersions: {
       TCPRoute: `${GATEWAY_API_GROUP}/v1`,
@@ -108,7 +119,9 @@ export const CONTROLLER_PROFILE_IDS = Object.keys(
 ) as ControllerProfileId[];
 
 /** @public */
-export function isControllerProfileId(value: string): value is ControllerProfileId {
+export function isControllerProfileId(
+  value: string,
+): value is ControllerProfileId {
   return Object.prototype.hasOwnProperty.call(CONTROLLER_PROFILES, value);
 }
 

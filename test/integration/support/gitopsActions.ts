@@ -7,7 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
-import { GitOpsRepository, KubernetesClusterRegistry, readGatewayGuardrails } from '@gateway-portal/plugin-aws-gateway-node';
+import {
+  GitOpsRepository,
+  KubernetesClusterRegistry,
+  readGatewayGuardrails,
+} from '@gateway-portal/plugin-aws-gateway-node';
 import {
   AwsGuardrails,
   createGitOpsCommitAction,
@@ -22,11 +26,25 @@ import { ownershipRuleOff } from './ownership';
 export const CONTROLLER_CLUSTER = 'gitops-demo';
 
 /** app-config for the git peer as a gitea host; `overrides` reaches integrations and awsGateway. */
-export function gitopsConfig(options: { password?: string; baseUrl?: string; allowedRepoUrls?: string[]; timeouts?: Record<string, number> } = {}) {
+export function gitopsConfig(
+  options: {
+    password?: string;
+    baseUrl?: string;
+    allowedRepoUrls?: string[];
+    timeouts?: Record<string, number>;
+  } = {},
+) {
   const baseUrl = options.baseUrl ?? gitPeer().baseUrl;
   return new ConfigReader({
     integrations: {
-      gitea: [{ host: new URL(baseUrl).host, baseUrl: baseUrl.replace(/\/$/, ''), username: gitPeer().user, password: options.password ?? gitPeer().password }],
+      gitea: [
+        {
+          host: new URL(baseUrl).host,
+          baseUrl: baseUrl.replace(/\/$/, ''),
+          username: gitPeer().user,
+          password: options.password ?? gitPeer().password,
+        },
+      ],
     },
     awsGateway: {
       provisioning: {
@@ -47,7 +65,10 @@ export function commitAction(config = gitopsConfig()) {
   return createGitOpsCommitAction({
     repository: GitOpsRepository.fromConfig(config),
     settings: readGitOpsSettings(config),
-    guardrails: { gatewayGuardrails: readGatewayGuardrails(config), awsGuardrails: AwsGuardrails.fromConfig(config) },
+    guardrails: {
+      gatewayGuardrails: readGatewayGuardrails(config),
+      awsGuardrails: AwsGuardrails.fromConfig(config),
+    },
   });
 }
 
@@ -63,7 +84,13 @@ export const CLASSIC_ENDPOINT = {
   name: 'aws-tcp-gateway',
   namespace: 'default',
   listeners: [{ name: 'tcp-app', protocol: 'TCP', port: 8080 }],
-  routes: [{ name: 'tcp-backend-aws', listener: 'tcp-app', backends: [{ service: 'backend', port: 3000 }] }],
+  routes: [
+    {
+      name: 'tcp-backend-aws',
+      listener: 'tcp-app',
+      backends: [{ service: 'backend', port: 3000 }],
+    },
+  ],
   scheme: 'internet-facing',
   sourceCidrs: ['203.0.113.0/24'],
   targetType: 'ip',
@@ -71,16 +98,27 @@ export const CLASSIC_ENDPOINT = {
 };
 
 /** A fresh workspace with `manifests/` (the classic endpoint) and `controller/` (a controller setup), as rendered. */
-export async function renderedWorkspace(config = gitopsConfig()): Promise<string> {
-  const workspacePath = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-workspace-'));
+export async function renderedWorkspace(
+  config = gitopsConfig(),
+): Promise<string> {
+  const workspacePath = fs.mkdtempSync(
+    path.join(os.tmpdir(), 'gitops-workspace-'),
+  );
   const gatewayGuardrails = readGatewayGuardrails(config);
   await runAction(
-    createRenderEndpointAction({ guardrails: gatewayGuardrails, clusters: noClusters, ownership: ownershipRuleOff() }),
+    createRenderEndpointAction({
+      guardrails: gatewayGuardrails,
+      clusters: noClusters,
+      ownership: ownershipRuleOff(),
+    }),
     { ...CLASSIC_ENDPOINT, serverDryRun: false, outputDir: 'manifests' },
     { workspacePath },
   );
   await runAction(
-    createRenderControllerAction({ awsGuardrails: AwsGuardrails.fromConfig(config), gatewayGuardrails }),
+    createRenderControllerAction({
+      awsGuardrails: AwsGuardrails.fromConfig(config),
+      gatewayGuardrails,
+    }),
     {
       cluster: CONTROLLER_CLUSTER,
       region: 'eu-west-1',
