@@ -119,7 +119,6 @@ export type { GatewayGuardrails, PortRange } from './manifests/guardrails';
 export {
   manifestToYaml,
   renderEndpointManifests,
-  ROUTE_KIND_FOR_PROTOCOL,
 } from './manifests/renderEndpoint';
 export {
   renderControllerHelmValues,

@@ -10,12 +10,12 @@ import {
   isControllerProfileId,
   L4RouteKind,
   ManifestIssue,
+  L4_ROUTE_KIND_FOR_PROTOCOL,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
   GatewayGuardrails,
   profileMismatch,
   renderEndpointManifests,
-  ROUTE_KIND_FOR_PROTOCOL,
   validateEndpointSpec,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { FormOptionsService, FormUser } from './FormOptionsService';
@@ -154,7 +154,7 @@ export async function checkEndpointForm(options: {
       guardrails,
       signal,
       issues,
-      routeKind: ROUTE_KIND_FOR_PROTOCOL[spec.listeners[0].protocol],
+      routeKind: L4_ROUTE_KIND_FOR_PROTOCOL[spec.listeners[0].protocol],
     },
   );
 

@@ -5,21 +5,12 @@ import {
   GATEWAY_API_GROUP_NAME,
   GATEWAY_API_VERSION,
   KUBERNETES_ID_LABEL,
-  L4ListenerProtocol,
-  L4RouteKind,
+  L4_ROUTE_KIND_FOR_PROTOCOL,
   LBC_API_GROUP_NAME,
   MANAGED_BY_VALUE,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import { stringify } from 'yaml';
 import { KubernetesManifest, RenderedManifest } from './types';
-
-/** The route kind that serves a listener protocol. @public */
-export const ROUTE_KIND_FOR_PROTOCOL: Record<L4ListenerProtocol, L4RouteKind> =
-  {
-    TCP: 'TCPRoute',
-    UDP: 'UDPRoute',
-    TLS: 'TLSRoute',
-  };
 
 /** Labels and annotations every rendered manifest carries. @public */
 export function endpointMetadata(
@@ -77,7 +68,7 @@ function renderGateway(spec: EndpointSpec): KubernetesManifest {
           kinds: [
             {
               group: GATEWAY_API_GROUP_NAME,
-              kind: ROUTE_KIND_FOR_PROTOCOL[listener.protocol],
+              kind: L4_ROUTE_KIND_FOR_PROTOCOL[listener.protocol],
             },
           ],
         },
@@ -98,7 +89,7 @@ function renderRoutes(
         `route ${route.name} names listener ${route.listener}, which does not exist`,
       );
     }
-    const kind = ROUTE_KIND_FOR_PROTOCOL[listener.protocol];
+    const kind = L4_ROUTE_KIND_FOR_PROTOCOL[listener.protocol];
     return {
       apiVersion: profile.routeApiVersions[kind],
       kind,

@@ -5,6 +5,7 @@ import {
   CONTROLLER_PROFILE_IDS,
   ControllerProfileId,
   EndpointSpec,
+  L4_ROUTE_KIND_FOR_PROTOCOL,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
   AWS_GATEWAY_ACTION_ID,
@@ -13,7 +14,6 @@ import {
   manifestToYaml,
   readServices,
   renderEndpointManifests,
-  ROUTE_KIND_FOR_PROTOCOL,
   serverSideDryRun,
   validateEndpointSpec,
   validateManifests,
@@ -276,7 +276,7 @@ export function createRenderEndpointAction(options: {
       }
       const routeKinds = [
         ...new Set(
-          spec.listeners.map(l => ROUTE_KIND_FOR_PROTOCOL[l.protocol]),
+          spec.listeners.map(l => L4_ROUTE_KIND_FOR_PROTOCOL[l.protocol]),
         ),
       ];
       const { profile, source } = await resolveControllerProfile({
