@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { referenceDir } from '../testUtils';
 import { podIdentityTrustPolicy } from './podIdentityTrust';
 import { canonicalPolicyJson, policyDocumentsEqual } from './policyComparison';
 import {
@@ -8,10 +9,7 @@ import {
   policyDocumentProblems,
 } from './policyDocuments';
 
-const REFERENCE = path.resolve(
-  process.env.SHARED_DIR ?? path.resolve(__dirname, '../../../../../shared'),
-  'reference',
-);
+const REFERENCE = referenceDir();
 
 describe('policyDocuments', () => {
   const base = {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { referenceDir } from '../testUtils';
 import { PolicyDocument } from './policyDocuments';
 import { adminEquivalentStatements } from './policyLint';
 
@@ -76,11 +77,7 @@ describe('adminEquivalentStatements', () => {
   });
 
   it('accepts the controller policies of every version in the reference set', () => {
-    const reference = path.resolve(
-      process.env.SHARED_DIR ??
-        path.resolve(__dirname, '../../../../../shared'),
-      'reference',
-    );
+    const reference = referenceDir();
     const files = fs
       .readdirSync(reference)
       .filter(f => f.endsWith('iam_policy.json'));

@@ -4,5 +4,6 @@
  *
  * @packageDocumentation
  */
+export { referenceDir } from './referenceDir';
 export { startStalledServer } from './stalledServer';
 export type { StalledServer } from './stalledServer';

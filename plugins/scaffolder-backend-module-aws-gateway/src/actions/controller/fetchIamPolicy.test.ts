@@ -4,6 +4,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { referenceDir } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import yaml from 'yaml';
 import {
   testActionContext,
@@ -16,10 +17,7 @@ import {
 } from './fetchIamPolicy';
 import { examples } from './fetchIamPolicy.examples';
 
-const REFERENCE = path.resolve(
-  process.env.SHARED_DIR ?? path.resolve(__dirname, '../../../../../../shared'),
-  'reference',
-);
+const REFERENCE = referenceDir();
 
 /**
  * A loopback HTTP server playing the policy host: serves

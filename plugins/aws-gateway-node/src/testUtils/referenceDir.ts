@@ -1,0 +1,25 @@
+/**
+ * The folder of real CRDs and IAM policies the tests compare against
+ * (`<shared>/reference`), kept outside the repository and never copied into it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** `<repo>/../shared`, from this file's place in the repository. */
+const DEFAULT_SHARED_DIR = path.resolve(__dirname, '../../../../../shared');
+
+/**
+ * The reference folder: `$SHARED_DIR/reference`, else
+ * `<repo>/../shared/reference`. Throws when it does not exist, so that a test
+ * fails with where it looked instead of with a bare ENOENT.
+ */
+export function referenceDir(): string {
+  const sharedDir = process.env.SHARED_DIR || DEFAULT_SHARED_DIR;
+  const dir = path.resolve(sharedDir, 'reference');
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new Error(
+      `Reference folder missing: ${dir} (set SHARED_DIR to the folder holding reference/)`,
+    );
+  }
+  return dir;
+}
