@@ -4,9 +4,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 
-/** `<repo>/../shared`, from this file's place in the repository. */
-const DEFAULT_SHARED_DIR = path.resolve(__dirname, '../../../../../shared');
+/** `<repo>/../shared`, from this package's place in the repository. */
+function defaultSharedDir(): string {
+  return path.resolve(
+    resolvePackagePath('@gateway-portal/plugin-aws-gateway-node'),
+    '../../../shared',
+  );
+}
 
 /**
  * The reference folder: `$SHARED_DIR/reference`, else
@@ -14,7 +20,7 @@ const DEFAULT_SHARED_DIR = path.resolve(__dirname, '../../../../../shared');
  * fails with where it looked instead of with a bare ENOENT.
  */
 export function referenceDir(): string {
-  const sharedDir = process.env.SHARED_DIR || DEFAULT_SHARED_DIR;
+  const sharedDir = process.env.SHARED_DIR || defaultSharedDir();
   const dir = path.resolve(sharedDir, 'reference');
   if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
     throw new Error(
