@@ -129,7 +129,7 @@ export type {
   RenderedFile,
 } from './manifests/renderController';
 export { validateEndpointSpec } from './manifests/validateEndpoint';
-export type { EndpointValidationContext } from './manifests/validateEndpoint';
+export type { EndpointValidationContext } from './manifests/endpointValidationContext';
 export { validateControllerSetupSpec } from './manifests/validateControllerSetup';
 export { validateManifests } from './manifests/validateManifests';
 export type { ManifestValidationContext } from './manifests/validateManifests';

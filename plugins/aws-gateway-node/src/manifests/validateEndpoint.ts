@@ -1,66 +1,24 @@
 import {
   EndpointSpec,
-  isLabelValue,
   ManifestIssue,
 } from '@gateway-portal/plugin-aws-gateway-common';
-import { describePortRanges, GatewayGuardrails } from './guardrails';
+import { serviceIssues, tlsPassthroughIssues } from './endpointBackendIssues';
+import { healthCheckIssues } from './endpointHealthCheckIssues';
+import { identityIssues } from './endpointIdentityIssues';
+import { portIssues } from './endpointPortIssues';
+import { EndpointValidationContext } from './endpointValidationContext';
 import {
   dnsLabelIssue,
   dnsSubdomainIssue,
-  gatewayClassIssue,
-  healthCheckProtocolIssue,
-  instanceTargetIssue,
   listenerHostnameIssue,
   loadBalancerTagIssues,
   sourceRangeIssues,
 } from './rules';
-import { ObservedService } from './types';
 
 /** Limits from the Gateway API CRDs and ELBv2 quotas. */
 const MAX_LISTENERS = 50;
 const MAX_BACKENDS_PER_ROUTE = 16;
 const MAX_WEIGHT = 1_000_000;
-
-/** Everything the validator knows besides the spec. @public */
-export interface EndpointValidationContext {
-  guardrails: GatewayGuardrails;
-  /**
-   * Backend Services as the cluster reports them, keyed by name. Undefined
-   * when no cluster is configured: the Service checks are skipped then.
-   */
-  services?: Map<string, ObservedService | undefined>;
-}
-
-function portIssues(
-  port: number,
-  field: string,
-  guardrails?: GatewayGuardrails,
-): ManifestIssue[] {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    return [
-      {
-        field,
-        rule: 'port-range',
-        message: `${field} ${port} must be an integer from 1 to 65535`,
-      },
-    ];
-  }
-  if (
-    guardrails &&
-    !guardrails.allowedListenerPorts.some(r => port >= r.from && port <= r.to)
-  ) {
-    return [
-      {
-        field,
-        rule: 'listener-port-not-allowed',
-        message: `${field} ${port} is not an allowed listener port (configuration allows ${describePortRanges(
-          guardrails.allowedListenerPorts,
-        )})`,
-      },
-    ];
-  }
-  return [];
-}
 
 function listenerIssues(
   spec: EndpointSpec,
@@ -218,175 +176,6 @@ function routeIssues(
       });
     }
   });
-  return issues;
-}
-
-function serviceIssues(
-  spec: EndpointSpec,
-  ctx: EndpointValidationContext,
-  serviceName: string,
-  port: number,
-  field: string,
-): ManifestIssue[] {
-  if (!ctx.services) return [];
-  const service = ctx.services.get(serviceName);
-  if (!service) {
-    return [
-      {
-        field: `${field}.service`,
-        rule: 'service-not-found',
-        message: `${field}.service: Service ${spec.namespace}/${serviceName} does not exist in the cluster`,
-      },
-    ];
-  }
-  const issues: ManifestIssue[] = [];
-  if (!service.ports.includes(port)) {
-    issues.push({
-      field: `${field}.port`,
-      rule: 'service-port-not-found',
-      message: `${field}.port ${port} is not a port of Service ${
-        spec.namespace
-      }/${serviceName} (it has ${service.ports.join(', ') || 'none'})`,
-    });
-  }
-  const targetIssue = instanceTargetIssue(
-    spec.targetType,
-    service,
-    'targetType',
-  );
-  if (targetIssue) issues.push(targetIssue);
-  return issues;
-}
-
-/**
- * Services behind a TLS listener get a TargetGroupConfiguration with
- * `protocol: TCP` (see renderEndpoint); one that is also behind a UDP listener
- * would get a TCP target group there too, so the two cannot share a Service.
- */
-function tlsPassthroughIssues(spec: EndpointSpec): ManifestIssue[] {
-  const protocolsOf = new Map<string, Set<string>>();
-  for (const route of spec.routes) {
-    const protocol = spec.listeners.find(
-      l => l.name === route.listener,
-    )?.protocol;
-    for (const backend of route.backends) {
-      if (!protocolsOf.has(backend.service))
-        protocolsOf.set(backend.service, new Set());
-      if (protocol) protocolsOf.get(backend.service)!.add(protocol);
-    }
-  }
-  const issues: ManifestIssue[] = [];
-  for (const [service, protocols] of protocolsOf) {
-    if (protocols.has('TLS') && protocols.has('UDP')) {
-      issues.push({
-        field: 'routes',
-        rule: 'tls-passthrough-udp-service',
-        message: `routes: Service ${service} is behind a TLS listener and a UDP listener; its TargetGroupConfiguration must say protocol TCP for TLS passthrough, which would break UDP: use a separate Service for UDP`,
-      });
-    }
-  }
-  return issues;
-}
-
-function healthCheckIssues(spec: EndpointSpec): ManifestIssue[] {
-  const hc = spec.healthCheck;
-  if (!hc) return [];
-  const issues: ManifestIssue[] = [];
-  const protocolIssue = healthCheckProtocolIssue(
-    hc.protocol,
-    'healthCheck.protocol',
-  );
-  if (protocolIssue) issues.push(protocolIssue);
-  if (hc.path !== undefined && hc.protocol === 'TCP') {
-    issues.push({
-      field: 'healthCheck.path',
-      rule: 'health-check-path-tcp',
-      message:
-        'healthCheck.path applies to HTTP and HTTPS health checks only, not TCP',
-    });
-  }
-  if (hc.path !== undefined && !hc.path.startsWith('/')) {
-    issues.push({
-      field: 'healthCheck.path',
-      rule: 'health-check-path',
-      message: `healthCheck.path "${hc.path}" must start with "/"`,
-    });
-  }
-  if (hc.port !== undefined && hc.port !== 'traffic-port') {
-    issues.push(...portIssues(Number(hc.port), 'healthCheck.port'));
-  }
-  const ranges: Array<[keyof typeof hc, number, number]> = [
-    ['intervalSeconds', 5, 300],
-    ['timeoutSeconds', 2, 120],
-    ['healthyThreshold', 2, 10],
-    ['unhealthyThreshold', 2, 10],
-  ];
-  for (const [key, min, max] of ranges) {
-    const value = hc[key];
-    if (
-      value !== undefined &&
-      (!Number.isInteger(value) ||
-        (value as number) < min ||
-        (value as number) > max)
-    ) {
-      issues.push({
-        field: `healthCheck.${key}`,
-        rule: 'health-check-range',
-        message: `healthCheck.${key} ${value} must be an integer from ${min} to ${max}`,
-      });
-    }
-  }
-  return issues;
-}
-
-function identityIssues(
-  spec: EndpointSpec,
-  ctx: EndpointValidationContext,
-): ManifestIssue[] {
-  const issues: ManifestIssue[] = [];
-  for (const [field, value] of [
-    ['name', spec.name],
-    ['namespace', spec.namespace],
-  ] as const) {
-    const issue = dnsLabelIssue(value, field);
-    if (issue) issues.push(issue);
-  }
-  const classIssue = gatewayClassIssue(
-    spec.gatewayClassName,
-    ctx.guardrails.allowedGatewayClassNames,
-  );
-  if (classIssue) issues.push(classIssue);
-  const allowed = ctx.guardrails.allowedNamespaces;
-  if (allowed && !allowed.includes(spec.namespace)) {
-    issues.push({
-      field: 'namespace',
-      rule: 'namespace-not-allowed',
-      message: `namespace "${
-        spec.namespace
-      }" is not allowed (configuration allows ${allowed.join(', ') || 'none'})`,
-    });
-  }
-  if (spec.kubernetesId !== undefined && !isLabelValue(spec.kubernetesId)) {
-    issues.push({
-      field: 'kubernetesId',
-      rule: 'label-value',
-      message: `kubernetesId "${spec.kubernetesId}" is not a valid Kubernetes label value`,
-    });
-  }
-  if (
-    spec.loadBalancerName !== undefined &&
-    (spec.loadBalancerName.length > 32 ||
-      !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(
-        spec.loadBalancerName,
-      ) ||
-      spec.loadBalancerName.startsWith('internal-'))
-  ) {
-    issues.push({
-      field: 'loadBalancerName',
-      rule: 'load-balancer-name',
-      message: `loadBalancerName "${spec.loadBalancerName}" must be at most 32 letters, digits and hyphens, not start or end with a hyphen, and not start with "internal-"`,
-    });
-  }
   return issues;
 }
 
