@@ -13,10 +13,8 @@ import {
   testActionContext,
   testGuardrails,
 } from '../support/__testUtils__/testContext';
-import {
-  createRenderControllerAction,
-  profileForControllerVersion,
-} from './renderController';
+import { profileForControllerVersion } from './controllerRelease';
+import { createRenderControllerAction } from './renderController';
 import { examples } from './renderController.examples';
 
 const base = yaml.parse(examples[0].example).steps[0].input;

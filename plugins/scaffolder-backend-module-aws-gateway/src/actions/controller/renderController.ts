@@ -1,62 +1,31 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import yaml from 'yaml';
-import {
-  ControllerProfile,
-  CONTROLLER_PROFILES,
-  ManifestIssue,
-} from '@gateway-portal/plugin-aws-gateway-common';
+import { ManifestIssue } from '@gateway-portal/plugin-aws-gateway-common';
 import {
   AWS_GATEWAY_ACTION_ID,
   ControllerSetupSpec,
   GatewayGuardrails,
   manifestToYaml,
+  RenderedFile,
   renderControllerHelmValues,
   renderControllerManifests,
   validateControllerSetupSpec,
   validateManifests,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
-import { CONTROLLER_RELEASE_TAG } from '../../guardrails/refusals';
 import { manifestIssuesError } from '../support/manifestIssues';
+import { helmValuesHeader, writeWorkspaceFiles } from './controllerFiles';
+import { checkControllerAwsInputs, vpcIdIssue } from './controllerInputs';
+import {
+  gatewayApiCrds,
+  profileForControllerVersion,
+  SUPPORTED_CONTROLLER_VERSIONS,
+  unsupportedControllerVersionIssue,
+} from './controllerRelease';
 import { examples } from './renderController.examples';
 import { CONTROLLER_SERVICE_ACCOUNT } from '../../guardrails/settings';
 import { createAwsGatewayAction } from '../support/inputDefaults';
-
-const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
-/** Oldest release with NLB Gateway API support, newest release whose CRDs and routes we know. */
-export const SUPPORTED_CONTROLLER_VERSIONS = 'v2.17.0 – v3.5.x';
-
-/**
- * The profile of a controller release: v2.17–v3.1 (Gateway API v1.3,
- * v1alpha2 L4 routes), v3.2–v3.4 (Gateway API v1.5), v3.5 (Gateway API v1.6).
- * Undefined for releases without NLB Gateway API support or newer than we know.
- */
-export function profileForControllerVersion(
-  version: string,
-): ControllerProfile | undefined {
-  const m = CONTROLLER_RELEASE_TAG.exec(version);
-  if (!m) return undefined;
-  const [major, minor] = [Number(m[1]), Number(m[2])];
-  if (major === 2 && minor >= 17) return CONTROLLER_PROFILES['lbc-v2.17'];
-  if (major === 3 && minor <= 1) return CONTROLLER_PROFILES['lbc-v2.17'];
-  if (major === 3 && minor <= 4) return CONTROLLER_PROFILES['lbc-v3.2'];
-  if (major === 3 && minor === 5) return CONTROLLER_PROFILES['lbc-v3.5'];
-  return undefined;
-}
-
-/** Which Gateway API CRDs the cluster needs for a profile (the NLB's L4 routes included). */
-function gatewayApiCrds(profile: ControllerProfile): string {
-  return profile.id === 'lbc-v3.5'
-    ? `Gateway API ${profile.gatewayApiVersion} standard channel`
-    : `Gateway API ${profile.gatewayApiVersion} experimental channel (L4 routes are not in the standard channel)`;
-}
-
-function issue(field: string, rule: string, message: string): ManifestIssue {
-  return { field, rule, message: `${field} ${message}` };
-}
 
 /**
  * `aws-gateway:controller:render`: Helm values, GatewayClass and default
@@ -215,48 +184,20 @@ export function createRenderControllerAction(options: {
     async handler(ctx) {
       const input = ctx.input;
       // Guardrails first: each throws an error naming the field and the rule.
-      const clusterName = awsGuardrails.cluster('cluster', input.cluster);
-      const region = awsGuardrails.region('region', input.region);
-      const accountId =
-        input.accountId === undefined
-          ? undefined
-          : awsGuardrails.accountId('accountId', input.accountId);
+      const { clusterName, region, accountId } = checkControllerAwsInputs(
+        awsGuardrails,
+        input,
+      );
       const saNamespace = input.serviceAccountNamespace;
       const saName = input.serviceAccountName;
-      awsGuardrails.serviceAccount('serviceAccountName', saNamespace, saName);
-      if (input.roleArn !== undefined) {
-        const roleAccount = input.roleArn.split(':')[4] ?? '';
-        awsGuardrails.associationRoleArn(
-          'roleArn',
-          input.roleArn,
-          accountId ?? roleAccount,
-        );
-      }
 
       const issues: ManifestIssue[] = [];
       const profile = profileForControllerVersion(input.controllerVersion);
       if (!profile) {
-        issues.push(
-          issue(
-            'controllerVersion',
-            CONTROLLER_RELEASE_TAG.test(input.controllerVersion)
-              ? 'controller-version-unsupported'
-              : 'controller-version',
-            CONTROLLER_RELEASE_TAG.test(input.controllerVersion)
-              ? `"${input.controllerVersion}" is not supported: NLB Gateway API support needs ${SUPPORTED_CONTROLLER_VERSIONS}`
-              : `"${input.controllerVersion}" must be a release tag like v2.17.1`,
-          ),
-        );
+        issues.push(unsupportedControllerVersionIssue(input.controllerVersion));
       }
-      if (input.vpcId !== undefined && !VPC_ID.test(input.vpcId)) {
-        issues.push(
-          issue(
-            'vpcId',
-            'vpc-id',
-            `"${input.vpcId}" must be a VPC id like vpc-0123456789abcdef0`,
-          ),
-        );
-      }
+      const vpcIssue = vpcIdIssue(input.vpcId);
+      if (vpcIssue) issues.push(vpcIssue);
       const gatewayClassName =
         input.gatewayClassName ?? gatewayGuardrails.gatewayClassName;
       const lbcName =
@@ -313,47 +254,30 @@ export function createRenderControllerAction(options: {
           `controllerVersion: ${profile.title} needs the NLBGatewayAPI feature gate on [nlb-feature-gate]`,
         );
       }
-      const reference = [
-        `# Controller release ${
-          input.controllerVersion
-        }; cluster ${clusterName} in ${region}${
-          accountId ? ` (account ${accountId})` : ''
-        }.`,
-        `# Gateway API CRDs to install first: ${gatewayApiCrds(profile)}.`,
-        ...(input.roleArn
-          ? [
-              `# IAM role (via the EKS Pod Identity association, no service account annotation): ${input.roleArn}`,
-            ]
-          : []),
-      ].join('\n');
-
-      let outputDir: string;
-      try {
-        outputDir = resolveSafeChildPath(ctx.workspacePath, input.outputDir);
-      } catch {
-        throw new InputError(
-          `outputDir: "${input.outputDir}" must stay inside the workspace`,
-        );
-      }
-      const relativeDir = path
-        .relative(ctx.workspacePath, outputDir)
-        .split(path.sep)
-        .join('/');
-      const files: Array<{ file: string; content: string }> = [
-        { file: values.path, content: `${reference}\n${values.content}` },
+      const header = helmValuesHeader({
+        controllerVersion: input.controllerVersion,
+        clusterName,
+        region,
+        accountId,
+        profile,
+        roleArn: input.roleArn,
+      });
+      const files: RenderedFile[] = [
+        { path: values.path, content: `${header}\n${values.content}` },
         ...rendered.map(r => ({
-          file: r.path,
+          path: r.path,
           content: manifestToYaml(r.manifest),
         })),
       ];
-      await fs.mkdir(outputDir, { recursive: true });
-      for (const { file, content } of files) {
-        await fs.writeFile(path.join(outputDir, file), content);
-      }
+      const relativeDir = await writeWorkspaceFiles(
+        ctx.workspacePath,
+        input.outputDir,
+        files,
+      );
       ctx.logger.info(
         `Rendered the controller setup for ${clusterName} (${
           profile.title
-        }): ${files.map(f => f.file).join(', ')}`,
+        }): ${files.map(f => f.path).join(', ')}`,
       );
 
       ctx.output('controllerProfile', profile.id);
@@ -363,7 +287,7 @@ export function createRenderControllerAction(options: {
       ctx.output('helmValuesPath', path.posix.join(relativeDir, values.path));
       ctx.output(
         'files',
-        files.map(f => path.posix.join(relativeDir, f.file)),
+        files.map(f => path.posix.join(relativeDir, f.path)),
       );
       ctx.output('outputDir', relativeDir);
       ctx.output('gatewayClassName', gatewayClassName);
