@@ -14,7 +14,6 @@ import yaml from 'yaml';
 import {
   CONTROLLER_PROFILES,
   ControllerProfileId,
-  EndpointSpec,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
   ConfigKubernetesClusterRegistry,
@@ -33,32 +32,16 @@ import {
   PROFILE_V16,
   uniqueName,
 } from '../peers';
+import {
+  classicEndpointIn,
+  classicRenderInput,
+} from './support/classicEndpoint';
 import { ownershipRuleOff } from './support/ownership';
 
 const PROFILES: Array<[string, ControllerProfileId]> = [
   [PROFILE_V16, 'lbc-v3.5'],
   [PROFILE_V13, 'lbc-v2.17'],
 ];
-
-function classic(namespace: string): EndpointSpec {
-  return {
-    name: 'aws-tcp-gateway',
-    namespace,
-    gatewayClassName: 'aws-nlb',
-    listeners: [{ name: 'tcp-app', protocol: 'TCP', port: 8080 }],
-    routes: [
-      {
-        name: 'tcp-backend-aws',
-        listener: 'tcp-app',
-        backends: [{ service: 'backend', port: 3000 }],
-      },
-    ],
-    scheme: 'internet-facing',
-    sourceCidrs: ['203.0.113.0/24'],
-    targetType: 'ip',
-    kubernetesId: 'backend',
-  };
-}
 
 async function createNamespaceWithService(kc: k8s.KubeConfig) {
   const core = kc.makeApiClient(k8s.CoreV1Api);
@@ -111,9 +94,10 @@ describe.each(PROFILES)('gateway manifests on %s', (kubeProfile, profileId) => {
   });
 
   it('passes the server-side dry run and persists nothing', async () => {
-    const manifests = renderEndpointManifests(classic(namespace), profile).map(
-      r => r.manifest,
-    );
+    const manifests = renderEndpointManifests(
+      classicEndpointIn(namespace),
+      profile,
+    ).map(r => r.manifest);
     expect(await serverSideDryRun(kc, manifests)).toEqual([]);
     const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
     const gateways = await objects.list(
@@ -125,9 +109,10 @@ describe.each(PROFILES)('gateway manifests on %s', (kubeProfile, profileId) => {
   });
 
   it('dry-runs with a live abort signal, and stops at once when the caller has given up', async () => {
-    const manifests = renderEndpointManifests(classic(namespace), profile).map(
-      r => r.manifest,
-    );
+    const manifests = renderEndpointManifests(
+      classicEndpointIn(namespace),
+      profile,
+    ).map(r => r.manifest);
     expect(
       await serverSideDryRun(kc, manifests, new AbortController().signal),
     ).toEqual([]);
@@ -144,7 +129,10 @@ describe.each(PROFILES)('gateway manifests on %s', (kubeProfile, profileId) => {
   });
 
   it('gets the API server to reject a hostname on a TCP listener', async () => {
-    const gateway = renderEndpointManifests(classic(namespace), profile)
+    const gateway = renderEndpointManifests(
+      classicEndpointIn(namespace),
+      profile,
+    )
       .map(r => r.manifest)
       .find(m => m.kind === 'Gateway')!;
     gateway.spec!.listeners[0].hostname = 'app.example.com';
@@ -157,7 +145,7 @@ describe.each(PROFILES)('gateway manifests on %s', (kubeProfile, profileId) => {
   });
 
   it('gets the API server to reject a lower-case health-check protocol', async () => {
-    const tgc = renderEndpointManifests(classic(namespace), profile)
+    const tgc = renderEndpointManifests(classicEndpointIn(namespace), profile)
       .map(r => r.manifest)
       .find(m => m.kind === 'TargetGroupConfiguration')!;
     tgc.spec!.defaultConfiguration.healthCheckConfig = {
@@ -175,7 +163,7 @@ describe.each(PROFILES)('gateway manifests on %s', (kubeProfile, profileId) => {
         ? 'gateway.networking.k8s.io/v1alpha2'
         : 'gateway.networking.k8s.io/v1';
     const route = {
-      ...renderEndpointManifests(classic(namespace), profile)
+      ...renderEndpointManifests(classicEndpointIn(namespace), profile)
         .map(r => r.manifest)
         .find(m => m.kind === 'TCPRoute')!,
       apiVersion: wrong,
@@ -191,7 +179,7 @@ describe.each(PROFILES)('gateway manifests on %s', (kubeProfile, profileId) => {
 
   it('reports a namespace that does not exist', async () => {
     const manifests = renderEndpointManifests(
-      classic(uniqueName('missing')),
+      classicEndpointIn(uniqueName('missing')),
       profile,
     ).map(r => r.manifest);
     const issues = await serverSideDryRun(kc, manifests.slice(0, 1));
@@ -249,19 +237,7 @@ describe('aws-gateway:endpoint:render against the clusters', () => {
   >[0]['input'];
   const input = (namespace: string, extra: Record<string, unknown> = {}) =>
     ({
-      name: 'aws-tcp-gateway',
-      namespace,
-      listeners: [{ name: 'tcp-app', protocol: 'TCP', port: 8080 }],
-      routes: [
-        {
-          name: 'tcp-backend-aws',
-          listener: 'tcp-app',
-          backends: [{ service: 'backend', port: 3000 }],
-        },
-      ],
-      scheme: 'internet-facing',
-      sourceCidrs: ['203.0.113.0/24'],
-      targetType: 'ip',
+      ...classicRenderInput(namespace),
       serverDryRun: true,
       outputDir: 'manifests',
       ...extra,

@@ -19,10 +19,7 @@ import * as k8s from '@kubernetes/client-node';
 import { CreatePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import yaml from 'yaml';
-import {
-  CONTROLLER_PROFILES,
-  EndpointSpec,
-} from '@gateway-portal/plugin-aws-gateway-common';
+import { CONTROLLER_PROFILES } from '@gateway-portal/plugin-aws-gateway-common';
 import {
   detectControllerProfile,
   iamPolicyArn,
@@ -31,7 +28,7 @@ import {
   renderEndpointManifests,
   serverSideDryRun,
 } from '@gateway-portal/plugin-aws-gateway-node';
-import { CLASSIC_ENDPOINT } from './support/gitopsActions';
+import { classicEndpointIn } from './support/classicEndpoint';
 import { statusServiceFor } from './support/statusService';
 import {
   AccessQuestion,
@@ -571,17 +568,6 @@ function rbacObjects(
   });
 }
 
-/** The classic example the GitOps tests render, in `namespace`, as the expose template's render step gets it. */
-function classicEndpoint(namespace: string): EndpointSpec {
-  const { controllerProfile: _profile, ...spec } = CLASSIC_ENDPOINT;
-  return {
-    ...spec,
-    namespace,
-    gatewayClassName: 'aws-nlb',
-    kubernetesId: 'backend',
-  } as EndpointSpec;
-}
-
 describe(`Kubernetes RBAC of docs/install/rbac on ${PROFILE_V16}`, () => {
   const admin = kubeConfigFor(PROFILE_V16);
   const suffix = uniqueName('i');
@@ -742,7 +728,7 @@ describe(`Kubernetes RBAC of docs/install/rbac on ${PROFILE_V16}`, () => {
 
     const profile = CONTROLLER_PROFILES['lbc-v3.5'];
     const manifests = renderEndpointManifests(
-      classicEndpoint(home),
+      classicEndpointIn(home),
       profile,
     ).map(r => r.manifest);
     expect(await serverSideDryRun(kc, manifests)).toEqual([]);
@@ -758,7 +744,7 @@ describe(`Kubernetes RBAC of docs/install/rbac on ${PROFILE_V16}`, () => {
 
     // Outside the namespace it is bound in, the same calls are forbidden.
     const elsewhere = renderEndpointManifests(
-      classicEndpoint(other),
+      classicEndpointIn(other),
       profile,
     ).map(r => r.manifest);
     await expect(serverSideDryRun(kc, elsewhere)).rejects.toMatchObject({
@@ -777,7 +763,7 @@ describe(`Kubernetes RBAC of docs/install/rbac on ${PROFILE_V16}`, () => {
       { GATEWAY_NAMESPACE: home },
     ) as [k8s.V1ClusterRole];
     const manifests = renderEndpointManifests(
-      classicEndpoint(home),
+      classicEndpointIn(home),
       CONTROLLER_PROFILES['lbc-v3.5'],
     ).map(r => r.manifest);
     for (const verb of ['create', 'patch']) {

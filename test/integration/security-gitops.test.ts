@@ -14,11 +14,11 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { HttpClient } from 'isomorphic-git';
+import { onFirstPush } from './support/firstPush';
 import { GitOpsRepository } from '@gateway-portal/plugin-aws-gateway-node';
 import { createBareRepo, gitPeer, loadPeers, uniqueName } from '../peers';
+import { CLASSIC_ENDPOINT } from './support/classicEndpoint';
 import {
-  CLASSIC_ENDPOINT,
   CLASSIC_PATH,
   commitAction,
   CONTROLLER_CLUSTER,
@@ -622,26 +622,13 @@ describe('GitOps security against the git peer', () => {
       const repoUrl = createBareRepo(name, { 'README.md': '# gitops\n' });
       const repo = new BareRepo(name);
       // The server stops the moment our push starts: the pack may be half sent.
-      let stopped = false;
-      const stallOnPush = (base: HttpClient): HttpClient => ({
-        request: async req => {
-          if (
-            !stopped &&
-            req.method === 'POST' &&
-            req.url.endsWith('/git-receive-pack')
-          ) {
-            stopped = true;
-            process.kill(pid, 'SIGSTOP');
-          }
-          return base.request(req);
-        },
-      });
+      const stall = onFirstPush(() => process.kill(pid, 'SIGSTOP'));
       // A long request deadline: the operation's 6 s deadline is the one that must stop the push.
       const config = gitopsConfig({
         timeouts: { requestSeconds: 30, operationSeconds: 6 },
       });
       const repository = GitOpsRepository.fromConfig(config, {
-        wrapHttp: stallOnPush,
+        wrapHttp: stall.wrapHttp,
       });
       const files = fs
         .readdirSync(path.join(workspace, 'manifests'))
@@ -670,9 +657,9 @@ describe('GitOps security against the git peer', () => {
         );
         failedAfter = Date.now() - started;
       } finally {
-        if (stopped) process.kill(pid, 'SIGCONT');
+        if (stall.happened()) process.kill(pid, 'SIGCONT');
       }
-      expect(stopped).toBe(true);
+      expect(stall.happened()).toBe(true);
       expect(error?.message).toBe(
         'the GitOps repository did not answer in time (pushing the commit: 6 s deadline); run the task again: a re-run makes no second commit',
       );

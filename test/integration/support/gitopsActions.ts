@@ -21,6 +21,7 @@ import {
 } from '@gateway-portal/plugin-scaffolder-backend-module-aws-gateway';
 import { gitPeer } from '../../peers';
 import { runAction } from './actionRun';
+import { CLASSIC_ENDPOINT } from './classicEndpoint';
 import { ownershipRuleOff } from './ownership';
 
 export const CONTROLLER_CLUSTER = 'gitops-demo';
@@ -77,24 +78,6 @@ const noClusters: KubernetesClusterRegistry = {
   getKubeConfig: async () => {
     throw new Error('no cluster needed to render');
   },
-};
-
-/** The classic example (Gateway default/aws-tcp-gateway, TCP 8080 → backend:3000), rendered by the real action. */
-export const CLASSIC_ENDPOINT = {
-  name: 'aws-tcp-gateway',
-  namespace: 'default',
-  listeners: [{ name: 'tcp-app', protocol: 'TCP', port: 8080 }],
-  routes: [
-    {
-      name: 'tcp-backend-aws',
-      listener: 'tcp-app',
-      backends: [{ service: 'backend', port: 3000 }],
-    },
-  ],
-  scheme: 'internet-facing',
-  sourceCidrs: ['203.0.113.0/24'],
-  targetType: 'ip',
-  controllerProfile: 'lbc-v3.5',
 };
 
 /** A fresh workspace with `manifests/` (the classic endpoint) and `controller/` (a controller setup), as rendered. */

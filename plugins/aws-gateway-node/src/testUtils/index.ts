@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export { classicEndpoint } from '../manifests/__fixtures__/classicEndpoint';
 export { referenceDir } from './referenceDir';
 export { startStalledServer } from './stalledServer';
 export type { StalledServer } from './stalledServer';
