@@ -11,22 +11,16 @@
  * object.
  */
 import * as k8s from '@kubernetes/client-node';
-import {
-  awsPeer,
-  createBareRepo,
-  gitPeer,
-  kubeConfigFor,
-  PROFILE_V16,
-  uniqueName,
-} from '../peers';
+import { awsPeer, gitPeer, kubeConfigFor, PROFILE_V16 } from '../peers';
 import {
   BareRepo,
   ensureBackendService,
   removeBackendService,
   startTemplatesPortal,
   TemplatesPortal,
-  templateValues,
 } from './support/templatesPortal';
+import { freshGitOpsRepo } from './support/freshGitOpsRepo';
+import { CLASSIC_ENDPOINT } from './support/classicEndpoint';
 import { kubeSnapshot, oneStepTemplate } from './support/writeTracking';
 
 interface BadInput {
@@ -122,11 +116,11 @@ beforeAll(async () => {
   cluster = profile.cluster;
   kc = kubeConfigFor(profile.profile);
   createdService = await ensureBackendService(kc);
-  const name = uniqueName('gitops-bad');
-  repoUrl = createBareRepo(name, { 'README.md': '# GitOps\n' });
-  repo = new BareRepo(name);
-  ({ controller: controllerValues, expose: exposeValues } =
-    await templateValues(env, cluster, repoUrl));
+  ({
+    repo,
+    repoUrl,
+    values: { controller: controllerValues, expose: exposeValues },
+  } = await freshGitOpsRepo(env, cluster, 'gitops-bad'));
 }, 900_000);
 
 afterAll(async () => {
@@ -167,43 +161,31 @@ const expose = (values: Record<string, unknown>) => ({
 });
 const classicRender = (change: Record<string, unknown>) => ({
   action: 'aws-gateway:endpoint:render',
-  input: {
-    name: 'aws-tcp-gateway',
-    namespace: 'default',
-    listeners: [{ name: 'tcp-app', protocol: 'TCP', port: 8080 }],
-    routes: [
-      {
-        name: 'tcp-backend-aws',
-        listener: 'tcp-app',
-        backends: [{ service: 'backend', port: 3000 }],
-      },
-    ],
-    scheme: 'internet-facing',
-    sourceCidrs: ['203.0.113.0/24'],
-    controllerProfile: 'lbc-v3.5',
-    ...change,
-  },
+  input: { ...CLASSIC_ENDPOINT, ...change },
 });
+
+/** The guardrails' error for a value missing from an allow list under awsGateway.provisioning. */
+function notAllowed(field: string, value: string, allowList: string): RegExp {
+  const message = `${field}: "${value}" is not allowed; it must be listed in awsGateway.provisioning.${allowList}`;
+  return new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+}
 
 const CASES: BadInput[] = [
   // controller-setup, real tasks
   {
     name: 'controller-setup: cluster not allowed',
     via: controller({ cluster: 'prod-eu' }),
-    error:
-      /cluster: "prod-eu" is not allowed; it must be listed in awsGateway\.provisioning\.allowedClusters/,
+    error: notAllowed('cluster', 'prod-eu', 'allowedClusters'),
   },
   {
     name: 'controller-setup: region not allowed',
     via: controller({ region: 'eu-central-1' }),
-    error:
-      /region: "eu-central-1" is not allowed; it must be listed in awsGateway\.provisioning\.allowedRegions/,
+    error: notAllowed('region', 'eu-central-1', 'allowedRegions'),
   },
   {
     name: 'controller-setup: account not allowed',
     via: controller({ accountId: '999999999999' }),
-    error:
-      /accountId: "999999999999" is not allowed; it must be listed in awsGateway\.provisioning\.allowedAccountIds/,
+    error: notAllowed('accountId', '999999999999', 'allowedAccountIds'),
   },
   {
     name: 'controller-setup: malformed account id (form schema)',
@@ -242,8 +224,11 @@ const CASES: BadInput[] = [
     name: 'controller-setup: GitOps repository not allowed (refused by the first step, before any IAM call)',
     via: controller({ repoUrl: 'https://git.example.com/platform/gitops.git' }),
     failedStep: 'check',
-    error:
-      /repoUrl: "https:\/\/git\.example\.com\/platform\/gitops\.git" is not allowed; it must be listed in awsGateway\.provisioning\.gitops\.allowedRepoUrls/,
+    error: notAllowed(
+      'repoUrl',
+      'https://git.example.com/platform/gitops.git',
+      'gitops.allowedRepoUrls',
+    ),
   },
   {
     name: 'controller-setup: allowed GitOps repository that does not exist (refused by the first step)',
@@ -343,15 +328,17 @@ const CASES: BadInput[] = [
   {
     name: 'expose: cluster not allowed',
     via: expose({ cluster: 'prod-eu' }),
-    error:
-      /cluster: "prod-eu" is not allowed; it must be listed in awsGateway\.provisioning\.allowedClusters/,
+    error: notAllowed('cluster', 'prod-eu', 'allowedClusters'),
   },
   {
     name: 'expose: GitOps repository not allowed',
     via: expose({ repoUrl: 'https://git.example.com/platform/gitops.git' }),
     failedStep: 'check',
-    error:
-      /repoUrl: "https:\/\/git\.example\.com\/platform\/gitops\.git" is not allowed; it must be listed in awsGateway\.provisioning\.gitops\.allowedRepoUrls/,
+    error: notAllowed(
+      'repoUrl',
+      'https://git.example.com/platform/gitops.git',
+      'gitops.allowedRepoUrls',
+    ),
   },
   {
     name: 'expose: Gateway name not a DNS label',
@@ -482,8 +469,11 @@ const CASES: BadInput[] = [
         roleArn: ROLE_ARN,
       },
     },
-    error:
-      /serviceAccount: "default\/other" is not allowed; it must be listed in awsGateway\.provisioning\.podIdentity\.allowedServiceAccounts/,
+    error: notAllowed(
+      'serviceAccount',
+      'default/other',
+      'podIdentity.allowedServiceAccounts',
+    ),
   },
   {
     name: 'ensure-pod-identity-association: role of another account',
@@ -496,8 +486,7 @@ const CASES: BadInput[] = [
         roleArn: 'arn:aws:iam::999999999999:role/backstage/backstage-x',
       },
     },
-    error:
-      /roleArn \(account\): "999999999999" is not allowed; it must be listed in awsGateway\.provisioning\.allowedAccountIds/,
+    error: notAllowed('roleArn (account)', '999999999999', 'allowedAccountIds'),
   },
   {
     name: 'ensure-pod-identity-association: replacing roles beyond configuration',

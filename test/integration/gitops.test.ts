@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
-import type { HttpClient } from 'isomorphic-git';
+import { onFirstPush } from './support/firstPush';
 import { GitOpsRepository } from '@gateway-portal/plugin-aws-gateway-node';
 import { createBareRepo, gitPeer, uniqueName } from '../peers';
 import {
@@ -150,35 +150,24 @@ describe('GitOpsRepository against a smart-HTTP git server', () => {
 
   it('after a concurrent push, starts again from the new head instead of forcing', async () => {
     // Another writer pushes right before our first push reaches the server.
-    let raced = false;
-    const racingHttp = (base: HttpClient): HttpClient => ({
-      request: async req => {
-        if (
-          !raced &&
-          req.method === 'POST' &&
-          req.url.endsWith('/git-receive-pack')
-        ) {
-          raced = true;
-          const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-race-'));
-          git(['clone', '-q', bareDir(name), work]);
-          fs.writeFileSync(path.join(work, 'other.yaml'), 'kind: Other\n');
-          git(['add', '-A'], work);
-          git(['commit', '-q', '-m', 'concurrent'], work);
-          git(['push', '-q', 'origin', 'main'], work);
-          fs.rmSync(work, { recursive: true, force: true });
-        }
-        return base.request(req);
-      },
+    const race = onFirstPush(() => {
+      const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-race-'));
+      git(['clone', '-q', bareDir(name), work]);
+      fs.writeFileSync(path.join(work, 'other.yaml'), 'kind: Other\n');
+      git(['add', '-A'], work);
+      git(['commit', '-q', '-m', 'concurrent'], work);
+      git(['push', '-q', 'origin', 'main'], work);
+      fs.rmSync(work, { recursive: true, force: true });
     });
     const repository = GitOpsRepository.fromConfig(integrationsConfig(), {
-      wrapHttp: racingHttp,
+      wrapHttp: race.wrapHttp,
     });
     const result = await commit(
       { 'apps/gw/gateway.yaml': 'kind: Gateway\n' },
       {},
       repository,
     );
-    expect(raced).toBe(true);
+    expect(race.happened()).toBe(true);
     expect(result.attempts).toBe(2);
     const history = log(name);
     expect(history).toHaveLength(3);
@@ -354,6 +343,14 @@ describe('aws-gateway:gitops:commit in mode pull-request against the git peer', 
   const bare = () => path.join(gitPeer().root, `${repoPath}.git`);
   const branchLog = (ref: string) =>
     git(['--git-dir', bare(), 'log', '--format=%H', ref]).split('\n');
+  const branches = () =>
+    git([
+      '--git-dir',
+      bare(),
+      'for-each-ref',
+      '--format=%(refname:short)',
+      'refs/heads',
+    ]);
 
   it('pushes the branch and opens a pull request; a re-run opens no second one and makes no new commit', async () => {
     const first = await run({});
@@ -413,15 +410,7 @@ describe('aws-gateway:gitops:commit in mode pull-request against the git peer', 
     );
     expect(outputs.pullRequestNumber).toBe(0);
     expect(await pullRequests(repoPath)).toEqual([]);
-    expect(
-      git([
-        '--git-dir',
-        bare(),
-        'for-each-ref',
-        '--format=%(refname:short)',
-        'refs/heads',
-      ]),
-    ).toBe('main');
+    expect(branches()).toBe('main');
   });
 
   it('the peer refuses a pull request whose head branch does not exist, and a duplicate, like Gitea', async () => {
@@ -481,15 +470,7 @@ describe('aws-gateway:gitops:commit in mode pull-request against the git peer', 
     await expect(run({}, gerrit)).rejects.toThrow(
       `repoUrl: ${repoUrl} is served by a gerrit integration, which cannot open pull requests here; mode pull-request needs a gitea, github, gitlab integration (use mode commit)`,
     );
-    expect(
-      git([
-        '--git-dir',
-        bare(),
-        'for-each-ref',
-        '--format=%(refname:short)',
-        'refs/heads',
-      ]),
-    ).toBe('main');
+    expect(branches()).toBe('main');
     expect(branchLog('main')).toEqual(before);
     expect(await pullRequests(repoPath)).toEqual([]);
   });
