@@ -12,7 +12,7 @@
  *   reserved) is the whole internet.
  */
 import * as k8s from '@kubernetes/client-node';
-import { createBareRepo, kubeConfigFor, uniqueName } from '../peers';
+import { kubeConfigFor, uniqueName } from '../peers';
 import { TaskResult } from './support/scaffolderClient';
 import {
   BareRepo,
@@ -21,8 +21,8 @@ import {
   removeBackendService,
   startTemplatesPortal,
   TemplatesPortal,
-  templateValues,
 } from './support/templatesPortal';
+import { freshGitOpsRepo } from './support/freshGitOpsRepo';
 import { kubeSnapshot, oneStepTemplate } from './support/writeTracking';
 
 const PERMISSIONS = { platformTeams: ['group:default/platform'] };
@@ -50,13 +50,10 @@ beforeAll(async () => {
   const { profile, cluster } = env.profiles[0];
   kc = kubeConfigFor(profile);
   createdService = await ensureBackendService(kc);
-  const name = uniqueName('gitops-redteam');
-  repo = new BareRepo(name);
-  ({ expose: exposeValues } = await templateValues(
-    env,
-    cluster,
-    createBareRepo(name, { 'README.md': '# GitOps\n' }),
-  ));
+  ({
+    repo,
+    values: { expose: exposeValues },
+  } = await freshGitOpsRepo(env, cluster, 'gitops-redteam'));
 }, 900_000);
 
 afterAll(async () => {
