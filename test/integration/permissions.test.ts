@@ -15,17 +15,16 @@
  */
 import fs from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
-import { createBareRepo, kubeConfigFor, uniqueName } from '../peers';
+import { kubeConfigFor } from '../peers';
 import { TaskResult } from './support/scaffolderClient';
 import {
-  BareRepo,
   ensureBackendService,
   guestOwnershipOverlay,
   removeBackendService,
   startTemplatesPortal,
   TemplatesPortal,
-  templateValues,
 } from './support/templatesPortal';
+import { freshGitOpsRepo } from './support/freshGitOpsRepo';
 
 const PERMISSIONS = { platformTeams: ['group:default/platform'] };
 
@@ -46,13 +45,15 @@ function failureText(result: TaskResult): string {
 /** A fresh GitOps repository and the form values for both templates on the first running cluster. */
 async function prepare(env: TemplatesPortal) {
   const { profile, cluster } = env.profiles[0];
-  const name = uniqueName(`gitops-permissions-${cluster}`);
-  const repoUrl = createBareRepo(name, { 'README.md': '# GitOps\n' });
-  const values = await templateValues(env, cluster, repoUrl);
+  const { repo, values } = await freshGitOpsRepo(
+    env,
+    cluster,
+    `gitops-permissions-${cluster}`,
+  );
   return {
     profile,
     cluster,
-    repo: new BareRepo(name),
+    repo,
     controller: { ...values.controller, vpcId: env.vpcId },
     expose: values.expose,
   };

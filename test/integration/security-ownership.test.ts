@@ -13,12 +13,7 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import YAML from 'yaml';
-import {
-  createBareRepo,
-  kubeConfigFor,
-  PROFILE_V16,
-  uniqueName,
-} from '../peers';
+import { kubeConfigFor, PROFILE_V16, uniqueName } from '../peers';
 import { TaskResult } from './support/scaffolderClient';
 import {
   BareRepo,
@@ -27,8 +22,8 @@ import {
   removeBackendService,
   startTemplatesPortal,
   TemplatesPortal,
-  templateValues,
 } from './support/templatesPortal';
+import { freshGitOpsRepo } from './support/freshGitOpsRepo';
 import { kubeSnapshot } from './support/writeTracking';
 import { serveCatalogFile } from './support/catalogFileServer';
 
@@ -89,10 +84,10 @@ describe("expose-tcp-endpoint: only components the user's groups own", () => {
     const { profile, cluster } =
       env.profiles.find(p => p.profile === PROFILE_V16) ?? env.profiles[0];
     kc = kubeConfigFor(profile);
-    const name = uniqueName(`gitops-ownership-${cluster}`);
-    const repoUrl = createBareRepo(name, { 'README.md': '# GitOps\n' });
-    repo = new BareRepo(name);
-    expose = (await templateValues(env, cluster, repoUrl)).expose;
+    ({
+      repo,
+      values: { expose },
+    } = await freshGitOpsRepo(env, cluster, `gitops-ownership-${cluster}`));
     const registered = await env.client.request(
       'POST',
       '/api/catalog/locations',
