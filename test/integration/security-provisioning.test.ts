@@ -24,14 +24,7 @@ import {
   podIdentityTrustPolicy,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import yaml from 'yaml';
-import {
-  awsClientConfig,
-  awsPeer,
-  createBareRepo,
-  kubeConfigFor,
-  PROFILE_V16,
-  uniqueName,
-} from '../peers';
+import { awsClientConfig, awsPeer, kubeConfigFor, PROFILE_V16 } from '../peers';
 import { TaskResult } from './support/scaffolderClient';
 import {
   BareRepo,
@@ -39,8 +32,9 @@ import {
   removeBackendService,
   startTemplatesPortal,
   TemplatesPortal,
-  templateValues,
 } from './support/templatesPortal';
+import { freshGitOpsRepo } from './support/freshGitOpsRepo';
+import { deleteApplied, serverSideApply } from './support/serverSideApply';
 import { kubeSnapshot, oneStepTemplate } from './support/writeTracking';
 
 let env: TemplatesPortal;
@@ -76,11 +70,10 @@ beforeAll(async () => {
   cluster = profile.cluster;
   kc = kubeConfigFor(profile.profile);
   createdService = await ensureBackendService(kc);
-  const name = uniqueName('gitops-security');
-  const repoUrl = createBareRepo(name, { 'README.md': '# GitOps\n' });
-  repo = new BareRepo(name);
-  ({ controller: controllerValues, expose: exposeValues } =
-    await templateValues(env, cluster, repoUrl));
+  ({
+    repo,
+    values: { controller: controllerValues, expose: exposeValues },
+  } = await freshGitOpsRepo(env, cluster, 'gitops-security'));
   controllerValues = { ...controllerValues, vpcId: env.vpcId };
   // The test's own clients go straight to the peer, not through the counting proxy.
   iam = new IAMClient(awsClientConfig());
@@ -448,11 +441,7 @@ describe('controller setup plans before it applies', () => {
 
 describe('TLS passthrough that works on real AWS', () => {
   const applied: k8s.KubernetesObject[] = [];
-  afterAll(async () => {
-    const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
-    for (const object of applied.reverse())
-      await objects.delete(object).catch(() => undefined);
-  });
+  afterAll(() => deleteApplied(kc, applied));
 
   it('renders protocol TCP for the Service behind a passthrough listener, and the kube-apiserver accepts the manifests', async () => {
     const values = {
@@ -495,22 +484,12 @@ describe('TLS passthrough that works on real AWS', () => {
       const manifest = yaml.parse(
         repo.show('main', file),
       ) as k8s.KubernetesObject & { spec: object };
-      await objects.patch(
+      await serverSideApply(
+        objects,
         manifest,
-        undefined,
-        undefined,
         'security-provisioning',
-        true,
-        k8s.PatchStrategy.ServerSideApply,
+        applied,
       );
-      applied.push({
-        apiVersion: manifest.apiVersion,
-        kind: manifest.kind,
-        metadata: {
-          name: manifest.metadata!.name,
-          namespace: manifest.metadata!.namespace,
-        },
-      });
     }
     const stored = (await objects.read({
       apiVersion: tgc.apiVersion,
