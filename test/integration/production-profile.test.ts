@@ -15,23 +15,11 @@
  *   (f) PostgreSQL restarted: 503 at once with a generic body, then 200 again.
  */
 import {
-  createBareRepo,
-  kubeConfigFor,
-  PROFILE_V16,
-  uniqueName,
-} from '../peers';
-import {
-  CLUSTER,
-  NAMESPACE,
+  exposeTaskOnRig,
   ProductionRig,
   startProductionRig,
 } from '../load/productionRig';
 import { probeStatus } from '../load/statusProbe';
-import {
-  BareRepo,
-  ensureBackendService,
-  formDefaults,
-} from './support/templatesPortal';
 
 // Short enough that an entry expires within a test; the rest is the production file's.
 const TTL_SECONDS = 5;
@@ -88,17 +76,10 @@ describe('two backend replicas on PostgreSQL + Redis', () => {
       120_000,
     );
     await b.client.waitForEntity('component', 'default', 'backend', 120_000);
-    // The Service the developer picks exists before the template runs (it checks).
-    await ensureBackendService(kubeConfigFor(PROFILE_V16), NAMESPACE);
-    const repoName = uniqueName('production-gitops');
-    const repoUrl = createBareRepo(repoName, { 'README.md': '# GitOps\n' });
-    const values = {
-      ...formDefaults(template),
-      cluster: CLUSTER,
-      scheme: 'internet-facing',
-      sourceCidrs: ['203.0.113.0/24'],
-      repoUrl,
-    };
+    const { values, repo } = await exposeTaskOnRig(
+      template,
+      'production-gitops',
+    );
 
     const createdTask = await a.client.createTask(
       'template:default/expose-tcp-endpoint',
@@ -144,7 +125,7 @@ describe('two backend replicas on PostgreSQL + Redis', () => {
       true,
     );
     // The task really ran: the manifests are committed.
-    expect(new BareRepo(repoName).commitCount()).toBe(2);
+    expect(repo.commitCount()).toBe(2);
     rig!.figures.push(
       `task ${id}: created on A, read on B at once, completed in ${(
         (Date.now() - t0) /

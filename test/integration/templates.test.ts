@@ -40,6 +40,7 @@ import {
   TemplatesPortal,
   templateValues,
 } from './support/templatesPortal';
+import { deleteApplied, serverSideApply } from './support/serverSideApply';
 
 const CONTROLLER_VERSION: Record<string, string> = {
   [PROFILE_V16]: 'v3.5.0',
@@ -149,10 +150,7 @@ describe.each([PROFILE_V16, PROFILE_V13])('both templates on %s', profile => {
   });
 
   afterAll(async () => {
-    const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
-    for (const object of applied.reverse()) {
-      await objects.delete(object).catch(() => undefined);
-    }
+    await deleteApplied(kc, applied);
     await removeBackendService(kc, createdService);
   });
 
@@ -409,22 +407,12 @@ describe.each([PROFILE_V16, PROFILE_V13])('both templates on %s', profile => {
       const manifest = yaml.parse(
         repo.show('main', file),
       ) as k8s.KubernetesObject & { spec: unknown };
-      const result = await objects.patch(
+      const result = await serverSideApply(
+        objects,
         manifest,
-        undefined,
-        undefined,
         'e2e-templates',
-        true,
-        k8s.PatchStrategy.ServerSideApply,
+        applied,
       );
-      applied.push({
-        apiVersion: manifest.apiVersion,
-        kind: manifest.kind,
-        metadata: {
-          name: manifest.metadata!.name,
-          namespace: manifest.metadata!.namespace,
-        },
-      });
       const stored = (await objects.read({
         apiVersion: manifest.apiVersion,
         kind: manifest.kind,

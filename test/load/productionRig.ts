@@ -31,6 +31,12 @@ import {
 } from '../integration/support/countingProxy';
 import { PortalClient } from '../integration/support/scaffolderClient';
 import {
+  BareRepo,
+  ensureBackendService,
+  formDefaults,
+} from '../integration/support/templatesPortal';
+import {
+  createBareRepo,
   kubeConfigFor,
   loadPeers,
   PROFILE_V16,
@@ -214,4 +220,27 @@ export async function startProductionRig(
     await stop();
     throw e;
   }
+}
+
+/**
+ * A real expose-tcp-endpoint task's values on the rig: the form's defaults of
+ * `template`, internet-facing from a documentation range, committed to a fresh
+ * GitOps repository named after `repoPrefix`. The Service the developer picks
+ * is created first (the template checks it exists).
+ */
+export async function exposeTaskOnRig(
+  template: unknown,
+  repoPrefix: string,
+): Promise<{ values: Record<string, unknown>; repo: BareRepo }> {
+  await ensureBackendService(kubeConfigFor(PROFILE_V16), NAMESPACE);
+  const repoName = uniqueName(repoPrefix);
+  const repoUrl = createBareRepo(repoName, { 'README.md': '# GitOps\n' });
+  const values = {
+    ...formDefaults(template),
+    cluster: CLUSTER,
+    scheme: 'internet-facing',
+    sourceCidrs: ['203.0.113.0/24'],
+    repoUrl,
+  };
+  return { values, repo: new BareRepo(repoName) };
 }

@@ -20,20 +20,9 @@
  */
 import globalSetup from '../peers/jest-global-setup';
 import globalTeardown from '../peers/jest-global-teardown';
+import { PROFILE_V16 } from '../peers';
 import {
-  createBareRepo,
-  kubeConfigFor,
-  PROFILE_V16,
-  uniqueName,
-} from '../peers';
-import {
-  BareRepo,
-  ensureBackendService,
-  formDefaults,
-} from '../integration/support/templatesPortal';
-import {
-  CLUSTER,
-  NAMESPACE,
+  exposeTaskOnRig,
   ProductionRig,
   startProductionRig,
 } from './productionRig';
@@ -149,16 +138,7 @@ async function interruptedTask(rig: ProductionRig): Promise<Row> {
     'expose-tcp-endpoint',
     120_000,
   );
-  await ensureBackendService(kubeConfigFor(PROFILE_V16), NAMESPACE);
-  const repoName = uniqueName('load-gitops');
-  const repoUrl = createBareRepo(repoName, { 'README.md': '# GitOps\n' });
-  const values = {
-    ...formDefaults(template),
-    cluster: CLUSTER,
-    scheme: 'internet-facing',
-    sourceCidrs: ['203.0.113.0/24'],
-    repoUrl,
-  };
+  const { values, repo } = await exposeTaskOnRig(template, 'load-gitops');
   const created = await a.client.createTask(
     'template:default/expose-tcp-endpoint',
     values,
@@ -179,7 +159,7 @@ async function interruptedTask(rig: ProductionRig): Promise<Row> {
     if (res.status === 200) status = res.body.status;
   }
   const seconds = (Date.now() - t0) / 1000;
-  const commits = new BareRepo(repoName).commitCount() - 1;
+  const commits = repo.commitCount() - 1;
   const ended = ['completed', 'failed'].includes(status);
   const taskOk =
     ended &&
