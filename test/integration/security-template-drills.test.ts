@@ -26,23 +26,20 @@ import {
 import {
   awsClientConfig,
   awsPeer,
-  createBareRepo,
   gitPeer,
   kubeConfigFor,
   loadPeers,
   PROFILE_V16,
-  uniqueName,
 } from '../peers';
 import { CLUSTER_FOR_PROFILE } from '../e2e/portalConfig';
 import { startStallableProxy, StallableProxy } from '../load/stallableProxy';
 import { TaskResult } from './support/scaffolderClient';
 import {
-  BareRepo,
   ensureBackendService,
   startTemplatesPortal,
-  templateValues,
   TemplatesPortal,
 } from './support/templatesPortal';
+import { freshGitOpsRepo } from './support/freshGitOpsRepo';
 
 /** The scaffolder's AWS clients: 3 attempts of at most 15 s each (AwsClientFactory defaults), plus backoff. */
 const AWS_STALL_BOUND_MS = 60_000;
@@ -225,15 +222,10 @@ it('controller-setup with the AWS endpoint stalled after the IAM policy is writt
   const { accountId } = awsPeer();
   const name = `backstage-lbc-${cluster}`;
   const policyArn = `arn:aws:iam::${accountId}:policy/backstage/${name}`;
-  const repoName = uniqueName('drill-controller');
-  const repo = new BareRepo(repoName);
-  const values = (
-    await templateValues(
-      env,
-      cluster,
-      createBareRepo(repoName, { 'README.md': '# GitOps\n' }),
-    )
-  ).controller;
+  const {
+    repo,
+    values: { controller: values },
+  } = await freshGitOpsRepo(env, cluster, 'drill-controller');
   const headBefore = repo.head();
   expect(
     await exists(() =>
@@ -339,15 +331,10 @@ it('controller-setup with the AWS endpoint stalled after the IAM policy is writt
  * writes nothing, and a re-run after the API server resumes finishes the job.
  */
 it('expose-tcp-endpoint with the kube-apiserver stalled: fails in bounded time with a clear error, nothing is written, a re-run finishes the job and a third run changes nothing', async () => {
-  const repoName = uniqueName('drill-expose');
-  const repo = new BareRepo(repoName);
-  const values = (
-    await templateValues(
-      env,
-      cluster,
-      createBareRepo(repoName, { 'README.md': '# GitOps\n' }),
-    )
-  ).expose;
+  const {
+    repo,
+    values: { expose: values },
+  } = await freshGitOpsRepo(env, cluster, 'drill-expose');
   const headBefore = repo.head();
 
   env.proxy.reset();
