@@ -6,6 +6,9 @@
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The real CRDs and IAM policies the tests compare against live beside the
+# repository, never in it; only tests read them (README.md, "Testing").
+export SHARED_DIR="${SHARED_DIR:-$(dirname "$REPO_ROOT")/shared}"
 export REPO_ROOT
 NODE_PIN="22.23.3"
 TOOLS_DIR="$REPO_ROOT/.tools"
