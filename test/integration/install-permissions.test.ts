@@ -18,7 +18,6 @@ import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { CreatePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import yaml from 'yaml';
 import { CONTROLLER_PROFILES } from '@gateway-portal/plugin-aws-gateway-common';
 import {
   detectControllerProfile,
@@ -51,10 +50,17 @@ import {
   uniqueName,
 } from '../peers';
 import { REPO_ROOT } from '../peers/cache';
-
-const INSTALL_DIR = path.join(REPO_ROOT, 'docs/install');
-
-type Identity = 'status-reader' | 'provisioner';
+import {
+  asList as list,
+  clusterRoleOf,
+  Identity,
+  INSTALL_DIR,
+  installValues as installValuesFor,
+  PolicyDocument,
+  policyText,
+  rbacObjects,
+  substitute,
+} from './support/installDocs';
 
 // ---------------------------------------------------------------------------
 // What the product sends to AWS, read from its source.
@@ -168,31 +174,6 @@ function actionsSentByProduct(): Record<Identity, Map<string, string[]>> {
 // ---------------------------------------------------------------------------
 // The IAM documents.
 
-interface Statement {
-  Sid?: string;
-  Effect: 'Allow' | 'Deny';
-  Action?: string | string[];
-  NotAction?: unknown;
-  Resource?: string | string[];
-  NotResource?: unknown;
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-interface PolicyDocument {
-  Version: string;
-  Statement: Statement[];
-}
-
-const POLICY_FILES: Record<Identity, string> = {
-  'status-reader': 'iam/status-reader-policy.json',
-  provisioner: 'iam/provisioner-policy.json',
-};
-
-const list = <T>(v: T | T[] | undefined): T[] => {
-  if (v === undefined) return [];
-  return Array.isArray(v) ? v : [v];
-};
-const policyText = (identity: Identity) =>
-  fs.readFileSync(path.join(INSTALL_DIR, POLICY_FILES[identity]), 'utf8');
 const allowed = (doc: PolicyDocument) =>
   doc.Statement.filter(s => s.Effect === 'Allow');
 
@@ -202,14 +183,6 @@ function documentedPlaceholders(): Set<string> {
   return new Set(
     [...readme.matchAll(/^\|\s*`\$\{([A-Z_]+)\}`/gm)].map(m => m[1]),
   );
-}
-
-function substitute(text: string, values: Record<string, string>): string {
-  return text.replace(/\$\{([A-Z_]+)\}/g, (_, name: string) => {
-    if (!(name in values))
-      throw new Error(`no value for placeholder \${${name}}`);
-    return values[name];
-  });
 }
 
 /** IAM's wildcard matching of a Resource or ArnLike value: `*` any run of characters, `?` one. */
@@ -236,15 +209,12 @@ function grants(
 
 function installValues(): Record<string, string> {
   const aws = awsPeer();
-  return {
-    ACCOUNT_ID: aws.accountId,
-    REGION: aws.region,
-    CLUSTER_NAME: 'prod-eu',
-    IAM_PATH: '/backstage/',
-    ROLE_NAME_PREFIX: 'backstage-',
-    POLICY_NAME_PREFIX: 'backstage-',
-    PERMISSIONS_BOUNDARY_ARN: `arn:aws:iam::${aws.accountId}:policy/backstage-boundary`,
-  };
+  return installValuesFor({
+    accountId: aws.accountId,
+    region: aws.region,
+    clusterName: 'prod-eu',
+    permissionsBoundaryArn: `arn:aws:iam::${aws.accountId}:policy/backstage-boundary`,
+  });
 }
 
 describe('IAM policies of docs/install/iam', () => {
@@ -308,7 +278,7 @@ describe('IAM policies of docs/install/iam', () => {
   it('uses only placeholders the install README documents', () => {
     const documented = documentedPlaceholders();
     const used = new Set(
-      ['status-reader', 'provisioner', 'rbac/provisioner.yaml'].flatMap(f => {
+      ['status-reader', 'provisioner', 'rbac/dry-run.yaml'].flatMap(f => {
         const text = f.startsWith('rbac/')
           ? fs.readFileSync(path.join(INSTALL_DIR, f), 'utf8')
           : policyText(f as Identity);
@@ -543,31 +513,6 @@ function forbiddenToBoth(namespace: string): AccessQuestion[] {
   ];
 }
 
-/** The objects of one docs/install/rbac file, renamed with `suffix` and bound to `subject`. */
-function rbacObjects(
-  file: string,
-  suffix: string,
-  subject: k8s.RbacV1Subject,
-  values: Record<string, string> = {},
-): k8s.KubernetesObject[] {
-  const text = substitute(
-    fs.readFileSync(path.join(INSTALL_DIR, 'rbac', file), 'utf8'),
-    values,
-  );
-  return yaml.parseAllDocuments(text).map(d => {
-    const object = d.toJS() as k8s.KubernetesObject & {
-      roleRef?: { name: string };
-      subjects?: unknown[];
-    };
-    // Unique cluster-scoped names: the API server outlives one test run.
-    object.metadata!.name = `${object.metadata!.name}-${suffix}`;
-    if (object.roleRef)
-      object.roleRef.name = `${object.roleRef.name}-${suffix}`;
-    if (object.subjects) object.subjects = [subject];
-    return object;
-  });
-}
-
 describe(`Kubernetes RBAC of docs/install/rbac on ${PROFILE_V16}`, () => {
   const admin = kubeConfigFor(PROFILE_V16);
   const suffix = uniqueName('i');
@@ -589,7 +534,7 @@ describe(`Kubernetes RBAC of docs/install/rbac on ${PROFILE_V16}`, () => {
     unbound = await serviceAccountAccess(admin, home, 'unbound');
     const objects = [
       ...rbacObjects('status-reader.yaml', suffix, reader.subject),
-      ...rbacObjects('provisioner.yaml', suffix, provisioner.subject, {
+      ...rbacObjects('dry-run.yaml', suffix, provisioner.subject, {
         GATEWAY_NAMESPACE: home,
       }),
     ];
@@ -756,12 +701,9 @@ describe(`Kubernetes RBAC of docs/install/rbac on ${PROFILE_V16}`, () => {
   });
 
   it('needs both create and patch for the dry run, and get on Services', async () => {
-    const [role] = rbacObjects(
-      'provisioner.yaml',
-      suffix,
-      provisioner.subject,
-      { GATEWAY_NAMESPACE: home },
-    ) as [k8s.V1ClusterRole];
+    const role = clusterRoleOf('dry-run.yaml', suffix, provisioner.subject, {
+      GATEWAY_NAMESPACE: home,
+    });
     const manifests = renderEndpointManifests(
       classicEndpointIn(home),
       CONTROLLER_PROFILES['lbc-v3.5'],
@@ -880,11 +822,7 @@ describe(`Kubernetes RBAC of docs/install/rbac on ${PROFILE_V16}`, () => {
     });
 
     it('needs every rule of the status reader ClusterRole: without any one of them the card falls short', async () => {
-      const [role] = rbacObjects(
-        'status-reader.yaml',
-        suffix,
-        reader.subject,
-      ) as [k8s.V1ClusterRole];
+      const role = clusterRoleOf('status-reader.yaml', suffix, reader.subject);
       for (const [i, rule] of role.rules!.entries()) {
         const who = await boundVariant(
           `reader-minus-${i}`,

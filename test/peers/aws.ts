@@ -11,6 +11,26 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { MiddlewareStack } from '@smithy/types';
 
+/**
+ * The permissions boundary policy document of the roles the controller setup
+ * creates on the peers (the template tests, the sandbox): what the
+ * controller's role may ever do.
+ */
+export const CONTROLLER_BOUNDARY_DOCUMENT = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Action: [
+        'elasticloadbalancing:*',
+        'ec2:*',
+        'iam:CreateServiceLinkedRole',
+      ],
+      Resource: '*',
+    },
+  ],
+});
+
 export interface AwsPeerInfo {
   /** The ONE endpoint URL for every AWS service (emulator in front of moto). */
   endpoint: string;

@@ -57,15 +57,37 @@ export interface MotoPeer {
   child: Child;
 }
 
-export async function startMoto(logDir: string): Promise<MotoPeer> {
+export interface MotoOptions {
+  /**
+   * Enforce IAM after this many unauthenticated calls (moto's
+   * INITIAL_NO_AUTH_ACTION_COUNT): every later call must be SigV4-signed with
+   * an access key of an IAM user (or an assumed role) of this moto, and is
+   * authorized against that principal's policies. Default: never (moto's
+   * default, what every other test runs against).
+   */
+  enforceIamAfterCalls?: number;
+}
+
+export async function startMoto(
+  logDir: string,
+  options: MotoOptions = {},
+): Promise<MotoPeer> {
   const port = await freePort();
+  const enforcement =
+    options.enforceIamAfterCalls === undefined
+      ? {}
+      : { INITIAL_NO_AUTH_ACTION_COUNT: String(options.enforceIamAfterCalls) };
   const child = startChild(
     'moto_server',
     motoBin(),
     ['-H', '127.0.0.1', '-p', String(port)],
     path.join(logDir, 'moto.log'),
     {
-      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
+      env: {
+        ...process.env,
+        AWS_EC2_METADATA_DISABLED: 'true',
+        ...enforcement,
+      },
     },
   );
   const endpoint = `http://127.0.0.1:${port}`;

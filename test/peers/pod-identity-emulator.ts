@@ -14,7 +14,9 @@
  *   DELETE /clusters/{name}/pod-identity-associations/{id}     Delete
  *
  * Cluster existence is checked by calling moto's EKS DescribeCluster with the
- * caller's own Authorization header (moto reads the region from it).
+ * caller's own Authorization header (moto reads the region from it), or by
+ * `options.lookupCluster` in front of an IAM-enforcing moto (see
+ * iam-enforcement.ts: there the caller's signature is for another request).
  * State is per region+cluster, cleared by POST /moto-api/reset (which is also
  * forwarded to moto) and when the cluster is deleted through the proxy.
  */
@@ -103,6 +105,15 @@ function sendError(res: http.ServerResponse, e: ApiError) {
   );
 }
 
+function clusterNotFound(name: string): ApiError {
+  return new ApiError(
+    404,
+    'ResourceNotFoundException',
+    `No cluster found for name: ${name}.`,
+    { clusterName: name },
+  );
+}
+
 function newAssociationId(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
   const bytes = crypto.randomBytes(17);
@@ -125,8 +136,14 @@ function summary(a: Association) {
   };
 }
 
+export interface PodIdentityEmulatorOptions {
+  /** The ARN of an existing cluster, or undefined; default: moto's DescribeCluster as the caller. */
+  lookupCluster?: (region: string, name: string) => string | undefined;
+}
+
 export async function startPodIdentityEmulator(
   motoEndpoint: string,
+  options: PodIdentityEmulatorOptions = {},
 ): Promise<PodIdentityEmulator> {
   const moto = new URL(motoEndpoint);
   /** key: `${region}/${cluster}` → associations by id */
@@ -164,6 +181,11 @@ export async function startPodIdentityEmulator(
     req: http.IncomingMessage,
     name: string,
   ): Promise<{ arn: string }> {
+    if (options.lookupCluster) {
+      const arn = options.lookupCluster(regionOf(req), name);
+      if (arn) return { arn };
+      throw clusterNotFound(name);
+    }
     const headers: Record<string, string> = {};
     for (const h of ['authorization', 'x-amz-date', 'x-amz-security-token']) {
       if (req.headers[h]) headers[h] = String(req.headers[h]);
@@ -172,14 +194,7 @@ export async function startPodIdentityEmulator(
       `${motoEndpoint}/clusters/${encodeURIComponent(name)}`,
       { headers },
     );
-    if (r.status === 404) {
-      throw new ApiError(
-        404,
-        'ResourceNotFoundException',
-        `No cluster found for name: ${name}.`,
-        { clusterName: name },
-      );
-    }
+    if (r.status === 404) throw clusterNotFound(name);
     if (!r.ok)
       throw new ApiError(
         500,

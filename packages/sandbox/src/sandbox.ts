@@ -22,6 +22,7 @@ import * as k8s from '@kubernetes/client-node';
 import { FakeController } from '@gateway-portal/test-suite/fixtures/controller';
 import {
   awsClientConfigFrom,
+  CONTROLLER_BOUNDARY_DOCUMENT,
   createNetworkAt,
 } from '@gateway-portal/test-suite/peers/aws';
 import { cachePath } from '@gateway-portal/test-suite/peers/cache';
@@ -92,20 +93,7 @@ async function withEnv<T>(
 const PERMISSIONS_BOUNDARY = {
   PolicyName: 'sandbox-boundary',
   Path: '/boundaries/',
-  PolicyDocument: JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Action: [
-          'elasticloadbalancing:*',
-          'ec2:*',
-          'iam:CreateServiceLinkedRole',
-        ],
-        Resource: '*',
-      },
-    ],
-  }),
+  PolicyDocument: CONTROLLER_BOUNDARY_DOCUMENT,
 };
 
 async function createAwsEnvironment(peers: PeersInfo) {

@@ -15,11 +15,20 @@ import {
   KubernetesApiError,
   redactSecrets,
 } from '@gateway-portal/plugin-aws-gateway-node';
+import { elbv2IamAction } from './aws/Elbv2Reader';
 
 const AWS_ERROR_NAME = /^[A-Za-z][A-Za-z0-9.]{0,63}$/;
 
-/** What users are told about an AWS failure: its kind and the error's code, never AWS's text. */
-function awsMessage(error: unknown, kind: StatusErrorKind): string {
+/**
+ * What users are told about an AWS failure: its kind and the error's code,
+ * never AWS's text. A refusal names the IAM actions of the failed call
+ * (`action`: ELBv2 operations, `/`-separated), which is what to grant.
+ */
+function awsMessage(
+  error: unknown,
+  kind: StatusErrorKind,
+  action?: string,
+): string {
   const raw = (error as { name?: unknown })?.name;
   const name =
     typeof raw === 'string' && AWS_ERROR_NAME.test(raw) && raw !== 'Error'
@@ -28,7 +37,14 @@ function awsMessage(error: unknown, kind: StatusErrorKind): string {
   const say = (why: string) => (name ? `${name} (${why})` : why);
   switch (kind) {
     case 'permission':
-      return say("the backend's AWS credentials were refused");
+      return say(
+        action
+          ? `the backend's AWS credentials were refused; its IAM policy must allow ${action
+              .split('/')
+              .map(elbv2IamAction)
+              .join(' and ')}`
+          : "the backend's AWS credentials were refused",
+      );
     case 'not-found':
       return say('not found');
     case 'not-configured':
@@ -73,7 +89,9 @@ export function toStatusError(
   const kind =
     part === 'aws' ? classifyAwsError(error) : classifyKubernetesError(error);
   const detail =
-    part === 'aws' ? awsMessage(error, kind) : kubernetesMessage(error, kind);
+    part === 'aws'
+      ? awsMessage(error, kind, context.action)
+      : kubernetesMessage(error, kind);
   return {
     part,
     kind,

@@ -14,12 +14,13 @@ export interface ServiceAccountAccess {
   kubeConfig: k8s.KubeConfig;
 }
 
-/** Creates the ServiceAccount `namespace/name` (as admin) and a KubeConfig with a 10-minute token of it. */
+/** Creates the ServiceAccount `namespace/name` (as admin) and a KubeConfig with a token of it (10 minutes unless said). */
 export async function serviceAccountAccess(
   admin: k8s.KubeConfig,
   namespace: string,
   name: string,
-): Promise<ServiceAccountAccess> {
+  expirationSeconds = 600,
+): Promise<ServiceAccountAccess & { token: string }> {
   const core = admin.makeApiClient(k8s.CoreV1Api);
   await core.createNamespacedServiceAccount({
     namespace,
@@ -29,14 +30,15 @@ export async function serviceAccountAccess(
     namespace,
     name,
     body: {
-      spec: { audiences: [], expirationSeconds: 600 },
+      spec: { audiences: [], expirationSeconds },
     } as k8s.AuthenticationV1TokenRequest,
   });
+  const token = request.status!.token;
   const cluster = admin.getCurrentCluster()!;
   const kubeConfig = new k8s.KubeConfig();
   kubeConfig.loadFromOptions({
     clusters: [cluster],
-    users: [{ name, token: request.status!.token }],
+    users: [{ name, token }],
     contexts: [{ name, cluster: cluster.name, user: name }],
     currentContext: name,
   });
@@ -49,6 +51,7 @@ export async function serviceAccountAccess(
     ],
     subject: { kind: 'ServiceAccount', name, namespace },
     kubeConfig,
+    token,
   };
 }
 

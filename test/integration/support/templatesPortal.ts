@@ -20,6 +20,7 @@ import {
   portalEnvForPeers,
   portalOverlayForPeers,
 } from '../../e2e/portalConfig';
+import { CONTROLLER_BOUNDARY_DOCUMENT } from '../../peers/aws';
 import {
   awsClientConfig,
   awsPeer,
@@ -45,7 +46,7 @@ export interface TemplatesPortal {
 }
 
 /** Serves <reference>/lbc-<version>-iam_policy.json at /<version>/iam_policy.json, like the raw GitHub URL. */
-function servePolicyMirror(): Promise<{
+export function servePolicyMirror(): Promise<{
   template: string;
   close(): Promise<void>;
 }> {
@@ -72,6 +73,18 @@ function servePolicyMirror(): Promise<{
       }),
     ),
   );
+}
+
+/** The permissions boundary every managed role must get (awsGateway.provisioning.iam.permissionsBoundaryArn); its ARN. */
+export async function createPlatformBoundary(iam: IAMClient): Promise<string> {
+  const boundary = await iam.send(
+    new CreatePolicyCommand({
+      PolicyName: 'platform-boundary',
+      Path: '/boundaries/',
+      PolicyDocument: CONTROLLER_BOUNDARY_DOCUMENT,
+    }),
+  );
+  return boundary.Policy!.Arn!;
 }
 
 /** Extra configuration for one portal: who may run which action, sign-in. */
@@ -110,27 +123,7 @@ export async function startTemplatesPortal(
         }),
       );
     }
-    const boundary = await iam.send(
-      new CreatePolicyCommand({
-        PolicyName: 'platform-boundary',
-        Path: '/boundaries/',
-        PolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Action: [
-                'elasticloadbalancing:*',
-                'ec2:*',
-                'iam:CreateServiceLinkedRole',
-              ],
-              Resource: '*',
-            },
-          ],
-        }),
-      }),
-    );
-    boundaryArn = boundary.Policy!.Arn!;
+    boundaryArn = await createPlatformBoundary(iam);
   } finally {
     eks.destroy();
     iam.destroy();

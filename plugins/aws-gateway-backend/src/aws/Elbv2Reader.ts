@@ -26,6 +26,11 @@ import { targetKey, TrustedArn } from './trustedArn';
 /** The factory method the reader needs; tests pass a fake. */
 export type Elbv2ClientSource = Pick<AwsClientFactory, 'elbv2'>;
 
+/** The IAM action of an ELBv2 operation, as the status reader's policy (docs/install) grants it. */
+export function elbv2IamAction(operation: string): string {
+  return `elasticloadbalancing:${operation}`;
+}
+
 const MAX_ARNS = 20;
 const DEFAULT_CALL_TIMEOUT_MS = 10_000;
 

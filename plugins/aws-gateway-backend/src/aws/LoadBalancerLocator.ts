@@ -100,6 +100,17 @@ export function loadBalancerArnOf(
   return candidate?.startsWith('arn:') ? candidate : undefined;
 }
 
+/** A call's value, or its failure labelled with the ELBv2 operation it made. */
+function settled<T>(
+  action: string,
+  call: Promise<T>,
+): Promise<{ value: T } | { failure: { action: string; error: unknown } }> {
+  return call.then(
+    value => ({ value }),
+    error => ({ failure: { action, error } }),
+  );
+}
+
 /**
  * Finds the NLB of a Gateway: the ARN the controller wrote into the Programmed
  * condition; else the controller's tags (cluster + stack + resource=LoadBalancer);
@@ -112,20 +123,19 @@ export class LoadBalancerLocator {
   async locate(request: LocateRequest): Promise<LocateResult> {
     const arn = request.statusArn;
     if (arn) {
-      try {
-        const [lb, tags] = await Promise.all([
-          this.reader.loadBalancer(arn),
-          this.reader.tags(arn),
-        ]);
-        if (lb && belongsElsewhere(tags, request)) {
+      // Each call's failure under its own operation: a refusal names what to grant.
+      const [lb, tags] = await Promise.all([
+        settled('DescribeLoadBalancers', this.reader.loadBalancer(arn)),
+        settled('DescribeTags', this.reader.tags(arn)),
+      ]);
+      const failure =
+        ('failure' in lb && lb.failure) || ('failure' in tags && tags.failure);
+      if (failure) return { failure, errors: [] };
+      if ('value' in lb && lb.value) {
+        if ('value' in tags && belongsElsewhere(tags.value, request)) {
           return { errors: [notThisGateway(request)] };
         }
-        if (lb) return this.found(lb, request.target, 'status-arn');
-      } catch (error) {
-        return {
-          failure: { action: 'DescribeLoadBalancers', error },
-          errors: [],
-        };
+        return this.found(lb.value, request.target, 'status-arn');
       }
     }
 

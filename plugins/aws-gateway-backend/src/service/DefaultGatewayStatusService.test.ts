@@ -309,6 +309,23 @@ describe('DefaultGatewayStatusService', () => {
     expect(res2.gateways[0].listeners[0].routes).toHaveLength(1);
   });
 
+  it.each(['DescribeLoadBalancers', 'DescribeTags', 'DescribeTargetHealth'])(
+    'names the IAM action to grant when %s is refused',
+    async operation => {
+      const t = setup();
+      exposeScenario(t.kube, t.elbv2);
+      t.elbv2.failures.set(operation, FakeElbv2.accessDenied());
+      const gw = (await t.get()).gateways[0];
+      const messages = [
+        ...gw.errors,
+        ...gw.listeners.flatMap(l => l.targetGroups.flatMap(g => g.errors)),
+      ].map(e => e.message);
+      expect(messages).toEqual([
+        `${operation}: AccessDenied (the backend's AWS credentials were refused; its IAM policy must allow elasticloadbalancing:${operation})`,
+      ]);
+    },
+  );
+
   it('answers with the clusters it could read when another one is unreachable', async () => {
     const t = setup({
       clusters: ['dev', 'prod'],
