@@ -17,13 +17,21 @@
  *   docs/install/rbac (the status reader cluster-wide, the dry run in the
  *   gateway namespace); per phase, the role not in use has no rules.
  * - One less: each IAM action the controller-setup template sends (on a first
- *   run, or on a re-run), each of the status reader's five actions, each verb
- *   and resource of both ClusterRoles the classic TCP endpoint uses.
+ *   run, on a re-run, and to repair a drifted trust policy, boundary, tag or
+ *   policy version), each of the status reader's five actions, each verb and
+ *   resource of both ClusterRoles the classic TCP endpoint uses (not
+ *   udproutes, tlsroutes, nor `get gateways`, which serves entities naming
+ *   their Gateways: install-permissions.test.ts covers those).
  */
 import {
+  CreatePolicyVersionCommand,
+  DeleteRolePermissionsBoundaryCommand,
   GetRoleCommand,
   IAMClient,
   ListAttachedRolePoliciesCommand,
+  ListPolicyVersionsCommand,
+  UntagRoleCommand,
+  UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import {
   DeletePodIdentityAssociationCommand,
@@ -241,6 +249,126 @@ describe('the templates with exactly the provisioner policy and the dry-run Clus
     );
     expect(failures).toEqual(
       [...reRunOnly, ...firstRunToo].map(a => [a, true, true]),
+    );
+  });
+
+  it('fails, naming the action, without any one IAM action the controller setup sends to repair a drifted role or policy; with it, a re-run repairs', async () => {
+    const name = `backstage-lbc-${CLUSTER}`;
+    const policyArn = `arn:aws:iam::${env.values.ACCOUNT_ID}:policy/backstage/${name}`;
+    const otherDocument = (sid: string) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: sid,
+            Effect: 'Allow',
+            Action: 'elasticloadbalancing:DescribeTags',
+            Resource: '*',
+          },
+        ],
+      });
+    // Each drift, made as the admin, needs exactly the action named to repair.
+    const drifts: Array<[string, (iam: IAMClient) => Promise<unknown>]> = [
+      [
+        'iam:UpdateAssumeRolePolicy',
+        iam =>
+          iam.send(
+            new UpdateAssumeRolePolicyCommand({
+              RoleName: name,
+              PolicyDocument: JSON.stringify({
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Effect: 'Allow',
+                    Principal: { Service: 'pods.eks.amazonaws.com' },
+                    Action: 'sts:AssumeRole',
+                  },
+                ],
+              }),
+            }),
+          ),
+      ],
+      [
+        'iam:PutRolePermissionsBoundary',
+        iam =>
+          iam.send(
+            new DeleteRolePermissionsBoundaryCommand({ RoleName: name }),
+          ),
+      ],
+      [
+        'iam:TagRole',
+        iam =>
+          iam.send(
+            new UntagRoleCommand({ RoleName: name, TagKeys: ['cost-center'] }),
+          ),
+      ],
+      [
+        'iam:CreatePolicyVersion',
+        iam =>
+          iam.send(
+            new CreatePolicyVersionCommand({
+              PolicyArn: policyArn,
+              PolicyDocument: otherDocument('Drift'),
+              SetAsDefault: true,
+            }),
+          ),
+      ],
+      [
+        'iam:DeletePolicyVersion',
+        async iam => {
+          // IAM keeps 5 versions: a full set makes the repair prune one first.
+          const { Versions } = await iam.send(
+            new ListPolicyVersionsCommand({ PolicyArn: policyArn }),
+          );
+          for (let i = Versions?.length ?? 0; i < 5; i++)
+            await iam.send(
+              new CreatePolicyVersionCommand({
+                PolicyArn: policyArn,
+                PolicyDocument: otherDocument(`Drift${i}`),
+                SetAsDefault: true,
+              }),
+            );
+        },
+      ],
+    ];
+    const iam = new IAMClient(awsClientConfigFrom(env.aws.admin));
+    const results: Array<[string, boolean, boolean, boolean, boolean]> = [];
+    const t0 = Date.now();
+    try {
+      for (const [action, drift] of drifts) {
+        expect(documentedActions('provisioner')).toContain(action);
+        await drift(iam);
+        await env.grantAws(policy('provisioner', action));
+        const refused = await env.client.runTask(
+          'template:default/controller-setup',
+          controllerValues,
+        );
+        const text = taskText(refused);
+        expectNoSecret(text);
+        await env.grantAws(policy('provisioner'));
+        env.proxy.reset();
+        const repaired = await env.client.runTask(
+          'template:default/controller-setup',
+          controllerValues,
+        );
+        results.push([
+          action,
+          refused.status === 'failed',
+          text.includes(action),
+          repaired.status === 'completed',
+          sentOperations().has(action.slice(4)),
+        ]);
+      }
+    } finally {
+      iam.destroy();
+    }
+    rows.push(
+      `controller setup, drift repair one IAM action less (${
+        drifts.length
+      } drifts, ${seconds(t0)} s): ${drifts.map(([a]) => a).join(', ')}`,
+    );
+    expect(results).toEqual(
+      drifts.map(([action]) => [action, true, true, true, true]),
     );
   });
 
