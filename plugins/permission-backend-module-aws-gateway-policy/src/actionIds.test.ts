@@ -37,4 +37,26 @@ describe('expandActionPatterns', () => {
     );
     expect(() => expandActionPatterns([' '])).toThrow(/empty action id/);
   });
+
+  it('gives no glob syntax but * a meaning (attack cases)', () => {
+    const ids = ['aws-gateway:iam:a', 'aws-gateway:iam:b', 'x/aws-gateway:iam'];
+    // Braces, ?, classes and ! are literal: each of these matches no id.
+    for (const pattern of [
+      'aws-gateway:iam:{a,b}*',
+      'aws-gateway:iam:?*',
+      'aws-gateway:iam:[ab]*',
+      '!aws-gateway:iam:a*',
+    ]) {
+      expect(() => expandActionPatterns([pattern], ids)).toThrow(
+        /matches none of the known action ids/,
+      );
+    }
+    expect(() => expandActionPatterns(['*/aws-gateway:*'], ids)).toThrow(
+      'awsGateway.permissions.privilegedActions: "*/aws-gateway:*" is not a name pattern: names contain no "/"',
+    );
+    expect(expandActionPatterns(['*:iam*'], ids)).toEqual([
+      'aws-gateway:iam:a',
+      'aws-gateway:iam:b',
+    ]);
+  });
 });

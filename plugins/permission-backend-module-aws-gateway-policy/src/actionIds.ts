@@ -34,7 +34,15 @@ export function expandActionPatterns(
       ids.add(trimmed);
       continue;
     }
-    const matches = knownIds.filter(wildcardMatcher(trimmed));
+    let matcher: (id: string) => boolean;
+    try {
+      matcher = wildcardMatcher(trimmed);
+    } catch (e) {
+      throw new Error(
+        `awsGateway.permissions.privilegedActions: ${(e as Error).message}`,
+      );
+    }
+    const matches = knownIds.filter(matcher);
     if (matches.length === 0) {
       throw new Error(
         `awsGateway.permissions.privilegedActions: "${trimmed}" matches none of the known action ids ` +

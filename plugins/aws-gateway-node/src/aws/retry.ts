@@ -3,8 +3,10 @@
  * make itself: its retry strategies cover throttling and transient faults,
  * while IAM's eventual consistency shows up as ordinary client errors (for
  * example EKS answering InvalidParameterException for a role IAM created a
- * second ago), which only the caller can recognise.
+ * second ago), which only the caller can recognise. The loop, the backoff and
+ * the cancellation are p-retry's; this names our policy's knobs.
  */
+import pRetry from 'p-retry';
 
 /** @public */
 export interface RetryOptions {
@@ -16,49 +18,43 @@ export interface RetryOptions {
   maxDelayMs: number;
   /** Whether an error is worth another attempt. */
   retryable: (error: unknown) => boolean;
-  /** Waits; injectable so tests run without real delays. */
-  sleep?: (ms: number) => Promise<void>;
-  /** Called before each wait with the attempt that failed (1-based). */
+  /** Called before each wait with the attempt that failed (1-based) and the attempts still allowed. */
   onRetry?: (info: {
     attempt: number;
-    delayMs: number;
+    attemptsLeft: number;
     error: unknown;
   }) => void;
+  /** Ends the waiting: the promise then rejects with the signal's reason. */
   signal?: AbortSignal;
 }
 
-/** @public */
-export const defaultSleep = (ms: number): Promise<void> =>
-  new Promise(resolve => setTimeout(resolve, ms));
-
 /**
  * Runs `fn` until it succeeds, the error is not retryable, or `maxAttempts`
- * is reached; the last error is rethrown unchanged.
+ * is reached; the last error is rethrown unchanged. Aborting `signal` stops
+ * at once, before the next attempt or during a wait, with the signal's reason.
  *
  * @public
  */
-export async function retryWithBackoff<T>(
+export function retryWithBackoff<T>(
   fn: (attempt: number) => Promise<T>,
   options: RetryOptions,
 ): Promise<T> {
-  const sleep = options.sleep ?? defaultSleep;
-  const maxAttempts = Math.max(1, Math.floor(options.maxAttempts));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (error) {
-      if (attempt >= maxAttempts || !options.retryable(error)) {
-        throw error;
-      }
-      const delayMs = Math.min(
-        options.maxDelayMs,
-        options.baseDelayMs * 2 ** (attempt - 1),
-      );
-      options.onRetry?.({ attempt, delayMs, error });
-      if (options.signal?.aborted) {
-        throw error;
-      }
-      await sleep(delayMs);
-    }
-  }
+  return pRetry(fn, {
+    retries: Math.max(1, Math.floor(options.maxAttempts)) - 1,
+    factor: 2,
+    minTimeout: options.baseDelayMs,
+    maxTimeout: options.maxDelayMs,
+    randomize: false,
+    signal: options.signal,
+    // Called only while attempts remain, so a true answer means a wait follows.
+    shouldRetry: ({ error, attemptNumber, retriesLeft }) => {
+      if (!options.retryable(error)) return false;
+      options.onRetry?.({
+        attempt: attemptNumber,
+        attemptsLeft: retriesLeft,
+        error,
+      });
+      return true;
+    },
+  });
 }

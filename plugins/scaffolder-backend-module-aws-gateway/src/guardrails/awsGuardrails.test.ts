@@ -94,6 +94,33 @@ describe('AwsGuardrails', () => {
     ).toThrow(/must be an IAM policy ARN/);
   });
 
+  it('reads an allowed policy ARN entry as exact or a prefix, never as a pattern', () => {
+    const g = guardrails({
+      iam: {
+        allowedPolicyArns: [
+          'arn:aws:iam::aws:policy/service-role/*',
+          'arn:aws:iam::aws:policy/Read.nly*',
+          'arn:aws:iam::aws:policy/{A,B}',
+        ],
+      },
+    });
+    // The trailing * is a prefix: it spans the rest, paths included.
+    expect(
+      g.attachablePolicyArn(
+        'p',
+        'arn:aws:iam::aws:policy/service-role/team/AWSRole',
+      ),
+    ).toBeTruthy();
+    // Nothing else is syntax: no regex dot, no braces, no ? or [].
+    for (const value of [
+      'arn:aws:iam::aws:policy/ReadOnlyAccess',
+      'arn:aws:iam::aws:policy/A',
+      'arn:aws:iam::aws:policy/service-roleX',
+    ]) {
+      expect(() => g.attachablePolicyArn('p', value)).toThrow(/not allowed/);
+    }
+  });
+
   it('refuses an allowed policy ARN pattern with a * before its end at startup', () => {
     expect(() =>
       guardrails({

@@ -3,7 +3,6 @@ import { MANAGED_TAG_KEY } from '@gateway-portal/plugin-aws-gateway-common';
 import {
   adminEquivalentStatements,
   PolicyDocument,
-  wildcardMatcher,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import {
   CONFIG_ROOT,
@@ -67,6 +66,18 @@ export function checkIamPath(
   return value;
 }
 
+/**
+ * An iam.allowedPolicyArns entry allows an ARN equal to it or, when it ends in
+ * `*`, an ARN starting with what comes before (settings refuse a `*` anywhere
+ * else). A prefix, not a glob: `arn:aws:iam::aws:policy/*` also covers AWS
+ * managed policies under paths such as `service-role/`, as documented.
+ */
+function allowedPolicyArnEntryAllows(entry: string, arn: string): boolean {
+  return entry.endsWith('*')
+    ? arn.startsWith(entry.slice(0, -1))
+    : arn === entry;
+}
+
 export function checkAttachablePolicyArn(
   field: string,
   value: string,
@@ -74,7 +85,7 @@ export function checkAttachablePolicyArn(
 ): string {
   const arn = parseIamArn(field, value, 'policy');
   const { iam } = settings;
-  if (iam.allowedPolicyArns.some(p => wildcardMatcher(p)(value))) {
+  if (iam.allowedPolicyArns.some(p => allowedPolicyArnEntryAllows(p, value))) {
     return value;
   }
   if (

@@ -21,11 +21,12 @@ const STATUS_SA = 'backstage/backstage';
 
 describe('aws-gateway:eks:ensure-pod-identity-association', () => {
   let aws: FakeAws;
-  let sleeps: number[];
+  /** The retry lines the action logged, as "attempt N, M left". */
+  let retries: string[];
 
   beforeEach(() => {
     aws = new FakeAws();
-    sleeps = [];
+    retries = [];
     for (const name of [
       'backstage-lbc',
       'backstage-other',
@@ -40,9 +41,8 @@ describe('aws-gateway:eks:ensure-pod-identity-association', () => {
       awsClients: aws.clientFactory(),
       guardrails: testGuardrails(overrides),
       retry: {
-        sleep: async ms => void sleeps.push(ms),
-        baseDelayMs: 100,
-        maxDelayMs: 400,
+        baseDelayMs: 1,
+        maxDelayMs: 4,
         maxAttempts: 5,
       },
     });
@@ -58,6 +58,11 @@ describe('aws-gateway:eks:ensure-pod-identity-association', () => {
       cluster: FAKE_CLUSTER,
       roleArn: ROLE,
       ...input,
+    });
+    jest.spyOn(ctx.logger, 'info').mockImplementation(message => {
+      const retry =
+        /attempt (\d+) failed, retrying \((\d+) attempts left\)$/.exec(message);
+      if (retry) retries.push(`attempt ${retry[1]}, ${retry[2]} left`);
     });
     await action(overrides).handler(ctx);
     return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
@@ -126,7 +131,11 @@ describe('aws-gateway:eks:ensure-pod-identity-association', () => {
     aws.roleInvisibleForCreates = 3;
     const outputs = await run({});
     expect(outputs.changed).toBe(true);
-    expect(sleeps).toEqual([100, 200, 400]);
+    expect(retries).toEqual([
+      'attempt 1, 4 left',
+      'attempt 2, 3 left',
+      'attempt 3, 2 left',
+    ]);
     expect(aws.mutatingCalls()).toEqual(
       Array(4).fill('CreatePodIdentityAssociation'),
     );
@@ -140,7 +149,10 @@ describe('aws-gateway:eks:ensure-pod-identity-association', () => {
         /^roleArn: EKS still does not accept role .* after retrying/,
       ),
     });
-    expect(sleeps).toEqual([100, 200, 400, 400]);
+    expect(retries).toHaveLength(4);
+    expect(aws.mutatingCalls()).toEqual(
+      Array(5).fill('CreatePodIdentityAssociation'),
+    );
   });
 
   it('judges an association created concurrently instead of failing', async () => {

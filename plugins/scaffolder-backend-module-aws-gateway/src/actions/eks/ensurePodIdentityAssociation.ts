@@ -26,7 +26,7 @@ import { serviceAccountInputFields } from '../support/serviceAccountInput';
  */
 export function createEnsurePodIdentityAssociationAction(
   options: AwsProvisioningActionOptions & {
-    /** Backoff while IAM propagates a new role (tests pass a sleep that does not wait). */
+    /** Backoff while IAM propagates a new role (tests pass short delays). */
     retry?: EnsurePodIdentityAssociationParams['retry'];
   },
 ) {
@@ -119,9 +119,9 @@ export function createEnsurePodIdentityAssociationAction(
               retry: {
                 ...options.retry,
                 signal: ctx.signal,
-                onRetry: ({ attempt, delayMs }) =>
+                onRetry: ({ attempt, attemptsLeft }) =>
                   ctx.logger.info(
-                    `EKS does not see role ${roleArn} yet (IAM is eventually consistent); attempt ${attempt} failed, retrying in ${delayMs} ms`,
+                    `EKS does not see role ${roleArn} yet (IAM is eventually consistent); attempt ${attempt} failed, retrying (${attemptsLeft} attempts left)`,
                   ),
               },
             },
