@@ -79,6 +79,10 @@ export type {
   TargetType,
 } from './manifests';
 export { controllerTargetPath, endpointTargetPath } from './gitopsLayout';
+export {
+  GATEWAY_RESOURCE_ANNOTATIONS,
+  GATEWAY_RESOURCE_TYPE,
+} from './gatewayResource';
 export type {
   EndpointFormCheck,
   EndpointFormIssue,

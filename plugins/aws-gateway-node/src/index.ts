@@ -106,7 +106,8 @@ export type {
   RenderedManifest,
 } from './manifests/types';
 export type { SourceRangeRules } from './manifests/rules';
-export type { IpFamily } from './net/cidr';
+export { familiesCoveredEntirely, parseCidr } from './net/cidr';
+export type { Cidr, CidrParseResult, CidrProblem, IpFamily } from './net/cidr';
 export {
   namespaceGrantees,
   normaliseOwnerRef,
@@ -114,6 +115,12 @@ export {
   readPlatformTeams,
 } from './ownership/ownershipSettings';
 export type { NamespaceGrant } from './ownership/ownershipSettings';
+export {
+  claimedEntityRef,
+  gatewayViewerOf,
+  isGatewayLinked,
+} from './ownership/gatewayLink';
+export type { GatewayViewer } from './ownership/gatewayLink';
 export { readGatewayGuardrails } from './manifests/guardrails';
 export type { GatewayGuardrails, PortRange } from './manifests/guardrails';
 export {

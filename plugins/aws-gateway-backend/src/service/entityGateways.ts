@@ -1,22 +1,20 @@
 import { Entity } from '@backstage/catalog-model';
 import {
   AWS_GATEWAY_ANNOTATION,
-  ENTITY_REF_ANNOTATION,
   GatewayReference,
   isDnsLabel,
   isLabelValue,
   KUBERNETES_ID_ANNOTATION,
   KUBERNETES_ID_LABEL,
   KUBERNETES_NAMESPACE_ANNOTATION,
-  normaliseEntityRef,
   parseGatewayReferences,
   StatusError,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
-  NamespaceGrant,
-  namespaceGrantees,
+  gatewayViewerOf,
+  GatewayViewer,
+  isGatewayLinked,
 } from '@gateway-portal/plugin-aws-gateway-node';
-import { ObjectMeta } from '../kubernetes/types';
 
 /** Which Gateways belong to an entity. */
 export type GatewaySelector =
@@ -78,73 +76,10 @@ export function selectorFingerprint(entity: Entity): string {
   ]);
 }
 
-/** Who may see a Gateway: the entity (normalised ref) and its owner. */
-export interface GatewayViewer {
-  entityRef: string;
-  owner?: string;
-}
-
-export function gatewayViewerOf(
-  entity: Entity,
-  entityRef: string,
-): GatewayViewer {
-  const owner = entity.spec?.owner;
-  let normalisedOwner: string | undefined;
-  if (typeof owner === 'string' && owner) {
-    try {
-      normalisedOwner = normaliseEntityRef(owner, {
-        defaultKind: 'group',
-        defaultNamespace: entity.metadata.namespace ?? 'default',
-      });
-    } catch {
-      // An owner that is not a ref owns no namespace.
-    }
-  }
-  return {
-    entityRef: entityRef.toLocaleLowerCase('en-US'),
-    ...(normalisedOwner ? { owner: normalisedOwner } : {}),
-  };
-}
-
-/**
- * Whether a Gateway may be shown for an entity. Naming a Gateway (or sharing
- * its label) is not enough, since anyone can register an entity: the Gateway
- * itself must name the entity in its `aws-gateway.io/entity-ref` annotation
- * (the templates write it), or live in a namespace that configuration gives
- * to the entity's owner (awsGateway.status.namespaceOwners). The annotation
- * is written by whoever can write the namespace, so in a namespace that
- * configuration gives to owners it links only the entities of those owners:
- * a team cannot put its Gateway (and its DNS name) on another team's page.
- */
-export function isGatewayLinked(
-  gateway: { metadata: ObjectMeta },
-  cluster: string,
-  viewer: GatewayViewer,
-  namespaceOwners: readonly NamespaceGrant[],
-): boolean {
-  const owner = viewer.owner;
-  const namespaceGivenTo = namespaceGrantees(
-    namespaceOwners,
-    gateway.metadata.namespace ?? '',
-    cluster,
-  );
-  if (namespaceGivenTo) {
-    return owner !== undefined && namespaceGivenTo.includes(owner);
-  }
-  const claimed = gateway.metadata.annotations?.[ENTITY_REF_ANNOTATION];
-  if (typeof claimed === 'string' && claimed.trim()) {
-    try {
-      const ref = normaliseEntityRef(claimed.trim(), {
-        defaultKind: 'component',
-        defaultNamespace: 'default',
-      });
-      if (ref === viewer.entityRef) return true;
-    } catch {
-      // Not a ref: it names no entity.
-    }
-  }
-  return false;
-}
+// The link rule has one home, the node library, shared with the catalog
+// module that publishes Gateways as Resources.
+export { gatewayViewerOf, isGatewayLinked };
+export type { GatewayViewer };
 
 /** A Gateway in a cluster. */
 export interface GatewayRef {
