@@ -8,7 +8,7 @@
 const path = require('node:path');
 
 // ESM-only packages under node_modules (the Kubernetes client and its
-// dependencies) are compiled to CommonJS by swc like our own TypeScript.
+// dependencies, p-retry) are compiled to CommonJS by swc like our own TypeScript.
 const esmPackages = [
   '@kubernetes/client-node',
   'openid-client',
@@ -16,6 +16,8 @@ const esmPackages = [
   'jose',
   'jsonpath-plus',
   'rfc4648',
+  'p-retry',
+  'is-network-error',
 ];
 
 const swc = [
