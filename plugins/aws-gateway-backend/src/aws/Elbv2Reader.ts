@@ -18,9 +18,9 @@ import {
   classifyAwsError,
   isAwsError,
 } from '@gateway-portal/plugin-aws-gateway-node';
+import DataLoader from 'dataloader';
 import { ConcurrencyLimits } from '../concurrencyLimit';
-import { RequestMemo } from '../requestMemo';
-import { Batcher } from './Batcher';
+import { batchLoader, memoLoader } from '../requestMemo';
 import { targetKey, TrustedArn } from './trustedArn';
 
 /** The factory method the reader needs; tests pass a fake. */
@@ -55,34 +55,75 @@ export interface Elbv2ReaderOptions {
 
 type CallOptions = { abortSignal: AbortSignal };
 
+/** Where an ARN's calls go and the ARN: the memo key of a single-ARN read. */
+function locatedArnKey(arn: TrustedArn): string {
+  return `${targetKey(arn.target)}|${arn.arn}`;
+}
+
 /**
- * The ELBv2 reads of one request. Identical reads happen once; load balancer
- * lookups asked for in the same turn (across all Gateways of the request) are
- * sent as one call of up to 20 ARNs. Only trusted ARNs (checked against the
- * cluster's configured location) are ever sent, to the configured location.
- * Never shared between requests.
+ * The ELBv2 reads of one request, on per-request DataLoaders. Identical reads
+ * happen once; load balancer and tag lookups asked for in the same round
+ * (across all Gateways of the request) are sent as one call of up to 20 ARNs
+ * per account and region. Only trusted ARNs (checked against the cluster's
+ * configured location) are ever sent, to the configured location. Never
+ * shared between requests.
  */
 export class Elbv2Reader {
-  private readonly memo = new RequestMemo();
-  private readonly loadBalancers: Batcher<LoadBalancer>;
-  private readonly tagLists: Batcher<Tag[]>;
-  private readonly targets = new Map<string, AwsTarget>();
+  /** Per AWS location (batched calls go to one place). */
+  private readonly loadBalancerLoaders = new Map<
+    string,
+    DataLoader<TrustedArn, LoadBalancer | undefined, string>
+  >();
+  private readonly tagLoaders = new Map<
+    string,
+    DataLoader<TrustedArn, Tag[] | undefined, string>
+  >();
+  private readonly inventories = memoLoader(
+    (target: AwsTarget) => this.readInventory(target),
+    targetKey,
+  );
+  private readonly listenerLists = memoLoader(
+    (loadBalancer: TrustedArn) => this.readListeners(loadBalancer),
+    locatedArnKey,
+  );
+  private readonly targetGroupLists = memoLoader(
+    (loadBalancer: TrustedArn) => this.readTargetGroups(loadBalancer),
+    locatedArnKey,
+  );
+  private readonly targetHealthLists = memoLoader(
+    (targetGroup: TrustedArn) => this.readTargetHealth(targetGroup),
+    locatedArnKey,
+  );
 
   constructor(
     private readonly clients: Elbv2ClientSource,
     private readonly options: Elbv2ReaderOptions = {},
-  ) {
-    this.loadBalancers = new Batcher((group, arns) =>
-      this.describeByArns(group, arns),
-    );
-    this.tagLists = new Batcher(async (group, arns) => {
-      const out = await this.call(this.targets.get(group)!, (client, call) =>
-        client.send(new DescribeTagsCommand({ ResourceArns: arns }), call),
+  ) {}
+
+  /** The loader of one AWS location, made on first use. */
+  private loaderFor<V>(
+    loaders: Map<string, DataLoader<TrustedArn, V | undefined, string>>,
+    target: AwsTarget,
+    loadBatch: (
+      target: AwsTarget,
+      arns: string[],
+    ) => Promise<ReadonlyMap<string, V>>,
+  ): DataLoader<TrustedArn, V | undefined, string> {
+    const key = targetKey(target);
+    let loader = loaders.get(key);
+    if (!loader) {
+      loader = batchLoader(
+        keys =>
+          loadBatch(
+            target,
+            keys.map(k => k.arn),
+          ),
+        arn => arn.arn,
+        MAX_ARNS,
       );
-      return new Map(
-        (out.TagDescriptions ?? []).map(d => [d.ResourceArn!, d.Tags ?? []]),
-      );
-    });
+      loaders.set(key, loader);
+    }
+    return loader;
   }
 
   /** A call's own deadline, and the request's signal. */
@@ -153,10 +194,9 @@ export class Elbv2Reader {
    * longer exists, each ARN is asked alone so the others still resolve.
    */
   private async describeByArns(
-    group: string,
+    target: AwsTarget,
     arns: string[],
   ): Promise<Map<string, LoadBalancer>> {
-    const target = this.targets.get(group)!;
     const describe = async (batch: string[]) => {
       const out = await this.call(target, (client, options) =>
         client.send(
@@ -187,95 +227,118 @@ export class Elbv2Reader {
     }
   }
 
-  /** Undefined when ELBv2 has no such load balancer. */
-  loadBalancer(arn: TrustedArn): Promise<LoadBalancer | undefined> {
-    const group = targetKey(arn.target);
-    this.targets.set(group, arn.target);
-    return this.loadBalancers.load(group, arn.arn);
+  /** One DescribeTags call for up to 20 ARNs of one location. */
+  private async describeTags(
+    target: AwsTarget,
+    arns: string[],
+  ): Promise<Map<string, Tag[]>> {
+    const out = await this.call(target, (client, options) =>
+      client.send(new DescribeTagsCommand({ ResourceArns: arns }), options),
+    );
+    return new Map(
+      (out.TagDescriptions ?? []).flatMap(d =>
+        d.ResourceArn ? [[d.ResourceArn, d.Tags ?? []] as const] : [],
+      ),
+    );
   }
 
-  /** The tags of a load balancer; lookups of one turn are sent together (20 ARNs at most). */
-  tags(arn: TrustedArn): Promise<Tag[]> {
-    const group = targetKey(arn.target);
-    this.targets.set(group, arn.target);
-    return this.tagLists.load(group, arn.arn).then(tags => tags ?? []);
+  /** Undefined when ELBv2 has no such load balancer. */
+  loadBalancer(arn: TrustedArn): Promise<LoadBalancer | undefined> {
+    return this.loaderFor(this.loadBalancerLoaders, arn.target, (t, arns) =>
+      this.describeByArns(t, arns),
+    ).load(arn);
+  }
+
+  /** The tags of a load balancer; lookups of one round are sent together (20 ARNs at most). */
+  async tags(arn: TrustedArn): Promise<Tag[]> {
+    const tags = await this.loaderFor(this.tagLoaders, arn.target, (t, arns) =>
+      this.describeTags(t, arns),
+    ).load(arn);
+    return tags ?? [];
   }
 
   /** DescribeLoadBalancers pages, then DescribeTags in batches of 20 ARNs. */
   inventory(target: AwsTarget): Promise<LoadBalancerInventory> {
-    return this.memo.once(`inventory|${targetKey(target)}`, async () => {
-      const pages = await this.pages(target, (client, options) =>
-        paginateDescribeLoadBalancers({ client }, { PageSize: 400 }, options),
-      );
-      const loadBalancers = pages.flatMap(page => page.LoadBalancers ?? []);
-      const arns = loadBalancers.map(lb => lb.LoadBalancerArn!).filter(Boolean);
-      const batches: string[][] = [];
-      for (let i = 0; i < arns.length; i += MAX_ARNS)
-        batches.push(arns.slice(i, i + MAX_ARNS));
-      const tags = new Map<string, Tag[]>();
-      await Promise.all(
-        batches.map(async batch => {
-          const out = await this.call(target, (client, options) =>
-            client.send(
-              new DescribeTagsCommand({ ResourceArns: batch }),
-              options,
-            ),
-          );
-          for (const d of out.TagDescriptions ?? []) {
-            if (d.ResourceArn) tags.set(d.ResourceArn, d.Tags ?? []);
-          }
-        }),
-      );
-      return { loadBalancers, tags };
-    });
+    return this.inventories.load(target);
+  }
+
+  private async readInventory(
+    target: AwsTarget,
+  ): Promise<LoadBalancerInventory> {
+    const pages = await this.pages(target, (client, options) =>
+      paginateDescribeLoadBalancers({ client }, { PageSize: 400 }, options),
+    );
+    const loadBalancers = pages.flatMap(page => page.LoadBalancers ?? []);
+    const arns = loadBalancers.map(lb => lb.LoadBalancerArn!).filter(Boolean);
+    const batches: string[][] = [];
+    for (let i = 0; i < arns.length; i += MAX_ARNS)
+      batches.push(arns.slice(i, i + MAX_ARNS));
+    const tags = new Map<string, Tag[]>();
+    for (const found of await Promise.all(
+      batches.map(batch => this.describeTags(target, batch)),
+    )) {
+      for (const [arn, list] of found) tags.set(arn, list);
+    }
+    return { loadBalancers, tags };
   }
 
   listeners(loadBalancer: TrustedArn): Promise<Listener[]> {
-    return this.memo.once(`listeners|${loadBalancer.arn}`, async () => {
+    return this.listenerLists.load(loadBalancer);
+  }
+
+  private async readListeners(loadBalancer: TrustedArn): Promise<Listener[]> {
+    const pages = await this.pages(loadBalancer.target, (client, options) =>
+      paginateDescribeListeners(
+        { client },
+        { LoadBalancerArn: loadBalancer.arn },
+        options,
+      ),
+    );
+    return pages.flatMap(page => page.Listeners ?? []);
+  }
+
+  /** Target groups whose traffic comes from this load balancer, as ELBv2 reports them. */
+  targetGroupsOfLoadBalancer(loadBalancer: TrustedArn): Promise<TargetGroup[]> {
+    return this.targetGroupLists.load(loadBalancer);
+  }
+
+  private async readTargetGroups(
+    loadBalancer: TrustedArn,
+  ): Promise<TargetGroup[]> {
+    try {
       const pages = await this.pages(loadBalancer.target, (client, options) =>
-        paginateDescribeListeners(
+        paginateDescribeTargetGroups(
           { client },
           { LoadBalancerArn: loadBalancer.arn },
           options,
         ),
       );
-      return pages.flatMap(page => page.Listeners ?? []);
-    });
+      return pages.flatMap(page => page.TargetGroups ?? []);
+    } catch (e) {
+      // A load balancer with no target group yet (no route attached, or
+      // still provisioning) is answered with TargetGroupNotFound by some
+      // implementations; that is an empty list, not an error.
+      if (isAwsError(e, 'TargetGroupNotFound')) return [];
+      throw e;
+    }
   }
 
-  /** Target groups whose traffic comes from this load balancer, as ELBv2 reports them. */
-  targetGroupsOfLoadBalancer(loadBalancer: TrustedArn): Promise<TargetGroup[]> {
-    return this.memo.once(`tgs-of|${loadBalancer.arn}`, async () => {
-      try {
-        const pages = await this.pages(loadBalancer.target, (client, options) =>
-          paginateDescribeTargetGroups(
-            { client },
-            { LoadBalancerArn: loadBalancer.arn },
-            options,
-          ),
-        );
-        return pages.flatMap(page => page.TargetGroups ?? []);
-      } catch (e) {
-        // A load balancer with no target group yet (no route attached, or
-        // still provisioning) is answered with TargetGroupNotFound by some
-        // implementations; that is an empty list, not an error.
-        if (isAwsError(e, 'TargetGroupNotFound')) return [];
-        throw e;
-      }
-    });
-  }
-
+  /** DescribeTargetHealth takes one target group per call: memoised, never batched. */
   targetHealth(targetGroup: TrustedArn): Promise<TargetHealthDescription[]> {
-    return this.memo.once(`health|${targetGroup.arn}`, async () => {
-      const out = await this.call(targetGroup.target, (client, options) =>
-        client.send(
-          new DescribeTargetHealthCommand({
-            TargetGroupArn: targetGroup.arn,
-          }),
-          options,
-        ),
-      );
-      return out.TargetHealthDescriptions ?? [];
-    });
+    return this.targetHealthLists.load(targetGroup);
+  }
+
+  private async readTargetHealth(
+    targetGroup: TrustedArn,
+  ): Promise<TargetHealthDescription[]> {
+    const out = await this.call(targetGroup.target, (client, options) =>
+      client.send(
+        new DescribeTargetHealthCommand({
+          TargetGroupArn: targetGroup.arn,
+        }),
+        options,
+      ),
+    );
+    return out.TargetHealthDescriptions ?? [];
   }
 }

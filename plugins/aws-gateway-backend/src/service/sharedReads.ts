@@ -2,6 +2,7 @@
  * One read per entity at a time, shared by every caller of this process.
  */
 import { Entity } from '@backstage/catalog-model';
+import DataLoader from 'dataloader';
 import { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-common';
 import { TIMED_OUT, within } from '../deadline';
 
@@ -23,16 +24,38 @@ export interface SharedReadsOptions {
   onRead(key: string, response: EntityGatewaysResponse): void;
 }
 
+/** One read asked for: the cache key says which entity (and version of it). */
+interface SharedRead {
+  key: string;
+  entity: Entity;
+  entityRef: string;
+}
+
 /**
- * Coalesces concurrent reads of one entity. A read outlives its callers'
- * deadlines (so the next caller finds it done) but not the hard limit, after
- * which it is cancelled.
+ * Coalesces concurrent reads of one entity: a DataLoader whose cache holds
+ * only the reads in flight (each is forgotten as it settles, so the next
+ * caller reads again; answers are kept by the status cache, not here). A
+ * read outlives its callers' deadlines (so the next caller finds it done) but
+ * not the hard limit, after which it is cancelled. Callers are authorised for
+ * the entity before they get here, and the answer is the entity's, whoever
+ * asks.
  */
 export class SharedReads {
-  private readonly inFlight = new Map<
-    string,
-    Promise<EntityGatewaysResponse>
-  >();
+  private readonly inFlight = new DataLoader<
+    SharedRead,
+    EntityGatewaysResponse,
+    string
+  >(
+    reads =>
+      Promise.all(
+        reads.map(read =>
+          this.collect(read).catch(e =>
+            e instanceof Error ? e : new Error(String(e)),
+          ),
+        ),
+      ),
+    { batch: false, cacheKeyFn: read => read.key },
+  );
 
   constructor(private readonly options: SharedReadsOptions) {}
 
@@ -41,32 +64,35 @@ export class SharedReads {
     entity: Entity,
     entityRef: string,
   ): Promise<EntityGatewaysResponse> {
-    let pending = this.inFlight.get(key);
-    if (pending) return pending;
+    const pending = this.inFlight.load({ key, entity, entityRef });
+    pending.catch(() => undefined);
+    return pending;
+  }
+
+  private async collect(read: SharedRead): Promise<EntityGatewaysResponse> {
+    const { key, entity, entityRef } = read;
     const { source, limitMs, now, onRead } = this.options;
     const controller = new AbortController();
     const collected = source
       .collect(entity, entityRef, { signal: controller.signal })
       .then(response => {
         // fetchedAt is when the data was read: the end of the read.
-        const read = {
+        const answer = {
           ...response,
           fetchedAt: new Date(now()).toISOString(),
         };
-        onRead(key, read);
-        return read;
+        onRead(key, answer);
+        return answer;
       });
-    pending = within(collected, limitMs)
-      .then(result => {
-        if (result !== TIMED_OUT) return result;
-        controller.abort();
-        throw new Error(
-          `reading took longer than ${limitMs} ms and was cancelled`,
-        );
-      })
-      .finally(() => this.inFlight.delete(key));
-    pending.catch(() => undefined);
-    this.inFlight.set(key, pending);
-    return pending;
+    try {
+      const result = await within(collected, limitMs);
+      if (result !== TIMED_OUT) return result;
+      controller.abort();
+      throw new Error(
+        `reading took longer than ${limitMs} ms and was cancelled`,
+      );
+    } finally {
+      this.inFlight.clear(read);
+    }
   }
 }
