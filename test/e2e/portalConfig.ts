@@ -118,7 +118,23 @@ export function portalOverlayForPeers(
       permissions: options.permissions,
     };
   }
-  return { ...overlay, ...options.extraOverlay };
+  const merged: Record<string, any> = { ...overlay, ...options.extraOverlay };
+  if (options.policyUrlTemplate) {
+    // fetch-iam-policy reads the mirror through the UrlReaderService, whose
+    // allow-list is backend.reading.allow; kept beside any the caller lists.
+    const backend = merged.backend ?? {};
+    merged.backend = {
+      ...backend,
+      reading: {
+        ...backend.reading,
+        allow: [
+          ...(backend.reading?.allow ?? []),
+          { host: new URL(options.policyUrlTemplate).host },
+        ],
+      },
+    };
+  }
+  return merged;
 }
 
 /** Environment for the backend process: the AWS SDK's standard endpoint and region variables. */

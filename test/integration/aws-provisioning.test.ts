@@ -22,6 +22,8 @@ import {
   IAMClient,
   ListPolicyVersionsCommand,
 } from '@aws-sdk/client-iam';
+import { UrlReaders } from '@backstage/backend-defaults/urlReader';
+import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';
 import {
@@ -90,6 +92,10 @@ describe('AWS provisioning actions against moto + the Pod Identity emulator', ()
     const aws = awsPeer();
     const { iam: iamOverrides, podIdentity, ...rest } = provisioning;
     const config = new ConfigReader({
+      // The portal reads the policy mirror through its UrlReaderService.
+      backend: {
+        reading: { allow: [{ host: new URL(policyServer.template).host }] },
+      },
       aws: awsAccountsConfig(aws),
       awsGateway: {
         provisioning: {
@@ -112,7 +118,13 @@ describe('AWS provisioning actions against moto + the Pod Identity emulator', ()
     });
     const guardrails = AwsGuardrails.fromConfig(config);
     return {
-      fetchPolicy: createFetchIamPolicyAction({ guardrails }),
+      fetchPolicy: createFetchIamPolicyAction({
+        guardrails,
+        reader: UrlReaders.default({
+          config,
+          logger: mockServices.logger.mock(),
+        }),
+      }),
       ensurePolicy: createEnsurePolicyAction({ awsClients, guardrails }),
       ensureRole: createEnsurePodIdentityRoleAction({ awsClients, guardrails }),
       ensureAssociation: createEnsurePodIdentityAssociationAction({

@@ -27,6 +27,10 @@ export function sandboxPortalConfig(w: SandboxWiring): Record<string, unknown> {
   if (!aws || !kube || !git)
     throw new Error('the sandbox needs the aws, kube and git peers');
   return {
+    // fetch-iam-policy reads the policy server through the UrlReaderService.
+    backend: {
+      reading: { allow: [{ host: new URL(w.policyUrlTemplate).host }] },
+    },
     kubernetes: {
       serviceLocatorMethod: { type: 'multiTenant' },
       clusterLocatorMethods: [

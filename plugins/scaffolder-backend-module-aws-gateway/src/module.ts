@@ -41,9 +41,10 @@ export const scaffolderModuleAwsGateway = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         userInfo: coreServices.userInfo,
+        urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config, logger, userInfo, catalog }) {
+      async init({ scaffolder, config, logger, userInfo, urlReader, catalog }) {
         // Read once at startup: a malformed guardrail fails the backend, not a task.
         const guardrails = readGatewayGuardrails(config);
         const clusters = ConfigKubernetesClusterRegistry.fromConfig(config, {
@@ -67,6 +68,7 @@ export const scaffolderModuleAwsGateway = createBackendModule({
           }),
           createFetchIamPolicyAction({
             guardrails: awsGuardrails,
+            reader: urlReader,
             settings: readFetchIamPolicySettings(config),
           }),
           createEnsurePolicyAction({ awsClients, guardrails: awsGuardrails }),

@@ -4,6 +4,9 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { UrlReaders } from '@backstage/backend-defaults/urlReader';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import { referenceDir } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import yaml from 'yaml';
 import {
@@ -106,8 +109,19 @@ describe('aws-gateway:controller:fetch-iam-policy', () => {
     allowUnpinnedVersions: false,
     maxBytes: 256 * 1024,
     timeoutMs: 2000,
-    maxRedirects: 3,
   };
+
+  /** The backend's real UrlReaderService, allowed to read the given hosts only. */
+  function readerAllowing(...bases: string[]) {
+    return UrlReaders.default({
+      config: new ConfigReader({
+        backend: {
+          reading: { allow: bases.map(base => ({ host: new URL(base).host })) },
+        },
+      }),
+      logger: mockServices.logger.mock(),
+    });
+  }
 
   async function run(
     input: Record<string, any>,
@@ -115,17 +129,19 @@ describe('aws-gateway:controller:fetch-iam-policy', () => {
       isDryRun?: boolean;
       settings?: Partial<FetchIamPolicySettings>;
       base?: string;
+      /** Hosts backend.reading.allow lists; default: the policy host. */
+      readable?: string[];
       signal?: AbortSignal;
     } = {},
   ) {
+    const base = options.base ?? peer.base;
     const action = createFetchIamPolicyAction({
       guardrails: testGuardrails({
         controller: {
-          policyUrlTemplate: `${
-            options.base ?? peer.base
-          }/{version}/iam_policy.json`,
+          policyUrlTemplate: `${base}/{version}/iam_policy.json`,
         },
       }),
+      reader: readerAllowing(...(options.readable ?? [base])),
       settings: { ...SETTINGS, ...options.settings },
     });
     const ctx = testActionContext(input, {
@@ -230,7 +246,7 @@ describe('aws-gateway:controller:fetch-iam-policy', () => {
     }
   });
 
-  it('follows a redirect within the same origin, and refuses one to another origin without calling it', async () => {
+  it('follows a redirect within backend.reading.allow, and refuses one elsewhere without calling it', async () => {
     const outputs = await run({ version: 'v4.4.5' }, unpinned);
     expect(outputs).toMatchObject({
       pinned: false,
@@ -245,7 +261,7 @@ describe('aws-gateway:controller:fetch-iam-policy', () => {
     const elsewhere = await startServer();
     peer.requests.length = 0;
     try {
-      // localhost is another origin than 127.0.0.1, though the same machine.
+      // localhost is another host than 127.0.0.1, though the same machine.
       const target = elsewhere.base.replace('127.0.0.1', 'localhost');
       const redirecting = await startServer(
         () => `${target}/v3.5.0/iam_policy.json`,
@@ -254,7 +270,7 @@ describe('aws-gateway:controller:fetch-iam-policy', () => {
         await expect(
           run({ version: 'v4.4.4' }, { ...unpinned, base: redirecting.base }),
         ).rejects.toThrow(
-          `version: ${redirecting.base}/v4.4.4/iam_policy.json redirects to another origin (${target}); only redirects within ${redirecting.base} are followed`,
+          `version: ${redirecting.base}/v4.4.4/iam_policy.json could not be read: it answered an error, redirected to a host backend.reading.allow does not list, or redirected too often [policy-read-failed]`,
         );
         expect(elsewhere.requests).toEqual([]);
       } finally {
@@ -264,9 +280,19 @@ describe('aws-gateway:controller:fetch-iam-policy', () => {
       elsewhere.server.close();
     }
     await expect(run({ version: 'v4.4.6' }, unpinned)).rejects.toThrow(
-      'redirected more than 3 times',
+      '[policy-read-failed]',
     );
     expect(fs.readdirSync(workspace)).toEqual([]);
+  });
+
+  it('refuses a policy host that backend.reading.allow does not list, before any request', async () => {
+    await expect(
+      run({ version: 'v3.5.0' }, { readable: ['http://127.0.0.2:1'] }),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: `version: the portal may not read ${peer.base}: add its host to backend.reading.allow (or configure an integration for it) [policy-host-not-readable]`,
+    });
+    expect(peer.requests).toEqual([]);
   });
 
   it('refuses an endless body as soon as the byte cap is crossed, without buffering it', async () => {

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import {
+  resolveSafeChildPath,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import {
   InputError,
+  isError,
   NotAllowedError,
   ServiceUnavailableError,
 } from '@backstage/errors';
@@ -40,8 +44,6 @@ export interface FetchIamPolicySettings {
   maxBytes: number;
   /** For the whole download, redirects included. */
   timeoutMs: number;
-  /** Same-origin redirects followed at most. */
-  maxRedirects: number;
 }
 
 /** The limits, and pinned versions only. @public */
@@ -49,7 +51,6 @@ export const DEFAULT_FETCH_IAM_POLICY_SETTINGS: FetchIamPolicySettings = {
   allowUnpinnedVersions: false,
   maxBytes: 256 * 1024,
   timeoutMs: 30_000,
-  maxRedirects: 3,
 };
 
 /** @public */
@@ -68,99 +69,78 @@ function shown(url: URL): string {
 }
 
 /**
- * GET with the limits: redirects followed only within the first URL's origin
- * and at most `maxRedirects` times, the body streamed and abandoned as soon as
- * it crosses `maxBytes`, one deadline for everything, and the task's signal.
+ * Reads the policy through Backstage's UrlReaderService, so the portal's own
+ * rules apply (an integration for the host, or `backend.reading.allow`, which
+ * also judges every redirect target), with our limits on top: one deadline
+ * for everything, the task's signal, and the body streamed and abandoned as
+ * soon as it crosses `maxBytes`.
  */
 async function download(
-  first: URL,
+  url: URL,
+  reader: UrlReaderService,
   settings: FetchIamPolicySettings,
   signal?: AbortSignal,
-): Promise<{ body: Buffer; url: URL }> {
+): Promise<Buffer> {
   const deadline = AbortSignal.timeout(settings.timeoutMs);
   const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
-  const failed = (error: unknown): Error => {
+  const tooLarge = () =>
+    new InputError(
+      `version: the policy at ${shown(url)} is larger than ${
+        settings.maxBytes
+      } bytes`,
+    );
+  try {
+    const response = await reader.readUrl(url.toString(), {
+      signal: combined,
+    });
+    if (!response.stream) return await response.buffer();
+    const body = response.stream();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > settings.maxBytes) {
+        // Stop reading now: the rest of the body is never buffered.
+        body.destroy();
+        throw tooLarge();
+      }
+      chunks.push(Buffer.from(chunk));
+    }
+    return Buffer.concat(chunks);
+  } catch (error) {
     if (deadline.aborted) {
-      return new ServiceUnavailableError(
-        `version: ${shown(first)} did not answer within ${
+      throw new ServiceUnavailableError(
+        `version: ${shown(url)} did not answer within ${
           settings.timeoutMs / 1000
         } s; run the task again`,
       );
     }
-    if (signal?.aborted)
-      return new ServiceUnavailableError(
+    if (signal?.aborted) {
+      throw new ServiceUnavailableError(
         'fetching the IAM policy was cancelled',
       );
-    return error instanceof Error ? error : new Error(String(error));
-  };
-  let url = first;
-  try {
-    for (let redirects = 0; ; redirects++) {
-      const response = await fetch(url, {
-        redirect: 'manual',
-        signal: combined,
-      });
-      if (response.status >= 300 && response.status < 400) {
-        await response.body?.cancel();
-        const location = response.headers.get('location');
-        const next = location ? new URL(location, url) : undefined;
-        if (!next || next.origin !== first.origin) {
-          throw new NotAllowedError(
-            `version: ${shown(first)} redirects to another origin (${
-              next ? next.origin : 'no location'
-            }); only redirects within ${first.origin} are followed`,
-          );
-        }
-        if (redirects >= settings.maxRedirects) {
-          throw new NotAllowedError(
-            `version: ${shown(first)} redirected more than ${
-              settings.maxRedirects
-            } times`,
-          );
-        }
-        url = next;
-        continue;
-      }
-      if (!response.ok) {
-        await response.body?.cancel();
-        throw new InputError(
-          `version: ${shown(url)} answered HTTP ${
-            response.status
-          }; is the version a published release?`,
-        );
-      }
-      const declared = Number(response.headers.get('content-length'));
-      if (declared > settings.maxBytes) {
-        await response.body?.cancel();
-        throw new InputError(
-          `version: the policy at ${shown(url)} is larger than ${
-            settings.maxBytes
-          } bytes`,
-        );
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        size += chunk.length;
-        if (size > settings.maxBytes) {
-          // Stop reading now: the rest of the body is never buffered.
-          await (response.body as ReadableStream)
-            .cancel()
-            .catch(() => undefined);
-          throw new InputError(
-            `version: the policy at ${shown(url)} is larger than ${
-              settings.maxBytes
-            } bytes`,
-          );
-        }
-        chunks.push(Buffer.from(chunk));
-      }
-      return { body: Buffer.concat(chunks), url };
     }
-  } catch (error) {
-    if (error instanceof InputError || error instanceof NotAllowedError)
-      throw error;
-    throw failed(error);
+    if (error instanceof InputError) throw error;
+    // The reader's messages carry full URLs (redirect targets included):
+    // only its error class is passed on.
+    const kind = isError(error) ? error.name : '';
+    if (kind === 'NotFoundError') {
+      throw new InputError(
+        `version: ${shown(
+          url,
+        )} answered HTTP 404; is the version a published release?`,
+      );
+    }
+    if (kind === 'NotAllowedError') {
+      throw new NotAllowedError(
+        `version: the portal may not read ${url.origin}: add its host to backend.reading.allow (or configure an integration for it) [policy-host-not-readable]`,
+      );
+    }
+    throw new ServiceUnavailableError(
+      `version: ${shown(
+        url,
+      )} could not be read: it answered an error, redirected to a host backend.reading.allow does not list, or redirected too often [policy-read-failed]`,
+    );
   }
 }
 
@@ -172,10 +152,16 @@ async function download(
  */
 export function createFetchIamPolicyAction(options: {
   guardrails: AwsGuardrails;
+  /** The backend's UrlReaderService: its allow-list and integrations decide which hosts may be read. */
+  reader: UrlReaderService;
   /** Default: pinned versions only, with the default limits. */
   settings?: FetchIamPolicySettings;
 }) {
-  const { guardrails, settings = DEFAULT_FETCH_IAM_POLICY_SETTINGS } = options;
+  const {
+    guardrails,
+    reader,
+    settings = DEFAULT_FETCH_IAM_POLICY_SETTINGS,
+  } = options;
   return createAwsGatewayAction({
     id: AWS_GATEWAY_ACTION_ID.fetchIamPolicy,
     description:
@@ -241,7 +227,7 @@ export function createFetchIamPolicyAction(options: {
       ctx.logger.info(
         `Fetching the controller's IAM policy from ${shown(url)}`,
       );
-      const { body } = await download(url, settings, ctx.signal);
+      const body = await download(url, reader, settings, ctx.signal);
       const sha256 = createHash('sha256').update(body).digest('hex');
       if (pinnedDigest && sha256 !== pinnedDigest) {
         throw new NotAllowedError(
