@@ -147,6 +147,11 @@ export {
 export type { DetectedControllerProfile } from './kubernetes/controllerProfileDetection';
 export { readServices, serverSideDryRun } from './kubernetes/serverSideDryRun';
 export type { RepositoryUrl } from './urls/repositoryUrl';
+export {
+  cloneUrlOfPickedRepository,
+  isCloneUrl,
+} from './urls/pickerRepoUrl';
+export type { PickedRepository } from './urls/pickerRepoUrl';
 export { RepositoryUrlAllowList } from './urls/urlAllowList';
 export type { GitTimeouts } from './gitops/gitHttp';
 export { GitOpsRepository } from './gitops/GitOpsRepository';
@@ -165,6 +170,9 @@ export type {
   PullRequestRequest,
   PullRequestResult,
 } from './gitops/pullRequests';
+export { PULL_REQUEST_TYPES } from './gitops/pullRequests';
+export type { PullRequestHostType } from './gitops/pullRequestRules';
+export type { CredentialSource } from './gitops/gitCredentials';
 export {
   AWS_GATEWAY_ACTION_ID,
   AWS_GATEWAY_ACTION_IDS,

@@ -98,16 +98,19 @@ export class GitOpsRepository {
 
   /**
    * The pull request opener for the repository's host (gitea, github or
-   * gitlab integration). Makes no request; fails with an InputError naming
+   * gitlab integration), with the integration's credentials or the user's
+   * token (`userToken`). Makes no request; fails with an InputError naming
    * `repoUrl` when the host cannot open pull requests, so a caller can refuse
    * before pushing anything.
    */
   async pullRequestOpener(
     repoUrl: string | RepositoryUrl,
+    options: { userToken?: string } = {},
   ): Promise<PullRequestOpener> {
     return createPullRequestOpener(this.integrations, repoUrl, {
       fetch: this.fetch,
       timeouts: this.timeouts,
+      userToken: options.userToken,
     });
   }
 
@@ -123,7 +126,9 @@ export class GitOpsRepository {
     if (duplicate)
       throw new InputError(`files: "${duplicate.path}" is listed twice`);
     assertBranchName('branch', options.branch);
-    const remote = await resolveGitRemote(this.integrations, options.repoUrl);
+    const remote = await resolveGitRemote(this.integrations, options.repoUrl, {
+      userToken: options.userToken,
+    });
 
     for (let attempt = 1; ; attempt++) {
       try {
@@ -152,15 +157,17 @@ export class GitOpsRepository {
 
   /**
    * Reads, never writes: resolves the repository's SCM integration and
-   * credentials, and lists its branches with them. Fails with an InputError
+   * credentials (or takes the user's token), and lists its branches with them. Fails with an InputError
    * naming `repoUrl` when the host has no integration or credentials, the
    * repository cannot be reached or read with them, or it has no branch.
    */
   async describeRemote(
     repoUrl: string | RepositoryUrl,
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: AbortSignal; userToken?: string } = {},
   ): Promise<GitOpsRemoteInfo> {
-    const remote = await resolveGitRemote(this.integrations, repoUrl);
+    const remote = await resolveGitRemote(this.integrations, repoUrl, {
+      userToken: options.userToken,
+    });
     return {
       type: remote.type,
       ...(await listBranches(this.openOperation, remote, options.signal)),
@@ -177,7 +184,7 @@ export class GitOpsRepository {
     remote: GitRemote,
   ): Promise<Omit<CommitFilesResult, 'commitUrl' | 'attempts'>> {
     const repoUrl = remote.url.href;
-    const auth = authCallbacks(repoUrl, remote.credentials);
+    const auth = authCallbacks(remote);
     const { plan, store, head, rootTree } = await fetchBase(
       this.openOperation,
       remote,
@@ -259,10 +266,13 @@ export class GitOpsRepository {
       baseBranch?: string;
       directory: string;
       signal?: AbortSignal;
+      userToken?: string;
     },
   ): Promise<void> {
     const directory = safeRepoPath(options.directory);
-    const remote = await resolveGitRemote(this.integrations, repoUrl);
+    const remote = await resolveGitRemote(this.integrations, repoUrl, {
+      userToken: options.userToken,
+    });
     const { store, rootTree } = await fetchBase(
       this.openOperation,
       remote,

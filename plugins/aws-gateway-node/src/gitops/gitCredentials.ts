@@ -11,6 +11,26 @@ export interface GitCredentials {
   password: string;
 }
 
+/**
+ * Whose credentials a remote uses: the SCM integration's (the portal's), or
+ * the token the user signed in with (RepoUrlPicker's `requestUserCredentials`),
+ * given as the action's `token` input. @public
+ */
+export type CredentialSource = 'integration' | 'user';
+
+/**
+ * How messages name a remote's credentials and the input to fix when they
+ * are refused: the one place for that wording.
+ */
+export function credentialsWording(source: CredentialSource): {
+  field: 'repoUrl' | 'token';
+  whose: string;
+} {
+  return source === 'user'
+    ? { field: 'token', whose: "the user's token" }
+    : { field: 'repoUrl', whose: "the integration's credentials" };
+}
+
 /** Where a repository lives, as Backstage's SCM integrations see it. @public */
 export interface GitRemote {
   /** The integration type (github, gitlab, gitea, gerrit). */
@@ -18,6 +38,8 @@ export interface GitRemote {
   /** The normalised repository URL: the only address cloned, pushed to and authenticated against. */
   url: RepositoryUrl;
   credentials: GitCredentials;
+  /** Whose they are; a user's token is never replaced by the integration's when refused. */
+  source: CredentialSource;
   /** Browser URL of a commit. */
   commitUrl(sha: string): string;
 }
@@ -27,13 +49,15 @@ export interface GitRemote {
  * with, from `integrations.*` in app-config — the same credentials every
  * other scaffolder action uses. The URL goes through the one normaliser
  * (`parseRepositoryUrl`): plain HTTP is refused except on loopback, so
- * credentials never cross a network in the clear.
+ * credentials never cross a network in the clear. With `userToken`, the
+ * user's token is the only credential used: the integration's are not read.
  *
  * @public
  */
 export async function resolveGitRemote(
   integrations: ScmIntegrationRegistry,
   repoUrl: string | RepositoryUrl,
+  options: { userToken?: string } = {},
 ): Promise<GitRemote> {
   const url =
     typeof repoUrl === 'string'
@@ -45,11 +69,11 @@ export async function resolveGitRemote(
       `repoUrl host ${url.host} has no SCM integration in app-config (integrations.github, gitlab, gitea or gerrit)`,
     );
   }
-  const credentials = await credentialsFor(
-    integrations,
-    integration.type,
-    url.href,
-  );
+  const { userToken } = options;
+  const credentials =
+    userToken !== undefined
+      ? userCredentials(integration.type, userToken)
+      : await credentialsFor(integrations, integration.type, url.href);
   if (!credentials) {
     throw new InputError(
       `repoUrl: the ${integration.type} integration for ${url.host} has no credentials; set them under integrations.${integration.type} in app-config`,
@@ -61,8 +85,34 @@ export async function resolveGitRemote(
     type: integration.type,
     url,
     credentials,
+    source: userToken !== undefined ? 'user' : 'integration',
     commitUrl: sha => `${web}${commitPath}${sha}`,
   };
+}
+
+/**
+ * Git-over-HTTPS credentials for a user's OAuth or personal access token, as
+ * each host takes them (GitHub: x-access-token, GitLab: oauth2, Gitea: any
+ * user name with the token as password).
+ */
+function userCredentials(type: string, token: string): GitCredentials {
+  if (!token || /[\s:]/.test(token)) {
+    // Never echo the value: it is a secret.
+    throw new InputError(
+      'token: must be a non-empty token without spaces or colons (the one RepoUrlPicker asked the user for)',
+    );
+  }
+  const username: Record<string, string> = {
+    github: 'x-access-token',
+    gitlab: 'oauth2',
+    gitea: 'oauth2',
+  };
+  if (!username[type]) {
+    throw new InputError(
+      `token: user credentials are supported for github, gitlab and gitea repositories, not ${type}; leave token empty to use the integration's credentials`,
+    );
+  }
+  return { username: username[type], password: token };
 }
 
 async function credentialsFor(

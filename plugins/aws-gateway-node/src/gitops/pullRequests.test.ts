@@ -88,6 +88,7 @@ describe('createPullRequestOpener', () => {
             ),
           };
         }
+        if (!r.path.endsWith('/pulls')) return { status: 201, body: {} };
         const pr = {
           number: 7 + open.length,
           html_url: `https://${api.host}/platform/gitops/pull/${
@@ -133,16 +134,18 @@ describe('createPullRequestOpener', () => {
           head: 'aws-gateway/gw',
           base: 'main',
           body: 'files',
+          draft: false,
         },
       });
+      // octokit's request, with the integration's token.
       for (const r of [list, create]) {
         expect(r.headers).toMatchObject({
-          authorization: `Bearer ${TOKEN}`,
-          accept: 'application/vnd.github+json',
-          'x-github-api-version': '2022-11-28',
+          authorization: `token ${TOKEN}`,
+          accept: 'application/vnd.github.v3+json',
         });
+        expect(r.headers['user-agent']).toContain('octokit');
       }
-      expect(create.headers['content-type']).toBe('application/json');
+      expect(create.headers['content-type']).toMatch(/^application\/json/);
 
       const again = await opener.open({
         head: 'aws-gateway/gw',
@@ -151,9 +154,89 @@ describe('createPullRequestOpener', () => {
       });
       expect(again).toEqual({ ...first, created: false });
       expect(api.requests.filter(r => r.method === 'POST')).toHaveLength(1);
+      // The web address is on the repository's own scheme (plain http only on loopback).
       expect(opener.previewUrl(0)).toBe(
-        `https://${api.host}/platform/gitops/pull/0`,
+        `http://${api.host}/platform/gitops/pull/0`,
       );
+    });
+
+    it('opens a draft, requests reviewers and adds labels; a re-run reuses it and asks again (idempotent)', async () => {
+      const opener = await createPullRequestOpener(
+        integrations(),
+        `http://${api.host}/platform/gitops.git`,
+      );
+      const request = {
+        head: 'aws-gateway/gw',
+        base: 'main',
+        title: 'Add gw',
+        reviewers: ['alice', 'bob'],
+        labels: ['gitops', 'needs review'],
+        draft: true,
+      };
+      const first = await opener.open(request);
+      expect(first.created).toBe(true);
+      const calls = api.requests.map(r => `${r.method} ${r.path}`);
+      expect(calls).toEqual([
+        'GET /api/v3/repos/platform/gitops/pulls',
+        'POST /api/v3/repos/platform/gitops/pulls',
+        'POST /api/v3/repos/platform/gitops/pulls/7/requested_reviewers',
+        'POST /api/v3/repos/platform/gitops/issues/7/labels',
+      ]);
+      expect(api.requests[1].body.draft).toBe(true);
+      expect(api.requests[2].body).toEqual({ reviewers: ['alice', 'bob'] });
+      expect(api.requests[3].body).toEqual({
+        labels: ['gitops', 'needs review'],
+      });
+      expect(await opener.open(request)).toEqual({ ...first, created: false });
+      expect(api.requests.filter(r => r.path.endsWith('/pulls'))).toHaveLength(
+        3,
+      );
+    });
+
+    it("with the user's token: sends only it, and a 401 names token, never the secret, with no fall back", async () => {
+      const USER_TOKEN = 'user-token-never-shown';
+      await api.close();
+      api = await startApi(() => ({
+        status: 401,
+        body: { message: `Bad credentials ${USER_TOKEN}` },
+      }));
+      const repoUrl = `http://${api.host}/platform/gitops.git`;
+      const opener = await createPullRequestOpener(integrations(), repoUrl, {
+        userToken: USER_TOKEN,
+      });
+      expect(opener.source).toBe('user');
+      const error = await opener
+        .open({ head: 'b', base: 'main', title: 't' })
+        .catch(e => e);
+      expect(error.message).toBe(
+        `token: the github API for ${repoUrl} answered HTTP 401 when asked to list open pull requests: it refused the user's token; the integration's credentials were not tried instead`,
+      );
+      expect(JSON.stringify(error) + error.message).not.toContain(USER_TOKEN);
+      expect(api.requests.map(r => r.headers.authorization)).toEqual([
+        `token ${USER_TOKEN}`,
+      ]);
+    });
+
+    it('refuses reviewer and label names GitHub would refuse, naming the entry, before any request', async () => {
+      const opener = await createPullRequestOpener(
+        integrations(),
+        `http://${api.host}/platform/gitops.git`,
+      );
+      expect(() => opener.check({ reviewers: ['alice', '-bob'] })).toThrow(
+        'reviewers[1]: "-bob" is not valid: 1–39 letters, digits and single inner hyphens (a GitHub user name)',
+      );
+      expect(() => opener.check({ labels: ['a,b'] })).toThrow(
+        'labels[0]: "a,b" is not valid',
+      );
+      await expect(
+        opener.open({
+          head: 'b',
+          base: 'main',
+          title: 't',
+          reviewers: ['a b'],
+        }),
+      ).rejects.toThrow('reviewers[0]');
+      expect(api.requests).toEqual([]);
     });
 
     it('names repoUrl and the status, never the token, when the API refuses', async () => {
@@ -287,6 +370,21 @@ describe('createPullRequestOpener', () => {
     beforeEach(async () => {
       open = [];
       api = await startApi(r => {
+        if (r.path === '/api/v4/users') {
+          const known = ['alice', 'bob'].indexOf(r.query.username);
+          return {
+            status: 200,
+            body:
+              known < 0 ? [] : [{ id: 11 + known, username: r.query.username }],
+          };
+        }
+        if (r.method === 'PUT') {
+          const mr = open.find(m =>
+            r.path.endsWith(`/merge_requests/${m.iid}`),
+          )!;
+          mr.reviewers = r.body.reviewer_ids?.map((id: number) => ({ id }));
+          return { status: 200, body: mr };
+        }
         if (r.method === 'GET') {
           return {
             status: 200,
@@ -371,6 +469,60 @@ describe('createPullRequestOpener', () => {
       );
     });
 
+    it('opens a draft with reviewers (user names looked up to ids) and labels; a re-run adds what is missing', async () => {
+      const opener = await createPullRequestOpener(
+        integrations(),
+        `http://${api.host}/group/sub/gitops.git`,
+      );
+      const request = {
+        head: 'aws-gateway/gw',
+        base: 'main',
+        title: 'Add gw',
+        reviewers: ['alice'],
+        labels: ['gitops', 'aws'],
+        draft: true,
+      };
+      expect((await opener.open(request)).created).toBe(true);
+      const create = api.requests.find(r => r.method === 'POST')!;
+      expect(create.body).toMatchObject({
+        title: 'Draft: Add gw',
+        labels: 'gitops,aws',
+        reviewer_ids: [11],
+      });
+      expect(
+        api.requests.find(r => r.path === '/api/v4/users')!.query.username,
+      ).toBe('alice');
+      open[0].reviewers = [{ id: 11 }];
+      const again = await opener.open({ ...request, reviewers: ['bob'] });
+      expect(again.created).toBe(false);
+      const edit = api.requests.find(r => r.method === 'PUT')!;
+      expect(edit.path).toBe(
+        '/api/v4/projects/group%2Fsub%2Fgitops/merge_requests/1',
+      );
+      expect(edit.body).toEqual({
+        add_labels: 'gitops,aws',
+        reviewer_ids: [11, 12],
+      });
+    });
+
+    it('refuses a reviewer GitLab does not know, naming the entry, before opening anything', async () => {
+      const opener = await createPullRequestOpener(
+        integrations(),
+        `http://${api.host}/group/sub/gitops.git`,
+      );
+      await expect(
+        opener.open({
+          head: 'b',
+          base: 'main',
+          title: 't',
+          reviewers: ['mallory'],
+        }),
+      ).rejects.toThrow(
+        `reviewers[0]: no GitLab user "mallory" on ${api.host}`,
+      );
+      expect(api.requests.filter(r => r.method !== 'GET')).toEqual([]);
+    });
+
     it('reuses the merge request another writer opened between the list and the create (409)', async () => {
       const opener = await createPullRequestOpener(
         integrations(),
@@ -401,25 +553,8 @@ describe('createPullRequestOpener', () => {
   });
 
   describe('gitea', () => {
-    beforeEach(async () => {
-      open = [];
-      api = await startApi(r => {
-        if (r.method === 'GET')
-          return { status: 200, body: r.query.page === '1' ? open : [] };
-        const pr = {
-          number: 3,
-          html_url: `http://${api.host}/platform/gitops/pulls/3`,
-          head: { ref: r.body.head },
-          base: { ref: r.body.base },
-          state: 'open',
-        };
-        open.push(pr);
-        return { status: 201, body: pr };
-      });
-    });
-
-    it('uses basic auth and the documented request', async () => {
-      const integrations = ScmIntegrations.fromConfig(
+    const giteaIntegrations = () =>
+      ScmIntegrations.fromConfig(
         new ConfigReader({
           integrations: {
             gitea: [
@@ -433,6 +568,26 @@ describe('createPullRequestOpener', () => {
           },
         }),
       );
+    beforeEach(async () => {
+      open = [];
+      api = await startApi(r => {
+        if (r.method === 'GET')
+          return { status: 200, body: r.query.page === '1' ? open : [] };
+        if (!r.path.endsWith('/pulls')) return { status: 201, body: {} };
+        const pr = {
+          number: 3,
+          html_url: `http://${api.host}/platform/gitops/pulls/3`,
+          head: { ref: r.body.head },
+          base: { ref: r.body.base },
+          state: 'open',
+        };
+        open.push(pr);
+        return { status: 201, body: pr };
+      });
+    });
+
+    it('uses basic auth and the documented request', async () => {
+      const integrations = giteaIntegrations();
       const opener = await createPullRequestOpener(
         integrations,
         `http://${api.host}/platform/gitops.git`,
@@ -458,6 +613,43 @@ describe('createPullRequestOpener', () => {
       expect(create.headers.authorization).toBe(
         `Basic ${Buffer.from(`bot:${TOKEN}`).toString('base64')}`,
       );
+    });
+
+    it("marks a draft WIP:, requests reviewers and adds labels by name; with the user's token as password", async () => {
+      const integrations = giteaIntegrations();
+      const opener = await createPullRequestOpener(
+        integrations,
+        `http://${api.host}/platform/gitops.git`,
+        { userToken: 'user-token' },
+      );
+      await opener.open({
+        head: 'h',
+        base: 'main',
+        title: 't',
+        reviewers: ['alice'],
+        labels: ['gitops'],
+        draft: true,
+      });
+      expect(api.requests.map(r => [`${r.method} ${r.path}`, r.body])).toEqual([
+        ['GET /api/v1/repos/platform/gitops/pulls', undefined],
+        [
+          'POST /api/v1/repos/platform/gitops/pulls',
+          { head: 'h', base: 'main', title: 'WIP: t', body: '' },
+        ],
+        [
+          'POST /api/v1/repos/platform/gitops/pulls/3/requested_reviewers',
+          { reviewers: ['alice'] },
+        ],
+        [
+          'POST /api/v1/repos/platform/gitops/issues/3/labels',
+          { labels: ['gitops'] },
+        ],
+      ]);
+      for (const r of api.requests) {
+        expect(r.headers.authorization).toBe(
+          `Basic ${Buffer.from('oauth2:user-token').toString('base64')}`,
+        );
+      }
     });
   });
 

@@ -1,7 +1,7 @@
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import git, { HttpClient } from 'isomorphic-git';
 import { planBranch } from './branches';
-import { GitCredentials, GitRemote } from './gitCredentials';
+import { credentialsWording, GitRemote } from './gitCredentials';
 import { GitOperation } from './gitHttp';
 import { createObjectStore } from './objectStore';
 import { GitOpsRemoteInfo } from './types';
@@ -21,16 +21,22 @@ export type OpenOperation = (
 /** A push lost a race with another writer: fetch again and redo the change. */
 export class ConcurrentUpdate extends Error {}
 
-export function authCallbacks(repoUrl: string, credentials: GitCredentials) {
+export function authCallbacks(remote: GitRemote) {
+  const { credentials } = remote;
+  const { field, whose } = credentialsWording(remote.source);
   return {
     onAuth: () => ({
       username: credentials.username,
       password: credentials.password,
     }),
     onAuthFailure: () => {
-      // Never retry with the same secret, and never echo it.
+      // Never retry with the same secret, never echo it, never fall back to other credentials.
       throw new InputError(
-        `repoUrl: the git server refused the integration's credentials for ${repoUrl}`,
+        `${field}: the git server refused ${whose} for ${remote.url.href}${
+          remote.source === 'user'
+            ? "; nothing was pushed, and the integration's credentials were not tried instead"
+            : ''
+        }`,
       );
     },
   };
@@ -70,7 +76,7 @@ export async function listBranches(
         http,
         url: repoUrl,
         symrefs: true,
-        ...authCallbacks(repoUrl, remote.credentials),
+        ...authCallbacks(remote),
       }),
     );
   } catch (error) {
@@ -78,8 +84,9 @@ export async function listBranches(
     if (error instanceof InputError || error instanceof ServiceUnavailableError)
       throw error;
     // Only a status or an error code: a server's message could echo a request.
+    const { field, whose } = credentialsWording(remote.source);
     throw new InputError(
-      `repoUrl: ${repoUrl} could not be read with the integration's credentials (${gitFailure(
+      `${field}: ${repoUrl} could not be read with ${whose} (${gitFailure(
         error,
       )}); it must be an existing repository they can read`,
     );
@@ -126,7 +133,7 @@ export async function fetchBase(
       singleBranch: true,
       depth: 1,
       tags: false,
-      ...authCallbacks(repoUrl, remote.credentials),
+      ...authCallbacks(remote),
     }),
   );
   const head = fetched.fetchHead ?? plan.baseSha;

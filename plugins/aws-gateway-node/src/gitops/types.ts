@@ -37,6 +37,12 @@ export interface CommitFilesOptions {
    * files (a kustomization.yaml) are left alone.
    */
   ownedFiles?: { directory: string; names: RegExp };
+  /**
+   * The user's token (RepoUrlPicker's `requestUserCredentials`): read and push
+   * with it instead of the integration's credentials; refused, it is an
+   * error naming `token`, never a fall back to the integration's.
+   */
+  userToken?: string;
   /** Compute the commit (its SHA included) without pushing. */
   dryRun?: boolean;
   /** The task's cancellation: stops every network call and any write not yet started. */

@@ -126,6 +126,11 @@ export class RepositoryUrlAllowList {
     const url = parseRepositoryUrl(raw, field, {
       allowHttpLoopback: this.patterns.some(p => p.origin.protocol === 'http:'),
     });
+    return this.checkUrl(url, field);
+  }
+
+  /** Refuses an already normalised URL (built from RepoUrlPicker's parts, say) unless a pattern allows it. */
+  checkUrl(url: RepositoryUrl, field = 'repoUrl'): RepositoryUrl {
     if (!this.patterns.some(p => matchesUrlPattern(url, p))) {
       throw new NotAllowedError(
         `${field}: "${url.href}" is not allowed; it must be listed in ${this.key}`,

@@ -21,7 +21,8 @@ import { createAwsGatewayAction } from '../support/inputDefaults';
  * Checks, read-only, what `aws-gateway:gitops:commit` will need, so that a
  * template can refuse a bad GitOps repository before any step writes
  * anything: the repository is allowed by configuration, its host has an SCM
- * integration with credentials, the repository can be read with them, and the
+ * integration with credentials (or the user's `token` is given), the
+ * repository can be read with them, and the
  * branch (or the base branch it would be created from) exists. Runs the same
  * in a dry run.
  *
@@ -91,8 +92,11 @@ export function createGitOpsCheckAction(options: {
 
       const targetPath = checkedFolder(input.gateway, input.controllerCluster);
 
+      // With the user's token when given: the commit step will use it too.
+      const userToken = input.token || undefined;
       const remote = await repository.describeRemote(repoUrl, {
         signal: ctx.signal,
+        userToken,
       });
       const plan = planBranch(
         remote,
@@ -106,6 +110,7 @@ export function createGitOpsCheckAction(options: {
           baseBranch: input.baseBranch,
           directory: targetPath,
           signal: ctx.signal,
+          userToken,
         });
         ctx.logger.info(
           `${targetPath} can be written on ${plan.base}: no link, submodule or file on the way`,

@@ -68,6 +68,33 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
+      "The repository chosen with RepoUrlPicker (host?owner=…&repo=…, allowed by awsGateway.provisioning.gitops.allowedRepoUrls all the same); push and open a draft pull request as the signed-in user (the picker's requestUserCredentials secret), asking two reviewers and adding labels",
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'commit',
+          action: 'aws-gateway:gitops:commit',
+          name: 'Open a draft pull request as the user',
+          input: {
+            repoUrl: 'git.example.com?owner=platform&repo=gitops',
+            token: '${{ secrets.USER_OAUTH_TOKEN }}',
+            mode: 'pull-request',
+            branch: 'aws-gateway/default-aws-tcp-gateway',
+            baseBranch: 'main',
+            sourcePath: 'manifests',
+            commitMessage: 'Expose backend on TCP 8080 through aws-tcp-gateway',
+            pullRequestTitle: 'Expose backend on TCP 8080',
+            pullRequestBody: 'Requested from Backstage.',
+            reviewers: ['alice', 'bob'],
+            labels: ['gitops', 'aws-gateway'],
+            draft: true,
+          },
+        },
+      ],
+    }),
+  },
+  {
+    description:
       'Commit the controller setup aws-gateway:controller:render wrote (Helm values, GatewayClass, default LoadBalancerConfiguration); it goes to clusters/<cluster>/aws-load-balancer-controller',
     example: yaml.stringify({
       steps: [

@@ -44,14 +44,22 @@ function recordingRepository() {
   const previewUrl = jest.fn(
     (n: number) => `https://git.example.com/platform/gitops/pulls/${n}`,
   );
-  const pullRequestOpener = jest.fn(async ({ href }: { href: string }) => {
-    if (href.includes('gerrit')) {
-      throw new Error(
-        `repoUrl: ${href} is served by a gerrit integration, which cannot open pull requests here`,
-      );
+  const check = jest.fn((extras: { reviewers?: string[] }) => {
+    if (extras.reviewers?.includes('-bad')) {
+      throw new Error('reviewers[0]: "-bad" is not valid');
     }
-    return { type: 'gitea', open, previewUrl };
   });
+  const pullRequestOpener = jest.fn(
+    async ({ href }: { href: string }, options?: { userToken?: string }) => {
+      if (href.includes('gerrit')) {
+        throw new Error(
+          `repoUrl: ${href} is served by a gerrit integration, which cannot open pull requests here`,
+        );
+      }
+      const source = options?.userToken ? 'user' : 'integration';
+      return { type: 'gitea', source, open, previewUrl, check };
+    },
+  );
   const describeRemote = jest.fn(
     async (_repoUrl: unknown, _options?: unknown) => ({
       type: 'gitea',
@@ -69,6 +77,7 @@ function recordingRepository() {
     pullRequestOpener,
     describeRemote,
     open,
+    check,
   };
 }
 
@@ -129,6 +138,16 @@ async function render(
 
 const settings = readGitOpsSettings(
   new ConfigReader({
+    integrations: {
+      gitea: [
+        {
+          host: 'git.example.com',
+          baseUrl: 'https://git.example.com',
+          username: 'portal',
+          password: 'portal-secret',
+        },
+      ],
+    },
     awsGateway: {
       provisioning: {
         gitops: {
@@ -182,6 +201,9 @@ describe('aws-gateway:gitops:commit', () => {
                   base: input.baseBranch,
                   title: input.pullRequestTitle,
                   body: input.pullRequestBody,
+                  reviewers: input.reviewers,
+                  labels: input.labels,
+                  draft: input.draft ?? false,
                 },
                 { signal: ctx.signal },
               ],
@@ -208,7 +230,12 @@ describe('aws-gateway:gitops:commit', () => {
         ),
       );
       expect(call).toMatchObject({
-        repoUrl: { href: input.repoUrl },
+        // RepoUrlPicker's form becomes the host's clone URL.
+        repoUrl: {
+          href: input.repoUrl.startsWith('https://')
+            ? input.repoUrl
+            : 'https://git.example.com/platform/gitops.git',
+        },
         branch: input.branch,
         overwrite: input.overwrite,
       });
@@ -536,6 +563,7 @@ describe('aws-gateway:gitops:commit', () => {
         head: 'aws-gateway/gw',
         base: 'main',
         title: 'Add gw',
+        draft: false,
         body: expect.stringContaining(
           endpointFiles.map(f => `- ${classic}/${f}`).join('\n'),
         ),
@@ -543,6 +571,107 @@ describe('aws-gateway:gitops:commit', () => {
       expect(commitFiles.mock.invocationCallOrder[0]).toBeLessThan(
         open.mock.invocationCallOrder[0],
       );
+    });
+
+    it("takes RepoUrlPicker's host?owner&repo (read by parseRepoUrl), the user's token, reviewers, labels and draft", async () => {
+      const {
+        repository,
+        commitFiles,
+        open,
+        describeRemote,
+        pullRequestOpener,
+        check,
+      } = recordingRepository();
+      const ctx = testActionContext(
+        prInput({
+          repoUrl: 'git.example.com?owner=platform&repo=gitops',
+          token: 'user-secret-token',
+          reviewers: ['alice'],
+          labels: ['gitops'],
+          draft: true,
+        }),
+        { workspacePath: workspace },
+      );
+      await action(repository).handler(ctx);
+      const canonical = { href: 'https://git.example.com/platform/gitops.git' };
+      expect(pullRequestOpener).toHaveBeenCalledWith(
+        expect.objectContaining(canonical),
+        { userToken: 'user-secret-token' },
+      );
+      expect(check).toHaveBeenCalledWith({
+        reviewers: ['alice'],
+        labels: ['gitops'],
+      });
+      expect(describeRemote.mock.calls[0][1]).toMatchObject({
+        userToken: 'user-secret-token',
+      });
+      expect(commitFiles.mock.calls[0][0]).toMatchObject({
+        repoUrl: expect.objectContaining(canonical),
+        userToken: 'user-secret-token',
+      });
+      expect(open.mock.calls[0][0]).toMatchObject({
+        reviewers: ['alice'],
+        labels: ['gitops'],
+        draft: true,
+      });
+      // The token is a secret: in no output and no log line.
+      const said = JSON.stringify([
+        (ctx.output as jest.Mock).mock.calls,
+        (ctx.logger.info as jest.Mock).mock?.calls ?? [],
+      ]);
+      expect(said).not.toContain('user-secret-token');
+    });
+
+    it('refuses bad reviewer names, and reviewers/labels/draft outside mode pull-request, before anything is written', async () => {
+      const { repository, commitFiles } = recordingRepository();
+      await expect(
+        action(repository).handler(
+          testActionContext(prInput({ reviewers: ['-bad'] }), {
+            workspacePath: workspace,
+          }),
+        ),
+      ).rejects.toThrow('reviewers[0]: "-bad" is not valid');
+      await expect(
+        action(repository).handler(
+          testActionContext(prInput({ mode: 'commit', labels: ['x'] }), {
+            workspacePath: workspace,
+          }),
+        ),
+      ).rejects.toThrow('reviewers, labels, draft: only for mode pull-request');
+      expect(commitFiles).not.toHaveBeenCalled();
+    });
+
+    it('refuses a RepoUrlPicker repository the allow-list does not name: the picker is no guardrail', async () => {
+      const { repository, commitFiles } = recordingRepository();
+      await expect(
+        action(repository).handler(
+          testActionContext(
+            prInput({ repoUrl: 'git.example.com?owner=other&repo=gitops' }),
+            { workspacePath: workspace },
+          ),
+        ),
+      ).rejects.toThrow(
+        'repoUrl: "https://git.example.com/other/gitops.git" is not allowed',
+      );
+      await expect(
+        action(repository).handler(
+          testActionContext(
+            prInput({ repoUrl: 'git.example.com?owner=..&repo=gitops' }),
+            { workspacePath: workspace },
+          ),
+        ),
+      ).rejects.toThrow('must not have dot segments');
+      await expect(
+        action(repository).handler(
+          testActionContext(
+            prInput({
+              repoUrl: 'unknown.example.com?owner=platform&repo=gitops',
+            }),
+            { workspacePath: workspace },
+          ),
+        ),
+      ).rejects.toThrow('repoUrl: No matching integration configuration');
+      expect(commitFiles).not.toHaveBeenCalled();
     });
 
     it('opens nothing when the task was cancelled after the push', async () => {

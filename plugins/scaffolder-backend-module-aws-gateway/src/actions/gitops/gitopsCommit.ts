@@ -32,7 +32,10 @@ import { createAwsGatewayAction } from '../support/inputDefaults';
  * to replace a different existing file unless `overwrite`; makes no new
  * commit when the content is already there. In mode `pull-request` it then
  * opens a pull request from the branch into the base branch (gitea, github
- * and gitlab hosts), or reuses the open one.
+ * and gitlab hosts), or reuses the open one, with reviewers, labels and as a
+ * draft when asked. Given the user's `token` (RepoUrlPicker's
+ * `requestUserCredentials`), it reads, pushes and opens the pull request as
+ * the user, and never falls back to the integration's credentials.
  *
  * @public
  */
@@ -90,6 +93,29 @@ export function createGitOpsCommitAction(options: {
             .describe('Pull request title; default the commit message'),
         pullRequestBody: z =>
           z.string().optional().describe('Pull request description'),
+        reviewers: z =>
+          z
+            .array(z.string())
+            .max(20)
+            .optional()
+            .describe(
+              "Mode pull-request: user names asked to review, by the host's user name rules (checked before anything is pushed)",
+            ),
+        labels: z =>
+          z
+            .array(z.string())
+            .max(20)
+            .optional()
+            .describe(
+              'Mode pull-request: labels to add (1–50 characters, no commas)',
+            ),
+        draft: z =>
+          z
+            .boolean()
+            .default(false)
+            .describe(
+              'Mode pull-request: open it as a draft (GitHub draft, GitLab "Draft:" title, Gitea "WIP:" title)',
+            ),
       },
       output: {
         commitSha: z =>
@@ -133,11 +159,21 @@ export function createGitOpsCommitAction(options: {
     async handler(ctx) {
       const { input } = ctx;
       const repoUrl = assertAllowedRepo(input.repoUrl, settings);
-      // Before anything is pushed: the host must be able to open the pull request.
+      const userToken = input.token || undefined;
+      if (
+        input.mode !== 'pull-request' &&
+        (input.reviewers?.length || input.labels?.length || input.draft)
+      ) {
+        throw new InputError(
+          'reviewers, labels, draft: only for mode pull-request; there is no pull request in mode commit',
+        );
+      }
+      // Before anything is pushed: the host must be able to open the pull request, with these reviewers and labels.
       const opener: PullRequestOpener | undefined =
         input.mode === 'pull-request'
-          ? await repository.pullRequestOpener(repoUrl)
+          ? await repository.pullRequestOpener(repoUrl, { userToken })
           : undefined;
+      opener?.check({ reviewers: input.reviewers, labels: input.labels });
       let source: string;
       try {
         source = resolveSafeChildPath(ctx.workspacePath, input.sourcePath);
@@ -176,7 +212,10 @@ export function createGitOpsCommitAction(options: {
       let baseBranch = input.baseBranch;
       if (opener) {
         baseBranch ??= (
-          await repository.describeRemote(repoUrl, { signal: ctx.signal })
+          await repository.describeRemote(repoUrl, {
+            signal: ctx.signal,
+            userToken,
+          })
         ).defaultBranch;
         if (!baseBranch) {
           throw new InputError(
@@ -206,6 +245,7 @@ export function createGitOpsCommitAction(options: {
         ? await repository.commitFiles({
             ...commit,
             repoUrl,
+            userToken,
             dryRun: true,
             signal: ctx.signal,
           })
@@ -216,6 +256,7 @@ export function createGitOpsCommitAction(options: {
               const r = await repository.commitFiles({
                 ...commit,
                 repoUrl,
+                userToken,
                 signal: ctx.signal,
               });
               ctx.logger.info(
@@ -265,6 +306,9 @@ export function createGitOpsCommitAction(options: {
           `Opened by Backstage (${
             AWS_GATEWAY_ACTION_ID.gitopsCommit
           }).\n\nFiles:\n${files.map(f => `- ${f.path}`).join('\n')}\n`,
+        reviewers: input.reviewers,
+        labels: input.labels,
+        draft: input.draft,
       };
       const pullRequest = ctx.isDryRun
         ? { number: 0, url: opener.previewUrl(0), created: true }
@@ -281,9 +325,10 @@ export function createGitOpsCommitAction(options: {
                   'the task was cancelled after the push; no pull request opened',
                 );
               const pr = await opener.open(request, { signal: ctx.signal });
+              const as = opener.source === 'user' ? ' as the user' : '';
               ctx.logger.info(
                 pr.created
-                  ? `Opened pull request #${pr.number} from ${request.head} into ${request.base}: ${pr.url}`
+                  ? `Opened pull request #${pr.number}${as} from ${request.head} into ${request.base}: ${pr.url}`
                   : `Pull request #${pr.number} from ${request.head} into ${request.base} is already open: ${pr.url}`,
               );
               return { number: pr.number, url: pr.url, created: pr.created };

@@ -1,0 +1,89 @@
+import { Octokit } from '@octokit/rest';
+import { PullRequestHostFactory } from './types';
+import { findOrCreate, repoPathBelow } from './repositoryPath';
+
+const trim = (url: string) => url.replace(/\/+$/, '');
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * GitHub and GitHub Enterprise (`apiBaseUrl`) through `@octokit/rest`: list
+ * the open pull requests of owner:head into base, create one (draft when
+ * asked), request reviewers, add labels. Every request goes through the
+ * operation's fetch (deadline, cancellation, no redirects).
+ */
+export const githubPullRequests: PullRequestHostFactory = (
+  integrations,
+  remote,
+) => {
+  const config = integrations.github.byUrl(remote.url.href)!.config;
+  const [owner, repo] = repoPathBelow(
+    remote.url,
+    `${remote.url.protocol}//${config.host}`,
+    'github',
+    2,
+  );
+  const web = `${remote.url.protocol}//${config.host}/${owner}/${repo}`;
+  return {
+    previewUrl: n => `${web}/pull/${n}`,
+    async open(request, http) {
+      const octokit = new Octokit({
+        auth: remote.credentials.password,
+        baseUrl: trim(config.apiBaseUrl ?? 'https://api.github.com'),
+        request: { fetch: http.fetch },
+        log: silent,
+      });
+      const find = async () => {
+        const { data } = await http.call('list open pull requests', () =>
+          octokit.pulls.list({
+            owner,
+            repo,
+            head: `${owner}:${request.head}`,
+            base: request.base,
+            state: 'open',
+            per_page: 100,
+          }),
+        );
+        return data.find(
+          p => p.head.ref === request.head && p.base.ref === request.base,
+        );
+      };
+      // 422 "A pull request already exists" when one was opened meanwhile.
+      const { pull, created } = await findOrCreate(find, async () => {
+        const { data } = await http.call('open a pull request', () =>
+          octokit.pulls.create({
+            owner,
+            repo,
+            head: request.head,
+            base: request.base,
+            title: request.title,
+            body: request.body ?? '',
+            draft: request.draft ?? false,
+          }),
+        );
+        return data;
+      });
+      const number = pull.number;
+      if (request.reviewers?.length) {
+        await http.call('request reviewers', () =>
+          octokit.pulls.requestReviewers({
+            owner,
+            repo,
+            pull_number: number,
+            reviewers: request.reviewers!,
+          }),
+        );
+      }
+      if (request.labels?.length) {
+        await http.call('add labels', () =>
+          octokit.issues.addLabels({
+            owner,
+            repo,
+            issue_number: number,
+            labels: request.labels!,
+          }),
+        );
+      }
+      return { number, url: pull.html_url, created };
+    },
+  };
+};

@@ -1,0 +1,118 @@
+import { InputError } from '@backstage/errors';
+import { Gitlab } from '@gitbeaker/rest';
+import { PullRequestHostFactory } from './types';
+import { findOrCreate, markedTitle, repoPathBelow } from './repositoryPath';
+
+/** The part of a merge request the flow reads. */
+interface MergeRequest {
+  iid: number;
+  web_url: string;
+  reviewers?: Array<{ id: number }>;
+}
+
+const API_SUFFIX = /\/api\/v4\/*$/;
+
+/**
+ * GitLab through `@gitbeaker/rest`: list the open merge requests of head
+ * into base, create one ("Draft:" title when asked), reviewers by user name
+ * (looked up to ids), labels. gitbeaker takes no caller's signal: each
+ * request has the per-request deadline (`queryTimeout`), and every call runs
+ * inside the operation, which rejects at once on cancellation or deadline.
+ */
+export const gitlabPullRequests: PullRequestHostFactory = (
+  integrations,
+  remote,
+) => {
+  const config = integrations.gitlab.byUrl(remote.url.href)!.config;
+  const project = repoPathBelow(remote.url, config.baseUrl, 'gitlab', 0).join(
+    '/',
+  );
+  if (!API_SUFFIX.test(config.apiBaseUrl)) {
+    throw new Error(
+      `Invalid configuration: integrations.gitlab apiBaseUrl for ${config.host} must end in /api/v4`,
+    );
+  }
+  const host = config.apiBaseUrl.replace(API_SUFFIX, '');
+  const web = `${config.baseUrl.replace(/\/+$/, '')}/${project}`;
+  return {
+    previewUrl: n => `${web}/-/merge_requests/${n}`,
+    async open(request, http) {
+      const token = remote.credentials.password;
+      const api = new Gitlab({
+        host,
+        ...(remote.source === 'user' ? { oauthToken: token } : { token }),
+        queryTimeout: http.operation.timeouts.requestMs,
+      });
+      const reviewerIds = await Promise.all(
+        (request.reviewers ?? []).map(async (username, i) => {
+          const users = await http.call('look up a reviewer', () =>
+            api.Users.all({ username, maxPages: 1, perPage: 1 }),
+          );
+          const user = users.find(u => u.username === username);
+          if (!user) {
+            throw new InputError(
+              `reviewers[${i}]: no GitLab user "${username}" on ${config.host}`,
+            );
+          }
+          return user.id as number;
+        }),
+      );
+      const find = async (): Promise<MergeRequest | undefined> => {
+        const list = await http.call('list open merge requests', () =>
+          api.MergeRequests.all({
+            projectId: project,
+            sourceBranch: request.head,
+            targetBranch: request.base,
+            state: 'opened',
+            maxPages: 1,
+            perPage: 100,
+          }),
+        );
+        return list.find(
+          m =>
+            m.source_branch === request.head &&
+            m.target_branch === request.base,
+        ) as MergeRequest | undefined;
+      };
+      const labels = request.labels?.length
+        ? request.labels.join(',')
+        : undefined;
+      // 409 "Another open merge request already exists" when one was opened meanwhile.
+      const { pull, created } = await findOrCreate(
+        find,
+        async () =>
+          (await http.call('open a merge request', () =>
+            api.MergeRequests.create(
+              project,
+              request.head,
+              request.base,
+              markedTitle(request.title, request.draft, 'Draft:'),
+              {
+                description: request.body ?? '',
+                ...(labels ? { labels } : {}),
+                ...(reviewerIds.length ? { reviewerIds } : {}),
+              },
+            ),
+          )) as MergeRequest,
+      );
+      if (!created) {
+        // A re-run finishes what a run cut short: labels added, reviewers kept and added.
+        const current = (pull.reviewers ?? [])
+          .map(r => r.id)
+          .filter(id => typeof id === 'number');
+        const wanted = [...new Set([...current, ...reviewerIds])];
+        if (labels || wanted.length > current.length) {
+          await http.call('update the merge request', () =>
+            api.MergeRequests.edit(project, pull.iid, {
+              ...(labels ? { addLabels: labels } : {}),
+              ...(wanted.length > current.length
+                ? { reviewerIds: wanted }
+                : {}),
+            }),
+          );
+        }
+      }
+      return { number: pull.iid, url: pull.web_url, created };
+    },
+  };
+};

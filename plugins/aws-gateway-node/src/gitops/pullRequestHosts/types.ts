@@ -1,0 +1,47 @@
+import { ScmIntegrationRegistry } from '@backstage/integration';
+import { GitRemote } from '../gitCredentials';
+import { ForgeHttp } from '../forgeHttp';
+
+/** What to open: a pull request from `head` into `base`. @public */
+export interface PullRequestRequest {
+  head: string;
+  base: string;
+  title: string;
+  body?: string;
+  /** User names asked to review (checked by checkPullRequestExtras before anything is pushed). */
+  reviewers?: string[];
+  labels?: string[];
+  /** Opened as a draft (GitHub: draft; GitLab: "Draft:" title; Gitea: "WIP:" title). */
+  draft?: boolean;
+}
+
+/** @public */
+export interface PullRequestResult {
+  /** The provider's number for it (GitLab: the merge request's iid). */
+  number: number;
+  /** Browser URL. */
+  url: string;
+  /** False when an open pull request with the same head and base was reused. */
+  created: boolean;
+}
+
+/** One repository on one pull request host, with the credentials in use. */
+export interface PullRequestHost {
+  /**
+   * Reuses the open pull request of head into base, else opens one; then
+   * asks for the reviewers and adds the labels (both idempotent, so a re-run
+   * after a failure half way finishes the job).
+   */
+  open(
+    request: PullRequestRequest,
+    http: ForgeHttp,
+  ): Promise<PullRequestResult>;
+  /** The shape of a pull request's browser URL, for a dry run; calls nothing. */
+  previewUrl(number: number): string;
+}
+
+/** Builds a host client for a repository; makes no request. */
+export type PullRequestHostFactory = (
+  integrations: ScmIntegrationRegistry,
+  remote: GitRemote,
+) => PullRequestHost;
