@@ -1,4 +1,5 @@
 import { ManifestIssue } from '@gateway-portal/plugin-aws-gateway-common';
+import { parseArn } from '@gateway-portal/plugin-aws-gateway-node';
 import { AwsGuardrails } from '../../guardrails/awsGuardrails';
 
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
@@ -30,7 +31,8 @@ export function checkControllerAwsInputs(
     input.serviceAccountName,
   );
   if (input.roleArn !== undefined) {
-    const roleAccount = input.roleArn.split(':')[4] ?? '';
+    // The role's own account when the input names none; the ARN is checked in full below.
+    const roleAccount = parseArn(input.roleArn)?.accountId ?? '';
     awsGuardrails.associationRoleArn(
       'roleArn',
       input.roleArn,

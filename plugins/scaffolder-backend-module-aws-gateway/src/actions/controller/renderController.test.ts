@@ -236,6 +236,12 @@ describe('aws-gateway:controller:render', () => {
       {},
     ],
     [
+      'a role ARN that is not an ARN (its fifth part no account)',
+      { roleArn: 'arn:aws:iam:x:123456789012:role/backstage/backstage-x' },
+      /^roleArn: ".*" must be an IAM role ARN/,
+      {},
+    ],
+    [
       'an unsupported controller version',
       { controllerVersion: 'v2.16.1' },
       /controllerVersion "v2\.16\.1" is not supported: NLB Gateway API support needs v2\.17\.0 – v3\.5\.x \[controller-version-unsupported\]/,
