@@ -68,13 +68,12 @@ export interface Config {
       };
       /**
        * AWS region searched when a Gateway's status carries no load balancer
-       * ARN (tag and DNS-name lookups), for clusters not listed below whose URL
-       * is not an EKS endpoint.
+       * ARN (tag and DNS-name lookups), for clusters not listed below.
        */
       region?: string;
       /**
-       * Per-cluster AWS location, keyed by the cluster name used in
-       * kubernetes.clusterLocatorMethods.
+       * Per-cluster AWS location, keyed by the name of one of the Kubernetes
+       * plugin's clusters (any locator: config, catalog, gke, custom).
        */
       clusters?: Array<{
         /** Cluster name as configured for the Kubernetes plugin. */

@@ -12,10 +12,8 @@ import * as k8s from '@kubernetes/client-node';
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { ConfigReader } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
-import {
-  ConfigKubernetesClusterRegistry,
-  DefaultAwsClientFactory,
-} from '@gateway-portal/plugin-aws-gateway-node';
+import { DefaultAwsClientFactory } from '@gateway-portal/plugin-aws-gateway-node';
+import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import {
   createGatewayStatusService,
   type KubernetesObjectClient,
@@ -101,7 +99,6 @@ async function main() {
 
 async function run(peers: PeersInfo) {
   const aws = peers.aws!;
-  const kubeProfile = peers.kube!.profiles[PROFILE];
   const { awsAccountsConfig, kubeConfigFor, uniqueName } = await import(
     '../peers'
   );
@@ -133,22 +130,6 @@ async function run(peers: PeersInfo) {
   // --- the product, wired as in the backend, with latency injected on every call
   const config = new ConfigReader({
     aws: awsAccountsConfig(aws),
-    kubernetes: {
-      clusterLocatorMethods: [
-        {
-          type: 'config',
-          clusters: [
-            {
-              name: 'bench',
-              url: kubeProfile.server,
-              authProvider: 'serviceAccount',
-              serviceAccountToken: peers.kube!.adminToken,
-              caFile: peers.kube!.caFile,
-            },
-          ],
-        },
-      ],
-    },
     awsGateway: {
       status: {
         cacheTtlSeconds: 15,
@@ -165,7 +146,10 @@ async function run(peers: PeersInfo) {
       },
     },
   });
-  const registry = ConfigKubernetesClusterRegistry.fromConfig(config);
+  // The peer's API server directly, as the Kubernetes plugin's proxy would forward to it.
+  const registry = new InMemoryKubernetesClusters([
+    { name: 'bench', kubeConfig: kc },
+  ]);
   const awsFactory = DefaultAwsClientFactory.fromConfig(config, {
     instrument: client =>
       observeAwsCalls(client, 'benchLatency', async name => {

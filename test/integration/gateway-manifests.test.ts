@@ -15,8 +15,8 @@ import {
   CONTROLLER_PROFILES,
   ControllerProfileId,
 } from '@gateway-portal/plugin-aws-gateway-common';
+import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import {
-  ConfigKubernetesClusterRegistry,
   detectControllerProfile,
   profileMismatch,
   readGatewayGuardrails,
@@ -25,13 +25,7 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { createRenderEndpointAction } from '@gateway-portal/plugin-scaffolder-backend-module-aws-gateway';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import {
-  kubeConfigFor,
-  loadPeers,
-  PROFILE_V13,
-  PROFILE_V16,
-  uniqueName,
-} from '../peers';
+import { kubeConfigFor, PROFILE_V13, PROFILE_V16, uniqueName } from '../peers';
 import {
   classicEndpointIn,
   classicRenderInput,
@@ -188,45 +182,25 @@ describe.each(PROFILES)('gateway manifests on %s', (kubeProfile, profileId) => {
   });
 });
 
-/**
- * What the Kubernetes plugin's ServiceAccountStrategy does for a cluster with
- * a configured serviceAccountToken. Its own class loads the Kubernetes client
- * through a dynamic import(), which jest's CommonJS runtime refuses.
- */
-const configuredTokenAuth = {
-  getCredential: async (cluster: { authMetadata: Record<string, string> }) => ({
-    type: 'bearer token' as const,
-    token: cluster.authMetadata.serviceAccountToken,
-  }),
-  validateCluster: () => [],
-  presentAuthMetadata: () => ({}),
-};
-
 describe('aws-gateway:endpoint:render against the clusters', () => {
-  const peers = () => loadPeers().kube!;
   let workspace: string;
   let ns16: string;
   let ns13: string;
 
   function action(allowedClusters = ['v16', 'v13']) {
-    const clusters = Object.entries({ v16: PROFILE_V16, v13: PROFILE_V13 }).map(
-      ([name, p]) => ({
-        name,
-        url: peers().profiles[p].server,
-        authProvider: 'serviceAccount',
-        serviceAccountToken: peers().adminToken,
-        caFile: peers().caFile,
-      }),
+    // The peers' API servers directly (the Kubernetes plugin's proxy is
+    // covered by kubernetes-plugin-clusters.test.ts).
+    const clusters = new InMemoryKubernetesClusters(
+      Object.entries({ v16: PROFILE_V16, v13: PROFILE_V13 }).map(
+        ([name, p]) => ({ name, kubeConfig: async () => kubeConfigFor(p) }),
+      ),
     );
     const config = new ConfigReader({
-      kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters }] },
       awsGateway: { provisioning: { allowedClusters } },
     });
     return createRenderEndpointAction({
       guardrails: readGatewayGuardrails(config),
-      clusters: ConfigKubernetesClusterRegistry.fromConfig(config, {
-        strategies: { serviceAccount: configuredTokenAuth },
-      }),
+      clusters,
       ownership: ownershipRuleOff(),
     });
   }

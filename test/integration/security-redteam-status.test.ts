@@ -16,7 +16,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
 import { createGatewayStatusService } from '@gateway-portal/plugin-aws-gateway-backend/testUtils';
-import type { KubernetesClusterRegistry } from '@gateway-portal/plugin-aws-gateway-node';
+import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import {
   ensureClassicGatewayClass,
   programClassicGateway,
@@ -48,16 +48,9 @@ describe('status: a Gateway in another team’s namespace cannot claim an entity
   function statusService(
     namespaceOwners: Array<{ namespace: string; owners: string[] }>,
   ) {
-    const registry: KubernetesClusterRegistry = {
-      listClusters: () => [
-        {
-          name: CLUSTER,
-          url: kc.getCurrentCluster()!.server,
-          authProvider: 'serviceAccount',
-        },
-      ],
-      getKubeConfig: async () => kc,
-    };
+    const registry = new InMemoryKubernetesClusters([
+      { name: CLUSTER, kubeConfig: kc },
+    ]);
     const entity: Entity = {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',

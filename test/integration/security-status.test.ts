@@ -19,11 +19,9 @@ import {
   type KubernetesObjectClient,
 } from '@gateway-portal/plugin-aws-gateway-backend/testUtils';
 import type { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-common';
-import type {
-  GatewayCluster,
-  KubernetesClusterRegistry,
-} from '@gateway-portal/plugin-aws-gateway-node';
+import type { GatewayCluster } from '@gateway-portal/plugin-aws-gateway-node';
 import {
+  InMemoryKubernetesClusters,
   startStalledServer,
   StalledServer,
 } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
@@ -89,7 +87,7 @@ function clusterAt(
     contexts: [{ name, cluster: name, user: 'u' }],
     currentContext: name,
   });
-  return { cluster: { name, url, authProvider: 'serviceAccount' }, kc };
+  return { cluster: { name, authProvider: 'serviceAccount' }, kc };
 }
 
 /** Every ARN a request to AWS carried. */
@@ -124,7 +122,6 @@ describe('gateway status: attacks and fault drills against the peers', () => {
 
   const peerCluster: GatewayCluster = {
     name: CLUSTER,
-    url: kc.getCurrentCluster()!.server,
     authProvider: 'serviceAccount',
   };
 
@@ -132,11 +129,9 @@ describe('gateway status: attacks and fault drills against the peers', () => {
   function statusService(
     clusters: Array<{ cluster: GatewayCluster; kc: k8s.KubeConfig }>,
   ) {
-    const registry: KubernetesClusterRegistry = {
-      listClusters: () => clusters.map(c => c.cluster),
-      getKubeConfig: async name =>
-        clusters.find(c => c.cluster.name === name)!.kc,
-    };
+    const registry = new InMemoryKubernetesClusters(
+      clusters.map(c => ({ ...c.cluster, kubeConfig: c.kc })),
+    );
     // Set when the service wraps its client (kubernetesTimeoutSeconds below).
     let kubernetes!: CountingKubernetes;
     const config = new ConfigReader({
@@ -482,7 +477,7 @@ describe('gateway status: attacks and fault drills against the peers', () => {
     expect(body).not.toContain(closed.url);
     expect(body).not.toContain(host);
     expect(body).not.toContain(`:${port}`);
-    expect(body).not.toContain(new URL(peerCluster.url).host);
+    expect(body).not.toContain(new URL(kc.getCurrentCluster()!.server).host);
     expect(body).not.toContain('not-a-real-token');
   });
 

@@ -32,7 +32,7 @@ export interface StatusConfig {
   staleMaxAgeMs: number;
   /** Limits on `refresh=true`, which bypasses the cache and costs AWS calls; 0 is no limit. */
   refresh: { minIntervalMs: number; perUserPerMinute: number };
-  locationOf(cluster: { name: string; url: string }): ClusterAwsLocation;
+  locationOf(cluster: { name: string }): ClusterAwsLocation;
 }
 
 /** Defaults of awsGateway.status (documented in config.d.ts). */
@@ -46,8 +46,6 @@ export const STATUS_DEFAULTS = {
 };
 
 const ROOT = 'awsGateway.status';
-const EKS_URL =
-  /\.([a-z]{2}(?:-[a-z]+)+-\d+)\.eks\.amazonaws\.com(?:\.cn)?(?::\d+)?\/?$/i;
 
 function positiveInteger(
   status: Config | undefined,
@@ -164,10 +162,9 @@ export function readStatusConfig(config: Config): StatusConfig {
     },
     locationOf(cluster) {
       const configured = clusters.get(cluster.name);
-      const region =
-        configured?.region ??
-        EKS_URL.exec(cluster.url)?.[1]?.toLowerCase() ??
-        defaultRegion;
+      // The Kubernetes plugin does not tell a cluster's address: the region
+      // is configured (per cluster, or the default).
+      const region = configured?.region ?? defaultRegion;
       return {
         controllerClusterName:
           configured?.controllerClusterName ?? cluster.name,

@@ -4,6 +4,11 @@
  * status card's.
  */
 import {
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
   StatusError,
   StatusErrorKind,
   StatusPart,
@@ -58,9 +63,20 @@ function awsMessage(
   }
 }
 
-/** What users are told about a Kubernetes failure (KubernetesApiError messages are already generic). */
+/**
+ * What users are told about a Kubernetes failure. KubernetesApiError messages
+ * are already generic, and so are the node library's errors for the
+ * Kubernetes plugin's own answers (permission refused, cluster unknown).
+ */
 function kubernetesMessage(error: unknown, kind: StatusErrorKind): string {
-  if (error instanceof KubernetesApiError) return error.message;
+  if (
+    error instanceof KubernetesApiError ||
+    error instanceof NotAllowedError ||
+    error instanceof NotFoundError ||
+    error instanceof ServiceUnavailableError
+  ) {
+    return error.message;
+  }
   if (kind === 'not-configured') return 'the cluster is not configured';
   if (isAbortError(error))
     return 'the API server did not answer before the deadline';

@@ -58,11 +58,7 @@ async function start(options: { deny?: boolean } = {}) {
       auditor.factory,
       actionsRegistryServiceMock.factory(),
       mockServices.rootConfig.factory({
-        data: {
-          kubernetes: {
-            clusterLocatorMethods: [{ type: 'config', clusters: [] }],
-          },
-        },
+        data: {},
       }),
     ],
   });
@@ -153,11 +149,7 @@ describe('gatewayStatusServiceRef', () => {
         consumerOf(received),
         catalogServiceMock.factory({ entities: [entity] }),
         mockServices.rootConfig.factory({
-          data: {
-            kubernetes: {
-              clusterLocatorMethods: [{ type: 'config', clusters: [] }],
-            },
-          },
+          data: {},
         }),
       ],
     });

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { awsGatewayPermissions } from '@gateway-portal/plugin-aws-gateway-common';
+import { KubernetesPluginClusters } from '@gateway-portal/plugin-aws-gateway-node';
 import { registerGetGatewayStatusForEntityAction } from './actions/getGatewayStatusForEntityAction';
 import { createFormOptionsRouter } from './formOptions/router';
 import { createRouter } from './router';
@@ -27,10 +28,12 @@ export const awsGatewayPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         auditor: coreServices.auditor,
         userInfo: coreServices.userInfo,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
         actionsRegistry: actionsRegistryServiceRef,
         service: gatewayStatusServiceRef,
       },
-      async init({ service, ...deps }) {
+      async init({ service, discovery, auth, ...deps }) {
         deps.permissionsRegistry.addPermissions(awsGatewayPermissions);
         registerGetGatewayStatusForEntityAction({
           actionsRegistry: deps.actionsRegistry,
@@ -43,7 +46,17 @@ export const awsGatewayPlugin = createBackendPlugin({
             auditor: deps.auditor,
           }),
         );
-        deps.httpRouter.use(await createFormOptionsRouter(deps));
+        deps.httpRouter.use(
+          await createFormOptionsRouter({
+            ...deps,
+            // The Kubernetes plugin's clusters, through its HTTP API.
+            clusters: KubernetesPluginClusters.create({
+              discovery,
+              auth,
+              logger: deps.logger,
+            }),
+          }),
+        );
         deps.httpRouter.addAuthPolicy({
           path: '/health',
           allow: 'unauthenticated',

@@ -24,6 +24,13 @@ export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
 /** @public */
 export const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
 
+/**
+ * The Kubernetes plugin's label selector annotation: when set, it selects the
+ * entity's objects instead of the `backstage.io/kubernetes-id` label. @public
+ */
+export const KUBERNETES_LABEL_SELECTOR_ANNOTATION =
+  'backstage.io/kubernetes-label-selector';
+
 /** Kubernetes plugin's namespace annotation, used as the default namespace. @public */
 export const KUBERNETES_NAMESPACE_ANNOTATION =
   'backstage.io/kubernetes-namespace';

@@ -69,22 +69,37 @@ export type {
   EnsurePodIdentityAssociationResult,
   PodIdentityAssociationPlan,
 } from './aws/eks/ensurePodIdentityAssociation';
-export { ConfigKubernetesClusterRegistry } from './kubernetes/KubernetesClusterRegistry';
+export { KubernetesPluginClusters } from './kubernetes/KubernetesPluginClusters';
+export type { KubernetesPluginClustersOptions } from './kubernetes/KubernetesPluginClusters';
 export type {
   GatewayCluster,
-  KubernetesClusterRegistry,
-} from './kubernetes/KubernetesClusterRegistry';
+  KubernetesClusters,
+  KubernetesClustersCallOptions,
+} from './kubernetes/KubernetesClusters';
+export {
+  KUBERNETES_CLUSTER_HEADER,
+  kubernetesProxyKubeConfig,
+} from './kubernetes/kubernetesProxyKubeConfig';
 export {
   apiStatusCode,
   classifyKubernetesError,
   isKubernetesNotFound,
   KubernetesApiError,
+  kubernetesPluginError,
+  kubernetesPluginStatusError,
   toKubernetesApiError,
 } from './kubernetes/apiErrors';
+export type { KubernetesPluginError } from './kubernetes/apiErrors';
+export {
+  formatLabelSelector,
+  parseLabelSelector,
+} from './kubernetes/labelSelector';
+export type { LabelRequirement } from './kubernetes/labelSelector';
 export {
   abortableCall,
   KUBERNETES_CALL_TIMEOUT_MS,
   kubernetesDeadlineError,
+  untilAborted,
 } from './kubernetes/abortSignal';
 export {
   ENDPOINT_SLICES,
@@ -147,10 +162,7 @@ export {
 export type { DetectedControllerProfile } from './kubernetes/controllerProfileDetection';
 export { readServices, serverSideDryRun } from './kubernetes/serverSideDryRun';
 export type { RepositoryUrl } from './urls/repositoryUrl';
-export {
-  cloneUrlOfPickedRepository,
-  isCloneUrl,
-} from './urls/pickerRepoUrl';
+export { cloneUrlOfPickedRepository, isCloneUrl } from './urls/pickerRepoUrl';
 export type { PickedRepository } from './urls/pickerRepoUrl';
 export { RepositoryUrlAllowList } from './urls/urlAllowList';
 export type { GitTimeouts } from './gitops/gitHttp';

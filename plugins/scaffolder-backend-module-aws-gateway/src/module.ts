@@ -5,8 +5,8 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
-  ConfigKubernetesClusterRegistry,
   DefaultAwsClientFactory,
+  KubernetesPluginClusters,
   GitOpsRepository,
   readGatewayGuardrails,
 } from '@gateway-portal/plugin-aws-gateway-node';
@@ -41,13 +41,27 @@ export const scaffolderModuleAwsGateway = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         userInfo: coreServices.userInfo,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config, logger, userInfo, urlReader, catalog }) {
+      async init({
+        scaffolder,
+        config,
+        logger,
+        userInfo,
+        discovery,
+        auth,
+        urlReader,
+        catalog,
+      }) {
         // Read once at startup: a malformed guardrail fails the backend, not a task.
         const guardrails = readGatewayGuardrails(config);
-        const clusters = ConfigKubernetesClusterRegistry.fromConfig(config, {
+        // The Kubernetes plugin's clusters, through its HTTP API.
+        const clusters = KubernetesPluginClusters.create({
+          discovery,
+          auth,
           logger,
         });
         const awsGuardrails = AwsGuardrails.fromConfig(config);

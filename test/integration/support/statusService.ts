@@ -11,6 +11,7 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
 import { createGatewayStatusService } from '@gateway-portal/plugin-aws-gateway-backend/testUtils';
+import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import type { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-common';
 import { awsAccountsConfig, awsPeer } from '../../peers';
 
@@ -50,16 +51,9 @@ export function statusServiceFor(
     permissions: mockServices.permissions(),
     // Backstage's in-memory store (no backend.cache configured).
     cache: CacheManager.fromConfig(config).forPlugin('aws-gateway'),
-    clusters: {
-      listClusters: () => [
-        {
-          name: 'test',
-          url: kc.getCurrentCluster()!.server,
-          authProvider: 'serviceAccount',
-        },
-      ],
-      getKubeConfig: async () => kc,
-    },
+    clusters: new InMemoryKubernetesClusters([
+      { name: 'test', kubeConfig: kc },
+    ]),
   });
   const [, namespaceAndName] = entityRef.split(':');
   const [namespace, name] = namespaceAndName.split('/');

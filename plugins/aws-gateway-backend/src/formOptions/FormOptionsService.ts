@@ -12,15 +12,15 @@ import {
   FormService,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
-  ConfigKubernetesClusterRegistry,
   DetectedControllerProfile,
   GatewayGuardrails,
-  KubernetesClusterRegistry,
+  KubernetesClusters,
   NamespaceGrant,
   namespaceGrantees,
   readGatewayGuardrails,
   readNamespaceGrants,
   readPlatformTeams,
+  untilAborted,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
@@ -47,7 +47,7 @@ export interface FormOptionsServiceOptions {
   /** Normalised refs; undefined: the ownership rule is off (development profile). */
   platformTeams?: string[];
   namespaceGrants: NamespaceGrant[];
-  clusters: KubernetesClusterRegistry;
+  clusters: KubernetesClusters;
   reader: FormClusterReader;
   now?: () => number;
 }
@@ -76,14 +76,11 @@ export class FormOptionsService {
 
   static fromConfig(
     config: Config,
-    deps: Pick<FormOptionsServiceOptions, 'logger' | 'userInfo'>,
+    deps: Pick<FormOptionsServiceOptions, 'logger' | 'userInfo' | 'clusters'>,
   ): FormOptionsService {
     return new FormOptionsService({
       ...FormOptionsService.settingsFromConfig(config),
       ...deps,
-      clusters: ConfigKubernetesClusterRegistry.fromConfig(config, {
-        logger: deps.logger,
-      }),
       reader: new ClientNodeFormClusterReader(),
     });
   }
@@ -155,7 +152,7 @@ export class FormOptionsService {
 
   /** The allowed clusters that are configured, each with its detected controller profile. */
   async listClusters(signal: AbortSignal): Promise<FormCluster[]> {
-    const configured = this.options.clusters.listClusters();
+    const configured = await this.listKubernetesClusters(signal);
     const allowed = configured.filter(c =>
       this.options.guardrails.allowedClusters.includes(c.name),
     );
@@ -173,7 +170,7 @@ export class FormOptionsService {
     credentials: BackstageCredentials,
     signal: AbortSignal,
   ): Promise<string[]> {
-    const kubeConfig = await this.openCluster(cluster);
+    const kubeConfig = await this.openCluster(cluster, signal);
     const [user, names] = await Promise.all([
       this.user(credentials),
       this.read(cluster, 'list namespaces', signal, () =>
@@ -191,7 +188,7 @@ export class FormOptionsService {
     credentials: BackstageCredentials,
     signal: AbortSignal,
   ): Promise<FormService[]> {
-    const kubeConfig = await this.openCluster(cluster);
+    const kubeConfig = await this.openCluster(cluster, signal);
     const refusal = this.namespaceRefusal(
       await this.user(credentials),
       cluster,
@@ -220,7 +217,7 @@ export class FormOptionsService {
     if (!entry || now - entry.at > PROFILE_TTL_MS) {
       // Detection outlives one request (others share it): its own deadline only.
       const detectionSignal = new AbortController().signal;
-      const detected = this.openCluster(cluster).then(kc =>
+      const detected = this.openCluster(cluster, detectionSignal).then(kc =>
         this.read(cluster, 'read the API discovery', detectionSignal, () =>
           this.options.reader.detectProfile(kc, detectionSignal),
         ),
@@ -260,29 +257,36 @@ export class FormOptionsService {
     }
   }
 
+  /** The Kubernetes plugin's clusters; its refusals and failures as they are (already worded for users). */
+  private async listKubernetesClusters(signal: AbortSignal) {
+    try {
+      return await this.options.clusters.listClusters({ signal });
+    } catch (error) {
+      signal.throwIfAborted();
+      this.options.logger.warn(
+        `form options: listing the Kubernetes plugin's clusters failed: ${
+          (error as Error)?.message ?? error
+        }`,
+      );
+      throw error;
+    }
+  }
+
   /** A KubeConfig for a cluster the actions may use; 403 or 404 otherwise. */
-  async openCluster(cluster: string): Promise<KubeConfig> {
+  async openCluster(cluster: string, signal: AbortSignal): Promise<KubeConfig> {
     if (!this.options.guardrails.allowedClusters.includes(cluster)) {
       throw new NotAllowedError(
         `Endpoints cannot be checked against cluster ${cluster}; choose a cluster from the list`,
       );
     }
-    if (!this.options.clusters.listClusters().some(c => c.name === cluster)) {
+    const clusters = await this.listKubernetesClusters(signal);
+    if (!clusters.some(c => c.name === cluster)) {
       this.options.logger.warn(
-        `form options: cluster ${cluster} is in awsGateway.provisioning.allowedClusters but not in kubernetes.clusterLocatorMethods`,
+        `form options: cluster ${cluster} is in awsGateway.provisioning.allowedClusters but not one of the Kubernetes plugin's clusters`,
       );
       throw new NotFoundError(`Cluster ${cluster} is not available`);
     }
-    try {
-      return await this.options.clusters.getKubeConfig(cluster);
-    } catch (error) {
-      throw clusterReadError(error, {
-        cluster,
-        what: 'get credentials',
-        signal: new AbortController().signal,
-        logger: this.options.logger,
-      });
-    }
+    return this.options.clusters.getKubeConfig(cluster, { signal });
   }
 
   private async read<T>(
@@ -302,16 +306,4 @@ export class FormOptionsService {
       });
     }
   }
-}
-
-/** The promise's outcome, or the signal's reason when the request ends first. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise
-      .then(resolve, reject)
-      .finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

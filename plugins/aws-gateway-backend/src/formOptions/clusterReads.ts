@@ -1,11 +1,16 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ServiceUnavailableError } from '@backstage/errors';
+import {
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   abortableCall,
   apiStatusCode,
   detectControllerProfile,
   DetectedControllerProfile,
   kubernetesDeadlineError,
+  kubernetesPluginError,
   KUBERNETES_CALL_TIMEOUT_MS,
   networkErrorCode,
 } from '@gateway-portal/plugin-aws-gateway-node';
@@ -47,6 +52,16 @@ export function clusterReadError(
 ): Error {
   const { cluster, what, signal, logger } = options;
   const timeoutMs = options.timeoutMs ?? KUBERNETES_CALL_TIMEOUT_MS;
+  // The Kubernetes plugin's own answers (permission, unknown cluster) keep
+  // their kind: 403 and 404 for the form, worded without addresses.
+  const refused =
+    error instanceof NotAllowedError || error instanceof NotFoundError
+      ? error
+      : kubernetesPluginError(error, what, cluster);
+  if (refused) {
+    logger.warn(`form options: ${refused.message}`);
+    return refused;
+  }
   if (error instanceof ServiceUnavailableError) {
     // Already worded without addresses (the node library's deadline errors).
     return new ServiceUnavailableError(`Cluster ${cluster}: ${error.message}`);

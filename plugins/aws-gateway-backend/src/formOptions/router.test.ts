@@ -13,10 +13,8 @@ import {
   CONTROLLER_PROFILES,
   FormService,
 } from '@gateway-portal/plugin-aws-gateway-common';
-import {
-  DetectedControllerProfile,
-  KubernetesClusterRegistry,
-} from '@gateway-portal/plugin-aws-gateway-node';
+import { DetectedControllerProfile } from '@gateway-portal/plugin-aws-gateway-node';
+import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import { ApiException, KubeConfig } from '@kubernetes/client-node';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -61,7 +59,6 @@ const V16: DetectedControllerProfile = {
 };
 
 const config = {
-  kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters: [] }] },
   awsGateway: {
     permissions: { platformTeams: ['group:default/platform'] },
     status: {
@@ -106,23 +103,11 @@ function fakeReader(failure?: { error: Error }): FormClusterReader & {
   };
 }
 
-const registry: KubernetesClusterRegistry = {
-  // "prod" is configured but not allowed; "ghost" is allowed but not configured.
-  listClusters: () => [
-    {
-      name: 'dev',
-      title: 'Development',
-      url: 'https://dev.invalid',
-      authProvider: 'serviceAccount',
-    },
-    {
-      name: 'prod',
-      url: 'https://prod.invalid',
-      authProvider: 'serviceAccount',
-    },
-  ],
-  getKubeConfig: async () => new KubeConfig(),
-};
+// "prod" is the Kubernetes plugin's but not allowed; "ghost" is allowed but not the Kubernetes plugin's.
+const registry = new InMemoryKubernetesClusters([
+  { name: 'dev', title: 'Development', kubeConfig: new KubeConfig() },
+  { name: 'prod', kubeConfig: new KubeConfig() },
+]);
 
 async function start(reader = fakeReader()) {
   const logger = mockServices.logger.mock();
@@ -155,6 +140,7 @@ async function start(reader = fakeReader()) {
               ...deps,
               logger,
               userInfo,
+              clusters: registry,
               service,
             }),
           );
@@ -430,7 +416,9 @@ describe('form options routes', () => {
         listenerPort: 'eighty',
       });
       expect(bad.status).toBe(400);
-      expect(bad.body.error.message).toMatch(/^listenerPort Expected number/);
+      expect(bad.body.error.message).toMatch(
+        /^listenerPort Invalid input: expected number/,
+      );
     });
   });
 });

@@ -14,6 +14,7 @@ import {
   FormServicesResponse,
   isDnsLabel,
 } from '@gateway-portal/plugin-aws-gateway-common';
+import { KubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -25,7 +26,9 @@ export interface FormOptionsRouterOptions {
   logger: LoggerService;
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
-  /** Built from configuration when absent. */
+  /** The Kubernetes plugin's clusters (the plugin passes `KubernetesPluginClusters`). */
+  clusters: KubernetesClusters;
+  /** Built from configuration and `clusters` when absent. */
   service?: FormOptionsService;
 }
 
@@ -84,10 +87,10 @@ function requestSignal(res: express.Response): AbortSignal {
 export async function createFormOptionsRouter(
   options: FormOptionsRouterOptions,
 ): Promise<express.Router> {
-  const { config, logger, httpAuth, userInfo } = options;
+  const { config, logger, httpAuth, userInfo, clusters } = options;
   const service =
     options.service ??
-    FormOptionsService.fromConfig(config, { logger, userInfo });
+    FormOptionsService.fromConfig(config, { logger, userInfo, clusters });
   const forms = Router();
   forms.use(express.json({ limit: '16kb' }));
   /** A read for a signed-in user that ends with the request; the answer is the handler's. */

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubernetesApiError } from '@gateway-portal/plugin-aws-gateway-node';
+import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import { ClientNodeKubernetesObjectClient } from './KubernetesObjectClient';
 
 const GATEWAYS = {
@@ -44,7 +45,7 @@ function clientFor(
     currentContext: 'c',
   });
   return new ClientNodeKubernetesObjectClient(
-    { listClusters: () => [], getKubeConfig: async () => kc },
+    new InMemoryKubernetesClusters([{ name: 'c', kubeConfig: kc }]),
     options,
   );
 }
@@ -114,17 +115,17 @@ describe('ClientNodeKubernetesObjectClient', () => {
     // The log gets the details.
     expect(error.detail).toContain('127.0.0.1');
   });
-  it('bounds getting a credential (which may call STS) by the same timeout', async () => {
+  it("bounds opening a cluster (which may list the Kubernetes plugin's clusters) by the same timeout", async () => {
     const client = new ClientNodeKubernetesObjectClient(
-      { listClusters: () => [], getKubeConfig: () => new Promise(() => {}) },
+      new InMemoryKubernetesClusters([
+        { name: 'c', kubeConfig: () => new Promise(() => {}) },
+      ]),
       { timeoutMs: 200 },
     );
     const started = Date.now();
     const error = await client.connect('c').catch(e => e);
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(error).toBeInstanceOf(KubernetesApiError);
-    expect(error.message).toBe(
-      'credentials for cluster c: no answer within 200 ms',
-    );
+    expect(error.message).toBe('open cluster c: no answer within 200 ms');
   });
 });

@@ -2,8 +2,9 @@ import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import {
   abortableCall,
   isKubernetesNotFound,
-  KubernetesClusterRegistry,
+  KubernetesClusters,
   toKubernetesApiError,
+  untilAborted,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { ConcurrencyLimits } from '../concurrencyLimit';
 import { KubeObject } from './types';
@@ -55,18 +56,6 @@ function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {
   return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }
 
-/** The promise's outcome, or the signal's reason if it fires first. */
-function untilSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise
-      .then(resolve, reject)
-      .finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
 function describe(
   resource: ResourceVersion,
   options: ListOptions = {},
@@ -79,8 +68,8 @@ function describe(
 }
 
 /**
- * Talks to the API servers of the clusters the Kubernetes plugin is
- * configured with, through @kubernetes/client-node. Each call is aborted, and
+ * Talks to the API servers of the Kubernetes plugin's clusters (through its
+ * proxy endpoint), with @kubernetes/client-node. Each call is aborted, and
  * its socket closed, at its timeout or when the request's signal fires; at
  * most `maxConcurrentCalls` calls per cluster are in flight, the others wait.
  */
@@ -90,7 +79,7 @@ export class ClientNodeKubernetesObjectClient
   private readonly limits: ConcurrencyLimits;
 
   constructor(
-    private readonly registry: KubernetesClusterRegistry,
+    private readonly clusters: KubernetesClusters,
     private readonly options: {
       timeoutMs?: number;
       maxConcurrentCalls?: number;
@@ -106,16 +95,13 @@ export class ClientNodeKubernetesObjectClient
     connectOptions: { signal?: AbortSignal } = {},
   ): Promise<KubernetesConnection> {
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    // Getting a credential may call STS (an assumed role): bounded like a call.
-    const kc = await untilSignal(
-      this.registry.getKubeConfig(cluster),
-      withTimeout(connectOptions.signal, timeoutMs),
+    // Opening a cluster may list the Kubernetes plugin's clusters: bounded like a call.
+    const signal = withTimeout(connectOptions.signal, timeoutMs);
+    const kc = await untilAborted(
+      this.clusters.getKubeConfig(cluster, { signal }),
+      signal,
     ).catch(e => {
-      throw toKubernetesApiError(
-        e,
-        `credentials for cluster ${cluster}`,
-        timeoutMs,
-      );
+      throw toKubernetesApiError(e, `open cluster ${cluster}`, timeoutMs);
     });
     const custom = kc.makeApiClient(CustomObjectsApi);
     const core = kc.makeApiClient(CoreV1Api);

@@ -35,11 +35,7 @@ function setup(
   const kube = new FakeKubernetes();
   const elbv2 = new FakeElbv2();
   const clusters: GatewayCluster[] = (options.clusters ?? ['dev']).map(
-    name => ({
-      name,
-      url: `https://${name}.example.test`,
-      authProvider: 'serviceAccount',
-    }),
+    name => ({ name, authProvider: 'serviceAccount' }),
   );
   clusters.forEach(c => kube.cluster(c.name));
   const entities = options.entities ?? [
@@ -66,7 +62,7 @@ function setup(
     logger: mockServices.logger.mock(),
     settings: config,
     source: new GatewayStatusCollector({
-      clusters: { listClusters: () => clusters },
+      clusters: { listClusters: async () => clusters },
       kubernetes: kube,
       elbv2: elbv2.source,
       config,

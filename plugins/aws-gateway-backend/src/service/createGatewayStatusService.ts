@@ -8,9 +8,8 @@ import {
 import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  ConfigKubernetesClusterRegistry,
   DefaultAwsClientFactory,
-  KubernetesClusterRegistry,
+  KubernetesClusters,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { Elbv2ClientSource } from '../aws/Elbv2Reader';
 import { readStatusConfig } from '../config';
@@ -41,8 +40,11 @@ export interface CreateGatewayStatusServiceOptions {
   auth?: Pick<AuthService, 'getOwnServiceCredentials'>;
   cache: CacheService;
   metrics?: StatusMetrics;
-  /** Defaults to the Kubernetes plugin's configured clusters. */
-  clusters?: KubernetesClusterRegistry;
+  /**
+   * The clusters read: the default factory passes the Kubernetes plugin's
+   * (`KubernetesPluginClusters`, through its HTTP API); tests pass their own.
+   */
+  clusters: KubernetesClusters;
   /**
    * Wraps the client the service reads clusters through (by default
    * @kubernetes/client-node against `clusters`, with the configured deadline
@@ -65,11 +67,7 @@ export function createGatewayStatusService(
   const statusConfig = readStatusConfig(options.config);
   const metrics = options.metrics ?? noStatusMetrics;
   const backoff = new AwsBackoff(metrics);
-  const clusters =
-    options.clusters ??
-    ConfigKubernetesClusterRegistry.fromConfig(options.config, {
-      logger: options.logger,
-    });
+  const clusters = options.clusters;
   const clientNode = new ClientNodeKubernetesObjectClient(clusters, {
     timeoutMs: statusConfig.kubernetesTimeoutMs,
     maxConcurrentCalls: statusConfig.maxConcurrentCallsPerCluster,

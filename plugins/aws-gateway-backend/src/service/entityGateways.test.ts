@@ -1,5 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
-import { gatewayViewerOf, isGatewayLinked } from './entityGateways';
+import {
+  gatewaySelectorFor,
+  gatewayViewerOf,
+  isGatewayLinked,
+  selectorFingerprint,
+} from './entityGateways';
 
 const OWNERS = [
   { namespace: 'shop', owners: ['group:default/team-shop'] },
@@ -116,5 +121,52 @@ describe('isGatewayLinked', () => {
         OWNERS,
       ),
     ).toBe(true);
+  });
+});
+
+describe('gatewaySelectorFor', () => {
+  const annotated = (annotations: Record<string, string>): Entity => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'orders', annotations },
+    spec: {},
+  });
+
+  it("selects by the Kubernetes plugin's label selector instead of the id label, written from its parsed parts", () => {
+    const entity = annotated({
+      'backstage.io/kubernetes-id': 'orders',
+      'backstage.io/kubernetes-label-selector':
+        'app.kubernetes.io/name in (orders, orders-v2), tier != db',
+      'backstage.io/kubernetes-namespace': 'shop',
+    });
+    expect(gatewaySelectorFor(entity)).toEqual({
+      type: 'label',
+      labelSelector: 'app.kubernetes.io/name in (orders,orders-v2),tier!=db',
+      namespace: 'shop',
+    });
+    expect(selectorFingerprint(entity)).toContain('tier != db');
+  });
+
+  it('keeps the id label when there is no selector', () => {
+    expect(
+      gatewaySelectorFor(annotated({ 'backstage.io/kubernetes-id': 'orders' })),
+    ).toEqual({
+      type: 'label',
+      labelSelector: 'backstage.io/kubernetes-id=orders',
+    });
+  });
+
+  it('refuses a selector that is not one, naming the annotation and why', () => {
+    expect(
+      gatewaySelectorFor(
+        annotated({
+          'backstage.io/kubernetes-label-selector': 'app=orders&limit=1',
+        }),
+      ),
+    ).toEqual({
+      type: 'invalid',
+      message:
+        'backstage.io/kubernetes-label-selector: not a Kubernetes label selector: "orders&limit=1" is not a label value',
+    });
   });
 });

@@ -6,29 +6,34 @@ import {
   isLabelValue,
   KUBERNETES_ID_ANNOTATION,
   KUBERNETES_ID_LABEL,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
   KUBERNETES_NAMESPACE_ANNOTATION,
   parseGatewayReferences,
   StatusError,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
+  formatLabelSelector,
   gatewayViewerOf,
   GatewayViewer,
   isGatewayLinked,
+  parseLabelSelector,
 } from '@gateway-portal/plugin-aws-gateway-node';
 
 /** Which Gateways belong to an entity. */
 export type GatewaySelector =
   /** Named by the `aws-gateway.io/gateways` annotation. */
   | { type: 'references'; references: GatewayReference[] }
-  /** Labelled `backstage.io/kubernetes-id=<id>`, in one namespace or all. */
+  /** Labelled `backstage.io/kubernetes-id=<id>` (or the Kubernetes plugin's label selector), in one namespace or all. */
   | { type: 'label'; labelSelector: string; namespace?: string }
   | { type: 'none' }
   | { type: 'invalid'; message: string };
 
 /**
- * The annotation wins; else the Kubernetes plugin's id annotation selects
- * Gateways by label in the `backstage.io/kubernetes-namespace` namespace, or
- * in every namespace.
+ * The annotation wins; else, as in the Kubernetes plugin, the
+ * `backstage.io/kubernetes-label-selector` annotation (parsed and written
+ * back, never passed on as text) or else the id annotation selects Gateways
+ * by label, in the `backstage.io/kubernetes-namespace` namespace or in every
+ * namespace.
  */
 export function gatewaySelectorFor(entity: Entity): GatewaySelector {
   const annotations = entity.metadata.annotations ?? {};
@@ -43,14 +48,8 @@ export function gatewaySelectorFor(entity: Entity): GatewaySelector {
       return { type: 'invalid', message: (e as Error).message };
     }
   }
-  const id = annotations[KUBERNETES_ID_ANNOTATION]?.trim();
-  if (!id) return { type: 'none' };
-  if (!isLabelValue(id)) {
-    return {
-      type: 'invalid',
-      message: `${KUBERNETES_ID_ANNOTATION}: "${id}" is not a valid Kubernetes label value`,
-    };
-  }
+  const labelSelector = entityLabelSelector(annotations);
+  if (typeof labelSelector !== 'string') return labelSelector;
   const namespace = annotations[KUBERNETES_NAMESPACE_ANNOTATION]?.trim();
   if (namespace && !isDnsLabel(namespace)) {
     return {
@@ -60,9 +59,39 @@ export function gatewaySelectorFor(entity: Entity): GatewaySelector {
   }
   return {
     type: 'label',
-    labelSelector: `${KUBERNETES_ID_LABEL}=${id}`,
+    labelSelector,
     ...(namespace ? { namespace } : {}),
   };
+}
+
+/** The Kubernetes plugin's rule: the label selector annotation replaces the id label. */
+function entityLabelSelector(
+  annotations: Record<string, string>,
+): string | Extract<GatewaySelector, { type: 'none' | 'invalid' }> {
+  const selector = annotations[KUBERNETES_LABEL_SELECTOR_ANNOTATION];
+  if (selector?.trim()) {
+    try {
+      return formatLabelSelector(parseLabelSelector(selector));
+    } catch (e) {
+      return {
+        type: 'invalid',
+        message: `${KUBERNETES_LABEL_SELECTOR_ANNOTATION}: not a Kubernetes label selector: ${
+          (e as Error).message
+        }`,
+      };
+    }
+  }
+  const id = annotations[KUBERNETES_ID_ANNOTATION]?.trim();
+  if (!id) return { type: 'none' };
+  if (!isLabelValue(id)) {
+    return {
+      type: 'invalid',
+      message: `${KUBERNETES_ID_ANNOTATION}: "${id}" is not a valid Kubernetes label value`,
+    };
+  }
+  return formatLabelSelector([
+    { key: KUBERNETES_ID_LABEL, operator: '=', value: id },
+  ]);
 }
 
 /** The annotations and owner a response depends on, for the cache key. */
@@ -71,6 +100,7 @@ export function selectorFingerprint(entity: Entity): string {
   return JSON.stringify([
     a[AWS_GATEWAY_ANNOTATION] ?? '',
     a[KUBERNETES_ID_ANNOTATION] ?? '',
+    a[KUBERNETES_LABEL_SELECTOR_ANNOTATION] ?? '',
     a[KUBERNETES_NAMESPACE_ANNOTATION] ?? '',
     typeof entity.spec?.owner === 'string' ? entity.spec.owner : '',
   ]);

@@ -110,3 +110,23 @@ export class AbortableObjectApi extends KubernetesObjectApi {
     };
   }
 }
+
+/**
+ * The promise's outcome, or the signal's reason when the signal fires first:
+ * a caller stops waiting for work others share (a cached cluster list, a
+ * profile detection) without cancelling it. @public
+ */
+export function untilAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

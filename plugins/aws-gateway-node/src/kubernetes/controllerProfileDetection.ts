@@ -5,6 +5,7 @@ import {
   KUBERNETES_CALL_TIMEOUT_MS,
   kubernetesDeadlineError,
 } from './abortSignal';
+import { kubernetesPluginError } from './apiErrors';
 import {
   CONTROLLER_PROFILES,
   ControllerProfile,
@@ -62,7 +63,9 @@ export async function detectControllerProfile(
         signal,
         timeoutMs,
         'Reading the API discovery',
-      ) ?? error
+      ) ??
+      kubernetesPluginError(error, 'Reading the API discovery') ??
+      error
     );
   }
 }

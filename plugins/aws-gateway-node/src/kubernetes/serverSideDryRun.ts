@@ -14,7 +14,12 @@ import {
   KUBERNETES_CALL_TIMEOUT_MS,
   kubernetesDeadlineError,
 } from './abortSignal';
-import { apiStatus, apiStatusCode, describeApiError } from './apiErrors';
+import {
+  apiStatus,
+  apiStatusCode,
+  describeApiError,
+  kubernetesPluginError,
+} from './apiErrors';
 
 /**
  * Status codes that mean "the API server refused this object", as opposed to
@@ -73,6 +78,9 @@ function dryRunIssues(
   error: unknown,
 ): ManifestIssue[] {
   const id = manifestId(manifest);
+  // The Kubernetes plugin's own refusal (its proxy), not the API server's.
+  const refused = kubernetesPluginError(error, `Server-side dry run of ${id}`);
+  if (refused) throw refused;
   const code = apiStatusCode(error);
   const message = error instanceof Error ? error.message : String(error);
   // Discovery: the group/version is not served (404 on its resource list), or
@@ -134,6 +142,11 @@ export async function readServices(
         ports: (service.spec?.ports ?? []).map(p => p.port),
       });
     } catch (error) {
+      const refused = kubernetesPluginError(
+        error,
+        `Reading Service ${namespace}/${name}`,
+      );
+      if (refused) throw refused;
       if (apiStatusCode(error) !== 404) {
         throw (
           kubernetesDeadlineError(

@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 export { classicEndpoint } from '../manifests/__fixtures__/classicEndpoint';
+export { InMemoryKubernetesClusters } from './inMemoryKubernetesClusters';
+export type { InMemoryCluster } from './inMemoryKubernetesClusters';
 export { referenceDir } from './referenceDir';
 export { startStalledServer } from './stalledServer';
 export type { StalledServer } from './stalledServer';

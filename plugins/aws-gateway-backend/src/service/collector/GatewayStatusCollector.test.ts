@@ -26,12 +26,8 @@ function setup(status: Record<string, unknown> = {}) {
   kube.cluster('dev');
   const collector = new GatewayStatusCollector({
     clusters: {
-      listClusters: () => [
-        {
-          name: 'dev',
-          url: 'https://10.9.8.7:6443',
-          authProvider: 'serviceAccount',
-        },
+      listClusters: async () => [
+        { name: 'dev', authProvider: 'serviceAccount' },
       ],
     },
     kubernetes: kube,

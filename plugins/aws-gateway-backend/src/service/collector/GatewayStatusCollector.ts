@@ -8,7 +8,7 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
   GatewayCluster,
-  KubernetesClusterRegistry,
+  KubernetesClusters,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { Elbv2ClientSource, Elbv2Reader } from '../../aws/Elbv2Reader';
 import { LoadBalancerLocator } from '../../aws/LoadBalancerLocator';
@@ -34,7 +34,7 @@ import { describeGateway, RequestScope } from './describeGateway';
 import { FailureReport } from './failureReport';
 
 export interface GatewayStatusCollectorOptions {
-  clusters: Pick<KubernetesClusterRegistry, 'listClusters'>;
+  clusters: Pick<KubernetesClusters, 'listClusters'>;
   kubernetes: KubernetesObjectClient;
   elbv2: Elbv2ClientSource;
   /** `locationOf` is required; the limits and ownership default as documented in config.d.ts. */
@@ -111,14 +111,28 @@ export class GatewayStatusCollector {
     entityRef: string,
     options: CollectOptions = {},
   ): Promise<EntityGatewaysResponse> {
-    const clusters = this.options.clusters.listClusters();
     const response: EntityGatewaysResponse = {
       entityRef,
-      configured: clusters.length > 0,
+      configured: true,
       gateways: [],
       errors: [],
       fetchedAt: new Date().toISOString(),
     };
+    let clusters: GatewayCluster[];
+    try {
+      clusters = await this.options.clusters.listClusters({
+        signal: options.signal,
+      });
+    } catch (error) {
+      // Without the Kubernetes plugin's cluster list nothing can be read.
+      response.errors.push(
+        this.report.failure('kubernetes', error, {
+          action: "list the Kubernetes plugin's clusters",
+        }),
+      );
+      return response;
+    }
+    response.configured = clusters.length > 0;
     if (!clusters.length) return response;
 
     const selector = gatewaySelectorFor(entity);

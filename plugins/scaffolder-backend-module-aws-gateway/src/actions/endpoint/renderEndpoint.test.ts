@@ -5,10 +5,8 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
-import {
-  KubernetesClusterRegistry,
-  readGatewayGuardrails,
-} from '@gateway-portal/plugin-aws-gateway-node';
+import { readGatewayGuardrails } from '@gateway-portal/plugin-aws-gateway-node';
+import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import yaml from 'yaml';
 import { testActionContext } from '../support/__testUtils__/testContext';
 import { InitiatorOwnership } from '../support/initiatorOwnership';
@@ -18,12 +16,7 @@ import { examples } from './renderEndpoint.examples';
 const classic = yaml.parse(examples[0].example).steps[0].input;
 
 /** A registry that must never be asked: these tests run without a cluster. */
-const noClusters: KubernetesClusterRegistry = {
-  listClusters: () => [],
-  getKubeConfig: async () => {
-    throw new Error('no cluster in unit tests');
-  },
-};
+const noClusters = new InMemoryKubernetesClusters();
 
 describe('aws-gateway:endpoint:render', () => {
   let workspace: string;

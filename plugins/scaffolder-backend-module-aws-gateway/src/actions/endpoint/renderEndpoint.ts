@@ -10,7 +10,7 @@ import {
 import {
   AWS_GATEWAY_ACTION_ID,
   GatewayGuardrails,
-  KubernetesClusterRegistry,
+  KubernetesClusters,
   manifestToYaml,
   readServices,
   renderEndpointManifests,
@@ -40,7 +40,7 @@ import { createAwsGatewayAction } from '../support/inputDefaults';
  */
 export function createRenderEndpointAction(options: {
   guardrails: GatewayGuardrails;
-  clusters: KubernetesClusterRegistry;
+  clusters: KubernetesClusters;
   ownership: InitiatorOwnership;
 }) {
   const { guardrails, clusters, ownership } = options;
@@ -195,7 +195,7 @@ export function createRenderEndpointAction(options: {
             .string()
             .optional()
             .describe(
-              'Cluster (from kubernetes.clusterLocatorMethods) to detect the profile, read Services and dry-run against',
+              "Cluster (one of the Kubernetes plugin's clusters) to detect the profile, read Services and dry-run against",
             ),
         serverDryRun: z =>
           z
@@ -272,6 +272,7 @@ export function createRenderEndpointAction(options: {
           clusters,
           guardrails,
           input.cluster,
+          ctx.signal,
         );
       }
       const routeKinds = [

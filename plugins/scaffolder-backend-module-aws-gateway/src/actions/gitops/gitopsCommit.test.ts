@@ -4,9 +4,9 @@ import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import {
   GitOpsRepository,
-  KubernetesClusterRegistry,
   readGatewayGuardrails,
 } from '@gateway-portal/plugin-aws-gateway-node';
+import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import yaml from 'yaml';
 import { createRenderControllerAction } from '../controller/renderController';
 import { examples as controllerExamples } from '../controller/renderController.examples';
@@ -89,12 +89,7 @@ const gatewayGuardrails = readGatewayGuardrails(
   }),
 );
 const guardrails = { gatewayGuardrails, awsGuardrails: testGuardrails() };
-const noClusters: KubernetesClusterRegistry = {
-  listClusters: () => [],
-  getKubeConfig: async () => {
-    throw new Error('no cluster in unit tests');
-  },
-};
+const noClusters = new InMemoryKubernetesClusters();
 
 /** The first example of a render action, run for real into `outputDir` of the workspace. */
 async function render(

@@ -8,16 +8,17 @@ import {
 import {
   detectControllerProfile,
   GatewayGuardrails,
-  KubernetesClusterRegistry,
+  KubernetesClusters,
   profileMismatch,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { KubeConfig } from '@kubernetes/client-node';
 
-/** A cluster the actions may check manifests against. */
+/** A cluster of the Kubernetes plugin the actions may check manifests against. */
 export async function openAllowedCluster(
-  registry: KubernetesClusterRegistry,
+  clusters: KubernetesClusters,
   guardrails: GatewayGuardrails,
   cluster: string,
+  signal?: AbortSignal,
 ): Promise<KubeConfig> {
   if (!guardrails.allowedClusters.includes(cluster)) {
     throw new NotAllowedError(
@@ -25,7 +26,7 @@ export async function openAllowedCluster(
     );
   }
   try {
-    return await registry.getKubeConfig(cluster);
+    return await clusters.getKubeConfig(cluster, { signal });
   } catch (error) {
     if (error instanceof NotFoundError) {
       throw new InputError(`cluster: ${error.message}`);
