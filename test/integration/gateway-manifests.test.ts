@@ -189,7 +189,7 @@ describe('aws-gateway:endpoint:render against the clusters', () => {
 
   function action(allowedClusters = ['v16', 'v13']) {
     // The peers' API servers directly (the Kubernetes plugin's proxy is
-    // covered by kubernetes-plugin-clusters.test.ts).
+    // is covered by KubernetesPluginClusters.test.ts).
     const clusters = new InMemoryKubernetesClusters(
       Object.entries({ v16: PROFILE_V16, v13: PROFILE_V13 }).map(
         ([name, p]) => ({ name, kubeConfig: async () => kubeConfigFor(p) }),
