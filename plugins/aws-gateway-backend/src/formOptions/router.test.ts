@@ -416,9 +416,7 @@ describe('form options routes', () => {
         listenerPort: 'eighty',
       });
       expect(bad.status).toBe(400);
-      expect(bad.body.error.message).toMatch(
-        /^listenerPort Invalid input: expected number/,
-      );
+      expect(bad.body.error.message).toMatch(/^listenerPort Expected number/);
     });
   });
 });
