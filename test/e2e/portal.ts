@@ -64,7 +64,8 @@ export function ensureAppBuilt(): void {
   );
 }
 
-async function waitForHealthy(
+/** Resolves when `url` answers 2xx; rejects when `child` exits first or after `timeoutMs`. */
+export async function waitForHealthy(
   url: string,
   child: ChildProcess,
   timeoutMs: number,
@@ -195,8 +196,13 @@ export async function startPortal(
     );
   }
   // What the backend logged at level error (or a failed plugin start) before it was ready.
-  const startupErrors = fs
-    .readFileSync(logFile, 'utf8')
+  const startupErrors = startupErrorsIn(fs.readFileSync(logFile, 'utf8'));
+  return { baseUrl, logFile, startupErrors, stop };
+}
+
+/** The lines of a backend log at level error, or saying that the backend failed to start. */
+export function startupErrorsIn(log: string): string[] {
+  return log
     .split('\n')
     .map(line => line.replace(ANSI_ESCAPES, ''))
     .filter(
@@ -204,5 +210,4 @@ export async function startPortal(
         /^\S+\s+\S+\s+error\s/.test(line) ||
         /Backend startup failed/.test(line),
     );
-  return { baseUrl, logFile, startupErrors, stop };
 }
