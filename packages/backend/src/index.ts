@@ -23,6 +23,10 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// Every NLB Gateway of every cluster as a catalog Resource (awsGateway.catalog).
+backend.add(
+  import('@gateway-portal/plugin-catalog-backend-module-aws-gateway'),
+);
 
 // Permissions: the suite's policy (awsGateway.permissions) -- only platform
 // teams may run the IAM, EKS and controller actions; with no platformTeams
