@@ -229,6 +229,7 @@ async function main(): Promise<void> {
   let backend: StartedBackend | undefined;
   let registry: Awaited<ReturnType<typeof startLocalRegistry>> | undefined;
   let failed = false;
+  let total = 0;
   try {
     const packages = await timed('pack the packages', packPackages);
     process.stderr.write(
@@ -278,6 +279,8 @@ async function main(): Promise<void> {
     failed = true;
     process.stderr.write(`[adopter] FAILED: ${(e as Error).message}\n`);
   } finally {
+    // The adopter's time; removing the app's folder afterwards is the test's own.
+    total = Math.round((Date.now() - t0) / 1000);
     stopBackend(backend);
     await registry?.close();
     if (!process.env.ADOPTER_KEEP) {
@@ -286,7 +289,6 @@ async function main(): Promise<void> {
       process.stderr.write(`[adopter] app kept in ${workDir}/app\n`);
     }
   }
-  const total = Math.round((Date.now() - t0) / 1000);
   const lines = [
     ...figures.map(
       ([label, s]) => `${label.padEnd(28)} ${String(s).padStart(5)} s`,
