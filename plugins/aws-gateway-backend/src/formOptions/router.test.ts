@@ -416,7 +416,9 @@ describe('form options routes', () => {
         listenerPort: 'eighty',
       });
       expect(bad.status).toBe(400);
-      expect(bad.body.error.message).toMatch(/^listenerPort Expected number/);
+      expect(bad.body.error.message).toMatch(
+        /^listenerPort Invalid input: expected number/,
+      );
     });
   });
 });
