@@ -13,6 +13,8 @@ import {
   AwsGatewayFormOptionsClient,
 } from './scaffolder/api';
 
+export { awsGatewayTranslationRef } from './translation';
+
 /** @alpha */
 export const awsGatewayApi = ApiBlueprint.make({
   params: defineParams =>

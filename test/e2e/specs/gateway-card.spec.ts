@@ -202,15 +202,43 @@ function gatewaySection(card: Locator, name: string): Locator {
   return card.getByRole('region', { name });
 }
 
+/** The card: a Backstage UI card (like the catalog's About card) titled AWS gateways. */
 function gatewayCard(page: Page): Locator {
   return page
-    .locator('.MuiCard-root', {
-      has: page.getByText('AWS gateways', { exact: true }),
+    .locator('.bui-Card', {
+      has: page.getByRole('heading', { name: 'AWS gateways', exact: true }),
     })
     .first();
 }
 
+/**
+ * What the page logs at warning or error level, and uncaught errors, from the
+ * moment it opens. A resource that failed to load counts only when it is this
+ * plugin's API: other plugins' requests are not this card's business.
+ */
+const pageProblems = new WeakMap<Page, string[]>();
+
+function recordProblems(page: Page): void {
+  if (pageProblems.has(page)) return;
+  const problems: string[] = [];
+  pageProblems.set(page, problems);
+  page.on('console', message => {
+    if (message.type() !== 'warning' && message.type() !== 'error') return;
+    const url = message.location().url;
+    const failedResource = message.text().startsWith('Failed to load resource');
+    if (failedResource && !url.includes('/api/aws-gateway')) return;
+    problems.push(`console.${message.type()}: ${message.text()} (${url})`);
+  });
+  page.on('pageerror', error => problems.push(`uncaught: ${error.message}`));
+}
+
+/** Fails when the page logged a warning or error since it was opened. */
+function expectQuietConsole(page: Page): void {
+  expect(pageProblems.get(page) ?? []).toEqual([]);
+}
+
 async function openCard(page: Page): Promise<Locator> {
+  recordProblems(page);
   await openSignedIn(
     page,
     `${env.portal.baseUrl}/catalog/default/component/backend`,
@@ -287,6 +315,7 @@ test('provisioning: accepted, waiting for the NLB', async ({ page }) => {
     card.getByText(/Waiting for load balancer to be active/).first(),
   ).toBeVisible();
   await saveElementScreenshot(card, 'gateway-card-provisioning');
+  expectQuietConsole(page);
 });
 
 test('healthy: DNS name, :8080 and healthy targets mapped to pods', async ({
@@ -314,6 +343,8 @@ test('healthy: DNS name, :8080 and healthy targets mapped to pods', async ({
   await page.mouse.move(0, 0);
   await expect(page.getByRole('tooltip')).toHaveCount(0);
   await saveElementScreenshot(card, 'gateway-card-healthy');
+  // Loading, refreshing and opening the targets logged nothing.
+  expectQuietConsole(page);
 });
 
 test('no route: a second Gateway listener without a route gets no NLB listener, and the card says why', async ({
@@ -346,6 +377,7 @@ test('no route: a second Gateway listener without a route gets no NLB listener, 
   ).toBeVisible();
   await expect(card.getByText(/Create a TCPRoute/).first()).toBeVisible();
   await saveElementScreenshot(card, 'gateway-card-no-route');
+  expectQuietConsole(page);
 });
 
 test('TCP and UDP on one port: one TCP_UDP listener, the UDP route gets no traffic, and the card says why', async ({
@@ -370,6 +402,7 @@ test('TCP and UDP on one port: one TCP_UDP listener, the UDP route gets no traff
     section.getByText(/Serve TCP and UDP on port 53 from one Service/),
   ).toBeVisible();
   await saveElementScreenshot(section, 'gateway-card-tcp-udp');
+  expectQuietConsole(page);
 });
 
 test('route removed: the NLB listener and target group go, the Gateway stays programmed, and the card says what to create', async ({
@@ -405,4 +438,5 @@ test('route removed: the NLB listener and target group go, the Gateway stays pro
   ).toBeVisible();
   await expect(section.getByText('Programmed', { exact: true })).toBeVisible();
   await saveElementScreenshot(section, 'gateway-card-route-removed');
+  expectQuietConsole(page);
 });

@@ -79,8 +79,8 @@ async function docScreenshot(target: Page | Locator, name: string) {
 
 function gatewayCard(page: Page): Locator {
   return page
-    .locator('.MuiCard-root', {
-      has: page.getByText('AWS gateways', { exact: true }),
+    .locator('.bui-Card', {
+      has: page.getByRole('heading', { name: 'AWS gateways', exact: true }),
     })
     .first();
 }

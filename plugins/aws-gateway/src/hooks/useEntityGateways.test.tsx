@@ -140,4 +140,39 @@ describe('useEntityGateways', () => {
     await act(async () => resolveFirst(stale));
     expect(result.current.value).toBe(fresh);
   });
+
+  it("never shows one entity's gateways for another while the other's load", async () => {
+    const first = gatewaysResponse();
+    let current = entity;
+    const api = {
+      getEntityGateways: jest
+        .fn()
+        .mockResolvedValueOnce(first)
+        .mockReturnValueOnce(new Promise(() => {})),
+    };
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <TestApiProvider apis={[[awsGatewayApiRef, api]]}>
+        <EntityProvider entity={current}>{children}</EntityProvider>
+      </TestApiProvider>
+    );
+    const { result, rerender } = renderHook(() => useEntityGateways(), {
+      wrapper,
+    });
+    await waitFor(() => expect(result.current.value).toBe(first));
+
+    current = {
+      ...entity,
+      metadata: { ...entity.metadata, name: 'billing' },
+    };
+    rerender();
+
+    await waitFor(() =>
+      expect(api.getEntityGateways).toHaveBeenLastCalledWith(
+        { kind: 'Component', namespace: 'default', name: 'billing' },
+        { refresh: false },
+      ),
+    );
+    expect(result.current.value).toBeUndefined();
+    expect(result.current.loading).toBe(true);
+  });
 });

@@ -2,7 +2,8 @@ import { DEFAULT_NAMESPACE } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-common';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
 import useInterval from 'react-use/esm/useInterval';
 import { awsGatewayApiRef } from '../api';
 
@@ -26,13 +27,19 @@ export interface UseEntityGatewaysOptions {
   pollIntervalMs?: number;
 }
 
-function toError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
+/** An answer, with the entity it is about. */
+interface Answer {
+  entityRef: string;
+  response: EntityGatewaysResponse;
 }
 
 /**
  * Loads the gateway status of the entity in context. While a gateway is
  * provisioning it polls, so the card turns to Programmed without a reload.
+ *
+ * react-use's `useAsyncFn` keeps only the newest call's answer and none after
+ * unmount; `useInterval` polls. What is ours: an answer survives a failed
+ * re-read, and never shows for another entity.
  *
  * @public
  */
@@ -46,65 +53,40 @@ export function useEntityGateways(
   const kind = entity.kind;
   const namespace = entity.metadata.namespace ?? DEFAULT_NAMESPACE;
   const name = entity.metadata.name;
+  const entityRef = `${kind}:${namespace}/${name}`;
 
-  const [state, setState] = useState<Omit<EntityGatewaysState, 'refresh'>>({
-    loading: true,
-  });
-  // Only the newest request may write state: an older answer arriving late
-  // (slow poll, entity switched) must not overwrite a newer one.
-  const latestRequest = useRef(0);
-  const inFlight = useRef(false);
-
-  const load = useCallback(
-    async (refresh: boolean) => {
-      const requestId = ++latestRequest.current;
-      inFlight.current = true;
-      setState(previous => ({ ...previous, loading: true }));
-      try {
-        const value = await api.getEntityGateways(
-          { kind, namespace, name },
-          { refresh },
-        );
-        if (requestId === latestRequest.current) {
-          setState({ value, loading: false });
-        }
-      } catch (error) {
-        if (requestId === latestRequest.current) {
-          setState(previous => ({
-            value: previous.value,
-            error: toError(error),
-            loading: false,
-          }));
-        }
-      } finally {
-        if (requestId === latestRequest.current) {
-          inFlight.current = false;
-        }
-      }
-    },
+  const [request, load] = useAsyncFn(
+    async (refresh: boolean): Promise<Answer> => ({
+      entityRef: `${kind}:${namespace}/${name}`,
+      response: await api.getEntityGateways(
+        { kind, namespace, name },
+        { refresh },
+      ),
+    }),
     [api, kind, namespace, name],
+    { loading: true },
   );
 
   useEffect(() => {
-    const requests = latestRequest;
-    setState({ loading: true });
     load(false);
-    return () => {
-      // Invalidates the request in flight for the previous entity.
-      requests.current++;
-      inFlight.current = false;
-    };
   }, [load]);
 
+  // useAsyncFn forgets the value when a call fails; the card keeps showing it.
+  const [lastAnswer, setLastAnswer] = useState<Answer>();
+  useEffect(() => {
+    if (request.value) setLastAnswer(request.value);
+  }, [request.value]);
+  const answer = request.value ?? lastAnswer;
+  const value = answer?.entityRef === entityRef ? answer.response : undefined;
+
   const provisioning =
-    state.value?.gateways.some(gateway => gateway.state === 'provisioning') ??
-    false;
+    value?.gateways.some(gateway => gateway.state === 'provisioning') ?? false;
 
   // Polls go through the backend cache; skip them while the tab is hidden or
   // a request (such as a user's refresh) is still running.
   useInterval(
     () => {
-      if (!inFlight.current && document.visibilityState !== 'hidden') {
+      if (!request.loading && document.visibilityState !== 'hidden') {
         load(false);
       }
     },
@@ -115,5 +97,10 @@ export function useEntityGateways(
     load(true);
   }, [load]);
 
-  return { ...state, refresh };
+  return {
+    value,
+    loading: request.loading,
+    error: request.error,
+    refresh,
+  };
 }

@@ -1,6 +1,8 @@
-import { CopyTextButton } from '@backstage/core-components';
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { ButtonIcon, Flex, Text, Tooltip, TooltipTrigger } from '@backstage/ui';
+import { RiFileCopyLine } from '@remixicon/react';
+import useCopyToClipboard from 'react-use/esm/useCopyToClipboard';
+import { awsGatewayTranslationRef } from '../../translation';
 
 /** @public */
 export interface CopyableDnsNameProps {
@@ -14,21 +16,33 @@ export interface CopyableDnsNameProps {
  */
 export function CopyableDnsName(props: CopyableDnsNameProps) {
   const { dnsName } = props;
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
+  const [copied, copy] = useCopyToClipboard();
   return (
-    <Box display="flex" alignItems="center" style={{ gap: 4 }}>
-      <Typography
-        variant="body2"
-        component="code"
-        style={{ fontFamily: 'monospace', wordBreak: 'break-all' }}
+    <Flex align="center" gap="1">
+      <code
+        style={{
+          fontFamily: 'var(--bui-font-monospace)',
+          wordBreak: 'break-all',
+        }}
       >
         {dnsName}
-      </Typography>
-      <CopyTextButton
-        text={dnsName}
-        aria-label="Copy DNS name"
-        tooltipText="DNS name copied"
-        variant="tertiary"
-      />
-    </Box>
+      </code>
+      <TooltipTrigger>
+        <ButtonIcon
+          size="small"
+          variant="tertiary"
+          aria-label={t('facts.copyDnsName')}
+          icon={<RiFileCopyLine />}
+          onPress={() => copy(dnsName)}
+        />
+        <Tooltip>{t('facts.copyDnsName')}</Tooltip>
+      </TooltipTrigger>
+      {copied.value === dnsName && (
+        <Text as="span" variant="body-small" color="secondary" role="status">
+          {t('facts.dnsNameCopied')}
+        </Text>
+      )}
+    </Flex>
   );
 }

@@ -1,18 +1,14 @@
-import {
-  StatusError,
-  StatusOK,
-  StatusPending,
-  StatusWarning,
-} from '@backstage/core-components';
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { Flex, Text } from '@backstage/ui';
 import { GatewayState } from '@gateway-portal/plugin-aws-gateway-common';
+import { awsGatewayTranslationRef } from '../../translation';
+import { StatusKind, StatusLabel } from '../StatusLabel';
 
-const LABELS: Record<GatewayState, string> = {
-  programmed: 'Programmed',
-  provisioning: 'Provisioning',
-  error: 'Error',
-  unknown: 'Unknown',
+const STATUS: Record<GatewayState, StatusKind> = {
+  programmed: 'ok',
+  provisioning: 'pending',
+  error: 'error',
+  unknown: 'warning',
 };
 
 /** @public */
@@ -28,32 +24,20 @@ export interface GatewayStateStatusProps {
  * @public
  */
 export function GatewayStateStatus(props: GatewayStateStatusProps) {
-  const { state, reason } = props;
-  const label = LABELS[state] ?? LABELS.unknown;
-  let status;
-  switch (state) {
-    case 'programmed':
-      status = <StatusOK>{label}</StatusOK>;
-      break;
-    case 'provisioning':
-      status = <StatusPending>{label}</StatusPending>;
-      break;
-    case 'error':
-      status = <StatusError>{label}</StatusError>;
-      break;
-    default:
-      status = <StatusWarning>{label}</StatusWarning>;
-  }
+  const { reason } = props;
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
+  // An unknown value from a newer backend shows as Unknown.
+  const state: GatewayState = STATUS[props.state] ? props.state : 'unknown';
   return (
-    <Box>
-      <Typography variant="body2" component="div">
-        {status}
-      </Typography>
+    <Flex direction="column" gap="1">
+      <StatusLabel status={STATUS[state]}>
+        {t(`gateway.state.${state}`)}
+      </StatusLabel>
       {reason && (
-        <Typography variant="caption" color="textSecondary" component="div">
+        <Text as="div" variant="body-small" color="secondary">
           {reason}
-        </Typography>
+        </Text>
       )}
-    </Box>
+    </Flex>
   );
 }

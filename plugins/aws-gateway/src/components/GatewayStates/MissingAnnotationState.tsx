@@ -1,9 +1,12 @@
 import { Entity } from '@backstage/catalog-model';
-import { CodeSnippet, EmptyState } from '@backstage/core-components';
+import { CodeSnippet } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
   AWS_GATEWAY_ANNOTATION,
   KUBERNETES_ID_ANNOTATION,
 } from '@gateway-portal/plugin-aws-gateway-common';
+import { awsGatewayTranslationRef } from '../../translation';
+import { StateMessage } from './StateMessage';
 
 function annotationExample(entity: Entity): string {
   const name = entity.metadata.name;
@@ -30,11 +33,14 @@ export interface MissingAnnotationStateProps {
  */
 export function MissingAnnotationState(props: MissingAnnotationStateProps) {
   const { entity } = props;
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   return (
-    <EmptyState
-      missing="field"
-      title="No gateways linked to this entity"
-      description={`Link the entity to its Gateways with ${KUBERNETES_ID_ANNOTATION} (the Kubernetes plugin's id, which the expose template puts on every manifest as a label) or by listing them in ${AWS_GATEWAY_ANNOTATION}, in the entity's catalog-info.yaml:`}
+    <StateMessage
+      title={t('missingAnnotation.title')}
+      description={t('missingAnnotation.description', {
+        kubernetesId: KUBERNETES_ID_ANNOTATION,
+        gateways: AWS_GATEWAY_ANNOTATION,
+      })}
       action={
         <CodeSnippet
           text={annotationExample(entity)}

@@ -1,8 +1,9 @@
 import { parseEntityRef } from '@backstage/catalog-model';
-import { EmptyState } from '@backstage/core-components';
 import { configApiRef, useApi } from '@backstage/core-plugin-api';
-import Button from '@material-ui/core/Button';
-import { Link as RouterLink } from 'react-router-dom';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { ButtonLink } from '@backstage/ui';
+import { awsGatewayTranslationRef } from '../../translation';
+import { StateMessage } from './StateMessage';
 
 /** The scaffolder template the card links to when config does not name one. */
 export const DEFAULT_EXPOSE_TEMPLATE_REF =
@@ -33,30 +34,26 @@ export interface NoGatewaysStateProps {
  */
 export function NoGatewaysState(props: NoGatewaysStateProps) {
   const { entityRef } = props;
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   const configApi = useApi(configApiRef);
   const templateRef =
     configApi.getOptionalString('awsGateway.exposeTemplateRef') ??
     DEFAULT_EXPOSE_TEMPLATE_REF;
 
   return (
-    <EmptyState
-      missing="content"
-      title="No gateway yet"
-      description={`No Gateway in the configured clusters belongs to ${entityRef}. Create one with the template to get a public TCP endpoint on an AWS Network Load Balancer.`}
+    <StateMessage
+      title={t('noGateways.title')}
+      description={t('noGateways.description', { entityRef })}
       action={
-        <Button
-          variant="contained"
-          color="primary"
-          component={RouterLink}
+        <ButtonLink
+          variant="primary"
           // The template's `component` field starts out as this entity.
-          to={`${templatePath(templateRef)}?formData=${encodeURIComponent(
+          href={`${templatePath(templateRef)}?formData=${encodeURIComponent(
             JSON.stringify({ component: entityRef }),
           )}`}
-          // It navigates, so it is a link; MUI would announce it as a button.
-          role="link"
         >
-          Expose a TCP endpoint
-        </Button>
+          {t('noGateways.action')}
+        </ButtonLink>
       }
     />
   );

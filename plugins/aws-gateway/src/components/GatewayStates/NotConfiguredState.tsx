@@ -1,4 +1,7 @@
-import { CodeSnippet, EmptyState } from '@backstage/core-components';
+import { CodeSnippet } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { awsGatewayTranslationRef } from '../../translation';
+import { StateMessage } from './StateMessage';
 
 const CLUSTER_CONFIG_EXAMPLE = `kubernetes:
   serviceLocatorMethod:
@@ -19,11 +22,11 @@ const CLUSTER_CONFIG_EXAMPLE = `kubernetes:
  * @public
  */
 export function NotConfiguredState() {
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   return (
-    <EmptyState
-      missing="info"
-      title="No Kubernetes cluster configured"
-      description="Gateway status is read from the clusters configured for the Kubernetes plugin. Ask your Backstage administrator to add the cluster that runs the AWS Load Balancer Controller under kubernetes.clusterLocatorMethods in app-config.yaml:"
+    <StateMessage
+      title={t('notConfigured.title')}
+      description={t('notConfigured.description')}
       action={
         <CodeSnippet
           text={CLUSTER_CONFIG_EXAMPLE}

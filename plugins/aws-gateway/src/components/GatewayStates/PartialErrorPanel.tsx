@@ -1,5 +1,7 @@
-import { WarningPanel } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { Alert } from '@backstage/ui';
 import { StatusError } from '@gateway-portal/plugin-aws-gateway-common';
+import { awsGatewayTranslationRef } from '../../translation';
 import { StatusErrorList } from '../StatusErrorList';
 
 /** @public */
@@ -10,19 +12,23 @@ export interface PartialErrorPanelProps {
 
 /**
  * Parts of the answer that failed (a cluster unreachable, AWS access denied)
- * while the rest is shown. Expanded, because what is missing matters.
+ * while the rest is shown. Open, because what is missing matters.
  *
  * @public
  */
 export function PartialErrorPanel(props: PartialErrorPanelProps) {
-  const { errors, title = 'Some gateway information could not be loaded' } =
-    props;
+  const { errors } = props;
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   if (errors.length === 0) {
     return null;
   }
   return (
-    <WarningPanel severity="warning" title={title} defaultExpanded>
-      <StatusErrorList errors={errors} />
-    </WarningPanel>
+    <Alert
+      status="warning"
+      icon
+      role="alert"
+      title={props.title ?? t('card.partialErrorsTitle')}
+      description={<StatusErrorList errors={errors} />}
+    />
   );
 }

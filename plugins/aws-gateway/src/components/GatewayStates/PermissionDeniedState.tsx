@@ -1,5 +1,7 @@
-import { EmptyState } from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { awsGatewayStatusReadPermission } from '@gateway-portal/plugin-aws-gateway-common';
+import { awsGatewayTranslationRef } from '../../translation';
+import { StateMessage } from './StateMessage';
 
 /**
  * The backend refused the request (403): the user lacks the permission to
@@ -8,11 +10,13 @@ import { awsGatewayStatusReadPermission } from '@gateway-portal/plugin-aws-gatew
  * @public
  */
 export function PermissionDeniedState() {
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   return (
-    <EmptyState
-      missing="info"
-      title="You are not allowed to see this gateway status"
-      description={`Reading the gateway status of this entity requires the ${awsGatewayStatusReadPermission.name} permission. Ask your Backstage administrator to grant it, for example to the entity's owners.`}
+    <StateMessage
+      title={t('permissionDenied.title')}
+      description={t('permissionDenied.description', {
+        permission: awsGatewayStatusReadPermission.name,
+      })}
     />
   );
 }

@@ -1,4 +1,5 @@
 import { programmedGateway } from '../../testing/fixtures';
+import { defaultT } from '../../__testUtils__/translation';
 import {
   describeLoadBalancerState,
   describeSourceRanges,
@@ -11,14 +12,18 @@ describe('describeSourceRanges', () => {
         programmedGateway({
           sourceRanges: ['203.0.113.0/24', '2001:db8::/32'],
         }),
+        defaultT,
       ),
     ).toBe('203.0.113.0/24, 2001:db8::/32');
     expect(
-      describeSourceRanges(programmedGateway({ sourceRanges: undefined })),
+      describeSourceRanges(
+        programmedGateway({ sourceRanges: undefined }),
+        defaultT,
+      ),
     ).toBe('Any address (controller default 0.0.0.0/0, ::/0)');
-    expect(describeSourceRanges(programmedGateway({ sourceRanges: [] }))).toBe(
-      'None',
-    );
+    expect(
+      describeSourceRanges(programmedGateway({ sourceRanges: [] }), defaultT),
+    ).toBe('None');
   });
 });
 

@@ -1,47 +1,44 @@
-import { Link } from '@backstage/core-components';
-import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
+import {
+  TranslationFunction,
+  useTranslationRef,
+} from '@backstage/frontend-plugin-api';
+import { Grid, Text } from '@backstage/ui';
 import {
   GatewayStatus,
   LoadBalancerSummary,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import { ReactNode } from 'react';
+import { awsGatewayTranslationRef } from '../../translation';
 import { CopyableDnsName } from '../CopyableDnsName';
+import { ExternalLink } from '../ExternalLink';
 
-const useStyles = makeStyles(theme => ({
-  facts: {
-    display: 'grid',
-    gridTemplateColumns: 'max-content 1fr',
-    columnGap: theme.spacing(2),
-    rowGap: theme.spacing(0.5),
-    margin: theme.spacing(2, 0),
-    alignItems: 'center',
-    '& dt': { color: theme.palette.text.secondary },
-    '& dd': { margin: 0 },
-  },
-}));
+type Messages = typeof awsGatewayTranslationRef.T;
 
+/** A term and its value, laid out as the catalog's About card lays out its fields. */
 function Fact(props: { term: string; children: ReactNode }) {
   return (
     <>
-      <Typography component="dt" variant="body2">
+      <Text as="div" variant="body-medium" color="secondary">
         {props.term}
-      </Typography>
-      <Typography component="dd" variant="body2">
+      </Text>
+      <Text as="div" variant="body-medium">
         {props.children}
-      </Typography>
+      </Text>
     </>
   );
 }
 
 /** The source CIDRs an NLB admits; absent means the controller's open default. */
-export function describeSourceRanges(gateway: GatewayStatus): string {
+export function describeSourceRanges(
+  gateway: GatewayStatus,
+  t: TranslationFunction<Messages>,
+): string {
   if (gateway.sourceRanges === undefined) {
-    return 'Any address (controller default 0.0.0.0/0, ::/0)';
+    return t('facts.anySource');
   }
   return gateway.sourceRanges.length > 0
     ? gateway.sourceRanges.join(', ')
-    : 'None';
+    : t('facts.noSource');
 }
 
 /** "active, eu-west-1" or "failed: reason, eu-west-1" */
@@ -60,6 +57,7 @@ export function describeLoadBalancerState(
  */
 function SchemeFact(props: { gateway: GatewayStatus }) {
   const { loadBalancer, requestedScheme } = props.gateway;
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   if (loadBalancer?.scheme) {
     return <>{loadBalancer.scheme}</>;
   }
@@ -67,49 +65,58 @@ function SchemeFact(props: { gateway: GatewayStatus }) {
     return (
       <>
         {requestedScheme}{' '}
-        <Typography variant="caption" color="textSecondary" component="span">
-          (from the LoadBalancerConfiguration)
-        </Typography>
+        <Text as="span" variant="body-small" color="secondary">
+          {t('facts.schemeRequested')}
+        </Text>
       </>
     );
   }
-  return <>Not known yet</>;
+  return <>{t('facts.schemeUnknown')}</>;
 }
 
 /** A gateway's endpoint at a glance: DNS name, scheme, allowed sources and its NLB. */
 export function GatewayFacts(props: { gateway: GatewayStatus }) {
   const { gateway } = props;
-  const classes = useStyles();
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   const loadBalancer = gateway.loadBalancer;
   return (
-    <dl className={classes.facts}>
-      <Fact term="DNS name">
+    <Grid.Root
+      columns="2"
+      gap="1"
+      my="3"
+      style={{
+        gridTemplateColumns: 'max-content 1fr',
+        columnGap: 'var(--bui-space-4)',
+      }}
+    >
+      <Fact term={t('facts.dnsName')}>
         {gateway.dnsName ? (
           <CopyableDnsName dnsName={gateway.dnsName} />
         ) : (
-          'Not assigned yet'
+          t('facts.dnsNameMissing')
         )}
       </Fact>
-      <Fact term="Scheme">
+      <Fact term={t('facts.scheme')}>
         <SchemeFact gateway={gateway} />
       </Fact>
-      <Fact term="Allowed sources">{describeSourceRanges(gateway)}</Fact>
-      <Fact term="Load balancer">
+      <Fact term={t('facts.allowedSources')}>
+        {describeSourceRanges(gateway, t)}
+      </Fact>
+      <Fact term={t('facts.loadBalancer')}>
         {loadBalancer ? (
           <>
-            <Link
-              to={loadBalancer.consoleUrl}
-              externalLinkIcon
-              aria-label={`Open load balancer ${loadBalancer.name} in the AWS console`}
+            <ExternalLink
+              href={loadBalancer.consoleUrl}
+              label={t('facts.openLoadBalancer', { name: loadBalancer.name })}
             >
               {loadBalancer.name}
-            </Link>{' '}
+            </ExternalLink>{' '}
             ({describeLoadBalancerState(loadBalancer)})
           </>
         ) : (
-          'Not found yet'
+          t('facts.loadBalancerMissing')
         )}
       </Fact>
-    </dl>
+    </Grid.Root>
   );
 }

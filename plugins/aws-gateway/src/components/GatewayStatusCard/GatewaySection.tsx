@@ -1,25 +1,12 @@
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { Flex, Text } from '@backstage/ui';
 import { GatewayStatus } from '@gateway-portal/plugin-aws-gateway-common';
+import { awsGatewayTranslationRef } from '../../translation';
 import { PartialErrorPanel } from '../GatewayStates';
 import { GatewayStateStatus } from '../GatewayStateStatus';
 import { GatewayWarnings } from '../GatewayWarnings';
 import { ListenersTable } from '../ListenersTable';
 import { GatewayFacts } from './GatewayFacts';
-
-const useStyles = makeStyles(theme => ({
-  header: {
-    display: 'flex',
-    justifyContent: 'space-between',
-    alignItems: 'flex-start',
-    gap: theme.spacing(2),
-    flexWrap: 'wrap',
-  },
-  block: {
-    marginBottom: theme.spacing(2),
-  },
-}));
 
 /** @public */
 export interface GatewaySectionProps {
@@ -34,44 +21,50 @@ export interface GatewaySectionProps {
  */
 export function GatewaySection(props: GatewaySectionProps) {
   const { gateway } = props;
-  const classes = useStyles();
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   const { cluster, namespace, name } = gateway.gateway;
   const headingId = `aws-gateway-${cluster}-${namespace}-${name}`;
 
   return (
     <section aria-labelledby={headingId}>
-      <div className={classes.header}>
-        <Box>
-          <Typography variant="h6" component="h3" id={headingId}>
+      <Flex
+        justify="between"
+        align="start"
+        gap="4"
+        style={{ flexWrap: 'wrap' }}
+      >
+        <div>
+          <Text as="h4" variant="title-x-small" weight="bold" id={headingId}>
             {name}
-          </Typography>
-          <Typography variant="body2" color="textSecondary">
-            Namespace {namespace} · Cluster {cluster} · Class{' '}
-            {gateway.gatewayClassName}
-          </Typography>
-        </Box>
+          </Text>
+          <Text as="div" variant="body-medium" color="secondary">
+            {t('gateway.subtitle', {
+              namespace,
+              cluster,
+              className: gateway.gatewayClassName,
+            })}
+          </Text>
+        </div>
         <GatewayStateStatus
           state={gateway.state}
           reason={gateway.stateReason}
         />
-      </div>
+      </Flex>
 
       <GatewayFacts gateway={gateway} />
 
-      <div className={classes.block}>
+      <Flex direction="column" gap="4">
         <GatewayWarnings warnings={gateway.warnings} />
-      </div>
-      <div className={classes.block}>
         <ListenersTable
           listeners={gateway.listeners}
           dnsName={gateway.dnsName}
           warnings={gateway.warnings}
         />
-      </div>
-      <PartialErrorPanel
-        errors={gateway.errors}
-        title="Some information about this gateway could not be loaded"
-      />
+        <PartialErrorPanel
+          errors={gateway.errors}
+          title={t('card.gatewayPartialErrorsTitle')}
+        />
+      </Flex>
     </section>
   );
 }

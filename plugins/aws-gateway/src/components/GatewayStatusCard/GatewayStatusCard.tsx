@@ -1,17 +1,12 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-  WarningPanel,
-} from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { useEntity } from '@backstage/plugin-catalog-react';
-import Box from '@material-ui/core/Box';
-import Divider from '@material-ui/core/Divider';
+import { EntityInfoCard, useEntity } from '@backstage/plugin-catalog-react';
+import { Alert, Flex, Skeleton, VisuallyHidden } from '@backstage/ui';
 import { isAwsGatewayAvailable } from '@gateway-portal/plugin-aws-gateway-common';
 import { Fragment, ReactNode } from 'react';
 import { useEntityGateways } from '../../hooks/useEntityGateways';
+import { awsGatewayTranslationRef } from '../../translation';
 import {
   MissingAnnotationState,
   NoGatewaysState,
@@ -25,14 +20,29 @@ import { LastUpdated } from './LastUpdated';
 import { RefreshButton } from './RefreshButton';
 import { StaleNotice } from './StaleNotice';
 
-const TITLE = 'AWS gateways';
-
 function isPermissionDenied(error: Error): boolean {
   return ResponseError.is(error) && error.statusCode === 403;
 }
 
+/** The first read: placeholders where the gateway's heading, facts and table will be. */
+function LoadingPlaceholder(props: { label: string }) {
+  return (
+    <Flex
+      direction="column"
+      gap="2"
+      role="progressbar"
+      aria-label={props.label}
+    >
+      <Skeleton width="40%" height={20} />
+      <Skeleton width="70%" height={16} />
+      <Skeleton width="100%" height={64} />
+    </Flex>
+  );
+}
+
 function GatewayStatusContent() {
   const { entity } = useEntity();
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   const { value, loading, error, refresh } = useEntityGateways();
 
   let body: ReactNode;
@@ -41,10 +51,16 @@ function GatewayStatusContent() {
       body = isPermissionDenied(error) ? (
         <PermissionDeniedState />
       ) : (
-        <ResponseErrorPanel error={error} />
+        <Alert
+          status="danger"
+          icon
+          role="alert"
+          title={t('card.loadFailedTitle')}
+          description={error.message}
+        />
       );
     } else {
-      body = <Progress aria-label="Loading gateway status" />;
+      body = <LoadingPlaceholder label={t('card.loading')} />;
     }
   } else if (!value.configured) {
     body = <NotConfiguredState />;
@@ -53,12 +69,15 @@ function GatewayStatusContent() {
       value.gateways.length === 0 && value.errors.length === 0;
     body = (
       <>
-        {loading && <Progress aria-label="Refreshing gateway status" />}
         {error && (
-          <WarningPanel
-            severity="error"
-            title="Could not refresh the gateway status"
-            message={`${error.message}. Showing the status read earlier.`}
+          <Alert
+            status="danger"
+            icon
+            role="alert"
+            title={t('card.refreshFailedTitle')}
+            description={t('card.refreshFailedMessage', {
+              message: error.message,
+            })}
           />
         )}
         <StaleNotice response={value} />
@@ -71,9 +90,13 @@ function GatewayStatusContent() {
             key={`${gateway.gateway.cluster}/${gateway.gateway.namespace}/${gateway.gateway.name}`}
           >
             {index > 0 && (
-              <Box my={3}>
-                <Divider />
-              </Box>
+              <hr
+                style={{
+                  border: 0,
+                  borderTop: '1px solid var(--bui-border-1)',
+                  width: '100%',
+                }}
+              />
             )}
             <GatewaySection gateway={gateway} />
           </Fragment>
@@ -83,32 +106,41 @@ function GatewayStatusContent() {
   }
 
   return (
-    <InfoCard
-      title={TITLE}
-      subheader={
-        value ? <LastUpdated fetchedAt={value.fetchedAt} /> : undefined
+    <EntityInfoCard
+      title={t('card.title')}
+      headerActions={
+        <>
+          {value && <LastUpdated fetchedAt={value.fetchedAt} />}
+          <RefreshButton onPress={refresh} busy={loading} />
+        </>
       }
-      action={<RefreshButton onClick={refresh} disabled={loading} />}
     >
-      <SandboxNotice />
-      {body}
-    </InfoCard>
+      <Flex direction="column" gap="4">
+        {value && loading && (
+          <VisuallyHidden role="status">{t('card.refreshing')}</VisuallyHidden>
+        )}
+        <SandboxNotice />
+        {body}
+      </Flex>
+    </EntityInfoCard>
   );
 }
 
 /**
  * Whether the entity's public endpoints work: each Gateway with its state,
  * DNS name, load balancer, listeners, routes, target health and what to fix.
+ * Built on Backstage UI like the catalog's own cards.
  *
  * @public
  */
 export function GatewayStatusCard() {
   const { entity } = useEntity();
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   if (!isAwsGatewayAvailable(entity)) {
     return (
-      <InfoCard title={TITLE}>
+      <EntityInfoCard title={t('card.title')}>
         <MissingAnnotationState entity={entity} />
-      </InfoCard>
+      </EntityInfoCard>
     );
   }
   return <GatewayStatusContent />;

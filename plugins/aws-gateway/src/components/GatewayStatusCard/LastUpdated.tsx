@@ -1,3 +1,7 @@
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { Text } from '@backstage/ui';
+import { awsGatewayTranslationRef } from '../../translation';
+
 /** How long ago the status was read, in words: "5 minutes ago"; a date after a day. */
 export function formatAge(fetchedAt: string, now: number): string {
   const seconds = Math.round((now - Date.parse(fetchedAt)) / 1000);
@@ -17,17 +21,19 @@ export function formatAge(fetchedAt: string, now: number): string {
   return new Date(fetchedAt).toLocaleString();
 }
 
-/** The card's subheader: when the status shown was read. */
+/** When the status shown was read, beside the card's refresh button. */
 export function LastUpdated(props: { fetchedAt: string }) {
   const { fetchedAt } = props;
-  // One element: InfoCard lays the subheader out as a flex container, which
-  // would drop the space between two loose children ("Last updatednow").
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   return (
-    <span>
-      Last updated{' '}
-      <time dateTime={fetchedAt} title={fetchedAt}>
-        {formatAge(fetchedAt, Date.now())}
-      </time>
-    </span>
+    <Text as="span" variant="body-small" color="secondary">
+      {t('card.lastUpdated', {
+        age: (
+          <time dateTime={fetchedAt} title={fetchedAt}>
+            {formatAge(fetchedAt, Date.now())}
+          </time>
+        ),
+      })}
+    </Text>
   );
 }

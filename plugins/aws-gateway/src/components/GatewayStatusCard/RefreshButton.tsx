@@ -1,24 +1,22 @@
-import IconButton from '@material-ui/core/IconButton';
-import Tooltip from '@material-ui/core/Tooltip';
-import RefreshIcon from '@material-ui/icons/Refresh';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { ButtonIcon, Tooltip, TooltipTrigger } from '@backstage/ui';
+import { RiRefreshLine } from '@remixicon/react';
+import { awsGatewayTranslationRef } from '../../translation';
 
-/** The card's action: read the status again, bypassing the backend's cache. */
-export function RefreshButton(props: {
-  onClick: () => void;
-  disabled: boolean;
-}) {
+/** The card's action: read the status again, bypassing the backend's cache; spins while a read runs. */
+export function RefreshButton(props: { onPress: () => void; busy: boolean }) {
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   return (
-    <Tooltip title="Read the status again from Kubernetes and AWS">
-      {/* The span keeps the tooltip working while the button is disabled. */}
-      <span>
-        <IconButton
-          aria-label="Refresh"
-          onClick={props.onClick}
-          disabled={props.disabled}
-        >
-          <RefreshIcon />
-        </IconButton>
-      </span>
-    </Tooltip>
+    <TooltipTrigger>
+      <ButtonIcon
+        size="small"
+        variant="tertiary"
+        aria-label={t('card.refresh')}
+        icon={<RiRefreshLine />}
+        onPress={props.onPress}
+        isDisabled={props.busy}
+      />
+      <Tooltip>{t('card.refreshTooltip')}</Tooltip>
+    </TooltipTrigger>
   );
 }

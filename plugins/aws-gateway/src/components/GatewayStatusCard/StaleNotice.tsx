@@ -1,11 +1,20 @@
-import { WarningPanel } from '@backstage/core-components';
+import {
+  TranslationFunction,
+  useTranslationRef,
+} from '@backstage/frontend-plugin-api';
+import { Alert, Text } from '@backstage/ui';
 import { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-common';
-import Typography from '@material-ui/core/Typography';
+import { awsGatewayTranslationRef } from '../../translation';
 
-function formatSeconds(seconds: number): string {
-  if (seconds < 90) return `${seconds} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  return `${Math.round(seconds / 3600)} h`;
+function formatSeconds(
+  seconds: number,
+  t: TranslationFunction<typeof awsGatewayTranslationRef.T>,
+): string {
+  if (seconds < 90) return t('duration.seconds', { count: seconds });
+  if (seconds < 5400) {
+    return t('duration.minutes', { count: Math.round(seconds / 60) });
+  }
+  return t('duration.hours', { count: Math.round(seconds / 3600) });
 }
 
 /**
@@ -16,21 +25,24 @@ export function StaleNotice(props: {
   response: Pick<EntityGatewaysResponse, 'stale' | 'refreshDeclined'>;
 }) {
   const { stale, refreshDeclined } = props.response;
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   return (
     <>
       {stale && (
-        <WarningPanel
-          severity="warning"
-          title={`Showing the last known status, ${formatSeconds(
-            stale.ageSeconds,
-          )} old`}
-          message={`${stale.reason}. It is refreshed in the background; what you see may have changed since.`}
+        <Alert
+          status="warning"
+          icon
+          role="alert"
+          title={t('card.staleTitle', {
+            age: formatSeconds(stale.ageSeconds, t),
+          })}
+          description={t('card.staleMessage', { reason: stale.reason })}
         />
       )}
       {refreshDeclined && (
-        <Typography variant="body2" color="textSecondary" role="status">
-          Not refreshed: {refreshDeclined}.
-        </Typography>
+        <Text as="p" variant="body-medium" color="secondary" role="status">
+          {t('card.refreshDeclined', { reason: refreshDeclined })}
+        </Text>
       )}
     </>
   );

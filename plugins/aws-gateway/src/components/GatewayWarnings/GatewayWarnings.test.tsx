@@ -35,11 +35,11 @@ describe('GatewayWarnings', () => {
     expect(alerts[0]).toHaveTextContent(
       'Fix: Set sourceRanges in the LoadBalancerConfiguration',
     );
-    expect(alerts[0]).toHaveClass('MuiAlert-standardWarning');
+    expect(alerts[0]).toHaveAttribute('data-status', 'warning');
     expect(alerts[1]).toHaveTextContent(
       'Listener tcp-5432: Instance targets cannot reach a ClusterIP Service',
     );
-    expect(alerts[2]).toHaveClass('MuiAlert-standardInfo');
+    expect(alerts[2]).toHaveAttribute('data-status', 'info');
   });
 
   it('does not repeat the listener when the message already names it', async () => {
@@ -91,12 +91,12 @@ describe('GatewayWarnings', () => {
     );
 
     const [tls, shadowed] = screen.getAllByRole('alert');
-    expect(tls).toHaveClass('MuiAlert-standardError');
+    expect(tls).toHaveAttribute('data-status', 'danger');
     expect(tls).toHaveTextContent(/^Listener tls-443 passes TLS through/);
     expect(tls).toHaveTextContent(
       'Fix: Set protocol: TCP in the TargetGroupConfiguration of Service shop/web',
     );
-    expect(shadowed).toHaveClass('MuiAlert-standardWarning');
+    expect(shadowed).toHaveAttribute('data-status', 'warning');
     expect(shadowed).toHaveTextContent(
       'Listener udp-53: UDPRoute shop/dns-udp is accepted but gets no traffic',
     );

@@ -1,21 +1,20 @@
-import Alert from '@material-ui/lab/Alert';
-import AlertTitle from '@material-ui/lab/AlertTitle';
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { Alert, Flex, Text } from '@backstage/ui';
 import {
   GatewayWarning,
   GatewayWarningCode,
 } from '@gateway-portal/plugin-aws-gateway-common';
+import { awsGatewayTranslationRef } from '../../translation';
 
 /**
  * Stale status is informational; a pair real AWS refuses is an error (the
  * port cannot work); everything else needs someone to act.
  */
 const SEVERITY: Partial<
-  Record<GatewayWarningCode, 'info' | 'warning' | 'error'>
+  Record<GatewayWarningCode, 'info' | 'warning' | 'danger'>
 > = {
   'status-stale': 'info',
-  'tls-passthrough-tls-target-group': 'error',
+  'tls-passthrough-tls-target-group': 'danger',
 };
 
 /** @public */
@@ -30,26 +29,33 @@ export interface GatewayWarningsProps {
  */
 export function GatewayWarnings(props: GatewayWarningsProps) {
   const { warnings } = props;
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   if (warnings.length === 0) {
     return null;
   }
   return (
-    <Box display="flex" flexDirection="column" style={{ gap: 8 }}>
+    <Flex direction="column" gap="2">
       {warnings.map((warning, index) => (
         <Alert
           key={`${warning.code}:${warning.listener ?? ''}:${index}`}
-          severity={SEVERITY[warning.code] ?? 'warning'}
-        >
-          <AlertTitle>
-            {warning.listener && !warning.message.includes(warning.listener)
-              ? `Listener ${warning.listener}: ${warning.message}`
-              : warning.message}
-          </AlertTitle>
-          <Typography variant="body2" component="div">
-            <strong>Fix:</strong> {warning.fix}
-          </Typography>
-        </Alert>
+          status={SEVERITY[warning.code] ?? 'warning'}
+          icon
+          role="alert"
+          title={
+            warning.listener && !warning.message.includes(warning.listener)
+              ? t('warnings.onListener', {
+                  listener: warning.listener,
+                  message: warning.message,
+                })
+              : warning.message
+          }
+          description={
+            <Text as="div" variant="body-medium">
+              <strong>{t('warnings.fix')}</strong> {warning.fix}
+            </Text>
+          }
+        />
       ))}
-    </Box>
+    </Flex>
   );
 }

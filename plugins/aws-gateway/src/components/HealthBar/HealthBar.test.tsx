@@ -1,6 +1,7 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { health } from '../../testing/fixtures';
+import { defaultT } from '../../__testUtils__/translation';
 import { describeHealth, HealthBar } from './HealthBar';
 
 describe('HealthBar', () => {
@@ -43,8 +44,11 @@ describe('HealthBar', () => {
 
   it('describes the counts in reading order', () => {
     expect(
-      describeHealth(health({ initial: 2, healthy: 1, unavailable: 1 })),
+      describeHealth(
+        health({ initial: 2, healthy: 1, unavailable: 1 }),
+        defaultT,
+      ),
     ).toBe('1 healthy, 2 initial, 1 unavailable');
-    expect(describeHealth(health({}))).toBe('no targets');
+    expect(describeHealth(health({}), defaultT)).toBe('no targets');
   });
 });

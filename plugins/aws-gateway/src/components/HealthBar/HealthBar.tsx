@@ -1,67 +1,32 @@
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
-import { makeStyles, Theme, useTheme } from '@material-ui/core/styles';
+import {
+  TranslationFunction,
+  useTranslationRef,
+} from '@backstage/frontend-plugin-api';
+import { Flex, Text } from '@backstage/ui';
 import { HealthCounts } from '@gateway-portal/plugin-aws-gateway-common';
+import { awsGatewayTranslationRef } from '../../translation';
 
 type HealthCategory = Exclude<keyof HealthCounts, 'total'>;
 
-/** Drawn in this order, left to right: what serves traffic first. */
-const CATEGORIES: { key: HealthCategory; label: string }[] = [
-  { key: 'healthy', label: 'healthy' },
-  { key: 'unhealthy', label: 'unhealthy' },
-  { key: 'initial', label: 'initial' },
-  { key: 'draining', label: 'draining' },
-  { key: 'unused', label: 'unused' },
-  { key: 'unavailable', label: 'unavailable' },
+/** Drawn in this order, left to right: what serves traffic first; each in its Backstage UI colour. */
+const CATEGORIES: { key: HealthCategory; color: string }[] = [
+  { key: 'healthy', color: 'var(--bui-positive-fg)' },
+  { key: 'unhealthy', color: 'var(--bui-negative-fg)' },
+  { key: 'initial', color: 'var(--bui-announcement-fg)' },
+  { key: 'draining', color: 'var(--bui-warning-fg)' },
+  { key: 'unused', color: 'var(--bui-gray-6)' },
+  { key: 'unavailable', color: 'var(--bui-gray-9)' },
 ];
 
-const colorOf = (theme: Theme, key: HealthCategory): string => {
-  switch (key) {
-    case 'healthy':
-      return theme.palette.success.main;
-    case 'unhealthy':
-      return theme.palette.error.main;
-    case 'initial':
-      return theme.palette.info.main;
-    case 'draining':
-      return theme.palette.warning.main;
-    case 'unavailable':
-      return theme.palette.grey[600];
-    default:
-      return theme.palette.grey[400];
-  }
-};
-
-const useStyles = makeStyles(theme => ({
-  bar: {
-    display: 'flex',
-    height: 8,
-    minWidth: 96,
-    borderRadius: 4,
-    overflow: 'hidden',
-    backgroundColor: theme.palette.action.disabledBackground,
-  },
-  legend: {
-    display: 'flex',
-    flexWrap: 'wrap',
-    gap: theme.spacing(1),
-    marginTop: theme.spacing(0.5),
-  },
-  swatch: {
-    display: 'inline-block',
-    width: 8,
-    height: 8,
-    borderRadius: 2,
-    marginRight: 4,
-  },
-}));
-
 /** "3 healthy, 1 unhealthy" — the counts that are not zero. */
-export function describeHealth(health: HealthCounts): string {
-  const parts = CATEGORIES.filter(({ key }) => health[key] > 0).map(
-    ({ key, label }) => `${health[key]} ${label}`,
+export function describeHealth(
+  health: HealthCounts,
+  t: TranslationFunction<typeof awsGatewayTranslationRef.T>,
+): string {
+  const parts = CATEGORIES.filter(({ key }) => health[key] > 0).map(({ key }) =>
+    t('health.count', { count: health[key], state: t(`health.${key}`) }),
   );
-  return parts.length > 0 ? parts.join(', ') : 'no targets';
+  return parts.length > 0 ? parts.join(', ') : t('health.noTargets');
 }
 
 /** @public */
@@ -77,8 +42,7 @@ export interface HealthBarProps {
  */
 export function HealthBar(props: HealthBarProps) {
   const { health } = props;
-  const classes = useStyles();
-  const theme = useTheme();
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   const present = CATEGORIES.filter(({ key }) => health[key] > 0);
   // The total is authoritative; fall back to the sum if the backend omitted it.
   const total =
@@ -86,41 +50,61 @@ export function HealthBar(props: HealthBarProps) {
 
   if (total === 0) {
     return (
-      <Typography variant="caption" color="textSecondary">
-        No targets registered
-      </Typography>
+      <Text as="span" variant="body-small" color="secondary">
+        {t('health.noTargetsRegistered')}
+      </Text>
     );
   }
 
   return (
-    <Box>
+    <div>
       <div
-        className={classes.bar}
         role="img"
-        aria-label={`Target health: ${describeHealth(health)} of ${total}`}
+        aria-label={t('health.summary', {
+          counts: describeHealth(health, t),
+          total: String(total),
+        })}
+        style={{
+          display: 'flex',
+          height: 8,
+          minWidth: 96,
+          borderRadius: 'var(--bui-radius-2)',
+          overflow: 'hidden',
+          backgroundColor: 'var(--bui-bg-neutral-2)',
+        }}
       >
-        {present.map(({ key }) => (
+        {present.map(({ key, color }) => (
           <span
             key={key}
             data-testid={`health-segment-${key}`}
             style={{
               width: `${(health[key] / total) * 100}%`,
-              backgroundColor: colorOf(theme, key),
+              backgroundColor: color,
             }}
           />
         ))}
       </div>
-      <div className={classes.legend}>
-        {present.map(({ key, label }) => (
-          <Typography key={key} variant="caption" component="span">
+      <Flex gap="2" mt="1" style={{ flexWrap: 'wrap' }}>
+        {present.map(({ key, color }) => (
+          <Text key={key} as="span" variant="body-small">
             <span
-              className={classes.swatch}
-              style={{ backgroundColor: colorOf(theme, key) }}
+              aria-hidden="true"
+              style={{
+                display: 'inline-block',
+                width: 8,
+                height: 8,
+                borderRadius: 2,
+                marginRight: 4,
+                backgroundColor: color,
+              }}
             />
-            {health[key]} {label}
-          </Typography>
+            {t('health.count', {
+              count: health[key],
+              state: t(`health.${key}`),
+            })}
+          </Text>
         ))}
-      </div>
-    </Box>
+      </Flex>
+    </div>
   );
 }

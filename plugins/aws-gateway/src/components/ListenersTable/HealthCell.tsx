@@ -1,5 +1,4 @@
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
+import { Flex, Text } from '@backstage/ui';
 import { TargetGroupSummary } from '@gateway-portal/plugin-aws-gateway-common';
 import { HealthBar } from '../HealthBar';
 import { StatusErrorList } from '../StatusErrorList';
@@ -8,16 +7,16 @@ import { StatusErrorList } from '../StatusErrorList';
 export function HealthCell(props: { targetGroups: TargetGroupSummary[] }) {
   const { targetGroups } = props;
   if (targetGroups.length === 0) {
-    return <Typography variant="body2">—</Typography>;
+    return <Text variant="body-medium">—</Text>;
   }
   return (
-    <>
+    <Flex direction="column" gap="2">
       {targetGroups.map(targetGroup => (
-        <Box key={targetGroup.arn} mb={1}>
+        <div key={targetGroup.arn}>
           <HealthBar health={targetGroup.health} />
           <StatusErrorList errors={targetGroup.errors} />
-        </Box>
+        </div>
       ))}
-    </>
+    </Flex>
   );
 }

@@ -1,27 +1,8 @@
-import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { Flex, Text } from '@backstage/ui';
 import { ListenerSummary } from '@gateway-portal/plugin-aws-gateway-common';
+import { awsGatewayTranslationRef } from '../../translation';
 import { BreakAfter } from './BreakAfter';
-
-const useStyles = makeStyles(theme => ({
-  port: {
-    display: 'flex',
-    alignItems: 'baseline',
-    gap: theme.spacing(0.75),
-  },
-  portNumber: {
-    fontWeight: theme.typography.fontWeightBold as number,
-    fontVariantNumeric: 'tabular-nums',
-  },
-  endpoint: {
-    display: 'block',
-    marginTop: theme.spacing(0.5),
-    fontFamily: 'monospace',
-    fontSize: '0.6875rem',
-    lineHeight: 1.5,
-    color: theme.palette.text.secondary,
-  },
-}));
 
 /** Port, protocol and name of a listener, its `host:port`, and the NLB listener behind it. */
 export function ListenerCell(props: {
@@ -29,38 +10,53 @@ export function ListenerCell(props: {
   dnsName?: string;
 }) {
   const { listener, dnsName } = props;
-  const classes = useStyles();
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   return (
     <>
-      <div className={classes.port}>
-        <Typography variant="body1" className={classes.portNumber}>
+      <Flex align="baseline" gap="1">
+        <Text
+          variant="body-large"
+          weight="bold"
+          style={{ fontVariantNumeric: 'tabular-nums' }}
+        >
           :{listener.port}
-        </Typography>
-        <Typography variant="caption" color="textSecondary">
+        </Text>
+        <Text variant="body-small" color="secondary">
           {listener.protocol}
-        </Typography>
-      </div>
-      <Typography variant="caption" color="textSecondary" component="div">
+        </Text>
+      </Flex>
+      <Text as="div" variant="body-small" color="secondary">
         {listener.name}
-      </Typography>
+      </Text>
       {dnsName && (
-        <code className={classes.endpoint}>
+        <code
+          style={{
+            display: 'block',
+            marginTop: 'var(--bui-space-1)',
+            fontFamily: 'var(--bui-font-monospace)',
+            fontSize: 'var(--bui-font-size-1)',
+            lineHeight: 1.5,
+            color: 'var(--bui-fg-secondary)',
+          }}
+        >
           <BreakAfter text={`${dnsName}:${listener.port}`} separators="." />
         </code>
       )}
       {listener.loadBalancerListener &&
         listener.loadBalancerListener.protocol !== listener.protocol && (
           // TLS passthrough is TCP on the NLB; TCP + UDP on one port, TCP_UDP.
-          <Typography variant="caption" color="textSecondary" component="div">
-            NLB listener {listener.loadBalancerListener.protocol}
-          </Typography>
+          <Text as="div" variant="body-small" color="secondary">
+            {t('listeners.loadBalancerListener', {
+              protocol: listener.loadBalancerListener.protocol,
+            })}
+          </Text>
         )}
       {!listener.loadBalancerListener && (
-        <Typography variant="caption" color="error" component="div">
+        <Text as="div" variant="body-small" color="danger">
           {listener.routes.length === 0
-            ? 'No NLB listener: no route attached'
-            : 'No NLB listener on this port yet'}
-        </Typography>
+            ? t('listeners.noLoadBalancerListenerNoRoute')
+            : t('listeners.noLoadBalancerListenerYet')}
+        </Text>
       )}
     </>
   );

@@ -1,18 +1,20 @@
-import Box from '@material-ui/core/Box';
-import Collapse from '@material-ui/core/Collapse';
-import IconButton from '@material-ui/core/IconButton';
-import TableCell from '@material-ui/core/TableCell';
-import TableRow from '@material-ui/core/TableRow';
-import Tooltip from '@material-ui/core/Tooltip';
-import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
-import ExpandLessIcon from '@material-ui/icons/ExpandLess';
-import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import {
+  ButtonIcon,
+  Cell,
+  Flex,
+  Row,
+  Text,
+  Tooltip,
+  TooltipTrigger,
+} from '@backstage/ui';
+import { RiArrowDownSLine, RiArrowUpSLine } from '@remixicon/react';
 import {
   GatewayWarning,
   ListenerSummary,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import { Fragment, useId, useState } from 'react';
+import { awsGatewayTranslationRef } from '../../translation';
 import { TargetsTable } from '../TargetsTable';
 import { HealthCell } from './HealthCell';
 import { ListenerCell } from './ListenerCell';
@@ -20,86 +22,75 @@ import { COLUMN_COUNT } from './ListenersTableLayout';
 import { RouteCell } from './RouteCell';
 import { TargetGroupCell } from './TargetGroupCell';
 
-const useStyles = makeStyles(theme => ({
-  // overflow-wrap is inherited: the nested targets table sizes its own columns.
-  detailsCell: { '&&': { overflowWrap: 'normal' } },
-  toggleCell: {
-    '&&': {
-      paddingTop: 0,
-      paddingLeft: 0,
-      paddingRight: theme.spacing(1),
-    },
-  },
-}));
+/** Cells start at the top: a listener's lines and its target groups' lines line up. */
+const TOP = { verticalAlign: 'top' } as const;
 
-/** One listener's row, and below it the targets of its target groups, collapsed until asked for. */
+/** One listener's row, and below it the targets of its target groups once asked for. */
 export function ListenerRows(props: {
   listener: ListenerSummary;
   dnsName?: string;
   warnings: GatewayWarning[];
 }) {
   const { listener, dnsName, warnings } = props;
-  const classes = useStyles();
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   const [expanded, setExpanded] = useState(false);
   const targetsId = useId();
   const hasTargetGroups = listener.targetGroups.length > 0;
-  const toggleLabel = expanded ? 'Hide targets' : 'Show targets';
+  const toggleLabel = expanded
+    ? t('listeners.hideTargets')
+    : t('listeners.showTargets');
+  const key = `${listener.name}:${listener.port}`;
 
   return (
     <>
-      <TableRow>
-        <TableCell>
+      <Row id={key}>
+        <Cell style={TOP}>
           <ListenerCell listener={listener} dnsName={dnsName} />
-        </TableCell>
-        <TableCell>
+        </Cell>
+        <Cell style={TOP}>
           <RouteCell routes={listener.routes} warnings={warnings} />
-        </TableCell>
-        <TableCell>
+        </Cell>
+        <Cell style={TOP}>
           <TargetGroupCell targetGroups={listener.targetGroups} />
-        </TableCell>
-        <TableCell>
+        </Cell>
+        <Cell style={TOP}>
           <HealthCell targetGroups={listener.targetGroups} />
-        </TableCell>
-        <TableCell align="right" className={classes.toggleCell}>
+        </Cell>
+        <Cell style={TOP}>
           {hasTargetGroups && (
-            <Tooltip title={toggleLabel}>
-              <IconButton
+            <TooltipTrigger>
+              <ButtonIcon
                 size="small"
-                onClick={() => setExpanded(value => !value)}
+                variant="tertiary"
+                icon={expanded ? <RiArrowUpSLine /> : <RiArrowDownSLine />}
+                onPress={() => setExpanded(value => !value)}
                 aria-label={toggleLabel}
                 aria-expanded={expanded}
-                aria-controls={targetsId}
-              >
-                {expanded ? <ExpandLessIcon /> : <ExpandMoreIcon />}
-              </IconButton>
-            </Tooltip>
+                aria-controls={expanded ? targetsId : undefined}
+              />
+              <Tooltip>{toggleLabel}</Tooltip>
+            </TooltipTrigger>
           )}
-        </TableCell>
-      </TableRow>
-      {hasTargetGroups && (
-        <TableRow>
-          <TableCell
-            colSpan={COLUMN_COUNT}
-            className={classes.detailsCell}
-            style={expanded ? undefined : { padding: 0, borderBottom: 0 }}
-          >
-            <Collapse in={expanded} unmountOnExit>
-              <Box id={targetsId} py={1}>
-                {listener.targetGroups.map(targetGroup => (
-                  <Fragment key={targetGroup.arn}>
-                    <Typography variant="subtitle2" gutterBottom>
-                      Targets of {targetGroup.name}
-                    </Typography>
-                    <TargetsTable
-                      targets={targetGroup.targets}
-                      label={`Targets of ${targetGroup.name}`}
-                    />
-                  </Fragment>
-                ))}
-              </Box>
-            </Collapse>
-          </TableCell>
-        </TableRow>
+        </Cell>
+      </Row>
+      {hasTargetGroups && expanded && (
+        <Row id={`${key}:targets`}>
+          <Cell colSpan={COLUMN_COUNT}>
+            <Flex id={targetsId} direction="column" gap="2" py="2">
+              {listener.targetGroups.map(targetGroup => (
+                <Fragment key={targetGroup.arn}>
+                  <Text as="h5" variant="body-medium" weight="bold">
+                    {t('listeners.targetsOf', { name: targetGroup.name })}
+                  </Text>
+                  <TargetsTable
+                    targets={targetGroup.targets}
+                    label={t('listeners.targetsOf', { name: targetGroup.name })}
+                  />
+                </Fragment>
+              ))}
+            </Flex>
+          </Cell>
+        </Row>
       )}
     </>
   );

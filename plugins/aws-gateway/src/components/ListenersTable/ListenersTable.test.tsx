@@ -37,7 +37,7 @@ describe('ListenersTable', () => {
     );
 
     const rows = within(
-      screen.getByRole('table', { name: 'Listeners' }),
+      screen.getByRole('grid', { name: 'Listeners' }),
     ).getAllByRole('row');
     const first = rows[1];
     expect(within(first).getByText(':8080')).toBeInTheDocument();
@@ -76,7 +76,7 @@ describe('ListenersTable', () => {
     expect(toggle).toHaveAccessibleName('Hide targets');
     expect(toggle).toHaveAttribute('aria-expanded', 'true');
     expect(
-      await screen.findByRole('table', { name: 'Targets of k8s-canary' }),
+      await screen.findByRole('grid', { name: 'Targets of k8s-canary' }),
     ).toBeInTheDocument();
     expect(screen.getByText('payments-canary-xyz')).toBeInTheDocument();
     expect(screen.getByText('payments-7d9c8b6f5-abcde')).toBeInTheDocument();

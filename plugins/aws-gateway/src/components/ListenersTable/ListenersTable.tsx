@@ -1,8 +1,10 @@
-import Typography from '@material-ui/core/Typography';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { Text } from '@backstage/ui';
 import {
   GatewayWarning,
   ListenerSummary,
 } from '@gateway-portal/plugin-aws-gateway-common';
+import { awsGatewayTranslationRef } from '../../translation';
 import { ListenerRows } from './ListenerRows';
 import { ListenersTableLayout } from './ListenersTableLayout';
 
@@ -23,11 +25,12 @@ export interface ListenersTableProps {
  */
 export function ListenersTable(props: ListenersTableProps) {
   const { listeners, dnsName, warnings = [] } = props;
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   if (listeners.length === 0) {
     return (
-      <Typography variant="body2" color="textSecondary">
-        This gateway has no listeners.
-      </Typography>
+      <Text as="p" variant="body-medium" color="secondary">
+        {t('listeners.none')}
+      </Text>
     );
   }
   return (

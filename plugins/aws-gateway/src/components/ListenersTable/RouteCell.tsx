@@ -1,26 +1,17 @@
-import {
-  StatusError,
-  StatusOK,
-  StatusWarning,
-} from '@backstage/core-components';
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { Text } from '@backstage/ui';
 import {
   GatewayWarning,
   RouteSummary,
 } from '@gateway-portal/plugin-aws-gateway-common';
-import { ReactNode } from 'react';
+import { awsGatewayTranslationRef } from '../../translation';
+import { StatusKind, StatusLabel } from '../StatusLabel';
 import { BreakAfter } from './BreakAfter';
 import { describeBackends, RouteState, routeState } from './routeState';
 
-function RouteStatus(props: { state: RouteState; children: ReactNode }) {
-  const { state, children } = props;
-  if (state.refused) return <StatusError>{children}</StatusError>;
-  return state.shadowed ? (
-    <StatusWarning>{children}</StatusWarning>
-  ) : (
-    <StatusOK>{children}</StatusOK>
-  );
+function statusOf(state: RouteState): StatusKind {
+  if (state.refused) return 'error';
+  return state.shadowed ? 'warning' : 'ok';
 }
 
 /** The routes attached to a listener: status, why one is refused, and its backends. */
@@ -29,11 +20,12 @@ export function RouteCell(props: {
   warnings: GatewayWarning[];
 }) {
   const { routes, warnings } = props;
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   if (routes.length === 0) {
     return (
-      <Typography variant="body2" color="textSecondary">
-        No route attached
-      </Typography>
+      <Text variant="body-medium" color="secondary">
+        {t('listeners.noRoute')}
+      </Text>
     );
   }
   return (
@@ -42,37 +34,27 @@ export function RouteCell(props: {
         const state = routeState(route, warnings);
         const label = `${route.kind} ${route.namespace}/${route.name}`;
         return (
-          <Box key={`${route.kind}/${route.namespace}/${route.name}`}>
-            <Typography variant="body2" component="div">
-              <RouteStatus state={state}>
-                <BreakAfter text={label} separators="/" />
-              </RouteStatus>
-            </Typography>
+          <div key={`${route.kind}/${route.namespace}/${route.name}`}>
+            <StatusLabel status={statusOf(state)}>
+              <BreakAfter text={label} separators="/" />
+            </StatusLabel>
             {state.refusal && (
-              <Typography variant="caption" color="textSecondary">
+              <Text as="div" variant="body-small" color="secondary">
                 {state.refusal.reason}
                 {state.refusal.message ? `: ${state.refusal.message}` : ''}
-              </Typography>
+              </Text>
             )}
             {state.shadowed && (
-              <Typography
-                variant="caption"
-                color="textSecondary"
-                component="div"
-              >
-                Accepted, but gets no traffic: another route owns this port
-              </Typography>
+              <Text as="div" variant="body-small" color="secondary">
+                {t('listeners.routeShadowed')}
+              </Text>
             )}
             {route.backends.length > 0 && (
-              <Typography
-                variant="caption"
-                color="textSecondary"
-                component="div"
-              >
+              <Text as="div" variant="body-small" color="secondary">
                 → {describeBackends(route)}
-              </Typography>
+              </Text>
             )}
-          </Box>
+          </div>
         );
       })}
     </>

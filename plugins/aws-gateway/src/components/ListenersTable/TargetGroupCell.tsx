@@ -1,48 +1,56 @@
-import { Link } from '@backstage/core-components';
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { Flex, Text } from '@backstage/ui';
 import { TargetGroupSummary } from '@gateway-portal/plugin-aws-gateway-common';
+import { awsGatewayTranslationRef } from '../../translation';
+import { ExternalLink } from '../ExternalLink';
+import { BreakAfter } from './BreakAfter';
 
 /** A listener's target groups: console link, protocol and port, the Service behind each. */
 export function TargetGroupCell(props: { targetGroups: TargetGroupSummary[] }) {
   const { targetGroups } = props;
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   if (targetGroups.length === 0) {
     return (
-      <Typography variant="body2" color="textSecondary">
-        No target group
-      </Typography>
+      <Text variant="body-medium" color="secondary">
+        {t('listeners.noTargetGroup')}
+      </Text>
     );
   }
   return (
-    <>
+    <Flex direction="column" gap="2">
       {targetGroups.map(targetGroup => (
-        <Box key={targetGroup.arn} mb={1}>
-          <Typography variant="body2" component="div">
-            <Link
-              to={targetGroup.consoleUrl}
-              externalLinkIcon
-              aria-label={`Open target group ${targetGroup.name} in the AWS console`}
+        <div key={targetGroup.arn}>
+          <Text as="div" variant="body-medium">
+            <ExternalLink
+              href={targetGroup.consoleUrl}
+              label={t('listeners.openTargetGroup', { name: targetGroup.name })}
             >
               {targetGroup.name}
-            </Link>
-          </Typography>
+            </ExternalLink>
+          </Text>
           {targetGroup.protocol && (
-            <Typography variant="caption" color="textSecondary" component="div">
+            <Text as="div" variant="body-small" color="secondary">
               {targetGroup.protocol}
               {targetGroup.port !== undefined ? ` :${targetGroup.port}` : ''}
-            </Typography>
+            </Text>
           )}
           {targetGroup.service && (
-            <Typography variant="caption" color="textSecondary" component="div">
-              Service {targetGroup.service.namespace}/<wbr />
-              {targetGroup.service.name}
-              {targetGroup.service.port !== undefined
-                ? `:${targetGroup.service.port}`
-                : ''}
-            </Typography>
+            <Text as="div" variant="body-small" color="secondary">
+              <BreakAfter
+                text={`${t('listeners.service', {
+                  namespace: targetGroup.service.namespace,
+                  name: targetGroup.service.name,
+                })}${
+                  targetGroup.service.port !== undefined
+                    ? `:${targetGroup.service.port}`
+                    : ''
+                }`}
+                separators="/"
+              />
+            </Text>
           )}
-        </Box>
+        </div>
       ))}
-    </>
+    </Flex>
   );
 }

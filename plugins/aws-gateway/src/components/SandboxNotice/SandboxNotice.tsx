@@ -1,5 +1,7 @@
-import { WarningPanel } from '@backstage/core-components';
 import { configApiRef, useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { Alert } from '@backstage/ui';
+import { awsGatewayTranslationRef } from '../../translation';
 
 /** The configuration key the sandbox (`./run start`, packages/sandbox) sets in its overlay. */
 export const SANDBOX_CONFIG_KEY = 'awsGateway.sandbox';
@@ -14,13 +16,15 @@ export const SANDBOX_CONFIG_KEY = 'awsGateway.sandbox';
  */
 export function SandboxNotice() {
   const sandbox = useApi(configApiRef).getOptionalBoolean(SANDBOX_CONFIG_KEY);
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   if (!sandbox) return null;
   return (
-    <WarningPanel
-      severity="info"
-      defaultExpanded
-      title="Sandbox: emulated AWS, local cluster"
-      message="This portal runs on the local sandbox of ./run start. Load balancers, target groups, target health and IAM objects live in an AWS emulator (moto), the Gateways in a local Kubernetes API server; nothing exists in a real AWS account and no traffic reaches these DNS names."
+    <Alert
+      status="info"
+      icon
+      role="alert"
+      title={t('sandbox.title')}
+      description={t('sandbox.message')}
     />
   );
 }

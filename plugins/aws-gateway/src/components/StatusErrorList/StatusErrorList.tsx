@@ -1,29 +1,45 @@
-import Typography from '@material-ui/core/Typography';
+import {
+  TranslationFunction,
+  useTranslationRef,
+} from '@backstage/frontend-plugin-api';
+import { Text } from '@backstage/ui';
 import {
   StatusError,
   StatusErrorKind,
   StatusPart,
 } from '@gateway-portal/plugin-aws-gateway-common';
+import { awsGatewayTranslationRef } from '../../translation';
 
-const PART_LABELS: Record<StatusPart, string> = {
-  catalog: 'Catalog',
-  kubernetes: 'Kubernetes',
-  aws: 'AWS',
-};
+type Messages = typeof awsGatewayTranslationRef.T;
 
-const KIND_LABELS: Record<StatusErrorKind, string> = {
-  'not-configured': 'not configured',
-  permission: 'permission denied',
-  'not-found': 'not found',
-  unreachable: 'unreachable',
-  error: 'error',
-};
+/** The message key of each part of the answer. */
+const PART_KEYS = {
+  catalog: 'statusErrors.part.catalog',
+  kubernetes: 'statusErrors.part.kubernetes',
+  aws: 'statusErrors.part.aws',
+} as const satisfies Record<StatusPart, keyof Messages>;
+
+/** The message key of each kind of failure (message keys are camelCase). */
+const KIND_KEYS = {
+  'not-configured': 'statusErrors.kind.notConfigured',
+  permission: 'statusErrors.kind.permission',
+  'not-found': 'statusErrors.kind.notFound',
+  unreachable: 'statusErrors.kind.unreachable',
+  error: 'statusErrors.kind.error',
+} as const satisfies Record<StatusErrorKind, keyof Messages>;
 
 /** "Kubernetes (cluster prod), permission denied" */
-export function describeStatusErrorSource(error: StatusError): string {
-  const part = PART_LABELS[error.part] ?? error.part;
-  const where = error.cluster ? `${part} (cluster ${error.cluster})` : part;
-  return `${where}, ${KIND_LABELS[error.kind] ?? error.kind}`;
+export function describeStatusErrorSource(
+  error: StatusError,
+  t: TranslationFunction<Messages>,
+): string {
+  // A part or kind a newer backend added shows as the backend named it.
+  const part = PART_KEYS[error.part] ? t(PART_KEYS[error.part]) : error.part;
+  const kind = KIND_KEYS[error.kind] ? t(KIND_KEYS[error.kind]) : error.kind;
+  const where = error.cluster
+    ? t('statusErrors.inCluster', { part, cluster: error.cluster })
+    : part;
+  return t('statusErrors.source', { where, kind });
 }
 
 /** @public */
@@ -39,16 +55,18 @@ export interface StatusErrorListProps {
  */
 export function StatusErrorList(props: StatusErrorListProps) {
   const { errors } = props;
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   if (errors.length === 0) {
     return null;
   }
   return (
-    <ul style={{ margin: 0, paddingLeft: 20 }}>
+    <ul style={{ margin: 0, paddingLeft: 'var(--bui-space-5)' }}>
       {errors.map((error, index) => (
         <li key={`${error.part}:${error.cluster ?? ''}:${index}`}>
-          <Typography variant="body2" component="span">
-            <strong>{describeStatusErrorSource(error)}:</strong> {error.message}
-          </Typography>
+          <Text as="span" variant="body-medium">
+            <strong>{describeStatusErrorSource(error, t)}:</strong>{' '}
+            {error.message}
+          </Text>
         </li>
       ))}
     </ul>

@@ -26,7 +26,7 @@ describe('TargetsTable', () => {
       />,
     );
 
-    const table = screen.getByRole('table', { name: 'Targets of tg-1' });
+    const table = screen.getByRole('grid', { name: 'Targets of tg-1' });
     const [, podRow, instanceRow] = within(table).getAllByRole('row');
     expect(within(podRow).getByText('payments-abc')).toBeInTheDocument();
     expect(within(podRow).getByText('payments on node-1')).toBeInTheDocument();
@@ -54,6 +54,6 @@ describe('TargetsTable', () => {
     expect(
       screen.getByText('No targets are registered in this target group.'),
     ).toBeInTheDocument();
-    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+    expect(screen.queryByRole('grid')).not.toBeInTheDocument();
   });
 });

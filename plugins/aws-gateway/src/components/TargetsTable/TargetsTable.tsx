@@ -1,46 +1,34 @@
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import {
-  StatusAborted,
-  StatusError,
-  StatusOK,
-  StatusPending,
-  StatusWarning,
-} from '@backstage/core-components';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
-import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
+  Cell,
+  Column,
+  Row,
+  TableBody,
+  TableHeader,
+  TableRoot,
+  Text,
+} from '@backstage/ui';
 import { TargetStatus } from '@gateway-portal/plugin-aws-gateway-common';
+import { awsGatewayTranslationRef } from '../../translation';
+import { StatusKind, StatusLabel } from '../StatusLabel';
 
-const useStyles = makeStyles(theme => ({
-  table: {
-    '& th, & td': {
-      paddingLeft: theme.spacing(1.5),
-      paddingRight: theme.spacing(1.5),
-      overflowWrap: 'normal',
-    },
-    '& th:first-child, & td:first-child': { paddingLeft: theme.spacing(2) },
-  },
-  /** Short values (IP, port, zone, state) stay on one line. */
-  nowrap: { whiteSpace: 'nowrap' },
-}));
+/** Short values (IP, port, zone, state) stay on one line. */
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
 
-function TargetState(props: { state: string }) {
-  const { state } = props;
+/** How each target health state of the ELB API is shown. */
+function statusOf(state: string): StatusKind {
   switch (state) {
     case 'healthy':
-      return <StatusOK>{state}</StatusOK>;
+      return 'ok';
     case 'unhealthy':
     case 'unhealthy.draining':
-      return <StatusError>{state}</StatusError>;
+      return 'error';
     case 'initial':
-      return <StatusPending>{state}</StatusPending>;
+      return 'pending';
     case 'unused':
-      return <StatusAborted>{state}</StatusAborted>;
+      return 'aborted';
     default:
-      return <StatusWarning>{state}</StatusWarning>;
+      return 'warning';
   }
 }
 
@@ -59,75 +47,80 @@ export interface TargetsTableProps {
  */
 export function TargetsTable(props: TargetsTableProps) {
   const { targets, label } = props;
-  const classes = useStyles();
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   if (targets.length === 0) {
     return (
-      <Typography variant="body2" color="textSecondary">
-        No targets are registered in this target group.
-      </Typography>
+      <Text as="p" variant="body-medium" color="secondary">
+        {t('targets.none')}
+      </Text>
     );
   }
   return (
-    <Table size="small" aria-label={label} className={classes.table}>
-      <TableHead>
-        <TableRow>
-          <TableCell>Pod</TableCell>
-          <TableCell className={classes.nowrap}>IP / instance</TableCell>
-          <TableCell className={classes.nowrap}>Port</TableCell>
-          <TableCell className={classes.nowrap}>Zone</TableCell>
-          <TableCell className={classes.nowrap}>State</TableCell>
-          <TableCell>Reason</TableCell>
-        </TableRow>
-      </TableHead>
+    <TableRoot aria-label={label}>
+      <TableHeader>
+        <Column isRowHeader>{t('targets.columnPod')}</Column>
+        <Column style={NOWRAP}>{t('targets.columnId')}</Column>
+        <Column style={NOWRAP}>{t('targets.columnPort')}</Column>
+        <Column style={NOWRAP}>{t('targets.columnZone')}</Column>
+        <Column style={NOWRAP}>{t('targets.columnState')}</Column>
+        <Column>{t('targets.columnReason')}</Column>
+      </TableHeader>
       <TableBody>
         {targets.map(target => (
-          <TableRow key={`${target.id}:${target.port ?? ''}`}>
-            <TableCell>
+          <Row
+            key={`${target.id}:${target.port ?? ''}`}
+            id={`${target.id}:${target.port ?? ''}`}
+          >
+            <Cell>
               {target.pod ? (
                 <>
-                  <Typography variant="body2">{target.pod.name}</Typography>
-                  <Typography variant="caption" color="textSecondary">
-                    {target.pod.namespace}
-                    {target.pod.nodeName ? ` on ${target.pod.nodeName}` : ''}
-                  </Typography>
+                  <Text as="div" variant="body-medium">
+                    {target.pod.name}
+                  </Text>
+                  <Text as="div" variant="body-small" color="secondary">
+                    {target.pod.nodeName
+                      ? t('targets.podOnNode', {
+                          namespace: target.pod.namespace,
+                          node: target.pod.nodeName,
+                        })
+                      : target.pod.namespace}
+                  </Text>
                 </>
               ) : (
-                <Typography variant="body2" color="textSecondary">
-                  —
-                </Typography>
+                <Text color="secondary">—</Text>
               )}
-            </TableCell>
-            <TableCell className={classes.nowrap}>
+            </Cell>
+            <Cell style={NOWRAP}>
               <code>{target.id}</code>
-            </TableCell>
-            <TableCell className={classes.nowrap}>
-              {target.port ?? '—'}
-            </TableCell>
-            <TableCell className={classes.nowrap}>
-              {target.availabilityZone ?? '—'}
-            </TableCell>
-            <TableCell className={classes.nowrap}>
-              <TargetState state={target.state} />
-            </TableCell>
-            <TableCell>
+            </Cell>
+            <Cell style={NOWRAP}>{target.port ?? '—'}</Cell>
+            <Cell style={NOWRAP}>{target.availabilityZone ?? '—'}</Cell>
+            <Cell style={NOWRAP}>
+              <StatusLabel status={statusOf(target.state)}>
+                {target.state}
+              </StatusLabel>
+            </Cell>
+            <Cell>
               {target.reason || target.description ? (
                 <>
                   {target.reason && (
-                    <Typography variant="body2">{target.reason}</Typography>
+                    <Text as="div" variant="body-medium">
+                      {target.reason}
+                    </Text>
                   )}
                   {target.description && (
-                    <Typography variant="caption" color="textSecondary">
+                    <Text as="div" variant="body-small" color="secondary">
                       {target.description}
-                    </Typography>
+                    </Text>
                   )}
                 </>
               ) : (
                 '—'
               )}
-            </TableCell>
-          </TableRow>
+            </Cell>
+          </Row>
         ))}
       </TableBody>
-    </Table>
+    </TableRoot>
   );
 }

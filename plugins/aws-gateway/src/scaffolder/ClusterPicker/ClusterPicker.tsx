@@ -1,18 +1,26 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { FormCluster } from '@gateway-portal/plugin-aws-gateway-common';
+import { awsGatewayTranslationRef } from '../../translation';
 import { awsGatewayFormOptionsApiRef } from '../api';
 import { fieldBasics, OptionSelect } from '../support/OptionSelect';
 import { useFormOption } from '../support/useFormOption';
 
-/** The cluster and what the portal detected on it, as one line of the list. */
-export function clusterLabel(cluster: FormCluster): string {
+/**
+ * The cluster and what the portal detected on it, as one line of the list;
+ * `notDetected` is said when the backend gives no reason.
+ */
+export function clusterLabel(
+  cluster: FormCluster,
+  notDetected: string,
+): string {
   const name = cluster.title
     ? `${cluster.title} (${cluster.name})`
     : cluster.name;
   return cluster.controllerProfile
     ? `${name} — ${cluster.controllerProfile.id}: ${cluster.controllerProfile.title}`
-    : `${name} — ${cluster.problem ?? 'controller not detected'}`;
+    : `${name} — ${cluster.problem ?? notDetected}`;
 }
 
 /**
@@ -22,19 +30,20 @@ export function clusterLabel(cluster: FormCluster): string {
  */
 export function ClusterPicker(props: FieldExtensionComponentProps<string>) {
   const api = useApi(awsGatewayFormOptionsApiRef);
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   const clusters = useFormOption('clusters', async () =>
     (await api.listClusters()).map(c => ({
       value: c.name,
-      label: clusterLabel(c),
+      label: clusterLabel(c, t('fields.cluster.notDetected')),
     })),
   );
   return (
     <OptionSelect
-      {...fieldBasics(props, 'Cluster')}
+      {...fieldBasics(props, t('fields.cluster.label'))}
       value={props.formData ?? ''}
       onChange={value => props.onChange(value || undefined)}
       options={clusters}
-      emptyText="No cluster is set up for endpoints yet: leave this empty and the manifests are checked without one."
+      emptyText={t('fields.cluster.empty')}
     />
   );
 }

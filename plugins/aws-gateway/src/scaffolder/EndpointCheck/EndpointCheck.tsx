@@ -1,4 +1,8 @@
 import { useApi } from '@backstage/core-plugin-api';
+import {
+  TranslationFunction,
+  useTranslationRef,
+} from '@backstage/frontend-plugin-api';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import { ScaffolderField } from '@backstage/plugin-scaffolder-react/alpha';
 import {
@@ -10,6 +14,7 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useEffect, useMemo, useState } from 'react';
+import { awsGatewayTranslationRef } from '../../translation';
 import { awsGatewayFormOptionsApiRef } from '../api';
 import { formErrorMessage } from '../support/formError';
 import { formValuesOf } from '../support/formValues';
@@ -51,24 +56,32 @@ export function endpointValues(formData: unknown): EndpointFormValues {
   ) as EndpointFormValues;
 }
 
-const PROFILE_SOURCE: Record<
-  NonNullable<EndpointFormCheck['controllerProfile']>['source'],
-  string
-> = {
-  cluster: 'detected on the cluster',
-  input: 'chosen in this form',
-  configuration: "the platform's default",
-};
+type Messages = typeof awsGatewayTranslationRef.T;
+type ProfileSource = NonNullable<
+  EndpointFormCheck['controllerProfile']
+>['source'];
+
+/** Where the controller profile came from, in words. */
+function profileSource(
+  source: ProfileSource,
+  t: TranslationFunction<Messages>,
+): string {
+  return t(`fields.endpointCheck.profileSource.${source}`);
+}
 
 /** The review step's value for a check. */
-export function checkValue(check: EndpointFormCheck): EndpointCheckValue {
+export function checkValue(
+  check: EndpointFormCheck,
+  t: TranslationFunction<Messages>,
+): EndpointCheckValue {
   const profile = check.controllerProfile;
   return {
     ...(profile
       ? {
-          controllerProfile: `${profile.id} (${
-            PROFILE_SOURCE[profile.source]
-          })`,
+          controllerProfile: `${profile.id} (${profileSource(
+            profile.source,
+            t,
+          )})`,
         }
       : {}),
     files: check.files,
@@ -82,20 +95,29 @@ function describePorts(g: FormGuardrails): string {
 }
 
 function GuardrailList({ guardrails }: { guardrails: FormGuardrails }) {
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
+  let namespaces: string = t('fields.endpointCheck.anyNamespace');
+  if (guardrails.allowedNamespaces) {
+    namespaces =
+      guardrails.allowedNamespaces.join(', ') ||
+      t('fields.endpointCheck.noNamespace');
+  }
   return (
-    <ul aria-label="Platform rules">
-      <li>Listener ports: {describePorts(guardrails)}</li>
+    <ul aria-label={t('fields.endpointCheck.rules')}>
+      <li>
+        {t('fields.endpointCheck.listenerPorts', {
+          ports: describePorts(guardrails),
+        })}
+      </li>
       <li>
         {guardrails.internetFacingNeedsSourceCidrs
-          ? `Internet-facing endpoints need source CIDRs (IPv4 blocks /${guardrails.minSourceRangePrefixLength.ipv4} or narrower, IPv6 /${guardrails.minSourceRangePrefixLength.ipv6} or narrower); internal endpoints do not.`
-          : 'Internet-facing endpoints may be open to the whole internet; list source CIDRs to narrow who may connect.'}
+          ? t('fields.endpointCheck.sourceCidrsRequired', {
+              ipv4: String(guardrails.minSourceRangePrefixLength.ipv4),
+              ipv6: String(guardrails.minSourceRangePrefixLength.ipv6),
+            })
+          : t('fields.endpointCheck.sourceCidrsOptional')}
       </li>
-      <li>
-        Namespaces:{' '}
-        {guardrails.allowedNamespaces
-          ? guardrails.allowedNamespaces.join(', ') || 'none'
-          : 'any namespace your team may use'}
-      </li>
+      <li>{t('fields.endpointCheck.namespaces', { namespaces })}</li>
     </ul>
   );
 }
@@ -110,6 +132,7 @@ export function EndpointCheck(
   props: FieldExtensionComponentProps<EndpointCheckValue>,
 ) {
   const api = useApi(awsGatewayFormOptionsApiRef);
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   const values = endpointValues(
     (props.formContext as { formData?: unknown } | undefined)?.formData,
   );
@@ -128,7 +151,7 @@ export function EndpointCheck(
         check => {
           if (!current) return;
           setState({ loading: false, value: check });
-          onChange(checkValue(check));
+          onChange(checkValue(check, t));
         },
         error => current && setState({ loading: false, error }),
       );
@@ -150,19 +173,25 @@ export function EndpointCheck(
       disabled={props.disabled}
     >
       <Typography variant="subtitle2">
-        {props.schema?.title ?? 'Check'}
+        {props.schema?.title ?? t('fields.endpointCheck.label')}
       </Typography>
-      {state.loading && <LinearProgress aria-label="Checking the endpoint" />}
+      {state.loading && (
+        <LinearProgress aria-label={t('fields.endpointCheck.checking')} />
+      )}
       {state.error && (
         <Alert severity="warning" role="alert">
-          {formErrorMessage(state.error)}
+          {formErrorMessage(state.error, t)}
         </Alert>
       )}
       {check && (
         <>
           <GuardrailList guardrails={check.guardrails} />
           {check.issues.length > 0 && (
-            <Alert severity="error" role="alert" aria-label="What to change">
+            <Alert
+              severity="error"
+              role="alert"
+              aria-label={t('fields.endpointCheck.issues')}
+            >
               <ul>
                 {check.issues.map(i => (
                   <li key={`${i.field}-${i.rule}-${i.message}`}>{i.message}</li>
@@ -172,15 +201,18 @@ export function EndpointCheck(
           )}
           {check.controllerProfile && (
             <Typography variant="body2">
-              Controller profile: <strong>{check.controllerProfile.id}</strong>{' '}
-              ({PROFILE_SOURCE[check.controllerProfile.source]}):{' '}
+              {t('fields.endpointCheck.profile')}{' '}
+              <strong>{check.controllerProfile.id}</strong> (
+              {profileSource(check.controllerProfile.source, t)}):{' '}
               {check.controllerProfile.title}
             </Typography>
           )}
           {check.files.length > 0 && (
             <>
-              <Typography variant="body2">Files to commit:</Typography>
-              <ul aria-label="Files to commit">
+              <Typography variant="body2">
+                {t('fields.endpointCheck.files')}
+              </Typography>
+              <ul aria-label={t('fields.endpointCheck.filesList')}>
                 {check.files.map(f => (
                   <li key={f}>
                     <code>{f}</code>

@@ -1,4 +1,6 @@
+import { translationApiRef } from '@backstage/frontend-plugin-api';
 import { CustomFieldValidator } from '@backstage/plugin-scaffolder-react';
+import { awsGatewayTranslationRef } from '../../translation';
 import { awsGatewayFormOptionsApiRef } from '../api';
 import { formErrorMessage } from '../support/formError';
 import { EndpointCheckValue, endpointValues } from './EndpointCheck';
@@ -16,6 +18,15 @@ export const validateEndpointCheck: CustomFieldValidator<
     const check = await api.checkEndpoint(endpointValues(context.formData));
     for (const issue of check.issues) validation.addError(issue.message);
   } catch (error) {
-    validation.addError(formErrorMessage(error as Error));
+    // Validators run outside React: the texts come from the translation API.
+    const translation = context.apiHolder.get(translationApiRef);
+    validation.addError(
+      translation
+        ? formErrorMessage(
+            error as Error,
+            translation.getTranslation(awsGatewayTranslationRef).t,
+          )
+        : (error as Error).message,
+    );
   }
 };

@@ -1,5 +1,7 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { awsGatewayTranslationRef } from '../../translation';
 import { awsGatewayFormOptionsApiRef } from '../api';
 import { formValuesOf } from '../support/formValues';
 import {
@@ -19,6 +21,7 @@ const asOptions = (names: string[]): PickerOption[] =>
  */
 export function NamespacePicker(props: FieldExtensionComponentProps<string>) {
   const api = useApi(awsGatewayFormOptionsApiRef);
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   const cluster = formValuesOf(props.formContext).cluster || undefined;
   const fromCluster = useFormOption(cluster, async () =>
     asOptions(await api.listNamespaces(cluster!)),
@@ -40,16 +43,16 @@ export function NamespacePicker(props: FieldExtensionComponentProps<string>) {
   }
   return (
     <OptionSelect
-      {...fieldBasics(props, 'Namespace')}
+      {...fieldBasics(props, t('fields.namespace.label'))}
       value={props.formData ?? ''}
       onChange={value => props.onChange(value || undefined)}
       options={options}
       emptyText={
         cluster
-          ? `No namespace on cluster ${cluster} is open to your team's endpoints; ask your platform team.`
-          : 'The platform allows no namespace for endpoints; ask your platform team.'
+          ? t('fields.namespace.emptyOnCluster', { cluster })
+          : t('fields.namespace.emptyAllowed')
       }
-      freeTextHint="Choose a cluster on this page to pick from its namespaces."
+      freeTextHint={t('fields.namespace.freeTextHint')}
     />
   );
 }

@@ -1,6 +1,8 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import { FormService } from '@gateway-portal/plugin-aws-gateway-common';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { awsGatewayTranslationRef } from '../../translation';
 import { awsGatewayFormOptionsApiRef } from '../api';
 import { formValuesOf } from '../support/formValues';
 import { fieldBasics, OptionSelect } from '../support/OptionSelect';
@@ -28,27 +30,29 @@ export function useServices(formContext: unknown) {
  */
 export function ServicePicker(props: FieldExtensionComponentProps<string>) {
   const { where, services } = useServices(props.formContext);
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   const options = where
     ? {
         ...services,
         value: services.value?.map(s => ({
           value: s.name,
           label: `${s.name} — ${
-            s.ports.map(servicePortLabel).join(', ') || 'no ports'
+            s.ports.map(servicePortLabel).join(', ') ||
+            t('fields.service.noPorts')
           }`,
         })),
       }
     : undefined;
   return (
     <OptionSelect
-      {...fieldBasics(props, 'Service')}
+      {...fieldBasics(props, t('fields.service.label'))}
       value={props.formData ?? ''}
       onChange={value => props.onChange(value || undefined)}
       options={options}
-      emptyText={`There is no Service in ${
-        where ?? 'this namespace'
-      } yet; deploy it first, or type its name.`}
-      freeTextHint="Choose a cluster and namespace to pick from their Services."
+      emptyText={t('fields.service.empty', {
+        where: where ?? t('fields.service.thisNamespace'),
+      })}
+      freeTextHint={t('fields.service.freeTextHint')}
     />
   );
 }

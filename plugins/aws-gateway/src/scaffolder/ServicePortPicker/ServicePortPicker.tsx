@@ -1,4 +1,6 @@
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
+import { awsGatewayTranslationRef } from '../../translation';
 import { servicePortLabel, useServices } from '../ServicePicker';
 import { formValuesOf } from '../support/formValues';
 import { fieldBasics, OptionSelect } from '../support/OptionSelect';
@@ -9,6 +11,7 @@ import { fieldBasics, OptionSelect } from '../support/OptionSelect';
  */
 export function ServicePortPicker(props: FieldExtensionComponentProps<number>) {
   const { where, services } = useServices(props.formContext);
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   const serviceName = formValuesOf(props.formContext).serviceName;
   const service = services.value?.find(s => s.name === serviceName);
   const options =
@@ -23,7 +26,7 @@ export function ServicePortPicker(props: FieldExtensionComponentProps<number>) {
       : undefined;
   return (
     <OptionSelect
-      {...fieldBasics(props, 'Service port')}
+      {...fieldBasics(props, t('fields.servicePort.label'))}
       inputType="number"
       value={props.formData === undefined ? '' : String(props.formData)}
       onChange={value =>
@@ -32,10 +35,13 @@ export function ServicePortPicker(props: FieldExtensionComponentProps<number>) {
       options={options}
       emptyText={
         service
-          ? `Service ${serviceName} has no ports.`
-          : `Service ${serviceName} is not in ${where}; choose a Service above.`
+          ? t('fields.servicePort.noPorts', { service: serviceName ?? '' })
+          : t('fields.servicePort.notFound', {
+              service: serviceName ?? '',
+              where: where ?? '',
+            })
       }
-      freeTextHint="Choose a Service above to pick from its ports."
+      freeTextHint={t('fields.servicePort.freeTextHint')}
     />
   );
 }

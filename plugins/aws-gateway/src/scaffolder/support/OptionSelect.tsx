@@ -5,6 +5,8 @@ import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
 import { ScaffolderField } from '@backstage/plugin-scaffolder-react/alpha';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { awsGatewayTranslationRef } from '../../translation';
 import { formErrorMessage } from './formError';
 import { FormOptionState } from './useFormOption';
 
@@ -41,6 +43,7 @@ export interface OptionSelectProps {
 export function OptionSelect(props: OptionSelectProps) {
   const { id, label, required, disabled, rawErrors = [], value } = props;
   const { options } = props;
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
   const invalid = rawErrors.length > 0;
   const field = {
     rawDescription: props.description,
@@ -61,7 +64,9 @@ export function OptionSelect(props: OptionSelectProps) {
       <ScaffolderField {...field}>
         {options?.error && (
           <Alert severity="warning" role="alert">
-            {formErrorMessage(options.error)} You can still type the value.
+            {t('fields.loadFailed', {
+              message: formErrorMessage(options.error, t),
+            })}
           </Alert>
         )}
         {loadedEmpty && <FormHelperText>{props.emptyText}</FormHelperText>}
@@ -86,7 +91,7 @@ export function OptionSelect(props: OptionSelectProps) {
   // the list no longer offers it; validation on the server decides.
   const shown =
     value && !choices.some(c => c.value === value)
-      ? [...choices, { value, label: `${value} (not in the list)` }]
+      ? [...choices, { value, label: t('fields.notInList', { value }) }]
       : choices;
   return (
     <ScaffolderField {...field}>
@@ -102,7 +107,7 @@ export function OptionSelect(props: OptionSelectProps) {
       >
         {!required && (
           <MenuItem value="">
-            <em>None</em>
+            <em>{t('fields.none')}</em>
           </MenuItem>
         )}
         {shown.map(choice => (
@@ -111,7 +116,9 @@ export function OptionSelect(props: OptionSelectProps) {
           </MenuItem>
         ))}
       </TextField>
-      {options.loading && <LinearProgress aria-label={`Loading ${label}`} />}
+      {options.loading && (
+        <LinearProgress aria-label={t('fields.loading', { label })} />
+      )}
     </ScaffolderField>
   );
 }
