@@ -3,15 +3,36 @@
  * checks basic auth and runs `git http-backend` (CGI) for every git request,
  * serving the bare repositories under one temp directory. It also answers a
  * narrow, Gitea-compatible pull request API (ours, see test/README.md):
- * GET/POST /api/v1/repos/{owner}/{repo}/pulls, kept in memory.
+ * GET/POST /api/v1/repos/{owner}/{repo}/pulls, kept in memory, and the GitHub
+ * (/api/v3) and GitLab (/api/v4) subsets of forge-apis.ts. Besides its basic
+ * user it knows the users of PEER_USERS by their tokens (peerUserToken), and
+ * records which login pushed (GET /_peer/pushes).
  */
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './cache';
+import {
+  branchSha,
+  ForgeContext,
+  handleGithub,
+  handleGitlab,
+  hasPullFields,
+  PEER_USERS,
+  readBody,
+} from './forge-apis';
+
+/** A user's token on the peer, derived from its password: tests compute it, nothing is stored. */
+export function peerUserToken(password: string, login: string): string {
+  return crypto
+    .createHmac('sha256', password)
+    .update(`user:${login}`)
+    .digest('hex')
+    .slice(0, 40);
+}
 
 export interface GitServer {
   baseUrl: string; // http://127.0.0.1:<port>/  (repo URL = baseUrl + '<name>.git')
@@ -81,34 +102,7 @@ interface PullRequest {
   base: { label: string; ref: string; sha: string };
   merged: boolean;
   created_at: string;
-}
-
-function branchSha(bare: string, branch: string): Promise<string | undefined> {
-  return new Promise(resolve => {
-    execFile(
-      'git',
-      [
-        '--git-dir',
-        bare,
-        'rev-parse',
-        '--verify',
-        '--quiet',
-        `refs/heads/${branch}^{commit}`,
-      ],
-      { env: { PATH: process.env.PATH, GIT_CONFIG_NOSYSTEM: '1', HOME: bare } },
-      (error, stdout) => resolve(error ? undefined : stdout.trim()),
-    );
-  });
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', d => (body += d));
-    req.on('end', () => resolve(body));
-    req.on('error', reject);
-  });
+  user: { login: string };
 }
 
 /**
@@ -125,6 +119,7 @@ async function handlePulls(
   baseUrl: string,
   store: Map<string, PullRequest[]>,
   counter: { id: number },
+  login: string,
 ) {
   const send = (status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json;charset=utf-8' });
@@ -190,18 +185,11 @@ async function handlePulls(
     fail(422, 'request body must be JSON');
     return;
   }
-  const { head, base, title } = input;
-  if (
-    typeof head !== 'string' ||
-    typeof base !== 'string' ||
-    typeof title !== 'string' ||
-    !head ||
-    !base ||
-    !title
-  ) {
+  if (!hasPullFields(input)) {
     fail(422, 'head, base and title are required');
     return;
   }
+  const { head, base, title } = input;
   if (head === base) {
     fail(422, 'head and base must be different branches');
     return;
@@ -237,6 +225,7 @@ async function handlePulls(
     base: { label: base, ref: base, sha: baseSha },
     merged: false,
     created_at: new Date().toISOString(),
+    user: { login },
   };
   pulls.push(pull);
   send(201, pull);
@@ -249,17 +238,48 @@ export async function startGitServer(
 ): Promise<GitServer> {
   fs.mkdirSync(root, { recursive: true });
   const pass = password ?? crypto.randomBytes(12).toString('hex');
-  const expected = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+  // Every secret the peer takes, and whose it is: its own password, and each user's token.
+  const secrets = new Map<string, string>([[pass, user]]);
+  for (const login of PEER_USERS)
+    if (login !== user) secrets.set(peerUserToken(pass, login), login);
+  const loginOf = (secret: string | undefined) => {
+    for (const [known, login] of secrets) {
+      if (
+        secret !== undefined &&
+        secret.length === known.length &&
+        crypto.timingSafeEqual(Buffer.from(secret), Buffer.from(known))
+      )
+        return login;
+    }
+    return undefined;
+  };
+  /** Basic auth (the peer's user with its password, or any name with a token), `token`/`Bearer` or GitLab's PRIVATE-TOKEN. */
+  const identify = (req: http.IncomingMessage): string | undefined => {
+    const auth = req.headers.authorization ?? '';
+    const [scheme, value = ''] = auth.split(' ', 2);
+    if (/^basic$/i.test(scheme)) {
+      const decoded = Buffer.from(value, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      const [name, secret] = [
+        decoded.slice(0, colon),
+        decoded.slice(colon + 1),
+      ];
+      // Any user name with a token (x-access-token, oauth2), as the forges take them.
+      return name && colon > 0 ? loginOf(secret) : undefined;
+    }
+    if (/^(token|bearer)$/i.test(scheme)) return loginOf(value);
+    const privateToken = req.headers['private-token'];
+    return typeof privateToken === 'string' ? loginOf(privateToken) : undefined;
+  };
   const pulls = new Map<string, PullRequest[]>();
+  const forgePulls: ForgeContext['pulls'] = new Map();
+  const pushes: Array<{ repository: string; login: string }> = [];
   const counter = { id: 0 };
   let baseUrl = '';
 
   const server = http.createServer((req, res) => {
-    const auth = req.headers.authorization ?? '';
-    const ok =
-      auth.length === expected.length &&
-      crypto.timingSafeEqual(Buffer.from(auth), Buffer.from(expected));
-    if (!ok) {
+    const login = identify(req);
+    if (!login) {
       res.writeHead(401, {
         'WWW-Authenticate': 'Basic realm="peers git"',
         'content-type': 'text/plain',
@@ -269,12 +289,41 @@ export async function startGitServer(
       return;
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname.startsWith('/api/')) {
-      handlePulls(req, res, url, root, baseUrl, pulls, counter).catch(error => {
-        if (!res.headersSent)
-          res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(`pull request API failed: ${error}`);
+    if (url.pathname === '/_peer/pushes' && login === user) {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(pushes));
+      return;
+    }
+    const forge =
+      (url.pathname.startsWith('/api/v3/') && handleGithub) ||
+      (url.pathname.startsWith('/api/v4/') && handleGitlab);
+    if (forge) {
+      forge(req, res, url, { root, baseUrl, login, pulls: forgePulls }).catch(
+        error => {
+          if (!res.headersSent)
+            res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`forge API failed: ${error}`);
+        },
+      );
+      return;
+    }
+    if (url.pathname.endsWith('/git-receive-pack') && req.method === 'POST') {
+      pushes.push({
+        repository: url.pathname
+          .replace(/^\//, '')
+          .replace(/\.git\/git-receive-pack$/, ''),
+        login,
       });
+    }
+    if (url.pathname.startsWith('/api/')) {
+      handlePulls(req, res, url, root, baseUrl, pulls, counter, login).catch(
+        error => {
+          if (!res.headersSent)
+            res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`pull request API failed: ${error}`);
+        },
+      );
       return;
     }
     const env: NodeJS.ProcessEnv = {
@@ -287,7 +336,7 @@ export async function startGitServer(
       PATH_INFO: decodeURIComponent(url.pathname),
       QUERY_STRING: url.search.replace(/^\?/, ''),
       CONTENT_TYPE: req.headers['content-type'] ?? '',
-      REMOTE_USER: user,
+      REMOTE_USER: login,
       REMOTE_ADDR: req.socket.remoteAddress ?? '127.0.0.1',
       GATEWAY_INTERFACE: 'CGI/1.1',
       SERVER_PROTOCOL: 'HTTP/1.1',

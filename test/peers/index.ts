@@ -17,7 +17,7 @@ import {
   Network,
   resetAwsAt,
 } from './aws';
-import { createBareRepoAt } from './git-server';
+import { createBareRepoAt, peerUserToken } from './git-server';
 import { referenceDir } from './cache';
 import type { PeersInfo } from './harness';
 
@@ -112,6 +112,27 @@ export function kubeConfigFor(profile: string): k8s.KubeConfig {
 
 export function gitPeer() {
   return need('git');
+}
+
+/** The token of one of the git peer's users (alice, bob): what RepoUrlPicker would get when that user signs in. */
+export function gitUserToken(login: 'alice' | 'bob'): string {
+  return peerUserToken(need('git').password, login);
+}
+
+/** Which login pushed to which repository (`owner/repo`), oldest first, as the git peer recorded it. */
+export async function gitPushes(): Promise<
+  Array<{ repository: string; login: string }>
+> {
+  const git = need('git');
+  const res = await fetch(`${git.baseUrl}_peer/pushes`, {
+    headers: {
+      authorization: `Basic ${Buffer.from(
+        `${git.user}:${git.password}`,
+      ).toString('base64')}`,
+    },
+  });
+  if (!res.ok) throw new Error(`git peer pushes: HTTP ${res.status}`);
+  return res.json();
 }
 
 /** Creates a bare repository with an initial commit on main; returns its clone URL (no credentials in it). */

@@ -26,27 +26,49 @@ import { ownershipRuleOff } from './ownership';
 
 export const CONTROLLER_CLUSTER = 'gitops-demo';
 
-/** app-config for the git peer as a gitea host; `overrides` reaches integrations and awsGateway. */
+/** The git peer as one host of a type: Gitea (its API), GitHub Enterprise (/api/v3) or GitLab (/api/v4). */
+function peerIntegration(
+  forge: 'gitea' | 'github' | 'gitlab',
+  baseUrl: string,
+  password: string,
+) {
+  const host = new URL(baseUrl).host;
+  const web = baseUrl.replace(/\/$/, '');
+  switch (forge) {
+    case 'github':
+      return {
+        github: [{ host, apiBaseUrl: `${web}/api/v3`, token: password }],
+      };
+    case 'gitlab':
+      return {
+        gitlab: [
+          { host, baseUrl: web, apiBaseUrl: `${web}/api/v4`, token: password },
+        ],
+      };
+    default:
+      return {
+        gitea: [{ host, baseUrl: web, username: gitPeer().user, password }],
+      };
+  }
+}
+
+/** app-config for the git peer as a gitea (default), github or gitlab host; `overrides` reaches integrations and awsGateway. */
 export function gitopsConfig(
   options: {
     password?: string;
     baseUrl?: string;
     allowedRepoUrls?: string[];
     timeouts?: Record<string, number>;
+    forge?: 'gitea' | 'github' | 'gitlab';
   } = {},
 ) {
   const baseUrl = options.baseUrl ?? gitPeer().baseUrl;
   return new ConfigReader({
-    integrations: {
-      gitea: [
-        {
-          host: new URL(baseUrl).host,
-          baseUrl: baseUrl.replace(/\/$/, ''),
-          username: gitPeer().user,
-          password: options.password ?? gitPeer().password,
-        },
-      ],
-    },
+    integrations: peerIntegration(
+      options.forge ?? 'gitea',
+      baseUrl,
+      options.password ?? gitPeer().password,
+    ),
     awsGateway: {
       provisioning: {
         allowedClusters: [CONTROLLER_CLUSTER],

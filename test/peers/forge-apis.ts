@@ -1,0 +1,360 @@
+/**
+ * The GitHub REST subset `@octokit/rest` uses (under /api/v3, GitHub
+ * Enterprise style) and the GitLab v4 subset `@gitbeaker/rest` uses (under
+ * /api/v4), answered by the git peer over the same bare repositories (ours,
+ * see test/README.md). Each pull request records the login of the
+ * credential that opened it, so tests can tell the user's token from the
+ * portal's.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+
+/** Users the peer knows besides its own basic-auth user, with GitLab-style ids. */
+export const PEER_USERS = ['peers', 'alice', 'bob'] as const;
+
+/** One pull request, whichever API opened it. */
+interface PeerPull {
+  number: number;
+  title: string;
+  body: string;
+  head: string;
+  base: string;
+  headSha: string;
+  draft: boolean;
+  labels: string[];
+  reviewers: string[];
+  user: string;
+}
+
+export interface ForgeContext {
+  root: string;
+  baseUrl: string;
+  /** The login of the request's credential (already authenticated). */
+  login: string;
+  pulls: Map<string, PeerPull[]>;
+}
+
+export function branchSha(
+  bare: string,
+  branch: string,
+): Promise<string | undefined> {
+  return new Promise(resolve => {
+    execFile(
+      'git',
+      [
+        '--git-dir',
+        bare,
+        'rev-parse',
+        '--verify',
+        '--quiet',
+        `refs/heads/${branch}^{commit}`,
+      ],
+      { env: { PATH: process.env.PATH, GIT_CONFIG_NOSYSTEM: '1', HOME: bare } },
+      (error, stdout) => resolve(error ? undefined : stdout.trim()),
+    );
+  });
+}
+
+export function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', d => (body += d));
+    req.on('end', () => resolve(body));
+    req.on('error', reject);
+  });
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+
+/** The bare repository of owner/repo, when both are plain names and it exists. */
+function repository(ctx: ForgeContext, owner: string, repo: string) {
+  if (!SEGMENT.test(owner) || !SEGMENT.test(repo)) return undefined;
+  const bare = path.join(ctx.root, owner, `${repo}.git`);
+  if (!fs.existsSync(bare)) return undefined;
+  const key = `${owner}/${repo}`;
+  if (!ctx.pulls.has(key)) ctx.pulls.set(key, []);
+  return { bare, key, list: ctx.pulls.get(key)! };
+}
+
+async function jsonBody(req: http.IncomingMessage): Promise<any> {
+  try {
+    return JSON.parse((await readBody(req)) || '{}');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a new pull request names its head, base and title, as every forge requires. */
+export function hasPullFields(input: {
+  head?: unknown;
+  base?: unknown;
+  title?: unknown;
+}): input is { head: string; base: string; title: string } {
+  return [input.head, input.base, input.title].every(
+    v => typeof v === 'string' && v.length > 0,
+  );
+}
+
+/** Opens a pull request after the checks both forges make; an error status and message otherwise. */
+async function openPull(
+  ctx: ForgeContext,
+  repo: NonNullable<ReturnType<typeof repository>>,
+  input: { head: unknown; base: unknown; title: unknown; body?: unknown },
+  extra: Partial<PeerPull>,
+): Promise<{ pull: PeerPull } | { status: number; message: string }> {
+  const { head, base, title } = input;
+  if (!hasPullFields(input) || head === base) {
+    return { status: 422, message: 'head, base and title are required' };
+  }
+  const [headSha, baseSha] = await Promise.all([
+    branchSha(repo.bare, input.head as string),
+    branchSha(repo.bare, input.base as string),
+  ]);
+  if (!headSha || !baseSha)
+    return { status: 422, message: `branch ${headSha ? base : head} missing` };
+  const open = repo.list.find(p => p.head === head && p.base === base);
+  if (open) return { status: 409, message: String(open.number) };
+  const pull: PeerPull = {
+    number: repo.list.length + 1,
+    title,
+    body: typeof input.body === 'string' ? input.body : '',
+    head,
+    base,
+    headSha,
+    draft: false,
+    labels: [],
+    reviewers: [],
+    user: ctx.login,
+    ...extra,
+  };
+  repo.list.push(pull);
+  return { pull };
+}
+
+const known = (login: unknown) =>
+  typeof login === 'string' &&
+  (PEER_USERS as readonly string[]).includes(login);
+
+/** GitHub's REST API: list, create, request reviewers, add labels. */
+export async function handleGithub(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+  ctx: ForgeContext,
+): Promise<void> {
+  const m =
+    /^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/(pulls|issues)(?:\/(\d+)\/(requested_reviewers|labels))?\/?$/.exec(
+      url.pathname,
+    );
+  const repo = m && repository(ctx, m[1], m[2]);
+  if (!m || !repo) {
+    req.resume();
+    send(res, 404, { message: 'Not Found' });
+    return;
+  }
+  const [owner, name] = [m[1], m[2]];
+  const view = (p: PeerPull) => ({
+    number: p.number,
+    state: 'open',
+    title: p.title,
+    body: p.body,
+    draft: p.draft,
+    html_url: `${ctx.baseUrl}${owner}/${name}/pull/${p.number}`,
+    head: { ref: p.head, label: `${owner}:${p.head}`, sha: p.headSha },
+    base: { ref: p.base, label: `${owner}:${p.base}` },
+    user: { login: p.user },
+    labels: p.labels.map(l => ({ name: l })),
+    requested_reviewers: p.reviewers.map(login => ({ login })),
+  });
+  if (!m[4] && m[3] === 'pulls' && req.method === 'GET') {
+    req.resume();
+    const head = url.searchParams.get('head');
+    const base = url.searchParams.get('base');
+    send(
+      res,
+      200,
+      repo.list
+        .filter(
+          p =>
+            (!head || `${owner}:${p.head}` === head) &&
+            (!base || p.base === base),
+        )
+        .map(view),
+    );
+    return;
+  }
+  const input = await jsonBody(req);
+  if (req.method !== 'POST' || !input) {
+    send(res, 422, { message: 'Problems parsing JSON' });
+    return;
+  }
+  if (!m[4]) {
+    const opened = await openPull(ctx, repo, input, {
+      draft: input.draft === true,
+    });
+    if ('pull' in opened) send(res, 201, view(opened.pull));
+    else
+      send(res, 422, {
+        message: 'Validation Failed',
+        errors: [
+          {
+            resource: 'PullRequest',
+            code: 'custom',
+            message:
+              opened.status === 409
+                ? `A pull request already exists for ${owner}:${input.head}.`
+                : opened.message,
+          },
+        ],
+      });
+    return;
+  }
+  const pull = repo.list.find(p => p.number === Number(m[4]));
+  if (!pull) {
+    send(res, 404, { message: 'Not Found' });
+    return;
+  }
+  if (m[5] === 'requested_reviewers') {
+    const reviewers: unknown[] = input.reviewers ?? [];
+    if (!reviewers.every(known)) {
+      send(res, 422, {
+        message:
+          'Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator.',
+      });
+      return;
+    }
+    pull.reviewers = [
+      ...new Set([...pull.reviewers, ...(reviewers as string[])]),
+    ];
+    send(res, 201, view(pull));
+    return;
+  }
+  const labels: unknown[] = input.labels ?? [];
+  pull.labels = [
+    ...new Set([
+      ...pull.labels,
+      ...labels.filter((l): l is string => typeof l === 'string'),
+    ]),
+  ];
+  send(
+    res,
+    200,
+    pull.labels.map(l => ({ name: l })),
+  );
+}
+
+/** GitLab's v4 API: users by name, list, create and edit merge requests. */
+export async function handleGitlab(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+  ctx: ForgeContext,
+): Promise<void> {
+  const userOf = (login: string) => ({
+    id: PEER_USERS.indexOf(login as (typeof PEER_USERS)[number]) + 1,
+    username: login,
+  });
+  if (url.pathname === '/api/v4/users' && req.method === 'GET') {
+    req.resume();
+    const username = url.searchParams.get('username');
+    send(res, 200, known(username) ? [userOf(username!)] : []);
+    return;
+  }
+  // The project id is the URL-encoded path: group%2Fproject.
+  const m =
+    /^\/api\/v4\/projects\/([^/]+)\/merge_requests(?:\/(\d+))?\/?$/.exec(
+      url.pathname,
+    );
+  const parts = m ? decodeURIComponent(m[1]).split('/') : [];
+  const repo =
+    parts.length === 2 ? repository(ctx, parts[0], parts[1]) : undefined;
+  if (!m || !repo) {
+    req.resume();
+    send(res, 404, { message: '404 Project Not Found' });
+    return;
+  }
+  const view = (p: PeerPull) => ({
+    id: p.number + 1000,
+    iid: p.number,
+    state: 'opened',
+    title: p.title,
+    description: p.body,
+    draft: p.draft,
+    source_branch: p.head,
+    target_branch: p.base,
+    sha: p.headSha,
+    web_url: `${ctx.baseUrl}${parts.join('/')}/-/merge_requests/${p.number}`,
+    labels: p.labels,
+    reviewers: p.reviewers.map(userOf),
+    author: userOf(p.user),
+  });
+  if (!m[2] && req.method === 'GET') {
+    req.resume();
+    const source = url.searchParams.get('source_branch');
+    const target = url.searchParams.get('target_branch');
+    send(
+      res,
+      200,
+      repo.list
+        .filter(
+          p => (!source || p.head === source) && (!target || p.base === target),
+        )
+        .map(view),
+    );
+    return;
+  }
+  const input = await jsonBody(req);
+  if (!input) {
+    send(res, 400, { message: 'body must be JSON' });
+    return;
+  }
+  const byId = (ids: unknown) =>
+    (Array.isArray(ids) ? ids : [])
+      .map(id => PEER_USERS[Number(id) - 1])
+      .filter(Boolean) as string[];
+  const labelList = (text: unknown) =>
+    typeof text === 'string' ? text.split(',').filter(Boolean) : [];
+  if (!m[2] && req.method === 'POST') {
+    const title = typeof input.title === 'string' ? input.title : '';
+    const opened = await openPull(
+      ctx,
+      repo,
+      {
+        head: input.source_branch,
+        base: input.target_branch,
+        title: input.title,
+        body: input.description,
+      },
+      {
+        draft: /^(draft:|\[draft\])/i.test(title),
+        labels: labelList(input.labels),
+        reviewers: byId(input.reviewer_ids),
+      },
+    );
+    if ('pull' in opened) send(res, 201, view(opened.pull));
+    else if (opened.status === 409)
+      send(res, 409, {
+        message: [
+          `Another open merge request already exists for this source branch: !${opened.message}`,
+        ],
+      });
+    else send(res, 422, { message: [opened.message] });
+    return;
+  }
+  const pull = repo.list.find(p => p.number === Number(m[2]));
+  if (!pull || req.method !== 'PUT') {
+    send(res, 404, { message: '404 Not found' });
+    return;
+  }
+  pull.labels = [...new Set([...pull.labels, ...labelList(input.add_labels)])];
+  if (input.reviewer_ids) pull.reviewers = byId(input.reviewer_ids);
+  send(res, 200, view(pull));
+}
