@@ -12,8 +12,12 @@ import {
   awsGatewayFormOptionsApiRef,
   AwsGatewayFormOptionsClient,
 } from './scaffolder/api';
+import { exposedEndpointsPage } from './components/ExposedEndpointsPage/extension';
+import { exposedEndpointsRouteRef } from './components/ExposedEndpointsPage/routes';
 
 export { awsGatewayTranslationRef } from './translation';
+export { exposedEndpointsTranslationRef } from './components/ExposedEndpointsPage/translation';
+export { exposedEndpointsPage, exposedEndpointsRouteRef };
 
 /** @alpha */
 export const awsGatewayApi = ApiBlueprint.make({
@@ -97,7 +101,9 @@ export default createFrontendPlugin({
   pluginId: 'aws-gateway',
   title: 'AWS gateways',
   info: { packageJson: () => import('../package.json') },
+  routes: { exposedEndpoints: exposedEndpointsRouteRef },
   extensions: [
+    exposedEndpointsPage,
     awsGatewayApi,
     entityGatewayStatusCard,
     awsGatewayFormOptionsApi,

@@ -7,7 +7,12 @@
  *
  * @packageDocumentation
  */
-export { awsGatewayPlugin, EntityAwsGatewayCard } from './plugin';
+export {
+  AwsGatewayExposedEndpointsPage,
+  awsGatewayPlugin,
+  EntityAwsGatewayCard,
+} from './plugin';
+export { exposedEndpointsLegacyRouteRef } from './components/ExposedEndpointsPage/routes';
 export { awsGatewayApiRef, AwsGatewayClient } from './api';
 export type { AwsGatewayApi, GetEntityGatewaysOptions } from './api';
 export { useEntityGateways } from './hooks/useEntityGateways';

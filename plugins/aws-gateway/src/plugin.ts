@@ -2,6 +2,7 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
@@ -10,6 +11,7 @@ import {
   awsGatewayFormOptionsApiRef,
   AwsGatewayFormOptionsClient,
 } from './scaffolder/api';
+import { exposedEndpointsLegacyRouteRef } from './components/ExposedEndpointsPage/routes';
 
 /**
  * The AWS gateway plugin for apps on the legacy frontend system.
@@ -18,6 +20,7 @@ import {
  */
 export const awsGatewayPlugin = createPlugin({
   id: 'aws-gateway',
+  routes: { exposedEndpoints: exposedEndpointsLegacyRouteRef },
   apis: [
     createApiFactory({
       api: awsGatewayApiRef,
@@ -47,5 +50,23 @@ export const EntityAwsGatewayCard = awsGatewayPlugin.provide(
       lazy: () =>
         import('./components/GatewayStatusCard').then(m => m.GatewayStatusCard),
     },
+  }),
+);
+
+/**
+ * The "Exposed endpoints" page of a legacy app: every NLB Gateway across
+ * clusters, from the catalog. Mount it on a route, e.g.
+ * `<Route path="/aws-gateway/endpoints" element={<AwsGatewayExposedEndpointsPage />} />`.
+ *
+ * @public
+ */
+export const AwsGatewayExposedEndpointsPage = awsGatewayPlugin.provide(
+  createRoutableExtension({
+    name: 'AwsGatewayExposedEndpointsPage',
+    component: () =>
+      import('./components/ExposedEndpointsPage').then(
+        m => m.ExposedEndpointsPage,
+      ),
+    mountPoint: exposedEndpointsLegacyRouteRef,
   }),
 );
