@@ -11,6 +11,13 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
  * asked), request reviewers, add labels. Every request goes through the
  * operation's fetch (deadline, cancellation, no redirects).
  */
+
+/** The fields of a pull request this flow reads (list and create answer different shapes). */
+interface GitHubPull {
+  number: number;
+  html_url: string;
+}
+
 export const githubPullRequests: PullRequestHostFactory = (
   integrations,
   remote,
@@ -48,20 +55,23 @@ export const githubPullRequests: PullRequestHostFactory = (
         );
       };
       // 422 "A pull request already exists" when one was opened meanwhile.
-      const { pull, created } = await findOrCreate(find, async () => {
-        const { data } = await http.call('open a pull request', () =>
-          octokit.pulls.create({
-            owner,
-            repo,
-            head: request.head,
-            base: request.base,
-            title: request.title,
-            body: request.body ?? '',
-            draft: request.draft ?? false,
-          }),
-        );
-        return data;
-      });
+      const { pull, created } = await findOrCreate<GitHubPull>(
+        find,
+        async () => {
+          const { data } = await http.call('open a pull request', () =>
+            octokit.pulls.create({
+              owner,
+              repo,
+              head: request.head,
+              base: request.base,
+              title: request.title,
+              body: request.body ?? '',
+              draft: request.draft ?? false,
+            }),
+          );
+          return data;
+        },
+      );
       const number = pull.number;
       if (request.reviewers?.length) {
         await http.call('request reviewers', () =>
