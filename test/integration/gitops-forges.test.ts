@@ -135,7 +135,6 @@ describe.each(['github', 'gitlab'] as const)(
         {
           number: 1,
           author: 'peers',
-          draft: true,
           ...asked,
           head: 'aws-gateway/default-aws-tcp-gateway',
         },

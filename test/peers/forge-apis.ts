@@ -93,11 +93,9 @@ async function jsonBody(req: http.IncomingMessage): Promise<any> {
 }
 
 /** Whether a new pull request names its head, base and title, as every forge requires. */
-export function hasPullFields(input: {
-  head?: unknown;
-  base?: unknown;
-  title?: unknown;
-}): input is { head: string; base: string; title: string } {
+export function hasPullFields<
+  T extends { head?: unknown; base?: unknown; title?: unknown },
+>(input: T): input is T & { head: string; base: string; title: string } {
   return [input.head, input.base, input.title].every(
     v => typeof v === 'string' && v.length > 0,
   );
@@ -110,10 +108,11 @@ async function openPull(
   input: { head: unknown; base: unknown; title: unknown; body?: unknown },
   extra: Partial<PeerPull>,
 ): Promise<{ pull: PeerPull } | { status: number; message: string }> {
-  const { head, base, title } = input;
-  if (!hasPullFields(input) || head === base) {
+  if (!hasPullFields(input) || input.head === input.base) {
     return { status: 422, message: 'head, base and title are required' };
   }
+  const { head, base, title } = input;
+
   const [headSha, baseSha] = await Promise.all([
     branchSha(repo.bare, input.head as string),
     branchSha(repo.bare, input.base as string),
