@@ -7,6 +7,8 @@
 export {
   catalogModuleAwsGatewayTemplates,
   catalogModuleAwsGatewayTemplates as default,
+  catalogModuleAwsGatewayRepoPickerHosts,
 } from './module';
+export { GitOpsRepoPickerHostsProcessor } from './GitOpsRepoPickerHostsProcessor';
 export { AwsGatewayTemplatesProvider } from './AwsGatewayTemplatesProvider';
 export type { AwsGatewayTemplatesProviderOptions } from './AwsGatewayTemplatesProvider';

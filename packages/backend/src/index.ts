@@ -4,6 +4,7 @@
  * this suite's own plugins.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { catalogModuleAwsGatewayRepoPickerHosts } from '@gateway-portal/plugin-catalog-backend-module-aws-gateway-templates';
 
 const backend = createBackend();
 
@@ -27,6 +28,9 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(
   import('@gateway-portal/plugin-catalog-backend-module-aws-gateway'),
 );
+// The templates come from catalog.locations (app-config.yaml); this module
+// makes their repository picker offer the hosts allowedRepoUrls allows.
+backend.add(catalogModuleAwsGatewayRepoPickerHosts);
 
 // Permissions: the suite's policy (awsGateway.permissions) -- only platform
 // teams may run the IAM, EKS and controller actions; with no platformTeams

@@ -1,3 +1,4 @@
+import { ConfigReader } from '@backstage/config';
 import fc from 'fast-check';
 import {
   parseBaseUrl,
@@ -295,6 +296,35 @@ describe('repository URL allow-lists', () => {
     ],
   ])('refuses %s (red team)', (_name, raw, rule) => {
     expect(() => allow.check(raw)).toThrow(rule);
+  });
+
+  it('reads the GitOps allow-list from configuration and names its hosts as RepoUrlPicker does', () => {
+    const list = RepositoryUrlAllowList.fromGitOpsConfig(
+      new ConfigReader({
+        awsGateway: {
+          provisioning: {
+            gitops: {
+              allowedRepoUrls: [
+                'https://GIT.example.com:443/platform/*',
+                'https://git.example.com/other/gitops.git',
+                'http://127.0.0.1:3000/sandbox/*',
+              ],
+            },
+          },
+        },
+      }),
+    );
+    expect(list.hosts()).toEqual(['git.example.com', '127.0.0.1:3000']);
+    expect(list.check('http://127.0.0.1:3000/sandbox/gitops.git').href).toBe(
+      'http://127.0.0.1:3000/sandbox/gitops.git',
+    );
+    expect(() =>
+      RepositoryUrlAllowList.fromGitOpsConfig(new ConfigReader({})).check(
+        'https://git.example.com/platform/gitops.git',
+      ),
+    ).toThrow(
+      'must be listed in awsGateway.provisioning.gitops.allowedRepoUrls',
+    );
   });
 
   it('refuses malformed patterns at startup', () => {

@@ -1,3 +1,4 @@
+import { Config } from '@backstage/config';
 import { NotAllowedError } from '@backstage/errors';
 import {
   isLoopbackHostname,
@@ -16,7 +17,7 @@ import {
 export interface UrlPattern {
   /** The configured text, for messages. */
   text: string;
-  origin: Pick<RepositoryUrl, 'protocol' | 'hostname' | 'port'>;
+  origin: Pick<RepositoryUrl, 'protocol' | 'host' | 'hostname' | 'port'>;
   segments: RegExp[];
   /** The pattern ends in `/*`: one or more further segments match. */
   anyBelow: boolean;
@@ -65,6 +66,7 @@ export function parseUrlPattern(text: string, key: string): UrlPattern {
     text,
     origin: {
       protocol: origin.protocol,
+      host: origin.host,
       hostname: origin.hostname,
       port: origin.port,
     },
@@ -102,6 +104,10 @@ export function matchesUrlPattern(
   return pattern.segments.every((re, i) => re.test(url.segments[i]));
 }
 
+/** The configuration key of the GitOps repositories allow-list. */
+const GITOPS_ALLOWED_REPO_URLS =
+  'awsGateway.provisioning.gitops.allowedRepoUrls';
+
 /**
  * A configured allow-list of repository URLs. `check` parses the input with
  * the one normaliser and returns the canonical URL to use from then on.
@@ -109,6 +115,14 @@ export function matchesUrlPattern(
  * @public
  */
 export class RepositoryUrlAllowList {
+  /** The GitOps repositories the portal may read and push: `awsGateway.provisioning.gitops.allowedRepoUrls`. */
+  static fromGitOpsConfig(config: Config): RepositoryUrlAllowList {
+    return RepositoryUrlAllowList.fromStrings(
+      config.getOptionalStringArray(GITOPS_ALLOWED_REPO_URLS) ?? [],
+      GITOPS_ALLOWED_REPO_URLS,
+    );
+  }
+
   static fromStrings(patterns: string[], key: string): RepositoryUrlAllowList {
     return new RepositoryUrlAllowList(
       patterns.map((p, i) => parseUrlPattern(p, `${key}[${i}]`)),
@@ -120,6 +134,11 @@ export class RepositoryUrlAllowList {
     private readonly patterns: UrlPattern[],
     private readonly key: string,
   ) {}
+
+  /** The hosts (name and non-default port, as RepoUrlPicker names them) the patterns allow, each once, in order. */
+  hosts(): string[] {
+    return [...new Set(this.patterns.map(p => p.origin.host))];
+  }
 
   /** Parses `raw` and refuses it, naming `field` and the setting, unless a pattern allows it. */
   check(raw: unknown, field = 'repoUrl'): RepositoryUrl {

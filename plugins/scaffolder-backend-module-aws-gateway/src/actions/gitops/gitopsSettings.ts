@@ -18,8 +18,6 @@ import {
   ZodImpl,
 } from '../support/inputDefaults';
 
-const ALLOWED_REPO_URLS = 'awsGateway.provisioning.gitops.allowedRepoUrls';
-
 /** Where the GitOps actions may read and push, from `awsGateway.provisioning.gitops`. @public */
 export interface GitOpsSettings {
   /** Parsed allow-list: exact URLs, `*` within a segment, or a final `/*` for anything below; anything else is refused. */
@@ -33,10 +31,7 @@ export interface GitOpsSettings {
 export function readGitOpsSettings(config: Config): GitOpsSettings {
   const gitops = config.getOptionalConfig('awsGateway.provisioning.gitops');
   return {
-    allowedRepos: RepositoryUrlAllowList.fromStrings(
-      gitops?.getOptionalStringArray('allowedRepoUrls') ?? [],
-      ALLOWED_REPO_URLS,
-    ),
+    allowedRepos: RepositoryUrlAllowList.fromGitOpsConfig(config),
     committer: {
       name: gitops?.getOptionalString('committer.name') ?? 'Backstage',
       email:
