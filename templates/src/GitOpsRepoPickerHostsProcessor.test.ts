@@ -20,7 +20,7 @@ const config = new ConfigReader({
 });
 
 function template(
-  repoField: Record<string, unknown>,
+  repoField: NonNullable<Entity['spec']>[string],
   action = 'aws-gateway:gitops:commit',
 ): Entity {
   return {
