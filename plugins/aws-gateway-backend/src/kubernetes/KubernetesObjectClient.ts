@@ -96,10 +96,10 @@ export class ClientNodeKubernetesObjectClient
   ): Promise<KubernetesConnection> {
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     // Opening a cluster may list the Kubernetes plugin's clusters: bounded like a call.
-    const signal = withTimeout(connectOptions.signal, timeoutMs);
+    const openSignal = withTimeout(connectOptions.signal, timeoutMs);
     const kc = await untilAborted(
-      this.clusters.getKubeConfig(cluster, { signal }),
-      signal,
+      this.clusters.getKubeConfig(cluster, { signal: openSignal }),
+      openSignal,
     ).catch(e => {
       throw toKubernetesApiError(e, `open cluster ${cluster}`, timeoutMs);
     });

@@ -133,18 +133,18 @@ describe('gatewaySelectorFor', () => {
   });
 
   it("selects by the Kubernetes plugin's label selector instead of the id label, written from its parsed parts", () => {
-    const entity = annotated({
+    const selected = annotated({
       'backstage.io/kubernetes-id': 'orders',
       'backstage.io/kubernetes-label-selector':
         'app.kubernetes.io/name in (orders, orders-v2), tier != db',
       'backstage.io/kubernetes-namespace': 'shop',
     });
-    expect(gatewaySelectorFor(entity)).toEqual({
+    expect(gatewaySelectorFor(selected)).toEqual({
       type: 'label',
       labelSelector: 'app.kubernetes.io/name in (orders,orders-v2),tier!=db',
       namespace: 'shop',
     });
-    expect(selectorFingerprint(entity)).toContain('tier != db');
+    expect(selectorFingerprint(selected)).toContain('tier != db');
   });
 
   it('keeps the id label when there is no selector', () => {

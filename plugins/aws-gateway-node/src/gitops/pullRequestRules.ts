@@ -11,8 +11,11 @@ import { InputError } from '@backstage/errors';
  * list) or control characters.
  */
 
-/** The pull request hosts and their reviewer name rule. @public */
-export const REVIEWER_NAME_RULES = {
+/** The pull request hosts and their reviewer name rule. */
+const REVIEWER_NAME_RULES: Record<
+  PullRequestHostType,
+  { pattern: RegExp; rule: string }
+> = {
   github: {
     pattern: /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/,
     rule: '1–39 letters, digits and single inner hyphens (a GitHub user name)',
@@ -25,12 +28,14 @@ export const REVIEWER_NAME_RULES = {
     pattern: /^[A-Za-z0-9_.-]{1,40}$/,
     rule: '1–40 letters, digits, "_", "." and "-" (a Gitea user name)',
   },
-} as const;
+};
 
 /** A host that can open pull requests. @public */
-export type PullRequestHostType = keyof typeof REVIEWER_NAME_RULES;
+export type PullRequestHostType = 'github' | 'gitlab' | 'gitea';
 
 const MAX_ENTRIES = 20;
+// Control characters are named on purpose: a label must not contain them.
+// eslint-disable-next-line no-control-regex
 const LABEL = /^[^,\u0000-\u001f\u007f]{1,50}$/;
 
 /**
