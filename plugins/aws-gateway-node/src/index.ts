@@ -65,6 +65,7 @@ export {
   planPodIdentityAssociation,
 } from './aws/eks/ensurePodIdentityAssociation';
 export type {
+  AssociationSubject,
   EnsurePodIdentityAssociationParams,
   EnsurePodIdentityAssociationResult,
   PodIdentityAssociationPlan,

@@ -6,18 +6,5 @@
  * @packageDocumentation
  */
 export { catalogModuleAwsGatewayEntities as default } from './module';
-export { AwsGatewayEntityProvider } from './provider/AwsGatewayEntityProvider';
-export type { AwsGatewayEntityProviderOptions } from './provider/AwsGatewayEntityProvider';
-export { catalogComponentLookup } from './provider/catalogComponentLookup';
-export type {
-  ComponentLookup,
-  GatewayOwnership,
-  OwnerFallbackReason,
-} from './provider/gatewayOwners';
+// The entity name of a Gateway's Resource, for links and lookups.
 export { gatewayResourceName } from './provider/gatewayResource';
-export type {
-  ClusterObjects,
-  ClusterObjectsReader,
-} from './provider/clusterObjects';
-export { readGatewayProviderSettings } from './config';
-export type { ClusterAwsLocation, GatewayProviderSettings } from './config';

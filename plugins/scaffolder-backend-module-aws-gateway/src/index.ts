@@ -21,6 +21,14 @@ export { createGitOpsCheckAction } from './actions/gitops/gitopsCheck';
 export { createGitOpsCommitAction } from './actions/gitops/gitopsCommit';
 // What the factories take.
 export { InitiatorOwnership } from './actions/support/initiatorOwnership';
+export type {
+  EndpointClaim,
+  InitiatorContext,
+  InitiatorOwnershipOptions,
+} from './actions/support/initiatorOwnership';
+export type { AwsProvisioningActionOptions } from './actions/support/awsCheckpoint';
+export type { FetchIamPolicySettings } from './actions/controller/fetchIamPolicy';
+export type { BundleGuardrails } from './actions/gitops/bundleChecks';
 export { readGitOpsSettings } from './actions/gitops/gitopsSettings';
 export type { GitOpsSettings } from './actions/gitops/gitopsSettings';
 export { AwsGuardrails } from './guardrails/awsGuardrails';

@@ -10,7 +10,7 @@ type Authenticator = Parameters<KubeConfig['addAuthenticator']>[0];
 
 /**
  * A KubeConfig whose API server is the Kubernetes plugin's proxy endpoint
- * (`<base>/proxy`): every request @kubernetes/client-node makes with it (API
+ * (`<base>/proxy`): every request `@kubernetes/client-node` makes with it (API
  * clients, KubernetesObjectApi with its discovery, watches) names the cluster
  * in `Backstage-Kubernetes-Cluster` and carries a fresh Backstage token in
  * `Authorization`, which the proxy removes before it applies the cluster's

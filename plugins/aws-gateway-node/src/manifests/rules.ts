@@ -127,7 +127,7 @@ export function tlsPassthroughTargetGroupProtocolIssue(
   };
 }
 
-/** The platform's rules for source ranges, from `awsGateway.provisioning.gateways`. */
+/** The platform's rules for source ranges, from `awsGateway.provisioning.gateways`. @public */
 export interface SourceRangeRules {
   /** Internet-facing endpoints open to a whole address family are refused unless true. */
   allowOpenToWorld: boolean;

@@ -5,7 +5,7 @@ import {
   KubernetesClusters,
 } from '../kubernetes/KubernetesClusters';
 
-/** One cluster of {@link InMemoryKubernetesClusters}: its listing and the KubeConfig handed out for it. */
+/** One cluster of {@link InMemoryKubernetesClusters}: its listing and the KubeConfig handed out for it. @public */
 export interface InMemoryCluster extends Partial<GatewayCluster> {
   name: string;
   kubeConfig: KubeConfig | (() => Promise<KubeConfig>);
@@ -15,6 +15,8 @@ export interface InMemoryCluster extends Partial<GatewayCluster> {
  * KubernetesClusters over given KubeConfigs, for unit tests and for peer
  * tests that build the services directly (no Kubernetes backend): an unknown
  * cluster is refused with the Kubernetes plugin's NotFoundError.
+ *
+ * @public
  */
 export class InMemoryKubernetesClusters implements KubernetesClusters {
   constructor(private readonly clusters: InMemoryCluster[] = []) {}

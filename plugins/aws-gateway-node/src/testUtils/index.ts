@@ -8,5 +8,11 @@ export { classicEndpoint } from '../manifests/__fixtures__/classicEndpoint';
 export { InMemoryKubernetesClusters } from './inMemoryKubernetesClusters';
 export type { InMemoryCluster } from './inMemoryKubernetesClusters';
 export { referenceDir } from './referenceDir';
+// The interface the in-memory clusters implement, from the main entry point.
+export type {
+  GatewayCluster,
+  KubernetesClusters,
+  KubernetesClustersCallOptions,
+} from '../kubernetes/KubernetesClusters';
 export { startStalledServer } from './stalledServer';
 export type { StalledServer } from './stalledServer';

@@ -11,6 +11,8 @@ import path from 'node:path';
  * The reference folder, `$SHARED_DIR/reference`. Throws when SHARED_DIR is not
  * set or the folder does not exist, so that a test fails with where it looked
  * instead of with a bare ENOENT.
+ *
+ * @public
  */
 export function referenceDir(): string {
   const sharedDir = process.env.SHARED_DIR;

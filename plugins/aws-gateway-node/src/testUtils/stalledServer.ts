@@ -5,6 +5,7 @@
  */
 import net, { AddressInfo } from 'node:net';
 
+/** A TCP server that accepts connections and never answers. @public */
 export interface StalledServer {
   /** `http://127.0.0.1:<port>` */
   url: string;
@@ -17,6 +18,7 @@ export interface StalledServer {
   close(): Promise<void>;
 }
 
+/** Starts a {@link StalledServer} on loopback. @public */
 export async function startStalledServer(): Promise<StalledServer> {
   const sockets = new Set<net.Socket>();
   let accepted = 0;

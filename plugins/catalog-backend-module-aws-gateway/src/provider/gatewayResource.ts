@@ -26,6 +26,8 @@ const HASH_LENGTH = 10;
  * cut to fit, then a hash of the three exact values: the same Gateway always
  * gets the same name, and two Gateways whose readable parts collide (cut, or
  * spelled differently only in characters the catalog refuses) do not.
+ *
+ * @public
  */
 export function gatewayResourceName(
   cluster: string,

@@ -63,7 +63,8 @@ export function isRoleNotYetVisible(error: unknown): boolean {
   );
 }
 
-type AssociationSubject = Pick<
+/** Which association: cluster, namespace and service account. @public */
+export type AssociationSubject = Pick<
   EnsurePodIdentityAssociationParams,
   'clusterName' | 'namespace' | 'serviceAccount'
 >;

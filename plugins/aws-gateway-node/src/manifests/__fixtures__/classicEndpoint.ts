@@ -1,6 +1,6 @@
 import { EndpointSpec } from '@gateway-portal/plugin-aws-gateway-common';
 
-/** The classic example: public TCP 8080 → Service backend:3000, ip targets. */
+/** The classic example: public TCP 8080 → Service backend:3000, ip targets. @public */
 export const classicEndpoint: EndpointSpec = {
   name: 'aws-tcp-gateway',
   namespace: 'default',

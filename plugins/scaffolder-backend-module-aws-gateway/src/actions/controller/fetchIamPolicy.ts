@@ -36,7 +36,10 @@ export const PINNED_POLICY_SHA256: Readonly<Record<string, string>> = {
 const CONFIG_KEY =
   'awsGateway.provisioning.controller.allowUnpinnedPolicyVersions';
 
-/** How the policy is downloaded; from configuration, with limits that tests may lower. */
+/**
+ * How the policy is downloaded; from configuration, with limits that tests may lower.
+ * @public
+ */
 export interface FetchIamPolicySettings {
   /** Versions without a pinned digest are refused unless true. */
   allowUnpinnedVersions: boolean;

@@ -23,6 +23,7 @@ export interface RenderedBundle {
   files: BundleFile[];
 }
 
+/** What a rendered bundle is checked against before it is committed. @public */
 export interface BundleGuardrails {
   gatewayGuardrails: GatewayGuardrails;
   awsGuardrails: AwsGuardrails;

@@ -14,7 +14,10 @@ export function awsCheckpointKey(actionId: string, params: unknown): string {
   return `${actionId}:${digest.slice(0, 32)}`;
 }
 
-/** What every AWS provisioning action is built with (from the module). */
+/**
+ * What every AWS provisioning action is built with (from the module).
+ * @public
+ */
 export interface AwsProvisioningActionOptions {
   awsClients: AwsClientFactory;
   guardrails: AwsGuardrails;

@@ -27,7 +27,10 @@ export const OWNERSHIP_RULES = {
   userRequired: 'endpoint-user-required',
 } as const;
 
-/** What an endpoint claims: the component it belongs to and where it goes. */
+/**
+ * What an endpoint claims: the component it belongs to and where it goes.
+ * @public
+ */
 export interface EndpointClaim {
   entityRef?: string;
   kubernetesId?: string;
@@ -35,12 +38,16 @@ export interface EndpointClaim {
   cluster?: string;
 }
 
-/** The part of an action context the rule needs. */
+/**
+ * The part of an action context the rule needs.
+ * @public
+ */
 export interface InitiatorContext {
   getInitiatorCredentials(): Promise<BackstageCredentials>;
   logger: Pick<LoggerService, 'warn' | 'info'>;
 }
 
+/** @public */
 export interface InitiatorOwnershipOptions {
   userInfo: Pick<UserInfoService, 'getUserInfo'>;
   catalog: Pick<CatalogService, 'getEntityByRef'>;
@@ -56,6 +63,8 @@ export interface InitiatorOwnershipOptions {
  * anything; anyone else only components one of their ownership refs owns, and
  * in a namespace configuration gives to other owners not at all. Read-only
  * (the catalog is read as the user), so it runs before the first write.
+ *
+ * @public
  */
 export class InitiatorOwnership {
   static fromConfig(
