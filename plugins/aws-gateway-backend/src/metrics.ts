@@ -1,8 +1,14 @@
 import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 
-/** How a status request ended. */
+/** How a status request ended.
+ *
+ * @public
+ */
 export type StatusOutcome = 'fresh' | 'cached' | 'stale' | 'error';
-/** What a cache access found. `unavailable`: skipped, the cache failed just before. */
+/** What a cache access found. `unavailable`: skipped, the cache failed just before.
+ *
+ * @public
+ */
 export type CacheResult =
   | 'hit'
   | 'miss'
@@ -11,9 +17,15 @@ export type CacheResult =
   | 'unavailable'
   | 'write-timeout'
   | 'write-error';
-/** Why a last known answer was served. */
+/** Why a last known answer was served.
+ *
+ * @public
+ */
 export type StaleReason = 'deadline' | 'unreachable' | 'backoff' | 'failed';
-/** What became of a `refresh=true`. */
+/** What became of a `refresh=true`.
+ *
+ * @public
+ */
 export type RefreshResult =
   | 'honoured'
   | 'entity-interval'
@@ -23,6 +35,8 @@ export type RefreshResult =
 /**
  * What the status backend measures. One home for the metric names (OpenTelemetry
  * conventions: dotted names, units, bounded attribute values).
+ *
+ * @public
  */
 export interface StatusMetrics {
   requestDuration(ms: number, outcome: StatusOutcome): void;

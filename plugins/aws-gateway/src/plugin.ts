@@ -43,7 +43,7 @@ export const awsGatewayPlugin = createPlugin({
  *
  * @public
  */
-export const EntityAwsGatewayCard = awsGatewayPlugin.provide(
+export const EntityAwsGatewayCard: () => JSX.Element = awsGatewayPlugin.provide(
   createComponentExtension({
     name: 'EntityAwsGatewayCard',
     component: {
@@ -60,13 +60,14 @@ export const EntityAwsGatewayCard = awsGatewayPlugin.provide(
  *
  * @public
  */
-export const AwsGatewayExposedEndpointsPage = awsGatewayPlugin.provide(
-  createRoutableExtension({
-    name: 'AwsGatewayExposedEndpointsPage',
-    component: () =>
-      import('./components/ExposedEndpointsPage').then(
-        m => m.ExposedEndpointsPage,
-      ),
-    mountPoint: exposedEndpointsLegacyRouteRef,
-  }),
-);
+export const AwsGatewayExposedEndpointsPage: () => JSX.Element =
+  awsGatewayPlugin.provide(
+    createRoutableExtension({
+      name: 'AwsGatewayExposedEndpointsPage',
+      component: () =>
+        import('./components/ExposedEndpointsPage').then(
+          m => m.ExposedEndpointsPage,
+        ),
+      mountPoint: exposedEndpointsLegacyRouteRef,
+    }),
+  );

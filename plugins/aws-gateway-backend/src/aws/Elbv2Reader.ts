@@ -23,7 +23,10 @@ import { ConcurrencyLimits } from '../concurrencyLimit';
 import { batchLoader, memoLoader } from '../requestMemo';
 import { targetKey, TrustedArn } from './trustedArn';
 
-/** The factory method the reader needs; tests pass a fake. */
+/** The factory method the reader needs; tests pass a fake.
+ *
+ * @public
+ */
 export type Elbv2ClientSource = Pick<AwsClientFactory, 'elbv2'>;
 
 /** The IAM action of an ELBv2 operation, as the status reader's policy (docs/install) grants it. */

@@ -9,7 +9,10 @@ import {
 import { ConcurrencyLimits } from '../concurrencyLimit';
 import { KubeObject } from './types';
 
-/** One served version of a resource. */
+/** One served version of a resource.
+ *
+ * @public
+ */
 export interface ResourceVersion {
   /** API group; '' is the core group. */
   group: string;
@@ -17,13 +20,17 @@ export interface ResourceVersion {
   plural: string;
 }
 
+/** @public */
 export interface ListOptions {
   /** All namespaces when absent (or for cluster-scoped resources). */
   namespace?: string;
   labelSelector?: string;
 }
 
-/** Read-only access to one cluster's API server. */
+/** Read-only access to one cluster's API server.
+ *
+ * @public
+ */
 export interface KubernetesConnection {
   /** Throws KubernetesApiError; 404 means the resource (version) is not served. */
   list(resource: ResourceVersion, options?: ListOptions): Promise<KubeObject[]>;
@@ -39,6 +46,8 @@ export interface KubernetesConnection {
  * Opens connections to configured clusters. One connection serves one request:
  * it holds a fresh credential and is then dropped. Every call of a connection
  * ends when `signal` fires (the request's deadline) or its own timeout passes.
+ *
+ * @public
  */
 export interface KubernetesObjectClient {
   connect(

@@ -7,6 +7,7 @@ import {
   L4RouteKind,
 } from '@gateway-portal/plugin-aws-gateway-common';
 
+/** @public */
 export interface ObjectMeta {
   name: string;
   namespace?: string;
@@ -17,6 +18,7 @@ export interface ObjectMeta {
   creationTimestamp?: string;
 }
 
+/** @public */
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;

@@ -47,7 +47,7 @@ export interface CreateGatewayStatusServiceOptions {
   clusters: KubernetesClusters;
   /**
    * Wraps the client the service reads clusters through (by default
-   * @kubernetes/client-node against `clusters`, with the configured deadline
+   * `@kubernetes/client-node` against `clusters`, with the configured deadline
    * and concurrency), e.g. to count or delay its calls.
    */
   kubernetes?: (client: KubernetesObjectClient) => KubernetesObjectClient;

@@ -16,3 +16,15 @@ export type {
   ResourceVersion,
 } from '../kubernetes/KubernetesObjectClient';
 export type { Elbv2ClientSource } from '../aws/Elbv2Reader';
+export type { KubeObject, ObjectMeta } from '../kubernetes/types';
+export type {
+  CacheResult,
+  RefreshResult,
+  StaleReason,
+  StatusMetrics,
+  StatusOutcome,
+} from '../metrics';
+export type {
+  GatewayStatusService,
+  GetEntityGatewaysRequest,
+} from '../service/GatewayStatusService';

@@ -20,7 +20,7 @@ import { formErrorMessage } from '../support/formError';
 import { formValuesOf } from '../support/formValues';
 import { FormOptionState } from '../support/useFormOption';
 
-/** What the review step shows: the profile and the files, as the commit will write them. */
+/** What the review step shows: the profile and the files, as the commit will write them. @public */
 export interface EndpointCheckValue {
   controllerProfile?: string;
   files?: string[];
