@@ -326,7 +326,7 @@ describe('aws-gateway:endpoint:render against the clusters', () => {
       workspacePath: workspace,
     });
     await expect(action(['elsewhere']).handler(ctx)).rejects.toThrow(
-      /cluster: Kubernetes cluster "elsewhere" is not configured/,
+      /cluster: The Kubernetes plugin does not know cluster "elsewhere"/,
     );
   });
 });
