@@ -227,6 +227,14 @@ function recordProblems(page: Page): void {
     const url = message.location().url;
     const failedResource = message.text().startsWith('Failed to load resource');
     if (failedResource && !url.includes('/api/aws-gateway')) return;
+    // Backstage's own app defaults (brokenImage, catalog, scaffolder… icons)
+    // still register icons the deprecated way; not this card's output.
+    if (
+      message
+        .text()
+        .startsWith('The following icons were registered as IconComponent')
+    )
+      return;
     problems.push(`console.${message.type()}: ${message.text()} (${url})`);
   });
   page.on('pageerror', error => problems.push(`uncaught: ${error.message}`));
