@@ -22,8 +22,8 @@ import { createAwsGatewayAction } from '../support/inputDefaults';
 
 /**
  * sha256 of `docs/install/iam_policy.json` as published at each release tag,
- * computed once from the released files (shared/reference/lbc-<tag>-iam_policy.json;
- * fetchIamPolicy.test.ts checks these constants against them). The two
+ * computed once from the released files (fetchIamPolicy.test.ts checks these
+ * constants against the reference copies the tests read). The two
  * releases publish the same document. A download that does not match is
  * refused: a compromised mirror or a moved tag cannot widen the controller's
  * IAM policy.
