@@ -65,6 +65,39 @@ export interface Config {
         /** Controller profile when the cluster cannot be asked: lbc-v2.17 (Gateway API v1.3) or lbc-v3.5 (Gateway API v1.6). Default lbc-v3.5. */
         defaultControllerProfile?: string;
       };
+      /**
+       * Shared Gateways (one NLB for many endpoints) developers may add a listener to. Any Gateway not listed is
+       * refused, whatever a form sends. Read by the form options and the shared-listener action.
+       */
+      sharedGateways?: Array<{
+        /** Cluster name, as in kubernetes.clusterLocatorMethods (and in allowedClusters). */
+        cluster: string;
+        namespace: string;
+        name: string;
+        /** What the form shows. */
+        title?: string;
+        /** Where the platform team keeps this Gateway's manifest (one YAML document, the Gateway). */
+        gitops: {
+          /** Clone URL; must also be in gitops.allowedRepoUrls. */
+          repoUrl: string;
+          /** The manifest file, relative to the repository root. */
+          path: string;
+          /** The branch the cluster is synced from. Default main. */
+          branch?: string;
+        };
+        /** Ports or ranges ("20000-20999") developers may take as listener ports. Required. */
+        listenerPorts: Array<number | string>;
+        /** Listener protocols offered: TCP, UDP. Default both. */
+        protocols?: string[];
+        /**
+         * Which namespaces' routes a new listener admits, written as its allowedRoutes.namespaces. Default Selector.
+         * Selector needs matchLabels; Same admits only the Gateway's namespace; All admits every namespace.
+         */
+        allowedRoutes?: {
+          from?: 'All' | 'Same' | 'Selector';
+          matchLabels?: { [label: string]: string };
+        };
+      }>;
       controller?: {
         /**
          * URL of the controller's published IAM policy for a version; {version}

@@ -9,6 +9,14 @@ export function endpointTargetPath(namespace: string, name: string): string {
   return `gateways/${namespace}/${name}`;
 }
 
+/** The one folder of a route (and its ReferenceGrant) on a listener of a shared Gateway. @public */
+export function sharedListenerTargetPath(
+  namespace: string,
+  routeName: string,
+): string {
+  return `shared-gateway-routes/${namespace}/${routeName}`;
+}
+
 /** The one folder of a cluster's controller setup in the GitOps repository. @public */
 export function controllerTargetPath(cluster: string): string {
   return `clusters/${cluster}/aws-load-balancer-controller`;

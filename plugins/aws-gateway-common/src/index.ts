@@ -79,7 +79,11 @@ export type {
   ManifestIssue,
   TargetType,
 } from './manifests';
-export { controllerTargetPath, endpointTargetPath } from './gitopsLayout';
+export {
+  controllerTargetPath,
+  endpointTargetPath,
+  sharedListenerTargetPath,
+} from './gitopsLayout';
 export {
   GATEWAY_RESOURCE_ANNOTATIONS,
   GATEWAY_RESOURCE_TYPE,

@@ -138,6 +138,29 @@ export {
 } from './ownership/gatewayLink';
 export type { GatewayViewer } from './ownership/gatewayLink';
 export { readGatewayGuardrails } from './manifests/guardrails';
+export {
+  readSharedGateways,
+  SHARED_LISTENER_PROTOCOLS,
+  sharedGatewayId,
+} from './manifests/sharedGatewayConfig';
+export type {
+  SharedGateway,
+  SharedListenerProtocol,
+  SharedRouteNamespaces,
+} from './manifests/sharedGatewayConfig';
+export {
+  admitsRouteNamespace,
+  findSharedGateway,
+  freeSharedPorts,
+  gatewayListeners,
+  planSharedListener,
+  renderSharedRouteManifests,
+} from './manifests/sharedListener';
+export type {
+  GatewayListenerSummary,
+  SharedListenerPlan,
+  SharedListenerRequest,
+} from './manifests/sharedListener';
 export type { GatewayGuardrails, PortRange } from './manifests/guardrails';
 export {
   manifestToYaml,

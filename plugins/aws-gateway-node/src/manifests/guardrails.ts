@@ -43,7 +43,7 @@ const CONFIG_ROOT = 'awsGateway.provisioning';
 export const DEFAULT_MIN_SOURCE_RANGE_PREFIX_LENGTH: Record<IpFamily, number> =
   { ipv4: 8, ipv6: 32 };
 
-function parsePortRange(value: number | string, key: string): PortRange {
+export function parsePortRange(value: number | string, key: string): PortRange {
   const text = String(value).trim();
   const match = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(text);
   const from = match ? Number(match[1]) : NaN;

@@ -1,0 +1,453 @@
+import { InputError, NotAllowedError } from '@backstage/errors';
+import {
+  ControllerProfile,
+  GATEWAY_API_GROUP_NAME,
+  isDnsLabel,
+  isDnsSubdomain,
+  L4_ROUTE_KIND_FOR_PROTOCOL,
+} from '@gateway-portal/plugin-aws-gateway-common';
+import { createTwoFilesPatch } from 'diff';
+import yaml, { isMap, isSeq, YAMLSeq } from 'yaml';
+import { describePortRanges, PortRange } from './guardrails';
+import { endpointMetadata } from './renderEndpoint';
+import {
+  SharedGateway,
+  SharedListenerProtocol,
+  SharedRouteNamespaces,
+} from './sharedGatewayConfig';
+import { KubernetesManifest, RenderedManifest } from './types';
+
+/**
+ * A listener on a shared Gateway: the change to the platform's Gateway
+ * manifest (one listener added, by editing the parsed YAML so the platform's
+ * comments and order stay) and the app's route (plus a ReferenceGrant when
+ * the backend Service lives in another namespace). Pure: the caller reads
+ * the repository's manifest and the live Gateway, and checks the app
+ * namespace against the render guardrails.
+ */
+
+/** apiVersion of ReferenceGrant in every profile (standard channel since Gateway API v1.0). */
+const REFERENCE_GRANT_API_VERSION = `${GATEWAY_API_GROUP_NAME}/v1beta1`;
+/** The platform's Gateway manifest is small; anything larger is not one. */
+const MAX_GATEWAY_MANIFEST_BYTES = 256 * 1024;
+
+/** A listener of a Gateway, as read from an untrusted object. @public */
+export interface GatewayListenerSummary {
+  name: string;
+  port: number;
+  protocol: string;
+}
+
+/** What a developer asks for on a shared Gateway. @public */
+export interface SharedListenerRequest {
+  /** The shared Gateway's id, `<cluster>/<namespace>/<name>`. */
+  sharedGateway: string;
+  /** The app namespace: the route goes there. */
+  namespace: string;
+  listenerName: string;
+  listenerPort: number;
+  protocol: SharedListenerProtocol;
+  routeName: string;
+  backend: { service: string; port: number; namespace?: string };
+  entityRef?: string;
+  kubernetesId?: string;
+}
+
+/** The files of a listener on a shared Gateway. @public */
+export interface SharedListenerPlan {
+  /** The shared Gateway's manifest with the listener added (unchanged when it is already there). */
+  gatewayFile: { path: string; content: string };
+  gatewayChanged: boolean;
+  /** Unified diff of the Gateway manifest, for the dry run and the pull request. */
+  gatewayDiff: string;
+  listener: Record<string, unknown>;
+  /** The route and, for a backend in another namespace, the ReferenceGrant. */
+  manifests: RenderedManifest[];
+}
+
+/** The configured shared Gateway with this id; anything else is refused. @public */
+export function findSharedGateway(
+  gateways: SharedGateway[],
+  id: string,
+): SharedGateway {
+  const found = gateways.find(g => g.id === id);
+  if (!found) {
+    throw new NotAllowedError(
+      `sharedGateway: "${id}" is not a shared Gateway the platform offers (awsGateway.provisioning.sharedGateways) [shared-gateway-not-configured]`,
+    );
+  }
+  return found;
+}
+
+/** The listeners of a Gateway object read from a cluster or a repository; malformed entries are left out. @public */
+export function gatewayListeners(gateway: unknown): GatewayListenerSummary[] {
+  const listeners = (gateway as any)?.spec?.listeners;
+  if (!Array.isArray(listeners)) return [];
+  return listeners.flatMap(l =>
+    typeof l?.name === 'string' &&
+    Number.isInteger(l?.port) &&
+    typeof l?.protocol === 'string'
+      ? [{ name: l.name, port: l.port, protocol: l.protocol }]
+      : [],
+  );
+}
+
+/** The configured ports no listener holds, as ranges, and the configured ports that are taken. @public */
+export function freeSharedPorts(
+  shared: Pick<SharedGateway, 'listenerPorts'>,
+  ...listenerSets: GatewayListenerSummary[][]
+): { free: PortRange[]; taken: number[] } {
+  const held = new Set(listenerSets.flat().map(l => l.port));
+  const free: PortRange[] = [];
+  const taken: number[] = [];
+  for (const range of shared.listenerPorts) {
+    let start: number | undefined;
+    for (let port = range.from; port <= range.to + 1; port++) {
+      const isFree = port <= range.to && !held.has(port);
+      if (isFree && start === undefined) start = port;
+      if (!isFree && start !== undefined) {
+        free.push({ from: start, to: port - 1 });
+        start = undefined;
+      }
+      if (port <= range.to && held.has(port)) taken.push(port);
+    }
+  }
+  return { free, taken: [...new Set(taken)].sort((a, b) => a - b) };
+}
+
+/** Whether a listener with these allowedRoutes admits a route from `routeNamespace`. @public */
+export function admitsRouteNamespace(
+  rule: SharedRouteNamespaces,
+  gatewayNamespace: string,
+  routeNamespace: string,
+  routeNamespaceLabels: Record<string, string> | undefined,
+): boolean {
+  if (rule.from === 'All') return true;
+  if (rule.from === 'Same') return routeNamespace === gatewayNamespace;
+  return Object.entries(rule.matchLabels).every(
+    ([key, value]) => routeNamespaceLabels?.[key] === value,
+  );
+}
+
+function allowedRoutesOf(rule: SharedRouteNamespaces) {
+  return rule.from === 'Selector'
+    ? { from: 'Selector', selector: { matchLabels: { ...rule.matchLabels } } }
+    : { from: rule.from };
+}
+
+/** The listener we add; compared as JSON with what a repository holds to recognise an earlier run's. */
+function sharedListener(
+  shared: SharedGateway,
+  request: SharedListenerRequest,
+): Record<string, unknown> {
+  return {
+    name: request.listenerName,
+    protocol: request.protocol,
+    port: request.listenerPort,
+    allowedRoutes: {
+      namespaces: allowedRoutesOf(shared.allowedRoutes),
+      kinds: [
+        {
+          group: GATEWAY_API_GROUP_NAME,
+          kind: L4_ROUTE_KIND_FOR_PROTOCOL[request.protocol],
+        },
+      ],
+    },
+  };
+}
+
+type Problem = { field: string; rule: string; message: string };
+
+function problemsError(intro: string, problems: Problem[]): InputError {
+  return new InputError(
+    `${intro}:\n${problems
+      .map(p => `- ${p.field}: ${p.message} [${p.rule}]`)
+      .join('\n')}`,
+  );
+}
+
+/** The platform's manifest, parsed as hostile input: one Gateway document, no aliases, the configured name. */
+function parseGatewayManifest(
+  shared: SharedGateway,
+  content: string,
+): { doc: yaml.Document; gateway: any } {
+  const where = `${shared.gitops.path} in ${shared.gitops.repoUrl}`;
+  const bad = (why: string) =>
+    new InputError(
+      `sharedGateway: the manifest ${where} ${why}; ask the platform team to fix it [shared-gateway-manifest-invalid]`,
+    );
+  if (Buffer.byteLength(content) > MAX_GATEWAY_MANIFEST_BYTES) {
+    throw bad(`is larger than ${MAX_GATEWAY_MANIFEST_BYTES / 1024} KiB`);
+  }
+  const docs = yaml.parseAllDocuments(content);
+  const list = Array.isArray(docs) ? docs : [docs];
+  if (list.length !== 1 || list[0].errors.length) {
+    throw bad('must hold exactly one YAML document');
+  }
+  const doc = list[0] as yaml.Document;
+  let gateway: any;
+  try {
+    gateway = doc.toJS({ maxAliasCount: 0 });
+  } catch {
+    throw bad('uses YAML aliases');
+  }
+  if (
+    gateway?.kind !== 'Gateway' ||
+    typeof gateway?.apiVersion !== 'string' ||
+    !gateway.apiVersion.startsWith(`${GATEWAY_API_GROUP_NAME}/`) ||
+    gateway.metadata?.name !== shared.name ||
+    gateway.metadata?.namespace !== shared.namespace ||
+    !isMap(doc.contents) ||
+    !isMap(doc.getIn(['spec'], true))
+  ) {
+    throw bad(`is not the Gateway ${shared.namespace}/${shared.name}`);
+  }
+  const listeners = doc.getIn(['spec', 'listeners'], true);
+  if (listeners !== undefined && !isSeq(listeners)) {
+    throw bad('has spec.listeners that is not a list');
+  }
+  return { doc, gateway };
+}
+
+function sameListener(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Plans a listener on a shared Gateway, refusing (InputError naming the field
+ * and the rule, before anything is written) a port outside the configured
+ * range or already held (live or in the repository), a listener name in use,
+ * an app namespace the listener would not admit, and a repository manifest
+ * that lacks what the live Gateway has (committing it would remove that).
+ * An identical listener already in the manifest (an earlier run) is kept.
+ *
+ * @public
+ */
+export function planSharedListener(inputs: {
+  shared: SharedGateway;
+  request: SharedListenerRequest;
+  /** The Gateway manifest at `shared.gitops.path` on the branch the change starts from. */
+  repoGatewayYaml: string;
+  /** The Gateway as the cluster has it; undefined when it does not exist. */
+  liveGateway: unknown;
+  /** Labels of the app namespace (for `from: Selector`). */
+  routeNamespaceLabels?: Record<string, string>;
+  profile: ControllerProfile;
+}): SharedListenerPlan {
+  const { shared, request, profile } = inputs;
+  const subject = `shared Gateway ${shared.id}`;
+  const problems: Problem[] = [];
+  const add = (field: string, rule: string, message: string) =>
+    problems.push({ field, rule, message });
+
+  for (const [field, value] of [
+    ['namespace', request.namespace],
+    ['listenerName', request.listenerName],
+    ['routeName', request.routeName],
+    ['backend.service', request.backend.service],
+    ['backend.namespace', request.backend.namespace ?? request.namespace],
+  ] as const) {
+    if (!isDnsLabel(value)) {
+      add(field, 'dns-label', `"${value}" must be a DNS label`);
+    }
+  }
+  if (!shared.protocols.includes(request.protocol)) {
+    add(
+      'protocol',
+      'shared-protocol',
+      `${
+        request.protocol
+      } is not offered on ${subject}; choose ${shared.protocols.join(' or ')}`,
+    );
+  }
+  if (
+    !Number.isInteger(request.backend.port) ||
+    request.backend.port < 1 ||
+    request.backend.port > 65535
+  ) {
+    add('backend.port', 'port', `${request.backend.port} must be 1-65535`);
+  }
+  if (
+    !shared.listenerPorts.some(
+      r => request.listenerPort >= r.from && request.listenerPort <= r.to,
+    )
+  ) {
+    add(
+      'listenerPort',
+      'shared-port-range',
+      `${
+        request.listenerPort
+      } is not among the ports developers may take on ${subject} (${describePortRanges(
+        shared.listenerPorts,
+      )})`,
+    );
+  }
+  if (
+    !admitsRouteNamespace(
+      shared.allowedRoutes,
+      shared.namespace,
+      request.namespace,
+      inputs.routeNamespaceLabels,
+    )
+  ) {
+    add(
+      'namespace',
+      'shared-namespace-not-allowed',
+      `routes from namespace ${
+        request.namespace
+      } may not attach to ${subject} (${describeRule(shared.allowedRoutes)})`,
+    );
+  }
+  if (inputs.liveGateway === undefined) {
+    add(
+      'sharedGateway',
+      'shared-gateway-not-live',
+      `${subject} does not exist on its cluster; its listeners cannot be checked`,
+    );
+  }
+  const { doc, gateway } = parseGatewayManifest(shared, inputs.repoGatewayYaml);
+  const live = gatewayListeners(inputs.liveGateway);
+  const inRepo = gatewayListeners(gateway);
+  const repoListeners: unknown[] = Array.isArray(gateway.spec?.listeners)
+    ? gateway.spec.listeners
+    : [];
+
+  // Committing the repository's manifest must not take from the cluster what the platform applied.
+  for (const l of live) {
+    const same = inRepo.find(r => r.name === l.name);
+    if (!same || same.port !== l.port || same.protocol !== l.protocol) {
+      add(
+        'sharedGateway',
+        'shared-gateway-drift',
+        `the live listener ${l.name} (${l.protocol} ${l.port}) is ${
+          same ? 'different' : 'missing'
+        } in ${
+          shared.gitops.path
+        }; committing would change it — ask the platform team to bring the repository in line`,
+      );
+    }
+  }
+  const listener = sharedListener(shared, request);
+  const earlierRun = repoListeners.find(l => sameListener(l, listener));
+  if (!earlierRun) {
+    for (const l of [...inRepo, ...live]) {
+      if (l.name === request.listenerName) {
+        add(
+          'listenerName',
+          'shared-listener-name-taken',
+          `${subject} already has a listener named ${l.name}`,
+        );
+      } else if (l.port === request.listenerPort) {
+        add(
+          'listenerPort',
+          'shared-port-taken',
+          `port ${l.port} is taken on ${subject} (listener ${l.name})`,
+        );
+      }
+    }
+  }
+  const unique = problems.filter(
+    (p, i) =>
+      problems.findIndex(q => q.message === p.message && q.rule === p.rule) ===
+      i,
+  );
+  if (unique.length) {
+    throw problemsError(`A listener on ${subject} cannot be added`, unique);
+  }
+
+  if (!earlierRun) {
+    const node = doc.createNode(listener);
+    const seq = doc.getIn(['spec', 'listeners'], true);
+    if (isSeq(seq)) (seq as YAMLSeq).items.push(node);
+    else doc.setIn(['spec', 'listeners'], doc.createNode([listener]));
+  }
+  const before = inputs.repoGatewayYaml;
+  const after = earlierRun ? before : doc.toString({ lineWidth: 0 });
+  return {
+    gatewayFile: { path: shared.gitops.path, content: after },
+    gatewayChanged: after !== before,
+    gatewayDiff: createTwoFilesPatch(
+      `a/${shared.gitops.path}`,
+      `b/${shared.gitops.path}`,
+      before,
+      after,
+    ),
+    listener,
+    manifests: renderSharedRouteManifests(shared, request, profile),
+  };
+}
+
+function describeRule(rule: SharedRouteNamespaces): string {
+  if (rule.from === 'All') return 'every namespace';
+  if (rule.from === 'Same') return 'only its own namespace';
+  return `only namespaces labelled ${Object.entries(rule.matchLabels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ')}`;
+}
+
+/** The app's route to the shared Gateway's listener, and a ReferenceGrant for a backend elsewhere. @public */
+export function renderSharedRouteManifests(
+  shared: SharedGateway,
+  request: SharedListenerRequest,
+  profile: ControllerProfile,
+): RenderedManifest[] {
+  const kind = L4_ROUTE_KIND_FOR_PROTOCOL[request.protocol];
+  const backendNamespace = request.backend.namespace ?? request.namespace;
+  const crossNamespace = backendNamespace !== request.namespace;
+  const route: KubernetesManifest = {
+    apiVersion: profile.routeApiVersions[kind],
+    kind,
+    metadata: endpointMetadata(request, request.routeName),
+    spec: {
+      parentRefs: [
+        {
+          group: GATEWAY_API_GROUP_NAME,
+          kind: 'Gateway',
+          namespace: shared.namespace,
+          name: shared.name,
+          sectionName: request.listenerName,
+        },
+      ],
+      rules: [
+        {
+          backendRefs: [
+            {
+              group: '',
+              kind: 'Service',
+              name: request.backend.service,
+              ...(crossNamespace ? { namespace: backendNamespace } : {}),
+              port: request.backend.port,
+            },
+          ],
+        },
+      ],
+    },
+  };
+  const manifests = [route];
+  if (crossNamespace) {
+    const name = `${request.namespace}-${request.routeName}`;
+    if (!isDnsSubdomain(name)) {
+      throw new InputError(
+        `routeName: "${name}" (the ReferenceGrant's name) must be a Kubernetes name [dns-subdomain]`,
+      );
+    }
+    manifests.push({
+      apiVersion: REFERENCE_GRANT_API_VERSION,
+      kind: 'ReferenceGrant',
+      metadata: endpointMetadata(
+        { ...request, namespace: backendNamespace },
+        name,
+      ),
+      spec: {
+        from: [
+          { group: GATEWAY_API_GROUP_NAME, kind, namespace: request.namespace },
+        ],
+        to: [{ group: '', kind: 'Service', name: request.backend.service }],
+      },
+    });
+  }
+  return manifests.map(manifest => ({
+    path: `${manifest.kind.toLowerCase()}-${manifest.metadata.name}.yaml`,
+    manifest,
+  }));
+}
