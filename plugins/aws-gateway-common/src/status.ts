@@ -219,6 +219,64 @@ export interface EntityGatewaysResponse {
   configured: boolean;
   gateways: GatewayStatus[];
   /** Errors that kept gateways from being listed (a cluster unreachable, ...). */
+  /**
+   * The Kubernetes Events about the Gateway, its routes, TargetGroupBindings
+   * and load balancer / target group configurations: the controller's own
+   * words. Absent when the backend did not read them.
+   */
+  events?: GatewayEvents;
+}
+
+/**
+ * Whether a gateway's events could be read:
+ * - `read`: `items` are its events (possibly none)
+ * - `not-readable`: the backend may not list events in this cluster (RBAC);
+ *   the rest of the status is unaffected
+ * - `failed`: the events could not be read this time (timeout, API error)
+ *
+ * @public
+ */
+export type GatewayEventsAvailability = 'read' | 'not-readable' | 'failed';
+
+/** The events of one gateway, deduplicated, warnings first, newest first. @public */
+export interface GatewayEvents {
+  availability: GatewayEventsAvailability;
+  /** The API that answered: `events.k8s.io/v1`, or core `v1` as the fallback. */
+  api?: 'events.k8s.io/v1' | 'v1';
+  items: GatewayEvent[];
+  /** At least how many further events were left out (caps per object and per gateway). */
+  omitted?: number;
+}
+
+/** The object an event is about (its `regarding` / `involvedObject`). @public */
+export interface GatewayEventObject {
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/**
+ * One event, or several the same (same object, type, reason and message)
+ * merged. Its texts come from whoever wrote the event: plain text, capped,
+ * never markup.
+ *
+ * @public
+ */
+export interface GatewayEvent {
+  type: 'Warning' | 'Normal';
+  reason: string;
+  message: string;
+  object: GatewayEventObject;
+  /** How many times it happened, over the merged events. */
+  count: number;
+  /** ISO 8601. */
+  firstSeen?: string;
+  /** ISO 8601. */
+  lastSeen?: string;
+  /** The component that wrote it, e.g. the controller's `gateway`. */
+  reportingController?: string;
+  /** How to fix it, when the reason and message are known ones. */
+  fix?: string;
   errors: StatusError[];
   /** When the data was read (the end of the read), ISO 8601. */
   fetchedAt: string;

@@ -26,6 +26,10 @@ export interface ListOptions {
   namespace?: string;
   labelSelector?: string;
 }
+  /** Built from parsed values only (see kubernetes/events/eventSelectors.ts). */
+  fieldSelector?: string;
+  /** At most this many items; the server answers the rest as a continue token, which is not followed. */
+  limit?: number;
 
 /** Read-only access to one cluster's API server.
  *
@@ -132,7 +136,15 @@ export class ClientNodeKubernetesObjectClient
       list: (resource, options = {}) =>
         run(describe(resource, options), async callOptions => {
           const { group, version, plural } = resource;
-          const { namespace, labelSelector } = options;
+          const { namespace, labelSelector, fieldSelector } = options;
+          const maxItems = options.limit;
+          if (!group && plural === 'events' && namespace) {
+            const list = await core.listNamespacedEvent(
+              { namespace, labelSelector, fieldSelector, limit: maxItems },
+              callOptions,
+            );
+            return list.items as unknown as KubeObject[];
+          }
           if (!group) {
             if (plural !== 'services') {
               throw new Error(`core resource ${plural} is not supported`);
@@ -150,7 +162,15 @@ export class ClientNodeKubernetesObjectClient
           }
           const list = namespace
             ? await custom.listNamespacedCustomObject(
-                { group, version, namespace, plural, labelSelector },
+                {
+                  group,
+                  version,
+                  namespace,
+                  plural,
+                  labelSelector,
+                  fieldSelector,
+                  limit: maxItems,
+                },
                 callOptions,
               )
             : await custom.listClusterCustomObject(

@@ -19,6 +19,8 @@ import {
   ServedVersionCache,
 } from '../../kubernetes/ClusterReader';
 import { KubernetesObjectClient } from '../../kubernetes/KubernetesObjectClient';
+import { ClusterEventReader } from '../../kubernetes/events/ClusterEventReader';
+import { EventApiCache } from '../../kubernetes/events/EventApiCache';
 import { Gateway } from '../../kubernetes/types';
 import {
   gatewaySelectorFor,
@@ -41,6 +43,8 @@ export interface GatewayStatusCollectorOptions {
   config: Pick<StatusConfig, 'locationOf'> & Partial<CollectorSettings>;
   servedVersions?: ServedVersionCache;
   /** Where the details of failures go (users get generic messages). */
+  /** Which events API each cluster answers (shared by requests). */
+  eventApis?: EventApiCache;
   logger?: LoggerService;
 }
 
@@ -84,6 +88,7 @@ export class GatewayStatusCollector {
   private readonly awsLimits: ConcurrencyLimits;
   private readonly settings: CollectorSettings;
   private readonly report: FailureReport;
+  private readonly eventApis: EventApiCache;
 
   constructor(private readonly options: GatewayStatusCollectorOptions) {
     this.report = new FailureReport(options.logger);
@@ -91,6 +96,7 @@ export class GatewayStatusCollector {
     const c = options.config;
     this.settings = {
       awsTimeoutMs: c.awsTimeoutMs ?? STATUS_DEFAULTS.awsTimeoutMs,
+    this.eventApis = options.eventApis ?? new EventApiCache();
       maxGatewaysPerEntity:
         c.maxGatewaysPerEntity ?? STATUS_DEFAULTS.maxGatewaysPerEntity,
       maxTargetGroupsPerGateway:
@@ -235,6 +241,7 @@ export class GatewayStatusCollector {
           (r: GatewayReference) => !r.cluster || r.cluster === cluster.name,
         );
         reader.prefetch([...new Set(refs.map(r => r.namespace))]);
+    let events: ClusterEventReader;
         const gateways = await Promise.all(
           refs.map(r => reader.getGateway(r.namespace, r.name)),
         );
@@ -242,6 +249,7 @@ export class GatewayStatusCollector {
       } else if (selector.type === 'label') {
         reader.prefetch(selector.namespace ? [selector.namespace] : []);
         found = await reader.listGateways({
+      events = new ClusterEventReader(cluster.name, connection, this.eventApis);
           namespace: selector.namespace,
           labelSelector: selector.labelSelector,
         });
@@ -300,3 +308,4 @@ export class GatewayStatusCollector {
     return result;
   }
 }
+          events,

@@ -12,10 +12,15 @@ import { Elbv2Reader } from '../../aws/Elbv2Reader';
 import { LoadBalancerLocator } from '../../aws/LoadBalancerLocator';
 import { ClusterAwsLocation } from '../../config';
 import { ClusterReader } from '../../kubernetes/ClusterReader';
+import { ClusterEventReader } from '../../kubernetes/events/ClusterEventReader';
 import { podsByAddress } from '../../kubernetes/topology';
 import { Gateway } from '../../kubernetes/types';
 import { buildGatewayStatus } from '../assemble/buildGatewayStatus';
 import { GatewayViewer } from '../entityGateways';
+import {
+  gatewayEventsOf,
+  readGatewayEvents,
+} from '../events/readGatewayEvents';
 import {
   bindingNamespaces,
   ownedBindings,
@@ -38,6 +43,8 @@ export interface DescribeGatewayInput {
   cluster: GatewayCluster;
   location: ClusterAwsLocation;
   reader: ClusterReader;
+  /** The cluster's events, read alongside AWS; none when absent. */
+  events?: ClusterEventReader;
   gateway: Gateway;
   scope: RequestScope;
   report: FailureReport;
@@ -81,6 +88,21 @@ export async function describeGateway(
     report,
     errors,
   );
+  const eventsRead = input.events
+    ? namespaceReads.then(objects =>
+        readGatewayEvents(
+          input.events!,
+          {
+            gateway,
+            gatewayClass: surroundings.gatewayClass,
+            routes: surroundings.routes,
+            bindings: objects.bindings,
+            targetGroupConfigurations: surroundings.targetGroupConfigurations,
+          },
+          report,
+        ),
+      )
+    : undefined;
 
   const {
     loadBalancer,
@@ -121,7 +143,7 @@ export async function describeGateway(
   );
   errors.push(...owned.errors);
   const facts = await Promise.all(health.values());
-  return buildGatewayStatus({
+  const status = buildGatewayStatus({
     cluster: cluster.name,
     gateway,
     gatewayClass: surroundings.gatewayClass,
@@ -136,4 +158,8 @@ export async function describeGateway(
     targetGroups: new Map(facts.map(f => [f.arn, f])),
     errors: dedupeErrors(errors),
   });
+  const events = await eventsRead;
+  return events
+    ? { ...status, events: gatewayEventsOf(events, status) }
+    : status;
 }

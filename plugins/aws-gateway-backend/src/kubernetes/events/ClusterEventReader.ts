@@ -1,0 +1,146 @@
+/**
+ * Reads the events about given objects in one cluster, for one request:
+ * through the request's Kubernetes connection (the Kubernetes plugin's proxy,
+ * its deadline and the request's AbortSignal), one list per object by field
+ * selector, at most `perObjectLimit` events each. Which API to use is decided
+ * once per cluster and remembered (EventApiCache).
+ */
+import { apiStatusCode } from '@gateway-portal/plugin-aws-gateway-node';
+import { RequestMemo } from '../../requestMemo';
+import {
+  KubernetesConnection,
+  ResourceVersion,
+} from '../KubernetesObjectClient';
+import { EventApiCache } from './EventApiCache';
+import {
+  EventApi,
+  eventFieldSelector,
+  EventSubject,
+  invalidSubjectReason,
+  subjectKey,
+} from './eventSelectors';
+import { ObservedEvent, observedEventOf } from './observedEvent';
+
+const RESOURCES: Record<EventApi, ResourceVersion> = {
+  'events.k8s.io/v1': {
+    group: 'events.k8s.io',
+    version: 'v1',
+    plural: 'events',
+  },
+  v1: { group: '', version: 'v1', plural: 'events' },
+};
+
+/** The preferred API first. */
+const API_ORDER: EventApi[] = ['events.k8s.io/v1', 'v1'];
+
+const DEFAULT_PER_OBJECT_LIMIT = 50;
+
+/** What one read of several subjects' events found. */
+export interface EventsRead {
+  /** `not-readable`: RBAC allows neither API; `failed`: see `failure`. */
+  availability: 'read' | 'not-readable' | 'failed';
+  api?: EventApi;
+  events: ObservedEvent[];
+  /** Subjects that had more events than the per-object limit. */
+  cappedSubjects: number;
+  /** The error of a failed read, for the log. */
+  failure?: unknown;
+}
+
+function statusOf(error: unknown): number | undefined {
+  const e = error as { statusCode?: number };
+  return e?.statusCode ?? apiStatusCode(error);
+}
+
+/** 403 (RBAC) or 404 (API not served): the other API may answer. */
+function isRefusal(error: unknown): boolean {
+  const status = statusOf(error);
+  return status === 403 || status === 404;
+}
+
+export class ClusterEventReader {
+  private readonly memo = new RequestMemo();
+  private decision?: Promise<EventApi | null>;
+  private readonly perObjectLimit: number;
+
+  constructor(
+    readonly cluster: string,
+    private readonly connection: KubernetesConnection,
+    private readonly apis: EventApiCache,
+    options: { perObjectLimit?: number } = {},
+  ) {
+    this.perObjectLimit = options.perObjectLimit ?? DEFAULT_PER_OBJECT_LIMIT;
+  }
+
+  async read(subjects: EventSubject[]): Promise<EventsRead> {
+    const valid = subjects.filter(s => !invalidSubjectReason(s));
+    if (!valid.length) {
+      return { availability: 'read', events: [], cappedSubjects: 0 };
+    }
+    let api: EventApi | null;
+    try {
+      api = await this.chooseApi(valid[0]);
+    } catch (failure) {
+      return { availability: 'failed', events: [], cappedSubjects: 0, failure };
+    }
+    if (!api) {
+      return { availability: 'not-readable', events: [], cappedSubjects: 0 };
+    }
+    const chosen = api;
+    try {
+      const lists = await Promise.all(valid.map(s => this.listFor(chosen, s)));
+      return {
+        availability: 'read',
+        api: chosen,
+        events: lists.flatMap(l => l.events),
+        cappedSubjects: lists.filter(l => l.capped).length,
+      };
+    } catch (failure) {
+      // RBAC changed or the API went away since it was chosen: choose again next time.
+      if (isRefusal(failure)) this.apis.forget(this.cluster);
+      return statusOf(failure) === 403
+        ? { availability: 'not-readable', events: [], cappedSubjects: 0 }
+        : { availability: 'failed', events: [], cappedSubjects: 0, failure };
+    }
+  }
+
+  /** The remembered API, or the first that answers a list for `probe`. */
+  private chooseApi(probe: EventSubject): Promise<EventApi | null> {
+    const known = this.apis.get(this.cluster);
+    if (known !== undefined) return Promise.resolve(known);
+    this.decision ??= (async () => {
+      for (const api of API_ORDER) {
+        try {
+          await this.listFor(api, probe);
+          this.apis.set(this.cluster, api);
+          return api;
+        } catch (e) {
+          if (!isRefusal(e)) throw e;
+        }
+      }
+      this.apis.set(this.cluster, null);
+      return null;
+    })();
+    return this.decision;
+  }
+
+  private listFor(
+    api: EventApi,
+    subject: EventSubject,
+  ): Promise<{ events: ObservedEvent[]; capped: boolean }> {
+    return this.memo.once(`${api}|${subjectKey(subject)}`, async () => {
+      // One more than kept: its presence says the object had more.
+      const items = await this.connection.list(RESOURCES[api], {
+        namespace: subject.namespace,
+        fieldSelector: eventFieldSelector(api, subject),
+        limit: this.perObjectLimit + 1,
+      });
+      return {
+        events: items
+          .slice(0, this.perObjectLimit)
+          .map(item => observedEventOf(api, subject, item)),
+        capped: items.length > this.perObjectLimit,
+      };
+    });
+  }
+}

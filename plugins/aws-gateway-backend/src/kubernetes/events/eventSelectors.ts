@@ -1,0 +1,67 @@
+/**
+ * The object whose events are read, and the field selector that finds them.
+ * Selectors are built only from values that passed the Kubernetes name rules,
+ * so an object name can never add a requirement (`,`) or change one (`=`).
+ */
+import {
+  isDnsLabel,
+  isDnsSubdomain,
+} from '@gateway-portal/plugin-aws-gateway-common';
+
+/** An object events may be about: namespaced, as events are. */
+export interface EventSubject {
+  kind: string;
+  namespace: string;
+  name: string;
+  /** Narrows to this incarnation of the object when known. */
+  uid?: string;
+}
+
+/** The two events APIs: `events.k8s.io/v1` (preferred) and core `v1`. */
+export type EventApi = 'events.k8s.io/v1' | 'v1';
+
+const KIND = /^[A-Z][A-Za-z0-9]{0,62}$/;
+// Object uids are UUIDs; accept their hex-and-dash alphabet only.
+const UID = /^[0-9a-fA-F-]{1,64}$/;
+
+/** Why a subject cannot be asked about, or undefined when it can. */
+export function invalidSubjectReason(
+  subject: EventSubject,
+): string | undefined {
+  if (!KIND.test(subject.kind)) return 'kind is not a Kubernetes kind';
+  if (!isDnsLabel(subject.namespace))
+    return 'namespace is not an RFC 1123 label';
+  if (!isDnsSubdomain(subject.name)) return 'name is not an RFC 1123 subdomain';
+  if (subject.uid !== undefined && !UID.test(subject.uid))
+    return 'uid is not a Kubernetes uid';
+  return undefined;
+}
+
+/** The field naming the object an event is about, per API. */
+const OBJECT_FIELD: Record<EventApi, string> = {
+  'events.k8s.io/v1': 'regarding',
+  v1: 'involvedObject',
+};
+
+/** The field selector for one valid subject's events in `api`. */
+export function eventFieldSelector(
+  api: EventApi,
+  subject: EventSubject,
+): string {
+  const reason = invalidSubjectReason(subject);
+  if (reason) throw new Error(`event subject: ${reason}`);
+  const field = OBJECT_FIELD[api];
+  const requirements = [
+    `${field}.kind=${subject.kind}`,
+    `${field}.name=${subject.name}`,
+  ];
+  if (subject.uid) requirements.push(`${field}.uid=${subject.uid}`);
+  return requirements.join(',');
+}
+
+/** A key for one subject (memoised reads). */
+export function subjectKey(subject: EventSubject): string {
+  return `${subject.kind}|${subject.namespace}|${subject.name}|${
+    subject.uid ?? ''
+  }`;
+}

@@ -1,0 +1,45 @@
+/**
+ * The events part of one gateway's status: read its objects' events (a small
+ * function, so a watch-backed cache can later serve it) and summarise them.
+ * A failure is logged and shown as "could not be read", never as an error of
+ * the gateway's status.
+ */
+import {
+  GatewayEvents,
+  GatewayStatus,
+} from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  ClusterEventReader,
+  EventsRead,
+} from '../../kubernetes/events/ClusterEventReader';
+import { FailureReport } from '../collector/failureReport';
+import {
+  GatewayEventSources,
+  gatewayEventSubjects,
+} from './gatewayEventSubjects';
+import { summarizeEvents } from './summarizeEvents';
+
+export async function readGatewayEvents(
+  reader: ClusterEventReader,
+  sources: GatewayEventSources,
+  report: FailureReport,
+): Promise<EventsRead> {
+  const read = await reader.read(gatewayEventSubjects(sources));
+  if (read.failure) {
+    report.failure('kubernetes', read.failure, {
+      cluster: reader.cluster,
+      action: 'list events',
+    });
+  }
+  return read;
+}
+
+/** The card's events of a gateway: warnings first when it is not programmed or has warnings. */
+export function gatewayEventsOf(
+  read: EventsRead,
+  status: Pick<GatewayStatus, 'state' | 'warnings'>,
+): GatewayEvents {
+  return summarizeEvents(read, {
+    somethingWrong: status.state !== 'programmed' || status.warnings.length > 0,
+  });
+}
