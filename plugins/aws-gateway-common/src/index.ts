@@ -105,3 +105,7 @@ export type {
   FormServicePort,
   FormServicesResponse,
 } from './formOptions';
+export type {
+  FormSharedGateway,
+  FormSharedGatewaysResponse,
+} from './formSharedGateways';

@@ -150,6 +150,7 @@ export type {
 } from './manifests/sharedGatewayConfig';
 export {
   admitsRouteNamespace,
+  describeSharedRouteNamespaces,
   findSharedGateway,
   freeSharedPorts,
   gatewayListeners,

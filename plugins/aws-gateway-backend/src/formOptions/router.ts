@@ -12,6 +12,7 @@ import {
   FormGuardrails,
   FormNamespacesResponse,
   FormServicesResponse,
+  FormSharedGatewaysResponse,
   isDnsLabel,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import { KubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node';
@@ -20,6 +21,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { checkEndpointForm } from './endpointCheck';
 import { FormOptionsService } from './FormOptionsService';
+import { SharedGatewayFormOptions } from './sharedGatewayOptions';
 
 export interface FormOptionsRouterOptions {
   config: RootConfigService;
@@ -30,6 +32,8 @@ export interface FormOptionsRouterOptions {
   clusters: KubernetesClusters;
   /** Built from configuration and `clusters` when absent. */
   service?: FormOptionsService;
+  /** Built from configuration and `service` when absent. */
+  sharedGateways?: SharedGatewayFormOptions;
 }
 
 // Kubernetes object names: DNS labels (namespaces) and configured cluster names.
@@ -160,6 +164,22 @@ export async function createFormOptionsRouter(
           logger,
           signal,
         }),
+    ),
+  );
+
+  const sharedGateways =
+    options.sharedGateways ??
+    SharedGatewayFormOptions.fromConfig(config, { service, logger });
+  forms.get(
+    '/shared-gateways',
+    userRead(
+      async (
+        _req,
+        _credentials,
+        signal,
+      ): Promise<FormSharedGatewaysResponse> => ({
+        sharedGateways: await sharedGateways.list(signal),
+      }),
     ),
   );
 

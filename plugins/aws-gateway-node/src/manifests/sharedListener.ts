@@ -295,7 +295,9 @@ export function planSharedListener(inputs: {
       'shared-namespace-not-allowed',
       `routes from namespace ${
         request.namespace
-      } may not attach to ${subject} (${describeRule(shared.allowedRoutes)})`,
+      } may not attach to ${subject} (${describeSharedRouteNamespaces(
+        shared.allowedRoutes,
+      )})`,
     );
   }
   if (inputs.liveGateway === undefined) {
@@ -377,7 +379,10 @@ export function planSharedListener(inputs: {
   };
 }
 
-function describeRule(rule: SharedRouteNamespaces): string {
+/** Which namespaces a listener admits, in words for developers. @public */
+export function describeSharedRouteNamespaces(
+  rule: SharedRouteNamespaces,
+): string {
   if (rule.from === 'All') return 'every namespace';
   if (rule.from === 'Same') return 'only its own namespace';
   return `only namespaces labelled ${Object.entries(rule.matchLabels)
