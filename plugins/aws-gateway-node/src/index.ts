@@ -162,6 +162,10 @@ export type {
   SharedListenerPlan,
   SharedListenerRequest,
 } from './manifests/sharedListener';
+export {
+  readLiveGateway,
+  readNamespaceLabels,
+} from './manifests/sharedGatewayReads';
 export type { GatewayGuardrails, PortRange } from './manifests/guardrails';
 export {
   manifestToYaml,

@@ -1,21 +1,16 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { FormSharedGateway } from '@gateway-portal/plugin-aws-gateway-common';
 import {
-  FormSharedGateway,
-  GATEWAY_API_GROUP_NAME,
-} from '@gateway-portal/plugin-aws-gateway-common';
-import {
-  abortableCall,
   describeSharedRouteNamespaces,
   freeSharedPorts,
   gatewayListeners,
-  isKubernetesNotFound,
-  KUBERNETES_CALL_TIMEOUT_MS,
+  readLiveGateway,
   readSharedGateways,
   SharedGateway,
   untilAborted,
 } from '@gateway-portal/plugin-aws-gateway-node';
-import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { clusterReadError } from './clusterReads';
 import { FormOptionsService } from './FormOptionsService';
 
@@ -33,34 +28,10 @@ export interface SharedGatewayReader {
 }
 
 /** {@link SharedGatewayReader} over @kubernetes/client-node, with the provisioning calls' deadline. */
-export class ClientNodeSharedGatewayReader implements SharedGatewayReader {
-  constructor(private readonly timeoutMs = KUBERNETES_CALL_TIMEOUT_MS) {}
-
-  async readGateway(
-    kubeConfig: KubeConfig,
-    namespace: string,
-    name: string,
-    signal: AbortSignal,
-  ): Promise<unknown | undefined> {
-    try {
-      return await kubeConfig
-        .makeApiClient(CustomObjectsApi)
-        .getNamespacedCustomObject(
-          {
-            group: GATEWAY_API_GROUP_NAME,
-            version: 'v1',
-            namespace,
-            plural: 'gateways',
-            name,
-          },
-          abortableCall(signal, this.timeoutMs),
-        );
-    } catch (error) {
-      if (isKubernetesNotFound(error)) return undefined;
-      throw error;
-    }
-  }
-}
+export const clientNodeSharedGatewayReader: SharedGatewayReader = {
+  readGateway: (kubeConfig, namespace, name, signal) =>
+    readLiveGateway(kubeConfig, namespace, name, signal),
+};
 
 /**
  * The expose form's shared Gateways: the configured ones on clusters the
@@ -76,7 +47,7 @@ export class SharedGatewayFormOptions {
     return new SharedGatewayFormOptions({
       ...deps,
       gateways: readSharedGateways(config),
-      reader: new ClientNodeSharedGatewayReader(),
+      reader: clientNodeSharedGatewayReader,
     });
   }
 
