@@ -150,12 +150,18 @@ test('lists every NLB endpoint, internet-facing first, with filters', async ({
 }) => {
   const url = `${portal.baseUrl}/aws-gateway/endpoints`;
   await openSignedIn(page, url);
-  // The catalog module runs every 5 s here; the page reads the catalog once.
+  // The catalog module runs every 5 s here and the page reads the catalog
+  // once: reload until the last Gateway is listed and the public one carries
+  // its component's owner (a run before the catalog held the component
+  // publishes the default owner; the next run corrects it).
   await expect(async () => {
     await page.goto(url);
     await expect(
       page.getByText(`${NAMESPACE}/metrics-internal (${CLUSTER})`),
     ).toBeVisible({ timeout: 5_000 });
+    await expect(
+      page.getByRole('row').filter({ hasText: 'backend-public' }),
+    ).toContainText('guests', { timeout: 2_000 });
   }).toPass({ timeout: 120_000 });
 
   const rows = page.getByRole('row');
