@@ -23,7 +23,12 @@ describe('readBundledTemplates', () => {
     const entities = await readBundledTemplates(dir);
 
     expect(entities.map(entity => entity.metadata.name)).toEqual(folders);
-    expect(folders).toEqual(['controller-setup', 'expose-tcp-endpoint']);
+    expect(folders).toEqual([
+      'change-tcp-endpoint',
+      'controller-setup',
+      'expose-tcp-endpoint',
+      'remove-tcp-endpoint',
+    ]);
     for (const entity of entities) {
       const file = join(dir, entity.metadata.name, 'template.yaml');
       const source = parse(readFileSync(file, 'utf8'));

@@ -40,11 +40,16 @@ describe('catalogModuleAwsGatewayTemplates in a real catalog', () => {
       };
       const deadline = Date.now() + 30_000;
       let found = await names();
-      while (found.length < 2 && Date.now() < deadline) {
+      while (found.length < 4 && Date.now() < deadline) {
         await new Promise(r => setTimeout(r, 250));
         found = await names();
       }
-      expect(found).toEqual(['controller-setup', 'expose-tcp-endpoint']);
+      expect(found).toEqual([
+        'change-tcp-endpoint',
+        'controller-setup',
+        'expose-tcp-endpoint',
+        'remove-tcp-endpoint',
+      ]);
     } finally {
       await backend.stop();
     }

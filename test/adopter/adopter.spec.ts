@@ -55,7 +55,7 @@ test('an adopter component page shows the gateway card', async ({ page }) => {
 
 test('the create page lists both templates', async ({ page }) => {
   const titles = shippedTemplateTitles();
-  expect(titles).toHaveLength(2);
+  expect(titles).toHaveLength(4);
   await openSignedIn(page, `${baseUrl()}/create`);
   for (const title of titles) {
     await expect(page.getByText(title, { exact: true }).first()).toBeVisible();

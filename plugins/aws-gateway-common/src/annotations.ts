@@ -42,6 +42,9 @@ export const KUBERNETES_NAMESPACE_ANNOTATION =
  */
 export const ENTITY_REF_ANNOTATION = 'aws-gateway.io/entity-ref';
 
+/** The label that says which tool manages a Kubernetes object (a recommended label). @public */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+
 /** `app.kubernetes.io/managed-by` value on every manifest this suite renders. @public */
 export const MANAGED_BY_VALUE = 'backstage-aws-gateway';
 

@@ -50,10 +50,17 @@ export interface ConditionSummary {
  * - `provisioning`: accepted, waiting for the NLB (Programmed Unknown/Pending, or NLB provisioning)
  * - `error`: Accepted=False, Programmed=False, or the NLB failed
  * - `unknown`: no status from the controller yet
+ * - `removing`: the Gateway is being deleted; the controller's finalizer holds
+ *   it until the NLB is deleted
  *
  * @public
  */
-export type GatewayState = 'programmed' | 'provisioning' | 'error' | 'unknown';
+export type GatewayState =
+  | 'programmed'
+  | 'provisioning'
+  | 'error'
+  | 'unknown'
+  | 'removing';
 
 /** @public */
 export interface GatewayIdentity {

@@ -196,12 +196,14 @@ export type { PickedRepository } from './urls/pickerRepoUrl';
 export { RepositoryUrlAllowList } from './urls/urlAllowList';
 export type { GitTimeouts } from './gitops/gitHttp';
 export { GitOpsRepository } from './gitops/GitOpsRepository';
+export { describeFileChanges } from './gitops/fileChanges';
 export { assertBranchName, planBranch } from './gitops/branches';
 export type {
   CommitFilesOptions,
   CommitFilesResult,
   GitIdentity,
   GitOpsBranchPlan,
+  GitOpsDirectory,
   GitOpsFile,
   GitOpsRemoteInfo,
 } from './gitops/types';

@@ -41,6 +41,7 @@ export const awsGatewayTranslationRef = createTranslationRef({
         provisioning: 'Provisioning',
         error: 'Error',
         unknown: 'Unknown',
+        removing: 'Being removed',
       },
     },
     facts: {

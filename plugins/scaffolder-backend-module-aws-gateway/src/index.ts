@@ -17,6 +17,8 @@ export { createEnsurePodIdentityAssociationAction } from './actions/eks/ensurePo
 export { createEnsurePodIdentityRoleAction } from './actions/iam/ensurePodIdentityRole';
 export { createEnsurePolicyAction } from './actions/iam/ensurePolicy';
 export { createRenderEndpointAction } from './actions/endpoint/renderEndpoint';
+export { createPlanEndpointChangeAction } from './actions/endpoint/planEndpointChange';
+export { createPlanEndpointRemovalAction } from './actions/endpoint/planEndpointRemoval';
 export { createGitOpsCheckAction } from './actions/gitops/gitopsCheck';
 export { createGitOpsCommitAction } from './actions/gitops/gitopsCommit';
 // What the factories take.

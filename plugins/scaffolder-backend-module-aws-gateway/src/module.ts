@@ -12,6 +12,8 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { createGitOpsCheckAction } from './actions/gitops/gitopsCheck';
 import { createGitOpsCommitAction } from './actions/gitops/gitopsCommit';
+import { createPlanEndpointChangeAction } from './actions/endpoint/planEndpointChange';
+import { createPlanEndpointRemovalAction } from './actions/endpoint/planEndpointRemoval';
 import { readGitOpsSettings } from './actions/gitops/gitopsSettings';
 import { createRenderEndpointAction } from './actions/endpoint/renderEndpoint';
 import { InitiatorOwnership } from './actions/support/initiatorOwnership';
@@ -79,6 +81,18 @@ export const scaffolderModuleAwsGateway = createBackendModule({
             repository,
             settings: gitopsSettings,
             guardrails: { gatewayGuardrails: guardrails, awsGuardrails },
+            ownership,
+          }),
+          createPlanEndpointChangeAction({
+            repository,
+            settings: gitopsSettings,
+            guardrails,
+            ownership,
+          }),
+          createPlanEndpointRemovalAction({
+            repository,
+            settings: gitopsSettings,
+            ownership,
           }),
           createFetchIamPolicyAction({
             guardrails: awsGuardrails,

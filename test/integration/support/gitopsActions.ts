@@ -92,6 +92,7 @@ export function commitAction(config = gitopsConfig()) {
       gatewayGuardrails: readGatewayGuardrails(config),
       awsGuardrails: AwsGuardrails.fromConfig(config),
     },
+    ownership: ownershipRuleOff(),
   });
 }
 

@@ -16,6 +16,9 @@ export interface ObjectMeta {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   creationTimestamp?: string;
+  /** Set when the object is deleted and finalizers hold it (the controller's, while it deletes the NLB). */
+  deletionTimestamp?: string;
+  finalizers?: string[];
 }
 
 /** @public */

@@ -22,9 +22,12 @@ import {
 import { assertWritableDirectory, writeFilesIntoTree } from './objectStore';
 import {
   refuseChangedFiles,
+  refuseChangedSinceRead,
   refuseForeignFiles,
+  removeFilesFromTree,
   writeCommitObject,
 } from './commitObjects';
+import { readDirectoryFiles } from './directoryFiles';
 import { createPullRequestOpener, PullRequestOpener } from './pullRequests';
 import {
   authCallbacks,
@@ -37,6 +40,7 @@ import {
 import {
   CommitFilesOptions,
   CommitFilesResult,
+  GitOpsDirectory,
   GitOpsFile,
   GitOpsRemoteInfo,
 } from './types';
@@ -115,8 +119,13 @@ export class GitOpsRepository {
   }
 
   async commitFiles(options: CommitFilesOptions): Promise<CommitFilesResult> {
-    if (!options.files.length) throw new InputError('files: nothing to commit');
+    if (!options.files.length && !options.replaces?.length)
+      throw new InputError('files: nothing to commit');
     const files = options.files.map(f => ({
+      ...f,
+      path: safeRepoPath(f.path),
+    }));
+    const replaces = options.replaces?.map(f => ({
       ...f,
       path: safeRepoPath(f.path),
     }));
@@ -132,7 +141,10 @@ export class GitOpsRepository {
 
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.attempt({ ...options, files }, remote);
+        const result = await this.attempt(
+          { ...options, files, replaces },
+          remote,
+        );
         return {
           ...result,
           commitUrl: remote.commitUrl(result.commitSha),
@@ -193,25 +205,38 @@ export class GitOpsRepository {
       options.signal,
     );
     const branchCreated = !plan.branchExists;
+    const replaces = options.replaces ?? [];
+    if (replaces.length)
+      await refuseChangedSinceRead(store, rootTree, replaces, options.branch);
     if (options.ownedFiles)
       await refuseForeignFiles(
         store,
         rootTree,
         options.ownedFiles,
-        options.files,
+        [...options.files, ...replaces],
         options.branch,
       );
-    const { tree, statuses } = await writeFilesIntoTree(
-      store,
-      rootTree,
-      options.files,
-    );
-    const files = options.files.map(f => ({
-      path: f.path,
-      status: statuses.get(f.path)!,
-    }));
+    const written = await writeFilesIntoTree(store, rootTree, options.files);
+    const stale = replaces
+      .map(f => f.path)
+      .filter(p => !options.files.some(f => f.path === p));
+    const { tree, statuses } = stale.length
+      ? await removeFilesFromTree(store, written.tree, stale)
+      : { tree: written.tree, statuses: new Map() };
+    const files = [
+      ...options.files.map(f => ({
+        path: f.path,
+        status: written.statuses.get(f.path)!,
+      })),
+      ...stale.map(path => ({ path, status: statuses.get(path)! })),
+    ];
 
-    refuseChangedFiles(files, options.branch, options.overwrite);
+    refuseChangedFiles(
+      // What was read and checked may be replaced without `overwrite`.
+      files.filter(f => !replaces.some(r => r.path === f.path)),
+      options.branch,
+      options.overwrite,
+    );
     if (files.every(s => s.status === 'unchanged')) {
       return {
         commitSha: head,
@@ -250,6 +275,41 @@ export class GitOpsRepository {
       changed: true,
       branchCreated,
       files,
+    };
+  }
+
+  /**
+   * Reads, never writes: the plain files directly in `directory` of the
+   * branch (or of the base it would start from), for a later commit's
+   * `replaces`. The content is hostile: links, submodules, sub-folders, more
+   * than 64 entries or files over 256 KiB are refused (ConflictError).
+   */
+  async readFiles(
+    repoUrl: string | RepositoryUrl,
+    options: {
+      branch: string;
+      baseBranch?: string;
+      directory: string;
+      signal?: AbortSignal;
+      userToken?: string;
+    },
+  ): Promise<GitOpsDirectory> {
+    const directory = safeRepoPath(options.directory);
+    assertBranchName('branch', options.branch);
+    const remote = await resolveGitRemote(this.integrations, repoUrl, {
+      userToken: options.userToken,
+    });
+    const { plan, store, head, rootTree } = await fetchBase(
+      this.openOperation,
+      remote,
+      options.branch,
+      options.baseBranch,
+      options.signal,
+    );
+    return {
+      files: await readDirectoryFiles(store, rootTree, directory),
+      branch: plan.base,
+      commitSha: head,
     };
   }
 

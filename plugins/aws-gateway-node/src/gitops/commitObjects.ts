@@ -80,3 +80,99 @@ export async function writeCommitObject(
   });
   return commitSha;
 }
+
+/**
+ * The files a commit replaces must still be as they were read: one changed
+ * since (a hand edit, another task) is a conflict, never overwritten. One
+ * already gone is fine (a re-run after the removal landed).
+ */
+export async function refuseChangedSinceRead(
+  store: ObjectStore,
+  rootTree: string,
+  replaces: GitOpsFile[],
+  branch: string,
+): Promise<void> {
+  const changed: string[] = [];
+  for (const file of replaces) {
+    let current: Uint8Array;
+    try {
+      current = (
+        await git.readBlob({ ...store, oid: rootTree, filepath: file.path })
+      ).blob;
+    } catch (error) {
+      if ((error as Error).name === 'NotFoundError') continue;
+      throw error;
+    }
+    if (Buffer.compare(Buffer.from(current), Buffer.from(file.content)) !== 0)
+      changed.push(file.path);
+  }
+  if (changed.length) {
+    throw new ConflictError(
+      `${changed.join(', ')} changed on ${branch} since ${
+        changed.length === 1 ? 'it was' : 'they were'
+      } read; nothing was committed — run again to work on the current content`,
+    );
+  }
+}
+
+/**
+ * Removes `paths` from the tree `treeOid`, and folders left empty by that;
+ * returns the new root tree and each path's status (`deleted`, or
+ * `unchanged` when it was not there).
+ */
+export async function removeFilesFromTree(
+  store: ObjectStore,
+  treeOid: string,
+  paths: string[],
+): Promise<{ tree: string; statuses: Map<string, GitOpsFileStatus> }> {
+  const statuses = new Map<string, GitOpsFileStatus>(
+    paths.map(p => [p, 'unchanged']),
+  );
+  const tree =
+    (await removeLevel(
+      store,
+      treeOid,
+      paths.map(p => ({ path: p, rest: p.split('/') })),
+      statuses,
+    )) ?? (await git.writeTree({ ...store, tree: [] }));
+  return { tree, statuses };
+}
+
+/** One tree level: undefined when nothing is left in it. */
+async function removeLevel(
+  store: ObjectStore,
+  treeOid: string,
+  paths: Array<{ path: string; rest: string[] }>,
+  statuses: Map<string, GitOpsFileStatus>,
+): Promise<string | undefined> {
+  const entries = new Map(
+    (await git.readTree({ ...store, oid: treeOid })).tree.map(e => [e.path, e]),
+  );
+  const nested = new Map<string, Array<{ path: string; rest: string[] }>>();
+  for (const { path, rest } of paths) {
+    const [name, ...below] = rest;
+    const entry = entries.get(name);
+    if (!entry) continue;
+    if (!below.length) {
+      if (entry.type === 'blob') {
+        entries.delete(name);
+        statuses.set(path, 'deleted');
+      }
+      continue;
+    }
+    if (entry.type === 'tree')
+      nested.set(name, [...(nested.get(name) ?? []), { path, rest: below }]);
+  }
+  for (const [name, below] of nested) {
+    const oid = await removeLevel(
+      store,
+      entries.get(name)!.oid,
+      below,
+      statuses,
+    );
+    if (oid) entries.set(name, { ...entries.get(name)!, oid });
+    else entries.delete(name);
+  }
+  if (!entries.size) return undefined;
+  return git.writeTree({ ...store, tree: [...entries.values()] });
+}

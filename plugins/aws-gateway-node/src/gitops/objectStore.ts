@@ -14,7 +14,7 @@ export interface ObjectStore {
 }
 
 /** @public */
-export type GitOpsFileStatus = 'added' | 'updated' | 'unchanged';
+export type GitOpsFileStatus = 'added' | 'updated' | 'unchanged' | 'deleted';
 
 const MODE_TREE = '040000';
 const MODE_FILE = '100644';

@@ -38,6 +38,13 @@ export interface CommitFilesOptions {
    */
   ownedFiles?: { directory: string; names: RegExp };
   /**
+   * The files on the branch this commit replaces, with the content they were
+   * read with (`readFiles`): each must still have it (else a conflict: changed
+   * since it was read), may be updated without `overwrite`, and is deleted
+   * when it is not among `files`. With it, `files` may be empty: a removal.
+   */
+  replaces?: GitOpsFile[];
+  /**
    * The user's token (RepoUrlPicker's `requestUserCredentials`): read and push
    * with it instead of the integration's credentials; refused, it is an
    * error naming `token`, never a fall back to the integration's.
@@ -82,4 +89,14 @@ export interface GitOpsBranchPlan {
   base: string;
   /** Head commit of `base`. */
   baseSha: string;
+}
+
+/** A folder of a branch, as `readFiles` read it. @public */
+export interface GitOpsDirectory {
+  /** The plain files directly in the folder (none when it does not exist), sorted by path. */
+  files: GitOpsFile[];
+  /** The branch read: the branch itself when it exists, else the base it would start from. */
+  branch: string;
+  /** Its head commit. */
+  commitSha: string;
 }

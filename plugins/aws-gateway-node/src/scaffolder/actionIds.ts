@@ -15,6 +15,8 @@ export const AWS_GATEWAY_ACTION_ID = {
   renderController: 'aws-gateway:controller:render',
   planControllerSetup: 'aws-gateway:controller:plan',
   renderEndpoint: 'aws-gateway:endpoint:render',
+  planEndpointChange: 'aws-gateway:endpoint:plan-change',
+  planEndpointRemoval: 'aws-gateway:endpoint:plan-removal',
   gitopsCheck: 'aws-gateway:gitops:check',
   gitopsCommit: 'aws-gateway:gitops:commit',
 } as const;

@@ -42,6 +42,16 @@ export function gatewayState(
   loadBalancer: LoadBalancerSummary | undefined,
   errors: StatusError[],
 ): { state: GatewayState; stateReason: string } {
+  if (gw.metadata.deletionTimestamp) {
+    // Deleted, held by the controller's finalizer until its NLB is gone: whatever the conditions still say.
+    const since = new Date(gw.metadata.deletionTimestamp);
+    return {
+      state: 'removing',
+      stateReason: `Being removed${
+        Number.isNaN(since.getTime()) ? '' : ` since ${since.toISOString()}`
+      }: the controller deletes the load balancer, then the Gateway goes away`,
+    };
+  }
   const accepted = findCondition(gw.status?.conditions, 'Accepted');
   const programmed = findCondition(gw.status?.conditions, 'Programmed');
   if (accepted?.status === 'False') {

@@ -20,6 +20,7 @@ const STATES: readonly GatewayState[] = [
   'provisioning',
   'error',
   'unknown',
+  'removing',
 ];
 
 export interface EndpointRow {

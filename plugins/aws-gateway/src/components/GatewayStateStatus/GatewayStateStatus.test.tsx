@@ -8,6 +8,7 @@ describe('GatewayStateStatus', () => {
     ['provisioning', 'Provisioning', 'pending'],
     ['error', 'Error', 'error'],
     ['unknown', 'Unknown', 'warning'],
+    ['removing', 'Being removed', 'aborted'],
   ] as const)(
     'labels %s as %s with the %s status',
     async (state, label, status) => {

@@ -9,6 +9,7 @@ const STATUS: Record<GatewayState, StatusKind> = {
   provisioning: 'pending',
   error: 'error',
   unknown: 'warning',
+  removing: 'aborted',
 };
 
 /** @public */

@@ -21,6 +21,8 @@ export interface RenderedBundle {
   targetPath: string;
   profile: ControllerProfile;
   files: BundleFile[];
+  /** An endpoint's Gateway. */
+  gateway?: { namespace: string; name: string };
 }
 
 /** What a rendered bundle is checked against before it is committed. @public */

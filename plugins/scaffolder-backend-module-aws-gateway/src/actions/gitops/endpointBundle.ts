@@ -31,6 +31,35 @@ export function verifyEndpointBundle(
   manifests: Parsed,
   { gatewayGuardrails }: BundleGuardrails,
 ): RenderedBundle {
+  const { spec, subject } = readEndpointManifests(manifests);
+  // The guardrails of the render action, from their one home in the node library.
+  checkIssues(
+    `${subject} breaks the guardrails`,
+    validateEndpointSpec(spec, { guardrails: gatewayGuardrails }),
+  );
+  const { profile, difference } = matchEndpointRender(files, spec);
+  if (!profile) {
+    throw refuse(
+      difference!,
+      'not-rendered',
+      `is not what ${AWS_GATEWAY_ACTION_ID.renderEndpoint} renders for ${subject} (added, changed or missing)`,
+    );
+  }
+  return {
+    kind: 'endpoint',
+    subject,
+    targetPath: endpointTargetPath(spec.namespace, spec.name),
+    profile,
+    files,
+    gateway: { namespace: spec.namespace, name: spec.name },
+  };
+}
+
+/** The render input an endpoint's manifests say they were made from (one Gateway, one namespace). */
+export function readEndpointManifests(manifests: Parsed): {
+  spec: EndpointSpec;
+  subject: string;
+} {
   const gateway = only(manifests, 'Gateway', 'an endpoint').manifest;
   const namespace = gateway.metadata.namespace ?? '';
   for (const { file, manifest } of manifests) {
@@ -44,14 +73,18 @@ export function verifyEndpointBundle(
       );
     }
   }
-  const subject = `Gateway ${namespace}/${gateway.metadata.name}`;
-  const spec = endpointSpecFrom(gateway, manifests);
-  // The guardrails of the render action, from their one home in the node library.
-  checkIssues(
-    `${subject} breaks the guardrails`,
-    validateEndpointSpec(spec, { guardrails: gatewayGuardrails }),
-  );
-  const { profile, difference } = matchProfile(
+  return {
+    spec: endpointSpecFrom(gateway, manifests),
+    subject: `Gateway ${namespace}/${gateway.metadata.name}`,
+  };
+}
+
+/** The controller profile whose render of `spec` gives exactly `files`, or the first file that differs. */
+export function matchEndpointRender(
+  files: BundleFile[],
+  spec: EndpointSpec,
+): ReturnType<typeof matchProfile> {
+  return matchProfile(
     files,
     p =>
       new Map(
@@ -61,20 +94,6 @@ export function verifyEndpointBundle(
         ]),
       ),
   );
-  if (!profile) {
-    throw refuse(
-      difference!,
-      'not-rendered',
-      `is not what ${AWS_GATEWAY_ACTION_ID.renderEndpoint} renders for ${subject} (added, changed or missing)`,
-    );
-  }
-  return {
-    kind: 'endpoint',
-    subject,
-    targetPath: endpointTargetPath(namespace, gateway.metadata.name),
-    profile,
-    files,
-  };
 }
 
 /** The render input the manifests were made from; anything the render does not produce fails the comparison later. */

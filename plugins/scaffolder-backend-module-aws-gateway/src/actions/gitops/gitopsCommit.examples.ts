@@ -112,4 +112,48 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'Commit a changed endpoint (what aws-gateway:endpoint:render wrote from aws-gateway:endpoint:plan-change): the files in gateways/default/aws-tcp-gateway must be what the portal wrote; they are replaced, and one the new render lacks is deleted',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'commit',
+          action: 'aws-gateway:gitops:commit',
+          name: 'Commit the change',
+          input: {
+            repoUrl: 'https://git.example.com/platform/gitops.git',
+            branch: 'main',
+            sourcePath: 'manifests',
+            replace: true,
+            commitMessage: 'Move aws-tcp-gateway to port 9090',
+          },
+        },
+      ],
+    }),
+  },
+  {
+    description:
+      'Remove an endpoint through a pull request: deletes the files of Gateway default/aws-tcp-gateway the portal wrote, on a review branch',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'commit',
+          action: 'aws-gateway:gitops:commit',
+          name: 'Remove the endpoint',
+          input: {
+            repoUrl: 'https://git.example.com/platform/gitops.git',
+            branch: 'aws-gateway/default-aws-tcp-gateway',
+            baseBranch: 'main',
+            removeGateway: 'default/aws-tcp-gateway',
+            commitMessage: 'Remove aws-tcp-gateway',
+            mode: 'pull-request',
+            pullRequestTitle: 'Remove the endpoint aws-tcp-gateway',
+            pullRequestBody:
+              'Requested in Backstage by the owner of component:default/backend.',
+          },
+        },
+      ],
+    }),
+  },
 ];

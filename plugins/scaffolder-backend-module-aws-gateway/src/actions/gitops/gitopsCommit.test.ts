@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import {
+  GitOpsDirectory,
   GitOpsRepository,
   readGatewayGuardrails,
 } from '@gateway-portal/plugin-aws-gateway-node';
@@ -67,12 +68,22 @@ function recordingRepository() {
       branches: { main: 'c'.repeat(40) },
     }),
   );
+  // What the Gateway's folder holds now (replace, removeGateway): nothing unless a test says.
+  const readFiles = jest.fn(
+    async (_repoUrl: unknown, _options: unknown): Promise<GitOpsDirectory> => ({
+      files: [],
+      branch: 'main',
+      commitSha: 'c'.repeat(40),
+    }),
+  );
   return {
     repository: {
       commitFiles,
       pullRequestOpener,
       describeRemote,
+      readFiles,
     } as unknown as GitOpsRepository,
+    readFiles,
     commitFiles,
     pullRequestOpener,
     describeRemote,
@@ -175,13 +186,29 @@ describe('aws-gateway:gitops:commit', () => {
     ...input,
   });
   const action = (repository: GitOpsRepository) =>
-    createGitOpsCommitAction({ repository, settings, guardrails });
+    createGitOpsCommitAction({
+      repository,
+      settings,
+      guardrails,
+      ownership: ownershipNotEnforced(),
+    });
   const classic = 'gateways/default/aws-tcp-gateway';
 
   it.each(examples.map(e => [e.description, e.example]))(
     'runs the example: %s',
     async (_d, example) => {
-      const { repository, commitFiles, open } = recordingRepository();
+      const { repository, commitFiles, open, readFiles } =
+        recordingRepository();
+      // The classic endpoint as the portal committed it earlier (replace, removeGateway read it).
+      const committed = endpointFiles.map(n => ({
+        path: `${classic}/${n}`,
+        content: fs.readFileSync(path.join(workspace, 'manifests', n), 'utf8'),
+      }));
+      readFiles.mockResolvedValue({
+        files: committed,
+        branch: 'main',
+        commitSha: 'c'.repeat(40),
+      });
       const input = withDefaults(yaml.parse(example).steps[0].input);
       const ctx = testActionContext(input, { workspacePath: workspace });
       await action(repository).handler(ctx);
@@ -214,15 +241,17 @@ describe('aws-gateway:gitops:commit', () => {
       const [targetPath, names] =
         input.sourcePath === 'controller'
           ? ['clusters/demo/aws-load-balancer-controller', controllerFiles]
-          : [classic, endpointFiles];
+          : [classic, input.removeGateway ? [] : endpointFiles];
       expect(call.files.map((f: any) => f.path)).toEqual(
         names.map(n => `${targetPath}/${n}`),
       );
-      expect(call.files[0].content).toBe(
-        fs.readFileSync(
-          path.join(workspace, input.sourcePath, names[0]),
-          'utf8',
-        ),
+      for (const [i, name] of names.slice(0, 1).entries())
+        expect(call.files[i].content).toBe(
+          fs.readFileSync(path.join(workspace, input.sourcePath, name), 'utf8'),
+        );
+      // A change or removal replaces exactly what it read, as read; a plain commit replaces nothing.
+      expect(call.replaces).toEqual(
+        input.replace || input.removeGateway ? committed : undefined,
       );
       expect(call).toMatchObject({
         // RepoUrlPicker's form becomes the host's clone URL.

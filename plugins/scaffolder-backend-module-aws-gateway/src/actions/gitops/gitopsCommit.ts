@@ -3,6 +3,7 @@ import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import {
   AWS_GATEWAY_ACTION_ID,
+  describeFileChanges,
   GitIdentity,
   GitOpsFile,
   GitOpsRepository,
@@ -21,6 +22,13 @@ import {
 } from './renderedBundle';
 import { readWorkspaceFiles } from './workspaceFiles';
 import { createAwsGatewayAction } from '../support/inputDefaults';
+import { InitiatorOwnership } from '../support/initiatorOwnership';
+import {
+  checkEndpointOwnership,
+  CurrentEndpoint,
+  readCurrentEndpoint,
+} from '../endpoint/currentEndpoint';
+import { endpointTargetPath } from '@gateway-portal/plugin-aws-gateway-common';
 
 /**
  * Commits what a render action wrote to the workspace to a branch of an
@@ -37,17 +45,26 @@ import { createAwsGatewayAction } from '../support/inputDefaults';
  * `requestUserCredentials`), it reads, pushes and opens the pull request as
  * the user, and never falls back to the integration's credentials.
  *
+ * With `replace` (a changed endpoint) or `removeGateway` (a removed one), the
+ * files already in the Gateway's folder must be what the render wrote, with
+ * the portal's label and no hand edit, for a component the initiator may
+ * publish for; they are replaced (those the new render lacks are deleted) or
+ * deleted, and a file changed after it was read is a conflict. The task log
+ * shows the diff, in dry runs too.
+ *
  * @public
  */
 export function createGitOpsCommitAction(options: {
   repository: Pick<
     GitOpsRepository,
-    'commitFiles' | 'describeRemote' | 'pullRequestOpener'
+    'commitFiles' | 'describeRemote' | 'pullRequestOpener' | 'readFiles'
   >;
   settings: GitOpsSettings;
   guardrails: BundleGuardrails;
+  /** Who may replace or remove an endpoint's files (the render action's rule). */
+  ownership: InitiatorOwnership;
 }) {
-  const { repository, settings, guardrails } = options;
+  const { repository, settings, guardrails, ownership } = options;
   return createAwsGatewayAction({
     id: AWS_GATEWAY_ACTION_ID.gitopsCommit,
     description:
@@ -78,6 +95,20 @@ export function createGitOpsCommitAction(options: {
             .default(false)
             .describe(
               'Replace existing files whose content differs (default: refuse)',
+            ),
+        replace: z =>
+          z
+            .boolean()
+            .default(false)
+            .describe(
+              "A changed endpoint: the Gateway's files already in the repository must be what the render wrote (the portal's label, no hand edit) for a component you may publish for; they are replaced, and those the new render no longer has are deleted",
+            ),
+        removeGateway: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              '<namespace>/<name>: remove that endpoint instead of committing sourcePath; its files must be what the render wrote, as for replace. Already removed: no commit',
             ),
         mode: z =>
           z
@@ -174,31 +205,76 @@ export function createGitOpsCommitAction(options: {
           ? await repository.pullRequestOpener(repoUrl, { userToken })
           : undefined;
       opener?.check({ reviewers: input.reviewers, labels: input.labels });
-      let source: string;
-      try {
-        source = resolveSafeChildPath(ctx.workspacePath, input.sourcePath);
-      } catch {
+      if (input.replace && input.removeGateway !== undefined) {
         throw new InputError(
-          `sourcePath: "${input.sourcePath}" must stay inside the workspace (outside of it is refused)`,
+          'replace, removeGateway: give one; replace commits a changed endpoint, removeGateway removes one',
         );
       }
-      const bundle = verifyRenderedBundle(
-        await readWorkspaceFiles(source, input.sourcePath),
-        guardrails,
-      );
-      const targetPath = bundle.targetPath;
-      if (
-        input.targetPath !== undefined &&
-        input.targetPath.replace(/^\/+|\/+$/g, '') !== targetPath
-      ) {
-        throw new InputError(
-          `targetPath: "${input.targetPath}" is not where the ${bundle.subject} lives; the repository layout is fixed so one object has one path: ${targetPath} [fixed-layout]`,
+      let targetPath: string;
+      let files: GitOpsFile[];
+      let gateway: { namespace: string; name: string } | undefined;
+      if (input.removeGateway !== undefined) {
+        gateway = parseGatewayRef(input.removeGateway);
+        targetPath = endpointTargetPath(gateway.namespace, gateway.name);
+        files = [];
+      } else {
+        const bundle = verifyRenderedBundle(
+          await readWorkspaceFiles(
+            workspaceSource(ctx.workspacePath, input.sourcePath),
+            input.sourcePath,
+          ),
+          guardrails,
         );
+        targetPath = bundle.targetPath;
+        if (
+          input.targetPath !== undefined &&
+          input.targetPath.replace(/^\/+|\/+$/g, '') !== targetPath
+        ) {
+          throw new InputError(
+            `targetPath: "${input.targetPath}" is not where the ${bundle.subject} lives; the repository layout is fixed so one object has one path: ${targetPath} [fixed-layout]`,
+          );
+        }
+        if (input.replace && !bundle.gateway) {
+          throw new InputError(
+            `replace: only an endpoint's files are replaced this way, not the ${bundle.subject}`,
+          );
+        }
+        if (input.replace) gateway = bundle.gateway;
+        files = bundle.files.map(f => ({
+          path: `${targetPath}/${f.name}`,
+          content: f.content,
+        }));
       }
-      const files: GitOpsFile[] = bundle.files.map(f => ({
-        path: `${targetPath}/${f.name}`,
-        content: f.content,
-      }));
+      // A change or removal: what is there now must be ours, and the initiator's to change.
+      let current: CurrentEndpoint | undefined;
+      if (gateway) {
+        current = await readCurrentEndpoint(repository, repoUrl, {
+          ...gateway,
+          branch: input.branch,
+          baseBranch: input.baseBranch,
+          userToken,
+          signal: ctx.signal,
+        });
+        if (current) await checkEndpointOwnership(ctx, ownership, current, {});
+        if (!current && input.removeGateway !== undefined) {
+          ctx.logger.info(
+            `${targetPath} holds no manifests the portal wrote on ${input.branch}; nothing to remove, no commit made`,
+          );
+          ctx.output('changed', false);
+          ctx.output('files', []);
+          ctx.output('targetPath', targetPath);
+          ctx.output('branch', input.branch);
+          return;
+        }
+        if (current) {
+          const diff = describeFileChanges(current.files, files);
+          ctx.logger.info(
+            diff
+              ? `Changes to ${targetPath} (${current.branch} at ${current.commitSha}):\n${diff}`
+              : `${targetPath} already has this content on ${current.branch}`,
+          );
+        }
+      }
       const profile = ctx.user?.entity?.spec?.profile;
       const author: GitIdentity = profile?.email
         ? {
@@ -239,6 +315,8 @@ export function createGitOpsCommitAction(options: {
         overwrite: input.overwrite,
         // One object, one path: a file another render left in the folder (a route added to someone else's Gateway) is refused.
         ownedFiles: { directory: targetPath, names: RENDERED_FILE_NAME },
+        // A change or removal: exactly the files read and checked above, as they were read.
+        ...(current ? { replaces: current.files } : {}),
       };
 
       const result = ctx.isDryRun
@@ -305,7 +383,10 @@ export function createGitOpsCommitAction(options: {
           input.pullRequestBody ??
           `Opened by Backstage (${
             AWS_GATEWAY_ACTION_ID.gitopsCommit
-          }).\n\nFiles:\n${files.map(f => `- ${f.path}`).join('\n')}\n`,
+          }).\n\nFiles:\n${result.files
+            .map(f => (typeof f === 'string' ? f : f.path))
+            .map(f => `- ${f}`)
+            .join('\n')}\n`,
         reviewers: input.reviewers,
         labels: input.labels,
         draft: input.draft,
@@ -344,9 +425,32 @@ function checkpointDigest(commit: {
   repoUrl: string;
   branch: string;
   files: GitOpsFile[];
+  replaces?: GitOpsFile[];
 }): string {
   const hash = crypto.createHash('sha256');
   hash.update(`${commit.repoUrl}\n${commit.branch}\n`);
   for (const f of commit.files) hash.update(`${f.path}\n${f.content}\n`);
+  for (const f of commit.replaces ?? [])
+    hash.update(`replaces ${f.path}\n${f.content}\n`);
   return hash.digest('hex').slice(0, 16);
+}
+
+function workspaceSource(workspacePath: string, sourcePath: string): string {
+  try {
+    return resolveSafeChildPath(workspacePath, sourcePath);
+  } catch {
+    throw new InputError(
+      `sourcePath: "${sourcePath}" must stay inside the workspace (outside of it is refused)`,
+    );
+  }
+}
+
+function parseGatewayRef(ref: string): { namespace: string; name: string } {
+  const parts = ref.split('/');
+  if (parts.length !== 2 || !parts[0] || !parts[1]) {
+    throw new InputError(
+      `removeGateway: "${ref}" is not <namespace>/<name> of a Gateway`,
+    );
+  }
+  return { namespace: parts[0], name: parts[1] };
 }

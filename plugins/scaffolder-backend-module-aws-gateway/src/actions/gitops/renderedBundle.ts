@@ -32,7 +32,8 @@ import { verifyEndpointBundle } from './endpointBundle';
 
 export type { BundleGuardrails, RenderedBundle } from './bundleChecks';
 
-const ENDPOINT_KINDS = [
+/** The kinds an endpoint's render writes. */
+export const ENDPOINT_KINDS = [
   'Gateway',
   ...L4_ROUTE_KINDS,
   'LoadBalancerConfiguration',
@@ -52,7 +53,8 @@ export const RENDERED_FILE_NAME = new RegExp(
     '\\.',
   )})$`,
 );
-function parseManifest(file: BundleFile): KubernetesManifest {
+/** One rendered file's manifest; refuses anything the render actions never write. */
+export function parseManifest(file: BundleFile): KubernetesManifest {
   const docs = yaml.parseAllDocuments(file.content);
   const list = Array.isArray(docs) ? docs : [docs];
   if (list.length !== 1 || list[0].errors.length) {
