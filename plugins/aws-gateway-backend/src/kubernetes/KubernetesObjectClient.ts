@@ -25,11 +25,11 @@ export interface ListOptions {
   /** All namespaces when absent (or for cluster-scoped resources). */
   namespace?: string;
   labelSelector?: string;
-}
   /** Built from parsed values only (see kubernetes/events/eventSelectors.ts). */
   fieldSelector?: string;
   /** At most this many items; the server answers the rest as a continue token, which is not followed. */
   limit?: number;
+}
 
 /** Read-only access to one cluster's API server.
  *

@@ -18,9 +18,9 @@ import {
   ClusterReader,
   ServedVersionCache,
 } from '../../kubernetes/ClusterReader';
-import { KubernetesObjectClient } from '../../kubernetes/KubernetesObjectClient';
 import { ClusterEventReader } from '../../kubernetes/events/ClusterEventReader';
 import { EventApiCache } from '../../kubernetes/events/EventApiCache';
+import { KubernetesObjectClient } from '../../kubernetes/KubernetesObjectClient';
 import { Gateway } from '../../kubernetes/types';
 import {
   gatewaySelectorFor,
@@ -42,9 +42,9 @@ export interface GatewayStatusCollectorOptions {
   /** `locationOf` is required; the limits and ownership default as documented in config.d.ts. */
   config: Pick<StatusConfig, 'locationOf'> & Partial<CollectorSettings>;
   servedVersions?: ServedVersionCache;
-  /** Where the details of failures go (users get generic messages). */
   /** Which events API each cluster answers (shared by requests). */
   eventApis?: EventApiCache;
+  /** Where the details of failures go (users get generic messages). */
   logger?: LoggerService;
 }
 
@@ -85,18 +85,18 @@ interface ClusterResult {
  */
 export class GatewayStatusCollector {
   private readonly servedVersions: ServedVersionCache;
+  private readonly eventApis: EventApiCache;
   private readonly awsLimits: ConcurrencyLimits;
   private readonly settings: CollectorSettings;
   private readonly report: FailureReport;
-  private readonly eventApis: EventApiCache;
 
   constructor(private readonly options: GatewayStatusCollectorOptions) {
     this.report = new FailureReport(options.logger);
     this.servedVersions = options.servedVersions ?? new ServedVersionCache();
+    this.eventApis = options.eventApis ?? new EventApiCache();
     const c = options.config;
     this.settings = {
       awsTimeoutMs: c.awsTimeoutMs ?? STATUS_DEFAULTS.awsTimeoutMs,
-    this.eventApis = options.eventApis ?? new EventApiCache();
       maxGatewaysPerEntity:
         c.maxGatewaysPerEntity ?? STATUS_DEFAULTS.maxGatewaysPerEntity,
       maxTargetGroupsPerGateway:
@@ -230,18 +230,19 @@ export class GatewayStatusCollector {
       errors: [],
     };
     let reader: ClusterReader;
+    let events: ClusterEventReader;
     let found: Gateway[];
     try {
       const connection = await this.options.kubernetes.connect(cluster.name, {
         signal: scope.signal,
       });
       reader = new ClusterReader(cluster.name, connection, this.servedVersions);
+      events = new ClusterEventReader(cluster.name, connection, this.eventApis);
       if (selector.type === 'references') {
         const refs = selector.references.filter(
           (r: GatewayReference) => !r.cluster || r.cluster === cluster.name,
         );
         reader.prefetch([...new Set(refs.map(r => r.namespace))]);
-    let events: ClusterEventReader;
         const gateways = await Promise.all(
           refs.map(r => reader.getGateway(r.namespace, r.name)),
         );
@@ -249,7 +250,6 @@ export class GatewayStatusCollector {
       } else if (selector.type === 'label') {
         reader.prefetch(selector.namespace ? [selector.namespace] : []);
         found = await reader.listGateways({
-      events = new ClusterEventReader(cluster.name, connection, this.eventApis);
           namespace: selector.namespace,
           labelSelector: selector.labelSelector,
         });
@@ -298,6 +298,7 @@ export class GatewayStatusCollector {
           cluster,
           location,
           reader,
+          events,
           gateway,
           scope,
           report: this.report,
@@ -308,4 +309,3 @@ export class GatewayStatusCollector {
     return result;
   }
 }
-          events,
