@@ -217,15 +217,6 @@ export interface GatewayStatus {
   listeners: ListenerSummary[];
   warnings: GatewayWarning[];
   errors: StatusError[];
-}
-
-/** @public */
-export interface EntityGatewaysResponse {
-  entityRef: string;
-  /** False when no Kubernetes cluster is configured: the card shows how to configure one. */
-  configured: boolean;
-  gateways: GatewayStatus[];
-  /** Errors that kept gateways from being listed (a cluster unreachable, ...). */
   /**
    * The Kubernetes Events about the Gateway, its routes, TargetGroupBindings
    * and load balancer / target group configurations: the controller's own
@@ -284,6 +275,15 @@ export interface GatewayEvent {
   reportingController?: string;
   /** How to fix it, when the reason and message are known ones. */
   fix?: string;
+}
+
+/** @public */
+export interface EntityGatewaysResponse {
+  entityRef: string;
+  /** False when no Kubernetes cluster is configured: the card shows how to configure one. */
+  configured: boolean;
+  gateways: GatewayStatus[];
+  /** Errors that kept gateways from being listed (a cluster unreachable, ...). */
   errors: StatusError[];
   /** When the data was read (the end of the read), ISO 8601. */
   fetchedAt: string;
