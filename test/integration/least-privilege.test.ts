@@ -477,6 +477,9 @@ describe('the status API with exactly the status-reader policy and ClusterRole',
         ...g.errors.map(e => e.message),
         ...g.warnings.map(w => JSON.stringify(w)),
         ...(g.state === 'programmed' ? [] : [`state ${g.state}`]),
+        ...(g.events?.availability === 'read'
+          ? []
+          : [`events ${g.events?.availability}`]),
         ...g.listeners.flatMap(l =>
           l.targetGroups.flatMap(t => [
             ...t.errors.map(e => e.message),
@@ -521,10 +524,12 @@ describe('the status API with exactly the status-reader policy and ClusterRole',
     // `get gateways` serves an entity that names its Gateways
     // (aws-gateway.io/gateways); the catalog's `backend` is found by its
     // kubernetes-id label, with a list. install-permissions.test.ts covers get.
+    // Events are readable through either of two groups: the next test.
     const cases = documented.flatMap(rule =>
       (rule.resources ?? []).flatMap(resource =>
         rule.verbs
           .filter(verb => !(verb === 'get' && resource === 'gateways'))
+          .filter(() => resource !== 'events')
           .map(verb => ({ resource, verb })),
       ),
     );
@@ -550,7 +555,60 @@ describe('the status API with exactly the status-reader policy and ClusterRole',
     );
     expect(failures).toEqual(cases.map(c => [`${c.verb} ${c.resource}`, true]));
   });
+
+  it('reads events through either group alone; without both the status is whole and says events are not readable', async () => {
+    const documented = env.documentedRules('status-reader.yaml');
+    const eventsApi = async () =>
+      (await gatewayStatus()).gateways.find(g => g.gateway.name === gatewayName)
+        ?.events;
+    try {
+      await env.setRules(
+        'status-reader.yaml',
+        withoutGroupGrant(documented, 'events.k8s.io', 'events'),
+      );
+      expect(await eventsApi()).toMatchObject({
+        availability: 'read',
+        api: 'v1',
+      });
+      await env.setRules(
+        'status-reader.yaml',
+        withoutGroupGrant(documented, '', 'events'),
+      );
+      expect(await eventsApi()).toMatchObject({
+        availability: 'read',
+        api: 'events.k8s.io/v1',
+        items: expect.arrayContaining([
+          expect.objectContaining({ reason: 'SuccessfullyReconciled' }),
+        ]),
+      });
+      await env.setRules(
+        'status-reader.yaml',
+        withoutGroupGrant(
+          withoutGroupGrant(documented, '', 'events'),
+          'events.k8s.io',
+          'events',
+        ),
+      );
+      expect(await shortcomings()).toEqual(['events not-readable']);
+    } finally {
+      await env.setRules('status-reader.yaml', documented);
+    }
+  });
 });
+
+/** `rules` without `resource` in API group `group` (other groups' grants of it kept). */
+function withoutGroupGrant(
+  rules: k8s.V1PolicyRule[],
+  group: string,
+  resource: string,
+): k8s.V1PolicyRule[] {
+  return rules.flatMap(rule => {
+    if (!rule.apiGroups?.includes(group) || !rule.resources?.includes(resource))
+      return [rule];
+    const others = rule.resources.filter(r => r !== resource);
+    return others.length ? [{ ...rule, resources: others }] : [];
+  });
+}
 
 /** `rules` without `verb` on `resource` (the rest of each rule kept). */
 function withoutGrant(

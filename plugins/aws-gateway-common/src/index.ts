@@ -35,6 +35,7 @@ export {
   awsGatewayPermissions,
   awsGatewayStatusReadPermission,
 } from './permissions';
+export { gatewayNeedsAttention } from './gatewayAttention';
 export type {
   ConditionSummary,
   EntityGatewaysResponse,

@@ -63,6 +63,27 @@ export const awsGatewayTranslationRef = createTranslationRef({
       onListener: 'Listener {{listener}}: {{message}}',
       fix: 'Fix:',
     },
+    events: {
+      title: 'Controller events ({{count}})',
+      warnings: '{{count}} warning(s)',
+      label: 'Kubernetes events about this gateway',
+      none: 'No events about this gateway or its objects.',
+      notReadable:
+        "Events are not readable: the portal may not list events in this cluster. Ask your platform team to grant list on events (events.k8s.io or core), as the portal's status-reader ClusterRole does.",
+      failed:
+        'Events could not be read this time; they are read again with the status.',
+      columnType: 'Type',
+      columnReason: 'Reason',
+      columnObject: 'Object',
+      columnMessage: 'Message',
+      columnCount: 'Count',
+      columnLastSeen: 'Last seen',
+      typeWarning: 'Warning',
+      typeNormal: 'Normal',
+      object: '{{kind}} {{name}}',
+      count: '×{{count}}',
+      omitted: '{{count}} more event(s) not shown.',
+    },
     health: {
       healthy: 'healthy',
       unhealthy: 'unhealthy',

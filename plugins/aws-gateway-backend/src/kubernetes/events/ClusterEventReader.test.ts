@@ -171,6 +171,24 @@ describe('ClusterEventReader', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('chooses again within the same read when the remembered API is refused (RBAC changed)', async () => {
+    const { connection, calls } = fakeConnection([build], {
+      'events.k8s.io': 403,
+    });
+    const cache = new EventApiCache();
+    cache.set('c1', 'events.k8s.io/v1');
+
+    const read = await new ClusterEventReader('c1', connection, cache).read([
+      GATEWAY,
+    ]);
+
+    expect(read).toMatchObject({ availability: 'read', api: 'v1' });
+    expect(read).not.toHaveProperty('refused');
+    // The refused list is not asked again; the probe's answer is the read.
+    expect(calls.map(c => c.api)).toEqual(['events.k8s.io', 'core']);
+    expect(cache.get('c1')).toBe('v1');
+  });
+
   it('reports any other failure as failed, without remembering an API', async () => {
     const { connection } = fakeConnection([build], { 'events.k8s.io': 500 });
     const cache = new EventApiCache();

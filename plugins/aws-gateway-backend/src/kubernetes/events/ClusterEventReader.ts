@@ -58,6 +58,13 @@ function isRefusal(error: unknown): boolean {
   return status === 403 || status === 404;
 }
 
+function withoutRefusal({
+  refused: _refused,
+  ...read
+}: EventsRead & { refused?: boolean }): EventsRead {
+  return read;
+}
+
 export class ClusterEventReader {
   private readonly memo = new RequestMemo();
   private decision?: Promise<EventApi | null>;
@@ -77,6 +84,20 @@ export class ClusterEventReader {
     if (!valid.length) {
       return { availability: 'read', events: [], cappedSubjects: 0 };
     }
+    const remembered = this.apis.get(this.cluster) !== undefined;
+    const read = await this.readWithChosenApi(valid);
+    if (read.refused && remembered) {
+      // RBAC changed or the API went away since it was chosen: choose again, once.
+      this.apis.forget(this.cluster);
+      this.decision = undefined;
+      return withoutRefusal(await this.readWithChosenApi(valid));
+    }
+    return withoutRefusal(read);
+  }
+
+  private async readWithChosenApi(
+    valid: EventSubject[],
+  ): Promise<EventsRead & { refused?: boolean }> {
     let api: EventApi | null;
     try {
       api = await this.chooseApi(valid[0]);
@@ -96,11 +117,21 @@ export class ClusterEventReader {
         cappedSubjects: lists.filter(l => l.capped).length,
       };
     } catch (failure) {
-      // RBAC changed or the API went away since it was chosen: choose again next time.
-      if (isRefusal(failure)) this.apis.forget(this.cluster);
-      return statusOf(failure) === 403
-        ? { availability: 'not-readable', events: [], cappedSubjects: 0 }
-        : { availability: 'failed', events: [], cappedSubjects: 0, failure };
+      if (!isRefusal(failure)) {
+        return {
+          availability: 'failed',
+          events: [],
+          cappedSubjects: 0,
+          failure,
+        };
+      }
+      this.apis.forget(this.cluster);
+      return {
+        availability: 'not-readable',
+        events: [],
+        cappedSubjects: 0,
+        refused: true,
+      };
     }
   }
 

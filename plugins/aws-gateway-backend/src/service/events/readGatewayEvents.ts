@@ -6,6 +6,7 @@
  */
 import {
   GatewayEvents,
+  gatewayNeedsAttention,
   GatewayStatus,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
@@ -34,12 +35,12 @@ export async function readGatewayEvents(
   return read;
 }
 
-/** The card's events of a gateway: warnings first when it is not programmed or has warnings. */
+/** The card's events of a gateway: warnings first when it needs attention. */
 export function gatewayEventsOf(
   read: EventsRead,
   status: Pick<GatewayStatus, 'state' | 'warnings'>,
 ): GatewayEvents {
   return summarizeEvents(read, {
-    somethingWrong: status.state !== 'programmed' || status.warnings.length > 0,
+    somethingWrong: gatewayNeedsAttention(status),
   });
 }

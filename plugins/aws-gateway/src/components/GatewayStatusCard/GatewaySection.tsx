@@ -1,7 +1,11 @@
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { Flex, Text } from '@backstage/ui';
-import { GatewayStatus } from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  GatewayStatus,
+  gatewayNeedsAttention,
+} from '@gateway-portal/plugin-aws-gateway-common';
 import { awsGatewayTranslationRef } from '../../translation';
+import { GatewayEvents } from '../GatewayEvents';
 import { PartialErrorPanel } from '../GatewayStates';
 import { GatewayStateStatus } from '../GatewayStateStatus';
 import { GatewayWarnings } from '../GatewayWarnings';
@@ -15,7 +19,7 @@ export interface GatewaySectionProps {
 
 /**
  * Everything about one gateway: its state, endpoint, load balancer,
- * listeners with routes, target health and warnings.
+ * listeners with routes, target health, warnings and the controller's events.
  *
  * @public
  */
@@ -59,6 +63,10 @@ export function GatewaySection(props: GatewaySectionProps) {
           listeners={gateway.listeners}
           dnsName={gateway.dnsName}
           warnings={gateway.warnings}
+        />
+        <GatewayEvents
+          events={gateway.events}
+          somethingWrong={gatewayNeedsAttention(gateway)}
         />
         <PartialErrorPanel
           errors={gateway.errors}

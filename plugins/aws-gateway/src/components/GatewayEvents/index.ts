@@ -1,0 +1,2 @@
+export { GatewayEvents } from './GatewayEvents';
+export type { GatewayEventsProps } from './GatewayEvents';

@@ -1,0 +1,356 @@
+/**
+ * Integration: the controller's own words on the card. The controller
+ * stand-in writes its Events (core v1, as controller-runtime's recorder does)
+ * into the real kube-apiserver; the test writes others through both events
+ * APIs (duplicates, another controller's, an attacker's); the status service,
+ * wired as the backend wires it, reads them back per object by field
+ * selector, as the admin and as an identity with exactly the documented
+ * ClusterRole, with and without the events grants.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type {
+  GatewayEvents,
+  GatewayStatus,
+} from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  CLASSIC_GATEWAY_CLASS,
+  ensureClassicGatewayClass,
+  programClassicGateway,
+  startFakeController,
+} from '../fixtures/classicGateway';
+import { FakeController, MESSAGES } from '../fixtures/controller';
+import { L4Objects } from '../fixtures/l4Objects';
+import { kubeConfigFor, PROFILE_V16, uniqueName } from '../peers';
+import { serviceAccountAccess } from './support/serviceAccountAccess';
+import { GetEntityGateways, statusServiceFor } from './support/statusService';
+
+const ENTITY = 'component:default/events';
+const STATUS_READER_YAML = path.resolve(
+  __dirname,
+  '../../docs/install/rbac/status-reader.yaml',
+);
+
+describe('gateway events on the card (gateway-api-v1.6)', () => {
+  const clusterName = uniqueName('events');
+  let kc: k8s.KubeConfig;
+  let core: k8s.CoreV1Api;
+  let objects: k8s.KubernetesObjectApi;
+  let controller: FakeController;
+  let elbv2: ElasticLoadBalancingV2Client;
+  let namespace: string;
+  let o: L4Objects;
+  let get: GetEntityGateways;
+  const cleanups: Array<() => Promise<unknown>> = [];
+
+  beforeAll(async () => {
+    kc = kubeConfigFor(PROFILE_V16);
+    core = kc.makeApiClient(k8s.CoreV1Api);
+    objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+    ({ controller, elbv2 } = await startFakeController(kc, clusterName, 'v1'));
+    namespace = uniqueName('events');
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    await ensureClassicGatewayClass(kc);
+    o = new L4Objects({
+      namespace,
+      routeVersion: 'v1',
+      gatewayClassName: CLASSIC_GATEWAY_CLASS,
+      entityRef: ENTITY,
+    });
+    get = statusServiceFor(kc, clusterName, ENTITY);
+  });
+
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    elbv2?.destroy();
+  });
+
+  async function statusOf(
+    name: string,
+    read: GetEntityGateways = get,
+  ): Promise<GatewayStatus> {
+    const res = await read({
+      'aws-gateway.io/gateways': `test/${namespace}/${name}`,
+    });
+    expect(res.errors).toEqual([]);
+    expect(res.gateways).toHaveLength(1);
+    return res.gateways[0];
+  }
+
+  async function programmed(name: string): Promise<k8s.KubernetesObject> {
+    await programClassicGateway(kc, controller, {
+      namespace,
+      name,
+      routeVersion: 'v1',
+      entityRef: ENTITY,
+      id: name,
+      ips: ['192.0.2.71'],
+    });
+    return objects.read({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name, namespace },
+    });
+  }
+
+  /** A core v1 Event about `object`, as client-go's recorder writes one. */
+  async function coreEvent(
+    object: k8s.KubernetesObject,
+    event: { reason: string; message: string; count?: number; at: string },
+  ): Promise<void> {
+    await core.createNamespacedEvent({
+      namespace,
+      body: {
+        metadata: { name: `${object.metadata!.name}.${uniqueName('e')}` },
+        involvedObject: {
+          apiVersion: object.apiVersion,
+          kind: object.kind,
+          name: object.metadata!.name,
+          namespace,
+          uid: object.metadata!.uid,
+        },
+        type: 'Warning',
+        reason: event.reason,
+        message: event.message,
+        count: event.count ?? 1,
+        firstTimestamp: new Date(event.at),
+        lastTimestamp: new Date(event.at),
+        source: { component: 'gateway' },
+      },
+    });
+  }
+
+  it("instance targets on a ClusterIP Service: the controller's FailedBuildModel first, merged with its count, with the targetType fix", async () => {
+    const name = 'instance';
+    await objects.create(
+      o.gateway(name, [{ name: 'tcp-6000', port: 6000, protocol: 'TCP' }]),
+    );
+    await controller.reconcileOnce(namespace, name);
+    for (const object of [
+      o.route('TCPRoute', name, { gateway: name, sectionName: 'tcp-6000' }, [
+        { name: 'instance-app', port: 6000 },
+      ]),
+      ...o.workload('instance-app', 6000, 6000),
+    ])
+      await objects.create(object);
+    await controller.reconcile(namespace, name);
+    await controller.reconcile(namespace, name); // requeued: the same failure again
+
+    const gw = await statusOf(name);
+
+    expect(gw.state).toBe('error');
+    expect(gw.errors).toEqual([]);
+    expect(gw.events?.availability).toBe('read');
+    expect(gw.events?.api).toBe('events.k8s.io/v1');
+    expect(gw.events?.items[0]).toEqual({
+      type: 'Warning',
+      reason: 'FailedBuildModel',
+      message: `Failed build model due to ${MESSAGES.instanceTargetPortEmpty}`,
+      object: { kind: 'Gateway', namespace, name },
+      count: 2,
+      firstSeen: expect.any(String),
+      lastSeen: expect.any(String),
+      reportingController: 'gateway',
+      fix: expect.stringContaining('targetType: ip'),
+    });
+    expect(
+      gw.events?.items.filter(e => e.reason === 'FailedBuildModel'),
+    ).toHaveLength(1);
+  });
+
+  it("merges duplicates across events, reads both APIs and the routes' events, newest first, and nothing about other objects", async () => {
+    const name = 'mixed';
+    const gateway = await programmed(name);
+    const route = await objects.read({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'TCPRoute',
+      metadata: { name, namespace },
+    });
+    const denied =
+      'Failed deploy model due to operation error Elastic Load Balancing v2: CreateListener, api error AccessDenied: User is not authorized to perform: elasticloadbalancing:CreateListener';
+    await coreEvent(gateway, {
+      reason: 'FailedDeployModel',
+      message: denied,
+      count: 2,
+      at: '2026-01-01T10:00:00Z',
+    });
+    await coreEvent(gateway, {
+      reason: 'FailedDeployModel',
+      message: denied,
+      count: 3,
+      at: '2026-01-01T11:00:00Z',
+    });
+    // Another controller, through events.k8s.io/v1 (as newer recorders write).
+    await kc.makeApiClient(k8s.EventsV1Api).createNamespacedEvent({
+      namespace,
+      body: {
+        metadata: { name: `${name}.${uniqueName('ev1')}` },
+        eventTime: new k8s.V1MicroTime('2026-01-01T12:00:00.000000Z'),
+        reportingController: 'example.com/route-checker',
+        reportingInstance: 'route-checker-0',
+        action: 'Check',
+        type: 'Normal',
+        reason: 'RouteChecked',
+        note: 'The route was checked',
+        regarding: {
+          apiVersion: route.apiVersion,
+          kind: 'TCPRoute',
+          name,
+          namespace,
+          uid: route.metadata!.uid,
+        },
+      },
+    });
+    // About another object of the namespace: not this gateway's.
+    await coreEvent(
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'other' } },
+      { reason: 'Unrelated', message: 'not ours', at: '2026-01-01T13:00:00Z' },
+    );
+
+    const gw = await statusOf(name);
+
+    expect(gw.state).toBe('programmed');
+    const items = gw.events!.items;
+    expect(items.map(e => [e.object.kind, e.reason])).toEqual([
+      ['Gateway', 'SuccessfullyReconciled'],
+      ['TCPRoute', 'RouteChecked'],
+      ['Gateway', 'FailedDeployModel'],
+    ]);
+    expect(items[1]).toMatchObject({
+      type: 'Normal',
+      message: 'The route was checked',
+      reportingController: 'example.com/route-checker',
+      lastSeen: '2026-01-01T12:00:00.000Z',
+    });
+    expect(items[2]).toMatchObject({
+      count: 5,
+      firstSeen: '2026-01-01T10:00:00.000Z',
+      lastSeen: '2026-01-01T11:00:00.000Z',
+      fix: expect.stringContaining('IAM policy step'),
+    });
+  });
+
+  it("keeps an attacker's event text plain, one line, without addresses or tokens, and short", async () => {
+    const name = 'attacked';
+    const gateway = await programmed(name);
+    await coreEvent(gateway, {
+      reason: 'Injected\u0007',
+      message: `<script>alert(1)</script><img src=x onerror=alert(2)>\nsee https://10.1.2.3:6443/api?token=abc Bearer eyJsecret ${'A'.repeat(
+        100_000,
+      )}`,
+      at: '2026-01-01T10:00:00Z',
+    });
+
+    const injected = (await statusOf(name)).events!.items.find(e =>
+      e.reason.startsWith('Injected'),
+    )!;
+
+    expect(injected.reason).toBe('Injected');
+    expect(injected.message.startsWith('<script>alert(1)</script>')).toBe(true);
+    expect(injected.message).not.toMatch(/\n|10\.1\.2\.3|eyJsecret|abc/);
+    expect(injected.message.length).toBeLessThanOrEqual(401);
+  });
+
+  describe('as an identity with exactly the documented status-reader ClusterRole', () => {
+    const documented = k8s
+      .loadAllYaml(fs.readFileSync(STATUS_READER_YAML, 'utf8'))
+      .find(
+        (d: { kind?: string }) => d.kind === 'ClusterRole',
+      ) as k8s.V1ClusterRole;
+    const rbac = () => kc.makeApiClient(k8s.RbacAuthorizationV1Api);
+    let roleName: string;
+    let readerConfig: k8s.KubeConfig;
+
+    beforeAll(async () => {
+      const reader = await serviceAccountAccess(kc, namespace, 'status-reader');
+      readerConfig = reader.kubeConfig;
+      roleName = uniqueName('events-reader');
+      await rbac().createClusterRole({
+        body: { metadata: { name: roleName }, rules: documented.rules },
+      });
+      await rbac().createClusterRoleBinding({
+        body: {
+          metadata: { name: roleName },
+          roleRef: {
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'ClusterRole',
+            name: roleName,
+          },
+          subjects: [reader.subject],
+        },
+      });
+      cleanups.push(
+        () => rbac().deleteClusterRoleBinding({ name: roleName }),
+        () => rbac().deleteClusterRole({ name: roleName }),
+      );
+      await programmed('rbac');
+    });
+
+    /** The events part once the role's rules are `rules` (RBAC takes a moment to apply). */
+    async function eventsWith(
+      rules: k8s.V1PolicyRule[],
+      expected: Partial<GatewayEvents>,
+    ): Promise<GatewayStatus> {
+      await rbac().replaceClusterRole({
+        name: roleName,
+        body: { metadata: { name: roleName }, rules },
+      });
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        // A fresh service each time: the events API choice is remembered per cluster.
+        const gw = await statusOf(
+          'rbac',
+          statusServiceFor(readerConfig, clusterName, ENTITY),
+        );
+        if (
+          gw.events?.availability === expected.availability &&
+          gw.events?.api === expected.api
+        )
+          return gw;
+        if (Date.now() > deadline) {
+          expect(gw.events).toMatchObject(expected);
+        }
+        await new Promise(r => setTimeout(r, 500));
+      }
+    }
+
+    const withoutEvents = (group?: string) =>
+      documented.rules!.filter(
+        r =>
+          !r.resources?.includes('events') ||
+          (group !== undefined && !r.apiGroups?.includes(group)),
+      );
+
+    it('reads events.k8s.io/v1 with the documented rules', async () => {
+      const gw = await eventsWith(documented.rules!, {
+        availability: 'read',
+        api: 'events.k8s.io/v1',
+      });
+      expect(gw.events!.items.map(e => e.reason)).toContain(
+        'SuccessfullyReconciled',
+      );
+    });
+
+    it('falls back to core v1 events when only those are allowed', async () => {
+      const gw = await eventsWith(withoutEvents('events.k8s.io'), {
+        availability: 'read',
+        api: 'v1',
+      });
+      expect(gw.events!.items.map(e => e.reason)).toContain(
+        'SuccessfullyReconciled',
+      );
+    });
+
+    it('without either grant: the rest of the status is whole, and the events say they are not readable', async () => {
+      const gw = await eventsWith(withoutEvents(), {
+        availability: 'not-readable',
+        api: undefined,
+      });
+      expect(gw.errors).toEqual([]);
+      expect(gw.state).toBe('programmed');
+      expect(gw.events).toEqual({ availability: 'not-readable', items: [] });
+    });
+  });
+});
