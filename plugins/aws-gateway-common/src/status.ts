@@ -151,6 +151,8 @@ export interface TargetGroupSummary {
   consoleUrl: string;
   /** The Service the controller bound to this target group (TargetGroupBinding). */
   service?: { namespace: string; name: string; port?: number | string };
+  /** Its weight in the NLB listener's forward action (a route's backendRef weight); the share is weight / sum of the listener's weights. */
+  weight?: number;
   health: HealthCounts;
   targets: TargetStatus[];
   errors: StatusError[];

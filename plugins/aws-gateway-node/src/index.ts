@@ -184,6 +184,12 @@ export type { EndpointValidationContext } from './manifests/endpointValidationCo
 export { validateControllerSetupSpec } from './manifests/validateControllerSetup';
 export { validateManifests } from './manifests/validateManifests';
 export type { ManifestValidationContext } from './manifests/validateManifests';
+export { endpointListenerRoutes } from './manifests/endpointListenerRoutes';
+export type {
+  EndpointListenerInput,
+  EndpointListenerRoutes,
+} from './manifests/endpointListenerRoutes';
+export { endpointControllerNotes } from './manifests/endpointControllerNotes';
 export {
   detectControllerProfile,
   profileMismatch,

@@ -116,6 +116,7 @@ export const awsGatewayTranslationRef = createTranslationRef({
       noTargetGroup: 'No target group',
       openTargetGroup: 'Open target group {{name}} in the AWS console',
       service: 'Service {{namespace}}/{{name}}',
+      weight: 'Weight {{weight}} ({{share}}% of new connections)',
     },
     targets: {
       none: 'No targets are registered in this target group.',

@@ -1,5 +1,6 @@
 import {
   DNS_LABEL_MAX_LENGTH,
+  EndpointBackend,
   DNS_SUBDOMAIN_MAX_LENGTH,
   isDnsLabel,
   isDnsSubdomain,
@@ -21,6 +22,21 @@ import { ObservedService } from './types';
  */
 
 export const HEALTH_CHECK_PROTOCOLS = ['HTTP', 'HTTPS', 'TCP'];
+
+/** A backendRef's weight when it names none (Gateway API). */
+export const DEFAULT_BACKEND_WEIGHT = 1;
+
+/**
+ * ELBv2 forward actions take target group weights from 0 to 999; the
+ * controller passes Gateway API weights through unchanged, so a larger one
+ * passes the CRD and fails at AWS (FailedDeployModel).
+ */
+export const MAX_FORWARD_WEIGHT = 999;
+
+/** One backend Service port: the same Service and port twice in a route is one target group. */
+export function backendKey(backend: Pick<EndpointBackend, 'service' | 'port'>) {
+  return `${backend.service}:${backend.port}`;
+}
 
 export function dnsLabelIssue(
   value: string,

@@ -1,8 +1,13 @@
 import { ConfigReader } from '@backstage/config';
-import { EndpointSpec } from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  EndpointBackend,
+  EndpointSpec,
+  L4ListenerProtocol,
+} from '@gateway-portal/plugin-aws-gateway-common';
 import { GatewayGuardrails, readGatewayGuardrails } from './guardrails';
 import { validateEndpointSpec } from './validateEndpoint';
 import { classicEndpoint } from './__fixtures__/classicEndpoint';
+import { multiListenerEndpoint } from './__fixtures__/multiListenerEndpoint';
 
 const guardrails: GatewayGuardrails = readGatewayGuardrails(
   new ConfigReader({
@@ -16,6 +21,28 @@ const guardrails: GatewayGuardrails = readGatewayGuardrails(
     },
   }),
 );
+
+const dns: EndpointBackend = { service: 'dns', port: 53 };
+
+/** Listeners "first" and "second" on port 5353, each with its route (named as the listener) to the backends given. */
+function onOnePort(
+  ...listeners: Array<[L4ListenerProtocol, EndpointBackend[]]>
+): Partial<EndpointSpec> {
+  const names = ['first', 'second'];
+  return {
+    listeners: listeners.map(([protocol], i) => ({
+      name: names[i],
+      protocol,
+      port: 5353,
+      ...(protocol === 'TLS' ? { hostname: 'db.example.com' } : {}),
+    })),
+    routes: listeners.map(([, backends], i) => ({
+      name: names[i],
+      listener: names[i],
+      backends,
+    })),
+  };
+}
 
 function rulesFor(spec: EndpointSpec, g: GatewayGuardrails = guardrails) {
   return validateEndpointSpec(spec, { guardrails: g }).map(
@@ -272,33 +299,117 @@ describe('validateEndpointSpec', () => {
       },
       'listeners[1].port listener-port-unique',
     ],
+    [
+      'the same Service port twice in a route',
+      {
+        routes: [
+          {
+            name: 'r',
+            listener: 'tcp-app',
+            backends: [
+              { service: 'backend', port: 3000, weight: 1 },
+              { service: 'other', port: 3000 },
+              { service: 'backend', port: 3000, weight: 2 },
+            ],
+          },
+        ],
+      },
+      'routes[0].backends[2] backend-unique',
+    ],
+    [
+      'a weight above what a load balancer forward action takes',
+      {
+        routes: [
+          {
+            name: 'r',
+            listener: 'tcp-app',
+            backends: [
+              { service: 'backend', port: 3000, weight: 1000 },
+              { service: 'other', port: 3000, weight: 1 },
+            ],
+          },
+        ],
+      },
+      'routes[0].backends[0].weight backend-weight',
+    ],
+    [
+      'a negative weight',
+      {
+        routes: [
+          {
+            name: 'r',
+            listener: 'tcp-app',
+            backends: [{ service: 'backend', port: 3000, weight: -1 }],
+          },
+        ],
+      },
+      'routes[0].backends[0].weight backend-weight',
+    ],
+    [
+      'TCP and UDP on one port with different backends',
+      onOnePort(['TCP', [dns]], ['UDP', [{ ...dns, service: 'dns-udp' }]]),
+      'routes[1].backends tcp-udp-same-backends',
+    ],
+    [
+      'TCP and UDP on one port with different weights',
+      onOnePort(
+        [
+          'TCP',
+          [
+            { ...dns, weight: 9 },
+            { ...dns, service: 'green' },
+          ],
+        ],
+        ['UDP', [{ ...dns, service: 'green' }, dns]],
+      ),
+      'routes[1].backends tcp-udp-same-backends',
+    ],
+    [
+      'TLS and UDP on one port',
+      onOnePort(['TLS', [dns]], ['UDP', [dns]]),
+      'listeners[1].port tls-udp-same-port',
+    ],
+    [
+      'two UDP listeners on one port',
+      onOnePort(['UDP', [dns]], ['UDP', [dns]]),
+      'listeners[1].port listener-port-unique',
+    ],
   ];
 
   it.each(cases)('refuses %s', (_name, change, expected) => {
     expect(rulesFor({ ...classicEndpoint, ...change })).toContain(expected);
   });
 
-  it('allows TCP and UDP on the same port (TCP_UDP)', () => {
-    const spec: EndpointSpec = {
-      ...classicEndpoint,
-      listeners: [
-        { name: 'tcp', protocol: 'TCP', port: 5353 },
-        { name: 'udp', protocol: 'UDP', port: 5353 },
-      ],
-      routes: [
-        {
-          name: 'tcp',
-          listener: 'tcp',
-          backends: [{ service: 'dns', port: 53 }],
-        },
-        {
-          name: 'udp',
-          listener: 'udp',
-          backends: [{ service: 'dns', port: 53 }],
-        },
-      ],
-    };
-    expect(rulesFor(spec)).toEqual([]);
+  it('allows TCP and UDP on the same port (TCP_UDP) with the same backends, in any order', () => {
+    const blue = { ...dns, service: 'blue', weight: 9 };
+    expect(
+      rulesFor({
+        ...classicEndpoint,
+        ...onOnePort(
+          ['TCP', [blue, dns]],
+          ['UDP', [{ ...dns, weight: 1 }, blue]],
+        ),
+      }),
+    ).toEqual([]);
+  });
+
+  it('accepts several listeners, each with weighted backends, in one endpoint', () => {
+    expect(validateEndpointSpec(multiListenerEndpoint, { guardrails })).toEqual(
+      [],
+    );
+  });
+
+  it('says why TCP and UDP on one port need the same backends, naming the field', () => {
+    const [found] = validateEndpointSpec(
+      {
+        ...classicEndpoint,
+        ...onOnePort(['TCP', [dns]], ['UDP', [{ ...dns, port: 54 }]]),
+      },
+      { guardrails },
+    );
+    expect(found.message).toBe(
+      `routes[1].backends must be the same Services, ports and weights as route "first"'s: TCP and UDP on port 5353 become one TCP_UDP load balancer listener, which forwards only to the backends of the oldest of the two routes, so the other route's backends would get no traffic`,
+    );
   });
 
   it('names the canonical block in CIDR errors', () => {

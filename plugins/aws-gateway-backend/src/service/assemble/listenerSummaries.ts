@@ -59,6 +59,7 @@ export function healthCounts(targets: Array<{ state: string }>): HealthCounts {
 function targetGroupSummary(
   arn: string,
   facts: GatewayFacts,
+  weight: number | undefined,
 ): TargetGroupSummary {
   const tg = facts.targetGroups.get(arn);
   const binding = facts.bindings.find(b => b.spec?.targetGroupARN === arn);
@@ -109,6 +110,7 @@ function targetGroupSummary(
           },
         }
       : {}),
+    ...(weight !== undefined ? { weight } : {}),
     health: healthCounts(targets),
     targets,
     errors: tg?.errors ?? [],
@@ -127,6 +129,20 @@ export function forwardTargetGroupArns(
     }
   }
   return [...arns];
+}
+
+/** Each target group's weight in an NLB listener's forward actions. */
+export function forwardWeights(
+  listener: Listener | undefined,
+): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const action of listener?.DefaultActions ?? []) {
+    for (const t of action.ForwardConfig?.TargetGroups ?? []) {
+      if (t.TargetGroupArn && t.Weight !== undefined)
+        weights.set(t.TargetGroupArn, t.Weight);
+    }
+  }
+  return weights;
 }
 
 /**
@@ -168,6 +184,7 @@ export function listenerSummary(
   const nlbListener = facts.loadBalancerListeners.find(
     l => l.Port === listener.port,
   );
+  const weights = forwardWeights(nlbListener);
   return {
     name: listener.name,
     port: listener.port,
@@ -189,7 +206,7 @@ export function listenerSummary(
         }
       : {}),
     targetGroups: targetGroupArnsOf(listener, routes, facts).map(arn =>
-      targetGroupSummary(arn, facts),
+      targetGroupSummary(arn, facts, weights.get(arn)),
     ),
   };
 }

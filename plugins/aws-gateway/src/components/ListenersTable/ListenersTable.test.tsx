@@ -5,6 +5,37 @@ import { health, listener, targetGroup } from '../../testing/fixtures';
 import { ListenersTable } from './ListenersTable';
 
 describe('ListenersTable', () => {
+  it("shows each target group's weight and share when a listener forwards to several (a weighted route)", async () => {
+    const canary = targetGroup({
+      arn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/k8s-canary/1',
+      name: 'k8s-canary',
+      service: { namespace: 'payments', name: 'payments-canary', port: 8080 },
+      weight: 20,
+    });
+    await renderInTestApp(
+      <ListenersTable
+        listeners={[
+          listener({ targetGroups: [targetGroup({ weight: 80 }), canary] }),
+          listener({
+            name: 'tcp-9000',
+            port: 9000,
+            targetGroups: [targetGroup({ weight: 1 })],
+          }),
+        ]}
+      />,
+    );
+    const weighted = screen.getByText(':8080').closest('tr')!;
+    expect(
+      within(weighted).getByText('Weight 80 (80% of new connections)'),
+    ).toBeInTheDocument();
+    expect(
+      within(weighted).getByText('Weight 20 (20% of new connections)'),
+    ).toBeInTheDocument();
+    // One target group takes every connection: no weight to explain.
+    const single = screen.getByText(':9000').closest('tr')!;
+    expect(within(single).queryByText(/^Weight/)).not.toBeInTheDocument();
+  });
+
   it('follows each listener through its route to every target group', async () => {
     const second = targetGroup({
       arn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/k8s-canary/1',

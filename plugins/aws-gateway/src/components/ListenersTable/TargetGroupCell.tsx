@@ -16,6 +16,10 @@ export function TargetGroupCell(props: { targetGroups: TargetGroupSummary[] }) {
       </Text>
     );
   }
+  // Weights matter only when the listener forwards to several target groups.
+  const weighted = targetGroups.filter(tg => tg.weight !== undefined);
+  const totalWeight = weighted.reduce((sum, tg) => sum + tg.weight!, 0);
+  const showWeights = weighted.length > 1 && totalWeight > 0;
   return (
     <Flex direction="column" gap="2">
       {targetGroups.map(targetGroup => (
@@ -32,6 +36,16 @@ export function TargetGroupCell(props: { targetGroups: TargetGroupSummary[] }) {
             <Text as="div" variant="body-small" color="secondary">
               {targetGroup.protocol}
               {targetGroup.port !== undefined ? ` :${targetGroup.port}` : ''}
+            </Text>
+          )}
+          {showWeights && targetGroup.weight !== undefined && (
+            <Text as="div" variant="body-small" color="secondary">
+              {t('listeners.weight', {
+                weight: String(targetGroup.weight),
+                share: String(
+                  Math.round((targetGroup.weight / totalWeight) * 1000) / 10,
+                ),
+              })}
             </Text>
           )}
           {targetGroup.service && (

@@ -66,4 +66,49 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'Several listeners in one run, each with its backends: TCP 8080 split 80/20 between two Services (a canary), and DNS on port 53 over TCP and UDP, which the load balancer serves as one TCP_UDP listener (both listeners name the same backends)',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'render',
+          action: 'aws-gateway:endpoint:render',
+          name: 'Render gateway manifests',
+          input: {
+            name: 'edge',
+            namespace: 'default',
+            listeners: [
+              {
+                name: 'app',
+                protocol: 'TCP',
+                port: 8080,
+                routeName: 'edge-app',
+                backends: [
+                  { service: 'backend', port: 3000, weight: 80 },
+                  { service: 'backend-canary', port: 3000, weight: 20 },
+                ],
+              },
+              {
+                name: 'dns-tcp',
+                protocol: 'TCP',
+                port: 53,
+                backends: [{ service: 'coredns', port: 53 }],
+              },
+              {
+                name: 'dns-udp',
+                protocol: 'UDP',
+                port: 53,
+                backends: [{ service: 'coredns', port: 53 }],
+              },
+            ],
+            scheme: 'internal',
+            targetType: 'ip',
+            controllerProfile: 'lbc-v3.5',
+            kubernetesId: 'backend',
+          },
+        },
+      ],
+    }),
+  },
 ];

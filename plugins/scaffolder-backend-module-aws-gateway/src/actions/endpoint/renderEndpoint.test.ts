@@ -159,6 +159,9 @@ describe('aws-gateway:endpoint:render', () => {
       outputDir: 'manifests',
       gatewayRef: 'default/aws-tcp-gateway',
       serverDryRun: 'skipped',
+      controllerNotes: [
+        'Port 8080: TCP listener "tcp-app" becomes a TCP load balancer listener, with one target group: backend:3000.',
+      ],
     });
     const route = yaml.parse(
       fs.readFileSync(
@@ -172,6 +175,67 @@ describe('aws-gateway:endpoint:render', () => {
       name: 'backend',
       port: 3000,
     });
+  });
+
+  it('renders several listeners with weighted backends and TCP + UDP on one port, and says how the controller serves them', async () => {
+    const input = withDefaults(yaml.parse(examples[2].example).steps[0].input);
+    const ctx = testActionContext(input, { workspacePath: workspace });
+    await action().handler(ctx);
+    const outputs = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+    expect(outputs.files).toEqual([
+      'manifests/loadbalancerconfiguration-edge.yaml',
+      'manifests/targetgroupconfiguration-backend.yaml',
+      'manifests/targetgroupconfiguration-backend-canary.yaml',
+      'manifests/targetgroupconfiguration-coredns.yaml',
+      'manifests/gateway-edge.yaml',
+      'manifests/tcproute-edge-app.yaml',
+      'manifests/tcproute-edge-dns-tcp.yaml',
+      'manifests/udproute-edge-dns-udp.yaml',
+    ]);
+    const read = (file: string) =>
+      yaml.parse(fs.readFileSync(path.join(workspace, file), 'utf8'));
+    expect(
+      read('manifests/gateway-edge.yaml').spec.listeners.map(
+        (l: any) => `${l.name} ${l.protocol} ${l.port}`,
+      ),
+    ).toEqual(['app TCP 8080', 'dns-tcp TCP 53', 'dns-udp UDP 53']);
+    const app = read('manifests/tcproute-edge-app.yaml');
+    expect(app.spec.parentRefs[0].sectionName).toBe('app');
+    expect(app.spec.rules[0].backendRefs).toEqual([
+      { group: '', kind: 'Service', name: 'backend', port: 3000, weight: 80 },
+      {
+        group: '',
+        kind: 'Service',
+        name: 'backend-canary',
+        port: 3000,
+        weight: 20,
+      },
+    ]);
+    expect(
+      read('manifests/udproute-edge-dns-udp.yaml').spec.parentRefs[0]
+        .sectionName,
+    ).toBe('dns-udp');
+    expect(outputs.controllerNotes).toEqual([
+      expect.stringMatching(
+        /^Port 8080: .* 2 target groups in one weighted forward action: backend:3000 \(weight 80, 80% of new connections\), backend-canary:3000 \(weight 20, 20% of new connections\)\.$/,
+      ),
+      expect.stringMatching(
+        /^Port 53: listeners "dns-tcp" \(TCP\) and "dns-udp" \(UDP\) become ONE TCP_UDP load balancer listener\. .*oldest of routes "edge-dns-tcp" and "edge-dns-udp" only/,
+      ),
+    ]);
+  });
+
+  it('says how the controller serves the endpoint in the log of a dry run', async () => {
+    const input = withDefaults(yaml.parse(examples[2].example).steps[0].input);
+    const ctx = testActionContext(input, {
+      workspacePath: workspace,
+      isDryRun: true,
+    });
+    const info = jest.spyOn(ctx.logger, 'info');
+    await action().handler(ctx);
+    expect(info).toHaveBeenCalledWith(
+      expect.stringMatching(/^Port 53: .*ONE TCP_UDP load balancer listener/),
+    );
   });
 
   it('uses the configured default profile and class when the input names none', async () => {
@@ -251,6 +315,62 @@ describe('aws-gateway:endpoint:render', () => {
         ],
       },
       /routes\[0\]\.listener "nope" is not one of the listeners/,
+      {},
+    ],
+    [
+      "a listener's backend at a weight the load balancer refuses (named by its input field)",
+      {
+        listeners: [
+          {
+            name: 'tcp-app',
+            protocol: 'TCP',
+            port: 8080,
+            backends: [
+              { service: 'backend', port: 3000, weight: 1000 },
+              { service: 'canary', port: 3000, weight: 1 },
+            ],
+          },
+        ],
+        routes: [],
+      },
+      /listeners\[0\]\.backends\[0\]\.weight 1000 must be an integer from 0 to 999.*\[backend-weight\]/,
+      {},
+    ],
+    [
+      'backends both on a listener and in a route',
+      {
+        listeners: [
+          {
+            name: 'tcp-app',
+            protocol: 'TCP',
+            port: 8080,
+            backends: [{ service: 'backend', port: 3000 }],
+          },
+        ],
+      },
+      /listeners\[0\]\.backends: listener "tcp-app" has backends and is named by routes\[0\] too.*\[listener-backends-and-route\]/,
+      {},
+    ],
+    [
+      'TCP and UDP on one port with different backends',
+      {
+        listeners: [
+          {
+            name: 'dns-tcp',
+            protocol: 'TCP',
+            port: 5353,
+            backends: [{ service: 'dns', port: 53 }],
+          },
+          {
+            name: 'dns-udp',
+            protocol: 'UDP',
+            port: 5353,
+            backends: [{ service: 'dns-udp', port: 53 }],
+          },
+        ],
+        routes: [],
+      },
+      /listeners\[1\]\.backends must be the same Services, ports and weights as route "aws-tcp-gateway-dns-tcp"'s: TCP and UDP on port 5353 become one TCP_UDP load balancer listener.*\[tcp-udp-same-backends\]/,
       {},
     ],
     [

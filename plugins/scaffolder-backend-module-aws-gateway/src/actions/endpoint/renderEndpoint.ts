@@ -9,6 +9,8 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
   AWS_GATEWAY_ACTION_ID,
+  endpointControllerNotes,
+  endpointListenerRoutes,
   GatewayGuardrails,
   KubernetesClusters,
   manifestToYaml,
@@ -26,7 +28,21 @@ import {
 import { InitiatorOwnership } from '../support/initiatorOwnership';
 import { manifestIssuesError } from '../support/manifestIssues';
 import { examples } from './renderEndpoint.examples';
-import { createAwsGatewayAction } from '../support/inputDefaults';
+import { createAwsGatewayAction, ZodImpl } from '../support/inputDefaults';
+
+/** One backend Service port of a route (or of a listener that carries its backends). */
+const backendSchema = (z: ZodImpl) =>
+  z.object({
+    service: z.string().describe('Service name in the namespace'),
+    port: z.number().int().describe('Service port'),
+    weight: z
+      .number()
+      .int()
+      .optional()
+      .describe(
+        "Relative weight, 0 to 999 (the load balancer's forward weights); default 1; 0 gets no target group",
+      ),
+  });
 
 /**
  * Renders the Gateway, routes, LoadBalancerConfiguration and
@@ -84,9 +100,23 @@ export function createRenderEndpointAction(options: {
                   .describe(
                     'TLS only: the host name clients use (required by the Gateway API; the NLB does not route by it)',
                   ),
+                backends: z
+                  .array(backendSchema(z))
+                  .optional()
+                  .describe(
+                    "The listener's backends: its route is rendered from them (then no entry of routes names this listener)",
+                  ),
+                routeName: z
+                  .string()
+                  .optional()
+                  .describe(
+                    'With backends: the name of the route rendered for them; default <name>-<listener name>',
+                  ),
               }),
             )
-            .describe('Gateway listeners'),
+            .describe(
+              'Gateway listeners, each a port of the load balancer; TCP and UDP may share a port (one TCP_UDP listener, the same backends)',
+            ),
         routes: z =>
           z
             .array(
@@ -98,23 +128,14 @@ export function createRenderEndpointAction(options: {
                     'Listener name the route attaches to; its protocol picks TCPRoute, UDPRoute or TLSRoute',
                   ),
                 backends: z
-                  .array(
-                    z.object({
-                      service: z
-                        .string()
-                        .describe('Service name in the namespace'),
-                      port: z.number().int().describe('Service port'),
-                      weight: z
-                        .number()
-                        .int()
-                        .optional()
-                        .describe('Relative weight (0 gets no target group)'),
-                    }),
-                  )
+                  .array(backendSchema(z))
                   .describe('Backend Services'),
               }),
             )
-            .describe('One route per listener'),
+            .default([])
+            .describe(
+              'One route per listener, for listeners that do not carry their backends',
+            ),
         scheme: z =>
           z
             .enum(['internal', 'internet-facing'])
@@ -229,16 +250,27 @@ export function createRenderEndpointAction(options: {
               '[cluster/]namespace/name, the value for the aws-gateway.io/gateways annotation',
             ),
         serverDryRun: z => z.enum(['passed', 'skipped']),
+        controllerNotes: z =>
+          z
+            .array(z.string())
+            .describe(
+              'How the controller will serve each load balancer port (TCP_UDP merging, TLS passthrough, weighted target groups)',
+            ),
       },
     },
     async handler(ctx) {
       const { input } = ctx;
+      const parts = endpointListenerRoutes(
+        input.name,
+        input.listeners,
+        input.routes,
+      );
       const spec: EndpointSpec = {
         name: input.name,
         namespace: input.namespace,
         gatewayClassName: input.gatewayClassName ?? guardrails.gatewayClassName,
-        listeners: input.listeners,
-        routes: input.routes,
+        listeners: parts.listeners,
+        routes: parts.routes,
         scheme: input.scheme,
         sourceCidrs: input.sourceCidrs,
         targetType: input.targetType,
@@ -249,7 +281,10 @@ export function createRenderEndpointAction(options: {
         kubernetesId: input.kubernetesId,
       };
       // Everything that needs no cluster first: a bad input fails fast.
-      const offlineIssues = validateEndpointSpec(spec, { guardrails });
+      const offlineIssues = [
+        ...parts.issues,
+        ...parts.inInputFields(validateEndpointSpec(spec, { guardrails })),
+      ];
       if (offlineIssues.length) {
         throw manifestIssuesError(
           `Endpoint ${spec.namespace}/${spec.name} is invalid`,
@@ -299,10 +334,9 @@ export function createRenderEndpointAction(options: {
           spec.routes.flatMap(r => r.backends.map(b => b.service)),
           ctx.signal,
         );
-        const clusterIssues = validateEndpointSpec(spec, {
-          guardrails,
-          services,
-        });
+        const clusterIssues = parts.inInputFields(
+          validateEndpointSpec(spec, { guardrails, services }),
+        );
         if (clusterIssues.length) {
           throw manifestIssuesError(
             `Endpoint ${spec.namespace}/${spec.name} does not fit cluster ${input.cluster}`,
@@ -312,6 +346,9 @@ export function createRenderEndpointAction(options: {
       }
 
       const rendered = renderEndpointManifests(spec, profile);
+      // What the Gateway API objects do not say, in the log of a dry run too.
+      const controllerNotes = endpointControllerNotes(spec);
+      for (const note of controllerNotes) ctx.logger.info(note);
       const manifests = rendered.map(r => r.manifest);
       // A backstop: rendered manifests must pass the same rules as hand-written ones.
       const manifestIssues = validateManifests(manifests, { profile });
@@ -363,6 +400,7 @@ export function createRenderEndpointAction(options: {
         [input.cluster, spec.namespace, spec.name].filter(Boolean).join('/'),
       );
       ctx.output('serverDryRun', serverDryRunResult);
+      ctx.output('controllerNotes', controllerNotes);
     },
   });
 }
