@@ -1,8 +1,10 @@
 /**
  * Integration: aws-gateway:gitops:commit in mode pull-request through the
  * real clients — @octokit/rest against the git peer's GitHub REST subset
- * (/api/v3, GitHub Enterprise style) and @gitbeaker/rest against its GitLab
- * v4 subset — over the peer's bare repositories: the repository chosen with
+ * (/api/v3, GitHub Enterprise style), @gitbeaker/rest against its GitLab
+ * v4 subset and azure-devops-node-api against its Azure DevOps Git subset
+ * (reviewers by identity id, labels as tags) — over the peer's bare
+ * repositories: the repository chosen with
  * RepoUrlPicker's host?owner&repo, reviewers, labels and draft, the portal's
  * token or the user's (the peer records which login pushed and opened), and a
  * refused user token failing with nothing pushed.
@@ -14,53 +16,106 @@ import {
   createBareRepo,
   gitPeer,
   gitPushes,
+  gitUserAzureId,
   gitUserToken,
   uniqueName,
 } from '../peers';
 import {
   commitAction,
   gitopsConfig,
+  PeerForge,
   renderedWorkspace,
 } from './support/gitopsActions';
 import { runAction } from './support/actionRun';
 
-type Forge = 'github' | 'gitlab';
+type Forge = Exclude<PeerForge, 'gitea'>;
+
+/** Azure DevOps repositories live in a project of an organization: the owner here is organization/project. */
+const AZURE_PROJECT = 'platform';
 
 /** The peer's pull requests of one repository, read through that forge's API with the peer's own token. */
 async function pullRequests(forge: Forge, owner: string, repo: string) {
   const { baseUrl, password } = gitPeer();
-  const url =
-    forge === 'github'
-      ? `${baseUrl}api/v3/repos/${owner}/${repo}/pulls`
-      : `${baseUrl}api/v4/projects/${encodeURIComponent(
-          `${owner}/${repo}`,
-        )}/merge_requests`;
-  const res = await fetch(url, {
+  const urls: Record<Forge, string> = {
+    github: `${baseUrl}api/v3/repos/${owner}/${repo}/pulls`,
+    gitlab: `${baseUrl}api/v4/projects/${encodeURIComponent(
+      `${owner}/${repo}`,
+    )}/merge_requests`,
+    azure: `${baseUrl}${owner}/_apis/git/repositories/${repo}/pullRequests`,
+  };
+  const res = await fetch(urls[forge], {
     headers: { authorization: `token ${password}`, 'private-token': password },
   });
   expect(res.status).toBe(200);
-  const list: any[] = await res.json();
-  // One shape for both: who opened it, draft, labels, reviewers.
-  return list.map(p =>
-    forge === 'github'
-      ? {
+  const body: any = await res.json();
+  const list: any[] = forge === 'azure' ? body.value : body;
+  const loginOfAzureId = (id: string) =>
+    (['alice', 'bob'] as const).find(u => gitUserAzureId(u) === id) ?? id;
+  // One shape for all: who opened it, draft, labels, reviewers (Azure DevOps: by id, shown as logins).
+  return list.map(p => {
+    switch (forge) {
+      case 'github':
+        return {
           number: p.number,
           author: p.user.login,
           draft: p.draft,
           labels: p.labels.map((l: any) => l.name),
           reviewers: p.requested_reviewers.map((r: any) => r.login),
           head: p.head.ref,
-        }
-      : {
+        };
+      case 'gitlab':
+        return {
           number: p.iid,
           author: p.author.username,
           draft: p.draft,
           labels: p.labels,
           reviewers: p.reviewers.map((r: any) => r.username),
           head: p.source_branch,
-        },
-  );
+        };
+      default:
+        return {
+          number: p.pullRequestId,
+          author: p.createdBy.uniqueName,
+          draft: p.isDraft,
+          labels: p.labels.map((l: any) => l.name),
+          reviewers: p.reviewers.map((r: any) => loginOfAzureId(r.id)),
+          head: p.sourceRefName.replace(/^refs\/heads\//, ''),
+        };
+    }
+  });
 }
+
+/** How each host names a repository: RepoUrlPicker's value, the clone URL's path and a pull request's browser URL. */
+const HOST_SHAPES: Record<
+  Forge,
+  {
+    picked: (host: string, org: string, repo: string) => string;
+    path: (org: string, repo: string) => string;
+    pullUrl: (web: string, n: number) => string;
+    /** A reviewer as the host takes it. */
+    reviewer: (login: 'alice' | 'bob') => string;
+  }
+> = {
+  github: {
+    picked: (host, org, repo) => `${host}?owner=${org}&repo=${repo}`,
+    path: (org, repo) => `${org}/${repo}`,
+    pullUrl: (web, n) => `${web}/pull/${n}`,
+    reviewer: login => login,
+  },
+  gitlab: {
+    picked: (host, org, repo) => `${host}?owner=${org}&repo=${repo}`,
+    path: (org, repo) => `${org}/${repo}`,
+    pullUrl: (web, n) => `${web}/-/merge_requests/${n}`,
+    reviewer: login => login,
+  },
+  azure: {
+    picked: (host, org, repo) =>
+      `${host}?organization=${org}&project=${AZURE_PROJECT}&repo=${repo}`,
+    path: (org, repo) => `${org}/${AZURE_PROJECT}/_git/${repo}`,
+    pullUrl: (web, n) => `${web}/pullrequest/${n}`,
+    reviewer: gitUserAzureId,
+  },
+};
 
 const branches = (owner: string, repo: string) =>
   execFileSync(
@@ -77,22 +132,26 @@ const branches = (owner: string, repo: string) =>
     .trim()
     .split('\n');
 
-describe.each(['github', 'gitlab'] as const)(
+describe.each(['github', 'gitlab', 'azure'] as const)(
   'aws-gateway:gitops:commit against the git peer as a %s host',
   forge => {
+    const shape = HOST_SHAPES[forge];
+    let org: string;
+    // The repository's owner as the peer stores it (Azure DevOps: organization/project).
     let owner: string;
     const repo = 'gitops';
     let workspacePath: string;
     const host = () => new URL(gitPeer().baseUrl).host;
-    // Only this test's owner is allowed: the picker's choice is checked on the server.
+    // Only this test's organization is allowed: the picker's choice is checked on the server.
     const config = () =>
       gitopsConfig({
         forge,
-        allowedRepoUrls: [`${gitPeer().baseUrl}${owner}/*`],
+        allowedRepoUrls: [`${gitPeer().baseUrl}${shape.path(org, '*')}`],
       });
 
     beforeEach(async () => {
-      owner = uniqueName('platform');
+      org = uniqueName('platform');
+      owner = forge === 'azure' ? `${org}/${AZURE_PROJECT}` : org;
       createBareRepo(`${owner}/${repo}`);
       workspacePath = await renderedWorkspace(config());
     });
@@ -103,7 +162,7 @@ describe.each(['github', 'gitlab'] as const)(
         commitAction(config()),
         {
           // RepoUrlPicker's value; the allow-list is checked on the clone URL it names.
-          repoUrl: `${host()}?owner=${owner}&repo=${repo}`,
+          repoUrl: shape.picked(host(), org, repo),
           mode: 'pull-request',
           branch: 'aws-gateway/default-aws-tcp-gateway',
           baseBranch: 'main',
@@ -118,7 +177,7 @@ describe.each(['github', 'gitlab'] as const)(
 
     it('opens a draft with reviewers and labels with the portal token; a re-run opens no second one', async () => {
       const asked = {
-        reviewers: ['alice', 'bob'],
+        reviewers: [shape.reviewer('alice'), shape.reviewer('bob')],
         labels: ['gitops', 'aws-gateway'],
         draft: true,
       };
@@ -126,16 +185,17 @@ describe.each(['github', 'gitlab'] as const)(
       expect(first.outputs).toMatchObject({
         changed: true,
         pullRequestNumber: 1,
-        pullRequestUrl:
-          forge === 'github'
-            ? `${gitPeer().baseUrl}${owner}/${repo}/pull/1`
-            : `${gitPeer().baseUrl}${owner}/${repo}/-/merge_requests/1`,
+        pullRequestUrl: shape.pullUrl(
+          `${gitPeer().baseUrl}${shape.path(org, repo)}`,
+          1,
+        ),
       });
       expect(await pullRequests(forge, owner, repo)).toEqual([
         {
           number: 1,
           author: 'peers',
           ...asked,
+          reviewers: ['alice', 'bob'],
           head: 'aws-gateway/default-aws-tcp-gateway',
         },
       ]);
@@ -154,7 +214,10 @@ describe.each(['github', 'gitlab'] as const)(
 
     it("pushes and opens the pull request as the user with the user's token, and never says the token", async () => {
       const token = gitUserToken('alice');
-      const { outputs, logs } = await run({ token, reviewers: ['bob'] });
+      const { outputs, logs } = await run({
+        token,
+        reviewers: [shape.reviewer('bob')],
+      });
       expect(outputs.pullRequestNumber).toBe(1);
       expect(await pullRequests(forge, owner, repo)).toMatchObject([
         { author: 'alice', reviewers: ['bob'], draft: false },
@@ -179,12 +242,15 @@ describe.each(['github', 'gitlab'] as const)(
 
     it('refuses a reviewer name the host would refuse, a picker value outside the allow-list and a hostile one, before pushing', async () => {
       await expect(
-        run({ repoUrl: `${host()}?owner=${owner}&repo=..` }),
+        run({ repoUrl: shape.picked(host(), org, '..') }),
       ).rejects.toThrow('repoUrl:');
+      const elsewhere = shape.path('elsewhere', repo);
       await expect(
-        run({ repoUrl: `${host()}?owner=elsewhere&repo=${repo}` }),
+        run({ repoUrl: shape.picked(host(), 'elsewhere', repo) }),
       ).rejects.toThrow(
-        `repoUrl: "${gitPeer().baseUrl}elsewhere/${repo}.git" is not allowed`,
+        `repoUrl: "${gitPeer().baseUrl}${elsewhere}${
+          forge === 'azure' ? '' : '.git'
+        }" is not allowed`,
       );
       await expect(run({ reviewers: ['-mallory'] })).rejects.toThrow(
         'reviewers[0]: "-mallory" is not valid',

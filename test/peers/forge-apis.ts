@@ -1,7 +1,9 @@
 /**
  * The GitHub REST subset `@octokit/rest` uses (under /api/v3, GitHub
- * Enterprise style) and the GitLab v4 subset `@gitbeaker/rest` uses (under
- * /api/v4), answered by the git peer over the same bare repositories (ours,
+ * Enterprise style), the GitLab v4 subset `@gitbeaker/rest` uses (under
+ * /api/v4) and the Azure DevOps Git subset `azure-devops-node-api` uses
+ * (/<organization>/<project>/_apis/git/…, with the location discovery it
+ * makes first), answered by the git peer over the same bare repositories (ours,
  * see test/README.md). Each pull request records the login of the
  * credential that opened it, so tests can tell the user's token from the
  * portal's.
@@ -74,9 +76,10 @@ function send(res: http.ServerResponse, status: number, body: unknown) {
 
 const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
-/** The bare repository of owner/repo, when both are plain names and it exists. */
+/** The bare repository of owner/repo (owner may be org/project), when all are plain names and it exists. */
 function repository(ctx: ForgeContext, owner: string, repo: string) {
-  if (!SEGMENT.test(owner) || !SEGMENT.test(repo)) return undefined;
+  if (![...owner.split('/'), repo].every(s => SEGMENT.test(s)))
+    return undefined;
   const bare = path.join(ctx.root, owner, `${repo}.git`);
   if (!fs.existsSync(bare)) return undefined;
   const key = `${owner}/${repo}`;
@@ -356,4 +359,179 @@ export async function handleGitlab(
   pull.labels = [...new Set([...pull.labels, ...labelList(input.add_labels)])];
   if (input.reviewer_ids) pull.reviewers = byId(input.reviewer_ids);
   send(res, 200, view(pull));
+}
+
+/** The peer users' Azure DevOps identity ids (reviewers are added by id). */
+export function peerUserId(login: (typeof PEER_USERS)[number]): string {
+  return `00000000-0000-4000-8000-${String(
+    PEER_USERS.indexOf(login) + 1,
+  ).padStart(12, '0')}`;
+}
+
+/** Where Azure DevOps keeps a repository's clone URL: /<organization>/<project>/_git/<repository>, as a bare repository's path. */
+export function azureGitPath(pathname: string): string | undefined {
+  const m = /^\/([^/]+)\/([^/]+)\/_git\/([^/]+)(\/.*)?$/.exec(pathname);
+  return m ? `/${m[1]}/${m[2]}/${m[3]}.git${m[4] ?? ''}` : undefined;
+}
+
+/** Whether a request is for the Azure DevOps API (/<organization>[/<project>]/_apis/…). */
+export const isAzureApi = (pathname: string) =>
+  /^\/[^/]+(?:\/[^/]+)?\/_apis(?:\/|$)/.test(pathname);
+
+/** The Git area's resource locations the client discovers (OPTIONS /<organization>/_apis/git), as Azure DevOps names them. */
+const AZURE_GIT_LOCATIONS = [
+  {
+    id: '9946fd70-0d40-406e-b686-b4744cbbcc37',
+    resourceName: 'pullRequests',
+    routeTemplate:
+      '{project}/_apis/{area}/repositories/{repositoryId}/{resource}/{pullRequestId}',
+  },
+  {
+    id: '4b6702c7-aa35-4b89-9c96-b9abf6d3e540',
+    resourceName: 'reviewers',
+    routeTemplate:
+      '{project}/_apis/{area}/repositories/{repositoryId}/pullRequests/{pullRequestId}/{resource}/{reviewerId}',
+  },
+  {
+    id: 'f22387e3-984e-4c52-9c6d-fbb8f14c812d',
+    resourceName: 'labels',
+    routeTemplate:
+      '{project}/_apis/{area}/repositories/{repositoryId}/pullRequests/{pullRequestId}/{resource}/{labelIdOrName}',
+  },
+].map(l => ({
+  ...l,
+  area: 'git',
+  resourceVersion: 2,
+  minVersion: '1.0',
+  maxVersion: '7.2',
+  releasedVersion: '7.1',
+}));
+
+/** Azure DevOps' Git API: location discovery, list and create pull requests, add a reviewer by id, add a label. */
+export async function handleAzure(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+  ctx: ForgeContext,
+): Promise<void> {
+  if (
+    req.method === 'OPTIONS' &&
+    /^\/[^/]+\/_apis\/git\/?$/.test(url.pathname)
+  ) {
+    req.resume();
+    send(res, 200, {
+      count: AZURE_GIT_LOCATIONS.length,
+      value: AZURE_GIT_LOCATIONS,
+    });
+    return;
+  }
+  const m =
+    /^\/([^/]+)\/([^/]+)\/_apis\/git\/repositories\/([^/]+)\/pullRequests(?:\/(\d+)\/(reviewers|labels)(?:\/([^/]+))?)?\/?$/.exec(
+      url.pathname,
+    );
+  const repo =
+    m && repository(ctx, `${m[1]}/${m[2]}`, decodeURIComponent(m[3]));
+  if (!m || !repo) {
+    req.resume();
+    send(res, 404, {
+      message: 'TF401019: The Git repository does not exist.',
+      typeKey: 'GitRepositoryNotFoundException',
+    });
+    return;
+  }
+  const web = `${ctx.baseUrl}${m[1]}/${m[2]}/_git/${m[3]}`;
+  const identity = (login: string) => ({
+    id: peerUserId(login as (typeof PEER_USERS)[number]),
+    uniqueName: login,
+    displayName: login,
+  });
+  const ref = (branch: string) => `refs/heads/${branch}`;
+  const view = (p: PeerPull) => ({
+    pullRequestId: p.number,
+    status: 'active',
+    title: p.title,
+    description: p.body,
+    isDraft: p.draft,
+    sourceRefName: ref(p.head),
+    targetRefName: ref(p.base),
+    createdBy: identity(p.user),
+    reviewers: p.reviewers.map(login => ({ ...identity(login), vote: 0 })),
+    labels: p.labels.map(name => ({ id: name, name, active: true })),
+    url: `${web}/pullrequest/${p.number}`,
+  });
+  if (!m[4] && req.method === 'GET') {
+    req.resume();
+    const source = url.searchParams.get('searchCriteria.sourceRefName');
+    const target = url.searchParams.get('searchCriteria.targetRefName');
+    const list = repo.list
+      .filter(
+        p =>
+          (!source || ref(p.head) === source) &&
+          (!target || ref(p.base) === target),
+      )
+      .map(view);
+    send(res, 200, { count: list.length, value: list });
+    return;
+  }
+  const input = await jsonBody(req);
+  if (!input) {
+    send(res, 400, { message: 'body must be JSON' });
+    return;
+  }
+  const branchOf = (name: unknown) =>
+    typeof name === 'string' && name.startsWith('refs/heads/')
+      ? name.slice('refs/heads/'.length)
+      : undefined;
+  if (!m[4] && req.method === 'POST') {
+    const opened = await openPull(
+      ctx,
+      repo,
+      {
+        head: branchOf(input.sourceRefName),
+        base: branchOf(input.targetRefName),
+        title: input.title,
+        body: input.description,
+      },
+      { draft: input.isDraft === true },
+    );
+    if ('pull' in opened) send(res, 201, view(opened.pull));
+    else
+      send(res, opened.status === 409 ? 409 : 400, {
+        message:
+          opened.status === 409
+            ? `TF401179: An active pull request for the source and target branch already exists.`
+            : opened.message,
+      });
+    return;
+  }
+  const pull = repo.list.find(p => p.number === Number(m[4]));
+  if (!pull) {
+    send(res, 404, {
+      message: 'TF401180: The requested pull request was not found.',
+    });
+    return;
+  }
+  if (m[5] === 'reviewers' && req.method === 'PUT' && m[6]) {
+    const login = PEER_USERS.find(u => peerUserId(u) === m[6].toLowerCase());
+    if (!login) {
+      send(res, 400, {
+        message: `The identity ${m[6]} could not be found.`,
+      });
+      return;
+    }
+    pull.reviewers = [...new Set([...pull.reviewers, login])];
+    send(res, 200, { ...identity(login), vote: 0 });
+    return;
+  }
+  if (m[5] === 'labels' && req.method === 'POST' && !m[6]) {
+    const name = typeof input.name === 'string' ? input.name : '';
+    if (!name) {
+      send(res, 400, { message: 'name is required' });
+      return;
+    }
+    pull.labels = [...new Set([...pull.labels, name])];
+    send(res, 200, { id: name, name, active: true });
+    return;
+  }
+  send(res, 405, { message: 'method not allowed' });
 }

@@ -4,7 +4,8 @@
  * serving the bare repositories under one temp directory. It also answers a
  * narrow, Gitea-compatible pull request API (ours, see test/README.md):
  * GET/POST /api/v1/repos/{owner}/{repo}/pulls, kept in memory, and the GitHub
- * (/api/v3) and GitLab (/api/v4) subsets of forge-apis.ts. Besides its basic
+ * (/api/v3), GitLab (/api/v4) and Azure DevOps (/<org>/<project>/_apis/git, clone
+ * URLs /<org>/<project>/_git/<repo>) subsets of forge-apis.ts. Besides its basic
  * user it knows the users of PEER_USERS by their tokens (peerUserToken), and
  * records which login pushed (GET /_peer/pushes).
  */
@@ -18,8 +19,11 @@ import { freePort } from './cache';
 import {
   branchSha,
   ForgeContext,
+  azureGitPath,
+  handleAzure,
   handleGithub,
   handleGitlab,
+  isAzureApi,
   hasPullFields,
   PEER_USERS,
   readBody,
@@ -297,7 +301,8 @@ export async function startGitServer(
     }
     const forge =
       (url.pathname.startsWith('/api/v3/') && handleGithub) ||
-      (url.pathname.startsWith('/api/v4/') && handleGitlab);
+      (url.pathname.startsWith('/api/v4/') && handleGitlab) ||
+      (isAzureApi(url.pathname) && handleAzure);
     if (forge) {
       forge(req, res, url, { root, baseUrl, login, pulls: forgePulls }).catch(
         error => {
@@ -308,9 +313,11 @@ export async function startGitServer(
       );
       return;
     }
-    if (url.pathname.endsWith('/git-receive-pack') && req.method === 'POST') {
+    // Azure DevOps clone URLs (/<organization>/<project>/_git/<repository>) name a bare repository like any other.
+    const gitPath = azureGitPath(url.pathname) ?? url.pathname;
+    if (gitPath.endsWith('/git-receive-pack') && req.method === 'POST') {
       pushes.push({
-        repository: url.pathname
+        repository: gitPath
           .replace(/^\//, '')
           .replace(/\.git\/git-receive-pack$/, ''),
         login,
@@ -333,7 +340,7 @@ export async function startGitServer(
       GIT_CONFIG_NOSYSTEM: '1',
       HOME: root,
       REQUEST_METHOD: req.method,
-      PATH_INFO: decodeURIComponent(url.pathname),
+      PATH_INFO: decodeURIComponent(gitPath),
       QUERY_STRING: url.search.replace(/^\?/, ''),
       CONTENT_TYPE: req.headers['content-type'] ?? '',
       REMOTE_USER: login,

@@ -119,6 +119,9 @@ export function gitUserToken(login: 'alice' | 'bob'): string {
   return peerUserToken(need('git').password, login);
 }
 
+/** A git peer user's Azure DevOps identity id (Azure DevOps takes reviewers by id). */
+export { peerUserId as gitUserAzureId } from './forge-apis';
+
 /** Which login pushed to which repository (`owner/repo`), oldest first, as the git peer recorded it. */
 export async function gitPushes(): Promise<
   Array<{ repository: string; login: string }>

@@ -26,12 +26,11 @@ import { ownershipRuleOff } from './ownership';
 
 export const CONTROLLER_CLUSTER = 'gitops-demo';
 
-/** The git peer as one host of a type: Gitea (its API), GitHub Enterprise (/api/v3) or GitLab (/api/v4). */
-function peerIntegration(
-  forge: 'gitea' | 'github' | 'gitlab',
-  baseUrl: string,
-  password: string,
-) {
+/** The pull request hosts the git peer can play. */
+export type PeerForge = 'gitea' | 'github' | 'gitlab' | 'azure';
+
+/** The git peer as one host of a type: Gitea (its API), GitHub Enterprise (/api/v3), GitLab (/api/v4) or Azure DevOps (PAT). */
+function peerIntegration(forge: PeerForge, baseUrl: string, password: string) {
   const host = new URL(baseUrl).host;
   const web = baseUrl.replace(/\/$/, '');
   switch (forge) {
@@ -44,6 +43,10 @@ function peerIntegration(
         gitlab: [
           { host, baseUrl: web, apiBaseUrl: `${web}/api/v4`, token: password },
         ],
+      };
+    case 'azure':
+      return {
+        azure: [{ host, credentials: [{ personalAccessToken: password }] }],
       };
     default:
       return {
@@ -59,7 +62,7 @@ export function gitopsConfig(
     baseUrl?: string;
     allowedRepoUrls?: string[];
     timeouts?: Record<string, number>;
-    forge?: 'gitea' | 'github' | 'gitlab';
+    forge?: PeerForge;
   } = {},
 ) {
   const baseUrl = options.baseUrl ?? gitPeer().baseUrl;

@@ -19,6 +19,11 @@ export interface ForgeHttp {
   fetch: typeof fetch;
   /** Runs one client call; a rejection becomes an explained error. */
   call<T>(what: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * `call` for a client on its own transport, which takes no signal
+   * (azure-devops-node-api): the per-request deadline is a rejection here.
+   */
+  callWithin<T>(what: string, work: () => Promise<T>): Promise<T>;
   readonly operation: GitOperation;
 }
 
@@ -34,13 +39,18 @@ function reasonFor(status: number, whose: string): string | undefined {
   return reasons[status];
 }
 
-/** The HTTP status of a client's error: octokit's `status`, gitbeaker's `cause.response.status`. */
+/**
+ * The HTTP status of a client's error: octokit's `status`, typed-rest-client's
+ * (azure-devops-node-api) `statusCode`, gitbeaker's `cause.response.status`.
+ */
 export function errorStatus(error: unknown): number | undefined {
   const e = error as {
     status?: unknown;
+    statusCode?: unknown;
     cause?: { response?: { status?: unknown } };
   };
   if (typeof e?.status === 'number') return e.status;
+  if (typeof e?.statusCode === 'number') return e.statusCode;
   const status = e?.cause?.response?.status;
   return typeof status === 'number' ? status : undefined;
 }
@@ -54,6 +64,27 @@ export function forgeHttp(
   const { field, whose } = credentialsWording(remote.source);
   // The transport's own failure, kept because clients wrap it in their own errors.
   let transportError: Error | undefined;
+
+  const notAnswered = () =>
+    new ServiceUnavailableError(
+      `${field}: the ${
+        remote.type
+      } API for ${repoUrl} did not answer within ${seconds(
+        operation.timeouts.requestMs,
+      )}`,
+    );
+  /** A transport failure by its system error code (ECONNREFUSED…), never its text. */
+  const unreachable = (error: unknown) => {
+    const e = error as { code?: unknown; cause?: { code?: unknown } };
+    const code = [e?.code, e?.cause?.code].find(
+      c => typeof c === 'string' && /^[A-Z0-9_]+$/.test(c),
+    );
+    return new InputError(
+      `${field}: the ${remote.type} API for ${repoUrl} could not be reached (${
+        code ?? 'network error'
+      })`,
+    );
+  };
 
   const boundFetch: typeof fetch = async (input, init) => {
     const requestMs = operation.timeouts.requestMs;
@@ -69,24 +100,10 @@ export function forgeHttp(
       });
     } catch (error) {
       operation.check();
-      if ((error as Error)?.name === 'TimeoutError') {
-        transportError = new ServiceUnavailableError(
-          `${field}: the ${
-            remote.type
-          } API for ${repoUrl} did not answer within ${seconds(requestMs)}`,
-        );
-      } else {
-        const code = (error as { cause?: { code?: unknown } })?.cause?.code;
-        transportError = new InputError(
-          `${field}: the ${
-            remote.type
-          } API for ${repoUrl} could not be reached (${
-            typeof code === 'string' && /^[A-Z0-9_]+$/.test(code)
-              ? code
-              : 'network error'
-          })`,
-        );
-      }
+      transportError =
+        (error as Error)?.name === 'TimeoutError'
+          ? notAnswered()
+          : unreachable(error);
       throw transportError;
     }
   };
@@ -96,16 +113,17 @@ export function forgeHttp(
     if (transportError) return transportError;
     if (error instanceof InputError || error instanceof ServiceUnavailableError)
       return error;
-    if ((error as Error)?.name === 'GitbeakerTimeoutError') {
-      return new ServiceUnavailableError(
-        `${field}: the ${
-          remote.type
-        } API for ${repoUrl} did not answer within ${seconds(
-          operation.timeouts.requestMs,
-        )}`,
-      );
-    }
+    if ((error as Error)?.name === 'GitbeakerTimeoutError')
+      return notAnswered();
     const status = errorStatus(error);
+    // A client on Node's own http (azure-devops-node-api) fails with a system error code.
+    const code = (error as { code?: unknown })?.code;
+    if (
+      status === undefined &&
+      typeof code === 'string' &&
+      /^E[A-Z0-9_]+$/.test(code)
+    )
+      return unreachable(error);
     if (status === undefined) {
       return new InputError(
         `${field}: the ${remote.type} API for ${repoUrl} failed when asked to ${what} (unexpected answer)`,
@@ -128,16 +146,32 @@ export function forgeHttp(
       : new InputError(message);
   };
 
+  const call = async <T>(what: string, work: () => Promise<T>) => {
+    transportError = undefined;
+    try {
+      return await operation.run(work);
+    } catch (error) {
+      throw explain(what, error);
+    }
+  };
   return {
     fetch: boundFetch,
     operation,
-    async call(what, work) {
-      transportError = undefined;
-      try {
-        return await operation.run(work);
-      } catch (error) {
-        throw explain(what, error);
-      }
-    },
+    call,
+    callWithin: (what, work) =>
+      call(what, async () => {
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(notAnswered()),
+            operation.timeouts.requestMs,
+          );
+        });
+        try {
+          return await Promise.race([work(), deadline]);
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
   };
 }

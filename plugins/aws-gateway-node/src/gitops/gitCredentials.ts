@@ -1,14 +1,21 @@
 import { InputError } from '@backstage/errors';
 import {
+  DefaultAzureDevOpsCredentialsProvider,
   DefaultGithubCredentialsProvider,
   ScmIntegrationRegistry,
 } from '@backstage/integration';
 import { parseRepositoryUrl, RepositoryUrl } from '../urls/repositoryUrl';
 
-/** HTTP basic credentials for git over HTTPS. @public */
+/**
+ * Credentials for git over HTTPS and the host's API: HTTP basic, or with
+ * `bearer` the password is an OAuth bearer token (Azure DevOps' Microsoft
+ * Entra tokens, which it takes only in an `Authorization: Bearer` header).
+ * @public
+ */
 export interface GitCredentials {
   username: string;
   password: string;
+  bearer?: boolean;
 }
 
 /**
@@ -33,7 +40,7 @@ export function credentialsWording(source: CredentialSource): {
 
 /** Where a repository lives, as Backstage's SCM integrations see it. @public */
 export interface GitRemote {
-  /** The integration type (github, gitlab, gitea, gerrit). */
+  /** The integration type (github, gitlab, gitea, azure, gerrit). */
   type: string;
   /** The normalised repository URL: the only address cloned, pushed to and authenticated against. */
   url: RepositoryUrl;
@@ -66,7 +73,7 @@ export async function resolveGitRemote(
   const integration = integrations.byUrl(url.href);
   if (!integration) {
     throw new InputError(
-      `repoUrl host ${url.host} has no SCM integration in app-config (integrations.github, gitlab, gitea or gerrit)`,
+      `repoUrl host ${url.host} has no SCM integration in app-config (integrations.github, gitlab, gitea, azure or gerrit)`,
     );
   }
   const { userToken } = options;
@@ -93,7 +100,8 @@ export async function resolveGitRemote(
 /**
  * Git-over-HTTPS credentials for a user's OAuth or personal access token, as
  * each host takes them (GitHub: x-access-token, GitLab: oauth2, Gitea: any
- * user name with the token as password).
+ * user name with the token as password; Azure DevOps: the Microsoft Entra
+ * token the user signed in with, as a bearer token).
  */
 function userCredentials(type: string, token: string): GitCredentials {
   if (!token || /[\s:]/.test(token)) {
@@ -106,13 +114,18 @@ function userCredentials(type: string, token: string): GitCredentials {
     github: 'x-access-token',
     gitlab: 'oauth2',
     gitea: 'oauth2',
+    azure: 'oauth2',
   };
   if (!username[type]) {
     throw new InputError(
-      `token: user credentials are supported for github, gitlab and gitea repositories, not ${type}; leave token empty to use the integration's credentials`,
+      `token: user credentials are supported for github, gitlab, gitea and azure repositories, not ${type}; leave token empty to use the integration's credentials`,
     );
   }
-  return { username: username[type], password: token };
+  return {
+    username: username[type],
+    password: token,
+    ...(type === 'azure' ? { bearer: true } : {}),
+  };
 }
 
 async function credentialsFor(
@@ -139,6 +152,17 @@ async function credentialsFor(
         ? { username: config.username, password: config.password }
         : undefined;
     }
+    case 'azure': {
+      // A personal access token, or a Microsoft Entra token (service principal, managed identity).
+      const found =
+        await DefaultAzureDevOpsCredentialsProvider.fromIntegrations(
+          integrations,
+        ).getCredentials({ url: repoUrl });
+      if (!found?.token) return undefined;
+      return found.type === 'pat'
+        ? { username: 'pat', password: found.token }
+        : { username: 'oauth2', password: found.token, bearer: true };
+    }
     case 'gerrit': {
       const config = integrations.gerrit.byUrl(repoUrl)?.config;
       return config?.username && config.password
@@ -147,7 +171,7 @@ async function credentialsFor(
     }
     default:
       throw new InputError(
-        `repoUrl: ${type} repositories are not supported for GitOps commits; use github, gitlab, gitea or gerrit`,
+        `repoUrl: ${type} repositories are not supported for GitOps commits; use github, gitlab, gitea, azure or gerrit`,
       );
   }
 }

@@ -8,6 +8,13 @@ describe('checkPullRequestExtras', () => {
     ['gitlab', 'jane.doe_1', 'repo.git'],
     ['gitlab', 'x', '-x'],
     ['gitea', 'jane.doe-1', 'jane doe'],
+    // Azure DevOps takes reviewers by identity id, not by name.
+    ['azure', '3f2504e0-4f89-11d3-9a0c-0305e82c3301', 'jane.doe'],
+    [
+      'azure',
+      '3F2504E0-4F89-11D3-9A0C-0305E82C3301',
+      '3f2504e0-4f89-11d3-9a0c',
+    ],
   ] as const)('%s accepts %s and refuses %s', (type, good, bad) => {
     expect(checkPullRequestExtras(type, { reviewers: [good] })).toEqual({
       reviewers: [good],

@@ -6,7 +6,9 @@ import { InputError } from '@backstage/errors';
  * the branch exists. The hosts' own rules: GitHub user names (1–39 letters,
  * digits and single inner hyphens), GitLab user names (letters, digits, `_`,
  * `.`, `-`, not starting with `-` nor ending in `.git`/`.atom`), Gitea user
- * names (letters, digits, `_`, `.`, `-`, up to 40). Labels: 1–50 printable
+ * names (letters, digits, `_`, `.`, `-`, up to 40), Azure DevOps identity ids
+ * (a GUID: its API asks for reviewers by id, not by name). Labels (Azure
+ * DevOps: tags): 1–50 printable
  * characters without commas (GitLab's API takes labels as a comma-separated
  * list) or control characters.
  */
@@ -28,10 +30,15 @@ const REVIEWER_NAME_RULES: Record<
     pattern: /^[A-Za-z0-9_.-]{1,40}$/,
     rule: '1–40 letters, digits, "_", "." and "-" (a Gitea user name)',
   },
+  azure: {
+    pattern:
+      /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+    rule: "an identity id, a GUID such as 3f2504e0-4f89-11d3-9a0c-0305e82c3301 (Azure DevOps takes reviewers by id; a user's id is in their profile or the Graph API)",
+  },
 };
 
 /** A host that can open pull requests. @public */
-export type PullRequestHostType = 'github' | 'gitlab' | 'gitea';
+export type PullRequestHostType = 'github' | 'gitlab' | 'gitea' | 'azure';
 
 const MAX_ENTRIES = 20;
 // Control characters are named on purpose: a label must not contain them.

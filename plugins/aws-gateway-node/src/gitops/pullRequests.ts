@@ -4,6 +4,7 @@ import { parseRepositoryUrl, RepositoryUrl } from '../urls/repositoryUrl';
 import { resolveGitRemote } from './gitCredentials';
 import { DEFAULT_GIT_TIMEOUTS, GitOperation, GitTimeouts } from './gitHttp';
 import { forgeHttp } from './forgeHttp';
+import { azurePullRequests } from './pullRequestHosts/azure';
 import { giteaPullRequests } from './pullRequestHosts/gitea';
 import { githubPullRequests } from './pullRequestHosts/github';
 import { gitlabPullRequests } from './pullRequestHosts/gitlab';
@@ -48,6 +49,7 @@ export interface PullRequestOpener {
 
 const PULL_REQUEST_HOSTS: Record<PullRequestHostType, PullRequestHostFactory> =
   {
+    azure: azurePullRequests,
     gitea: giteaPullRequests,
     github: githubPullRequests,
     gitlab: gitlabPullRequests,

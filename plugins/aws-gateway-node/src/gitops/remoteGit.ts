@@ -25,10 +25,10 @@ export function authCallbacks(remote: GitRemote) {
   const { credentials } = remote;
   const { field, whose } = credentialsWording(remote.source);
   return {
-    onAuth: () => ({
-      username: credentials.username,
-      password: credentials.password,
-    }),
+    onAuth: () =>
+      credentials.bearer
+        ? { headers: { Authorization: `Bearer ${credentials.password}` } }
+        : { username: credentials.username, password: credentials.password },
     onAuthFailure: () => {
       // Never retry with the same secret, never echo it, never fall back to other credentials.
       throw new InputError(

@@ -21,6 +21,7 @@ const integrations = ScmIntegrations.fromConfig(
           token: 't',
         },
       ],
+      azure: [{ host: 'dev.azure.com' }],
       gerrit: [
         {
           host: 'gerrit.example.com',
@@ -54,6 +55,13 @@ describe('RepoUrlPicker repositories', () => {
     expect(href({ host: 'gitlab.example.com', owner: 'group/sub' })).toBe(
       'https://gitlab.example.com/scm/group/sub/gitops.git',
     );
+    expect(
+      href({
+        host: 'dev.azure.com',
+        organization: 'acme',
+        project: 'platform',
+      }),
+    ).toBe('https://dev.azure.com/acme/platform/_git/gitops');
   });
 
   it('refuses hostile parts, hosts it cannot commit to and a missing owner, naming repoUrl', () => {
@@ -69,7 +77,13 @@ describe('RepoUrlPicker repositories', () => {
       'must not percent-encode',
     );
     expect(build({ host: 'gerrit.example.com', owner: 'a' })).toThrow(
-      'repoUrl: gerrit.example.com is a gerrit host; GitOps repositories chosen with RepoUrlPicker must be on a github, gitlab or gitea host',
+      'repoUrl: gerrit.example.com is a gerrit host; GitOps repositories chosen with RepoUrlPicker must be on a github, gitlab, gitea or azure host',
+    );
+    expect(
+      build({ host: 'dev.azure.com', organization: 'acme', project: '..' }),
+    ).toThrow('must not have dot segments');
+    expect(build({ host: 'dev.azure.com', project: 'platform' })).toThrow(
+      'repoUrl: RepoUrlPicker gave no organization for dev.azure.com',
     );
     expect(build({ host: 'github.example.com' })).toThrow(
       'repoUrl: RepoUrlPicker gave no owner for github.example.com',

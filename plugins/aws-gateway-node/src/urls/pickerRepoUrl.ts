@@ -61,11 +61,12 @@ export function cloneUrlOfPickedRepository(
   picked: PickedRepository,
 ): RepositoryUrl {
   const type = integrations.byHost(picked.host)?.type;
+  if (type === 'azure') return azureCloneUrl(picked);
   if (type !== 'github' && type !== 'gitlab' && type !== 'gitea') {
     throw new InputError(
       `repoUrl: ${picked.host} is ${
         type ? `a ${type} host` : 'not an integration host'
-      }; GitOps repositories chosen with RepoUrlPicker must be on a github, gitlab or gitea host`,
+      }; GitOps repositories chosen with RepoUrlPicker must be on a github, gitlab, gitea or azure host`,
     );
   }
   if (!picked.owner) {
@@ -76,6 +77,29 @@ export function cloneUrlOfPickedRepository(
   const root = webRoot(integrations, type, picked.host).replace(/\/+$/, '');
   return parseRepositoryUrl(
     `${root}/${picked.owner}/${picked.repo}.git`,
+    'repoUrl',
+    { allowHttpLoopback: true },
+  );
+}
+
+/**
+ * Azure DevOps: RepoUrlPicker names the organization, the project (parseRepoUrl
+ * requires it) and the repository; the clone URL is
+ * `https://<host>/<organization>/<project>/_git/<repository>` (http only on
+ * loopback, for a test server).
+ */
+function azureCloneUrl(picked: PickedRepository): RepositoryUrl {
+  if (!picked.organization) {
+    throw new InputError(
+      `repoUrl: RepoUrlPicker gave no organization for ${picked.host}; choose the Azure DevOps organization (or collection)`,
+    );
+  }
+  const hostname = URL.canParse(`https://${picked.host}`)
+    ? new URL(`https://${picked.host}`).hostname
+    : picked.host;
+  const scheme = isLoopbackHostname(hostname) ? 'http' : 'https';
+  return parseRepositoryUrl(
+    `${scheme}://${picked.host}/${picked.organization}/${picked.project}/_git/${picked.repo}`,
     'repoUrl',
     { allowHttpLoopback: true },
   );
