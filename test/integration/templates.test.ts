@@ -486,9 +486,17 @@ describe.each([PROFILE_V16, PROFILE_V13])('both templates on %s', profile => {
     createdService = (await ensureBackendService(kc)) || createdService;
     const prName = `platform/${uniqueName(`gitops-pr-${cluster}`)}`;
     const prRepo = new BareRepo(prName);
+    createBareRepo(prName, { 'README.md': '# GitOps\n' });
+    // The repository as RepoUrlPicker gives it (host?owner=…&repo=…), with no
+    // user token: the steps' ${{ secrets.USER_OAUTH_TOKEN }} renders empty and
+    // the portal's Gitea integration pushes and opens the pull request.
+    const [owner, repoName] = prName.split('/');
     const values = {
       ...exposeValues,
-      repoUrl: createBareRepo(prName, { 'README.md': '# GitOps\n' }),
+      repoUrl: `${new URL(gitPeer().baseUrl).host}?${new URLSearchParams({
+        owner,
+        repo: repoName,
+      })}`,
       mode: 'pull-request',
     };
     const branch = 'aws-gateway/default-aws-tcp-gateway';

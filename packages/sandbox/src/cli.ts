@@ -112,6 +112,9 @@ function banner(sandbox: RunningSandbox, rssBytes: number) {
       '┌ Sandbox ─ emulated AWS (moto), a local cluster, nothing real is created ─────────────',
       `│ cluster ${v.cluster}   region ${v.region}   account ${v.accountId}   VPC ${v.vpcId}`,
       `│ GitOps repository ${v.repoUrl}  (branch main, applied to the cluster within ~2 s)`,
+      `│   in the templates' repository picker: host ${
+        new URL(v.repoUrl).host
+      }, owner and repository from its path`,
       `│ sample Service default/backend:3000 with two ready endpoints`,
       `│ up in ${sandbox.timings.total.toFixed(
         1,

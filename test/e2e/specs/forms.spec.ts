@@ -31,7 +31,9 @@ const CLUSTER = CLUSTER_FOR_PROFILE[PROFILE_V16];
 const GATEWAY_FOLDER = 'gateways/default/aws-tcp-gateway';
 
 let env: TemplatesPortal;
+const GITOPS_OWNER = 'platform';
 let repoUrl: string;
+let repoName: string;
 let repo: BareRepo;
 
 test.beforeAll(async () => {
@@ -41,7 +43,9 @@ test.beforeAll(async () => {
   // On a loaded machine the app plugin may still be starting after the catalog answers (503).
   await untilServed(`${env.portal.baseUrl}/create`);
   await ensureBackendService(kubeConfigFor(PROFILE_V16));
-  const name = uniqueName('forms-gitops');
+  // Owner and repository, as RepoUrlPicker names them on the git peer's Gitea integration.
+  repoName = uniqueName('forms-gitops');
+  const name = `${GITOPS_OWNER}/${repoName}`;
   repoUrl = createBareRepo(name, { 'README.md': '# GitOps\n' });
   repo = new BareRepo(name);
 });
@@ -143,9 +147,17 @@ test('a developer fills the expose form with the pickers and submits it', async 
   await page.getByRole('button', { name: 'Next', exact: true }).click();
 
   // Step 3: the repository; then the review shows the profile and the files.
-  await page
-    .getByRole('textbox', { name: /Repository clone URL/ })
-    .fill(repoUrl);
+  // RepoUrlPicker: the one host allowedRepoUrls allows is chosen already (the
+  // templates module filled allowedHosts); owner and repository are typed.
+  const host = new URL(repoUrl).host;
+  await expect(
+    page.locator('select', { has: page.locator(`option[value="${host}"]`) }),
+  ).toHaveValue(host);
+  await page.getByRole('textbox', { name: /^Owner/ }).fill(GITOPS_OWNER);
+  const repository = page.getByRole('combobox', { name: /^Repository/ });
+  await repository.fill(repoName);
+  await repository.press('Tab');
+  await saveScreenshot(page, 'expose-form-repository');
   await page.getByRole('button', { name: 'Review', exact: true }).click();
   await expect(
     page.getByText('lbc-v3.5 (detected on the cluster)'),

@@ -89,6 +89,16 @@ async function templateValues(name: string): Promise<Record<string, unknown>> {
   return formDefaults(await client.getEntity('template', 'default', name));
 }
 
+/** The sandbox repository as RepoUrlPicker gives it: `host?owner=…&repo=…` on the sandbox's Gitea integration. */
+function pickedRepository(): string {
+  const url = new URL(sandbox.values.repoUrl);
+  const [owner, repoName] = url.pathname
+    .replace(/^\//, '')
+    .replace(/\.git$/, '')
+    .split('/');
+  return `${url.host}?${new URLSearchParams({ owner, repo: repoName })}`;
+}
+
 function expectCompleted(task: TaskResult) {
   if (task.status !== 'completed')
     throw new Error(`task ${task.id} ${task.status}:\n${task.log.join('\n')}`);
@@ -144,14 +154,14 @@ test('start: the portal runs on the sandbox and the card says so', async ({
 test('controller setup: IAM policy, role and Pod Identity association in moto, manifests committed and applied', async ({
   page,
 }) => {
-  const { cluster, region, accountId, vpcId, repoUrl } = sandbox.values;
+  const { cluster, region, accountId, vpcId } = sandbox.values;
   const task = await client.runTask('template:default/controller-setup', {
     ...(await templateValues('controller-setup')),
     cluster,
     region,
     accountId,
     vpcId,
-    repoUrl,
+    repoUrl: pickedRepository(),
   });
   expectCompleted(task);
   const aws = awsClientConfigFrom(sandbox.peers.aws!);
@@ -219,7 +229,7 @@ test('expose a TCP endpoint for backend with the form defaults: committed, and t
   exposeTask = await client.runTask('template:default/expose-tcp-endpoint', {
     ...(await templateValues('expose-tcp-endpoint')),
     cluster: sandbox.values.cluster,
-    repoUrl: sandbox.values.repoUrl,
+    repoUrl: pickedRepository(),
   });
   expectCompleted(exposeTask);
   const head = repo.head();
@@ -315,7 +325,7 @@ test('running expose again changes nothing: no commit, the same load balancer', 
   const again = await client.runTask('template:default/expose-tcp-endpoint', {
     ...(await templateValues('expose-tcp-endpoint')),
     cluster: sandbox.values.cluster,
-    repoUrl: sandbox.values.repoUrl,
+    repoUrl: pickedRepository(),
   });
   expectCompleted(again);
   expect(repo.head()).toBe(head);

@@ -36,7 +36,11 @@ describe('the field extensions and the templates', () => {
   it('the expose template uses every field, and the templates no field this plugin lacks', () => {
     const expose = uiFieldsOf('expose-tcp-endpoint');
     expect(new Set(expose)).toEqual(
-      new Set(['EntityPicker', ...Object.values(AWS_GATEWAY_FIELD_NAMES)]),
+      new Set([
+        'EntityPicker',
+        'RepoUrlPicker',
+        ...Object.values(AWS_GATEWAY_FIELD_NAMES),
+      ]),
     );
     const ours = new Set<string>(Object.values(AWS_GATEWAY_FIELD_NAMES));
     const unknown = [...expose, ...uiFieldsOf('controller-setup')].filter(
