@@ -122,6 +122,12 @@ function expectNoSecret(text: string) {
   for (const secret of env.secrets) expect(text).not.toContain(secret);
 }
 
+/** IAM names the caller in a refusal ("User: arn:aws:iam::…:user/…"): the portal never passes it on. */
+function expectNoPrincipal(text: string) {
+  expect(text).not.toContain(`arn:aws:iam::${env.values.ACCOUNT_ID}:user/`);
+  expect(text).not.toMatch(/\b(?:User: arn|assumed-role\/)/);
+}
+
 function expectCompleted(result: TaskResult) {
   if (result.status !== 'completed')
     throw new Error(
@@ -224,6 +230,7 @@ describe('the templates with exactly the provisioner policy and the dry-run Clus
       );
       const text = taskText(result);
       expectNoSecret(text);
+      expectNoPrincipal(text);
       failures.push([
         action,
         result.status === 'failed',
@@ -250,6 +257,25 @@ describe('the templates with exactly the provisioner policy and the dry-run Clus
     expect(failures).toEqual(
       [...reRunOnly, ...firstRunToo].map(a => [a, true, true]),
     );
+  });
+
+  it("names the refused IAM action, not the portal's AWS principal (moto's AccessDenied)", async () => {
+    await deleteAssociations();
+    const { values } = await freshGitOpsRepo(env, CLUSTER, 'lp-principal');
+    await env.grantAws(policy('provisioner', 'iam:CreatePolicy'));
+    try {
+      const result = await env.client.runTask(
+        'template:default/controller-setup',
+        { ...values.controller, iamNamePrefix: 'backstage-principal-' },
+      );
+      expect(result.status).toBe('failed');
+      const text = taskText(result);
+      expect(text).toContain('not authorized to perform: iam:CreatePolicy');
+      expectNoPrincipal(text);
+      expectNoSecret(text);
+    } finally {
+      await env.grantAws(policy('provisioner'));
+    }
   });
 
   it('fails, naming the action, without any one IAM action the controller setup sends to repair a drifted role or policy; with it, a re-run repairs', async () => {

@@ -1,4 +1,9 @@
 import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateRoleCommand } from '@aws-sdk/client-iam';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
+import { classifyAwsError } from './awsErrors';
 import { ConfigReader } from '@backstage/config';
 import { startStalledServer, StalledServer } from '../testUtils';
 import { DefaultAwsClientFactory } from './AwsClientFactory';
@@ -94,5 +99,51 @@ describe('DefaultAwsClientFactory', () => {
     await factory.elbv2({ region: 'eu-central-1' });
     expect(factory.size).toBe(2);
     expect(await factory.elbv2({ region: 'us-west-2' })).toBe(a);
+  });
+
+  it("takes the caller's principal and account out of every error AWS answers, keeping its kind, the action and the resource", async () => {
+    // IAM's own wire format for a refused CreateRole (query protocol, 403).
+    const message =
+      'User: arn:aws:sts::123456789012:assumed-role/portal-provisioner/i-0abc123 is not authorized to perform: iam:CreateRole on resource: arn:aws:iam::123456789012:role/backstage/backstage-lbc-prod because no identity-based policy allows the iam:CreateRole action';
+    const server = createServer((_req, res) => {
+      res.writeHead(403, { 'content-type': 'text/xml' });
+      res.end(
+        `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>${message}</Message></Error><RequestId>4d3c2b1a</RequestId></ErrorResponse>`,
+      );
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    process.env.AWS_ENDPOINT_URL = `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }`;
+    const client = await DefaultAwsClientFactory.fromConfig(config).iam({});
+    try {
+      const error = await client
+        .send(
+          new CreateRoleCommand({
+            RoleName: 'backstage-lbc-prod',
+            Path: '/backstage/',
+            AssumeRolePolicyDocument: '{}',
+          }),
+        )
+        .catch(e => e);
+      expect(error.name).toBe('AccessDenied');
+      expect(error.$metadata.httpStatusCode).toBe(403);
+      expect(classifyAwsError(error)).toBe('permission');
+      expect(error.message).toBe(
+        'the caller is not authorized to perform: iam:CreateRole on resource: role/backstage/backstage-lbc-prod because no identity-based policy allows the iam:CreateRole action',
+      );
+      // Nor anywhere a log or a serialised task error could show.
+      for (const shown of [
+        JSON.stringify(error),
+        inspect(error, { depth: 5 }),
+        String(error.stack),
+      ])
+        expect(shown).not.toMatch(
+          /123456789012|assumed-role|portal-provisioner/,
+        );
+    } finally {
+      client.destroy();
+      await new Promise(r => server.close(r));
+    }
   });
 });

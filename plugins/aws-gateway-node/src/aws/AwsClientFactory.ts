@@ -9,6 +9,7 @@ import {
 } from '@backstage/integration-aws-node';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { isAwsAccountId, isAwsRegion } from './arn';
+import { redactAwsError } from './awsErrors';
 
 /** Which account and region a client talks to. @public */
 export interface AwsTarget {
@@ -81,6 +82,28 @@ function checkTarget(target: AwsTarget): void {
       `AWS account "${target.accountId}" is not a 12-digit account id`,
     );
   }
+}
+
+/**
+ * Every failed call's error leaves the client through redactAwsError: added
+ * last at the outermost step, so it sees the final error (after retries and
+ * any instrumenting middleware).
+ */
+function addErrorRedaction(client: AwsSdkClient): void {
+  // The clients' stacks differ in their type parameters only.
+  const stack = client.middlewareStack as {
+    add(middleware: unknown, options: object): void;
+  };
+  stack.add(
+    (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        throw redactAwsError(error);
+      }
+    },
+    { step: 'initialize', name: 'awsGatewayErrorRedaction', priority: 'high' },
+  );
 }
 
 /** @public */
@@ -163,6 +186,7 @@ export class DefaultAwsClientFactory implements AwsClientFactory {
         }),
       });
       this.options.instrument?.(created, service);
+      addErrorRedaction(created);
       return created;
     })();
     // A failed credential lookup must not poison the cache.

@@ -5,6 +5,7 @@
  */
 import { StatusErrorKind } from '@gateway-portal/plugin-aws-gateway-common';
 import { isAbortError, networkErrorCode } from '../errors/networkErrors';
+import { redactAwsIdentities } from '../errors/redaction';
 
 function normalise(name: string): string {
   return name.replace(/Exception$/, '');
@@ -78,4 +79,46 @@ export function classifyAwsError(error: unknown): StatusErrorKind {
     return 'unreachable';
   }
   return 'error';
+}
+
+/** Fields of an SDK error that carry AWS's own text (query protocols copy the body's `Message`). */
+const AWS_TEXT_FIELDS = ['message', 'Message'] as const;
+
+/**
+ * The same error (class, name, `Code`, `$metadata`: what retries and
+ * classification read) with AWS's text, wherever it is kept (message, the
+ * query protocols' `Error.Message`, the stack's first line), stripped of the
+ * identities it names ({@link redactAwsIdentities}). Every AWS client
+ * the portal builds applies it to every failed call, so no error message, task
+ * log or response derived from an AWS exception names the portal's principal
+ * or account.
+ *
+ * @public
+ */
+export function redactAwsError<T>(error: T): T {
+  if (!(error instanceof Error)) return error;
+  const fields = error as unknown as Record<string, unknown>;
+  const original = error.message;
+  for (const field of AWS_TEXT_FIELDS) {
+    const value = fields[field];
+    if (typeof value === 'string') fields[field] = redactAwsIdentities(value);
+  }
+  const nested = fields.Error as Record<string, unknown> | undefined;
+  if (nested && typeof nested === 'object') {
+    fields.Error = Object.fromEntries(
+      Object.entries(nested).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? redactAwsIdentities(v) : v,
+      ]),
+    );
+  }
+  // The stack's first line was written with AWS's text; its frames are ours.
+  if (error.stack) {
+    const frames = error.stack
+      .slice(error.stack.indexOf(original) + original.length)
+      .split('\n')
+      .filter(line => /^\s+at /.test(line));
+    error.stack = [`${error.name}: ${error.message}`, ...frames].join('\n');
+  }
+  return error;
 }

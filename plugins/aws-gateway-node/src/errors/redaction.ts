@@ -5,6 +5,8 @@
  * these first.
  */
 
+import { parseArn } from '../aws/arn';
+
 const MAX_SECRET_FREE_LENGTH = 400;
 
 // Anything that could carry a credential: bearer tokens, EKS presigned tokens,
@@ -58,4 +60,46 @@ export function redactAddresses(message: string): string {
     .replace(IPV4_WITH_PORT, '[address]')
     .replace(IPV6_WITH_PORT, '[address]')
     .replace(HOST_WITH_PORT, '[address]');
+}
+
+/** An ARN as it appears in AWS's text: up to a space, quote or list separator. */
+const ARN_IN_TEXT = /\barn:[^\s"',;()]+/g;
+/** "User: <principal ARN>": how AWS names the caller in a refusal. */
+const CALLER_CLAUSE = /\bUser:\s*\S+/g;
+/** EC2-style refusals append an encoded message that decodes to the caller and its policies. */
+const ENCODED_AUTHORIZATION = /Encoded authorization failure message:\s*\S+/gi;
+const ACCOUNT_ID = /\b\d{12}\b/g;
+/** IAM resource kinds that name a principal rather than what the portal acts on. */
+const PRINCIPAL_RESOURCE = /^(?:user|assumed-role|federated-user|root)\b/;
+
+/** One ARN of AWS's text: a principal left out, anything else kept as its resource part only. */
+function arnInAwsText(arn: string): string {
+  const trailing = /[.:]+$/.exec(arn)?.[0] ?? '';
+  const parsed = parseArn(arn.slice(0, arn.length - trailing.length));
+  if (!parsed) return '[arn]';
+  if (parsed.service === 'sts' || PRINCIPAL_RESOURCE.test(parsed.resource)) {
+    return `[principal]${trailing}`;
+  }
+  return `${parsed.resource}${trailing}`;
+}
+
+/**
+ * AWS's error text without the identity it names: the caller's principal
+ * ("User: arn:aws:sts::123456789012:assumed-role/…") becomes "the caller",
+ * other ARNs keep only their resource part (`role/backstage/app`: what the
+ * portal was acting on, without partition, region or account), bare account
+ * ids and encoded authorization messages are left out; then
+ * {@link redactSecrets}. The action AWS names (`iam:CreateRole`) stays: it is
+ * what to grant.
+ *
+ * @public
+ */
+export function redactAwsIdentities(message: string): string {
+  return redactSecrets(
+    message
+      .replace(ENCODED_AUTHORIZATION, 'encoded authorization message left out')
+      .replace(CALLER_CLAUSE, 'the caller')
+      .replace(ARN_IN_TEXT, arnInAwsText)
+      .replace(ACCOUNT_ID, '[account]'),
+  );
 }
