@@ -68,6 +68,10 @@ export const awsGatewayFormFields = [
     params: { field: () => formFields().then(m => m.servicePortPickerField) },
   }),
   FormFieldBlueprint.make({
+    name: 'shared-gateway-picker',
+    params: { field: () => formFields().then(m => m.sharedGatewayPickerField) },
+  }),
+  FormFieldBlueprint.make({
     name: 'endpoint-check',
     params: { field: () => formFields().then(m => m.endpointCheckField) },
   }),

@@ -30,6 +30,7 @@ export {
   AwsGatewayNamespacePickerFieldExtension,
   AwsGatewayServicePickerFieldExtension,
   AwsGatewayServicePortPickerFieldExtension,
+  AwsGatewaySharedGatewayPickerFieldExtension,
 } from './scaffolder';
 export type {
   AwsGatewayFormOptionsApi,

@@ -212,6 +212,13 @@ export const awsGatewayTranslationRef = createTranslationRef({
           'Service {{service}} is not in {{where}}; choose a Service above.',
         freeTextHint: 'Choose a Service above to pick from its ports.',
       },
+      sharedGateway: {
+        label: 'Shared gateway',
+        freePorts: 'free ports',
+        noFreePort: 'no free port left',
+        empty:
+          'The platform offers no shared gateway yet: choose a new gateway instead.',
+      },
       endpointCheck: {
         label: 'Check',
         checking: 'Checking the endpoint',

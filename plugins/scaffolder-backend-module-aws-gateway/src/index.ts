@@ -17,6 +17,7 @@ export { createEnsurePodIdentityAssociationAction } from './actions/eks/ensurePo
 export { createEnsurePodIdentityRoleAction } from './actions/iam/ensurePodIdentityRole';
 export { createEnsurePolicyAction } from './actions/iam/ensurePolicy';
 export { createRenderEndpointAction } from './actions/endpoint/renderEndpoint';
+export { createSharedListenerAction } from './actions/endpoint/sharedListener';
 export { createPlanEndpointChangeAction } from './actions/endpoint/planEndpointChange';
 export { createPlanEndpointRemovalAction } from './actions/endpoint/planEndpointRemoval';
 export { createGitOpsCheckAction } from './actions/gitops/gitopsCheck';

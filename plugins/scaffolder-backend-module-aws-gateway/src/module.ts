@@ -9,6 +9,7 @@ import {
   KubernetesPluginClusters,
   GitOpsRepository,
   readGatewayGuardrails,
+  readSharedGateways,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { createGitOpsCheckAction } from './actions/gitops/gitopsCheck';
 import { createGitOpsCommitAction } from './actions/gitops/gitopsCommit';
@@ -16,6 +17,7 @@ import { createPlanEndpointChangeAction } from './actions/endpoint/planEndpointC
 import { createPlanEndpointRemovalAction } from './actions/endpoint/planEndpointRemoval';
 import { readGitOpsSettings } from './actions/gitops/gitopsSettings';
 import { createRenderEndpointAction } from './actions/endpoint/renderEndpoint';
+import { createSharedListenerAction } from './actions/endpoint/sharedListener';
 import { InitiatorOwnership } from './actions/support/initiatorOwnership';
 import {
   createFetchIamPolicyAction,
@@ -77,6 +79,14 @@ export const scaffolderModuleAwsGateway = createBackendModule({
         scaffolder.addActions(
           createRenderEndpointAction({ guardrails, clusters, ownership }),
           createGitOpsCheckAction({ repository, settings: gitopsSettings }),
+          createSharedListenerAction({
+            sharedGateways: readSharedGateways(config),
+            repository,
+            settings: gitopsSettings,
+            guardrails,
+            clusters,
+            ownership,
+          }),
           createGitOpsCommitAction({
             repository,
             settings: gitopsSettings,

@@ -19,6 +19,7 @@ export const AWS_GATEWAY_ACTION_ID = {
   planEndpointRemoval: 'aws-gateway:endpoint:plan-removal',
   gitopsCheck: 'aws-gateway:gitops:check',
   gitopsCommit: 'aws-gateway:gitops:commit',
+  sharedListener: 'aws-gateway:endpoint:shared-listener',
 } as const;
 
 /** @public */

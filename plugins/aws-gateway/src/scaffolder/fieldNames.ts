@@ -10,4 +10,5 @@ export const AWS_GATEWAY_FIELD_NAMES = {
   service: 'AwsGatewayServicePicker',
   servicePort: 'AwsGatewayServicePortPicker',
   endpointCheck: 'AwsGatewayEndpointCheck',
+  sharedGateway: 'AwsGatewaySharedGatewayPicker',
 } as const;

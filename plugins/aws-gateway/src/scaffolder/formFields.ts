@@ -5,6 +5,7 @@ import { AWS_GATEWAY_FIELD_NAMES } from './fieldNames';
 import { NamespacePicker } from './NamespacePicker';
 import { ServicePicker } from './ServicePicker';
 import { ServicePortPicker } from './ServicePortPicker';
+import { SharedGatewayPicker } from './SharedGatewayPicker';
 
 /**
  * The field extensions for the new frontend system, loaded when the
@@ -30,4 +31,8 @@ export const endpointCheckField = createFormField({
   name: AWS_GATEWAY_FIELD_NAMES.endpointCheck,
   component: EndpointCheck,
   validation: validateEndpointCheck,
+});
+export const sharedGatewayPickerField = createFormField({
+  name: AWS_GATEWAY_FIELD_NAMES.sharedGateway,
+  component: SharedGatewayPicker,
 });

@@ -11,4 +11,5 @@ export {
   AwsGatewayNamespacePickerFieldExtension,
   AwsGatewayServicePickerFieldExtension,
   AwsGatewayServicePortPickerFieldExtension,
+  AwsGatewaySharedGatewayPickerFieldExtension,
 } from './legacy';

@@ -6,6 +6,7 @@ import { AWS_GATEWAY_FIELD_NAMES } from './fieldNames';
 import { NamespacePicker } from './NamespacePicker';
 import { ServicePicker } from './ServicePicker';
 import { ServicePortPicker } from './ServicePortPicker';
+import { SharedGatewayPicker } from './SharedGatewayPicker';
 
 // Provided by this plugin rather than by the scaffolder's, so that a legacy
 // app that uses a field also gets the form-options API the field reads.
@@ -57,3 +58,12 @@ export const AwsGatewayEndpointCheckFieldExtension = awsGatewayPlugin.provide(
     validation: validateEndpointCheck,
   }),
 );
+
+/** Legacy frontend system: the shared Gateways and their free ports. @public */
+export const AwsGatewaySharedGatewayPickerFieldExtension =
+  awsGatewayPlugin.provide(
+    createScaffolderFieldExtension({
+      name: AWS_GATEWAY_FIELD_NAMES.sharedGateway,
+      component: SharedGatewayPicker,
+    }),
+  );

@@ -26,6 +26,7 @@ export function fakeFormOptionsApi(
     listClusters: jest.fn(async () => []),
     listNamespaces: jest.fn(async () => []),
     listServices: jest.fn(async () => []),
+    listSharedGateways: jest.fn(async () => []),
     checkEndpoint: jest.fn(
       async (): Promise<EndpointFormCheck> => ({
         guardrails: shippedGuardrails,

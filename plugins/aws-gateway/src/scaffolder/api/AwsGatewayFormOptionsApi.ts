@@ -5,6 +5,7 @@ import {
   FormCluster,
   FormGuardrails,
   FormService,
+  FormSharedGateway,
 } from '@gateway-portal/plugin-aws-gateway-common';
 
 /**
@@ -19,6 +20,8 @@ export interface AwsGatewayFormOptionsApi {
   listClusters(): Promise<FormCluster[]>;
   listNamespaces(cluster: string): Promise<string[]>;
   listServices(cluster: string, namespace: string): Promise<FormService[]>;
+  /** The shared Gateways the platform offers, with their free ports (read with the portal's identity). */
+  listSharedGateways(): Promise<FormSharedGateway[]>;
   checkEndpoint(values: EndpointFormValues): Promise<EndpointFormCheck>;
 }
 

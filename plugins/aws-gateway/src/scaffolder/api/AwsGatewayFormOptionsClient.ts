@@ -7,6 +7,7 @@ import {
   FormGuardrails,
   FormNamespacesResponse,
   FormServicesResponse,
+  FormSharedGatewaysResponse,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import { AwsGatewayFormOptionsApi } from './AwsGatewayFormOptionsApi';
 
@@ -49,6 +50,11 @@ export class AwsGatewayFormOptionsClient implements AwsGatewayFormOptionsApi {
         )}/namespaces/${encodeURIComponent(namespace)}/services`,
       )
     ).services;
+  }
+
+  async listSharedGateways() {
+    return (await this.request<FormSharedGatewaysResponse>('/shared-gateways'))
+      .sharedGateways;
   }
 
   checkEndpoint(values: EndpointFormValues): Promise<EndpointFormCheck> {

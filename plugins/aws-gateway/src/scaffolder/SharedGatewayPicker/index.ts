@@ -1,0 +1,5 @@
+export {
+  SharedGatewayPicker,
+  sharedGatewayLabel,
+  describeFreePorts,
+} from './SharedGatewayPicker';

@@ -1,0 +1,118 @@
+import { ConfigReader } from '@backstage/config';
+import {
+  readGatewayGuardrails,
+  readSharedGateways,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
+import yaml from 'yaml';
+import { gitopsTestSettings } from '../support/__testUtils__/gitopsTestSettings';
+import { testActionContext } from '../support/__testUtils__/testContext';
+import { InitiatorOwnership } from '../support/initiatorOwnership';
+import { createSharedListenerAction } from './sharedListener';
+import { examples } from './sharedListener.examples';
+
+/** Every example names the same shared Gateway; the happy path runs against the peers (shared-gateways.test.ts). */
+const EXAMPLE_INPUTS = examples.map(e => yaml.parse(e.example).steps[0].input);
+
+function setup(shared: { repoUrl?: string } = {}) {
+  const config = new ConfigReader({
+    awsGateway: {
+      provisioning: {
+        allowedClusters: ['prod'],
+        gateways: { allowedNamespaces: ['team-a', 'team-a-dns'] },
+        sharedGateways: [
+          {
+            cluster: 'prod',
+            namespace: 'platform-gateways',
+            name: 'shared-nlb',
+            gitops: {
+              repoUrl:
+                shared.repoUrl ?? 'https://git.example.com/platform/gitops.git',
+              path: 'platform/shared-nlb.yaml',
+            },
+            listenerPorts: ['20000-20099'],
+            allowedRoutes: { from: 'All' },
+          },
+        ],
+      },
+    },
+  });
+  const calls: string[] = [];
+  const record = (name: string) => async (): Promise<never> => {
+    calls.push(name);
+    throw new Error(`${name} must not be called`);
+  };
+  const action = createSharedListenerAction({
+    sharedGateways: readSharedGateways(config),
+    repository: {
+      readFiles: record('readFiles'),
+      commitFiles: record('commitFiles'),
+      pullRequestOpener: record('pullRequestOpener'),
+    },
+    settings: gitopsTestSettings,
+    guardrails: readGatewayGuardrails(config),
+    // A registry that must never be asked: every refusal here comes first.
+    clusters: new InMemoryKubernetesClusters(),
+    ownership: InitiatorOwnership.fromConfig(config, {
+      userInfo: { getUserInfo: record('getUserInfo') },
+      catalog: { getEntityByRef: record('getEntityByRef') },
+    }),
+  });
+  return { action, calls };
+}
+
+describe('aws-gateway:endpoint:shared-listener', () => {
+  it('has examples for the configured shared Gateway', () => {
+    expect(EXAMPLE_INPUTS.map(i => i.sharedGateway)).toEqual([
+      'prod/platform-gateways/shared-nlb',
+      'prod/platform-gateways/shared-nlb',
+    ]);
+  });
+
+  it.each([
+    [
+      'a Gateway that is not configured',
+      { sharedGateway: 'prod/kube-system/internal-nlb' },
+      /sharedGateway: "prod\/kube-system\/internal-nlb" is not a shared Gateway .*\[shared-gateway-not-configured\]/,
+    ],
+    [
+      'a namespace outside the guardrails',
+      { namespace: 'kube-system' },
+      /namespace: endpoints may not go to namespace kube-system.*\[namespace-not-allowed\]/,
+    ],
+    [
+      'a backend namespace outside the guardrails',
+      { serviceNamespace: 'payments' },
+      /serviceNamespace: endpoints may not go to namespace payments.*\[namespace-not-allowed\]/,
+    ],
+  ])('refuses %s before any read or write', async (_what, change, message) => {
+    const { action, calls } = setup();
+    await expect(
+      action.handler(
+        testActionContext({
+          protocol: 'TCP',
+          mode: 'pull-request',
+          ...EXAMPLE_INPUTS[0],
+          ...change,
+        }),
+      ),
+    ).rejects.toThrow(message);
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses a shared Gateway whose repository the GitOps allow-list does not allow', async () => {
+    const { action, calls } = setup({
+      repoUrl: 'https://git.example.com/other/gitops.git',
+    });
+    await expect(
+      action.handler(
+        testActionContext({
+          protocol: 'TCP',
+          mode: 'pull-request',
+          ...EXAMPLE_INPUTS[0],
+        }),
+      ),
+    ).rejects.toThrow(/repoUrl/);
+    expect(calls).toEqual([]);
+  });
+});

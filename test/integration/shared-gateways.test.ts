@@ -1,0 +1,296 @@
+/**
+ * A listener on a shared Gateway, against the real git peer (the platform's
+ * GitOps repository, pull requests through its Gitea API) and a real
+ * kube-apiserver with the Gateway API v1.6 and LBC CRDs holding the live
+ * shared Gateway: the happy path opens one pull request with the Gateway
+ * change and the app's route, and the cluster accepts what it proposes;
+ * a re-run reuses that pull request; a taken port, a namespace the listener
+ * does not admit and a Gateway not in the configuration are refused with
+ * nothing pushed. The form options list the Gateway with its free ports.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
+import {
+  GitOpsRepository,
+  readGatewayGuardrails,
+  readSharedGateways,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
+import {
+  createSharedListenerAction,
+  readGitOpsSettings,
+} from '@gateway-portal/plugin-scaffolder-backend-module-aws-gateway';
+import yaml from 'yaml';
+import {
+  createBareRepo,
+  gitPeer,
+  kubeConfigFor,
+  PROFILE_V16,
+  uniqueName,
+} from '../peers';
+import { runAction } from './support/actionRun';
+import { git } from './support/gitCli';
+import { ownershipRuleOff } from './support/ownership';
+import { serverSideApply } from './support/serverSideApply';
+
+const CLUSTER = 'peers-shared';
+const GATEWAY_FILE = 'platform/gateways/shared-nlb.yaml';
+
+let kc: k8s.KubeConfig;
+let objects: k8s.KubernetesObjectApi;
+let gatewayNamespace: string;
+let appNamespace: string;
+let outsiderNamespace: string;
+let repoPath: string;
+let repoUrl: string;
+let gatewayYaml: string;
+const workspaces: string[] = [];
+
+const bare = () => path.join(gitPeer().root, `${repoPath}.git`);
+const heads = () =>
+  git([
+    '--git-dir',
+    bare(),
+    'for-each-ref',
+    '--format=%(refname) %(objectname)',
+  ]);
+const show = (ref: string, file: string) =>
+  git(['--git-dir', bare(), 'show', `${ref}:${file}`]);
+
+function config(): ConfigReader {
+  const { baseUrl, user, password } = gitPeer();
+  return new ConfigReader({
+    integrations: {
+      gitea: [
+        {
+          host: new URL(baseUrl).host,
+          baseUrl: baseUrl.replace(/\/$/, ''),
+          username: user,
+          password,
+        },
+      ],
+    },
+    awsGateway: {
+      provisioning: {
+        allowedClusters: [CLUSTER],
+        gitops: { allowedRepoUrls: [`${baseUrl}*`] },
+        sharedGateways: [
+          {
+            cluster: CLUSTER,
+            namespace: gatewayNamespace,
+            name: 'shared-nlb',
+            gitops: { repoUrl, path: GATEWAY_FILE },
+            listenerPorts: ['20000-20099'],
+            allowedRoutes: {
+              from: 'Selector',
+              matchLabels: { 'shared-nlb': 'yes' },
+            },
+          },
+        ],
+      },
+    },
+  });
+}
+
+function action() {
+  const c = config();
+  return createSharedListenerAction({
+    sharedGateways: readSharedGateways(c),
+    repository: GitOpsRepository.fromConfig(c),
+    settings: readGitOpsSettings(c),
+    guardrails: readGatewayGuardrails(c),
+    clusters: new InMemoryKubernetesClusters([
+      { name: CLUSTER, kubeConfig: kc },
+    ]),
+    ownership: ownershipRuleOff(),
+  });
+}
+
+function run(input: JsonObject, isDryRun = false) {
+  const workspacePath = fs.mkdtempSync(path.join(os.tmpdir(), 'shared-gw-'));
+  workspaces.push(workspacePath);
+  return runAction(
+    action(),
+    {
+      sharedGateway: `${CLUSTER}/${gatewayNamespace}/shared-nlb`,
+      namespace: appNamespace,
+      listenerName: `${appNamespace}-db`,
+      listenerPort: 20001,
+      protocol: 'TCP',
+      routeName: 'db',
+      serviceName: 'postgres',
+      servicePort: 5432,
+      mode: 'pull-request',
+      ...input,
+    },
+    { workspacePath, isDryRun },
+  );
+}
+
+async function pullRequests(): Promise<any[]> {
+  const { baseUrl, user, password } = gitPeer();
+  const res = await fetch(
+    `${baseUrl}api/v1/repos/${repoPath}/pulls?state=all`,
+    {
+      headers: {
+        authorization: `Basic ${Buffer.from(`${user}:${password}`).toString(
+          'base64',
+        )}`,
+      },
+    },
+  );
+  expect(res.status).toBe(200);
+  return res.json();
+}
+
+beforeAll(async () => {
+  kc = kubeConfigFor(PROFILE_V16);
+  objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  gatewayNamespace = uniqueName('platform-gw');
+  appNamespace = uniqueName('team-a');
+  outsiderNamespace = uniqueName('team-x');
+  await core.createNamespace({
+    body: { metadata: { name: gatewayNamespace } },
+  });
+  await core.createNamespace({
+    body: { metadata: { name: appNamespace, labels: { 'shared-nlb': 'yes' } } },
+  });
+  await core.createNamespace({
+    body: { metadata: { name: outsiderNamespace } },
+  });
+  gatewayYaml = `# The platform team's shared NLB.
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: shared-nlb
+  namespace: ${gatewayNamespace}
+spec:
+  gatewayClassName: aws-nlb
+  listeners:
+    - name: platform-dns # the platform's own
+      protocol: UDP
+      port: 20000
+`;
+  // Live, as the platform's GitOps agent applied it.
+  await serverSideApply(objects, yaml.parse(gatewayYaml), 'gitops-agent', []);
+  repoPath = `platform/${uniqueName('shared-gitops')}`;
+  repoUrl = createBareRepo(repoPath, { [GATEWAY_FILE]: gatewayYaml });
+});
+
+afterAll(() => {
+  for (const w of workspaces) fs.rmSync(w, { recursive: true, force: true });
+});
+
+describe('aws-gateway:endpoint:shared-listener against the peers', () => {
+  it('dry run: shows the Gateway diff and the new route, pushes nothing', async () => {
+    const before = heads();
+    const { outputs, logs } = await run({}, true);
+    expect(outputs.gatewayDiff).toContain(`+    - name: ${appNamespace}-db`);
+    expect(outputs.gatewayDiff).toContain('+      port: 20001');
+    expect(outputs.files).toEqual([
+      GATEWAY_FILE,
+      `shared-gateway-routes/${appNamespace}/db/tcproute-db.yaml`,
+    ]);
+    expect(logs.join('\n')).toContain('kind: TCPRoute');
+    expect(outputs.pullRequestNumber).toBe(0);
+    expect(heads()).toBe(before);
+  });
+
+  it('opens one pull request with the Gateway change and the route, which the cluster accepts; a re-run reuses it', async () => {
+    const { outputs } = await run({});
+    const branch = `aws-gateway/shared-${appNamespace}-db`;
+    expect(outputs).toMatchObject({
+      branch,
+      changed: true,
+      serverDryRun: 'passed',
+      pullRequestNumber: 1,
+    });
+    // The platform's file: one listener added, comments and the rest kept.
+    const gateway = show(branch, GATEWAY_FILE);
+    expect(gateway).toContain("# The platform team's shared NLB.");
+    expect(gateway).toContain("# the platform's own");
+    expect(yaml.parse(gateway).spec.listeners).toEqual([
+      { name: 'platform-dns', protocol: 'UDP', port: 20000 },
+      {
+        name: `${appNamespace}-db`,
+        protocol: 'TCP',
+        port: 20001,
+        allowedRoutes: {
+          namespaces: {
+            from: 'Selector',
+            selector: { matchLabels: { 'shared-nlb': 'yes' } },
+          },
+          kinds: [{ group: 'gateway.networking.k8s.io', kind: 'TCPRoute' }],
+        },
+      },
+    ]);
+    const route = yaml.parse(
+      show(branch, `shared-gateway-routes/${appNamespace}/db/tcproute-db.yaml`),
+    );
+    expect(route.spec.parentRefs).toEqual([
+      {
+        group: 'gateway.networking.k8s.io',
+        kind: 'Gateway',
+        namespace: gatewayNamespace,
+        name: 'shared-nlb',
+        sectionName: `${appNamespace}-db`,
+      },
+    ]);
+    // main is untouched until the platform merges.
+    expect(show('main', GATEWAY_FILE)).toBe(gatewayYaml.trimEnd());
+    const [pr] = await pullRequests();
+    expect(pr).toMatchObject({ number: 1, state: 'open' });
+    expect(pr.body).toContain(`+    - name: ${appNamespace}-db`);
+
+    // What the pull request proposes, applied for real (not a dry run), is accepted by the API server.
+    for (const m of [yaml.parse(gateway), route]) {
+      await serverSideApply(objects, m, 'gitops-agent', []);
+    }
+    const live = await objects.read({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'shared-nlb', namespace: gatewayNamespace },
+    });
+    expect((live as any).spec.listeners).toHaveLength(2);
+
+    const again = await run({});
+    expect(again.outputs).toMatchObject({
+      branch,
+      changed: false,
+      pullRequestNumber: 1,
+    });
+    expect(await pullRequests()).toHaveLength(1);
+  });
+
+  it.each<[string, JsonObject, RegExp]>([
+    [
+      'a port the live Gateway already has',
+      { listenerName: 'other', routeName: 'other', listenerPort: 20000 },
+      /listenerPort: port 20000 is taken on shared Gateway .*\(listener platform-dns\) \[shared-port-taken\]/,
+    ],
+    [
+      'a namespace the listener does not admit',
+      { namespace: '', listenerName: 'x-db', routeName: 'x-db' },
+      /namespace: routes from namespace .* may not attach .*\[shared-namespace-not-allowed\]/,
+    ],
+    [
+      'a Gateway not in the configuration',
+      { sharedGateway: `${CLUSTER}/kube-system/internal-nlb` },
+      /is not a shared Gateway the platform offers .*\[shared-gateway-not-configured\]/,
+    ],
+  ])('refuses %s with nothing pushed', async (_what, input, message) => {
+    const before = heads();
+    await expect(
+      run({
+        ...input,
+        ...(input.namespace === '' ? { namespace: outsiderNamespace } : {}),
+      }),
+    ).rejects.toThrow(message);
+    expect(heads()).toBe(before);
+  });
+});
