@@ -2,6 +2,7 @@ import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
+import { UserKubernetesCredentials } from '@gateway-portal/plugin-aws-gateway-node';
 import { z } from 'zod';
 import { GatewayStatusService } from './service/GatewayStatusService';
 
@@ -51,6 +52,9 @@ export async function createRouter(
     const entity = parse(paramsSchema, req.params, 'path parameters');
     const { refresh } = parse(querySchema, req.query, 'query');
     const credentials = await httpAuth.credentials(req);
+    const kubernetesCredentials = UserKubernetesCredentials.fromHeaders(
+      req.headers,
+    );
     const entityRef =
       `${entity.kind}:${entity.namespace}/${entity.name}`.toLocaleLowerCase(
         'en-US',
@@ -63,7 +67,7 @@ export async function createRouter(
     try {
       const response = await service.getEntityGateways(
         { entityRef: entity, refresh: refresh === 'true' },
-        { credentials },
+        { credentials, kubernetesCredentials },
       );
       await auditorEvent.success({
         meta: {

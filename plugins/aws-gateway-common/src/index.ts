@@ -111,3 +111,8 @@ export type {
   FormSharedGateway,
   FormSharedGatewaysResponse,
 } from './formSharedGateways';
+export {
+  KUBERNETES_USER_AUTH_HEADER,
+  kubernetesUserAuthHeader,
+} from './kubernetesAuth';
+export type { KubernetesClusterAuth } from './kubernetesAuth';

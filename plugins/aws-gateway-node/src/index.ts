@@ -72,6 +72,10 @@ export type {
 } from './aws/eks/ensurePodIdentityAssociation';
 export { KubernetesPluginClusters } from './kubernetes/KubernetesPluginClusters';
 export type { KubernetesPluginClustersOptions } from './kubernetes/KubernetesPluginClusters';
+export {
+  clusterNeedsUserToken,
+  UserKubernetesCredentials,
+} from './kubernetes/userKubernetesCredentials';
 export type {
   GatewayCluster,
   KubernetesClusters,

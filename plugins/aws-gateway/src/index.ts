@@ -13,8 +13,17 @@ export {
   EntityAwsGatewayCard,
 } from './plugin';
 export { exposedEndpointsLegacyRouteRef } from './components/ExposedEndpointsPage/routes';
-export { awsGatewayApiRef, AwsGatewayClient } from './api';
-export type { AwsGatewayApi, GetEntityGatewaysOptions } from './api';
+export {
+  awsGatewayApiRef,
+  AwsGatewayClient,
+  KubernetesUserTokens,
+} from './api';
+export type {
+  AwsGatewayApi,
+  GetEntityGatewaysOptions,
+  KubernetesUserTokenSource,
+} from './api';
+export { useKubernetesUserTokens } from './hooks/useKubernetesUserTokens';
 export { useEntityGateways } from './hooks/useEntityGateways';
 export type {
   EntityGatewaysState,
@@ -35,4 +44,5 @@ export {
 export type {
   AwsGatewayFormOptionsApi,
   EndpointCheckValue,
+  FormOptionsRequestOptions,
 } from './scaffolder';

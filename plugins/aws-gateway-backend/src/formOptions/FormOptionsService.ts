@@ -21,6 +21,8 @@ import {
   readNamespaceGrants,
   readPlatformTeams,
   untilAborted,
+  clusterNeedsUserToken,
+  UserKubernetesCredentials,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
@@ -151,7 +153,10 @@ export class FormOptionsService {
   }
 
   /** The allowed clusters that are configured, each with its detected controller profile. */
-  async listClusters(signal: AbortSignal): Promise<FormCluster[]> {
+  async listClusters(
+    signal: AbortSignal,
+    userCredentials?: UserKubernetesCredentials,
+  ): Promise<FormCluster[]> {
     const configured = await this.listKubernetesClusters(signal);
     const allowed = configured.filter(c =>
       this.options.guardrails.allowedClusters.includes(c.name),
@@ -160,7 +165,7 @@ export class FormOptionsService {
       allowed.map(async c => ({
         name: c.name,
         ...(c.title ? { title: c.title } : {}),
-        ...(await this.describeProfile(c.name, signal)),
+        ...(await this.describeProfile(c.name, signal, userCredentials)),
       })),
     );
   }
@@ -169,8 +174,9 @@ export class FormOptionsService {
     cluster: string,
     credentials: BackstageCredentials,
     signal: AbortSignal,
+    userCredentials?: UserKubernetesCredentials,
   ): Promise<string[]> {
-    const kubeConfig = await this.openCluster(cluster, signal);
+    const kubeConfig = await this.openCluster(cluster, signal, userCredentials);
     const [user, names] = await Promise.all([
       this.user(credentials),
       this.read(cluster, 'list namespaces', signal, () =>
@@ -187,8 +193,9 @@ export class FormOptionsService {
     namespace: string,
     credentials: BackstageCredentials,
     signal: AbortSignal,
+    userCredentials?: UserKubernetesCredentials,
   ): Promise<FormService[]> {
-    const kubeConfig = await this.openCluster(cluster, signal);
+    const kubeConfig = await this.openCluster(cluster, signal, userCredentials);
     const refusal = this.namespaceRefusal(
       await this.user(credentials),
       cluster,
@@ -206,12 +213,26 @@ export class FormOptionsService {
 
   /**
    * What API discovery says on an allowed cluster. Shared by concurrent
-   * requests and reused for a minute; a failure is not kept.
+   * requests and reused for a minute; a failure is not kept. On a cluster
+   * that takes the user's own token it is read with this user's token for
+   * this request alone: nothing read with one user's credentials is kept
+   * for another.
    */
   async detectOnCluster(
     cluster: string,
     signal: AbortSignal,
+    userCredentials?: UserKubernetesCredentials,
   ): Promise<DetectedControllerProfile> {
+    if (
+      userCredentials &&
+      !userCredentials.isEmpty &&
+      (await this.takesUserToken(cluster, signal))
+    ) {
+      const kc = await this.openCluster(cluster, signal, userCredentials);
+      return this.read(cluster, 'read the API discovery', signal, () =>
+        this.options.reader.detectProfile(kc, signal),
+      );
+    }
     const now = (this.options.now ?? Date.now)();
     let entry = this.profiles.get(cluster);
     if (!entry || now - entry.at > PROFILE_TTL_MS) {
@@ -237,9 +258,14 @@ export class FormOptionsService {
   async describeProfile(
     cluster: string,
     signal: AbortSignal,
+    userCredentials?: UserKubernetesCredentials,
   ): Promise<Pick<FormCluster, 'controllerProfile' | 'problem'>> {
     try {
-      const detected = await this.detectOnCluster(cluster, signal);
+      const detected = await this.detectOnCluster(
+        cluster,
+        signal,
+        userCredentials,
+      );
       if (!detected.profile) {
         this.options.logger.info(
           `form options: no controller profile on cluster ${cluster}: ${detected.problem}`,
@@ -272,8 +298,26 @@ export class FormOptionsService {
     }
   }
 
-  /** A KubeConfig for a cluster the actions may use; 403 or 404 otherwise. */
-  async openCluster(cluster: string, signal: AbortSignal): Promise<KubeConfig> {
+  /** Whether the Kubernetes plugin reaches this cluster with the user's own token. */
+  private async takesUserToken(
+    cluster: string,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const listed = (await this.listKubernetesClusters(signal)).find(
+      c => c.name === cluster,
+    );
+    return listed !== undefined && clusterNeedsUserToken(listed);
+  }
+
+  /**
+   * A KubeConfig for a cluster the actions may use (with the user's token
+   * when the cluster takes one); 403 or 404 otherwise.
+   */
+  async openCluster(
+    cluster: string,
+    signal: AbortSignal,
+    userCredentials?: UserKubernetesCredentials,
+  ): Promise<KubeConfig> {
     if (!this.options.guardrails.allowedClusters.includes(cluster)) {
       throw new NotAllowedError(
         `Endpoints cannot be checked against cluster ${cluster}; choose a cluster from the list`,
@@ -286,7 +330,10 @@ export class FormOptionsService {
       );
       throw new NotFoundError(`Cluster ${cluster} is not available`);
     }
-    return this.options.clusters.getKubeConfig(cluster, { signal });
+    return this.options.clusters.getKubeConfig(cluster, {
+      signal,
+      userCredentials,
+    });
   }
 
   private async read<T>(

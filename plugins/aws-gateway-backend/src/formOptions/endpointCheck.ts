@@ -16,6 +16,7 @@ import {
   GatewayGuardrails,
   profileMismatch,
   renderEndpointManifests,
+  UserKubernetesCredentials,
   validateEndpointSpec,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { FormOptionsService, FormUser } from './FormOptionsService';
@@ -132,6 +133,8 @@ export async function checkEndpointForm(options: {
   user: FormUser;
   logger: LoggerService;
   signal: AbortSignal;
+  /** The user's own tokens, for a cluster that takes them. */
+  userCredentials?: UserKubernetesCredentials;
 }): Promise<EndpointFormCheck> {
   const { values, service, guardrails, user, logger, signal } = options;
   const issues: EndpointFormIssue[] = [];
@@ -153,6 +156,7 @@ export async function checkEndpointForm(options: {
       service,
       guardrails,
       signal,
+      userCredentials: options.userCredentials,
       issues,
       routeKind: L4_ROUTE_KIND_FOR_PROTOCOL[spec.listeners[0].protocol],
     },
@@ -215,6 +219,7 @@ async function resolveFormProfile(
     service: FormOptionsService;
     guardrails: GatewayGuardrails;
     signal: AbortSignal;
+    userCredentials?: UserKubernetesCredentials;
     issues: EndpointFormIssue[];
     routeKind: L4RouteKind | undefined;
   },
@@ -234,7 +239,11 @@ async function resolveFormProfile(
   }
   let detected;
   try {
-    detected = await ctx.service.detectOnCluster(cluster, ctx.signal);
+    detected = await ctx.service.detectOnCluster(
+      cluster,
+      ctx.signal,
+      ctx.userCredentials,
+    );
   } catch (error) {
     ctx.signal.throwIfAborted();
     ctx.issues.push({

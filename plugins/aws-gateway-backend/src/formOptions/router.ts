@@ -15,7 +15,10 @@ import {
   FormSharedGatewaysResponse,
   isDnsLabel,
 } from '@gateway-portal/plugin-aws-gateway-common';
-import { KubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node';
+import {
+  KubernetesClusters,
+  UserKubernetesCredentials,
+} from '@gateway-portal/plugin-aws-gateway-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -104,11 +107,18 @@ export async function createFormOptionsRouter(
         req: express.Request,
         credentials: BackstageCredentials,
         signal: AbortSignal,
+        userCredentials: UserKubernetesCredentials,
       ) => Promise<T>,
     ) =>
     async (req: express.Request, res: express.Response) => {
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-      res.json(await handler(req, credentials, requestSignal(res)));
+      // The user's own tokens for clusters that take them, for this request only.
+      const userCredentials = UserKubernetesCredentials.fromHeaders(
+        req.headers,
+      );
+      res.json(
+        await handler(req, credentials, requestSignal(res), userCredentials),
+      );
     };
 
   forms.get(
@@ -119,8 +129,13 @@ export async function createFormOptionsRouter(
   forms.get(
     '/clusters',
     userRead(
-      async (_req, _credentials, signal): Promise<FormClustersResponse> => ({
-        clusters: await service.listClusters(signal),
+      async (
+        _req,
+        _credentials,
+        signal,
+        userCredentials,
+      ): Promise<FormClustersResponse> => ({
+        clusters: await service.listClusters(signal, userCredentials),
       }),
     ),
   );
@@ -128,11 +143,17 @@ export async function createFormOptionsRouter(
   forms.get(
     '/clusters/:cluster/namespaces',
     userRead(
-      async (req, credentials, signal): Promise<FormNamespacesResponse> => ({
+      async (
+        req,
+        credentials,
+        signal,
+        userCredentials,
+      ): Promise<FormNamespacesResponse> => ({
         namespaces: await service.listNamespaces(
           parse(CLUSTER, req.params.cluster),
           credentials,
           signal,
+          userCredentials,
         ),
       }),
     ),
@@ -141,12 +162,18 @@ export async function createFormOptionsRouter(
   forms.get(
     '/clusters/:cluster/namespaces/:namespace/services',
     userRead(
-      async (req, credentials, signal): Promise<FormServicesResponse> => ({
+      async (
+        req,
+        credentials,
+        signal,
+        userCredentials,
+      ): Promise<FormServicesResponse> => ({
         services: await service.listServices(
           parse(CLUSTER, req.params.cluster),
           parse(NAME, req.params.namespace),
           credentials,
           signal,
+          userCredentials,
         ),
       }),
     ),
@@ -155,8 +182,14 @@ export async function createFormOptionsRouter(
   forms.post(
     '/endpoint-check',
     userRead(
-      async (req, credentials, signal): Promise<EndpointFormCheck> =>
+      async (
+        req,
+        credentials,
+        signal,
+        userCredentials,
+      ): Promise<EndpointFormCheck> =>
         checkEndpointForm({
+          userCredentials,
           values: parse(endpointFormSchema, req.body ?? {}),
           service,
           guardrails: service.gatewayGuardrails(),

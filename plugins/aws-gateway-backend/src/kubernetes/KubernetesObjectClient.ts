@@ -5,6 +5,7 @@ import {
   KubernetesClusters,
   toKubernetesApiError,
   untilAborted,
+  UserKubernetesCredentials,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { ConcurrencyLimits } from '../concurrencyLimit';
 import { KubeObject } from './types';
@@ -56,8 +57,15 @@ export interface KubernetesConnection {
 export interface KubernetesObjectClient {
   connect(
     cluster: string,
-    options?: { signal?: AbortSignal },
+    options?: KubernetesConnectOptions,
   ): Promise<KubernetesConnection>;
+}
+
+/** @public */
+export interface KubernetesConnectOptions {
+  signal?: AbortSignal;
+  /** The user's tokens, for a cluster whose auth provider takes the user's own (the connection is that user's). */
+  userCredentials?: UserKubernetesCredentials;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -105,13 +113,16 @@ export class ClientNodeKubernetesObjectClient
 
   async connect(
     cluster: string,
-    connectOptions: { signal?: AbortSignal } = {},
+    connectOptions: KubernetesConnectOptions = {},
   ): Promise<KubernetesConnection> {
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     // Opening a cluster may list the Kubernetes plugin's clusters: bounded like a call.
     const openSignal = withTimeout(connectOptions.signal, timeoutMs);
     const kc = await untilAborted(
-      this.clusters.getKubeConfig(cluster, { signal: openSignal }),
+      this.clusters.getKubeConfig(cluster, {
+        signal: openSignal,
+        userCredentials: connectOptions.userCredentials,
+      }),
       openSignal,
     ).catch(e => {
       throw toKubernetesApiError(e, `open cluster ${cluster}`, timeoutMs);

@@ -6,12 +6,14 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   GatewayCluster,
   KubernetesApiError,
+  UserKubernetesCredentials,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { FakeElbv2, FakeKubernetes } from '../__testUtils__/fakes';
 import { MemoryCache } from '../__testUtils__/memoryCache';
 import { exposeScenario, REGION } from '../__testUtils__/scenario';
 import { readStatusConfig } from '../config';
 import { ConfigReader } from '@backstage/config';
+import { KubernetesConnectOptions } from '../kubernetes/KubernetesObjectClient';
 import { DefaultGatewayStatusService } from './DefaultGatewayStatusService';
 import { GatewayStatusCollector } from './collector/GatewayStatusCollector';
 
@@ -135,6 +137,44 @@ describe('DefaultGatewayStatusService', () => {
     expect(t.elbv2.count('DescribeTags')).toBe(1);
     expect(t.elbv2.count('DescribeListeners')).toBe(1);
     expect(t.elbv2.count('DescribeTargetHealth')).toBe(1);
+  });
+
+  it("keeps an answer read with a user's own Kubernetes tokens for that user alone, and gives the tokens to the cluster reads", async () => {
+    const t = setup();
+    exposeScenario(t.kube, t.elbv2);
+    const connect = jest.spyOn(t.kube, 'connect');
+    const tokens = () =>
+      UserKubernetesCredentials.fromHeaders({
+        'backstage-kubernetes-authorization-oidc-okta': 'okta-id-token',
+      });
+    const read = (
+      user: string,
+      kubernetesCredentials?: UserKubernetesCredentials,
+    ) =>
+      t.service.getEntityGateways(
+        { entityRef: 'component:default/orders' },
+        { credentials: mockCredentials.user(user), kubernetesCredentials },
+      );
+    const alices = tokens();
+    await read('user:default/alice', alices);
+    expect(connect).toHaveBeenCalledTimes(1);
+    expect(
+      (connect.mock.calls[0][1] as KubernetesConnectOptions).userCredentials,
+    ).toBe(alices);
+    // Alice again with her tokens: her cached answer.
+    await read('user:default/alice', tokens());
+    expect(connect).toHaveBeenCalledTimes(1);
+    // Alice without tokens: not the answer read with them.
+    await read('user:default/alice');
+    expect(connect).toHaveBeenCalledTimes(2);
+    expect(
+      (connect.mock.calls[1][1] as KubernetesConnectOptions).userCredentials,
+    ).toBeUndefined();
+    // Bob with tokens: his own read; Bob without: the shared answer.
+    await read('user:default/bob', tokens());
+    expect(connect).toHaveBeenCalledTimes(3);
+    await read('user:default/bob');
+    expect(connect).toHaveBeenCalledTimes(3);
   });
 
   it("takes a target's zone from its EndpointSlice endpoint when ELBv2 gives none", async () => {

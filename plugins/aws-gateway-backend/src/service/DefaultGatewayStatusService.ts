@@ -10,6 +10,7 @@ import {
 } from '@backstage/catalog-model';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-common';
+import { UserKubernetesCredentials } from '@gateway-portal/plugin-aws-gateway-node';
 import { StatusConfig } from '../config';
 import { Deadline, TIMED_OUT } from '../deadline';
 import { describeFailure } from '../failures';
@@ -35,6 +36,7 @@ import {
   servable,
   StatusCache,
   statusCacheKey,
+  userStatusCacheKey,
 } from './statusCache';
 
 /** The `awsGateway.status` settings the service applies. */
@@ -61,6 +63,12 @@ export interface DefaultGatewayStatusServiceOptions
 }
 
 type Answer = { response: EntityGatewaysResponse; outcome: StatusOutcome };
+
+/** A caller who sent their own Kubernetes tokens: their answers are theirs alone. */
+interface UserViewer {
+  caller: string;
+  kubernetesCredentials: UserKubernetesCredentials;
+}
 
 const seconds = (ms: number) => Math.max(1, Math.round(ms / 1000));
 
@@ -135,7 +143,13 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
 
   async getEntityGateways(
     request: GetEntityGatewaysRequest,
-    { credentials }: { credentials: BackstageCredentials },
+    {
+      credentials,
+      kubernetesCredentials,
+    }: {
+      credentials: BackstageCredentials;
+      kubernetesCredentials?: UserKubernetesCredentials;
+    },
   ): Promise<EntityGatewaysResponse> {
     const started = this.now();
     const deadline = new Deadline(this.settings.requestDeadlineMs, this.now);
@@ -151,11 +165,16 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
         credentials,
         deadline,
       );
+      const viewer =
+        kubernetesCredentials && !kubernetesCredentials.isEmpty
+          ? { caller: callerOf(credentials), kubernetesCredentials }
+          : undefined;
       const answer = await this.answer(
         entityRef,
         entity,
         request.refresh ? callerOf(credentials) : undefined,
         deadline,
+        viewer,
       );
       outcome = answer.outcome;
       return answer.response;
@@ -169,10 +188,26 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
     entity: Entity,
     refreshFor: string | undefined,
     deadline: Deadline,
+    viewer?: UserViewer,
   ): Promise<Answer> {
-    const key = statusCacheKey(entityRef, entity);
+    const shared = statusCacheKey(entityRef, entity);
+    const key = viewer
+      ? userStatusCacheKey(
+          shared,
+          viewer.caller,
+          viewer.kubernetesCredentials.providers(),
+        )
+      : shared;
+    const credentials = viewer?.kubernetesCredentials;
     if (this.settings.cacheTtlMs <= 0) {
-      return this.read(key, entity, entityRef, deadline, undefined);
+      return this.read(
+        key,
+        entity,
+        entityRef,
+        deadline,
+        undefined,
+        credentials,
+      );
     }
     let refreshDeclined: string | undefined;
     if (refreshFor) {
@@ -185,6 +220,7 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
       entityRef,
       deadline,
       Boolean(refreshFor) && !refreshDeclined,
+      credentials,
     );
     // Whatever the answer came from, a declined refresh says so.
     return refreshDeclined
@@ -199,6 +235,7 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
     entityRef: string,
     deadline: Deadline,
     refreshing: boolean,
+    kubernetesCredentials?: UserKubernetesCredentials,
   ): Promise<Answer> {
     const known = await this.cache.read(key);
     const now = this.now();
@@ -225,7 +262,14 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
         'backoff',
       );
     }
-    return this.read(key, entity, entityRef, deadline, lastKnown);
+    return this.read(
+      key,
+      entity,
+      entityRef,
+      deadline,
+      lastKnown,
+      kubernetesCredentials,
+    );
   }
 
   /** A fresh read within the deadline, else the last known answer. */
@@ -235,10 +279,13 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
     entityRef: string,
     deadline: Deadline,
     lastKnown: EntityGatewaysResponse | undefined,
+    kubernetesCredentials?: UserKubernetesCredentials,
   ): Promise<Answer> {
     let fresh: EntityGatewaysResponse | typeof TIMED_OUT;
     try {
-      fresh = await deadline.within(this.reads.read(key, entity, entityRef));
+      fresh = await deadline.within(
+        this.reads.read(key, entity, entityRef, kubernetesCredentials),
+      );
     } catch (e) {
       this.log.error(
         'collection-failed',

@@ -1,6 +1,7 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-common';
+import { UserKubernetesCredentials } from '@gateway-portal/plugin-aws-gateway-node';
 
 /** @public */
 export interface GetEntityGatewaysRequest {
@@ -19,6 +20,14 @@ export interface GetEntityGatewaysRequest {
 export interface GatewayStatusService {
   getEntityGateways(
     request: GetEntityGatewaysRequest,
-    options: { credentials: BackstageCredentials },
+    options: {
+      credentials: BackstageCredentials;
+      /**
+       * The caller's own tokens for clusters whose auth provider takes one
+       * (oidc, google, aks). An answer read with them is that caller's: it
+       * is cached under a key of theirs and never served to anyone else.
+       */
+      kubernetesCredentials?: UserKubernetesCredentials;
+    },
   ): Promise<EntityGatewaysResponse>;
 }

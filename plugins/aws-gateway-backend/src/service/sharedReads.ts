@@ -4,6 +4,7 @@
 import { Entity } from '@backstage/catalog-model';
 import DataLoader from 'dataloader';
 import { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-common';
+import { UserKubernetesCredentials } from '@gateway-portal/plugin-aws-gateway-node';
 import { TIMED_OUT, within } from '../deadline';
 
 /** What computes an answer; the collector in production. */
@@ -11,7 +12,10 @@ export interface EntityGatewaysSource {
   collect(
     entity: Entity,
     entityRef: string,
-    options?: { signal?: AbortSignal },
+    options?: {
+      signal?: AbortSignal;
+      kubernetesCredentials?: UserKubernetesCredentials;
+    },
   ): Promise<EntityGatewaysResponse>;
 }
 
@@ -29,6 +33,8 @@ interface SharedRead {
   key: string;
   entity: Entity;
   entityRef: string;
+  /** Only with a key of the user's own (see userStatusCacheKey). */
+  kubernetesCredentials?: UserKubernetesCredentials;
 }
 
 /**
@@ -63,18 +69,27 @@ export class SharedReads {
     key: string,
     entity: Entity,
     entityRef: string,
+    kubernetesCredentials?: UserKubernetesCredentials,
   ): Promise<EntityGatewaysResponse> {
-    const pending = this.inFlight.load({ key, entity, entityRef });
+    const pending = this.inFlight.load({
+      key,
+      entity,
+      entityRef,
+      kubernetesCredentials,
+    });
     pending.catch(() => undefined);
     return pending;
   }
 
   private async collect(read: SharedRead): Promise<EntityGatewaysResponse> {
-    const { key, entity, entityRef } = read;
+    const { key, entity, entityRef, kubernetesCredentials } = read;
     const { source, limitMs, now, onRead } = this.options;
     const controller = new AbortController();
     const collected = source
-      .collect(entity, entityRef, { signal: controller.signal })
+      .collect(entity, entityRef, {
+        signal: controller.signal,
+        kubernetesCredentials,
+      })
       .then(response => {
         // fetchedAt is when the data was read: the end of the read.
         const answer = {

@@ -22,6 +22,26 @@ export function statusCacheKey(entityRef: string, entity: Entity): string {
   return `entity-gateways:${CACHE_VERSION}:${entityRef}:${hash}`;
 }
 
+/**
+ * The key of an answer read with a user's own Kubernetes tokens: the entity's
+ * key, the caller and the auth providers they sent tokens for (never the
+ * tokens). Such an answer may show what only that user's credentials can
+ * read, so it is cached for that caller alone; answers read with the
+ * Kubernetes plugin's own credentials stay shared.
+ */
+export function userStatusCacheKey(
+  key: string,
+  caller: string,
+  providers: string[],
+): string {
+  const hash = crypto
+    .createHash('sha256')
+    .update(`${caller}\n${providers.join(',')}`)
+    .digest('hex')
+    .slice(0, 16);
+  return `${key}:user:${hash}`;
+}
+
 /** What is kept per entity: the newest answer, and the newest complete one. */
 export interface CachedStatus {
   latest: EntityGatewaysResponse;

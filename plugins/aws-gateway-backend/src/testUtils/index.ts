@@ -10,6 +10,7 @@ export {
   type CreateGatewayStatusServiceOptions,
 } from '../service/createGatewayStatusService';
 export type {
+  KubernetesConnectOptions,
   KubernetesConnection,
   KubernetesObjectClient,
   ListOptions,

@@ -12,11 +12,14 @@ import { classifyKubernetesError } from './apiErrors';
 import { detectControllerProfile } from './controllerProfileDetection';
 import { KubernetesPluginClusters } from './KubernetesPluginClusters';
 import { readServices } from './serverSideDryRun';
+import { UserKubernetesCredentials } from './userKubernetesCredentials';
 
 interface SeenRequest {
   path: string;
   authorization?: string;
   cluster?: string;
+  /** The Backstage-Kubernetes-Authorization-… headers, as `name: value`. */
+  userAuthorization?: string[];
 }
 
 /**
@@ -41,7 +44,15 @@ async function startKubernetesBackend(options: {
   const server = http.createServer((req, res) => {
     const path = req.url ?? '';
     const cluster = req.headers['backstage-kubernetes-cluster'] as string;
-    seen.push({ path, authorization: req.headers.authorization, cluster });
+    const userAuthorization = Object.entries(req.headers)
+      .filter(([name]) => name.startsWith('backstage-kubernetes-authorization'))
+      .map(([name, value]) => `${name}: ${value}`);
+    seen.push({
+      path,
+      authorization: req.headers.authorization,
+      cluster,
+      ...(userAuthorization.length ? { userAuthorization } : {}),
+    });
     if (path === '/api/kubernetes/clusters') {
       json(res, options.clustersStatus ?? 200, options.clusters);
       return;
@@ -110,6 +121,7 @@ describe('KubernetesPluginClusters', () => {
       { name: 'evil\r\nX-Injected: 1', authProvider: 'serviceAccount' },
       { name: 'no-provider' },
       { name: 'prod-eu', authProvider: 'aws' },
+      { name: 'oidc-eu', authProvider: 'oidc', oidcTokenProvider: 'okta' },
     ],
   };
   let backend: Awaited<ReturnType<typeof startKubernetesBackend>>;
@@ -146,6 +158,7 @@ describe('KubernetesPluginClusters', () => {
       { name: 'denied', authProvider: 'serviceAccount' },
       { name: 'vanished', authProvider: 'serviceAccount' },
       { name: 'down', authProvider: 'serviceAccount' },
+      { name: 'oidc-eu', authProvider: 'oidc', oidcTokenProvider: 'okta' },
     ]);
     expect(backend.seen).toEqual([
       {
@@ -178,6 +191,41 @@ describe('KubernetesPluginClusters', () => {
       authorization: `Bearer ${serviceToken}`,
       cluster: 'catalog-located',
     });
+  });
+
+  it("sends the user's token for a cluster of the token's auth provider only, and refuses a user-token cluster without one before any proxy call", async () => {
+    const access = create();
+    const userCredentials = UserKubernetesCredentials.fromHeaders({
+      'backstage-kubernetes-authorization-oidc-okta': 'eyJ.user-a.sig',
+    });
+    const oidc = await access.getKubeConfig('oidc-eu', { userCredentials });
+    await oidc.makeApiClient(CoreV1Api).listNamespace();
+    expect(backend.seen.at(-1)).toEqual({
+      path: '/api/kubernetes/proxy/api/v1/namespaces',
+      authorization: `Bearer ${serviceToken}`,
+      cluster: 'oidc-eu',
+      userAuthorization: [
+        'backstage-kubernetes-authorization-oidc-okta: eyJ.user-a.sig',
+      ],
+    });
+    // A server-side cluster gets the plugin's credential only.
+    const aws = await access.getKubeConfig('prod-eu', { userCredentials });
+    await aws.makeApiClient(CoreV1Api).listNamespace();
+    expect(backend.seen.at(-1)?.userAuthorization).toBeUndefined();
+
+    const calls = backend.seen.length;
+    const refused = await access.getKubeConfig('oidc-eu').catch(e => e);
+    expect(refused).toBeInstanceOf(NotAllowedError);
+    expect(refused.message).toBe(
+      'Cluster "oidc-eu" admits each user with their own Kubernetes credentials (auth provider oidc.okta), and this request carried none for it: sign in to that provider in Backstage and try again',
+    );
+    const google = UserKubernetesCredentials.fromHeaders({
+      'backstage-kubernetes-authorization-google': 'ya29.token',
+    });
+    await expect(
+      access.getKubeConfig('oidc-eu', { userCredentials: google }),
+    ).rejects.toBeInstanceOf(NotAllowedError);
+    expect(backend.seen).toHaveLength(calls);
   });
 
   it("keeps the API server's own 404 apart from the proxy's unknown cluster", async () => {

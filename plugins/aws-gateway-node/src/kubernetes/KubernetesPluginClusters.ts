@@ -14,6 +14,10 @@ import {
   KubernetesClustersCallOptions,
 } from './KubernetesClusters';
 import { kubernetesProxyKubeConfig } from './kubernetesProxyKubeConfig';
+import {
+  clusterNeedsUserToken,
+  userTokenMissingError,
+} from './userKubernetesCredentials';
 
 /** The Kubernetes backend plugin's id, for discovery and token audience. */
 const KUBERNETES_PLUGIN_ID = 'kubernetes';
@@ -83,16 +87,22 @@ export class KubernetesPluginClusters implements KubernetesClusters {
     options: KubernetesClustersCallOptions = {},
   ): Promise<KubeConfig> {
     const clusters = await this.listClusters(options);
-    if (!clusters.some(c => c.name === clusterName)) {
+    const cluster = clusters.find(c => c.name === clusterName);
+    if (!cluster) {
       throw kubernetesPluginStatusError(404, {
         route: 'proxy',
         cluster: clusterName,
       });
     }
+    const userAuthorization = options.userCredentials?.headerFor(cluster);
+    if (!userAuthorization && clusterNeedsUserToken(cluster)) {
+      throw userTokenMissingError(cluster);
+    }
     return kubernetesProxyKubeConfig({
       cluster: clusterName,
       proxyUrl: new URL(`${(await this.baseUrl()).toString()}/proxy`),
       token: () => this.token(),
+      userAuthorization,
     });
   }
 
@@ -172,10 +182,8 @@ export class KubernetesPluginClusters implements KubernetesClusters {
     const clusters: GatewayCluster[] = [];
     const seen = new Set<string>();
     for (const item of items) {
-      const { name, title, authProvider } = (item ?? {}) as Record<
-        string,
-        unknown
-      >;
+      const { name, title, authProvider, oidcTokenProvider } = (item ??
+        {}) as Record<string, unknown>;
       if (
         typeof name !== 'string' ||
         !CLUSTER_NAME.test(name) ||
@@ -198,6 +206,9 @@ export class KubernetesPluginClusters implements KubernetesClusters {
         name,
         ...(typeof title === 'string' && title ? { title } : {}),
         authProvider,
+        ...(typeof oidcTokenProvider === 'string' && oidcTokenProvider
+          ? { oidcTokenProvider }
+          : {}),
       });
     }
     return clusters;

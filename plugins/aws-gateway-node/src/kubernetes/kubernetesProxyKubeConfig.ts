@@ -24,8 +24,14 @@ export function kubernetesProxyKubeConfig(options: {
   /** The proxy endpoint, e.g. `http://localhost:7007/api/kubernetes/proxy`. */
   proxyUrl: URL;
   token: () => Promise<string>;
+  /**
+   * The user's token for this cluster's auth provider, as the header the
+   * proxy hands to that provider's strategy
+   * (`Backstage-Kubernetes-Authorization-oidc-okta`, token).
+   */
+  userAuthorization?: [string, string];
 }): KubeConfig {
-  const { cluster, proxyUrl, token } = options;
+  const { cluster, proxyUrl, token, userAuthorization } = options;
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [
@@ -48,6 +54,9 @@ export function kubernetesProxyKubeConfig(options: {
         ...(opts.headers as Record<string, string> | undefined),
         Authorization: `Bearer ${await token()}`,
         [KUBERNETES_CLUSTER_HEADER]: cluster,
+        ...(userAuthorization
+          ? { [userAuthorization[0]]: userAuthorization[1] }
+          : {}),
       };
     },
   };

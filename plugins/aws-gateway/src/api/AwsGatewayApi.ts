@@ -1,11 +1,14 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-common';
+import { KubernetesUserTokenSource } from './KubernetesUserTokens';
 
 /** @public */
 export interface GetEntityGatewaysOptions {
   /** Bypass the backend's cache and read Kubernetes and AWS again. */
   refresh?: boolean;
+  /** The user's own tokens, for clusters whose auth provider takes them (see useKubernetesUserTokens). */
+  kubernetesTokens?: KubernetesUserTokenSource;
 }
 
 /**

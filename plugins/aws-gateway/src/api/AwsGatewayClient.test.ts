@@ -20,7 +20,9 @@ function jsonResponse(status: number, payload: unknown, statusText = '') {
 }
 
 function createClient(response: Response) {
-  const fetch = jest.fn(async (_input: RequestInfo | URL) => response);
+  const fetch = jest.fn(
+    async (_input: RequestInfo | URL, _init?: RequestInit) => response,
+  );
   const client = new AwsGatewayClient({
     discoveryApi: mockApis.discovery({ baseUrl: 'http://backend:7007' }),
     fetchApi: { fetch },
@@ -43,6 +45,26 @@ describe('AwsGatewayClient', () => {
     expect(fetch.mock.calls[0][0]).toBe(
       'http://backend:7007/api/aws-gateway/entities/component/default/payments/gateways',
     );
+  });
+
+  it("sends the user's Kubernetes tokens it is given, and no such header without them", async () => {
+    const { client, fetch } = createClient(jsonResponse(200, body));
+    const ref = { kind: 'Component', namespace: 'default', name: 'payments' };
+    await client.getEntityGateways(ref, {
+      kubernetesTokens: {
+        headers: async () => ({
+          'Backstage-Kubernetes-Authorization-oidc-okta': 'okta-id-token',
+        }),
+      },
+    });
+    expect(fetch.mock.calls[0][1]).toEqual({
+      headers: {
+        'Backstage-Kubernetes-Authorization-oidc-okta': 'okta-id-token',
+      },
+    });
+    const plain = createClient(jsonResponse(200, body));
+    await plain.client.getEntityGateways(ref);
+    expect(plain.fetch.mock.calls[0][1]?.headers).toBeUndefined();
   });
 
   it('encodes every path segment', async () => {

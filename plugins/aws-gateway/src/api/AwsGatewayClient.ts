@@ -36,6 +36,7 @@ export class AwsGatewayClient implements AwsGatewayApi {
 
     const response = await this.fetchApi.fetch(
       `${baseUrl}/entities/${kind}/${namespace}/${name}/gateways${query}`,
+      { headers: await options?.kubernetesTokens?.headers() },
     );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);

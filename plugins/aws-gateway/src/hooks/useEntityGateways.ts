@@ -5,6 +5,7 @@ import { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-commo
 import { useCallback, useEffect, useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import useInterval from 'react-use/esm/useInterval';
+import { useKubernetesUserTokens } from './useKubernetesUserTokens';
 import { awsGatewayApiRef } from '../api';
 
 /** How often the card re-reads the status while a load balancer is being provisioned. */
@@ -49,6 +50,7 @@ export function useEntityGateways(
   const pollIntervalMs =
     options.pollIntervalMs ?? PROVISIONING_POLL_INTERVAL_MS;
   const api = useApi(awsGatewayApiRef);
+  const kubernetesTokens = useKubernetesUserTokens();
   const { entity } = useEntity();
   const kind = entity.kind;
   const namespace = entity.metadata.namespace ?? DEFAULT_NAMESPACE;
@@ -60,10 +62,10 @@ export function useEntityGateways(
       entityRef: `${kind}:${namespace}/${name}`,
       response: await api.getEntityGateways(
         { kind, namespace, name },
-        { refresh },
+        { refresh, kubernetesTokens },
       ),
     }),
-    [api, kind, namespace, name],
+    [api, kubernetesTokens, kind, namespace, name],
     { loading: true },
   );
 

@@ -2,7 +2,10 @@ export {
   awsGatewayFormOptionsApiRef,
   AwsGatewayFormOptionsClient,
 } from './api';
-export type { AwsGatewayFormOptionsApi } from './api';
+export type {
+  AwsGatewayFormOptionsApi,
+  FormOptionsRequestOptions,
+} from './api';
 export { AWS_GATEWAY_FIELD_NAMES } from './fieldNames';
 export type { EndpointCheckValue } from './EndpointCheck';
 export {

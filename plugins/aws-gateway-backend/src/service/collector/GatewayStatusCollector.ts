@@ -9,6 +9,7 @@ import {
 import {
   GatewayCluster,
   KubernetesClusters,
+  UserKubernetesCredentials,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { Elbv2ClientSource, Elbv2Reader } from '../../aws/Elbv2Reader';
 import { LoadBalancerLocator } from '../../aws/LoadBalancerLocator';
@@ -61,6 +62,8 @@ export type CollectorSettings = Pick<
 export interface CollectOptions {
   /** The request's deadline or cancellation: every call ends when it fires. */
   signal?: AbortSignal;
+  /** The caller's tokens for clusters whose auth provider takes the user's own. */
+  kubernetesCredentials?: UserKubernetesCredentials;
 }
 
 interface ClusterResult {
@@ -184,7 +187,14 @@ export class GatewayStatusCollector {
     const results = await Promise.all(
       clusters
         .filter(c => this.clusterIsWanted(c, selector))
-        .map(c => this.collectCluster(c, selector, scope)),
+        .map(c =>
+          this.collectCluster(
+            c,
+            selector,
+            scope,
+            options.kubernetesCredentials,
+          ),
+        ),
     );
     for (const r of results) {
       response.gateways.push(...r.gateways);
@@ -222,6 +232,7 @@ export class GatewayStatusCollector {
     cluster: GatewayCluster,
     selector: GatewaySelector,
     scope: RequestScope,
+    userCredentials?: UserKubernetesCredentials,
   ): Promise<ClusterResult> {
     const result: ClusterResult = {
       cluster: cluster.name,
@@ -235,6 +246,7 @@ export class GatewayStatusCollector {
     try {
       const connection = await this.options.kubernetes.connect(cluster.name, {
         signal: scope.signal,
+        userCredentials,
       });
       reader = new ClusterReader(cluster.name, connection, this.servedVersions);
       events = new ClusterEventReader(cluster.name, connection, this.eventApis);

@@ -3,6 +3,7 @@ import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { FormCluster } from '@gateway-portal/plugin-aws-gateway-common';
 import { awsGatewayTranslationRef } from '../../translation';
+import { useKubernetesUserTokens } from '../../hooks/useKubernetesUserTokens';
 import { awsGatewayFormOptionsApiRef } from '../api';
 import { fieldBasics, OptionSelect } from '../support/OptionSelect';
 import { useFormOption } from '../support/useFormOption';
@@ -30,9 +31,10 @@ export function clusterLabel(
  */
 export function ClusterPicker(props: FieldExtensionComponentProps<string>) {
   const api = useApi(awsGatewayFormOptionsApiRef);
+  const kubernetesTokens = useKubernetesUserTokens();
   const { t } = useTranslationRef(awsGatewayTranslationRef);
   const clusters = useFormOption('clusters', async () =>
-    (await api.listClusters()).map(c => ({
+    (await api.listClusters({ kubernetesTokens })).map(c => ({
       value: c.name,
       label: clusterLabel(c, t('fields.cluster.notDetected')),
     })),

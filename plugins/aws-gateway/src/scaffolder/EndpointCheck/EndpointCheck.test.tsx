@@ -69,9 +69,11 @@ describe('EndpointCheck', () => {
     // Only the endpoint's fields go to the backend; empty ones are left out.
     expect(api.checkEndpoint).toHaveBeenCalledWith(
       expect.not.objectContaining({ tlsHostname: '' }),
+      { kubernetesTokens: undefined },
     );
     expect(api.checkEndpoint).toHaveBeenCalledWith(
       expect.objectContaining({ cluster: 'dev', listenerPort: 8080 }),
+      { kubernetesTokens: undefined },
     );
     await waitFor(() =>
       expect(onChange).toHaveBeenLastCalledWith({

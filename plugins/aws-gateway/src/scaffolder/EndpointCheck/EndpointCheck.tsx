@@ -15,6 +15,7 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useEffect, useMemo, useState } from 'react';
 import { awsGatewayTranslationRef } from '../../translation';
+import { useKubernetesUserTokens } from '../../hooks/useKubernetesUserTokens';
 import { awsGatewayFormOptionsApiRef } from '../api';
 import { formErrorMessage } from '../support/formError';
 import { formValuesOf } from '../support/formValues';
@@ -132,6 +133,7 @@ export function EndpointCheck(
   props: FieldExtensionComponentProps<EndpointCheckValue>,
 ) {
   const api = useApi(awsGatewayFormOptionsApiRef);
+  const kubernetesTokens = useKubernetesUserTokens();
   const { t } = useTranslationRef(awsGatewayTranslationRef);
   const values = endpointValues(
     (props.formContext as { formData?: unknown } | undefined)?.formData,
@@ -147,7 +149,7 @@ export function EndpointCheck(
     let current = true;
     setState(s => ({ ...s, loading: true }));
     const timer = setTimeout(() => {
-      api.checkEndpoint(parsed).then(
+      api.checkEndpoint(parsed, { kubernetesTokens }).then(
         check => {
           if (!current) return;
           setState({ loading: false, value: check });
@@ -162,7 +164,7 @@ export function EndpointCheck(
     };
     // `onChange` is a new function on every render of the form.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, parsed]);
+  }, [api, kubernetesTokens, parsed]);
 
   const check = state.value;
   return (

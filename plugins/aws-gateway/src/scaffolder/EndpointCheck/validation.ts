@@ -1,6 +1,7 @@
 import { translationApiRef } from '@backstage/frontend-plugin-api';
 import { CustomFieldValidator } from '@backstage/plugin-scaffolder-react';
 import { awsGatewayTranslationRef } from '../../translation';
+import { kubernetesUserTokensOf } from '../../hooks/useKubernetesUserTokens';
 import { awsGatewayFormOptionsApiRef } from '../api';
 import { formErrorMessage } from '../support/formError';
 import { EndpointCheckValue, endpointValues } from './EndpointCheck';
@@ -15,7 +16,9 @@ export const validateEndpointCheck: CustomFieldValidator<
   const api = context.apiHolder.get(awsGatewayFormOptionsApiRef);
   if (!api) return;
   try {
-    const check = await api.checkEndpoint(endpointValues(context.formData));
+    const check = await api.checkEndpoint(endpointValues(context.formData), {
+      kubernetesTokens: kubernetesUserTokensOf(context.apiHolder),
+    });
     for (const issue of check.issues) validation.addError(issue.message);
   } catch (error) {
     // Validators run outside React: the texts come from the translation API.

@@ -20,7 +20,9 @@ describe('NamespacePicker', () => {
     const api = fakeFormOptionsApi({ listNamespaces: jest.fn(pending) });
     await render(api);
     expect(screen.getByLabelText('Loading Namespace')).toBeInTheDocument();
-    expect(api.listNamespaces).toHaveBeenCalledWith('dev');
+    expect(api.listNamespaces).toHaveBeenCalledWith('dev', {
+      kubernetesTokens: undefined,
+    });
   });
 
   it('offers the namespaces the user may use on the chosen cluster', async () => {

@@ -2,6 +2,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { awsGatewayTranslationRef } from '../../translation';
+import { useKubernetesUserTokens } from '../../hooks/useKubernetesUserTokens';
 import { awsGatewayFormOptionsApiRef } from '../api';
 import { formValuesOf } from '../support/formValues';
 import {
@@ -21,10 +22,11 @@ const asOptions = (names: string[]): PickerOption[] =>
  */
 export function NamespacePicker(props: FieldExtensionComponentProps<string>) {
   const api = useApi(awsGatewayFormOptionsApiRef);
+  const kubernetesTokens = useKubernetesUserTokens();
   const { t } = useTranslationRef(awsGatewayTranslationRef);
   const cluster = formValuesOf(props.formContext).cluster || undefined;
   const fromCluster = useFormOption(cluster, async () =>
-    asOptions(await api.listNamespaces(cluster!)),
+    asOptions(await api.listNamespaces(cluster!, { kubernetesTokens })),
   );
   const fromGuardrails = useFormOption(
     cluster ? undefined : 'guardrails',

@@ -33,7 +33,9 @@ describe('ServicePicker', () => {
     const api = fakeFormOptionsApi({ listServices: jest.fn(pending) });
     await render(api);
     expect(screen.getByLabelText('Loading Service')).toBeInTheDocument();
-    expect(api.listServices).toHaveBeenCalledWith('dev', 'default');
+    expect(api.listServices).toHaveBeenCalledWith('dev', 'default', {
+      kubernetesTokens: undefined,
+    });
   });
 
   it('lists the Services with their ports and reports the choice', async () => {

@@ -3,6 +3,7 @@ import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react
 import { FormService } from '@gateway-portal/plugin-aws-gateway-common';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { awsGatewayTranslationRef } from '../../translation';
+import { useKubernetesUserTokens } from '../../hooks/useKubernetesUserTokens';
 import { awsGatewayFormOptionsApiRef } from '../api';
 import { formValuesOf } from '../support/formValues';
 import { fieldBasics, OptionSelect } from '../support/OptionSelect';
@@ -16,11 +17,14 @@ export function servicePortLabel(port: FormService['ports'][number]): string {
 /** The Services of the chosen cluster and namespace, read once per choice. */
 export function useServices(formContext: unknown) {
   const api = useApi(awsGatewayFormOptionsApiRef);
+  const kubernetesTokens = useKubernetesUserTokens();
   const { cluster, namespace } = formValuesOf(formContext);
   const key = cluster && namespace ? `${cluster}/${namespace}` : undefined;
   return {
     where: key,
-    services: useFormOption(key, () => api.listServices(cluster!, namespace!)),
+    services: useFormOption(key, () =>
+      api.listServices(cluster!, namespace!, { kubernetesTokens }),
+    ),
   };
 }
 

@@ -7,6 +7,13 @@ import {
   FormService,
   FormSharedGateway,
 } from '@gateway-portal/plugin-aws-gateway-common';
+import type { KubernetesUserTokenSource } from '../../api/KubernetesUserTokens';
+
+/** @public */
+export interface FormOptionsRequestOptions {
+  /** The user's own tokens, for clusters whose auth provider takes them (see useKubernetesUserTokens). */
+  kubernetesTokens?: KubernetesUserTokenSource;
+}
 
 /**
  * What the expose template's fields read from the aws-gateway backend. Every
@@ -17,12 +24,22 @@ import {
  */
 export interface AwsGatewayFormOptionsApi {
   getGuardrails(): Promise<FormGuardrails>;
-  listClusters(): Promise<FormCluster[]>;
-  listNamespaces(cluster: string): Promise<string[]>;
-  listServices(cluster: string, namespace: string): Promise<FormService[]>;
+  listClusters(options?: FormOptionsRequestOptions): Promise<FormCluster[]>;
+  listNamespaces(
+    cluster: string,
+    options?: FormOptionsRequestOptions,
+  ): Promise<string[]>;
+  listServices(
+    cluster: string,
+    namespace: string,
+    options?: FormOptionsRequestOptions,
+  ): Promise<FormService[]>;
   /** The shared Gateways the platform offers, with their free ports (read with the portal's identity). */
   listSharedGateways(): Promise<FormSharedGateway[]>;
-  checkEndpoint(values: EndpointFormValues): Promise<EndpointFormCheck>;
+  checkEndpoint(
+    values: EndpointFormValues,
+    options?: FormOptionsRequestOptions,
+  ): Promise<EndpointFormCheck>;
 }
 
 /** @public */

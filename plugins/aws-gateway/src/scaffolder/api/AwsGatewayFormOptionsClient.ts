@@ -9,7 +9,10 @@ import {
   FormServicesResponse,
   FormSharedGatewaysResponse,
 } from '@gateway-portal/plugin-aws-gateway-common';
-import { AwsGatewayFormOptionsApi } from './AwsGatewayFormOptionsApi';
+import {
+  AwsGatewayFormOptionsApi,
+  FormOptionsRequestOptions,
+} from './AwsGatewayFormOptionsApi';
 
 /**
  * {@link AwsGatewayFormOptionsApi} over `/api/aws-gateway/form-options`,
@@ -30,24 +33,34 @@ export class AwsGatewayFormOptionsClient implements AwsGatewayFormOptionsApi {
     return this.request<FormGuardrails>('/guardrails');
   }
 
-  async listClusters() {
-    return (await this.request<FormClustersResponse>('/clusters')).clusters;
+  async listClusters(options?: FormOptionsRequestOptions) {
+    return (
+      await this.request<FormClustersResponse>('/clusters', undefined, options)
+    ).clusters;
   }
 
-  async listNamespaces(cluster: string) {
+  async listNamespaces(cluster: string, options?: FormOptionsRequestOptions) {
     return (
       await this.request<FormNamespacesResponse>(
         `/clusters/${encodeURIComponent(cluster)}/namespaces`,
+        undefined,
+        options,
       )
     ).namespaces;
   }
 
-  async listServices(cluster: string, namespace: string) {
+  async listServices(
+    cluster: string,
+    namespace: string,
+    options?: FormOptionsRequestOptions,
+  ) {
     return (
       await this.request<FormServicesResponse>(
         `/clusters/${encodeURIComponent(
           cluster,
         )}/namespaces/${encodeURIComponent(namespace)}/services`,
+        undefined,
+        options,
       )
     ).services;
   }
@@ -57,19 +70,33 @@ export class AwsGatewayFormOptionsClient implements AwsGatewayFormOptionsApi {
       .sharedGateways;
   }
 
-  checkEndpoint(values: EndpointFormValues): Promise<EndpointFormCheck> {
-    return this.request<EndpointFormCheck>('/endpoint-check', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(values),
-    });
+  checkEndpoint(
+    values: EndpointFormValues,
+    options?: FormOptionsRequestOptions,
+  ): Promise<EndpointFormCheck> {
+    return this.request<EndpointFormCheck>(
+      '/endpoint-check',
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(values),
+      },
+      options,
+    );
   }
 
-  private async request<T>(path: string, init?: RequestInit): Promise<T> {
+  private async request<T>(
+    path: string,
+    init?: RequestInit,
+    options?: FormOptionsRequestOptions,
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('aws-gateway');
+    const tokens = await options?.kubernetesTokens?.headers();
     const response = await this.fetchApi.fetch(
       `${baseUrl}/form-options${path}`,
-      init,
+      tokens
+        ? { ...init, headers: { ...(init?.headers as object), ...tokens } }
+        : init,
     );
     if (!response.ok) throw await ResponseError.fromResponse(response);
     return (await response.json()) as T;

@@ -1,3 +1,6 @@
 export { awsGatewayFormOptionsApiRef } from './AwsGatewayFormOptionsApi';
-export type { AwsGatewayFormOptionsApi } from './AwsGatewayFormOptionsApi';
+export type {
+  AwsGatewayFormOptionsApi,
+  FormOptionsRequestOptions,
+} from './AwsGatewayFormOptionsApi';
 export { AwsGatewayFormOptionsClient } from './AwsGatewayFormOptionsClient';

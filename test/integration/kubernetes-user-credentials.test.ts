@@ -1,0 +1,311 @@
+/**
+ * Integration: a cluster whose Kubernetes plugin auth provider takes the
+ * user's own token (`authProvider: oidc`, `oidcTokenProvider: okta`). A real
+ * backend (startTestBackend) with the Kubernetes backend and aws-gateway; the
+ * peer kube-apiserver accepts its static bearer token, which stands for the
+ * user's OIDC ID token (the proxy hands either to the API server the same
+ * way). The user's token travels as the Kubernetes plugin's frontend sends it
+ * (`Backstage-Kubernetes-Authorization-oidc-okta`).
+ *
+ * Proves: the card's status read and the expose form's options reach the
+ * cluster with the user's token; without it they fail with a 403 / a
+ * permission error that says which sign-in is missing, before any call; a
+ * token the API server refuses is a permission error; one user's answer is
+ * never served to a request without that token or to another user (the status
+ * cache keys it by user); malformed headers are refused with 400; no token
+ * appears in any answer.
+ */
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  ENTITY_REF_ANNOTATION,
+  EntityGatewaysResponse,
+  kubernetesUserAuthHeader,
+} from '@gateway-portal/plugin-aws-gateway-common';
+import * as k8s from '@kubernetes/client-node';
+import { readFileSync } from 'node:fs';
+import { Server } from 'node:http';
+import {
+  awsAccountsConfig,
+  awsPeer,
+  kubeConfigFor,
+  PROFILE_V16,
+  uniqueName,
+} from '../peers';
+
+const CLUSTER = uniqueName('oidc-cluster');
+const NAMESPACE = 'default';
+const GATEWAY = uniqueName('oidc-gw');
+const ENTITY_NAME = uniqueName('oidc-app');
+const USER_AUTH_HEADER = kubernetesUserAuthHeader({
+  authProvider: 'oidc',
+  oidcTokenProvider: 'okta',
+});
+const GATEWAYS = {
+  group: 'gateway.networking.k8s.io',
+  version: 'v1',
+  namespace: NAMESPACE,
+  plural: 'gateways',
+};
+
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: ENTITY_NAME,
+    namespace: 'default',
+    annotations: {
+      'aws-gateway.io/gateways': `${CLUSTER}/${NAMESPACE}/${GATEWAY}`,
+    },
+  },
+  spec: {
+    type: 'service',
+    owner: 'group:default/team',
+    lifecycle: 'production',
+  },
+};
+
+describe('a cluster that admits each user with their own token (oidc)', () => {
+  let objects: k8s.CustomObjectsApi;
+  let baseUrl: string;
+  let stop: () => Promise<void>;
+  /** The peer API server's bearer token: the user's ID token here. */
+  let userToken: string;
+  const answers: string[] = [];
+
+  async function call(
+    path: string,
+    options: {
+      token?: string;
+      user?: string;
+      headers?: Record<string, string>;
+    } = {},
+  ) {
+    const res = await fetch(`${baseUrl}/api/aws-gateway${path}`, {
+      headers: {
+        Authorization: mockCredentials.user.header(options.user),
+        ...(options.token ? { [USER_AUTH_HEADER]: options.token } : {}),
+        ...options.headers,
+      },
+    });
+    const text = await res.text();
+    answers.push(text);
+    return { status: res.status, body: JSON.parse(text) };
+  }
+
+  async function status(
+    options: Parameters<typeof call>[1] = {},
+  ): Promise<EntityGatewaysResponse> {
+    const res = await call(
+      `/entities/component/default/${ENTITY_NAME}/gateways`,
+      options,
+    );
+    expect(res.status).toBe(200);
+    return res.body;
+  }
+
+  beforeAll(async () => {
+    const kc = kubeConfigFor(PROFILE_V16);
+    userToken = kc.getCurrentUser()!.token!;
+    const cluster = kc.getCurrentCluster()!;
+    const caData =
+      cluster.caData ??
+      (cluster.caFile ? readFileSync(cluster.caFile).toString('base64') : '');
+    objects = kc.makeApiClient(k8s.CustomObjectsApi);
+    await objects.createNamespacedCustomObject({
+      ...GATEWAYS,
+      body: {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'Gateway',
+        metadata: {
+          name: GATEWAY,
+          namespace: NAMESPACE,
+          annotations: {
+            [ENTITY_REF_ANNOTATION]: `component:default/${ENTITY_NAME}`,
+          },
+        },
+        spec: {
+          gatewayClassName: 'aws-nlb',
+          listeners: [{ name: 'tcp', protocol: 'TCP', port: 8080 }],
+        },
+      },
+    });
+    const aws = awsPeer();
+    process.env.AWS_ENDPOINT_URL = aws.endpoint;
+    const backend = await startTestBackend({
+      features: [
+        import('@backstage/plugin-kubernetes-backend'),
+        import('@gateway-portal/plugin-aws-gateway-backend'),
+        catalogServiceMock.factory({ entities: [entity] }),
+        actionsRegistryServiceMock.factory(),
+        mockServices.rootLogger.factory({ level: 'warn' }),
+        mockServices.rootConfig.factory({
+          data: {
+            aws: awsAccountsConfig(aws),
+            kubernetes: {
+              serviceLocatorMethod: { type: 'multiTenant' },
+              clusterLocatorMethods: [
+                {
+                  type: 'config',
+                  clusters: [
+                    {
+                      name: CLUSTER,
+                      url: cluster.server,
+                      caData,
+                      authProvider: 'oidc',
+                      oidcTokenProvider: 'okta',
+                    },
+                  ],
+                },
+              ],
+            },
+            awsGateway: {
+              status: {
+                // The watch cache reads with the Kubernetes plugin's own
+                // credentials only, which this cluster refuses: every read
+                // here is the user's, made directly.
+                watch: { enabled: false },
+                // A first read (TLS to the API server, AWS lookups) on a loaded machine.
+                requestDeadlineMs: 30_000,
+                clusters: [
+                  {
+                    name: CLUSTER,
+                    accountId: aws.accountId,
+                    region: aws.region,
+                  },
+                ],
+              },
+              provisioning: {
+                allowedClusters: [CLUSTER],
+                gateways: { allowedNamespaces: ['default'] },
+              },
+            },
+          },
+        }),
+      ],
+    });
+    const { port } = (backend.server as unknown as Server).address() as {
+      port: number;
+    };
+    baseUrl = `http://localhost:${port}`;
+    stop = () => backend.stop();
+  }, 120_000);
+
+  afterAll(async () => {
+    await stop?.();
+    await objects
+      ?.deleteNamespacedCustomObject({ ...GATEWAYS, name: GATEWAY })
+      .catch(() => undefined);
+  });
+
+  it("reads the card's status with the user's token, and without it says which sign-in is missing", async () => {
+    const withToken = await status({ token: userToken });
+    expect(withToken.gateways.map(g => g.gateway.name)).toEqual([GATEWAY]);
+    expect(withToken.errors.filter(e => e.kind === 'permission')).toEqual([]);
+
+    // Same user, no token: the shared answer, never the one read with the token.
+    const without = await status();
+    expect(without.gateways).toEqual([]);
+    expect(without.errors).toContainEqual(
+      expect.objectContaining({
+        part: 'kubernetes',
+        kind: 'permission',
+        cluster: CLUSTER,
+        message: expect.stringContaining(
+          `Cluster "${CLUSTER}" admits each user with their own Kubernetes credentials (auth provider oidc.okta)`,
+        ),
+      }),
+    );
+    // Another user: not the first user's cached answer either.
+    const bob = await status({ user: 'user:default/bob' });
+    expect(bob.gateways).toEqual([]);
+    // The first user again, with the token: their own answer.
+    const again = await status({ token: userToken });
+    expect(again.gateways.map(g => g.gateway.name)).toEqual([GATEWAY]);
+  });
+
+  it('reports a token the API server refuses as a permission error', async () => {
+    const refused = await status({
+      token: 'eyJhbGciOiJSUzI1NiJ9.bm90LWEtdmFsaWQtdG9rZW4.c2ln',
+      user: 'user:default/carol',
+    });
+    expect(refused.gateways).toEqual([]);
+    expect(refused.errors).toContainEqual(
+      expect.objectContaining({
+        kind: 'permission',
+        cluster: CLUSTER,
+        message: expect.stringContaining('HTTP 401'),
+      }),
+    );
+  });
+
+  it("gives the expose form's options with the user's token, and a 403 naming the missing sign-in without it", async () => {
+    const clusters = await call('/form-options/clusters', { token: userToken });
+    expect(clusters.status).toBe(200);
+    expect(clusters.body.clusters).toEqual([
+      expect.objectContaining({
+        name: CLUSTER,
+        controllerProfile: expect.objectContaining({ id: 'lbc-v3.5' }),
+      }),
+    ]);
+    const namespaces = await call(
+      `/form-options/clusters/${CLUSTER}/namespaces`,
+      {
+        token: userToken,
+      },
+    );
+    expect(namespaces).toMatchObject({
+      status: 200,
+      body: { namespaces: ['default'] },
+    });
+
+    const noProfile = await call('/form-options/clusters');
+    expect(noProfile.body.clusters).toEqual([
+      expect.objectContaining({
+        name: CLUSTER,
+        problem: expect.stringContaining('own Kubernetes credentials'),
+      }),
+    ]);
+    expect(noProfile.body.clusters[0].controllerProfile).toBeUndefined();
+    const refused = await call(`/form-options/clusters/${CLUSTER}/namespaces`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining(
+        'sign in to that provider in Backstage and try again',
+      ),
+    });
+  });
+
+  it.each([
+    ['a "Bearer " prefix', { [USER_AUTH_HEADER]: 'Bearer abc.def' }],
+    [
+      'the bare header, which the proxy would send to any cluster',
+      { 'Backstage-Kubernetes-Authorization': 'abc.def' },
+    ],
+    ['an oversized token', { [USER_AUTH_HEADER]: 'a'.repeat(9000) }],
+  ])('refuses %s with 400 naming the header', async (_, headers) => {
+    for (const path of [
+      `/entities/component/default/${ENTITY_NAME}/gateways`,
+      '/form-options/clusters',
+    ]) {
+      const res = await call(path, { headers });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({
+        name: 'InputError',
+        message: expect.stringMatching(/Backstage-Kubernetes-Authorization/i),
+      });
+    }
+  });
+
+  it("never answered with the user's token, whatever was asked", () => {
+    expect(answers.length).toBeGreaterThan(10);
+    for (const answer of answers) expect(answer).not.toContain(userToken);
+  });
+});
