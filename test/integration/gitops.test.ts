@@ -468,7 +468,7 @@ describe('aws-gateway:gitops:commit in mode pull-request against the git peer', 
     });
     const before = branchLog('main');
     await expect(run({}, gerrit)).rejects.toThrow(
-      `repoUrl: ${repoUrl} is served by a gerrit integration, which cannot open pull requests here; mode pull-request needs a gitea, github, gitlab integration (use mode commit)`,
+      `repoUrl: ${repoUrl} is served by a gerrit integration, which cannot open pull requests here; mode pull-request needs a gitea, github, gitlab, azure integration (use mode commit)`,
     );
     expect(branches()).toBe('main');
     expect(branchLog('main')).toEqual(before);

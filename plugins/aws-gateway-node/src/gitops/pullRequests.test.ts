@@ -672,7 +672,7 @@ describe('createPullRequestOpener', () => {
         'https://gerrit.example.com/platform/gitops.git',
       ),
     ).rejects.toThrow(
-      'repoUrl: https://gerrit.example.com/platform/gitops.git is served by a gerrit integration, which cannot open pull requests here; mode pull-request needs a gitea, github, gitlab integration (use mode commit)',
+      'repoUrl: https://gerrit.example.com/platform/gitops.git is served by a gerrit integration, which cannot open pull requests here; mode pull-request needs a gitea, github, gitlab, azure integration (use mode commit)',
     );
   });
 });

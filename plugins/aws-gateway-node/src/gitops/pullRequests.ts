@@ -49,10 +49,10 @@ export interface PullRequestOpener {
 
 const PULL_REQUEST_HOSTS: Record<PullRequestHostType, PullRequestHostFactory> =
   {
-    azure: azurePullRequests,
     gitea: giteaPullRequests,
     github: githubPullRequests,
     gitlab: gitlabPullRequests,
+    azure: azurePullRequests,
   };
 
 /** The integration types that can open pull requests. @public */
