@@ -273,6 +273,16 @@ describe('a cluster that admits each user with their own token (oidc)', () => {
       }),
     ]);
     expect(noProfile.body.clusters[0].controllerProfile).toBeUndefined();
+    const rejected = await call(
+      `/form-options/clusters/${CLUSTER}/namespaces`,
+      {
+        token: 'eyJhbGciOiJSUzI1NiJ9.bm90LWEtdmFsaWQtdG9rZW4.c2ln',
+      },
+    );
+    expect(rejected.status).toBe(403);
+    expect(rejected.body.error.message).toBe(
+      `Cluster ${CLUSTER} refused your own Kubernetes credentials to list namespaces (HTTP 401); sign in to its auth provider again, or ask your platform team for access`,
+    );
     const refused = await call(`/form-options/clusters/${CLUSTER}/namespaces`);
     expect(refused.status).toBe(403);
     expect(refused.body.error).toMatchObject({

@@ -177,10 +177,15 @@ export class FormOptionsService {
     userCredentials?: UserKubernetesCredentials,
   ): Promise<string[]> {
     const kubeConfig = await this.openCluster(cluster, signal, userCredentials);
+    const userToken = await this.takesUserToken(cluster, signal);
     const [user, names] = await Promise.all([
       this.user(credentials),
-      this.read(cluster, 'list namespaces', signal, () =>
-        this.options.reader.listNamespaces(kubeConfig, signal),
+      this.read(
+        cluster,
+        'list namespaces',
+        signal,
+        () => this.options.reader.listNamespaces(kubeConfig, signal),
+        userToken,
       ),
     ]);
     return names
@@ -196,6 +201,7 @@ export class FormOptionsService {
     userCredentials?: UserKubernetesCredentials,
   ): Promise<FormService[]> {
     const kubeConfig = await this.openCluster(cluster, signal, userCredentials);
+    const userToken = await this.takesUserToken(cluster, signal);
     const refusal = this.namespaceRefusal(
       await this.user(credentials),
       cluster,
@@ -207,6 +213,7 @@ export class FormOptionsService {
       `list Services in namespace ${namespace}`,
       signal,
       () => this.options.reader.listServices(kubeConfig, namespace, signal),
+      userToken,
     );
     return services.sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -229,8 +236,12 @@ export class FormOptionsService {
       (await this.takesUserToken(cluster, signal))
     ) {
       const kc = await this.openCluster(cluster, signal, userCredentials);
-      return this.read(cluster, 'read the API discovery', signal, () =>
-        this.options.reader.detectProfile(kc, signal),
+      return this.read(
+        cluster,
+        'read the API discovery',
+        signal,
+        () => this.options.reader.detectProfile(kc, signal),
+        true,
       );
     }
     const now = (this.options.now ?? Date.now)();
@@ -341,6 +352,8 @@ export class FormOptionsService {
     what: string,
     signal: AbortSignal,
     call: () => Promise<T>,
+    /** Whether the call went with the user's own token (the cluster takes one). */
+    userToken = false,
   ): Promise<T> {
     try {
       return await call();
@@ -350,6 +363,7 @@ export class FormOptionsService {
         what,
         signal,
         logger: this.options.logger,
+        userToken,
       });
     }
   }

@@ -48,6 +48,8 @@ export function clusterReadError(
     signal: AbortSignal;
     logger: LoggerService;
     timeoutMs?: number;
+    /** The call carried the user's own token: a refusal is of that token. */
+    userToken?: boolean;
   },
 ): Error {
   const { cluster, what, signal, logger } = options;
@@ -84,6 +86,11 @@ export function clusterReadError(
         : networkErrorCode(error) ?? (error as Error)?.name ?? 'error'
     }`,
   );
+  if ((status === 401 || status === 403) && options.userToken) {
+    return new NotAllowedError(
+      `Cluster ${cluster} refused your own Kubernetes credentials to ${what} (HTTP ${status}); sign in to its auth provider again, or ask your platform team for access`,
+    );
+  }
   if (status === 401 || status === 403) {
     return new ServiceUnavailableError(
       `The portal may not ${what} on cluster ${cluster}; ask your platform team to grant it read access`,
