@@ -260,3 +260,43 @@ describe.each(['github', 'gitlab', 'azure'] as const)(
     });
   },
 );
+
+describe('aws-gateway:gitops:commit against the git peer as an azure host that redirects its API', () => {
+  it('follows no redirect (one followed would reach an address that refuses connections): the error names the status, not where it points', async () => {
+    // The peer's moved-* organizations answer every API call with a redirect to another address.
+    const org = uniqueName('moved-platform');
+    const owner = `${org}/${AZURE_PROJECT}`;
+    createBareRepo(`${owner}/gitops`);
+    const config = gitopsConfig({
+      forge: 'azure',
+      allowedRepoUrls: [
+        `${gitPeer().baseUrl}${HOST_SHAPES.azure.path(org, '*')}`,
+      ],
+    });
+    const workspacePath = await renderedWorkspace(config);
+    try {
+      const error = await runAction(
+        commitAction(config),
+        {
+          repoUrl: HOST_SHAPES.azure.picked(
+            new URL(gitPeer().baseUrl).host,
+            org,
+            'gitops',
+          ),
+          mode: 'pull-request',
+          branch: 'aws-gateway/default-aws-tcp-gateway',
+          baseBranch: 'main',
+          sourcePath: 'manifests',
+          commitMessage: 'Expose backend on TCP 8080',
+        },
+        { workspacePath },
+      ).catch(e => e);
+      expect(error.message).toMatch(
+        /^repoUrl: the azure API for \S+ answered HTTP 302 when asked to list open pull requests/,
+      );
+      expect(error.message).not.toContain('elsewhere');
+    } finally {
+      fs.rmSync(workspacePath, { recursive: true, force: true });
+    }
+  });
+});

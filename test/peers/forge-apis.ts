@@ -414,6 +414,13 @@ export async function handleAzure(
   url: URL,
   ctx: ForgeContext,
 ): Promise<void> {
+  // An organization named moved-* answers every API call with a redirect elsewhere, as a hostile server could.
+  if (/^\/moved-[^/]+\/_apis\//.test(url.pathname)) {
+    req.resume();
+    res.writeHead(302, { location: 'http://127.0.0.1:9/elsewhere/_apis/git' });
+    res.end();
+    return;
+  }
   if (
     req.method === 'OPTIONS' &&
     /^\/[^/]+\/_apis\/git\/?$/.test(url.pathname)
