@@ -4,9 +4,11 @@
  * kube-apiserver with the Gateway API v1.6 and LBC CRDs holding the live
  * shared Gateway: the happy path opens one pull request with the Gateway
  * change and the app's route, and the cluster accepts what it proposes;
+ * a backend in another namespace gets a ReferenceGrant the cluster accepts;
  * a re-run reuses that pull request; a taken port, a namespace the listener
- * does not admit and a Gateway not in the configuration are refused with
- * nothing pushed. The form options list the Gateway with its free ports.
+ * does not admit, a Gateway not in the configuration and a live listener the
+ * repository lacks are refused with nothing pushed. (The form's list of
+ * shared Gateways with their free ports: e2e/specs/shared-gateway.spec.ts.)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -201,6 +203,28 @@ describe('aws-gateway:endpoint:shared-listener against the peers', () => {
     expect(heads()).toBe(before);
   });
 
+  it('grants a route access to its backend in another namespace with a ReferenceGrant there, which the cluster accepts', async () => {
+    const { outputs } = await run(
+      {
+        listenerName: `${appNamespace}-cache`,
+        listenerPort: 20002,
+        routeName: 'cache',
+        serviceName: 'redis',
+        servicePort: 6379,
+        serviceNamespace: outsiderNamespace,
+      },
+      true,
+    );
+    const folder = `shared-gateway-routes/${appNamespace}/cache`;
+    expect(outputs.files).toEqual([
+      GATEWAY_FILE,
+      `${folder}/tcproute-cache.yaml`,
+      `${folder}/referencegrant-${appNamespace}-cache.yaml`,
+    ]);
+    // The dry run ran the server-side dry run of the Gateway, the route and the grant.
+    expect(outputs.serverDryRun).toBe('passed');
+  });
+
   it('opens one pull request with the Gateway change and the route, which the cluster accepts; a re-run reuses it', async () => {
     const { outputs } = await run({});
     const branch = `aws-gateway/shared-${appNamespace}-db`;
@@ -265,6 +289,23 @@ describe('aws-gateway:endpoint:shared-listener against the peers', () => {
       pullRequestNumber: 1,
     });
     expect(await pullRequests()).toHaveLength(1);
+  });
+
+  it('refuses, with nothing pushed, when the live Gateway has a listener the repository lacks (applied, not merged)', async () => {
+    // The pull request above was applied to the cluster but main still lacks its listener.
+    const before = heads();
+    await expect(
+      run({
+        listenerName: `${appNamespace}-mq`,
+        routeName: 'mq',
+        listenerPort: 20005,
+      }),
+    ).rejects.toThrow(
+      new RegExp(
+        `the live listener ${appNamespace}-db \\(TCP 20001\\) is missing in ${GATEWAY_FILE}.*\\[shared-gateway-drift\\]`,
+      ),
+    );
+    expect(heads()).toBe(before);
   });
 
   it.each<[string, JsonObject, RegExp]>([
