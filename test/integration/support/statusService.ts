@@ -32,6 +32,9 @@ export function statusServiceFor(
     awsGateway: {
       status: {
         cacheTtlSeconds: 0,
+        // What is checked here is the answer, not its speed: a loaded CI
+        // machine can take longer than the 4 s default for a first read.
+        requestDeadlineMs: 30_000,
         clusters: [
           {
             name: 'test',
