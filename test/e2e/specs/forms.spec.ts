@@ -154,7 +154,8 @@ test('a developer fills the expose form with the pickers and submits it', async 
     page.locator('select', { has: page.locator(`option[value="${host}"]`) }),
   ).toHaveValue(host);
   await page.getByRole('textbox', { name: /^Owner/ }).fill(GITOPS_OWNER);
-  const repository = page.getByRole('combobox', { name: /^Repository/ });
+  // The repository name is a free-text autocomplete (Gitea lists no repositories to the picker).
+  const repository = page.getByRole('textbox', { name: /^Repository/ });
   await repository.fill(repoName);
   await repository.press('Tab');
   await saveScreenshot(page, 'expose-form-repository');
