@@ -67,6 +67,32 @@ export interface Config {
         perUserPerMinute?: number;
       };
       /**
+       * The watch cache: per cluster, watches (through the Kubernetes
+       * plugin's proxy) keep the Gateways, routes, TargetGroupBindings,
+       * configurations, EndpointSlices and Services a status read needs, so a
+       * warm read makes no Kubernetes call; a change seen there refreshes the
+       * entity's answer and signals its card. Started on a cluster's first
+       * read; whatever it cannot answer is read directly.
+       */
+      watch?: {
+        /** Default true; false reads every cluster directly and sends no signals. */
+        enabled?: boolean;
+        /** Clusters watched at once; further clusters are read directly. Default 20. */
+        maxClusters?: number;
+        /** Objects held per cluster; beyond, the cluster is read directly for 10 minutes. Default 20000. */
+        maxObjectsPerCluster?: number;
+        /** A cluster no read asked for during this many seconds stops being watched. Default 900. */
+        idleStopSeconds?: number;
+        /** Every this many seconds each watched list is read again in full. Default 600. */
+        resyncSeconds?: number;
+        /**
+         * How long one watch request stays open (the API server ends it, and
+         * it is ended here when it stays silent twice as long, at most 30 s
+         * more: a proxy that lost its upstream). Default 300.
+         */
+        watchTimeoutSeconds?: number;
+      };
+      /**
        * AWS region searched when a Gateway's status carries no load balancer
        * ARN (tag and DNS-name lookups), for clusters not listed below.
        */

@@ -52,6 +52,10 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 // Gateway status API for the entity card.
 backend.add(import('@gateway-portal/plugin-aws-gateway-backend'));
 
+// Signals: live status changes reach the card over a WebSocket; through the
+// events backend's database bus they reach viewers of every replica.
+backend.add(import('@backstage/plugin-signals-backend'));
+
 // Exposes registered actions (including gateway status) to agents.
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 

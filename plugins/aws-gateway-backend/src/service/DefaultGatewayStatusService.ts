@@ -28,6 +28,7 @@ import {
   GatewayStatusService,
   GetEntityGatewaysRequest,
 } from './GatewayStatusService';
+import { LiveStatus } from './liveStatus/LiveStatusNotifier';
 import { callerOf, RefreshBudget } from './refreshBudget';
 import { EntityGatewaysSource, SharedReads } from './sharedReads';
 import {
@@ -59,6 +60,8 @@ export interface DefaultGatewayStatusServiceOptions
   metrics?: StatusMetrics;
   /** Shared with the AWS clients' middleware, which reports throttling to it. */
   backoff?: AwsBackoff;
+  /** Told of each answer; makes the service forget answers whose Gateways changed. */
+  liveStatus?: LiveStatus;
   now?: () => number;
 }
 
@@ -129,8 +132,10 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
         if (this.settings.cacheTtlMs > 0) {
           this.cache.record(key, read, this.degradedReason(read));
         }
+        options.liveStatus?.answered(key, read);
       },
     });
+    options.liveStatus?.onStale(key => this.cache.forget(key));
     this.budget = new RefreshBudget({
       cache: this.cache,
       backoff: this.backoff,

@@ -2,6 +2,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import {
   AuthService,
   CacheService,
+  LifecycleService,
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -12,12 +13,20 @@ import {
   KubernetesClusters,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { Elbv2ClientSource } from '../aws/Elbv2Reader';
-import { readStatusConfig } from '../config';
+import { readStatusConfig, StatusConfig } from '../config';
 import {
   ClientNodeKubernetesObjectClient,
   KubernetesObjectClient,
 } from '../kubernetes/KubernetesObjectClient';
+import { WatchCache } from '../kubernetes/watch/WatchCache';
+import { WatchCachedKubernetesObjectClient } from '../kubernetes/watch/WatchCachedKubernetesObjectClient';
+import { proxyWatchTransport } from '../kubernetes/watch/proxyWatchTransport';
+import { readWatchConfig } from '../kubernetes/watch/watchConfig';
 import { noStatusMetrics, StatusMetrics } from '../metrics';
+import {
+  LiveStatusNotifier,
+  SignalPublisher,
+} from './liveStatus/LiveStatusNotifier';
 import { addAwsCallAccounting } from './awsCallAccounting';
 import { AwsBackoff } from './awsBackoff';
 import { DefaultGatewayStatusService } from './DefaultGatewayStatusService';
@@ -53,6 +62,14 @@ export interface CreateGatewayStatusServiceOptions {
   kubernetes?: (client: KubernetesObjectClient) => KubernetesObjectClient;
   /** Defaults to ELBv2 clients from the aws integration config, with call accounting. */
   elbv2?: Elbv2ClientSource;
+  /**
+   * With it, clusters are read through the watch cache
+   * (`awsGateway.status.watch`), stopped at shutdown; without it (nothing
+   * could stop the watches) every read goes to the API server.
+   */
+  lifecycle?: Pick<LifecycleService, 'addShutdownHook'>;
+  /** Where "this entity's status changed" signals go (with the watch cache). */
+  signals?: SignalPublisher;
 }
 
 /**
@@ -72,7 +89,10 @@ export function createGatewayStatusService(
     timeoutMs: statusConfig.kubernetesTimeoutMs,
     maxConcurrentCalls: statusConfig.maxConcurrentCallsPerCluster,
   });
-  const kubernetes = options.kubernetes?.(clientNode) ?? clientNode;
+  const direct = options.kubernetes?.(clientNode) ?? clientNode;
+  const live = options.lifecycle
+    ? liveStatusFor(options, clusters, statusConfig, direct)
+    : undefined;
   const elbv2 =
     options.elbv2 ??
     DefaultAwsClientFactory.fromConfig(options.config, {
@@ -93,12 +113,48 @@ export function createGatewayStatusService(
     settings: statusConfig,
     metrics,
     backoff,
+    liveStatus: live?.notifier,
     source: new GatewayStatusCollector({
       clusters,
-      kubernetes,
+      kubernetes: live?.kubernetes ?? direct,
       elbv2,
       config: statusConfig,
       logger: options.logger,
     }),
   });
+}
+
+/**
+ * The watch cache in front of the direct client, and the notifier that turns
+ * its changes into fresh answers and signals; none when disabled.
+ */
+function liveStatusFor(
+  options: CreateGatewayStatusServiceOptions,
+  clusters: KubernetesClusters,
+  statusConfig: StatusConfig,
+  direct: KubernetesObjectClient,
+):
+  | { kubernetes: KubernetesObjectClient; notifier: LiveStatusNotifier }
+  | undefined {
+  const settings = readWatchConfig(options.config);
+  if (!settings) return undefined;
+  const cache = new WatchCache({
+    transportFor: cluster =>
+      proxyWatchTransport(clusters, cluster, statusConfig.kubernetesTimeoutMs),
+    settings,
+    logger: options.logger,
+  });
+  const notifier = new LiveStatusNotifier({
+    cache,
+    signals: options.signals,
+    logger: options.logger,
+  });
+  options.lifecycle?.addShutdownHook(() => {
+    notifier.stop();
+    cache.stop();
+  });
+  return {
+    kubernetes: new WatchCachedKubernetesObjectClient(direct, cache),
+    notifier,
+  };
 }

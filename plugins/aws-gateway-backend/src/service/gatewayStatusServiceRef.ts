@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { KubernetesPluginClusters } from '@gateway-portal/plugin-aws-gateway-node';
 import { createStatusMetrics } from '../metrics';
 import { createGatewayStatusService } from './createGatewayStatusService';
@@ -32,6 +33,8 @@ export const gatewayStatusServiceRef = createServiceRef<GatewayStatusService>({
         cache: coreServices.cache,
         catalog: catalogServiceRef,
         metrics: metricsServiceRef,
+        lifecycle: coreServices.lifecycle,
+        signals: signalsServiceRef,
       },
       factory: ({ metrics, discovery, ...deps }) =>
         createGatewayStatusService({

@@ -159,6 +159,20 @@ export class StatusCache {
     );
   }
 
+  /**
+   * Drops an entity's answer here and in the shared cache (its Gateways
+   * changed), so the next request reads again. A shared cache that cannot
+   * answer leaves its copy to expire with the TTL.
+   */
+  async forget(key: string): Promise<void> {
+    this.local.delete(key);
+    try {
+      await within(this.options.cache.delete(key), this.options.timeoutMs * 4);
+    } catch (e) {
+      this.failed(`delete failed (${failureKind(e)})`);
+    }
+  }
+
   /** Whether a mark is set in the shared cache; undefined when it cannot tell. */
   async hasMark(key: string): Promise<boolean | undefined> {
     const found = await this.sharedGet('mark', key);

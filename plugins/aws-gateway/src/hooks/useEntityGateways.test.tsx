@@ -1,5 +1,7 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
 import { TestApiProvider } from '@backstage/test-utils';
+import { gatewayStatusSignalChannel } from '@gateway-portal/plugin-aws-gateway-common';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { ReactNode } from 'react';
 import { AwsGatewayApi, awsGatewayApiRef } from '../api';
@@ -174,5 +176,64 @@ describe('useEntityGateways', () => {
     );
     expect(result.current.value).toBeUndefined();
     expect(result.current.loading).toBe(true);
+  });
+
+  it("reads again at once when the entity's status-changed signal arrives, and only then", async () => {
+    type OnMessage = (message: { type: string }) => void;
+    const subscribers = new Map<string, OnMessage[]>();
+    const signals: SignalApi = {
+      subscribe: (channel, onMessage) => {
+        const list = subscribers.get(channel) ?? [];
+        list.push(onMessage as unknown as OnMessage);
+        subscribers.set(channel, list);
+        return { unsubscribe: () => {} };
+      },
+    };
+    const emit = (channel: string) =>
+      act(() =>
+        subscribers
+          .get(channel)
+          ?.forEach(fn => fn({ type: 'gateway-status-changed' })),
+      );
+    const api = {
+      getEntityGateways: jest
+        .fn()
+        .mockResolvedValueOnce(
+          gatewaysResponse({ gateways: [provisioningGateway()] }),
+        )
+        .mockResolvedValue(
+          gatewaysResponse({ gateways: [programmedGateway()] }),
+        ),
+    };
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <TestApiProvider
+        apis={[
+          [awsGatewayApiRef, api],
+          [signalApiRef, signals],
+        ]}
+      >
+        <EntityProvider entity={entity}>{children}</EntityProvider>
+      </TestApiProvider>
+    );
+    // Polling off: only the signal can bring the change.
+    const { result } = renderHook(
+      () => useEntityGateways({ pollIntervalMs: 0 }),
+      { wrapper },
+    );
+    await waitFor(() =>
+      expect(result.current.value?.gateways[0].state).toBe('provisioning'),
+    );
+
+    emit(gatewayStatusSignalChannel('component:default/billing'));
+    expect(api.getEntityGateways).toHaveBeenCalledTimes(1);
+
+    emit(gatewayStatusSignalChannel('component:default/payments'));
+    await waitFor(() =>
+      expect(result.current.value?.gateways[0].state).toBe('programmed'),
+    );
+    expect(api.getEntityGateways).toHaveBeenCalledTimes(2);
+    expect(api.getEntityGateways).toHaveBeenLastCalledWith(entityRef, {
+      refresh: false,
+    });
   });
 });

@@ -1,7 +1,12 @@
 import { DEFAULT_NAMESPACE } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-common';
+import { useSignal } from '@backstage/plugin-signals-react';
+import {
+  EntityGatewaysResponse,
+  GatewayStatusChangedSignal,
+  gatewayStatusSignalChannel,
+} from '@gateway-portal/plugin-aws-gateway-common';
 import { useCallback, useEffect, useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import useInterval from 'react-use/esm/useInterval';
@@ -35,8 +40,10 @@ interface Answer {
 }
 
 /**
- * Loads the gateway status of the entity in context. While a gateway is
- * provisioning it polls, so the card turns to Programmed without a reload.
+ * Loads the gateway status of the entity in context. When the backend
+ * signals that the entity's Gateways changed (Backstage signals, where the
+ * app has them) it reads again at once; while a gateway is provisioning it
+ * also polls, the fallback without signals.
  *
  * react-use's `useAsyncFn` keeps only the newest call's answer and none after
  * unmount; `useInterval` polls. What is ours: an answer survives a failed
@@ -72,6 +79,14 @@ export function useEntityGateways(
   useEffect(() => {
     load(false);
   }, [load]);
+
+  // A signal says only "changed": the new status comes through the API.
+  const { lastSignal } = useSignal<GatewayStatusChangedSignal>(
+    gatewayStatusSignalChannel(entityRef),
+  );
+  useEffect(() => {
+    if (lastSignal) load(false);
+  }, [lastSignal, load]);
 
   // useAsyncFn forgets the value when a call fails; the card keeps showing it.
   const [lastAnswer, setLastAnswer] = useState<Answer>();

@@ -1,0 +1,344 @@
+import {
+  KubernetesListObject,
+  KubernetesObject,
+  ListWatch,
+  Watch,
+} from '@kubernetes/client-node';
+import { ResourceSpec } from '@gateway-portal/plugin-aws-gateway-node';
+import { KubeObject } from '../types';
+
+/** One page of a list: its items, its resourceVersion, whether more follow. */
+export interface ListedPage {
+  items: KubeObject[];
+  resourceVersion: string;
+  /** The API server cut the list at `limit` (it says how to continue). */
+  truncated: boolean;
+}
+
+/** What a ResourceWatch needs from the cluster: a bounded list and a watch. */
+export interface WatchTransport {
+  /** Lists `path` with at most `limit` items; throws the API's error (404: not served). */
+  list(
+    resource: { group: string; version: string; plural: string },
+    options: { labelSelector?: string; limit: number },
+  ): Promise<ListedPage>;
+  /** A client-node Watch whose requests reach the cluster. */
+  watch(): Promise<Watch>;
+}
+
+/** What a ResourceWatch reports to the cluster holding it. */
+export interface ResourceWatchEvents {
+  /** An object was added, changed or deleted (after the first list). */
+  onChange(object: KubeObject, resource: ResourceSpec): void;
+  /** The number of objects held changed by `delta`; false stops the watch (over the bound). */
+  onCount(delta: number): boolean;
+  /** A list or watch failed; the watch restarts after `retryInMs`. */
+  onError(error: unknown, retryInMs: number): void;
+}
+
+export interface ResourceWatchTiming {
+  /** Longest a watch request stays open before the API server is asked to end it. */
+  watchTimeoutSeconds: number;
+  /** How often the whole list is read again (objects diffed, deletions seen). */
+  resyncMs: number;
+  /** First and longest restart delays after an error. */
+  backoffMs: { initial: number; max: number };
+  /** Most objects this resource may still hold when it lists. */
+  budget: () => number;
+}
+
+export type ResourceWatchState =
+  | 'starting'
+  | 'synced'
+  | 'notServed'
+  | 'failed'
+  | 'stopped';
+
+/** The 410 Gone ListWatch answers by listing again (its documented relist trigger). */
+const RELIST = Object.assign(new Error('resync'), { statusCode: 410 });
+/** At most how much longer than its timeout a watch may stay open before it is ended here. */
+const STALL_GRACE_MS = 30_000;
+
+/**
+ * One resource of one cluster, held by client-node's ListWatch: the served
+ * version is found by listing each version in turn (newest first), then the
+ * list is watched from its resourceVersion. Every watch request asks the API
+ * server to end it after `watchTimeoutSeconds` (and is ended here if it goes
+ * silent beyond that); every `resyncMs` the whole list is read again. An
+ * error restarts the watch with exponential backoff; a list longer than the
+ * budget stops it (the cluster then reads directly).
+ */
+export class ResourceWatch {
+  private state: ResourceWatchState = 'starting';
+  private listWatch?: ListWatch<KubernetesObject>;
+  private version?: string;
+  private failures = 0;
+  private restartTimer?: NodeJS.Timeout;
+  private lastListAt = 0;
+  private held = 0;
+
+  constructor(
+    readonly resource: ResourceSpec,
+    private readonly labelSelector: string | undefined,
+    private readonly transport: WatchTransport,
+    private readonly events: ResourceWatchEvents,
+    private readonly timing: ResourceWatchTiming,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get status(): ResourceWatchState {
+    return this.state;
+  }
+
+  /** The version being watched, once found. */
+  get servedVersion(): string | undefined {
+    return this.version;
+  }
+
+  /** The objects held, when synced; undefined otherwise. */
+  objects(namespace?: string): KubeObject[] | undefined {
+    if (this.state !== 'synced' || !this.listWatch) return undefined;
+    return this.listWatch.list(namespace) as unknown as KubeObject[];
+  }
+
+  get(namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.listWatch?.get(name, namespace) as unknown as
+      | KubeObject
+      | undefined;
+  }
+
+  start(): void {
+    void this.run();
+  }
+
+  stop(): void {
+    this.state = 'stopped';
+    clearTimeout(this.restartTimer);
+    const listWatch = this.listWatch;
+    this.listWatch = undefined;
+    this.events.onCount(-this.held);
+    this.held = 0;
+    void listWatch?.stop();
+  }
+
+  private async run(): Promise<void> {
+    if (this.state === 'stopped') return;
+    try {
+      const first = await this.findServedVersion();
+      // stop() may have been called while listing.
+      if (this.isStopped()) return;
+      if (!first) {
+        this.state = 'notServed';
+        // Asked again at the next resync: the CRD may be installed later.
+        this.scheduleRestart(this.timing.resyncMs, false);
+        return;
+      }
+      this.listen(first);
+    } catch (e) {
+      this.failed(e);
+    }
+  }
+
+  private async findServedVersion(): Promise<ListedPage | undefined> {
+    const versions = this.version
+      ? [
+          this.version,
+          ...this.resource.versions.filter(v => v !== this.version),
+        ]
+      : this.resource.versions;
+    for (const version of versions) {
+      try {
+        const page = await this.listVersion(version);
+        this.version = version;
+        return page;
+      } catch (e) {
+        if (apiStatus(e) !== 404) throw e;
+      }
+    }
+    this.version = undefined;
+    return undefined;
+  }
+
+  private async listVersion(version: string): Promise<ListedPage> {
+    const { group, plural } = this.resource;
+    const budget = Math.max(0, this.timing.budget() + this.held);
+    const page = await this.transport.list(
+      { group, version, plural },
+      { labelSelector: this.labelSelector, limit: budget + 1 },
+    );
+    if (page.truncated || page.items.length > budget) {
+      throw new OverBoundError(this.resource);
+    }
+    this.lastListAt = this.now();
+    // Items without a name cannot be keyed (ListWatch would throw on them).
+    return { ...page, items: page.items.filter(isNamedObject) };
+  }
+
+  private listen(first: ListedPage): void {
+    const version = this.version as string;
+    const { group, plural } = this.resource;
+    const path = group
+      ? `/apis/${group}/${version}/${plural}`
+      : `/api/${version}/${plural}`;
+    let pending: ListedPage | undefined = first;
+    const listFn = async (): Promise<
+      KubernetesListObject<KubernetesObject>
+    > => {
+      const page = pending ?? (await this.listVersion(version));
+      pending = undefined;
+      return {
+        apiVersion: 'v1',
+        kind: 'List',
+        metadata: { resourceVersion: page.resourceVersion },
+        items: page.items as unknown as KubernetesObject[],
+      };
+    };
+    const listWatch = new ListWatch<KubernetesObject>(
+      path,
+      this.boundedWatch(),
+      listFn,
+      false,
+      this.labelSelector,
+    );
+    const counted = (delta: number) => (object: KubernetesObject) => {
+      if (this.listWatch !== listWatch) return;
+      this.held += delta;
+      if (!this.events.onCount(delta)) {
+        this.failed(new OverBoundError(this.resource));
+        return;
+      }
+      // Changes during the first list are the cache filling, not news.
+      if (this.state === 'synced') {
+        this.events.onChange(object as unknown as KubeObject, this.resource);
+      }
+    };
+    listWatch.on('add', counted(1));
+    listWatch.on('update', counted(0));
+    listWatch.on('delete', counted(-1));
+    listWatch.on('error', error => {
+      if (this.listWatch === listWatch) this.failed(error);
+    });
+    this.listWatch = listWatch;
+    void listWatch.start();
+  }
+
+  /**
+   * A Watch that bounds each request (timeoutSeconds, bookmarks, a stall
+   * guard), ends one with 410 when a resync is due, and marks the resource
+   * synced once ListWatch has applied a list and starts watching.
+   */
+  private boundedWatch(): Watch {
+    const self = this;
+    return new (class extends Watch {
+      override async watch(
+        path: string,
+        queryParams: Record<string, string | number | boolean | undefined>,
+        callback: (phase: string, apiObj: any, watchObj?: any) => void,
+        done: (err: any) => void,
+      ): Promise<AbortController> {
+        if (self.state === 'stopped') return new AbortController();
+        let inner: Watch;
+        try {
+          inner = await self.transport.watch();
+        } catch (e) {
+          // ListWatch learns of failures through `done` only.
+          setImmediate(() => done(e));
+          return new AbortController();
+        }
+        let finished = false;
+        const finish = (err: unknown) => {
+          if (finished) return;
+          finished = true;
+          clearTimeout(timer);
+          done(err);
+        };
+        self.state = 'synced';
+        self.failures = 0;
+        const timeoutSeconds = self.timing.watchTimeoutSeconds;
+        const resyncInMs = self.lastListAt + self.timing.resyncMs - self.now();
+        const stallInMs =
+          timeoutSeconds * 1000 +
+          Math.min(STALL_GRACE_MS, timeoutSeconds * 1000);
+        const resync = resyncInMs <= stallInMs;
+        const timer = setTimeout(() => {
+          finish(resync ? RELIST : null);
+          request.abort();
+        }, Math.max(0, resync ? resyncInMs : stallInMs));
+        timer.unref?.();
+        const request = await inner.watch(
+          path,
+          { ...queryParams, timeoutSeconds, allowWatchBookmarks: true },
+          callback,
+          finish,
+        );
+        return Object.assign(new AbortController(), {
+          abort: () => {
+            // A deliberate stop: ListWatch must not hear it as an error.
+            finished = true;
+            clearTimeout(timer);
+            request.abort();
+          },
+        });
+      }
+    })(undefined as never);
+  }
+
+  private isStopped(): boolean {
+    return this.state === 'stopped';
+  }
+
+  private failed(error: unknown): void {
+    if (this.state === 'stopped') return;
+    const listWatch = this.listWatch;
+    this.listWatch = undefined;
+    this.events.onCount(-this.held);
+    this.held = 0;
+    void listWatch?.stop();
+    this.state = 'failed';
+    if (error instanceof OverBoundError) {
+      this.events.onError(error, -1);
+      return;
+    }
+    const { initial, max } = this.timing.backoffMs;
+    const delay = Math.min(max, initial * 2 ** this.failures);
+    this.failures++;
+    this.events.onError(error, delay);
+    this.scheduleRestart(delay, true);
+  }
+
+  private scheduleRestart(delayMs: number, jitter: boolean): void {
+    clearTimeout(this.restartTimer);
+    const ms = jitter ? delayMs * (0.8 + Math.random() * 0.4) : delayMs;
+    this.restartTimer = setTimeout(() => {
+      if (this.state === 'stopped') return;
+      this.state = 'starting';
+      void this.run();
+    }, ms);
+    this.restartTimer.unref?.();
+  }
+}
+
+function isNamedObject(item: unknown): item is KubeObject {
+  const name = (item as KubeObject | undefined)?.metadata?.name;
+  return typeof name === 'string' && name.length > 0;
+}
+
+/** A list longer than the cluster's object budget. */
+export class OverBoundError extends Error {
+  constructor(resource: ResourceSpec) {
+    super(
+      `${resource.plural}.${
+        resource.group || 'core'
+      } has more objects than the watch cache may hold`,
+    );
+    this.name = 'OverBoundError';
+  }
+}
+
+/** The HTTP status of a client-node error (ApiException code, Watch statusCode). */
+export function apiStatus(error: unknown): number | undefined {
+  const e = error as { code?: unknown; statusCode?: unknown } | undefined;
+  if (typeof e?.code === 'number') return e.code;
+  if (typeof e?.statusCode === 'number') return e.statusCode;
+  return undefined;
+}

@@ -1,0 +1,45 @@
+import {
+  KubernetesConnection,
+  KubernetesObjectClient,
+} from '../KubernetesObjectClient';
+import { notServedError, WatchCache } from './WatchCache';
+
+/**
+ * Reads from the watch cache when it can answer (no Kubernetes round trip)
+ * and from the API server otherwise; the direct connection is opened only
+ * when a read needs it, so a warm read does not even fetch a KubeConfig.
+ */
+export class WatchCachedKubernetesObjectClient
+  implements KubernetesObjectClient
+{
+  constructor(
+    private readonly direct: KubernetesObjectClient,
+    private readonly cache: WatchCache,
+  ) {}
+
+  async connect(
+    cluster: string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<KubernetesConnection> {
+    let opened: Promise<KubernetesConnection> | undefined;
+    const direct = () => {
+      opened ??= this.direct.connect(cluster, options);
+      return opened;
+    };
+    return {
+      list: async (resource, listOptions) => {
+        const cached = this.cache.list(cluster, resource, listOptions);
+        if (cached && 'notServed' in cached) throw notServedError(resource);
+        if (cached) return cached.items;
+        return (await direct()).list(resource, listOptions);
+      },
+      get: async (resource, namespace, name) => {
+        const cached = this.cache.get(cluster, resource, namespace, name);
+        // As from the API server: a resource not served has no such object.
+        if (cached === 'notServed' || cached === null) return undefined;
+        if (cached) return cached;
+        return (await direct()).get(resource, namespace, name);
+      },
+    };
+  }
+}

@@ -1,0 +1,314 @@
+/**
+ * Integration: live status (issue 14). A real backend (createBackend) with
+ * the Kubernetes backend, the signals backend and aws-gateway; the peer
+ * kube-apiserver (real Gateway API and LBC CRDs) is the Kubernetes plugin's
+ * cluster, reached through a counting front, so every list, get and watch
+ * the backend makes through the Kubernetes plugin's proxy is seen.
+ *
+ * Proves: the watch through the Kubernetes plugin's proxy works (it streams);
+ * once warm, a status read makes no Kubernetes request at all; a controller
+ * status change reaches a signal subscriber on the real signals WebSocket
+ * within 2 s, and the next read shows it (through the Kubernetes plugin's
+ * proxy, which needs watches to ask for no compression).
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  ENTITY_REF_ANNOTATION,
+  EntityGatewaysResponse,
+  gatewayStatusSignalChannel,
+} from '@gateway-portal/plugin-aws-gateway-common';
+import * as k8s from '@kubernetes/client-node';
+import {
+  awsAccountsConfig,
+  awsPeer,
+  kubeConfigFor,
+  PROFILE_V16,
+  uniqueName,
+} from '../peers';
+import { freePort } from '../peers/cache';
+import {
+  KubeCountingProxy,
+  startKubeCountingProxy,
+} from './support/kubeCountingProxy';
+
+const CLUSTER = 'live';
+const NAMESPACE = 'default';
+const GATEWAY = uniqueName('live-gw');
+const ENTITY_REF = `component:default/${uniqueName('live-app')}`;
+const GATEWAYS = {
+  group: 'gateway.networking.k8s.io',
+  version: 'v1',
+  namespace: NAMESPACE,
+  plural: 'gateways',
+};
+
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: ENTITY_REF.split('/')[1],
+    namespace: 'default',
+    annotations: {
+      'aws-gateway.io/gateways': `${CLUSTER}/${NAMESPACE}/${GATEWAY}`,
+    },
+  },
+  spec: {
+    type: 'service',
+    owner: 'group:default/team',
+    lifecycle: 'production',
+  },
+};
+
+/** A subscriber of the real signals WebSocket, as the frontend's signal API is. */
+class SignalsSubscriber {
+  readonly received: Array<{ channel: string; at: number }> = [];
+  private socket?: WebSocket;
+
+  async connect(baseUrl: string, channel: string): Promise<void> {
+    const url = `${baseUrl.replace(/^http/, 'ws')}/api/signals`;
+    // Node's WebSocket (undici) takes headers: the user's token, as the app sends it.
+    const socket = new WebSocket(url, {
+      headers: { Authorization: mockCredentials.user.header() },
+    } as unknown as string[]);
+    this.socket = socket;
+    await new Promise<void>((resolve, reject) => {
+      socket.onopen = () => resolve();
+      socket.onerror = e =>
+        reject(new Error(`signals WebSocket: ${String(e)}`));
+    });
+    socket.onmessage = event => {
+      const data = JSON.parse(String(event.data));
+      this.received.push({ channel: data.channel, at: Date.now() });
+    };
+    socket.send(JSON.stringify({ action: 'subscribe', channel }));
+  }
+
+  close() {
+    this.socket?.close();
+  }
+}
+
+async function eventually<T>(
+  check: () => Promise<T> | T,
+  timeoutMs: number,
+  intervalMs = 50,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() > until) throw e;
+      await new Promise(r => setTimeout(r, intervalMs));
+    }
+  }
+}
+
+describe('live status through the Kubernetes plugin', () => {
+  let kc: k8s.KubeConfig;
+  let objects: k8s.CustomObjectsApi;
+  let proxy: KubeCountingProxy;
+  let baseUrl: string;
+  let stop: () => Promise<void>;
+  const signals = new SignalsSubscriber();
+
+  // Lists and gets of the objects the watch cache holds. The card's
+  // Kubernetes Events are read directly (field-selected per object), so
+  // they are not counted here.
+  const objectReads = () =>
+    proxy.reads().filter(r => !r.path.endsWith('/events'));
+
+  async function status(): Promise<EntityGatewaysResponse> {
+    const [kind, rest] = ENTITY_REF.split(':');
+    const [ns, name] = rest.split('/');
+    const res = await fetch(
+      `${baseUrl}/api/aws-gateway/entities/${kind}/${ns}/${name}/gateways`,
+      { headers: { Authorization: mockCredentials.user.header() } },
+    );
+    if (res.status !== 200) {
+      throw new Error(`status read: HTTP ${res.status} ${await res.text()}`);
+    }
+    return res.json();
+  }
+
+  const programmed = async () =>
+    (await status()).gateways[0]?.programmed?.status;
+
+  async function setProgrammed(value: 'True' | 'False', reason: string) {
+    await objects.patchNamespacedCustomObjectStatus(
+      {
+        ...GATEWAYS,
+        name: GATEWAY,
+        body: [
+          {
+            op: 'replace',
+            path: '/status',
+            value: {
+              conditions: [
+                {
+                  type: 'Programmed',
+                  status: value,
+                  reason,
+                  message: reason,
+                  lastTransitionTime: new Date()
+                    .toISOString()
+                    .replace(/\.\d+Z$/, 'Z'),
+                  observedGeneration: 1,
+                },
+              ],
+            },
+          },
+        ],
+      },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch),
+    );
+  }
+
+  beforeAll(async () => {
+    kc = kubeConfigFor(PROFILE_V16);
+    objects = kc.makeApiClient(k8s.CustomObjectsApi);
+    await objects.createNamespacedCustomObject({
+      ...GATEWAYS,
+      body: {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'Gateway',
+        metadata: {
+          name: GATEWAY,
+          namespace: NAMESPACE,
+          annotations: { [ENTITY_REF_ANNOTATION]: ENTITY_REF },
+        },
+        spec: {
+          gatewayClassName: 'aws-nlb',
+          listeners: [{ name: 'tcp', protocol: 'TCP', port: 8080 }],
+        },
+      },
+    });
+    proxy = await startKubeCountingProxy(kc);
+    const aws = awsPeer();
+    process.env.AWS_ENDPOINT_URL = aws.endpoint;
+    // The backend's own services (startTestBackend's HTTP router predates the
+    // WebSocket handlers the signals backend needs), with mock credentials,
+    // permissions and catalog.
+    const port = await freePort();
+    baseUrl = `http://localhost:${port}`;
+    const backend = createBackend();
+    for (const feature of [
+      import('@backstage/plugin-kubernetes-backend'),
+      import('@backstage/plugin-signals-backend'),
+      import('@gateway-portal/plugin-aws-gateway-backend'),
+      catalogServiceMock.factory({ entities: [entity] }),
+      mockServices.auth.factory(),
+      mockServices.httpAuth.factory(),
+      mockServices.userInfo.factory(),
+      mockServices.permissions.factory(),
+      mockServices.rootLogger.factory({ level: 'warn' }),
+      mockServices.rootConfig.factory({
+        data: {
+          backend: {
+            baseUrl,
+            listen: { port, host: '127.0.0.1' },
+            database: { client: 'better-sqlite3', connection: ':memory:' },
+          },
+          aws: awsAccountsConfig(aws),
+          kubernetes: {
+            serviceLocatorMethod: { type: 'multiTenant' },
+            clusterLocatorMethods: [
+              {
+                type: 'config',
+                clusters: [
+                  {
+                    name: CLUSTER,
+                    url: proxy.url,
+                    authProvider: 'serviceAccount',
+                    serviceAccountToken: kc.getCurrentUser()!.token,
+                  },
+                ],
+              },
+            ],
+          },
+          awsGateway: {
+            status: {
+              // Every request collects: what the watch cache saves is visible.
+              cacheTtlSeconds: 0,
+              clusters: [
+                { name: CLUSTER, accountId: aws.accountId, region: aws.region },
+              ],
+            },
+          },
+        },
+      }),
+    ]) {
+      backend.add(feature);
+    }
+    await backend.start();
+    stop = () => backend.stop();
+    await signals.connect(baseUrl, gatewayStatusSignalChannel(ENTITY_REF));
+  }, 120_000);
+
+  afterAll(async () => {
+    signals.close();
+    await Promise.race([
+      stop?.(),
+      new Promise(r => setTimeout(r, 20_000).unref()),
+    ]);
+    await proxy?.close();
+    await objects
+      ?.deleteNamespacedCustomObject({ ...GATEWAYS, name: GATEWAY })
+      .catch(() => undefined);
+  });
+
+  it('watches through the proxy, and a warm read makes no Kubernetes request', async () => {
+    // The first read is cold (the cluster list, the served versions, AWS):
+    // on a loaded machine it may miss the deadline and finish in the background.
+    const first = await eventually(() => status(), 60_000, 1_000);
+    expect(first.gateways.map(g => g.gateway.name)).toEqual([GATEWAY]);
+    // The first read of the cluster started its watches, through the proxy.
+    await eventually(
+      () =>
+        expect(proxy.requests.filter(r => r.watch).map(r => r.path)).toEqual(
+          expect.arrayContaining([
+            `/apis/gateway.networking.k8s.io/v1/gateways`,
+            `/apis/elbv2.k8s.aws/v1beta1/targetgroupbindings`,
+            `/apis/discovery.k8s.io/v1/endpointslices`,
+            `/api/v1/services`,
+          ]),
+        ),
+      30_000,
+    );
+    // Warm: reads until one costs no list or get (the watches have synced).
+    const reads = await eventually(
+      async () => {
+        const before = objectReads().length;
+        await status();
+        const after = objectReads().length;
+        expect(objectReads().slice(before)).toEqual([]);
+        return after;
+      },
+      30_000,
+      200,
+    );
+    for (let i = 0; i < 5; i++) await status();
+    expect(objectReads().length).toBe(reads);
+  }, 90_000);
+
+  it('signals a controller status change within 2 s, and the next read shows it', async () => {
+    expect(await programmed()).not.toBe('True');
+    const before = signals.received.length;
+    const changedAt = Date.now();
+    await setProgrammed('True', 'Programmed');
+    await eventually(
+      () => expect(signals.received.length).toBeGreaterThan(before),
+      2_000,
+      20,
+    );
+    const signal = signals.received[before];
+    expect(signal.channel).toBe(gatewayStatusSignalChannel(ENTITY_REF));
+    expect(signal.at - changedAt).toBeLessThanOrEqual(2_000);
+    const readsBefore = objectReads().length;
+    expect(await programmed()).toBe('True');
+    expect(objectReads().length).toBe(readsBefore);
+  }, 30_000);
+});

@@ -1,0 +1,79 @@
+/**
+ * A loopback HTTP front of a peer kube-apiserver (HTTPS, its own CA) that
+ * records each request (method, path, whether it is a watch) and streams
+ * answers through (watches included), so a test can count the Kubernetes
+ * round trips of a real backend.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { AddressInfo, Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
+import * as k8s from '@kubernetes/client-node';
+
+export interface KubeRequest {
+  method: string;
+  path: string;
+  watch: boolean;
+}
+
+export interface KubeCountingProxy {
+  url: string;
+  requests: KubeRequest[];
+  /** Requests other than watches (lists and gets: the round trips a read costs). */
+  reads(): KubeRequest[];
+  close(): Promise<void>;
+}
+
+export async function startKubeCountingProxy(
+  kc: k8s.KubeConfig,
+): Promise<KubeCountingProxy> {
+  const cluster = kc.getCurrentCluster()!;
+  const upstream = new URL(cluster.server);
+  const ca = cluster.caFile ? readFileSync(cluster.caFile) : undefined;
+  const requests: KubeRequest[] = [];
+  const sockets = new Set<Socket>();
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://proxy');
+    requests.push({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      watch: url.searchParams.get('watch') === 'true',
+    });
+    const forward = https.request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        path: req.url,
+        method: req.method,
+        headers: { ...req.headers, host: upstream.host },
+        ca,
+      },
+      answer => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forward.on('error', () => res.destroy());
+    res.on('close', () => forward.destroy());
+    req.pipe(forward);
+  });
+  server.on('connection', socket => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>(resolve =>
+    server.listen(0, '127.0.0.1', () => resolve()),
+  );
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    reads: () => requests.filter(r => !r.watch),
+    close: () =>
+      new Promise(resolve => {
+        sockets.forEach(s => s.destroy());
+        server.close(() => resolve());
+      }),
+  };
+}
