@@ -111,6 +111,8 @@ export type {
   FormSharedGateway,
   FormSharedGatewaysResponse,
 } from './formSharedGateways';
+export { gatewayStatusSignalChannel } from './liveStatus';
+export type { GatewayStatusChangedSignal } from './liveStatus';
 export {
   KUBERNETES_USER_AUTH_HEADER,
   kubernetesUserAuthHeader,
