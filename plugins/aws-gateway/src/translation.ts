@@ -72,16 +72,13 @@ export const awsGatewayTranslationRef = createTranslationRef({
         "Events are not readable: the portal may not list events in this cluster. Ask your platform team to grant list on events (events.k8s.io or core), as the portal's status-reader ClusterRole does.",
       failed:
         'Events could not be read this time; they are read again with the status.',
-      columnType: 'Type',
-      columnReason: 'Reason',
+      columnEvent: 'Event',
       columnObject: 'Object',
       columnMessage: 'Message',
-      columnCount: 'Count',
-      columnLastSeen: 'Last seen',
       typeWarning: 'Warning',
       typeNormal: 'Normal',
       object: '{{kind}} {{name}}',
-      count: '×{{count}}',
+      seen: '×{{count}} · last {{time}}',
       omitted: '{{count}} more event(s) not shown.',
     },
     health: {

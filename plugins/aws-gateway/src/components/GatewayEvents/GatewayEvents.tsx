@@ -19,7 +19,11 @@ import {
 import { awsGatewayTranslationRef } from '../../translation';
 import { StatusLabel } from '../StatusLabel';
 
-const NOWRAP = { whiteSpace: 'nowrap' } as const;
+/** Event texts are one line of any length: break anywhere rather than overflow. */
+const WRAP = { overflowWrap: 'anywhere' } as const;
+/** The message gets the room; type, reason and count stay narrow. */
+const EVENT_COLUMN = { width: '24%' } as const;
+const OBJECT_COLUMN = { width: '20%' } as const;
 
 /** `2026-01-01T11:00:00.000Z` → `2026-01-01 11:00:00 UTC`: the same for every viewer. */
 function shownTime(iso: string | undefined): string {
@@ -81,17 +85,18 @@ export function GatewayEvents(props: GatewayEventsProps) {
           ) : (
             <TableRoot aria-label={t('events.label')}>
               <TableHeader>
-                <Column style={NOWRAP}>{t('events.columnType')}</Column>
-                <Column isRowHeader>{t('events.columnReason')}</Column>
-                <Column>{t('events.columnObject')}</Column>
+                <Column isRowHeader style={EVENT_COLUMN}>
+                  {t('events.columnEvent')}
+                </Column>
+                <Column style={OBJECT_COLUMN}>
+                  {t('events.columnObject')}
+                </Column>
                 <Column>{t('events.columnMessage')}</Column>
-                <Column style={NOWRAP}>{t('events.columnCount')}</Column>
-                <Column style={NOWRAP}>{t('events.columnLastSeen')}</Column>
               </TableHeader>
               <TableBody>
                 {items.map((event, index) => (
                   <Row key={rowKey(event, index)} id={rowKey(event, index)}>
-                    <Cell style={NOWRAP}>
+                    <Cell style={EVENT_COLUMN}>
                       <StatusLabel
                         status={event.type === 'Warning' ? 'warning' : 'ok'}
                       >
@@ -99,20 +104,26 @@ export function GatewayEvents(props: GatewayEventsProps) {
                           ? t('events.typeWarning')
                           : t('events.typeNormal')}
                       </StatusLabel>
+                      <Text as="div" variant="body-medium" style={WRAP}>
+                        {event.reason}
+                      </Text>
+                      <Text as="div" variant="body-small" color="secondary">
+                        {t('events.seen', {
+                          count: event.count,
+                          time: shownTime(event.lastSeen),
+                        })}
+                      </Text>
                     </Cell>
-                    <Cell>{event.reason}</Cell>
-                    <Cell>
-                      {t('events.object', {
-                        kind: event.object.kind,
-                        name: event.object.name,
-                      })}
+                    <Cell style={OBJECT_COLUMN}>
+                      <Text as="div" variant="body-medium" style={WRAP}>
+                        {t('events.object', {
+                          kind: event.object.kind,
+                          name: event.object.name,
+                        })}
+                      </Text>
                     </Cell>
                     <Cell>
-                      <Text
-                        as="div"
-                        variant="body-medium"
-                        style={{ overflowWrap: 'anywhere' }}
-                      >
+                      <Text as="div" variant="body-medium" style={WRAP}>
                         {event.message}
                       </Text>
                       {event.fix && (
@@ -121,10 +132,6 @@ export function GatewayEvents(props: GatewayEventsProps) {
                         </Text>
                       )}
                     </Cell>
-                    <Cell style={NOWRAP}>
-                      {t('events.count', { count: event.count })}
-                    </Cell>
-                    <Cell style={NOWRAP}>{shownTime(event.lastSeen)}</Cell>
                   </Row>
                 ))}
               </TableBody>
