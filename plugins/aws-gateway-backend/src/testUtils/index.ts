@@ -17,6 +17,7 @@ export type {
   ResourceVersion,
 } from '../kubernetes/KubernetesObjectClient';
 export type { Elbv2ClientSource } from '../aws/Elbv2Reader';
+export type { SignalPublisher } from '../service/liveStatus/LiveStatusNotifier';
 export type { KubeObject, ObjectMeta } from '../kubernetes/types';
 export type {
   CacheResult,

@@ -9,6 +9,7 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-node';
 import {
   KubernetesConnection,
+  KubernetesConnectOptions,
   KubernetesObjectClient,
   ResourceVersion,
 } from '../KubernetesObjectClient';
@@ -183,6 +184,18 @@ describe('WatchCache', () => {
       timeoutSeconds: 300,
       allowWatchBookmarks: true,
     });
+  });
+
+  it("never answers a connection made with the user's own credentials", async () => {
+    const { cluster, cache, client, directCalls } = setup();
+    caches.push(cache);
+    cluster.put(GATEWAYS, gateway('a'));
+    cache.list('c1', GW_V1);
+    await eventually(() => expect(cache.isWarm('c1')).toBe(true));
+    const userCredentials = {} as KubernetesConnectOptions['userCredentials'];
+    const conn = await client.connect('c1', { userCredentials });
+    expect(await conn.list(GW_V1)).toEqual([]);
+    expect(directCalls).toEqual(['connect', 'list gateways']);
   });
 
   it('applies watch events and reports changes after the first list only', async () => {

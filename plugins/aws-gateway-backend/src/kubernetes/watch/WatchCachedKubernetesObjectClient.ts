@@ -1,12 +1,14 @@
 import {
   KubernetesConnection,
+  KubernetesConnectOptions,
   KubernetesObjectClient,
 } from '../KubernetesObjectClient';
 import { notServedError, WatchCache } from './WatchCache';
 
 /**
  * Reads from the watch cache when it can answer (no Kubernetes round trip)
- * and from the API server otherwise; the direct connection is opened only
+ * and from the API server otherwise (always for a connection carrying the
+ * user's own Kubernetes credentials); the direct connection is opened only
  * when a read needs it, so a warm read does not even fetch a KubeConfig.
  */
 export class WatchCachedKubernetesObjectClient
@@ -19,8 +21,11 @@ export class WatchCachedKubernetesObjectClient
 
   async connect(
     cluster: string,
-    options: { signal?: AbortSignal } = {},
+    options: KubernetesConnectOptions = {},
   ): Promise<KubernetesConnection> {
+    // The watch reads with the plugin's own credentials: a read made with the
+    // user's (their RBAC decides what they see) never comes from it.
+    if (options.userCredentials) return this.direct.connect(cluster, options);
     let opened: Promise<KubernetesConnection> | undefined;
     const direct = () => {
       opened ??= this.direct.connect(cluster, options);

@@ -10,7 +10,12 @@ import { describeFailure } from '../../failures';
 import { WatchCache, WatchedChange } from '../../kubernetes/watch/WatchCache';
 import { affectedGateways, gatewayId } from './affectedGateways';
 
-/** What publishes signals: the signals service (the events service carries them to every replica). */
+/**
+ * What publishes signals: the signals service (the events service carries
+ * them to every replica).
+ *
+ * @public
+ */
 export type SignalPublisher = Pick<SignalsService, 'publish'>;
 
 /** How the status service takes part: it reports answers and forgets stale ones. */
