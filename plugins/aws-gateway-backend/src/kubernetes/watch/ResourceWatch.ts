@@ -59,6 +59,108 @@ const RELIST = Object.assign(new Error('resync'), { statusCode: 410 });
 /** At most how much longer than its timeout a watch may stay open before it is ended here. */
 const STALL_GRACE_MS = 30_000;
 
+function isNamedObject(item: unknown): item is KubeObject {
+  const name = (item as KubeObject | undefined)?.metadata?.name;
+  return typeof name === 'string' && name.length > 0;
+}
+
+/** A list longer than the cluster's object budget. */
+export class OverBoundError extends Error {
+  constructor(resource: ResourceSpec) {
+    super(
+      `${resource.plural}.${
+        resource.group || 'core'
+      } has more objects than the watch cache may hold`,
+    );
+    this.name = 'OverBoundError';
+  }
+}
+
+/** The HTTP status of a client-node error (ApiException code, Watch statusCode). */
+export function apiStatus(error: unknown): number | undefined {
+  const e = error as { code?: unknown; statusCode?: unknown } | undefined;
+  if (typeof e?.code === 'number') return e.code;
+  if (typeof e?.statusCode === 'number') return e.statusCode;
+  return undefined;
+}
+
+/** What a BoundedWatch needs from the ResourceWatch it serves. */
+interface WatchOwner {
+  transport: WatchTransport;
+  timeoutSeconds: number;
+  isStopped(): boolean;
+  /** Time left until the next full list is due. */
+  resyncInMs(): number;
+  /** ListWatch has applied a list and starts watching: the resource is synced. */
+  onWatching(): void;
+}
+
+/**
+ * A Watch that bounds each request (timeoutSeconds, bookmarks, a stall
+ * guard), ends one with 410 when a resync is due, and tells its owner once
+ * ListWatch has applied a list and starts watching.
+ */
+class BoundedWatch extends Watch {
+  constructor(private readonly owner: WatchOwner) {
+    // Requests go through the transport's Watch; this one has no config.
+    super(undefined as never);
+  }
+
+  override async watch(
+    path: string,
+    queryParams: Record<string, string | number | boolean | undefined>,
+    callback: (phase: string, apiObj: any, watchObj?: any) => void,
+    done: (err: any) => void,
+  ): Promise<AbortController> {
+    const owner = this.owner;
+    if (owner.isStopped()) return new AbortController();
+    let inner: Watch;
+    try {
+      inner = await owner.transport.watch();
+    } catch (e) {
+      // ListWatch learns of failures through `done` only.
+      setImmediate(() => done(e));
+      return new AbortController();
+    }
+    let finished = false;
+    let timer: NodeJS.Timeout | undefined = undefined;
+    let request: AbortController | undefined = undefined;
+    const finish = (err: unknown) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      done(err);
+    };
+    owner.onWatching();
+    const timeoutSeconds = owner.timeoutSeconds;
+    const resyncInMs = owner.resyncInMs();
+    const stallInMs =
+      timeoutSeconds * 1000 + Math.min(STALL_GRACE_MS, timeoutSeconds * 1000);
+    const resync = resyncInMs <= stallInMs;
+    timer = setTimeout(() => {
+      finish(resync ? RELIST : null);
+      request?.abort();
+    }, Math.max(0, resync ? resyncInMs : stallInMs));
+    timer.unref?.();
+    request = await inner.watch(
+      path,
+      { ...queryParams, timeoutSeconds, allowWatchBookmarks: true },
+      callback,
+      finish,
+    );
+    if (finished) request.abort();
+    const opened = request;
+    return Object.assign(new AbortController(), {
+      abort: () => {
+        // A deliberate stop: ListWatch must not hear it as an error.
+        finished = true;
+        clearTimeout(timer);
+        opened.abort();
+      },
+    });
+  }
+}
+
 /**
  * One resource of one cluster, held by client-node's ListWatch: the served
  * version is found by listing each version in turn (newest first), then the
@@ -195,7 +297,16 @@ export class ResourceWatch {
     };
     const listWatch = new ListWatch<KubernetesObject>(
       path,
-      this.boundedWatch(),
+      new BoundedWatch({
+        transport: this.transport,
+        timeoutSeconds: this.timing.watchTimeoutSeconds,
+        isStopped: () => this.isStopped(),
+        resyncInMs: () => this.lastListAt + this.timing.resyncMs - this.now(),
+        onWatching: () => {
+          this.state = 'synced';
+          this.failures = 0;
+        },
+      }),
       listFn,
       false,
       this.labelSelector,
@@ -220,67 +331,6 @@ export class ResourceWatch {
     });
     this.listWatch = listWatch;
     void listWatch.start();
-  }
-
-  /**
-   * A Watch that bounds each request (timeoutSeconds, bookmarks, a stall
-   * guard), ends one with 410 when a resync is due, and marks the resource
-   * synced once ListWatch has applied a list and starts watching.
-   */
-  private boundedWatch(): Watch {
-    const self = this;
-    return new (class extends Watch {
-      override async watch(
-        path: string,
-        queryParams: Record<string, string | number | boolean | undefined>,
-        callback: (phase: string, apiObj: any, watchObj?: any) => void,
-        done: (err: any) => void,
-      ): Promise<AbortController> {
-        if (self.state === 'stopped') return new AbortController();
-        let inner: Watch;
-        try {
-          inner = await self.transport.watch();
-        } catch (e) {
-          // ListWatch learns of failures through `done` only.
-          setImmediate(() => done(e));
-          return new AbortController();
-        }
-        let finished = false;
-        const finish = (err: unknown) => {
-          if (finished) return;
-          finished = true;
-          clearTimeout(timer);
-          done(err);
-        };
-        self.state = 'synced';
-        self.failures = 0;
-        const timeoutSeconds = self.timing.watchTimeoutSeconds;
-        const resyncInMs = self.lastListAt + self.timing.resyncMs - self.now();
-        const stallInMs =
-          timeoutSeconds * 1000 +
-          Math.min(STALL_GRACE_MS, timeoutSeconds * 1000);
-        const resync = resyncInMs <= stallInMs;
-        const timer = setTimeout(() => {
-          finish(resync ? RELIST : null);
-          request.abort();
-        }, Math.max(0, resync ? resyncInMs : stallInMs));
-        timer.unref?.();
-        const request = await inner.watch(
-          path,
-          { ...queryParams, timeoutSeconds, allowWatchBookmarks: true },
-          callback,
-          finish,
-        );
-        return Object.assign(new AbortController(), {
-          abort: () => {
-            // A deliberate stop: ListWatch must not hear it as an error.
-            finished = true;
-            clearTimeout(timer);
-            request.abort();
-          },
-        });
-      }
-    })(undefined as never);
   }
 
   private isStopped(): boolean {
@@ -316,29 +366,4 @@ export class ResourceWatch {
     }, ms);
     this.restartTimer.unref?.();
   }
-}
-
-function isNamedObject(item: unknown): item is KubeObject {
-  const name = (item as KubeObject | undefined)?.metadata?.name;
-  return typeof name === 'string' && name.length > 0;
-}
-
-/** A list longer than the cluster's object budget. */
-export class OverBoundError extends Error {
-  constructor(resource: ResourceSpec) {
-    super(
-      `${resource.plural}.${
-        resource.group || 'core'
-      } has more objects than the watch cache may hold`,
-    );
-    this.name = 'OverBoundError';
-  }
-}
-
-/** The HTTP status of a client-node error (ApiException code, Watch statusCode). */
-export function apiStatus(error: unknown): number | undefined {
-  const e = error as { code?: unknown; statusCode?: unknown } | undefined;
-  if (typeof e?.code === 'number') return e.code;
-  if (typeof e?.statusCode === 'number') return e.statusCode;
-  return undefined;
 }

@@ -30,6 +30,9 @@ export interface WatchCacheSettings {
   overBoundRetryMs: number;
 }
 
+/** What `synced` answers for a resource version the cluster does not serve. */
+const NOT_SERVED = Symbol('notServed');
+
 /** Defaults (documented in config.d.ts). */
 export const WATCH_CACHE_DEFAULTS: WatchCacheSettings = {
   maxClusters: 20,
@@ -300,8 +303,6 @@ export class WatchCache {
     }
   }
 }
-
-const NOT_SERVED = Symbol('notServed');
 
 /** The parsed selector; [] for none; undefined when it cannot be evaluated here. */
 function parsedSelector(selector: string | undefined) {
