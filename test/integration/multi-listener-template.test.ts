@@ -38,7 +38,7 @@ describe('expose-tcp-endpoint with more backends and more listeners', () => {
     kc = kubeConfigFor(env.profiles[0].profile);
     createdBackend = await ensureBackendService(kc);
     const core = kc.makeApiClient(k8s.CoreV1Api);
-    for (const [name, ports] of [
+    const services: Array<[string, k8s.V1ServicePort[]]> = [
       [canary, [{ name: 'tcp', port: 3000, protocol: 'TCP' }]],
       [
         dns,
@@ -47,7 +47,8 @@ describe('expose-tcp-endpoint with more backends and more listeners', () => {
           { name: 'dns-tcp', port: 53, protocol: 'TCP' },
         ],
       ],
-    ] as const) {
+    ];
+    for (const [name, ports] of services) {
       await core.createNamespacedService({
         namespace: 'default',
         body: { metadata: { name }, spec: { type: 'ClusterIP', ports } },

@@ -154,7 +154,7 @@ function liveStatusFor(
     cache.stop();
   });
   return {
-    kubernetes: new WatchCachedKubernetesObjectClient(direct, cache),
+    kubernetes: new WatchCachedKubernetesObjectClient(direct, cache, clusters),
     notifier,
   };
 }

@@ -121,8 +121,12 @@ async function eventually(check: () => void, ms = 2_000) {
 
 function setup(settings = {}) {
   const cluster = new FakeCluster();
+  const watchedClusters: string[] = [];
   const cache = new WatchCache({
-    transportFor: () => cluster,
+    transportFor: name => {
+      watchedClusters.push(name);
+      return cluster;
+    },
     settings: {
       backoffMs: { initial: 20, max: 50 },
       ...settings,
@@ -144,8 +148,14 @@ function setup(settings = {}) {
       };
     },
   };
-  const client = new WatchCachedKubernetesObjectClient(direct, cache);
-  return { cluster, cache, client, directCalls };
+  const clusters = {
+    listClusters: async () => [
+      { name: 'c1', authProvider: 'serviceAccount' },
+      { name: 'oidc-c', authProvider: 'oidc', oidcTokenProvider: 'okta' },
+    ],
+  };
+  const client = new WatchCachedKubernetesObjectClient(direct, cache, clusters);
+  return { cluster, cache, client, directCalls, watchedClusters };
 }
 
 describe('WatchCache', () => {
@@ -196,6 +206,16 @@ describe('WatchCache', () => {
     const conn = await client.connect('c1', { userCredentials });
     expect(await conn.list(GW_V1)).toEqual([]);
     expect(directCalls).toEqual(['connect', 'list gateways']);
+  });
+
+  it("never watches a cluster whose auth provider needs the user's own token", async () => {
+    const { cache, client, directCalls, watchedClusters } = setup();
+    caches.push(cache);
+    const conn = await client.connect('oidc-c');
+    expect(await conn.list(GW_V1)).toEqual([]);
+    expect(directCalls).toEqual(['connect', 'list gateways']);
+    await (await client.connect('c1')).list(GW_V1);
+    expect(watchedClusters).toEqual(['c1']);
   });
 
   it('applies watch events and reports changes after the first list only', async () => {

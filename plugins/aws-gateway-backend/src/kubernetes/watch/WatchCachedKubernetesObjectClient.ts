@@ -4,12 +4,18 @@ import {
   KubernetesObjectClient,
 } from '../KubernetesObjectClient';
 import { notServedError, WatchCache } from './WatchCache';
+import {
+  clusterNeedsUserToken,
+  KubernetesClusters,
+} from '@gateway-portal/plugin-aws-gateway-node';
 
 /**
  * Reads from the watch cache when it can answer (no Kubernetes round trip)
  * and from the API server otherwise (always for a connection carrying the
  * user's own Kubernetes credentials); the direct connection is opened only
  * when a read needs it, so a warm read does not even fetch a KubeConfig.
+ * A cluster whose auth provider needs the user's own token is never watched
+ * (the plugin has no credential of its own for it).
  */
 export class WatchCachedKubernetesObjectClient
   implements KubernetesObjectClient
@@ -17,6 +23,7 @@ export class WatchCachedKubernetesObjectClient
   constructor(
     private readonly direct: KubernetesObjectClient,
     private readonly cache: WatchCache,
+    private readonly clusters: Pick<KubernetesClusters, 'listClusters'>,
   ) {}
 
   async connect(
@@ -26,6 +33,9 @@ export class WatchCachedKubernetesObjectClient
     // The watch reads with the plugin's own credentials: a read made with the
     // user's (their RBAC decides what they see) never comes from it.
     if (options.userCredentials) return this.direct.connect(cluster, options);
+    if (await this.needsUserToken(cluster, options.signal)) {
+      return this.direct.connect(cluster, options);
+    }
     let opened: Promise<KubernetesConnection> | undefined;
     const direct = () => {
       opened ??= this.direct.connect(cluster, options);
@@ -46,5 +56,15 @@ export class WatchCachedKubernetesObjectClient
         return (await direct()).get(resource, namespace, name);
       },
     };
+  }
+
+  private async needsUserToken(
+    cluster: string,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    const listed = await this.clusters.listClusters({ signal });
+    const found = listed.find(c => c.name === cluster);
+    // Unknown here: the direct read gives the Kubernetes plugin's answer.
+    return !found || clusterNeedsUserToken(found);
   }
 }
