@@ -90,6 +90,29 @@ describe('useEntityGateways', () => {
     expect(api.getEntityGateways).toHaveBeenCalledTimes(3);
   });
 
+  it('polls while a gateway is being removed', async () => {
+    jest.useFakeTimers();
+    const removing = gatewaysResponse({
+      gateways: [{ ...programmedGateway(), state: 'removing' }],
+    });
+    const api = {
+      getEntityGateways: jest
+        .fn()
+        .mockResolvedValueOnce(removing)
+        .mockResolvedValue(gatewaysResponse({ gateways: [] })),
+    };
+    const { result } = setup(api, 15_000);
+
+    await waitFor(() =>
+      expect(result.current.value?.gateways[0].state).toBe('removing'),
+    );
+    await act(async () => {
+      await jest.advanceTimersByTimeAsync(15_000);
+    });
+    expect(api.getEntityGateways).toHaveBeenCalledTimes(2);
+    expect(result.current.value?.gateways).toEqual([]);
+  });
+
   it('does not poll when every gateway has settled', async () => {
     jest.useFakeTimers();
     const api = {

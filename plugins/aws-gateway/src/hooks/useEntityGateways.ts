@@ -4,6 +4,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import { useSignal } from '@backstage/plugin-signals-react';
 import {
   EntityGatewaysResponse,
+  GatewayState,
   GatewayStatusChangedSignal,
   gatewayStatusSignalChannel,
 } from '@gateway-portal/plugin-aws-gateway-common';
@@ -13,8 +14,14 @@ import useInterval from 'react-use/esm/useInterval';
 import { useKubernetesUserTokens } from './useKubernetesUserTokens';
 import { awsGatewayApiRef } from '../api';
 
-/** How often the card re-reads the status while a load balancer is being provisioned. */
+/** How often the card re-reads the status while a load balancer is being provisioned or removed. */
 export const PROVISIONING_POLL_INTERVAL_MS = 15_000;
+
+/** States the controller is still working on: the card polls while one shows. */
+const CHANGING_STATES: ReadonlySet<GatewayState> = new Set<GatewayState>([
+  'provisioning',
+  'removing',
+]);
 
 /** @public */
 export interface EntityGatewaysState {
@@ -42,8 +49,8 @@ interface Answer {
 /**
  * Loads the gateway status of the entity in context. When the backend
  * signals that the entity's Gateways changed (Backstage signals, where the
- * app has them) it reads again at once; while a gateway is provisioning it
- * also polls, the fallback without signals.
+ * app has them) it reads again at once; while a gateway is provisioning or
+ * being removed it also polls, the fallback without signals.
  *
  * react-use's `useAsyncFn` keeps only the newest call's answer and none after
  * unmount; `useInterval` polls. What is ours: an answer survives a failed
@@ -96,8 +103,9 @@ export function useEntityGateways(
   const answer = request.value ?? lastAnswer;
   const value = answer?.entityRef === entityRef ? answer.response : undefined;
 
-  const provisioning =
-    value?.gateways.some(gateway => gateway.state === 'provisioning') ?? false;
+  const changing =
+    value?.gateways.some(gateway => CHANGING_STATES.has(gateway.state)) ??
+    false;
 
   // Polls go through the backend cache; skip them while the tab is hidden or
   // a request (such as a user's refresh) is still running.
@@ -107,7 +115,7 @@ export function useEntityGateways(
         load(false);
       }
     },
-    provisioning && pollIntervalMs > 0 ? pollIntervalMs : null,
+    changing && pollIntervalMs > 0 ? pollIntervalMs : null,
   );
 
   const refresh = useCallback(() => {
