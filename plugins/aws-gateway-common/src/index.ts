@@ -36,14 +36,16 @@ export {
   awsGatewayStatusReadPermission,
 } from './permissions';
 export { gatewayNeedsAttention } from './gatewayAttention';
+export { gatewayConditionState } from './gatewayConditionState';
+export type { GatewayConditionFacts } from './gatewayConditionState';
 export type {
   ConditionSummary,
   EntityGatewaysResponse,
-  GatewayIdentity,
   GatewayEvent,
   GatewayEventObject,
   GatewayEvents,
   GatewayEventsAvailability,
+  GatewayIdentity,
   GatewayState,
   GatewayStatus,
   GatewayWarning,

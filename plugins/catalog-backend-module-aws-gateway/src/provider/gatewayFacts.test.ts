@@ -31,6 +31,18 @@ describe('gatewayFactsOf', () => {
     });
   });
 
+  it('reads a deleted Gateway still held by the finalizer as being removed, whatever its conditions say', () => {
+    const gateway = nlbGateway();
+    const metadata = gateway.metadata as Record<string, unknown>;
+    metadata.deletionTimestamp = '2026-11-26T10:00:00Z';
+    const [facts] = gatewayFactsOf(
+      'prod',
+      clusterObjects([gateway]),
+      EU_WEST_1,
+    );
+    expect(facts.state).toBe('removing');
+  });
+
   it('skips Gateways of other controllers and Gateways whose identity is no Kubernetes name', () => {
     const facts = gatewayFactsOf(
       'prod',

@@ -5,6 +5,7 @@
  */
 import {
   ENTITY_REF_ANNOTATION,
+  gatewayConditionState,
   GatewayState,
   isDnsLabel,
   isDnsSubdomain,
@@ -90,15 +91,17 @@ function conditionStatus(status: Record<string, unknown> | undefined) {
   return (type: string) => byType.get(type);
 }
 
-/** The Gateway's state from its conditions, as the controller reports it. */
-function stateOf(status: Record<string, unknown> | undefined): GatewayState {
+/** The Gateway's state from its deletion mark and conditions, by the card's rule. */
+function stateOf(
+  metadata: Record<string, unknown> | undefined,
+  status: Record<string, unknown> | undefined,
+): GatewayState {
   const condition = conditionStatus(status);
-  const accepted = text(condition('Accepted')?.status);
-  const programmed = text(condition('Programmed')?.status);
-  if (accepted === 'False' || programmed === 'False') return 'error';
-  if (programmed === 'True') return 'programmed';
-  if (accepted === 'True') return 'provisioning';
-  return 'unknown';
+  return gatewayConditionState({
+    deleting: metadata?.deletionTimestamp !== undefined,
+    accepted: text(condition('Accepted')?.status),
+    programmed: text(condition('Programmed')?.status),
+  });
 }
 
 function listenersOf(spec: Record<string, unknown> | undefined) {
@@ -259,7 +262,7 @@ export function gatewayFactsOf(
         openToWorld:
           scheme === 'internet-facing' &&
           (!ranges.cidrs || familiesCoveredEntirely(ranges.cidrs).length > 0),
-        state: stateOf(status),
+        state: stateOf(metadata, status),
         ...(loadBalancerArn ? { loadBalancerArn } : {}),
       },
     ];

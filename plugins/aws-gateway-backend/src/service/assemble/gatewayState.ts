@@ -3,6 +3,7 @@
  */
 import {
   ConditionSummary,
+  gatewayConditionState,
   GatewayState,
   LoadBalancerSummary,
   StatusError,
@@ -42,9 +43,17 @@ export function gatewayState(
   loadBalancer: LoadBalancerSummary | undefined,
   errors: StatusError[],
 ): { state: GatewayState; stateReason: string } {
-  if (gw.metadata.deletionTimestamp) {
+  const accepted = findCondition(gw.status?.conditions, 'Accepted');
+  const programmed = findCondition(gw.status?.conditions, 'Programmed');
+  // The Kubernetes side by the rule the catalog shares; the load balancer refines it.
+  const fromConditions = gatewayConditionState({
+    deleting: Boolean(gw.metadata.deletionTimestamp),
+    accepted: accepted?.status,
+    programmed: programmed?.status,
+  });
+  if (fromConditions === 'removing') {
     // Deleted, held by the controller's finalizer until its NLB is gone: whatever the conditions still say.
-    const since = new Date(gw.metadata.deletionTimestamp);
+    const since = new Date(gw.metadata.deletionTimestamp ?? '');
     return {
       state: 'removing',
       stateReason: `Being removed${
@@ -52,18 +61,14 @@ export function gatewayState(
       }: the controller deletes the load balancer, then the Gateway goes away`,
     };
   }
-  const accepted = findCondition(gw.status?.conditions, 'Accepted');
-  const programmed = findCondition(gw.status?.conditions, 'Programmed');
-  if (accepted?.status === 'False') {
+  if (fromConditions === 'error') {
+    const [what, failed] =
+      accepted?.status === 'False'
+        ? ['Not accepted', accepted]
+        : ['Not programmed', programmed];
     return {
       state: 'error',
-      stateReason: `Not accepted: ${describeCondition(accepted)}`,
-    };
-  }
-  if (programmed?.status === 'False') {
-    return {
-      state: 'error',
-      stateReason: `Not programmed: ${describeCondition(programmed)}`,
+      stateReason: `${what}: ${failed ? describeCondition(failed) : ''}`,
     };
   }
   if (loadBalancer?.state === 'failed') {
@@ -74,7 +79,7 @@ export function gatewayState(
       }`,
     };
   }
-  if (programmed?.status === 'True') {
+  if (fromConditions === 'programmed') {
     if (loadBalancer?.state === 'provisioning') {
       return {
         state: 'provisioning',
@@ -95,7 +100,7 @@ export function gatewayState(
       stateReason: 'Programmed: the load balancer is active',
     };
   }
-  if (accepted?.status === 'True') {
+  if (fromConditions === 'provisioning') {
     return {
       state: 'provisioning',
       stateReason: programmed
