@@ -184,16 +184,16 @@ export type {
   RenderedFile,
 } from './manifests/renderController';
 export { validateEndpointSpec } from './manifests/validateEndpoint';
-export type { EndpointValidationContext } from './manifests/endpointValidationContext';
-export { validateControllerSetupSpec } from './manifests/validateControllerSetup';
-export { validateManifests } from './manifests/validateManifests';
-export type { ManifestValidationContext } from './manifests/validateManifests';
 export { endpointListenerRoutes } from './manifests/endpointListenerRoutes';
 export type {
   EndpointListenerInput,
   EndpointListenerRoutes,
 } from './manifests/endpointListenerRoutes';
 export { endpointControllerNotes } from './manifests/endpointControllerNotes';
+export type { EndpointValidationContext } from './manifests/endpointValidationContext';
+export { validateControllerSetupSpec } from './manifests/validateControllerSetup';
+export { validateManifests } from './manifests/validateManifests';
+export type { ManifestValidationContext } from './manifests/validateManifests';
 export {
   detectControllerProfile,
   profileMismatch,

@@ -14,5 +14,6 @@ export type {
   KubernetesClusters,
   KubernetesClustersCallOptions,
 } from '../kubernetes/KubernetesClusters';
+export type { UserKubernetesCredentials } from '../kubernetes/userKubernetesCredentials';
 export { startStalledServer } from './stalledServer';
 export type { StalledServer } from './stalledServer';

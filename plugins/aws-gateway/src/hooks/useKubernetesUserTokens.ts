@@ -22,7 +22,7 @@ export function kubernetesUserTokensOf(
 }
 
 /**
- * {@link kubernetesUserTokensOf} the app's APIs, once per component.
+ * `kubernetesUserTokensOf` the app's APIs, once per component.
  *
  * @public
  */
