@@ -115,9 +115,7 @@ describe('SharedGatewayFormOptions', () => {
 
   it('says why no ports are shown for a Gateway that is not live or cannot be read, without the API server text', async () => {
     const { options, logger } = setup();
-    const [, notYet, broken] = await options.list(
-      new AbortController().signal,
-    );
+    const [, notYet, broken] = await options.list(new AbortController().signal);
     expect(notYet).toMatchObject({
       freePorts: [],
       problem:
