@@ -33,6 +33,7 @@ import {
   KubeCountingProxy,
   startKubeCountingProxy,
 } from './support/kubeCountingProxy';
+import { SignalsSubscriber } from './support/signalsSubscriber';
 
 const CLUSTER = 'live';
 const NAMESPACE = 'default';
@@ -61,35 +62,6 @@ const entity: Entity = {
     lifecycle: 'production',
   },
 };
-
-/** A subscriber of the real signals WebSocket, as the frontend's signal API is. */
-class SignalsSubscriber {
-  readonly received: Array<{ channel: string; at: number }> = [];
-  private socket?: WebSocket;
-
-  async connect(baseUrl: string, channel: string): Promise<void> {
-    const url = `${baseUrl.replace(/^http/, 'ws')}/api/signals`;
-    // Node's WebSocket (undici) takes headers: the user's token, as the app sends it.
-    const socket = new WebSocket(url, {
-      headers: { Authorization: mockCredentials.user.header() },
-    } as unknown as string[]);
-    this.socket = socket;
-    await new Promise<void>((resolve, reject) => {
-      socket.onopen = () => resolve();
-      socket.onerror = e =>
-        reject(new Error(`signals WebSocket: ${String(e)}`));
-    });
-    socket.onmessage = event => {
-      const data = JSON.parse(String(event.data));
-      this.received.push({ channel: data.channel, at: Date.now() });
-    };
-    socket.send(JSON.stringify({ action: 'subscribe', channel }));
-  }
-
-  close() {
-    this.socket?.close();
-  }
-}
 
 async function eventually<T>(
   check: () => Promise<T> | T,
@@ -245,7 +217,11 @@ describe('live status through the Kubernetes plugin', () => {
     }
     await backend.start();
     stop = () => backend.stop();
-    await signals.connect(baseUrl, gatewayStatusSignalChannel(ENTITY_REF));
+    await signals.connect(
+      baseUrl,
+      gatewayStatusSignalChannel(ENTITY_REF),
+      mockCredentials.user.header(),
+    );
   }, 120_000);
 
   afterAll(async () => {

@@ -7,6 +7,10 @@
  *       end, on replica B;
  *   (b) the gateway status one replica fetched from AWS is served by the
  *       other from Redis: same body, zero AWS calls (counted by a proxy);
+ *   (b') live status across replicas: a viewer connected to replica B gets
+ *       the signal when replica A's watch sees a change of the Gateway (the
+ *       signals backend subscribes through the events service; the events
+ *       backend's PostgreSQL bus carries the event to B);
  * and the status API when what it depends on falters:
  *   (c) Redis paused (SIGSTOP): answers stay fast and correct;
  *   (d) the AWS endpoint stalled: answers within the deadline, the last
@@ -14,12 +18,19 @@
  *   (e) refresh=true from many requests: a bounded number of AWS calls;
  *   (f) PostgreSQL restarted: 503 at once with a generic body, then 200 again.
  */
+import * as k8s from '@kubernetes/client-node';
+import { gatewayStatusSignalChannel } from '@gateway-portal/plugin-aws-gateway-common';
 import {
+  CLUSTER,
   exposeTaskOnRig,
+  NAMESPACE,
   ProductionRig,
   startProductionRig,
+  STATUS_PATH,
 } from '../load/productionRig';
 import { probeStatus } from '../load/statusProbe';
+import { kubeConfigFor, PROFILE_V16 } from '../peers';
+import { SignalsSubscriber } from './support/signalsSubscriber';
 
 // Short enough that an entry expires within a test; the rest is the production file's.
 const TTL_SECONDS = 5;
@@ -66,6 +77,65 @@ describe('two backend replicas on PostgreSQL + Redis', () => {
     expect(rig!.replicas.map(r => r.name)).toEqual(['a', 'b']);
     for (const r of rig!.replicas) expect(r.portal.startupErrors).toEqual([]);
   });
+
+  // First of the status cases: replica B has read no status yet, so it has
+  // answered nothing and watches nothing; only A's watch can see the change.
+  it("a viewer on replica B gets the signal when replica A's watch sees the change", async () => {
+    const [a, b] = rig!.replicas;
+    const viewer = new SignalsSubscriber();
+    await viewer.connect(
+      b.portal.baseUrl,
+      gatewayStatusSignalChannel('component:default/backend'),
+      b.client.authorization(),
+    );
+    const objects = kubeConfigFor(PROFILE_V16).makeApiClient(
+      k8s.CustomObjectsApi,
+    );
+    try {
+      // A answers for the entity: its watch of the cluster starts, and it
+      // remembers that the entity's answer shows our Gateway.
+      const answer = await a.client.request('GET', STATUS_PATH);
+      expect(answer.status).toBe(200);
+      expect(ourGateway(answer.body)).toBeDefined();
+      // A change of the Gateway (an annotation) until one reaches B: the
+      // first may come while A's watch is still listing, which is no news.
+      const until = Date.now() + 90_000;
+      let delayMs: number | undefined;
+      for (let poke = 1; delayMs === undefined && Date.now() < until; poke++) {
+        const before = viewer.received.length;
+        const changedAt = Date.now();
+        await objects.patchNamespacedCustomObject(
+          {
+            group: 'gateway.networking.k8s.io',
+            version: 'v1',
+            namespace: NAMESPACE,
+            plural: 'gateways',
+            name: gateway!.name,
+            body: {
+              metadata: {
+                annotations: { 'test.gateway-portal.io/poke': String(poke) },
+              },
+            },
+          },
+          k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+        );
+        const pokeUntil = Date.now() + 5_000;
+        while (viewer.received.length === before && Date.now() < pokeUntil)
+          await sleep(20);
+        const signal = viewer.received[before];
+        if (signal) delayMs = signal.at - changedAt;
+      }
+      expect(delayMs).toBeDefined();
+      expect(viewer.received[0].channel).toBe(
+        gatewayStatusSignalChannel('component:default/backend'),
+      );
+      rig!.figures.push(
+        `live status across replicas: a change seen by replica A's watch (cluster ${CLUSTER}) reached a viewer on replica B in ${delayMs} ms (goal 2000 ms)`,
+      );
+    } finally {
+      viewer.close();
+    }
+  }, 180_000);
 
   it('a scaffolder task created on replica A is read and followed to its end on replica B', async () => {
     const [a, b] = rig!.replicas;

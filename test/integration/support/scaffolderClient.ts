@@ -56,6 +56,11 @@ export class PortalClient {
 
   constructor(readonly baseUrl: string, private readonly token: string) {}
 
+  /** The Authorization header of this user's requests (e.g. for the signals WebSocket). */
+  authorization(): string {
+    return `Bearer ${this.token}`;
+  }
+
   async request(
     method: string,
     path: string,
@@ -64,7 +69,7 @@ export class PortalClient {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {
-        Authorization: `Bearer ${this.token}`,
+        Authorization: this.authorization(),
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
