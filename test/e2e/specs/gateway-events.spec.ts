@@ -8,38 +8,27 @@
  */
 import { expect, test } from '@playwright/test';
 import * as k8s from '@kubernetes/client-node';
-import { CLASSIC_GATEWAY_CLASS } from '../../fixtures/classicGateway';
-import { L4Objects } from '../../fixtures/l4Objects';
+import {
+  BACKEND_NAMESPACE,
+  backendGateway,
+  backendObjects as objects,
+} from '../backendComponent';
 import { openSignedIn, saveElementScreenshot } from '../screenshots';
 import { StandInPortal, startStandInPortal } from '../standInPortal';
 
 test.describe.configure({ mode: 'serial' });
 
-const NAMESPACE = 'default';
+const NAMESPACE = BACKEND_NAMESPACE;
 const GATEWAY = 'legacy-gateway';
 const SERVICE = 'legacy-app';
 
 let portal: StandInPortal;
 
-const objects = new L4Objects({
-  namespace: NAMESPACE,
-  routeVersion: 'v1',
-  gatewayClassName: CLASSIC_GATEWAY_CLASS,
-  entityRef: 'component:default/backend',
-});
-
-/** The Gateway of component backend (found by its kubernetes-id label). */
+/** The Gateway of component backend. */
 function gateway(): k8s.KubernetesObject {
-  const gw = objects.gateway(GATEWAY, [
+  return backendGateway(GATEWAY, [
     { name: 'tcp-7000', port: 7000, protocol: 'TCP' },
   ]);
-  return {
-    ...gw,
-    metadata: {
-      ...gw.metadata,
-      labels: { 'backstage.io/kubernetes-id': 'backend' },
-    },
-  };
 }
 
 test.beforeAll(async () => {
