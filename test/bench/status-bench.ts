@@ -16,6 +16,8 @@ import { DefaultAwsClientFactory } from '@gateway-portal/plugin-aws-gateway-node
 import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import {
   createGatewayStatusService,
+  type CreateGatewayStatusServiceOptions,
+  type GatewayStatusService,
   type KubernetesObjectClient,
 } from '@gateway-portal/plugin-aws-gateway-backend/testUtils';
 import {
@@ -24,8 +26,12 @@ import {
   startFakeController,
 } from '../fixtures/classicGateway';
 import { observeAwsCalls, type PeersInfo } from '../peers';
+import { measureLiveStatusGoals, printGoals } from './liveStatusGoals';
+import { measureScale, SCALE } from './liveStatusScale';
 
 const PROFILE = 'gateway-api-v1.6';
+const CLUSTERS = ['bench', 'bench-b'] as const;
+const CACHE_TTL_SECONDS = 15;
 
 const argLatency = process.argv.indexOf('--latency-ms');
 const LATENCY_MS = argLatency > 0 ? Number(process.argv[argLatency + 1]) : 50;
@@ -34,6 +40,12 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 const counters = { aws: 0, kube: 0 };
 const awsByCommand = new Map<string, number>();
+/** Kubernetes calls by resource plural (which reads the watch cache leaves to the API server). */
+const kubeByResource = new Map<string, number>();
+const countKube = (plural: string) => {
+  counters.kube++;
+  kubeByResource.set(plural, (kubeByResource.get(plural) ?? 0) + 1);
+};
 
 /** Counts and delays every Kubernetes call, like a remote API server would. */
 function delayingKubernetes(
@@ -44,12 +56,12 @@ function delayingKubernetes(
       const c = await inner.connect(cluster);
       return {
         list: async (r, o) => {
-          counters.kube++;
+          countKube(r.plural);
           await sleep(LATENCY_MS);
           return c.list(r, o);
         },
         get: async (r, ns, n) => {
-          counters.kube++;
+          countKube(r.plural);
           await sleep(LATENCY_MS);
           return c.get(r, ns, n);
         },
@@ -132,24 +144,27 @@ async function run(peers: PeersInfo) {
     aws: awsAccountsConfig(aws),
     awsGateway: {
       status: {
-        cacheTtlSeconds: 15,
+        cacheTtlSeconds: CACHE_TTL_SECONDS,
         // Cold reads are measured with refresh=true, many in a row: no refresh limits.
         refresh: { minIntervalSeconds: 0, perUserPerMinute: 0 },
         clusters: [
-          {
-            name: 'bench',
+          ...CLUSTERS.map(name => ({
+            name,
             accountId: aws.accountId,
             region: aws.region,
             controllerClusterName: clusterName,
-          },
+          })),
         ],
       },
     },
   });
-  // The peer's API server directly, as the Kubernetes plugin's proxy would forward to it.
-  const registry = new InMemoryKubernetesClusters([
-    { name: 'bench', kubeConfig: kc },
-  ]);
+  // The peer's API server directly, as the Kubernetes plugin's proxy would
+  // forward to it; the scale part adds a second name for it.
+  const clustersOf = (names: readonly string[]) =>
+    new InMemoryKubernetesClusters(
+      names.map(name => ({ name, kubeConfig: kc })),
+    );
+  const registry = clustersOf(CLUSTERS.slice(0, 1));
   const awsFactory = DefaultAwsClientFactory.fromConfig(config, {
     instrument: client =>
       observeAwsCalls(client, 'benchLatency', async name => {
@@ -167,8 +182,12 @@ async function run(peers: PeersInfo) {
       'backstage.io/kubernetes-namespace': ns,
     }),
   };
-  const newService = () =>
+  const newService = (
+    live?: Pick<CreateGatewayStatusServiceOptions, 'lifecycle' | 'signals'>,
+    clusters = registry,
+  ) =>
     createGatewayStatusService({
+      ...live,
       config,
       logger: quietLogger,
       catalog: {
@@ -178,7 +197,7 @@ async function run(peers: PeersInfo) {
         authorize: async reqs => reqs.map(() => ({ result: 'ALLOW' as any })),
       },
       cache: CacheManager.fromConfig(config).forPlugin('aws-gateway'),
-      clusters: registry,
+      clusters,
       kubernetes: delayingKubernetes,
       elbv2: awsFactory,
     });
@@ -187,7 +206,11 @@ async function run(peers: PeersInfo) {
     $$type: '@backstage/BackstageCredentials',
     principal: { type: 'user', userEntityRef: 'user:default/bench' },
   };
-  const get = (name: string, refresh: boolean, svc = service) =>
+  const get = (
+    name: string,
+    refresh: boolean,
+    svc: GatewayStatusService = service,
+  ) =>
     svc.getEntityGateways(
       { entityRef: `component:default/${name}`, refresh },
       { credentials },
@@ -260,6 +283,26 @@ async function run(peers: PeersInfo) {
   };
   const distinct = new Set(answers.map(a => a.fetchedAt)).size;
 
+  // Issue 14's goals: the service with its watch cache and signals.
+  const liveBench = {
+    latencyMs: LATENCY_MS,
+    kc,
+    namespace: ns,
+    counters,
+    kubeByResource,
+    newLiveService: newService,
+    get,
+  };
+  const goals = await measureLiveStatusGoals(liveBench);
+  const scale = await measureScale({
+    ...liveBench,
+    clusters: CLUSTERS,
+    newLiveService: live => newService(live, clustersOf(CLUSTERS)),
+    entities,
+    cacheTtlSeconds: CACHE_TTL_SECONDS,
+    entity,
+  });
+
   const mem = process.memoryUsage();
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
   console.log(
@@ -294,6 +337,20 @@ async function run(peers: PeersInfo) {
     `Process memory: RSS ${mb(mem.rss)}, heap used ${mb(
       mem.heapUsed,
     )} / total ${mb(mem.heapTotal)}`,
+  );
+  printGoals(
+    `Live status goals (issue 14) — ${LATENCY_MS} ms per AWS and Kubernetes call`,
+    goals,
+  );
+  printGoals(
+    `Scale (issue 14: 500 gateways over 2 clusters, 1,000 entities, 200 viewers over 50; here ${
+      SCALE.gateways
+    } on one API server behind 2 cluster names (each watches all of them), ${
+      SCALE.catalogEntities
+    } entities, ${SCALE.viewers} viewers over ${SCALE.viewedEntities} for ${
+      SCALE.durationMs / 1000
+    } s)`,
+    scale,
   );
 }
 
