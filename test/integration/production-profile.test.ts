@@ -257,10 +257,13 @@ describe('the status API when Redis, AWS or PostgreSQL falter', () => {
 
   it('keeps answering fast and correctly on both replicas while Redis is paused', async () => {
     const { replicas, services, statusConfig } = rig!;
-    // What a miss costs on this machine now: an answer read from AWS and Kubernetes.
+    // What a miss costs on this machine now, on each replica (an answer read
+    // from AWS and Kubernetes; a replica whose watch cache is still cold reads
+    // Kubernetes directly): the slower of the two.
     await sleep(TTL_SECONDS * 1000 + 500);
-    const miss = await probeStatus(replicas[0].client);
-    expect(miss.status).toBe(200);
+    const misses = await Promise.all(replicas.map(r => probeStatus(r.client)));
+    misses.forEach(m => expect(m.status).toBe(200));
+    const miss = misses.reduce((a, b) => (b.ms > a.ms ? b : a));
     // Fast: under 1 s, or, on a machine busy enough that a miss alone takes
     // longer, a miss plus the cache's own deadline -- never a wait on Redis.
     const fastMs = Math.max(1_000, miss.ms + statusConfig.cacheTimeoutMs + 250);
