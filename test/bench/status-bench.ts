@@ -160,9 +160,9 @@ async function run(peers: PeersInfo) {
   });
   // The peer's API server directly, as the Kubernetes plugin's proxy would
   // forward to it; the scale part adds a second name for it.
-  const clustersOf = (names: readonly string[]) =>
+  const clustersOf = (clusterNames: readonly string[]) =>
     new InMemoryKubernetesClusters(
-      names.map(name => ({ name, kubeConfig: kc })),
+      clusterNames.map(name => ({ name, kubeConfig: kc })),
     );
   const registry = clustersOf(CLUSTERS.slice(0, 1));
   const awsFactory = DefaultAwsClientFactory.fromConfig(config, {
