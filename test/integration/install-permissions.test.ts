@@ -824,6 +824,10 @@ describe(`Kubernetes RBAC of docs/install/rbac on ${PROFILE_V16}`, () => {
     it('needs every rule of the status reader ClusterRole: without any one of them the card falls short', async () => {
       const role = clusterRoleOf('status-reader.yaml', suffix, reader.subject);
       for (const [i, rule] of role.rules!.entries()) {
+        // The two events grants are alternatives (events.k8s.io or core), and
+        // without both the status is whole with a "not readable" note:
+        // least-privilege.test.ts proves that case.
+        if (rule.resources?.includes('events')) continue;
         const who = await boundVariant(
           `reader-minus-${i}`,
           role.rules!.filter((_, j) => j !== i),
