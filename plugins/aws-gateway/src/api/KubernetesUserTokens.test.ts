@@ -9,13 +9,16 @@ describe('KubernetesUserTokens', () => {
     { name: 'gitlab', authProvider: 'oidc', oidcTokenProvider: 'gitlab' },
   ];
 
-  function tokens(credentials: Record<string, string | Error>) {
+  function tokens(
+    credentials: Record<string, string | Error>,
+    listed: () => Promise<typeof clusters> = async () => clusters,
+  ) {
     const getCredentials = jest.fn(async (provider: string) => {
       const answer = credentials[provider];
       if (answer instanceof Error) throw answer;
       return answer ? { token: answer } : {};
     });
-    const getClusters = jest.fn(async () => clusters);
+    const getClusters = jest.fn(listed);
     let now = 0;
     return {
       source: new KubernetesUserTokens({
@@ -59,6 +62,20 @@ describe('KubernetesUserTokens', () => {
     expect(getClusters).toHaveBeenCalledTimes(1);
     expect(getCredentials).toHaveBeenCalledTimes(8);
     advance(2_000);
+    await source.headers();
+    expect(getClusters).toHaveBeenCalledTimes(2);
+  });
+
+  it("sends no token when the Kubernetes plugin's backend cannot list its clusters (not installed), and asks again later", async () => {
+    const { source, getClusters, getCredentials, advance } = tokens(
+      { google: 'ya29.google' },
+      async () => {
+        throw new Error('Could not find the Kubernetes Backend (HTTP 404)');
+      },
+    );
+    expect(await source.headers()).toEqual({});
+    expect(getCredentials).not.toHaveBeenCalled();
+    advance(1_000);
     await source.headers();
     expect(getClusters).toHaveBeenCalledTimes(2);
   });

@@ -47,7 +47,7 @@ export class KubernetesUserTokens implements KubernetesUserTokenSource {
 
   async headers(): Promise<Record<string, string>> {
     const providers = new Map<string, string>();
-    for (const cluster of await this.listClusters()) {
+    for (const cluster of await this.listClustersOrNone()) {
       providers.set(
         kubernetesUserAuthHeader(cluster),
         // The Kubernetes frontend's name of the provider (KubernetesBackendClient).
@@ -72,6 +72,19 @@ export class KubernetesUserTokens implements KubernetesUserTokenSource {
       }),
     );
     return Object.fromEntries(tokens.filter(t => t !== undefined));
+  }
+
+  /**
+   * The Kubernetes plugin's clusters, or none when its backend cannot list
+   * them (not installed, down): then there is no user token to send, and our
+   * backend answers for the clusters on its own.
+   */
+  private async listClustersOrNone() {
+    try {
+      return await this.listClusters();
+    } catch {
+      return [];
+    }
   }
 
   private async listClusters() {
