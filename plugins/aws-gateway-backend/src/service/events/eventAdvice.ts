@@ -1,7 +1,7 @@
 /**
  * What to do about a Warning event: the one table of known reasons and
- * message patterns (from the AWS Load Balancer Controller's events, see
- * ../shared/notes/lbc-real-controller.md) and the fix each calls for. The
+ * message patterns (from the events the AWS Load Balancer Controller v3.5
+ * wrote in the cases the README's events section lists) and the fix each calls for. The
  * first matching row wins, so specific rows come before general ones.
  */
 
