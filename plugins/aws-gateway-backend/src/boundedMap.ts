@@ -26,4 +26,9 @@ export class BoundedMap<K, V> {
   get size(): number {
     return this.entries.size;
   }
+
+  /** The entries, least recently set first. */
+  [Symbol.iterator](): IterableIterator<[K, V]> {
+    return this.entries[Symbol.iterator]();
+  }
 }

@@ -128,11 +128,11 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
       source: options.source,
       limitMs: Math.max(30_000, 2 * this.settings.kubernetesTimeoutMs),
       now: this.now,
-      onRead: (key, read) => {
+      onRead: (key, read, entity) => {
         if (this.settings.cacheTtlMs > 0) {
           this.cache.record(key, read, this.degradedReason(read));
         }
-        options.liveStatus?.answered(key, read);
+        options.liveStatus?.answered(key, read, entity);
       },
     });
     options.liveStatus?.onStale(key => this.cache.forget(key));

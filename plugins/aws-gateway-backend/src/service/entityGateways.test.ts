@@ -1,5 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import {
+  gatewayMatcher,
   gatewaySelectorFor,
   gatewayViewerOf,
   isGatewayLinked,
@@ -168,5 +169,68 @@ describe('gatewaySelectorFor', () => {
       message:
         'backstage.io/kubernetes-label-selector: not a Kubernetes label selector: "orders&limit=1" is not a label value',
     });
+  });
+});
+
+describe('gatewayMatcher', () => {
+  const gw = (
+    cluster: string,
+    namespace: string,
+    name: string,
+    labels?: Record<string, string>,
+  ) => ({ cluster, namespace, name, labels });
+
+  it('selects referenced Gateways by cluster, namespace and name (a reference without a cluster in every cluster)', () => {
+    const selects = gatewayMatcher(
+      gatewaySelectorFor({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: 'orders',
+          annotations: {
+            'aws-gateway.io/gateways': 'prod/shop/edge, shop/any',
+          },
+        },
+      }),
+    );
+    expect(selects(gw('prod', 'shop', 'edge'))).toBe(true);
+    expect(selects(gw('dev', 'shop', 'edge'))).toBe(false);
+    expect(selects(gw('dev', 'shop', 'any'))).toBe(true);
+    expect(selects(gw('prod', 'other', 'any'))).toBe(false);
+  });
+
+  it("selects by labels with the API server's semantics, in the entity's namespace only when it has one", () => {
+    const selects = gatewayMatcher({
+      type: 'label',
+      labelSelector: 'app in (orders,orders-v2),tier!=db',
+      namespace: 'shop',
+    });
+    expect(selects(gw('any', 'shop', 'a', { app: 'orders' }))).toBe(true);
+    expect(
+      selects(gw('any', 'shop', 'a', { app: 'orders-v2', tier: 'web' })),
+    ).toBe(true);
+    expect(selects(gw('any', 'shop', 'a', { app: 'orders', tier: 'db' }))).toBe(
+      false,
+    );
+    expect(selects(gw('any', 'shop', 'a'))).toBe(false);
+    expect(selects(gw('any', 'other', 'a', { app: 'orders' }))).toBe(false);
+    const anywhere = gatewayMatcher({
+      type: 'label',
+      labelSelector: 'backstage.io/kubernetes-id=orders',
+    });
+    expect(
+      anywhere(
+        gw('any', 'other', 'a', { 'backstage.io/kubernetes-id': 'orders' }),
+      ),
+    ).toBe(true);
+  });
+
+  it('selects nothing for an entity without a selector or with an invalid one', () => {
+    expect(gatewayMatcher({ type: 'none' })(gw('c', 'ns', 'gw', {}))).toBe(
+      false,
+    );
+    expect(
+      gatewayMatcher({ type: 'invalid', message: 'x' })(gw('c', 'ns', 'gw')),
+    ).toBe(false);
   });
 });

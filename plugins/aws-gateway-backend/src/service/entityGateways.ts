@@ -18,6 +18,7 @@ import {
   isGatewayLinked,
   parseLabelSelector,
 } from '@gateway-portal/plugin-aws-gateway-node';
+import { labelsMatch } from '../kubernetes/watch/labelMatch';
 
 /** Which Gateways belong to an entity. */
 export type GatewaySelector =
@@ -92,6 +93,48 @@ function entityLabelSelector(
   return formatLabelSelector([
     { key: KUBERNETES_ID_LABEL, operator: '=', value: id },
   ]);
+}
+
+/** The references that may name a Gateway of `cluster` (one without a cluster names it in every cluster). */
+export function referencesIn(
+  references: GatewayReference[],
+  cluster: string,
+): GatewayReference[] {
+  return references.filter(r => !r.cluster || r.cluster === cluster);
+}
+
+/** A Gateway as the selection rule sees it: where it is and its labels. */
+export interface SelectableGateway {
+  cluster: string;
+  namespace: string;
+  name: string;
+  labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Whether a selector selects a Gateway, by the rule the collector reads by
+ * (references by cluster, namespace and name; a label selector, with the API
+ * server's semantics, in its namespace or all): the live status follows an
+ * entity's Gateways through it, including Gateways its last answer did not
+ * show yet. The selector is parsed once; `none` and `invalid` select nothing.
+ */
+export function gatewayMatcher(
+  selector: GatewaySelector,
+): (gateway: SelectableGateway) => boolean {
+  if (selector.type === 'references') {
+    return gw =>
+      referencesIn(selector.references, gw.cluster).some(
+        r => r.namespace === gw.namespace && r.name === gw.name,
+      );
+  }
+  if (selector.type === 'label') {
+    // Formatted from a parsed selector by gatewaySelectorFor: it parses.
+    const requirements = parseLabelSelector(selector.labelSelector);
+    return gw =>
+      (!selector.namespace || selector.namespace === gw.namespace) &&
+      labelsMatch(requirements, gw.labels);
+  }
+  return () => false;
 }
 
 /** The annotations and owner a response depends on, for the cache key. */

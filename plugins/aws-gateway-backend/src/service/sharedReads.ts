@@ -24,8 +24,8 @@ export interface SharedReadsOptions {
   /** The hard limit of one read; it is cancelled after. */
   limitMs: number;
   now: () => number;
-  /** Called with each completed read (it goes to the cache). */
-  onRead(key: string, response: EntityGatewaysResponse): void;
+  /** Called with each completed read (it goes to the cache) and the entity read. */
+  onRead(key: string, response: EntityGatewaysResponse, entity: Entity): void;
 }
 
 /** One read asked for: the cache key says which entity (and version of it). */
@@ -96,7 +96,7 @@ export class SharedReads {
           ...response,
           fetchedAt: new Date(now()).toISOString(),
         };
-        onRead(key, answer);
+        onRead(key, answer, entity);
         return answer;
       });
     try {

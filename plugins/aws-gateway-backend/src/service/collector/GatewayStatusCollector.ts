@@ -2,7 +2,6 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import {
   EntityGatewaysResponse,
-  GatewayReference,
   GatewayStatus,
   StatusError,
 } from '@gateway-portal/plugin-aws-gateway-common';
@@ -30,6 +29,7 @@ import {
   gatewayViewerOf,
   isGatewayLinked,
   missingReferenceErrors,
+  referencesIn,
   unconfiguredClusterErrors,
 } from '../entityGateways';
 import { notLinkedErrors } from '../gatewayTrust';
@@ -223,9 +223,7 @@ export class GatewayStatusCollector {
     selector: GatewaySelector,
   ): boolean {
     if (selector.type !== 'references') return true;
-    return selector.references.some(
-      r => !r.cluster || r.cluster === cluster.name,
-    );
+    return referencesIn(selector.references, cluster.name).length > 0;
   }
 
   private async collectCluster(
@@ -251,9 +249,7 @@ export class GatewayStatusCollector {
       reader = new ClusterReader(cluster.name, connection, this.servedVersions);
       events = new ClusterEventReader(cluster.name, connection, this.eventApis);
       if (selector.type === 'references') {
-        const refs = selector.references.filter(
-          (r: GatewayReference) => !r.cluster || r.cluster === cluster.name,
-        );
+        const refs = referencesIn(selector.references, cluster.name);
         reader.prefetch([...new Set(refs.map(r => r.namespace))]);
         const gateways = await Promise.all(
           refs.map(r => reader.getGateway(r.namespace, r.name)),

@@ -1,9 +1,11 @@
+import { Entity } from '@backstage/catalog-model';
 import {
   EntityGatewaysResponse,
   gatewayStatusSignalChannel,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
   ENDPOINT_SLICES,
+  GATEWAY_CLASSES,
   GATEWAYS,
   L4_ROUTES,
   LOAD_BALANCER_CONFIGURATIONS,
@@ -28,10 +30,12 @@ const route: KubeObject = {
   },
 };
 
-function setup() {
+/** A notifier over a fake watch cache holding `held` objects (by plural) besides the route. */
+function setup(held: Record<string, KubeObject[]> = {}) {
   let listener: WatchedChangeListener = () => {};
-  const routes: Record<string, KubeObject[]> = {
+  const objects: Record<string, KubeObject[]> = {
     [L4_ROUTES.TCPRoute.plural]: [route],
+    ...held,
   };
   const cache = {
     onChange: (l: WatchedChangeListener) => {
@@ -39,17 +43,23 @@ function setup() {
       return () => {};
     },
     objectsOf: (_cluster: string, spec: ResourceSpec) =>
-      routes[spec.plural] ?? [],
+      objects[spec.plural] ?? [],
   };
-  const published: Array<{ channel: string; message: unknown }> = [];
+  const published: Array<{
+    channel: string;
+    message: unknown;
+    forgottenBefore: string[];
+  }> = [];
   const forgotten: string[] = [];
   const notifier = new LiveStatusNotifier({
     cache,
     signals: {
       publish: async s => {
-        // The cached answer is forgotten before the card is told.
-        expect(forgotten).toContain('key-payments');
-        published.push({ channel: s.channel, message: s.message });
+        published.push({
+          channel: s.channel,
+          message: s.message,
+          forgottenBefore: [...forgotten],
+        });
       },
     },
     debounceMs: 10,
@@ -60,8 +70,24 @@ function setup() {
   const change = (resource: ResourceSpec, object: KubeObject, cluster = 'c1') =>
     listener({ cluster, resource, object } as WatchedChange);
   const settle = () => new Promise(r => setTimeout(r, 30));
-  return { notifier, change, settle, published, forgotten };
+  const signalled = () => published.map(p => p.channel);
+  return { notifier, change, settle, published, forgotten, signalled };
 }
+
+const annotated = (
+  entityRef: string,
+  annotations: Record<string, string>,
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: entityRef.split('/')[1], annotations },
+});
+
+/** An entity naming its Gateways (cluster c1, namespace apps). */
+const naming = (entityRef: string, ...names: string[]) =>
+  annotated(entityRef, {
+    'aws-gateway.io/gateways': names.map(n => `c1/apps/${n}`).join(','),
+  });
 
 const answer = (entityRef: string, ...names: string[]) =>
   ({
@@ -84,20 +110,24 @@ describe('LiveStatusNotifier', () => {
     notifier.answered(
       'key-payments',
       answer('component:default/Payments', 'gw'),
+      naming('component:default/Payments', 'gw'),
     );
     notifier.answered(
       'key-other',
       answer('component:default/other', 'elsewhere'),
+      naming('component:default/other', 'elsewhere'),
     );
 
     change(GATEWAYS, obj('gw'));
     change(GATEWAYS, obj('gw'));
     await settle();
     expect(forgotten).toEqual(['key-payments']);
+    // The cached answer is forgotten before the card is told.
     expect(published).toEqual([
       {
         channel: gatewayStatusSignalChannel('component:default/payments'),
         message: { type: 'gateway-status-changed' },
+        forgottenBefore: ['key-payments'],
       },
     ]);
     notifier.stop();
@@ -128,6 +158,7 @@ describe('LiveStatusNotifier', () => {
     notifier.answered(
       'key-payments',
       answer('component:default/payments', 'gw'),
+      naming('component:default/payments', 'gw'),
     );
     change(resource, object);
     await settle();
@@ -140,6 +171,7 @@ describe('LiveStatusNotifier', () => {
     notifier.answered(
       'key-payments',
       answer('component:default/payments', 'gw'),
+      naming('component:default/payments', 'gw'),
     );
     change(GATEWAYS, obj('another'));
     change(GATEWAYS, obj('gw'), 'c2');
@@ -151,6 +183,135 @@ describe('LiveStatusNotifier', () => {
     });
     await settle();
     expect(published).toEqual([]);
+    notifier.stop();
+  });
+
+  describe('an entity that selects its Gateways by label', () => {
+    const ref = 'component:default/orders';
+    const byLabel = annotated(ref, {
+      'backstage.io/kubernetes-label-selector': 'app=orders',
+      'backstage.io/kubernetes-namespace': 'apps',
+    });
+    const gateway = (name: string, labels: Record<string, string>) =>
+      obj(name, labels);
+
+    it.each([
+      [
+        'a Gateway its selector selects is created (its last answer showed none)',
+        [],
+        GATEWAYS,
+        gateway('new-gw', { app: 'orders' }),
+      ],
+      [
+        'a Gateway it showed is labelled out of the selector (or deleted)',
+        ['gw'],
+        GATEWAYS,
+        gateway('gw', { app: 'something-else' }),
+      ],
+      [
+        'a route of a Gateway it showed changes, as for a named one',
+        ['gw'],
+        L4_ROUTES.TCPRoute,
+        route,
+      ],
+    ])('is signalled when %s', async (_when, shown, resource, object) => {
+      const { notifier, change, settle, signalled } = setup();
+      notifier.answered('key-orders', answer(ref, ...shown), byLabel);
+      change(resource, object);
+      await settle();
+      expect(signalled()).toEqual([gatewayStatusSignalChannel(ref)]);
+      notifier.stop();
+    });
+
+    it('is not signalled for Gateways outside its selector or its namespace', async () => {
+      const { notifier, change, settle, signalled } = setup();
+      notifier.answered('key-orders', answer(ref), byLabel);
+      change(GATEWAYS, gateway('other', { app: 'payments' }));
+      change(GATEWAYS, {
+        metadata: {
+          name: 'x',
+          namespace: 'elsewhere',
+          labels: { app: 'orders' },
+        },
+      });
+      change(GATEWAYS, { metadata: { name: 'unlabelled', namespace: 'apps' } });
+      await settle();
+      expect(signalled()).toEqual([]);
+      notifier.stop();
+    });
+
+    it('follows the selector the catalog has now: a changed selector starts afresh', async () => {
+      const { notifier, change, settle, signalled } = setup();
+      notifier.answered('key-orders-v1', answer(ref, 'gw'), byLabel);
+      const relabelled = annotated(ref, {
+        'backstage.io/kubernetes-label-selector': 'app=orders-v2',
+      });
+      notifier.answered('key-orders-v2', answer(ref), relabelled);
+      // Neither the old selector nor the old answer's Gateway concerns it now.
+      change(GATEWAYS, gateway('gw', { app: 'orders' }));
+      await settle();
+      expect(signalled()).toEqual([]);
+      change(GATEWAYS, {
+        metadata: { name: 'b', namespace: 'ns', labels: { app: 'orders-v2' } },
+      });
+      await settle();
+      expect(signalled()).toEqual([gatewayStatusSignalChannel(ref)]);
+      notifier.stop();
+    });
+  });
+
+  it('is signalled when a Gateway it names but could not find is created', async () => {
+    const { notifier, change, settle, signalled } = setup();
+    notifier.answered(
+      'key-payments',
+      answer('component:default/payments'),
+      naming('component:default/payments', 'gw'),
+    );
+    change(GATEWAYS, obj('gw'), 'c2');
+    change(GATEWAYS, obj('gw'));
+    await settle();
+    expect(signalled()).toEqual([
+      gatewayStatusSignalChannel('component:default/payments'),
+    ]);
+    notifier.stop();
+  });
+
+  it("signals an entity once for all its answers (its users' own), forgetting each", async () => {
+    const { notifier, change, settle, published } = setup();
+    const payments = naming('component:default/payments', 'gw');
+    for (const key of ['key-payments', 'key-payments:user:a']) {
+      notifier.answered(
+        key,
+        answer('component:default/payments', 'gw'),
+        payments,
+      );
+    }
+    change(GATEWAYS, obj('gw'));
+    await settle();
+    expect(published).toEqual([
+      expect.objectContaining({
+        forgottenBefore: ['key-payments', 'key-payments:user:a'],
+      }),
+    ]);
+    notifier.stop();
+  });
+
+  it('follows a GatewayClass to its Gateways', async () => {
+    const classed = { ...obj('gw'), spec: { gatewayClassName: 'aws-nlb' } };
+    const { notifier, change, settle, signalled } = setup({
+      [GATEWAYS.plural]: [classed],
+    });
+    notifier.answered(
+      'key-payments',
+      answer('component:default/payments', 'gw'),
+      naming('component:default/payments', 'gw'),
+    );
+    change(GATEWAY_CLASSES, { metadata: { name: 'other-class' } });
+    await settle();
+    expect(signalled()).toEqual([]);
+    change(GATEWAY_CLASSES, { metadata: { name: 'aws-nlb' } });
+    await settle();
+    expect(signalled()).toHaveLength(1);
     notifier.stop();
   });
 });

@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
 import {
   EntityGatewaysResponse,
   gatewayStatusSignalChannel,
@@ -8,7 +9,13 @@ import { SignalsService } from '@backstage/plugin-signals-node';
 import { BoundedMap } from '../../boundedMap';
 import { describeFailure } from '../../failures';
 import { WatchCache, WatchedChange } from '../../kubernetes/watch/WatchCache';
-import { affectedGateways, gatewayId } from './affectedGateways';
+import {
+  gatewayMatcher,
+  gatewaySelectorFor,
+  SelectableGateway,
+  selectorFingerprint,
+} from '../entityGateways';
+import { affectedGateways, gatewayId, namespaceId } from './affectedGateways';
 
 /**
  * What publishes signals: the signals service (the events service carries
@@ -20,8 +27,8 @@ export type SignalPublisher = Pick<SignalsService, 'publish'>;
 
 /** How the status service takes part: it reports answers and forgets stale ones. */
 export interface LiveStatus {
-  /** Remembers which Gateways an entity's answer (cached under `key`) shows. */
-  answered(key: string, response: EntityGatewaysResponse): void;
+  /** Remembers which Gateways an entity's answer (cached under `key`) depends on. */
+  answered(key: string, response: EntityGatewaysResponse, entity: Entity): void;
   /** What to do before a changed entity's card is told: forget its cached answer. */
   onStale(forget: (key: string) => Promise<void> | void): void;
 }
@@ -34,27 +41,49 @@ export interface LiveStatusNotifierOptions {
   debounceMs?: number;
 }
 
-/** Entities remembered per Gateway (and per namespace), and Gateways remembered. */
-const MAX_TRACKED = 10_000;
-const MAX_ENTITIES_PER_GATEWAY = 100;
+/** Entities followed (the least recently answered is dropped beyond). */
+const MAX_TRACKED_ENTITIES = 10_000;
+/** Answers followed per entity: the shared one and those of users with their own tokens. */
+const MAX_ANSWERS_PER_ENTITY = 50;
+
+/** What one answer showed: its Gateways and their namespaces. */
+interface Shown {
+  gateways: Set<string>;
+  namespaces: Set<string>;
+}
+
+/** An entity followed: how it selects Gateways, and its answers by cache key. */
+interface TrackedEntity {
+  /** selectorFingerprint of the entity when answered. */
+  fingerprint: string;
+  selects: (gateway: SelectableGateway) => boolean;
+  answers: Map<string, Shown>;
+}
 
 /**
  * Turns the watch cache's changes into fresh answers and signals: when a
  * Gateway (or a route, binding, Service, EndpointSlice or configuration of
- * it) changes, each entity whose answer showed that Gateway has its cached
- * answer forgotten and then gets a signal on its channel, so its card reads
- * the status again (through the authorised API) within the debounce. Every
- * replica with a warm watch does so for the answers it gave; the events
- * service carries each signal to viewers connected to any replica.
+ * it) changes, each entity whose answer showed that
+ * Gateway, or whose selector selects it (entityGateways' rule: a Gateway
+ * created, deleted or labelled into the selector), has its cached answers
+ * forgotten and then gets one signal on its channel, so its card reads the
+ * status again (through the authorised API) within the debounce. A Gateway
+ * labelled out of a selector was shown by the entity's last answer.
+ *
+ * The entities followed are those answered, bounded (least recently answered
+ * dropped first), each as the catalog last had it: every answer replaces its
+ * key's Gateways, and an entity whose selecting annotations or owner changed
+ * in the catalog starts afresh with its next answer (its earlier keys are no
+ * longer read). Every replica with a warm watch does so for the answers it
+ * gave; the events service carries each signal to viewers connected to any
+ * replica.
  */
 export class LiveStatusNotifier implements LiveStatus {
-  private readonly byGateway = new BoundedMap<string, Map<string, string>>(
-    MAX_TRACKED,
+  private readonly entities = new BoundedMap<string, TrackedEntity>(
+    MAX_TRACKED_ENTITIES,
   );
-  private readonly byNamespace = new BoundedMap<string, Map<string, string>>(
-    MAX_TRACKED,
-  );
-  private readonly pending = new Map<string, string>();
+  /** Cache keys to forget, by the entity to signal. */
+  private readonly pending = new Map<string, Set<string>>();
   private readonly forgetters: Array<(key: string) => Promise<void> | void> =
     [];
   private timer?: NodeJS.Timeout;
@@ -64,22 +93,33 @@ export class LiveStatusNotifier implements LiveStatus {
     this.unsubscribe = options.cache.onChange(change => this.changed(change));
   }
 
-  answered(key: string, response: EntityGatewaysResponse): void {
+  answered(
+    key: string,
+    response: EntityGatewaysResponse,
+    entity: Entity,
+  ): void {
+    const fingerprint = selectorFingerprint(entity);
+    const known = this.entities.get(response.entityRef);
+    const tracked: TrackedEntity =
+      known?.fingerprint === fingerprint
+        ? known
+        : {
+            fingerprint,
+            selects: gatewayMatcher(gatewaySelectorFor(entity)),
+            answers: new Map(),
+          };
+    const shown: Shown = { gateways: new Set(), namespaces: new Set() };
     for (const { gateway } of response.gateways) {
       const { cluster, namespace, name } = gateway;
-      remember(
-        this.byGateway,
-        gatewayId(cluster, namespace, name),
-        key,
-        response.entityRef,
-      );
-      remember(
-        this.byNamespace,
-        JSON.stringify([cluster, namespace]),
-        key,
-        response.entityRef,
-      );
+      shown.gateways.add(gatewayId(cluster, namespace, name));
+      shown.namespaces.add(namespaceId(cluster, namespace));
     }
+    tracked.answers.delete(key);
+    tracked.answers.set(key, shown);
+    if (tracked.answers.size > MAX_ANSWERS_PER_ENTITY) {
+      tracked.answers.delete(tracked.answers.keys().next().value as string);
+    }
+    this.entities.set(response.entityRef, tracked);
   }
 
   onStale(forget: (key: string) => Promise<void> | void): void {
@@ -92,16 +132,21 @@ export class LiveStatusNotifier implements LiveStatus {
   }
 
   private changed(change: WatchedChange): void {
-    const affected = affectedGateways(change, spec =>
+    const { ids, namespaces, gateways } = affectedGateways(change, spec =>
       this.options.cache.objectsOf(change.cluster, spec),
     );
-    const entities = [
-      ...affected.ids.map(id => this.byGateway.get(id)),
-      ...affected.namespaces.map(ns => this.byNamespace.get(ns)),
-    ];
-    for (const found of entities) {
-      for (const [key, entityRef] of found ?? []) {
-        this.pending.set(key, entityRef);
+    if (!ids.length && !namespaces.length && !gateways.length) return;
+    for (const [entityRef, tracked] of this.entities) {
+      const selected = gateways.some(tracked.selects);
+      for (const [key, shown] of tracked.answers) {
+        if (
+          selected ||
+          ids.some(id => shown.gateways.has(id)) ||
+          namespaces.some(ns => shown.namespaces.has(ns))
+        ) {
+          const keys = this.pending.get(entityRef) ?? new Set<string>();
+          this.pending.set(entityRef, keys.add(key));
+        }
       }
     }
     if (this.pending.size && !this.timer) {
@@ -118,9 +163,11 @@ export class LiveStatusNotifier implements LiveStatus {
     const batch = [...this.pending];
     this.pending.clear();
     await Promise.all(
-      batch.map(async ([key, entityRef]) => {
+      batch.map(async ([entityRef, keys]) => {
         try {
-          for (const forget of this.forgetters) await forget(key);
+          for (const key of keys) {
+            for (const forget of this.forgetters) await forget(key);
+          }
           const message: GatewayStatusChangedSignal = {
             type: 'gateway-status-changed',
           };
@@ -140,19 +187,4 @@ export class LiveStatusNotifier implements LiveStatus {
       }),
     );
   }
-}
-
-function remember(
-  map: BoundedMap<string, Map<string, string>>,
-  id: string,
-  key: string,
-  entityRef: string,
-): void {
-  const entities = map.get(id) ?? new Map<string, string>();
-  entities.delete(key);
-  entities.set(key, entityRef);
-  if (entities.size > MAX_ENTITIES_PER_GATEWAY) {
-    entities.delete(entities.keys().next().value as string);
-  }
-  map.set(id, entities);
 }

@@ -1,6 +1,7 @@
 import { L4_ROUTE_KINDS } from '@gateway-portal/plugin-aws-gateway-common';
 import {
   ENDPOINT_SLICES,
+  GATEWAY_CLASSES,
   GATEWAYS,
   L4_ROUTES,
   LOAD_BALANCER_CONFIGURATIONS,
@@ -12,8 +13,9 @@ import {
   TGB_STACK_NAME_LABEL,
   TGB_STACK_NAMESPACE_LABEL,
 } from '@gateway-portal/plugin-aws-gateway-node';
-import { KubeObject, L4Route } from '../../kubernetes/types';
+import { Gateway, KubeObject, L4Route } from '../../kubernetes/types';
 import { WatchedChange } from '../../kubernetes/watch/WatchCache';
+import { SelectableGateway } from '../entityGateways';
 
 /** A Gateway's identity across clusters. */
 export function gatewayId(
@@ -24,15 +26,29 @@ export function gatewayId(
   return JSON.stringify([cluster, namespace, name]);
 }
 
-/** What a change may concern: Gateways by id, or every Gateway of a namespace. */
+/** A namespace's identity across clusters. */
+export function namespaceId(cluster: string, namespace: string): string {
+  return JSON.stringify([cluster, namespace]);
+}
+
+/** What a change may concern. */
 export interface AffectedGateways {
+  /** Gateways by id (gatewayId). */
   ids: string[];
-  /** Namespaces whose Gateways may all be concerned (`cluster` + namespace keys). */
+  /** Namespaces whose Gateways may all be concerned (namespaceId). */
   namespaces: string[];
+  /**
+   * The changed Gateways themselves, with their labels as they are now: an
+   * entity whose selector selects one is concerned even when its last
+   * answer did not show it (a Gateway created or labelled into a selector).
+   */
+  gateways: SelectableGateway[];
 }
 
 const same = (a: ResourceSpec, b: ResourceSpec) =>
   a.group === b.group && a.plural === b.plural;
+
+const NONE: AffectedGateways = { ids: [], namespaces: [], gateways: [] };
 
 /** The Gateways a route attaches to (parentRefs of kind Gateway). */
 function parentsOf(cluster: string, route: KubeObject): string[] {
@@ -54,11 +70,11 @@ function gatewaysOfService(
   cluster: string,
   namespace: string,
   name: string,
-  routesOf: (spec: ResourceSpec) => KubeObject[],
+  objectsOf: (spec: ResourceSpec) => KubeObject[],
 ): string[] {
   const ids: string[] = [];
   for (const kind of L4_ROUTE_KINDS) {
-    for (const route of routesOf(L4_ROUTES[kind])) {
+    for (const route of objectsOf(L4_ROUTES[kind])) {
       const routeNs = route.metadata.namespace ?? '';
       const rules = (route as L4Route).spec?.rules;
       const targets = (Array.isArray(rules) ? rules : []).some(rule =>
@@ -75,55 +91,72 @@ function gatewaysOfService(
   return ids;
 }
 
+/** Gateways as the selection rule sees them, with their ids. */
+function changedGateways(
+  cluster: string,
+  gateways: KubeObject[],
+): AffectedGateways {
+  const selectable = gateways.map(gw => ({
+    cluster,
+    namespace: gw.metadata?.namespace ?? '',
+    name: gw.metadata?.name ?? '',
+    labels: gw.metadata?.labels ?? {},
+  }));
+  return {
+    ids: selectable.map(g => gatewayId(cluster, g.namespace, g.name)),
+    namespaces: [],
+    gateways: selectable,
+  };
+}
+
 /**
- * Which Gateways a watched change concerns: a Gateway itself; a route's
- * parents; a TargetGroupBinding's stack (the controller's labels); a
- * Service's or EndpointSlice's Gateways through the routes that target the
- * Service; a configuration's namespace. Objects are hostile: anything
- * malformed concerns nothing.
+ * Which Gateways a watched change concerns: a Gateway itself; a class's
+ * Gateways; a route's parents; a TargetGroupBinding's stack (the
+ * controller's labels); a Service's or EndpointSlice's Gateways through the
+ * routes that target the Service; a configuration's namespace. Objects
+ * are hostile: anything malformed concerns nothing.
  */
 export function affectedGateways(
   change: WatchedChange,
-  routesOf: (spec: ResourceSpec) => KubeObject[],
+  objectsOf: (spec: ResourceSpec) => KubeObject[],
 ): AffectedGateways {
   const { cluster, resource, object } = change;
   const ns = object.metadata?.namespace ?? '';
   const name = object.metadata?.name ?? '';
   const labels = object.metadata?.labels ?? {};
-  const none: AffectedGateways = { ids: [], namespaces: [] };
-  if (same(resource, GATEWAYS)) {
-    return { ids: [gatewayId(cluster, ns, name)], namespaces: [] };
+  if (same(resource, GATEWAYS)) return changedGateways(cluster, [object]);
+  if (same(resource, GATEWAY_CLASSES)) {
+    return changedGateways(
+      cluster,
+      objectsOf(GATEWAYS).filter(
+        gw => (gw as Gateway).spec?.gatewayClassName === name,
+      ),
+    );
   }
   if (L4_ROUTE_KINDS.some(kind => same(resource, L4_ROUTES[kind]))) {
-    return { ids: parentsOf(cluster, object), namespaces: [] };
+    return { ...NONE, ids: parentsOf(cluster, object) };
   }
   if (same(resource, TARGET_GROUP_BINDINGS)) {
     const stackNs = labels[TGB_STACK_NAMESPACE_LABEL];
     const stack = labels[TGB_STACK_NAME_LABEL];
     return typeof stackNs === 'string' && typeof stack === 'string'
-      ? { ids: [gatewayId(cluster, stackNs, stack)], namespaces: [] }
-      : none;
+      ? { ...NONE, ids: [gatewayId(cluster, stackNs, stack)] }
+      : NONE;
   }
   if (same(resource, ENDPOINT_SLICES)) {
     const service = labels[SERVICE_NAME_LABEL];
     return typeof service === 'string'
-      ? {
-          ids: gatewaysOfService(cluster, ns, service, routesOf),
-          namespaces: [],
-        }
-      : none;
+      ? { ...NONE, ids: gatewaysOfService(cluster, ns, service, objectsOf) }
+      : NONE;
   }
   if (same(resource, SERVICES)) {
-    return {
-      ids: gatewaysOfService(cluster, ns, name, routesOf),
-      namespaces: [],
-    };
+    return { ...NONE, ids: gatewaysOfService(cluster, ns, name, objectsOf) };
   }
   if (
     same(resource, LOAD_BALANCER_CONFIGURATIONS) ||
     same(resource, TARGET_GROUP_CONFIGURATIONS)
   ) {
-    return { ids: [], namespaces: [JSON.stringify([cluster, ns])] };
+    return { ...NONE, namespaces: [namespaceId(cluster, ns)] };
   }
-  return none;
+  return NONE;
 }
