@@ -21,55 +21,35 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
-import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
-  ENTITY_REF_ANNOTATION,
   EntityGatewaysResponse,
   kubernetesUserAuthHeader,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import * as k8s from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { Server } from 'node:http';
+import { kubeConfigFor, PROFILE_V16, uniqueName } from '../peers';
 import {
-  awsAccountsConfig,
-  awsPeer,
-  kubeConfigFor,
-  PROFILE_V16,
-  uniqueName,
-} from '../peers';
+  componentEntity,
+  createEntityGateway,
+  deleteGateway,
+  entityGatewaysPath,
+  statusBackendConfig,
+} from './support/statusBackend';
 
 const CLUSTER = uniqueName('oidc-cluster');
 const NAMESPACE = 'default';
 const GATEWAY = uniqueName('oidc-gw');
-const ENTITY_NAME = uniqueName('oidc-app');
+const ENTITY_REF = `component:default/${uniqueName('oidc-app')}`;
 const USER_AUTH_HEADER = kubernetesUserAuthHeader({
   authProvider: 'oidc',
   oidcTokenProvider: 'okta',
 });
-const GATEWAYS = {
-  group: 'gateway.networking.k8s.io',
-  version: 'v1',
-  namespace: NAMESPACE,
-  plural: 'gateways',
-};
 
-const entity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: ENTITY_NAME,
-    namespace: 'default',
-    annotations: {
-      'aws-gateway.io/gateways': `${CLUSTER}/${NAMESPACE}/${GATEWAY}`,
-    },
-  },
-  spec: {
-    type: 'service',
-    owner: 'group:default/team',
-    lifecycle: 'production',
-  },
-};
+const entity = componentEntity(ENTITY_REF, {
+  'aws-gateway.io/gateways': `${CLUSTER}/${NAMESPACE}/${GATEWAY}`,
+});
 
 describe('a cluster that admits each user with their own token (oidc)', () => {
   let objects: k8s.CustomObjectsApi;
@@ -102,10 +82,7 @@ describe('a cluster that admits each user with their own token (oidc)', () => {
   async function status(
     options: Parameters<typeof call>[1] = {},
   ): Promise<EntityGatewaysResponse> {
-    const res = await call(
-      `/entities/component/default/${ENTITY_NAME}/gateways`,
-      options,
-    );
+    const res = await call(entityGatewaysPath(ENTITY_REF), options);
     expect(res.status).toBe(200);
     return res.body;
   }
@@ -118,26 +95,11 @@ describe('a cluster that admits each user with their own token (oidc)', () => {
       cluster.caData ??
       (cluster.caFile ? readFileSync(cluster.caFile).toString('base64') : '');
     objects = kc.makeApiClient(k8s.CustomObjectsApi);
-    await objects.createNamespacedCustomObject({
-      ...GATEWAYS,
-      body: {
-        apiVersion: 'gateway.networking.k8s.io/v1',
-        kind: 'Gateway',
-        metadata: {
-          name: GATEWAY,
-          namespace: NAMESPACE,
-          annotations: {
-            [ENTITY_REF_ANNOTATION]: `component:default/${ENTITY_NAME}`,
-          },
-        },
-        spec: {
-          gatewayClassName: 'aws-nlb',
-          listeners: [{ name: 'tcp', protocol: 'TCP', port: 8080 }],
-        },
-      },
+    await createEntityGateway(objects, {
+      namespace: NAMESPACE,
+      name: GATEWAY,
+      entityRef: ENTITY_REF,
     });
-    const aws = awsPeer();
-    process.env.AWS_ENDPOINT_URL = aws.endpoint;
     const backend = await startTestBackend({
       features: [
         import('@backstage/plugin-kubernetes-backend'),
@@ -146,47 +108,29 @@ describe('a cluster that admits each user with their own token (oidc)', () => {
         actionsRegistryServiceMock.factory(),
         mockServices.rootLogger.factory({ level: 'warn' }),
         mockServices.rootConfig.factory({
-          data: {
-            aws: awsAccountsConfig(aws),
-            kubernetes: {
-              serviceLocatorMethod: { type: 'multiTenant' },
-              clusterLocatorMethods: [
-                {
-                  type: 'config',
-                  clusters: [
-                    {
-                      name: CLUSTER,
-                      url: cluster.server,
-                      caData,
-                      authProvider: 'oidc',
-                      oidcTokenProvider: 'okta',
-                    },
-                  ],
-                },
-              ],
+          data: statusBackendConfig({
+            cluster: {
+              name: CLUSTER,
+              url: cluster.server,
+              caData,
+              authProvider: 'oidc',
+              oidcTokenProvider: 'okta',
+            },
+            status: {
+              // The watch cache reads with the Kubernetes plugin's own
+              // credentials only, which this cluster refuses: every read
+              // here is the user's, made directly.
+              watch: { enabled: false },
+              // A first read (TLS to the API server, AWS lookups) on a loaded machine.
+              requestDeadlineMs: 30_000,
             },
             awsGateway: {
-              status: {
-                // The watch cache reads with the Kubernetes plugin's own
-                // credentials only, which this cluster refuses: every read
-                // here is the user's, made directly.
-                watch: { enabled: false },
-                // A first read (TLS to the API server, AWS lookups) on a loaded machine.
-                requestDeadlineMs: 30_000,
-                clusters: [
-                  {
-                    name: CLUSTER,
-                    accountId: aws.accountId,
-                    region: aws.region,
-                  },
-                ],
-              },
               provisioning: {
                 allowedClusters: [CLUSTER],
                 gateways: { allowedNamespaces: ['default'] },
               },
             },
-          },
+          }),
         }),
       ],
     });
@@ -199,9 +143,7 @@ describe('a cluster that admits each user with their own token (oidc)', () => {
 
   afterAll(async () => {
     await stop?.();
-    await objects
-      ?.deleteNamespacedCustomObject({ ...GATEWAYS, name: GATEWAY })
-      .catch(() => undefined);
+    await deleteGateway(objects, NAMESPACE, GATEWAY);
   });
 
   it("reads the card's status with the user's token, and without it says which sign-in is missing", async () => {
@@ -302,7 +244,7 @@ describe('a cluster that admits each user with their own token (oidc)', () => {
     ['an oversized token', { [USER_AUTH_HEADER]: 'a'.repeat(9000) }],
   ])('refuses %s with 400 naming the header', async (_, headers) => {
     for (const path of [
-      `/entities/component/default/${ENTITY_NAME}/gateways`,
+      entityGatewaysPath(ENTITY_REF),
       '/form-options/clusters',
     ]) {
       const res = await call(path, { headers });

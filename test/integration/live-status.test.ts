@@ -13,55 +13,36 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
-  ENTITY_REF_ANNOTATION,
   EntityGatewaysResponse,
   gatewayStatusSignalChannel,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import * as k8s from '@kubernetes/client-node';
-import {
-  awsAccountsConfig,
-  awsPeer,
-  kubeConfigFor,
-  PROFILE_V16,
-  uniqueName,
-} from '../peers';
+import { kubeConfigFor, PROFILE_V16, uniqueName } from '../peers';
 import { freePort } from '../peers/cache';
 import {
   KubeCountingProxy,
   startKubeCountingProxy,
 } from './support/kubeCountingProxy';
 import { SignalsSubscriber } from './support/signalsSubscriber';
+import {
+  componentEntity,
+  createEntityGateway,
+  deleteGateway,
+  entityGatewaysPath,
+  GATEWAY_OBJECTS,
+  statusBackendConfig,
+} from './support/statusBackend';
 
 const CLUSTER = 'live';
 const NAMESPACE = 'default';
 const GATEWAY = uniqueName('live-gw');
 const ENTITY_REF = `component:default/${uniqueName('live-app')}`;
-const GATEWAYS = {
-  group: 'gateway.networking.k8s.io',
-  version: 'v1',
-  namespace: NAMESPACE,
-  plural: 'gateways',
-};
 
-const entity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: ENTITY_REF.split('/')[1],
-    namespace: 'default',
-    annotations: {
-      'aws-gateway.io/gateways': `${CLUSTER}/${NAMESPACE}/${GATEWAY}`,
-    },
-  },
-  spec: {
-    type: 'service',
-    owner: 'group:default/team',
-    lifecycle: 'production',
-  },
-};
+const entity = componentEntity(ENTITY_REF, {
+  'aws-gateway.io/gateways': `${CLUSTER}/${NAMESPACE}/${GATEWAY}`,
+});
 
 async function eventually<T>(
   check: () => Promise<T> | T,
@@ -93,11 +74,11 @@ describe('live status through the Kubernetes plugin', () => {
   const objectReads = () =>
     proxy.reads().filter(r => !r.path.endsWith('/events'));
 
-  async function status(): Promise<EntityGatewaysResponse> {
-    const [kind, rest] = ENTITY_REF.split(':');
-    const [ns, name] = rest.split('/');
+  async function status(
+    entityRef = ENTITY_REF,
+  ): Promise<EntityGatewaysResponse> {
     const res = await fetch(
-      `${baseUrl}/api/aws-gateway/entities/${kind}/${ns}/${name}/gateways`,
+      `${baseUrl}/api/aws-gateway${entityGatewaysPath(entityRef)}`,
       { headers: { Authorization: mockCredentials.user.header() } },
     );
     if (res.status !== 200) {
@@ -112,7 +93,8 @@ describe('live status through the Kubernetes plugin', () => {
   async function setProgrammed(value: 'True' | 'False', reason: string) {
     await objects.patchNamespacedCustomObjectStatus(
       {
-        ...GATEWAYS,
+        ...GATEWAY_OBJECTS,
+        namespace: NAMESPACE,
         name: GATEWAY,
         body: [
           {
@@ -142,25 +124,12 @@ describe('live status through the Kubernetes plugin', () => {
   beforeAll(async () => {
     kc = kubeConfigFor(PROFILE_V16);
     objects = kc.makeApiClient(k8s.CustomObjectsApi);
-    await objects.createNamespacedCustomObject({
-      ...GATEWAYS,
-      body: {
-        apiVersion: 'gateway.networking.k8s.io/v1',
-        kind: 'Gateway',
-        metadata: {
-          name: GATEWAY,
-          namespace: NAMESPACE,
-          annotations: { [ENTITY_REF_ANNOTATION]: ENTITY_REF },
-        },
-        spec: {
-          gatewayClassName: 'aws-nlb',
-          listeners: [{ name: 'tcp', protocol: 'TCP', port: 8080 }],
-        },
-      },
+    await createEntityGateway(objects, {
+      namespace: NAMESPACE,
+      name: GATEWAY,
+      entityRef: ENTITY_REF,
     });
     proxy = await startKubeCountingProxy(kc);
-    const aws = awsPeer();
-    process.env.AWS_ENDPOINT_URL = aws.endpoint;
     // The backend's own services (startTestBackend's HTTP router predates the
     // WebSocket handlers the signals backend needs), with mock credentials,
     // permissions and catalog.
@@ -184,32 +153,16 @@ describe('live status through the Kubernetes plugin', () => {
             listen: { port, host: '127.0.0.1' },
             database: { client: 'better-sqlite3', connection: ':memory:' },
           },
-          aws: awsAccountsConfig(aws),
-          kubernetes: {
-            serviceLocatorMethod: { type: 'multiTenant' },
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: [
-                  {
-                    name: CLUSTER,
-                    url: proxy.url,
-                    authProvider: 'serviceAccount',
-                    serviceAccountToken: kc.getCurrentUser()!.token,
-                  },
-                ],
-              },
-            ],
-          },
-          awsGateway: {
-            status: {
-              // Every request collects: what the watch cache saves is visible.
-              cacheTtlSeconds: 0,
-              clusters: [
-                { name: CLUSTER, accountId: aws.accountId, region: aws.region },
-              ],
+          ...statusBackendConfig({
+            cluster: {
+              name: CLUSTER,
+              url: proxy.url,
+              authProvider: 'serviceAccount',
+              serviceAccountToken: kc.getCurrentUser()!.token,
             },
-          },
+            // Every request collects: what the watch cache saves is visible.
+            status: { cacheTtlSeconds: 0 },
+          }),
         },
       }),
     ]) {
@@ -231,9 +184,7 @@ describe('live status through the Kubernetes plugin', () => {
       new Promise(r => setTimeout(r, 20_000).unref()),
     ]);
     await proxy?.close();
-    await objects
-      ?.deleteNamespacedCustomObject({ ...GATEWAYS, name: GATEWAY })
-      .catch(() => undefined);
+    await deleteGateway(objects, NAMESPACE, GATEWAY);
   });
 
   it('watches through the proxy, and a warm read makes no Kubernetes request', async () => {
