@@ -66,6 +66,20 @@ describe('expose-tcp-endpoint with more backends and more listeners', () => {
     await removeBackendService(kc, createdBackend);
   });
 
+  /**
+   * The form's "more listeners": TCP and UDP on port 1053, the TCP one to
+   * the dns Service; what the UDP one sends to is the case's.
+   */
+  const dnsListeners = (udpBackend: { service: string; port: number }) => [
+    {
+      name: 'dns-tcp',
+      protocol: 'TCP',
+      port: 1053,
+      backends: [{ service: dns, port: 53 }],
+    },
+    { name: 'dns-udp', protocol: 'UDP', port: 1053, backends: [udpBackend] },
+  ];
+
   async function dryRun(extra: Record<string, unknown>) {
     const { cluster } = env.profiles[0];
     const repoUrl = createBareRepo(uniqueName(`gitops-multi-${cluster}`), {
@@ -88,20 +102,7 @@ describe('expose-tcp-endpoint with more backends and more listeners', () => {
     const { status, body } = await dryRun({
       serviceWeight: 80,
       moreBackends: [{ service: canary, port: 3000, weight: 20 }],
-      moreListeners: [
-        {
-          name: 'dns-tcp',
-          protocol: 'TCP',
-          port: 1053,
-          backends: [{ service: dns, port: 53 }],
-        },
-        {
-          name: 'dns-udp',
-          protocol: 'UDP',
-          port: 1053,
-          backends: [{ service: dns, port: 53 }],
-        },
-      ],
+      moreListeners: dnsListeners({ service: dns, port: 53 }),
     });
     expect(status).toBe(200);
     expect(body.log.filter((l: any) => l.body.status === 'failed')).toEqual([]);
@@ -147,20 +148,7 @@ describe('expose-tcp-endpoint with more backends and more listeners', () => {
 
   it('fails the dry run at the render step, naming the more listener by its input field, when TCP and UDP on one port name different backends', async () => {
     const { status, body } = await dryRun({
-      moreListeners: [
-        {
-          name: 'dns-tcp',
-          protocol: 'TCP',
-          port: 1053,
-          backends: [{ service: dns, port: 53 }],
-        },
-        {
-          name: 'dns-udp',
-          protocol: 'UDP',
-          port: 1053,
-          backends: [{ service: canary, port: 3000 }],
-        },
-      ],
+      moreListeners: dnsListeners({ service: canary, port: 3000 }),
     });
     // A failing step fails the whole dry run: the API answers with its InputError.
     expect(status).toBe(400);
