@@ -43,6 +43,14 @@ const ENTITY_REF = `component:default/${uniqueName('live-app')}`;
 const entity = componentEntity(ENTITY_REF, {
   'aws-gateway.io/gateways': `${CLUSTER}/${NAMESPACE}/${GATEWAY}`,
 });
+/** An entity that selects its Gateways by label, as the Kubernetes plugin does. */
+const LABELLED_REF = `component:default/${uniqueName('live-labelled')}`;
+const LABELLED_GATEWAY = uniqueName('live-labelled-gw');
+const APP_LABEL = 'app.kubernetes.io/name';
+const labelledEntity = componentEntity(LABELLED_REF, {
+  'backstage.io/kubernetes-label-selector': `${APP_LABEL}=${LABELLED_GATEWAY}`,
+  'backstage.io/kubernetes-namespace': NAMESPACE,
+});
 
 async function eventually<T>(
   check: () => Promise<T> | T,
@@ -67,6 +75,7 @@ describe('live status through the Kubernetes plugin', () => {
   let baseUrl: string;
   let stop: () => Promise<void>;
   const signals = new SignalsSubscriber();
+  const labelledSignals = new SignalsSubscriber();
 
   // Lists and gets of the objects the watch cache holds. The card's
   // Kubernetes Events are read directly (field-selected per object), so
@@ -140,7 +149,7 @@ describe('live status through the Kubernetes plugin', () => {
       import('@backstage/plugin-kubernetes-backend'),
       import('@backstage/plugin-signals-backend'),
       import('@gateway-portal/plugin-aws-gateway-backend'),
-      catalogServiceMock.factory({ entities: [entity] }),
+      catalogServiceMock.factory({ entities: [entity, labelledEntity] }),
       mockServices.auth.factory(),
       mockServices.httpAuth.factory(),
       mockServices.userInfo.factory(),
@@ -175,16 +184,23 @@ describe('live status through the Kubernetes plugin', () => {
       gatewayStatusSignalChannel(ENTITY_REF),
       mockCredentials.user.header(),
     );
+    await labelledSignals.connect(
+      baseUrl,
+      gatewayStatusSignalChannel(LABELLED_REF),
+      mockCredentials.user.header(),
+    );
   }, 120_000);
 
   afterAll(async () => {
     signals.close();
+    labelledSignals.close();
     await Promise.race([
       stop?.(),
       new Promise(r => setTimeout(r, 20_000).unref()),
     ]);
     await proxy?.close();
     await deleteGateway(objects, NAMESPACE, GATEWAY);
+    await deleteGateway(objects, NAMESPACE, LABELLED_GATEWAY);
   });
 
   it('watches through the proxy, and a warm read makes no Kubernetes request', async () => {
@@ -237,5 +253,69 @@ describe('live status through the Kubernetes plugin', () => {
     const readsBefore = objectReads().length;
     expect(await programmed()).toBe('True');
     expect(objectReads().length).toBe(readsBefore);
+  }, 30_000);
+
+  /** Waits for the next signal on a channel (within the issue's 2 s). */
+  async function nextSignal(
+    subscriber: SignalsSubscriber,
+    change: () => Promise<unknown>,
+  ) {
+    const before = subscriber.received.length;
+    await change();
+    await eventually(
+      () => expect(subscriber.received.length).toBeGreaterThan(before),
+      2_000,
+      20,
+    );
+  }
+
+  const labelledNames = async () =>
+    (await status(LABELLED_REF)).gateways.map(g => g.gateway.name);
+
+  it('signals a label-selected entity when a Gateway its selector selects is created, which its last answer could not show', async () => {
+    // The entity's answer (warm: no Kubernetes request) shows no Gateway yet.
+    await eventually(
+      async () => {
+        const before = objectReads().length;
+        expect(await labelledNames()).toEqual([]);
+        expect(objectReads().slice(before)).toEqual([]);
+      },
+      30_000,
+      200,
+    );
+    const annotated = signals.received.length;
+    await nextSignal(labelledSignals, () =>
+      createEntityGateway(objects, {
+        namespace: NAMESPACE,
+        name: LABELLED_GATEWAY,
+        entityRef: LABELLED_REF,
+        labels: { [APP_LABEL]: LABELLED_GATEWAY },
+      }),
+    );
+    expect(await labelledNames()).toEqual([LABELLED_GATEWAY]);
+    // The entity that names its Gateway is not told of one it does not have.
+    expect(signals.received.length).toBe(annotated);
+  }, 60_000);
+
+  it('signals a label-selected entity when its Gateway is relabelled out of the selector', async () => {
+    expect(await labelledNames()).toEqual([LABELLED_GATEWAY]);
+    await nextSignal(labelledSignals, () =>
+      objects.patchNamespacedCustomObject(
+        {
+          ...GATEWAY_OBJECTS,
+          namespace: NAMESPACE,
+          name: LABELLED_GATEWAY,
+          body: [
+            {
+              op: 'replace',
+              path: '/metadata/labels',
+              value: { [APP_LABEL]: 'another-app' },
+            },
+          ],
+        },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch),
+      ),
+    );
+    expect(await labelledNames()).toEqual([]);
   }, 30_000);
 });

@@ -7,6 +7,7 @@
  */
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { ENTITY_REF_ANNOTATION } from '@gateway-portal/plugin-aws-gateway-common';
+import type { JsonObject } from '@backstage/types';
 import * as k8s from '@kubernetes/client-node';
 import { awsAccountsConfig, awsPeer } from '../../peers';
 
@@ -79,11 +80,10 @@ export async function deleteGateway(
 }
 
 /** The Kubernetes plugin's cluster entry (`kubernetes.clusterLocatorMethods[].clusters[]`). */
-export interface KubernetesPluginCluster {
+export interface KubernetesPluginCluster extends JsonObject {
   name: string;
   url: string;
   authProvider: string;
-  [setting: string]: unknown;
 }
 
 /**
@@ -94,9 +94,9 @@ export interface KubernetesPluginCluster {
  */
 export function statusBackendConfig(options: {
   cluster: KubernetesPluginCluster;
-  status?: Record<string, unknown>;
-  awsGateway?: Record<string, unknown>;
-}): Record<string, unknown> {
+  status?: JsonObject;
+  awsGateway?: JsonObject;
+}): JsonObject {
   const aws = awsPeer();
   process.env.AWS_ENDPOINT_URL = aws.endpoint;
   return {
