@@ -69,10 +69,11 @@ export interface Config {
       /**
        * The watch cache: per cluster, watches (through the Kubernetes
        * plugin's proxy) keep the Gateways, routes, TargetGroupBindings,
-       * configurations, EndpointSlices and Services a status read needs, so a
-       * warm read makes no Kubernetes call; a change seen there refreshes the
-       * entity's answer and signals its card. Started on a cluster's first
-       * read; whatever it cannot answer is read directly.
+       * configurations, EndpointSlices, Services and the card's Events (those
+       * about these kinds only) a status read needs, so a warm read makes no
+       * Kubernetes call; a change seen there refreshes the entity's answer
+       * and signals its card. Started on a cluster's first read; whatever it
+       * cannot answer is read directly.
        */
       watch?: {
         /** Default true; false reads every cluster directly and sends no signals. */
@@ -91,6 +92,13 @@ export interface Config {
          * more: a proxy that lost its upstream). Default 300.
          */
         watchTimeoutSeconds?: number;
+        /**
+         * How long a read of a cluster whose watches have not listed yet (a
+         * cold process, or the cluster's first read) waits for those first
+         * lists, made at once, before reading the cluster directly; never
+         * past the request's deadline. 0 does not wait. Default 2.
+         */
+        firstSyncWaitSeconds?: number;
       };
       /**
        * AWS region searched when a Gateway's status carries no load balancer

@@ -101,11 +101,8 @@ interface Measured {
   kubeBy: Map<string, number>;
 }
 
-/**
- * The Kubernetes reads the watch cache does not serve by design: the
- * card's Events are read directly, field-selected per object.
- */
-const READ_DIRECTLY = new Set(['events']);
+/** The Kubernetes reads the watch cache does not serve by design: none (the card's Events are watched too). */
+const READ_DIRECTLY = new Set<string>();
 
 const describeKube = (m: Measured) =>
   m.kube

@@ -24,6 +24,7 @@ import {
 import { FakeController, MESSAGES } from '../fixtures/controller';
 import { L4Objects } from '../fixtures/l4Objects';
 import { kubeConfigFor, PROFILE_V16, uniqueName } from '../peers';
+import { eventually } from './support/eventually';
 import { serviceAccountAccess } from './support/serviceAccountAccess';
 import { GetEntityGateways, statusServiceFor } from './support/statusService';
 
@@ -32,6 +33,49 @@ const STATUS_READER_YAML = path.resolve(
   __dirname,
   '../../docs/install/rbac/status-reader.yaml',
 );
+
+interface WatchedStatusService {
+  get: GetEntityGateways;
+  /** Its direct (API-server) calls so far, by resource plural. */
+  direct: string[];
+  stop(): Promise<void>;
+}
+
+/** The status service with its watch cache, counting the calls it makes to the API server directly. */
+function watchedStatusService(
+  kc: k8s.KubeConfig,
+  clusterName: string,
+  firstSyncWaitSeconds?: number,
+): WatchedStatusService {
+  const hooks: Array<() => void | Promise<void>> = [];
+  const direct: string[] = [];
+  const get = statusServiceFor(kc, clusterName, ENTITY, {
+    watch: { firstSyncWaitSeconds },
+    lifecycle: { addShutdownHook: hook => void hooks.push(hook) },
+    kubernetes: client => ({
+      async connect(cluster, options) {
+        const connection = await client.connect(cluster, options);
+        return {
+          list: (resource, listOptions) => {
+            direct.push(resource.plural);
+            return connection.list(resource, listOptions);
+          },
+          get: (resource, namespace, name) => {
+            direct.push(resource.plural);
+            return connection.get(resource, namespace, name);
+          },
+        };
+      },
+    }),
+  });
+  return {
+    get,
+    direct,
+    stop: async () => {
+      for (const hook of hooks) await hook();
+    },
+  };
+}
 
 describe('gateway events on the card (gateway-api-v1.6)', () => {
   const clusterName = uniqueName('events');
@@ -351,6 +395,92 @@ describe('gateway events on the card (gateway-api-v1.6)', () => {
       expect(gw.errors).toEqual([]);
       expect(gw.state).toBe('programmed');
       expect(gw.events).toEqual({ availability: 'not-readable', items: [] });
+    });
+
+    it('watches core v1 events (involvedObject.kind field selector) when only those are allowed, with no direct call once warm', async () => {
+      const direct = await eventsWith(withoutEvents('events.k8s.io'), {
+        availability: 'read',
+        api: 'v1',
+      });
+      const watched = watchedStatusService(readerConfig, clusterName, 30);
+      try {
+        const read = await eventually(
+          async () => {
+            const before = watched.direct.length;
+            const gw = await statusOf('rbac', watched.get);
+            expect(watched.direct.slice(before)).toEqual([]);
+            return gw;
+          },
+          20_000,
+          200,
+        );
+        expect(read.events).toEqual(direct.events);
+      } finally {
+        await watched.stop();
+      }
+    });
+  });
+
+  describe('from the watch cache', () => {
+    let watched: WatchedStatusService;
+
+    beforeAll(() => {
+      // Generous: the first read must be answered by the sync, even on a loaded machine.
+      watched = watchedStatusService(kc, clusterName, 30);
+    });
+
+    afterAll(() => watched.stop());
+
+    /** A status read through the watch cache, and the direct calls it made. */
+    async function watchedRead(name: string) {
+      const before = watched.direct.length;
+      const gw = await statusOf(name, watched.get);
+      return { gw, calls: watched.direct.slice(before) };
+    }
+
+    it('a cold read waits for the watches to sync and answers everything from them, as the direct reads do', async () => {
+      const cold = await watchedRead('mixed');
+      expect(cold.calls).toEqual([]);
+      for (const name of ['instance', 'mixed', 'attacked']) {
+        const fromWatch = await watchedRead(name);
+        expect([name, fromWatch.calls]).toEqual([name, []]);
+        expect(fromWatch.gw.events!.items.length).toBeGreaterThan(0);
+        const fromApiServer = await statusOf(name);
+        expect([name, fromWatch.gw.events]).toEqual([
+          name,
+          fromApiServer.events,
+        ]);
+      }
+    });
+
+    it('shows a new event on the next read, from the watch', async () => {
+      const gateway = await objects.read({
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'Gateway',
+        metadata: { name: 'mixed', namespace },
+      });
+      await coreEvent(gateway, {
+        reason: 'FailedDeployModel',
+        message: 'Failed deploy model due to a new reason',
+        at: '2026-01-02T10:00:00Z',
+      });
+      const shown = await eventually(
+        async () => {
+          const read = await watchedRead('mixed');
+          expect(read.calls).toEqual([]);
+          const row = read.gw.events!.items.find(e =>
+            e.message.includes('a new reason'),
+          );
+          expect(row).toBeDefined();
+          return row;
+        },
+        10_000,
+        100,
+      );
+      expect(shown).toMatchObject({
+        type: 'Warning',
+        object: { kind: 'Gateway', namespace, name: 'mixed' },
+      });
     });
   });
 });

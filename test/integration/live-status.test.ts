@@ -25,6 +25,7 @@ import {
   KubeCountingProxy,
   startKubeCountingProxy,
 } from './support/kubeCountingProxy';
+import { eventually } from './support/eventually';
 import { SignalsSubscriber } from './support/signalsSubscriber';
 import {
   componentEntity,
@@ -51,22 +52,6 @@ const labelledEntity = componentEntity(LABELLED_REF, {
   'backstage.io/kubernetes-label-selector': `${APP_LABEL}=${LABELLED_GATEWAY}`,
   'backstage.io/kubernetes-namespace': NAMESPACE,
 });
-
-async function eventually<T>(
-  check: () => Promise<T> | T,
-  timeoutMs: number,
-  intervalMs = 50,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      if (Date.now() > until) throw e;
-      await new Promise(r => setTimeout(r, intervalMs));
-    }
-  }
-}
 
 describe('live status through the Kubernetes plugin', () => {
   let kc: k8s.KubeConfig;
@@ -318,4 +303,56 @@ describe('live status through the Kubernetes plugin', () => {
     );
     expect(await labelledNames()).toEqual([]);
   }, 30_000);
+
+  it("answers a warm read with no Kubernetes request at all, the card's events included", async () => {
+    await eventually(
+      async () => {
+        const before = proxy.reads().length;
+        await status();
+        expect(proxy.reads().slice(before)).toEqual([]);
+      },
+      30_000,
+      200,
+    );
+  }, 60_000);
+
+  it('restarts a cut watch with backoff: a change made while it was down reaches the signal and the read once it has resynced', async () => {
+    await setProgrammed('True', 'Programmed');
+    await eventually(
+      async () => expect(await programmed()).toBe('True'),
+      10_000,
+      100,
+    );
+    // That write's own signal has gone out (debounced) before the cut.
+    await new Promise(r => setTimeout(r, 1_000));
+    const before = signals.received.length;
+    const watchesBefore = proxy.requests.filter(r => r.watch).length;
+    // The connection to the API server is lost; the controller writes meanwhile.
+    const resume = proxy.interrupt();
+    await setProgrammed('False', 'Pending');
+    await new Promise(r => setTimeout(r, 300));
+    expect(signals.received.length).toBe(before);
+    resume();
+    await eventually(
+      () => expect(signals.received.length).toBeGreaterThan(before),
+      20_000,
+      50,
+    );
+    expect(signals.received[before].channel).toBe(
+      gatewayStatusSignalChannel(ENTITY_REF),
+    );
+    expect(proxy.requests.filter(r => r.watch).length).toBeGreaterThan(
+      watchesBefore,
+    );
+    // Warm again: the change is read from the resynced watch.
+    await eventually(
+      async () => {
+        const reads = proxy.reads().length;
+        expect(await programmed()).toBe('False');
+        expect(proxy.reads().length).toBe(reads);
+      },
+      20_000,
+      200,
+    );
+  }, 60_000);
 });

@@ -2,7 +2,8 @@
  * A loopback HTTP front of a peer kube-apiserver (HTTPS, its own CA) that
  * records each request (method, path, whether it is a watch) and streams
  * answers through (watches included), so a test can count the Kubernetes
- * round trips of a real backend.
+ * round trips of a real backend, and cut its watches as a lost connection
+ * would.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -21,6 +22,13 @@ export interface KubeCountingProxy {
   requests: KubeRequest[];
   /** Requests other than watches (lists and gets: the round trips a read costs). */
   reads(): KubeRequest[];
+  /**
+   * Ends every open watch and answers 503 to every request (as a proxy that
+   * lost its upstream) until the returned function is called. The watches
+   * end cleanly: an aborted upstream is not passed on by the Kubernetes
+   * plugin's proxy (the watch cache's stall guard ends such a watch later).
+   */
+  interrupt(): () => void;
   close(): Promise<void>;
 }
 
@@ -32,14 +40,21 @@ export async function startKubeCountingProxy(
   const ca = cluster.caFile ? readFileSync(cluster.caFile) : undefined;
   const requests: KubeRequest[] = [];
   const sockets = new Set<Socket>();
+  const openWatches = new Set<http.ServerResponse>();
+  let interrupted = false;
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
-    requests.push({
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      watch: url.searchParams.get('watch') === 'true',
-    });
+    const watch = url.searchParams.get('watch') === 'true';
+    requests.push({ method: req.method ?? 'GET', path: url.pathname, watch });
+    if (interrupted) {
+      res.writeHead(503).end();
+      return;
+    }
+    if (watch) {
+      openWatches.add(res);
+      res.on('close', () => openWatches.delete(res));
+    }
     const forward = https.request(
       {
         host: upstream.hostname,
@@ -70,6 +85,13 @@ export async function startKubeCountingProxy(
     url: `http://127.0.0.1:${port}`,
     requests,
     reads: () => requests.filter(r => !r.watch),
+    interrupt: () => {
+      interrupted = true;
+      openWatches.forEach(res => res.end());
+      return () => {
+        interrupted = false;
+      };
+    },
     close: () =>
       new Promise(resolve => {
         sockets.forEach(s => s.destroy());

@@ -10,7 +10,10 @@ import { CacheManager } from '@backstage/backend-defaults/cache';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
-import { createGatewayStatusService } from '@gateway-portal/plugin-aws-gateway-backend/testUtils';
+import {
+  createGatewayStatusService,
+  type CreateGatewayStatusServiceOptions,
+} from '@gateway-portal/plugin-aws-gateway-backend/testUtils';
 import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import type { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-common';
 import { awsAccountsConfig, awsPeer } from '../../peers';
@@ -19,11 +22,22 @@ export type GetEntityGateways = (
   annotations: Record<string, string>,
 ) => Promise<EntityGatewaysResponse>;
 
-/** The status service for `entityRef` (a component), whose catalog entity carries the annotations given to `get`. */
+/**
+ * The status service for `entityRef` (a component), whose catalog entity
+ * carries the annotations given to `get`. `wiring` adds a lifecycle (the
+ * watch cache, with `watch` as its `awsGateway.status.watch` settings) or a
+ * wrapper of its direct Kubernetes client.
+ */
 export function statusServiceFor(
   kc: k8s.KubeConfig,
   controllerClusterName: string,
   entityRef: string,
+  {
+    watch,
+    ...wiring
+  }: Pick<CreateGatewayStatusServiceOptions, 'lifecycle' | 'kubernetes'> & {
+    watch?: { firstSyncWaitSeconds?: number };
+  } = {},
 ): GetEntityGateways {
   const aws = awsPeer();
   process.env.AWS_ENDPOINT_URL = aws.endpoint;
@@ -35,6 +49,7 @@ export function statusServiceFor(
         // What is checked here is the answer, not its speed: a loaded CI
         // machine can take longer than the 4 s default for a first read.
         requestDeadlineMs: 30_000,
+        ...(watch ? { watch } : {}),
         clusters: [
           {
             name: 'test',
@@ -48,6 +63,7 @@ export function statusServiceFor(
   });
   let currentEntity: Entity | undefined;
   const service = createGatewayStatusService({
+    ...wiring,
     config,
     logger: mockServices.logger.mock(),
     catalog: { getEntityByRef: async () => currentEntity },

@@ -12,6 +12,8 @@ export interface ObjectMeta {
   name: string;
   namespace?: string;
   uid?: string;
+  /** Changes with every write (the watch cache tells changes by it). */
+  resourceVersion?: string;
   generation?: number;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;

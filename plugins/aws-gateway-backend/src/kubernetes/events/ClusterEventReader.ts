@@ -7,12 +7,11 @@
  */
 import { apiStatusCode } from '@gateway-portal/plugin-aws-gateway-node';
 import { RequestMemo } from '../../requestMemo';
-import {
-  KubernetesConnection,
-  ResourceVersion,
-} from '../KubernetesObjectClient';
+import { KubernetesConnection } from '../KubernetesObjectClient';
 import { EventApiCache } from './EventApiCache';
 import {
+  EVENT_API_ORDER,
+  EVENT_RESOURCES,
   EventApi,
   eventFieldSelector,
   EventSubject,
@@ -20,18 +19,6 @@ import {
   subjectKey,
 } from './eventSelectors';
 import { ObservedEvent, observedEventOf } from './observedEvent';
-
-const RESOURCES: Record<EventApi, ResourceVersion> = {
-  'events.k8s.io/v1': {
-    group: 'events.k8s.io',
-    version: 'v1',
-    plural: 'events',
-  },
-  v1: { group: '', version: 'v1', plural: 'events' },
-};
-
-/** The preferred API first. */
-const API_ORDER: EventApi[] = ['events.k8s.io/v1', 'v1'];
 
 const DEFAULT_PER_OBJECT_LIMIT = 50;
 
@@ -140,7 +127,7 @@ export class ClusterEventReader {
     const known = this.apis.get(this.cluster);
     if (known !== undefined) return Promise.resolve(known);
     this.decision ??= (async () => {
-      for (const api of API_ORDER) {
+      for (const api of EVENT_API_ORDER) {
         try {
           await this.listFor(api, probe);
           this.apis.set(this.cluster, api);
@@ -161,11 +148,15 @@ export class ClusterEventReader {
   ): Promise<{ events: ObservedEvent[]; capped: boolean }> {
     return this.memo.once(`${api}|${subjectKey(subject)}`, async () => {
       // One more than kept: its presence says the object had more.
-      const items = await this.connection.list(RESOURCES[api], {
-        namespace: subject.namespace,
-        fieldSelector: eventFieldSelector(api, subject),
-        limit: this.perObjectLimit + 1,
-      });
+      const { group, versions, plural } = EVENT_RESOURCES[api];
+      const items = await this.connection.list(
+        { group, version: versions[0], plural },
+        {
+          namespace: subject.namespace,
+          fieldSelector: eventFieldSelector(api, subject),
+          limit: this.perObjectLimit + 1,
+        },
+      );
       return {
         events: items
           .slice(0, this.perObjectLimit)

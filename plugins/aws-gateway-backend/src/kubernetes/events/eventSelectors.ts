@@ -7,6 +7,7 @@ import {
   isDnsLabel,
   isDnsSubdomain,
 } from '@gateway-portal/plugin-aws-gateway-common';
+import { ResourceSpec } from '@gateway-portal/plugin-aws-gateway-node';
 
 /** An object events may be about: namespaced, as events are. */
 export interface EventSubject {
@@ -19,6 +20,32 @@ export interface EventSubject {
 
 /** The two events APIs: `events.k8s.io/v1` (preferred) and core `v1`. */
 export type EventApi = 'events.k8s.io/v1' | 'v1';
+
+/** The preferred API first. */
+export const EVENT_API_ORDER: readonly EventApi[] = ['events.k8s.io/v1', 'v1'];
+
+/** Where each events API is listed and watched. */
+export const EVENT_RESOURCES: Readonly<Record<EventApi, ResourceSpec>> = {
+  'events.k8s.io/v1': {
+    group: 'events.k8s.io',
+    versions: ['v1'],
+    plural: 'events',
+    kind: 'Event',
+  },
+  v1: { group: '', versions: ['v1'], plural: 'events', kind: 'Event' },
+};
+
+/** The events API a resource is, if it is one (a watched change's resource). */
+export function eventApiOf(resource: {
+  group: string;
+  plural: string;
+}): EventApi | undefined {
+  return EVENT_API_ORDER.find(
+    api =>
+      EVENT_RESOURCES[api].group === resource.group &&
+      EVENT_RESOURCES[api].plural === resource.plural,
+  );
+}
 
 const KIND = /^[A-Z][A-Za-z0-9]{0,62}$/;
 // Object uids are UUIDs; accept their hex-and-dash alphabet only.
@@ -43,6 +70,12 @@ const OBJECT_FIELD: Record<EventApi, string> = {
   v1: 'involvedObject',
 };
 
+/** The field selector for every event about objects of `kind` in `api` (a watch's). */
+export function eventKindSelector(api: EventApi, kind: string): string {
+  if (!KIND.test(kind)) throw new Error(`event subject: ${kind} is not a kind`);
+  return `${OBJECT_FIELD[api]}.kind=${kind}`;
+}
+
 /** The field selector for one valid subject's events in `api`. */
 export function eventFieldSelector(
   api: EventApi,
@@ -52,7 +85,7 @@ export function eventFieldSelector(
   if (reason) throw new Error(`event subject: ${reason}`);
   const field = OBJECT_FIELD[api];
   const requirements = [
-    `${field}.kind=${subject.kind}`,
+    eventKindSelector(api, subject.kind),
     `${field}.name=${subject.name}`,
   ];
   if (subject.uid) requirements.push(`${field}.uid=${subject.uid}`);
@@ -64,4 +97,35 @@ export function subjectKey(subject: EventSubject): string {
   return `${subject.kind}|${subject.namespace}|${subject.name}|${
     subject.uid ?? ''
   }`;
+}
+
+/**
+ * The object an event of `api` is about, as the event claims it (hostile:
+ * undefined unless every part passes the name rules). For telling which
+ * Gateway a watched event concerns.
+ */
+export function eventRegardingOf(
+  api: EventApi,
+  event: unknown,
+): EventSubject | undefined {
+  const regarding = (event as Record<string, unknown> | undefined)?.[
+    OBJECT_FIELD[api]
+  ] as Record<string, unknown> | undefined;
+  if (!regarding || typeof regarding !== 'object') return undefined;
+  const { kind, namespace, name, uid } = regarding;
+  if (
+    typeof kind !== 'string' ||
+    typeof namespace !== 'string' ||
+    typeof name !== 'string' ||
+    (uid !== undefined && typeof uid !== 'string')
+  ) {
+    return undefined;
+  }
+  const subject: EventSubject = {
+    kind,
+    namespace,
+    name,
+    ...(uid ? { uid } : {}),
+  };
+  return invalidSubjectReason(subject) ? undefined : subject;
 }

@@ -5,7 +5,9 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import { ResourceSpec } from '@gateway-portal/plugin-aws-gateway-node';
+import { ResourceVersion } from '../KubernetesObjectClient';
 import { KubeObject } from '../types';
+import { WatchedResource } from './watchedResources';
 
 /** One page of a list: its items, its resourceVersion, whether more follow. */
 export interface ListedPage {
@@ -19,8 +21,8 @@ export interface ListedPage {
 export interface WatchTransport {
   /** Lists `path` with at most `limit` items; throws the API's error (404: not served). */
   list(
-    resource: { group: string; version: string; plural: string },
-    options: { labelSelector?: string; limit: number },
+    resource: ResourceVersion,
+    options: { labelSelector?: string; fieldSelector?: string; limit: number },
   ): Promise<ListedPage>;
   /** A client-node Watch whose requests reach the cluster. */
   watch(): Promise<Watch>;
@@ -34,6 +36,8 @@ export interface ResourceWatchEvents {
   onCount(delta: number): boolean;
   /** A list or watch failed; the watch restarts after `retryInMs`. */
   onError(error: unknown, retryInMs: number): void;
+  /** The watch's state changed (synced, not served, failed…). */
+  onState?(state: ResourceWatchState): void;
 }
 
 export interface ResourceWatchTiming {
@@ -62,6 +66,10 @@ const STALL_GRACE_MS = 30_000;
 function isNamedObject(item: unknown): item is KubeObject {
   const name = (item as KubeObject | undefined)?.metadata?.name;
   return typeof name === 'string' && name.length > 0;
+}
+
+function objectKey(object: KubeObject): string {
+  return `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 }
 
 /** A list longer than the cluster's object budget. */
@@ -161,10 +169,30 @@ class BoundedWatch extends Watch {
   }
 }
 
+/** One API version a WatchedResource may be listed in, with the watch's field selector there. */
+interface Candidate extends ResourceVersion {
+  spec: ResourceSpec;
+  fieldSelector?: string;
+}
+
+function candidatesOf(resource: WatchedResource): Candidate[] {
+  return resource.apis.flatMap(({ spec, fieldSelector }) =>
+    spec.versions.map(version => ({
+      spec,
+      group: spec.group,
+      version,
+      plural: spec.plural,
+      ...(fieldSelector ? { fieldSelector } : {}),
+    })),
+  );
+}
+
 /**
  * One resource of one cluster, held by client-node's ListWatch: the served
- * version is found by listing each version in turn (newest first), then the
- * list is watched from its resourceVersion. Every watch request asks the API
+ * version (or API) is found by listing every candidate at once and keeping
+ * the preferred one that answers (one round trip; after a restart the known
+ * one is listed first, alone), then the list is watched from its
+ * resourceVersion. Every watch request asks the API
  * server to end it after `watchTimeoutSeconds` (and is ended here if it goes
  * silent beyond that); every `resyncMs` the whole list is read again. An
  * error restarts the watch with exponential backoff; a list longer than the
@@ -173,28 +201,47 @@ class BoundedWatch extends Watch {
 export class ResourceWatch {
   private state: ResourceWatchState = 'starting';
   private listWatch?: ListWatch<KubernetesObject>;
-  private version?: string;
+  private served?: Candidate;
+  private readonly candidates: Candidate[];
+  /** What changes are reported as, whichever API is served. */
+  readonly resource: ResourceSpec;
   private failures = 0;
   private restartTimer?: NodeJS.Timeout;
   private lastListAt = 0;
   private held = 0;
+  /**
+   * What the watch held when it failed, by namespace/name: the restarted
+   * watch's first list is compared with it, so a change made while the
+   * watch was down is reported once it has resynced.
+   */
+  private heldBefore?: Map<string, KubeObject>;
 
   constructor(
-    readonly resource: ResourceSpec,
-    private readonly labelSelector: string | undefined,
+    private readonly watched: WatchedResource,
     private readonly transport: WatchTransport,
     private readonly events: ResourceWatchEvents,
     private readonly timing: ResourceWatchTiming,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.candidates = candidatesOf(watched);
+    this.resource = watched.apis[0].spec;
+  }
 
   get status(): ResourceWatchState {
     return this.state;
   }
 
-  /** The version being watched, once found. */
-  get servedVersion(): string | undefined {
-    return this.version;
+  private setState(state: ResourceWatchState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.events.onState?.(state);
+  }
+
+  /** The API version being watched (and its field selector there), once found. */
+  get servedApi(): (ResourceVersion & { fieldSelector?: string }) | undefined {
+    if (!this.served) return undefined;
+    const { group, version, plural, fieldSelector } = this.served;
+    return { group, version, plural, fieldSelector };
   }
 
   /** The objects held, when synced; undefined otherwise. */
@@ -214,7 +261,7 @@ export class ResourceWatch {
   }
 
   stop(): void {
-    this.state = 'stopped';
+    this.setState('stopped');
     clearTimeout(this.restartTimer);
     const listWatch = this.listWatch;
     this.listWatch = undefined;
@@ -230,7 +277,7 @@ export class ResourceWatch {
       // stop() may have been called while listing.
       if (this.isStopped()) return;
       if (!first) {
-        this.state = 'notServed';
+        this.setState('notServed');
         // Asked again at the next resync: the CRD may be installed later.
         this.scheduleRestart(this.timing.resyncMs, false);
         return;
@@ -241,32 +288,50 @@ export class ResourceWatch {
     }
   }
 
+  /** Whether an error of listing a candidate means "try the next one". */
+  private movesOn(error: unknown): boolean {
+    const status = apiStatus(error);
+    return (
+      status === 404 || (status === 403 && Boolean(this.watched.refusalMovesOn))
+    );
+  }
+
   private async findServedVersion(): Promise<ListedPage | undefined> {
-    const versions = this.version
-      ? [
-          this.version,
-          ...this.resource.versions.filter(v => v !== this.version),
-        ]
-      : this.resource.versions;
-    for (const version of versions) {
+    const known = this.served;
+    if (known) {
+      // A restart: the served one is very likely still served.
       try {
-        const page = await this.listVersion(version);
-        this.version = version;
-        return page;
+        return await this.listCandidate(known);
       } catch (e) {
-        if (apiStatus(e) !== 404) throw e;
+        if (!this.movesOn(e)) throw e;
       }
     }
-    this.version = undefined;
+    const others = this.candidates.filter(c => c !== known);
+    // Every candidate at once: discovery adds no round trip.
+    const answers = await Promise.allSettled(
+      others.map(c => this.listCandidate(c)),
+    );
+    for (const [i, answer] of answers.entries()) {
+      if (answer.status === 'fulfilled') {
+        this.served = others[i];
+        return answer.value;
+      }
+      if (!this.movesOn(answer.reason)) throw answer.reason;
+    }
+    this.served = undefined;
     return undefined;
   }
 
-  private async listVersion(version: string): Promise<ListedPage> {
-    const { group, plural } = this.resource;
+  private async listCandidate(candidate: Candidate): Promise<ListedPage> {
+    const { group, version, plural, fieldSelector } = candidate;
     const budget = Math.max(0, this.timing.budget() + this.held);
     const page = await this.transport.list(
       { group, version, plural },
-      { labelSelector: this.labelSelector, limit: budget + 1 },
+      {
+        labelSelector: this.watched.labelSelector,
+        fieldSelector,
+        limit: budget + 1,
+      },
     );
     if (page.truncated || page.items.length > budget) {
       throw new OverBoundError(this.resource);
@@ -277,16 +342,17 @@ export class ResourceWatch {
   }
 
   private listen(first: ListedPage): void {
-    const version = this.version as string;
-    const { group, plural } = this.resource;
+    const served = this.served as Candidate;
+    const { group, version, plural } = served;
     const path = group
       ? `/apis/${group}/${version}/${plural}`
       : `/api/${version}/${plural}`;
+    const reportedAs: ResourceSpec = { ...served.spec, versions: [version] };
     let pending: ListedPage | undefined = first;
     const listFn = async (): Promise<
       KubernetesListObject<KubernetesObject>
     > => {
-      const page = pending ?? (await this.listVersion(version));
+      const page = pending ?? (await this.listCandidate(served));
       pending = undefined;
       return {
         apiVersion: 'v1',
@@ -303,13 +369,20 @@ export class ResourceWatch {
         isStopped: () => this.isStopped(),
         resyncInMs: () => this.lastListAt + this.timing.resyncMs - this.now(),
         onWatching: () => {
-          this.state = 'synced';
           this.failures = 0;
+          const gone = this.heldBefore;
+          this.heldBefore = undefined;
+          this.setState('synced');
+          // Deleted while the watch was down.
+          for (const object of gone?.values() ?? []) {
+            this.events.onChange(object, reportedAs);
+          }
         },
       }),
       listFn,
       false,
-      this.labelSelector,
+      this.watched.labelSelector,
+      served.fieldSelector,
     );
     const counted = (delta: number) => (object: KubernetesObject) => {
       if (this.listWatch !== listWatch) return;
@@ -318,9 +391,20 @@ export class ResourceWatch {
         this.failed(new OverBoundError(this.resource));
         return;
       }
-      // Changes during the first list are the cache filling, not news.
+      const changed = object as unknown as KubeObject;
+      // Changes during the first list are the cache filling, not news:
+      // unless they differ from what the watch held before it failed.
       if (this.state === 'synced') {
-        this.events.onChange(object as unknown as KubeObject, this.resource);
+        this.events.onChange(changed, reportedAs);
+      } else if (this.heldBefore) {
+        const key = objectKey(changed);
+        const before = this.heldBefore.get(key);
+        this.heldBefore.delete(key);
+        if (
+          before?.metadata.resourceVersion !== changed.metadata.resourceVersion
+        ) {
+          this.events.onChange(changed, reportedAs);
+        }
       }
     };
     listWatch.on('add', counted(1));
@@ -341,10 +425,18 @@ export class ResourceWatch {
     if (this.state === 'stopped') return;
     const listWatch = this.listWatch;
     this.listWatch = undefined;
+    if (listWatch && this.state === 'synced') {
+      this.heldBefore = new Map(
+        (listWatch.list() as unknown as KubeObject[]).map(o => [
+          objectKey(o),
+          o,
+        ]),
+      );
+    }
     this.events.onCount(-this.held);
     this.held = 0;
     void listWatch?.stop();
-    this.state = 'failed';
+    this.setState('failed');
     if (error instanceof OverBoundError) {
       this.events.onError(error, -1);
       return;
@@ -361,7 +453,7 @@ export class ResourceWatch {
     const ms = jitter ? delayMs * (0.8 + Math.random() * 0.4) : delayMs;
     this.restartTimer = setTimeout(() => {
       if (this.state === 'stopped') return;
-      this.state = 'starting';
+      this.setState('starting');
       void this.run();
     }, ms);
     this.restartTimer.unref?.();

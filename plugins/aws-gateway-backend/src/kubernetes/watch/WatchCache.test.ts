@@ -14,11 +14,13 @@ import {
   ResourceVersion,
 } from '../KubernetesObjectClient';
 import { KubeObject } from '../types';
+import { EVENT_RESOURCES, eventFieldSelector } from '../events/eventSelectors';
+import { fieldsMatch, parseFieldSelector } from './fieldMatch';
 import { labelsMatch } from './labelMatch';
 import { ListedPage, WatchTransport } from './ResourceWatch';
 import { WatchCache, WatchedChange } from './WatchCache';
 import { WatchCachedKubernetesObjectClient } from './WatchCachedKubernetesObjectClient';
-import { resourceKey } from './watchedResources';
+import { resourceKey, WATCHED_RESOURCES } from './watchedResources';
 
 type Handler = (phase: string, object: KubeObject) => void;
 
@@ -27,6 +29,12 @@ class FakeCluster implements WatchTransport {
   objects = new Map<string, KubeObject[]>();
   /** `plural.group/version` answered 404 (not served). */
   notServed = new Set<string>();
+  /** `plural.group/version` answered 403 (RBAC). */
+  refused = new Set<string>();
+  /** Lists wait for this before they answer (to see them all in flight). */
+  gate: Promise<void> = Promise.resolve();
+  /** Lists started and not answered yet. */
+  inFlight = 0;
   failLists = 0;
   lists: string[] = [];
   watches: Array<{
@@ -45,10 +53,16 @@ class FakeCluster implements WatchTransport {
 
   async list(
     resource: ResourceVersion,
-    options: { labelSelector?: string; limit: number },
+    options: { labelSelector?: string; fieldSelector?: string; limit: number },
   ): Promise<ListedPage> {
     const id = `${resourceKey(resource)}/${resource.version}`;
     this.lists.push(id);
+    this.inFlight++;
+    await this.gate;
+    this.inFlight--;
+    if (this.refused.has(id)) {
+      throw Object.assign(new Error('forbidden'), { code: 403 });
+    }
     if (this.failLists > 0) {
       this.failLists--;
       throw Object.assign(new Error('connection refused'), { code: 503 });
@@ -56,10 +70,12 @@ class FakeCluster implements WatchTransport {
     if (this.notServed.has(id)) {
       throw Object.assign(new Error('not found'), { code: 404 });
     }
+    const fields = parseFieldSelector(options.fieldSelector) ?? [];
     const all = (this.objects.get(resourceKey(resource)) ?? []).filter(
       o =>
-        !options.labelSelector ||
-        Object.hasOwn(o.metadata.labels ?? {}, options.labelSelector),
+        (!options.labelSelector ||
+          Object.hasOwn(o.metadata.labels ?? {}, options.labelSelector)) &&
+        fieldsMatch(fields, o),
     );
     return {
       items: all.slice(0, options.limit),
@@ -87,9 +103,13 @@ class FakeCluster implements WatchTransport {
     } as unknown as Watch;
   }
 
-  open(pathPart: string) {
+  /** The newest open watch whose path or field selector includes `part`. */
+  open(part: string) {
     const open = this.watches.filter(
-      w => !w.aborted && w.path.includes(pathPart),
+      w =>
+        !w.aborted &&
+        (w.path.includes(part) ||
+          String(w.params.fieldSelector).includes(part)),
     );
     return open[open.length - 1];
   }
@@ -162,8 +182,10 @@ describe('WatchCache', () => {
   const caches: WatchCache[] = [];
   afterEach(() => caches.splice(0).forEach(c => c.stop()));
 
-  it('reads directly while cold, then answers from the watch with no direct call', async () => {
-    const { cluster, cache, client, directCalls } = setup();
+  it('reads directly while cold (no first-sync wait), then answers from the watch with no direct call', async () => {
+    const { cluster, cache, client, directCalls } = setup({
+      firstSyncWaitMs: 0,
+    });
     caches.push(cache);
     cluster.put(
       GATEWAYS,
@@ -206,6 +228,152 @@ describe('WatchCache', () => {
     const conn = await client.connect('c1', { userCredentials });
     expect(await conn.list(GW_V1)).toEqual([]);
     expect(directCalls).toEqual(['connect', 'list gateways']);
+  });
+
+  it('a cold read waits for the first lists, all made at once, and answers from them; concurrent reads share the one sync', async () => {
+    const { cluster, cache, client, directCalls } = setup();
+    caches.push(cache);
+    cluster.put(GATEWAYS, gateway('a'));
+    const tcp = L4_ROUTES.TCPRoute;
+    cluster.notServed.add(`${resourceKey(tcp)}/v1`);
+    cluster.put(tcp, gateway('route'));
+    let open!: () => void;
+    cluster.gate = new Promise(r => {
+      open = r;
+    });
+    const connects = [client.connect('c1'), client.connect('c1')];
+    // Every list (each version of each resource, both events APIs) is in flight before any answers.
+    const candidates = WATCHED_RESOURCES.flatMap(r =>
+      r.apis.flatMap(a => a.spec.versions),
+    ).length;
+    await eventually(() => expect(cluster.inFlight).toBe(candidates));
+    expect(cluster.lists).toHaveLength(candidates);
+    expect(cluster.lists).toContain(`${resourceKey(tcp)}/v1`);
+    expect(cluster.lists).toContain(`${resourceKey(tcp)}/v1alpha2`);
+    expect(
+      cluster.lists.filter(l => l.startsWith('events.events.k8s.io/')),
+    ).toHaveLength(cluster.lists.filter(l => l.startsWith('events./')).length);
+    const listsBefore = cluster.lists.length;
+    open();
+    const [conn] = await Promise.all(connects);
+    expect(cache.isWarm('c1')).toBe(true);
+    expect(cluster.lists).toHaveLength(listsBefore); // one sync for both
+    expect((await conn.list(GW_V1)).map(g => g.metadata.name)).toEqual(['a']);
+    const alpha = { group: tcp.group, version: 'v1alpha2', plural: tcp.plural };
+    expect((await conn.list(alpha)).map(g => g.metadata.name)).toEqual([
+      'route',
+    ]);
+    expect(directCalls).toEqual([]);
+  });
+
+  it('reads directly when the first sync fails, runs out of time, or the request ends', async () => {
+    const failing = setup();
+    caches.push(failing.cache);
+    failing.cluster.failLists = 1;
+    await (await failing.client.connect('c1')).list(GW_V1);
+    expect(failing.directCalls).toEqual(['connect', 'list gateways']);
+
+    const slow = setup({ firstSyncWaitMs: 50 });
+    caches.push(slow.cache);
+    slow.cluster.gate = new Promise(() => undefined);
+    const t0 = Date.now();
+    await (await slow.client.connect('c1')).list(GW_V1);
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(slow.directCalls).toEqual(['connect', 'list gateways']);
+
+    const cancelled = setup({ firstSyncWaitMs: 60_000 });
+    caches.push(cancelled.cache);
+    cancelled.cluster.gate = new Promise(() => undefined);
+    const request = new AbortController();
+    setTimeout(() => request.abort(), 20);
+    const t1 = Date.now();
+    await cancelled.client.connect('c1', { signal: request.signal });
+    expect(Date.now() - t1).toBeLessThan(1_000);
+  });
+
+  it('holds the events about the card kinds only, in events.k8s.io/v1, and answers field-selected reads in key order, limited', async () => {
+    const { cluster, cache, client, directCalls } = setup();
+    caches.push(cache);
+    const api = EVENT_RESOURCES['events.k8s.io/v1'];
+    const event = (name: string, kind: string, about: string): KubeObject =>
+      ({
+        metadata: { name, namespace: 'apps', resourceVersion: name },
+        regarding: { kind, namespace: 'apps', name: about },
+        note: `${kind} ${about}`,
+      } as KubeObject);
+    cluster.put(
+      api,
+      event('e3', 'Gateway', 'gw'),
+      event('e1', 'Gateway', 'gw'),
+      event('e2', 'Gateway', 'other'),
+      event('e4', 'TCPRoute', 'gw'),
+      event('e5', 'Pod', 'gw'),
+    );
+    const conn = await client.connect('c1');
+    const events = { group: api.group, version: 'v1', plural: 'events' };
+    const read = (kind: string, name: string, limit?: number) =>
+      conn.list(events, {
+        namespace: 'apps',
+        fieldSelector: eventFieldSelector('events.k8s.io/v1', {
+          kind,
+          namespace: 'apps',
+          name,
+        }),
+        limit,
+      });
+    const names = (items: KubeObject[]) => items.map(i => i.metadata.name);
+    expect(names(await read('Gateway', 'gw'))).toEqual(['e1', 'e3']);
+    expect(names(await read('Gateway', 'gw', 1))).toEqual(['e1']);
+    expect(names(await read('TCPRoute', 'gw'))).toEqual(['e4']);
+    expect(directCalls).toEqual([]);
+    // Events about other kinds are not held: the read goes to the API server.
+    await read('Pod', 'gw');
+    expect(directCalls).toEqual(['connect', 'list events']);
+    expect(
+      cache
+        .objectsOf('c1', api)
+        .map(e => e.metadata.name)
+        .sort(),
+    ).toEqual(['e1', 'e2', 'e3', 'e4']);
+    // Core v1 is answered as not served: the reader's API choice holds.
+    const core = { group: '', version: 'v1', plural: 'events' };
+    const refused = await conn
+      .list(core, {
+        namespace: 'apps',
+        fieldSelector: 'involvedObject.kind=Gateway',
+      })
+      .catch(e => e);
+    expect(isKubernetesNotFound(refused)).toBe(true);
+  });
+
+  it('watches core v1 events when events.k8s.io is refused (RBAC), and reports their changes', async () => {
+    const { cluster, cache } = setup();
+    caches.push(cache);
+    const changes: WatchedChange[] = [];
+    cache.onChange(c => changes.push(c));
+    cluster.refused.add('events.events.k8s.io/v1');
+    cache.list('c1', GW_V1);
+    await eventually(() => expect(cache.isWarm('c1')).toBe(true));
+    const core = { group: '', version: 'v1', plural: 'events' };
+    const fieldSelector = 'involvedObject.kind=Gateway,involvedObject.name=gw';
+    expect(
+      cache.list('c1', core, { namespace: 'apps', fieldSelector }),
+    ).toEqual({
+      items: [],
+    });
+    const watch = cluster.open('involvedObject.kind=Gateway');
+    expect(watch.path).toBe('/api/v1/events');
+    const warning = {
+      metadata: { name: 'w', namespace: 'apps', resourceVersion: '7' },
+      involvedObject: { kind: 'Gateway', namespace: 'apps', name: 'gw' },
+      type: 'Warning',
+    } as KubeObject;
+    watch.handler('ADDED', warning);
+    expect(changes.map(c => [c.resource.group, c.resource.plural])).toEqual([
+      ['', 'events'],
+    ]);
+    const listed = cache.list('c1', core, { namespace: 'apps', fieldSelector });
+    expect(listed && 'items' in listed && listed.items).toEqual([warning]);
   });
 
   it("never watches a cluster whose auth provider needs the user's own token", async () => {
@@ -348,6 +516,38 @@ describe('WatchCache', () => {
       const listed = cache.list('c1', GW_V1);
       expect(listed && 'items' in listed && listed.items.length).toBe(2);
     });
+  });
+
+  it('reports what changed while a failed watch was down once it has listed again', async () => {
+    const { cluster, cache } = setup();
+    caches.push(cache);
+    const changes: WatchedChange[] = [];
+    cache.onChange(c => changes.push(c));
+    cluster.put(GATEWAYS, gateway('same'), gateway('changed'), gateway('gone'));
+    cache.list('c1', GW_V1);
+    await eventually(() => expect(cache.isWarm('c1')).toBe(true));
+
+    cluster.failLists = 1;
+    cluster.objects.set(resourceKey(GATEWAYS), [
+      gateway('same'),
+      {
+        ...gateway('changed'),
+        metadata: { name: 'changed', namespace: 'apps', resourceVersion: '2' },
+      },
+      gateway('new'),
+    ]);
+    cluster.open('/gateways').done(new Error('socket hang up'));
+    await eventually(() => {
+      const listed = cache.list('c1', GW_V1);
+      expect(
+        listed && 'items' in listed && listed.items.map(i => i.metadata.name),
+      ).toEqual(['same', 'changed', 'new']);
+    });
+    expect(changes.map(c => c.object.metadata.name).sort()).toEqual([
+      'changed',
+      'gone',
+      'new',
+    ]);
   });
 
   it('lists again on 410 Gone and at each resync, dropping what was deleted', async () => {

@@ -7,8 +7,18 @@ import {
 import { describeFailure } from '../../failures';
 import { ListOptions, ResourceVersion } from '../KubernetesObjectClient';
 import { KubeObject } from '../types';
+import {
+  FieldRequirement,
+  fieldsMatch,
+  parseFieldSelector,
+  remainingRequirements,
+} from './fieldMatch';
 import { labelsMatch } from './labelMatch';
-import { ResourceWatch, WatchTransport } from './ResourceWatch';
+import {
+  ResourceWatch,
+  ResourceWatchState,
+  WatchTransport,
+} from './ResourceWatch';
 import {
   resourceKey,
   WATCHED_RESOURCES,
@@ -28,6 +38,11 @@ export interface WatchCacheSettings {
   backoffMs: { initial: number; max: number };
   /** After a cluster went over the bound, how long until it is watched again. */
   overBoundRetryMs: number;
+  /**
+   * How long a read of a cluster not yet synced waits for its watches' first
+   * lists (made at once: one round trip) before reading directly; 0 never waits.
+   */
+  firstSyncWaitMs: number;
 }
 
 /** What `synced` answers for a resource version the cluster does not serve. */
@@ -42,6 +57,7 @@ export const WATCH_CACHE_DEFAULTS: WatchCacheSettings = {
   watchTimeoutSeconds: 300,
   backoffMs: { initial: 1_000, max: 60_000 },
   overBoundRetryMs: 10 * 60_000,
+  firstSyncWaitMs: 2_000,
 };
 
 /** A change the watch saw (after its first list). */
@@ -63,21 +79,52 @@ export interface WatchCacheOptions {
   now?: () => number;
 }
 
-/** One cluster's watches and its object count. */
+interface WatchEntry {
+  watch: ResourceWatch;
+  resource: WatchedResource;
+}
+
+const SETTLED: readonly ResourceWatchState[] = ['synced', 'notServed'];
+
+/** One cluster's watches, its object count and its first sync. */
 class ClusterWatch {
-  readonly watches = new Map<
-    string,
-    { watch: ResourceWatch; selector?: string }
-  >();
+  readonly entries: WatchEntry[] = [];
+  /** The entries by the key of every resource they may be served as. */
+  readonly byKey = new Map<string, WatchEntry[]>();
   count = 0;
   lastReadAt: number;
+  /** True once every watch has listed; false as soon as one failed, or the cluster was dropped. */
+  readonly firstSync: Promise<boolean>;
+  private settle!: (synced: boolean) => void;
 
   constructor(now: number) {
     this.lastReadAt = now;
+    this.firstSync = new Promise(resolve => {
+      this.settle = resolve;
+    });
+  }
+
+  add(entry: WatchEntry): void {
+    this.entries.push(entry);
+    const keys = new Set(entry.resource.apis.map(a => resourceKey(a.spec)));
+    for (const key of keys) {
+      this.byKey.set(key, [...(this.byKey.get(key) ?? []), entry]);
+    }
+  }
+
+  isWarm(): boolean {
+    return this.entries.every(({ watch }) => SETTLED.includes(watch.status));
+  }
+
+  /** A watch's state changed: the first sync may be over. */
+  stateChanged(state: ResourceWatchState): void {
+    if (state === 'failed') this.settle(false);
+    else if (this.isWarm()) this.settle(true);
   }
 
   stop(): void {
-    for (const { watch } of this.watches.values()) watch.stop();
+    this.settle(false);
+    for (const { watch } of this.entries) watch.stop();
   }
 }
 
@@ -125,18 +172,55 @@ export class WatchCache {
     resource: ResourceVersion,
     options: ListOptions = {},
   ): CachedList | undefined {
-    const entry = this.synced(cluster, resource, options.labelSelector);
+    const entry = this.synced(cluster, resource, options);
     if (!entry) return undefined;
     if (entry === NOT_SERVED) return { notServed: true };
     const objects = entry.watch.objects(options.namespace);
     if (!objects) return undefined;
     const requirements = parsedSelector(options.labelSelector);
     if (requirements === undefined) return undefined;
-    return {
-      items: requirements.length
-        ? objects.filter(o => labelsMatch(requirements, o.metadata.labels))
-        : objects,
-    };
+    let items = objects.filter(
+      o =>
+        (!requirements.length ||
+          labelsMatch(requirements, o.metadata.labels)) &&
+        (!entry.fields.length || fieldsMatch(entry.fields, o)),
+    );
+    if (options.limit !== undefined || options.fieldSelector) {
+      // As the API server lists: in key order (namespace, then name), cut at `limit`.
+      items = [...items].sort(byKeyOrder);
+      if (options.limit !== undefined) items = items.slice(0, options.limit);
+    }
+    return { items };
+  }
+
+  /**
+   * Starts a cluster's watches when it has none, and waits (at most
+   * `firstSyncWaitMs`, never past `signal`) for their first lists, which
+   * run at once: concurrent reads share the one sync. True when the cache
+   * can answer; false when the cluster is not watched (over the bound, too
+   * many clusters), a list failed, or the wait ran out: then read directly.
+   */
+  async whenSynced(cluster: string, signal?: AbortSignal): Promise<boolean> {
+    const watched = this.clusterFor(cluster);
+    if (!watched) return false;
+    watched.lastReadAt = this.now();
+    if (watched.isWarm()) return true;
+    const waitMs = this.settings.firstSyncWaitMs;
+    if (waitMs <= 0 || signal?.aborted) return false;
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const givenUp = new Promise<boolean>(resolve => {
+      timer = setTimeout(() => resolve(false), waitMs);
+      timer.unref?.();
+      onAbort = () => resolve(false);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([watched.firstSync, givenUp]);
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   /** One object (or `null`: it does not exist) when synced; undefined when unknown here. */
@@ -146,7 +230,7 @@ export class WatchCache {
     namespace: string | undefined,
     name: string,
   ): KubeObject | null | 'notServed' | undefined {
-    const entry = this.synced(cluster, resource, undefined);
+    const entry = this.synced(cluster, resource, {});
     if (!entry) return undefined;
     if (entry === NOT_SERVED) return 'notServed';
     return entry.watch.get(namespace, name) ?? null;
@@ -154,19 +238,14 @@ export class WatchCache {
 
   /** Every object of a resource a cluster's watch holds now, in whichever version it watches ([] when not synced). */
   objectsOf(cluster: string, resource: ResourceSpec): KubeObject[] {
-    const entry = this.clusters
-      .get(cluster)
-      ?.watches.get(resourceKey(resource));
-    return entry?.watch.objects() ?? [];
+    const entries =
+      this.clusters.get(cluster)?.byKey.get(resourceKey(resource)) ?? [];
+    return entries.flatMap(({ watch }) => watch.objects() ?? []);
   }
 
   /** Whether every watch of a cluster is synced (or knows its resource is not served). */
   isWarm(cluster: string): boolean {
-    const watched = this.clusters.get(cluster);
-    if (!watched) return false;
-    return [...watched.watches.values()].every(({ watch }) =>
-      ['synced', 'notServed'].includes(watch.status),
-    );
+    return this.clusters.get(cluster)?.isWarm() ?? false;
   }
 
   /** Objects held, per cluster (for metrics and the benchmark). */
@@ -183,24 +262,50 @@ export class WatchCache {
     this.clusters.clear();
   }
 
+  /**
+   * The synced watch that answers a read, with the read's field requirements
+   * it does not already impose; NOT_SERVED when the cluster serves another
+   * version (or events API) of it; undefined when no watch can answer.
+   */
   private synced(
     cluster: string,
     resource: ResourceVersion,
-    labelSelector: string | undefined,
-  ): { watch: ResourceWatch } | typeof NOT_SERVED | undefined {
+    options: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>,
+  ):
+    | { watch: ResourceWatch; fields: FieldRequirement[] }
+    | typeof NOT_SERVED
+    | undefined {
     const watched = this.clusterFor(cluster);
     if (!watched) return undefined;
     watched.lastReadAt = this.now();
-    const entry = watched.watches.get(resourceKey(resource));
-    if (!entry) return undefined;
-    // A watch narrowed by a selector answers only reads with that selector.
-    if (entry.selector && entry.selector !== labelSelector) return undefined;
-    const { watch } = entry;
-    if (watch.status === 'notServed') return NOT_SERVED;
-    if (watch.status !== 'synced') return undefined;
-    // The cluster serves another version: the reader tries the next one.
-    if (watch.servedVersion !== resource.version) return NOT_SERVED;
-    return entry;
+    const readFields = parseFieldSelector(options.fieldSelector);
+    if (!readFields) return undefined;
+    for (const { watch, resource: watchedResource } of watched.byKey.get(
+      resourceKey(resource),
+    ) ?? []) {
+      // A watch narrowed by a label selector answers only reads with it.
+      const labelSelector = watchedResource.labelSelector;
+      if (labelSelector && labelSelector !== options.labelSelector) continue;
+      // One narrowed by a field selector answers reads that include it.
+      const api = watchedResource.apis.find(
+        a => a.spec.group === resource.group,
+      );
+      const own = parseFieldSelector(api?.fieldSelector);
+      const fields = own && remainingRequirements(own, readFields);
+      if (!fields) continue;
+      if (watch.status === 'notServed') return NOT_SERVED;
+      if (watch.status !== 'synced') return undefined;
+      // The cluster serves another version: the reader tries the next one.
+      const served = watch.servedApi;
+      if (
+        served?.group !== resource.group ||
+        served.version !== resource.version
+      ) {
+        return NOT_SERVED;
+      }
+      return { watch, fields };
+    }
+    return undefined;
   }
 
   private clusterFor(cluster: string): ClusterWatch | undefined {
@@ -213,12 +318,9 @@ export class WatchCache {
     const transport = this.options.transportFor(cluster);
     for (const resource of WATCHED_RESOURCES) {
       const watch = this.resourceWatch(cluster, watched, resource, transport);
-      watched.watches.set(resourceKey(resource.spec), {
-        watch,
-        selector: resource.labelSelector,
-      });
-      watch.start();
+      watched.add({ watch, resource });
     }
+    for (const { watch } of watched.entries) watch.start();
     return watched;
   }
 
@@ -230,10 +332,10 @@ export class WatchCache {
   ): ResourceWatch {
     const { settings } = this;
     return new ResourceWatch(
-      resource.spec,
-      resource.labelSelector,
+      resource,
       transport,
       {
+        onState: state => watched.stateChanged(state),
         onChange: (object, spec) => {
           for (const listener of this.listeners) {
             try {
@@ -256,7 +358,7 @@ export class WatchCache {
           }
           this.options.logger?.warn(
             `Watch of ${
-              resource.spec.plural
+              resource.apis[0].spec.plural
             } in cluster ${cluster} failed (${describeFailure(
               error,
             )}); reading it directly, watching again in ${Math.round(
@@ -285,6 +387,7 @@ export class WatchCache {
       )} min`,
     );
     this.clusters.delete(cluster);
+    watched.stateChanged('failed');
     this.overBoundUntil.set(
       cluster,
       this.now() + this.settings.overBoundRetryMs,
@@ -302,6 +405,14 @@ export class WatchCache {
       }
     }
   }
+}
+
+/** The API server's list order: by namespace, then name (byte order; names are ASCII). */
+function byKeyOrder(a: KubeObject, b: KubeObject): number {
+  const ka = `${a.metadata.namespace ?? ''}/${a.metadata.name}`;
+  const kb = `${b.metadata.namespace ?? ''}/${b.metadata.name}`;
+  if (ka === kb) return 0;
+  return ka < kb ? -1 : 1;
 }
 
 /** The parsed selector; [] for none; undefined when it cannot be evaluated here. */

@@ -14,6 +14,8 @@ import {
  * and from the API server otherwise (always for a connection carrying the
  * user's own Kubernetes credentials); the direct connection is opened only
  * when a read needs it, so a warm read does not even fetch a KubeConfig.
+ * Connecting to a cluster not yet synced waits, briefly, for its watches'
+ * first lists (one round trip) rather than reading it in dependent waves.
  * A cluster whose auth provider needs the user's own token is never watched
  * (the plugin has no credential of its own for it).
  */
@@ -36,6 +38,7 @@ export class WatchCachedKubernetesObjectClient
     if (await this.needsUserToken(cluster, options.signal)) {
       return this.direct.connect(cluster, options);
     }
+    await this.cache.whenSynced(cluster, options.signal);
     let opened: Promise<KubernetesConnection> | undefined;
     const direct = () => {
       opened ??= this.direct.connect(cluster, options);

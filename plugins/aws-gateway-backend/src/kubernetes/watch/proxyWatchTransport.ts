@@ -22,17 +22,24 @@ export function proxyWatchTransport(
     return untilAborted(clusters.getKubeConfig(cluster, { signal }), signal);
   };
   return {
-    async list(resource, { labelSelector, limit }): Promise<ListedPage> {
+    async list(
+      resource,
+      { labelSelector, fieldSelector, limit },
+    ): Promise<ListedPage> {
       const kc = await kubeConfig();
       const call = abortableCall(AbortSignal.timeout(timeoutMs));
       const { group, version, plural } = resource;
       if (!group) {
-        if (plural !== 'services') {
+        const core = kc.makeApiClient(CoreV1Api);
+        const query = { labelSelector, fieldSelector, limit };
+        let list;
+        if (plural === 'services') {
+          list = await core.listServiceForAllNamespaces(query, call);
+        } else if (plural === 'events') {
+          list = await core.listEventForAllNamespaces(query, call);
+        } else {
           throw new Error(`core resource ${plural} is not watched`);
         }
-        const list = await kc
-          .makeApiClient(CoreV1Api)
-          .listServiceForAllNamespaces({ labelSelector, limit }, call);
         return {
           items: list.items as unknown as KubeObject[],
           resourceVersion: list.metadata?.resourceVersion ?? '',
@@ -42,7 +49,7 @@ export function proxyWatchTransport(
       const list = (await kc
         .makeApiClient(CustomObjectsApi)
         .listClusterCustomObject(
-          { group, version, plural, labelSelector, limit },
+          { group, version, plural, labelSelector, fieldSelector, limit },
           call,
         )) as {
         items?: KubeObject[];

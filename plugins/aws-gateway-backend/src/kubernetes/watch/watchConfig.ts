@@ -11,6 +11,14 @@ function positive(watch: Config | undefined, key: string, fallback: number) {
   return value;
 }
 
+function notNegative(watch: Config | undefined, key: string, fallback: number) {
+  const value = watch?.getOptionalNumber(key) ?? fallback;
+  if (!Number.isFinite(value) || value < 0) {
+    throw new Error(`${ROOT}.${key} must be 0 or more, got ${value}`);
+  }
+  return value;
+}
+
 /** Reads `awsGateway.status.watch` (config.d.ts); undefined when disabled. */
 export function readWatchConfig(
   config: Config,
@@ -28,5 +36,8 @@ export function readWatchConfig(
     watchTimeoutSeconds: Math.ceil(
       positive(watch, 'watchTimeoutSeconds', d.watchTimeoutSeconds),
     ),
+    firstSyncWaitMs:
+      notNegative(watch, 'firstSyncWaitSeconds', d.firstSyncWaitMs / 1000) *
+      1000,
   };
 }

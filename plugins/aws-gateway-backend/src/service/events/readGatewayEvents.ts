@@ -1,6 +1,7 @@
 /**
- * The events part of one gateway's status: read its objects' events (a small
- * function, so a watch-backed cache can later serve it) and summarise them.
+ * The events part of one gateway's status: read its objects' events (through
+ * the request's connection, which the watch cache answers once warm) and
+ * summarise them.
  * A failure is logged and shown as "could not be read", never as an error of
  * the gateway's status.
  */
