@@ -31,7 +31,10 @@ const route: KubeObject = {
 };
 
 /** A notifier over a fake watch cache holding `held` objects (by plural) besides the route. */
-function setup(held: Record<string, KubeObject[]> = {}) {
+function setup(
+  held: Record<string, KubeObject[]> = {},
+  timing: { minIntervalMs?: number } = {},
+) {
   let listener: WatchedChangeListener = () => {};
   const objects: Record<string, KubeObject[]> = {
     [L4_ROUTES.TCPRoute.plural]: [route],
@@ -63,6 +66,7 @@ function setup(held: Record<string, KubeObject[]> = {}) {
       },
     },
     debounceMs: 10,
+    minIntervalMs: timing.minIntervalMs ?? 0,
   });
   notifier.onStale(key => {
     forgotten.push(key);
@@ -100,6 +104,16 @@ const answer = (entityRef: string, ...names: string[]) =>
     })),
   } as unknown as EntityGatewaysResponse);
 
+const PAYMENTS = 'component:default/payments';
+
+/** The payments entity names Gateway c1/apps/gw, and its answer showed it. */
+const answerPayments = (notifier: LiveStatusNotifier) =>
+  notifier.answered(
+    'key-payments',
+    answer(PAYMENTS, 'gw'),
+    naming(PAYMENTS, 'gw'),
+  );
+
 const obj = (name: string, labels: Record<string, string> = {}) => ({
   metadata: { name, namespace: 'apps', labels },
 });
@@ -125,7 +139,7 @@ describe('LiveStatusNotifier', () => {
     // The cached answer is forgotten before the card is told.
     expect(published).toEqual([
       {
-        channel: gatewayStatusSignalChannel('component:default/payments'),
+        channel: gatewayStatusSignalChannel(PAYMENTS),
         message: { type: 'gateway-status-changed' },
         forgottenBefore: ['key-payments'],
       },
@@ -155,11 +169,7 @@ describe('LiveStatusNotifier', () => {
     ],
   ])('follows %s to the Gateway', async (_what, resource, object) => {
     const { notifier, change, settle, published } = setup();
-    notifier.answered(
-      'key-payments',
-      answer('component:default/payments', 'gw'),
-      naming('component:default/payments', 'gw'),
-    );
+    answerPayments(notifier);
     change(resource, object);
     await settle();
     expect(published).toHaveLength(1);
@@ -168,11 +178,7 @@ describe('LiveStatusNotifier', () => {
 
   it('ignores changes of other Gateways, other clusters, and malformed objects', async () => {
     const { notifier, change, settle, published } = setup();
-    notifier.answered(
-      'key-payments',
-      answer('component:default/payments', 'gw'),
-      naming('component:default/payments', 'gw'),
-    );
+    answerPayments(notifier);
     change(GATEWAYS, obj('another'));
     change(GATEWAYS, obj('gw'), 'c2');
     change(ENDPOINT_SLICES, obj('unrelated', { [SERVICE_NAME_LABEL]: 'x' }));
@@ -183,6 +189,25 @@ describe('LiveStatusNotifier', () => {
     });
     await settle();
     expect(published).toEqual([]);
+    notifier.stop();
+  });
+
+  it('signals an entity at most once per interval, the changes of the interval after it (a storm costs one read per interval)', async () => {
+    const { notifier, change, settle, signalled } = setup(
+      {},
+      { minIntervalMs: 1_000 },
+    );
+    answerPayments(notifier);
+    change(GATEWAYS, obj('gw'));
+    await settle();
+    expect(signalled()).toHaveLength(1);
+    for (let i = 0; i < 5; i++) {
+      change(GATEWAYS, obj('gw'));
+      await settle();
+    }
+    expect(signalled()).toHaveLength(1);
+    await new Promise(r => setTimeout(r, 1_000));
+    expect(signalled()).toHaveLength(2);
     notifier.stop();
   });
 
@@ -270,9 +295,7 @@ describe('LiveStatusNotifier', () => {
     change(GATEWAYS, obj('gw'), 'c2');
     change(GATEWAYS, obj('gw'));
     await settle();
-    expect(signalled()).toEqual([
-      gatewayStatusSignalChannel('component:default/payments'),
-    ]);
+    expect(signalled()).toEqual([gatewayStatusSignalChannel(PAYMENTS)]);
     notifier.stop();
   });
 
@@ -301,11 +324,7 @@ describe('LiveStatusNotifier', () => {
     const { notifier, change, settle, signalled } = setup({
       [GATEWAYS.plural]: [classed],
     });
-    notifier.answered(
-      'key-payments',
-      answer('component:default/payments', 'gw'),
-      naming('component:default/payments', 'gw'),
-    );
+    answerPayments(notifier);
     change(GATEWAY_CLASSES, { metadata: { name: 'other-class' } });
     await settle();
     expect(signalled()).toEqual([]);

@@ -39,6 +39,14 @@ export interface LiveStatusNotifierOptions {
   logger?: LoggerService;
   /** Changes within this window become one signal per entity. Default 250 ms. */
   debounceMs?: number;
+  /**
+   * An entity is signalled at most once in this long (later changes wait
+   * for its end): a storm of changes — events anyone allowed may write —
+   * costs each entity at most one fresh read (AWS included) per interval,
+   * whatever the number of viewers. Default 1 s.
+   */
+  minIntervalMs?: number;
+  now?: () => number;
 }
 
 /** Entities followed (the least recently answered is dropped beyond). */
@@ -67,8 +75,9 @@ interface TrackedEntity {
  * Gateway, or whose selector selects it (entityGateways' rule: a Gateway
  * created, deleted or labelled into the selector), has its cached answers
  * forgotten and then gets one signal on its channel, so its card reads the
- * status again (through the authorised API) within the debounce. A Gateway
- * labelled out of a selector was shown by the entity's last answer.
+ * status again (through the authorised API) within the debounce, at most
+ * once per `minIntervalMs`. A Gateway labelled out of a selector was shown
+ * by the entity's last answer.
  *
  * The entities followed are those answered, bounded (least recently answered
  * dropped first), each as the catalog last had it: every answer replaces its
@@ -84,12 +93,21 @@ export class LiveStatusNotifier implements LiveStatus {
   );
   /** Cache keys to forget, by the entity to signal. */
   private readonly pending = new Map<string, Set<string>>();
+  /** When each entity was last signalled. */
+  private readonly lastSignalled = new BoundedMap<string, number>(
+    MAX_TRACKED_ENTITIES,
+  );
+  private readonly now: () => number;
+  private readonly minIntervalMs: number;
   private readonly forgetters: Array<(key: string) => Promise<void> | void> =
     [];
   private timer?: NodeJS.Timeout;
+  private timerDueAt = 0;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly options: LiveStatusNotifierOptions) {
+    this.now = options.now ?? Date.now;
+    this.minIntervalMs = options.minIntervalMs ?? 1_000;
     this.unsubscribe = options.cache.onChange(change => this.changed(change));
   }
 
@@ -149,19 +167,36 @@ export class LiveStatusNotifier implements LiveStatus {
         }
       }
     }
-    if (this.pending.size && !this.timer) {
-      this.timer = setTimeout(
-        () => void this.flush(),
-        this.options.debounceMs ?? 250,
-      );
-      this.timer.unref?.();
-    }
+    if (this.pending.size) this.flushIn(this.options.debounceMs ?? 250);
+  }
+
+  /** Flushes in `delayMs`, unless a flush is due sooner. */
+  private flushIn(delayMs: number): void {
+    const dueAt = this.now() + delayMs;
+    if (this.timer && this.timerDueAt <= dueAt) return;
+    clearTimeout(this.timer);
+    this.timerDueAt = dueAt;
+    this.timer = setTimeout(() => void this.flush(), delayMs);
+    this.timer.unref?.();
   }
 
   private async flush(): Promise<void> {
     this.timer = undefined;
-    const batch = [...this.pending];
-    this.pending.clear();
+    const now = this.now();
+    const batch: Array<[string, Set<string>]> = [];
+    let nextDueAt = Infinity;
+    for (const [entityRef, keys] of this.pending) {
+      const dueAt =
+        (this.lastSignalled.get(entityRef) ?? -Infinity) + this.minIntervalMs;
+      if (dueAt > now) {
+        nextDueAt = Math.min(nextDueAt, dueAt);
+        continue;
+      }
+      batch.push([entityRef, keys]);
+      this.pending.delete(entityRef);
+      this.lastSignalled.set(entityRef, now);
+    }
+    if (nextDueAt < Infinity) this.flushIn(nextDueAt - now);
     await Promise.all(
       batch.map(async ([entityRef, keys]) => {
         try {
