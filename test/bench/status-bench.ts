@@ -19,6 +19,7 @@ import {
   type CreateGatewayStatusServiceOptions,
   type GatewayStatusService,
   type KubernetesObjectClient,
+  type WatchTransport,
 } from '@gateway-portal/plugin-aws-gateway-backend/testUtils';
 import {
   ensureClassicGatewayClass,
@@ -67,6 +68,18 @@ function delayingKubernetes(
         },
       };
     },
+  };
+}
+
+/** Counts and delays the watch cache's lists too (its watches are long-lived streams). */
+function delayingWatchTransport(inner: WatchTransport): WatchTransport {
+  return {
+    list: async (r, o) => {
+      countKube(r.plural);
+      await sleep(LATENCY_MS);
+      return inner.list(r, o);
+    },
+    watch: () => inner.watch(),
   };
 }
 
@@ -199,6 +212,7 @@ async function run(peers: PeersInfo) {
       cache: CacheManager.fromConfig(config).forPlugin('aws-gateway'),
       clusters,
       kubernetes: delayingKubernetes,
+      watchTransport: delayingWatchTransport,
       elbv2: awsFactory,
     });
   const service = newService();

@@ -21,6 +21,7 @@ import {
 import { WatchCache } from '../kubernetes/watch/WatchCache';
 import { WatchCachedKubernetesObjectClient } from '../kubernetes/watch/WatchCachedKubernetesObjectClient';
 import { proxyWatchTransport } from '../kubernetes/watch/proxyWatchTransport';
+import { WatchTransport } from '../kubernetes/watch/ResourceWatch';
 import { readWatchConfig } from '../kubernetes/watch/watchConfig';
 import { noStatusMetrics, StatusMetrics } from '../metrics';
 import {
@@ -60,6 +61,15 @@ export interface CreateGatewayStatusServiceOptions {
    * and concurrency), e.g. to count or delay its calls.
    */
   kubernetes?: (client: KubernetesObjectClient) => KubernetesObjectClient;
+  /**
+   * Wraps the lists and watches of the watch cache (through the Kubernetes
+   * plugin's proxy by default), e.g. to count or delay them as `kubernetes`
+   * does the direct calls.
+   */
+  watchTransport?: (
+    transport: WatchTransport,
+    cluster: string,
+  ) => WatchTransport;
   /** Defaults to ELBv2 clients from the aws integration config, with call accounting. */
   elbv2?: Elbv2ClientSource;
   /**
@@ -139,8 +149,14 @@ function liveStatusFor(
   const settings = readWatchConfig(options.config);
   if (!settings) return undefined;
   const cache = new WatchCache({
-    transportFor: cluster =>
-      proxyWatchTransport(clusters, cluster, statusConfig.kubernetesTimeoutMs),
+    transportFor: cluster => {
+      const transport = proxyWatchTransport(
+        clusters,
+        cluster,
+        statusConfig.kubernetesTimeoutMs,
+      );
+      return options.watchTransport?.(transport, cluster) ?? transport;
+    },
     settings,
     logger: options.logger,
   });

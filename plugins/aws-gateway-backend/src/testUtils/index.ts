@@ -17,6 +17,10 @@ export type {
   ResourceVersion,
 } from '../kubernetes/KubernetesObjectClient';
 export type { Elbv2ClientSource } from '../aws/Elbv2Reader';
+export type {
+  ListedPage,
+  WatchTransport,
+} from '../kubernetes/watch/ResourceWatch';
 export type { SignalPublisher } from '../service/liveStatus/LiveStatusNotifier';
 export type { KubeObject, ObjectMeta } from '../kubernetes/types';
 export type {
