@@ -304,6 +304,46 @@ describe('live status through the Kubernetes plugin', () => {
     expect(await labelledNames()).toEqual([]);
   }, 30_000);
 
+  it("signals a Gateway's entities when a Warning event about it is written, not for a Normal one, and the next read shows it", async () => {
+    const events = kc.makeApiClient(k8s.EventsV1Api);
+    // As the controller writes them: about this incarnation of the Gateway.
+    const gateway = (await objects.getNamespacedCustomObject({
+      ...GATEWAY_OBJECTS,
+      namespace: NAMESPACE,
+      name: GATEWAY,
+    })) as { metadata: { uid: string } };
+    const event = (type: 'Normal' | 'Warning', reason: string) =>
+      events.createNamespacedEvent({
+        namespace: NAMESPACE,
+        body: {
+          metadata: { name: `${GATEWAY}.${uniqueName('ev')}` },
+          eventTime: new k8s.V1MicroTime(),
+          reportingController: 'gateway.k8s.aws/nlb',
+          reportingInstance: 'lbc-0',
+          action: 'Deploy',
+          type,
+          reason,
+          note: `${reason} for ${GATEWAY}`,
+          regarding: {
+            apiVersion: `${GATEWAY_OBJECTS.group}/${GATEWAY_OBJECTS.version}`,
+            kind: 'Gateway',
+            name: GATEWAY,
+            namespace: NAMESPACE,
+            uid: gateway.metadata.uid,
+          },
+        },
+      });
+    const before = signals.received.length;
+    await event('Normal', 'SuccessfullyReconciled');
+    await new Promise(r => setTimeout(r, 1_000));
+    expect(signals.received.length).toBe(before);
+    await nextSignal(signals, () => event('Warning', 'FailedDeployModel'));
+    const [shown] = (await status()).gateways;
+    expect(shown.events?.items).toContainEqual(
+      expect.objectContaining({ type: 'Warning', reason: 'FailedDeployModel' }),
+    );
+  }, 30_000);
+
   it("answers a warm read with no Kubernetes request at all, the card's events included", async () => {
     await eventually(
       async () => {

@@ -15,6 +15,11 @@ import {
   TGB_STACK_NAME_LABEL,
   TGB_STACK_NAMESPACE_LABEL,
 } from '@gateway-portal/plugin-aws-gateway-node';
+import {
+  EVENT_API_ORDER,
+  EVENT_RESOURCES,
+  EventApi,
+} from '../../kubernetes/events/eventSelectors';
 import { KubeObject } from '../../kubernetes/types';
 import {
   WatchedChange,
@@ -332,5 +337,87 @@ describe('LiveStatusNotifier', () => {
     await settle();
     expect(signalled()).toHaveLength(1);
     notifier.stop();
+  });
+
+  describe('Warning events', () => {
+    const binding = obj('tgb', {
+      [TGB_STACK_NAMESPACE_LABEL]: 'apps',
+      [TGB_STACK_NAME_LABEL]: 'gw',
+    });
+    const event = (
+      api: EventApi,
+      regarding: Record<string, unknown>,
+      type = 'Warning',
+      namespace = 'apps',
+    ): KubeObject =>
+      ({
+        metadata: { name: `ev-${Math.random()}`, namespace },
+        type,
+        reason: 'FailedDeployModel',
+        [api === 'v1' ? 'involvedObject' : 'regarding']: regarding,
+      } as KubeObject);
+    const about = (kind: string, name: string, namespace = 'apps') => ({
+      kind,
+      name,
+      namespace,
+    });
+
+    it.each([
+      ['the Gateway', about('Gateway', 'gw')],
+      ['its route', about('TCPRoute', 'r')],
+      ['its TargetGroupBinding', about('TargetGroupBinding', 'tgb')],
+      [
+        'a configuration in its namespace',
+        about('TargetGroupConfiguration', 'backend'),
+      ],
+    ])(
+      'about %s signal its entities, in either events API',
+      async (_what, regarding) => {
+        for (const api of EVENT_API_ORDER) {
+          const { notifier, change, settle, signalled } = setup({
+            [TARGET_GROUP_BINDINGS.plural]: [binding],
+          });
+          answerPayments(notifier);
+          change(EVENT_RESOURCES[api], event(api, regarding));
+          await settle();
+          expect(signalled()).toEqual([gatewayStatusSignalChannel(PAYMENTS)]);
+          notifier.stop();
+        }
+      },
+    );
+
+    it('signal nothing when Normal, about another Gateway, about an object outside their own namespace, or malformed', async () => {
+      const { notifier, change, settle, signalled } = setup();
+      answerPayments(notifier);
+      const events = EVENT_RESOURCES['events.k8s.io/v1'];
+      change(
+        events,
+        event('events.k8s.io/v1', about('Gateway', 'gw'), 'Normal'),
+      );
+      change(events, event('events.k8s.io/v1', about('Gateway', 'other')));
+      // Written in namespace "intruder", claiming to be about apps/gw.
+      change(
+        events,
+        event(
+          'events.k8s.io/v1',
+          about('Gateway', 'gw'),
+          'Warning',
+          'intruder',
+        ),
+      );
+      change(events, event('events.k8s.io/v1', about('Pod', 'gw')));
+      change(
+        events,
+        event('events.k8s.io/v1', { kind: 'Gateway', name: ['gw'] }),
+      );
+      // A core event's subject is involvedObject, never regarding.
+      change(
+        EVENT_RESOURCES.v1,
+        event('events.k8s.io/v1', about('Gateway', 'gw')),
+      );
+      await settle();
+      expect(signalled()).toEqual([]);
+      notifier.stop();
+    });
   });
 });

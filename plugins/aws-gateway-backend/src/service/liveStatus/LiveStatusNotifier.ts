@@ -70,8 +70,8 @@ interface TrackedEntity {
 
 /**
  * Turns the watch cache's changes into fresh answers and signals: when a
- * Gateway (or a route, binding, Service, EndpointSlice or configuration of
- * it) changes, each entity whose answer showed that
+ * Gateway (or a route, binding, Service, EndpointSlice, configuration or
+ * Warning event of it) changes, each entity whose answer showed that
  * Gateway, or whose selector selects it (entityGateways' rule: a Gateway
  * created, deleted or labelled into the selector), has its cached answers
  * forgotten and then gets one signal on its channel, so its card reads the

@@ -13,6 +13,10 @@ import {
   TGB_STACK_NAME_LABEL,
   TGB_STACK_NAMESPACE_LABEL,
 } from '@gateway-portal/plugin-aws-gateway-node';
+import {
+  eventApiOf,
+  eventRegardingOf,
+} from '../../kubernetes/events/eventSelectors';
 import { Gateway, KubeObject, L4Route } from '../../kubernetes/types';
 import { WatchedChange } from '../../kubernetes/watch/WatchCache';
 import { SelectableGateway } from '../entityGateways';
@@ -45,10 +49,25 @@ export interface AffectedGateways {
   gateways: SelectableGateway[];
 }
 
+/** The event types that signal: what went wrong, not the controller's routine notes. */
+const SIGNALLING_EVENT_TYPE = 'Warning';
+
 const same = (a: ResourceSpec, b: ResourceSpec) =>
   a.group === b.group && a.plural === b.plural;
 
 const NONE: AffectedGateways = { ids: [], namespaces: [], gateways: [] };
+
+/** The resources whose objects events may be about, by kind. */
+const RESOURCE_OF_KIND: ReadonlyMap<string, ResourceSpec> = new Map(
+  [
+    GATEWAYS,
+    GATEWAY_CLASSES,
+    ...L4_ROUTE_KINDS.map(kind => L4_ROUTES[kind]),
+    TARGET_GROUP_BINDINGS,
+    LOAD_BALANCER_CONFIGURATIONS,
+    TARGET_GROUP_CONFIGURATIONS,
+  ].map(spec => [spec.kind, spec]),
+);
 
 /** The Gateways a route attaches to (parentRefs of kind Gateway). */
 function parentsOf(cluster: string, route: KubeObject): string[] {
@@ -110,11 +129,45 @@ function changedGateways(
 }
 
 /**
+ * The Gateways a Warning event concerns: those of the object it is about,
+ * as that object's own change would (the object as the watch holds it; a
+ * Gateway or configuration needs only its name). Events are written by
+ * anyone allowed to: an event about an object outside its own namespace,
+ * or about a kind the card does not show, concerns nothing.
+ */
+function warningEventSubjects(
+  change: WatchedChange,
+  objectsOf: (spec: ResourceSpec) => KubeObject[],
+): AffectedGateways {
+  const api = eventApiOf(change.resource);
+  const event = change.object as KubeObject & { type?: unknown };
+  if (!api || event.type !== SIGNALLING_EVENT_TYPE) return NONE;
+  const subject = eventRegardingOf(api, event);
+  const resource = subject && RESOURCE_OF_KIND.get(subject.kind);
+  if (!resource || subject.namespace !== event.metadata?.namespace) {
+    return NONE;
+  }
+  const known = objectsOf(resource).find(
+    o =>
+      o.metadata.namespace === subject.namespace &&
+      o.metadata.name === subject.name,
+  );
+  const object: KubeObject = known ?? {
+    metadata: { namespace: subject.namespace, name: subject.name },
+  };
+  return affectedGateways(
+    { cluster: change.cluster, resource, object },
+    objectsOf,
+  );
+}
+
+/**
  * Which Gateways a watched change concerns: a Gateway itself; a class's
  * Gateways; a route's parents; a TargetGroupBinding's stack (the
  * controller's labels); a Service's or EndpointSlice's Gateways through the
- * routes that target the Service; a configuration's namespace. Objects
- * are hostile: anything malformed concerns nothing.
+ * routes that target the Service; a configuration's namespace; a Warning
+ * event's object's Gateways. Objects are hostile: anything malformed
+ * concerns nothing.
  */
 export function affectedGateways(
   change: WatchedChange,
@@ -158,5 +211,5 @@ export function affectedGateways(
   ) {
     return { ...NONE, namespaces: [namespaceId(cluster, ns)] };
   }
-  return NONE;
+  return warningEventSubjects(change, objectsOf);
 }
