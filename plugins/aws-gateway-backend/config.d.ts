@@ -20,7 +20,16 @@ export interface Config {
       maxGatewaysPerEntity?: number;
       /** Most target groups (and TargetGroupBindings) read per Gateway. Default 20. */
       maxTargetGroupsPerGateway?: number;
-      /** Most Kubernetes API calls in flight per cluster (and AWS calls per account and region). Default 8. */
+      /**
+       * Most Kubernetes API calls in flight per cluster (and AWS calls per
+       * account and region), shared by all requests. Default 32: a status read
+       * sends its AWS calls at once, one round trip (for 10 Gateways with one
+       * target group each: 23 ELBv2 calls), and a cold cluster's watches list
+       * at once; it stays under ELBv2's burst of 40 Describe calls per account
+       * and region. The rate is bounded by the status cache and the refresh
+       * limits, not by this; a throttled answer makes the service serve what
+       * it knows for a while (shared with the controller: the portal yields).
+       */
       maxConcurrentCallsPerCluster?: number;
       /**
        * Namespaces whose Gateways belong to whatever the listed owners own,

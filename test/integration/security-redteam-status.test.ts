@@ -22,7 +22,7 @@ import {
   programClassicGateway,
   startFakeController,
 } from '../fixtures/classicGateway';
-import type { ReconcileResult } from '../fixtures/controller';
+import type { FakeController, ReconcileResult } from '../fixtures/controller';
 import {
   awsAccountsConfig,
   awsPeer,
@@ -30,12 +30,105 @@ import {
   PROFILE_V16,
   uniqueName,
 } from '../peers';
+import { CountingProxy, startCountingProxy } from './support/countingProxy';
 
 const CLUSTER = 'peers';
 const VICTIM = 'component:default/payments';
 
-describe('status: a Gateway in another team’s namespace cannot claim an entity', () => {
+/**
+ * One read of `entity`'s gateways by a signed-in user, through the status
+ * service as the backend builds it (no cache, so every read asks AWS).
+ */
+function readAsUser(options: {
+  kc: k8s.KubeConfig;
+  clusterName: string;
+  /** The component `default/<name>`, its owner and annotations. */
+  component: { name: string; owner: string };
+  annotations: Record<string, string>;
+  namespaceOwners?: Array<{ namespace: string; owners: string[] }>;
+}) {
   const aws = awsPeer();
+  const entity: Entity = {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: options.component.name,
+      namespace: 'default',
+      annotations: options.annotations,
+    },
+    spec: { owner: options.component.owner },
+  };
+  const service = createGatewayStatusService({
+    config: new ConfigReader({
+      aws: awsAccountsConfig(aws),
+      awsGateway: {
+        status: {
+          cacheTtlSeconds: 0,
+          namespaceOwners: options.namespaceOwners ?? [],
+          clusters: [
+            {
+              name: CLUSTER,
+              accountId: aws.accountId,
+              region: aws.region,
+              controllerClusterName: options.clusterName,
+            },
+          ],
+        },
+      },
+    }),
+    logger: mockServices.logger.mock(),
+    catalog: { getEntityByRef: async () => entity },
+    permissions: {
+      authorize: async reqs => reqs.map(() => ({ result: 'ALLOW' as any })),
+    },
+    cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin(
+      'aws-gateway',
+    ),
+    clusters: new InMemoryKubernetesClusters([
+      { name: CLUSTER, kubeConfig: options.kc },
+    ]),
+  });
+  return service.getEntityGateways(
+    { entityRef: `component:default/${options.component.name}` },
+    {
+      credentials: {
+        $$type: '@backstage/BackstageCredentials',
+        principal: { type: 'user', userEntityRef: 'user:default/reader' },
+      } as any,
+    },
+  );
+}
+
+/** The controller stand-in for `clusterName` and `namespaces`, created (the classic GatewayClass too). */
+async function teamsCluster(
+  kc: k8s.KubeConfig,
+  clusterName: string,
+  namespaces: string[],
+): Promise<{
+  controller: FakeController;
+  elbv2: ElasticLoadBalancingV2Client;
+}> {
+  const started = await startFakeController(kc, clusterName);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  for (const name of namespaces)
+    await core.createNamespace({ body: { metadata: { name } } });
+  await ensureClassicGatewayClass(kc);
+  return started;
+}
+
+/** Undoes teamsCluster. */
+async function removeTeams(
+  kc: k8s.KubeConfig,
+  elbv2: ElasticLoadBalancingV2Client | undefined,
+  namespaces: string[],
+): Promise<void> {
+  elbv2?.destroy();
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  for (const name of namespaces)
+    await core.deleteNamespace({ name }).catch(() => undefined);
+}
+
+describe('status: a Gateway in another team’s namespace cannot claim an entity', () => {
   const kc = kubeConfigFor(PROFILE_V16);
   const nsVictim = uniqueName('rt-victim');
   const nsAttacker = uniqueName('rt-attacker');
@@ -45,68 +138,23 @@ describe('status: a Gateway in another team’s namespace cannot claim an entity
   let victim: ReconcileResult;
   let phishing: ReconcileResult;
 
-  function statusService(
+  const statusService = (
     namespaceOwners: Array<{ namespace: string; owners: string[] }>,
-  ) {
-    const registry = new InMemoryKubernetesClusters([
-      { name: CLUSTER, kubeConfig: kc },
-    ]);
-    const entity: Entity = {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name: 'payments',
-        namespace: 'default',
-        annotations: { 'backstage.io/kubernetes-id': id },
-      },
-      spec: { owner: 'group:default/team-payments' },
-    };
-    const service = createGatewayStatusService({
-      config: new ConfigReader({
-        aws: awsAccountsConfig(aws),
-        awsGateway: {
-          status: {
-            cacheTtlSeconds: 0,
-            namespaceOwners,
-            clusters: [
-              {
-                name: CLUSTER,
-                accountId: aws.accountId,
-                region: aws.region,
-                controllerClusterName: clusterName,
-              },
-            ],
-          },
-        },
-      }),
-      logger: mockServices.logger.mock(),
-      catalog: { getEntityByRef: async () => entity },
-      permissions: {
-        authorize: async reqs => reqs.map(() => ({ result: 'ALLOW' as any })),
-      },
-      cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin(
-        'aws-gateway',
-      ),
-      clusters: registry,
+  ) =>
+    readAsUser({
+      kc,
+      clusterName,
+      component: { name: 'payments', owner: 'group:default/team-payments' },
+      annotations: { 'backstage.io/kubernetes-id': id },
+      namespaceOwners,
     });
-    return service.getEntityGateways(
-      { entityRef: VICTIM },
-      {
-        credentials: {
-          $$type: '@backstage/BackstageCredentials',
-          principal: { type: 'user', userEntityRef: 'user:default/victim' },
-        } as any,
-      },
-    );
-  }
 
   beforeAll(async () => {
     let controller;
-    ({ controller, elbv2 } = await startFakeController(kc, clusterName));
-    const core = kc.makeApiClient(k8s.CoreV1Api);
-    for (const name of [nsVictim, nsAttacker])
-      await core.createNamespace({ body: { metadata: { name } } });
-    await ensureClassicGatewayClass(kc);
+    ({ controller, elbv2 } = await teamsCluster(kc, clusterName, [
+      nsVictim,
+      nsAttacker,
+    ]));
     victim = await programClassicGateway(kc, controller, {
       namespace: nsVictim,
       name: 'payments',
@@ -124,12 +172,7 @@ describe('status: a Gateway in another team’s namespace cannot claim an entity
     });
   }, 180_000);
 
-  afterAll(async () => {
-    elbv2?.destroy();
-    const core = kc.makeApiClient(k8s.CoreV1Api);
-    for (const name of [nsVictim, nsAttacker])
-      await core.deleteNamespace({ name }).catch(() => undefined);
-  });
+  afterAll(() => removeTeams(kc, elbv2, [nsVictim, nsAttacker]));
 
   it('shows the phishing Gateway when no namespace is given to a team (the annotation is all there is)', async () => {
     const res = await statusService([]);
@@ -153,5 +196,234 @@ describe('status: a Gateway in another team’s namespace cannot claim an entity
       phishing.dnsName.toLowerCase(),
     );
     expect(JSON.stringify(res)).not.toContain(nsAttacker);
+  });
+});
+
+/**
+ * A status read sends all its AWS calls at once, with what the Gateway's
+ * status and its TargetGroupBindings name (known before AWS is asked), and
+ * uses the answers only once the load balancer's tags say it is this
+ * Gateway's and ELBv2 lists each target group for that load balancer.
+ * Mallory controls her own namespace: her Gateway's status and bindings.
+ * Team B's Gateway is the victim. Moto behind a counting proxy.
+ */
+describe('status: what a Gateway names is asked of AWS at once, shown only when ELBv2 agrees', () => {
+  const aws = awsPeer();
+  const kc = kubeConfigFor(PROFILE_V16);
+  const nsMallory = uniqueName('rt-spec-m');
+  const nsVictim = uniqueName('rt-spec-v');
+  const clusterName = uniqueName('rt-spec');
+  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+  const TGB = {
+    group: 'elbv2.k8s.aws',
+    version: 'v1beta1',
+    plural: 'targetgroupbindings',
+  };
+  let proxy: CountingProxy;
+  let endpointBefore: string | undefined;
+  let elbv2: ElasticLoadBalancingV2Client;
+  let controller: FakeController;
+  let mallory: ReconcileResult;
+  let victim: ReconcileResult;
+
+  const read = () =>
+    readAsUser({
+      kc,
+      clusterName,
+      component: { name: 'mallory-app', owner: 'group:default/team-mallory' },
+      annotations: { 'aws-gateway.io/gateways': `${nsMallory}/app` },
+    });
+
+  /** Every ARN a request to AWS carried, with its operation. */
+  const sent = () =>
+    proxy.calls.flatMap(c =>
+      Object.values(c.params)
+        .filter(v => v.startsWith('arn:'))
+        .map(arn => ({ operation: c.operation, arn })),
+    );
+
+  /** Nothing of the victim's load balancer or targets is in the answer. */
+  function expectNothingOfVictim(body: string) {
+    expect(body).not.toContain(victim.loadBalancerArn);
+    expect(body.toLowerCase()).not.toContain(victim.dnsName.toLowerCase());
+    for (const arn of victim.targetGroupArns) expect(body).not.toContain(arn);
+    expect(body).not.toContain('192.0.2.88');
+  }
+
+  /** Mallory's Gateway's one binding (the controller's), to rewrite and put back. */
+  async function malloryBinding(): Promise<any> {
+    const list: any = await custom.listNamespacedCustomObject({
+      ...TGB,
+      namespace: nsMallory,
+    });
+    expect(list.items).toHaveLength(1);
+    return list.items[0];
+  }
+
+  async function setBindingArn(arn: string): Promise<void> {
+    const binding = await malloryBinding();
+    binding.spec.targetGroupARN = arn;
+    await custom.replaceNamespacedCustomObject({
+      ...TGB,
+      namespace: nsMallory,
+      name: binding.metadata.name,
+      body: binding,
+    });
+  }
+
+  async function setProgrammedMessage(message: string): Promise<string> {
+    const ref = {
+      group: 'gateway.networking.k8s.io',
+      version: 'v1',
+      plural: 'gateways',
+      namespace: nsMallory,
+      name: 'app',
+    };
+    const gateway: any = await custom.getNamespacedCustomObject(ref);
+    const programmed = gateway.status.conditions.find(
+      (c: any) => c.type === 'Programmed',
+    );
+    const original: string = programmed.message;
+    programmed.message = message;
+    await custom.replaceNamespacedCustomObjectStatus({ ...ref, body: gateway });
+    return original;
+  }
+
+  beforeAll(async () => {
+    proxy = await startCountingProxy(aws.endpoint);
+    endpointBefore = process.env.AWS_ENDPOINT_URL;
+    process.env.AWS_ENDPOINT_URL = proxy.endpoint;
+    ({ controller, elbv2 } = await teamsCluster(kc, clusterName, [
+      nsMallory,
+      nsVictim,
+    ]));
+    victim = await programClassicGateway(kc, controller, {
+      namespace: nsVictim,
+      name: 'ledger',
+      id: uniqueName('ledger'),
+      entityRef: 'component:default/ledger',
+      ips: ['192.0.2.88'],
+    });
+    mallory = await programClassicGateway(kc, controller, {
+      namespace: nsMallory,
+      name: 'app',
+      id: uniqueName('mallory'),
+      entityRef: 'component:default/mallory-app',
+      ips: ['192.0.2.61'],
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await proxy?.close();
+    process.env.AWS_ENDPOINT_URL = endpointBefore;
+    await removeTeams(kc, elbv2, [nsMallory, nsVictim]);
+  });
+
+  beforeEach(() => proxy.reset());
+
+  it('control: her own Gateway, one call of each kind (the target group by ARN)', async () => {
+    const res = await read();
+    const gw = res.gateways[0];
+    expect(gw.errors).toEqual([]);
+    expect(gw.listeners[0].targetGroups.map(t => [t.arn, t.health])).toEqual([
+      [mallory.targetGroupArns[0], expect.objectContaining({ healthy: 1 })],
+    ]);
+    expect(proxy.calls.map(c => c.operation).sort()).toEqual([
+      'DescribeListeners',
+      'DescribeLoadBalancers',
+      'DescribeTags',
+      'DescribeTargetGroups',
+      'DescribeTargetHealth',
+    ]);
+  });
+
+  it("a binding naming the victim's target group: its health is asked for at once and never shown", async () => {
+    const [victimTg] = victim.targetGroupArns;
+    await setBindingArn(victimTg);
+    try {
+      const res = await read();
+      const gw = res.gateways[0];
+      expectNothingOfVictim(JSON.stringify(res));
+      // Her own group is still found, through her load balancer's listener.
+      expect(gw.listeners[0].targetGroups.map(t => t.arn)).toEqual([
+        mallory.targetGroupArns[0],
+      ]);
+      expect(gw.errors).toContainEqual(
+        expect.objectContaining({
+          message:
+            "1 TargetGroupBinding labelled for this Gateway does not bind one of its load balancer's target groups and was ignored",
+        }),
+      );
+      // The documented price of one round trip: the binding serves her
+      // route's backend as the controller's would, so its group was asked
+      // about with the others before ELBv2 said whose it is.
+      expect(
+        sent()
+          .filter(c => c.arn === victimTg)
+          .map(c => c.operation)
+          .sort(),
+      ).toEqual(['DescribeTargetGroups', 'DescribeTargetHealth']);
+    } finally {
+      await setBindingArn(mallory.targetGroupArns[0]);
+    }
+  });
+
+  it("a status naming the victim's load balancer: only whose it is and its listeners are asked, nothing is shown", async () => {
+    const original = await setProgrammedMessage(victim.loadBalancerArn);
+    try {
+      const res = await read();
+      const gw = res.gateways[0];
+      expect(gw.loadBalancer).toBeUndefined();
+      expect(gw.listeners[0].loadBalancerListener).toBeUndefined();
+      expect(gw.listeners[0].targetGroups).toEqual([]);
+      expect(JSON.stringify(res.gateways[0].listeners)).not.toContain(
+        victim.loadBalancerArn,
+      );
+      expect(JSON.stringify(res)).not.toContain('192.0.2.88');
+      expect(
+        sent()
+          .filter(c => c.arn === victim.loadBalancerArn)
+          .map(c => c.operation)
+          .sort(),
+      ).toEqual(['DescribeListeners', 'DescribeLoadBalancers', 'DescribeTags']);
+      const arns = sent().map(c => c.arn);
+      for (const arn of victim.targetGroupArns) expect(arns).not.toContain(arn);
+    } finally {
+      await setProgrammedMessage(original);
+    }
+  });
+
+  it.each([
+    [
+      'another account',
+      (arn: string) => arn.replace(aws.accountId, '210987654321'),
+    ],
+    [
+      'another region',
+      (arn: string) => arn.replace(`:${aws.region}:`, ':eu-central-1:'),
+    ],
+  ])('status and binding ARNs of %s are never called', async (_, craft) => {
+    const loadBalancer = craft(mallory.loadBalancerArn);
+    const targetGroup = craft(mallory.targetGroupArns[0]);
+    const original = await setProgrammedMessage(loadBalancer);
+    await setBindingArn(targetGroup);
+    try {
+      const res = await read();
+      const arns = sent().map(c => c.arn);
+      expect(arns).not.toContain(loadBalancer);
+      expect(arns).not.toContain(targetGroup);
+      // Found by the controller's tags, her group through its listener.
+      const gw = res.gateways[0];
+      expect(gw.loadBalancer).toMatchObject({
+        arn: mallory.loadBalancerArn,
+        foundBy: 'tags',
+      });
+      expect(gw.listeners[0].targetGroups.map(t => t.arn)).toEqual([
+        mallory.targetGroupArns[0],
+      ]);
+    } finally {
+      await setProgrammedMessage(original);
+      await setBindingArn(mallory.targetGroupArns[0]);
+    }
   });
 });

@@ -446,13 +446,17 @@ describe('gateway status: attacks and fault drills against the peers', () => {
     );
     expect(JSON.stringify(res)).not.toContain(ledger.dnsName.toLowerCase());
     expect(JSON.stringify(res)).not.toContain('192.0.2.77');
-    // Only whose it is was asked (DescribeLoadBalancers and DescribeTags by ARN); nothing more of it.
+    // Only whose it is was asked (DescribeLoadBalancers and DescribeTags by
+    // ARN) and, at once with them, its listeners (their answer dropped):
+    // nothing that needs it to be this Gateway's, not its target groups.
     expect(
       proxy.calls
         .filter(c => Object.values(c.params).includes(ledger.loadBalancerArn))
         .map(c => c.operation)
         .sort(),
-    ).toEqual(['DescribeLoadBalancers', 'DescribeTags']);
+    ).toEqual(['DescribeListeners', 'DescribeLoadBalancers', 'DescribeTags']);
+    for (const arn of ledger.targetGroupArns)
+      expect(arnsSent(proxy)).not.toContain(arn);
   });
 
   it('never puts an internal cluster URL into a response', async () => {

@@ -14,7 +14,10 @@ import {
   programClassicGateway,
   startFakeController,
 } from '../fixtures/classicGateway';
-import { FakeController } from '../fixtures/fakeController';
+import type {
+  FakeController,
+  ReconcileResult,
+} from '../fixtures/fakeController';
 import { kubeConfigFor, PROFILE_V13, PROFILE_V16, uniqueName } from '../peers';
 
 const GW = 'gateway.networking.k8s.io';
@@ -159,6 +162,52 @@ describe.each([
         listener: 'tcp-8080',
       }),
     ]);
+  });
+
+  it('shows several Gateways each its own target groups (their lookups sent together, each answer checked against its load balancer)', async () => {
+    const names = ['batch-a', 'batch-b', 'batch-c'];
+    const programmed: ReconcileResult[] = [];
+    for (const [i, name] of names.entries()) {
+      programmed.push(
+        await programClassicGateway(kc, controller, {
+          namespace,
+          name,
+          routeVersion,
+          entityRef: ENTITY,
+          id: name,
+          ips: [`192.0.2.${31 + i}`],
+        }),
+      );
+    }
+    const res = await get({
+      'aws-gateway.io/gateways': names.map(n => `${namespace}/${n}`).join(','),
+    });
+    expect(res.errors).toEqual([]);
+    expect(
+      res.gateways.map(gw => ({
+        name: gw.gateway.name,
+        errors: gw.errors,
+        loadBalancer: gw.loadBalancer?.arn,
+        targetGroups: gw.listeners[0].targetGroups.map(t => ({
+          arn: t.arn,
+          service: t.service?.name,
+          targets: t.targets.map(x => x.id),
+        })),
+      })),
+    ).toEqual(
+      names.map((name, i) => ({
+        name,
+        errors: [],
+        loadBalancer: programmed[i].loadBalancerArn,
+        targetGroups: [
+          {
+            arn: programmed[i].targetGroupArns[0],
+            service: name,
+            targets: [`192.0.2.${31 + i}`],
+          },
+        ],
+      })),
+    );
   });
 
   it('reports a named Gateway that does not exist', async () => {

@@ -12,7 +12,7 @@ describe('readStatusConfig: authorization, limits and deadlines', () => {
       awsTimeoutMs: 10_000,
       maxGatewaysPerEntity: 25,
       maxTargetGroupsPerGateway: 20,
-      maxConcurrentCallsPerCluster: 8,
+      maxConcurrentCallsPerCluster: 32,
       namespaceOwners: [],
     });
   });

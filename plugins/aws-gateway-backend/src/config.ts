@@ -41,7 +41,7 @@ export const STATUS_DEFAULTS = {
   awsTimeoutMs: 10_000,
   maxGatewaysPerEntity: 25,
   maxTargetGroupsPerGateway: 20,
-  maxConcurrentCallsPerCluster: 8,
+  maxConcurrentCallsPerCluster: 32,
   namespaceOwners: [] as NamespaceGrant[],
 };
 

@@ -174,7 +174,13 @@ function awsError(name: string, message: string, status = 400): Error {
 export class FakeElbv2 {
   readonly loadBalancers: FakeLoadBalancer[] = [];
   readonly targetGroups: FakeTargetGroup[] = [];
-  readonly calls: Array<{ command: string; input: any }> = [];
+  /** Each call, and how many calls had ended when it started (0 for all: one round trip). */
+  readonly calls: Array<{
+    command: string;
+    input: any;
+    completedBefore: number;
+  }> = [];
+  private completed = 0;
   /** Errors thrown by a command name. */
   readonly failures = new Map<string, Error>();
   delayMs = 0;
@@ -219,13 +225,14 @@ export class FakeElbv2 {
       return await this.answer(cmd, abortSignal);
     } finally {
       this.inFlight--;
+      this.completed++;
     }
   }
 
   private async answer(cmd: any, abortSignal?: AbortSignal): Promise<any> {
     const command = cmd.constructor.name.replace(/Command$/, '');
     const input = cmd.input;
-    this.calls.push({ command, input });
+    this.calls.push({ command, input, completedBefore: this.completed });
     if (this.delayMs) {
       // Like the SDK: a call whose abortSignal fires ends with an AbortError.
       await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import {
   DescribeLoadBalancersCommand,
   DescribeTagsCommand,
+  DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
   Listener,
@@ -58,6 +59,17 @@ export interface Elbv2ReaderOptions {
 
 type CallOptions = { abortSignal: AbortSignal };
 
+/** An answer's items keyed by their ARN (items without one are dropped). */
+function byArn<T>(
+  items: T[] | undefined,
+  arnOf: (item: T) => string | undefined,
+): Array<readonly [string, T]> {
+  return (items ?? []).flatMap(item => {
+    const arn = arnOf(item);
+    return arn ? [[arn, item] as const] : [];
+  });
+}
+
 /** Where an ARN's calls go and the ARN: the memo key of a single-ARN read. */
 function locatedArnKey(arn: TrustedArn): string {
   return `${targetKey(arn.target)}|${arn.arn}`;
@@ -65,9 +77,9 @@ function locatedArnKey(arn: TrustedArn): string {
 
 /**
  * The ELBv2 reads of one request, on per-request DataLoaders. Identical reads
- * happen once; load balancer and tag lookups asked for in the same round
- * (across all Gateways of the request) are sent as one call of up to 20 ARNs
- * per account and region. Only trusted ARNs (checked against the cluster's
+ * happen once; load balancer, tag and target group lookups by ARN asked for in
+ * the same round (across all Gateways of the request) are sent as one call of
+ * up to 20 ARNs per account and region. Only trusted ARNs (checked against the cluster's
  * configured location) are ever sent, to the configured location. Never
  * shared between requests.
  */
@@ -80,6 +92,10 @@ export class Elbv2Reader {
   private readonly tagLoaders = new Map<
     string,
     DataLoader<TrustedArn, Tag[] | undefined, string>
+  >();
+  private readonly targetGroupLoaders = new Map<
+    string,
+    DataLoader<TrustedArn, TargetGroup | undefined, string>
   >();
   private readonly inventories = memoLoader(
     (target: AwsTarget) => this.readInventory(target),
@@ -193,34 +209,32 @@ export class Elbv2Reader {
   }
 
   /**
-   * One call for the whole batch; when ELBv2 refuses it because one ARN no
-   * longer exists, each ARN is asked alone so the others still resolve.
+   * One call for the whole batch of ARNs (of one location); when ELBv2
+   * refuses it because one ARN no longer exists, each ARN is asked alone so
+   * the others still resolve (a stale ARN in one Gateway's status or binding
+   * must not blank the other Gateways').
    */
-  private async describeByArns(
+  private async describeEach<V>(
     target: AwsTarget,
     arns: string[],
-  ): Promise<Map<string, LoadBalancer>> {
-    const describe = async (batch: string[]) => {
-      const out = await this.call(target, (client, options) =>
-        client.send(
-          new DescribeLoadBalancersCommand({ LoadBalancerArns: batch }),
-          options,
-        ),
-      );
-      return (out.LoadBalancers ?? []).map(
-        lb => [lb.LoadBalancerArn!, lb] as const,
-      );
-    };
+    describe: (
+      client: ElasticLoadBalancingV2Client,
+      batch: string[],
+      options: CallOptions,
+    ) => Promise<Array<readonly [string, V]>>,
+  ): Promise<Map<string, V>> {
+    const ask = (batch: string[]) =>
+      this.call(target, (client, options) => describe(client, batch, options));
     try {
-      return new Map(await describe(arns));
+      return new Map(await ask(arns));
     } catch (e) {
       if (!isNotFound(e)) throw e;
       if (arns.length === 1) return new Map();
-      const results = new Map<string, LoadBalancer>();
+      const results = new Map<string, V>();
       await Promise.all(
         arns.map(async arn => {
           try {
-            for (const [k, v] of await describe([arn])) results.set(k, v);
+            for (const [k, v] of await ask([arn])) results.set(k, v);
           } catch (inner) {
             if (!isNotFound(inner)) throw inner;
           }
@@ -230,25 +244,47 @@ export class Elbv2Reader {
     }
   }
 
-  /** One DescribeTags call for up to 20 ARNs of one location. */
-  private async describeTags(
-    target: AwsTarget,
-    arns: string[],
-  ): Promise<Map<string, Tag[]>> {
-    const out = await this.call(target, (client, options) =>
-      client.send(new DescribeTagsCommand({ ResourceArns: arns }), options),
+  /** DescribeLoadBalancers for up to 20 ARNs of one location. */
+  private describeLoadBalancers(target: AwsTarget, arns: string[]) {
+    return this.describeEach(target, arns, (client, batch, options) =>
+      client
+        .send(
+          new DescribeLoadBalancersCommand({ LoadBalancerArns: batch }),
+          options,
+        )
+        .then(out => byArn(out.LoadBalancers, lb => lb.LoadBalancerArn)),
     );
-    return new Map(
-      (out.TagDescriptions ?? []).flatMap(d =>
-        d.ResourceArn ? [[d.ResourceArn, d.Tags ?? []] as const] : [],
-      ),
+  }
+
+  /** DescribeTags for up to 20 ARNs of one location. */
+  private describeTags(target: AwsTarget, arns: string[]) {
+    return this.describeEach(target, arns, (client, batch, options) =>
+      client
+        .send(new DescribeTagsCommand({ ResourceArns: batch }), options)
+        .then(out =>
+          byArn(out.TagDescriptions, d => d.ResourceArn).map(
+            ([arn, d]) => [arn, d.Tags ?? []] as const,
+          ),
+        ),
+    );
+  }
+
+  /** DescribeTargetGroups by ARN, up to 20 of one location (fewer than a page holds). */
+  private describeTargetGroups(target: AwsTarget, arns: string[]) {
+    return this.describeEach(target, arns, (client, batch, options) =>
+      client
+        .send(
+          new DescribeTargetGroupsCommand({ TargetGroupArns: batch }),
+          options,
+        )
+        .then(out => byArn(out.TargetGroups, tg => tg.TargetGroupArn)),
     );
   }
 
   /** Undefined when ELBv2 has no such load balancer. */
   loadBalancer(arn: TrustedArn): Promise<LoadBalancer | undefined> {
     return this.loaderFor(this.loadBalancerLoaders, arn.target, (t, arns) =>
-      this.describeByArns(t, arns),
+      this.describeLoadBalancers(t, arns),
     ).load(arn);
   }
 
@@ -283,6 +319,17 @@ export class Elbv2Reader {
       for (const [arn, list] of found) tags.set(arn, list);
     }
     return { loadBalancers, tags };
+  }
+
+  /**
+   * One target group by ARN, with the load balancers ELBv2 says send it
+   * traffic (LoadBalancerArns); undefined when it does not exist. Lookups of
+   * one round are sent together (20 ARNs at most).
+   */
+  targetGroup(arn: TrustedArn): Promise<TargetGroup | undefined> {
+    return this.loaderFor(this.targetGroupLoaders, arn.target, (t, arns) =>
+      this.describeTargetGroups(t, arns),
+    ).load(arn);
   }
 
   listeners(loadBalancer: TrustedArn): Promise<Listener[]> {

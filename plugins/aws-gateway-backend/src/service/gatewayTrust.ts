@@ -4,13 +4,21 @@
  * of the load balancer's target groups it reads, which TargetGroupBindings it
  * uses. Pure: every function returns what it keeps and the errors to show.
  */
-import { TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  Listener,
+  TargetGroup,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { StatusError } from '@gateway-portal/plugin-aws-gateway-common';
 import { AwsTarget } from '@gateway-portal/plugin-aws-gateway-node';
 import { loadBalancerArnOf } from '../aws/LoadBalancerLocator';
 import { trustArn, TrustedArn } from '../aws/trustedArn';
-import { backendsOf, findCondition } from '../kubernetes/topology';
+import {
+  backendsOf,
+  bindingServes,
+  findCondition,
+} from '../kubernetes/topology';
 import { Gateway, L4Route, TargetGroupBinding } from '../kubernetes/types';
+import { forwardTargetGroupArns } from './assemble/listenerSummaries';
 import { GatewaySelector } from './entityGateways';
 
 /** `1 Gateway is`, `2 Gateways are`. */
@@ -53,6 +61,19 @@ export function notLinkedErrors(
   );
 }
 
+function untrustedTargetGroupsError(untrusted: number): StatusError {
+  return {
+    part: 'aws',
+    kind: 'error',
+    message: `${count(untrusted, 'target group', [
+      'has',
+      'have',
+    ])} an ARN outside this cluster's configured AWS account and region and ${
+      untrusted === 1 ? 'was' : 'were'
+    } ignored`,
+  };
+}
+
 /** The load balancer's target groups whose ARNs are trusted, at most `limit`. */
 export function trustedTargetGroups(
   groups: TargetGroup[],
@@ -68,18 +89,7 @@ export function trustedTargetGroups(
     return arn ? [{ arn, group }] : [];
   });
   const untrusted = groups.length - trusted.length;
-  if (untrusted > 0) {
-    errors.push({
-      part: 'aws',
-      kind: 'error',
-      message: `${count(untrusted, 'target group', [
-        'has',
-        'have',
-      ])} an ARN outside this cluster's configured AWS account and region and ${
-        untrusted === 1 ? 'was' : 'were'
-      } ignored`,
-    });
-  }
+  if (untrusted > 0) errors.push(untrustedTargetGroupsError(untrusted));
   if (trusted.length > limit) {
     errors.push({
       part: 'aws',
@@ -88,6 +98,71 @@ export function trustedTargetGroups(
     });
   }
   return { trusted: trusted.slice(0, limit), errors };
+}
+
+/**
+ * The target groups ELBv2 lists for this load balancer: those whose
+ * LoadBalancerArns (ELBv2's own answer, not a binding's claim) name it.
+ */
+export function groupsOfLoadBalancer(
+  groups: TargetGroup[],
+  loadBalancer: TrustedArn,
+): TargetGroup[] {
+  return groups.filter(g =>
+    (g.LoadBalancerArns ?? []).includes(loadBalancer.arn),
+  );
+}
+
+/**
+ * The target groups the load balancer's listeners forward to, as ELBv2
+ * answered them: which groups to describe. An ARN outside the configured
+ * location is never called (an error says so).
+ */
+export function forwardedTargetGroups(
+  listeners: Listener[],
+  target: AwsTarget | undefined,
+): { arns: TrustedArn[]; errors: StatusError[] } {
+  const all = [...new Set(listeners.flatMap(forwardTargetGroupArns))];
+  const arns = all.flatMap(a => {
+    const arn = trustArn(a, 'targetgroup', target);
+    return arn ? [arn] : [];
+  });
+  const untrusted = all.length - arns.length;
+  return {
+    arns,
+    errors: untrusted > 0 ? [untrustedTargetGroupsError(untrusted)] : [],
+  };
+}
+
+/**
+ * The target groups asked about before the load balancer is known to be the
+ * Gateway's (so that one AWS round trip answers a status read): those of
+ * bindings as the controller makes them -- labelled for the Gateway (the
+ * candidates), with a trusted ARN, serving one of its routes' backends, the
+ * only candidate serving it. Their answers are used only once ELBv2 lists the
+ * group for the Gateway's load balancer (groupsOfLoadBalancer). A binding
+ * that serves no backend, or claims a backend another binding claims, is
+ * never asked about unless the load balancer's own listeners name its group:
+ * a copied label alone never sends an ARN to AWS. At most `limit`.
+ */
+export function speculativeTargetGroups(
+  candidates: TargetGroupBinding[],
+  routes: L4Route[],
+  target: AwsTarget | undefined,
+  limit: number,
+): TrustedArn[] {
+  const arns = new Map<string, TrustedArn>();
+  for (const backend of routes.flatMap(backendsOf)) {
+    const serving = candidates.filter(b => bindingServes(b, backend));
+    if (serving.length !== 1) continue;
+    const arn = trustArn(
+      serving[0].spec?.targetGroupARN,
+      'targetgroup',
+      target,
+    );
+    if (arn) arns.set(arn.arn, arn);
+  }
+  return [...arns.values()].slice(0, limit);
 }
 
 /**

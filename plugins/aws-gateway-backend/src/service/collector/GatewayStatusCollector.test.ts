@@ -64,6 +64,31 @@ function ledgerGateway(
   });
 }
 
+/**
+ * A binding labelled for shop/orders, as anyone who can write `namespace`
+ * could add one, serving `service`:8080 of that namespace.
+ */
+function spoofBinding(
+  t: ReturnType<typeof setup>,
+  binding: { namespace: string; arn: string; service: string },
+) {
+  t.kube.cluster('dev').add('elbv2.k8s.aws/v1beta1/targetgroupbindings', {
+    metadata: {
+      name: `spoof-${binding.namespace}-${binding.service}`,
+      namespace: binding.namespace,
+      labels: {
+        'gateway.k8s.aws.nlb/stack-namespace': 'shop',
+        'gateway.k8s.aws.nlb/stack-name': 'orders',
+      },
+    },
+    spec: {
+      targetGroupARN: binding.arn,
+      targetType: 'ip',
+      serviceRef: { name: binding.service, port: 8080 },
+    },
+  });
+}
+
 /** Every ARN sent to ELBv2, whatever the command. */
 function arnsCalled(elbv2: FakeElbv2): string[] {
   return elbv2.calls.flatMap(c => [
@@ -186,23 +211,8 @@ describe('GatewayStatusCollector: bounds', () => {
 describe('GatewayStatusCollector: TargetGroupBindings and ARNs', () => {
   const spoofedTg = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/k8s-payments-ledger/abcdef0123456789`;
 
-  function spoof(t: ReturnType<typeof setup>, namespace: string, arn: string) {
-    t.kube.cluster('dev').add('elbv2.k8s.aws/v1beta1/targetgroupbindings', {
-      metadata: {
-        name: `spoof-${namespace}`,
-        namespace,
-        labels: {
-          'gateway.k8s.aws.nlb/stack-namespace': 'shop',
-          'gateway.k8s.aws.nlb/stack-name': 'orders',
-        },
-      },
-      spec: {
-        targetGroupARN: arn,
-        targetType: 'ip',
-        serviceRef: { name: 'orders', port: 8080 },
-      },
-    });
-  }
+  const spoof = (t: ReturnType<typeof setup>, namespace: string, arn: string) =>
+    spoofBinding(t, { namespace, arn, service: 'orders' });
 
   it('ignores bindings with copied labels in another namespace, and bindings of target groups not on the load balancer', async () => {
     const t = setup();
@@ -351,11 +361,151 @@ describe("GatewayStatusCollector: another Gateway's load balancer", () => {
         ),
       }),
     );
-    // Nothing is read of it beyond what tells whose it is.
+    // Nothing is read of it beyond what tells whose it is, and the listeners
+    // asked for at once with its tags (their answer dropped): not its target
+    // groups, not their health.
     expect(gw.listeners[0].targetGroups).toEqual([]);
     expect(
-      t.elbv2.calls.filter(c => c.input.LoadBalancerArn === ledger.lbArn),
-    ).toEqual([]);
-    expect(t.elbv2.count('DescribeTargetHealth')).toBe(0);
+      t.elbv2.calls
+        .filter(c => c.input.LoadBalancerArn === ledger.lbArn)
+        .map(c => c.command),
+    ).toEqual(what === 'arn' ? ['DescribeListeners'] : []);
+    expect(arnsCalled(t.elbv2)).not.toContain(ledger.tgArn);
+    expect(gw.listeners[0].loadBalancerListener).toBeUndefined();
+  });
+});
+
+describe('GatewayStatusCollector: the AWS side in one round trip', () => {
+  /** The collector's Gateway shop/orders, its binding's target group replaced by `arn`. */
+  function bindOrdersTo(t: ReturnType<typeof setup>, arn: string) {
+    const binding = t.kube
+      .cluster('dev')
+      .objects.get('elbv2.k8s.aws/v1beta1/targetgroupbindings')!
+      .find(b => b.metadata.namespace === 'shop')!;
+    (binding as any).spec.targetGroupARN = arn;
+  }
+
+  it('reads 10 Gateways with every AWS call sent at once, the ARN lookups batched', async () => {
+    const t = setup();
+    const names = Array.from({ length: 10 }, (_, i) => `gw-${i}`);
+    names.forEach(name => exposeScenario(t.kube, t.elbv2, { name }));
+    t.elbv2.delayMs = 20;
+    const res = await t.get({
+      'aws-gateway.io/gateways': names.map(n => `shop/${n}`).join(','),
+    });
+    expect(
+      res.gateways.map(g => g.listeners[0].targetGroups[0].health),
+    ).toEqual(
+      names.map(() => expect.objectContaining({ healthy: 2, total: 2 })),
+    );
+    expect(res.gateways.flatMap(g => g.errors)).toEqual([]);
+    // No call waited for another's answer.
+    expect(t.elbv2.calls.filter(c => c.completedBefore > 0)).toEqual([]);
+    expect(
+      Object.fromEntries(
+        [
+          'DescribeLoadBalancers',
+          'DescribeTags',
+          'DescribeListeners',
+          'DescribeTargetGroups',
+          'DescribeTargetHealth',
+        ].map(c => [c, t.elbv2.count(c)]),
+      ),
+    ).toEqual({
+      DescribeLoadBalancers: 1,
+      DescribeTags: 1,
+      DescribeListeners: 10,
+      DescribeTargetGroups: 1,
+      DescribeTargetHealth: 10,
+    });
+    expect(t.elbv2.maxInFlight).toBe(23);
+  });
+
+  it("never shows the health of another team's target group that a binding names, though it was asked for at once", async () => {
+    const t = setup();
+    const ours = exposeScenario(t.kube, t.elbv2);
+    const ledger = ledgerGateway(t);
+    // Our Gateway's only binding, rewritten to name team B's target group.
+    bindOrdersTo(t, ledger.tgArn);
+    const res = await t.get({ 'aws-gateway.io/gateways': 'shop/orders' });
+    const gw = res.gateways[0];
+    // Our own group is found through our listener (a second round trip) and
+    // shown without the binding; team B's is not shown at all.
+    expect(gw.listeners[0].targetGroups.map(g => g.arn)).toEqual([ours.tgArn]);
+    expect(gw.listeners[0].targetGroups[0].service).toBeUndefined();
+    const body = JSON.stringify(res);
+    expect(body).not.toContain(ledger.tgArn);
+    expect(body).not.toContain(ledger.lbArn);
+    expect(gw.errors).toContainEqual(
+      expect.objectContaining({
+        message:
+          "1 TargetGroupBinding labelled for this Gateway does not bind one of its load balancer's target groups and was ignored",
+      }),
+    );
+    // Asked for speculatively (the binding serves the route's backend), dropped.
+    expect(
+      t.elbv2.calls
+        .filter(c => c.command === 'DescribeTargetHealth')
+        .map(c => c.input.TargetGroupArn)
+        .sort(),
+    ).toEqual([ledger.tgArn, ours.tgArn].sort());
+  });
+
+  it.each([
+    ['serves none of its routes’ backends', 'ledger'],
+    ['claims a backend another binding claims', 'orders'],
+  ])(
+    'never sends the target group of a binding that %s',
+    async (_, service) => {
+      const t = setup();
+      const ours = exposeScenario(t.kube, t.elbv2);
+      const ledger = ledgerGateway(t);
+      spoofBinding(t, { namespace: 'shop', arn: ledger.tgArn, service });
+      const res = await t.get({ 'aws-gateway.io/gateways': 'shop/orders' });
+      const gw = res.gateways[0];
+      expect(gw.listeners[0].targetGroups.map(g => g.arn)).toEqual([
+        ours.tgArn,
+      ]);
+      expect(gw.listeners[0].targetGroups[0].health.healthy).toBe(2);
+      expect(arnsCalled(t.elbv2)).not.toContain(ledger.tgArn);
+      expect(JSON.stringify(res)).not.toContain(ledger.tgArn);
+    },
+  );
+
+  it.each([
+    ['another account', (arn: string) => arn.replace(ACCOUNT, '210987654321')],
+    ['another region', (arn: string) => arn.replace(REGION, 'eu-central-1')],
+  ])(
+    'never calls a target group of %s that a binding names',
+    async (_, craft) => {
+      const t = setup();
+      const ours = exposeScenario(t.kube, t.elbv2);
+      const crafted = craft(ours.tgArn);
+      bindOrdersTo(t, crafted);
+      const res = await t.get({ 'aws-gateway.io/gateways': 'shop/orders' });
+      expect(arnsCalled(t.elbv2)).not.toContain(crafted);
+      expect(res.gateways[0].listeners[0].targetGroups.map(g => g.arn)).toEqual(
+        [ours.tgArn],
+      );
+    },
+  );
+
+  it('falls back to the tags when the load balancer the status names no longer exists', async () => {
+    const t = setup();
+    const s = exposeScenario(t.kube, t.elbv2);
+    const gateway = t.kube
+      .cluster('dev')
+      .objects.get('gateway.networking.k8s.io/v1/gateways')![0];
+    const stale = s.lbArn.replace(/\/[^/]+$/, '/0000000000');
+    gateway.status.conditions[1].message = stale;
+    const res = await t.get({ 'aws-gateway.io/gateways': 'shop/orders' });
+    const gw = res.gateways[0];
+    expect(gw.loadBalancer).toMatchObject({ arn: s.lbArn, foundBy: 'tags' });
+    expect(gw.listeners[0].targetGroups[0]).toMatchObject({
+      arn: s.tgArn,
+      service: { name: 'orders' },
+      health: { healthy: 2 },
+    });
+    expect(gw.errors).toEqual([]);
   });
 });

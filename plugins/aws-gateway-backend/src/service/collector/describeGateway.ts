@@ -1,7 +1,13 @@
 /**
  * Reads everything about one Gateway and assembles its status: Kubernetes
- * and ELBv2 in parallel, each AWS call started as soon as what it needs is
- * known, and only what the trust checks let through.
+ * and ELBv2 in parallel, and only what the trust checks let through. When the
+ * Gateway's status names its load balancer, every AWS call is started as
+ * soon as the Gateway and its bindings are read -- the load balancer and its
+ * tags, its listeners, the bindings' target groups and their health -- so one
+ * round trip answers; their answers are used only once the same checks as a
+ * step-by-step read pass (the tags say this Gateway's; ELBv2 lists the group
+ * for this load balancer). Otherwise, or when AWS disagrees with what the
+ * cluster named, the reads follow each other as before.
  */
 import {
   GatewayStatus,
@@ -24,10 +30,18 @@ import {
 import {
   bindingNamespaces,
   ownedBindings,
+  speculativeTargetGroups,
   statusArnOf,
   trustedTargetGroups,
 } from '../gatewayTrust';
-import { readLoadBalancerParts, readTargetGroupFacts } from './awsReads';
+import {
+  LoadBalancerParts,
+  prefetchListeners,
+  prefetchTargetGroups,
+  readConfirmedParts,
+  readLoadBalancerParts,
+  readTargetGroupFacts,
+} from './awsReads';
 import { dedupeErrors, FailureReport } from './failureReport';
 import { readNamespaces, readSurroundings } from './kubernetesReads';
 
@@ -62,13 +76,15 @@ export async function describeGateway(
   const target = location.target;
   const trustedStatus = statusArnOf(gateway, target, cluster.name);
   errors.push(...trustedStatus.errors);
-  // Start the AWS side now. Its listeners and target groups are read only
-  // once the load balancer is known to be this Gateway's (its tags).
+  const statusArn = trustedStatus.arn;
+  // Start the AWS side now; nothing of it is used before the load balancer's
+  // tags say it is this Gateway's.
+  if (statusArn) prefetchListeners(scope.elbv2, statusArn);
   const located = scope.locator.locate({
     namespace,
     name: gateway.metadata.name,
     controllerClusterName: location.controllerClusterName,
-    statusArn: trustedStatus.arn,
+    statusArn,
     dnsName: gateway.status?.addresses?.[0]?.value,
     target,
   });
@@ -88,6 +104,18 @@ export async function describeGateway(
     report,
     errors,
   );
+  const speculated = statusArn
+    ? namespaceReads.then(objects => {
+        const arns = speculativeTargetGroups(
+          objects.bindings,
+          surroundings.routes,
+          target,
+          limit,
+        );
+        prefetchTargetGroups(scope.elbv2, arns);
+        return arns;
+      })
+    : undefined;
   const eventsRead = input.events
     ? namespaceReads.then(objects =>
         readGatewayEvents(
@@ -116,12 +144,22 @@ export async function describeGateway(
       report.failure('aws', failure.error, { action: failure.action }),
     );
   }
-  const { listeners, groups } = await readLoadBalancerParts(
-    scope.elbv2,
-    lbArn,
-    report,
-    errors,
-  );
+  // The speculative reads were made for the load balancer the status named;
+  // an NLB's target groups are exactly those its listeners forward to.
+  const confirmed =
+    speculated &&
+    lbArn?.arn === statusArn?.arn &&
+    loadBalancer?.type === 'network';
+  const { listeners, groups }: LoadBalancerParts = confirmed
+    ? await readConfirmedParts(
+        scope.elbv2,
+        lbArn!,
+        await speculated,
+        limit,
+        report,
+        errors,
+      )
+    : await readLoadBalancerParts(scope.elbv2, lbArn, report, errors);
 
   // The load balancer's target groups as ELBv2 reports them: the only ones
   // whose health is read and whose bindings are believed.
