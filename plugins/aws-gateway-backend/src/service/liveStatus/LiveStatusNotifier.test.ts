@@ -52,6 +52,7 @@ function setup(
     },
     objectsOf: (_cluster: string, spec: ResourceSpec) =>
       objects[spec.plural] ?? [],
+    sizes: () => ({ c1: Object.values(objects).flat().length }),
   };
   const published: Array<{
     channel: string;
@@ -248,6 +249,18 @@ describe('LiveStatusNotifier', () => {
       const { notifier, change, settle, signalled } = setup();
       notifier.answered('key-orders', answer(ref, ...shown), byLabel);
       change(resource, object);
+      await settle();
+      expect(signalled()).toEqual([gatewayStatusSignalChannel(ref)]);
+      notifier.stop();
+    });
+
+    it('is signalled when a Gateway its selector selected, not linked to it (so not shown), is labelled out', async () => {
+      const unlinked = gateway('unlinked', { app: 'orders' });
+      const { notifier, change, settle, signalled } = setup({
+        [GATEWAYS.plural]: [unlinked],
+      });
+      notifier.answered('key-orders', answer(ref), byLabel);
+      change(GATEWAYS, gateway('unlinked', { app: 'another' }));
       await settle();
       expect(signalled()).toEqual([gatewayStatusSignalChannel(ref)]);
       notifier.stop();

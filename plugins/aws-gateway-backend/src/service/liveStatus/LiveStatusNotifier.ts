@@ -6,6 +6,7 @@ import {
   GatewayStatusChangedSignal,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import { SignalsService } from '@backstage/plugin-signals-node';
+import { GATEWAYS } from '@gateway-portal/plugin-aws-gateway-node';
 import { BoundedMap } from '../../boundedMap';
 import { describeFailure } from '../../failures';
 import { WatchCache, WatchedChange } from '../../kubernetes/watch/WatchCache';
@@ -34,7 +35,7 @@ export interface LiveStatus {
 }
 
 export interface LiveStatusNotifierOptions {
-  cache: Pick<WatchCache, 'onChange' | 'objectsOf'>;
+  cache: Pick<WatchCache, 'onChange' | 'objectsOf' | 'sizes'>;
   signals?: SignalPublisher;
   logger?: LoggerService;
   /** Changes within this window become one signal per entity. Default 250 ms. */
@@ -53,6 +54,8 @@ export interface LiveStatusNotifierOptions {
 const MAX_TRACKED_ENTITIES = 10_000;
 /** Answers followed per entity: the shared one and those of users with their own tokens. */
 const MAX_ANSWERS_PER_ENTITY = 50;
+/** Gateways remembered per answer as selected though not shown (a wide selector selects many). */
+const MAX_SELECTED_NOT_SHOWN = 100;
 
 /** What one answer showed: its Gateways and their namespaces. */
 interface Shown {
@@ -76,8 +79,8 @@ interface TrackedEntity {
  * created, deleted or labelled into the selector), has its cached answers
  * forgotten and then gets one signal on its channel, so its card reads the
  * status again (through the authorised API) within the debounce, at most
- * once per `minIntervalMs`. A Gateway labelled out of a selector was shown
- * by the entity's last answer.
+ * once per `minIntervalMs`. A Gateway labelled out of a selector was
+ * selected when the entity was last answered.
  *
  * The entities followed are those answered, bounded (least recently answered
  * dropped first), each as the catalog last had it: every answer replaces its
@@ -126,7 +129,10 @@ export class LiveStatusNotifier implements LiveStatus {
             selects: gatewayMatcher(gatewaySelectorFor(entity)),
             answers: new Map(),
           };
-    const shown: Shown = { gateways: new Set(), namespaces: new Set() };
+    const shown: Shown = {
+      gateways: this.selectedNow(tracked),
+      namespaces: new Set(),
+    };
     for (const { gateway } of response.gateways) {
       const { cluster, namespace, name } = gateway;
       shown.gateways.add(gatewayId(cluster, namespace, name));
@@ -142,6 +148,26 @@ export class LiveStatusNotifier implements LiveStatus {
 
   onStale(forget: (key: string) => Promise<void> | void): void {
     this.forgetters.push(forget);
+  }
+
+  /**
+   * The watched Gateways an entity's selector selects now, shown or not (one
+   * not linked to the entity is still in its answer's errors): a change that
+   * labels one out of the selector concerns the entity, though its new
+   * labels no longer say so.
+   */
+  private selectedNow(tracked: TrackedEntity): Set<string> {
+    const ids = new Set<string>();
+    for (const cluster of Object.keys(this.options.cache.sizes())) {
+      for (const gw of this.options.cache.objectsOf(cluster, GATEWAYS)) {
+        const { namespace = '', name, labels } = gw.metadata;
+        if (ids.size >= MAX_SELECTED_NOT_SHOWN) return ids;
+        if (tracked.selects({ cluster, namespace, name, labels })) {
+          ids.add(gatewayId(cluster, namespace, name));
+        }
+      }
+    }
+    return ids;
   }
 
   stop(): void {
