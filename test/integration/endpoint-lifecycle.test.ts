@@ -43,7 +43,7 @@ import {
 } from '../peers';
 import { runAction } from './support/actionRun';
 import { classicRenderInput } from './support/classicEndpoint';
-import { git } from './support/gitCli';
+import { git, pushToMainByHand } from './support/gitCli';
 import { commitAction, gitopsConfig } from './support/gitopsActions';
 import { ownershipRuleOff } from './support/ownership';
 import { serverSideApply } from './support/serverSideApply';
@@ -81,19 +81,9 @@ function workspace(): string {
   return dir;
 }
 
-/** A developer's own push to main (a hand edit), as the git CLI makes it. */
-function pushByHand(edit: (work: string) => void, message: string) {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lifecycle-hand-'));
-  try {
-    git(['clone', '-q', bare(), work]);
-    edit(work);
-    git(['add', '-A'], work);
-    git(['commit', '-q', '-m', message], work);
-    git(['push', '-q', 'origin', 'main'], work);
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
-  }
-}
+/** A developer's own push to main (a hand edit). */
+const pushByHand = (edit: (work: string) => void, message: string) =>
+  pushToMainByHand(bare(), edit, message);
 
 const repository = () => GitOpsRepository.fromConfig(config);
 const settings = () => readGitOpsSettings(config);

@@ -7,8 +7,13 @@
  * a backend in another namespace gets a ReferenceGrant the cluster accepts;
  * a re-run reuses that pull request; a taken port, a namespace the listener
  * does not admit, a Gateway not in the configuration and a live listener the
- * repository lacks are refused with nothing pushed. (The form's list of
- * shared Gateways with their free ports: e2e/specs/shared-gateway.spec.ts.)
+ * repository lacks are refused with nothing pushed. Then the listener's
+ * life after the merge: located as a shared listener, its port changed and
+ * it removed, each through a pull request of exactly that listener and route
+ * (re-runs reuse it; after the merge they change nothing); a hand-edited
+ * listener, a route the portal did not write and a taken port are refused
+ * with nothing pushed. (The form's list of shared Gateways with their free
+ * ports: e2e/specs/shared-gateway.spec.ts.)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,8 +28,12 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import {
+  createChangeSharedListenerAction,
+  createLocateEndpointAction,
+  createRemoveSharedListenerAction,
   createSharedListenerAction,
   readGitOpsSettings,
+  SharedGatewayActionDeps,
 } from '@gateway-portal/plugin-scaffolder-backend-module-aws-gateway';
 import yaml from 'yaml';
 import {
@@ -35,7 +44,7 @@ import {
   uniqueName,
 } from '../peers';
 import { runAction } from './support/actionRun';
-import { git } from './support/gitCli';
+import { git, pushToMainByHand } from './support/gitCli';
 import { ownershipRuleOff } from './support/ownership';
 import { serverSideApply } from './support/serverSideApply';
 
@@ -98,9 +107,9 @@ function config(): ConfigReader {
   });
 }
 
-function action() {
+function deps(): SharedGatewayActionDeps {
   const c = config();
-  return createSharedListenerAction({
+  return {
     sharedGateways: readSharedGateways(c),
     repository: GitOpsRepository.fromConfig(c),
     settings: readGitOpsSettings(c),
@@ -109,14 +118,19 @@ function action() {
       { name: CLUSTER, kubeConfig: kc },
     ]),
     ownership: ownershipRuleOff(),
-  });
+  };
+}
+
+function workspace(): string {
+  const workspacePath = fs.mkdtempSync(path.join(os.tmpdir(), 'shared-gw-'));
+  workspaces.push(workspacePath);
+  return workspacePath;
 }
 
 function run(input: JsonObject, isDryRun = false) {
-  const workspacePath = fs.mkdtempSync(path.join(os.tmpdir(), 'shared-gw-'));
-  workspaces.push(workspacePath);
+  const workspacePath = workspace();
   return runAction(
-    action(),
+    createSharedListenerAction(deps()),
     {
       sharedGateway: `${CLUSTER}/${gatewayNamespace}/shared-nlb`,
       namespace: appNamespace,
@@ -332,6 +346,305 @@ describe('aws-gateway:endpoint:shared-listener against the peers', () => {
         ...(input.namespace === '' ? { namespace: outsiderNamespace } : {}),
       }),
     ).rejects.toThrow(message);
+    expect(heads()).toBe(before);
+  });
+});
+
+describe('the listener over its life: locate, change, remove against the peers', () => {
+  const sharedGateway = () => `${CLUSTER}/${gatewayNamespace}/shared-nlb`;
+  const routeFile = () =>
+    `shared-gateway-routes/${appNamespace}/db/tcproute-db.yaml`;
+  const listenersOn = (ref: string) =>
+    yaml
+      .parse(show(ref, GATEWAY_FILE))
+      .spec.listeners.map((l: any) => `${l.name} ${l.protocol} ${l.port}`);
+
+  /** An example's input, pointed at this test's shared Gateway and route (written for no component). */
+  function exampleInput(example: { example: string }, extra: JsonObject = {}) {
+    const { entityRef: _component, ...input } = yaml.parse(example.example)
+      .steps[0].input;
+    return {
+      ...input,
+      sharedGateway: sharedGateway(),
+      namespace: appNamespace,
+      routeName: 'db',
+      ...extra,
+    } as JsonObject;
+  }
+
+  // The actions' own examples, run against the peers.
+  const changeExamples = () =>
+    createChangeSharedListenerAction(deps()).examples!;
+  const removeExamples = () =>
+    createRemoveSharedListenerAction(deps()).examples!;
+  const locateExamples = () => createLocateEndpointAction(deps()).examples!;
+
+  const change = (input: JsonObject, isDryRun = false) =>
+    runAction(createChangeSharedListenerAction(deps()), input, {
+      workspacePath: workspace(),
+      isDryRun,
+    });
+  const remove = (input: JsonObject) =>
+    runAction(createRemoveSharedListenerAction(deps()), input, {
+      workspacePath: workspace(),
+    });
+
+  /** The forge's merge of a review branch (each starts from main: a fast-forward). */
+  function merge(branch: string) {
+    git(['--git-dir', bare(), 'merge-base', '--is-ancestor', 'main', branch]);
+    git([
+      '--git-dir',
+      bare(),
+      'update-ref',
+      'refs/heads/main',
+      `refs/heads/${branch}`,
+    ]);
+  }
+
+  /** A platform engineer's own push to main. */
+  const pushByHand = (edit: (work: string) => void, message: string) =>
+    pushToMainByHand(bare(), edit, message);
+
+  /** The GitOps agent: applies main's Gateway manifest (its listeners as they are there). */
+  async function applyGateway() {
+    await serverSideApply(
+      objects,
+      yaml.parse(show('main', GATEWAY_FILE)),
+      'gitops-agent',
+      [],
+    );
+    const live: any = await objects.read({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'shared-nlb', namespace: gatewayNamespace },
+    });
+    return live.spec.listeners.map(
+      (l: any) => `${l.name} ${l.protocol} ${l.port}`,
+    );
+  }
+
+  beforeAll(() => {
+    // The platform merged the pull request of the listener added above (and it is applied).
+    merge(`aws-gateway/shared-${appNamespace}-db`);
+  });
+
+  it('locates the route as a listener on the shared Gateway (the locate example)', async () => {
+    const { entityRef: _component, ...input } = yaml.parse(
+      locateExamples()[0].example,
+    ).steps[0].input;
+    const { outputs } = await runAction(
+      createLocateEndpointAction(deps()),
+      { ...input, repoUrl, namespace: appNamespace, name: 'db' },
+      { workspacePath: workspace() },
+    );
+    expect(outputs).toEqual({
+      kind: 'shared-listener',
+      sharedGateway: sharedGateway(),
+      path: `shared-gateway-routes/${appNamespace}/db`,
+    });
+  });
+
+  it('dry run of the second example (UDP, another backend): the UDPRoute replaces the TCPRoute, nothing pushed', async () => {
+    const before = heads();
+    const { outputs, logs } = await change(
+      exampleInput(changeExamples()[1]),
+      true,
+    );
+    expect(outputs).toMatchObject({
+      changes: [
+        `listener ${appNamespace}-db: protocol TCP → UDP`,
+        'route db: backends postgres:5432 → orders-udp:5433',
+      ],
+      files: [
+        GATEWAY_FILE,
+        `shared-gateway-routes/${appNamespace}/db/udproute-db.yaml`,
+      ],
+      deleted: [routeFile()],
+      serverDryRun: 'passed',
+      pullRequestNumber: 0,
+    });
+    expect(outputs.gatewayDiff).toContain('+      protocol: UDP');
+    expect(logs.join('\n')).toContain('kind: UDPRoute');
+    expect(heads()).toBe(before);
+  });
+
+  it('refuses a port another listener holds, with nothing pushed', async () => {
+    const before = heads();
+    await expect(
+      change(
+        exampleInput(changeExamples()[0], {
+          change: { listeners: [{ port: 20000 }] },
+        }),
+      ),
+    ).rejects.toThrow(
+      /listenerPort: port 20000 is taken on shared Gateway .*\(listener platform-dns\) \[shared-port-taken\]/,
+    );
+    expect(heads()).toBe(before);
+  });
+
+  it('changes the port (the first example) in one pull request of exactly the listener and the route; a re-run reuses it; merged, a re-run changes nothing', async () => {
+    const onMain = show('main', GATEWAY_FILE);
+    const input = exampleInput(changeExamples()[0]);
+    const { outputs } = await change(input);
+    const branch = outputs.branch as string;
+    expect(branch).toMatch(
+      new RegExp(`^aws-gateway/shared-${appNamespace}-db-change-[0-9a-f]{10}$`),
+    );
+    expect(outputs).toMatchObject({
+      changed: true,
+      changes: [`listener ${appNamespace}-db: port 20001 → 20002`],
+      pullRequestNumber: 2,
+    });
+    // Exactly our listener changed; the platform's listener and comments stay.
+    expect(listenersOn(branch)).toEqual([
+      'platform-dns UDP 20000',
+      `${appNamespace}-db TCP 20002`,
+    ]);
+    expect(show(branch, GATEWAY_FILE)).toContain("# the platform's own");
+    expect(
+      yaml.parse(show(branch, routeFile())).metadata.annotations[
+        'aws-gateway.io/listener-port'
+      ],
+    ).toBe('20002');
+    expect(show('main', GATEWAY_FILE)).toBe(onMain);
+    const pr = (await pullRequests()).find(p => p.number === 2);
+    expect(pr).toMatchObject({ state: 'open', head: { ref: branch } });
+    expect(pr.body).toContain('-      port: 20001');
+    expect(pr.body).toContain('+      port: 20002');
+
+    const again = await change(input);
+    expect(again.outputs).toMatchObject({
+      branch,
+      changed: false,
+      pullRequestNumber: 2,
+    });
+    expect(await pullRequests()).toHaveLength(2);
+
+    merge(branch);
+    expect(await applyGateway()).toEqual([
+      'platform-dns UDP 20000',
+      `${appNamespace}-db TCP 20002`,
+    ]);
+    const before = heads();
+    const merged = await change(input);
+    expect(merged.outputs).toMatchObject({ changed: false, files: [] });
+    expect(merged.outputs.pullRequestUrl).toBeUndefined();
+    expect(heads()).toBe(before);
+  });
+
+  it('refuses a listener edited by hand since, with nothing pushed', async () => {
+    pushByHand(work => {
+      const file = path.join(work, GATEWAY_FILE);
+      fs.writeFileSync(
+        file,
+        fs.readFileSync(file, 'utf8').replace('port: 20002', 'port: 20003'),
+      );
+    }, 'platform: move the db listener by hand');
+    const before = heads();
+    try {
+      await expect(
+        change(
+          exampleInput(changeExamples()[0], {
+            change: { listeners: [{ port: 20004 }] },
+          }),
+        ),
+      ).rejects.toThrow(
+        new RegExp(
+          `the listener ${appNamespace}-db in ${GATEWAY_FILE} .* is not what the portal wrote for route ${appNamespace}/db \\(edited by hand since\\).*\\[endpoint-hand-edited\\]`,
+        ),
+      );
+      await expect(remove(exampleInput(removeExamples()[0]))).rejects.toThrow(
+        /\[endpoint-hand-edited\]/,
+      );
+      expect(heads()).toBe(before);
+    } finally {
+      pushByHand(work => {
+        const file = path.join(work, GATEWAY_FILE);
+        fs.writeFileSync(
+          file,
+          fs.readFileSync(file, 'utf8').replace('port: 20003', 'port: 20002'),
+        );
+      }, 'platform: undo');
+    }
+  });
+
+  it('refuses a route (and its listener) the portal did not write, with nothing pushed', async () => {
+    const legacy = `shared-gateway-routes/${appNamespace}/legacy/tcproute-legacy.yaml`;
+    pushByHand(work => {
+      fs.mkdirSync(path.join(work, path.dirname(legacy)), { recursive: true });
+      fs.writeFileSync(
+        path.join(work, legacy),
+        yaml.stringify({
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'TCPRoute',
+          metadata: { name: 'legacy', namespace: appNamespace },
+          spec: {
+            parentRefs: [
+              {
+                namespace: gatewayNamespace,
+                name: 'shared-nlb',
+                sectionName: 'platform-dns',
+              },
+            ],
+            rules: [{ backendRefs: [{ name: 'legacy', port: 53 }] }],
+          },
+        }),
+      );
+    }, 'platform: a route of its own');
+    const before = heads();
+    await expect(
+      remove(exampleInput(removeExamples()[0], { routeName: 'legacy' })),
+    ).rejects.toThrow(
+      /"tcproute-legacy.yaml" has no app.kubernetes.io\/managed-by: backstage-aws-gateway label.*\[endpoint-not-ours\]/,
+    );
+    expect(heads()).toBe(before);
+    expect(listenersOn('main')).toContain('platform-dns UDP 20000');
+  });
+
+  it('removes exactly the listener and the route (the remove example) in one pull request; a re-run reuses it; merged, nothing is left to remove', async () => {
+    const input = exampleInput(removeExamples()[0]);
+    const { outputs } = await remove(input);
+    const branch = outputs.branch as string;
+    expect(branch).toMatch(
+      new RegExp(`^aws-gateway/shared-${appNamespace}-db-remove-[0-9a-f]{10}$`),
+    );
+    expect(outputs).toMatchObject({
+      changed: true,
+      deleted: [routeFile()],
+      pullRequestNumber: 3,
+    });
+    expect(listenersOn(branch)).toEqual(['platform-dns UDP 20000']);
+    expect(show(branch, GATEWAY_FILE)).toContain(
+      "# The platform team's shared NLB.",
+    );
+    const tree = git([
+      '--git-dir',
+      bare(),
+      'ls-tree',
+      '-r',
+      '--name-only',
+      branch,
+    ]);
+    expect(tree).not.toContain(routeFile());
+    // The platform's own route folder is left alone.
+    expect(tree).toContain(
+      `shared-gateway-routes/${appNamespace}/legacy/tcproute-legacy.yaml`,
+    );
+    expect(listenersOn('main')).toContain(`${appNamespace}-db TCP 20002`);
+
+    const again = await remove(input);
+    expect(again.outputs).toMatchObject({
+      branch,
+      changed: false,
+      pullRequestNumber: 3,
+    });
+    expect(await pullRequests()).toHaveLength(3);
+
+    merge(branch);
+    expect(await applyGateway()).toEqual(['platform-dns UDP 20000']);
+    const before = heads();
+    const gone = await remove(input);
+    expect(gone.outputs).toMatchObject({ changed: false, deleted: [] });
     expect(heads()).toBe(before);
   });
 });

@@ -160,12 +160,16 @@ export {
   gatewayListeners,
   planSharedListener,
   renderSharedRouteManifests,
+  SHARED_LISTENER_PORT_ANNOTATION,
 } from './manifests/sharedListener';
 export type {
   GatewayListenerSummary,
   SharedListenerPlan,
   SharedListenerRequest,
 } from './manifests/sharedListener';
+export { planSharedListenerEdit } from './manifests/sharedListenerEdit';
+export type { SharedListenerEditPlan } from './manifests/sharedListenerEdit';
+export { ENDPOINT_EDIT_RULES } from './manifests/endpointEditRules';
 export {
   readLiveGateway,
   readNamespaceLabels,

@@ -18,6 +18,10 @@ export { createEnsurePodIdentityRoleAction } from './actions/iam/ensurePodIdenti
 export { createEnsurePolicyAction } from './actions/iam/ensurePolicy';
 export { createRenderEndpointAction } from './actions/endpoint/renderEndpoint';
 export { createSharedListenerAction } from './actions/endpoint/sharedListener';
+export { createChangeSharedListenerAction } from './actions/endpoint/changeSharedListener';
+export { createRemoveSharedListenerAction } from './actions/endpoint/removeSharedListener';
+export { createLocateEndpointAction } from './actions/endpoint/locateEndpoint';
+export type { SharedGatewayActionDeps } from './actions/endpoint/editSharedListener';
 export { createPlanEndpointChangeAction } from './actions/endpoint/planEndpointChange';
 export { createPlanEndpointRemovalAction } from './actions/endpoint/planEndpointRemoval';
 export { createGitOpsCheckAction } from './actions/gitops/gitopsCheck';

@@ -18,6 +18,9 @@ import { createPlanEndpointRemovalAction } from './actions/endpoint/planEndpoint
 import { readGitOpsSettings } from './actions/gitops/gitopsSettings';
 import { createRenderEndpointAction } from './actions/endpoint/renderEndpoint';
 import { createSharedListenerAction } from './actions/endpoint/sharedListener';
+import { createChangeSharedListenerAction } from './actions/endpoint/changeSharedListener';
+import { createRemoveSharedListenerAction } from './actions/endpoint/removeSharedListener';
+import { createLocateEndpointAction } from './actions/endpoint/locateEndpoint';
 import { InitiatorOwnership } from './actions/support/initiatorOwnership';
 import {
   createFetchIamPolicyAction,
@@ -76,16 +79,25 @@ export const scaffolderModuleAwsGateway = createBackendModule({
           userInfo,
           catalog,
         });
+        const sharedGateways = readSharedGateways(config);
+        const sharedListenerDeps = {
+          sharedGateways,
+          repository,
+          settings: gitopsSettings,
+          guardrails,
+          clusters,
+          ownership,
+        };
         scaffolder.addActions(
           createRenderEndpointAction({ guardrails, clusters, ownership }),
           createGitOpsCheckAction({ repository, settings: gitopsSettings }),
-          createSharedListenerAction({
-            sharedGateways: readSharedGateways(config),
+          createSharedListenerAction(sharedListenerDeps),
+          createChangeSharedListenerAction(sharedListenerDeps),
+          createRemoveSharedListenerAction(sharedListenerDeps),
+          createLocateEndpointAction({
+            sharedGateways,
             repository,
             settings: gitopsSettings,
-            guardrails,
-            clusters,
-            ownership,
           }),
           createGitOpsCommitAction({
             repository,

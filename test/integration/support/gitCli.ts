@@ -1,5 +1,8 @@
 /** The git CLI as a developer pushing to the GitOps repository (fixed identity, no system config). */
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 export function git(args: string[], cwd?: string): string {
   return execFileSync('git', args, {
@@ -14,4 +17,22 @@ export function git(args: string[], cwd?: string): string {
       GIT_CONFIG_NOSYSTEM: '1',
     },
   }).trim();
+}
+
+/** A person's own push to main of a bare repository on the git peer (a hand edit), as the git CLI makes it. */
+export function pushToMainByHand(
+  bareDir: string,
+  edit: (work: string) => void,
+  message: string,
+): void {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'push-by-hand-'));
+  try {
+    git(['clone', '-q', bareDir, work]);
+    edit(work);
+    git(['add', '-A'], work);
+    git(['commit', '-q', '-m', message], work);
+    git(['push', '-q', 'origin', 'main'], work);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 }

@@ -1,6 +1,11 @@
 import { ConfigReader } from '@backstage/config';
 import { CONTROLLER_PROFILES } from '@gateway-portal/plugin-aws-gateway-common';
 import yaml from 'yaml';
+import {
+  SHARED_GATEWAY_ENTRY,
+  SHARED_GATEWAY_GITOPS,
+  SHARED_GATEWAY_YAML,
+} from './__fixtures__/sharedGateway';
 import { readSharedGateways, SharedGateway } from './sharedGatewayConfig';
 import {
   findSharedGateway,
@@ -17,33 +22,9 @@ const config = (entry: JsonObject) =>
 /** The configuration's JSON, as ConfigReader takes it. */
 type JsonObject = NonNullable<ConstructorParameters<typeof ConfigReader>[0]>;
 
-const GITOPS = {
-  repoUrl: 'https://git.example.com/platform/gitops.git',
-  path: 'platform/gateways/shared-nlb.yaml',
-};
-const ENTRY: JsonObject = {
-  cluster: 'prod',
-  namespace: 'platform-gateways',
-  name: 'shared-nlb',
-  gitops: GITOPS,
-  listenerPorts: ['20000-20009'],
-  allowedRoutes: { from: 'Selector', matchLabels: { 'shared-nlb': 'yes' } },
-};
-
-const REPO_YAML = `# Owned by the platform team.
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata:
-  name: shared-nlb
-  namespace: platform-gateways
-spec:
-  gatewayClassName: aws-nlb
-  listeners:
-    # The platform's own listener.
-    - name: platform-dns
-      protocol: UDP
-      port: 20000
-`;
+const GITOPS = SHARED_GATEWAY_GITOPS;
+const ENTRY: JsonObject = SHARED_GATEWAY_ENTRY;
+const REPO_YAML = SHARED_GATEWAY_YAML;
 
 const LIVE = yaml.parse(REPO_YAML);
 

@@ -28,6 +28,15 @@ import { KubernetesManifest, RenderedManifest } from './types';
 
 /** apiVersion of ReferenceGrant in every profile (standard channel since Gateway API v1.0). */
 const REFERENCE_GRANT_API_VERSION = `${GATEWAY_API_GROUP_NAME}/v1beta1`;
+/**
+ * Annotation on the app's route: the port of the listener the portal wrote
+ * for it. The listener itself carries no mark of ours (a Gateway listener has
+ * no metadata), so a hand edit of its port shows as a listener that is not
+ * what the route says was written.
+ *
+ * @public
+ */
+export const SHARED_LISTENER_PORT_ANNOTATION = 'aws-gateway.io/listener-port';
 /** The platform's Gateway manifest is small; anything larger is not one. */
 const MAX_GATEWAY_MANIFEST_BYTES = 256 * 1024;
 
@@ -135,8 +144,8 @@ function allowedRoutesOf(rule: SharedRouteNamespaces) {
     : { from: rule.from };
 }
 
-/** The listener we add; compared as JSON with what a repository holds to recognise an earlier run's. */
-function sharedListener(
+/** The listener we write for a request; compared as JSON with what a repository holds to recognise ours. */
+export function sharedListenerEntry(
   shared: SharedGateway,
   request: SharedListenerRequest,
 ): Record<string, unknown> {
@@ -156,18 +165,32 @@ function sharedListener(
   };
 }
 
-type Problem = { field: string; rule: string; message: string };
+/** One reason a listener cannot be added or changed, naming the input field and the rule. */
+export type SharedListenerProblem = {
+  field: string;
+  rule: string;
+  message: string;
+};
 
-function problemsError(intro: string, problems: Problem[]): InputError {
+/** Every problem, each once, in one InputError. */
+export function sharedListenerProblemsError(
+  intro: string,
+  problems: SharedListenerProblem[],
+): InputError {
+  const unique = problems.filter(
+    (p, i) =>
+      problems.findIndex(q => q.message === p.message && q.rule === p.rule) ===
+      i,
+  );
   return new InputError(
-    `${intro}:\n${problems
+    `${intro}:\n${unique
       .map(p => `- ${p.field}: ${p.message} [${p.rule}]`)
       .join('\n')}`,
   );
 }
 
 /** The platform's manifest, parsed as hostile input: one Gateway document, no aliases, the configured name. */
-function parseGatewayManifest(
+export function parseSharedGatewayManifest(
   shared: SharedGateway,
   content: string,
 ): { doc: yaml.Document; gateway: any } {
@@ -209,34 +232,38 @@ function parseGatewayManifest(
   return { doc, gateway };
 }
 
-function sameListener(a: unknown, b: unknown): boolean {
+/** Whether two listener entries are the same (as JSON: key order counts, as the portal writes them). */
+export function sameListener(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/**
- * Plans a listener on a shared Gateway, refusing (InputError naming the field
- * and the rule, before anything is written) a port outside the configured
- * range or already held (live or in the repository), a listener name in use,
- * an app namespace the listener would not admit, and a repository manifest
- * that lacks what the live Gateway has (committing it would remove that).
- * An identical listener already in the manifest (an earlier run) is kept.
- *
- * @public
- */
-export function planSharedListener(inputs: {
+/** What a listener request is checked against: the shared Gateway as the repository and the cluster have it. */
+export interface SharedListenerChecks {
   shared: SharedGateway;
   request: SharedListenerRequest;
-  /** The Gateway manifest at `shared.gitops.path` on the branch the change starts from. */
-  repoGatewayYaml: string;
+  /** The repository's Gateway, parsed (`parseSharedGatewayManifest`). */
+  gateway: any;
   /** The Gateway as the cluster has it; undefined when it does not exist. */
   liveGateway: unknown;
   /** Labels of the app namespace (for `from: Selector`). */
   routeNamespaceLabels?: Record<string, string>;
-  profile: ControllerProfile;
-}): SharedListenerPlan {
-  const { shared, request, profile } = inputs;
+  /** The listener being changed (its name): its own port is not "taken". */
+  ownListener?: string;
+}
+
+/**
+ * What a listener request breaks: the names, the protocols and ports the
+ * platform offers, a port or name another listener holds (live or in the
+ * repository), an app namespace the listener would not admit, a Gateway not
+ * on its cluster, and a repository manifest that lacks what the live Gateway
+ * has. Pure.
+ */
+export function sharedListenerProblems(
+  checks: SharedListenerChecks,
+): SharedListenerProblem[] {
+  const { shared, request } = checks;
   const subject = `shared Gateway ${shared.id}`;
-  const problems: Problem[] = [];
+  const problems: SharedListenerProblem[] = [];
   const add = (field: string, rule: string, message: string) =>
     problems.push({ field, rule, message });
 
@@ -287,7 +314,7 @@ export function planSharedListener(inputs: {
       shared.allowedRoutes,
       shared.namespace,
       request.namespace,
-      inputs.routeNamespaceLabels,
+      checks.routeNamespaceLabels,
     )
   ) {
     add(
@@ -300,61 +327,105 @@ export function planSharedListener(inputs: {
       )})`,
     );
   }
-  if (inputs.liveGateway === undefined) {
+  if (checks.liveGateway === undefined) {
     add(
       'sharedGateway',
       'shared-gateway-not-live',
       `${subject} does not exist on its cluster; its listeners cannot be checked`,
     );
   }
-  const { doc, gateway } = parseGatewayManifest(shared, inputs.repoGatewayYaml);
-  const live = gatewayListeners(inputs.liveGateway);
-  const inRepo = gatewayListeners(gateway);
-  const repoListeners: unknown[] = Array.isArray(gateway.spec?.listeners)
-    ? gateway.spec.listeners
-    : [];
-
-  // Committing the repository's manifest must not take from the cluster what the platform applied.
-  for (const l of live) {
-    const same = inRepo.find(r => r.name === l.name);
-    if (!same || same.port !== l.port || same.protocol !== l.protocol) {
+  problems.push(
+    ...sharedGatewayDriftProblems(shared, checks.gateway, checks.liveGateway),
+  );
+  const others = [
+    ...gatewayListeners(checks.gateway),
+    ...gatewayListeners(checks.liveGateway),
+  ].filter(l => l.name !== checks.ownListener);
+  for (const l of others) {
+    if (l.name === request.listenerName) {
       add(
-        'sharedGateway',
-        'shared-gateway-drift',
-        `the live listener ${l.name} (${l.protocol} ${l.port}) is ${
+        'listenerName',
+        'shared-listener-name-taken',
+        `${subject} already has a listener named ${l.name}`,
+      );
+    } else if (l.port === request.listenerPort) {
+      add(
+        'listenerPort',
+        'shared-port-taken',
+        `port ${l.port} is taken on ${subject} (listener ${l.name})`,
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * Committing the repository's manifest must not take from the cluster what
+ * the platform applied: every live listener must be in it, unchanged.
+ */
+export function sharedGatewayDriftProblems(
+  shared: SharedGateway,
+  gateway: unknown,
+  liveGateway: unknown,
+): SharedListenerProblem[] {
+  const inRepo = gatewayListeners(gateway);
+  return gatewayListeners(liveGateway).flatMap(l => {
+    const same = inRepo.find(r => r.name === l.name);
+    if (same && same.port === l.port && same.protocol === l.protocol) return [];
+    return [
+      {
+        field: 'sharedGateway',
+        rule: 'shared-gateway-drift',
+        message: `the live listener ${l.name} (${l.protocol} ${l.port}) is ${
           same ? 'different' : 'missing'
         } in ${
           shared.gitops.path
         }; committing would change it — ask the platform team to bring the repository in line`,
-      );
-    }
-  }
-  const listener = sharedListener(shared, request);
-  const earlierRun = repoListeners.find(l => sameListener(l, listener));
-  if (!earlierRun) {
-    for (const l of [...inRepo, ...live]) {
-      if (l.name === request.listenerName) {
-        add(
-          'listenerName',
-          'shared-listener-name-taken',
-          `${subject} already has a listener named ${l.name}`,
-        );
-      } else if (l.port === request.listenerPort) {
-        add(
-          'listenerPort',
-          'shared-port-taken',
-          `port ${l.port} is taken on ${subject} (listener ${l.name})`,
-        );
-      }
-    }
-  }
-  const unique = problems.filter(
-    (p, i) =>
-      problems.findIndex(q => q.message === p.message && q.rule === p.rule) ===
-      i,
+      },
+    ];
+  });
+}
+
+/**
+ * Plans a listener on a shared Gateway, refusing (InputError naming the field
+ * and the rule, before anything is written) what `sharedListenerProblems`
+ * finds. An identical listener already in the manifest (an earlier run) is
+ * kept.
+ *
+ * @public
+ */
+export function planSharedListener(inputs: {
+  shared: SharedGateway;
+  request: SharedListenerRequest;
+  /** The Gateway manifest at `shared.gitops.path` on the branch the change starts from. */
+  repoGatewayYaml: string;
+  /** The Gateway as the cluster has it; undefined when it does not exist. */
+  liveGateway: unknown;
+  /** Labels of the app namespace (for `from: Selector`). */
+  routeNamespaceLabels?: Record<string, string>;
+  profile: ControllerProfile;
+}): SharedListenerPlan {
+  const { shared, request, profile } = inputs;
+  const { doc, gateway } = parseSharedGatewayManifest(
+    shared,
+    inputs.repoGatewayYaml,
   );
-  if (unique.length) {
-    throw problemsError(`A listener on ${subject} cannot be added`, unique);
+  const repoListeners: unknown[] = Array.isArray(gateway.spec?.listeners)
+    ? gateway.spec.listeners
+    : [];
+  const listener = sharedListenerEntry(shared, request);
+  const earlierRun = repoListeners.find(l => sameListener(l, listener));
+  const problems = sharedListenerProblems({
+    ...inputs,
+    gateway,
+    // The listener of an earlier run holds its own name and port.
+    ownListener: earlierRun ? request.listenerName : undefined,
+  });
+  if (problems.length) {
+    throw sharedListenerProblemsError(
+      `A listener on shared Gateway ${shared.id} cannot be added`,
+      problems,
+    );
   }
 
   if (!earlierRun) {
@@ -368,15 +439,24 @@ export function planSharedListener(inputs: {
   return {
     gatewayFile: { path: shared.gitops.path, content: after },
     gatewayChanged: after !== before,
-    gatewayDiff: createTwoFilesPatch(
-      `a/${shared.gitops.path}`,
-      `b/${shared.gitops.path}`,
-      before,
-      after,
-    ),
+    gatewayDiff: sharedGatewayDiff(shared, before, after),
     listener,
     manifests: renderSharedRouteManifests(shared, request, profile),
   };
+}
+
+/** Unified diff of the shared Gateway's manifest, for the task log and the pull request. */
+export function sharedGatewayDiff(
+  shared: Pick<SharedGateway, 'gitops'>,
+  before: string,
+  after: string,
+): string {
+  return createTwoFilesPatch(
+    `a/${shared.gitops.path}`,
+    `b/${shared.gitops.path}`,
+    before,
+    after,
+  );
 }
 
 /** Which namespaces a listener admits, in words for developers. @public */
@@ -399,10 +479,15 @@ export function renderSharedRouteManifests(
   const kind = L4_ROUTE_KIND_FOR_PROTOCOL[request.protocol];
   const backendNamespace = request.backend.namespace ?? request.namespace;
   const crossNamespace = backendNamespace !== request.namespace;
+  const metadata = endpointMetadata(request, request.routeName);
+  metadata.annotations = {
+    ...metadata.annotations,
+    [SHARED_LISTENER_PORT_ANNOTATION]: String(request.listenerPort),
+  };
   const route: KubernetesManifest = {
     apiVersion: profile.routeApiVersions[kind],
     kind,
-    metadata: endpointMetadata(request, request.routeName),
+    metadata,
     spec: {
       parentRefs: [
         {

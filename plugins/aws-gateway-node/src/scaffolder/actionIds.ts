@@ -20,6 +20,9 @@ export const AWS_GATEWAY_ACTION_ID = {
   gitopsCheck: 'aws-gateway:gitops:check',
   gitopsCommit: 'aws-gateway:gitops:commit',
   sharedListener: 'aws-gateway:endpoint:shared-listener',
+  changeSharedListener: 'aws-gateway:endpoint:change-shared-listener',
+  removeSharedListener: 'aws-gateway:endpoint:remove-shared-listener',
+  locateEndpoint: 'aws-gateway:endpoint:locate',
 } as const;
 
 /** @public */

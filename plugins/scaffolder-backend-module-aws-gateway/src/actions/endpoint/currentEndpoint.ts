@@ -11,11 +11,12 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
   AWS_GATEWAY_ACTION_ID,
+  ENDPOINT_EDIT_RULES,
   GitOpsFile,
   GitOpsRepository,
   RepositoryUrl,
 } from '@gateway-portal/plugin-aws-gateway-node';
-import { refuse } from '../gitops/bundleChecks';
+import { Parsed, refuse } from '../gitops/bundleChecks';
 import {
   matchEndpointRender,
   readEndpointManifests,
@@ -35,16 +36,6 @@ import {
  * removed. The repository's content is hostile: only what the portal wrote,
  * unchanged since, may be edited or deleted.
  */
-
-/** Rule ids in the refusals. */
-export const ENDPOINT_EDIT_RULES = {
-  /** A manifest without the portal's mark: someone else's object. */
-  notOurs: 'endpoint-not-ours',
-  /** Our manifest, edited by hand: rewriting it would lose the edit. */
-  handEdited: 'endpoint-hand-edited',
-  /** The manifests name another component than the one given. */
-  entityMismatch: 'endpoint-entity-mismatch',
-} as const;
 
 /** The endpoint's files as read, checked to be ours and unedited. */
 export interface CurrentEndpoint {
@@ -76,13 +67,7 @@ export async function readCurrentEndpoint(
     signal?: AbortSignal;
   },
 ): Promise<CurrentEndpoint | undefined> {
-  for (const field of ['namespace', 'name'] as const) {
-    if (!isDnsLabel(options[field])) {
-      throw new InputError(
-        `${field}: "${options[field]}" is not a Kubernetes name (a DNS label: lower-case letters, digits and "-", at most 63)`,
-      );
-    }
-  }
+  assertFolderNames({ namespace: options.namespace, name: options.name });
   const targetPath = endpointTargetPath(options.namespace, options.name);
   const read = await repository.readFiles(repoUrl, {
     branch: options.branch,
@@ -122,20 +107,29 @@ export async function readCurrentEndpoint(
   }
 }
 
-function verifyOurs(
-  files: Array<{ name: string; content: string }>,
-  where: { namespace: string; name: string },
-) {
-  const manifests = files.map(f => ({
-    file: f.name,
-    manifest: parseManifest(f),
-  }));
+/** Each value names a folder of the repository layout: a DNS label, else an InputError naming the field. */
+export function assertFolderNames(values: Record<string, string>): void {
+  for (const [field, value] of Object.entries(values)) {
+    if (!isDnsLabel(value)) {
+      throw new InputError(
+        `${field}: "${value}" is not a Kubernetes name (a DNS label: lower-case letters, digits and "-", at most 63)`,
+      );
+    }
+  }
+}
+
+/** Refuses, naming the file, a manifest of a kind `writer` never writes or without the portal's mark. */
+export function refuseForeignManifests(
+  manifests: Parsed,
+  kinds: readonly string[],
+  writer: string,
+): void {
   for (const { file, manifest } of manifests) {
-    if (!ENDPOINT_KINDS.includes(manifest.kind)) {
+    if (!kinds.includes(manifest.kind)) {
       throw refuse(
         file,
         ENDPOINT_EDIT_RULES.notOurs,
-        `is a ${manifest.kind}, not one of the objects ${AWS_GATEWAY_ACTION_ID.renderEndpoint} writes; the portal edits and removes only those`,
+        `is a ${manifest.kind}, not one of the objects ${writer} writes; the portal edits and removes only those`,
       );
     }
     if (manifest.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) {
@@ -146,6 +140,21 @@ function verifyOurs(
       );
     }
   }
+}
+
+function verifyOurs(
+  files: Array<{ name: string; content: string }>,
+  where: { namespace: string; name: string },
+) {
+  const manifests = files.map(f => ({
+    file: f.name,
+    manifest: parseManifest(f),
+  }));
+  refuseForeignManifests(
+    manifests,
+    ENDPOINT_KINDS,
+    AWS_GATEWAY_ACTION_ID.renderEndpoint,
+  );
   const { spec, subject } = readEndpointManifests(manifests);
   if (spec.name !== where.name || spec.namespace !== where.namespace) {
     throw refuse(
@@ -177,6 +186,35 @@ export async function checkEndpointOwnership(
   claim: { entityRef?: string; cluster?: string },
 ): Promise<void> {
   const { spec } = current;
+  await checkOwnedObjects(
+    ctx,
+    ownership,
+    {
+      subject: `Gateway ${spec.namespace}/${spec.name}`,
+      entityRef: spec.entityRef,
+      kubernetesId: spec.kubernetesId,
+      namespaces: [spec.namespace],
+    },
+    claim,
+  );
+}
+
+/** The objects of an endpoint as the portal marked them: the component and the namespaces they went to. */
+export interface OwnedObjects {
+  /** `Gateway default/aws-tcp-gateway`, `route team-a/db on shared Gateway …`. */
+  subject: string;
+  entityRef?: string;
+  kubernetesId?: string;
+  namespaces: string[];
+}
+
+/** The same rule for any objects the portal wrote: the named component's, and the initiator's to publish for in each namespace. */
+export async function checkOwnedObjects(
+  ctx: InitiatorContext,
+  ownership: InitiatorOwnership,
+  owned: OwnedObjects,
+  claim: { entityRef?: string; cluster?: string },
+): Promise<void> {
   if (claim.entityRef !== undefined) {
     const same = (ref?: string) =>
       ref
@@ -193,18 +231,20 @@ export async function checkEndpointOwnership(
         `entityRef: "${claim.entityRef}" is not an entity ref`,
       );
     }
-    if (given !== same(spec.entityRef)) {
+    if (given !== same(owned.entityRef)) {
       throw new NotAllowedError(
-        `Gateway ${spec.namespace}/${spec.name} belongs to ${
-          spec.entityRef ?? 'no component'
+        `${owned.subject} belongs to ${
+          owned.entityRef ?? 'no component'
         }, not to ${claim.entityRef} [${ENDPOINT_EDIT_RULES.entityMismatch}]`,
       );
     }
   }
-  await ownership.check(ctx, {
-    entityRef: spec.entityRef,
-    kubernetesId: spec.kubernetesId,
-    namespace: spec.namespace,
-    cluster: claim.cluster,
-  });
+  for (const namespace of new Set(owned.namespaces)) {
+    await ownership.check(ctx, {
+      entityRef: owned.entityRef,
+      kubernetesId: owned.kubernetesId,
+      namespace,
+      cluster: claim.cluster,
+    });
+  }
 }

@@ -4,11 +4,21 @@ import {
   EndpointSpec,
   LoadBalancerScheme,
 } from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  SHARED_LISTENER_PROTOCOLS,
+  SharedListenerProtocol,
+  SharedListenerRequest,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import { ZodImpl } from '../support/inputDefaults';
 
 /** What a change of an endpoint may set: ports, scheme, source CIDRs, backends. Absent: kept. */
 export interface EndpointChange {
-  /** New ports, per listener (`name` may be left out when the Gateway has one listener). */
-  listeners?: Array<{ name?: string; port: number }>;
+  /** New ports (and, on a shared Gateway, protocols), per listener (`name` may be left out when the Gateway has one listener). */
+  listeners?: Array<{
+    name?: string;
+    port?: number;
+    protocol?: SharedListenerProtocol;
+  }>;
   scheme?: LoadBalancerScheme;
   sourceCidrs?: string[];
   /** New backends, per route (`name` may be left out when there is one route). */
@@ -64,6 +74,12 @@ export function applyEndpointChange(
       `change.listeners[${i}].name`,
       'listener',
     );
+    if (c.protocol !== undefined && c.protocol !== listener.protocol) {
+      throw new InputError(
+        `change.listeners[${i}].protocol: listener ${listener.name} of a Gateway of its own keeps its protocol (${listener.protocol}); remove the endpoint and expose it again for ${c.protocol} [listener-protocol-fixed]`,
+      );
+    }
+    if (c.port === undefined) return;
     if (listener.port !== c.port)
       changes.push(
         `listener ${listener.name}: port ${listener.port} → ${c.port}`,
@@ -95,3 +111,120 @@ export function applyEndpointChange(
   }
   return { spec, changes };
 }
+
+/**
+ * A listener on a shared Gateway with the change applied, and one line per
+ * changed value. Its port, protocol and one backend Service may change; the
+ * scheme and source CIDRs are the shared Gateway's (the platform team's), so
+ * a change of them is refused, naming the field. Pure: the caller checks the
+ * result against the shared Gateway (`planSharedListenerEdit`).
+ */
+export function applySharedListenerChange(
+  current: SharedListenerRequest,
+  change: EndpointChange,
+): { next: SharedListenerRequest; changes: string[] } {
+  const platformOwned = [
+    ['scheme', change.scheme !== undefined],
+    ['sourceCidrs', !!change.sourceCidrs?.length],
+  ] as const;
+  for (const [field, given] of platformOwned) {
+    if (given) {
+      throw new InputError(
+        `change.${field}: a listener on shared Gateway ${current.sharedGateway} has the shared Gateway's scheme and source CIDRs, which the platform team sets; ask them, or expose a Gateway of your own [shared-gateway-setting]`,
+      );
+    }
+  }
+  const next: SharedListenerRequest = structuredClone(current);
+  const changes: string[] = [];
+  const listener = { name: current.listenerName };
+  (change.listeners ?? []).forEach((c, i) => {
+    pick([listener], c.name, `change.listeners[${i}].name`, 'listener');
+    if (c.port !== undefined && c.port !== next.listenerPort) {
+      changes.push(
+        `listener ${listener.name}: port ${next.listenerPort} → ${c.port}`,
+      );
+      next.listenerPort = c.port;
+    }
+    if (c.protocol !== undefined && c.protocol !== next.protocol) {
+      changes.push(
+        `listener ${listener.name}: protocol ${next.protocol} → ${c.protocol}`,
+      );
+      next.protocol = c.protocol;
+    }
+  });
+  (change.routes ?? []).forEach((c, i) => {
+    const field = `change.routes[${i}]`;
+    pick([{ name: current.routeName }], c.name, `${field}.name`, 'route');
+    if (c.backends.length !== 1) {
+      throw new InputError(
+        `${field}.backends: a listener on a shared Gateway sends to one Service (got ${c.backends.length}) [shared-one-backend]`,
+      );
+    }
+    const [b] = c.backends;
+    if (b.weight !== undefined) {
+      throw new InputError(
+        `${field}.backends[0].weight: a listener on a shared Gateway has one Service, which takes all traffic; leave the weight out [shared-one-backend]`,
+      );
+    }
+    const before = describeBackends([next.backend]);
+    const after = describeBackends([b]);
+    if (before !== after)
+      changes.push(`route ${current.routeName}: backends ${before} → ${after}`);
+    next.backend = { ...next.backend, service: b.service, port: b.port };
+  });
+  return { next, changes };
+}
+
+/** The `change` input of the change actions (a Gateway of its own, or a listener on a shared one): one definition. */
+export const endpointChangeField = (z: ZodImpl) =>
+  z
+    .object({
+      listeners: z
+        .array(
+          z.object({
+            name: z
+              .string()
+              .optional()
+              .describe('Listener name; optional with one listener'),
+            port: z.number().int().optional().describe('New port'),
+            protocol: z
+              .enum(SHARED_LISTENER_PROTOCOLS)
+              .optional()
+              .describe(
+                'New protocol (a listener on a shared Gateway only: TCP or UDP)',
+              ),
+          }),
+        )
+        .optional()
+        .describe('New listener ports'),
+      scheme: z
+        .enum(['internal', 'internet-facing'])
+        .optional()
+        .describe('New scheme (a Gateway of its own only)'),
+      sourceCidrs: z
+        .array(z.string())
+        .optional()
+        .describe('New source CIDRs, all of them (a Gateway of its own only)'),
+      routes: z
+        .array(
+          z.object({
+            name: z
+              .string()
+              .optional()
+              .describe('Route name; optional with one route'),
+            backends: z
+              .array(
+                z.object({
+                  service: z.string(),
+                  port: z.number().int(),
+                  weight: z.number().int().optional(),
+                }),
+              )
+              .describe('New backends (all of them)'),
+          }),
+        )
+        .optional()
+        .describe('New backends, per route'),
+    })
+    .default({})
+    .describe('What changes; anything left out is kept');

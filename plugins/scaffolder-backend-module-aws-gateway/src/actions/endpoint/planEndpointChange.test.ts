@@ -103,6 +103,17 @@ describe('aws-gateway:endpoint:plan-change', () => {
     ).rejects.toThrow(/sourceCidrs.*\[/);
   });
 
+  it('refuses a new protocol for a listener of a Gateway of its own (only a shared listener changes protocol)', async () => {
+    const { action: plan } = action(committed);
+    await expect(
+      plan.handler(
+        testActionContext(classicInput({ listeners: [{ protocol: 'UDP' }] })),
+      ),
+    ).rejects.toThrow(
+      /change.listeners\[0\].protocol: listener tcp-app of a Gateway of its own keeps its protocol \(TCP\).*\[listener-protocol-fixed\]/,
+    );
+  });
+
   it('refuses a listener or route the Gateway does not have', async () => {
     const { action: plan } = action(committed);
     await expect(

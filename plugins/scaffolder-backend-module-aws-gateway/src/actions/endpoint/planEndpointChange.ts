@@ -10,7 +10,7 @@ import { createAwsGatewayAction } from '../support/inputDefaults';
 import { InitiatorOwnership } from '../support/initiatorOwnership';
 import { manifestIssuesError } from '../support/manifestIssues';
 import { checkEndpointOwnership, readCurrentEndpoint } from './currentEndpoint';
-import { applyEndpointChange } from './endpointChange';
+import { applyEndpointChange, endpointChangeField } from './endpointChange';
 import { existingEndpointInputFields } from './existingEndpointInput';
 import { examples } from './planEndpointChange.examples';
 
@@ -58,52 +58,7 @@ export function createPlanEndpointChangeAction(options: {
     schema: {
       input: {
         ...existingEndpointInputFields,
-        change: z =>
-          z
-            .object({
-              listeners: z
-                .array(
-                  z.object({
-                    name: z
-                      .string()
-                      .optional()
-                      .describe('Listener name; optional with one listener'),
-                    port: z.number().int().describe('New port'),
-                  }),
-                )
-                .optional()
-                .describe('New listener ports'),
-              scheme: z
-                .enum(['internal', 'internet-facing'])
-                .optional()
-                .describe('New scheme'),
-              sourceCidrs: z
-                .array(z.string())
-                .optional()
-                .describe('New source CIDRs (all of them)'),
-              routes: z
-                .array(
-                  z.object({
-                    name: z
-                      .string()
-                      .optional()
-                      .describe('Route name; optional with one route'),
-                    backends: z
-                      .array(
-                        z.object({
-                          service: z.string(),
-                          port: z.number().int(),
-                          weight: z.number().int().optional(),
-                        }),
-                      )
-                      .describe('New backends (all of them)'),
-                  }),
-                )
-                .optional()
-                .describe('New backends, per route'),
-            })
-            .default({})
-            .describe('What changes; anything left out is kept'),
+        change: endpointChangeField,
       },
       output: {
         name: z => z.string(),

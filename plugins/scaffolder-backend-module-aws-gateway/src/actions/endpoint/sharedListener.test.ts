@@ -1,4 +1,3 @@
-import { ConfigReader } from '@backstage/config';
 import {
   readGatewayGuardrails,
   readSharedGateways,
@@ -6,6 +5,7 @@ import {
 import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import yaml from 'yaml';
 import { gitopsTestSettings } from '../support/__testUtils__/gitopsTestSettings';
+import { sharedGatewayConfig } from '../support/__testUtils__/sharedGatewayRepository';
 import { testActionContext } from '../support/__testUtils__/testContext';
 import { InitiatorOwnership } from '../support/initiatorOwnership';
 import { createSharedListenerAction } from './sharedListener';
@@ -15,28 +15,7 @@ import { examples } from './sharedListener.examples';
 const EXAMPLE_INPUTS = examples.map(e => yaml.parse(e.example).steps[0].input);
 
 function setup(shared: { repoUrl?: string } = {}) {
-  const config = new ConfigReader({
-    awsGateway: {
-      provisioning: {
-        allowedClusters: ['prod'],
-        gateways: { allowedNamespaces: ['team-a', 'team-a-dns'] },
-        sharedGateways: [
-          {
-            cluster: 'prod',
-            namespace: 'platform-gateways',
-            name: 'shared-nlb',
-            gitops: {
-              repoUrl:
-                shared.repoUrl ?? 'https://git.example.com/platform/gitops.git',
-              path: 'platform/shared-nlb.yaml',
-            },
-            listenerPorts: ['20000-20099'],
-            allowedRoutes: { from: 'All' },
-          },
-        ],
-      },
-    },
-  });
+  const config = sharedGatewayConfig(shared.repoUrl);
   const calls: string[] = [];
   const record = (name: string) => async (): Promise<never> => {
     calls.push(name);

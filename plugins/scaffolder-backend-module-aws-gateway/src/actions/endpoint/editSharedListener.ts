@@ -1,0 +1,370 @@
+import crypto from 'node:crypto';
+import { NotFoundError } from '@backstage/errors';
+import { ActionContext } from '@backstage/plugin-scaffolder-node';
+import {
+  L4_ROUTE_KIND_FOR_PROTOCOL,
+  sharedListenerTargetPath,
+} from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  describeFileChanges,
+  findSharedGateway,
+  GatewayGuardrails,
+  GitOpsFile,
+  GitOpsRepository,
+  KubernetesClusters,
+  manifestToYaml,
+  planSharedListenerEdit,
+  SharedGateway,
+  SharedListenerRequest,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import yaml from 'yaml';
+import { assertAllowedRepo, GitOpsSettings } from '../gitops/gitopsSettings';
+import { OptionalString, ZodImpl } from '../support/inputDefaults';
+import { InitiatorOwnership } from '../support/initiatorOwnership';
+import { checkOwnedObjects } from './currentEndpoint';
+import {
+  CurrentSharedListener,
+  readCurrentSharedListener,
+  readSharedGatewayManifest,
+  readSharedRouteFolder,
+} from './currentSharedListener';
+import {
+  assertNamespacesAllowed,
+  dryRunSharedGatewayEdit,
+  readSharedGatewayCluster,
+} from './sharedGatewayCluster';
+import {
+  commitToSharedGateway,
+  sharedGatewayCommitOutputs,
+} from './sharedGatewayCommit';
+
+/**
+ * What changing and removing a listener on a shared Gateway share: read the
+ * route and the Gateway's manifest from the platform's repository (ours,
+ * unedited, for the component named, the initiator's to change), read the
+ * live Gateway, plan the edit (exactly that listener and route; a changed
+ * port must be free live and in the manifest), check it with a server-side
+ * dry run — all before anything is written — then commit on a review branch
+ * and open a pull request (or reuse the open one). Already as asked (a re-run
+ * after the merge, an endpoint already removed): nothing is written.
+ */
+
+/** The dependencies the shared-gateway actions (add, change, remove a listener) get from the module. */
+export interface SharedGatewayActionDeps {
+  sharedGateways: SharedGateway[];
+  repository: Pick<
+    GitOpsRepository,
+    'readFiles' | 'commitFiles' | 'pullRequestOpener'
+  >;
+  settings: GitOpsSettings;
+  guardrails: GatewayGuardrails;
+  clusters: KubernetesClusters;
+  ownership: InitiatorOwnership;
+}
+
+/** The inputs naming a listener the portal added to a shared Gateway. */
+export const sharedListenerEditInputFields = {
+  sharedGateway: (z: ZodImpl) =>
+    z
+      .string()
+      .describe(
+        'The shared Gateway, <cluster>/<namespace>/<name>, as awsGateway.provisioning.sharedGateways lists it (aws-gateway:endpoint:locate finds it)',
+      ),
+  namespace: (z: ZodImpl) => z.string().describe("Your route's namespace"),
+  routeName: (z: ZodImpl) =>
+    z
+      .string()
+      .describe(
+        'Your route (its files are in shared-gateway-routes/<namespace>/<route>/)',
+      ),
+  entityRef: (z: ZodImpl): OptionalString =>
+    z
+      .string()
+      .optional()
+      .describe(
+        'The catalog component the listener must belong to (its aws-gateway.io/entity-ref); only platform engineers may leave it out',
+      ),
+  mode: (z: ZodImpl) =>
+    z
+      .enum(['pull-request', 'commit'])
+      .default('pull-request')
+      .describe(
+        'pull-request (default): a review branch and a pull request into the branch the Gateway is applied from. commit: straight to that branch',
+      ),
+  token: (z: ZodImpl): OptionalString =>
+    z
+      .string()
+      .optional()
+      .describe(
+        "The user's own token for the repository's host (RepoUrlPicker's requestUserCredentials); never logged",
+      ),
+};
+
+/** The outputs of both actions. */
+export const sharedListenerEditOutputs = {
+  gatewayDiff: (z: ZodImpl) =>
+    z
+      .string()
+      .describe(
+        "Unified diff of the shared Gateway's manifest and the route's files",
+      ),
+  files: (z: ZodImpl) =>
+    z.array(z.string()).describe('Repository paths written'),
+  deleted: (z: ZodImpl) =>
+    z.array(z.string()).describe('Repository paths deleted'),
+  gatewayRef: (z: ZodImpl) =>
+    z.string().describe('<cluster>/<namespace>/<name> of the shared Gateway'),
+  routeRef: (z: ZodImpl) => z.string().describe('<namespace>/<route name>'),
+  ...sharedGatewayCommitOutputs,
+};
+
+type EditInput = {
+  sharedGateway: string;
+  namespace: string;
+  routeName: string;
+  entityRef?: string;
+  mode: 'pull-request' | 'commit';
+  token?: string;
+};
+
+type EditContext = Pick<
+  ActionContext<any, any>,
+  | 'isDryRun'
+  | 'signal'
+  | 'logger'
+  | 'checkpoint'
+  | 'output'
+  | 'getInitiatorCredentials'
+>;
+
+/** Changes (`decide` returns the request after the change) or removes (no `decide`) the listener. */
+export async function editSharedListener(
+  ctx: EditContext,
+  deps: SharedGatewayActionDeps,
+  input: EditInput,
+  edit: {
+    op: 'change' | 'remove';
+    actionId: string;
+    /** The request after the change, and one line per changed value. */
+    decide?: (current: SharedListenerRequest) => {
+      next: SharedListenerRequest;
+      changes: string[];
+    };
+  },
+): Promise<void> {
+  const { repository, settings, guardrails, clusters } = deps;
+  const shared = findSharedGateway(deps.sharedGateways, input.sharedGateway);
+  const repoUrl = assertAllowedRepo(shared.gitops.repoUrl, settings);
+  const userToken = input.token || undefined;
+  const routeRef = `${input.namespace}/${input.routeName}`;
+  const subject = `route ${routeRef} on shared Gateway ${shared.id}`;
+  ctx.output('gatewayRef', shared.id);
+  ctx.output('routeRef', routeRef);
+  const opener =
+    input.mode === 'pull-request'
+      ? await repository.pullRequestOpener(repoUrl, { userToken })
+      : undefined;
+
+  const current = await readCurrentSharedListener(
+    repository,
+    repoUrl,
+    shared,
+    input,
+    { userToken, signal: ctx.signal },
+  );
+  if (!current) {
+    if (edit.op === 'change') {
+      throw new NotFoundError(
+        `${subject}: ${sharedListenerTargetPath(
+          input.namespace,
+          input.routeName,
+        )} on ${shared.gitops.branch} of ${
+          repoUrl.href
+        } holds none of the portal's files; add the listener first (a pull request still open must be merged first)`,
+      );
+    }
+    ctx.logger.info(`${subject}: nothing to remove, it is already removed`);
+    nothingWritten(ctx, shared);
+    return;
+  }
+  const backendNamespace =
+    current.request.backend.namespace ?? current.request.namespace;
+  await checkOwnedObjects(
+    ctx,
+    deps.ownership,
+    {
+      subject,
+      entityRef: current.request.entityRef,
+      kubernetesId: current.request.kubernetesId,
+      namespaces: [current.request.namespace, backendNamespace],
+    },
+    { entityRef: input.entityRef, cluster: shared.cluster },
+  );
+  const decided = edit.decide?.(current.request);
+  if (decided) {
+    assertNamespacesAllowed(
+      guardrails,
+      current.request.namespace,
+      backendNamespace,
+    );
+  }
+
+  const { kubeConfig, profile, liveGateway, routeNamespaceLabels } =
+    await readSharedGatewayCluster({
+      clusters,
+      guardrails,
+      shared,
+      routeNamespace: current.request.namespace,
+      routeKind:
+        L4_ROUTE_KIND_FOR_PROTOCOL[(decided?.next ?? current.request).protocol],
+      // A removal renders nothing: the route's own profile, no detection.
+      profile: decided ? undefined : current.profile,
+      signal: ctx.signal,
+    });
+  const plan = planSharedListenerEdit({
+    shared,
+    current: current.request,
+    next: decided?.next,
+    repoGatewayYaml: current.gatewayFile.content,
+    liveGateway,
+    routeNamespaceLabels,
+    profile,
+  });
+  const routeDir = sharedListenerTargetPath(input.namespace, input.routeName);
+  const routeFiles: GitOpsFile[] = plan.manifests.map(m => ({
+    path: `${routeDir}/${m.path}`,
+    content: manifestToYaml(m.manifest),
+  }));
+  const before = [current.gatewayFile, ...current.routeFiles];
+  const after = [plan.gatewayFile, ...routeFiles];
+  const diff = describeFileChanges(before, after);
+  const deleted = current.routeFiles
+    .map(f => f.path)
+    .filter(p => !routeFiles.some(f => f.path === p));
+  ctx.output('gatewayDiff', diff);
+  ctx.output('files', diff ? after.map(f => f.path) : []);
+  ctx.output('deleted', diff ? deleted : []);
+  if (decided) ctx.output('changes', decided.changes);
+  if (!diff) {
+    ctx.logger.info(`${subject} already has these values; nothing to change`);
+    nothingWritten(ctx, shared, current);
+    return;
+  }
+
+  await dryRunSharedGatewayEdit(
+    kubeConfig,
+    shared,
+    {
+      gatewayYaml: plan.gatewayFile.content,
+      manifests: plan.manifests.map(m => m.manifest),
+    },
+    edit.op,
+    ctx.signal,
+  );
+  if (edit.op === 'change') ctx.output('serverDryRun', 'passed');
+  ctx.logger.info(
+    `${edit.op === 'change' ? 'Change of' : 'Removal of'} ${subject} (${
+      current.branch
+    } at ${current.commitSha}):\n${diff}`,
+  );
+
+  const baseBranch = shared.gitops.branch;
+  const branch = opener
+    ? `aws-gateway/shared-${input.namespace}-${input.routeName}-${
+        edit.op
+      }-${intentDigest(current, before, after)}`
+    : baseBranch;
+  // What the commit replaces is what the branch holds now: a re-run's review branch, else the base.
+  const onBranch = opener
+    ? await readBranchFiles(deps, repoUrl, shared, input, branch, {
+        userToken,
+        signal: ctx.signal,
+      })
+    : before;
+  const message =
+    edit.op === 'change'
+      ? `Change ${subject} (${decided!.changes.join('; ')})`
+      : `Remove ${subject} (listener ${current.request.listenerName})`;
+  await commitToSharedGateway(
+    ctx,
+    { repository, settings, opener },
+    {
+      repoUrl,
+      branch,
+      baseBranch,
+      files: after,
+      replaces: onBranch,
+      message,
+      body: `Opened by Backstage (${edit.actionId}).\n\n\`\`\`diff\n${diff}\`\`\`\n`,
+      userToken,
+      step: `shared-listener-${edit.op}`,
+    },
+  );
+}
+
+function nothingWritten(
+  ctx: EditContext,
+  shared: SharedGateway,
+  current?: CurrentSharedListener,
+) {
+  ctx.output('branch', shared.gitops.branch);
+  if (current) ctx.output('commitSha', current.commitSha);
+  ctx.output('changed', false);
+  if (!current) {
+    ctx.output('files', []);
+    ctx.output('deleted', []);
+    ctx.output('gatewayDiff', '');
+  }
+}
+
+/**
+ * Names the review branch after the edit itself (this listener, from what
+ * it is to what it becomes): a re-run finds its own branch and pull request,
+ * and a later edit starts a fresh branch from the Gateway's branch instead
+ * of one an earlier, merged edit left behind.
+ */
+function intentDigest(
+  current: CurrentSharedListener,
+  before: GitOpsFile[],
+  after: GitOpsFile[],
+): string {
+  const hash = crypto.createHash('sha256');
+  hash.update(JSON.stringify(current.request));
+  for (const f of [...before.slice(1), ...after.slice(1)])
+    hash.update(`\n${f.path}\n${f.content}`);
+  // Only this listener: other teams' listeners merged meanwhile do not make it another edit.
+  const listeners = yaml.parse(after[0].content)?.spec?.listeners;
+  hash.update(
+    JSON.stringify(
+      (Array.isArray(listeners) ? listeners : []).find(
+        l => l?.name === current.request.listenerName,
+      ) ?? null,
+    ),
+  );
+  return hash.digest('hex').slice(0, 10);
+}
+
+/** The Gateway's manifest and the route's files on the review branch (or the base it starts from). */
+async function readBranchFiles(
+  deps: SharedGatewayActionDeps,
+  repoUrl: ReturnType<typeof assertAllowedRepo>,
+  shared: SharedGateway,
+  where: { namespace: string; routeName: string },
+  branch: string,
+  options: { userToken?: string; signal?: AbortSignal },
+): Promise<GitOpsFile[]> {
+  const on = { branch, baseBranch: shared.gitops.branch, ...options };
+  const gateway = await readSharedGatewayManifest(
+    deps.repository,
+    repoUrl,
+    shared,
+    on,
+  );
+  const folder = await readSharedRouteFolder(
+    deps.repository,
+    repoUrl,
+    where,
+    on,
+  );
+  return [gateway.file, ...folder.files];
+}

@@ -1,0 +1,77 @@
+import { GitOpsFile } from '@gateway-portal/plugin-aws-gateway-node';
+import yaml from 'yaml';
+import { committedClassicEndpoint } from '../support/__testUtils__/committedEndpoint';
+import { gitopsTestSettings } from '../support/__testUtils__/gitopsTestSettings';
+import {
+  ORDERS,
+  repositoryOfFiles,
+  SHARED_GATEWAY,
+  sharedGatewayWithListener,
+} from '../support/__testUtils__/sharedGatewayRepository';
+import { testActionContext } from '../support/__testUtils__/testContext';
+import { createLocateEndpointAction } from './locateEndpoint';
+import { examples } from './locateEndpoint.examples';
+
+const EXAMPLE = yaml.parse(examples[0].example).steps[0].input;
+
+/** One repository standing for both the team's and the platform's (the test repository answers any URL). */
+async function locate(
+  files: GitOpsFile[],
+  input: Record<string, unknown> = {},
+) {
+  const ctx = testActionContext({ ...EXAMPLE, ...input });
+  await createLocateEndpointAction({
+    sharedGateways: [SHARED_GATEWAY],
+    repository: repositoryOfFiles(files).repository,
+    settings: gitopsTestSettings,
+  }).handler(ctx);
+  return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+}
+
+describe('aws-gateway:endpoint:locate', () => {
+  it('runs the example: a listener on the configured shared Gateway', async () => {
+    expect(await locate(sharedGatewayWithListener())).toEqual({
+      kind: 'shared-listener',
+      sharedGateway: 'prod/platform-gateways/shared-nlb',
+      path: 'shared-gateway-routes/team-a/orders',
+    });
+  });
+
+  it('finds a Gateway of its own', async () => {
+    const classic = await committedClassicEndpoint();
+    expect(
+      await locate(classic, { namespace: 'default', name: 'aws-tcp-gateway' }),
+    ).toEqual({ kind: 'gateway', path: 'gateways/default/aws-tcp-gateway' });
+  });
+
+  it('does not look at shared Gateways of another cluster', async () => {
+    await expect(
+      locate(sharedGatewayWithListener(), { cluster: 'staging' }),
+    ).rejects.toThrow(
+      /team-a\/orders: the portal wrote no endpoint of that name — neither gateways\/team-a\/orders in .* nor shared-gateway-routes\/team-a\/orders for any shared Gateway/,
+    );
+  });
+
+  it('refuses a name that is both, naming the way to choose', async () => {
+    const classic = await committedClassicEndpoint();
+    const both = [
+      ...sharedGatewayWithListener({
+        ...ORDERS,
+        namespace: 'default',
+        routeName: 'aws-tcp-gateway',
+      }),
+      ...classic,
+    ];
+    await expect(
+      locate(both, { namespace: 'default', name: 'aws-tcp-gateway' }),
+    ).rejects.toThrow(
+      /name: default\/aws-tcp-gateway is a Gateway of its own \(gateways\/default\/aws-tcp-gateway\) and a listener on shared Gateway prod\/platform-gateways\/shared-nlb; name the shared Gateway .*\[endpoint-ambiguous\]/,
+    );
+  });
+
+  it('refuses a name that is not a Kubernetes name before any read', async () => {
+    await expect(locate([], { name: '../../etc' })).rejects.toThrow(
+      /name: "..\/..\/etc" is not a Kubernetes name/,
+    );
+  });
+});

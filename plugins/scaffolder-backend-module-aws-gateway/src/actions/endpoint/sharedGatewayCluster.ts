@@ -1,0 +1,121 @@
+import { NotAllowedError } from '@backstage/errors';
+import {
+  ControllerProfile,
+  ControllerProfileId,
+  L4RouteKind,
+} from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  GatewayGuardrails,
+  KubernetesClusters,
+  KubernetesManifest,
+  readLiveGateway,
+  readNamespaceLabels,
+  serverSideDryRun,
+  SharedGateway,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import { KubeConfig } from '@kubernetes/client-node';
+import yaml from 'yaml';
+import {
+  openAllowedCluster,
+  resolveControllerProfile,
+} from '../support/clusterAccess';
+import { manifestIssuesError } from '../support/manifestIssues';
+
+/**
+ * What the shared-gateway actions (add, change, remove a listener) ask of
+ * the shared Gateway's cluster and guardrails, read-only and before anything
+ * is written: the namespaces allowed, the controller profile, the live
+ * Gateway and the app namespace's labels, and a server-side dry run of the
+ * result.
+ */
+
+/** Both namespaces the files go to must be allowed for endpoints (the render's guardrail). */
+export function assertNamespacesAllowed(
+  guardrails: GatewayGuardrails,
+  namespace: string,
+  serviceNamespace: string,
+): void {
+  for (const [field, ns] of [
+    ['namespace', namespace],
+    ['serviceNamespace', serviceNamespace],
+  ] as const) {
+    if (
+      guardrails.allowedNamespaces &&
+      !guardrails.allowedNamespaces.includes(ns)
+    ) {
+      throw new NotAllowedError(
+        `${field}: endpoints may not go to namespace ${ns}; allowed: ${
+          guardrails.allowedNamespaces.join(', ') || 'none'
+        } [namespace-not-allowed]`,
+      );
+    }
+  }
+}
+
+/** The shared Gateway's cluster as a listener edit needs it. */
+export interface SharedGatewayCluster {
+  kubeConfig: KubeConfig;
+  profile: ControllerProfile;
+  /** The live Gateway (untrusted); undefined when it does not exist. */
+  liveGateway: unknown;
+  /** The app namespace's labels; undefined when it does not exist. */
+  routeNamespaceLabels?: Record<string, string>;
+}
+
+/** Opens the allowed cluster and reads it; `profile` given: used as it is (a removal renders nothing). */
+export async function readSharedGatewayCluster(options: {
+  clusters: KubernetesClusters;
+  guardrails: GatewayGuardrails;
+  shared: SharedGateway;
+  routeNamespace: string;
+  routeKind: L4RouteKind;
+  requestedProfile?: ControllerProfileId;
+  profile?: ControllerProfile;
+  signal?: AbortSignal;
+}): Promise<SharedGatewayCluster> {
+  const { clusters, guardrails, shared, signal } = options;
+  const kubeConfig = await openAllowedCluster(
+    clusters,
+    guardrails,
+    shared.cluster,
+    signal,
+  );
+  const profile =
+    options.profile ??
+    (
+      await resolveControllerProfile({
+        requested: options.requestedProfile,
+        kubeConfig,
+        cluster: shared.cluster,
+        routeKinds: [options.routeKind],
+        guardrails,
+        signal,
+      })
+    ).profile;
+  const [liveGateway, routeNamespaceLabels] = await Promise.all([
+    readLiveGateway(kubeConfig, shared.namespace, shared.name, signal),
+    readNamespaceLabels(kubeConfig, options.routeNamespace, signal),
+  ]);
+  return { kubeConfig, profile, liveGateway, routeNamespaceLabels };
+}
+
+/** The cluster must accept the Gateway as it will be and the route's objects (server-side dry run). */
+export async function dryRunSharedGatewayEdit(
+  kubeConfig: KubeConfig,
+  shared: SharedGateway,
+  result: { gatewayYaml: string; manifests: KubernetesManifest[] },
+  what: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const rejected = await serverSideDryRun(
+    kubeConfig,
+    [yaml.parse(result.gatewayYaml) as KubernetesManifest, ...result.manifests],
+    signal,
+  );
+  if (rejected.length) {
+    throw manifestIssuesError(
+      `Cluster ${shared.cluster} rejected the ${what} (server-side dry run)`,
+      rejected,
+    );
+  }
+}
