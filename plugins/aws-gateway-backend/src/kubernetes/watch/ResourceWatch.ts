@@ -189,10 +189,10 @@ function candidatesOf(resource: WatchedResource): Candidate[] {
 
 /**
  * One resource of one cluster, held by client-node's ListWatch: the served
- * version (or API) is found by listing every candidate at once and keeping
- * the preferred one that answers (one round trip; after a restart the known
- * one is listed first, alone), then the list is watched from its
- * resourceVersion. Every watch request asks the API
+ * version is found by listing every version at once and keeping the newest
+ * that answers (one round trip; the next API, if any, only when the first is
+ * refused; after a restart the known one is listed first, alone), then the
+ * list is watched from its resourceVersion. Every watch request asks the API
  * server to end it after `watchTimeoutSeconds` (and is ended here if it goes
  * silent beyond that); every `resyncMs` the whole list is read again. An
  * error restarts the watch with exponential backoff; a list longer than the
@@ -306,17 +306,22 @@ export class ResourceWatch {
         if (!this.movesOn(e)) throw e;
       }
     }
-    const others = this.candidates.filter(c => c !== known);
-    // Every candidate at once: discovery adds no round trip.
-    const answers = await Promise.allSettled(
-      others.map(c => this.listCandidate(c)),
-    );
-    for (const [i, answer] of answers.entries()) {
-      if (answer.status === 'fulfilled') {
-        this.served = others[i];
-        return answer.value;
+    // Every version of an API at once: version discovery adds no round
+    // trip. The next API (core events) only when the first is refused.
+    for (const { spec } of this.watched.apis) {
+      const versions = this.candidates.filter(
+        c => c.spec === spec && c !== known,
+      );
+      const answers = await Promise.allSettled(
+        versions.map(c => this.listCandidate(c)),
+      );
+      for (const [i, answer] of answers.entries()) {
+        if (answer.status === 'fulfilled') {
+          this.served = versions[i];
+          return answer.value;
+        }
+        if (!this.movesOn(answer.reason)) throw answer.reason;
       }
-      if (!this.movesOn(answer.reason)) throw answer.reason;
     }
     this.served = undefined;
     return undefined;
