@@ -4,11 +4,17 @@
  * overlay), against the git peer (its Gitea API for pull requests) and the
  * v1.6 kube-apiserver: expose the classic endpoint, change its port and
  * source CIDRs, refuse a change the guardrails forbid with nothing pushed,
- * then remove it through a pull request. The objects' own life (applied,
- * reconciled, being removed) is in endpoint-lifecycle.test.ts.
+ * then remove it through a pull request. The same templates on a listener
+ * on a shared gateway (exposed through the expose template's shared branch):
+ * they find it is one, and change and remove exactly that listener and its
+ * route through pull requests to the platform's repository, whose links the
+ * output shows. The objects' own life (applied, reconciled, being removed) is
+ * in endpoint-lifecycle.test.ts; the shared listener's refusals in
+ * shared-gateways.test.ts.
  */
 import * as k8s from '@kubernetes/client-node';
 import yaml from 'yaml';
+import { CLUSTER_FOR_PROFILE } from '../e2e/portalConfig';
 import {
   createBareRepo,
   gitPeer,
@@ -16,6 +22,8 @@ import {
   PROFILE_V16,
   uniqueName,
 } from '../peers';
+import { git } from './support/gitCli';
+import { serverSideApply } from './support/serverSideApply';
 import { TaskResult } from './support/scaffolderClient';
 import {
   BareRepo,
@@ -35,6 +43,12 @@ let repoUrl: string;
 let cluster: string;
 const FOLDER = 'gateways/default/aws-tcp-gateway';
 const REVIEW_BRANCH = 'aws-gateway/default-aws-tcp-gateway';
+/** The platform's shared NLB: its namespace, repository and manifest. */
+const SHARED_FILE = 'platform/gateways/shared-nlb.yaml';
+const SHARED_ROUTE = 'backend-shared';
+let sharedNamespace: string;
+let sharedRepo: BareRepo;
+let sharedGatewayId: string;
 
 function expectCompleted(result: TaskResult) {
   if (result.status !== 'completed') {
@@ -57,8 +71,58 @@ async function values(template: string, extra: Record<string, unknown>) {
   };
 }
 
+/** The platform's shared Gateway, live on the v1.6 cluster and in its own repository, as the portal is configured with it. */
+async function createSharedGateway(): Promise<string> {
+  const kube = kubeConfigFor(PROFILE_V16);
+  sharedNamespace = uniqueName('platform-gw');
+  await kube
+    .makeApiClient(k8s.CoreV1Api)
+    .createNamespace({ body: { metadata: { name: sharedNamespace } } });
+  const gateway = `# The platform team's shared NLB.
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: shared-nlb
+  namespace: ${sharedNamespace}
+spec:
+  gatewayClassName: aws-nlb
+  listeners:
+    - name: platform-dns
+      protocol: UDP
+      port: 20000
+`;
+  await serverSideApply(
+    k8s.KubernetesObjectApi.makeApiClient(kube),
+    yaml.parse(gateway),
+    'gitops-agent',
+    [],
+  );
+  const name = `platform/${uniqueName('shared-gitops')}`;
+  const sharedRepoUrl = createBareRepo(name, { [SHARED_FILE]: gateway });
+  sharedRepo = new BareRepo(name);
+  const cluster = CLUSTER_FOR_PROFILE[PROFILE_V16];
+  sharedGatewayId = `${cluster}/${sharedNamespace}/shared-nlb`;
+  return JSON.stringify([
+    {
+      cluster,
+      namespace: sharedNamespace,
+      name: 'shared-nlb',
+      gitops: { repoUrl: sharedRepoUrl, path: SHARED_FILE },
+      listenerPorts: ['20000-20099'],
+      allowedRoutes: { from: 'All' },
+    },
+  ]);
+}
+
 beforeAll(async () => {
-  env = await startTemplatesPortal('endpoint-templates');
+  // Deep-merged over the generated overlay by the config loader.
+  process.env.APP_CONFIG_awsGateway_provisioning_sharedGateways =
+    await createSharedGateway();
+  try {
+    env = await startTemplatesPortal('endpoint-templates');
+  } finally {
+    delete process.env.APP_CONFIG_awsGateway_provisioning_sharedGateways;
+  }
   expect(env.portal.startupErrors).toEqual([]);
   await env.client.waitForEntity('template', 'default', 'change-tcp-endpoint');
   await env.client.waitForEntity('template', 'default', 'remove-tcp-endpoint');
@@ -165,5 +229,103 @@ describe('change-tcp-endpoint and remove-tcp-endpoint through the scaffolder', (
     expect(repo.files(REVIEW_BRANCH)).toContain('README.md');
     for (const file of onMain)
       expect(removed.output.text[0].content).toContain(`- \`${file}\``);
+  });
+
+  describe('a listener on a shared gateway', () => {
+    const listeners = (ref: string) =>
+      yaml
+        .parse(sharedRepo.show(ref, SHARED_FILE))
+        .spec.listeners.map((l: any) => `${l.name} ${l.port}`);
+    const routeFile = `shared-gateway-routes/default/${SHARED_ROUTE}/tcproute-${SHARED_ROUTE}.yaml`;
+    /** The platform team merges a pull request (its branch starts from main: a fast-forward). */
+    const merge = (branch: string) =>
+      git([
+        '--git-dir',
+        sharedRepo.dir,
+        'update-ref',
+        'refs/heads/main',
+        `refs/heads/${branch}`,
+        sharedRepo.head(),
+      ]);
+
+    it('expose adds it through a pull request to the platform repository, merged', async () => {
+      const exposed = await env.client.runTask(
+        'template:default/expose-tcp-endpoint',
+        {
+          ...(await templateValues(env, cluster, repoUrl)).expose,
+          gatewayKind: 'shared',
+          sharedGateway: sharedGatewayId,
+          listenerName: 'default-backend',
+          listenerPort: 20001,
+          protocol: 'TCP',
+          routeName: SHARED_ROUTE,
+        },
+      );
+      expectCompleted(exposed);
+      expect(exposed.output.links[0].title).toBe(
+        `Pull request #1 on the shared gateway ${sharedGatewayId}`,
+      );
+      merge(`aws-gateway/shared-default-${SHARED_ROUTE}`);
+      expect(listeners('main')).toEqual([
+        'platform-dns 20000',
+        'default-backend 20001',
+      ]);
+    });
+
+    it('change-tcp-endpoint finds it is a shared listener and moves its port through a pull request there', async () => {
+      const before = repo.branches();
+      const changed = await env.client.runTask(
+        'template:default/change-tcp-endpoint',
+        await values('change-tcp-endpoint', {
+          gatewayName: SHARED_ROUTE,
+          change: { listeners: [{ port: 20002 }] },
+        }),
+      );
+      expectCompleted(changed);
+      expect(changed.log.join('\n')).toContain(
+        `default/${SHARED_ROUTE} is a listener on shared Gateway ${sharedGatewayId}`,
+      );
+      const [link] = changed.output.links;
+      expect(link.title).toBe(
+        `Pull request #2 on the shared gateway ${sharedGatewayId}`,
+      );
+      expect(changed.output.text[0].content).toContain(
+        '- listener default-backend: port 20001 → 20002',
+      );
+      const branch = sharedRepo
+        .branches()
+        .find(b =>
+          b.startsWith(`aws-gateway/shared-default-${SHARED_ROUTE}-change-`),
+        )!;
+      expect(link.url).toMatch(/\/pulls\/2$/);
+      expect(listeners(branch)).toEqual([
+        'platform-dns 20000',
+        'default-backend 20002',
+      ]);
+      expect(listeners('main')).toContain('default-backend 20001');
+      // The developer's own GitOps repository is not touched.
+      expect(repo.branches()).toEqual(before);
+      merge(branch);
+    });
+
+    it('remove-tcp-endpoint removes exactly that listener and the route through a pull request there', async () => {
+      const removed = await env.client.runTask(
+        'template:default/remove-tcp-endpoint',
+        await values('remove-tcp-endpoint', { gatewayName: SHARED_ROUTE }),
+      );
+      expectCompleted(removed);
+      expect(removed.output.links[0].title).toBe(
+        `Pull request #3 on the shared gateway ${sharedGatewayId}`,
+      );
+      expect(removed.output.text[0].content).toContain(`- \`${routeFile}\``);
+      const branch = sharedRepo
+        .branches()
+        .find(b =>
+          b.startsWith(`aws-gateway/shared-default-${SHARED_ROUTE}-remove-`),
+        )!;
+      expect(listeners(branch)).toEqual(['platform-dns 20000']);
+      expect(sharedRepo.files(branch)).not.toContain(routeFile);
+      expect(sharedRepo.files('main')).toContain(routeFile);
+    });
   });
 });
