@@ -100,11 +100,11 @@ spec:
   const name = `platform/${uniqueName('shared-gitops')}`;
   const sharedRepoUrl = createBareRepo(name, { [SHARED_FILE]: gateway });
   sharedRepo = new BareRepo(name);
-  const cluster = CLUSTER_FOR_PROFILE[PROFILE_V16];
-  sharedGatewayId = `${cluster}/${sharedNamespace}/shared-nlb`;
+  const sharedCluster = CLUSTER_FOR_PROFILE[PROFILE_V16];
+  sharedGatewayId = `${sharedCluster}/${sharedNamespace}/shared-nlb`;
   return JSON.stringify([
     {
-      cluster,
+      cluster: sharedCluster,
       namespace: sharedNamespace,
       name: 'shared-nlb',
       gitops: { repoUrl: sharedRepoUrl, path: SHARED_FILE },

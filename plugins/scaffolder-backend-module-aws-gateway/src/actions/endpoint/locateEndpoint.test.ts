@@ -1,4 +1,8 @@
-import { GitOpsFile } from '@gateway-portal/plugin-aws-gateway-node';
+import { ConfigReader } from '@backstage/config';
+import {
+  GitOpsFile,
+  readSharedGateways,
+} from '@gateway-portal/plugin-aws-gateway-node';
 import yaml from 'yaml';
 import { committedClassicEndpoint } from '../support/__testUtils__/committedEndpoint';
 import { gitopsTestSettings } from '../support/__testUtils__/gitopsTestSettings';
@@ -6,9 +10,11 @@ import {
   ORDERS,
   repositoryOfFiles,
   SHARED_GATEWAY,
+  sharedGatewayConfig,
   sharedGatewayWithListener,
 } from '../support/__testUtils__/sharedGatewayRepository';
 import { testActionContext } from '../support/__testUtils__/testContext';
+import { readGitOpsSettings } from '../gitops/gitopsSettings';
 import { createLocateEndpointAction } from './locateEndpoint';
 import { examples } from './locateEndpoint.examples';
 
@@ -67,6 +73,51 @@ describe('aws-gateway:endpoint:locate', () => {
     ).rejects.toThrow(
       /name: default\/aws-tcp-gateway is a Gateway of its own \(gateways\/default\/aws-tcp-gateway\) and a listener on shared Gateway prod\/platform-gateways\/shared-nlb; name the shared Gateway .*\[endpoint-ambiguous\]/,
     );
+  });
+
+  it("sends the user's token only to the host it is for", async () => {
+    const settings = readGitOpsSettings(
+      new ConfigReader({
+        integrations: {
+          gitea: ['git.example.com', 'platform-git.example.com'].map(host => ({
+            host,
+            baseUrl: `https://${host}`,
+            username: 'portal',
+            password: 'portal-secret',
+          })),
+        },
+        awsGateway: {
+          provisioning: {
+            gitops: {
+              allowedRepoUrls: [
+                'https://git.example.com/platform/*',
+                'https://platform-git.example.com/platform/*',
+              ],
+            },
+          },
+        },
+      }),
+    );
+    const [elsewhere] = readSharedGateways(
+      sharedGatewayConfig(
+        'https://platform-git.example.com/platform/gitops.git',
+      ),
+    );
+    const { repository, readFiles } = repositoryOfFiles(
+      sharedGatewayWithListener(),
+    );
+    await createLocateEndpointAction({
+      sharedGateways: [elsewhere],
+      repository,
+      settings,
+    }).handler(testActionContext({ ...EXAMPLE, token: 'user-token' }));
+    const tokens = readFiles.mock.calls.map(
+      ([url, options]) => `${(url as any).host} ${(options as any).userToken}`,
+    );
+    expect(tokens).toEqual([
+      'git.example.com user-token',
+      'platform-git.example.com undefined',
+    ]);
   });
 
   it('refuses a name that is not a Kubernetes name before any read', async () => {

@@ -135,7 +135,12 @@ export function createLocateEndpointAction(options: {
             {
               branch: g.gitops.branch,
               baseBranch: g.gitops.branch,
-              userToken,
+              // The user's token is for repoUrl's host: never sent to another.
+              userToken:
+                sharedRepo.protocol === repoUrl.protocol &&
+                sharedRepo.host === repoUrl.host
+                  ? userToken
+                  : undefined,
               signal: ctx.signal,
             },
           );
