@@ -6,7 +6,8 @@
  * the AWS Load Balancer Controller against moto; the card is checked in
  * Chromium in each state, each saved as a screenshot: provisioning, healthy,
  * a listener without a route, TCP and UDP merged on one port (a second
- * Gateway), and the classic route removed.
+ * Gateway), the classic route removed, and the Gateway being removed (deleted,
+ * held by the controller's finalizer until its NLB is gone).
  */
 import { expect, Locator, Page, test } from '@playwright/test';
 import * as k8s from '@kubernetes/client-node';
@@ -446,5 +447,39 @@ test('route removed: the NLB listener and target group go, the Gateway stays pro
   ).toBeVisible();
   await expect(section.getByText('Programmed', { exact: true })).toBeVisible();
   await saveElementScreenshot(section, 'gateway-card-route-removed');
+  expectQuietConsole(page);
+});
+
+test('being removed: the Gateway deleted, the controller finalizer holds it until the NLB is gone, then the card drops it', async ({
+  page,
+}) => {
+  // The GitOps agent prunes what the removal took out of the repository.
+  await k8s.KubernetesObjectApi.makeApiClient(kc).delete({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name: GATEWAY, namespace: NAMESPACE },
+  });
+  const card = await openCard(page);
+  await card.getByRole('button', { name: 'Refresh' }).click();
+  const section = gatewaySection(card, GATEWAY);
+  await expect(section.getByText('Being removed').first()).toBeVisible();
+  await expect(
+    section.getByText(/the controller deletes the load balancer/).first(),
+  ).toBeVisible();
+  // Its deletion bumped the generation; that is no stale status to warn about.
+  await expect(
+    section.getByText(/has not processed the latest change/),
+  ).toHaveCount(0);
+  // The other Gateway of the component is untouched.
+  await expect(
+    gatewaySection(card, DNS_GATEWAY).getByText('Being removed'),
+  ).toHaveCount(0);
+  await page.mouse.move(0, 0);
+  await saveElementScreenshot(section, 'gateway-card-removing');
+
+  // The controller deletes the NLB and lifts its finalizer; the card, polling while it is removed, drops it.
+  expect((await controller.reconcile(NAMESPACE, GATEWAY)).deleted).toBe(true);
+  await expect(section).toHaveCount(0, { timeout: 30_000 });
+  await expect(gatewaySection(card, DNS_GATEWAY)).toBeVisible();
   expectQuietConsole(page);
 });
