@@ -109,7 +109,7 @@ export const sharedListenerEditOutputs = {
         "Unified diff of the shared Gateway's manifest and the route's files",
       ),
   files: (z: ZodImpl) =>
-    z.array(z.string()).describe('Repository paths written'),
+    z.array(z.string()).describe('Repository paths whose content changes'),
   deleted: (z: ZodImpl) =>
     z.array(z.string()).describe('Repository paths deleted'),
   gatewayRef: (z: ZodImpl) =>
@@ -242,7 +242,13 @@ export async function editSharedListener(
     .map(f => f.path)
     .filter(p => !routeFiles.some(f => f.path === p));
   ctx.output('gatewayDiff', diff);
-  ctx.output('files', diff ? after.map(f => f.path) : []);
+  const written = after.filter(
+    f => before.find(b => b.path === f.path)?.content !== f.content,
+  );
+  ctx.output(
+    'files',
+    written.map(f => f.path),
+  );
   ctx.output('deleted', diff ? deleted : []);
   if (decided) ctx.output('changes', decided.changes);
   if (!diff) {
