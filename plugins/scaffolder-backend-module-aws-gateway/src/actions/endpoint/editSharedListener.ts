@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import {
   L4_ROUTE_KIND_FOR_PROTOCOL,
@@ -12,6 +12,7 @@ import {
   GitOpsFile,
   GitOpsRepository,
   KubernetesClusters,
+  RepositoryUrl,
   manifestToYaml,
   planSharedListenerEdit,
   SharedGateway,
@@ -96,7 +97,14 @@ export const sharedListenerEditInputFields = {
       .string()
       .optional()
       .describe(
-        "The user's own token for the repository's host (RepoUrlPicker's requestUserCredentials); never logged",
+        "The user's own token (RepoUrlPicker's requestUserCredentials), sent only to the shared Gateway's repository host and only when it is tokenRepoUrl's; never logged",
+      ),
+  tokenRepoUrl: (z: ZodImpl): OptionalString =>
+    z
+      .string()
+      .optional()
+      .describe(
+        'The repository the token was issued for (the RepoUrlPicker value it came with); required with token',
       ),
 };
 
@@ -125,6 +133,7 @@ type EditInput = {
   entityRef?: string;
   mode: 'pull-request' | 'commit';
   token?: string;
+  tokenRepoUrl?: string;
 };
 
 type EditContext = Pick<
@@ -155,7 +164,7 @@ export async function editSharedListener(
   const { repository, settings, guardrails, clusters } = deps;
   const shared = findSharedGateway(deps.sharedGateways, input.sharedGateway);
   const repoUrl = assertAllowedRepo(shared.gitops.repoUrl, settings);
-  const userToken = input.token || undefined;
+  const userToken = userTokenFor(repoUrl, input, settings);
   const routeRef = `${input.namespace}/${input.routeName}`;
   const subject = `route ${routeRef} on shared Gateway ${shared.id}`;
   ctx.output('gatewayRef', shared.id);
@@ -308,6 +317,31 @@ export async function editSharedListener(
   );
 }
 
+/**
+ * The user's token for the shared Gateway's repository: a token is issued
+ * for one host (the repository the user picked), so it goes to the shared
+ * Gateway's repository only when that is on the same host; elsewhere the
+ * integration's credentials are used. A token without the repository it is
+ * for is refused, naming the field.
+ */
+export function userTokenFor(
+  repoUrl: RepositoryUrl,
+  input: { token?: string; tokenRepoUrl?: string },
+  settings: GitOpsSettings,
+): string | undefined {
+  if (!input.token) return undefined;
+  if (!input.tokenRepoUrl) {
+    throw new InputError(
+      'tokenRepoUrl: name the repository the token was issued for (the RepoUrlPicker value it came with); it is sent to no other host',
+    );
+  }
+  const issuedFor = assertAllowedRepo(input.tokenRepoUrl, settings);
+  return issuedFor.protocol === repoUrl.protocol &&
+    issuedFor.host === repoUrl.host
+    ? input.token
+    : undefined;
+}
+
 function nothingWritten(
   ctx: EditContext,
   shared: SharedGateway,
@@ -353,7 +387,7 @@ function intentDigest(
 /** The Gateway's manifest and the route's files on the review branch (or the base it starts from). */
 async function readBranchFiles(
   deps: SharedGatewayActionDeps,
-  repoUrl: ReturnType<typeof assertAllowedRepo>,
+  repoUrl: RepositoryUrl,
   shared: SharedGateway,
   where: { namespace: string; routeName: string },
   branch: string,

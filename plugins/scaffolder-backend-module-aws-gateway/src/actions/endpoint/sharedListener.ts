@@ -17,6 +17,7 @@ import { readSharedGatewayManifest } from './currentSharedListener';
 import {
   SharedGatewayActionDeps,
   sharedListenerEditInputFields,
+  userTokenFor,
 } from './editSharedListener';
 import {
   assertNamespacesAllowed,
@@ -102,6 +103,7 @@ export function createSharedListenerAction(options: SharedGatewayActionDeps) {
             .describe("Default: what the shared Gateway's cluster runs"),
         mode: sharedListenerEditInputFields.mode,
         token: sharedListenerEditInputFields.token,
+        tokenRepoUrl: sharedListenerEditInputFields.tokenRepoUrl,
       },
       output: {
         gatewayDiff: z =>
@@ -120,7 +122,7 @@ export function createSharedListenerAction(options: SharedGatewayActionDeps) {
       const { input } = ctx;
       const shared = findSharedGateway(sharedGateways, input.sharedGateway);
       const repoUrl = assertAllowedRepo(shared.gitops.repoUrl, settings);
-      const userToken = input.token || undefined;
+      const userToken = userTokenFor(repoUrl, input, settings);
       const backendNamespace = input.serviceNamespace ?? input.namespace;
       assertNamespacesAllowed(guardrails, input.namespace, backendNamespace);
       // The confused-deputy rule for both namespaces the files go to.
