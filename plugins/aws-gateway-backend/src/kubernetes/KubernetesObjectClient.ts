@@ -8,6 +8,7 @@ import {
   UserKubernetesCredentials,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { ConcurrencyLimits } from '../concurrencyLimit';
+import { ClusterAgents } from './clusterAgents';
 import { KubeObject } from './types';
 
 /** One served version of a resource.
@@ -104,6 +105,8 @@ export class ClientNodeKubernetesObjectClient
     private readonly options: {
       timeoutMs?: number;
       maxConcurrentCalls?: number;
+      /** Keep-alive connections shared by the calls of a cluster; one agent per request without. */
+      agents?: ClusterAgents;
     } = {},
   ) {
     this.limits = new ConcurrencyLimits(
@@ -118,7 +121,7 @@ export class ClientNodeKubernetesObjectClient
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     // Opening a cluster may list the Kubernetes plugin's clusters: bounded like a call.
     const openSignal = withTimeout(connectOptions.signal, timeoutMs);
-    const kc = await untilAborted(
+    const given = await untilAborted(
       this.clusters.getKubeConfig(cluster, {
         signal: openSignal,
         userCredentials: connectOptions.userCredentials,
@@ -127,6 +130,7 @@ export class ClientNodeKubernetesObjectClient
     ).catch(e => {
       throw toKubernetesApiError(e, `open cluster ${cluster}`, timeoutMs);
     });
+    const kc = this.options.agents?.forCluster(cluster, given) ?? given;
     const custom = kc.makeApiClient(CustomObjectsApi);
     const core = kc.makeApiClient(CoreV1Api);
     const limit = this.limits.for(cluster);

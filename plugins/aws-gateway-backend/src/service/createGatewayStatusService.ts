@@ -14,11 +14,16 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { Elbv2ClientSource } from '../aws/Elbv2Reader';
 import { readStatusConfig, StatusConfig } from '../config';
+import { ClusterAgents } from '../kubernetes/clusterAgents';
 import {
   ClientNodeKubernetesObjectClient,
   KubernetesObjectClient,
 } from '../kubernetes/KubernetesObjectClient';
-import { WatchCache } from '../kubernetes/watch/WatchCache';
+import {
+  WATCH_CACHE_DEFAULTS,
+  WatchCache,
+  WatchCacheSettings,
+} from '../kubernetes/watch/WatchCache';
 import { WatchCachedKubernetesObjectClient } from '../kubernetes/watch/WatchCachedKubernetesObjectClient';
 import { proxyWatchTransport } from '../kubernetes/watch/proxyWatchTransport';
 import { WatchTransport } from '../kubernetes/watch/ResourceWatch';
@@ -95,14 +100,22 @@ export function createGatewayStatusService(
   const metrics = options.metrics ?? noStatusMetrics;
   const backoff = new AwsBackoff(metrics);
   const clusters = options.clusters;
+  const watchSettings = readWatchConfig(options.config);
+  // As many clusters keep connections as the watch cache watches.
+  const agents = new ClusterAgents({
+    maxClusters: watchSettings?.maxClusters ?? WATCH_CACHE_DEFAULTS.maxClusters,
+  });
+  options.lifecycle?.addShutdownHook(() => agents.destroy());
   const clientNode = new ClientNodeKubernetesObjectClient(clusters, {
     timeoutMs: statusConfig.kubernetesTimeoutMs,
     maxConcurrentCalls: statusConfig.maxConcurrentCallsPerCluster,
+    agents,
   });
   const direct = options.kubernetes?.(clientNode) ?? clientNode;
-  const live = options.lifecycle
-    ? liveStatusFor(options, clusters, statusConfig, direct)
-    : undefined;
+  const live =
+    options.lifecycle && watchSettings
+      ? liveStatusFor(options, { watchSettings, statusConfig, agents }, direct)
+      : undefined;
   const elbv2 =
     options.elbv2 ??
     DefaultAwsClientFactory.fromConfig(options.config, {
@@ -136,28 +149,34 @@ export function createGatewayStatusService(
 
 /**
  * The watch cache in front of the direct client, and the notifier that turns
- * its changes into fresh answers and signals; none when disabled.
+ * its changes into fresh answers and signals (with a lifecycle to stop them).
  */
 function liveStatusFor(
   options: CreateGatewayStatusServiceOptions,
-  clusters: KubernetesClusters,
-  statusConfig: StatusConfig,
+  {
+    watchSettings,
+    statusConfig,
+    agents,
+  }: {
+    watchSettings: Partial<WatchCacheSettings>;
+    statusConfig: StatusConfig;
+    agents: ClusterAgents;
+  },
   direct: KubernetesObjectClient,
-):
-  | { kubernetes: KubernetesObjectClient; notifier: LiveStatusNotifier }
-  | undefined {
-  const settings = readWatchConfig(options.config);
-  if (!settings) return undefined;
+): { kubernetes: KubernetesObjectClient; notifier: LiveStatusNotifier } {
+  const { clusters } = options;
   const cache = new WatchCache({
     transportFor: cluster => {
       const transport = proxyWatchTransport(
         clusters,
         cluster,
         statusConfig.kubernetesTimeoutMs,
+        agents,
       );
       return options.watchTransport?.(transport, cluster) ?? transport;
     },
-    settings,
+    onClusterStopped: cluster => agents.release(cluster),
+    settings: watchSettings,
     logger: options.logger,
   });
   const notifier = new LiveStatusNotifier({

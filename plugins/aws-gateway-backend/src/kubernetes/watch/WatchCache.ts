@@ -74,6 +74,8 @@ export type CachedList = { items: KubeObject[] } | { notServed: true };
 
 export interface WatchCacheOptions {
   transportFor(cluster: string): WatchTransport;
+  /** After a cluster's watches stopped (idle, over the bound, shutdown): its connections can go. */
+  onClusterStopped?(cluster: string): void;
   settings?: Partial<WatchCacheSettings>;
   logger?: LoggerService;
   now?: () => number;
@@ -258,7 +260,10 @@ export class WatchCache {
   stop(): void {
     this.stopped = true;
     clearInterval(this.sweeper);
-    for (const watched of this.clusters.values()) watched.stop();
+    for (const [name, watched] of this.clusters) {
+      watched.stop();
+      this.options.onClusterStopped?.(name);
+    }
     this.clusters.clear();
   }
 
@@ -393,7 +398,10 @@ export class WatchCache {
       this.now() + this.settings.overBoundRetryMs,
     );
     // Not from inside the watch's own callback: stop after it returns.
-    setImmediate(() => watched.stop());
+    setImmediate(() => {
+      watched.stop();
+      this.options.onClusterStopped?.(cluster);
+    });
   }
 
   private stopIdle(): void {
@@ -402,6 +410,7 @@ export class WatchCache {
       if (watched.lastReadAt < idleSince) {
         this.clusters.delete(name);
         watched.stop();
+        this.options.onClusterStopped?.(name);
       }
     }
   }

@@ -4,6 +4,7 @@ import {
   KubernetesClusters,
   untilAborted,
 } from '@gateway-portal/plugin-aws-gateway-node';
+import { ClusterAgents } from '../clusterAgents';
 import { KubeObject } from '../types';
 import { ListedPage, WatchTransport } from './ResourceWatch';
 
@@ -11,15 +12,22 @@ import { ListedPage, WatchTransport } from './ResourceWatch';
  * Lists and watches one cluster through the KubeConfig the cluster source
  * gives (the Kubernetes plugin's proxy in production: it carries streaming
  * GETs, each with a fresh service token). Each list ends at `timeoutMs`.
+ * Lists and watches take their connections from `agents`, as the cluster's
+ * direct reads do.
  */
 export function proxyWatchTransport(
   clusters: Pick<KubernetesClusters, 'getKubeConfig'>,
   cluster: string,
   timeoutMs: number,
+  agents: ClusterAgents,
 ): WatchTransport {
   const kubeConfig = async () => {
     const signal = AbortSignal.timeout(timeoutMs);
-    return untilAborted(clusters.getKubeConfig(cluster, { signal }), signal);
+    const kc = await untilAborted(
+      clusters.getKubeConfig(cluster, { signal }),
+      signal,
+    );
+    return agents.forCluster(cluster, kc);
   };
   return {
     async list(
