@@ -15,7 +15,10 @@
  * - Kubernetes: the Kubernetes plugin's one cluster authenticates with the
  *   token of a ServiceAccount bound by exactly the two ClusterRoles of
  *   docs/install/rbac (the status reader cluster-wide, the dry run in the
- *   gateway namespace); per phase, the role not in use has no rules.
+ *   gateway namespace); per phase, the role not in use has no rules. The
+ *   status backend's watch cache meets an RBAC change only at its next list
+ *   or watch request: this portal stops idle watches after a second, and a
+ *   status case reads once they are idle (a fresh first list and watch).
  * - One less: each IAM action the controller-setup template sends (on a first
  *   run, on a re-run, and to repair a drifted trust policy, boundary, tag or
  *   policy version), each of the status reader's five actions, each verb and
@@ -545,41 +548,82 @@ describe('the status API with exactly the status-reader policy and ClusterRole',
     }
   });
 
-  it('says which verb and resource is missing without any one of the status reader ClusterRole', async () => {
+  it('says which list is missing without any one list grant of the status reader ClusterRole', async () => {
     const documented = env.documentedRules('status-reader.yaml');
     // `get gateways` serves an entity that names its Gateways
     // (aws-gateway.io/gateways); the catalog's `backend` is found by its
     // kubernetes-id label, with a list. install-permissions.test.ts covers get.
-    // Events are readable through either of two groups: the next test.
-    const cases = documented.flatMap(rule =>
-      (rule.resources ?? []).flatMap(resource =>
-        rule.verbs
-          .filter(verb => !(verb === 'get' && resource === 'gateways'))
-          .filter(() => resource !== 'events')
-          .map(verb => ({ resource, verb })),
-      ),
-    );
+    // Events are readable through either of two groups: the next tests.
+    const cases = grantsOfVerb(documented, 'list');
     const t0 = Date.now();
     const failures: Array<[string, true | string[]]> = [];
-    for (const { resource, verb } of cases) {
+    for (const resource of cases) {
       await env.setRules(
         'status-reader.yaml',
-        withoutGrant(documented, resource, verb),
+        withoutGrant(documented, resource, 'list'),
       );
+      // A running watch would see the revocation only at its next list.
+      await env.untilWatchesIdle();
       const found = await shortcomings();
       expectNoSecret(found.join('\n'));
       failures.push([
-        `${verb} ${resource}`,
-        found.some(m => m.includes(verb) && m.includes(resource)) || found,
+        `list ${resource}`,
+        found.some(m => m.includes('list') && m.includes(resource)) || found,
       ]);
     }
     await env.setRules('status-reader.yaml', documented);
     rows.push(
-      `status, one RBAC verb/resource less (${cases.length} reads, ${seconds(
+      `status, one RBAC list less (${cases.length} reads, ${seconds(t0)} s)`,
+    );
+    expect(failures).toEqual(cases.map(resource => [`list ${resource}`, true]));
+  });
+
+  it('without the watch grants, a fresh cluster watch names each refused watch (events too) and the answer is otherwise whole; with them, no note', async () => {
+    const documented = env.documentedRules('status-reader.yaml');
+    const resources = [...grantsOfVerb(documented, 'watch'), 'events'];
+    const t0 = Date.now();
+    await env.setRules(
+      'status-reader.yaml',
+      resources.reduce(
+        (rules, resource) => withoutGrant(rules, resource, 'watch'),
+        documented,
+      ),
+    );
+    try {
+      await env.untilWatchesIdle();
+      // The first read may be answered before the watches' refusals come
+      // back (its lists are enough for it): read until they are named.
+      const unnamedIn = (notes: string[]) =>
+        resources.filter(
+          resource =>
+            !notes.some(m => m.includes('watch') && m.includes(resource)),
+        );
+      let found: string[] = [];
+      for (const until = Date.now() + 15_000; Date.now() < until; ) {
+        found = await shortcomings();
+        expectNoSecret(found.join('\n'));
+        if (!unnamedIn(found).length) break;
+        await new Promise(r => setTimeout(r, 200));
+      }
+      const notes = found.filter(m => m.includes('may not watch'));
+      const rest = found.filter(m => !notes.includes(m));
+      expect({ unnamed: unnamedIn(notes), rest }).toEqual({
+        unnamed: [],
+        rest: [],
+      });
+      // One note for the cluster, naming no list: every list was allowed.
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).not.toContain('may not list');
+    } finally {
+      await env.setRules('status-reader.yaml', documented);
+    }
+    await env.untilWatchesIdle();
+    expect(await shortcomings()).toEqual([]);
+    rows.push(
+      `status, every watch grant less (${resources.length} resources, ${seconds(
         t0,
       )} s)`,
     );
-    expect(failures).toEqual(cases.map(c => [`${c.verb} ${c.resource}`, true]));
   });
 
   it('reads events through either group alone; without both the status is whole and says events are not readable', async () => {
@@ -592,6 +636,7 @@ describe('the status API with exactly the status-reader policy and ClusterRole',
         'status-reader.yaml',
         withoutGroupGrant(documented, 'events.k8s.io', 'events'),
       );
+      await env.untilWatchesIdle();
       expect(await eventsApi()).toMatchObject({
         availability: 'read',
         api: 'v1',
@@ -600,6 +645,7 @@ describe('the status API with exactly the status-reader policy and ClusterRole',
         'status-reader.yaml',
         withoutGroupGrant(documented, '', 'events'),
       );
+      await env.untilWatchesIdle();
       expect(await eventsApi()).toMatchObject({
         availability: 'read',
         api: 'events.k8s.io/v1',
@@ -615,12 +661,25 @@ describe('the status API with exactly the status-reader policy and ClusterRole',
           'events',
         ),
       );
+      await env.untilWatchesIdle();
       expect(await shortcomings()).toEqual(['events not-readable']);
     } finally {
       await env.setRules('status-reader.yaml', documented);
     }
   });
 });
+
+/** The resources `verb` is granted on, events left out (either of their two groups suffices). */
+function grantsOfVerb(rules: k8s.V1PolicyRule[], verb: string): string[] {
+  return [
+    ...new Set(
+      rules
+        .filter(rule => rule.verbs.includes(verb))
+        .flatMap(rule => rule.resources ?? [])
+        .filter(resource => resource !== 'events'),
+    ),
+  ];
+}
 
 /** `rules` without `resource` in API group `group` (other groups' grants of it kept). */
 function withoutGroupGrant(

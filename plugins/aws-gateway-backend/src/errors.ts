@@ -21,6 +21,7 @@ import {
   redactSecrets,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { elbv2IamAction } from './aws/Elbv2Reader';
+import type { WatchRefusal } from './kubernetes/watch/ResourceWatch';
 
 const AWS_ERROR_NAME = /^[A-Za-z][A-Za-z0-9.]{0,63}$/;
 
@@ -113,5 +114,45 @@ export function toStatusError(
     kind,
     message: context.action ? `${context.action}: ${detail}` : detail,
     ...(context.cluster ? { cluster: context.cluster } : {}),
+  };
+}
+
+/** Where the status reader's grants are documented (the fix of a refused list or watch). */
+const STATUS_READER_ROLE = 'docs/install/rbac/status-reader.yaml';
+
+/**
+ * The one note of a cluster whose watch cache the API server refuses lists
+ * or watches (RBAC): which verb on which resource, and the grant that fixes
+ * it. Those resources are read directly meanwhile, so the answer is whole;
+ * only live updates are missing. Undefined when nothing is refused.
+ */
+export function watchRefusalError(
+  cluster: string,
+  refusals: readonly WatchRefusal[],
+): StatusError | undefined {
+  const verbs = (['list', 'watch'] as const).filter(verb =>
+    refusals.some(r => r.verb === verb),
+  );
+  if (!verbs.length) return undefined;
+  const refused = verbs.map(
+    verb =>
+      `may not ${verb} ${refusals
+        .filter(r => r.verb === verb)
+        .map(({ resource: { plural, group } }) =>
+          group ? `${plural}.${group}` : plural,
+        )
+        .join(', ')}`,
+  );
+  return {
+    part: 'kubernetes',
+    kind: 'permission',
+    cluster,
+    message: `Live updates are off for cluster ${cluster}: the status reader ${refused.join(
+      ' and ',
+    )} — grant ${verbs
+      .map(v => `\`${v}\``)
+      .join(
+        ' and ',
+      )} (${STATUS_READER_ROLE}); until then these are read directly at each request`,
   };
 }

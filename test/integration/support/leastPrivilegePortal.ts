@@ -47,6 +47,12 @@ export const LEAST_PRIVILEGE_CLUSTER = CLUSTER_FOR_PROFILE[PROFILE_V16];
 /** The namespace the dry-run ClusterRole is bound in (the expose template's default). */
 export const GATEWAY_NAMESPACE = 'default';
 const AWS_USER = 'gateway-portal';
+/**
+ * awsGateway.status.watch.idleStopSeconds of this portal: RBAC changes reach
+ * a running watch only at its next list or watch request, so the tests let
+ * the cluster's watches go idle, and the next read starts them afresh.
+ */
+const WATCH_IDLE_STOP_SECONDS = 1;
 
 export interface LeastPrivilegePortal extends TemplatesPortal {
   aws: IamEnforcingAws;
@@ -62,6 +68,12 @@ export interface LeastPrivilegePortal extends TemplatesPortal {
   documentedRules(file: RbacFile): k8s.V1PolicyRule[];
   /** Gives one ClusterRole exactly `rules` and waits until the API server's authorizer agrees. */
   setRules(file: RbacFile, rules: k8s.V1PolicyRule[]): Promise<void>;
+  /**
+   * Waits until the status backend's watches of the cluster are idle (no
+   * status read meanwhile): the next read starts them afresh, with a first
+   * list and watch of everything under the rules in force then.
+   */
+  untilWatchesIdle(): Promise<void>;
 }
 
 /** Every (verb, group, resource) a set of rules grants. */
@@ -134,34 +146,37 @@ export async function startLeastPrivilegePortal(
     cleanups.push(() => proxy.close());
     const profile = peers.kube.profiles[PROFILE_V16];
     const portalPeers = { ...peers, aws: { ...aws.admin, ...key } };
+    const overlay = portalOverlayForPeers(portalPeers, {
+      statusCacheTtlSeconds: 0,
+      policyUrlTemplate: mirror.template,
+      permissionsBoundaryArn: boundaryArn,
+      extraOverlay: {
+        kubernetes: {
+          serviceLocatorMethod: { type: 'multiTenant' },
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                {
+                  name: LEAST_PRIVILEGE_CLUSTER,
+                  url: profile.server,
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: kube.token,
+                  caData: fs.readFileSync(peers.kube.caFile).toString('base64'),
+                },
+              ],
+            },
+          ],
+        },
+      },
+    });
+    // The peers overlay always has awsGateway.status (the AWS peer is required here).
+    (overlay.awsGateway as { status: Record<string, unknown> }).status.watch = {
+      idleStopSeconds: WATCH_IDLE_STOP_SECONDS,
+    };
     const portal: RunningPortal = await startPortal({
       name,
-      overlay: portalOverlayForPeers(portalPeers, {
-        statusCacheTtlSeconds: 0,
-        policyUrlTemplate: mirror.template,
-        permissionsBoundaryArn: boundaryArn,
-        extraOverlay: {
-          kubernetes: {
-            serviceLocatorMethod: { type: 'multiTenant' },
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: [
-                  {
-                    name: LEAST_PRIVILEGE_CLUSTER,
-                    url: profile.server,
-                    authProvider: 'serviceAccount',
-                    serviceAccountToken: kube.token,
-                    caData: fs
-                      .readFileSync(peers.kube.caFile)
-                      .toString('base64'),
-                  },
-                ],
-              },
-            ],
-          },
-        },
-      }),
+      overlay,
       env: {
         ...portalEnvForPeers(portalPeers),
         AWS_ENDPOINT_URL: proxy.endpoint,
@@ -234,6 +249,8 @@ export async function startLeastPrivilegePortal(
           await new Promise(r => setTimeout(r, 100));
         }
       },
+      untilWatchesIdle: () =>
+        new Promise(r => setTimeout(r, WATCH_IDLE_STOP_SECONDS * 1000 + 300)),
       stop,
     };
   } catch (e) {

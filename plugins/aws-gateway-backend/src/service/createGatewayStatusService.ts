@@ -12,7 +12,9 @@ import {
   DefaultAwsClientFactory,
   KubernetesClusters,
 } from '@gateway-portal/plugin-aws-gateway-node';
+import { StatusError } from '@gateway-portal/plugin-aws-gateway-common';
 import { Elbv2ClientSource } from '../aws/Elbv2Reader';
+import { watchRefusalError } from '../errors';
 import { readStatusConfig, StatusConfig } from '../config';
 import { ClusterAgents } from '../kubernetes/clusterAgents';
 import {
@@ -143,6 +145,7 @@ export function createGatewayStatusService(
       elbv2,
       config: statusConfig,
       logger: options.logger,
+      liveUpdateNotes: live?.notes,
     }),
   });
 }
@@ -163,7 +166,12 @@ function liveStatusFor(
     agents: ClusterAgents;
   },
   direct: KubernetesObjectClient,
-): { kubernetes: KubernetesObjectClient; notifier: LiveStatusNotifier } {
+): {
+  kubernetes: KubernetesObjectClient;
+  notifier: LiveStatusNotifier;
+  /** The note of a cluster's refused lists and watches, if any. */
+  notes: (cluster: string) => StatusError[];
+} {
   const { clusters } = options;
   const cache = new WatchCache({
     transportFor: cluster => {
@@ -191,5 +199,9 @@ function liveStatusFor(
   return {
     kubernetes: new WatchCachedKubernetesObjectClient(direct, cache, clusters),
     notifier,
+    notes: cluster => {
+      const note = watchRefusalError(cluster, cache.refusals(cluster));
+      return note ? [note] : [];
+    },
   };
 }

@@ -51,6 +51,12 @@ export interface ResourceWatchTiming {
   budget: () => number;
 }
 
+/** A list or watch the API server refused (403: RBAC), for the resource in the API it was asked in. */
+export interface WatchRefusal {
+  verb: 'list' | 'watch';
+  resource: ResourceSpec;
+}
+
 export type ResourceWatchState =
   | 'starting'
   | 'synced'
@@ -101,6 +107,10 @@ interface WatchOwner {
   resyncInMs(): number;
   /** ListWatch has applied a list and starts watching: the resource is synced. */
   onWatching(): void;
+  /** The API server accepted the watch request (its 200 came). */
+  onWatchAccepted(): void;
+  /** The API server answered the watch request with `error` (e.g. a 403). */
+  onWatchRefused(error: unknown): void;
 }
 
 /**
@@ -154,9 +164,16 @@ class BoundedWatch extends Watch {
       path,
       { ...queryParams, timeoutSeconds, allowWatchBookmarks: true },
       callback,
-      finish,
+      err => {
+        if (!finished && apiStatus(err) !== undefined)
+          owner.onWatchRefused(err);
+        finish(err);
+      },
     );
+    // client-node's watch() returns once the answer's status is known: an
+    // error has called `done` by then, so unfinished means accepted.
     if (finished) request.abort();
+    else owner.onWatchAccepted();
     const opened = request;
     return Object.assign(new AbortController(), {
       abort: () => {
@@ -195,8 +212,10 @@ function candidatesOf(resource: WatchedResource): Candidate[] {
  * list is watched from its resourceVersion. Every watch request asks the API
  * server to end it after `watchTimeoutSeconds` (and is ended here if it goes
  * silent beyond that); every `resyncMs` the whole list is read again. An
- * error restarts the watch with exponential backoff; a list longer than the
- * budget stops it (the cluster then reads directly).
+ * error restarts the watch with exponential backoff (reset once a watch is
+ * accepted); a list longer than the budget stops it (the cluster then reads
+ * directly). A list or watch refused (403) is remembered as `refused` until
+ * that verb succeeds, and after a refused watch a list alone is not served.
  */
 export class ResourceWatch {
   private state: ResourceWatchState = 'starting';
@@ -215,6 +234,10 @@ export class ResourceWatch {
    * watch was down is reported once it has resynced.
    */
   private heldBefore?: Map<string, KubeObject>;
+  /** A list was applied since the last failure (what it holds is worth keeping as `heldBefore`). */
+  private listed = false;
+  /** The last list or watch refused, until that verb is allowed again. */
+  private refusal?: WatchRefusal;
 
   constructor(
     private readonly watched: WatchedResource,
@@ -242,6 +265,11 @@ export class ResourceWatch {
     if (!this.served) return undefined;
     const { group, version, plural, fieldSelector } = this.served;
     return { group, version, plural, fieldSelector };
+  }
+
+  /** The verb and resource the API server refused last, until a request with that verb succeeds. */
+  get refused(): WatchRefusal | undefined {
+    return this.refusal;
   }
 
   /** The objects held, when synced; undefined otherwise. */
@@ -330,14 +358,22 @@ export class ResourceWatch {
   private async listCandidate(candidate: Candidate): Promise<ListedPage> {
     const { group, version, plural, fieldSelector } = candidate;
     const budget = Math.max(0, this.timing.budget() + this.held);
-    const page = await this.transport.list(
-      { group, version, plural },
-      {
-        labelSelector: this.watched.labelSelector,
-        fieldSelector,
-        limit: budget + 1,
-      },
-    );
+    let page: ListedPage;
+    try {
+      page = await this.transport.list(
+        { group, version, plural },
+        {
+          labelSelector: this.watched.labelSelector,
+          fieldSelector,
+          limit: budget + 1,
+        },
+      );
+    } catch (e) {
+      if (apiStatus(e) === 403 && !this.movesOn(e))
+        this.refusal = { verb: 'list', resource: candidate.spec };
+      throw e;
+    }
+    if (this.refusal?.verb === 'list') this.refusal = undefined;
     if (page.truncated || page.items.length > budget) {
       throw new OverBoundError(this.resource);
     }
@@ -374,14 +410,28 @@ export class ResourceWatch {
         isStopped: () => this.isStopped(),
         resyncInMs: () => this.lastListAt + this.timing.resyncMs - this.now(),
         onWatching: () => {
-          this.failures = 0;
           const gone = this.heldBefore;
           this.heldBefore = undefined;
-          this.setState('synced');
+          this.listed = true;
+          // After a refused watch, the list alone is not served: only a
+          // watch the API server accepts keeps it current.
+          if (this.refusal?.verb !== 'watch') this.setState('synced');
           // Deleted while the watch was down.
           for (const object of gone?.values() ?? []) {
             this.events.onChange(object, reportedAs);
           }
+        },
+        onWatchAccepted: () => {
+          // The backoff grows until a watch is accepted: a refused one
+          // (listed, then refused) is not retried every second.
+          this.failures = 0;
+          if (this.refusal?.verb === 'watch') this.refusal = undefined;
+          if (this.listWatch === listWatch && this.state === 'starting')
+            this.setState('synced');
+        },
+        onWatchRefused: error => {
+          if (apiStatus(error) === 403)
+            this.refusal = { verb: 'watch', resource: served.spec };
         },
       }),
       listFn,
@@ -430,7 +480,7 @@ export class ResourceWatch {
     if (this.state === 'stopped') return;
     const listWatch = this.listWatch;
     this.listWatch = undefined;
-    if (listWatch && this.state === 'synced') {
+    if (listWatch && this.listed) {
       this.heldBefore = new Map(
         (listWatch.list() as unknown as KubeObject[]).map(o => [
           objectKey(o),
@@ -438,6 +488,7 @@ export class ResourceWatch {
         ]),
       );
     }
+    this.listed = false;
     this.events.onCount(-this.held);
     this.held = 0;
     void listWatch?.stop();

@@ -31,6 +31,10 @@ class FakeCluster implements WatchTransport {
   notServed = new Set<string>();
   /** `plural.group/version` answered 403 (RBAC). */
   refused = new Set<string>();
+  /** Watches whose path includes one of these are answered 403 (RBAC). */
+  refusedWatches = new Set<string>();
+  /** Watch requests made, refused ones included. */
+  watchRequests: string[] = [];
   /** Lists wait for this before they answer (to see them all in flight). */
   gate: Promise<void> = Promise.resolve();
   /** Lists started and not answered yet. */
@@ -92,9 +96,15 @@ class FakeCluster implements WatchTransport {
         handler: Handler,
         done: (err: unknown) => void,
       ) => {
+        this.watchRequests.push(path);
+        const controller = new AbortController();
+        if ([...this.refusedWatches].some(part => path.includes(part))) {
+          // As client-node does: `done` with the HTTP status before returning.
+          done(Object.assign(new Error('Forbidden'), { statusCode: 403 }));
+          return controller;
+        }
         const entry = { path, params, handler, done, aborted: false };
         this.watches.push(entry);
-        const controller = new AbortController();
         controller.signal.addEventListener('abort', () => {
           entry.aborted = true;
         });
@@ -125,6 +135,11 @@ const gateway = (
 });
 
 const GW_V1 = { group: GATEWAYS.group, version: 'v1', plural: 'gateways' };
+const TCP_V1 = {
+  group: L4_ROUTES.TCPRoute.group,
+  version: 'v1',
+  plural: L4_ROUTES.TCPRoute.plural,
+};
 
 async function eventually(check: () => void, ms = 2_000) {
   const until = Date.now() + ms;
@@ -614,6 +629,138 @@ describe('WatchCache', () => {
     expect(
       listed && 'items' in listed && listed.items.map(i => i.metadata.name),
     ).toEqual(['a']);
+  });
+});
+
+describe('WatchCache under least privilege (a refused list or watch)', () => {
+  const caches: WatchCache[] = [];
+  afterEach(() => caches.splice(0).forEach(c => c.stop()));
+  const GATEWAYS_KEY = resourceKey(GATEWAYS);
+  /** A cache of cluster c1 synced with Gateway 'a'. */
+  async function synced(settings = {}) {
+    const t = setup(settings);
+    caches.push(t.cache);
+    t.cluster.put(GATEWAYS, gateway('a'));
+    t.cache.list('c1', GW_V1);
+    await eventually(() => expect(t.cache.isWarm('c1')).toBe(true));
+    return t;
+  }
+  const refusalsOf = (cache: WatchCache) =>
+    cache
+      .refusals('c1')
+      .map(r => `${r.verb} ${resourceKey(r.resource)}`)
+      .sort();
+
+  it('reads a resource whose list is refused directly, names the verb and resource, and serves it again once allowed', async () => {
+    const { cluster, cache, client, directCalls } = setup();
+    caches.push(cache);
+    cluster.put(GATEWAYS, gateway('a'));
+    cluster.refused.add(`${GATEWAYS_KEY}/v1`);
+
+    const conn = await client.connect('c1');
+    await conn.list(GW_V1);
+    expect(directCalls).toEqual(['connect', 'list gateways']);
+    expect(refusalsOf(cache)).toEqual([`list ${GATEWAYS_KEY}`]);
+    // Everything else is served from the watch.
+    await eventually(() =>
+      expect(cache.list('c1', TCP_V1)).toEqual({ items: [] }),
+    );
+
+    cluster.refused.delete(`${GATEWAYS_KEY}/v1`);
+    await eventually(() =>
+      expect(cache.list('c1', GW_V1)).toEqual({ items: [gateway('a')] }),
+    );
+    expect(refusalsOf(cache)).toEqual([]);
+  });
+
+  it('never serves a resource whose watch is refused after a good list, names it, and retries with growing backoff until a watch is accepted', async () => {
+    const { cluster, cache, client, directCalls } = setup({
+      backoffMs: { initial: 20, max: 10_000 },
+    });
+    caches.push(cache);
+    cluster.put(GATEWAYS, gateway('a'));
+    cluster.refusedWatches.add('/gateways');
+    cache.list('c1', GW_V1);
+    await eventually(() =>
+      expect(refusalsOf(cache)).toEqual([`watch ${GATEWAYS_KEY}`]),
+    );
+
+    // From now on, between retries and during them (listed, watch not yet
+    // accepted), the list alone is never served: it would go stale.
+    const watchesOfGateways = () =>
+      cluster.watchRequests.filter(p => p.endsWith('/gateways')).length;
+    const served: unknown[] = [];
+    const t0 = Date.now();
+    while (Date.now() - t0 < 400) {
+      served.push(cache.list('c1', GW_V1));
+      await new Promise(r => setTimeout(r, 2));
+    }
+    expect(served.every(answer => answer === undefined)).toBe(true);
+    // 20, 40, 80, 160 ms…: a handful of retries, not one per 20 ms.
+    expect(watchesOfGateways()).toBeGreaterThanOrEqual(3);
+    expect(watchesOfGateways()).toBeLessThanOrEqual(7);
+    await (await client.connect('c1')).list(GW_V1);
+    expect(directCalls).toContain('list gateways');
+
+    cluster.refusedWatches.clear();
+    await eventually(() =>
+      expect(cache.list('c1', GW_V1)).toEqual({ items: [gateway('a')] }),
+    );
+    expect(refusalsOf(cache)).toEqual([]);
+    expect(cache.isWarm('c1')).toBe(true);
+  });
+
+  it('starts every watch of a fresh cluster at once and names each refused one (the events watches once)', async () => {
+    const { cluster, cache } = setup();
+    caches.push(cache);
+    cluster.refusedWatches.add('/gateways');
+    cluster.refusedWatches.add('/services');
+    cluster.refusedWatches.add('/events.k8s.io/');
+    cache.list('c1', GW_V1);
+    await eventually(() =>
+      expect(refusalsOf(cache)).toEqual([
+        `watch ${resourceKey(EVENT_RESOURCES['events.k8s.io/v1'])}`,
+        `watch ${GATEWAYS_KEY}`,
+        'watch services.',
+      ]),
+    );
+  });
+
+  it('notices a list or watch revoked from a synced watch at its next list or watch request, not before', async () => {
+    const { cluster, cache } = await synced();
+
+    cluster.refused.add(`${GATEWAYS_KEY}/v1`);
+    cluster.refusedWatches.add('/gateways');
+    // The open watch goes on: still served, nothing refused yet.
+    expect(cache.list('c1', GW_V1)).toEqual({ items: [gateway('a')] });
+    expect(refusalsOf(cache)).toEqual([]);
+
+    // The watch request ends (its timeout): the next one is refused.
+    cluster.open('/gateways').done(null);
+    await eventually(() =>
+      expect(refusalsOf(cache)).toEqual([`watch ${GATEWAYS_KEY}`]),
+    );
+    expect(cache.list('c1', GW_V1)).toBeUndefined();
+    // Its restart lists first: the list is refused.
+    await eventually(() =>
+      expect(refusalsOf(cache)).toEqual([`list ${GATEWAYS_KEY}`]),
+    );
+    expect(cache.list('c1', GW_V1)).toBeUndefined();
+  });
+
+  it('starts an idle cluster afresh at its next read, before the sweeper has stopped it', async () => {
+    const { cluster, cache } = await synced({ idleStopMs: 50 });
+    const first = cluster.open('/gateways');
+    // The sweeper runs every second at the earliest: this read comes first.
+    await new Promise(r => setTimeout(r, 100));
+    expect(cache.list('c1', GW_V1)).toBeUndefined();
+    expect(first.aborted).toBe(true);
+    await eventually(() =>
+      expect(cache.list('c1', GW_V1)).toEqual({ items: [gateway('a')] }),
+    );
+    expect(
+      cluster.lists.filter(l => l.startsWith(`${GATEWAYS_KEY}/`)),
+    ).toHaveLength(2);
   });
 });
 

@@ -17,6 +17,7 @@ import { labelsMatch } from './labelMatch';
 import {
   ResourceWatch,
   ResourceWatchState,
+  WatchRefusal,
   WatchTransport,
 } from './ResourceWatch';
 import {
@@ -245,6 +246,21 @@ export class WatchCache {
     return entries.flatMap(({ watch }) => watch.objects() ?? []);
   }
 
+  /**
+   * The lists and watches of a cluster the API server refuses now (RBAC),
+   * each resource once: those resources are read directly until allowed.
+   */
+  refusals(cluster: string): WatchRefusal[] {
+    const seen = new Set<string>();
+    return (this.clusters.get(cluster)?.entries ?? []).flatMap(({ watch }) => {
+      const refusal = watch.refused;
+      const key = refusal && `${refusal.verb} ${resourceKey(refusal.resource)}`;
+      if (!refusal || !key || seen.has(key)) return [];
+      seen.add(key);
+      return [refusal];
+    });
+  }
+
   /** Whether every watch of a cluster is synced (or knows its resource is not served). */
   isWarm(cluster: string): boolean {
     return this.clusters.get(cluster)?.isWarm() ?? false;
@@ -315,7 +331,14 @@ export class WatchCache {
 
   private clusterFor(cluster: string): ClusterWatch | undefined {
     const existing = this.clusters.get(cluster);
-    if (existing || this.stopped) return existing;
+    if (existing && !this.isIdle(existing)) return existing;
+    if (existing) {
+      // Idle, whether or not the sweeper has run yet: a read starts afresh.
+      this.clusters.delete(cluster);
+      existing.stop();
+      this.options.onClusterStopped?.(cluster);
+    }
+    if (this.stopped) return undefined;
     if ((this.overBoundUntil.get(cluster) ?? 0) > this.now()) return undefined;
     if (this.clusters.size >= this.settings.maxClusters) return undefined;
     const watched = new ClusterWatch(this.now());
@@ -404,10 +427,13 @@ export class WatchCache {
     });
   }
 
+  private isIdle(watched: ClusterWatch): boolean {
+    return watched.lastReadAt < this.now() - this.settings.idleStopMs;
+  }
+
   private stopIdle(): void {
-    const idleSince = this.now() - this.settings.idleStopMs;
     for (const [name, watched] of this.clusters) {
-      if (watched.lastReadAt < idleSince) {
+      if (this.isIdle(watched)) {
         this.clusters.delete(name);
         watched.stop();
         this.options.onClusterStopped?.(name);

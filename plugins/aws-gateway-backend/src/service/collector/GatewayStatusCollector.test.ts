@@ -4,7 +4,10 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { FakeElbv2, FakeKubernetes } from '../../__testUtils__/fakes';
 import { ACCOUNT, exposeScenario, REGION } from '../../__testUtils__/scenario';
 import { readStatusConfig } from '../../config';
-import { GatewayStatusCollector } from './GatewayStatusCollector';
+import {
+  GatewayStatusCollector,
+  GatewayStatusCollectorOptions,
+} from './GatewayStatusCollector';
 
 const ORDERS = 'component:default/orders';
 
@@ -20,7 +23,10 @@ function entity(
   };
 }
 
-function setup(status: Record<string, unknown> = {}) {
+function setup(
+  status: Record<string, unknown> = {},
+  extra: Pick<GatewayStatusCollectorOptions, 'liveUpdateNotes'> = {},
+) {
   const kube = new FakeKubernetes();
   const elbv2 = new FakeElbv2();
   kube.cluster('dev');
@@ -43,6 +49,7 @@ function setup(status: Record<string, unknown> = {}) {
       }),
     ),
     logger: mockServices.logger.mock(),
+    ...extra,
   });
   const get = (
     annotations: Record<string, string>,
@@ -128,6 +135,38 @@ describe('GatewayStatusCollector: which Gateways an entity may see', () => {
     expect(body).not.toContain(other.lbArn);
     expect(body).not.toContain('10.0.1.10');
     expect(t.elbv2.count()).toBe(0);
+  });
+
+  it("adds each read cluster's live-update note after its reads, without hiding a missing Gateway's error", async () => {
+    const note = {
+      part: 'kubernetes' as const,
+      kind: 'permission' as const,
+      cluster: 'dev',
+      message: 'Live updates are off for cluster dev: …',
+    };
+    const asked: string[] = [];
+    const t = setup(
+      {},
+      {
+        liveUpdateNotes: cluster => {
+          asked.push(cluster);
+          return [note];
+        },
+      },
+    );
+    exposeScenario(t.kube, t.elbv2, { entityRef: ORDERS });
+    const res = await t.get({
+      'aws-gateway.io/gateways': 'shop/orders, shop/missing',
+    });
+    expect(asked).toEqual(['dev']);
+    expect(res.gateways).toHaveLength(1);
+    expect(res.errors).toEqual([
+      expect.objectContaining({
+        kind: 'not-found',
+        message: expect.stringContaining('shop/missing was not found'),
+      }),
+      note,
+    ]);
   });
 
   it('shows Gateways of a namespace that configuration maps to the entity owner', async () => {

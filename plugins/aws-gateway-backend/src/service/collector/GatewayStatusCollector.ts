@@ -47,6 +47,11 @@ export interface GatewayStatusCollectorOptions {
   eventApis?: EventApiCache;
   /** Where the details of failures go (users get generic messages). */
   logger?: LoggerService;
+  /**
+   * What a cluster's answer says about its live updates (the watch cache's
+   * refused lists and watches), read after the cluster's reads.
+   */
+  liveUpdateNotes?: (cluster: string) => StatusError[];
 }
 
 /** The settings the collector applies (see STATUS_DEFAULTS). */
@@ -213,6 +218,12 @@ export class GatewayStatusCollector {
       );
       response.errors.push(
         ...missingReferenceErrors(selector.references, seen, failed, known),
+      );
+    }
+    // Notes, not failures: the answer is whole (read directly).
+    for (const r of results) {
+      response.errors.push(
+        ...(this.options.liveUpdateNotes?.(r.cluster) ?? []),
       );
     }
     return response;
