@@ -18,11 +18,16 @@ import {
   tlsPassthroughToTlsTargetGroup,
 } from './targetWarnings';
 
-/** All warnings for one Gateway. */
+/**
+ * All warnings for one Gateway. None while it is being removed: each fix
+ * would rebuild or repair what is going away (its routes are pruned first,
+ * and its deletion bumps its generation without a new status).
+ */
 export function gatewayWarnings(
   status: ObservedGatewayStatus,
   facts: GatewayFacts,
 ): GatewayWarning[] {
+  if (status.state === 'removing') return [];
   return [
     ...staleStatus(status),
     ...listenersWithoutRoutes(status),

@@ -19,8 +19,6 @@ export function staleStatus(status: ObservedGatewayStatus): GatewayWarning[] {
   const { generation, observedGeneration } = status;
   if (generation === undefined || observedGeneration === undefined) return [];
   if (observedGeneration >= generation) return [];
-  // Deleting a Gateway bumps its generation; the controller deletes it instead of writing its status.
-  if (status.state === 'removing') return [];
   return [
     {
       code: 'status-stale',
