@@ -33,15 +33,26 @@ export async function saveElementScreenshot(
  * (a full page load asks again; the app then renders the requested route).
  */
 export async function openSignedIn(page: Page, url: string): Promise<void> {
-  await page.goto(url);
   const enter = page.getByRole('button', { name: 'Enter' });
   const sidebar = page.locator('nav[aria-label="sidebar nav"]');
-  await enter
-    .or(sidebar)
-    .first()
-    .waitFor({ state: 'attached', timeout: 60_000 });
-  if (await enter.isVisible()) {
+  // Backstage's guest sign-in gives up on one slow refresh (its page then
+  // says guests cannot sign in); a second page load asks again.
+  for (let attempt = 1; ; attempt++) {
+    await page.goto(url);
+    await enter
+      .or(sidebar)
+      .first()
+      .waitFor({ state: 'attached', timeout: 60_000 });
+    if (!(await enter.isVisible())) return;
     await enter.click();
-    await enter.waitFor({ state: 'detached', timeout: 60_000 });
+    const signedIn = await enter
+      .waitFor({ state: 'detached', timeout: 30_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (signedIn) return;
+    if (attempt === 2) {
+      throw new Error(`guest sign-in did not finish twice in a row (${url})`);
+    }
+    console.warn(`guest sign-in did not finish; loading ${url} again`);
   }
 }
