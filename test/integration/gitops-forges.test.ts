@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { GitOpsRepository } from '@gateway-portal/plugin-aws-gateway-node';
 import {
   createBareRepo,
   gitPeer,
@@ -257,6 +258,24 @@ describe.each(['github', 'gitlab', 'azure'] as const)(
       );
       expect(branches(owner, repo)).toEqual(['main']);
       expect(await myPushes()).toEqual([]);
+    });
+
+    it('finds the open pull request of a head into a base (how a review branch is known to be under review), none for another head or base', async () => {
+      const head = 'aws-gateway/default-aws-tcp-gateway';
+      const { outputs } = await run({});
+      const opener = await GitOpsRepository.fromConfig(
+        config(),
+      ).pullRequestOpener(
+        `${gitPeer().baseUrl}${shape.path(org, repo)}${
+          forge === 'azure' ? '' : '.git'
+        }`,
+      );
+      expect(await opener.findOpen(head, 'main')).toEqual({
+        number: 1,
+        url: outputs.pullRequestUrl,
+      });
+      expect(await opener.findOpen(head, 'release')).toBeUndefined();
+      expect(await opener.findOpen(`${head}_2`, 'main')).toBeUndefined();
     });
   },
 );

@@ -647,4 +647,99 @@ describe('the listener over its life: locate, change, remove against the peers',
     expect(gone.outputs).toMatchObject({ changed: false, deleted: [] });
     expect(heads()).toBe(before);
   });
+
+  it('exposed again after the removal was merged: a new review branch from main and a new pull request (the merged branch is left as it is); a re-run while it is open reuses it', async () => {
+    const first = `aws-gateway/shared-${appNamespace}-db`;
+    const firstSha = git(['--git-dir', bare(), 'rev-parse', first]);
+    const preview = await run({}, true);
+    expect(preview.outputs).toMatchObject({
+      branch: `${first}_2`,
+      pullRequestNumber: 0,
+    });
+    expect(preview.logs.join('\n')).toContain(
+      `Would use review branch ${first}_2, new from main (${first}: no pull request open any more, left as they are)`,
+    );
+
+    const { outputs } = await run({});
+    expect(outputs).toMatchObject({
+      branch: `${first}_2`,
+      changed: true,
+      pullRequestNumber: 4,
+    });
+    // From main as it is now (the removal merged), with the listener back.
+    git([
+      '--git-dir',
+      bare(),
+      'merge-base',
+      '--is-ancestor',
+      'main',
+      `${first}_2`,
+    ]);
+    expect(listenersOn(`${first}_2`)).toEqual([
+      'platform-dns UDP 20000',
+      `${appNamespace}-db TCP 20001`,
+    ]);
+    expect(git(['--git-dir', bare(), 'rev-parse', first])).toBe(firstSha);
+    const pulls = await pullRequests();
+    expect(pulls.find(p => p.number === 1)).toMatchObject({
+      state: 'closed',
+      merged: true,
+    });
+    expect(pulls.find(p => p.number === 4)).toMatchObject({
+      state: 'open',
+      head: { ref: `${first}_2` },
+    });
+
+    const again = await run({});
+    expect(again.outputs).toMatchObject({
+      branch: `${first}_2`,
+      changed: false,
+      pullRequestNumber: 4,
+    });
+    expect(again.logs.join('\n')).toContain(
+      `Using review branch ${first}_2: its pull request #4 into main is still open`,
+    );
+    expect(await pullRequests()).toHaveLength(4);
+
+    merge(`${first}_2`);
+    expect(await applyGateway()).toEqual([
+      'platform-dns UDP 20000',
+      `${appNamespace}-db TCP 20001`,
+    ]);
+  });
+
+  it('the same change repeated after the first was merged opens a new pull request on a new branch; a re-run while it is open reuses it', async () => {
+    const input = exampleInput(changeExamples()[0]);
+    const { outputs } = await change(input);
+    const branch = outputs.branch as string;
+    // The same edit as the merged change above (20001 → 20002): its branch name, with a suffix.
+    const merged = branch.replace(/_2$/, '');
+    expect(branch).toMatch(
+      new RegExp(
+        `^aws-gateway/shared-${appNamespace}-db-change-[0-9a-f]{10}_2$`,
+      ),
+    );
+    expect(heads()).toContain(`refs/heads/${merged} `);
+    expect(outputs).toMatchObject({
+      changed: true,
+      changes: [`listener ${appNamespace}-db: port 20001 → 20002`],
+      pullRequestNumber: 5,
+    });
+    expect(listenersOn(branch)).toEqual([
+      'platform-dns UDP 20000',
+      `${appNamespace}-db TCP 20002`,
+    ]);
+    expect((await pullRequests()).find(p => p.number === 5)).toMatchObject({
+      state: 'open',
+      head: { ref: branch },
+    });
+
+    const again = await change(input);
+    expect(again.outputs).toMatchObject({
+      branch,
+      changed: false,
+      pullRequestNumber: 5,
+    });
+    expect(await pullRequests()).toHaveLength(5);
+  });
 });

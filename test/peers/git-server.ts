@@ -3,13 +3,14 @@
  * checks basic auth and runs `git http-backend` (CGI) for every git request,
  * serving the bare repositories under one temp directory. It also answers a
  * narrow, Gitea-compatible pull request API (ours, see test/README.md):
- * GET/POST /api/v1/repos/{owner}/{repo}/pulls, kept in memory, and the GitHub
+ * GET/POST /api/v1/repos/{owner}/{repo}/pulls, kept in memory (a pull request
+ * merged by a push to its base is listed closed and merged), and the GitHub
  * (/api/v3), GitLab (/api/v4) and Azure DevOps (/<org>/<project>/_apis/git, clone
  * URLs /<org>/<project>/_git/<repo>) subsets of forge-apis.ts. Besides its basic
  * user it knows the users of PEER_USERS by their tokens (peerUserToken), and
  * records which login pushed (GET /_peer/pushes).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -166,6 +167,7 @@ async function handlePulls(
       1,
       parseInt(url.searchParams.get('page') ?? '1', 10) || 1,
     );
+    await closeMergedPulls(bare, pulls);
     const selected = pulls
       .filter(p => state === 'all' || p.state === state)
       .sort((a, b) => b.number - a.number);
@@ -233,6 +235,41 @@ async function handlePulls(
   };
   pulls.push(pull);
   send(201, pull);
+}
+
+/**
+ * A pull request whose head branch is contained in its base (merged by a
+ * push, as the tests' merge does) is marked merged and closed, as GitHub does
+ * and Gitea with its manual-merge detection (`AutodetectManualMerge`).
+ */
+async function closeMergedPulls(bare: string, pulls: PullRequest[]) {
+  for (const pull of pulls.filter(p => p.state === 'open')) {
+    const [head, base] = await Promise.all([
+      branchSha(bare, pull.head.ref),
+      branchSha(bare, pull.base.ref),
+    ]);
+    // A head still where its base was when opened has nothing to merge yet.
+    if (
+      head &&
+      base &&
+      head !== pull.base.sha &&
+      (await isAncestor(bare, head, base))
+    ) {
+      pull.state = 'closed';
+      pull.merged = true;
+    }
+  }
+}
+
+function isAncestor(bare: string, commit: string, of: string) {
+  return new Promise<boolean>(resolve => {
+    execFile(
+      'git',
+      ['--git-dir', bare, 'merge-base', '--is-ancestor', commit, of],
+      { env: { PATH: process.env.PATH, GIT_CONFIG_NOSYSTEM: '1', HOME: bare } },
+      error => resolve(!error),
+    );
+  });
 }
 
 export async function startGitServer(

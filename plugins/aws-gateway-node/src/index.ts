@@ -223,11 +223,14 @@ export type {
 } from './gitops/types';
 export type { GitOpsFileStatus } from './gitops/objectStore';
 export type {
+  OpenPullRequest,
   PullRequestOpener,
   PullRequestRequest,
   PullRequestResult,
 } from './gitops/pullRequests';
 export { PULL_REQUEST_TYPES } from './gitops/pullRequests';
+export { chooseReviewBranch } from './gitops/reviewBranch';
+export type { ReviewBranchChoice } from './gitops/reviewBranch';
 export type { PullRequestHostType } from './gitops/pullRequestRules';
 export type { CredentialSource } from './gitops/gitCredentials';
 export {

@@ -154,6 +154,18 @@ describe('createPullRequestOpener', () => {
       });
       expect(again).toEqual({ ...first, created: false });
       expect(api.requests.filter(r => r.method === 'POST')).toHaveLength(1);
+      // findOpen reads the same list: the open one of this head and base only.
+      expect(await opener.findOpen('aws-gateway/gw', 'main')).toEqual({
+        number: first.number,
+        url: first.url,
+      });
+      expect(
+        await opener.findOpen('aws-gateway/gw', 'release'),
+      ).toBeUndefined();
+      expect(
+        await opener.findOpen('aws-gateway/other', 'main'),
+      ).toBeUndefined();
+      expect(api.requests.filter(r => r.method === 'POST')).toHaveLength(1);
       // The web address is on the repository's own scheme (plain http only on loopback).
       expect(opener.previewUrl(0)).toBe(
         `http://${api.host}/platform/gitops/pull/0`,
@@ -464,6 +476,13 @@ describe('createPullRequestOpener', () => {
           title: 'Add gw',
         }),
       ).toEqual({ ...first, created: false });
+      expect(await opener.findOpen('aws-gateway/gw', 'main')).toEqual({
+        number: 1,
+        url: first.url,
+      });
+      expect(
+        await opener.findOpen('aws-gateway/gw', 'release'),
+      ).toBeUndefined();
       expect(opener.previewUrl(0)).toBe(
         `http://${api.host}/group/sub/gitops/-/merge_requests/0`,
       );
@@ -613,6 +632,13 @@ describe('createPullRequestOpener', () => {
       expect(create.headers.authorization).toBe(
         `Basic ${Buffer.from(`bot:${TOKEN}`).toString('base64')}`,
       );
+      expect(await opener.findOpen('h', 'main')).toEqual({
+        number: 3,
+        url: `http://${api.host}/platform/gitops/pulls/3`,
+      });
+      expect(await opener.findOpen('h', 'release')).toBeUndefined();
+      expect(await opener.findOpen('other', 'main')).toBeUndefined();
+      expect(api.requests.filter(r => r.method === 'POST')).toHaveLength(1);
     });
 
     it("marks a draft WIP:, requests reviewers and adds labels by name; with the user's token as password", async () => {

@@ -9,6 +9,7 @@ import { giteaPullRequests } from './pullRequestHosts/gitea';
 import { githubPullRequests } from './pullRequestHosts/github';
 import { gitlabPullRequests } from './pullRequestHosts/gitlab';
 import {
+  OpenPullRequest,
   PullRequestHostFactory,
   PullRequestRequest,
   PullRequestResult,
@@ -19,6 +20,7 @@ import {
 } from './pullRequestRules';
 
 export type {
+  OpenPullRequest,
   PullRequestRequest,
   PullRequestResult,
 } from './pullRequestHosts/types';
@@ -43,6 +45,12 @@ export interface PullRequestOpener {
     request: PullRequestRequest,
     options?: { signal?: AbortSignal },
   ): Promise<PullRequestResult>;
+  /** The open pull request of head into base, if any (reads only); `signal` cancels it. */
+  findOpen(
+    head: string,
+    base: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<OpenPullRequest | undefined>;
   /** The shape of a pull request's browser URL, for a dry run; calls nothing. */
   previewUrl(number: number): string;
 }
@@ -125,6 +133,18 @@ export async function createPullRequestOpener(
       checkPullRequestExtras(type, extras);
     },
     previewUrl: n => host.previewUrl(n),
+    async findOpen(head, base, { signal } = {}) {
+      const operation = new GitOperation(
+        'looking for an open pull request',
+        timeouts,
+        signal,
+      );
+      return host.findOpen(
+        head,
+        base,
+        forgeHttp(remote, operation, options.fetch),
+      );
+    },
     async open(request, { signal } = {}) {
       const checked = checkPullRequestExtras(type, request);
       const operation = new GitOperation(

@@ -10,6 +10,7 @@ import {
   PullRequestStatus,
 } from 'azure-devops-node-api/interfaces/GitInterfaces';
 import { parseBaseUrl, segmentsBelow } from '../../urls/repositoryUrl';
+import { ForgeHttp } from '../forgeHttp';
 import { PullRequestHostFactory } from './types';
 import { encodePath, findOrCreate } from './repositoryPath';
 
@@ -54,52 +55,67 @@ export const azurePullRequests: PullRequestHostFactory = (
     '_git',
     repository,
   ])}`;
+  const client = (http: ForgeHttp) => {
+    const { password, bearer } = remote.credentials;
+    return new GitApi(
+      `${root.href}/${encodeURIComponent(organization)}`,
+      [
+        bearer
+          ? getBearerHandler(password)
+          : getPersonalAccessTokenHandler(password),
+      ],
+      {
+        allowRedirects: false,
+        allowRetries: false,
+        socketTimeout: http.operation.timeouts.requestMs,
+      },
+    );
+  };
+  const findPull = async (
+    git: GitApi,
+    http: ForgeHttp,
+    head: string,
+    base: string,
+  ) => {
+    const list = await http.callWithin('list open pull requests', async () => {
+      const found = await git.getPullRequests(
+        repository,
+        {
+          sourceRefName: head,
+          targetRefName: base,
+          status: PullRequestStatus.Active,
+        },
+        project,
+        undefined,
+        0,
+        PAGE_SIZE,
+      );
+      if (!found) throw notFound();
+      return found;
+    });
+    return list.find(
+      p =>
+        typeof p.pullRequestId === 'number' &&
+        p.sourceRefName === head &&
+        p.targetRefName === base,
+    );
+  };
   return {
     previewUrl: n => `${web}/pullrequest/${n}`,
-    async open(request, http) {
-      const { password, bearer } = remote.credentials;
-      const git = new GitApi(
-        `${root.href}/${encodeURIComponent(organization)}`,
-        [
-          bearer
-            ? getBearerHandler(password)
-            : getPersonalAccessTokenHandler(password),
-        ],
-        {
-          allowRedirects: false,
-          allowRetries: false,
-          socketTimeout: http.operation.timeouts.requestMs,
-        },
+    async findOpen(head, base, http) {
+      const pull = await findPull(client(http), http, refOf(head), refOf(base));
+      return (
+        pull && {
+          number: pull.pullRequestId!,
+          url: `${web}/pullrequest/${pull.pullRequestId}`,
+        }
       );
+    },
+    async open(request, http) {
+      const git = client(http);
       const head = refOf(request.head);
       const base = refOf(request.base);
-      const find = async () => {
-        const list = await http.callWithin(
-          'list open pull requests',
-          async () => {
-            const found = await git.getPullRequests(
-              repository,
-              {
-                sourceRefName: head,
-                targetRefName: base,
-                status: PullRequestStatus.Active,
-              },
-              project,
-              undefined,
-              0,
-              PAGE_SIZE,
-            );
-            if (!found) throw notFound();
-            return found;
-          },
-        );
-        return list.find(
-          p =>
-            typeof p.pullRequestId === 'number' &&
-            p.sourceRefName === head &&
-            p.targetRefName === base,
-        );
-      };
+      const find = () => findPull(git, http, head, base);
       // 409 (TF401179) when one was opened meanwhile.
       const { pull, created } = await findOrCreate<GitPullRequest>(find, () =>
         http.callWithin('open a pull request', async () => {

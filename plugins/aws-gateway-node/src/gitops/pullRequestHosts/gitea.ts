@@ -70,23 +70,29 @@ export const giteaPullRequests: PullRequestHostFactory = (
     return (await res.json()) as T;
   };
 
+  const findPull = (http: ForgeHttp, head: string, base: string) =>
+    http.call('list open pull requests', async () => {
+      for (let page = 1; page <= MAX_PAGES; page++) {
+        const list = await json<GiteaPull[]>(
+          http,
+          `${repoApi}/pulls?state=open&page=${page}&limit=${PAGE_SIZE}`,
+        );
+        const match = list.find(
+          p => p.head?.ref === head && p.base?.ref === base,
+        );
+        if (match || list.length < PAGE_SIZE) return match;
+      }
+      return undefined;
+    });
+
   return {
     previewUrl: n => `${baseUrl}/${encodePath(parts)}/pulls/${n}`,
+    async findOpen(head, base, http) {
+      const pull = await findPull(http, head, base);
+      return pull && { number: pull.number, url: pull.html_url };
+    },
     async open(request, http) {
-      const find = () =>
-        http.call('list open pull requests', async () => {
-          for (let page = 1; page <= MAX_PAGES; page++) {
-            const list = await json<GiteaPull[]>(
-              http,
-              `${repoApi}/pulls?state=open&page=${page}&limit=${PAGE_SIZE}`,
-            );
-            const match = list.find(
-              p => p.head?.ref === request.head && p.base?.ref === request.base,
-            );
-            if (match || list.length < PAGE_SIZE) return match;
-          }
-          return undefined;
-        });
+      const find = () => findPull(http, request.head, request.base);
       // 409 (older releases 422) when one was opened meanwhile.
       const { pull, created } = await findOrCreate(find, () =>
         http.call('open a pull request', () =>

@@ -1,4 +1,5 @@
 import { Octokit } from '@octokit/rest';
+import { ForgeHttp } from '../forgeHttp';
 import { PullRequestHostFactory } from './types';
 import { findOrCreate, repoPathBelow } from './repositoryPath';
 
@@ -30,30 +31,40 @@ export const githubPullRequests: PullRequestHostFactory = (
     2,
   );
   const web = `${remote.url.protocol}//${config.host}/${owner}/${repo}`;
+  const client = (http: ForgeHttp) =>
+    new Octokit({
+      auth: remote.credentials.password,
+      baseUrl: trim(config.apiBaseUrl ?? 'https://api.github.com'),
+      request: { fetch: http.fetch },
+      log: silent,
+    });
+  const findPull = async (
+    octokit: Octokit,
+    http: ForgeHttp,
+    head: string,
+    base: string,
+  ) => {
+    const { data } = await http.call('list open pull requests', () =>
+      octokit.pulls.list({
+        owner,
+        repo,
+        head: `${owner}:${head}`,
+        base,
+        state: 'open',
+        per_page: 100,
+      }),
+    );
+    return data.find(p => p.head.ref === head && p.base.ref === base);
+  };
   return {
     previewUrl: n => `${web}/pull/${n}`,
+    async findOpen(head, base, http) {
+      const pull = await findPull(client(http), http, head, base);
+      return pull && { number: pull.number, url: pull.html_url };
+    },
     async open(request, http) {
-      const octokit = new Octokit({
-        auth: remote.credentials.password,
-        baseUrl: trim(config.apiBaseUrl ?? 'https://api.github.com'),
-        request: { fetch: http.fetch },
-        log: silent,
-      });
-      const find = async () => {
-        const { data } = await http.call('list open pull requests', () =>
-          octokit.pulls.list({
-            owner,
-            repo,
-            head: `${owner}:${request.head}`,
-            base: request.base,
-            state: 'open',
-            per_page: 100,
-          }),
-        );
-        return data.find(
-          p => p.head.ref === request.head && p.base.ref === request.base,
-        );
-      };
+      const octokit = client(http);
+      const find = () => findPull(octokit, http, request.head, request.base);
       // 422 "A pull request already exists" when one was opened meanwhile.
       const { pull, created } = await findOrCreate<GitHubPull>(
         find,

@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { Gitlab } from '@gitbeaker/rest';
+import { ForgeHttp } from '../forgeHttp';
 import { PullRequestHostFactory } from './types';
 import { findOrCreate, markedTitle, repoPathBelow } from './repositoryPath';
 
@@ -34,15 +35,42 @@ export const gitlabPullRequests: PullRequestHostFactory = (
   }
   const host = config.apiBaseUrl.replace(API_SUFFIX, '');
   const web = `${config.baseUrl.replace(/\/+$/, '')}/${project}`;
+  const client = (http: ForgeHttp) => {
+    const token = remote.credentials.password;
+    return new Gitlab({
+      host,
+      ...(remote.source === 'user' ? { oauthToken: token } : { token }),
+      queryTimeout: http.operation.timeouts.requestMs,
+    });
+  };
+  const findMergeRequest = async (
+    api: ReturnType<typeof client>,
+    http: ForgeHttp,
+    head: string,
+    base: string,
+  ): Promise<MergeRequest | undefined> => {
+    const list = await http.call('list open merge requests', () =>
+      api.MergeRequests.all({
+        projectId: project,
+        sourceBranch: head,
+        targetBranch: base,
+        state: 'opened',
+        maxPages: 1,
+        perPage: 100,
+      }),
+    );
+    return list.find(
+      m => m.source_branch === head && m.target_branch === base,
+    ) as MergeRequest | undefined;
+  };
   return {
     previewUrl: n => `${web}/-/merge_requests/${n}`,
+    async findOpen(head, base, http) {
+      const pull = await findMergeRequest(client(http), http, head, base);
+      return pull && { number: pull.iid, url: pull.web_url };
+    },
     async open(request, http) {
-      const token = remote.credentials.password;
-      const api = new Gitlab({
-        host,
-        ...(remote.source === 'user' ? { oauthToken: token } : { token }),
-        queryTimeout: http.operation.timeouts.requestMs,
-      });
+      const api = client(http);
       const reviewerIds = await Promise.all(
         (request.reviewers ?? []).map(async (username, i) => {
           const users = await http.call('look up a reviewer', () =>
@@ -57,23 +85,8 @@ export const gitlabPullRequests: PullRequestHostFactory = (
           return user.id as number;
         }),
       );
-      const find = async (): Promise<MergeRequest | undefined> => {
-        const list = await http.call('list open merge requests', () =>
-          api.MergeRequests.all({
-            projectId: project,
-            sourceBranch: request.head,
-            targetBranch: request.base,
-            state: 'opened',
-            maxPages: 1,
-            perPage: 100,
-          }),
-        );
-        return list.find(
-          m =>
-            m.source_branch === request.head &&
-            m.target_branch === request.base,
-        ) as MergeRequest | undefined;
-      };
+      const find = () =>
+        findMergeRequest(api, http, request.head, request.base);
       const labels = request.labels?.length
         ? request.labels.join(',')
         : undefined;

@@ -25,8 +25,21 @@ export interface PullRequestResult {
   created: boolean;
 }
 
+/** An open pull request as the host lists it. @public */
+export interface OpenPullRequest {
+  number: number;
+  /** Browser URL. */
+  url: string;
+}
+
 /** One repository on one pull request host, with the credentials in use. */
 export interface PullRequestHost {
+  /** The open pull request of head into base, if there is one. */
+  findOpen(
+    head: string,
+    base: string,
+    http: ForgeHttp,
+  ): Promise<OpenPullRequest | undefined>;
   /**
    * Reuses the open pull request of head into base, else opens one; then
    * asks for the reviewers and adds the labels (both idempotent, so a re-run

@@ -35,6 +35,7 @@ import {
   readSharedGatewayCluster,
 } from './sharedGatewayCluster';
 import {
+  chooseSharedReviewBranch,
   commitToSharedGateway,
   sharedGatewayCommitOutputs,
 } from './sharedGatewayCommit';
@@ -55,7 +56,7 @@ export interface SharedGatewayActionDeps {
   sharedGateways: SharedGateway[];
   repository: Pick<
     GitOpsRepository,
-    'readFiles' | 'commitFiles' | 'pullRequestOpener'
+    'readFiles' | 'commitFiles' | 'pullRequestOpener' | 'describeRemote'
   >;
   settings: GitOpsSettings;
   guardrails: GatewayGuardrails;
@@ -285,9 +286,19 @@ export async function editSharedListener(
 
   const baseBranch = shared.gitops.branch;
   const branch = opener
-    ? `aws-gateway/shared-${input.namespace}-${input.routeName}-${
-        edit.op
-      }-${intentDigest(current, before, after)}`
+    ? await chooseSharedReviewBranch(
+        ctx,
+        { repository, opener },
+        {
+          repoUrl,
+          preferred: `aws-gateway/shared-${input.namespace}-${
+            input.routeName
+          }-${edit.op}-${intentDigest(current, before, after)}`,
+          baseBranch,
+          userToken,
+          step: `shared-listener-${edit.op}`,
+        },
+      )
     : baseBranch;
   // What the commit replaces is what the branch holds now: a re-run's review branch, else the base.
   const onBranch = opener

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import {
+  chooseReviewBranch,
   GitOpsFile,
   GitOpsRepository,
   PullRequestOpener,
@@ -52,6 +53,67 @@ export const sharedGatewayCommitOutputs = {
   pullRequestNumber: (z: ZodImpl) =>
     z.number().optional().describe('0 in a dry run'),
 };
+
+/**
+ * The review branch a shared-gateway action writes to: `preferred` while its
+ * pull request is still open (a re-run), else a new branch from the current
+ * base (chooseReviewBranch: a merged or closed one is never written to
+ * again). Reads only; a checkpoint, so a retried task keeps its choice. A dry
+ * run says which branch it would use.
+ */
+export async function chooseSharedReviewBranch(
+  ctx: CommitContext,
+  deps: {
+    repository: Pick<GitOpsRepository, 'describeRemote'>;
+    opener: PullRequestOpener;
+  },
+  target: {
+    repoUrl: RepositoryUrl;
+    preferred: string;
+    baseBranch: string;
+    userToken?: string;
+    step: string;
+  },
+): Promise<string> {
+  const { repoUrl, preferred, baseBranch, userToken } = target;
+  const choose = async () => {
+    const remote = await deps.repository.describeRemote(repoUrl, {
+      signal: ctx.signal,
+      userToken,
+    });
+    const choice = await chooseReviewBranch({
+      preferred,
+      baseBranch,
+      branches: remote.branches,
+      findOpen: (head, base) =>
+        deps.opener.findOpen(head, base, { signal: ctx.signal }),
+    });
+    return {
+      branch: choice.branch,
+      openPullRequest: choice.pullRequest?.number ?? 0,
+      skipped: choice.skipped,
+    };
+  };
+  const choice = ctx.isDryRun
+    ? await choose()
+    : await ctx.checkpoint({
+        key: `${target.step}-review-branch-${preferred}`,
+        fn: choose,
+      });
+  const use = ctx.isDryRun ? 'Would use' : 'Using';
+  ctx.logger.info(
+    choice.openPullRequest
+      ? `${use} review branch ${choice.branch}: its pull request #${choice.openPullRequest} into ${baseBranch} is still open`
+      : `${use} review branch ${choice.branch}, new from ${baseBranch}${
+          choice.skipped.length
+            ? ` (${choice.skipped.join(
+                ', ',
+              )}: no pull request open any more, left as they are)`
+            : ''
+        }`,
+  );
+  return choice.branch;
+}
 
 /** Commits and, given an opener, opens (or reuses) the pull request; sets the outputs above. */
 export async function commitToSharedGateway(

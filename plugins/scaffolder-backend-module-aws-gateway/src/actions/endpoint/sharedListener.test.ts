@@ -27,6 +27,7 @@ function setup(shared: { repoUrl?: string } = {}) {
       readFiles: record('readFiles'),
       commitFiles: record('commitFiles'),
       pullRequestOpener: record('pullRequestOpener'),
+      describeRemote: record('describeRemote'),
     },
     settings: gitopsTestSettings,
     guardrails: readGatewayGuardrails(config),

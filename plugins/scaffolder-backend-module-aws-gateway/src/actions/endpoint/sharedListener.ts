@@ -26,6 +26,7 @@ import {
 } from './sharedGatewayCluster';
 import { examples } from './sharedListener.examples';
 import {
+  chooseSharedReviewBranch,
   commitToSharedGateway,
   sharedGatewayCommitOutputs,
 } from './sharedGatewayCommit';
@@ -157,10 +158,19 @@ export function createSharedListenerAction(options: SharedGatewayActionDeps) {
       }
 
       const baseBranch = shared.gitops.branch;
-      const branch =
-        input.mode === 'pull-request'
-          ? `aws-gateway/shared-${input.namespace}-${input.routeName}`
-          : baseBranch;
+      const branch = opener
+        ? await chooseSharedReviewBranch(
+            ctx,
+            { repository, opener },
+            {
+              repoUrl,
+              preferred: `aws-gateway/shared-${input.namespace}-${input.routeName}`,
+              baseBranch,
+              userToken,
+              step: 'shared-listener',
+            },
+          )
+        : baseBranch;
       // The review branch when a run already made it (a re-run reuses it), else the Gateway's branch.
       const { file: current } = await readSharedGatewayManifest(
         repository,

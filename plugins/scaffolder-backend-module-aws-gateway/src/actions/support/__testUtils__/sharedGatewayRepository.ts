@@ -120,9 +120,10 @@ export function repositoryOfFiles(files: GitOpsFile[]) {
       readFiles,
       commitFiles: jest.fn(refuse('commitFiles')),
       pullRequestOpener: jest.fn(refuse('pullRequestOpener')),
+      describeRemote: jest.fn(refuse('describeRemote')),
     } as unknown as Pick<
       GitOpsRepository,
-      'readFiles' | 'commitFiles' | 'pullRequestOpener'
+      'readFiles' | 'commitFiles' | 'pullRequestOpener' | 'describeRemote'
     >,
     readFiles,
   };
