@@ -403,6 +403,33 @@ describe('aws-gateway:gitops:commit in mode pull-request against the git peer', 
     expect(branchLog('main')).toEqual([mainHead]);
   });
 
+  it('after the pull request was merged, a re-run does not write to the merged branch: a new one from main, here with nothing to push', async () => {
+    const first = await run({});
+    // The forge's merge: main moves to the review branch (a fast-forward).
+    git(['--git-dir', bare(), 'update-ref', 'refs/heads/main', branch]);
+    expect((await pullRequests(repoPath))[0]).toMatchObject({
+      state: 'closed',
+      merged: true,
+    });
+    const preview = await run({}, undefined, true);
+    expect(preview.logs.join('\n')).toContain(
+      `Would use review branch ${branch}_2, new from main (${branch}: no pull request open any more, left as they are)`,
+    );
+    const again = await run({});
+    expect(again.outputs).toMatchObject({
+      branch: `${branch}_2`,
+      changed: false,
+      branchCreated: true,
+    });
+    expect(again.outputs.pullRequestNumber).toBeUndefined();
+    expect(again.logs.join('\n')).toContain(
+      'main already has this content; no branch pushed and no pull request needed',
+    );
+    expect(await pullRequests(repoPath)).toHaveLength(1);
+    expect(branches().split('\n').sort()).toEqual([branch, 'main']);
+    expect(branchLog(branch)[0]).toBe(first.outputs.commitSha);
+  });
+
   it('returns the pull request URL shape in a dry run, and pushes and opens nothing', async () => {
     const { outputs } = await run({ baseBranch: 'main' }, undefined, true);
     expect(outputs.pullRequestUrl).toBe(

@@ -83,7 +83,7 @@ describe('chooseSharedReviewBranch', () => {
     );
   });
 
-  it('a retried task keeps the branch its first attempt chose (checkpoint), even once that branch exists', async () => {
+  it('a retried task keeps the branch its first attempt chose (checkpoint), even once that branch exists with no pull request yet', async () => {
     const store = new Map<string, any>();
     // One task's attempts: the same checkpoint store.
     const attempt = (deps: ReturnType<typeof remote>['deps']) =>
@@ -92,6 +92,6 @@ describe('chooseSharedReviewBranch', () => {
     // Pushed, but the pull request was not opened before the task stopped.
     const retry = remote([PREFERRED], {});
     expect(await attempt(retry.deps)).toBe(PREFERRED);
-    expect(retry.describeRemote).not.toHaveBeenCalled();
+    expect(retry.findOpen).not.toHaveBeenCalled();
   });
 });

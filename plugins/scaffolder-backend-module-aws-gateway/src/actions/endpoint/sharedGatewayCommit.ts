@@ -2,13 +2,13 @@ import crypto from 'node:crypto';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import {
-  chooseReviewBranch,
   GitOpsFile,
   GitOpsRepository,
   PullRequestOpener,
   RepositoryUrl,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { GitOpsSettings } from '../gitops/gitopsSettings';
+import { reviewBranchFor } from '../gitops/reviewBranch';
 import { ZodImpl } from '../support/inputDefaults';
 
 /**
@@ -44,7 +44,12 @@ type CommitContext = Pick<
 
 /** The branch, commit and pull request outputs every shared-gateway action has. */
 export const sharedGatewayCommitOutputs = {
-  branch: (z: ZodImpl) => z.string(),
+  branch: (z: ZodImpl) =>
+    z
+      .string()
+      .describe(
+        'The branch written to (mode pull-request: the review branch while its pull request is open, else a new one from the base named <branch>_2, _3…)',
+      ),
   commitSha: (z: ZodImpl) => z.string(),
   commitUrl: (z: ZodImpl) => z.string(),
   changed: (z: ZodImpl) =>
@@ -55,17 +60,14 @@ export const sharedGatewayCommitOutputs = {
 };
 
 /**
- * The review branch a shared-gateway action writes to: `preferred` while its
- * pull request is still open (a re-run), else a new branch from the current
- * base (chooseReviewBranch: a merged or closed one is never written to
- * again). Reads only; a checkpoint, so a retried task keeps its choice. A dry
- * run says which branch it would use.
+ * The review branch a shared-gateway action writes to (reviewBranchFor, on
+ * the branches the platform's repository has now). Reads only.
  */
 export async function chooseSharedReviewBranch(
   ctx: CommitContext,
   deps: {
     repository: Pick<GitOpsRepository, 'describeRemote'>;
-    opener: PullRequestOpener;
+    opener: Pick<PullRequestOpener, 'findOpen'>;
   },
   target: {
     repoUrl: RepositoryUrl;
@@ -75,44 +77,12 @@ export async function chooseSharedReviewBranch(
     step: string;
   },
 ): Promise<string> {
-  const { repoUrl, preferred, baseBranch, userToken } = target;
-  const choose = async () => {
-    const remote = await deps.repository.describeRemote(repoUrl, {
-      signal: ctx.signal,
-      userToken,
-    });
-    const choice = await chooseReviewBranch({
-      preferred,
-      baseBranch,
-      branches: remote.branches,
-      findOpen: (head, base) =>
-        deps.opener.findOpen(head, base, { signal: ctx.signal }),
-    });
-    return {
-      branch: choice.branch,
-      openPullRequest: choice.pullRequest?.number ?? 0,
-      skipped: choice.skipped,
-    };
-  };
-  const choice = ctx.isDryRun
-    ? await choose()
-    : await ctx.checkpoint({
-        key: `${target.step}-review-branch-${preferred}`,
-        fn: choose,
-      });
-  const use = ctx.isDryRun ? 'Would use' : 'Using';
-  ctx.logger.info(
-    choice.openPullRequest
-      ? `${use} review branch ${choice.branch}: its pull request #${choice.openPullRequest} into ${baseBranch} is still open`
-      : `${use} review branch ${choice.branch}, new from ${baseBranch}${
-          choice.skipped.length
-            ? ` (${choice.skipped.join(
-                ', ',
-              )}: no pull request open any more, left as they are)`
-            : ''
-        }`,
-  );
-  return choice.branch;
+  const { repoUrl, userToken, ...rest } = target;
+  const { branches } = await deps.repository.describeRemote(repoUrl, {
+    signal: ctx.signal,
+    userToken,
+  });
+  return reviewBranchFor(ctx, deps.opener, { ...rest, branches });
 }
 
 /** Commits and, given an opener, opens (or reuses) the pull request; sets the outputs above. */

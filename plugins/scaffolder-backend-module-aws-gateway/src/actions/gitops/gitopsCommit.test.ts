@@ -25,7 +25,9 @@ import { RENDERED_FILE_NAME } from './renderedBundle';
 
 // The git side is covered against a real git server in test/integration/gitops.test.ts;
 // here the repository records what the action asks of it.
-function recordingRepository() {
+function recordingRepository(
+  remote: { branches?: string[]; openPullRequests?: string[] } = {},
+) {
   const commitFiles = jest.fn(async (options: any) => ({
     commitSha: options.dryRun ? 'a'.repeat(40) : 'b'.repeat(40),
     commitUrl: `https://git.example.com/platform/gitops/commit/${'b'.repeat(
@@ -50,6 +52,12 @@ function recordingRepository() {
       throw new Error('reviewers[0]: "-bad" is not valid');
     }
   });
+  // The open pull requests into main, by head.
+  const findOpen = jest.fn(async (head: string, base: string) =>
+    base === 'main' && remote.openPullRequests?.includes(head)
+      ? { number: 12, url: 'https://git.example.com/platform/gitops/pulls/12' }
+      : undefined,
+  );
   const pullRequestOpener = jest.fn(
     async ({ href }: { href: string }, options?: { userToken?: string }) => {
       if (href.includes('gerrit')) {
@@ -58,14 +66,16 @@ function recordingRepository() {
         );
       }
       const source = options?.userToken ? 'user' : 'integration';
-      return { type: 'gitea', source, open, previewUrl, check };
+      return { type: 'gitea', source, open, previewUrl, check, findOpen };
     },
   );
   const describeRemote = jest.fn(
     async (_repoUrl: unknown, _options?: unknown) => ({
       type: 'gitea',
       defaultBranch: 'main',
-      branches: { main: 'c'.repeat(40) },
+      branches: Object.fromEntries(
+        ['main', ...(remote.branches ?? [])].map(b => [b, 'c'.repeat(40)]),
+      ),
     }),
   );
   // What the Gateway's folder holds now (replace, removeGateway): nothing unless a test says.
@@ -89,6 +99,7 @@ function recordingRepository() {
     describeRemote,
     open,
     check,
+    findOpen,
   };
 }
 
@@ -595,6 +606,37 @@ describe('aws-gateway:gitops:commit', () => {
       expect(commitFiles.mock.invocationCallOrder[0]).toBeLessThan(
         open.mock.invocationCallOrder[0],
       );
+    });
+
+    it('reuses the review branch while its pull request is open; once merged or closed, commits to a new branch from the base', async () => {
+      const underReview = recordingRepository({
+        branches: ['aws-gateway/gw'],
+        openPullRequests: ['aws-gateway/gw'],
+      });
+      await action(underReview.repository).handler(
+        testActionContext(prInput(), { workspacePath: workspace }),
+      );
+      expect(underReview.commitFiles.mock.calls[0][0]).toMatchObject({
+        branch: 'aws-gateway/gw',
+      });
+      expect(underReview.findOpen).toHaveBeenCalledWith(
+        'aws-gateway/gw',
+        'main',
+        expect.anything(),
+      );
+
+      const merged = recordingRepository({ branches: ['aws-gateway/gw'] });
+      const ctx = testActionContext(prInput(), { workspacePath: workspace });
+      await action(merged.repository).handler(ctx);
+      expect(merged.commitFiles.mock.calls[0][0]).toMatchObject({
+        branch: 'aws-gateway/gw_2',
+        baseBranch: 'main',
+      });
+      expect(merged.open.mock.calls[0][0]).toMatchObject({
+        head: 'aws-gateway/gw_2',
+        base: 'main',
+      });
+      expect(ctx.output).toHaveBeenCalledWith('branch', 'aws-gateway/gw_2');
     });
 
     it("takes RepoUrlPicker's host?owner&repo (read by parseRepoUrl), the user's token, reviewers, labels and draft", async () => {

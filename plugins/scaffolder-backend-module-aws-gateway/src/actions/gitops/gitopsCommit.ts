@@ -21,6 +21,7 @@ import {
   verifyRenderedBundle,
 } from './renderedBundle';
 import { readWorkspaceFiles } from './workspaceFiles';
+import { reviewBranchFor } from './reviewBranch';
 import { createAwsGatewayAction } from '../support/inputDefaults';
 import { InitiatorOwnership } from '../support/initiatorOwnership';
 import {
@@ -41,7 +42,8 @@ import { endpointTargetPath } from '@gateway-portal/plugin-aws-gateway-common';
  * commit when the content is already there. In mode `pull-request` it then
  * opens a pull request from the branch into the base branch (gitea, github
  * and gitlab hosts), or reuses the open one, with reviewers, labels and as a
- * draft when asked. Given the user's `token` (RepoUrlPicker's
+ * draft when asked; a branch whose pull request was merged or closed is not
+ * written to again (a new one from the base, `<branch>_2`: reviewBranchFor). Given the user's `token` (RepoUrlPicker's
  * `requestUserCredentials`), it reads, pushes and opens the pull request as
  * the user, and never falls back to the integration's credentials.
  *
@@ -115,7 +117,7 @@ export function createGitOpsCommitAction(options: {
             .enum(['commit', 'pull-request'])
             .default('commit')
             .describe(
-              'commit: only commit to branch. pull-request: then open a pull request from branch into baseBranch (gitea, github or gitlab hosts), or reuse the open one',
+              'commit: only commit to branch. pull-request: then open a pull request from branch into baseBranch (gitea, github or gitlab hosts), or reuse the open one; once its pull request was merged or closed, a new branch from baseBranch (<branch>_2…)',
             ),
         pullRequestTitle: z =>
           z
@@ -156,7 +158,12 @@ export function createGitOpsCommitAction(options: {
               'The new commit, or the branch head when nothing changed',
             ),
         commitUrl: z => z.string().describe('Browser URL of that commit'),
-        branch: z => z.string(),
+        branch: z =>
+          z
+            .string()
+            .describe(
+              'The branch written to (mode pull-request: the review branch while its pull request is open, else a new one from the base named <branch>_2, _3…)',
+            ),
         changed: z =>
           z
             .boolean()
@@ -245,12 +252,38 @@ export function createGitOpsCommitAction(options: {
           content: f.content,
         }));
       }
+      let baseBranch = input.baseBranch;
+      // Mode pull-request: the review branch is reused only while its pull request is open.
+      let branch = input.branch;
+      if (opener) {
+        const remote = await repository.describeRemote(repoUrl, {
+          signal: ctx.signal,
+          userToken,
+        });
+        baseBranch ??= remote.defaultBranch;
+        if (!baseBranch) {
+          throw new InputError(
+            `baseBranch: ${repoUrl.href} names no default branch; mode pull-request needs baseBranch, the branch the pull request goes into`,
+          );
+        }
+        if (baseBranch === input.branch) {
+          throw new InputError(
+            `branch: mode pull-request needs a branch other than its base "${baseBranch}"; commit to a review branch`,
+          );
+        }
+        branch = await reviewBranchFor(ctx, opener, {
+          preferred: input.branch,
+          baseBranch,
+          branches: remote.branches,
+          step: 'gitops',
+        });
+      }
       // A change or removal: what is there now must be ours, and the initiator's to change.
       let current: CurrentEndpoint | undefined;
       if (gateway) {
         current = await readCurrentEndpoint(repository, repoUrl, {
           ...gateway,
-          branch: input.branch,
+          branch,
           baseBranch: input.baseBranch,
           userToken,
           signal: ctx.signal,
@@ -258,12 +291,12 @@ export function createGitOpsCommitAction(options: {
         if (current) await checkEndpointOwnership(ctx, ownership, current, {});
         if (!current && input.removeGateway !== undefined) {
           ctx.logger.info(
-            `${targetPath} holds no manifests the portal wrote on ${input.branch}; nothing to remove, no commit made`,
+            `${targetPath} holds no manifests the portal wrote on ${branch}; nothing to remove, no commit made`,
           );
           ctx.output('changed', false);
           ctx.output('files', []);
           ctx.output('targetPath', targetPath);
-          ctx.output('branch', input.branch);
+          ctx.output('branch', branch);
           return;
         }
         if (current) {
@@ -285,28 +318,9 @@ export function createGitOpsCommitAction(options: {
             email: profile.email,
           }
         : settings.committer;
-      let baseBranch = input.baseBranch;
-      if (opener) {
-        baseBranch ??= (
-          await repository.describeRemote(repoUrl, {
-            signal: ctx.signal,
-            userToken,
-          })
-        ).defaultBranch;
-        if (!baseBranch) {
-          throw new InputError(
-            `baseBranch: ${repoUrl.href} names no default branch; mode pull-request needs baseBranch, the branch the pull request goes into`,
-          );
-        }
-        if (baseBranch === input.branch) {
-          throw new InputError(
-            `branch: mode pull-request needs a branch other than its base "${baseBranch}"; commit to a review branch`,
-          );
-        }
-      }
       const commit = {
         repoUrl: repoUrl.href,
-        branch: input.branch,
+        branch,
         baseBranch,
         files,
         message: input.commitMessage,
@@ -376,7 +390,7 @@ export function createGitOpsCommitAction(options: {
         return;
       }
       const request = {
-        head: input.branch,
+        head: branch,
         base: baseBranch,
         title: input.pullRequestTitle ?? input.commitMessage.split('\n')[0],
         body:
@@ -397,7 +411,7 @@ export function createGitOpsCommitAction(options: {
             // Same repository, branches and content → same key: a recovered task opens nothing new.
             key: `gitops-pull-request-${checkpointDigest({
               ...commit,
-              branch: `${input.branch}\n${baseBranch}`,
+              branch: `${branch}\n${baseBranch}`,
             })}`,
             fn: async () => {
               // The push above is a write: a task cancelled since then opens nothing.
