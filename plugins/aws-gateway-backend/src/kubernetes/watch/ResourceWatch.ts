@@ -9,7 +9,11 @@ import { ResourceVersion } from '../KubernetesObjectClient';
 import { KubeObject } from '../types';
 import { WatchedResource } from './watchedResources';
 
-/** One page of a list: its items, its resourceVersion, whether more follow. */
+/**
+ * One page of a list: its items, its resourceVersion, whether more follow.
+ *
+ * @public
+ */
 export interface ListedPage {
   items: KubeObject[];
   resourceVersion: string;
@@ -17,7 +21,11 @@ export interface ListedPage {
   truncated: boolean;
 }
 
-/** What a ResourceWatch needs from the cluster: a bounded list and a watch. */
+/**
+ * What a ResourceWatch needs from the cluster: a bounded list and a watch.
+ *
+ * @public
+ */
 export interface WatchTransport {
   /** Lists `path` with at most `limit` items; throws the API's error (404: not served). */
   list(

@@ -51,7 +51,11 @@ import {
  * after the merge, an endpoint already removed): nothing is written.
  */
 
-/** The dependencies the shared-gateway actions (add, change, remove a listener) get from the module. */
+/**
+ * The dependencies the shared-gateway actions (add, change, remove a listener) get from the module.
+ *
+ * @public
+ */
 export interface SharedGatewayActionDeps {
   sharedGateways: SharedGateway[];
   repository: Pick<
