@@ -1,18 +1,12 @@
 import { GitOpsFile } from '@gateway-portal/plugin-aws-gateway-node';
-import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import yaml from 'yaml';
-import { gitopsTestSettings } from '../support/__testUtils__/gitopsTestSettings';
 import {
+  clusterlessSharedGatewayDeps,
   ORDERS,
   repositoryOfFiles,
-  SHARED_GATEWAY,
-  sharedGatewayGuardrails,
   sharedGatewayWithListener,
 } from '../support/__testUtils__/sharedGatewayRepository';
-import {
-  ownershipNotEnforced,
-  testActionContext,
-} from '../support/__testUtils__/testContext';
+import { testActionContext } from '../support/__testUtils__/testContext';
 import { createChangeSharedListenerAction } from './changeSharedListener';
 import { examples } from './changeSharedListener.examples';
 
@@ -21,15 +15,9 @@ const EXAMPLES = examples.map(e => yaml.parse(e.example).steps[0].input);
 
 function action(files: GitOpsFile[]) {
   const { repository } = repositoryOfFiles(files);
-  return createChangeSharedListenerAction({
-    sharedGateways: [SHARED_GATEWAY],
-    repository,
-    settings: gitopsTestSettings,
-    guardrails: sharedGatewayGuardrails,
-    // No cluster: every refusal here comes before the cluster is asked.
-    clusters: new InMemoryKubernetesClusters(),
-    ownership: ownershipNotEnforced(),
-  });
+  return createChangeSharedListenerAction(
+    clusterlessSharedGatewayDeps(repository),
+  );
 }
 
 const run = (files: GitOpsFile[], change: Record<string, unknown>) =>

@@ -1,17 +1,11 @@
 import { GitOpsFile } from '@gateway-portal/plugin-aws-gateway-node';
-import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import yaml from 'yaml';
-import { gitopsTestSettings } from '../support/__testUtils__/gitopsTestSettings';
 import {
+  clusterlessSharedGatewayDeps,
   repositoryOfFiles,
-  SHARED_GATEWAY,
-  sharedGatewayGuardrails,
   sharedGatewayWithListener,
 } from '../support/__testUtils__/sharedGatewayRepository';
-import {
-  ownershipNotEnforced,
-  testActionContext,
-} from '../support/__testUtils__/testContext';
+import { testActionContext } from '../support/__testUtils__/testContext';
 import { createRemoveSharedListenerAction } from './removeSharedListener';
 import { examples } from './removeSharedListener.examples';
 
@@ -22,15 +16,9 @@ function action(files: GitOpsFile[]) {
   const { repository } = repositoryOfFiles(files);
   return {
     repository,
-    action: createRemoveSharedListenerAction({
-      sharedGateways: [SHARED_GATEWAY],
-      repository,
-      settings: gitopsTestSettings,
-      guardrails: sharedGatewayGuardrails,
-      // No cluster: every refusal here comes before the cluster is asked.
-      clusters: new InMemoryKubernetesClusters(),
-      ownership: ownershipNotEnforced(),
-    }),
+    action: createRemoveSharedListenerAction(
+      clusterlessSharedGatewayDeps(repository),
+    ),
   };
 }
 

@@ -19,7 +19,11 @@ import {
   readSharedGateways,
   SharedListenerRequest,
 } from '@gateway-portal/plugin-aws-gateway-node';
+import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import yaml from 'yaml';
+import type { SharedGatewayActionDeps } from '../../endpoint/editSharedListener';
+import { gitopsTestSettings } from './gitopsTestSettings';
+import { ownershipNotEnforced } from './testContext';
 
 /** The tests' configuration: the shared NLB of cluster prod, its manifest in `repoUrl`. */
 export function sharedGatewayConfig(
@@ -126,5 +130,22 @@ export function repositoryOfFiles(files: GitOpsFile[]) {
       'readFiles' | 'commitFiles' | 'pullRequestOpener' | 'describeRemote'
     >,
     readFiles,
+  };
+}
+
+/**
+ * What the module gives the shared-gateway actions, over `repository` and
+ * with no cluster: every refusal tested with it comes before a cluster is asked.
+ */
+export function clusterlessSharedGatewayDeps(
+  repository: SharedGatewayActionDeps['repository'],
+): SharedGatewayActionDeps {
+  return {
+    sharedGateways: [SHARED_GATEWAY],
+    repository,
+    settings: gitopsTestSettings,
+    guardrails: sharedGatewayGuardrails,
+    clusters: new InMemoryKubernetesClusters(),
+    ownership: ownershipNotEnforced(),
   };
 }
