@@ -27,6 +27,7 @@ import * as k8s from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { Server } from 'node:http';
 import { kubeConfigFor, PROFILE_V16, uniqueName } from '../peers';
+import { closingDatabaseServiceFactory } from './support/closingDatabases';
 
 const CLUSTER = uniqueName('catalog-located');
 const AUTH_PROVIDER = 'peerStaticToken';
@@ -124,6 +125,8 @@ describe('a cluster declared only through the catalog locator', () => {
         clusterInCatalog(kc),
         staticTokenStrategy(token),
         actionsRegistryServiceMock.factory(),
+        // The catalog's database closed at stop: the file exits on its own.
+        closingDatabaseServiceFactory,
         mockServices.rootLogger.factory({ level: 'warn' }),
         mockServices.rootConfig.factory({
           data: {
