@@ -170,7 +170,7 @@ function liveStatusFor(
   kubernetes: KubernetesObjectClient;
   notifier: LiveStatusNotifier;
   /** The note of a cluster's refused lists and watches, if any. */
-  notes: (cluster: string) => StatusError[];
+  notes: (cluster: string, signal?: AbortSignal) => Promise<StatusError[]>;
 } {
   const { clusters } = options;
   const cache = new WatchCache({
@@ -199,8 +199,11 @@ function liveStatusFor(
   return {
     kubernetes: new WatchCachedKubernetesObjectClient(direct, cache, clusters),
     notifier,
-    notes: cluster => {
-      const note = watchRefusalError(cluster, cache.refusals(cluster));
+    notes: async (cluster, signal) => {
+      const note = watchRefusalError(
+        cluster,
+        await cache.settledRefusals(cluster, signal),
+      );
       return note ? [note] : [];
     },
   };

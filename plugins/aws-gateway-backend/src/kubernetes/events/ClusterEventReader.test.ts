@@ -243,6 +243,38 @@ describe('ClusterEventReader', () => {
     expect(calls).toEqual([]);
   });
 
+  it("reads a cluster-scoped object's events (a GatewayClass's) where client-go writes them: in default", async () => {
+    const gatewayClass: EventSubject = {
+      kind: 'GatewayClass',
+      name: 'nlb',
+      uid: '0a1b2c3d-0000-4000-8000-000000000002',
+    };
+    const classEvent = {
+      ...coreEvent(
+        gatewayClass,
+        'NotFound',
+        'LoadBalancerConfiguration not found',
+      ),
+      metadata: { name: 'nlb.1', namespace: 'default' },
+    };
+    const { connection, calls } = fakeConnection([classEvent, build]);
+    const read = await new ClusterEventReader(
+      'c1',
+      connection,
+      new EventApiCache(),
+    ).read([gatewayClass]);
+    expect(read.events).toEqual([
+      expect.objectContaining({ subject: gatewayClass, reason: 'NotFound' }),
+    ]);
+    expect(calls.map(c => c.options)).toEqual([
+      {
+        namespace: 'default',
+        fieldSelector: `regarding.kind=GatewayClass,regarding.name=nlb,regarding.uid=${gatewayClass.uid}`,
+        limit: 51,
+      },
+    ]);
+  });
+
   it('reads an object once per request, however many gateways ask', async () => {
     const { connection, calls } = fakeConnection([build]);
     const reader = new ClusterEventReader(

@@ -15,6 +15,7 @@ import {
   EventApi,
   eventFieldSelector,
   EventSubject,
+  eventsNamespaceOf,
   invalidSubjectReason,
   subjectKey,
 } from './eventSelectors';
@@ -152,7 +153,7 @@ export class ClusterEventReader {
       const items = await this.connection.list(
         { group, version: versions[0], plural },
         {
-          namespace: subject.namespace,
+          namespace: eventsNamespaceOf(subject),
           fieldSelector: eventFieldSelector(api, subject),
           limit: this.perObjectLimit + 1,
         },

@@ -9,13 +9,26 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-common';
 import { ResourceSpec } from '@gateway-portal/plugin-aws-gateway-node';
 
-/** An object events may be about: namespaced, as events are. */
+/** An object events may be about. */
 export interface EventSubject {
   kind: string;
-  namespace: string;
+  /** Absent for a cluster-scoped object (a GatewayClass): see eventsNamespaceOf. */
+  namespace?: string;
   name: string;
   /** Narrows to this incarnation of the object when known. */
   uid?: string;
+}
+
+/**
+ * Where the events about a cluster-scoped object are: both of client-go's
+ * recorders (core and events.k8s.io) write them in `default`, their
+ * regarding/involved object without a namespace.
+ */
+export const CLUSTER_SCOPED_EVENTS_NAMESPACE = 'default';
+
+/** The namespace the events about `subject` are written in. */
+export function eventsNamespaceOf(subject: EventSubject): string {
+  return subject.namespace ?? CLUSTER_SCOPED_EVENTS_NAMESPACE;
 }
 
 /** The two events APIs: `events.k8s.io/v1` (preferred) and core `v1`. */
@@ -56,7 +69,7 @@ export function invalidSubjectReason(
   subject: EventSubject,
 ): string | undefined {
   if (!KIND.test(subject.kind)) return 'kind is not a Kubernetes kind';
-  if (!isDnsLabel(subject.namespace))
+  if (subject.namespace !== undefined && !isDnsLabel(subject.namespace))
     return 'namespace is not an RFC 1123 label';
   if (!isDnsSubdomain(subject.name)) return 'name is not an RFC 1123 subdomain';
   if (subject.uid !== undefined && !UID.test(subject.uid))
@@ -94,15 +107,16 @@ export function eventFieldSelector(
 
 /** A key for one subject (memoised reads). */
 export function subjectKey(subject: EventSubject): string {
-  return `${subject.kind}|${subject.namespace}|${subject.name}|${
+  return `${subject.kind}|${subject.namespace ?? ''}|${subject.name}|${
     subject.uid ?? ''
   }`;
 }
 
 /**
  * The object an event of `api` is about, as the event claims it (hostile:
- * undefined unless every part passes the name rules). For telling which
- * Gateway a watched event concerns.
+ * undefined unless every part passes the name rules; no namespace, or an
+ * empty one, is a cluster-scoped object's). For telling which Gateway a
+ * watched event concerns.
  */
 export function eventRegardingOf(
   api: EventApi,
@@ -115,7 +129,7 @@ export function eventRegardingOf(
   const { kind, namespace, name, uid } = regarding;
   if (
     typeof kind !== 'string' ||
-    typeof namespace !== 'string' ||
+    (namespace !== undefined && typeof namespace !== 'string') ||
     typeof name !== 'string' ||
     (uid !== undefined && typeof uid !== 'string')
   ) {
@@ -123,7 +137,7 @@ export function eventRegardingOf(
   }
   const subject: EventSubject = {
     kind,
-    namespace,
+    ...(namespace ? { namespace } : {}),
     name,
     ...(uid ? { uid } : {}),
   };

@@ -36,10 +36,17 @@ export interface WatchTransport {
   watch(): Promise<Watch>;
 }
 
+/** How a watched object changed: the watch's ADDED, MODIFIED and DELETED. */
+export type WatchChangeType = 'added' | 'modified' | 'deleted';
+
 /** What a ResourceWatch reports to the cluster holding it. */
 export interface ResourceWatchEvents {
   /** An object was added, changed or deleted (after the first list). */
-  onChange(object: KubeObject, resource: ResourceSpec): void;
+  onChange(
+    object: KubeObject,
+    resource: ResourceSpec,
+    type: WatchChangeType,
+  ): void;
   /** The number of objects held changed by `delta`; false stops the watch (over the bound). */
   onCount(delta: number): boolean;
   /** A list or watch failed; the watch restarts after `retryInMs`. */
@@ -71,6 +78,13 @@ export type ResourceWatchState =
   | 'notServed'
   | 'failed'
   | 'stopped';
+
+/** How each change moves the count of objects held. */
+const COUNT_DELTA: Readonly<Record<WatchChangeType, number>> = {
+  added: 1,
+  modified: 0,
+  deleted: -1,
+};
 
 /** The 410 Gone ListWatch answers by listing again (its documented relist trigger). */
 const RELIST = Object.assign(new Error('resync'), { statusCode: 410 });
@@ -224,6 +238,9 @@ function candidatesOf(resource: WatchedResource): Candidate[] {
  * accepted); a list longer than the budget stops it (the cluster then reads
  * directly). A list or watch refused (403) is remembered as `refused` until
  * that verb succeeds, and after a refused watch a list alone is not served.
+ * Where a refusal moves on to the next API (events), an API that lists but
+ * may not be watched is left for the next one at once (core events), and
+ * used, its refusal named, only when no other lists.
  */
 export class ResourceWatch {
   private state: ResourceWatchState = 'starting';
@@ -246,6 +263,20 @@ export class ResourceWatch {
   private listed = false;
   /** The last list or watch refused, until that verb is allowed again. */
   private refusal?: WatchRefusal;
+  /** APIs that listed but whose watch was refused: tried after the others. */
+  private readonly unwatchable = new Set<Candidate>();
+  /** The watch just refused moves on to another API: restart now, not a failure. */
+  private movingOn = false;
+  private settleFirstVerdict!: () => void;
+  /**
+   * Settles once the first watch request has an answer (accepted, or
+   * refused with no other API to move on to), or the watch failed, is not
+   * served or stopped: from then on `refused` says what the API server
+   * refuses. Lists come back a round trip before it.
+   */
+  readonly firstVerdict = new Promise<void>(resolve => {
+    this.settleFirstVerdict = resolve;
+  });
 
   constructor(
     private readonly watched: WatchedResource,
@@ -298,6 +329,7 @@ export class ResourceWatch {
 
   stop(): void {
     this.setState('stopped');
+    this.settleFirstVerdict();
     clearTimeout(this.restartTimer);
     const listWatch = this.listWatch;
     this.listWatch = undefined;
@@ -314,6 +346,7 @@ export class ResourceWatch {
       if (this.isStopped()) return;
       if (!first) {
         this.setState('notServed');
+        this.settleFirstVerdict();
         // Asked again at the next resync: the CRD may be installed later.
         this.scheduleRestart(this.timing.resyncMs, false);
         return;
@@ -333,7 +366,9 @@ export class ResourceWatch {
   }
 
   private async findServedVersion(): Promise<ListedPage | undefined> {
-    const known = this.served;
+    const watchable = (c: Candidate) => !this.unwatchable.has(c);
+    const known =
+      this.served && watchable(this.served) ? this.served : undefined;
     if (known) {
       // A restart: the served one is very likely still served.
       try {
@@ -343,11 +378,16 @@ export class ResourceWatch {
       }
     }
     // Every version of an API at once: version discovery adds no round
-    // trip. The next API (core events) only when the first is refused.
-    for (const { spec } of this.watched.apis) {
-      const versions = this.candidates.filter(
-        c => c.spec === spec && c !== known,
-      );
+    // trip. The next API (core events) only when the first is refused;
+    // those that may not be watched last.
+    const groups = [
+      ...this.watched.apis.map(({ spec }) =>
+        this.candidates.filter(c => c.spec === spec && watchable(c)),
+      ),
+      this.candidates.filter(c => !watchable(c)),
+    ];
+    for (const group of groups) {
+      const versions = group.filter(c => c !== known);
       const answers = await Promise.allSettled(
         versions.map(c => this.listCandidate(c)),
       );
@@ -426,10 +466,11 @@ export class ResourceWatch {
           if (this.refusal?.verb !== 'watch') this.setState('synced');
           // Deleted while the watch was down.
           for (const object of gone?.values() ?? []) {
-            this.events.onChange(object, reportedAs);
+            this.events.onChange(object, reportedAs, 'deleted');
           }
         },
         onWatchAccepted: () => {
+          this.settleFirstVerdict();
           // The backoff grows until a watch is accepted: a refused one
           // (listed, then refused) is not retried every second.
           this.failures = 0;
@@ -438,8 +479,10 @@ export class ResourceWatch {
             this.setState('synced');
         },
         onWatchRefused: error => {
-          if (apiStatus(error) === 403)
-            this.refusal = { verb: 'watch', resource: served.spec };
+          if (apiStatus(error) !== 403) return;
+          const named = this.watchRefusedIn(served);
+          if (named) this.refusal = { verb: 'watch', resource: named.spec };
+          else this.movingOn = true;
         },
       }),
       listFn,
@@ -447,8 +490,9 @@ export class ResourceWatch {
       this.watched.labelSelector,
       served.fieldSelector,
     );
-    const counted = (delta: number) => (object: KubernetesObject) => {
+    const counted = (type: WatchChangeType) => (object: KubernetesObject) => {
       if (this.listWatch !== listWatch) return;
+      const delta = COUNT_DELTA[type];
       this.held += delta;
       if (!this.events.onCount(delta)) {
         this.failed(new OverBoundError(this.resource));
@@ -458,7 +502,7 @@ export class ResourceWatch {
       // Changes during the first list are the cache filling, not news:
       // unless they differ from what the watch held before it failed.
       if (this.state === 'synced') {
-        this.events.onChange(changed, reportedAs);
+        this.events.onChange(changed, reportedAs, type);
       } else if (this.heldBefore) {
         const key = objectKey(changed);
         const before = this.heldBefore.get(key);
@@ -466,13 +510,17 @@ export class ResourceWatch {
         if (
           before?.metadata.resourceVersion !== changed.metadata.resourceVersion
         ) {
-          this.events.onChange(changed, reportedAs);
+          this.events.onChange(
+            changed,
+            reportedAs,
+            before ? 'modified' : 'added',
+          );
         }
       }
     };
-    listWatch.on('add', counted(1));
-    listWatch.on('update', counted(0));
-    listWatch.on('delete', counted(-1));
+    listWatch.on('add', counted('added'));
+    listWatch.on('update', counted('modified'));
+    listWatch.on('delete', counted('deleted'));
     listWatch.on('error', error => {
       if (this.listWatch === listWatch) this.failed(error);
     });
@@ -482,6 +530,21 @@ export class ResourceWatch {
 
   private isStopped(): boolean {
     return this.state === 'stopped';
+  }
+
+  /**
+   * After a watch refused in `served`: undefined when another API may still
+   * be watched (moved on to, once per API); else the API the refusal names,
+   * the preferred one that lists (granting its watch is the fix).
+   */
+  private watchRefusedIn(served: Candidate): Candidate | undefined {
+    if (!this.watched.refusalMovesOn) return served;
+    const first = !this.unwatchable.has(served);
+    this.unwatchable.add(served);
+    if (first && this.candidates.some(c => !this.unwatchable.has(c))) {
+      return undefined;
+    }
+    return this.candidates.find(c => this.unwatchable.has(c));
   }
 
   private failed(error: unknown): void {
@@ -500,6 +563,14 @@ export class ResourceWatch {
     this.events.onCount(-this.held);
     this.held = 0;
     void listWatch?.stop();
+    if (this.movingOn) {
+      // Not served meanwhile; the next API is listed now, without backoff.
+      this.movingOn = false;
+      this.setState('starting');
+      this.scheduleRestart(0, false);
+      return;
+    }
+    this.settleFirstVerdict();
     this.setState('failed');
     if (error instanceof OverBoundError) {
       this.events.onError(error, -1);

@@ -33,6 +33,8 @@ class FakeCluster implements WatchTransport {
   refused = new Set<string>();
   /** Watches whose path includes one of these are answered 403 (RBAC). */
   refusedWatches = new Set<string>();
+  /** Watch requests wait for this before they are accepted or refused (their answer's round trip). */
+  watchGate: Promise<void> = Promise.resolve();
   /** Watch requests made, refused ones included. */
   watchRequests: string[] = [];
   /** Lists wait for this before they answer (to see them all in flight). */
@@ -98,6 +100,7 @@ class FakeCluster implements WatchTransport {
       ) => {
         this.watchRequests.push(path);
         const controller = new AbortController();
+        await this.watchGate;
         if ([...this.refusedWatches].some(part => path.includes(part))) {
           // As client-node does: `done` with the HTTP status before returning.
           done(Object.assign(new Error('Forbidden'), { statusCode: 403 }));
@@ -113,13 +116,12 @@ class FakeCluster implements WatchTransport {
     } as unknown as Watch;
   }
 
-  /** The newest open watch whose path or field selector includes `part`. */
+  /** The newest open watch whose path includes `part`, or whose field selector is `part`. */
   open(part: string) {
     const open = this.watches.filter(
       w =>
         !w.aborted &&
-        (w.path.includes(part) ||
-          String(w.params.fieldSelector).includes(part)),
+        (w.path.includes(part) || w.params.fieldSelector === part),
     );
     return open[open.length - 1];
   }
@@ -420,11 +422,11 @@ describe('WatchCache', () => {
     watch.handler('ADDED', gateway('new'));
     watch.handler('DELETED', gateway('a'));
     expect(
-      changes.map(c => [c.resource.plural, c.object.metadata.name]),
+      changes.map(c => [c.resource.plural, c.object.metadata.name, c.type]),
     ).toEqual([
-      ['gateways', 'a'],
-      ['gateways', 'new'],
-      ['gateways', 'a'],
+      ['gateways', 'a', 'modified'],
+      ['gateways', 'new', 'added'],
+      ['gateways', 'a', 'deleted'],
     ]);
     const listed = cache.list('c1', GW_V1);
     expect(
@@ -557,10 +559,10 @@ describe('WatchCache', () => {
         listed && 'items' in listed && listed.items.map(i => i.metadata.name),
       ).toEqual(['same', 'changed', 'new']);
     });
-    expect(changes.map(c => c.object.metadata.name).sort()).toEqual([
-      'changed',
-      'gone',
-      'new',
+    expect(changes.map(c => [c.object.metadata.name, c.type]).sort()).toEqual([
+      ['changed', 'modified'],
+      ['gone', 'deleted'],
+      ['new', 'added'],
     ]);
   });
 
@@ -585,7 +587,10 @@ describe('WatchCache', () => {
         listed && 'items' in listed && listed.items.map(i => i.metadata.name),
       ).toEqual(['a']);
     });
-    expect(changes.map(c => c.object.metadata.name)).toContain('b');
+    expect(changes.map(c => [c.object.metadata.name, c.type])).toContainEqual([
+      'b',
+      'deleted',
+    ]);
 
     cluster
       .open('/gateways')
@@ -716,6 +721,7 @@ describe('WatchCache under least privilege (a refused list or watch)', () => {
     cluster.refusedWatches.add('/gateways');
     cluster.refusedWatches.add('/services');
     cluster.refusedWatches.add('/events.k8s.io/');
+    cluster.refusedWatches.add('/api/v1/events');
     cache.list('c1', GW_V1);
     await eventually(() =>
       expect(refusalsOf(cache)).toEqual([
@@ -724,6 +730,97 @@ describe('WatchCache under least privilege (a refused list or watch)', () => {
         'watch services.',
       ]),
     );
+  });
+
+  it('watches core v1 events when events.k8s.io may be listed but not watched, and names nothing', async () => {
+    const { cluster, cache, client, directCalls } = setup();
+    caches.push(cache);
+    const changes: WatchedChange[] = [];
+    cache.onChange(c => changes.push(c));
+    cluster.refusedWatches.add('/events.k8s.io/');
+    const about = { kind: 'Gateway', namespace: 'apps', name: 'gw' };
+    // One event, as both APIs show it.
+    const metadata = { name: 'old', namespace: 'apps', resourceVersion: '3' };
+    cluster.put(EVENT_RESOURCES['events.k8s.io/v1'], {
+      metadata,
+      regarding: about,
+      type: 'Warning',
+    } as KubeObject);
+    cluster.put(EVENT_RESOURCES.v1, {
+      metadata,
+      involvedObject: about,
+      type: 'Warning',
+    } as KubeObject);
+    cache.list('c1', GW_V1);
+    const coreV1 = { group: '', version: 'v1', plural: 'events' };
+    const fieldSelector = eventFieldSelector('v1', about);
+    await eventually(() =>
+      expect(
+        cache.list('c1', coreV1, { namespace: 'apps', fieldSelector }),
+      ).toEqual({ items: [expect.objectContaining({ type: 'Warning' })] }),
+    );
+    expect(refusalsOf(cache)).toEqual([]);
+    expect(await cache.settledRefusals('c1')).toEqual([]);
+    // Moved on at once, not after a backoff: each events API's watch asked once per kind.
+    const eventWatches = (part: string) =>
+      cluster.watchRequests.filter(p => p.includes(part)).length;
+    const kinds = WATCHED_RESOURCES.filter(r => r.refusalMovesOn).length;
+    expect(eventWatches('/events.k8s.io/')).toBe(kinds);
+    expect(eventWatches('/api/v1/events')).toBe(kinds);
+    // The events listed through events.k8s.io were the same objects: no change reported.
+    expect(changes).toEqual([]);
+    const conn = await client.connect('c1');
+    await conn.list(coreV1, { namespace: 'apps', fieldSelector });
+    expect(directCalls).toEqual([]);
+    cluster.open('involvedObject.kind=Gateway').handler('ADDED', {
+      metadata: { name: 'new', namespace: 'apps', resourceVersion: '9' },
+      involvedObject: about,
+      type: 'Warning',
+    } as KubeObject);
+    expect(changes.map(c => [c.resource.group, c.type])).toEqual([
+      ['', 'added'],
+    ]);
+  });
+
+  it("names the first answer's refused watches, answered a round trip after the lists it was read from", async () => {
+    const { cluster, cache, client } = setup();
+    caches.push(cache);
+    cluster.put(GATEWAYS, gateway('a'));
+    cluster.refusedWatches.add('/gateways');
+    cluster.refusedWatches.add('/events.k8s.io/');
+    cluster.refusedWatches.add('/api/v1/events');
+    let answerWatches!: () => void;
+    cluster.watchGate = new Promise(r => {
+      answerWatches = r;
+    });
+
+    const conn = await client.connect('c1');
+    // Synced from the lists: the read is answered, no watch has its answer yet.
+    expect((await conn.list(GW_V1)).map(g => g.metadata.name)).toEqual(['a']);
+    expect(cache.refusals('c1')).toEqual([]);
+    const settled = cache.settledRefusals('c1');
+    setTimeout(answerWatches, 20);
+    expect(
+      (await settled).map(r => `${r.verb} ${resourceKey(r.resource)}`).sort(),
+    ).toEqual([
+      `watch ${resourceKey(EVENT_RESOURCES['events.k8s.io/v1'])}`,
+      `watch ${GATEWAYS_KEY}`,
+    ]);
+  });
+
+  it('waits for the watches of a first answer at most twice the first-sync wait, never past the request', async () => {
+    const { cluster, cache } = setup({ firstSyncWaitMs: 100 });
+    caches.push(cache);
+    cluster.watchGate = new Promise(() => undefined);
+    await cache.whenSynced('c1');
+    const t0 = Date.now();
+    expect(await cache.settledRefusals('c1')).toEqual([]);
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    const request = new AbortController();
+    request.abort();
+    expect(await cache.settledRefusals('c1', request.signal)).toEqual([]);
+    // A cluster not watched has nothing to wait for.
+    expect(await cache.settledRefusals('c2')).toEqual([]);
   });
 
   it('notices a list or watch revoked from a synced watch at its next list or watch request, not before', async () => {

@@ -17,6 +17,7 @@ import { labelsMatch } from './labelMatch';
 import {
   ResourceWatch,
   ResourceWatchState,
+  WatchChangeType,
   WatchRefusal,
   WatchTransport,
 } from './ResourceWatch';
@@ -65,7 +66,9 @@ export const WATCH_CACHE_DEFAULTS: WatchCacheSettings = {
 export interface WatchedChange {
   cluster: string;
   resource: ResourceSpec;
+  /** The object as it is now; as it was last held when deleted. */
   object: KubeObject;
+  type: WatchChangeType;
 }
 
 export type WatchedChangeListener = (change: WatchedChange) => void;
@@ -95,12 +98,14 @@ class ClusterWatch {
   /** The entries by the key of every resource they may be served as. */
   readonly byKey = new Map<string, WatchEntry[]>();
   count = 0;
+  readonly startedAt: number;
   lastReadAt: number;
   /** True once every watch has listed; false as soon as one failed, or the cluster was dropped. */
   readonly firstSync: Promise<boolean>;
   private settle!: (synced: boolean) => void;
 
   constructor(now: number) {
+    this.startedAt = now;
     this.lastReadAt = now;
     this.firstSync = new Promise(resolve => {
       this.settle = resolve;
@@ -117,6 +122,11 @@ class ClusterWatch {
 
   isWarm(): boolean {
     return this.entries.every(({ watch }) => SETTLED.includes(watch.status));
+  }
+
+  /** Settles once every watch's first request has its answer (ResourceWatch.firstVerdict). */
+  firstVerdicts(): Promise<unknown> {
+    return Promise.all(this.entries.map(({ watch }) => watch.firstVerdict));
   }
 
   /** A watch's state changed: the first sync may be over. */
@@ -208,22 +218,33 @@ export class WatchCache {
     if (!watched) return false;
     watched.lastReadAt = this.now();
     if (watched.isWarm()) return true;
-    const waitMs = this.settings.firstSyncWaitMs;
-    if (waitMs <= 0 || signal?.aborted) return false;
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
-    const givenUp = new Promise<boolean>(resolve => {
-      timer = setTimeout(() => resolve(false), waitMs);
-      timer.unref?.();
-      onAbort = () => resolve(false);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-    try {
-      return await Promise.race([watched.firstSync, givenUp]);
-    } finally {
-      clearTimeout(timer);
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
-    }
+    return settledWithin(
+      watched.firstSync,
+      this.settings.firstSyncWaitMs,
+      signal,
+      false,
+    );
+  }
+
+  /**
+   * The lists and watches of a cluster the API server refuses (see
+   * `refusals`), once its watches' first requests have their answers: a
+   * cold cluster's first answer is read from its first lists, a round trip
+   * before the watch requests that follow them are accepted or refused, and
+   * must still name a refused watch. Waits at most until twice
+   * `firstSyncWaitMs` after the cluster's watches started (as long again for
+   * the watch requests), never past `signal`; a warm cluster answers at once.
+   */
+  async settledRefusals(
+    cluster: string,
+    signal?: AbortSignal,
+  ): Promise<WatchRefusal[]> {
+    const watched = this.clusters.get(cluster);
+    if (!watched) return [];
+    const untilMs =
+      watched.startedAt + 2 * this.settings.firstSyncWaitMs - this.now();
+    await settledWithin(watched.firstVerdicts(), untilMs, signal, undefined);
+    return this.refusals(cluster);
   }
 
   /** One object (or `null`: it does not exist) when synced; undefined when unknown here. */
@@ -364,10 +385,10 @@ export class WatchCache {
       transport,
       {
         onState: state => watched.stateChanged(state),
-        onChange: (object, spec) => {
+        onChange: (object, spec, type) => {
           for (const listener of this.listeners) {
             try {
-              listener({ cluster, resource: spec, object });
+              listener({ cluster, resource: spec, object, type });
             } catch (e) {
               this.options.logger?.warn(
                 `A watch cache listener failed: ${describeFailure(e)}`,
@@ -439,6 +460,30 @@ export class WatchCache {
         this.options.onClusterStopped?.(name);
       }
     }
+  }
+}
+
+/** `promise`'s value, or `otherwise` once `ms` have passed or `signal` aborted, whichever comes first. */
+async function settledWithin<T>(
+  promise: Promise<T>,
+  ms: number,
+  signal: AbortSignal | undefined,
+  otherwise: T,
+): Promise<T> {
+  if (ms <= 0 || signal?.aborted) return otherwise;
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const givenUp = new Promise<T>(resolve => {
+    timer = setTimeout(() => resolve(otherwise), ms);
+    timer.unref?.();
+    onAbort = () => resolve(otherwise);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([promise, givenUp]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }
 

@@ -36,6 +36,10 @@ describe('WATCHED_RESOURCES', () => {
     );
     const subjects = gatewayEventSubjects({
       gateway,
+      gatewayClass: {
+        metadata: { name: 'nlb' },
+        spec: { controllerName: 'gateway.k8s.aws/nlb' },
+      },
       routes,
       bindings: [
         {

@@ -37,10 +37,11 @@ export interface WatchedResource {
 
 /**
  * The kinds whose Events the card shows (service/events/gatewayEventSubjects:
- * a Gateway, its routes, bindings and LB/TG configurations).
+ * a Gateway, its class, routes, bindings and LB/TG configurations).
  */
 export const EVENT_SUBJECT_KINDS: readonly string[] = [
   GATEWAYS,
+  GATEWAY_CLASSES,
   ...L4_ROUTE_KINDS.map(kind => L4_ROUTES[kind]),
   TARGET_GROUP_BINDINGS,
   LOAD_BALANCER_CONFIGURATIONS,

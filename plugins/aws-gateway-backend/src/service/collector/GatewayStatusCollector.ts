@@ -51,7 +51,10 @@ export interface GatewayStatusCollectorOptions {
    * What a cluster's answer says about its live updates (the watch cache's
    * refused lists and watches), read after the cluster's reads.
    */
-  liveUpdateNotes?: (cluster: string) => StatusError[];
+  liveUpdateNotes?: (
+    cluster: string,
+    signal?: AbortSignal,
+  ) => StatusError[] | Promise<StatusError[]>;
 }
 
 /** The settings the collector applies (see STATUS_DEFAULTS). */
@@ -221,11 +224,12 @@ export class GatewayStatusCollector {
       );
     }
     // Notes, not failures: the answer is whole (read directly).
-    for (const r of results) {
-      response.errors.push(
-        ...(this.options.liveUpdateNotes?.(r.cluster) ?? []),
-      );
-    }
+    const notes = await Promise.all(
+      results.map(r =>
+        this.options.liveUpdateNotes?.(r.cluster, options.signal),
+      ),
+    );
+    response.errors.push(...notes.flatMap(n => n ?? []));
     return response;
   }
 

@@ -28,6 +28,16 @@ describe('adviceFor', () => {
       'quota',
     ],
     [
+      'NotFound',
+      'LoadBalancerConfiguration (defaults,platform) not found',
+      "GatewayClass's parametersRef must give the configuration's namespace",
+    ],
+    [
+      'InvalidParameters',
+      'invalid parametersRef: kind must be LoadBalancerConfiguration',
+      'group gateway.k8s.aws, kind LoadBalancerConfiguration',
+    ],
+    [
       'FailedBuildModel',
       'Failed build model due to something new',
       'manifests',

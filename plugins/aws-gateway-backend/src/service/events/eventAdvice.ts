@@ -37,6 +37,16 @@ const ADVICE: AdviceRule[] = [
     fix: 'An AWS quota was reached. Remove unused load balancers or target groups, or ask AWS for a higher quota in this account and region.',
   },
   {
+    // A parametersRef (a GatewayClass's, or a Gateway's infrastructure) naming a
+    // LoadBalancerConfiguration that is not there: "LoadBalancerConfiguration (name,namespace) not found".
+    message: /LoadBalancerConfiguration\b.*\bnot found/i,
+    fix: "The LoadBalancerConfiguration its parametersRef names does not exist. Create it, or correct the reference: a GatewayClass's parametersRef must give the configuration's namespace; a Gateway's names one in the Gateway's own namespace.",
+  },
+  {
+    message: /parametersRef/i,
+    fix: 'The parametersRef must name a LoadBalancerConfiguration (group gateway.k8s.aws, kind LoadBalancerConfiguration) that exists, with its namespace on a GatewayClass. Correct the reference and apply it again.',
+  },
+  {
     message: /failed calling webhook|webhook/i,
     fix: "The controller's admission webhook did not answer. Check that the controller's pods are running and that its webhook Service has endpoints.",
   },

@@ -25,7 +25,7 @@ const gateway: Gateway = {
   },
 };
 const gatewayClass: GatewayClass = {
-  metadata: { name: 'nlb' },
+  metadata: { name: 'nlb', uid: 'u-class' },
   spec: {
     controllerName: 'gateway.k8s.aws/nlb',
     parametersRef: {
@@ -57,7 +57,7 @@ const tgc = (namespace: string, name: string): TargetGroupConfiguration => ({
 });
 
 describe('gatewayEventSubjects', () => {
-  it('names the Gateway, its routes, bindings, both LoadBalancerConfigurations and its backends’ TargetGroupConfigurations', () => {
+  it('names the Gateway, its GatewayClass (cluster-scoped: no namespace), its routes, bindings, both LoadBalancerConfigurations and its backends’ TargetGroupConfigurations', () => {
     expect(
       gatewayEventSubjects({
         gateway,
@@ -72,6 +72,7 @@ describe('gatewayEventSubjects', () => {
       }),
     ).toEqual([
       { kind: 'Gateway', namespace: 'shop', name: 'web', uid: 'u-gw' },
+      { kind: 'GatewayClass', name: 'nlb', uid: 'u-class' },
       { kind: 'TCPRoute', namespace: 'shop', name: 'web', uid: 'u-route' },
       {
         kind: 'TargetGroupBinding',

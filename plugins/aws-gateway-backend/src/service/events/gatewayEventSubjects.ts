@@ -1,8 +1,10 @@
 /**
- * The objects whose events concern one Gateway: the Gateway, its routes,
- * the TargetGroupBindings labelled for it, the LoadBalancerConfigurations it
- * and its class name, and the TargetGroupConfigurations of its backends.
+ * The objects whose events concern one Gateway: the Gateway, its
+ * GatewayClass, its routes, the TargetGroupBindings labelled for it, the
+ * LoadBalancerConfigurations it and its class name, and the
+ * TargetGroupConfigurations of its backends.
  */
+import { GATEWAY_CLASSES } from '@gateway-portal/plugin-aws-gateway-node';
 import { EventSubject } from '../../kubernetes/events/eventSelectors';
 import { backendsOf } from '../../kubernetes/topology';
 import {
@@ -41,6 +43,15 @@ export function gatewayEventSubjects(
 ): EventSubject[] {
   const { gateway, gatewayClass, routes } = sources;
   const subjects: EventSubject[] = [subjectOf('Gateway', gateway)];
+  if (gatewayClass) {
+    // Cluster-scoped: its events are the whole class's (every Gateway of it shows them).
+    const { name, uid } = gatewayClass.metadata;
+    subjects.push({
+      kind: GATEWAY_CLASSES.kind,
+      name,
+      ...(uid ? { uid } : {}),
+    });
+  }
   subjects.push(...routes.map(r => subjectOf(r.kind, r)));
   subjects.push(
     ...sources.bindings.map(b => subjectOf('TargetGroupBinding', b)),
@@ -75,7 +86,7 @@ export function gatewayEventSubjects(
       .map(c => subjectOf('TargetGroupConfiguration', c)),
   );
   const unique = new Map(
-    subjects.map(s => [`${s.kind}|${s.namespace}|${s.name}`, s]),
+    subjects.map(s => [`${s.kind}|${s.namespace ?? ''}|${s.name}`, s]),
   );
   return [...unique.values()].slice(0, MAX_EVENT_SUBJECTS);
 }

@@ -129,6 +129,25 @@ describe('summarizeEvents', () => {
     expect(row.reportingController).toBe('me');
   });
 
+  it("names a cluster-scoped object (a GatewayClass) without a namespace, with its warning's fix", () => {
+    const summary = summarizeEvents(
+      read([
+        event({
+          subject: { kind: 'GatewayClass', name: 'nlb' },
+          type: 'Warning',
+          reason: 'NotFound',
+          message: 'LoadBalancerConfiguration (defaults,platform) not found',
+        }),
+      ]),
+      { somethingWrong: true },
+    );
+    expect(summary.items[0].object).toStrictEqual({
+      kind: 'GatewayClass',
+      name: 'nlb',
+    });
+    expect(summary.items[0].fix).toContain('parametersRef');
+  });
+
   it('treats any type but Warning as Normal, and gives Normal events no fix', () => {
     const summary = summarizeEvents(
       read([event({ type: 'Critical', message: INSTANCE_MESSAGE })]),

@@ -53,7 +53,7 @@ function rowOf(event: ObservedEvent): GatewayEvent {
     type,
     reason,
     message,
-    object: { kind, namespace, name },
+    object: { kind, ...(namespace ? { namespace } : {}), name },
     count: event.count,
     ...(event.firstSeen ? { firstSeen: event.firstSeen } : {}),
     ...(event.lastSeen ? { lastSeen: event.lastSeen } : {}),

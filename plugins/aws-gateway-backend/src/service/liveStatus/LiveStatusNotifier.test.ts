@@ -77,8 +77,12 @@ function setup(
   notifier.onStale(key => {
     forgotten.push(key);
   });
-  const change = (resource: ResourceSpec, object: KubeObject, cluster = 'c1') =>
-    listener({ cluster, resource, object } as WatchedChange);
+  const change = (
+    resource: ResourceSpec,
+    object: KubeObject,
+    cluster = 'c1',
+    type: WatchedChange['type'] = 'modified',
+  ) => listener({ cluster, resource, object, type });
   const settle = () => new Promise(r => setTimeout(r, 30));
   const signalled = () => published.map(p => p.channel);
   return { notifier, change, settle, published, forgotten, signalled };
@@ -398,6 +402,56 @@ describe('LiveStatusNotifier', () => {
         }
       },
     );
+
+    it.each(EVENT_API_ORDER)(
+      "about the Gateway's GatewayClass (cluster-scoped: written in default) signal its entities, in %s",
+      async api => {
+        const classed = {
+          ...obj('gw'),
+          spec: { gatewayClassName: 'aws-nlb' },
+        };
+        const gatewayClass = { metadata: { name: 'aws-nlb' } };
+        const { notifier, change, settle, signalled } = setup({
+          [GATEWAYS.plural]: [classed],
+          [GATEWAY_CLASSES.plural]: [gatewayClass],
+        });
+        answerPayments(notifier);
+        const aboutClass = (name: string, namespace: string) =>
+          change(
+            EVENT_RESOURCES[api],
+            event(api, { kind: 'GatewayClass', name }, 'Warning', namespace),
+          );
+        // Another class's, and one written outside default: nothing.
+        aboutClass('other', 'default');
+        aboutClass('aws-nlb', 'apps');
+        await settle();
+        expect(signalled()).toEqual([]);
+        // As client-go's recorders write it: no namespace in the object reference.
+        aboutClass('aws-nlb', 'default');
+        await settle();
+        expect(signalled()).toEqual([gatewayStatusSignalChannel(PAYMENTS)]);
+        notifier.stop();
+      },
+    );
+
+    it('signal when written or updated, not when deleted (expired: the row goes at the next read)', async () => {
+      const { notifier, change, settle, signalled } = setup();
+      answerPayments(notifier);
+      const events = EVENT_RESOURCES['events.k8s.io/v1'];
+      const warning = event('events.k8s.io/v1', about('Gateway', 'gw'));
+      change(events, warning, 'c1', 'deleted');
+      await settle();
+      expect(signalled()).toEqual([]);
+      change(events, warning, 'c1', 'added');
+      await settle();
+      change(events, warning, 'c1', 'modified');
+      await settle();
+      expect(signalled()).toEqual([
+        gatewayStatusSignalChannel(PAYMENTS),
+        gatewayStatusSignalChannel(PAYMENTS),
+      ]);
+      notifier.stop();
+    });
 
     it('signal nothing when Normal, about another Gateway, about an object outside their own namespace, or malformed', async () => {
       const { notifier, change, settle, signalled } = setup();

@@ -16,8 +16,10 @@ import {
 import {
   eventApiOf,
   eventRegardingOf,
+  eventsNamespaceOf,
 } from '../../kubernetes/events/eventSelectors';
 import { Gateway, KubeObject, L4Route } from '../../kubernetes/types';
+import { WatchChangeType } from '../../kubernetes/watch/ResourceWatch';
 import { WatchedChange } from '../../kubernetes/watch/WatchCache';
 import { SelectableGateway } from '../entityGateways';
 
@@ -51,6 +53,20 @@ export interface AffectedGateways {
 
 /** The event types that signal: what went wrong, not the controller's routine notes. */
 const SIGNALLING_EVENT_TYPE = 'Warning';
+
+/**
+ * The changes of a Warning event that signal: one written or updated (a new
+ * row, or a row's count and last time) changes what the card shows. A
+ * deletion does not: events are deleted by the API server's TTL (an hour
+ * after they were last written, by default), many at once, when what the
+ * card showed of them was already old; the row leaves the card at its next
+ * read (a reload, its polling, any other change's signal) without every
+ * viewer re-reading AWS for it.
+ */
+const SIGNALLING_EVENT_CHANGES: ReadonlySet<WatchChangeType> = new Set([
+  'added',
+  'modified',
+]);
 
 const same = (a: ResourceSpec, b: ResourceSpec) =>
   a.group === b.group && a.plural === b.plural;
@@ -129,11 +145,12 @@ function changedGateways(
 }
 
 /**
- * The Gateways a Warning event concerns: those of the object it is about,
- * as that object's own change would (the object as the watch holds it; a
- * Gateway or configuration needs only its name). Events are written by
- * anyone allowed to: an event about an object outside its own namespace,
- * or about a kind the card does not show, concerns nothing.
+ * The Gateways a new or updated Warning event concerns: those of the object
+ * it is about, as that object's own change would (the object as the watch
+ * holds it; a Gateway, class or configuration needs only its name). Events
+ * are written by anyone allowed to: an event outside the namespace the
+ * events about its object are in (the object's own; `default` for a
+ * GatewayClass), or about a kind the card does not show, concerns nothing.
  */
 function warningEventSubjects(
   change: WatchedChange,
@@ -141,10 +158,16 @@ function warningEventSubjects(
 ): AffectedGateways {
   const api = eventApiOf(change.resource);
   const event = change.object as KubeObject & { type?: unknown };
-  if (!api || event.type !== SIGNALLING_EVENT_TYPE) return NONE;
+  if (
+    !api ||
+    event.type !== SIGNALLING_EVENT_TYPE ||
+    !SIGNALLING_EVENT_CHANGES.has(change.type)
+  ) {
+    return NONE;
+  }
   const subject = eventRegardingOf(api, event);
   const resource = subject && RESOURCE_OF_KIND.get(subject.kind);
-  if (!resource || subject.namespace !== event.metadata?.namespace) {
+  if (!resource || eventsNamespaceOf(subject) !== event.metadata?.namespace) {
     return NONE;
   }
   const known = objectsOf(resource).find(
@@ -156,7 +179,7 @@ function warningEventSubjects(
     metadata: { namespace: subject.namespace, name: subject.name },
   };
   return affectedGateways(
-    { cluster: change.cluster, resource, object },
+    { cluster: change.cluster, resource, object, type: change.type },
     objectsOf,
   );
 }
