@@ -743,3 +743,216 @@ describe('the listener over its life: locate, change, remove against the peers',
     expect(await pullRequests()).toHaveLength(5);
   });
 });
+
+describe('two developers at once: ports pending review, and a change or removal while the expose is under review', () => {
+  const sharedGateway = () => `${CLUSTER}/${gatewayNamespace}/shared-nlb`;
+  let teamB: string;
+  let teamC: string;
+  const apiBranch = () => `aws-gateway/shared-${teamB}-api`;
+  const listenersOn = (ref: string) =>
+    yaml
+      .parse(show(ref, GATEWAY_FILE))
+      .spec.listeners.map((l: any) => `${l.name} ${l.protocol} ${l.port}`);
+  const exposeB = (input: JsonObject = {}, isDryRun = false) =>
+    run(
+      {
+        namespace: teamB,
+        listenerName: `${teamB}-api`,
+        listenerPort: 20010,
+        routeName: 'api',
+        serviceName: 'api',
+        servicePort: 8080,
+        ...input,
+      },
+      isDryRun,
+    );
+  const exposeC = (input: JsonObject, isDryRun = false) =>
+    run(
+      {
+        namespace: teamC,
+        listenerName: `${teamC}-web`,
+        routeName: 'web',
+        serviceName: 'web',
+        servicePort: 8080,
+        ...input,
+      },
+      isDryRun,
+    );
+  /** Team B's change or removal of its route `api` (the action made from the module's dependencies). */
+  const editB = <Context>(
+    action: { handler(ctx: Context): Promise<void> },
+    input: JsonObject = {},
+  ) =>
+    runAction(
+      action,
+      {
+        sharedGateway: sharedGateway(),
+        namespace: teamB,
+        routeName: 'api',
+        mode: 'pull-request',
+        ...input,
+      },
+      { workspacePath: workspace() },
+    );
+
+  beforeAll(async () => {
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    teamB = uniqueName('team-b');
+    teamC = uniqueName('team-c');
+    for (const name of [teamB, teamC]) {
+      await core.createNamespace({
+        body: { metadata: { name, labels: { 'shared-nlb': 'yes' } } },
+      });
+    }
+  });
+
+  it("refuses, before any write, a port another developer's open pull request adds, naming it; another port is granted, and the first developer's re-run is not refused by its own pull request", async () => {
+    const first = await exposeB();
+    expect(first.outputs).toMatchObject({
+      branch: apiBranch(),
+      changed: true,
+      pullRequestNumber: 6,
+    });
+    const pr = `${gitPeer().baseUrl}${repoPath}/pulls/6`;
+    // main and the live Gateway do not have it yet: only the open pull request does.
+    expect(listenersOn('main')).not.toContain(`${teamB}-api TCP 20010`);
+
+    const before = heads();
+    await expect(exposeC({ listenerPort: 20010 })).rejects.toThrow(
+      new RegExp(
+        `listenerPort: pull request #6 \\(${pr}\\), still open, adds listener ${teamB}-api with port 20010 to shared Gateway ${sharedGateway()}: choose another port, or wait until it is merged or closed \\[shared-port-pending\\]`,
+      ),
+    );
+    // The change still open above (#5) moves the db listener to 20002: held too.
+    await expect(exposeC({ listenerPort: 20002 }, true)).rejects.toThrow(
+      /listenerPort: pull request #5 .* adds listener .*-db with port 20002 .*\[shared-port-pending\]/,
+    );
+    expect(heads()).toBe(before);
+    expect(await pullRequests()).toHaveLength(6);
+
+    const preview = await exposeC({ listenerPort: 20011 }, true);
+    expect(preview.outputs.pendingReviews).toMatch(
+      new RegExp(
+        `^2 other open review pull request\\(s\\) on ${sharedGateway()} read: .*port 20010 \\(${teamB}-api\\) in #6`,
+      ),
+    );
+    expect(preview.outputs.pendingReviews).toContain(
+      `port 20002 (${appNamespace}-db) in #5`,
+    );
+
+    const again = await exposeB();
+    expect(again.outputs).toMatchObject({
+      branch: apiBranch(),
+      changed: false,
+      pullRequestNumber: 6,
+    });
+    expect(again.outputs.pendingReviews).not.toContain('#6');
+  });
+
+  it('changes the port of a listener whose expose pull request is still open on that pull request (no new branch or pull request); the old port is free again', async () => {
+    const onMain = show('main', GATEWAY_FILE);
+    const { outputs, logs } = await editB(
+      createChangeSharedListenerAction(deps()),
+      {
+        change: { listeners: [{ port: 20012 }] },
+      },
+    );
+    expect(outputs).toMatchObject({
+      branch: apiBranch(),
+      changed: true,
+      changes: [`listener ${teamB}-api: port 20010 → 20012`],
+      pullRequestNumber: 6,
+    });
+    expect(logs.join('\n')).toContain(
+      `is not on main yet: its pull request #6 (${
+        gitPeer().baseUrl
+      }${repoPath}/pulls/6) is still open, so the change goes to its branch ${apiBranch()}`,
+    );
+    expect(listenersOn(apiBranch())).toContain(`${teamB}-api TCP 20012`);
+    expect(listenersOn(apiBranch())).not.toContain(`${teamB}-api TCP 20010`);
+    expect(
+      yaml.parse(
+        show(
+          apiBranch(),
+          `shared-gateway-routes/${teamB}/api/tcproute-api.yaml`,
+        ),
+      ).metadata.annotations['aws-gateway.io/listener-port'],
+    ).toBe('20012');
+    expect(show('main', GATEWAY_FILE)).toBe(onMain);
+    expect(await pullRequests()).toHaveLength(6);
+
+    // 20010 is no longer claimed; 20012 is.
+    await expect(exposeC({ listenerPort: 20012 }, true)).rejects.toThrow(
+      /pull request #6 .* with port 20012 .*\[shared-port-pending\]/,
+    );
+    const free = await exposeC({ listenerPort: 20010 }, true);
+    expect(free.outputs.serverDryRun).toBe('passed');
+  });
+
+  it('removes a listener whose expose pull request is still open from that branch: the pull request then adds nothing, and its port is free', async () => {
+    const { outputs, logs } = await editB(
+      createRemoveSharedListenerAction(deps()),
+    );
+    expect(outputs).toMatchObject({
+      branch: apiBranch(),
+      changed: true,
+      deleted: [`shared-gateway-routes/${teamB}/api/tcproute-api.yaml`],
+      pullRequestNumber: 6,
+    });
+    expect(logs.join('\n')).toContain(
+      'Pull request #6 now adds nothing for route',
+    );
+    expect(listenersOn(apiBranch())).toEqual(listenersOn('main'));
+    expect(await pullRequests()).toHaveLength(6);
+    const free = await exposeC({ listenerPort: 20012 }, true);
+    expect(free.outputs.pendingReviews).not.toContain('#6');
+
+    // Nothing left on the branch: a re-run writes nothing.
+    const before = heads();
+    const again = await editB(createRemoveSharedListenerAction(deps()));
+    expect(again.outputs).toMatchObject({ changed: false, deleted: [] });
+    expect(heads()).toBe(before);
+  });
+
+  it('says, in the dry run, that pending ports are not known when the host cannot list pull requests (mode commit, no pull request integration)', async () => {
+    const c = config();
+    const { baseUrl, user, password } = gitPeer();
+    // Plain git over HTTPS with no forge: a generic integration cannot list pull requests.
+    const noForge = new ConfigReader({
+      ...c.get(),
+      integrations: {
+        gerrit: [
+          {
+            host: new URL(baseUrl).host,
+            baseUrl: baseUrl.replace(/\/$/, ''),
+            gitilesBaseUrl: `${baseUrl}gitiles`,
+            username: user,
+            password,
+          },
+        ],
+      },
+    } as JsonObject);
+    const { outputs, logs } = await runAction(
+      createSharedListenerAction({
+        ...deps(),
+        repository: GitOpsRepository.fromConfig(noForge),
+        settings: readGitOpsSettings(noForge),
+      }),
+      {
+        sharedGateway: sharedGateway(),
+        namespace: teamC,
+        listenerName: `${teamC}-web`,
+        listenerPort: 20013,
+        routeName: 'web',
+        serviceName: 'web',
+        servicePort: 8080,
+        mode: 'commit',
+      },
+      { workspacePath: workspace(), isDryRun: true },
+    );
+    expect(outputs.pendingReviews).toMatch(
+      /ports pending review on .* are not known; the open pull requests of .* could not be listed \(repoUrl: .*cannot open pull requests here/,
+    );
+    expect(logs.join('\n')).toContain('could not be listed');
+  });
+});

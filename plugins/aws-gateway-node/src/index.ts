@@ -158,6 +158,7 @@ export {
   findSharedGateway,
   freeSharedPorts,
   gatewayListeners,
+  parseSharedGatewayManifest,
   planSharedListener,
   renderSharedRouteManifests,
   SHARED_LISTENER_PORT_ANNOTATION,
@@ -167,6 +168,17 @@ export type {
   SharedListenerPlan,
   SharedListenerRequest,
 } from './manifests/sharedListener';
+export {
+  pendingListenerClaims,
+  readPendingSharedReviews,
+  readSharedGatewayManifest,
+  SHARED_REVIEW_BRANCH_PREFIX,
+  sharedReviewBranch,
+} from './manifests/sharedGatewayRepository';
+export type {
+  PendingListenerClaim,
+  PendingSharedReviews,
+} from './manifests/sharedGatewayRepository';
 export { planSharedListenerEdit } from './manifests/sharedListenerEdit';
 export type { SharedListenerEditPlan } from './manifests/sharedListenerEdit';
 export { ENDPOINT_EDIT_RULES } from './manifests/endpointEditRules';
@@ -224,6 +236,8 @@ export type {
 export type { GitOpsFileStatus } from './gitops/objectStore';
 export type {
   OpenPullRequest,
+  OpenPullRequestHead,
+  OpenPullRequestList,
   PullRequestOpener,
   PullRequestRequest,
   PullRequestResult,

@@ -641,6 +641,52 @@ describe('createPullRequestOpener', () => {
       expect(api.requests.filter(r => r.method === 'POST')).toHaveLength(1);
     });
 
+    it('lists the open pull requests into a base whose head has the prefix, newest first, within the bound', async () => {
+      const pull = (number: number, head: string, base = 'main') => ({
+        number,
+        html_url: `http://${api.host}/platform/gitops/pulls/${number}`,
+        head: { ref: head },
+        base: { ref: base },
+        state: 'open',
+      });
+      open.push(
+        pull(9, 'aws-gateway/shared-team-c-db'),
+        pull(8, 'feature/by-hand'),
+        pull(7, 'aws-gateway/shared-team-b-db', 'release'),
+        pull(6, 'aws-gateway/shared-team-a-db'),
+        { number: 5, head: {}, base: { ref: 'main' } } as any,
+      );
+      const opener = await createPullRequestOpener(
+        giteaIntegrations(),
+        `http://${api.host}/platform/gitops.git`,
+      );
+      const filter = { headPrefix: 'aws-gateway/shared-', limit: 5 };
+      expect(await opener.listOpen('main', filter)).toEqual({
+        pullRequests: [
+          {
+            number: 9,
+            url: `http://${api.host}/platform/gitops/pulls/9`,
+            head: 'aws-gateway/shared-team-c-db',
+          },
+          {
+            number: 6,
+            url: `http://${api.host}/platform/gitops/pulls/6`,
+            head: 'aws-gateway/shared-team-a-db',
+          },
+        ],
+        complete: true,
+      });
+      expect(api.requests[0]).toMatchObject({
+        method: 'GET',
+        path: '/api/v1/repos/platform/gitops/pulls',
+        query: { state: 'open', page: '1', limit: '50' },
+      });
+      // The bound: one more than the limit says there are more.
+      const bounded = await opener.listOpen('main', { ...filter, limit: 1 });
+      expect(bounded.pullRequests.map(p => p.number)).toEqual([9]);
+      expect(bounded.complete).toBe(false);
+    });
+
     it("marks a draft WIP:, requests reviewers and adds labels by name; with the user's token as password", async () => {
       const integrations = giteaIntegrations();
       const opener = await createPullRequestOpener(

@@ -10,6 +10,7 @@ import { githubPullRequests } from './pullRequestHosts/github';
 import { gitlabPullRequests } from './pullRequestHosts/gitlab';
 import {
   OpenPullRequest,
+  OpenPullRequestList,
   PullRequestHostFactory,
   PullRequestRequest,
   PullRequestResult,
@@ -21,6 +22,8 @@ import {
 
 export type {
   OpenPullRequest,
+  OpenPullRequestHead,
+  OpenPullRequestList,
   PullRequestRequest,
   PullRequestResult,
 } from './pullRequestHosts/types';
@@ -51,6 +54,16 @@ export interface PullRequestOpener {
     base: string,
     options?: { signal?: AbortSignal },
   ): Promise<OpenPullRequest | undefined>;
+  /**
+   * The open pull requests into `base` whose head branch starts with
+   * `headPrefix`, newest first, at most `limit` (reads only, a bounded
+   * number of pages); `signal` cancels it.
+   */
+  listOpen(
+    base: string,
+    filter: { headPrefix: string; limit: number },
+    options?: { signal?: AbortSignal },
+  ): Promise<OpenPullRequestList>;
   /** The shape of a pull request's browser URL, for a dry run; calls nothing. */
   previewUrl(number: number): string;
 }
@@ -126,6 +139,9 @@ export async function createPullRequestOpener(
     throw cannotOpenPullRequests(`${type} repositories`);
   }
   const host = PULL_REQUEST_HOSTS[type](integrations, remote);
+  /** One operation (deadlines, the caller's signal) and its transport per call. */
+  const httpFor = (what: string, signal?: AbortSignal) =>
+    forgeHttp(remote, new GitOperation(what, timeouts, signal), options.fetch);
   return {
     type,
     source: remote.source,
@@ -134,27 +150,24 @@ export async function createPullRequestOpener(
     },
     previewUrl: n => host.previewUrl(n),
     async findOpen(head, base, { signal } = {}) {
-      const operation = new GitOperation(
-        'looking for an open pull request',
-        timeouts,
-        signal,
-      );
       return host.findOpen(
         head,
         base,
-        forgeHttp(remote, operation, options.fetch),
+        httpFor('looking for an open pull request', signal),
+      );
+    },
+    async listOpen(base, filter, { signal } = {}) {
+      return host.listOpen(
+        base,
+        filter,
+        httpFor('listing open pull requests', signal),
       );
     },
     async open(request, { signal } = {}) {
       const checked = checkPullRequestExtras(type, request);
-      const operation = new GitOperation(
-        'opening the pull request',
-        timeouts,
-        signal,
-      );
       return host.open(
         { ...request, ...checked },
-        forgeHttp(remote, operation, options.fetch),
+        httpFor('opening the pull request', signal),
       );
     },
   };

@@ -39,6 +39,18 @@ const REQUEST: SharedListenerRequest = {
   entityRef: 'component:default/db',
 };
 
+/** team-b's listener, in a pull request still open. */
+const PENDING_CLAIM = {
+  name: 'team-b-db',
+  port: 20001,
+  protocol: 'TCP',
+  branch: 'aws-gateway/shared-team-b-db',
+  pullRequest: {
+    number: 4,
+    url: 'https://git.example.com/platform/gitops/pulls/4',
+  },
+};
+
 function plan(
   overrides: Partial<Parameters<typeof planSharedListener>[0]> = {},
 ) {
@@ -249,6 +261,27 @@ describe('planSharedListener', () => {
       /port 20001 is taken.*\(listener team-b\) \[shared-port-taken\]/,
     ],
     [
+      "a port another developer's pull request still under review adds",
+      { pendingClaims: [PENDING_CLAIM] },
+      /listenerPort: pull request #4 \(https:\/\/git\.example\.com\/platform\/gitops\/pulls\/4\), still open, adds listener team-b-db with port 20001 to shared Gateway prod\/platform-gateways\/shared-nlb: choose another port, or wait until it is merged or closed \[shared-port-pending\]/,
+    ],
+    [
+      'a listener name a pull request still under review adds',
+      {
+        pendingClaims: [{ ...PENDING_CLAIM, name: 'team-a-db', port: 20005 }],
+      },
+      /listenerName: pull request #4 .* adds listener team-a-db with port 20005 .*: choose another name.* \[shared-listener-name-pending\]/,
+    ],
+    [
+      "a port the base has when the run's review branch predates it",
+      {
+        baseGateway: yaml.parse(
+          `${REPO_YAML}    - name: team-c\n      protocol: TCP\n      port: 20001\n`,
+        ),
+      },
+      /port 20001 is taken.*\(listener team-c\) \[shared-port-taken\]/,
+    ],
+    [
       'a listener name in use',
       { request: { ...REQUEST, listenerName: 'platform-dns' } },
       /listenerName: .* already has a listener named platform-dns \[shared-listener-name-taken\]/,
@@ -311,6 +344,16 @@ describe('planSharedListener', () => {
     ],
   ])('refuses %s, naming the field and the rule', (_what, change, message) => {
     expect(() => plan(change)).toThrow(message);
+  });
+
+  it("takes another port than the pending ones, and a review branch that predates the base's listeners is no drift", () => {
+    const merged = `${REPO_YAML}    - name: team-c\n      protocol: TCP\n      port: 20002\n`;
+    const planned = plan({
+      pendingClaims: [{ ...PENDING_CLAIM, port: 20003 }],
+      liveGateway: yaml.parse(merged),
+      baseGateway: yaml.parse(merged),
+    });
+    expect(planned.gatewayChanged).toBe(true);
   });
 
   it('admits the Gateway namespace only with from: Same, and any with All', () => {

@@ -15,6 +15,7 @@ import {
   SharedListenerProtocol,
   SharedRouteNamespaces,
 } from './sharedGatewayConfig';
+import type { PendingListenerClaim } from './sharedGatewayRepository';
 import { KubernetesManifest, RenderedManifest } from './types';
 
 /**
@@ -99,6 +100,14 @@ export function gatewayListeners(gateway: unknown): GatewayListenerSummary[] {
       ? [{ name: l.name, port: l.port, protocol: l.protocol }]
       : [],
   );
+}
+
+/** Whether two listeners are the same by name, port and protocol. */
+export function sameListenerSummary(
+  a: GatewayListenerSummary,
+  b: GatewayListenerSummary,
+): boolean {
+  return a.name === b.name && a.port === b.port && a.protocol === b.protocol;
 }
 
 /** The configured ports no listener holds, as ranges, and the configured ports that are taken. @public */
@@ -249,6 +258,14 @@ export interface SharedListenerChecks {
   routeNamespaceLabels?: Record<string, string>;
   /** The listener being changed (its name): its own port is not "taken". */
   ownListener?: string;
+  /**
+   * The Gateway on the base branch when the edit goes to a review branch
+   * that may predate it: its listeners are held too, and a live listener in
+   * it is no drift (merging keeps it).
+   */
+  baseGateway?: unknown;
+  /** Listeners the portal's open review pull requests add or move (readPendingSharedReviews). */
+  pendingClaims?: PendingListenerClaim[];
 }
 
 /**
@@ -335,11 +352,17 @@ export function sharedListenerProblems(
     );
   }
   problems.push(
-    ...sharedGatewayDriftProblems(shared, checks.gateway, checks.liveGateway),
+    ...sharedGatewayDriftProblems(
+      shared,
+      checks.gateway,
+      checks.liveGateway,
+      checks.baseGateway,
+    ),
   );
   const others = [
     ...gatewayListeners(checks.gateway),
     ...gatewayListeners(checks.liveGateway),
+    ...gatewayListeners(checks.baseGateway),
   ].filter(l => l.name !== checks.ownListener);
   for (const l of others) {
     if (l.name === request.listenerName) {
@@ -356,6 +379,24 @@ export function sharedListenerProblems(
       );
     }
   }
+  // Another review still open: the same rules, naming its pull request (one of ours is not another's).
+  for (const claim of checks.pendingClaims ?? []) {
+    if (claim.name === checks.ownListener) continue;
+    const pending = `pull request #${claim.pullRequest.number} (${claim.pullRequest.url}), still open, adds listener ${claim.name} with port ${claim.port} to ${subject}`;
+    if (claim.name === request.listenerName) {
+      add(
+        'listenerName',
+        'shared-listener-name-pending',
+        `${pending}: choose another name, or wait until it is merged or closed`,
+      );
+    } else if (claim.port === request.listenerPort) {
+      add(
+        'listenerPort',
+        'shared-port-pending',
+        `${pending}: choose another port, or wait until it is merged or closed`,
+      );
+    }
+  }
   return problems;
 }
 
@@ -367,11 +408,16 @@ export function sharedGatewayDriftProblems(
   shared: SharedGateway,
   gateway: unknown,
   liveGateway: unknown,
+  /** The base branch's Gateway, when `gateway` is a review branch's: a listener there is kept by the merge. */
+  baseGateway?: unknown,
 ): SharedListenerProblem[] {
   const inRepo = gatewayListeners(gateway);
+  const onBase = gatewayListeners(baseGateway);
+  const sameIn = (list: GatewayListenerSummary[], l: GatewayListenerSummary) =>
+    list.some(r => sameListenerSummary(r, l));
   return gatewayListeners(liveGateway).flatMap(l => {
+    if (sameIn(inRepo, l) || sameIn(onBase, l)) return [];
     const same = inRepo.find(r => r.name === l.name);
-    if (same && same.port === l.port && same.protocol === l.protocol) return [];
     return [
       {
         field: 'sharedGateway',
@@ -404,6 +450,10 @@ export function planSharedListener(inputs: {
   /** Labels of the app namespace (for `from: Selector`). */
   routeNamespaceLabels?: Record<string, string>;
   profile: ControllerProfile;
+  /** The base branch's Gateway, parsed, when `repoGatewayYaml` is a review branch's (a re-run). */
+  baseGateway?: unknown;
+  /** Listeners other open review pull requests claim. */
+  pendingClaims?: PendingListenerClaim[];
 }): SharedListenerPlan {
   const { shared, request, profile } = inputs;
   const { doc, gateway } = parseSharedGatewayManifest(

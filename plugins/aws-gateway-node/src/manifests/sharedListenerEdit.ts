@@ -3,6 +3,7 @@ import { ControllerProfile } from '@gateway-portal/plugin-aws-gateway-common';
 import { YAMLSeq } from 'yaml';
 import { ENDPOINT_EDIT_RULES } from './endpointEditRules';
 import { SharedGateway } from './sharedGatewayConfig';
+import type { PendingListenerClaim } from './sharedGatewayRepository';
 import {
   parseSharedGatewayManifest,
   renderSharedRouteManifests,
@@ -59,6 +60,10 @@ export function planSharedListenerEdit(inputs: {
   /** Labels of the app namespace (for `from: Selector`). */
   routeNamespaceLabels?: Record<string, string>;
   profile: ControllerProfile;
+  /** The base branch's Gateway, parsed, when `repoGatewayYaml` is an open review branch's (an expose under review). */
+  baseGateway?: unknown;
+  /** Listeners other open review pull requests claim. */
+  pendingClaims?: PendingListenerClaim[];
 }): SharedListenerEditPlan {
   const { shared, current, next } = inputs;
   const { doc, gateway } = parseSharedGatewayManifest(
@@ -78,7 +83,12 @@ export function planSharedListenerEdit(inputs: {
         gateway,
         ownListener: current.listenerName,
       })
-    : sharedGatewayDriftProblems(shared, gateway, inputs.liveGateway);
+    : sharedGatewayDriftProblems(
+        shared,
+        gateway,
+        inputs.liveGateway,
+        inputs.baseGateway,
+      );
   if (problems.length) {
     throw sharedListenerProblemsError(
       `The listener ${current.listenerName} on shared Gateway ${

@@ -12,7 +12,9 @@ import {
 import { parseBaseUrl, segmentsBelow } from '../../urls/repositoryUrl';
 import { ForgeHttp } from '../forgeHttp';
 import { PullRequestHostFactory } from './types';
-import { encodePath, findOrCreate } from './repositoryPath';
+import { collectOpen, encodePath, findOrCreate } from './repositoryPath';
+
+const LIST_MAX_PAGES = 5;
 
 const PAGE_SIZE = 100;
 const refOf = (branch: string) => `refs/heads/${branch}`;
@@ -109,6 +111,36 @@ export const azurePullRequests: PullRequestHostFactory = (
           number: pull.pullRequestId!,
           url: `${web}/pullrequest/${pull.pullRequestId}`,
         }
+      );
+    },
+    listOpen(base, filter, http) {
+      const git = client(http);
+      return http.callWithin('list open pull requests', () =>
+        collectOpen(
+          { size: PAGE_SIZE, max: LIST_MAX_PAGES },
+          async page => {
+            const found = await git.getPullRequests(
+              repository,
+              { targetRefName: refOf(base), status: PullRequestStatus.Active },
+              project,
+              undefined,
+              (page - 1) * PAGE_SIZE,
+              PAGE_SIZE,
+            );
+            if (!found) throw notFound();
+            return found;
+          },
+          p => ({
+            head: p.sourceRefName?.replace(/^refs\/heads\//, ''),
+            base: p.targetRefName?.replace(/^refs\/heads\//, ''),
+            number: p.pullRequestId,
+            url:
+              typeof p.pullRequestId === 'number'
+                ? `${web}/pullrequest/${p.pullRequestId}`
+                : undefined,
+          }),
+          { ...filter, base },
+        ),
       );
     },
     async open(request, http) {

@@ -2,6 +2,7 @@ import { parseBaseUrl } from '../../urls/repositoryUrl';
 import { ForgeHttp } from '../forgeHttp';
 import { PullRequestHostFactory } from './types';
 import {
+  collectOpen,
   encodePath,
   findOrCreate,
   markedTitle,
@@ -90,6 +91,25 @@ export const giteaPullRequests: PullRequestHostFactory = (
     async findOpen(head, base, http) {
       const pull = await findPull(http, head, base);
       return pull && { number: pull.number, url: pull.html_url };
+    },
+    listOpen(base, filter, http) {
+      return http.call('list open pull requests', () =>
+        collectOpen(
+          { size: PAGE_SIZE, max: MAX_PAGES },
+          page =>
+            json<GiteaPull[]>(
+              http,
+              `${repoApi}/pulls?state=open&page=${page}&limit=${PAGE_SIZE}`,
+            ),
+          p => ({
+            head: p.head?.ref,
+            base: p.base?.ref,
+            number: p.number,
+            url: p.html_url,
+          }),
+          { ...filter, base },
+        ),
+      );
     },
     async open(request, http) {
       const find = () => findPull(http, request.head, request.base);

@@ -1,7 +1,10 @@
 import { Octokit } from '@octokit/rest';
 import { ForgeHttp } from '../forgeHttp';
 import { PullRequestHostFactory } from './types';
-import { findOrCreate, repoPathBelow } from './repositoryPath';
+import { collectOpen, findOrCreate, repoPathBelow } from './repositoryPath';
+
+const LIST_PAGE_SIZE = 100;
+const LIST_MAX_PAGES = 5;
 
 const trim = (url: string) => url.replace(/\/+$/, '');
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -61,6 +64,34 @@ export const githubPullRequests: PullRequestHostFactory = (
     async findOpen(head, base, http) {
       const pull = await findPull(client(http), http, head, base);
       return pull && { number: pull.number, url: pull.html_url };
+    },
+    listOpen(base, filter, http) {
+      const octokit = client(http);
+      return http.call('list open pull requests', () =>
+        collectOpen(
+          { size: LIST_PAGE_SIZE, max: LIST_MAX_PAGES },
+          async page =>
+            (
+              await octokit.pulls.list({
+                owner,
+                repo,
+                base,
+                state: 'open',
+                sort: 'created',
+                direction: 'desc',
+                per_page: LIST_PAGE_SIZE,
+                page,
+              })
+            ).data,
+          p => ({
+            head: p.head.ref,
+            base: p.base.ref,
+            number: p.number,
+            url: p.html_url,
+          }),
+          { ...filter, base },
+        ),
+      );
     },
     async open(request, http) {
       const octokit = client(http);

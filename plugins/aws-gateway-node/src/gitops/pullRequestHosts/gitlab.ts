@@ -2,7 +2,15 @@ import { InputError } from '@backstage/errors';
 import { Gitlab } from '@gitbeaker/rest';
 import { ForgeHttp } from '../forgeHttp';
 import { PullRequestHostFactory } from './types';
-import { findOrCreate, markedTitle, repoPathBelow } from './repositoryPath';
+import {
+  collectOpen,
+  findOrCreate,
+  markedTitle,
+  repoPathBelow,
+} from './repositoryPath';
+
+const LIST_PAGE_SIZE = 100;
+const LIST_MAX_PAGES = 5;
 
 /** The part of a merge request the flow reads. */
 interface MergeRequest {
@@ -68,6 +76,33 @@ export const gitlabPullRequests: PullRequestHostFactory = (
     async findOpen(head, base, http) {
       const pull = await findMergeRequest(client(http), http, head, base);
       return pull && { number: pull.iid, url: pull.web_url };
+    },
+    listOpen(base, filter, http) {
+      const api = client(http);
+      return http.call('list open merge requests', () =>
+        collectOpen(
+          { size: LIST_PAGE_SIZE, max: LIST_MAX_PAGES },
+          page =>
+            api.MergeRequests.all({
+              projectId: project,
+              targetBranch: base,
+              state: 'opened',
+              orderBy: 'created_at',
+              sort: 'desc',
+              pagination: 'offset',
+              page,
+              perPage: LIST_PAGE_SIZE,
+              maxPages: 1,
+            }),
+          m => ({
+            head: m.source_branch as string,
+            base: m.target_branch as string,
+            number: m.iid as number,
+            url: m.web_url as string,
+          }),
+          { ...filter, base },
+        ),
+      );
     },
     async open(request, http) {
       const api = client(http);

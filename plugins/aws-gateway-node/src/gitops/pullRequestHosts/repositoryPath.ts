@@ -68,3 +68,45 @@ export async function findOrCreate<T>(
     return { pull: raced, created: false };
   }
 }
+
+/**
+ * The one bound of every host's listing: the pull requests of `pages` (each
+ * newest first, fetched one after another until one is short) into `base`
+ * whose head starts with `headPrefix`, at most `limit`; incomplete when the
+ * limit or the last page allowed was reached with more to read.
+ */
+export async function collectOpen<T>(
+  pages: { size: number; max: number },
+  fetchPage: (page: number) => Promise<T[]>,
+  pick: (item: T) => {
+    head?: string;
+    base?: string;
+    number?: number;
+    url?: string;
+  },
+  filter: { base: string; headPrefix: string; limit: number },
+): Promise<{
+  pullRequests: Array<{ number: number; url: string; head: string }>;
+  complete: boolean;
+}> {
+  const pullRequests: Array<{ number: number; url: string; head: string }> = [];
+  for (let page = 1; page <= pages.max; page++) {
+    const list = await fetchPage(page);
+    for (const item of list) {
+      const { head, base, number, url } = pick(item);
+      if (
+        base !== filter.base ||
+        typeof head !== 'string' ||
+        !head.startsWith(filter.headPrefix) ||
+        typeof number !== 'number' ||
+        typeof url !== 'string'
+      )
+        continue;
+      if (pullRequests.length === filter.limit)
+        return { pullRequests, complete: false };
+      pullRequests.push({ number, url, head });
+    }
+    if (list.length < pages.size) return { pullRequests, complete: true };
+  }
+  return { pullRequests, complete: false };
+}

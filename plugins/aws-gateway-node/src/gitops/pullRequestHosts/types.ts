@@ -32,6 +32,18 @@ export interface OpenPullRequest {
   url: string;
 }
 
+/** An open pull request and the branch it proposes. @public */
+export interface OpenPullRequestHead extends OpenPullRequest {
+  head: string;
+}
+
+/** The open pull requests into a base whose head starts with a prefix, newest first. @public */
+export interface OpenPullRequestList {
+  pullRequests: OpenPullRequestHead[];
+  /** False when the host has more than were read (the bound, or its page limit). */
+  complete: boolean;
+}
+
 /** One repository on one pull request host, with the credentials in use. */
 export interface PullRequestHost {
   /** The open pull request of head into base, if there is one. */
@@ -40,6 +52,15 @@ export interface PullRequestHost {
     base: string,
     http: ForgeHttp,
   ): Promise<OpenPullRequest | undefined>;
+  /**
+   * The open pull requests into `base` whose head branch starts with
+   * `headPrefix`, newest first, at most `limit` (a bounded number of pages).
+   */
+  listOpen(
+    base: string,
+    filter: { headPrefix: string; limit: number },
+    http: ForgeHttp,
+  ): Promise<OpenPullRequestList>;
   /**
    * Reuses the open pull request of head into base, else opens one; then
    * asks for the reviewers and adds the labels (both idempotent, so a re-run

@@ -7,6 +7,7 @@ import {
   sharedListenerEditInputFields,
   sharedListenerEditOutputs,
 } from './editSharedListener';
+import { pendingReviewsOutput } from './pendingReviews';
 import {
   applySharedListenerChange,
   endpointChangeField,
@@ -18,9 +19,11 @@ import {
  * the platform's GitOps repository: exactly that listener in the Gateway's
  * manifest and the app's route are rewritten, after checking that both are
  * what the portal wrote (its mark, no hand edit), for the component named,
- * that the new port is free on the live Gateway and in the manifest, and that
- * the cluster accepts the result (server-side dry run). The scheme and source
- * CIDRs are the shared Gateway's: a change of them is refused. A re-run
+ * that the new port is free on the live Gateway, in the manifest and in the
+ * portal's other open review pull requests, and that the cluster accepts the
+ * result (server-side dry run). The scheme and source CIDRs are the shared
+ * Gateway's: a change of them is refused. A listener whose expose pull
+ * request is still open is changed on that pull request's branch. A re-run
  * reuses the branch and the pull request; once merged, it changes nothing.
  *
  * @public
@@ -44,6 +47,7 @@ export function createChangeSharedListenerAction(
         changes: z =>
           z.array(z.string()).describe('One line per changed value'),
         serverDryRun: z => z.enum(['passed']).optional(),
+        ...pendingReviewsOutput,
       },
     },
     async handler(ctx) {

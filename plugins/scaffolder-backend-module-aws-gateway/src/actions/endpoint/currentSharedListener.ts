@@ -12,6 +12,7 @@ import {
   GitOpsFile,
   GitOpsRepository,
   manifestToYaml,
+  readSharedGatewayManifest,
   renderSharedRouteManifests,
   RepositoryUrl,
   SharedGateway,
@@ -55,31 +56,6 @@ export interface CurrentSharedListener {
   commitSha: string;
 }
 
-/** The shared Gateway's manifest on a branch (or the base it would start from). */
-export async function readSharedGatewayManifest(
-  repository: Pick<GitOpsRepository, 'readFiles'>,
-  repoUrl: RepositoryUrl,
-  shared: SharedGateway,
-  options: {
-    branch: string;
-    baseBranch: string;
-    userToken?: string;
-    signal?: AbortSignal;
-  },
-): Promise<{ file: GitOpsFile; branch: string; commitSha: string }> {
-  const read = await repository.readFiles(repoUrl, {
-    ...options,
-    directory: path.posix.dirname(shared.gitops.path),
-  });
-  const file = read.files.find(f => f.path === shared.gitops.path);
-  if (!file) {
-    throw new InputError(
-      `sharedGateway: ${shared.gitops.path} is not a file on ${read.branch} of ${repoUrl.href}; ask the platform team to check awsGateway.provisioning.sharedGateways [shared-gateway-manifest-missing]`,
-    );
-  }
-  return { file, branch: read.branch, commitSha: read.commitSha };
-}
-
 /** The route folder of `namespace`/`routeName` on a branch: the portal's files and the others. */
 export async function readSharedRouteFolder(
   repository: Pick<GitOpsRepository, 'readFiles'>,
@@ -107,8 +83,9 @@ export async function readSharedRouteFolder(
 
 /**
  * Reads the listener the portal added for route `namespace`/`routeName` on
- * `shared` from the base branch; undefined when the route folder holds none
- * of the portal's files (never added, or already removed). Refuses, naming
+ * `shared` from the base branch (or `options.branch`: an open review
+ * branch); undefined when the route folder holds none of the portal's files
+ * (never added, or already removed). Refuses, naming
  * the file and the rule, a file without the portal's mark or of a kind it
  * never writes there, a route that is not to a listener of this shared
  * Gateway (`[endpoint-not-ours]`), and one that is not exactly what the
@@ -119,12 +96,12 @@ export async function readCurrentSharedListener(
   repoUrl: RepositoryUrl,
   shared: SharedGateway,
   where: { namespace: string; routeName: string },
-  options: { userToken?: string; signal?: AbortSignal },
+  options: { branch?: string; userToken?: string; signal?: AbortSignal },
 ): Promise<CurrentSharedListener | undefined> {
   const branch = {
-    branch: shared.gitops.branch,
-    baseBranch: shared.gitops.branch,
     ...options,
+    branch: options.branch ?? shared.gitops.branch,
+    baseBranch: shared.gitops.branch,
   };
   const folder = await readSharedRouteFolder(
     repository,

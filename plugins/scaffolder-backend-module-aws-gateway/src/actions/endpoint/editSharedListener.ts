@@ -6,6 +6,7 @@ import {
   sharedListenerTargetPath,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
+  chooseReviewBranch,
   describeFileChanges,
   findSharedGateway,
   GatewayGuardrails,
@@ -14,9 +15,13 @@ import {
   KubernetesClusters,
   RepositoryUrl,
   manifestToYaml,
+  parseSharedGatewayManifest,
   planSharedListenerEdit,
+  PullRequestOpener,
+  readSharedGatewayManifest,
   SharedGateway,
   SharedListenerRequest,
+  sharedReviewBranch,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import yaml from 'yaml';
 import { assertAllowedRepo, GitOpsSettings } from '../gitops/gitopsSettings';
@@ -26,9 +31,9 @@ import { checkOwnedObjects } from './currentEndpoint';
 import {
   CurrentSharedListener,
   readCurrentSharedListener,
-  readSharedGatewayManifest,
   readSharedRouteFolder,
 } from './currentSharedListener';
+import { readOtherPendingReviews } from './pendingReviews';
 import {
   assertNamespacesAllowed,
   dryRunSharedGatewayEdit,
@@ -45,10 +50,13 @@ import {
  * route and the Gateway's manifest from the platform's repository (ours,
  * unedited, for the component named, the initiator's to change), read the
  * live Gateway, plan the edit (exactly that listener and route; a changed
- * port must be free live and in the manifest), check it with a server-side
- * dry run — all before anything is written — then commit on a review branch
- * and open a pull request (or reuse the open one). Already as asked (a re-run
- * after the merge, an endpoint already removed): nothing is written.
+ * port must be free live, in the manifest and in the portal's other open
+ * reviews), check it with a server-side dry run — all before anything is
+ * written — then commit on a review branch and open a pull request (or reuse
+ * the open one). A listener not merged yet whose expose pull request is open
+ * is read from and edited on that pull request's branch (the review-branch
+ * rule: reused while open). Already as asked (a re-run after the merge, an
+ * endpoint already removed): nothing is written.
  */
 
 /**
@@ -179,25 +187,53 @@ export async function editSharedListener(
       ? await repository.pullRequestOpener(repoUrl, { userToken })
       : undefined;
 
-  const current = await readCurrentSharedListener(
+  const reading = { userToken, signal: ctx.signal };
+  let current = await readCurrentSharedListener(
     repository,
     repoUrl,
     shared,
     input,
-    { userToken, signal: ctx.signal },
+    reading,
   );
+  // Not merged yet but under review: the edit goes to its expose pull request's branch.
+  const underReview =
+    current || !opener
+      ? undefined
+      : await openExposeReview(deps, opener, repoUrl, shared, input, reading);
+  if (underReview) {
+    ctx.logger.info(
+      `${subject} is not on ${shared.gitops.branch} yet: its pull request #${underReview.pullRequest.number} (${underReview.pullRequest.url}) is still open, so the ${edit.op} goes to its branch ${underReview.branch}`,
+    );
+    current = await readCurrentSharedListener(
+      repository,
+      repoUrl,
+      shared,
+      input,
+      {
+        ...reading,
+        branch: underReview.branch,
+      },
+    );
+  }
   if (!current) {
+    const where = `${sharedListenerTargetPath(
+      input.namespace,
+      input.routeName,
+    )} on ${underReview?.branch ?? shared.gitops.branch} of ${repoUrl.href}`;
     if (edit.op === 'change') {
       throw new NotFoundError(
-        `${subject}: ${sharedListenerTargetPath(
-          input.namespace,
-          input.routeName,
-        )} on ${shared.gitops.branch} of ${
-          repoUrl.href
-        } holds none of the portal's files; add the listener first (a pull request still open must be merged first)`,
+        `${subject}: ${where} holds none of the portal's files; add the listener first${
+          opener
+            ? ''
+            : ' (an expose whose pull request is still open is changed with mode pull-request: the change goes to that pull request)'
+        }`,
       );
     }
-    ctx.logger.info(`${subject}: nothing to remove, it is already removed`);
+    ctx.logger.info(
+      underReview
+        ? `${subject}: ${where} holds none of the portal's files: pull request #${underReview.pullRequest.number} adds nothing for it any more — it can be closed`
+        : `${subject}: nothing to remove, it is already removed`,
+    );
     nothingWritten(ctx, shared);
     return;
   }
@@ -235,6 +271,34 @@ export async function editSharedListener(
       profile: decided ? undefined : current.profile,
       signal: ctx.signal,
     });
+  // A review branch may predate the base: its listeners are held too (and kept by the merge).
+  const baseGateway = underReview
+    ? parseSharedGatewayManifest(
+        shared,
+        (
+          await readSharedGatewayManifest(repository, repoUrl, shared, {
+            ...reading,
+            branch: shared.gitops.branch,
+          })
+        ).file.content,
+      ).gateway
+    : undefined;
+  const pendingClaims = decided
+    ? await readOtherPendingReviews(
+        ctx,
+        { repository, opener },
+        {
+          repoUrl,
+          shared,
+          baseGateway:
+            baseGateway ??
+            parseSharedGatewayManifest(shared, current.gatewayFile.content)
+              .gateway,
+          exceptBranch: underReview?.branch,
+          userToken,
+        },
+      )
+    : [];
   const plan = planSharedListenerEdit({
     shared,
     current: current.request,
@@ -243,6 +307,8 @@ export async function editSharedListener(
     liveGateway,
     routeNamespaceLabels,
     profile,
+    ...(baseGateway ? { baseGateway } : {}),
+    pendingClaims,
   });
   const routeDir = sharedListenerTargetPath(input.namespace, input.routeName);
   const routeFiles: GitOpsFile[] = plan.manifests.map(m => ({
@@ -289,32 +355,40 @@ export async function editSharedListener(
   );
 
   const baseBranch = shared.gitops.branch;
-  const branch = opener
-    ? await chooseSharedReviewBranch(
-        ctx,
-        { repository, opener },
-        {
-          repoUrl,
-          preferred: `aws-gateway/shared-${input.namespace}-${
-            input.routeName
-          }-${edit.op}-${intentDigest(current, before, after)}`,
-          baseBranch,
-          userToken,
-          step: `shared-listener-${edit.op}`,
-        },
-      )
-    : baseBranch;
-  // What the commit replaces is what the branch holds now: a re-run's review branch, else the base.
-  const onBranch = opener
-    ? await readBranchFiles(deps, repoUrl, shared, input, branch, {
+  let branch = underReview?.branch ?? baseBranch;
+  if (opener && !underReview)
+    branch = await chooseSharedReviewBranch(
+      ctx,
+      { repository, opener },
+      {
+        repoUrl,
+        preferred: sharedReviewBranch(
+          input.namespace,
+          input.routeName,
+          `${edit.op}-${intentDigest(current, before, after)}`,
+        ),
+        baseBranch,
         userToken,
-        signal: ctx.signal,
-      })
-    : before;
-  const message =
+        step: `shared-listener-${edit.op}`,
+      },
+    );
+  // What the commit replaces is what the branch holds now: a re-run's review branch, else the base.
+  const onBranch =
+    opener && !underReview
+      ? await readBranchFiles(deps, repoUrl, shared, input, branch, {
+          userToken,
+          signal: ctx.signal,
+        })
+      : before;
+  const message = `${
     edit.op === 'change'
       ? `Change ${subject} (${decided!.changes.join('; ')})`
-      : `Remove ${subject} (listener ${current.request.listenerName})`;
+      : `Remove ${subject} (listener ${current.request.listenerName})`
+  }${
+    underReview
+      ? `, still under review in pull request #${underReview.pullRequest.number}`
+      : ''
+  }`;
   await commitToSharedGateway(
     ctx,
     { repository, settings, opener },
@@ -330,6 +404,39 @@ export async function editSharedListener(
       step: `shared-listener-${edit.op}`,
     },
   );
+  if (underReview && edit.op === 'remove') {
+    ctx.logger.info(
+      `Pull request #${underReview.pullRequest.number} now adds nothing for ${subject}: it can be closed (merging it changes nothing)`,
+    );
+  }
+}
+
+/**
+ * The open pull request of the listener's expose (its review branch,
+ * `sharedReviewBranch` with the review-branch rule's suffixes), if the
+ * expose is still under review. Reads only.
+ */
+async function openExposeReview(
+  deps: SharedGatewayActionDeps,
+  opener: Pick<PullRequestOpener, 'findOpen'>,
+  repoUrl: RepositoryUrl,
+  shared: SharedGateway,
+  where: { namespace: string; routeName: string },
+  options: { userToken?: string; signal?: AbortSignal },
+): Promise<
+  { branch: string; pullRequest: { number: number; url: string } } | undefined
+> {
+  const { branches } = await deps.repository.describeRemote(repoUrl, options);
+  const choice = await chooseReviewBranch({
+    preferred: sharedReviewBranch(where.namespace, where.routeName),
+    baseBranch: shared.gitops.branch,
+    branches,
+    findOpen: (head, base) =>
+      opener.findOpen(head, base, { signal: options.signal }),
+  });
+  return choice.pullRequest
+    ? { branch: choice.branch, pullRequest: choice.pullRequest }
+    : undefined;
 }
 
 /**

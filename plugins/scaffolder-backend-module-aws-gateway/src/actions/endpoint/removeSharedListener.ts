@@ -14,7 +14,9 @@ import { examples } from './removeSharedListener.examples';
  * the Gateway's manifest (the platform's other listeners and comments stay)
  * and the app's route folder is deleted (files the portal did not write are
  * left), after checking that both are what the portal wrote, unedited, for
- * the component named. Already removed: nothing is written.
+ * the component named. A listener whose expose pull request is still open
+ * is removed from that pull request's branch (it then adds nothing and can
+ * be closed). Already removed: nothing is written.
  *
  * @public
  */

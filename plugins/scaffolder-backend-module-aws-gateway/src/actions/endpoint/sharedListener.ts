@@ -8,12 +8,14 @@ import {
   findSharedGateway,
   GitOpsFile,
   manifestToYaml,
+  parseSharedGatewayManifest,
   planSharedListener,
+  readSharedGatewayManifest,
   SHARED_LISTENER_PROTOCOLS,
+  sharedReviewBranch,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { assertAllowedRepo } from '../gitops/gitopsSettings';
 import { createAwsGatewayAction } from '../support/inputDefaults';
-import { readSharedGatewayManifest } from './currentSharedListener';
 import {
   SharedGatewayActionDeps,
   sharedListenerEditInputFields,
@@ -24,6 +26,10 @@ import {
   dryRunSharedGatewayEdit,
   readSharedGatewayCluster,
 } from './sharedGatewayCluster';
+import {
+  pendingReviewsOutput,
+  readOtherPendingReviews,
+} from './pendingReviews';
 import { examples } from './sharedListener.examples';
 import {
   chooseSharedReviewBranch,
@@ -40,7 +46,8 @@ import {
  * namespace. Everything is checked read-only first — the Gateway is in
  * `awsGateway.provisioning.sharedGateways`, its repository is allowed, the
  * app and backend namespaces pass the render guardrails and the ownership
- * rule, the port is free live and in the repository, the listener admits the
+ * rule, the port is free live, in the repository and in the portal's other
+ * open review pull requests on the Gateway, the listener admits the
  * app namespace, the repository's manifest has every live listener, and the
  * cluster accepts the result in a server-side dry run — then the files are
  * committed on a review branch (replacing the manifest only if it is still as
@@ -117,6 +124,7 @@ export function createSharedListenerAction(options: SharedGatewayActionDeps) {
             .describe('<cluster>/<namespace>/<name> of the shared Gateway'),
         routeRef: z => z.string().describe('<namespace>/<route name>'),
         serverDryRun: z => z.enum(['passed']),
+        ...pendingReviewsOutput,
       },
     },
     async handler(ctx) {
@@ -164,7 +172,7 @@ export function createSharedListenerAction(options: SharedGatewayActionDeps) {
             { repository, opener },
             {
               repoUrl,
-              preferred: `aws-gateway/shared-${input.namespace}-${input.routeName}`,
+              preferred: sharedReviewBranch(input.namespace, input.routeName),
               baseBranch,
               userToken,
               step: 'shared-listener',
@@ -172,11 +180,36 @@ export function createSharedListenerAction(options: SharedGatewayActionDeps) {
           )
         : baseBranch;
       // The review branch when a run already made it (a re-run reuses it), else the Gateway's branch.
+      const read = { baseBranch, signal: ctx.signal, userToken };
       const { file: current } = await readSharedGatewayManifest(
         repository,
         repoUrl,
         shared,
-        { branch, baseBranch, signal: ctx.signal, userToken },
+        { ...read, branch },
+      );
+      const baseGatewayYaml =
+        branch === baseBranch
+          ? current.content
+          : (
+              await readSharedGatewayManifest(repository, repoUrl, shared, {
+                ...read,
+                branch: baseBranch,
+              })
+            ).file.content;
+      const { gateway: baseGateway } = parseSharedGatewayManifest(
+        shared,
+        baseGatewayYaml,
+      );
+      const pendingClaims = await readOtherPendingReviews(
+        ctx,
+        { repository, opener },
+        {
+          repoUrl,
+          shared,
+          baseGateway,
+          exceptBranch: branch === baseBranch ? undefined : branch,
+          userToken,
+        },
       );
       const plan = planSharedListener({
         shared,
@@ -201,6 +234,8 @@ export function createSharedListenerAction(options: SharedGatewayActionDeps) {
         liveGateway,
         routeNamespaceLabels,
         profile,
+        ...(branch === baseBranch ? {} : { baseGateway }),
+        pendingClaims,
       });
 
       await dryRunSharedGatewayEdit(

@@ -1,0 +1,191 @@
+import { ConfigReader } from '@backstage/config';
+import { ServiceUnavailableError } from '@backstage/errors';
+import yaml from 'yaml';
+import { GitOpsDirectory } from '../gitops/types';
+import { OpenPullRequestHead } from '../gitops/pullRequests';
+import { parseRepositoryUrl } from '../urls/repositoryUrl';
+import {
+  SHARED_GATEWAY_ENTRY,
+  SHARED_GATEWAY_GITOPS,
+  SHARED_GATEWAY_YAML,
+} from './__fixtures__/sharedGateway';
+import { readSharedGateways } from './sharedGatewayConfig';
+import {
+  MAX_PENDING_REVIEWS_READ,
+  pendingListenerClaims,
+  readPendingSharedReviews,
+  sharedReviewBranch,
+} from './sharedGatewayRepository';
+
+const [SHARED] = readSharedGateways(
+  new ConfigReader({
+    awsGateway: { provisioning: { sharedGateways: [SHARED_GATEWAY_ENTRY] } },
+  }),
+);
+const REPO = parseRepositoryUrl(SHARED_GATEWAY_GITOPS.repoUrl, 'repoUrl');
+const BASE = yaml.parse(SHARED_GATEWAY_YAML);
+
+/** The base manifest with these listeners appended, as a review branch holds it. */
+const withListeners = (...listeners: string[]) =>
+  `${SHARED_GATEWAY_YAML}${listeners.join('')}`;
+const listener = (name: string, port: number, protocol = 'TCP') =>
+  `    - name: ${name}\n      protocol: ${protocol}\n      port: ${port}\n`;
+
+function pr(number: number, head: string): OpenPullRequestHead {
+  return { number, url: `https://git.example.com/pulls/${number}`, head };
+}
+
+/** A repository whose branches hold these manifests (a missing one reads as an error). */
+function repositoryWith(
+  manifests: Record<string, string>,
+  open: { pullRequests: OpenPullRequestHead[]; complete: boolean } | Error,
+) {
+  const listOpen = jest.fn(async () => {
+    if (open instanceof Error) throw open;
+    return open;
+  });
+  const readFiles = jest.fn(
+    async (
+      _repo: unknown,
+      options: { branch: string; directory: string },
+    ): Promise<GitOpsDirectory> => {
+      const content = manifests[options.branch];
+      if (content === undefined)
+        throw new Error(`${options.branch}: a symbolic link`);
+      expect(options.directory).toBe('platform/gateways');
+      return {
+        files: [{ path: SHARED_GATEWAY_GITOPS.path, content }],
+        branch: options.branch,
+        commitSha: 'c'.repeat(40),
+      };
+    },
+  );
+  return {
+    repository: {
+      readFiles,
+      pullRequestOpener: jest.fn(async () => ({ listOpen } as any)),
+    },
+    listOpen,
+    readFiles,
+  };
+}
+
+describe('pendingListenerClaims', () => {
+  const review = { branch: 'b', pullRequest: { number: 4, url: 'u' } };
+
+  it('claims the listeners a branch adds or moves, not those the base has', () => {
+    const branch = withListeners(listener('team-b-db', 20003)).replace(
+      'port: 20000',
+      'port: 20009',
+    );
+    expect(pendingListenerClaims(SHARED, BASE, branch, review)).toEqual([
+      { name: 'platform-dns', protocol: 'UDP', port: 20009, ...review },
+      { name: 'team-b-db', protocol: 'TCP', port: 20003, ...review },
+    ]);
+    expect(
+      pendingListenerClaims(SHARED, BASE, SHARED_GATEWAY_YAML, review),
+    ).toEqual([]);
+  });
+
+  it('refuses a branch manifest that is not the Gateway (hostile content)', () => {
+    expect(() =>
+      pendingListenerClaims(SHARED, BASE, 'a: &x 1\nb: *x\n', review),
+    ).toThrow(/\[shared-gateway-manifest-invalid\]/);
+  });
+});
+
+describe('readPendingSharedReviews', () => {
+  const read = (
+    repo: ReturnType<typeof repositoryWith>,
+    extra: { exceptBranch?: string } = {},
+  ) =>
+    readPendingSharedReviews({
+      repository: repo.repository as any,
+      repoUrl: REPO,
+      shared: SHARED,
+      baseGateway: BASE,
+      ...extra,
+    });
+
+  it("reads the portal's open reviews into the Gateway's branch, except the run's own", async () => {
+    const mine = sharedReviewBranch('team-a', 'db');
+    const theirs = sharedReviewBranch('team-b', 'db');
+    const repo = repositoryWith(
+      {
+        [mine]: withListeners(listener('team-a-db', 20001)),
+        [theirs]: withListeners(listener('team-b-db', 20003)),
+      },
+      { pullRequests: [pr(5, theirs), pr(4, mine)], complete: true },
+    );
+    const pending = await read(repo, { exceptBranch: mine });
+    expect(pending).toEqual({
+      listed: true,
+      read: 1,
+      claims: [
+        {
+          name: 'team-b-db',
+          protocol: 'TCP',
+          port: 20003,
+          branch: theirs,
+          pullRequest: { number: 5, url: 'https://git.example.com/pulls/5' },
+        },
+      ],
+    });
+    expect(repo.listOpen).toHaveBeenCalledWith(
+      'main',
+      {
+        headPrefix: 'aws-gateway/shared-',
+        limit: MAX_PENDING_REVIEWS_READ + 1,
+      },
+      { signal: undefined },
+    );
+    expect(repo.readFiles).toHaveBeenCalledTimes(1);
+  });
+
+  it('says what is not known: a host that cannot list, a branch that cannot be read, reviews beyond the bound', async () => {
+    const unlisted = await read(
+      repositoryWith(
+        {},
+        new ServiceUnavailableError('the gitea API did not answer within 10 s'),
+      ),
+    );
+    expect(unlisted).toMatchObject({ listed: false, read: 0, claims: [] });
+    expect(unlisted.note).toMatch(
+      /could not be listed \(the gitea API did not answer within 10 s\): ports that reviews still open claim are not known/,
+    );
+
+    const heads = Array.from({ length: MAX_PENDING_REVIEWS_READ }, (_, i) =>
+      sharedReviewBranch('team', `r${i}`),
+    );
+    const repo = repositoryWith(
+      Object.fromEntries(
+        heads
+          .slice(1)
+          .map((h, i) => [h, withListeners(listener(h, 20001 + i))]),
+      ),
+      { pullRequests: heads.map((h, i) => pr(i + 1, h)), complete: false },
+    );
+    const partial = await read(repo);
+    expect(partial.listed).toBe(true);
+    expect(partial.read).toBe(MAX_PENDING_REVIEWS_READ);
+    expect(partial.claims).toHaveLength(MAX_PENDING_REVIEWS_READ - 1);
+    expect(partial.note).toBe(
+      `the manifest of pull request #1 (${heads[0]}: a symbolic link) could not be read: its ports are not known; only the newest ${MAX_PENDING_REVIEWS_READ} open review pull requests were read: older ones may claim ports too`,
+    );
+  });
+
+  it('stops at a cancellation instead of reporting it as unknown', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const repo = repositoryWith({}, new Error('aborted'));
+    await expect(
+      readPendingSharedReviews({
+        repository: repo.repository as any,
+        repoUrl: REPO,
+        shared: SHARED,
+        baseGateway: BASE,
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow();
+  });
+});
