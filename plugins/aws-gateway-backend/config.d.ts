@@ -76,6 +76,22 @@ export interface Config {
         perUserPerMinute?: number;
       };
       /**
+       * How long, in seconds, each replica reuses what it read of a
+       * Gateway's load balancer that only changes when the controller
+       * reconciles (the load balancer and its tag verdict, listeners, target
+       * groups), so that a status read asks AWS only for target health. An
+       * entry is used only while the Gateway, its routes, bindings and
+       * configurations are unchanged and reconciled; a change made in AWS
+       * out of band (a listener deleted, tags changed) shows within this
+       * bound. Default 60; 0 reads everything on every read.
+       */
+      structureMaxAgeSeconds?: number;
+      /**
+       * A refresh (`?refresh=true`, the card's refresh button) reads again
+       * the load-balancer structure older than this many seconds. Default 10.
+       */
+      structureRefreshAfterSeconds?: number;
+      /**
        * The watch cache: per cluster, watches (through the Kubernetes
        * plugin's proxy) keep the Gateways, routes, TargetGroupBindings,
        * configurations, EndpointSlices, Services and the card's Events (those

@@ -32,6 +32,8 @@ export interface StatusConfig {
   staleMaxAgeMs: number;
   /** Limits on `refresh=true`, which bypasses the cache and costs AWS calls; 0 is no limit. */
   refresh: { minIntervalMs: number; perUserPerMinute: number };
+  /** The load-balancer structure cache (per process): how long an entry is used, and by a refresh. */
+  structure: { maxAgeMs: number; refreshAfterMs: number };
   locationOf(cluster: { name: string }): ClusterAwsLocation;
 }
 
@@ -43,6 +45,7 @@ export const STATUS_DEFAULTS = {
   maxTargetGroupsPerGateway: 20,
   maxConcurrentCallsPerCluster: 32,
   namespaceOwners: [] as NamespaceGrant[],
+  structure: { maxAgeMs: 60_000, refreshAfterMs: 10_000 },
 };
 
 const ROOT = 'awsGateway.status';
@@ -159,6 +162,22 @@ export function readStatusConfig(config: Config): StatusConfig {
         10,
         0,
       ),
+    },
+    structure: {
+      maxAgeMs:
+        numberAtLeast(
+          status,
+          'structureMaxAgeSeconds',
+          STATUS_DEFAULTS.structure.maxAgeMs / 1000,
+          0,
+        ) * 1000,
+      refreshAfterMs:
+        numberAtLeast(
+          status,
+          'structureRefreshAfterSeconds',
+          STATUS_DEFAULTS.structure.refreshAfterMs / 1000,
+          0,
+        ) * 1000,
     },
     locationOf(cluster) {
       const configured = clusters.get(cluster.name);

@@ -27,7 +27,8 @@ import {
   TargetGroupConfiguration,
 } from './types';
 
-function refersTo(
+/** Whether a parentRef (of a route in `routeNamespace`) names this Gateway. */
+export function refersTo(
   ref: ParentReference,
   routeNamespace: string,
   gw: Gateway,

@@ -581,8 +581,11 @@ describe('DefaultGatewayStatusService', () => {
     expect(t.kube.callCount).toBe(kubeCalls);
     expect(t.authorize).toHaveBeenCalledTimes(11);
 
+    // A refresh reads target health again; the load balancer's structure,
+    // read less than structureRefreshAfterSeconds ago, is not.
     const refreshed = await t.get('component:default/orders', true);
-    expect(t.elbv2.count()).toBe(2 * awsCalls);
+    expect(t.elbv2.count()).toBe(awsCalls + 1);
+    expect(t.elbv2.calls.at(-1)?.command).toBe('DescribeTargetHealth');
     expect(refreshed.gateways[0].state).toBe('programmed');
   });
 

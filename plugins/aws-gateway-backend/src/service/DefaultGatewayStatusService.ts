@@ -212,6 +212,7 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
         deadline,
         undefined,
         credentials,
+        Boolean(refreshFor),
       );
     }
     let refreshDeclined: string | undefined;
@@ -274,6 +275,7 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
       deadline,
       lastKnown,
       kubernetesCredentials,
+      refreshing,
     );
   }
 
@@ -285,11 +287,12 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
     deadline: Deadline,
     lastKnown: EntityGatewaysResponse | undefined,
     kubernetesCredentials?: UserKubernetesCredentials,
+    refresh = false,
   ): Promise<Answer> {
     let fresh: EntityGatewaysResponse | typeof TIMED_OUT;
     try {
       fresh = await deadline.within(
-        this.reads.read(key, entity, entityRef, kubernetesCredentials),
+        this.reads.read(key, entity, entityRef, kubernetesCredentials, refresh),
       );
     } catch (e) {
       this.log.error(

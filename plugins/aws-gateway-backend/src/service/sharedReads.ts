@@ -15,6 +15,8 @@ export interface EntityGatewaysSource {
     options?: {
       signal?: AbortSignal;
       kubernetesCredentials?: UserKubernetesCredentials;
+      /** The user asked for a refresh (see the collector's CollectOptions). */
+      refresh?: boolean;
     },
   ): Promise<EntityGatewaysResponse>;
 }
@@ -35,6 +37,8 @@ interface SharedRead {
   entityRef: string;
   /** Only with a key of the user's own (see userStatusCacheKey). */
   kubernetesCredentials?: UserKubernetesCredentials;
+  /** A refresh joining a read in flight gets that read: it started just now. */
+  refresh?: boolean;
 }
 
 /**
@@ -70,25 +74,28 @@ export class SharedReads {
     entity: Entity,
     entityRef: string,
     kubernetesCredentials?: UserKubernetesCredentials,
+    refresh?: boolean,
   ): Promise<EntityGatewaysResponse> {
     const pending = this.inFlight.load({
       key,
       entity,
       entityRef,
       kubernetesCredentials,
+      refresh,
     });
     pending.catch(() => undefined);
     return pending;
   }
 
   private async collect(read: SharedRead): Promise<EntityGatewaysResponse> {
-    const { key, entity, entityRef, kubernetesCredentials } = read;
+    const { key, entity, entityRef, kubernetesCredentials, refresh } = read;
     const { source, limitMs, now, onRead } = this.options;
     const controller = new AbortController();
     const collected = source
       .collect(entity, entityRef, {
         signal: controller.signal,
         kubernetesCredentials,
+        refresh,
       })
       .then(response => {
         // fetchedAt is when the data was read: the end of the read.

@@ -548,3 +548,240 @@ describe('GatewayStatusCollector: the AWS side in one round trip', () => {
     expect(gw.errors).toEqual([]);
   });
 });
+
+describe('GatewayStatusCollector: the load-balancer structure cache', () => {
+  const ORDERS_GW = { 'aws-gateway.io/gateways': 'shop/orders' };
+  /** The answer without the time it was read at. */
+  const body = (res: { fetchedAt: string }) => ({ ...res, fetchedAt: '' });
+  const objectsOf = (t: ReturnType<typeof setup>, resource: string) =>
+    t.kube.cluster('dev').objects.get(resource)!;
+  const commands = (t: ReturnType<typeof setup>) =>
+    t.elbv2.calls.map(c => c.command).sort();
+  const FULL_READ = [
+    'DescribeListeners',
+    'DescribeLoadBalancers',
+    'DescribeTags',
+    'DescribeTargetGroups',
+    'DescribeTargetHealth',
+  ];
+
+  it('a second read asks AWS only for target health, and answers the same', async () => {
+    const t = setup();
+    exposeScenario(t.kube, t.elbv2);
+    const first = await t.get(ORDERS_GW);
+    expect(commands(t)).toEqual(FULL_READ);
+    t.elbv2.calls.length = 0;
+    const second = await t.get(ORDERS_GW);
+    expect(commands(t)).toEqual(['DescribeTargetHealth']);
+    expect(body(second)).toEqual(body(first));
+  });
+
+  it('shows new target health at once', async () => {
+    const t = setup();
+    exposeScenario(t.kube, t.elbv2);
+    await t.get(ORDERS_GW);
+    t.elbv2.targetGroups[0].targets[0].state = 'unhealthy';
+    const res = await t.get(ORDERS_GW);
+    expect(res.gateways[0].listeners[0].targetGroups[0].health).toMatchObject({
+      healthy: 1,
+      unhealthy: 1,
+    });
+  });
+
+  it('reads the structure again when a route changes (the controller reconciles from it)', async () => {
+    const t = setup();
+    exposeScenario(t.kube, t.elbv2);
+    await t.get(ORDERS_GW);
+    const [route] = objectsOf(t, 'gateway.networking.k8s.io/v1/tcproutes');
+    route.metadata.generation = 2;
+    t.elbv2.calls.length = 0;
+    await t.get(ORDERS_GW);
+    expect(commands(t)).toEqual(FULL_READ);
+  });
+
+  it('keeps the entry through status-only writes', async () => {
+    const t = setup();
+    exposeScenario(t.kube, t.elbv2);
+    await t.get(ORDERS_GW);
+    const [gw] = objectsOf(t, 'gateway.networking.k8s.io/v1/gateways');
+    gw.status.conditions[1].lastTransitionTime = '2026-11-27T04:00:00Z';
+    gw.status.listeners[0].attachedRoutes = 1;
+    t.elbv2.calls.length = 0;
+    await t.get(ORDERS_GW);
+    expect(commands(t)).toEqual(['DescribeTargetHealth']);
+  });
+
+  it.each([
+    [
+      'a target group gone (TargetGroupNotFound)',
+      (t: ReturnType<typeof setup>) => {
+        const lb = t.elbv2.loadBalancers[0];
+        const next = {
+          ...t.elbv2.targetGroups[0],
+          arn: t.elbv2.targetGroups[0].arn.replace(/\/[^/]+$/, '/0123456789'),
+        };
+        t.elbv2.targetGroups.splice(0, 1, next);
+        lb.listeners![0].targetGroupArn = next.arn;
+        const binding = objectsOf(
+          t,
+          'elbv2.k8s.aws/v1beta1/targetgroupbindings',
+        )[0];
+        // The controller's new binding: a new object (the key changes too).
+        binding.metadata.uid = 'recreated';
+        binding.spec.targetGroupARN = next.arn;
+        return next.arn;
+      },
+    ],
+    [
+      'targets no listener uses (Target.NotInUse: the listener was deleted)',
+      (t: ReturnType<typeof setup>) => {
+        t.elbv2.loadBalancers[0].listeners = [];
+        t.elbv2.targetGroups[0].loadBalancerArns = [];
+        for (const target of t.elbv2.targetGroups[0].targets) {
+          target.state = 'unused';
+          target.reason = 'Target.NotInUse';
+        }
+        return undefined;
+      },
+    ],
+  ])(
+    'falls back to the full read in the same request on %s',
+    async (_, change) => {
+      const t = setup();
+      exposeScenario(t.kube, t.elbv2);
+      await t.get(ORDERS_GW);
+      const expectedGroup = change(t);
+      t.elbv2.calls.length = 0;
+      const res = await t.get(ORDERS_GW);
+      expect(commands(t)).toEqual(expect.arrayContaining(FULL_READ));
+      // The same answer as a process that never cached anything.
+      const fresh = setup();
+      fresh.kube.clusters.set('dev', t.kube.cluster('dev'));
+      fresh.elbv2.loadBalancers.push(...t.elbv2.loadBalancers);
+      fresh.elbv2.targetGroups.push(...t.elbv2.targetGroups);
+      expect(body(res)).toEqual(body(await fresh.get(ORDERS_GW)));
+      expect(res.gateways[0].listeners[0].targetGroups.map(g => g.arn)).toEqual(
+        expectedGroup ? [expectedGroup] : [],
+      );
+    },
+  );
+
+  it('drops the entry when AWS refuses, and shows the refusal', async () => {
+    const t = setup();
+    exposeScenario(t.kube, t.elbv2);
+    await t.get(ORDERS_GW);
+    t.elbv2.failures.set('DescribeTargetHealth', FakeElbv2.accessDenied());
+    t.elbv2.calls.length = 0;
+    const res = await t.get(ORDERS_GW);
+    expect(commands(t)).toEqual(expect.arrayContaining(FULL_READ));
+    expect(res.gateways[0].listeners[0].targetGroups[0].errors).toContainEqual(
+      expect.objectContaining({ kind: 'permission' }),
+    );
+    t.elbv2.failures.clear();
+    t.elbv2.calls.length = 0;
+    await t.get(ORDERS_GW);
+    // What the full read found of the structure was kept (the refusal was health's).
+    expect(commands(t)).toEqual(['DescribeTargetHealth']);
+  });
+
+  it('asks for the load balancer too while it is not active, and shows its new state', async () => {
+    const t = setup();
+    exposeScenario(t.kube, t.elbv2);
+    t.elbv2.loadBalancers[0].state = 'provisioning';
+    await t.get(ORDERS_GW);
+    t.elbv2.loadBalancers[0].state = 'active';
+    t.elbv2.calls.length = 0;
+    const res = await t.get(ORDERS_GW);
+    expect(commands(t)).toEqual([
+      'DescribeLoadBalancers',
+      'DescribeTargetHealth',
+    ]);
+    expect(res.gateways[0].loadBalancer?.state).toBe('active');
+    t.elbv2.calls.length = 0;
+    await t.get(ORDERS_GW);
+    // Cached as read, provisioning: the state is asked until a full read says active.
+    expect(commands(t)).toEqual([
+      'DescribeLoadBalancers',
+      'DescribeTargetHealth',
+    ]);
+  });
+
+  it("a status rewritten to name another team's load balancer after a cached read shows nothing of it", async () => {
+    const t = setup();
+    exposeScenario(t.kube, t.elbv2);
+    const ledger = ledgerGateway(t);
+    await t.get(ORDERS_GW);
+    const gw = objectsOf(t, 'gateway.networking.k8s.io/v1/gateways').find(
+      g => g.metadata.name === 'orders',
+    )!;
+    gw.status.conditions[1].message = ledger.lbArn;
+    const res = await t.get(ORDERS_GW);
+    const text = JSON.stringify(res);
+    expect(text).not.toContain(ledger.tgArn);
+    expect(res.gateways[0].loadBalancer?.arn).not.toBe(ledger.lbArn);
+    expect(res.gateways[0].errors).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringContaining(
+          'tagged by the controller for another',
+        ),
+      }),
+    );
+  });
+
+  it("a binding re-pointed to another team's group after a cached read: the full read, the group never shown", async () => {
+    const t = setup();
+    const ours = exposeScenario(t.kube, t.elbv2);
+    const ledger = ledgerGateway(t);
+    await t.get(ORDERS_GW);
+    const binding = objectsOf(
+      t,
+      'elbv2.k8s.aws/v1beta1/targetgroupbindings',
+    ).find(b => b.metadata.namespace === 'shop')!;
+    binding.spec.targetGroupARN = ledger.tgArn;
+    t.elbv2.calls.length = 0;
+    const res = await t.get(ORDERS_GW);
+    expect(commands(t)).toEqual(expect.arrayContaining(FULL_READ));
+    expect(JSON.stringify(res)).not.toContain(ledger.tgArn);
+    expect(res.gateways[0].listeners[0].targetGroups.map(g => g.arn)).toEqual([
+      ours.tgArn,
+    ]);
+  });
+
+  it('believes a tag verdict for at most structureMaxAgeSeconds', async () => {
+    const t = setup({ structureMaxAgeSeconds: 0.2 });
+    exposeScenario(t.kube, t.elbv2);
+    await t.get(ORDERS_GW);
+    t.elbv2.loadBalancers[0].tags!['gateway.k8s.aws.nlb/stack'] = 'payments/x';
+    const within = await t.get(ORDERS_GW);
+    expect(within.gateways[0].loadBalancer).toBeDefined();
+    await new Promise(resolve => setTimeout(resolve, 250));
+    const after = await t.get(ORDERS_GW);
+    expect(after.gateways[0].loadBalancer).toBeUndefined();
+  });
+
+  it('a refresh reads the structure again once it is older than structureRefreshAfterSeconds', async () => {
+    const t = setup({ structureRefreshAfterSeconds: 0.1 });
+    exposeScenario(t.kube, t.elbv2);
+    await t.get(ORDERS_GW);
+    t.elbv2.calls.length = 0;
+    await t.collector.collect(entity(ORDERS_GW), ORDERS, { refresh: true });
+    expect(commands(t)).toEqual(['DescribeTargetHealth']);
+    await new Promise(resolve => setTimeout(resolve, 150));
+    t.elbv2.calls.length = 0;
+    await t.collector.collect(entity(ORDERS_GW), ORDERS, { refresh: true });
+    expect(commands(t)).toEqual(FULL_READ);
+    t.elbv2.calls.length = 0;
+    // Without refresh, the entry is used up to structureMaxAgeSeconds.
+    await t.get(ORDERS_GW);
+    expect(commands(t)).toEqual(['DescribeTargetHealth']);
+  });
+
+  it('is off with structureMaxAgeSeconds 0', async () => {
+    const t = setup({ structureMaxAgeSeconds: 0 });
+    exposeScenario(t.kube, t.elbv2);
+    await t.get(ORDERS_GW);
+    t.elbv2.calls.length = 0;
+    await t.get(ORDERS_GW);
+    expect(commands(t)).toEqual(FULL_READ);
+  });
+});

@@ -35,6 +35,7 @@ import {
 import { notLinkedErrors } from '../gatewayTrust';
 import { describeGateway, RequestScope } from './describeGateway';
 import { FailureReport } from './failureReport';
+import { LoadBalancerStructureCache } from './structureCache';
 
 export interface GatewayStatusCollectorOptions {
   clusters: Pick<KubernetesClusters, 'listClusters'>;
@@ -61,6 +62,7 @@ export interface GatewayStatusCollectorOptions {
 export type CollectorSettings = Pick<
   StatusConfig,
   | 'awsTimeoutMs'
+  | 'structure'
   | 'maxGatewaysPerEntity'
   | 'maxTargetGroupsPerGateway'
   | 'maxConcurrentCallsPerCluster'
@@ -72,6 +74,8 @@ export interface CollectOptions {
   signal?: AbortSignal;
   /** The caller's tokens for clusters whose auth provider takes the user's own. */
   kubernetesCredentials?: UserKubernetesCredentials;
+  /** The user asked for a refresh: load-balancer structure older than its refresh bound is read again. */
+  refresh?: boolean;
 }
 
 interface ClusterResult {
@@ -100,6 +104,7 @@ export class GatewayStatusCollector {
   private readonly awsLimits: ConcurrencyLimits;
   private readonly settings: CollectorSettings;
   private readonly report: FailureReport;
+  private readonly structures: LoadBalancerStructureCache;
 
   constructor(private readonly options: GatewayStatusCollectorOptions) {
     this.report = new FailureReport(options.logger);
@@ -117,7 +122,9 @@ export class GatewayStatusCollector {
         c.maxConcurrentCallsPerCluster ??
         STATUS_DEFAULTS.maxConcurrentCallsPerCluster,
       namespaceOwners: c.namespaceOwners ?? STATUS_DEFAULTS.namespaceOwners,
+      structure: c.structure ?? STATUS_DEFAULTS.structure,
     };
+    this.structures = new LoadBalancerStructureCache(this.settings.structure);
     this.awsLimits = new ConcurrencyLimits(
       this.settings.maxConcurrentCallsPerCluster,
     );
@@ -191,6 +198,8 @@ export class GatewayStatusCollector {
       locator: new LoadBalancerLocator(elbv2),
       viewer: gatewayViewerOf(entity, entityRef),
       signal: options.signal,
+      structures: this.structures,
+      refresh: options.refresh,
     };
     const results = await Promise.all(
       clusters

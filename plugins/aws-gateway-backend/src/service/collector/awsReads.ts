@@ -7,14 +7,27 @@
  */
 import {
   Listener,
+  LoadBalancer,
   TargetGroup,
+  TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { StatusError } from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  LoadBalancerSummary,
+  StatusError,
+} from '@gateway-portal/plugin-aws-gateway-common';
+import { classifyAwsError } from '@gateway-portal/plugin-aws-gateway-node';
 import { Elbv2Reader } from '../../aws/Elbv2Reader';
+import { toLoadBalancerSummary } from '../../aws/LoadBalancerLocator';
 import { TrustedArn } from '../../aws/trustedArn';
+import { TargetGroupBinding } from '../../kubernetes/types';
 import { TargetGroupFacts } from '../assemble/gatewayFacts';
-import { forwardedTargetGroups, groupsOfLoadBalancer } from '../gatewayTrust';
+import {
+  forwardedTargetGroups,
+  groupsOfLoadBalancer,
+  trustedTargetGroups,
+} from '../gatewayTrust';
 import { FailureReport } from './failureReport';
+import { LoadBalancerStructure } from './structureCache';
 
 /** Starts reads whose outcome is looked at later, or never (no unhandled rejection). */
 function prefetch(...reads: Array<Promise<unknown>>): void {
@@ -107,20 +120,156 @@ export async function readConfirmedParts(
   }
 }
 
-export async function readTargetGroupFacts(
+/** A target group's health, or the failure of reading it. */
+type SettledHealth =
+  | { health: TargetHealthDescription[] }
+  | { failure: unknown };
+
+function settledHealth(
   elbv2: Elbv2Reader,
+  arn: TrustedArn,
+): Promise<SettledHealth> {
+  return elbv2.targetHealth(arn).then(
+    health => ({ health }),
+    failure => ({ failure }),
+  );
+}
+
+function targetGroupFacts(
   { arn, group }: { arn: TrustedArn; group: TargetGroup },
+  read: SettledHealth,
   report: FailureReport,
-): Promise<TargetGroupFacts> {
-  const errors: StatusError[] = [];
-  const health = await elbv2.targetHealth(arn).catch(e => {
-    errors.push(report.failure('aws', e, { action: 'DescribeTargetHealth' }));
-    return undefined;
-  });
+): TargetGroupFacts {
   return {
     arn: arn.arn,
     targetGroup: group,
-    ...(health ? { health } : {}),
+    ...('health' in read ? { health: read.health } : {}),
+    errors:
+      'failure' in read
+        ? [
+            report.failure('aws', read.failure, {
+              action: 'DescribeTargetHealth',
+            }),
+          ]
+        : [],
+  };
+}
+
+export async function readTargetGroupFacts(
+  elbv2: Elbv2Reader,
+  group: { arn: TrustedArn; group: TargetGroup },
+  report: FailureReport,
+): Promise<TargetGroupFacts> {
+  return targetGroupFacts(group, await settledHealth(elbv2, group.arn), report);
+}
+
+/** What a read with a known structure answers: the same parts as a full read. */
+export interface KnownStructureAnswer {
+  loadBalancer: LoadBalancerSummary;
+  listeners: Listener[];
+  groups: TargetGroup[];
+  facts: TargetGroupFacts[];
+  errors: StatusError[];
+}
+
+/**
+ * AWS failures that say the structure is wrong (a resource gone) or no
+ * longer readable (refused): the entry goes and the full read answers.
+ */
+function contradicts(failure: unknown): boolean {
+  const kind = classifyAwsError(failure);
+  return kind === 'not-found' || kind === 'permission';
+}
+
+/**
+ * ELBv2 reports a registered target "not in use" when no listener of a load
+ * balancer forwards to its group (the listener or the load balancer was
+ * deleted): the structure says otherwise.
+ */
+function notInUse(read: SettledHealth): boolean {
+  return (
+    'health' in read &&
+    read.health.length > 0 &&
+    read.health.every(h => h.TargetHealth?.Reason === 'Target.NotInUse')
+  );
+}
+
+/** Whether the load balancer ELBv2 answers is still the one the structure holds. */
+function sameLoadBalancer(
+  lb: LoadBalancer | undefined,
+  known: LoadBalancerSummary,
+): lb is LoadBalancer {
+  return (
+    lb?.LoadBalancerArn === known.arn &&
+    (lb.DNSName ?? '') === known.dnsName &&
+    (lb.Scheme ?? 'internal') === known.scheme &&
+    (lb.Type ?? 'network') === known.type
+  );
+}
+
+/**
+ * A read with the structure cache's answer: target health for the load
+ * balancer's trusted groups, and the load balancer itself only while it is
+ * not `active` (its state is what changes on its own then). Undefined when
+ * anything disagrees with the structure -- a binding naming a group it does
+ * not list, a group or load balancer gone, a refusal, a load balancer that
+ * is not the same, groups no listener uses -- so the caller drops the entry
+ * and reads everything.
+ */
+export async function readWithKnownStructure(
+  elbv2: Elbv2Reader,
+  structure: LoadBalancerStructure,
+  candidates: TargetGroupBinding[],
+  limit: number,
+  report: FailureReport,
+): Promise<KnownStructureAnswer | undefined> {
+  const known = new Set(structure.groups.map(g => g.TargetGroupArn));
+  if (candidates.some(b => !known.has(b.spec?.targetGroupARN))) {
+    return undefined;
+  }
+  const trusted = trustedTargetGroups(
+    structure.groups,
+    structure.arn.target,
+    limit,
+  );
+  const stateRead =
+    structure.loadBalancer.state === 'active'
+      ? undefined
+      : elbv2.loadBalancer(structure.arn).then(
+          lb => ({ lb }),
+          failure => ({ failure }),
+        );
+  const [health, state] = await Promise.all([
+    Promise.all(trusted.trusted.map(g => settledHealth(elbv2, g.arn))),
+    stateRead,
+  ]);
+  if (
+    health.some(h => ('failure' in h && contradicts(h.failure)) || notInUse(h))
+  ) {
+    return undefined;
+  }
+  let loadBalancer = structure.loadBalancer;
+  const errors = [...trusted.errors];
+  if (state && 'failure' in state) {
+    if (contradicts(state.failure)) return undefined;
+    errors.push(
+      report.failure('aws', state.failure, { action: 'DescribeLoadBalancers' }),
+    );
+  } else if (state) {
+    if (!sameLoadBalancer(state.lb, loadBalancer)) return undefined;
+    loadBalancer = toLoadBalancerSummary(
+      state.lb,
+      structure.arn,
+      loadBalancer.foundBy,
+    );
+  }
+  return {
+    loadBalancer,
+    listeners: structure.listeners,
+    groups: structure.groups,
+    facts: trusted.trusted.map((g, i) =>
+      targetGroupFacts(g, health[i], report),
+    ),
     errors,
   };
 }
