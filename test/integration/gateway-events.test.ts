@@ -21,7 +21,11 @@ import {
   programClassicGateway,
   startFakeController,
 } from '../fixtures/classicGateway';
-import { FakeController, MESSAGES } from '../fixtures/controller';
+import {
+  FakeController,
+  LBC_NLB_CONTROLLER,
+  MESSAGES,
+} from '../fixtures/controller';
 import { L4Objects } from '../fixtures/l4Objects';
 import { kubeConfigFor, PROFILE_V16, uniqueName } from '../peers';
 import { eventually } from './support/eventually';
@@ -451,6 +455,144 @@ describe('gateway events on the card (gateway-api-v1.6)', () => {
           fromApiServer.events,
         ]);
       }
+    });
+
+    it("shows a GatewayClass's events on the card of each of its Gateways (written in default, as client-go's recorders do), merged, newest first, with the fix; the same from the watch", async () => {
+      const className = uniqueName('events-class');
+      const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+      const gatewayClass = (await custom.createClusterCustomObject({
+        group: 'gateway.networking.k8s.io',
+        version: 'v1',
+        plural: 'gatewayclasses',
+        body: {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'GatewayClass',
+          metadata: { name: className },
+          spec: {
+            controllerName: LBC_NLB_CONTROLLER,
+            parametersRef: {
+              group: 'gateway.k8s.aws',
+              kind: 'LoadBalancerConfiguration',
+              name: 'missing',
+              namespace,
+            },
+          },
+        },
+      })) as k8s.KubernetesObject;
+      cleanups.push(() =>
+        custom.deleteClusterCustomObject({
+          group: 'gateway.networking.k8s.io',
+          version: 'v1',
+          plural: 'gatewayclasses',
+          name: className,
+        }),
+      );
+      const classed = new L4Objects({
+        namespace,
+        routeVersion: 'v1',
+        gatewayClassName: className,
+        entityRef: ENTITY,
+      });
+      for (const name of ['class-a', 'class-b']) {
+        await objects.create(
+          classed.gateway(name, [{ name: 'tcp', port: 7000, protocol: 'TCP' }]),
+        );
+      }
+      await objects.create(
+        o.gateway('other-class', [
+          { name: 'tcp', port: 7000, protocol: 'TCP' },
+        ]),
+      );
+      const notFound = `LoadBalancerConfiguration (missing,${namespace}) not found`;
+      // The object reference of a cluster-scoped object has no namespace.
+      const involvedObject = {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'GatewayClass',
+        name: className,
+        uid: gatewayClass.metadata!.uid,
+      };
+      const inDefault = async (body: k8s.CoreV1Event, into = 'default') => {
+        const name = `${className}.${uniqueName('e')}`;
+        await core.createNamespacedEvent({
+          namespace: into,
+          body: { ...body, metadata: { name } },
+        });
+        cleanups.push(() =>
+          core.deleteNamespacedEvent({ name, namespace: into }),
+        );
+      };
+      const warning = (reason: string, message: string, at: string) => ({
+        involvedObject,
+        type: 'Warning',
+        reason,
+        message,
+        count: 2,
+        firstTimestamp: new Date(at),
+        lastTimestamp: new Date(at),
+        source: { component: 'gateway' },
+        reportingComponent: 'gateway',
+      });
+      await inDefault(warning('NotFound', notFound, '2026-01-03T10:00:00Z'));
+      await inDefault(warning('NotFound', notFound, '2026-01-03T11:00:00Z'));
+      await inDefault(
+        warning(
+          'InvalidParameters',
+          'parametersRef is invalid',
+          '2026-01-03T12:00:00Z',
+        ),
+      );
+      // Claiming the class from the team's namespace (the API server wants
+      // the reference's namespace to be the event's): not where its events are.
+      const forged = warning(
+        'Forged',
+        'not the controller',
+        '2026-01-03T13:00:00Z',
+      );
+      await inDefault(
+        { ...forged, involvedObject: { ...involvedObject, namespace } },
+        namespace,
+      );
+      const classRows = (gw: GatewayStatus) =>
+        gw.events!.items.filter(e => e.object.kind === 'GatewayClass');
+
+      for (const name of ['class-a', 'class-b']) {
+        const direct = await statusOf(name);
+        expect(classRows(direct)).toEqual([
+          {
+            type: 'Warning',
+            reason: 'InvalidParameters',
+            message: 'parametersRef is invalid',
+            object: { kind: 'GatewayClass', name: className },
+            count: 2,
+            firstSeen: '2026-01-03T12:00:00.000Z',
+            lastSeen: '2026-01-03T12:00:00.000Z',
+            reportingController: 'gateway',
+            fix: expect.stringContaining('parametersRef must name'),
+          },
+          expect.objectContaining({
+            reason: 'NotFound',
+            message: notFound,
+            count: 4,
+            firstSeen: '2026-01-03T10:00:00.000Z',
+            lastSeen: '2026-01-03T11:00:00.000Z',
+            fix: expect.stringContaining(
+              "a GatewayClass's parametersRef must give the configuration's namespace",
+            ),
+          }),
+        ]);
+        const fromWatch = await eventually(
+          async () => {
+            const read = await watchedRead(name);
+            expect(read.calls).toEqual([]);
+            expect(classRows(read.gw)).toHaveLength(2);
+            return read.gw;
+          },
+          10_000,
+          100,
+        );
+        expect(fromWatch.events).toEqual(direct.events);
+      }
+      expect(classRows(await statusOf('other-class'))).toEqual([]);
     });
 
     it('shows a new event on the next read, from the watch', async () => {

@@ -19,6 +19,10 @@ import {
   gatewayStatusSignalChannel,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import * as k8s from '@kubernetes/client-node';
+import {
+  CLASSIC_GATEWAY_CLASS,
+  ensureClassicGatewayClass,
+} from '../fixtures/classicGateway';
 import { kubeConfigFor, PROFILE_V16, uniqueName } from '../peers';
 import { freePort } from '../peers/cache';
 import {
@@ -342,6 +346,61 @@ describe('live status through the Kubernetes plugin', () => {
     expect(shown.events?.items).toContainEqual(
       expect.objectContaining({ type: 'Warning', reason: 'FailedDeployModel' }),
     );
+  }, 30_000);
+
+  it("signals a Gateway's entities when a Warning about its GatewayClass is written (in default, as client-go does), and not when that event is deleted (expired)", async () => {
+    await ensureClassicGatewayClass(kc);
+    const gatewayClass = (await objects.getClusterCustomObject({
+      group: GATEWAY_OBJECTS.group,
+      version: GATEWAY_OBJECTS.version,
+      plural: 'gatewayclasses',
+      name: CLASSIC_GATEWAY_CLASS,
+    })) as { metadata: { uid: string } };
+    // A class just made signals its Gateways' entities: let that pass first.
+    await new Promise(r => setTimeout(r, 1_500));
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const name = `${CLASSIC_GATEWAY_CLASS}.${uniqueName('ev')}`;
+    const classRows = async () =>
+      (await status()).gateways[0].events?.items.filter(
+        e => e.object.kind === 'GatewayClass',
+      );
+    try {
+      await nextSignal(signals, () =>
+        core.createNamespacedEvent({
+          namespace: 'default',
+          body: {
+            metadata: { name },
+            involvedObject: {
+              apiVersion: `${GATEWAY_OBJECTS.group}/${GATEWAY_OBJECTS.version}`,
+              kind: 'GatewayClass',
+              name: CLASSIC_GATEWAY_CLASS,
+              uid: gatewayClass.metadata.uid,
+            },
+            type: 'Warning',
+            reason: 'NotFound',
+            message: 'LoadBalancerConfiguration (defaults,platform) not found',
+            count: 1,
+            firstTimestamp: new Date(),
+            lastTimestamp: new Date(),
+            source: { component: 'gateway' },
+          },
+        }),
+      );
+      expect(await classRows()).toEqual([
+        expect.objectContaining({
+          object: { kind: 'GatewayClass', name: CLASSIC_GATEWAY_CLASS },
+          reason: 'NotFound',
+          fix: expect.stringContaining('parametersRef'),
+        }),
+      ]);
+    } finally {
+      // Expired by the API server's TTL, or deleted: its row goes at the next read, unsignalled.
+      const before = signals.received.length;
+      await core.deleteNamespacedEvent({ name, namespace: 'default' });
+      await new Promise(r => setTimeout(r, 1_500));
+      expect(signals.received.length).toBe(before);
+    }
+    await eventually(async () => expect(await classRows()).toEqual([]), 5_000);
   }, 30_000);
 
   it("answers a warm read with no Kubernetes request at all, the card's events included", async () => {
