@@ -10,7 +10,10 @@
  * kube-apiserver, moto and the status service as the backend builds it.
  */
 import * as k8s from '@kubernetes/client-node';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  AddTagsCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
@@ -35,18 +38,31 @@ import { CountingProxy, startCountingProxy } from './support/countingProxy';
 const CLUSTER = 'peers';
 const VICTIM = 'component:default/payments';
 
-/**
- * One read of `entity`'s gateways by a signed-in user, through the status
- * service as the backend builds it (no cache, so every read asks AWS).
- */
-function readAsUser(options: {
+interface ReaderOptions {
   kc: k8s.KubeConfig;
   clusterName: string;
   /** The component `default/<name>`, its owner and annotations. */
   component: { name: string; owner: string };
   annotations: Record<string, string>;
   namespaceOwners?: Array<{ namespace: string; owners: string[] }>;
-}) {
+  /** awsGateway.status.structureMaxAgeSeconds (the default when absent). */
+  structureMaxAgeSeconds?: number;
+}
+
+/**
+ * One read of `entity`'s gateways by a signed-in user, through the status
+ * service as the backend builds it (no cache, so every read asks AWS).
+ */
+function readAsUser(options: ReaderOptions) {
+  return userReader(options)();
+}
+
+/**
+ * Reads of `entity`'s gateways by a signed-in user through one status
+ * service (one process: its load-balancer structure cache lives across
+ * reads; no status cache).
+ */
+function userReader(options: ReaderOptions) {
   const aws = awsPeer();
   const entity: Entity = {
     apiVersion: 'backstage.io/v1alpha1',
@@ -64,6 +80,9 @@ function readAsUser(options: {
       awsGateway: {
         status: {
           cacheTtlSeconds: 0,
+          ...(options.structureMaxAgeSeconds !== undefined
+            ? { structureMaxAgeSeconds: options.structureMaxAgeSeconds }
+            : {}),
           namespaceOwners: options.namespaceOwners ?? [],
           clusters: [
             {
@@ -88,15 +107,16 @@ function readAsUser(options: {
       { name: CLUSTER, kubeConfig: options.kc },
     ]),
   });
-  return service.getEntityGateways(
-    { entityRef: `component:default/${options.component.name}` },
-    {
-      credentials: {
-        $$type: '@backstage/BackstageCredentials',
-        principal: { type: 'user', userEntityRef: 'user:default/reader' },
-      } as any,
-    },
-  );
+  return () =>
+    service.getEntityGateways(
+      { entityRef: `component:default/${options.component.name}` },
+      {
+        credentials: {
+          $$type: '@backstage/BackstageCredentials',
+          principal: { type: 'user', userEntityRef: 'user:default/reader' },
+        } as any,
+      },
+    );
 }
 
 /** The controller stand-in for `clusterName` and `namespaces`, created (the classic GatewayClass too). */
@@ -425,5 +445,114 @@ describe('status: what a Gateway names is asked of AWS at once, shown only when 
       await setProgrammedMessage(original);
       await setBindingArn(mallory.targetGroupArns[0]);
     }
+  });
+
+  describe('after a cached read (the load-balancer structure cache)', () => {
+    const MAX_AGE_SECONDS = 2;
+    const cachedReader = () =>
+      userReader({
+        kc,
+        clusterName,
+        component: { name: 'mallory-app', owner: 'group:default/team-mallory' },
+        annotations: { 'aws-gateway.io/gateways': `${nsMallory}/app` },
+        structureMaxAgeSeconds: MAX_AGE_SECONDS,
+      });
+    const operations = () => proxy.calls.map(c => c.operation).sort();
+
+    /** A reader whose cache holds Mallory's own structure (its second read asks health only). */
+    async function warmReader() {
+      const reader = cachedReader();
+      await reader();
+      proxy.reset();
+      const warm = await reader();
+      expect(operations()).toEqual(['DescribeTargetHealth']);
+      expect(warm.gateways[0].loadBalancer?.arn).toBe(mallory.loadBalancerArn);
+      proxy.reset();
+      return reader;
+    }
+
+    it("a status rewritten to name the victim's load balancer: nothing of it is shown", async () => {
+      const reader = await warmReader();
+      const original = await setProgrammedMessage(victim.loadBalancerArn);
+      try {
+        const res = await reader();
+        expect(res.gateways[0].loadBalancer).toBeUndefined();
+        expectNothingOfVictim(JSON.stringify(res.gateways[0].listeners));
+        expect(JSON.stringify(res)).not.toContain('192.0.2.88');
+        expect(res.gateways[0].errors).toContainEqual(
+          expect.objectContaining({
+            message: expect.stringContaining(
+              'is tagged by the controller for another Gateway or cluster',
+            ),
+          }),
+        );
+      } finally {
+        await setProgrammedMessage(original);
+      }
+      const restored = await reader();
+      expect(restored.gateways[0].loadBalancer?.arn).toBe(
+        mallory.loadBalancerArn,
+      );
+    });
+
+    it("a binding re-pointed to the victim's target group: read in full, the group never shown", async () => {
+      const reader = await warmReader();
+      const [victimTg] = victim.targetGroupArns;
+      await setBindingArn(victimTg);
+      try {
+        const res = await reader();
+        expect(operations()).toEqual(
+          expect.arrayContaining([
+            'DescribeListeners',
+            'DescribeLoadBalancers',
+            'DescribeTags',
+            'DescribeTargetGroups',
+          ]),
+        );
+        expectNothingOfVictim(JSON.stringify(res));
+        expect(
+          res.gateways[0].listeners[0].targetGroups.map(t => t.arn),
+        ).toEqual([mallory.targetGroupArns[0]]);
+        expect(res.gateways[0].errors).toContainEqual(
+          expect.objectContaining({
+            message:
+              "1 TargetGroupBinding labelled for this Gateway does not bind one of its load balancer's target groups and was ignored",
+          }),
+        );
+      } finally {
+        await setBindingArn(mallory.targetGroupArns[0]);
+      }
+    });
+
+    it(`tags changed on her load balancer so it is no longer her Gateway's: not shown once the entry is ${MAX_AGE_SECONDS} s old`, async () => {
+      const reader = await warmReader();
+      const stack = { Key: 'gateway.k8s.aws.nlb/stack' };
+      const setStack = (Value: string) =>
+        elbv2.send(
+          new AddTagsCommand({
+            ResourceArns: [mallory.loadBalancerArn],
+            Tags: [{ ...stack, Value }],
+          }),
+        );
+      const retagged = Date.now();
+      await setStack(`${nsVictim}/ledger`);
+      try {
+        let res = await reader();
+        // The documented bound: the verdict is believed until the entry is
+        // structureMaxAgeSeconds old.
+        while (res.gateways[0].loadBalancer) {
+          expect(Date.now() - retagged).toBeLessThan(
+            (MAX_AGE_SECONDS + 2) * 1000,
+          );
+          await new Promise(resolve => setTimeout(resolve, 200));
+          res = await reader();
+        }
+        expect(JSON.stringify(res.gateways[0].listeners)).not.toContain(
+          mallory.targetGroupArns[0],
+        );
+      } finally {
+        await setStack(`${nsMallory}/app`);
+      }
+    });
   });
 });

@@ -6,8 +6,13 @@
  * target health per pod, provisioning and no-route states.
  */
 import * as k8s from '@kubernetes/client-node';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  DeleteListenerCommand,
+  DescribeListenersCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetEntityGateways, statusServiceFor } from './support/statusService';
+import { CountingProxy, startCountingProxy } from './support/countingProxy';
 import {
   applyClassicGateway,
   ensureClassicGatewayClass,
@@ -18,7 +23,13 @@ import type {
   FakeController,
   ReconcileResult,
 } from '../fixtures/fakeController';
-import { kubeConfigFor, PROFILE_V13, PROFILE_V16, uniqueName } from '../peers';
+import {
+  awsPeer,
+  kubeConfigFor,
+  PROFILE_V13,
+  PROFILE_V16,
+  uniqueName,
+} from '../peers';
 
 const GW = 'gateway.networking.k8s.io';
 /** The entity asked about; each Gateway names it, as the expose template writes it. */
@@ -218,5 +229,138 @@ describe.each([
     expect(res.errors).toEqual([
       expect.objectContaining({ part: 'kubernetes', kind: 'not-found' }),
     ]);
+  });
+});
+
+/**
+ * The load-balancer structure cache against moto and the kube-apiserver:
+ * what the controller changes only when it reconciles is read once; a read
+ * then asks ELBv2 only for target health, until the controller reconciles a
+ * change or the entry is older than structureMaxAgeSeconds.
+ */
+describe('gateway status: the load-balancer structure cache', () => {
+  const clusterName = 'peers-structure';
+  const MAX_AGE_SECONDS = 3;
+  const kc = kubeConfigFor(PROFILE_V16);
+  const namespace = uniqueName('structure');
+  let controller: FakeController;
+  let elbv2: ElasticLoadBalancingV2Client;
+  let proxy: CountingProxy;
+  let endpointBefore: string | undefined;
+  let get: GetEntityGateways;
+  const FULL_READ = [
+    'DescribeListeners',
+    'DescribeLoadBalancers',
+    'DescribeTags',
+    'DescribeTargetGroups',
+    'DescribeTargetHealth',
+  ];
+  const operations = () => proxy.calls.map(c => c.operation).sort();
+  const read = (name: string) =>
+    get({ 'aws-gateway.io/gateways': `test/${namespace}/${name}` });
+
+  beforeAll(async () => {
+    endpointBefore = process.env.AWS_ENDPOINT_URL;
+    ({ controller, elbv2 } = await startFakeController(kc, clusterName, 'v1'));
+    await kc
+      .makeApiClient(k8s.CoreV1Api)
+      .createNamespace({ body: { metadata: { name: namespace } } });
+    await ensureClassicGatewayClass(kc);
+    proxy = await startCountingProxy(awsPeer().endpoint);
+    get = statusServiceFor(kc, clusterName, ENTITY, {
+      awsEndpoint: proxy.endpoint,
+      status: { structureMaxAgeSeconds: MAX_AGE_SECONDS },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    elbv2?.destroy();
+    await proxy?.close();
+    process.env.AWS_ENDPOINT_URL = endpointBefore;
+    await kc
+      .makeApiClient(k8s.CoreV1Api)
+      .deleteNamespace({ name: namespace })
+      .catch(() => undefined);
+  });
+
+  beforeEach(() => proxy.reset());
+
+  const program = (name: string, ips: string[]) =>
+    programClassicGateway(kc, controller, {
+      namespace,
+      name,
+      routeVersion: 'v1',
+      entityRef: ENTITY,
+      id: name,
+      ips,
+    });
+
+  it('a warm read makes only the health calls and answers the same', async () => {
+    const lb = await program('warm', ['192.0.2.41']);
+    const first = await read('warm');
+    expect(first.gateways[0].errors).toEqual([]);
+    expect(operations()).toEqual(FULL_READ);
+    proxy.reset();
+    const second = await read('warm');
+    expect(operations()).toEqual(['DescribeTargetHealth']);
+    expect(
+      proxy.calls.map(c => c.params.TargetGroupArn).filter(Boolean),
+    ).toEqual(lb.targetGroupArns);
+    expect({ ...second, fetchedAt: '' }).toEqual({ ...first, fetchedAt: '' });
+  });
+
+  it("a route's spec change is read again once the controller reconciles it, and not kept before", async () => {
+    await program('reconciled', ['192.0.2.42']);
+    await read('reconciled');
+    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    const ref = {
+      group: GW,
+      version: 'v1',
+      plural: 'tcproutes',
+      namespace,
+      name: 'reconciled',
+    };
+    const route: any = await custom.getNamespacedCustomObject(ref);
+    route.spec.rules[0].backendRefs[0].weight = 2;
+    await custom.replaceNamespacedCustomObject({ ...ref, body: route });
+
+    // Not reconciled yet: read in full, not kept.
+    proxy.reset();
+    await read('reconciled');
+    expect(operations()).toEqual(FULL_READ);
+    proxy.reset();
+    await read('reconciled');
+    expect(operations()).toEqual(FULL_READ);
+
+    await controller.reconcile(namespace, 'reconciled');
+    proxy.reset();
+    const res = await read('reconciled');
+    expect(operations()).toEqual(FULL_READ);
+    expect(res.gateways[0].errors).toEqual([]);
+    proxy.reset();
+    await read('reconciled');
+    expect(operations()).toEqual(['DescribeTargetHealth']);
+  });
+
+  it(`a listener deleted in AWS out of band shows within structureMaxAgeSeconds (${MAX_AGE_SECONDS} s)`, async () => {
+    const lb = await program('deleted', ['192.0.2.43']);
+    const before = await read('deleted');
+    expect(before.gateways[0].listeners[0].loadBalancerListener).toBeDefined();
+    const started = Date.now();
+    const { Listeners } = await elbv2.send(
+      new DescribeListenersCommand({ LoadBalancerArn: lb.loadBalancerArn }),
+    );
+    for (const l of Listeners ?? []) {
+      await elbv2.send(
+        new DeleteListenerCommand({ ListenerArn: l.ListenerArn }),
+      );
+    }
+    let shown = before;
+    while (shown.gateways[0].listeners[0].loadBalancerListener) {
+      expect(Date.now() - started).toBeLessThan((MAX_AGE_SECONDS + 2) * 1000);
+      await new Promise(resolve => setTimeout(resolve, 250));
+      shown = await read('deleted');
+    }
+    expect(shown.gateways[0].listeners[0].loadBalancerListener).toBeUndefined();
   });
 });

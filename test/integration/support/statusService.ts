@@ -34,13 +34,19 @@ export function statusServiceFor(
   entityRef: string,
   {
     watch,
+    status,
+    awsEndpoint,
     ...wiring
   }: Pick<CreateGatewayStatusServiceOptions, 'lifecycle' | 'kubernetes'> & {
     watch?: { firstSyncWaitSeconds?: number };
+    /** More `awsGateway.status` settings. */
+    status?: Record<string, number>;
+    /** Where AWS calls go instead of the peer's endpoint (a counting proxy in front of it). */
+    awsEndpoint?: string;
   } = {},
 ): GetEntityGateways {
   const aws = awsPeer();
-  process.env.AWS_ENDPOINT_URL = aws.endpoint;
+  process.env.AWS_ENDPOINT_URL = awsEndpoint ?? aws.endpoint;
   const config = new ConfigReader({
     aws: awsAccountsConfig(aws),
     awsGateway: {
@@ -50,6 +56,7 @@ export function statusServiceFor(
         // machine can take longer than the 4 s default for a first read.
         requestDeadlineMs: 30_000,
         ...(watch ? { watch } : {}),
+        ...status,
         clusters: [
           {
             name: 'test',
