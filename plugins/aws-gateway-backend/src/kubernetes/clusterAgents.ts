@@ -4,6 +4,7 @@ import https from 'node:https';
 import tls from 'node:tls';
 import { Cluster, KubeConfig } from '@kubernetes/client-node';
 import { BoundedMap } from '../boundedMap';
+import { ResumingHttpsAgent } from './resumingHttpsAgent';
 
 /**
  * How @kubernetes/client-node 1.4 builds the agent of every request (API
@@ -116,7 +117,7 @@ export class ClusterAgents {
         agents.delete(oldest);
         retire(retired);
       }
-      agent = build(server, keepAliveOptions(server, agentOptions));
+      agent = newAgent(server, agentOptions, build);
     }
     agents.set(key, agent);
     return agent;
@@ -128,24 +129,30 @@ function leastRecentlyUsed<K, V>(map: BoundedMap<K, V>): [K, V] {
 }
 
 /**
- * The library's options plus keep-alive, and for a direct https server one
- * TLS context built once (tls.connect would otherwise build one, adding the CA
- * and ciphers, for every connection). Through a proxy the TLS options are the
- * proxy agent's own business: left as they are.
+ * A keep-alive agent built from the library's options. For a direct https
+ * server it is the https.Agent the library would build, with one TLS context
+ * built once (tls.connect would otherwise build one, adding the CA and
+ * ciphers, for every connection) and the first connection's TLS session
+ * resumed by a burst's others. Through a proxy the TLS options are the proxy
+ * agent's own business: left to the library.
  */
-function keepAliveOptions(
+function newAgent(
   server: Cluster | null,
   agentOptions: https.AgentOptions,
-): https.AgentOptions {
+  build: AgentFactory['createAgent'],
+): http.Agent {
   const pooled: https.AgentOptions = {
     ...agentOptions,
     keepAlive: true,
     timeout: IDLE_SOCKET_MS,
   };
-  if (!server?.proxyUrl && !server?.server?.startsWith('http:')) {
-    pooled.secureContext = tls.createSecureContext(agentOptions);
+  if (server?.proxyUrl || server?.server?.startsWith('http:')) {
+    return build(server, pooled);
   }
-  return pooled;
+  return new ResumingHttpsAgent({
+    ...pooled,
+    secureContext: tls.createSecureContext(agentOptions),
+  });
 }
 
 /**
