@@ -14,7 +14,6 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import yaml from 'yaml';
-import { CLUSTER_FOR_PROFILE } from '../e2e/portalConfig';
 import {
   createBareRepo,
   gitPeer,
@@ -23,8 +22,11 @@ import {
   uniqueName,
 } from '../peers';
 import { git } from './support/gitCli';
-import { serverSideApply } from './support/serverSideApply';
 import { TaskResult } from './support/scaffolderClient';
+import {
+  createPeerSharedGateway,
+  SHARED_GATEWAY_FILE as SHARED_FILE,
+} from './support/sharedGatewayPeer';
 import {
   BareRepo,
   ensureBackendService,
@@ -43,10 +45,8 @@ let repoUrl: string;
 let cluster: string;
 const FOLDER = 'gateways/default/aws-tcp-gateway';
 const REVIEW_BRANCH = 'aws-gateway/default-aws-tcp-gateway';
-/** The platform's shared NLB: its namespace, repository and manifest. */
-const SHARED_FILE = 'platform/gateways/shared-nlb.yaml';
+/** The platform's shared NLB: its repository and id. */
 const SHARED_ROUTE = 'backend-shared';
-let sharedNamespace: string;
 let sharedRepo: BareRepo;
 let sharedGatewayId: string;
 
@@ -73,45 +73,10 @@ async function values(template: string, extra: Record<string, unknown>) {
 
 /** The platform's shared Gateway, live on the v1.6 cluster and in its own repository, as the portal is configured with it. */
 async function createSharedGateway(): Promise<string> {
-  const kube = kubeConfigFor(PROFILE_V16);
-  sharedNamespace = uniqueName('platform-gw');
-  await kube
-    .makeApiClient(k8s.CoreV1Api)
-    .createNamespace({ body: { metadata: { name: sharedNamespace } } });
-  const gateway = `# The platform team's shared NLB.
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata:
-  name: shared-nlb
-  namespace: ${sharedNamespace}
-spec:
-  gatewayClassName: aws-nlb
-  listeners:
-    - name: platform-dns
-      protocol: UDP
-      port: 20000
-`;
-  await serverSideApply(
-    k8s.KubernetesObjectApi.makeApiClient(kube),
-    yaml.parse(gateway),
-    'gitops-agent',
-    [],
-  );
-  const name = `platform/${uniqueName('shared-gitops')}`;
-  const sharedRepoUrl = createBareRepo(name, { [SHARED_FILE]: gateway });
-  sharedRepo = new BareRepo(name);
-  const sharedCluster = CLUSTER_FOR_PROFILE[PROFILE_V16];
-  sharedGatewayId = `${sharedCluster}/${sharedNamespace}/shared-nlb`;
-  return JSON.stringify([
-    {
-      cluster: sharedCluster,
-      namespace: sharedNamespace,
-      name: 'shared-nlb',
-      gitops: { repoUrl: sharedRepoUrl, path: SHARED_FILE },
-      listenerPorts: ['20000-20099'],
-      allowedRoutes: { from: 'All' },
-    },
-  ]);
+  const shared = await createPeerSharedGateway();
+  sharedRepo = shared.repo;
+  sharedGatewayId = shared.id;
+  return JSON.stringify([shared.entry]);
 }
 
 beforeAll(async () => {

@@ -5,11 +5,20 @@
  * `awsGateway.provisioning.gateways.allowedNamespaces`, minus a namespace
  * `awsGateway.status.namespaceOwners` gives to another team), the Services and
  * ports of a namespace, refusals (403/404/400) and the pre-submit check with
- * the files the commit will write.
+ * the files the commit will write. The shared gateways with their free ports:
+ * a port the portal's open review pull request adds is pending (with its pull
+ * request), a review whose manifest cannot be read is said.
  */
+import fs from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import { kubeConfigFor, PROFILE_V16, uniqueName } from '../peers';
 import { PortalClient } from './support/scaffolderClient';
+import {
+  addListener,
+  createPeerSharedGateway,
+  openPeerReview,
+  PeerSharedGateway,
+} from './support/sharedGatewayPeer';
 import {
   ensureBackendService,
   startTemplatesPortal,
@@ -24,6 +33,7 @@ let client: PortalClient;
 let cluster: string;
 let core: k8s.CoreV1Api;
 let createdService = false;
+let shared: PeerSharedGateway;
 const service = uniqueName('form-svc');
 
 beforeAll(async () => {
@@ -32,6 +42,9 @@ beforeAll(async () => {
   process.env.APP_CONFIG_awsGateway_status_namespaceOwners = JSON.stringify([
     { namespace: OTHER_TEAMS_NAMESPACE, owners: ['group:default/team-a'] },
   ]);
+  shared = await createPeerSharedGateway();
+  process.env.APP_CONFIG_awsGateway_provisioning_sharedGateways =
+    JSON.stringify([shared.entry]);
   try {
     env = await startTemplatesPortal('form-options', {
       permissions: { platformTeams: ['group:default/platform'] },
@@ -50,6 +63,7 @@ beforeAll(async () => {
     });
   } finally {
     delete process.env.APP_CONFIG_awsGateway_status_namespaceOwners;
+    delete process.env.APP_CONFIG_awsGateway_provisioning_sharedGateways;
   }
   expect(env.portal.startupErrors).toEqual([]);
   client = env.client;
@@ -203,5 +217,54 @@ describe('form options against the real cluster', () => {
       'sourceCidrs',
     ]);
     expect(JSON.stringify(bad.body.issues)).not.toMatch(/awsGateway\./);
+  });
+});
+
+describe('shared gateways in the form', () => {
+  it('shows a port an open review pull request adds as pending with its pull request, not free; a review whose manifest cannot be read is said, not taken as free', async () => {
+    const review = await openPeerReview(
+      shared,
+      'aws-gateway/shared-team-x-db',
+      addListener({ name: 'team-x-db', protocol: 'TCP', port: 20001 }),
+    );
+    // Hostile content on a review branch: the manifest replaced by a link.
+    const linked = await openPeerReview(
+      shared,
+      'aws-gateway/shared-team-y-db',
+      manifest => {
+        fs.rmSync(manifest);
+        fs.symlinkSync('/etc/passwd', manifest);
+      },
+    );
+    // Not one of the portal's review branches: not read.
+    await openPeerReview(
+      shared,
+      'feature/by-hand',
+      addListener({ name: 'by-hand', protocol: 'TCP', port: 20002 }),
+    );
+
+    const res = await client.request('GET', `${API}/shared-gateways`);
+    expect(res.status).toBe(200);
+    const gateway = res.body.sharedGateways.find(
+      (g: { id: string }) => g.id === shared.id,
+    );
+    expect(gateway).toMatchObject({
+      freePorts: [{ from: 20002, to: 20099 }],
+      takenPorts: [20000],
+      pendingPorts: [
+        {
+          port: 20001,
+          listenerName: 'team-x-db',
+          pullRequestNumber: review.number,
+          pullRequestUrl: review.url,
+        },
+      ],
+    });
+    expect(gateway.pendingNote).toMatch(
+      new RegExp(
+        `the manifest of pull request #${linked.number} \\(.*\\) could not be read: its ports are not known`,
+      ),
+    );
+    expect(gateway.pendingNote).not.toContain('root:');
   });
 });

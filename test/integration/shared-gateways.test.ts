@@ -849,7 +849,22 @@ describe('two developers at once: ports pending review, and a change or removal 
     expect(again.outputs.pendingReviews).not.toContain('#6');
   });
 
-  it('changes the port of a listener whose expose pull request is still open on that pull request (no new branch or pull request); the old port is free again', async () => {
+  it('locates and changes the port of a listener whose expose pull request is still open, on that pull request (no new branch or pull request); the old port is free again', async () => {
+    // The change template's first step finds it on the open pull request's branch.
+    const located = await runAction(
+      createLocateEndpointAction(deps()),
+      { repoUrl, namespace: teamB, name: 'api' },
+      { workspacePath: workspace() },
+    );
+    expect(located.outputs).toEqual({
+      kind: 'shared-listener',
+      sharedGateway: sharedGateway(),
+      path: `shared-gateway-routes/${teamB}/api`,
+    });
+    expect(located.logs.join('\n')).toContain(
+      `on ${apiBranch()}: its expose pull request is still open`,
+    );
+
     const onMain = show('main', GATEWAY_FILE);
     const { outputs, logs } = await editB(
       createChangeSharedListenerAction(deps()),

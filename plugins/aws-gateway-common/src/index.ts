@@ -110,6 +110,7 @@ export type {
   FormServicesResponse,
 } from './formOptions';
 export type {
+  FormPendingPort,
   FormSharedGateway,
   FormSharedGatewaysResponse,
 } from './formSharedGateways';

@@ -213,6 +213,11 @@ export const awsGatewayTranslationRef = createTranslationRef({
         label: 'Shared gateway',
         freePorts: 'free ports',
         noFreePort: 'no free port left',
+        pendingPorts: 'pending review',
+        pendingPort:
+          'Port {{port}} is pending review (listener {{listener}}) in pull request',
+        pendingUnknown:
+          'Free ports may include some that a review still open takes: {{note}}',
         empty:
           'The platform offers no shared gateway yet: choose a new gateway instead.',
       },

@@ -25,13 +25,23 @@ export function pushToMainByHand(
   edit: (work: string) => void,
   message: string,
 ): void {
+  pushBranchByHand(bareDir, 'main', edit, message);
+}
+
+/** A person's own push of a commit on main's head to `branch` (created when new), as the git CLI makes it. */
+export function pushBranchByHand(
+  bareDir: string,
+  branch: string,
+  edit: (work: string) => void,
+  message: string,
+): void {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'push-by-hand-'));
   try {
     git(['clone', '-q', bareDir, work]);
     edit(work);
     git(['add', '-A'], work);
     git(['commit', '-q', '-m', message], work);
-    git(['push', '-q', 'origin', 'main'], work);
+    git(['push', '-q', 'origin', `HEAD:refs/heads/${branch}`], work);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -1,6 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { readSharedGateways } from '@gateway-portal/plugin-aws-gateway-node';
+import {
+  readSharedGateways,
+  SharedGateway,
+} from '@gateway-portal/plugin-aws-gateway-node';
 import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import { ApiException, KubeConfig } from '@kubernetes/client-node';
 import { FormClusterReader } from './clusterReads';
@@ -8,6 +11,7 @@ import { FormOptionsService } from './FormOptionsService';
 import {
   SharedGatewayFormOptions,
   SharedGatewayReader,
+  SharedGatewayRepositoryState,
 } from './sharedGatewayOptions';
 
 const gateway = (cluster: string, name: string) => ({
@@ -49,7 +53,36 @@ const LIVE = {
   },
 };
 
-function setup() {
+/** The manifest on main holds a listener merged but not applied yet; an open review claims another port. */
+const REPOSITORY: SharedGatewayRepositoryState = {
+  listeners: [
+    { name: 'platform-dns', protocol: 'UDP', port: 20000 },
+    { name: 'team-b', protocol: 'TCP', port: 20003 },
+    { name: 'team-c', protocol: 'TCP', port: 20004 },
+  ],
+  pending: {
+    listed: true,
+    read: 1,
+    claims: [
+      {
+        name: 'team-d',
+        protocol: 'TCP',
+        port: 20001,
+        branch: 'aws-gateway/shared-team-d-db',
+        pullRequest: {
+          number: 7,
+          url: 'https://git.example.com/platform/gitops/pulls/7',
+        },
+      },
+    ],
+  },
+};
+
+function setup(
+  repository: (
+    g: SharedGateway,
+  ) => Promise<SharedGatewayRepositoryState> = async () => REPOSITORY,
+) {
   const reads: string[] = [];
   const reader: SharedGatewayReader = {
     async readGateway(_kc, namespace, name) {
@@ -74,6 +107,12 @@ function setup() {
     gateways: readSharedGateways(config),
     service,
     reader,
+    repositoryReader: {
+      read: async g => {
+        reads.push(`repository ${g.name}`);
+        return repository(g);
+      },
+    },
     logger,
     now: () => now,
   });
@@ -88,7 +127,7 @@ function setup() {
 }
 
 describe('SharedGatewayFormOptions', () => {
-  it('lists the configured Gateways of allowed clusters with the ports the live listeners leave free', async () => {
+  it('lists the configured Gateways of allowed clusters with the ports the live listeners, the manifest and the open reviews leave free', async () => {
     const { options } = setup();
     const list = await options.list(new AbortController().signal);
     expect(list.map(g => g.id)).toEqual([
@@ -104,13 +143,60 @@ describe('SharedGatewayFormOptions', () => {
       title: 'Shared shared-nlb',
       protocols: ['TCP', 'UDP'],
       freePorts: [
+        { from: 20002, to: 20002 },
+        { from: 20010, to: 20010 },
+      ],
+      takenPorts: [20000, 20003, 20004],
+      pendingPorts: [
+        {
+          port: 20001,
+          listenerName: 'team-d',
+          pullRequestNumber: 7,
+          pullRequestUrl: 'https://git.example.com/platform/gitops/pulls/7',
+        },
+      ],
+      admits: 'only namespaces labelled shared-nlb=yes',
+    });
+  });
+
+  it('says what is not known: open reviews that could not be listed, a manifest that could not be read (the live ports still shown)', async () => {
+    const unlisted = setup(async () => ({
+      listeners: REPOSITORY.listeners,
+      pending: {
+        listed: false,
+        read: 0,
+        claims: [],
+        note: 'the open pull requests of x could not be listed (…)',
+      },
+    }));
+    const [shared] = await unlisted.options.list(new AbortController().signal);
+    expect(shared).toMatchObject({
+      freePorts: [
+        { from: 20001, to: 20002 },
+        { from: 20010, to: 20010 },
+      ],
+      pendingPorts: [],
+      pendingNote: 'the open pull requests of x could not be listed (…)',
+    });
+
+    const unread = setup(async () => {
+      throw new Error(
+        'gitops.repoUrl: https://git.example.com/platform/gitops.git is not allowed\nmore',
+      );
+    });
+    const [live] = await unread.options.list(new AbortController().signal);
+    expect(live).toMatchObject({
+      freePorts: [
         { from: 20001, to: 20002 },
         { from: 20004, to: 20004 },
         { from: 20010, to: 20010 },
       ],
       takenPorts: [20000, 20003],
-      admits: 'only namespaces labelled shared-nlb=yes',
+      pendingPorts: [],
+      pendingNote:
+        'the manifest in https://git.example.com/platform/gitops.git could not be read (gitops.repoUrl: https://git.example.com/platform/gitops.git is not allowed): ports merged but not applied yet, or pending review, are not known',
     });
+    expect(unread.logger.warn).toHaveBeenCalled();
   });
 
   it('says why no ports are shown for a Gateway that is not live or cannot be read, without the API server text', async () => {
@@ -133,14 +219,18 @@ describe('SharedGatewayFormOptions', () => {
     const { options, reads, advance } = setup();
     const signal = new AbortController().signal;
     await Promise.all([options.list(signal), options.list(signal)]);
-    expect(reads.filter(r => r.endsWith('shared-nlb'))).toHaveLength(1);
-    expect(reads.filter(r => r.endsWith('broken'))).toHaveLength(1);
+    const count = (name: string) => reads.filter(r => r === name).length;
+    expect(count('platform-gateways/shared-nlb')).toBe(1);
+    expect(count('repository shared-nlb')).toBe(1);
+    expect(count('platform-gateways/broken')).toBe(1);
     await options.list(signal);
-    expect(reads.filter(r => r.endsWith('shared-nlb'))).toHaveLength(1);
-    expect(reads.filter(r => r.endsWith('broken'))).toHaveLength(2);
+    expect(count('platform-gateways/shared-nlb')).toBe(1);
+    expect(count('repository shared-nlb')).toBe(1);
+    expect(count('platform-gateways/broken')).toBe(2);
     advance(16_000);
     await options.list(signal);
-    expect(reads.filter(r => r.endsWith('shared-nlb'))).toHaveLength(2);
+    expect(count('platform-gateways/shared-nlb')).toBe(2);
+    expect(count('repository shared-nlb')).toBe(2);
   });
 
   it('stops waiting when the request ends', async () => {

@@ -5,8 +5,15 @@ import {
   describeSharedRouteNamespaces,
   freeSharedPorts,
   gatewayListeners,
+  GatewayListenerSummary,
+  GitOpsRepository,
+  parseSharedGatewayManifest,
+  PendingSharedReviews,
   readLiveGateway,
+  readPendingSharedReviews,
+  readSharedGatewayManifest,
   readSharedGateways,
+  RepositoryUrlAllowList,
   SharedGateway,
   untilAborted,
 } from '@gateway-portal/plugin-aws-gateway-node';
@@ -14,7 +21,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { clusterReadError } from './clusterReads';
 import { FormOptionsService } from './FormOptionsService';
 
-/** How long a shared Gateway's live listeners are reused for the form (the action reads them again). */
+/** How long a shared Gateway's live listeners and repository state are reused for the form (the action reads them again). */
 const LIVE_GATEWAY_TTL_MS = 15_000;
 
 /** Reads one live Gateway; undefined when it does not exist. */
@@ -33,11 +40,60 @@ export const clientNodeSharedGatewayReader: SharedGatewayReader = {
     readLiveGateway(kubeConfig, namespace, name, signal),
 };
 
+/** What the platform's repository says of a shared Gateway: its manifest's listeners and the open reviews' claims. */
+export interface SharedGatewayRepositoryState {
+  listeners: GatewayListenerSummary[];
+  pending: PendingSharedReviews;
+}
+
+/** Reads a shared Gateway's repository (reads only, with the integration's credentials). */
+export interface SharedGatewayRepositoryReader {
+  read(
+    g: SharedGateway,
+    signal: AbortSignal,
+  ): Promise<SharedGatewayRepositoryState>;
+}
+
+/**
+ * {@link SharedGatewayRepositoryReader} over the GitOps repository: only a
+ * repository `awsGateway.provisioning.gitops.allowedRepoUrls` allows, read
+ * like the actions read it (the manifest on the Gateway's branch, then the
+ * portal's open review pull requests).
+ */
+export function gitOpsSharedGatewayRepositoryReader(
+  config: Config,
+): SharedGatewayRepositoryReader {
+  const repository = GitOpsRepository.fromConfig(config);
+  const allowed = RepositoryUrlAllowList.fromGitOpsConfig(config);
+  return {
+    async read(g, signal) {
+      const repoUrl = allowed.check(g.gitops.repoUrl, 'gitops.repoUrl');
+      const { file } = await readSharedGatewayManifest(repository, repoUrl, g, {
+        branch: g.gitops.branch,
+        signal,
+      });
+      const { gateway } = parseSharedGatewayManifest(g, file.content);
+      const pending = await readPendingSharedReviews({
+        repository,
+        repoUrl,
+        shared: g,
+        baseGateway: gateway,
+        signal,
+      });
+      return { listeners: gatewayListeners(gateway), pending };
+    },
+  };
+}
+
 /**
  * The expose form's shared Gateways: the configured ones on clusters the
- * actions may use, each with the ports its live listeners leave free. Read
- * only; each live Gateway is read once for concurrent requests and reused
- * briefly; a Gateway that cannot be read is listed with the reason.
+ * actions may use, each with the ports left free by its live listeners, its
+ * manifest on its branch and the portal's open review pull requests (those
+ * shown as pending, with the pull request). Read only; each live Gateway and
+ * repository is read once for concurrent requests and reused briefly; a
+ * Gateway that cannot be read is listed with the reason, and what the
+ * repository could not tell is said (`pendingNote`), never shown as free
+ * without it.
  */
 export class SharedGatewayFormOptions {
   static fromConfig(
@@ -48,12 +104,17 @@ export class SharedGatewayFormOptions {
       ...deps,
       gateways: readSharedGateways(config),
       reader: clientNodeSharedGatewayReader,
+      repositoryReader: gitOpsSharedGatewayRepositoryReader(config),
     });
   }
 
   private readonly live = new Map<
     string,
-    { at: number; gateway: Promise<unknown | undefined> }
+    { at: number; value: Promise<unknown | undefined> }
+  >();
+  private readonly repositories = new Map<
+    string,
+    { at: number; value: Promise<SharedGatewayRepositoryState> }
   >();
 
   constructor(
@@ -61,6 +122,7 @@ export class SharedGatewayFormOptions {
       gateways: SharedGateway[];
       service: FormOptionsService;
       reader: SharedGatewayReader;
+      repositoryReader: SharedGatewayRepositoryReader;
       logger: LoggerService;
       now?: () => number;
     },
@@ -90,26 +152,57 @@ export class SharedGatewayFormOptions {
       protocols: [...g.protocols],
       admits: describeSharedRouteNamespaces(g.allowedRoutes),
     };
+    const noPorts = { freePorts: [], takenPorts: [], pendingPorts: [] };
+    // Both at once; the repository's answer never hides the cluster's.
+    const repository = this.repositoryState(g, signal).then(
+      state => ({ state }),
+      (error: Error) => ({ error }),
+    );
     try {
       const gateway = await this.liveGateway(g, signal);
       if (gateway === undefined) {
         return {
           ...base,
-          freePorts: [],
-          takenPorts: [],
+          ...noPorts,
           problem: `Gateway ${g.namespace}/${g.name} does not exist on cluster ${g.cluster} yet`,
         };
       }
-      const { free, taken } = freeSharedPorts(g, gatewayListeners(gateway));
-      return { ...base, freePorts: free, takenPorts: taken };
-    } catch (error) {
+      const read = await repository;
       signal.throwIfAborted();
+      const live = gatewayListeners(gateway);
+      if ('error' in read) {
+        const { free, taken } = freeSharedPorts(g, live);
+        return {
+          ...base,
+          freePorts: free,
+          takenPorts: taken,
+          pendingPorts: [],
+          pendingNote: `the manifest in ${
+            g.gitops.repoUrl
+          } could not be read (${firstLine(
+            read.error,
+          )}): ports merged but not applied yet, or pending review, are not known`,
+        };
+      }
+      const { listeners, pending } = read.state;
+      const claims = pending.claims.filter(c =>
+        g.listenerPorts.some(r => c.port >= r.from && c.port <= r.to),
+      );
       return {
         ...base,
-        freePorts: [],
-        takenPorts: [],
-        problem: (error as Error).message,
+        freePorts: freeSharedPorts(g, live, listeners, claims).free,
+        takenPorts: freeSharedPorts(g, live, listeners).taken,
+        pendingPorts: claims.map(c => ({
+          port: c.port,
+          listenerName: c.name,
+          pullRequestNumber: c.pullRequest.number,
+          pullRequestUrl: c.pullRequest.url,
+        })),
+        ...(pending.note ? { pendingNote: pending.note } : {}),
       };
+    } catch (error) {
+      signal.throwIfAborted();
+      return { ...base, ...noPorts, problem: (error as Error).message };
     }
   }
 
@@ -117,13 +210,9 @@ export class SharedGatewayFormOptions {
     g: SharedGateway,
     signal: AbortSignal,
   ): Promise<unknown | undefined> {
-    const now = (this.options.now ?? Date.now)();
-    let entry = this.live.get(g.id);
-    if (!entry || now - entry.at > LIVE_GATEWAY_TTL_MS) {
-      // Shared by concurrent requests: its own deadline, not one request's signal.
-      const readSignal = new AbortController().signal;
+    return this.reused(this.live, g, signal, readSignal => {
       const what = `read Gateway ${g.namespace}/${g.name}`;
-      const gateway = this.options.service
+      return this.options.service
         .openCluster(g.cluster, readSignal)
         .then(kc =>
           this.options.reader.readGateway(kc, g.namespace, g.name, readSignal),
@@ -136,12 +225,50 @@ export class SharedGatewayFormOptions {
             logger: this.options.logger,
           });
         });
-      entry = { at: now, gateway };
-      this.live.set(g.id, entry);
-      gateway.catch(() => {
-        if (this.live.get(g.id)?.gateway === gateway) this.live.delete(g.id);
+    });
+  }
+
+  private repositoryState(
+    g: SharedGateway,
+    signal: AbortSignal,
+  ): Promise<SharedGatewayRepositoryState> {
+    return this.reused(this.repositories, g, signal, readSignal =>
+      this.options.repositoryReader.read(g, readSignal).catch(error => {
+        this.options.logger.warn(
+          `Shared gateway form: could not read ${g.gitops.path} of ${
+            g.id
+          }: ${firstLine(error)}`,
+        );
+        throw error;
+      }),
+    );
+  }
+
+  /** One read of `g` for concurrent requests, reused briefly; a failure is not kept. */
+  private reused<T>(
+    cache: Map<string, { at: number; value: Promise<T> }>,
+    g: SharedGateway,
+    signal: AbortSignal,
+    read: (readSignal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const now = (this.options.now ?? Date.now)();
+    let entry = cache.get(g.id);
+    if (!entry || now - entry.at > LIVE_GATEWAY_TTL_MS) {
+      // Shared by concurrent requests: the reads' own deadlines, not one request's signal.
+      const value = read(new AbortController().signal);
+      entry = { at: now, value };
+      cache.set(g.id, entry);
+      value.catch(() => {
+        if (cache.get(g.id)?.value === value) cache.delete(g.id);
       });
     }
-    return untilAborted(entry.gateway, signal);
+    return untilAborted(entry.value, signal);
   }
+}
+
+/** An error's own first line: the portal's errors name no secret. */
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split(
+    '\n',
+  )[0];
 }

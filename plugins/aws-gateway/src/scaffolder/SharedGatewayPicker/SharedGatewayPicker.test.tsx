@@ -28,6 +28,7 @@ const SHARED = {
     { from: 20010, to: 20010 },
   ],
   takenPorts: [20000],
+  pendingPorts: [],
   admits: 'only namespaces labelled shared-nlb=yes',
 };
 
@@ -84,6 +85,51 @@ describe('SharedGatewayPicker', () => {
     expect(onChange).toHaveBeenLastCalledWith(
       'prod/platform-gateways/shared-nlb',
     );
+  });
+
+  it('lists ports pending review; under the chosen gateway each links its pull request, and what is not known is said', async () => {
+    const withPending = {
+      ...SHARED,
+      freePorts: [{ from: 20002, to: 20004 }],
+      pendingPorts: [
+        {
+          port: 20001,
+          listenerName: 'team-d-db',
+          pullRequestNumber: 7,
+          pullRequestUrl: 'https://git.example.com/platform/gitops/pulls/7',
+        },
+      ],
+      pendingNote:
+        'only the newest 10 open review pull requests were read: older ones may claim ports too',
+    };
+    const api = fakeFormOptionsApi({
+      listSharedGateways: jest.fn(async () => [withPending]),
+    });
+    await render(api, withPending.id);
+    await userEvent.click(
+      await screen.findByRole('button', { name: /Shared gateway/ }),
+    );
+    expect(
+      within(screen.getByRole('listbox')).getByRole('option', {
+        name: /— free ports 20002-20004; pending review 20001; TCP\/UDP;/,
+      }),
+    ).toBeInTheDocument();
+    await userEvent.keyboard('{Escape}');
+    expect(
+      screen.getByText(
+        'Port 20001 is pending review (listener team-d-db) in pull request',
+        { exact: false },
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: '#7' })).toHaveAttribute(
+      'href',
+      'https://git.example.com/platform/gitops/pulls/7',
+    );
+    expect(
+      screen.getByText(
+        'Free ports may include some that a review still open takes: only the newest 10 open review pull requests were read: older ones may claim ports too',
+      ),
+    ).toBeInTheDocument();
   });
 
   it("shows the backend's refusal", async () => {

@@ -1,3 +1,6 @@
+import FormHelperText from '@material-ui/core/FormHelperText';
+import Link from '@material-ui/core/Link';
+import Alert from '@material-ui/lab/Alert';
 import { useApi } from '@backstage/core-plugin-api';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
@@ -16,11 +19,12 @@ export function describeFreePorts(g: FormSharedGateway): string {
 
 /**
  * One shared Gateway as a line of the list: its title or id, the free ports
- * (or why none are shown), the protocols and which namespaces it admits.
+ * (or why none are shown) and those pending review, the protocols and which
+ * namespaces it admits.
  */
 export function sharedGatewayLabel(
   g: FormSharedGateway,
-  words: { freePorts: string; noFreePort: string },
+  words: { freePorts: string; noFreePort: string; pendingPorts: string },
 ): string {
   const name = g.title ? `${g.title} (${g.id})` : g.id;
   const ports =
@@ -28,13 +32,47 @@ export function sharedGatewayLabel(
     (g.freePorts.length
       ? `${words.freePorts} ${describeFreePorts(g)}`
       : words.noFreePort);
-  return `${name} — ${ports}; ${g.protocols.join('/')}; ${g.admits}`;
+  const pending = g.pendingPorts.length
+    ? `; ${words.pendingPorts} ${g.pendingPorts.map(p => p.port).join(', ')}`
+    : '';
+  return `${name} — ${ports}${pending}; ${g.protocols.join('/')}; ${g.admits}`;
+}
+
+/**
+ * Under the chosen Gateway: each port pending review with a link to its pull
+ * request, and what could not be read (so no port is taken as free unsaid).
+ */
+function PendingReviews(props: { gateway?: FormSharedGateway }) {
+  const { t } = useTranslationRef(awsGatewayTranslationRef);
+  const g = props.gateway;
+  if (!g || (!g.pendingPorts.length && !g.pendingNote)) return null;
+  return (
+    <>
+      {g.pendingPorts.map(p => (
+        <FormHelperText key={`${p.port}-${p.pullRequestNumber}`}>
+          {t('fields.sharedGateway.pendingPort', {
+            port: String(p.port),
+            listener: p.listenerName,
+          })}{' '}
+          <Link href={p.pullRequestUrl} target="_blank" rel="noopener">
+            #{p.pullRequestNumber}
+          </Link>
+        </FormHelperText>
+      ))}
+      {g.pendingNote && (
+        <Alert severity="info">
+          {t('fields.sharedGateway.pendingUnknown', { note: g.pendingNote })}
+        </Alert>
+      )}
+    </>
+  );
 }
 
 /**
  * `ui:field: AwsGatewaySharedGatewayPicker`: the shared Gateways the platform
- * lets developers add a listener to, each with the ports still free on the
- * live Gateway. The value is the Gateway's id, `<cluster>/<namespace>/<name>`;
+ * lets developers add a listener to, each with the ports still free (live,
+ * in the manifest, and in no open review of the portal); the chosen one's
+ * pending ports link their pull requests. The value is the Gateway's id, `<cluster>/<namespace>/<name>`;
  * the action checks it again on the server.
  */
 export function SharedGatewayPicker(
@@ -45,20 +83,30 @@ export function SharedGatewayPicker(
   const words = {
     freePorts: t('fields.sharedGateway.freePorts'),
     noFreePort: t('fields.sharedGateway.noFreePort'),
+    pendingPorts: t('fields.sharedGateway.pendingPorts'),
   };
-  const gateways = useFormOption('shared-gateways', async () =>
-    (await api.listSharedGateways()).map(g => ({
+  const listed = useFormOption('shared-gateways', () =>
+    api.listSharedGateways(),
+  );
+  const gateways = {
+    ...listed,
+    value: listed.value?.map(g => ({
       value: g.id,
       label: sharedGatewayLabel(g, words),
     })),
-  );
+  };
   return (
-    <OptionSelect
-      {...fieldBasics(props, t('fields.sharedGateway.label'))}
-      value={props.formData ?? ''}
-      onChange={value => props.onChange(value || undefined)}
-      options={gateways}
-      emptyText={t('fields.sharedGateway.empty')}
-    />
+    <>
+      <OptionSelect
+        {...fieldBasics(props, t('fields.sharedGateway.label'))}
+        value={props.formData ?? ''}
+        onChange={value => props.onChange(value || undefined)}
+        options={gateways}
+        emptyText={t('fields.sharedGateway.empty')}
+      />
+      <PendingReviews
+        gateway={listed.value?.find(g => g.id === props.formData)}
+      />
+    </>
   );
 }

@@ -8,16 +8,19 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
   AWS_GATEWAY_ACTION_ID,
+  chooseReviewBranch,
   ENDPOINT_EDIT_RULES,
   GitOpsFile,
   GitOpsRepository,
   manifestToYaml,
+  PullRequestOpener,
   readSharedGatewayManifest,
   renderSharedRouteManifests,
   RepositoryUrl,
   SharedGateway,
   SHARED_LISTENER_PORT_ANNOTATION,
   SharedListenerRequest,
+  sharedReviewBranch,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { matchProfile, refuse } from '../gitops/bundleChecks';
 import { parseManifest } from '../gitops/renderedBundle';
@@ -54,6 +57,34 @@ export interface CurrentSharedListener {
   /** The branch read and its head. */
   branch: string;
   commitSha: string;
+}
+
+/**
+ * The open pull request of the listener's expose (its review branch,
+ * `sharedReviewBranch` with the review-branch rule's suffixes), if the
+ * expose is still under review. Reads only.
+ */
+export async function openExposeReview(
+  repository: Pick<GitOpsRepository, 'describeRemote'>,
+  opener: Pick<PullRequestOpener, 'findOpen'>,
+  repoUrl: RepositoryUrl,
+  shared: SharedGateway,
+  where: { namespace: string; routeName: string },
+  options: { userToken?: string; signal?: AbortSignal },
+): Promise<
+  { branch: string; pullRequest: { number: number; url: string } } | undefined
+> {
+  const { branches } = await repository.describeRemote(repoUrl, options);
+  const choice = await chooseReviewBranch({
+    preferred: sharedReviewBranch(where.namespace, where.routeName),
+    baseBranch: shared.gitops.branch,
+    branches,
+    findOpen: (head, base) =>
+      opener.findOpen(head, base, { signal: options.signal }),
+  });
+  return choice.pullRequest
+    ? { branch: choice.branch, pullRequest: choice.pullRequest }
+    : undefined;
 }
 
 /** The route folder of `namespace`/`routeName` on a branch: the portal's files and the others. */

@@ -6,7 +6,6 @@ import {
   sharedListenerTargetPath,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
-  chooseReviewBranch,
   describeFileChanges,
   findSharedGateway,
   GatewayGuardrails,
@@ -17,7 +16,6 @@ import {
   manifestToYaml,
   parseSharedGatewayManifest,
   planSharedListenerEdit,
-  PullRequestOpener,
   readSharedGatewayManifest,
   SharedGateway,
   SharedListenerRequest,
@@ -30,6 +28,7 @@ import { InitiatorOwnership } from '../support/initiatorOwnership';
 import { checkOwnedObjects } from './currentEndpoint';
 import {
   CurrentSharedListener,
+  openExposeReview,
   readCurrentSharedListener,
   readSharedRouteFolder,
 } from './currentSharedListener';
@@ -199,7 +198,14 @@ export async function editSharedListener(
   const underReview =
     current || !opener
       ? undefined
-      : await openExposeReview(deps, opener, repoUrl, shared, input, reading);
+      : await openExposeReview(
+          deps.repository,
+          opener,
+          repoUrl,
+          shared,
+          input,
+          reading,
+        );
   if (underReview) {
     ctx.logger.info(
       `${subject} is not on ${shared.gitops.branch} yet: its pull request #${underReview.pullRequest.number} (${underReview.pullRequest.url}) is still open, so the ${edit.op} goes to its branch ${underReview.branch}`,
@@ -409,34 +415,6 @@ export async function editSharedListener(
       `Pull request #${underReview.pullRequest.number} now adds nothing for ${subject}: it can be closed (merging it changes nothing)`,
     );
   }
-}
-
-/**
- * The open pull request of the listener's expose (its review branch,
- * `sharedReviewBranch` with the review-branch rule's suffixes), if the
- * expose is still under review. Reads only.
- */
-async function openExposeReview(
-  deps: SharedGatewayActionDeps,
-  opener: Pick<PullRequestOpener, 'findOpen'>,
-  repoUrl: RepositoryUrl,
-  shared: SharedGateway,
-  where: { namespace: string; routeName: string },
-  options: { userToken?: string; signal?: AbortSignal },
-): Promise<
-  { branch: string; pullRequest: { number: number; url: string } } | undefined
-> {
-  const { branches } = await deps.repository.describeRemote(repoUrl, options);
-  const choice = await chooseReviewBranch({
-    preferred: sharedReviewBranch(where.namespace, where.routeName),
-    baseBranch: shared.gitops.branch,
-    branches,
-    findOpen: (head, base) =>
-      opener.findOpen(head, base, { signal: options.signal }),
-  });
-  return choice.pullRequest
-    ? { branch: choice.branch, pullRequest: choice.pullRequest }
-    : undefined;
 }
 
 /**

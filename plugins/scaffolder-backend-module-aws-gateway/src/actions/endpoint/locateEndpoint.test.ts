@@ -120,6 +120,46 @@ describe('aws-gateway:endpoint:locate', () => {
     ]);
   });
 
+  it('finds a listener not merged yet on its expose pull request, only while that is open', async () => {
+    const review = 'aws-gateway/shared-team-a-orders';
+    const onReview = repositoryOfFiles(sharedGatewayWithListener());
+    const onMain = repositoryOfFiles([]);
+    const locateUnderReview = async (open: boolean) => {
+      const findOpen = jest.fn(async (head: string) =>
+        open && head === review
+          ? { number: 6, url: 'https://git.example.com/pulls/6' }
+          : undefined,
+      );
+      const ctx = testActionContext(EXAMPLE);
+      await createLocateEndpointAction({
+        sharedGateways: [SHARED_GATEWAY],
+        repository: {
+          readFiles: (url, options) =>
+            (options.branch === review ? onReview : onMain).readFiles(
+              url,
+              options,
+            ),
+          describeRemote: async () => ({
+            type: 'gitea',
+            branches: { main: 'a'.repeat(40), [review]: 'b'.repeat(40) },
+          }),
+          pullRequestOpener: async () => ({ findOpen } as any),
+        },
+        settings: gitopsTestSettings,
+      }).handler(ctx);
+      return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+    };
+    expect(await locateUnderReview(true)).toEqual({
+      kind: 'shared-listener',
+      sharedGateway: 'prod/platform-gateways/shared-nlb',
+      path: 'shared-gateway-routes/team-a/orders',
+    });
+    // Merged or closed, never merged: nothing of it is on main.
+    await expect(locateUnderReview(false)).rejects.toThrow(
+      /the portal wrote no endpoint of that name .*nor on an open expose pull request/,
+    );
+  });
+
   it('refuses a name that is not a Kubernetes name before any read', async () => {
     await expect(locate([], { name: '../../etc' })).rejects.toThrow(
       /name: "..\/..\/etc" is not a Kubernetes name/,

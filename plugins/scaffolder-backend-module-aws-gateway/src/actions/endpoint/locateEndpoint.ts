@@ -7,6 +7,7 @@ import {
 import {
   AWS_GATEWAY_ACTION_ID,
   GitOpsRepository,
+  RepositoryUrl,
   SharedGateway,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { assertAllowedRepo, GitOpsSettings } from '../gitops/gitopsSettings';
@@ -17,7 +18,10 @@ import {
 } from '../support/inputDefaults';
 import { assertFolderNames } from './currentEndpoint';
 import { existingEndpointInputFields } from './existingEndpointInput';
-import { readSharedRouteFolder } from './currentSharedListener';
+import {
+  openExposeReview,
+  readSharedRouteFolder,
+} from './currentSharedListener';
 import { examples } from './locateEndpoint.examples';
 
 /** The two kinds of endpoint the change and remove templates handle. */
@@ -28,17 +32,21 @@ export const ENDPOINT_KINDS_LOCATED = ['gateway', 'shared-listener'] as const;
  * right branch: a Gateway of its own (`gateways/<namespace>/<name>/` in the
  * GitOps repository given) or a listener on a shared Gateway (the route
  * folder `shared-gateway-routes/<namespace>/<name>/` in the repository of a
- * configured shared Gateway, whose route names it as parent). Only where the
- * portal writes is looked at, and only configured shared Gateways; what the
- * files say is hostile and decides nothing else — the change and removal
- * actions check them. Neither, or both: an error naming the fields. Reads
+ * configured shared Gateway, whose route names it as parent — on the
+ * Gateway's branch, else on its expose pull request's branch while that is
+ * open). Only where the portal writes is looked at, and only configured
+ * shared Gateways; what the files say is hostile and decides nothing else —
+ * the change and removal actions check them. Neither, or both: an error naming the fields. Reads
  * only.
  *
  * @public
  */
 export function createLocateEndpointAction(options: {
   sharedGateways: SharedGateway[];
-  repository: Pick<GitOpsRepository, 'readFiles'>;
+  repository: Pick<
+    GitOpsRepository,
+    'readFiles' | 'describeRemote' | 'pullRequestOpener'
+  >;
   settings: GitOpsSettings;
 }) {
   const { sharedGateways, repository, settings } = options;
@@ -103,7 +111,7 @@ export function createLocateEndpointAction(options: {
           (!input.cluster || g.cluster === input.cluster) &&
           (!input.sharedGateway || g.id === input.sharedGateway),
       );
-      const found: SharedGateway[] = [];
+      const where = { namespace: input.namespace, routeName: input.name };
       // Shared Gateways in one repository share the route folder: read it once, let the route's parent decide.
       const byRepo = new Map<string, SharedGateway[]>();
       for (const g of candidates) {
@@ -112,11 +120,24 @@ export function createLocateEndpointAction(options: {
           g,
         ]);
       }
+      const repositories: Array<{
+        sharedRepo: RepositoryUrl;
+        gateways: SharedGateway[];
+        token?: string;
+      }> = [];
       for (const gateways of byRepo.values()) {
-        const [first] = gateways;
-        let sharedRepo;
         try {
-          sharedRepo = assertAllowedRepo(first.gitops.repoUrl, settings);
+          const sharedRepo = assertAllowedRepo(
+            gateways[0].gitops.repoUrl,
+            settings,
+          );
+          // The user's token is for repoUrl's host: never sent to another.
+          const token =
+            sharedRepo.protocol === repoUrl.protocol &&
+            sharedRepo.host === repoUrl.host
+              ? userToken
+              : undefined;
+          repositories.push({ sharedRepo, gateways, token });
         } catch {
           ctx.logger.warn(
             `Not looking in the repository of ${gateways
@@ -125,34 +146,68 @@ export function createLocateEndpointAction(options: {
                 ', ',
               )}: awsGateway.provisioning.gitops.allowedRepoUrls does not allow it`,
           );
-          continue;
         }
-        for (const g of gateways) {
-          const folder = await readSharedRouteFolder(
+      }
+      /** The shared Gateways whose route folder on `branchOf(g)` holds the route (none without a branch). */
+      const findShared = async (
+        branchOf: (
+          g: SharedGateway,
+          repo: (typeof repositories)[number],
+        ) => Promise<string | undefined>,
+      ) => {
+        const found: Array<{ g: SharedGateway; branch: string }> = [];
+        for (const repo of repositories) {
+          for (const g of repo.gateways) {
+            const branch = await branchOf(g, repo);
+            if (!branch) continue;
+            const folder = await readSharedRouteFolder(
+              repository,
+              repo.sharedRepo,
+              where,
+              {
+                branch,
+                baseBranch: g.gitops.branch,
+                userToken: repo.token,
+                signal: ctx.signal,
+              },
+            );
+            if (
+              folder.files.length &&
+              namesParent(folder.files, g, repo.gateways)
+            )
+              found.push({ g, branch });
+          }
+        }
+        return found;
+      };
+      let found = await findShared(async g => g.gitops.branch);
+      if (!isOwn && !found.length) {
+        // Not merged yet: the route on its expose pull request's branch, while that is open.
+        found = await findShared(async (g, repo) => {
+          let opener;
+          try {
+            opener = await repository.pullRequestOpener(repo.sharedRepo, {
+              userToken: repo.token,
+            });
+          } catch {
+            return undefined; // a host that cannot open pull requests has no review open
+          }
+          const review = await openExposeReview(
             repository,
-            sharedRepo,
-            { namespace: input.namespace, routeName: input.name },
-            {
-              branch: g.gitops.branch,
-              baseBranch: g.gitops.branch,
-              // The user's token is for repoUrl's host: never sent to another.
-              userToken:
-                sharedRepo.protocol === repoUrl.protocol &&
-                sharedRepo.host === repoUrl.host
-                  ? userToken
-                  : undefined,
-              signal: ctx.signal,
-            },
+            opener,
+            repo.sharedRepo,
+            g,
+            where,
+            { userToken: repo.token, signal: ctx.signal },
           );
-          if (folder.files.length && namesParent(folder.files, g, gateways))
-            found.push(g);
-        }
+          return review?.branch;
+        });
       }
 
       const endpoint = `${input.namespace}/${input.name}`;
       const places = [
         ...(isOwn ? [`a Gateway of its own (${ownFolder})`] : []),
-        ...found.map(g => `a listener on shared Gateway ${g.id}`),
+        ...found.map(f => `a listener on shared Gateway ${f.g.id}`),
       ];
       if (places.length > 1) {
         throw new InputError(
@@ -173,13 +228,19 @@ export function createLocateEndpointAction(options: {
             repoUrl.href
           } nor ${sharedListenerTargetPath(input.namespace, input.name)} for ${
             candidates.map(g => g.id).join(', ') || 'any shared Gateway'
-          } (on their branches: a pull request still open must be merged first)`,
+          } (on their branches, nor on an open expose pull request)`,
         );
       }
-      const [g] = found;
+      const [{ g, branch }] = found;
       const routeFolder = sharedListenerTargetPath(input.namespace, input.name);
       ctx.logger.info(
-        `${endpoint} is a listener on shared Gateway ${g.id} (${routeFolder} in ${g.gitops.repoUrl})`,
+        `${endpoint} is a listener on shared Gateway ${
+          g.id
+        } (${routeFolder} in ${g.gitops.repoUrl}${
+          branch === g.gitops.branch
+            ? ''
+            : `, on ${branch}: its expose pull request is still open`
+        })`,
       );
       ctx.output('kind', 'shared-listener');
       ctx.output('sharedGateway', g.id);
