@@ -260,7 +260,7 @@ describe.each(['github', 'gitlab', 'azure'] as const)(
       expect(await myPushes()).toEqual([]);
     });
 
-    it('finds the open pull request of a head into a base (how a review branch is known to be under review), none for another head or base', async () => {
+    it('finds the open pull request of a head into a base (how a review branch is known to be under review), none for another head or base; lists those into a base by head prefix', async () => {
       const head = 'aws-gateway/default-aws-tcp-gateway';
       const { outputs } = await run({});
       const opener = await GitOpsRepository.fromConfig(
@@ -276,6 +276,32 @@ describe.each(['github', 'gitlab', 'azure'] as const)(
       });
       expect(await opener.findOpen(head, 'release')).toBeUndefined();
       expect(await opener.findOpen(`${head}_2`, 'main')).toBeUndefined();
+      // The open pull requests into a base whose head has a prefix (how pending reviews are found).
+      expect(
+        await opener.listOpen('main', {
+          headPrefix: 'aws-gateway/',
+          limit: 10,
+        }),
+      ).toEqual({
+        pullRequests: [{ number: 1, url: outputs.pullRequestUrl, head }],
+        complete: true,
+      });
+      const none = { pullRequests: [], complete: true };
+      expect(
+        await opener.listOpen('main', {
+          headPrefix: 'aws-gateway/shared-',
+          limit: 10,
+        }),
+      ).toEqual(none);
+      expect(
+        await opener.listOpen('release', {
+          headPrefix: 'aws-gateway/',
+          limit: 10,
+        }),
+      ).toEqual(none);
+      expect(
+        await opener.listOpen('main', { headPrefix: 'aws-gateway/', limit: 0 }),
+      ).toEqual({ pullRequests: [], complete: false });
     });
   },
 );
