@@ -4,11 +4,16 @@ import https from 'node:https';
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import { KubeConfig } from '@kubernetes/client-node';
 import { GATEWAYS } from '@gateway-portal/plugin-aws-gateway-node';
 import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import { ClusterAgents } from './clusterAgents';
+import {
+  FIRST_SESSION_WAIT_MS,
+  ResumingHttpsAgent,
+} from './resumingHttpsAgent';
 import { ClientNodeKubernetesObjectClient } from './KubernetesObjectClient';
 import { proxyWatchTransport } from './watch/proxyWatchTransport';
 
@@ -266,5 +271,92 @@ describe('ResumingHttpsAgent (through ClusterAgents)', () => {
       await settle();
       expect(open.size).toBe(0);
     });
+  });
+});
+
+describe('ResumingHttpsAgent: how long a burst waits for the first session', () => {
+  /** The connections Node's agent would open, as streams this test drives. */
+  let opened: PassThrough[];
+  beforeEach(() => {
+    opened = [];
+    jest
+      .spyOn(https.Agent.prototype, 'createConnection')
+      .mockImplementation(() => {
+        const socket = new PassThrough();
+        opened.push(socket);
+        return socket;
+      });
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  /** Asks the agent for a connection as Node's Agent does; resolves once it is given. */
+  const connect = (agent: ResumingHttpsAgent) =>
+    new Promise<unknown>((resolve, reject) => {
+      const given = agent.createConnection(
+        {
+          host: 'api.example',
+          port: 443,
+          _agentKey: 'api.example:443:',
+        } as any,
+        (err, socket) => (err ? reject(err) : resolve(socket)),
+      );
+      if (given) resolve(given);
+    });
+  const waited = async (promise: Promise<unknown>, ms = 50) =>
+    (await Promise.race([
+      promise.then(() => false),
+      new Promise(r => setTimeout(() => r(true), ms)),
+    ])) as boolean;
+
+  it('releases the burst at the first answer when no ticket came before it, and never waits for that server again', async () => {
+    const agent = new ResumingHttpsAgent({ keepAlive: true });
+    await connect(agent);
+    const waiting = connect(agent);
+    expect(await waited(waiting)).toBe(true);
+    expect(opened).toHaveLength(1);
+
+    opened[0].emit('free');
+    await waiting;
+    expect(opened).toHaveLength(2);
+    // A later burst opens its connections at once.
+    const later = [connect(agent), connect(agent)];
+    expect(await waited(Promise.all(later))).toBe(false);
+    agent.destroy();
+  });
+
+  it('releases the burst when the first connection ends, and lets the next connection try again', async () => {
+    const agent = new ResumingHttpsAgent({ keepAlive: true });
+    await connect(agent);
+    const waiting = connect(agent);
+    opened[0].destroy();
+    await waiting;
+    // No answer came: the server may still issue tickets, so the next is a first again.
+    await connect(agent);
+    const next = connect(agent);
+    expect(await waited(next)).toBe(true);
+    opened[opened.length - 1].emit('free');
+    await next;
+    agent.destroy();
+  });
+
+  it('waits at most FIRST_SESSION_WAIT_MS for a stalled first handshake', async () => {
+    const agent = new ResumingHttpsAgent({ keepAlive: true });
+    await connect(agent);
+    const started = Date.now();
+    await connect(agent);
+    const ms = Date.now() - started;
+    expect(ms).toBeGreaterThanOrEqual(FIRST_SESSION_WAIT_MS - 50);
+    expect(ms).toBeLessThan(FIRST_SESSION_WAIT_MS + 1_000);
+    agent.destroy();
+  });
+
+  it('fails the connections still waiting when the pool is closed', async () => {
+    const agent = new ResumingHttpsAgent({ keepAlive: true });
+    await connect(agent);
+    const waiting = connect(agent);
+    agent.destroy();
+    opened[0].emit('free');
+    await expect(waiting).rejects.toThrow('the connection pool was closed');
+    expect(opened).toHaveLength(1);
   });
 });
