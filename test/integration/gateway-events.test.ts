@@ -423,6 +423,43 @@ describe('gateway events on the card (gateway-api-v1.6)', () => {
         await watched.stop();
       }
     });
+
+    it('watches core v1 events when events.k8s.io may be listed but not watched: no note, no direct call once warm', async () => {
+      const listOnly = [
+        ...withoutEvents('events.k8s.io'),
+        {
+          apiGroups: ['events.k8s.io'],
+          resources: ['events'],
+          verbs: ['list'],
+        },
+      ];
+      // Read directly, events.k8s.io answers (its list is allowed).
+      const direct = await eventsWith(listOnly, {
+        availability: 'read',
+        api: 'events.k8s.io/v1',
+      });
+      const watched = watchedStatusService(readerConfig, clusterName, 30);
+      try {
+        const res = await eventually(
+          async () => {
+            const before = watched.direct.length;
+            const answer = await watched.get({
+              'aws-gateway.io/gateways': `test/${namespace}/rbac`,
+            });
+            expect(watched.direct.slice(before)).toEqual([]);
+            // 'v1': the cache holds core events, and says events.k8s.io is not served.
+            expect(answer.gateways[0].events?.api).toBe('v1');
+            return answer;
+          },
+          20_000,
+          200,
+        );
+        expect(res.errors).toEqual([]);
+        expect(res.gateways[0].events?.items).toEqual(direct.events?.items);
+      } finally {
+        await watched.stop();
+      }
+    });
   });
 
   describe('from the watch cache', () => {
@@ -511,7 +548,10 @@ describe('gateway events on the card (gateway-api-v1.6)', () => {
         name: className,
         uid: gatewayClass.metadata!.uid,
       };
-      const inDefault = async (body: k8s.CoreV1Event, into = 'default') => {
+      const inDefault = async (
+        body: Omit<k8s.CoreV1Event, 'metadata'>,
+        into = 'default',
+      ) => {
         const name = `${className}.${uniqueName('e')}`;
         await core.createNamespacedEvent({
           namespace: into,

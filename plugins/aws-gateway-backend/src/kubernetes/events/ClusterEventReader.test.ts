@@ -189,6 +189,47 @@ describe('ClusterEventReader', () => {
     expect(cache.get('c1')).toBe('v1');
   });
 
+  it("reads a subject its chosen API refuses in the other one when the rest were answered (the watch cache's events watches moving between APIs)", async () => {
+    const { connection } = fakeConnection([build, routeEvent]);
+    const moving: KubernetesConnection = {
+      ...connection,
+      // The route kind's watch already serves core events; the Gateway kind's still events.k8s.io.
+      list: async (resource, options) => {
+        const route = options?.fieldSelector?.includes('kind=TCPRoute');
+        if ((resource.group === 'events.k8s.io') === Boolean(route)) {
+          throw new KubernetesApiError('not served', 404);
+        }
+        return connection.list(resource, options);
+      },
+    };
+    const read = await new ClusterEventReader(
+      'c1',
+      moving,
+      new EventApiCache(),
+    ).read([GATEWAY, ROUTE]);
+    expect(read).toMatchObject({
+      availability: 'read',
+      api: 'events.k8s.io/v1',
+    });
+    expect(read.events.map(e => [e.subject.kind, e.reason])).toEqual([
+      ['Gateway', 'FailedBuildModel'],
+      ['TCPRoute', 'Accepted'],
+    ]);
+    // Refused in both for one subject: not readable.
+    const { connection: neither } = fakeConnection([build, routeEvent], {
+      'events.k8s.io': 404,
+      core: 403,
+    });
+    expect(
+      (
+        await new ClusterEventReader('c1', neither, new EventApiCache()).read([
+          GATEWAY,
+          ROUTE,
+        ])
+      ).availability,
+    ).toBe('not-readable');
+  });
+
   it('reports any other failure as failed, without remembering an API', async () => {
     const { connection } = fakeConnection([build], { 'events.k8s.io': 500 });
     const cache = new EventApiCache();

@@ -97,7 +97,7 @@ export class ClusterEventReader {
     }
     const chosen = api;
     try {
-      const lists = await Promise.all(valid.map(s => this.listFor(chosen, s)));
+      const lists = await this.listEach(chosen, valid);
       return {
         availability: 'read',
         api: chosen,
@@ -121,6 +121,49 @@ export class ClusterEventReader {
         refused: true,
       };
     }
+  }
+
+  /**
+   * Each subject's events in `chosen`; a subject refused there while others
+   * were answered is read in the other API (the same events): the cache's
+   * events watches of a cluster can serve different APIs for a moment, as
+   * they move from an API that lists but may not be watched to the next.
+   * Throws the refusal when every subject, or a subject in every API, is
+   * refused.
+   */
+  private async listEach(chosen: EventApi, subjects: EventSubject[]) {
+    const answers = await Promise.allSettled(
+      subjects.map(s => this.listFor(chosen, s)),
+    );
+    const rejected = answers.filter(
+      (a): a is PromiseRejectedResult => a.status === 'rejected',
+    );
+    const failure = rejected.find(a => !isRefusal(a.reason));
+    if (failure) throw failure.reason;
+    // Refused for every subject: the API is, not a moment between watches.
+    if (rejected.length === answers.length) throw rejected[0].reason;
+    const others = EVENT_API_ORDER.filter(a => a !== chosen);
+    return Promise.all(
+      answers.map((answer, i) =>
+        answer.status === 'fulfilled'
+          ? answer.value
+          : this.listInFirstOf(others, subjects[i]),
+      ),
+    );
+  }
+
+  /** A subject's events in the first of `apis` that does not refuse them. */
+  private async listInFirstOf(apis: EventApi[], subject: EventSubject) {
+    let refusal: unknown;
+    for (const api of apis) {
+      try {
+        return await this.listFor(api, subject);
+      } catch (e) {
+        if (!isRefusal(e)) throw e;
+        refusal = e;
+      }
+    }
+    throw refusal;
   }
 
   /** The remembered API, or the first that answers a list for `probe`. */

@@ -36,9 +36,15 @@ function occurrences(...values: unknown[]): number {
   return 1;
 }
 
-/** An ISO 8601 time, or undefined for anything that does not parse. */
+/**
+ * An ISO 8601 time, or undefined for anything that does not parse. A Date is
+ * what client-node's typed core API makes of one (the watch cache's lists).
+ */
 function time(...values: unknown[]): string | undefined {
   for (const v of values) {
+    if (v instanceof Date && !Number.isNaN(v.getTime())) {
+      return v.toISOString();
+    }
     const s = text(v);
     if (s && !Number.isNaN(Date.parse(s))) return new Date(s).toISOString();
   }
