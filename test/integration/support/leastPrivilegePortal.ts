@@ -171,9 +171,13 @@ export async function startLeastPrivilegePortal(
       },
     });
     // The peers overlay always has awsGateway.status (the AWS peer is required here).
-    (overlay.awsGateway as { status: Record<string, unknown> }).status.watch = {
-      idleStopSeconds: WATCH_IDLE_STOP_SECONDS,
-    };
+    const status = (overlay.awsGateway as { status: Record<string, unknown> })
+      .status;
+    status.watch = { idleStopSeconds: WATCH_IDLE_STOP_SECONDS };
+    // Every refresh reads the load balancer's structure too, so each ELBv2
+    // permission is needed by the next read (none answered from the
+    // structure cache).
+    status.structureRefreshAfterSeconds = 0;
     const portal: RunningPortal = await startPortal({
       name,
       overlay,
