@@ -230,6 +230,11 @@ describe('change-tcp-endpoint and remove-tcp-endpoint through the scaffolder', (
       expect(exposed.output.links[0].title).toBe(
         `Pull request #1 on the shared gateway ${sharedGatewayId}`,
       );
+      // What the other open reviews claim: none here (its own pull request does not count).
+      expect(exposed.output.text).toContainEqual({
+        title: 'Other pull requests on the shared gateway',
+        content: `0 other open review pull request(s) on ${sharedGatewayId} read: no port pending`,
+      });
       merge(`aws-gateway/shared-default-${SHARED_ROUTE}`);
       expect(listeners('main')).toEqual([
         'platform-dns 20000',
