@@ -808,6 +808,28 @@ describe('WatchCache under least privilege (a refused list or watch)', () => {
     ]);
   });
 
+  it('waits for the watches of a first answer as long as the first-sync wait after slow first lists', async () => {
+    const { cluster, cache } = setup({ firstSyncWaitMs: 50 });
+    caches.push(cache);
+    cluster.refusedWatches.add('/gateways');
+    let answerLists!: () => void;
+    cluster.gate = new Promise(r => {
+      answerLists = r;
+    });
+    let answerWatches!: () => void;
+    cluster.watchGate = new Promise(r => {
+      answerWatches = r;
+    });
+    // The read gives up on the sync and reads directly; the lists come later.
+    expect(await cache.whenSynced('c1')).toBe(false);
+    await new Promise(r => setTimeout(r, 150));
+    answerLists();
+    await eventually(() => expect(cache.isWarm('c1')).toBe(true));
+    const settled = cache.settledRefusals('c1');
+    setTimeout(answerWatches, 20);
+    expect((await settled).map(r => r.verb)).toEqual(['watch']);
+  });
+
   it('waits for the watches of a first answer at most twice the first-sync wait, never past the request', async () => {
     const { cluster, cache } = setup({ firstSyncWaitMs: 100 });
     caches.push(cache);

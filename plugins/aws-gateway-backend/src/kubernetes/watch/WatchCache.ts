@@ -99,12 +99,14 @@ class ClusterWatch {
   readonly byKey = new Map<string, WatchEntry[]>();
   count = 0;
   readonly startedAt: number;
+  /** When every watch had first listed (the first sync succeeded), if it has. */
+  syncedAt?: number;
   lastReadAt: number;
   /** True once every watch has listed; false as soon as one failed, or the cluster was dropped. */
   readonly firstSync: Promise<boolean>;
   private settle!: (synced: boolean) => void;
 
-  constructor(now: number) {
+  constructor(now: number, private readonly clock: () => number) {
     this.startedAt = now;
     this.lastReadAt = now;
     this.firstSync = new Promise(resolve => {
@@ -132,7 +134,10 @@ class ClusterWatch {
   /** A watch's state changed: the first sync may be over. */
   stateChanged(state: ResourceWatchState): void {
     if (state === 'failed') this.settle(false);
-    else if (this.isWarm()) this.settle(true);
+    else if (this.isWarm()) {
+      this.syncedAt ??= this.clock();
+      this.settle(true);
+    }
   }
 
   stop(): void {
@@ -231,9 +236,9 @@ export class WatchCache {
    * `refusals`), once its watches' first requests have their answers: a
    * cold cluster's first answer is read from its first lists, a round trip
    * before the watch requests that follow them are accepted or refused, and
-   * must still name a refused watch. Waits at most until twice
-   * `firstSyncWaitMs` after the cluster's watches started (as long again for
-   * the watch requests), never past `signal`; a warm cluster answers at once.
+   * must still name a refused watch. Waits at most `firstSyncWaitMs` after
+   * the first lists came back (or twice that after the watches started, when
+   * they have not), never past `signal`; a warm cluster answers at once.
    */
   async settledRefusals(
     cluster: string,
@@ -241,8 +246,12 @@ export class WatchCache {
   ): Promise<WatchRefusal[]> {
     const watched = this.clusters.get(cluster);
     if (!watched) return [];
+    const waitMs = this.settings.firstSyncWaitMs;
     const untilMs =
-      watched.startedAt + 2 * this.settings.firstSyncWaitMs - this.now();
+      Math.max(
+        watched.startedAt + 2 * waitMs,
+        (watched.syncedAt ?? -Infinity) + waitMs,
+      ) - this.now();
     await settledWithin(watched.firstVerdicts(), untilMs, signal, undefined);
     return this.refusals(cluster);
   }
@@ -362,7 +371,7 @@ export class WatchCache {
     if (this.stopped) return undefined;
     if ((this.overBoundUntil.get(cluster) ?? 0) > this.now()) return undefined;
     if (this.clusters.size >= this.settings.maxClusters) return undefined;
-    const watched = new ClusterWatch(this.now());
+    const watched = new ClusterWatch(this.now(), this.now);
     this.clusters.set(cluster, watched);
     const transport = this.options.transportFor(cluster);
     for (const resource of WATCHED_RESOURCES) {
