@@ -706,6 +706,21 @@ describe('GatewayStatusCollector: the load-balancer structure cache', () => {
     ]);
   });
 
+  it('falls back to the full read when the load balancer is gone (LoadBalancerNotFound)', async () => {
+    const t = setup();
+    exposeScenario(t.kube, t.elbv2);
+    t.elbv2.loadBalancers[0].state = 'provisioning';
+    await t.get(ORDERS_GW);
+    t.elbv2.loadBalancers.length = 0;
+    t.elbv2.calls.length = 0;
+    const res = await t.get(ORDERS_GW);
+    expect(commands(t)).toContain('DescribeTags');
+    expect(res.gateways[0].loadBalancer).toBeUndefined();
+    expect(res.gateways[0].errors).toContainEqual(
+      expect.objectContaining({ part: 'aws', kind: 'not-found' }),
+    );
+  });
+
   it("a status rewritten to name another team's load balancer after a cached read shows nothing of it", async () => {
     const t = setup();
     exposeScenario(t.kube, t.elbv2);
