@@ -732,6 +732,24 @@ describe('WatchCache under least privilege (a refused list or watch)', () => {
     );
   });
 
+  it('names the refused events.k8s.io watch when core events may not be listed either, and keeps retrying core first', async () => {
+    const { cluster, cache } = setup();
+    caches.push(cache);
+    cluster.refusedWatches.add('/events.k8s.io/');
+    cluster.refused.add('events./v1');
+    cache.list('c1', GW_V1);
+    expect(
+      (await cache.settledRefusals('c1')).map(
+        r => `${r.verb} ${resourceKey(r.resource)}`,
+      ),
+    ).toEqual([`watch ${resourceKey(EVENT_RESOURCES['events.k8s.io/v1'])}`]);
+    // Its restart (the backoff) lists core first again, then events.k8s.io.
+    const coreLists = () =>
+      cluster.lists.filter(l => l === 'events./v1').length;
+    const before = coreLists();
+    await eventually(() => expect(coreLists()).toBeGreaterThan(before));
+  });
+
   it('watches core v1 events when events.k8s.io may be listed but not watched, and names nothing', async () => {
     const { cluster, cache, client, directCalls } = setup();
     caches.push(cache);
