@@ -110,7 +110,7 @@ export function pendingListenerClaims(
 /**
  * Reads the claims of the portal's open review pull requests into the
  * shared Gateway's branch (heads `aws-gateway/shared-…`, newest first, at
- * most {@link MAX_PENDING_REVIEWS_READ}), except `exceptBranch` (the run's
+ * most `MAX_PENDING_REVIEWS_READ`), except `exceptBranch` (the run's
  * own). Reads only; every call has the GitOps deadlines and `signal`. A host
  * that cannot list pull requests, a branch that cannot be read or holds no
  * valid manifest, and reviews beyond the bound are said in `note` — the

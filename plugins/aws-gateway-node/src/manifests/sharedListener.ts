@@ -198,7 +198,11 @@ export function sharedListenerProblemsError(
   );
 }
 
-/** The platform's manifest, parsed as hostile input: one Gateway document, no aliases, the configured name. */
+/**
+ * The platform's manifest, parsed as hostile input: one Gateway document, no aliases, the configured name.
+ *
+ * @public
+ */
 export function parseSharedGatewayManifest(
   shared: SharedGateway,
   content: string,

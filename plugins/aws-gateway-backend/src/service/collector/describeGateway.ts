@@ -179,7 +179,12 @@ export async function describeGateway(
       target,
     });
   };
-  let located = structures?.mayHold(cluster.name, gateway, gatewayKey, refresh)
+  const located = structures?.mayHold(
+    cluster.name,
+    gateway,
+    gatewayKey,
+    refresh,
+  )
     ? undefined
     : locate();
 
