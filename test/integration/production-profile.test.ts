@@ -50,7 +50,11 @@ function ourGateway(body: any): any {
 }
 
 beforeAll(async () => {
-  rig = await startProductionRig({ status: { cacheTtlSeconds: TTL_SECONDS } });
+  rig = await startProductionRig({
+    // Every uncached read is a full one (no load-balancer structure cache:
+    // status.test covers it), so the refresh case bounds AWS calls by reads.
+    status: { cacheTtlSeconds: TTL_SECONDS, structureMaxAgeSeconds: 0 },
+  });
   await rig.replicas[0].client.waitForEntity(
     'component',
     'default',

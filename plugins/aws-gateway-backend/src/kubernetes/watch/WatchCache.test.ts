@@ -863,6 +863,19 @@ describe('WatchCache under least privilege (a refused list or watch)', () => {
     expect(await cache.settledRefusals('c2')).toEqual([]);
   });
 
+  it('waits for silent accepted watches only about as long as the first lists took (a proxy holds their headers)', async () => {
+    const { cluster, cache } = setup({ firstSyncWaitMs: 3_000 });
+    caches.push(cache);
+    // Accepted watches that send nothing: behind the Kubernetes plugin's
+    // proxy no verdict comes until their first event.
+    cluster.watchGate = new Promise(() => undefined);
+    expect(await cache.whenSynced('c1')).toBe(true);
+    const t0 = Date.now();
+    expect(await cache.settledRefusals('c1')).toEqual([]);
+    // Fast lists: the shortest grace (200 ms), far below the first-sync wait.
+    expect(Date.now() - t0).toBeLessThan(1_500);
+  });
+
   it('notices a list or watch revoked from a synced watch at its next list or watch request, not before', async () => {
     const { cluster, cache } = await synced();
 

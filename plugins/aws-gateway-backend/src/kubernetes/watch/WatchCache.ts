@@ -92,6 +92,9 @@ interface WatchEntry {
 
 const SETTLED: readonly ResourceWatchState[] = ['synced', 'notServed'];
 
+/** The shortest wait for a first answer's watch verdicts once the lists are in (see settledRefusals). */
+const REFUSAL_GRACE_MIN_MS = 200;
+
 /** One cluster's watches, its object count and its first sync. */
 class ClusterWatch {
   readonly entries: WatchEntry[] = [];
@@ -236,9 +239,13 @@ export class WatchCache {
    * `refusals`), once its watches' first requests have their answers: a
    * cold cluster's first answer is read from its first lists, a round trip
    * before the watch requests that follow them are accepted or refused, and
-   * must still name a refused watch. Waits at most `firstSyncWaitMs` after
-   * the first lists came back (or twice that after the watches started, when
-   * they have not), never past `signal`; a warm cluster answers at once.
+   * must still name a refused watch. A refusal comes back about as fast as
+   * the lists did, but an accepted watch may say nothing for long: behind the
+   * Kubernetes plugin's proxy its headers wait for its first event (the
+   * backend's compression holds them). So after the first lists came back
+   * this waits as long as they took (at least REFUSAL_GRACE_MIN_MS, at most
+   * `firstSyncWaitMs`), before that at most twice `firstSyncWaitMs` after the
+   * watches started; never past `signal`; a warm cluster answers at once.
    */
   async settledRefusals(
     cluster: string,
@@ -247,11 +254,15 @@ export class WatchCache {
     const watched = this.clusters.get(cluster);
     if (!watched) return [];
     const waitMs = this.settings.firstSyncWaitMs;
+    const { startedAt, syncedAt } = watched;
     const untilMs =
-      Math.max(
-        watched.startedAt + 2 * waitMs,
-        (watched.syncedAt ?? -Infinity) + waitMs,
-      ) - this.now();
+      (syncedAt === undefined
+        ? startedAt + 2 * waitMs
+        : syncedAt +
+          Math.min(
+            waitMs,
+            Math.max(REFUSAL_GRACE_MIN_MS, syncedAt - startedAt),
+          )) - this.now();
     await settledWithin(watched.firstVerdicts(), untilMs, signal, undefined);
     return this.refusals(cluster);
   }
