@@ -12,9 +12,12 @@ import {
 import { parseBaseUrl, segmentsBelow } from '../../urls/repositoryUrl';
 import { ForgeHttp } from '../forgeHttp';
 import { PullRequestHostFactory } from './types';
-import { collectOpen, encodePath, findOrCreate } from './repositoryPath';
-
-const LIST_MAX_PAGES = 5;
+import {
+  collectOpen,
+  encodePath,
+  findOrCreate,
+  OPEN_LIST_PAGES,
+} from './repositoryPath';
 
 const PAGE_SIZE = 100;
 const refOf = (branch: string) => `refs/heads/${branch}`;
@@ -117,15 +120,15 @@ export const azurePullRequests: PullRequestHostFactory = (
       const git = client(http);
       return http.callWithin('list open pull requests', () =>
         collectOpen(
-          { size: PAGE_SIZE, max: LIST_MAX_PAGES },
+          OPEN_LIST_PAGES,
           async page => {
             const found = await git.getPullRequests(
               repository,
               { targetRefName: refOf(base), status: PullRequestStatus.Active },
               project,
               undefined,
-              (page - 1) * PAGE_SIZE,
-              PAGE_SIZE,
+              (page - 1) * OPEN_LIST_PAGES.size,
+              OPEN_LIST_PAGES.size,
             );
             if (!found) throw notFound();
             return found;

@@ -1,10 +1,12 @@
 import { Octokit } from '@octokit/rest';
 import { ForgeHttp } from '../forgeHttp';
 import { PullRequestHostFactory } from './types';
-import { collectOpen, findOrCreate, repoPathBelow } from './repositoryPath';
-
-const LIST_PAGE_SIZE = 100;
-const LIST_MAX_PAGES = 5;
+import {
+  collectOpen,
+  findOrCreate,
+  OPEN_LIST_PAGES,
+  repoPathBelow,
+} from './repositoryPath';
 
 const trim = (url: string) => url.replace(/\/+$/, '');
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -69,7 +71,7 @@ export const githubPullRequests: PullRequestHostFactory = (
       const octokit = client(http);
       return http.call('list open pull requests', () =>
         collectOpen(
-          { size: LIST_PAGE_SIZE, max: LIST_MAX_PAGES },
+          OPEN_LIST_PAGES,
           async page =>
             (
               await octokit.pulls.list({
@@ -79,7 +81,7 @@ export const githubPullRequests: PullRequestHostFactory = (
                 state: 'open',
                 sort: 'created',
                 direction: 'desc',
-                per_page: LIST_PAGE_SIZE,
+                per_page: OPEN_LIST_PAGES.size,
                 page,
               })
             ).data,

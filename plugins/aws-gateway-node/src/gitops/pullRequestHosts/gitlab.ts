@@ -6,11 +6,9 @@ import {
   collectOpen,
   findOrCreate,
   markedTitle,
+  OPEN_LIST_PAGES,
   repoPathBelow,
 } from './repositoryPath';
-
-const LIST_PAGE_SIZE = 100;
-const LIST_MAX_PAGES = 5;
 
 /** The part of a merge request the flow reads. */
 interface MergeRequest {
@@ -81,7 +79,7 @@ export const gitlabPullRequests: PullRequestHostFactory = (
       const api = client(http);
       return http.call('list open merge requests', () =>
         collectOpen(
-          { size: LIST_PAGE_SIZE, max: LIST_MAX_PAGES },
+          OPEN_LIST_PAGES,
           page =>
             api.MergeRequests.all({
               projectId: project,
@@ -91,7 +89,7 @@ export const gitlabPullRequests: PullRequestHostFactory = (
               sort: 'desc',
               pagination: 'offset',
               page,
-              perPage: LIST_PAGE_SIZE,
+              perPage: OPEN_LIST_PAGES.size,
               maxPages: 1,
             }),
           m => ({

@@ -5,6 +5,7 @@ import {
   repositoryPath,
   segmentsBelow,
 } from '../../urls/repositoryUrl';
+import { OpenPullRequestList } from './types';
 
 /** Path segments for API URLs: each one encoded, never the raw text. */
 export const encodePath = (parts: string[]) =>
@@ -69,6 +70,9 @@ export async function findOrCreate<T>(
   }
 }
 
+/** The pages a listing reads, where the host's API allows 100 per page. */
+export const OPEN_LIST_PAGES = { size: 100, max: 5 };
+
 /**
  * The one bound of every host's listing: the pull requests of `pages` (each
  * newest first, fetched one after another until one is short) into `base`
@@ -85,11 +89,8 @@ export async function collectOpen<T>(
     url?: string;
   },
   filter: { base: string; headPrefix: string; limit: number },
-): Promise<{
-  pullRequests: Array<{ number: number; url: string; head: string }>;
-  complete: boolean;
-}> {
-  const pullRequests: Array<{ number: number; url: string; head: string }> = [];
+): Promise<OpenPullRequestList> {
+  const pullRequests: OpenPullRequestList['pullRequests'] = [];
   for (let page = 1; page <= pages.max; page++) {
     const list = await fetchPage(page);
     for (const item of list) {
