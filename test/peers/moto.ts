@@ -18,9 +18,16 @@ export function motoDir(): string {
   return cachePath(`moto-${MOTO_VERSION}`);
 }
 
-function motoBin(): string {
-  return path.join(motoDir(), 'venv', 'bin', 'moto_server');
+function motoPython(): string {
+  return path.join(motoDir(), 'venv', 'bin', 'python');
 }
+
+/**
+ * moto's app served with HTTP/1.1 keep-alive, as AWS serves its APIs:
+ * moto_server's werkzeug development server closes every connection, so each
+ * call of a client paid a new TCP connection it does not pay against AWS.
+ */
+const KEEP_ALIVE_SERVER = path.join(__dirname, 'moto_keepalive_server.py');
 
 export function motoInstalled(): boolean {
   return fs.existsSync(path.join(motoDir(), '.installed'));
@@ -79,8 +86,8 @@ export async function startMoto(
       : { INITIAL_NO_AUTH_ACTION_COUNT: String(options.enforceIamAfterCalls) };
   const child = startChild(
     'moto_server',
-    motoBin(),
-    ['-H', '127.0.0.1', '-p', String(port)],
+    motoPython(),
+    [KEEP_ALIVE_SERVER, '-H', '127.0.0.1', '-p', String(port)],
     path.join(logDir, 'moto.log'),
     {
       env: {
