@@ -173,6 +173,13 @@ describe.each(['github', 'gitlab', 'azure'] as const)(
         },
         { workspacePath },
       );
+    /** The pull request opener of this test's repository, with the portal's credentials. */
+    const openerOfRepo = () =>
+      GitOpsRepository.fromConfig(config()).pullRequestOpener(
+        `${gitPeer().baseUrl}${shape.path(org, repo)}${
+          forge === 'azure' ? '' : '.git'
+        }`,
+      );
     const myPushes = async () =>
       (await gitPushes()).filter(p => p.repository === `${owner}/${repo}`);
 
@@ -263,13 +270,7 @@ describe.each(['github', 'gitlab', 'azure'] as const)(
     it('finds the open pull request of a head into a base (how a review branch is known to be under review), none for another head or base; lists those into a base by head prefix', async () => {
       const head = 'aws-gateway/default-aws-tcp-gateway';
       const { outputs } = await run({});
-      const opener = await GitOpsRepository.fromConfig(
-        config(),
-      ).pullRequestOpener(
-        `${gitPeer().baseUrl}${shape.path(org, repo)}${
-          forge === 'azure' ? '' : '.git'
-        }`,
-      );
+      const opener = await openerOfRepo();
       expect(await opener.findOpen(head, 'main')).toEqual({
         number: 1,
         url: outputs.pullRequestUrl,
@@ -302,6 +303,48 @@ describe.each(['github', 'gitlab', 'azure'] as const)(
       expect(
         await opener.listOpen('main', { headPrefix: 'aws-gateway/', limit: 0 }),
       ).toEqual({ pullRequests: [], complete: false });
+    });
+
+    it('closes a pull request with a comment saying why (its branch left as it is); a host refusing the close is an error naming its answer, the pull request still open', async () => {
+      const head = 'aws-gateway/default-aws-tcp-gateway';
+      await run({});
+      const opener = await openerOfRepo();
+      const peer = async (what: string, method = 'GET') => {
+        const { baseUrl, user, password } = gitPeer();
+        return fetch(`${baseUrl}_peer/${what}`, {
+          method,
+          headers: {
+            authorization: `Basic ${Buffer.from(`${user}:${password}`).toString(
+              'base64',
+            )}`,
+          },
+        });
+      };
+      const key = encodeURIComponent(`${owner}/${repo}`);
+      const pull = async () =>
+        (await (await peer(`pulls?repository=${key}`)).json())[0];
+
+      await peer(`refuse-close?repository=${key}&refuse=1`, 'POST');
+      await expect(opener.close(1, 'refused')).rejects.toThrow(
+        /HTTP 403 when asked to (close|abandon) the (pull|merge) request/,
+      );
+      expect((await pull()).state).toBe('open');
+      expect(await opener.findOpen(head, 'main')).toBeDefined();
+
+      await peer(`refuse-close?repository=${key}&refuse=0`, 'POST');
+      await opener.close(1, 'It changes nothing any more.');
+      expect(await pull()).toMatchObject({
+        state: 'closed',
+        comments: ['refused', 'It changes nothing any more.'],
+      });
+      expect(await opener.findOpen(head, 'main')).toBeUndefined();
+      expect(
+        await opener.listOpen('main', {
+          headPrefix: 'aws-gateway/',
+          limit: 10,
+        }),
+      ).toEqual({ pullRequests: [], complete: true });
+      expect(branches(owner, repo)).toContain(head);
     });
   },
 );

@@ -147,17 +147,14 @@ function run(input: JsonObject, isDryRun = false) {
   );
 }
 
+const basicAuth = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
 async function pullRequests(): Promise<any[]> {
   const { baseUrl, user, password } = gitPeer();
   const res = await fetch(
     `${baseUrl}api/v1/repos/${repoPath}/pulls?state=all`,
-    {
-      headers: {
-        authorization: `Basic ${Buffer.from(`${user}:${password}`).toString(
-          'base64',
-        )}`,
-      },
-    },
+    { headers: { authorization: basicAuth(user, password) } },
   );
   expect(res.status).toBe(200);
   return res.json();
@@ -795,6 +792,31 @@ describe('two developers at once: ports pending review, and a change or removal 
       { workspacePath: workspace() },
     );
 
+  /** The git peer's record of a pull request: its state and comments. */
+  async function peerPull(
+    number: number,
+  ): Promise<{ state: string; comments: string[] }> {
+    const { baseUrl, user, password } = gitPeer();
+    const res = await fetch(
+      `${baseUrl}_peer/pulls?repository=${encodeURIComponent(repoPath)}`,
+      { headers: { authorization: basicAuth(user, password) } },
+    );
+    const pulls: Array<{ number: number; state: string; comments: string[] }> =
+      await res.json();
+    return pulls.find(p => p.number === number)!;
+  }
+  /** Makes the git peer refuse (403) or allow closing this repository's pull requests. */
+  async function refuseClose(refuse: boolean) {
+    const { baseUrl, user, password } = gitPeer();
+    const res = await fetch(
+      `${baseUrl}_peer/refuse-close?repository=${encodeURIComponent(
+        repoPath,
+      )}&refuse=${refuse ? 1 : 0}`,
+      { method: 'POST', headers: { authorization: basicAuth(user, password) } },
+    );
+    expect(res.status).toBe(204);
+  }
+
   beforeAll(async () => {
     const core = kc.makeApiClient(k8s.CoreV1Api);
     teamB = uniqueName('team-b');
@@ -904,29 +926,122 @@ describe('two developers at once: ports pending review, and a change or removal 
     expect(free.outputs.serverDryRun).toBe('passed');
   });
 
-  it('removes a listener whose expose pull request is still open from that branch: the pull request then adds nothing, and its port is free', async () => {
+  it('removes a listener whose expose pull request is still open from that branch: the pull request then changes nothing and is closed with a comment (a host refusing the close fails the task with the branch edited; the re-run closes it); its port is free', async () => {
+    const dryRun = await runAction(
+      createRemoveSharedListenerAction(deps()),
+      {
+        sharedGateway: sharedGateway(),
+        namespace: teamB,
+        routeName: 'api',
+        mode: 'pull-request',
+      },
+      { workspacePath: workspace(), isDryRun: true },
+    );
+    expect(dryRun.outputs.pullRequestClosed).toBe(true);
+    expect(dryRun.logs.join('\n')).toContain(
+      `Pull request #6 (${
+        gitPeer().baseUrl
+      }${repoPath}/pulls/6) would then change nothing relative to main: it would be closed`,
+    );
+
+    // The host refuses the close: the branch edit stands, the task fails naming the host's answer.
+    await refuseClose(true);
+    await expect(
+      editB(createRemoveSharedListenerAction(deps())),
+    ).rejects.toThrow(
+      /is removed from aws-gateway\/shared-.*-api, and pull request #6 \(.*\/pulls\/6\) now changes nothing, but it could not be closed: .*HTTP 403 when asked to close the pull request.*Run the task again to close it/,
+    );
+    const forkPoint = git([
+      '--git-dir',
+      bare(),
+      'merge-base',
+      'main',
+      apiBranch(),
+    ]);
+    // The branch is back to where it left main, byte for byte: its pull request shows no change.
+    expect(
+      git(['--git-dir', bare(), 'diff', '--stat', forkPoint, apiBranch()]),
+    ).toBe('');
+    expect(await peerPull(6)).toMatchObject({ state: 'open' });
+
+    await refuseClose(false);
     const { outputs, logs } = await editB(
       createRemoveSharedListenerAction(deps()),
     );
-    expect(outputs).toMatchObject({
-      branch: apiBranch(),
-      changed: true,
-      deleted: [`shared-gateway-routes/${teamB}/api/tcproute-api.yaml`],
-      pullRequestNumber: 6,
-    });
-    expect(logs.join('\n')).toContain(
-      'Pull request #6 now adds nothing for route',
+    expect(outputs).toMatchObject({ changed: false, pullRequestClosed: true });
+    expect(logs.join('\n')).toContain('Closed pull request #6 (');
+    const closed = await peerPull(6);
+    expect(closed.state).toBe('closed');
+    expect(closed.comments.at(-1)).toMatch(
+      /^Closed by Backstage \(aws-gateway:endpoint:remove-shared-listener\): route .*\/api on shared Gateway .* was removed from aws-gateway\/shared-.*-api before this pull request was merged, so it no longer changes anything relative to main/,
     );
     expect(listenersOn(apiBranch())).toEqual(listenersOn('main'));
     expect(await pullRequests()).toHaveLength(6);
     const free = await exposeC({ listenerPort: 20012 }, true);
     expect(free.outputs.pendingReviews).not.toContain('#6');
 
-    // Nothing left on the branch: a re-run writes nothing.
+    // Closed, nothing left to do: a re-run writes nothing and closes nothing.
     const before = heads();
     const again = await editB(createRemoveSharedListenerAction(deps()));
     expect(again.outputs).toMatchObject({ changed: false, deleted: [] });
+    expect(again.outputs.pullRequestClosed).toBeUndefined();
     expect(heads()).toBe(before);
+  });
+
+  it('a review branch that predates a removal merged since does not hold the removed port: it claims only what it adds since it left main', async () => {
+    const cacheBranch = `aws-gateway/shared-${teamC}-cache`;
+    const platformTmp =
+      '    - name: platform-tmp\n      protocol: TCP\n      port: 20015\n';
+    /** A platform engineer's edit of main's Gateway manifest, pushed by hand. */
+    const editOnMain = (edit: (content: string) => string, message: string) =>
+      pushToMainByHand(
+        bare(),
+        work => {
+          const file = path.join(work, GATEWAY_FILE);
+          fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
+        },
+        message,
+      );
+    // The platform adds a listener of its own by hand (merged, not applied yet)…
+    editOnMain(content => `${content}${platformTmp}`, 'platform-tmp');
+    // …team C opens an expose from that main…
+    const opened = await exposeC({
+      listenerName: `${teamC}-cache`,
+      routeName: 'cache',
+      serviceName: 'cache',
+      listenerPort: 20016,
+    });
+    expect(opened.outputs).toMatchObject({
+      branch: cacheBranch,
+      changed: true,
+    });
+    expect(listenersOn(cacheBranch)).toContain('platform-tmp TCP 20015');
+    // …and the platform removes its listener from main.
+    editOnMain(
+      content => content.replace(platformTmp, ''),
+      'remove platform-tmp',
+    );
+    expect(listenersOn('main')).not.toContain('platform-tmp TCP 20015');
+
+    // 20015 is free: team C's pull request still has it, but had it where it left main.
+    const preview = await exposeB(
+      { listenerName: `${teamB}-mq`, routeName: 'mq', listenerPort: 20015 },
+      true,
+    );
+    expect(preview.outputs.serverDryRun).toBe('passed');
+    expect(preview.outputs.pendingReviews).toContain(
+      `port 20016 (${teamC}-cache) in #7`,
+    );
+    expect(preview.outputs.pendingReviews).not.toContain('20015');
+    // What team C's pull request does add is still held.
+    await expect(
+      exposeB(
+        { listenerName: `${teamB}-mq`, routeName: 'mq', listenerPort: 20016 },
+        true,
+      ),
+    ).rejects.toThrow(
+      /pull request #7 .* with port 20016 .*\[shared-port-pending\]/,
+    );
   });
 
   it('says, in the dry run, that pending ports are not known when the host cannot list pull requests (mode commit, no pull request integration)', async () => {

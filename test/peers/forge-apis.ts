@@ -28,6 +28,10 @@ interface PeerPull {
   labels: string[];
   reviewers: string[];
   user: string;
+  /** Closed without a merge (GitHub/GitLab close, Azure DevOps abandon). */
+  state: 'open' | 'closed';
+  /** Comments, in order. */
+  comments: string[];
 }
 
 export interface ForgeContext {
@@ -36,6 +40,8 @@ export interface ForgeContext {
   /** The login of the request's credential (already authenticated). */
   login: string;
   pulls: Map<string, PeerPull[]>;
+  /** Repositories (owner/repo) whose pull requests may not be closed: 403, as a host refusing the credentials would. */
+  refuseClose: Set<string>;
 }
 
 export function branchSha(
@@ -122,7 +128,9 @@ async function openPull(
   ]);
   if (!headSha || !baseSha)
     return { status: 422, message: `branch ${headSha ? base : head} missing` };
-  const open = repo.list.find(p => p.head === head && p.base === base);
+  const open = repo.list.find(
+    p => p.state === 'open' && p.head === head && p.base === base,
+  );
   if (open) return { status: 409, message: String(open.number) };
   const pull: PeerPull = {
     number: repo.list.length + 1,
@@ -135,10 +143,33 @@ async function openPull(
     labels: [],
     reviewers: [],
     user: ctx.login,
+    state: 'open',
+    comments: [],
     ...extra,
   };
   repo.list.push(pull);
   return { pull };
+}
+
+/** Whether the repository's pull requests may be closed; else answers 403 and says false. */
+function closeAllowed(
+  ctx: ForgeContext,
+  key: string,
+  res: http.ServerResponse,
+): boolean {
+  if (!ctx.refuseClose.has(key)) return true;
+  send(res, 403, { message: 'Resource not accessible by integration' });
+  return false;
+}
+
+/** What the peer holds of a repository's pull requests, for tests (GET /_peer/pulls?repository=owner/repo). */
+export function peerPulls(ctx: Pick<ForgeContext, 'pulls'>, key: string) {
+  return (ctx.pulls.get(key) ?? []).map(p => ({
+    number: p.number,
+    title: p.title,
+    state: p.state,
+    comments: p.comments,
+  }));
 }
 
 const known = (login: unknown) =>
@@ -153,7 +184,7 @@ export async function handleGithub(
   ctx: ForgeContext,
 ): Promise<void> {
   const m =
-    /^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/(pulls|issues)(?:\/(\d+)\/(requested_reviewers|labels))?\/?$/.exec(
+    /^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/(pulls|issues)(?:\/(\d+)(?:\/(requested_reviewers|labels|comments))?)?\/?$/.exec(
       url.pathname,
     );
   const repo = m && repository(ctx, m[1], m[2]);
@@ -165,7 +196,7 @@ export async function handleGithub(
   const [owner, name] = [m[1], m[2]];
   const view = (p: PeerPull) => ({
     number: p.number,
-    state: 'open',
+    state: p.state,
     title: p.title,
     body: p.body,
     draft: p.draft,
@@ -180,6 +211,7 @@ export async function handleGithub(
     req.resume();
     const head = url.searchParams.get('head');
     const base = url.searchParams.get('base');
+    const state = url.searchParams.get('state') ?? 'open';
     send(
       res,
       200,
@@ -187,13 +219,25 @@ export async function handleGithub(
         .filter(
           p =>
             (!head || `${owner}:${p.head}` === head) &&
-            (!base || p.base === base),
+            (!base || p.base === base) &&
+            (state === 'all' || p.state === state),
         )
         .map(view),
     );
     return;
   }
   const input = await jsonBody(req);
+  if (m[4] && !m[5] && m[3] === 'pulls' && req.method === 'PATCH' && input) {
+    const pull = repo.list.find(p => p.number === Number(m[4]));
+    if (!pull) send(res, 404, { message: 'Not Found' });
+    else if (input.state === 'closed' && !closeAllowed(ctx, repo.key, res))
+      return;
+    else {
+      if (input.state === 'closed') pull.state = 'closed';
+      send(res, 200, view(pull));
+    }
+    return;
+  }
   if (req.method !== 'POST' || !input) {
     send(res, 422, { message: 'Problems parsing JSON' });
     return;
@@ -239,6 +283,11 @@ export async function handleGithub(
     send(res, 201, view(pull));
     return;
   }
+  if (m[5] === 'comments') {
+    pull.comments.push(String(input.body ?? ''));
+    send(res, 201, { id: pull.comments.length, body: input.body });
+    return;
+  }
   const labels: unknown[] = input.labels ?? [];
   pull.labels = [
     ...new Set([
@@ -272,7 +321,7 @@ export async function handleGitlab(
   }
   // The project id is the URL-encoded path: group%2Fproject.
   const m =
-    /^\/api\/v4\/projects\/([^/]+)\/merge_requests(?:\/(\d+))?\/?$/.exec(
+    /^\/api\/v4\/projects\/([^/]+)\/merge_requests(?:\/(\d+)(\/notes)?)?\/?$/.exec(
       url.pathname,
     );
   const parts = m ? decodeURIComponent(m[1]).split('/') : [];
@@ -286,7 +335,7 @@ export async function handleGitlab(
   const view = (p: PeerPull) => ({
     id: p.number + 1000,
     iid: p.number,
-    state: 'opened',
+    state: p.state === 'open' ? 'opened' : 'closed',
     title: p.title,
     description: p.body,
     draft: p.draft,
@@ -302,12 +351,16 @@ export async function handleGitlab(
     req.resume();
     const source = url.searchParams.get('source_branch');
     const target = url.searchParams.get('target_branch');
+    const state = url.searchParams.get('state') ?? 'all';
     send(
       res,
       200,
       repo.list
         .filter(
-          p => (!source || p.head === source) && (!target || p.base === target),
+          p =>
+            (!source || p.head === source) &&
+            (!target || p.base === target) &&
+            (state === 'all' || view(p).state === state),
         )
         .map(view),
     );
@@ -352,9 +405,18 @@ export async function handleGitlab(
     return;
   }
   const pull = repo.list.find(p => p.number === Number(m[2]));
-  if (!pull || req.method !== 'PUT') {
+  if (pull && m[3] && req.method === 'POST') {
+    pull.comments.push(String(input.body ?? ''));
+    send(res, 201, { id: pull.comments.length, body: input.body });
+    return;
+  }
+  if (!pull || m[3] || req.method !== 'PUT') {
     send(res, 404, { message: '404 Not found' });
     return;
+  }
+  if (input.state_event === 'close') {
+    if (!closeAllowed(ctx, repo.key, res)) return;
+    pull.state = 'closed';
   }
   pull.labels = [...new Set([...pull.labels, ...labelList(input.add_labels)])];
   if (input.reviewer_ids) pull.reviewers = byId(input.reviewer_ids);
@@ -391,6 +453,12 @@ const AZURE_GIT_LOCATIONS = [
     resourceName: 'reviewers',
     routeTemplate:
       '{project}/_apis/{area}/repositories/{repositoryId}/pullRequests/{pullRequestId}/{resource}/{reviewerId}',
+  },
+  {
+    id: 'ab6e2e5d-a0b7-4153-b64a-a4efe0d49449',
+    resourceName: 'threads',
+    routeTemplate:
+      '{project}/_apis/{area}/repositories/{repositoryId}/pullRequests/{pullRequestId}/{resource}/{threadId}',
   },
   {
     id: 'f22387e3-984e-4c52-9c6d-fbb8f14c812d',
@@ -433,7 +501,7 @@ export async function handleAzure(
     return;
   }
   const m =
-    /^\/([^/]+)\/([^/]+)\/_apis\/git\/repositories\/([^/]+)\/pullRequests(?:\/(\d+)\/(reviewers|labels)(?:\/([^/]+))?)?\/?$/.exec(
+    /^\/([^/]+)\/([^/]+)\/_apis\/git\/repositories\/([^/]+)\/pullRequests(?:\/(\d+)(?:\/(reviewers|labels|threads)(?:\/([^/]+))?)?)?\/?$/.exec(
       url.pathname,
     );
   const repo =
@@ -455,7 +523,7 @@ export async function handleAzure(
   const ref = (branch: string) => `refs/heads/${branch}`;
   const view = (p: PeerPull) => ({
     pullRequestId: p.number,
-    status: 'active',
+    status: p.state === 'open' ? 'active' : 'abandoned',
     title: p.title,
     description: p.body,
     isDraft: p.draft,
@@ -470,13 +538,21 @@ export async function handleAzure(
     req.resume();
     const source = url.searchParams.get('searchCriteria.sourceRefName');
     const target = url.searchParams.get('searchCriteria.targetRefName');
+    // The status enum, by number (1 active, 2 abandoned, 4 all) or by name.
+    const status =
+      ({ 1: 'active', 2: 'abandoned', 4: 'all' } as Record<string, string>)[
+        url.searchParams.get('searchCriteria.status') ?? ''
+      ] ??
+      url.searchParams.get('searchCriteria.status') ??
+      'active';
     const list = repo.list
+      .map(view)
       .filter(
         p =>
-          (!source || ref(p.head) === source) &&
-          (!target || ref(p.base) === target),
-      )
-      .map(view);
+          (!source || p.sourceRefName === source) &&
+          (!target || p.targetRefName === target) &&
+          (status === 'all' || p.status === status),
+      );
     send(res, 200, { count: list.length, value: list });
     return;
   }
@@ -528,6 +604,24 @@ export async function handleAzure(
     }
     pull.reviewers = [...new Set([...pull.reviewers, login])];
     send(res, 200, { ...identity(login), vote: 0 });
+    return;
+  }
+  if (!m[5] && req.method === 'PATCH') {
+    if (input.status === 2 || input.status === 'abandoned') {
+      if (!closeAllowed(ctx, repo.key, res)) return;
+      pull.state = 'closed';
+    }
+    send(res, 200, view(pull));
+    return;
+  }
+  if (m[5] === 'threads' && req.method === 'POST' && !m[6]) {
+    const comments = Array.isArray(input.comments) ? input.comments : [];
+    for (const c of comments) pull.comments.push(String(c?.content ?? ''));
+    send(res, 200, {
+      id: pull.comments.length,
+      comments,
+      status: input.status,
+    });
     return;
   }
   if (m[5] === 'labels' && req.method === 'POST' && !m[6]) {

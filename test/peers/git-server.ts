@@ -3,12 +3,15 @@
  * checks basic auth and runs `git http-backend` (CGI) for every git request,
  * serving the bare repositories under one temp directory. It also answers a
  * narrow, Gitea-compatible pull request API (ours, see test/README.md):
- * GET/POST /api/v1/repos/{owner}/{repo}/pulls, kept in memory (a pull request
- * merged by a push to its base is listed closed and merged), and the GitHub
+ * GET/POST /api/v1/repos/{owner}/{repo}/pulls, a close and a comment, kept in
+ * memory (a pull request merged by a push to its base is listed closed and
+ * merged), and the GitHub
  * (/api/v3), GitLab (/api/v4) and Azure DevOps (/<org>/<project>/_apis/git, clone
  * URLs /<org>/<project>/_git/<repo>) subsets of forge-apis.ts. Besides its basic
  * user it knows the users of PEER_USERS by their tokens (peerUserToken), and
- * records which login pushed (GET /_peer/pushes).
+ * records which login pushed (GET /_peer/pushes); tests read pull requests'
+ * state and comments (GET /_peer/pulls) and make closes fail
+ * (POST /_peer/refuse-close).
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -27,6 +30,7 @@ import {
   isAzureApi,
   hasPullFields,
   PEER_USERS,
+  peerPulls,
   readBody,
 } from './forge-apis';
 
@@ -108,6 +112,8 @@ interface PullRequest {
   merged: boolean;
   created_at: string;
   user: { login: string };
+  /** Comments, in order (Gitea keeps them on the pull request's issue). */
+  comments: string[];
 }
 
 /**
@@ -125,6 +131,7 @@ async function handlePulls(
   store: Map<string, PullRequest[]>,
   counter: { id: number },
   login: string,
+  refuseClose: Set<string>,
 ) {
   const send = (status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json;charset=utf-8' });
@@ -133,7 +140,7 @@ async function handlePulls(
   const fail = (status: number, message: string) =>
     send(status, { message, url: `${baseUrl}api/swagger` });
   const m =
-    /^\/api\/v1\/repos\/([A-Za-z0-9._-]+)\/([A-Za-z0-9._-]+)\/pulls\/?$/.exec(
+    /^\/api\/v1\/repos\/([A-Za-z0-9._-]+)\/([A-Za-z0-9._-]+)\/(?:pulls|(?:pulls|issues)\/(\d+)(\/comments)?)\/?$/.exec(
       url.pathname,
     );
   if (!m || m[1].startsWith('.') || m[2].startsWith('.')) {
@@ -152,6 +159,38 @@ async function handlePulls(
   const pulls = store.get(key) ?? [];
   store.set(key, pulls);
 
+  if (m[3]) {
+    // One pull request: PATCH /pulls/{n} (state closed), POST /issues/{n}/comments.
+    const pull = pulls.find(p => p.number === Number(m[3]));
+    let input: { state?: unknown; body?: unknown } | undefined;
+    try {
+      input = JSON.parse((await readBody(req)) || '{}');
+    } catch {
+      input = undefined;
+    }
+    if (!pull || !input) {
+      fail(pull ? 422 : 404, pull ? 'request body must be JSON' : 'not found');
+    } else if (
+      m[4] &&
+      req.method === 'POST' &&
+      url.pathname.includes('/issues/')
+    ) {
+      pull.comments.push(String(input.body ?? ''));
+      send(201, { id: pull.comments.length, body: input.body });
+    } else if (
+      !m[4] &&
+      req.method === 'PATCH' &&
+      url.pathname.includes('/pulls/')
+    ) {
+      if (input.state === 'closed' && refuseClose.has(key)) {
+        fail(403, 'user does not have permission to close this pull request');
+        return;
+      }
+      if (input.state === 'closed') pull.state = 'closed';
+      send(201, pull);
+    } else fail(405, 'method not allowed');
+    return;
+  }
   if (req.method === 'GET') {
     req.resume();
     const state = url.searchParams.get('state') ?? 'open';
@@ -232,6 +271,7 @@ async function handlePulls(
     merged: false,
     created_at: new Date().toISOString(),
     user: { login },
+    comments: [],
   };
   pulls.push(pull);
   send(201, pull);
@@ -314,6 +354,7 @@ export async function startGitServer(
   };
   const pulls = new Map<string, PullRequest[]>();
   const forgePulls: ForgeContext['pulls'] = new Map();
+  const refuseClose = new Set<string>();
   const pushes: Array<{ repository: string; login: string }> = [];
   const counter = { id: 0 };
   let baseUrl = '';
@@ -336,18 +377,50 @@ export async function startGitServer(
       res.end(JSON.stringify(pushes));
       return;
     }
+    // What a repository's pull requests are (state, comments), whichever API opened them.
+    if (url.pathname === '/_peer/pulls' && login === user) {
+      req.resume();
+      const key = url.searchParams.get('repository') ?? '';
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify([
+          ...(pulls.get(key) ?? []).map(p => ({
+            number: p.number,
+            title: p.title,
+            state: p.state,
+            comments: p.comments,
+          })),
+          ...peerPulls({ pulls: forgePulls }, key),
+        ]),
+      );
+      return;
+    }
+    // POST ?repository=owner/repo&refuse=1|0: closing its pull requests is refused (403) or allowed again.
+    if (url.pathname === '/_peer/refuse-close' && login === user) {
+      req.resume();
+      const key = url.searchParams.get('repository') ?? '';
+      if (url.searchParams.get('refuse') === '1') refuseClose.add(key);
+      else refuseClose.delete(key);
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     const forge =
       (url.pathname.startsWith('/api/v3/') && handleGithub) ||
       (url.pathname.startsWith('/api/v4/') && handleGitlab) ||
       (isAzureApi(url.pathname) && handleAzure);
     if (forge) {
-      forge(req, res, url, { root, baseUrl, login, pulls: forgePulls }).catch(
-        error => {
-          if (!res.headersSent)
-            res.writeHead(500, { 'content-type': 'text/plain' });
-          res.end(`forge API failed: ${error}`);
-        },
-      );
+      forge(req, res, url, {
+        root,
+        baseUrl,
+        login,
+        pulls: forgePulls,
+        refuseClose,
+      }).catch(error => {
+        if (!res.headersSent)
+          res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`forge API failed: ${error}`);
+      });
       return;
     }
     // Azure DevOps clone URLs (/<organization>/<project>/_git/<repository>) name a bare repository like any other.
@@ -361,13 +434,21 @@ export async function startGitServer(
       });
     }
     if (url.pathname.startsWith('/api/')) {
-      handlePulls(req, res, url, root, baseUrl, pulls, counter, login).catch(
-        error => {
-          if (!res.headersSent)
-            res.writeHead(500, { 'content-type': 'text/plain' });
-          res.end(`pull request API failed: ${error}`);
-        },
-      );
+      handlePulls(
+        req,
+        res,
+        url,
+        root,
+        baseUrl,
+        pulls,
+        counter,
+        login,
+        refuseClose,
+      ).catch(error => {
+        if (!res.headersSent)
+          res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`pull request API failed: ${error}`);
+      });
       return;
     }
     const env: NodeJS.ProcessEnv = {

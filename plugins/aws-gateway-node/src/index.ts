@@ -171,6 +171,7 @@ export type {
 export {
   pendingListenerClaims,
   readPendingSharedReviews,
+  readSharedGatewayReview,
   readSharedGatewayManifest,
   SHARED_REVIEW_BRANCH_PREFIX,
   sharedReviewBranch,
@@ -222,7 +223,10 @@ export type { PickedRepository } from './urls/pickerRepoUrl';
 export { RepositoryUrlAllowList } from './urls/urlAllowList';
 export type { GitTimeouts } from './gitops/gitHttp';
 export { GitOpsRepository } from './gitops/GitOpsRepository';
-export { describeFileChanges } from './gitops/fileChanges';
+export {
+  describeFileChanges,
+  reviewAddsNothingAfter,
+} from './gitops/fileChanges';
 export { assertBranchName, planBranch } from './gitops/branches';
 export type {
   CommitFilesOptions,
@@ -232,8 +236,9 @@ export type {
   GitOpsDirectory,
   GitOpsFile,
   GitOpsRemoteInfo,
+  GitOpsReviewBranch,
 } from './gitops/types';
-export type { GitOpsFileStatus } from './gitops/objectStore';
+export type { GitOpsFileStatus, TreeChange } from './gitops/objectStore';
 export type {
   OpenPullRequest,
   OpenPullRequestHead,

@@ -19,7 +19,11 @@ import {
   GitTimeouts,
   readGitTimeouts,
 } from './gitHttp';
-import { assertWritableDirectory, writeFilesIntoTree } from './objectStore';
+import {
+  assertWritableDirectory,
+  changedPaths,
+  writeFilesIntoTree,
+} from './objectStore';
 import {
   refuseChangedFiles,
   refuseChangedSinceRead,
@@ -33,6 +37,7 @@ import {
   authCallbacks,
   ConcurrentUpdate,
   fetchBase,
+  fetchMergeBase,
   listBranches,
   OpenOperation,
   pushBranch,
@@ -43,9 +48,12 @@ import {
   GitOpsDirectory,
   GitOpsFile,
   GitOpsRemoteInfo,
+  GitOpsReviewBranch,
 } from './types';
 
 const DEFAULT_MAX_ATTEMPTS = 4;
+/** At most this many changed paths of a review branch are listed. */
+const MAX_REVIEW_CHANGES = 256;
 
 /**
  * Commits files to a branch of an existing repository over HTTPS, the GitOps
@@ -310,6 +318,63 @@ export class GitOpsRepository {
       files: await readDirectoryFiles(store, rootTree, directory),
       branch: plan.base,
       commitSha: head,
+    };
+  }
+
+  /**
+   * Reads, never writes: what a review branch proposes — what a pull request
+   * of `branch` into `baseBranch` shows: `directory` on the branch and where
+   * the branch left the base (git's merge base of the two heads, found within
+   * a bounded depth), and the paths whose content differs between the two.
+   * Folders are read like `readFiles` (hostile content); changes are object
+   * ids only. Without a merge base in reach, `mergeBase` is undefined.
+   */
+  async readReviewBranch(
+    repoUrl: string | RepositoryUrl,
+    options: {
+      branch: string;
+      baseBranch: string;
+      directory: string;
+      signal?: AbortSignal;
+      userToken?: string;
+    },
+  ): Promise<GitOpsReviewBranch> {
+    const directory = safeRepoPath(options.directory);
+    assertBranchName('branch', options.branch);
+    assertBranchName('baseBranch', options.baseBranch);
+    const remote = await resolveGitRemote(this.integrations, repoUrl, {
+      userToken: options.userToken,
+    });
+    const read = await fetchMergeBase(
+      this.openOperation,
+      remote,
+      options.branch,
+      options.baseBranch,
+      options.signal,
+    );
+    const head: GitOpsDirectory = {
+      files: await readDirectoryFiles(read.store, read.headTree, directory),
+      branch: read.head.branch,
+      commitSha: read.head.commitSha,
+    };
+    if (!read.mergeBase) return { head };
+    return {
+      head,
+      mergeBase: {
+        files: await readDirectoryFiles(
+          read.store,
+          read.mergeBase.tree,
+          directory,
+        ),
+        branch: read.base.branch,
+        commitSha: read.mergeBase.commitSha,
+      },
+      changes: await changedPaths(
+        read.store,
+        read.mergeBase.tree,
+        read.headTree,
+        MAX_REVIEW_CHANGES,
+      ),
     };
   }
 

@@ -190,3 +190,67 @@ async function writeLevel(
   }
   return git.writeTree({ ...store, tree: [...entries.values()] });
 }
+
+/** A path whose entry differs between two trees: its blob (or tree, link…) id on each side, absent where missing. */
+export interface TreeChange {
+  path: string;
+  from?: string;
+  to?: string;
+}
+
+/**
+ * The paths whose entries differ between trees `from` and `to` (identical
+ * sub-trees are skipped by id), at most `limit`: `complete` is false when
+ * there are more. Reads object ids only, never content.
+ */
+export async function changedPaths(
+  store: ObjectStore,
+  from: string,
+  to: string,
+  limit: number,
+): Promise<{ changes: TreeChange[]; complete: boolean }> {
+  const changes: TreeChange[] = [];
+  const entries = async (oid: string | undefined) =>
+    new Map(
+      oid
+        ? (await git.readTree({ ...store, oid })).tree.map(e => [e.path, e])
+        : [],
+    );
+  const compare = async (
+    a: string | undefined,
+    b: string | undefined,
+    dir: string,
+  ): Promise<boolean> => {
+    const [left, right] = await Promise.all([entries(a), entries(b)]);
+    const names = [...new Set([...left.keys(), ...right.keys()])].sort();
+    for (const name of names) {
+      const [l, r] = [left.get(name), right.get(name)];
+      if (l?.oid === r?.oid && l?.mode === r?.mode) continue;
+      const at = dir ? `${dir}/${name}` : name;
+      const lTree = l?.type === 'tree' ? l.oid : undefined;
+      const rTree = r?.type === 'tree' ? r.oid : undefined;
+      if (lTree || rTree) {
+        if (!(await compare(lTree, rTree, at))) return false;
+        // A file replaced by a folder (or the reverse) is a change of its own.
+        if ((l && !lTree) || (r && !rTree)) {
+          if (changes.length >= limit) return false;
+          changes.push({
+            path: at,
+            ...(l && !lTree ? { from: l.oid } : {}),
+            ...(r && !rTree ? { to: r.oid } : {}),
+          });
+        }
+        continue;
+      }
+      if (changes.length >= limit) return false;
+      changes.push({
+        path: at,
+        ...(l ? { from: l.oid } : {}),
+        ...(r ? { to: r.oid } : {}),
+      });
+    }
+    return true;
+  };
+  const complete = await compare(from, to, '');
+  return { changes, complete };
+}

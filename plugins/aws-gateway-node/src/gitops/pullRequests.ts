@@ -64,6 +64,15 @@ export interface PullRequestOpener {
     filter: { headPrefix: string; limit: number },
     options?: { signal?: AbortSignal },
   ): Promise<OpenPullRequestList>;
+  /**
+   * Comments why, then closes the pull request without merging it (Azure
+   * DevOps: abandons it); the branch is left as it is. `signal` cancels it.
+   */
+  close(
+    number: number,
+    comment: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<void>;
   /** The shape of a pull request's browser URL, for a dry run; calls nothing. */
   previewUrl(number: number): string;
 }
@@ -161,6 +170,13 @@ export async function createPullRequestOpener(
         base,
         filter,
         httpFor('listing open pull requests', signal),
+      );
+    },
+    async close(number, comment, { signal } = {}) {
+      return host.close(
+        number,
+        comment,
+        httpFor('closing the pull request', signal),
       );
     },
     async open(request, { signal } = {}) {

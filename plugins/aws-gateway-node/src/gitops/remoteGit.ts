@@ -106,6 +106,32 @@ export async function listBranches(
   return { branches, ...(defaultBranch ? { defaultBranch } : {}) };
 }
 
+/** Fetches `branch`'s last `depth` commits into `store`; its head, as fetched. */
+async function fetchBranch(
+  open: OpenOperation,
+  remote: GitRemote,
+  store: { fs: any; gitdir: string },
+  branch: string,
+  depth: number,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
+  const fetching = open('fetching the branch', signal);
+  const fetched = await fetching.operation.run(() =>
+    git.fetch({
+      ...store,
+      http: fetching.http,
+      remote: 'origin',
+      url: remote.url.href,
+      ref: branch,
+      singleBranch: true,
+      depth,
+      tags: false,
+      ...authCallbacks(remote),
+    }),
+  );
+  return fetched.fetchHead ?? undefined;
+}
+
 /**
  * Fetches the head commit a commit to `branch` would start from into a new
  * in-memory object store: the branch, or the base it would be created from.
@@ -122,23 +148,61 @@ export async function fetchBase(
   const plan = planBranch(listed, repoUrl, branch, baseBranch);
   // Only git objects, in memory: the repository's files never touch a disk.
   const store = await createObjectStore(plan.base, repoUrl);
-  const fetching = open('fetching the branch', signal);
-  const fetched = await fetching.operation.run(() =>
-    git.fetch({
-      ...store,
-      http: fetching.http,
-      remote: 'origin',
-      url: repoUrl,
-      ref: plan.base,
-      singleBranch: true,
-      depth: 1,
-      tags: false,
-      ...authCallbacks(remote),
-    }),
-  );
-  const head = fetched.fetchHead ?? plan.baseSha;
+  const head =
+    (await fetchBranch(open, remote, store, plan.base, 1, signal)) ??
+    plan.baseSha;
   const { commit } = await git.readCommit({ ...store, oid: head });
   return { plan, store, head, rootTree: commit.tree };
+}
+
+/** How deep a branch and its base are fetched, step by step, to find where the branch left the base. */
+export const MERGE_BASE_DEPTHS = [2, 16, 128] as const;
+
+/**
+ * Fetches `branch` and `baseBranch` into one in-memory store, deepening both
+ * (bounded by {@link MERGE_BASE_DEPTHS}) until git's merge base of their
+ * heads is found: where the branch left the base, what a pull request of it
+ * is compared with. `mergeBase` is undefined when the histories do not meet
+ * within the bound (or share no commit). Reads only.
+ */
+export async function fetchMergeBase(
+  open: OpenOperation,
+  remote: GitRemote,
+  branch: string,
+  baseBranch: string,
+  signal?: AbortSignal,
+) {
+  const repoUrl = remote.url.href;
+  const listed = await listBranches(open, remote, signal);
+  const head = planBranch(listed, repoUrl, branch, baseBranch);
+  const base = planBranch(listed, repoUrl, baseBranch);
+  const store = await createObjectStore(base.base, repoUrl);
+  const fetchDepth = (ref: string, depth: number) =>
+    fetchBranch(open, remote, store, ref, depth, signal);
+  let mergeBase: string | undefined;
+  let headSha = head.baseSha;
+  let baseSha = base.baseSha;
+  for (const depth of MERGE_BASE_DEPTHS) {
+    // The heads as fetched: a branch moved meanwhile is compared as it is now.
+    headSha = (await fetchDepth(head.base, depth)) || headSha;
+    baseSha = (await fetchDepth(base.base, depth)) || baseSha;
+    [mergeBase] = await git.findMergeBase({
+      ...store,
+      oids: [headSha, baseSha],
+    });
+    if (mergeBase) break;
+  }
+  const rootTree = async (oid: string) =>
+    (await git.readCommit({ ...store, oid })).commit.tree;
+  return {
+    store,
+    head: { branch: head.base, commitSha: headSha },
+    base: { branch: base.base, commitSha: baseSha },
+    headTree: await rootTree(headSha),
+    mergeBase: mergeBase
+      ? { commitSha: mergeBase, tree: await rootTree(mergeBase) }
+      : undefined,
+  };
 }
 
 export async function pushBranch(

@@ -1,4 +1,4 @@
-import { GitOpsFileStatus } from './objectStore';
+import { GitOpsFileStatus, TreeChange } from './objectStore';
 import { RepositoryUrl } from '../urls/repositoryUrl';
 
 /** What GitOpsRepository takes and answers. */
@@ -99,4 +99,18 @@ export interface GitOpsDirectory {
   branch: string;
   /** Its head commit. */
   commitSha: string;
+}
+
+/** A review branch as a pull request of it shows it (`readReviewBranch`). @public */
+export interface GitOpsReviewBranch {
+  /** The folder on the branch's head. */
+  head: GitOpsDirectory;
+  /**
+   * The folder where the branch left the base (their merge base; `branch` is
+   * the base, `commitSha` the merge base); undefined when it was not found
+   * within the bounded depth.
+   */
+  mergeBase?: GitOpsDirectory;
+  /** Every path whose entry differs between the merge base and the head (object ids); `complete` false beyond the bound. */
+  changes?: { changes: TreeChange[]; complete: boolean };
 }

@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { ServiceUnavailableError } from '@backstage/errors';
 import yaml from 'yaml';
-import { GitOpsDirectory } from '../gitops/types';
+import { GitOpsDirectory, GitOpsReviewBranch } from '../gitops/types';
 import { OpenPullRequestHead } from '../gitops/pullRequests';
 import { parseRepositoryUrl } from '../urls/repositoryUrl';
 import {
@@ -35,38 +35,56 @@ function pr(number: number, head: string): OpenPullRequestHead {
   return { number, url: `https://git.example.com/pulls/${number}`, head };
 }
 
-/** A repository whose branches hold these manifests (a missing one reads as an error). */
+/**
+ * A repository whose review branches hold these manifests (a missing one
+ * reads as an error), each left main where main's manifest was
+ * SHARED_GATEWAY_YAML unless it says otherwise (`mergeBase`; null: not found).
+ */
 function repositoryWith(
-  manifests: Record<string, string>,
+  manifests: Record<
+    string,
+    string | { head: string; mergeBase: string | null }
+  >,
   open: { pullRequests: OpenPullRequestHead[]; complete: boolean } | Error,
 ) {
   const listOpen = jest.fn(async () => {
     if (open instanceof Error) throw open;
     return open;
   });
-  const readFiles = jest.fn(
+  const folder = (content: string, branch: string): GitOpsDirectory => ({
+    files: [{ path: SHARED_GATEWAY_GITOPS.path, content }],
+    branch,
+    commitSha: 'c'.repeat(40),
+  });
+  const readReviewBranch = jest.fn(
     async (
       _repo: unknown,
-      options: { branch: string; directory: string },
-    ): Promise<GitOpsDirectory> => {
-      const content = manifests[options.branch];
-      if (content === undefined)
+      options: { branch: string; baseBranch: string; directory: string },
+    ): Promise<GitOpsReviewBranch> => {
+      const entry = manifests[options.branch];
+      if (entry === undefined)
         throw new Error(`${options.branch}: a symbolic link`);
-      expect(options.directory).toBe('platform/gateways');
+      expect(options).toMatchObject({
+        directory: 'platform/gateways',
+        baseBranch: 'main',
+      });
+      const { head, mergeBase } =
+        typeof entry === 'string'
+          ? { head: entry, mergeBase: SHARED_GATEWAY_YAML }
+          : entry;
       return {
-        files: [{ path: SHARED_GATEWAY_GITOPS.path, content }],
-        branch: options.branch,
-        commitSha: 'c'.repeat(40),
+        head: folder(head, options.branch),
+        ...(mergeBase === null ? {} : { mergeBase: folder(mergeBase, 'main') }),
       };
     },
   );
   return {
     repository: {
-      readFiles,
+      readReviewBranch,
       pullRequestOpener: jest.fn(async () => ({ listOpen } as any)),
     },
     listOpen,
-    readFiles,
+    readReviewBranch,
   };
 }
 
@@ -78,18 +96,55 @@ describe('pendingListenerClaims', () => {
       'port: 20000',
       'port: 20009',
     );
-    expect(pendingListenerClaims(SHARED, BASE, branch, review)).toEqual([
+    const compared = { base: BASE, since: BASE };
+    expect(pendingListenerClaims(SHARED, compared, branch, review)).toEqual([
       { name: 'platform-dns', protocol: 'UDP', port: 20009, ...review },
       { name: 'team-b-db', protocol: 'TCP', port: 20003, ...review },
     ]);
     expect(
-      pendingListenerClaims(SHARED, BASE, SHARED_GATEWAY_YAML, review),
+      pendingListenerClaims(SHARED, compared, SHARED_GATEWAY_YAML, review),
+    ).toEqual([]);
+  });
+
+  it('claims only what a branch adds since it left the base: a listener removed from the base since is not claimed', () => {
+    const removed = listener('team-c-old', 20005);
+    // Where the branch left main, main still had team-c-old; main removed it since.
+    const since = yaml.parse(withListeners(removed));
+    const branch = withListeners(removed, listener('team-b-db', 20003));
+    expect(
+      pendingListenerClaims(SHARED, { base: BASE, since }, branch, review),
+    ).toEqual([{ name: 'team-b-db', protocol: 'TCP', port: 20003, ...review }]);
+    // Compared with today's base instead (no merge base known), it is held: the safe side.
+    expect(
+      pendingListenerClaims(
+        SHARED,
+        { base: BASE, since: BASE },
+        branch,
+        review,
+      ).map(c => c.name),
+    ).toEqual(['team-c-old', 'team-b-db']);
+    // Added since and merged meanwhile: the base holds it, it is not pending.
+    expect(
+      pendingListenerClaims(
+        SHARED,
+        {
+          base: yaml.parse(withListeners(listener('team-b-db', 20003))),
+          since: BASE,
+        },
+        withListeners(listener('team-b-db', 20003)),
+        review,
+      ),
     ).toEqual([]);
   });
 
   it('refuses a branch manifest that is not the Gateway (hostile content)', () => {
     expect(() =>
-      pendingListenerClaims(SHARED, BASE, 'a: &x 1\nb: *x\n', review),
+      pendingListenerClaims(
+        SHARED,
+        { base: BASE, since: BASE },
+        'a: &x 1\nb: *x\n',
+        review,
+      ),
     ).toThrow(/\[shared-gateway-manifest-invalid\]/);
   });
 });
@@ -139,7 +194,34 @@ describe('readPendingSharedReviews', () => {
       },
       { signal: undefined },
     );
-    expect(repo.readFiles).toHaveBeenCalledTimes(1);
+    expect(repo.readReviewBranch).toHaveBeenCalledTimes(1);
+  });
+
+  it("compares each branch with where it left the base: a removal merged since is not held by an older review; without a merge base in reach, with today's base, and says so", async () => {
+    const old = sharedReviewBranch('team-c', 'old');
+    const far = sharedReviewBranch('team-d', 'far');
+    const removed = listener('team-c-old', 20005);
+    const repo = repositoryWith(
+      {
+        [old]: {
+          head: withListeners(removed, listener('team-c-new', 20006)),
+          mergeBase: withListeners(removed),
+        },
+        [far]: {
+          head: withListeners(removed, listener('team-d-far', 20007)),
+          mergeBase: null,
+        },
+      },
+      { pullRequests: [pr(8, far), pr(7, old)], complete: true },
+    );
+    const pending = await read(repo);
+    // #7 claims only what it added; #8, with no merge base known, also the removed listener.
+    expect(
+      pending.claims.map(c => `${c.name} #${c.pullRequest.number}`).sort(),
+    ).toEqual(['team-c-new #7', 'team-c-old #8', 'team-d-far #8']);
+    expect(pending.note).toBe(
+      'where pull request #8 left main was not found within 128 commits: it was compared with main as it is now (a listener removed there since counts as held)',
+    );
   });
 
   it('says what is not known: a host that cannot list, a branch that cannot be read, reviews beyond the bound', async () => {

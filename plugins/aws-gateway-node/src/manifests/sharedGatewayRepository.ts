@@ -2,7 +2,12 @@ import path from 'node:path';
 import { InputError } from '@backstage/errors';
 import { GitOpsRepository } from '../gitops/GitOpsRepository';
 import { PullRequestOpener } from '../gitops/pullRequests';
-import { GitOpsFile } from '../gitops/types';
+import { MERGE_BASE_DEPTHS } from '../gitops/remoteGit';
+import {
+  GitOpsDirectory,
+  GitOpsFile,
+  GitOpsReviewBranch,
+} from '../gitops/types';
 import { RepositoryUrl } from '../urls/repositoryUrl';
 import { SharedGateway } from './sharedGatewayConfig';
 import {
@@ -76,34 +81,93 @@ export async function readSharedGatewayManifest(
     ...options,
     directory: path.posix.dirname(shared.gitops.path),
   });
-  const file = read.files.find(f => f.path === shared.gitops.path);
-  if (!file) {
-    throw new InputError(
-      `sharedGateway: ${shared.gitops.path} is not a file on ${read.branch} of ${repoUrl.href}; ask the platform team to check awsGateway.provisioning.sharedGateways [shared-gateway-manifest-missing]`,
-    );
-  }
+  const file = manifestIn(read, shared);
+  if (!file) throw manifestMissing(shared, read.branch, repoUrl);
   return { file, branch: read.branch, commitSha: read.commitSha };
 }
 
+function manifestIn(
+  read: GitOpsDirectory,
+  shared: SharedGateway,
+): GitOpsFile | undefined {
+  return read.files.find(f => f.path === shared.gitops.path);
+}
+
+function manifestMissing(
+  shared: SharedGateway,
+  branch: string,
+  repoUrl: RepositoryUrl,
+): InputError {
+  return new InputError(
+    `sharedGateway: ${shared.gitops.path} is not a file on ${branch} of ${repoUrl.href}; ask the platform team to check awsGateway.provisioning.sharedGateways [shared-gateway-manifest-missing]`,
+  );
+}
+
 /**
- * The listeners a review branch's manifest has that the base's lacks (by
- * name, port and protocol): what merging it would add or move. A branch
- * that predates a removal on the base shows the removed listener too — its
- * port counts as held until the pull request is merged or closed (the safe
- * side). Throws an InputError for a manifest that is not the Gateway.
+ * The shared Gateway's manifest on a review branch and where the branch left
+ * the Gateway's branch (their merge base: what its pull request is compared
+ * with), both read with the base's hostile-content rules. `mergeBase` is
+ * undefined when the merge base was not found within the bounded depth, and
+ * its `file` is undefined when the manifest did not exist there.
+ *
+ * @public
+ */
+export async function readSharedGatewayReview(
+  repository: Pick<GitOpsRepository, 'readReviewBranch'>,
+  repoUrl: RepositoryUrl,
+  shared: SharedGateway,
+  options: { branch: string; userToken?: string; signal?: AbortSignal },
+): Promise<{
+  file: GitOpsFile;
+  review: GitOpsReviewBranch;
+  mergeBase?: { file?: GitOpsFile; commitSha: string };
+}> {
+  const review = await repository.readReviewBranch(repoUrl, {
+    ...options,
+    baseBranch: shared.gitops.branch,
+    directory: path.posix.dirname(shared.gitops.path),
+  });
+  const file = manifestIn(review.head, shared);
+  if (!file) throw manifestMissing(shared, review.head.branch, repoUrl);
+  return {
+    file,
+    review,
+    ...(review.mergeBase
+      ? {
+          mergeBase: {
+            file: manifestIn(review.mergeBase, shared),
+            commitSha: review.mergeBase.commitSha,
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * The listeners a review branch's manifest adds or moves (by name, port and
+ * protocol): those its merge base (`since`: where it left the base, the
+ * manifest there) lacks — what its pull request shows — and today's base
+ * lacks too (already merged: the base holds them). A branch that predates a
+ * removal merged since still has the removed listener, as its merge base
+ * does: it claims nothing. Without a known merge base, `since` is today's
+ * base (the safe side: a listener removed since counts as held). Throws an
+ * InputError for a manifest that is not the Gateway.
  *
  * @public
  */
 export function pendingListenerClaims(
   shared: SharedGateway,
-  baseGateway: unknown,
+  compared: { base: unknown; since: unknown },
   branchGatewayYaml: string,
   review: { branch: string; pullRequest: { number: number; url: string } },
 ): PendingListenerClaim[] {
   const { gateway } = parseSharedGatewayManifest(shared, branchGatewayYaml);
-  const onBase = gatewayListeners(baseGateway);
+  const held = [
+    ...gatewayListeners(compared.since),
+    ...gatewayListeners(compared.base),
+  ];
   return gatewayListeners(gateway)
-    .filter(l => !onBase.some(b => sameListenerSummary(b, l)))
+    .filter(l => !held.some(b => sameListenerSummary(b, l)))
     .map(l => ({ ...l, ...review }));
 }
 
@@ -111,19 +175,21 @@ export function pendingListenerClaims(
  * Reads the claims of the portal's open review pull requests into the
  * shared Gateway's branch (heads `aws-gateway/shared-…`, newest first, at
  * most `MAX_PENDING_REVIEWS_READ`), except `exceptBranch` (the run's
- * own). Reads only; every call has the GitOps deadlines and `signal`. A host
+ * own): what each branch adds since it left the base (pendingListenerClaims).
+ * Reads only; every call has the GitOps deadlines and `signal`. A host
  * that cannot list pull requests, a branch that cannot be read or holds no
- * valid manifest, and reviews beyond the bound are said in `note` — the
+ * valid manifest, a merge base out of reach and reviews beyond the bound
+ * are said in `note` — the
  * caller falls back to the base and the live Gateway, where a conflicting
  * merge still fails.
  *
  * @public
  */
 export async function readPendingSharedReviews(options: {
-  repository: Pick<GitOpsRepository, 'readFiles' | 'pullRequestOpener'>;
+  repository: Pick<GitOpsRepository, 'readReviewBranch' | 'pullRequestOpener'>;
   repoUrl: RepositoryUrl;
   shared: SharedGateway;
-  /** The Gateway on the base branch, parsed: what the branches are compared with. */
+  /** The Gateway on the base branch, parsed (what it holds is not pending; without a merge base, what a branch is compared with). */
   baseGateway: unknown;
   /** An opener already made (the action's, with the user's token); else one with the integration's credentials. */
   opener?: Pick<PullRequestOpener, 'listOpen'>;
@@ -159,6 +225,7 @@ export async function readPendingSharedReviews(options: {
     .filter(p => p.head !== options.exceptBranch)
     .slice(0, MAX_PENDING_REVIEWS_READ);
   const unread: string[] = [];
+  const unplaced: string[] = [];
   const claims = (
     await Promise.all(
       reviews.map(async pr => {
@@ -167,15 +234,23 @@ export async function readPendingSharedReviews(options: {
           pullRequest: { number: pr.number, url: pr.url },
         };
         try {
-          const { file } = await readSharedGatewayManifest(
+          const { file, mergeBase } = await readSharedGatewayReview(
             repository,
             repoUrl,
             shared,
             { branch: pr.head, userToken, signal },
           );
+          if (!mergeBase) unplaced.push(`#${pr.number}`);
           return pendingListenerClaims(
             shared,
-            options.baseGateway,
+            {
+              base: options.baseGateway,
+              since: mergeBase
+                ? mergeBase.file &&
+                  parseSharedGatewayManifest(shared, mergeBase.file.content)
+                    .gateway
+                : options.baseGateway,
+            },
             file.content,
             review,
           );
@@ -193,6 +268,17 @@ export async function readPendingSharedReviews(options: {
           `the manifest of pull request ${unread
             .sort()
             .join(', ')} could not be read: its ports are not known`,
+        ]
+      : []),
+    ...(unplaced.length
+      ? [
+          `where pull request ${unplaced.sort().join(', ')} left ${
+            shared.gitops.branch
+          } was not found within ${
+            MERGE_BASE_DEPTHS[MERGE_BASE_DEPTHS.length - 1]
+          } commits: it was compared with ${
+            shared.gitops.branch
+          } as it is now (a listener removed there since counts as held)`,
         ]
       : []),
     ...(listed.complete

@@ -116,6 +116,49 @@ describe('planSharedListenerEdit', () => {
     expect(plan.manifests).toEqual([]);
   });
 
+  it('a removal on the review branch that added the listener writes back the manifest where the branch left the base, byte for byte', () => {
+    // The platform's own formatting, which the YAML writer does not keep (spacing).
+    const platform = PLATFORM_YAML.replace(
+      'gatewayClassName: aws-nlb',
+      'gatewayClassName:    aws-nlb',
+    );
+    const added = planSharedListener({
+      shared: SHARED,
+      request: CURRENT,
+      repoGatewayYaml: platform,
+      liveGateway: yaml.parse(platform),
+      profile: PROFILE,
+    }).gatewayFile.content;
+    const plain = edit({
+      repoGatewayYaml: added,
+      liveGateway: yaml.parse(platform),
+    });
+    expect(plain.gatewayFile.content).not.toBe(platform);
+    const restored = edit({
+      repoGatewayYaml: added,
+      liveGateway: yaml.parse(platform),
+      reviewBaseGatewayYaml: platform,
+    });
+    expect(restored.gatewayFile.content).toBe(platform);
+    // Anything else changed on the branch since: nothing is restored.
+    const other = `${added}    - name: team-c-web\n      protocol: TCP\n      port: 20007\n`;
+    expect(
+      edit({
+        repoGatewayYaml: other,
+        liveGateway: yaml.parse(platform),
+        reviewBaseGatewayYaml: platform,
+      }).gatewayFile.content,
+    ).toContain('team-c-web');
+    // A hostile base restores nothing and refuses nothing.
+    expect(
+      edit({
+        repoGatewayYaml: added,
+        liveGateway: yaml.parse(platform),
+        reviewBaseGatewayYaml: 'a: &x 1\nb: *x\n',
+      }).gatewayFile.content,
+    ).toBe(plain.gatewayFile.content);
+  });
+
   it.each<
     [string, Partial<Parameters<typeof planSharedListenerEdit>[0]>, RegExp]
   >([

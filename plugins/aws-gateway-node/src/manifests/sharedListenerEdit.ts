@@ -64,6 +64,13 @@ export function planSharedListenerEdit(inputs: {
   baseGateway?: unknown;
   /** Listeners other open review pull requests claim. */
   pendingClaims?: PendingListenerClaim[];
+  /**
+   * The manifest where the open review branch `repoGatewayYaml` is on left
+   * the base (its merge base). A removal that leaves the manifest as it was
+   * there, but for the formatting the portal's YAML writer gives it, writes
+   * it back byte for byte: the pull request then shows no change at all.
+   */
+  reviewBaseGatewayYaml?: string;
 }): SharedListenerEditPlan {
   const { shared, current, next } = inputs;
   const { doc, gateway } = parseSharedGatewayManifest(
@@ -104,6 +111,7 @@ export function planSharedListenerEdit(inputs: {
   if (!next) {
     seq.items.splice(index, 1);
     after = doc.toString({ lineWidth: 0 });
+    after = restoredReviewBase(shared, inputs.reviewBaseGatewayYaml, after);
   } else {
     const entry = sharedListenerEntry(shared, next);
     if (!sameListener(entry, gateway.spec.listeners[index])) {
@@ -144,4 +152,19 @@ function ownListenerIndex(
     );
   }
   return index;
+}
+
+/** `reviewBase` when `after` is it as the YAML writer formats it, else `after`; an invalid `reviewBase` restores nothing. */
+function restoredReviewBase(
+  shared: SharedGateway,
+  reviewBase: string | undefined,
+  after: string,
+): string {
+  if (reviewBase === undefined) return after;
+  try {
+    const formatted = parseSharedGatewayManifest(shared, reviewBase).doc;
+    return formatted.toString({ lineWidth: 0 }) === after ? reviewBase : after;
+  } catch {
+    return after;
+  }
 }

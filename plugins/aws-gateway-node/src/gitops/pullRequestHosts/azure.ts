@@ -5,6 +5,8 @@ import {
 } from 'azure-devops-node-api';
 import { GitApi } from 'azure-devops-node-api/GitApi';
 import {
+  CommentThreadStatus,
+  CommentType,
   GitPullRequest,
   IdentityRefWithVote,
   PullRequestStatus,
@@ -143,6 +145,29 @@ export const azurePullRequests: PullRequestHostFactory = (
                 : undefined,
           }),
           { ...filter, base },
+        ),
+      );
+    },
+    async close(number, comment, http) {
+      const git = client(http);
+      await http.callWithin('comment on the pull request', () =>
+        git.createThread(
+          {
+            comments: [{ content: comment, commentType: CommentType.Text }],
+            status: CommentThreadStatus.Closed,
+          },
+          repository,
+          number,
+          project,
+        ),
+      );
+      // Azure DevOps closes a pull request without merging it by abandoning it.
+      await http.callWithin('abandon the pull request', () =>
+        git.updatePullRequest(
+          { status: PullRequestStatus.Abandoned },
+          repository,
+          number,
+          project,
         ),
       );
     },

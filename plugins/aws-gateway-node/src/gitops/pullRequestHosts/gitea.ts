@@ -111,6 +111,16 @@ export const giteaPullRequests: PullRequestHostFactory = (
         ),
       );
     },
+    async close(number, comment, http) {
+      await http.call('comment on the pull request', () =>
+        json(http, `${repoApi}/issues/${number}/comments`, 'POST', {
+          body: comment,
+        }),
+      );
+      await http.call('close the pull request', () =>
+        json(http, `${repoApi}/pulls/${number}`, 'PATCH', { state: 'closed' }),
+      );
+    },
     async open(request, http) {
       const find = () => findPull(http, request.head, request.base);
       // 409 (older releases 422) when one was opened meanwhile.

@@ -95,6 +95,25 @@ export const githubPullRequests: PullRequestHostFactory = (
         ),
       );
     },
+    async close(number, comment, http) {
+      const octokit = client(http);
+      await http.call('comment on the pull request', () =>
+        octokit.issues.createComment({
+          owner,
+          repo,
+          issue_number: number,
+          body: comment,
+        }),
+      );
+      await http.call('close the pull request', () =>
+        octokit.pulls.update({
+          owner,
+          repo,
+          pull_number: number,
+          state: 'closed',
+        }),
+      );
+    },
     async open(request, http) {
       const octokit = client(http);
       const find = () => findPull(octokit, http, request.head, request.base);

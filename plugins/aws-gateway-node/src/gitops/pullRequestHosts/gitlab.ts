@@ -102,6 +102,15 @@ export const gitlabPullRequests: PullRequestHostFactory = (
         ),
       );
     },
+    async close(number, comment, http) {
+      const api = client(http);
+      await http.call('comment on the merge request', () =>
+        api.MergeRequestNotes.create(project, number, comment),
+      );
+      await http.call('close the merge request', () =>
+        api.MergeRequests.edit(project, number, { stateEvent: 'close' }),
+      );
+    },
     async open(request, http) {
       const api = client(http);
       const reviewerIds = await Promise.all(

@@ -70,6 +70,11 @@ export interface PullRequestHost {
     request: PullRequestRequest,
     http: ForgeHttp,
   ): Promise<PullRequestResult>;
+  /**
+   * Closes the pull request without merging it (Azure DevOps: abandons it),
+   * after a comment saying why; its branch is left as it is.
+   */
+  close(number: number, comment: string, http: ForgeHttp): Promise<void>;
   /** The shape of a pull request's browser URL, for a dry run; calls nothing. */
   previewUrl(number: number): string;
 }

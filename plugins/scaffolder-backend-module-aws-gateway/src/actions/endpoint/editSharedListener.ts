@@ -17,6 +17,8 @@ import {
   parseSharedGatewayManifest,
   planSharedListenerEdit,
   readSharedGatewayManifest,
+  readSharedGatewayReview,
+  reviewAddsNothingAfter,
   SharedGateway,
   SharedListenerRequest,
   sharedReviewBranch,
@@ -32,6 +34,7 @@ import {
   readCurrentSharedListener,
   readSharedRouteFolder,
 } from './currentSharedListener';
+import { closeEmptyReview, emptyReviewOutput } from './emptyReview';
 import { readOtherPendingReviews } from './pendingReviews';
 import {
   assertNamespacesAllowed,
@@ -67,7 +70,11 @@ export interface SharedGatewayActionDeps {
   sharedGateways: SharedGateway[];
   repository: Pick<
     GitOpsRepository,
-    'readFiles' | 'commitFiles' | 'pullRequestOpener' | 'describeRemote'
+    | 'readFiles'
+    | 'readReviewBranch'
+    | 'commitFiles'
+    | 'pullRequestOpener'
+    | 'describeRemote'
   >;
   settings: GitOpsSettings;
   guardrails: GatewayGuardrails;
@@ -136,6 +143,7 @@ export const sharedListenerEditOutputs = {
     z.string().describe('<cluster>/<namespace>/<name> of the shared Gateway'),
   routeRef: (z: ZodImpl) => z.string().describe('<namespace>/<route name>'),
   ...sharedGatewayCommitOutputs,
+  ...emptyReviewOutput,
 };
 
 type EditInput = {
@@ -156,7 +164,7 @@ type EditContext = Pick<
   | 'checkpoint'
   | 'output'
   | 'getInitiatorCredentials'
->;
+> & { output(name: 'pullRequestClosed', value: boolean): void };
 
 /** Changes (`decide` returns the request after the change) or removes (no `decide`) the listener. */
 export async function editSharedListener(
@@ -221,6 +229,33 @@ export async function editSharedListener(
       },
     );
   }
+  // What its pull request shows (the branch against where it left the base): a removal may leave it empty.
+  const review =
+    underReview && edit.op === 'remove'
+      ? await readSharedGatewayReview(repository, repoUrl, shared, {
+          ...reading,
+          branch: underReview.branch,
+        })
+      : undefined;
+  const closeIfEmpty = async (commit: {
+    files: GitOpsFile[];
+    replaces: GitOpsFile[];
+  }) => {
+    if (
+      underReview &&
+      opener &&
+      review?.review.changes &&
+      (await reviewAddsNothingAfter(review.review.changes, commit))
+    ) {
+      await closeEmptyReview(ctx, opener, underReview, {
+        subject,
+        baseBranch: shared.gitops.branch,
+        actionId: edit.actionId,
+      });
+      return true;
+    }
+    return false;
+  };
   if (!current) {
     const where = `${sharedListenerTargetPath(
       input.namespace,
@@ -237,10 +272,12 @@ export async function editSharedListener(
     }
     ctx.logger.info(
       underReview
-        ? `${subject}: ${where} holds none of the portal's files: pull request #${underReview.pullRequest.number} adds nothing for it any more — it can be closed`
+        ? `${subject}: ${where} holds none of the portal's files: pull request #${underReview.pullRequest.number} adds nothing for it any more`
         : `${subject}: nothing to remove, it is already removed`,
     );
     nothingWritten(ctx, shared);
+    // A re-run after a close the host refused: the branch is already as it should be.
+    await closeIfEmpty({ files: [], replaces: [] });
     return;
   }
   const backendNamespace =
@@ -315,6 +352,9 @@ export async function editSharedListener(
     profile,
     ...(baseGateway ? { baseGateway } : {}),
     pendingClaims,
+    ...(review?.mergeBase?.file
+      ? { reviewBaseGatewayYaml: review.mergeBase.file.content }
+      : {}),
   });
   const routeDir = sharedListenerTargetPath(input.namespace, input.routeName);
   const routeFiles: GitOpsFile[] = plan.manifests.map(m => ({
@@ -412,8 +452,13 @@ export async function editSharedListener(
   );
   if (underReview && edit.op === 'remove') {
     ctx.logger.info(
-      `Pull request #${underReview.pullRequest.number} now adds nothing for ${subject}: it can be closed (merging it changes nothing)`,
+      `Pull request #${underReview.pullRequest.number} now adds nothing for ${subject}`,
     );
+    const closed = await closeIfEmpty({ files: after, replaces: onBranch });
+    if (!closed)
+      ctx.logger.info(
+        `Pull request #${underReview.pullRequest.number} still changes something relative to where it left ${shared.gitops.branch} (or that is not known): it stays open`,
+      );
   }
 }
 

@@ -36,7 +36,10 @@ type PendingContext = Pick<ActionContext<any, any>, 'signal' | 'logger'> & {
 export async function readOtherPendingReviews(
   ctx: PendingContext,
   deps: {
-    repository: Pick<GitOpsRepository, 'readFiles' | 'pullRequestOpener'>;
+    repository: Pick<
+      GitOpsRepository,
+      'readReviewBranch' | 'pullRequestOpener'
+    >;
     opener?: Pick<PullRequestOpener, 'listOpen'>;
   },
   target: {

@@ -25,6 +25,7 @@ function setup(shared: { repoUrl?: string } = {}) {
     sharedGateways: readSharedGateways(config),
     repository: {
       readFiles: record('readFiles'),
+      readReviewBranch: record('readReviewBranch'),
       commitFiles: record('commitFiles'),
       pullRequestOpener: record('pullRequestOpener'),
       describeRemote: record('describeRemote'),

@@ -12,7 +12,6 @@ import {
 import {
   GitOpsDirectory,
   GitOpsFile,
-  GitOpsRepository,
   manifestToYaml,
   planSharedListener,
   readGatewayGuardrails,
@@ -122,13 +121,11 @@ export function repositoryOfFiles(files: GitOpsFile[]) {
   return {
     repository: {
       readFiles,
+      readReviewBranch: jest.fn(refuse('readReviewBranch')),
       commitFiles: jest.fn(refuse('commitFiles')),
       pullRequestOpener: jest.fn(refuse('pullRequestOpener')),
       describeRemote: jest.fn(refuse('describeRemote')),
-    } as unknown as Pick<
-      GitOpsRepository,
-      'readFiles' | 'commitFiles' | 'pullRequestOpener' | 'describeRemote'
-    >,
+    } as unknown as SharedGatewayActionDeps['repository'],
     readFiles,
   };
 }
