@@ -124,6 +124,15 @@ export interface Config {
          * past the request's deadline. 0 does not wait. Default 2.
          */
         firstSyncWaitSeconds?: number;
+        /**
+         * Longest wait before a failed or refused (RBAC) list or watch is
+         * asked again (the delay doubles from 1 s up to this, ±20 %); also
+         * how long the events watch stays on core events before asking
+         * events.k8s.io again after its watch was refused. A grant added
+         * later is picked up within 1.2 times this, without a restart.
+         * Default 60.
+         */
+        retryMaxSeconds?: number;
       };
       /**
        * AWS region searched when a Gateway's status carries no load balancer

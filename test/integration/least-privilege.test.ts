@@ -43,6 +43,7 @@ import {
 } from '@aws-sdk/client-eks';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import fs from 'node:fs';
 import * as k8s from '@kubernetes/client-node';
 import type { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-common';
 import { awsClientConfigFrom, createNetworkAt } from '../peers/aws';
@@ -65,6 +66,7 @@ import {
   LEAST_PRIVILEGE_CLUSTER as CLUSTER,
   LeastPrivilegePortal,
   startLeastPrivilegePortal,
+  WATCH_RETRY_MAX_SECONDS,
 } from './support/leastPrivilegePortal';
 import { TaskResult } from './support/scaffolderClient';
 import { ensureBackendService } from './support/templatesPortal';
@@ -644,6 +646,83 @@ describe('the status API with exactly the status-reader policy and ClusterRole',
           expect.objectContaining({ reason: 'SuccessfullyReconciled' }),
         ]),
       });
+    } finally {
+      await env.setRules('status-reader.yaml', documented);
+    }
+  });
+
+  it('with events.k8s.io list-only and core events not readable, the first answer names the refused events.k8s.io watch once, its events read', async () => {
+    const documented = env.documentedRules('status-reader.yaml');
+    const listOnly = withoutGroupGrant(
+      withoutGroupGrant(documented, '', 'events'),
+      'events.k8s.io',
+      'events',
+    );
+    listOnly.push({
+      apiGroups: ['events.k8s.io'],
+      resources: ['events'],
+      verbs: ['list'],
+    });
+    try {
+      await env.setRules('status-reader.yaml', listOnly);
+      await env.untilWatchesIdle();
+      // Its watch refused, the events watch tries core events (refused too)
+      // and comes back: the first answer still names the watch to grant.
+      const first = await gatewayStatus();
+      const notes = first.errors.map(e => e.message);
+      expectNoSecret(notes.join('\n'));
+      expect(notes).toEqual([
+        expect.stringMatching(/may not watch .*events\.events\.k8s\.io/),
+      ]);
+      expect(notes[0]).not.toContain('may not list');
+      expect(
+        first.gateways.find(g => g.gateway.name === gatewayName)?.events,
+      ).toMatchObject({ availability: 'read', api: 'events.k8s.io/v1' });
+    } finally {
+      await env.setRules('status-reader.yaml', documented);
+    }
+  });
+
+  it('picks up a watch granted while the cluster is watched, without a restart: within 1.2 × retryMaxSeconds the note is gone and reads come from the watch', async () => {
+    const documented = env.documentedRules('status-reader.yaml');
+    const refusedNotes = async () =>
+      (await gatewayStatus()).errors.map(e => e.message);
+    try {
+      await env.setRules(
+        'status-reader.yaml',
+        withoutGrant(documented, 'gateways', 'watch'),
+      );
+      await env.untilWatchesIdle();
+      // Refused for several retries (reads keep the cluster watched): each
+      // answer names it, none is served from the list alone.
+      const until = Date.now() + 2.5 * WATCH_RETRY_MAX_SECONDS * 1000;
+      while (Date.now() < until) {
+        expect(await refusedNotes()).toEqual([
+          expect.stringMatching(/may not watch gateways\.gateway/),
+        ]);
+      }
+      await env.setRules('status-reader.yaml', documented);
+      const granted = Date.now();
+      const bound = 1.2 * WATCH_RETRY_MAX_SECONDS * 1000 + 1_000;
+      let notes = await refusedNotes();
+      while (notes.length && Date.now() - granted < bound)
+        notes = await refusedNotes();
+      expect({ notes, inBound: Date.now() - granted < bound }).toEqual({
+        notes: [],
+        inBound: true,
+      });
+      // From the watch cache: the next read asks the API server nothing.
+      const logged = fs.statSync(env.portal.logFile).size;
+      expect(await shortcomings()).toEqual([]);
+      const proxyReads = fs
+        .readFileSync(env.portal.logFile)
+        .subarray(logged)
+        .toString()
+        .split('\n')
+        .filter(l =>
+          /GET \/api\/kubernetes\/proxy\/(?![^"]*watch=true)/.test(l),
+        );
+      expect(proxyReads).toEqual([]);
     } finally {
       await env.setRules('status-reader.yaml', documented);
     }

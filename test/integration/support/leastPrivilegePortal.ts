@@ -53,6 +53,12 @@ const AWS_USER = 'gateway-portal';
  * the cluster's watches go idle, and the next read starts them afresh.
  */
 const WATCH_IDLE_STOP_SECONDS = 1;
+/**
+ * awsGateway.status.watch.retryMaxSeconds of this portal: a refused list or
+ * watch is asked again at least this often (× 1.2), so a grant is picked up
+ * by a running watch within that.
+ */
+export const WATCH_RETRY_MAX_SECONDS = 2;
 
 export interface LeastPrivilegePortal extends TemplatesPortal {
   aws: IamEnforcingAws;
@@ -173,7 +179,10 @@ export async function startLeastPrivilegePortal(
     // The peers overlay always has awsGateway.status (the AWS peer is required here).
     const status = (overlay.awsGateway as { status: Record<string, unknown> })
       .status;
-    status.watch = { idleStopSeconds: WATCH_IDLE_STOP_SECONDS };
+    status.watch = {
+      idleStopSeconds: WATCH_IDLE_STOP_SECONDS,
+      retryMaxSeconds: WATCH_RETRY_MAX_SECONDS,
+    };
     // Every refresh reads the load balancer's structure too, so each ELBv2
     // permission is needed by the next read (none answered from the
     // structure cache).

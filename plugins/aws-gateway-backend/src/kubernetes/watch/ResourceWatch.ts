@@ -88,8 +88,14 @@ const COUNT_DELTA: Readonly<Record<WatchChangeType, number>> = {
 
 /** The 410 Gone ListWatch answers by listing again (its documented relist trigger). */
 const RELIST = Object.assign(new Error('resync'), { statusCode: 410 });
+/** Why a watch served by a fallback API ends: its preferred API is asked again. */
+const PREFERRED_AGAIN = new Error('asking the preferred API again');
 /** At most how much longer than its timeout a watch may stay open before it is ended here. */
 const STALL_GRACE_MS = 30_000;
+/** The annotation of the BOOKMARK that ends a watch's initial events (sendInitialEvents). */
+const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
+/** What an API server without the WatchList feature answers a watch asking for its initial events. */
+const INITIAL_EVENTS_UNSUPPORTED = [400, 422];
 
 function isNamedObject(item: unknown): item is KubeObject {
   const name = (item as KubeObject | undefined)?.metadata?.name;
@@ -133,6 +139,18 @@ interface WatchOwner {
   onWatchAccepted(): void;
   /** The API server answered the watch request with `error` (e.g. a 403). */
   onWatchRefused(error: unknown): void;
+  /**
+   * Whether this watch request asks for its initial events: the API server
+   * answers it at once (they end with a BOOKMARK), so its acceptance is
+   * known even behind a proxy that holds a silent watch's headers.
+   */
+  wantsVerdict(): boolean;
+  /** A watch was asked whose acceptance may go unsaid until its first event. */
+  onSilentWatch(): void;
+  /** The API server does not take `sendInitialEvents` (400/422): watch without from now on. */
+  onInitialEventsUnsupported(): void;
+  /** The objects held now. */
+  held(): KubeObject[];
 }
 
 /**
@@ -172,6 +190,33 @@ class BoundedWatch extends Watch {
       done(err);
     };
     owner.onWatching();
+    // The initial events are the state as of at least the list's version:
+    // what they leave out was deleted since, and is reported so at their end.
+    const initialEvents = owner.wantsVerdict();
+    let initial: Set<string> | undefined = initialEvents
+      ? new Set()
+      : undefined;
+    if (!initialEvents) owner.onSilentWatch();
+    const relay = (phase: string, apiObj: any, watchObj?: any) => {
+      // An object without a name cannot be keyed (ListWatch would throw on it).
+      if (phase !== 'BOOKMARK' && phase !== 'ERROR' && !isNamedObject(apiObj))
+        return;
+      if (initial && phase === 'ADDED') {
+        initial.add(objectKey(apiObj));
+      } else if (
+        initial &&
+        phase === 'BOOKMARK' &&
+        apiObj?.metadata?.annotations?.[INITIAL_EVENTS_END] === 'true'
+      ) {
+        const seen = initial;
+        initial = undefined;
+        for (const held of owner.held()) {
+          if (!seen.has(objectKey(held))) callback('DELETED', held);
+        }
+        owner.onWatchAccepted();
+      }
+      callback(phase, apiObj, watchObj);
+    };
     const timeoutSeconds = owner.timeoutSeconds;
     const resyncInMs = owner.resyncInMs();
     const stallInMs =
@@ -184,11 +229,22 @@ class BoundedWatch extends Watch {
     timer.unref?.();
     request = await inner.watch(
       path,
-      { ...queryParams, timeoutSeconds, allowWatchBookmarks: true },
-      callback,
+      {
+        ...queryParams,
+        timeoutSeconds,
+        allowWatchBookmarks: true,
+        ...(initialEvents
+          ? { sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan' }
+          : {}),
+      },
+      relay,
       err => {
-        if (!finished && apiStatus(err) !== undefined)
-          owner.onWatchRefused(err);
+        const status = apiStatus(err);
+        if (!finished && status !== undefined) {
+          if (initialEvents && INITIAL_EVENTS_UNSUPPORTED.includes(status))
+            owner.onInitialEventsUnsupported();
+          else owner.onWatchRefused(err);
+        }
         finish(err);
       },
     );
@@ -263,10 +319,22 @@ export class ResourceWatch {
   private listed = false;
   /** The last list or watch refused, until that verb is allowed again. */
   private refusal?: WatchRefusal;
-  /** APIs that listed but whose watch was refused: tried after the others. */
+  /**
+   * APIs that listed but whose watch was refused: tried after the others,
+   * until a watch served by another API has run `backoffMs.max` (then the
+   * preferred ones are asked again: a grant added since is picked up).
+   */
   private readonly unwatchable = new Set<Candidate>();
-  /** The watch just refused moves on to another API: restart now, not a failure. */
-  private movingOn = false;
+  private preferredAgainTimer?: NodeJS.Timeout;
+  /**
+   * The watch ends to start again at once, not as a failure: its watch was
+   * refused and another API is tried, the API server does not take initial
+   * events, or the preferred API is asked again.
+   */
+  private restartNow = false;
+  /** Watch requests ask for their initial events while a verdict is wanted (until the server says it has none). */
+  private initialEvents = true;
+  private firstVerdictGiven = false;
   private settleFirstVerdict!: () => void;
   /**
    * Settles once the first watch request has an answer (accepted, or
@@ -276,6 +344,16 @@ export class ResourceWatch {
    */
   readonly firstVerdict = new Promise<void>(resolve => {
     this.settleFirstVerdict = resolve;
+  });
+  private settleVerdictOrSilence!: () => void;
+  /**
+   * Settles with `firstVerdict`, or once a watch is asked whose acceptance
+   * may go unsaid (no initial events: behind the Kubernetes plugin's proxy
+   * its headers wait for its first event). Until then the verdict is on its
+   * way: lists, a refusal moving on to another API, initial events.
+   */
+  readonly firstVerdictOrSilence = new Promise<void>(resolve => {
+    this.settleVerdictOrSilence = resolve;
   });
 
   constructor(
@@ -329,8 +407,9 @@ export class ResourceWatch {
 
   stop(): void {
     this.setState('stopped');
-    this.settleFirstVerdict();
+    this.verdictGiven();
     clearTimeout(this.restartTimer);
+    clearTimeout(this.preferredAgainTimer);
     const listWatch = this.listWatch;
     this.listWatch = undefined;
     this.events.onCount(-this.held);
@@ -346,7 +425,7 @@ export class ResourceWatch {
       if (this.isStopped()) return;
       if (!first) {
         this.setState('notServed');
-        this.settleFirstVerdict();
+        this.verdictGiven();
         // Asked again at the next resync: the CRD may be installed later.
         this.scheduleRestart(this.timing.resyncMs, false);
         return;
@@ -386,14 +465,20 @@ export class ResourceWatch {
       ),
       this.candidates.filter(c => !watchable(c)),
     ];
-    for (const group of groups) {
+    for (const [i, group] of groups.entries()) {
+      if (i === groups.length - 1 && group.length) {
+        // Only APIs whose watch was refused are left: that is the verdict,
+        // known now, a list and a watch before they would tell it again.
+        this.refusal = { verb: 'watch', resource: group[0].spec };
+        this.verdictGiven();
+      }
       const versions = group.filter(c => c !== known);
       const answers = await Promise.allSettled(
         versions.map(c => this.listCandidate(c)),
       );
-      for (const [i, answer] of answers.entries()) {
+      for (const [j, answer] of answers.entries()) {
         if (answer.status === 'fulfilled') {
-          this.served = versions[i];
+          this.served = versions[j];
           return answer.value;
         }
         if (!this.movesOn(answer.reason)) throw answer.reason;
@@ -450,46 +535,57 @@ export class ResourceWatch {
         items: page.items as unknown as KubernetesObject[],
       };
     };
-    const listWatch = new ListWatch<KubernetesObject>(
-      path,
-      new BoundedWatch({
-        transport: this.transport,
-        timeoutSeconds: this.timing.watchTimeoutSeconds,
-        isStopped: () => this.isStopped(),
-        resyncInMs: () => this.lastListAt + this.timing.resyncMs - this.now(),
-        onWatching: () => {
-          const gone = this.heldBefore;
-          this.heldBefore = undefined;
-          this.listed = true;
-          // After a refused watch, the list alone is not served: only a
-          // watch the API server accepts keeps it current.
-          if (this.refusal?.verb !== 'watch') this.setState('synced');
-          // Deleted while the watch was down.
-          for (const object of gone?.values() ?? []) {
-            this.events.onChange(object, reportedAs, 'deleted');
-          }
-        },
-        onWatchAccepted: () => {
-          this.settleFirstVerdict();
-          // The backoff grows until a watch is accepted: a refused one
-          // (listed, then refused) is not retried every second.
-          this.failures = 0;
-          if (this.refusal?.verb === 'watch') this.refusal = undefined;
-          if (this.listWatch === listWatch && this.state === 'starting')
-            this.setState('synced');
-        },
-        onWatchRefused: error => {
-          if (apiStatus(error) !== 403) return;
-          const named = this.watchRefusedIn(served);
-          if (named) this.refusal = { verb: 'watch', resource: named.spec };
-          else this.movingOn = true;
-        },
-      }),
-      listFn,
-      false,
-      this.watched.labelSelector,
-      served.fieldSelector,
-    );
+    const listWatch: ListWatch<KubernetesObject> =
+      new ListWatch<KubernetesObject>(
+        path,
+        new BoundedWatch({
+          transport: this.transport,
+          timeoutSeconds: this.timing.watchTimeoutSeconds,
+          isStopped: () => this.isStopped(),
+          resyncInMs: () => this.lastListAt + this.timing.resyncMs - this.now(),
+          onWatching: () => {
+            const gone = this.heldBefore;
+            this.heldBefore = undefined;
+            this.listed = true;
+            // After a refused watch, the list alone is not served: only a
+            // watch the API server accepts keeps it current.
+            if (this.refusal?.verb !== 'watch') this.setState('synced');
+            // Deleted while the watch was down.
+            for (const object of gone?.values() ?? []) {
+              this.events.onChange(object, reportedAs, 'deleted');
+            }
+          },
+          onWatchAccepted: () => {
+            this.verdictGiven();
+            // The backoff grows until a watch is accepted: a refused one
+            // (listed, then refused) is not retried every second.
+            this.failures = 0;
+            if (this.refusal?.verb === 'watch') this.refusal = undefined;
+            if (this.listWatch === listWatch && this.state === 'starting')
+              this.setState('synced');
+            if (this.listWatch === listWatch) this.askPreferredLater(served);
+          },
+          onWatchRefused: error => {
+            if (apiStatus(error) !== 403) return;
+            const named = this.watchRefusedIn(served);
+            if (named) this.refusal = { verb: 'watch', resource: named.spec };
+            else this.restartNow = true;
+          },
+          wantsVerdict: () =>
+            this.initialEvents &&
+            (!this.firstVerdictGiven || this.refusal?.verb === 'watch'),
+          onSilentWatch: () => this.settleVerdictOrSilence(),
+          onInitialEventsUnsupported: () => {
+            this.initialEvents = false;
+            this.restartNow = true;
+          },
+          held: (): KubeObject[] => listWatch.list() as unknown as KubeObject[],
+        }),
+        listFn,
+        false,
+        this.watched.labelSelector,
+        served.fieldSelector,
+      );
     const counted = (type: WatchChangeType) => (object: KubernetesObject) => {
       if (this.listWatch !== listWatch) return;
       const delta = COUNT_DELTA[type];
@@ -532,6 +628,36 @@ export class ResourceWatch {
     return this.state === 'stopped';
   }
 
+  private verdictGiven(): void {
+    this.firstVerdictGiven = true;
+    this.settleFirstVerdict();
+    this.settleVerdictOrSilence();
+  }
+
+  /**
+   * A watch accepted in an API other than a preferred one whose watch was
+   * refused: once it has run `backoffMs.max`, the preferred APIs are asked
+   * again (their refusal may have been fixed), without a restart of the cluster.
+   */
+  private askPreferredLater(served: Candidate): void {
+    if (
+      this.preferredAgainTimer ||
+      !this.unwatchable.size ||
+      this.unwatchable.has(served)
+    )
+      return;
+    const listWatch = this.listWatch;
+    this.preferredAgainTimer = setTimeout(() => {
+      this.preferredAgainTimer = undefined;
+      if (this.listWatch !== listWatch || this.isStopped()) return;
+      this.unwatchable.clear();
+      this.served = undefined;
+      this.restartNow = true;
+      this.failed(PREFERRED_AGAIN);
+    }, this.timing.backoffMs.max);
+    this.preferredAgainTimer.unref?.();
+  }
+
   /**
    * After a watch refused in `served`: undefined when another API may still
    * be watched (moved on to, once per API); else the API the refusal names,
@@ -562,15 +688,17 @@ export class ResourceWatch {
     this.listed = false;
     this.events.onCount(-this.held);
     this.held = 0;
+    clearTimeout(this.preferredAgainTimer);
+    this.preferredAgainTimer = undefined;
     void listWatch?.stop();
-    if (this.movingOn) {
-      // Not served meanwhile; the next API is listed now, without backoff.
-      this.movingOn = false;
+    if (this.restartNow) {
+      // Not served meanwhile; listed again now, without backoff.
+      this.restartNow = false;
       this.setState('starting');
       this.scheduleRestart(0, false);
       return;
     }
-    this.settleFirstVerdict();
+    this.verdictGiven();
     this.setState('failed');
     if (error instanceof OverBoundError) {
       this.events.onError(error, -1);

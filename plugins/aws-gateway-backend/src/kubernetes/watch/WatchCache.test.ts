@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { Watch } from '@kubernetes/client-node';
 import {
   GATEWAYS,
@@ -24,6 +25,9 @@ import { resourceKey, WATCHED_RESOURCES } from './watchedResources';
 
 type Handler = (phase: string, object: KubeObject) => void;
 
+const roundTrip = (ms: number) =>
+  ms ? new Promise(r => setTimeout(r, ms)) : Promise.resolve();
+
 /** An in-process API server: lists per resource version, and open watches to push events into. */
 class FakeCluster implements WatchTransport {
   objects = new Map<string, KubeObject[]>();
@@ -35,6 +39,16 @@ class FakeCluster implements WatchTransport {
   refusedWatches = new Set<string>();
   /** Watch requests wait for this before they are accepted or refused (their answer's round trip). */
   watchGate: Promise<void> = Promise.resolve();
+  /** Every list and watch answer takes this long (a round trip). */
+  roundTripMs = 0;
+  /** The WatchList feature: a watch asking for its initial events gets them, and a BOOKMARK ending them; else 422 at once. */
+  initialEvents = true;
+  /**
+   * As behind the Kubernetes plugin's proxy (its compression holds a
+   * silent watch's headers): an accepted watch is answered only with its
+   * first event. Initial events are answered at once.
+   */
+  holdsSilentWatches = false;
   /** Watch requests made, refused ones included. */
   watchRequests: string[] = [];
   /** Lists wait for this before they answer (to see them all in flight). */
@@ -65,6 +79,7 @@ class FakeCluster implements WatchTransport {
     this.lists.push(id);
     this.inFlight++;
     await this.gate;
+    await roundTrip(this.roundTripMs);
     this.inFlight--;
     if (this.refused.has(id)) {
       throw Object.assign(new Error('forbidden'), { code: 403 });
@@ -76,13 +91,7 @@ class FakeCluster implements WatchTransport {
     if (this.notServed.has(id)) {
       throw Object.assign(new Error('not found'), { code: 404 });
     }
-    const fields = parseFieldSelector(options.fieldSelector) ?? [];
-    const all = (this.objects.get(resourceKey(resource)) ?? []).filter(
-      o =>
-        (!options.labelSelector ||
-          Object.hasOwn(o.metadata.labels ?? {}, options.labelSelector)) &&
-        fieldsMatch(fields, o),
-    );
+    const all = this.matching(resourceKey(resource), options);
     return {
       items: all.slice(0, options.limit),
       resourceVersion: String(this.rv++),
@@ -100,9 +109,14 @@ class FakeCluster implements WatchTransport {
       ) => {
         this.watchRequests.push(path);
         const controller = new AbortController();
-        await this.watchGate;
-        if ([...this.refusedWatches].some(part => path.includes(part))) {
+        if (params.sendInitialEvents && !this.initialEvents) {
           // As client-node does: `done` with the HTTP status before returning.
+          done(Object.assign(new Error('Invalid'), { statusCode: 422 }));
+          return controller;
+        }
+        await this.watchGate;
+        await roundTrip(this.roundTripMs);
+        if ([...this.refusedWatches].some(part => path.includes(part))) {
           done(Object.assign(new Error('Forbidden'), { statusCode: 403 }));
           return controller;
         }
@@ -111,9 +125,46 @@ class FakeCluster implements WatchTransport {
         controller.signal.addEventListener('abort', () => {
           entry.aborted = true;
         });
+        if (params.sendInitialEvents) {
+          // The state now, then the BOOKMARK that ends it.
+          const [, , group, , plural] = path.startsWith('/api/')
+            ? ['', '', '', '', path.split('/')[3]]
+            : path.split('/');
+          for (const object of this.matching(
+            resourceKey({
+              group: path.startsWith('/api/') ? '' : group,
+              plural,
+            }),
+            params as { labelSelector?: string; fieldSelector?: string },
+          )) {
+            handler('ADDED', object);
+          }
+          handler('BOOKMARK', {
+            metadata: {
+              name: '',
+              resourceVersion: String(this.rv++),
+              annotations: { 'k8s.io/initial-events-end': 'true' },
+            },
+          } as KubeObject);
+        } else if (this.holdsSilentWatches) {
+          await new Promise(() => undefined);
+        }
         return controller;
       },
     } as unknown as Watch;
+  }
+
+  private matching(
+    key: string,
+    options: { labelSelector?: string; fieldSelector?: string },
+  ): KubeObject[] {
+    const fields = parseFieldSelector(options.fieldSelector) ?? [];
+    return (this.objects.get(key) ?? []).filter(
+      o =>
+        (!options.labelSelector ||
+          Object.hasOwn(o.metadata.labels ?? {}, options.labelSelector)) &&
+        fieldsMatch(fields, o),
+    );
   }
 
   /** The newest open watch whose path includes `part`, or whose field selector is `part`. */
@@ -156,10 +207,11 @@ async function eventually(check: () => void, ms = 2_000) {
   }
 }
 
-function setup(settings = {}) {
+function setup(settings = {}, logger?: LoggerService) {
   const cluster = new FakeCluster();
   const watchedClusters: string[] = [];
   const cache = new WatchCache({
+    logger,
     transportFor: name => {
       watchedClusters.push(name);
       return cluster;
@@ -863,17 +915,183 @@ describe('WatchCache under least privilege (a refused list or watch)', () => {
     expect(await cache.settledRefusals('c2')).toEqual([]);
   });
 
-  it('waits for silent accepted watches only about as long as the first lists took (a proxy holds their headers)', async () => {
+  it('waits for silent accepted watches only about as long as the first lists took (no WatchList, a proxy holds their headers)', async () => {
     const { cluster, cache } = setup({ firstSyncWaitMs: 3_000 });
     caches.push(cache);
-    // Accepted watches that send nothing: behind the Kubernetes plugin's
+    // An API server without the WatchList feature refuses initial events;
+    // accepted watches that send nothing: behind the Kubernetes plugin's
     // proxy no verdict comes until their first event.
+    cluster.initialEvents = false;
     cluster.watchGate = new Promise(() => undefined);
     expect(await cache.whenSynced('c1')).toBe(true);
     const t0 = Date.now();
     expect(await cache.settledRefusals('c1')).toEqual([]);
     // Fast lists: the shortest grace (200 ms), far below the first-sync wait.
     expect(Date.now() - t0).toBeLessThan(1_500);
+  });
+
+  it('names the refused events.k8s.io watch in the first answer when core events may not be listed, each answer a round trip away', async () => {
+    // Found on the real API server: watch refused, core events listed
+    // (refused), events.k8s.io listed and watched again: the verdict came
+    // four round trips after the lists, past the wait for silent watches.
+    const { cluster, cache } = setup({ firstSyncWaitMs: 2_000 });
+    caches.push(cache);
+    cluster.roundTripMs = 100;
+    cluster.holdsSilentWatches = true;
+    cluster.refusedWatches.add('/events.k8s.io/');
+    cluster.refused.add('events./v1');
+    expect(await cache.whenSynced('c1')).toBe(true);
+    expect(refusalsOf(cache)).toEqual([]);
+    expect(
+      (await cache.settledRefusals('c1')).map(
+        r => `${r.verb} ${resourceKey(r.resource)}`,
+      ),
+    ).toEqual([`watch ${resourceKey(EVENT_RESOURCES['events.k8s.io/v1'])}`]);
+  });
+
+  it('keeps a cluster watched while a read waits for its first verdicts, however short idleStopMs', async () => {
+    // Found on the real API server (idleStopSeconds 1): a later read found
+    // the cluster idle under the waiting one, started it afresh, and the
+    // waiting read's verdicts were lost with the stopped watches.
+    const { cluster, cache, watchedClusters } = setup({ idleStopMs: 50 });
+    caches.push(cache);
+    cluster.roundTripMs = 100;
+    cluster.refusedWatches.add('/gateways');
+    expect(await cache.whenSynced('c1')).toBe(true);
+    const settled = cache.settledRefusals('c1');
+    await new Promise(r => setTimeout(r, 80));
+    cache.list('c1', GW_V1);
+    expect(
+      (await settled).map(r => `${r.verb} ${resourceKey(r.resource)}`),
+    ).toEqual([`watch ${GATEWAYS_KEY}`]);
+    expect(watchedClusters).toEqual(['c1']);
+  });
+
+  it('behind a proxy that holds silent watches, knows accepted watches from their initial events at once, not after a grace', async () => {
+    const { cluster, cache } = setup({ firstSyncWaitMs: 3_000 });
+    caches.push(cache);
+    cluster.holdsSilentWatches = true;
+    expect(await cache.whenSynced('c1')).toBe(true);
+    const t0 = Date.now();
+    expect(await cache.settledRefusals('c1')).toEqual([]);
+    // The grace for silent watches is 200 ms at least.
+    expect(Date.now() - t0).toBeLessThan(150);
+    // Only the first watch asks for initial events: a restart after a
+    // timeout (no refusal, the verdict known) watches from the list alone.
+    const first = cluster.open('/gateways');
+    expect(first.params).toMatchObject({
+      sendInitialEvents: true,
+      resourceVersionMatch: 'NotOlderThan',
+      allowWatchBookmarks: true,
+    });
+  });
+
+  it("reports what was deleted between a list and its watch's initial events", async () => {
+    const { cluster, cache } = setup();
+    caches.push(cache);
+    const changes: WatchedChange[] = [];
+    cache.onChange(c => changes.push(c));
+    cluster.put(GATEWAYS, gateway('a'), gateway('b'));
+    let answerWatches!: () => void;
+    cluster.watchGate = new Promise(r => {
+      answerWatches = r;
+    });
+    cache.list('c1', GW_V1);
+    await eventually(() => expect(cache.isWarm('c1')).toBe(true));
+    cluster.objects.set(resourceKey(GATEWAYS), [gateway('a')]);
+    answerWatches();
+    await eventually(() =>
+      expect(cache.list('c1', GW_V1)).toEqual({ items: [gateway('a')] }),
+    );
+    expect(
+      changes.map(c => [c.object.metadata.name, c.type, c.resource.plural]),
+    ).toEqual([['b', 'deleted', 'gateways']]);
+  });
+
+  it('watches without initial events where the API server has no WatchList (422), listing again at once', async () => {
+    const { cluster, cache } = setup();
+    caches.push(cache);
+    cluster.initialEvents = false;
+    cluster.put(GATEWAYS, gateway('a'));
+    cache.list('c1', GW_V1);
+    await eventually(() =>
+      expect(cache.list('c1', GW_V1)).toEqual({ items: [gateway('a')] }),
+    );
+    expect(cluster.open('/gateways').params.sendInitialEvents).toBeUndefined();
+    expect(refusalsOf(cache)).toEqual([]);
+  });
+
+  it('picks up a watch granted later within backoffMs.max, behind a proxy that holds silent watches, logging the refusal once a minute', async () => {
+    const warnings: string[] = [];
+    const logger = {
+      warn: (message: string) => warnings.push(message),
+      error: () => undefined,
+      info: () => undefined,
+      debug: () => undefined,
+      child: () => logger,
+    } as unknown as LoggerService;
+    const { cluster, cache } = setup(
+      { backoffMs: { initial: 10, max: 100 } },
+      logger,
+    );
+    caches.push(cache);
+    cluster.holdsSilentWatches = true;
+    cluster.put(GATEWAYS, gateway('a'));
+    cluster.refusedWatches.add('/gateways');
+    cache.list('c1', GW_V1);
+    await eventually(() =>
+      expect(refusalsOf(cache)).toEqual([`watch ${GATEWAYS_KEY}`]),
+    );
+    // Refused for a while: many retries, at most max × 1.2 apart; one line.
+    await new Promise(r => setTimeout(r, 700));
+    const gatewayWatches = cluster.watchRequests.filter(p =>
+      p.endsWith('/gateways'),
+    ).length;
+    expect(gatewayWatches).toBeGreaterThanOrEqual(6);
+    expect(warnings.filter(w => w.includes('gateways'))).toHaveLength(1);
+    expect(cache.list('c1', GW_V1)).toBeUndefined();
+
+    cluster.refusedWatches.clear();
+    const granted = Date.now();
+    await eventually(
+      () => expect(cache.list('c1', GW_V1)).toEqual({ items: [gateway('a')] }),
+      1_000,
+    );
+    // Within the longest delay (× 1.2), and a round of list and watch.
+    expect(Date.now() - granted).toBeLessThan(100 * 1.2 + 80);
+    expect(refusalsOf(cache)).toEqual([]);
+  });
+
+  it('asks events.k8s.io again once its events watch has run on core events for backoffMs.max: a grant added later is picked up', async () => {
+    const { cluster, cache } = setup({ backoffMs: { initial: 10, max: 150 } });
+    caches.push(cache);
+    cluster.refusedWatches.add('/events.k8s.io/');
+    cache.list('c1', GW_V1);
+    const eventsV1 = {
+      group: 'events.k8s.io',
+      version: 'v1',
+      plural: 'events',
+    };
+    const fieldSelector = eventFieldSelector('events.k8s.io/v1', {
+      kind: 'Gateway',
+      namespace: 'apps',
+      name: 'gw',
+    });
+    // On core events: events.k8s.io is answered as not served.
+    await eventually(() =>
+      expect(cache.list('c1', eventsV1, { fieldSelector })).toEqual({
+        notServed: true,
+      }),
+    );
+    cluster.refusedWatches.clear();
+    await eventually(
+      () =>
+        expect(cache.list('c1', eventsV1, { fieldSelector })).toEqual({
+          items: [],
+        }),
+      1_000,
+    );
+    expect(refusalsOf(cache)).toEqual([]);
   });
 
   it('notices a list or watch revoked from a synced watch at its next list or watch request, not before', async () => {

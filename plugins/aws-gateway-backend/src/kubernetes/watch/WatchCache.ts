@@ -5,6 +5,7 @@ import {
   ResourceSpec,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { describeFailure } from '../../failures';
+import { RateLimitedLog } from '../../rateLimitedLog';
 import { ListOptions, ResourceVersion } from '../KubernetesObjectClient';
 import { KubeObject } from '../types';
 import {
@@ -37,6 +38,11 @@ export interface WatchCacheSettings {
   idleStopMs: number;
   resyncMs: number;
   watchTimeoutSeconds: number;
+  /**
+   * Restart delays after an error or a refusal (doubling from `initial`,
+   * ±20 %): a list or watch refused is asked again within `max` (× 1.2), so
+   * a grant added later is picked up without a restart.
+   */
   backoffMs: { initial: number; max: number };
   /** After a cluster went over the bound, how long until it is watched again. */
   overBoundRetryMs: number;
@@ -105,6 +111,8 @@ class ClusterWatch {
   /** When every watch had first listed (the first sync succeeded), if it has. */
   syncedAt?: number;
   lastReadAt: number;
+  /** Reads waiting on the cluster now (see reading). */
+  private readers = 0;
   /** True once every watch has listed; false as soon as one failed, or the cluster was dropped. */
   readonly firstSync: Promise<boolean>;
   private settle!: (synced: boolean) => void;
@@ -115,6 +123,24 @@ class ClusterWatch {
     this.firstSync = new Promise(resolve => {
       this.settle = resolve;
     });
+  }
+
+  /**
+   * Runs a read that waits on the cluster: it stays read (never idle, so
+   * never stopped under the read, its verdicts lost) until the read is over.
+   */
+  async reading<T>(read: () => Promise<T>): Promise<T> {
+    this.readers++;
+    try {
+      return await read();
+    } finally {
+      this.readers--;
+      this.lastReadAt = this.clock();
+    }
+  }
+
+  isIdle(idleSince: number): boolean {
+    return this.readers === 0 && this.lastReadAt < idleSince;
   }
 
   add(entry: WatchEntry): void {
@@ -132,6 +158,13 @@ class ClusterWatch {
   /** Settles once every watch's first request has its answer (ResourceWatch.firstVerdict). */
   firstVerdicts(): Promise<unknown> {
     return Promise.all(this.entries.map(({ watch }) => watch.firstVerdict));
+  }
+
+  /** Settles once every watch has its verdict or may stay silent (ResourceWatch.firstVerdictOrSilence). */
+  verdictsOrSilence(): Promise<unknown> {
+    return Promise.all(
+      this.entries.map(({ watch }) => watch.firstVerdictOrSilence),
+    );
   }
 
   /** A watch's state changed: the first sync may be over. */
@@ -165,10 +198,13 @@ export class WatchCache {
   private readonly settings: WatchCacheSettings;
   private readonly now: () => number;
   private readonly sweeper: NodeJS.Timeout;
+  /** One line a minute per cluster and resource: a refused watch is retried for as long as it is refused. */
+  private readonly failureLog?: RateLimitedLog;
   private stopped = false;
 
   constructor(private readonly options: WatchCacheOptions) {
     this.settings = { ...WATCH_CACHE_DEFAULTS, ...options.settings };
+    this.failureLog = options.logger && new RateLimitedLog(options.logger);
     this.now = options.now ?? Date.now;
     this.sweeper = setInterval(
       () => this.stopIdle(),
@@ -226,11 +262,13 @@ export class WatchCache {
     if (!watched) return false;
     watched.lastReadAt = this.now();
     if (watched.isWarm()) return true;
-    return settledWithin(
-      watched.firstSync,
-      this.settings.firstSyncWaitMs,
-      signal,
-      false,
+    return watched.reading(() =>
+      settledWithin(
+        watched.firstSync,
+        this.settings.firstSyncWaitMs,
+        signal,
+        false,
+      ),
     );
   }
 
@@ -238,14 +276,17 @@ export class WatchCache {
    * The lists and watches of a cluster the API server refuses (see
    * `refusals`), once its watches' first requests have their answers: a
    * cold cluster's first answer is read from its first lists, a round trip
-   * before the watch requests that follow them are accepted or refused, and
-   * must still name a refused watch. A refusal comes back about as fast as
-   * the lists did, but an accepted watch may say nothing for long: behind the
-   * Kubernetes plugin's proxy its headers wait for its first event (the
-   * backend's compression holds them). So after the first lists came back
-   * this waits as long as they took (at least REFUSAL_GRACE_MIN_MS, at most
-   * `firstSyncWaitMs`), before that at most twice `firstSyncWaitMs` after the
-   * watches started; never past `signal`; a warm cluster answers at once.
+   * or more before the watch requests that follow them are accepted or
+   * refused (a refused events watch tries core events first), and must
+   * still name a refused watch. Each first watch asks for its initial
+   * events, so the API server answers it at once, accepted or refused, even
+   * through the Kubernetes plugin's proxy: those verdicts are waited for up
+   * to `firstSyncWaitMs` after the first lists came back (twice that after
+   * the watches started, before). An API server without the WatchList
+   * feature gives an accepted watch no answer until its first event (behind
+   * the proxy its headers wait for it): such silent watches are waited for
+   * as long as the lists took (at least REFUSAL_GRACE_MIN_MS, at most
+   * `firstSyncWaitMs`). Never past `signal`; a warm cluster answers at once.
    */
   async settledRefusals(
     cluster: string,
@@ -253,18 +294,41 @@ export class WatchCache {
   ): Promise<WatchRefusal[]> {
     const watched = this.clusters.get(cluster);
     if (!watched) return [];
+    return watched.reading(async () => {
+      await this.verdicts(watched, signal);
+      return this.refusals(cluster);
+    });
+  }
+
+  /** Waits for a cluster's first watch verdicts (see settledRefusals). */
+  private async verdicts(
+    watched: ClusterWatch,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     const waitMs = this.settings.firstSyncWaitMs;
     const { startedAt, syncedAt } = watched;
-    const untilMs =
-      (syncedAt === undefined
-        ? startedAt + 2 * waitMs
+    const hardUntil =
+      syncedAt === undefined ? startedAt + 2 * waitMs : syncedAt + waitMs;
+    await settledWithin(
+      watched.verdictsOrSilence(),
+      hardUntil - this.now(),
+      signal,
+      undefined,
+    );
+    const graceUntil =
+      syncedAt === undefined
+        ? hardUntil
         : syncedAt +
           Math.min(
             waitMs,
             Math.max(REFUSAL_GRACE_MIN_MS, syncedAt - startedAt),
-          )) - this.now();
-    await settledWithin(watched.firstVerdicts(), untilMs, signal, undefined);
-    return this.refusals(cluster);
+          );
+    await settledWithin(
+      watched.firstVerdicts(),
+      graceUntil - this.now(),
+      signal,
+      undefined,
+    );
   }
 
   /** One object (or `null`: it does not exist) when synced; undefined when unknown here. */
@@ -425,10 +489,10 @@ export class WatchCache {
             this.overBound(cluster, watched);
             return;
           }
-          this.options.logger?.warn(
-            `Watch of ${
-              resource.apis[0].spec.plural
-            } in cluster ${cluster} failed (${describeFailure(
+          const { plural } = resource.apis[0].spec;
+          this.failureLog?.warn(
+            `watch ${cluster} ${plural}`,
+            `Watch of ${plural} in cluster ${cluster} failed (${describeFailure(
               error,
             )}); reading it directly, watching again in ${Math.round(
               retryInMs / 1000,
@@ -469,7 +533,7 @@ export class WatchCache {
   }
 
   private isIdle(watched: ClusterWatch): boolean {
-    return watched.lastReadAt < this.now() - this.settings.idleStopMs;
+    return watched.isIdle(this.now() - this.settings.idleStopMs);
   }
 
   private stopIdle(): void {

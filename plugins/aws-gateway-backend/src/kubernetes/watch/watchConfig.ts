@@ -36,8 +36,17 @@ export function readWatchConfig(
     watchTimeoutSeconds: Math.ceil(
       positive(watch, 'watchTimeoutSeconds', d.watchTimeoutSeconds),
     ),
+    backoffMs: backoffOf(
+      positive(watch, 'retryMaxSeconds', d.backoffMs.max / 1000) * 1000,
+    ),
     firstSyncWaitMs:
       notNegative(watch, 'firstSyncWaitSeconds', d.firstSyncWaitMs / 1000) *
       1000,
   };
+}
+
+/** The default backoff, its longest delay `maxMs` (the first never longer). */
+function backoffOf(maxMs: number): WatchCacheSettings['backoffMs'] {
+  const { initial } = WATCH_CACHE_DEFAULTS.backoffMs;
+  return { initial: Math.min(initial, maxMs), max: maxMs };
 }
