@@ -29,6 +29,9 @@ class CountingAgent extends http.Agent {
 
 const CONCURRENT = 5;
 const ROUNDS = 3;
+const SEQUENTIAL = 15;
+/** Linux's shortest delayed ACK. */
+const DELAYED_ACK_MS = 40;
 
 /** A plain HTTP/1.1 exchange on one agent: status, whether its socket was reused, the body. */
 function exchange(
@@ -88,6 +91,34 @@ describe('AWS peer connections (keep-alive, as AWS)', () => {
       }
     },
   );
+
+  it("answers a kept-alive connection's calls one after another without waiting for delayed ACKs", async () => {
+    // With Nagle's algorithm on, an answer's body waits for the client's
+    // delayed ACK of its head: every call of a reused connection then takes
+    // 40 ms or more, however fast moto is.
+    const agent = new CountingAgent();
+    const elbv2 = new ElasticLoadBalancingV2Client({
+      ...awsClientConfig(),
+      endpoint: awsPeer().motoEndpoint,
+      requestHandler: { httpAgent: agent },
+    });
+    try {
+      const took: number[] = [];
+      for (let i = 0; i < SEQUENTIAL; i++) {
+        const start = performance.now();
+        await elbv2.send(new DescribeLoadBalancersCommand({}));
+        took.push(performance.now() - start);
+      }
+      expect(agent.opened).toBe(1);
+      const median = [...took].sort((a, b) => a - b)[
+        Math.floor(SEQUENTIAL / 2)
+      ];
+      expect(median).toBeLessThan(DELAYED_ACK_MS);
+    } finally {
+      elbv2.destroy();
+      agent.destroy();
+    }
+  });
 
   it('a connection goes on after a chunked body the app did not read', async () => {
     const agent = new CountingAgent();

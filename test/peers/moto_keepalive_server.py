@@ -42,6 +42,10 @@ def wsgi_text(value):
 
 class KeepAliveWsgiHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # An answer's head and body are two writes: with Nagle's algorithm the body
+    # waits for the client's delayed ACK of the head (40 ms) on a kept-alive
+    # connection.
+    disable_nagle_algorithm = True
     app = None  # set by serve()
 
     def read_body(self):
