@@ -1021,6 +1021,9 @@ describe('two developers at once: ports pending review, and a change or removal 
       content => content.replace(platformTmp, ''),
       'remove platform-tmp',
     );
+    // Main moves on (more than the first fetch's depth): where the branch left it is found deeper.
+    for (const n of [1, 2, 3])
+      editOnMain(content => `${content}# note ${n}\n`, `note ${n}`);
     expect(listenersOn('main')).not.toContain('platform-tmp TCP 20015');
 
     // 20015 is free: team C's pull request still has it, but had it where it left main.

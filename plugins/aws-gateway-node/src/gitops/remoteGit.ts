@@ -174,6 +174,11 @@ export async function fetchMergeBase(
 ) {
   const repoUrl = remote.url.href;
   const listed = await listBranches(open, remote, signal);
+  if (!Object.prototype.hasOwnProperty.call(listed.branches, baseBranch)) {
+    throw new InputError(
+      `baseBranch: "${baseBranch}" does not exist in ${repoUrl}; a review branch is compared with the branch it is proposed into`,
+    );
+  }
   const head = planBranch(listed, repoUrl, branch, baseBranch);
   const base = planBranch(listed, repoUrl, baseBranch);
   const store = await createObjectStore(base.base, repoUrl);
