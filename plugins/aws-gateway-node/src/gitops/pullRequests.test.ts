@@ -687,6 +687,34 @@ describe('createPullRequestOpener', () => {
       expect(bounded.complete).toBe(false);
     });
 
+    it('closes a pull request: its comment first, then state closed; the deadline and error mapping of every call', async () => {
+      const opener = await createPullRequestOpener(
+        giteaIntegrations(),
+        `http://${api.host}/platform/gitops.git`,
+      );
+      await opener.close(3, 'It changes nothing any more.');
+      expect(api.requests.map(r => [`${r.method} ${r.path}`, r.body])).toEqual([
+        [
+          'POST /api/v1/repos/platform/gitops/issues/3/comments',
+          { body: 'It changes nothing any more.' },
+        ],
+        ['PATCH /api/v1/repos/platform/gitops/pulls/3', { state: 'closed' }],
+      ]);
+      await api.close();
+      api = await startApi(r =>
+        r.method === 'PATCH'
+          ? { status: 403, body: { message: 'forbidden' } }
+          : { status: 201, body: {} },
+      );
+      const refused = await createPullRequestOpener(
+        giteaIntegrations(),
+        `http://${api.host}/platform/gitops.git`,
+      );
+      await expect(refused.close(3, 'why')).rejects.toThrow(
+        /HTTP 403 when asked to close the pull request: the integration's credentials may not do this/,
+      );
+    });
+
     it("marks a draft WIP:, requests reviewers and adds labels by name; with the user's token as password", async () => {
       const integrations = giteaIntegrations();
       const opener = await createPullRequestOpener(
