@@ -625,12 +625,7 @@ describe('the status API with exactly the status-reader policy and ClusterRole',
 
   it('moves the events watch to core v1 when events.k8s.io may be listed but not watched: the first answer names nothing', async () => {
     const documented = env.documentedRules('status-reader.yaml');
-    const listOnly = withoutGroupGrant(documented, 'events.k8s.io', 'events');
-    listOnly.push({
-      apiGroups: ['events.k8s.io'],
-      resources: ['events'],
-      verbs: ['list'],
-    });
+    const listOnly = withEventsListOnly(documented);
     const gatewayEvents = (res: EntityGatewaysResponse) =>
       res.gateways.find(g => g.gateway.name === gatewayName)?.events;
     try {
@@ -653,16 +648,9 @@ describe('the status API with exactly the status-reader policy and ClusterRole',
 
   it('with events.k8s.io list-only and core events not readable, the first answer names the refused events.k8s.io watch once, its events read', async () => {
     const documented = env.documentedRules('status-reader.yaml');
-    const listOnly = withoutGroupGrant(
+    const listOnly = withEventsListOnly(
       withoutGroupGrant(documented, '', 'events'),
-      'events.k8s.io',
-      'events',
     );
-    listOnly.push({
-      apiGroups: ['events.k8s.io'],
-      resources: ['events'],
-      verbs: ['list'],
-    });
     try {
       await env.setRules('status-reader.yaml', listOnly);
       await env.untilWatchesIdle();
@@ -683,50 +671,62 @@ describe('the status API with exactly the status-reader policy and ClusterRole',
     }
   });
 
-  it('picks up a watch granted while the cluster is watched, without a restart: within 1.2 × retryMaxSeconds the note is gone and reads come from the watch', async () => {
-    const documented = env.documentedRules('status-reader.yaml');
-    const refusedNotes = async () =>
-      (await gatewayStatus()).errors.map(e => e.message);
-    try {
-      await env.setRules(
-        'status-reader.yaml',
+  it.each([
+    {
+      refused: 'the gateways watch',
+      rules: (documented: k8s.V1PolicyRule[]) =>
         withoutGrant(documented, 'gateways', 'watch'),
-      );
-      await env.untilWatchesIdle();
-      // Refused for several retries (reads keep the cluster watched): each
-      // answer names it, none is served from the list alone.
-      const until = Date.now() + 2.5 * WATCH_RETRY_MAX_SECONDS * 1000;
-      while (Date.now() < until) {
-        expect(await refusedNotes()).toEqual([
-          expect.stringMatching(/may not watch gateways\.gateway/),
-        ]);
+      named: /may not watch gateways\.gateway/,
+    },
+    {
+      refused:
+        'the events watch (events.k8s.io list-only, core events not readable)',
+      rules: (documented: k8s.V1PolicyRule[]) =>
+        withEventsListOnly(withoutGroupGrant(documented, '', 'events')),
+      named: /may not watch events\.events\.k8s\.io/,
+    },
+  ])(
+    'picks up $refused granted while the cluster is watched, without a restart: within 1.2 × retryMaxSeconds the note is gone and reads come from the watch',
+    async ({ rules, named }) => {
+      const documented = env.documentedRules('status-reader.yaml');
+      const refusedNotes = async () =>
+        (await gatewayStatus()).errors.map(e => e.message);
+      try {
+        await env.setRules('status-reader.yaml', rules(documented));
+        await env.untilWatchesIdle();
+        // Refused for several retries (reads keep the cluster watched): each
+        // answer names it, none is served from the list alone.
+        const until = Date.now() + 2.5 * WATCH_RETRY_MAX_SECONDS * 1000;
+        while (Date.now() < until) {
+          expect(await refusedNotes()).toEqual([expect.stringMatching(named)]);
+        }
+        await env.setRules('status-reader.yaml', documented);
+        const granted = Date.now();
+        const bound = 1.2 * WATCH_RETRY_MAX_SECONDS * 1000 + 1_000;
+        let notes = await refusedNotes();
+        while (notes.length && Date.now() - granted < bound)
+          notes = await refusedNotes();
+        expect({ notes, inBound: Date.now() - granted < bound }).toEqual({
+          notes: [],
+          inBound: true,
+        });
+        // From the watch cache: the next read asks the API server nothing.
+        const logged = fs.statSync(env.portal.logFile).size;
+        expect(await shortcomings()).toEqual([]);
+        const proxyReads = fs
+          .readFileSync(env.portal.logFile)
+          .subarray(logged)
+          .toString()
+          .split('\n')
+          .filter(l =>
+            /GET \/api\/kubernetes\/proxy\/(?![^"]*watch=true)/.test(l),
+          );
+        expect(proxyReads).toEqual([]);
+      } finally {
+        await env.setRules('status-reader.yaml', documented);
       }
-      await env.setRules('status-reader.yaml', documented);
-      const granted = Date.now();
-      const bound = 1.2 * WATCH_RETRY_MAX_SECONDS * 1000 + 1_000;
-      let notes = await refusedNotes();
-      while (notes.length && Date.now() - granted < bound)
-        notes = await refusedNotes();
-      expect({ notes, inBound: Date.now() - granted < bound }).toEqual({
-        notes: [],
-        inBound: true,
-      });
-      // From the watch cache: the next read asks the API server nothing.
-      const logged = fs.statSync(env.portal.logFile).size;
-      expect(await shortcomings()).toEqual([]);
-      const proxyReads = fs
-        .readFileSync(env.portal.logFile)
-        .subarray(logged)
-        .toString()
-        .split('\n')
-        .filter(l =>
-          /GET \/api\/kubernetes\/proxy\/(?![^"]*watch=true)/.test(l),
-        );
-      expect(proxyReads).toEqual([]);
-    } finally {
-      await env.setRules('status-reader.yaml', documented);
-    }
-  });
+    },
+  );
 
   it('reads events through either group alone; without both the status is whole and says events are not readable', async () => {
     const documented = env.documentedRules('status-reader.yaml');
@@ -795,6 +795,14 @@ function withoutGroupGrant(
     const others = rule.resources.filter(r => r !== resource);
     return others.length ? [{ ...rule, resources: others }] : [];
   });
+}
+
+/** `rules` with events.k8s.io events listed but not watched (core events as `rules` have them). */
+function withEventsListOnly(rules: k8s.V1PolicyRule[]): k8s.V1PolicyRule[] {
+  return [
+    ...withoutGroupGrant(rules, 'events.k8s.io', 'events'),
+    { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['list'] },
+  ];
 }
 
 /** `rules` without `verb` on `resource` (the rest of each rule kept). */
