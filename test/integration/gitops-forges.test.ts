@@ -16,6 +16,8 @@ import { GitOpsRepository } from '@gateway-portal/plugin-aws-gateway-node';
 import {
   createBareRepo,
   gitPeer,
+  gitPeerPulls,
+  gitPeerRefuseClose,
   gitPushes,
   gitUserAzureId,
   gitUserToken,
@@ -309,29 +311,16 @@ describe.each(['github', 'gitlab', 'azure'] as const)(
       const head = 'aws-gateway/default-aws-tcp-gateway';
       await run({});
       const opener = await openerOfRepo();
-      const peer = async (what: string, method = 'GET') => {
-        const { baseUrl, user, password } = gitPeer();
-        return fetch(`${baseUrl}_peer/${what}`, {
-          method,
-          headers: {
-            authorization: `Basic ${Buffer.from(`${user}:${password}`).toString(
-              'base64',
-            )}`,
-          },
-        });
-      };
-      const key = encodeURIComponent(`${owner}/${repo}`);
-      const pull = async () =>
-        (await (await peer(`pulls?repository=${key}`)).json())[0];
+      const pull = async () => (await gitPeerPulls(`${owner}/${repo}`))[0];
 
-      await peer(`refuse-close?repository=${key}&refuse=1`, 'POST');
+      await gitPeerRefuseClose(`${owner}/${repo}`, true);
       await expect(opener.close(1, 'refused')).rejects.toThrow(
         /HTTP 403 when asked to (close|abandon) the (pull|merge) request/,
       );
       expect((await pull()).state).toBe('open');
       expect(await opener.findOpen(head, 'main')).toBeDefined();
 
-      await peer(`refuse-close?repository=${key}&refuse=0`, 'POST');
+      await gitPeerRefuseClose(`${owner}/${repo}`, false);
       await opener.close(1, 'It changes nothing any more.');
       expect(await pull()).toMatchObject({
         state: 'closed',

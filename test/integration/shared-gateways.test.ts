@@ -39,6 +39,8 @@ import yaml from 'yaml';
 import {
   createBareRepo,
   gitPeer,
+  gitPeerPulls,
+  gitPeerRefuseClose,
   kubeConfigFor,
   PROFILE_V16,
   uniqueName,
@@ -793,29 +795,9 @@ describe('two developers at once: ports pending review, and a change or removal 
     );
 
   /** The git peer's record of a pull request: its state and comments. */
-  async function peerPull(
-    number: number,
-  ): Promise<{ state: string; comments: string[] }> {
-    const { baseUrl, user, password } = gitPeer();
-    const res = await fetch(
-      `${baseUrl}_peer/pulls?repository=${encodeURIComponent(repoPath)}`,
-      { headers: { authorization: basicAuth(user, password) } },
-    );
-    const pulls: Array<{ number: number; state: string; comments: string[] }> =
-      await res.json();
-    return pulls.find(p => p.number === number)!;
-  }
-  /** Makes the git peer refuse (403) or allow closing this repository's pull requests. */
-  async function refuseClose(refuse: boolean) {
-    const { baseUrl, user, password } = gitPeer();
-    const res = await fetch(
-      `${baseUrl}_peer/refuse-close?repository=${encodeURIComponent(
-        repoPath,
-      )}&refuse=${refuse ? 1 : 0}`,
-      { method: 'POST', headers: { authorization: basicAuth(user, password) } },
-    );
-    expect(res.status).toBe(204);
-  }
+  const peerPull = async (number: number) =>
+    (await gitPeerPulls(repoPath)).find(p => p.number === number)!;
+  const refuseClose = (refuse: boolean) => gitPeerRefuseClose(repoPath, refuse);
 
   beforeAll(async () => {
     const core = kc.makeApiClient(k8s.CoreV1Api);

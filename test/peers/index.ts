@@ -126,16 +126,46 @@ export { peerUserId as gitUserAzureId } from './forge-apis';
 export async function gitPushes(): Promise<
   Array<{ repository: string; login: string }>
 > {
+  return (await gitPeerControl('pushes')).json();
+}
+
+/** The git peer's record of a repository's pull requests (owner/repo), whichever API opened them: state and comments. */
+export async function gitPeerPulls(
+  repository: string,
+): Promise<
+  Array<{ number: number; title: string; state: string; comments: string[] }>
+> {
+  return (
+    await gitPeerControl(`pulls?repository=${encodeURIComponent(repository)}`)
+  ).json();
+}
+
+/** Makes the git peer refuse (403) or allow closing a repository's (owner/repo) pull requests. */
+export async function gitPeerRefuseClose(
+  repository: string,
+  refuse: boolean,
+): Promise<void> {
+  await gitPeerControl(
+    `refuse-close?repository=${encodeURIComponent(repository)}&refuse=${
+      refuse ? 1 : 0
+    }`,
+    'POST',
+  );
+}
+
+/** A request to the git peer's own test endpoints (/_peer/…), as its user. */
+async function gitPeerControl(what: string, method = 'GET') {
   const git = need('git');
-  const res = await fetch(`${git.baseUrl}_peer/pushes`, {
+  const res = await fetch(`${git.baseUrl}_peer/${what}`, {
+    method,
     headers: {
       authorization: `Basic ${Buffer.from(
         `${git.user}:${git.password}`,
       ).toString('base64')}`,
     },
   });
-  if (!res.ok) throw new Error(`git peer pushes: HTTP ${res.status}`);
-  return res.json();
+  if (!res.ok) throw new Error(`git peer ${what}: HTTP ${res.status}`);
+  return res;
 }
 
 /** Creates a bare repository with an initial commit on main; returns its clone URL (no credentials in it). */
