@@ -50,11 +50,12 @@ function watchedStatusService(
   kc: k8s.KubeConfig,
   clusterName: string,
   firstSyncWaitSeconds?: number,
+  retryMaxSeconds?: number,
 ): WatchedStatusService {
   const hooks: Array<() => void | Promise<void>> = [];
   const direct: string[] = [];
   const get = statusServiceFor(kc, clusterName, ENTITY, {
-    watch: { firstSyncWaitSeconds },
+    watch: { firstSyncWaitSeconds, retryMaxSeconds },
     lifecycle: { addShutdownHook: hook => void hooks.push(hook) },
     kubernetes: client => ({
       async connect(cluster, options) {
@@ -424,7 +425,7 @@ describe('gateway events on the card (gateway-api-v1.6)', () => {
       }
     });
 
-    it('watches core v1 events when events.k8s.io may be listed but not watched: no note, no direct call once warm', async () => {
+    it('watches core v1 events when events.k8s.io may be listed but not watched: no note, no direct call once warm; its watch granted, back on events.k8s.io within 1.2 × retryMaxSeconds', async () => {
       const listOnly = [
         ...withoutEvents('events.k8s.io'),
         {
@@ -438,7 +439,13 @@ describe('gateway events on the card (gateway-api-v1.6)', () => {
         availability: 'read',
         api: 'events.k8s.io/v1',
       });
-      const watched = watchedStatusService(readerConfig, clusterName, 30);
+      const retryMaxSeconds = 2;
+      const watched = watchedStatusService(
+        readerConfig,
+        clusterName,
+        30,
+        retryMaxSeconds,
+      );
       try {
         const res = await eventually(
           async () => {
@@ -456,6 +463,33 @@ describe('gateway events on the card (gateway-api-v1.6)', () => {
         );
         expect(res.errors).toEqual([]);
         expect(res.gateways[0].events?.items).toEqual(direct.events?.items);
+
+        // The platform team grants the watch: the running cache asks
+        // events.k8s.io again after retryMaxSeconds, no restart.
+        await rbac().replaceClusterRole({
+          name: roleName,
+          body: { metadata: { name: roleName }, rules: documented.rules },
+        });
+        const granted = Date.now();
+        const back = await eventually(
+          async () => {
+            const before = watched.direct.length;
+            const answer = await watched.get({
+              'aws-gateway.io/gateways': `test/${namespace}/rbac`,
+            });
+            expect(watched.direct.slice(before)).toEqual([]);
+            expect(answer.gateways[0].events?.api).toBe('events.k8s.io/v1');
+            return answer;
+          },
+          20_000,
+          200,
+        );
+        // RBAC reaches the authorizer within a moment; the move within the bound.
+        expect(Date.now() - granted).toBeLessThan(
+          1.2 * retryMaxSeconds * 1000 + 3_000,
+        );
+        expect(back.errors).toEqual([]);
+        expect(back.gateways[0].events?.items).toEqual(direct.events?.items);
       } finally {
         await watched.stop();
       }

@@ -38,7 +38,7 @@ export function statusServiceFor(
     awsEndpoint,
     ...wiring
   }: Pick<CreateGatewayStatusServiceOptions, 'lifecycle' | 'kubernetes'> & {
-    watch?: { firstSyncWaitSeconds?: number };
+    watch?: { firstSyncWaitSeconds?: number; retryMaxSeconds?: number };
     /** More `awsGateway.status` settings. */
     status?: Record<string, number>;
     /** Where AWS calls go instead of the peer's endpoint (a counting proxy in front of it). */
