@@ -290,13 +290,18 @@ function candidatesOf(resource: WatchedResource): Candidate[] {
  * list is watched from its resourceVersion. Every watch request asks the API
  * server to end it after `watchTimeoutSeconds` (and is ended here if it goes
  * silent beyond that); every `resyncMs` the whole list is read again. An
- * error restarts the watch with exponential backoff (reset once a watch is
- * accepted); a list longer than the budget stops it (the cluster then reads
- * directly). A list or watch refused (403) is remembered as `refused` until
- * that verb succeeds, and after a refused watch a list alone is not served.
- * Where a refusal moves on to the next API (events), an API that lists but
- * may not be watched is left for the next one at once (core events), and
- * used, its refusal named, only when no other lists.
+ * error restarts the watch with exponential backoff up to `backoffMs.max`
+ * (reset once a watch is accepted); a list longer than the budget stops it
+ * (the cluster then reads directly). A list or watch refused (403) is
+ * remembered as `refused` until that verb succeeds (asked again with that
+ * backoff: a grant is picked up without a restart), and after a refused
+ * watch a list alone is not served. The first watch, and every watch while
+ * its refusal is remembered, asks for its initial events: the API server
+ * answers at once, so `firstVerdict` comes even through a proxy that holds a
+ * silent watch's headers. Where a refusal moves on to the next API (events),
+ * an API that lists but may not be watched is left for the next one at once
+ * (core events) and asked again after `backoffMs.max`; it is used, its
+ * refusal named, only when no other lists.
  */
 export class ResourceWatch {
   private state: ResourceWatchState = 'starting';
