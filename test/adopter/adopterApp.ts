@@ -25,3 +25,27 @@ export const ADOPTER_ENTITY_YAML = `---\n${YAML.stringify({
   },
   spec: { type: 'service', lifecycle: 'production', owner: 'guests' },
 })}`;
+
+/**
+ * Packages of the adopter's dependency tree whose install scripts compile a
+ * native addon that the app never loads: with no internet here each is built
+ * from source (minutes on two cores), which an adopter, downloading prebuilt
+ * binaries, does not wait for. The test's choice, written into the app's root
+ * package.json (Yarn's `dependenciesMeta.<name>.built: false`) before the
+ * README's steps. The build tools' binaries (esbuild, swc) are still set up;
+ * better-sqlite3, the app's database, is installed from a local prebuild
+ * (nativePrebuilds.ts).
+ */
+export const UNUSED_NATIVE_BUILDS = [
+  // @backstage/cli's token store; fails without libsecret anyway (optional).
+  'keytar',
+  // ssh2 (docker-modem, for the scaffolder's container steps): its optional
+  // crypto binding and cpu-features; ssh2 falls back to Node's crypto.
+  'ssh2',
+  'cpu-features',
+  // The API docs' parsers (swagger-ui's apidom) on Node; the browser bundle
+  // uses web-tree-sitter (WebAssembly).
+  'tree-sitter',
+  'tree-sitter-json',
+  '@tree-sitter-grammars/tree-sitter-yaml',
+];

@@ -18,6 +18,8 @@ export interface PackedPackage {
 
 export interface LocalRegistry {
   url: string;
+  /** Resolves when the packages are served; rejects with why they cannot be. */
+  ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,24 +64,43 @@ function packumentOf(pkg: PackedPackage, tarballUrl: string): Packument {
   };
 }
 
-/** Serves `packages` on 127.0.0.1 at a free port until closed. */
+/**
+ * Serves `packages` on 127.0.0.1 at a free port until closed. The server
+ * listens at once; `packages` may still be packing (the app is created and
+ * its other dependencies installed meanwhile): a request waits for them, and
+ * is answered 503 when packing failed.
+ */
 export async function startLocalRegistry(
-  packages: PackedPackage[],
+  packages: Promise<PackedPackage[]> | PackedPackage[],
 ): Promise<LocalRegistry> {
   const server = http.createServer();
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const packuments = new Map<string, Packument>();
-  const tarballs = new Map<string, string>();
-  for (const pkg of packages) {
-    const file = path.basename(pkg.tarball);
-    tarballs.set(`/-/${file}`, pkg.tarball);
-    packuments.set(pkg.name, packumentOf(pkg, `${url}/-/${file}`));
-  }
-  server.on('request', (req, res) => {
+  const served = Promise.resolve(packages).then(packed => {
+    const packuments = new Map<string, Packument>();
+    const tarballs = new Map<string, string>();
+    for (const pkg of packed) {
+      const file = path.basename(pkg.tarball);
+      tarballs.set(`/-/${file}`, pkg.tarball);
+      packuments.set(pkg.name, packumentOf(pkg, `${url}/-/${file}`));
+    }
+    return { packuments, tarballs };
+  });
+  // Reported through `ready`; a request meanwhile gets a 503.
+  served.catch(() => undefined);
+  server.on('request', async (req, res) => {
     const requestPath = decodeURIComponent(
       new URL(req.url ?? '/', url).pathname,
     );
+    let packuments: Map<string, Packument>;
+    let tarballs: Map<string, string>;
+    try {
+      ({ packuments, tarballs } = await served);
+    } catch {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'the packages could not be packed' }));
+      return;
+    }
     const tarball = tarballs.get(requestPath);
     if (tarball) {
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
@@ -97,6 +118,7 @@ export async function startLocalRegistry(
   });
   return {
     url,
+    ready: served.then(() => undefined),
     close: () =>
       new Promise<void>(resolve => {
         server.closeAllConnections();

@@ -21,15 +21,19 @@ import { freePort, REPO_ROOT } from '../peers/cache';
 import { ARTIFACTS_DIR, startupErrorsIn, waitForHealthy } from '../e2e/portal';
 import { applyFileStep } from './applySteps';
 import { readInstallSection, shellCommands } from './installSection';
+import { offerRepositoryPrebuilds } from './nativePrebuilds';
 import { PackedPackage, startLocalRegistry } from './registry';
 import {
   ADOPTER_ENTITY_YAML,
   ADOPTER_SCOPE,
   CREATE_APP_VERSION,
+  UNUSED_NATIVE_BUILDS,
 } from './adopterApp';
 
 const OUT_DIR = path.join(ARTIFACTS_DIR, 'adopter');
 const figures: Array<[string, number]> = [];
+/** Aborted when the test fails: every step still running is stopped with its process group. */
+const stopSteps = new AbortController();
 
 function run(
   command: string,
@@ -41,7 +45,16 @@ function run(
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
+    const stop = () => {
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    };
+    stopSteps.signal.addEventListener('abort', stop, { once: true });
     const log = fs.createWriteStream(path.join(OUT_DIR, options.log), {
       flags: 'a',
     });
@@ -54,6 +67,7 @@ function run(
     child.stderr.pipe(log, { end: false });
     child.on('error', reject);
     child.on('close', code => {
+      stopSteps.signal.removeEventListener('abort', stop);
       log.end();
       if (code === 0) resolve(stdout);
       else
@@ -81,6 +95,8 @@ async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
 
 /** Yarn in the adopter's app: its own .yarnrc.yml, lockfile writes allowed even under CI=true. */
 const appEnv: NodeJS.ProcessEnv = { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false' };
+
+const PACK_LABEL = 'pack (beside create+install)';
 
 async function packPackages(): Promise<PackedPackage[]> {
   const out = await run(
@@ -117,6 +133,20 @@ function useRegistryForScope(appDir: string, registryUrl: string): void {
   fs.writeFileSync(file, YAML.stringify(rc));
 }
 
+/** The test's choice before the README's steps: no build of the addons the app never loads (UNUSED_NATIVE_BUILDS). */
+function skipUnusedNativeBuilds(appDir: string): void {
+  const file = path.join(appDir, 'package.json');
+  const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
+  pkg.dependenciesMeta = { ...pkg.dependenciesMeta };
+  for (const name of UNUSED_NATIVE_BUILDS) {
+    pkg.dependenciesMeta[name] = {
+      ...pkg.dependenciesMeta[name],
+      built: false,
+    };
+  }
+  fs.writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
+}
+
 async function createApp(workDir: string): Promise<string> {
   const appDir = path.join(workDir, 'app');
   await run(
@@ -138,6 +168,7 @@ async function createApp(workDir: string): Promise<string> {
 }
 
 async function followInstallSection(appDir: string): Promise<void> {
+  const installEnv = { ...appEnv, ...offerRepositoryPrebuilds(OUT_DIR) };
   for (const step of readInstallSection(path.join(REPO_ROOT, 'README.md'))) {
     if (step.kind !== 'shell') {
       applyFileStep(appDir, step);
@@ -147,7 +178,7 @@ async function followInstallSection(appDir: string): Promise<void> {
       process.stderr.write(`[adopter]   $ ${command}\n`);
       await run('bash', ['-euo', 'pipefail', '-c', command], {
         cwd: appDir,
-        env: appEnv,
+        env: installEnv,
         log: 'install.log',
       });
     }
@@ -231,14 +262,28 @@ async function main(): Promise<void> {
   let failed = false;
   let total = 0;
   try {
-    const packages = await timed('pack the packages', packPackages);
+    // The packing runs beside the app's creation and the README's first
+    // steps, which install everything but our packages (two cores: the
+    // packages' builds and the app's native addons); the loopback registry
+    // holds back its answers until the tarballs are there.
+    const packing = timed(PACK_LABEL, packPackages);
+    const served = startLocalRegistry(packing);
+    const installing = (async () => {
+      registry = await served;
+      const appDir = await timed('create the app', () => createApp(workDir));
+      useRegistryForScope(appDir, registry.url);
+      skipUnusedNativeBuilds(appDir);
+      await timed('install (README steps)', () => followInstallSection(appDir));
+      return appDir;
+    })();
+    const [packages, appDir] = await Promise.all([
+      packing,
+      installing,
+      served.then(r => r.ready),
+    ]);
     process.stderr.write(
       `[adopter] packed: ${packages.map(p => p.name).join(', ')}\n`,
     );
-    registry = await startLocalRegistry(packages);
-    const appDir = await timed('create the app', () => createApp(workDir));
-    useRegistryForScope(appDir, registry.url);
-    await timed('install (README steps)', () => followInstallSection(appDir));
     await timed('build (tsc + frontend)', async () => {
       await run('yarn', ['tsc'], {
         cwd: appDir,
@@ -277,6 +322,7 @@ async function main(): Promise<void> {
     );
   } catch (e) {
     failed = true;
+    stopSteps.abort();
     process.stderr.write(`[adopter] FAILED: ${(e as Error).message}\n`);
   } finally {
     // The adopter's time; removing the app's folder afterwards is the test's own.
