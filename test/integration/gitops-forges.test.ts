@@ -17,7 +17,7 @@ import {
   createBareRepo,
   gitPeer,
   gitPeerPulls,
-  gitPeerRefuseClose,
+  gitPeerRefuseEdits,
   gitPushes,
   gitUserAzureId,
   gitUserToken,
@@ -307,25 +307,37 @@ describe.each(['github', 'gitlab', 'azure'] as const)(
       ).toEqual({ pullRequests: [], complete: false });
     });
 
-    it('closes a pull request with a comment saying why (its branch left as it is); a host refusing the close is an error naming its answer, the pull request still open', async () => {
+    it('retitles a pull request (title and description; a refusal is an error naming the answer, nothing changed), and closes it with a comment saying why, posted once when a refused close is run again (its branch left as it is)', async () => {
       const head = 'aws-gateway/default-aws-tcp-gateway';
       await run({});
       const opener = await openerOfRepo();
       const pull = async () => (await gitPeerPulls(`${owner}/${repo}`))[0];
+      const opened = await pull();
+      const why = 'It changes nothing any more.';
+      const text = { title: 'Listener on port 20012', body: 'Now port 20012.' };
 
-      await gitPeerRefuseClose(`${owner}/${repo}`, true);
-      await expect(opener.close(1, 'refused')).rejects.toThrow(
+      await gitPeerRefuseEdits(`${owner}/${repo}`, true);
+      await expect(opener.retitle(1, text)).rejects.toThrow(
+        /HTTP 403 when asked to retitle the (pull|merge) request/,
+      );
+      // The comment is posted, then the host refuses the close.
+      await expect(opener.close(1, why)).rejects.toThrow(
         /HTTP 403 when asked to (close|abandon) the (pull|merge) request/,
       );
-      expect((await pull()).state).toBe('open');
+      expect(await pull()).toMatchObject({
+        state: 'open',
+        title: opened.title,
+        body: opened.body,
+        comments: [why],
+      });
       expect(await opener.findOpen(head, 'main')).toBeDefined();
 
-      await gitPeerRefuseClose(`${owner}/${repo}`, false);
-      await opener.close(1, 'It changes nothing any more.');
-      expect(await pull()).toMatchObject({
-        state: 'closed',
-        comments: ['refused', 'It changes nothing any more.'],
-      });
+      await gitPeerRefuseEdits(`${owner}/${repo}`, false);
+      await opener.retitle(1, text);
+      await opener.retitle(1, text);
+      expect(await pull()).toMatchObject({ ...text, state: 'open' });
+      await opener.close(1, why);
+      expect(await pull()).toMatchObject({ state: 'closed', comments: [why] });
       expect(await opener.findOpen(head, 'main')).toBeUndefined();
       expect(
         await opener.listOpen('main', {

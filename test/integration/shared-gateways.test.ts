@@ -40,7 +40,7 @@ import {
   createBareRepo,
   gitPeer,
   gitPeerPulls,
-  gitPeerRefuseClose,
+  gitPeerRefuseEdits,
   kubeConfigFor,
   PROFILE_V16,
   uniqueName,
@@ -781,6 +781,7 @@ describe('two developers at once: ports pending review, and a change or removal 
   const editB = <Context>(
     action: { handler(ctx: Context): Promise<void> },
     input: JsonObject = {},
+    isDryRun = false,
   ) =>
     runAction(
       action,
@@ -791,13 +792,16 @@ describe('two developers at once: ports pending review, and a change or removal 
         mode: 'pull-request',
         ...input,
       },
-      { workspacePath: workspace() },
+      { workspacePath: workspace(), isDryRun },
     );
+  /** The expose pull request's title for team B's listener on this port. */
+  const titleB = (port: number) =>
+    `Listener ${teamB}-api (TCP ${port}) on shared Gateway ${gatewayNamespace}/shared-nlb for ${teamB}/api:8080`;
 
   /** The git peer's record of a pull request: its state and comments. */
   const peerPull = async (number: number) =>
     (await gitPeerPulls(repoPath)).find(p => p.number === number)!;
-  const refuseClose = (refuse: boolean) => gitPeerRefuseClose(repoPath, refuse);
+  const refuseEdits = (refuse: boolean) => gitPeerRefuseEdits(repoPath, refuse);
 
   beforeAll(async () => {
     const core = kc.makeApiClient(k8s.CoreV1Api);
@@ -853,7 +857,7 @@ describe('two developers at once: ports pending review, and a change or removal 
     expect(again.outputs.pendingReviews).not.toContain('#6');
   });
 
-  it('locates and changes the port of a listener whose expose pull request is still open, on that pull request (no new branch or pull request); the old port is free again', async () => {
+  it('locates and changes the port of a listener whose expose pull request is still open, on that pull request (no new branch or pull request), which is retitled (a host refusing the retitle fails the task with the branch edited; the re-run retitles it); the old port is free again', async () => {
     // The change template's first step finds it on the open pull request's branch.
     const located = await runAction(
       createLocateEndpointAction(deps()),
@@ -870,18 +874,37 @@ describe('two developers at once: ports pending review, and a change or removal 
     );
 
     const onMain = show('main', GATEWAY_FILE);
+    const toPort = (port: number) => ({ change: { listeners: [{ port }] } });
+    expect((await peerPull(6)).title).toBe(titleB(20010));
+    const dryRun = await editB(
+      createChangeSharedListenerAction(deps()),
+      toPort(20012),
+      true,
+    );
+    expect(dryRun.outputs.pullRequestTitle).toBe(titleB(20012));
+    expect(dryRun.logs.join('\n')).toContain(
+      `Pull request #6 (${
+        gitPeer().baseUrl
+      }${repoPath}/pulls/6) would be retitled "${titleB(20012)}"`,
+    );
+    expect((await peerPull(6)).title).toBe(titleB(20010));
+
     const { outputs, logs } = await editB(
       createChangeSharedListenerAction(deps()),
-      {
-        change: { listeners: [{ port: 20012 }] },
-      },
+      toPort(20012),
     );
     expect(outputs).toMatchObject({
       branch: apiBranch(),
       changed: true,
       changes: [`listener ${teamB}-api: port 20010 → 20012`],
       pullRequestNumber: 6,
+      pullRequestTitle: titleB(20012),
     });
+    // What the pull request shows now: the title and the diff against where the branch left main.
+    const retitled = await peerPull(6);
+    expect(retitled.title).toBe(titleB(20012));
+    expect(retitled.body).toMatch(/^\+ +port: 20012$/m);
+    expect(retitled.body).not.toContain('20010');
     expect(logs.join('\n')).toContain(
       `is not on main yet: its pull request #6 (${
         gitPeer().baseUrl
@@ -906,6 +929,32 @@ describe('two developers at once: ports pending review, and a change or removal 
     );
     const free = await exposeC({ listenerPort: 20010 }, true);
     expect(free.outputs.serverDryRun).toBe('passed');
+
+    // The host refuses the retitle: the branch edit stands, the task fails naming the host's answer.
+    await refuseEdits(true);
+    await expect(
+      editB(createChangeSharedListenerAction(deps()), toPort(20014)),
+    ).rejects.toThrow(
+      /is changed on aws-gateway\/shared-.*-api, but pull request #6 \(.*\/pulls\/6\) could not be retitled .*HTTP 403 when asked to retitle the pull request.*Run the task again to retitle it/,
+    );
+    expect(listenersOn(apiBranch())).toContain(`${teamB}-api TCP 20014`);
+    expect((await peerPull(6)).title).toBe(titleB(20012));
+    await refuseEdits(false);
+    const before = heads();
+    const rerun = await editB(
+      createChangeSharedListenerAction(deps()),
+      toPort(20014),
+    );
+    expect(rerun.outputs).toMatchObject({
+      changed: false,
+      pullRequestTitle: titleB(20014),
+    });
+    expect(heads()).toBe(before);
+    expect(await peerPull(6)).toMatchObject({
+      title: titleB(20014),
+      state: 'open',
+    });
+    expect(await pullRequests()).toHaveLength(6);
   });
 
   it('removes a listener whose expose pull request is still open from that branch: the pull request then changes nothing and is closed with a comment (a host refusing the close fails the task with the branch edited; the re-run closes it); its port is free', async () => {
@@ -927,7 +976,7 @@ describe('two developers at once: ports pending review, and a change or removal 
     );
 
     // The host refuses the close: the branch edit stands, the task fails naming the host's answer.
-    await refuseClose(true);
+    await refuseEdits(true);
     await expect(
       editB(createRemoveSharedListenerAction(deps())),
     ).rejects.toThrow(
@@ -946,7 +995,7 @@ describe('two developers at once: ports pending review, and a change or removal 
     ).toBe('');
     expect(await peerPull(6)).toMatchObject({ state: 'open' });
 
-    await refuseClose(false);
+    await refuseEdits(false);
     const { outputs, logs } = await editB(
       createRemoveSharedListenerAction(deps()),
     );
@@ -954,6 +1003,8 @@ describe('two developers at once: ports pending review, and a change or removal 
     expect(logs.join('\n')).toContain('Closed pull request #6 (');
     const closed = await peerPull(6);
     expect(closed.state).toBe('closed');
+    // Posted before the refused close: the re-run does not post it again.
+    expect(closed.comments).toHaveLength(1);
     expect(closed.comments.at(-1)).toMatch(
       /^Closed by Backstage \(aws-gateway:endpoint:remove-shared-listener\): route .*\/api on shared Gateway .* was removed from aws-gateway\/shared-.*-api before this pull request was merged, so it no longer changes anything relative to main/,
     );

@@ -40,8 +40,8 @@ export interface ForgeContext {
   /** The login of the request's credential (already authenticated). */
   login: string;
   pulls: Map<string, PeerPull[]>;
-  /** Repositories (owner/repo) whose pull requests may not be closed: 403, as a host refusing the credentials would. */
-  refuseClose: Set<string>;
+  /** Repositories (owner/repo) whose pull requests may not be closed or retitled: 403, as a host refusing the credentials would. */
+  refuseEdits: Set<string>;
 }
 
 export function branchSha(
@@ -151,13 +151,51 @@ async function openPull(
   return { pull };
 }
 
-/** Whether the repository's pull requests may be closed; else answers 403 and says false. */
-function closeAllowed(
+/** One page of a pull request's comments, oldest first, as `{ id, body }` (`sizeParam` names the page size). */
+export function commentPage(
+  comments: string[],
+  url: URL,
+  sizeParam: string,
+): Array<{ id: number; body: string }> {
+  const size = Math.max(
+    1,
+    Math.min(100, Number(url.searchParams.get(sizeParam)) || 30),
+  );
+  const from =
+    (Math.max(1, Number(url.searchParams.get('page')) || 1) - 1) * size;
+  return comments
+    .slice(from, from + size)
+    .map((body, i) => ({ id: from + i + 1, body }));
+}
+
+/**
+ * Closes a pull request and sets its title and description, as asked (each
+ * only when given); refused (403, false) like a close for a repository whose
+ * edits are refused.
+ */
+function editPull(
+  ctx: ForgeContext,
+  key: string,
+  res: http.ServerResponse,
+  pull: PeerPull,
+  edit: { close: boolean; title?: unknown; body?: unknown },
+): boolean {
+  const { title, body } = edit;
+  const retitled = typeof title === 'string' || typeof body === 'string';
+  if ((edit.close || retitled) && !editAllowed(ctx, key, res)) return false;
+  if (typeof title === 'string') pull.title = title;
+  if (typeof body === 'string') pull.body = body;
+  if (edit.close) pull.state = 'closed';
+  return true;
+}
+
+/** Whether the repository's pull requests may be closed or retitled; else answers 403 and says false. */
+function editAllowed(
   ctx: ForgeContext,
   key: string,
   res: http.ServerResponse,
 ): boolean {
-  if (!ctx.refuseClose.has(key)) return true;
+  if (!ctx.refuseEdits.has(key)) return true;
   send(res, 403, { message: 'Resource not accessible by integration' });
   return false;
 }
@@ -167,6 +205,7 @@ export function peerPulls(ctx: Pick<ForgeContext, 'pulls'>, key: string) {
   return (ctx.pulls.get(key) ?? []).map(p => ({
     number: p.number,
     title: p.title,
+    body: p.body,
     state: p.state,
     comments: p.comments,
   }));
@@ -230,12 +269,20 @@ export async function handleGithub(
   if (m[4] && !m[5] && m[3] === 'pulls' && req.method === 'PATCH' && input) {
     const pull = repo.list.find(p => p.number === Number(m[4]));
     if (!pull) send(res, 404, { message: 'Not Found' });
-    else if (input.state === 'closed' && !closeAllowed(ctx, repo.key, res))
-      return;
-    else {
-      if (input.state === 'closed') pull.state = 'closed';
+    else if (
+      editPull(ctx, repo.key, res, pull, {
+        close: input.state === 'closed',
+        title: input.title,
+        body: input.body,
+      })
+    )
       send(res, 200, view(pull));
-    }
+    return;
+  }
+  if (m[4] && m[5] === 'comments' && req.method === 'GET') {
+    const pull = repo.list.find(p => p.number === Number(m[4]));
+    if (!pull) send(res, 404, { message: 'Not Found' });
+    else send(res, 200, commentPage(pull.comments, url, 'per_page'));
     return;
   }
   if (req.method !== 'POST' || !input) {
@@ -410,14 +457,22 @@ export async function handleGitlab(
     send(res, 201, { id: pull.comments.length, body: input.body });
     return;
   }
+  if (pull && m[3] && req.method === 'GET') {
+    send(res, 200, commentPage(pull.comments, url, 'per_page'));
+    return;
+  }
   if (!pull || m[3] || req.method !== 'PUT') {
     send(res, 404, { message: '404 Not found' });
     return;
   }
-  if (input.state_event === 'close') {
-    if (!closeAllowed(ctx, repo.key, res)) return;
-    pull.state = 'closed';
-  }
+  if (
+    !editPull(ctx, repo.key, res, pull, {
+      close: input.state_event === 'close',
+      title: input.title,
+      body: input.description,
+    })
+  )
+    return;
   pull.labels = [...new Set([...pull.labels, ...labelList(input.add_labels)])];
   if (input.reviewer_ids) pull.reviewers = byId(input.reviewer_ids);
   send(res, 200, view(pull));
@@ -607,11 +662,23 @@ export async function handleAzure(
     return;
   }
   if (!m[5] && req.method === 'PATCH') {
-    if (input.status === 2 || input.status === 'abandoned') {
-      if (!closeAllowed(ctx, repo.key, res)) return;
-      pull.state = 'closed';
-    }
-    send(res, 200, view(pull));
+    if (
+      editPull(ctx, repo.key, res, pull, {
+        close: input.status === 2 || input.status === 'abandoned',
+        title: input.title,
+        body: input.description,
+      })
+    )
+      send(res, 200, view(pull));
+    return;
+  }
+  if (m[5] === 'threads' && req.method === 'GET' && !m[6]) {
+    // One thread per comment: the portal posts one comment per thread.
+    const value = pull.comments.map((content, i) => ({
+      id: i + 1,
+      comments: [{ id: 1, content }],
+    }));
+    send(res, 200, { count: value.length, value });
     return;
   }
   if (m[5] === 'threads' && req.method === 'POST' && !m[6]) {

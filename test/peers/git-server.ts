@@ -11,7 +11,7 @@
  * user it knows the users of PEER_USERS by their tokens (peerUserToken), and
  * records which login pushed (GET /_peer/pushes); tests read pull requests'
  * state and comments (GET /_peer/pulls) and make closes fail
- * (POST /_peer/refuse-close).
+ * (POST /_peer/refuse-edits: closes and retitles).
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -22,6 +22,7 @@ import path from 'node:path';
 import { freePort } from './cache';
 import {
   branchSha,
+  commentPage,
   ForgeContext,
   azureGitPath,
   handleAzure,
@@ -131,7 +132,7 @@ async function handlePulls(
   store: Map<string, PullRequest[]>,
   counter: { id: number },
   login: string,
-  refuseClose: Set<string>,
+  refuseEdits: Set<string>,
 ) {
   const send = (status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json;charset=utf-8' });
@@ -160,9 +161,9 @@ async function handlePulls(
   store.set(key, pulls);
 
   if (m[3]) {
-    // One pull request: PATCH /pulls/{n} (state closed), POST /issues/{n}/comments.
+    // One pull request: PATCH /pulls/{n} (state closed, title, body), GET and POST /issues/{n}/comments.
     const pull = pulls.find(p => p.number === Number(m[3]));
-    let input: { state?: unknown; body?: unknown } | undefined;
+    let input: { state?: unknown; title?: unknown; body?: unknown } | undefined;
     try {
       input = JSON.parse((await readBody(req)) || '{}');
     } catch {
@@ -178,15 +179,26 @@ async function handlePulls(
       pull.comments.push(String(input.body ?? ''));
       send(201, { id: pull.comments.length, body: input.body });
     } else if (
+      m[4] &&
+      req.method === 'GET' &&
+      url.pathname.includes('/issues/')
+    ) {
+      send(200, commentPage(pull.comments, url, 'limit'));
+    } else if (
       !m[4] &&
       req.method === 'PATCH' &&
       url.pathname.includes('/pulls/')
     ) {
-      if (input.state === 'closed' && refuseClose.has(key)) {
-        fail(403, 'user does not have permission to close this pull request');
+      const { title, body } = input;
+      const close = input.state === 'closed';
+      const retitle = typeof title === 'string' || typeof body === 'string';
+      if ((close || retitle) && refuseEdits.has(key)) {
+        fail(403, 'user does not have permission to edit this pull request');
         return;
       }
-      if (input.state === 'closed') pull.state = 'closed';
+      if (typeof title === 'string') pull.title = title;
+      if (typeof body === 'string') pull.body = body;
+      if (close) pull.state = 'closed';
       send(201, pull);
     } else fail(405, 'method not allowed');
     return;
@@ -354,7 +366,7 @@ export async function startGitServer(
   };
   const pulls = new Map<string, PullRequest[]>();
   const forgePulls: ForgeContext['pulls'] = new Map();
-  const refuseClose = new Set<string>();
+  const refuseEdits = new Set<string>();
   const pushes: Array<{ repository: string; login: string }> = [];
   const counter = { id: 0 };
   let baseUrl = '';
@@ -377,7 +389,7 @@ export async function startGitServer(
       res.end(JSON.stringify(pushes));
       return;
     }
-    // What a repository's pull requests are (state, comments), whichever API opened them.
+    // What a repository's pull requests are (title, description, state, comments), whichever API opened them.
     if (url.pathname === '/_peer/pulls' && login === user) {
       req.resume();
       const key = url.searchParams.get('repository') ?? '';
@@ -387,6 +399,7 @@ export async function startGitServer(
           ...(pulls.get(key) ?? []).map(p => ({
             number: p.number,
             title: p.title,
+            body: p.body,
             state: p.state,
             comments: p.comments,
           })),
@@ -395,12 +408,12 @@ export async function startGitServer(
       );
       return;
     }
-    // POST ?repository=owner/repo&refuse=1|0: closing its pull requests is refused (403) or allowed again.
-    if (url.pathname === '/_peer/refuse-close' && login === user) {
+    // POST ?repository=owner/repo&refuse=1|0: closing or retitling its pull requests is refused (403) or allowed again.
+    if (url.pathname === '/_peer/refuse-edits' && login === user) {
       req.resume();
       const key = url.searchParams.get('repository') ?? '';
-      if (url.searchParams.get('refuse') === '1') refuseClose.add(key);
-      else refuseClose.delete(key);
+      if (url.searchParams.get('refuse') === '1') refuseEdits.add(key);
+      else refuseEdits.delete(key);
       res.writeHead(204);
       res.end();
       return;
@@ -415,7 +428,7 @@ export async function startGitServer(
         baseUrl,
         login,
         pulls: forgePulls,
-        refuseClose,
+        refuseEdits,
       }).catch(error => {
         if (!res.headersSent)
           res.writeHead(500, { 'content-type': 'text/plain' });
@@ -443,7 +456,7 @@ export async function startGitServer(
         pulls,
         counter,
         login,
-        refuseClose,
+        refuseEdits,
       ).catch(error => {
         if (!res.headersSent)
           res.writeHead(500, { 'content-type': 'text/plain' });

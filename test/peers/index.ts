@@ -130,23 +130,27 @@ export async function gitPushes(): Promise<
 }
 
 /** The git peer's record of a repository's pull requests (owner/repo), whichever API opened them: state and comments. */
-export async function gitPeerPulls(
-  repository: string,
-): Promise<
-  Array<{ number: number; title: string; state: string; comments: string[] }>
+export async function gitPeerPulls(repository: string): Promise<
+  Array<{
+    number: number;
+    title: string;
+    body: string;
+    state: string;
+    comments: string[];
+  }>
 > {
   return (
     await gitPeerControl(`pulls?repository=${encodeURIComponent(repository)}`)
   ).json();
 }
 
-/** Makes the git peer refuse (403) or allow closing a repository's (owner/repo) pull requests. */
-export async function gitPeerRefuseClose(
+/** Makes the git peer refuse (403) or allow closing and retitling a repository's (owner/repo) pull requests. */
+export async function gitPeerRefuseEdits(
   repository: string,
   refuse: boolean,
 ): Promise<void> {
   await gitPeerControl(
-    `refuse-close?repository=${encodeURIComponent(repository)}&refuse=${
+    `refuse-edits?repository=${encodeURIComponent(repository)}&refuse=${
       refuse ? 1 : 0
     }`,
     'POST',

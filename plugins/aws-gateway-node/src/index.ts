@@ -246,6 +246,7 @@ export type {
   PullRequestOpener,
   PullRequestRequest,
   PullRequestResult,
+  PullRequestText,
 } from './gitops/pullRequests';
 export { PULL_REQUEST_TYPES } from './gitops/pullRequests';
 export { chooseReviewBranch } from './gitops/reviewBranch';

@@ -687,25 +687,54 @@ describe('createPullRequestOpener', () => {
       expect(bounded.complete).toBe(false);
     });
 
-    it('closes a pull request: its comment first, then state closed; the deadline and error mapping of every call', async () => {
+    it('closes a pull request: its comment first unless it has it already, then state closed; the deadline and error mapping of every call', async () => {
       const opener = await createPullRequestOpener(
         giteaIntegrations(),
         `http://${api.host}/platform/gitops.git`,
       );
-      await opener.close(3, 'It changes nothing any more.');
+      const why = 'It changes nothing any more.';
+      await opener.close(3, why);
+      const comments = 'GET /api/v1/repos/platform/gitops/issues/3/comments';
+      const close: [string, unknown] = [
+        'PATCH /api/v1/repos/platform/gitops/pulls/3',
+        { state: 'closed' },
+      ];
       expect(api.requests.map(r => [`${r.method} ${r.path}`, r.body])).toEqual([
-        [
-          'POST /api/v1/repos/platform/gitops/issues/3/comments',
-          { body: 'It changes nothing any more.' },
-        ],
-        ['PATCH /api/v1/repos/platform/gitops/pulls/3', { state: 'closed' }],
+        [comments, undefined],
+        ['POST /api/v1/repos/platform/gitops/issues/3/comments', { body: why }],
+        close,
       ]);
       await api.close();
+      // A re-run after a refused close: the comment is there (among others), so only the close is asked.
       api = await startApi(r =>
-        r.method === 'PATCH'
-          ? { status: 403, body: { message: 'forbidden' } }
+        r.method === 'GET'
+          ? {
+              status: 200,
+              body:
+                r.query.page === '1'
+                  ? [{ body: 'LGTM' }, { body: `${why}\n` }, { id: 3 }]
+                  : [],
+            }
           : { status: 201, body: {} },
       );
+      await (
+        await createPullRequestOpener(
+          giteaIntegrations(),
+          `http://${api.host}/platform/gitops.git`,
+        )
+      ).close(3, why);
+      expect(api.requests.map(r => [`${r.method} ${r.path}`, r.body])).toEqual([
+        [comments, undefined],
+        close,
+      ]);
+      expect(api.requests[0].query).toEqual({ page: '1', limit: '50' });
+      await api.close();
+      api = await startApi(r => {
+        if (r.method === 'GET') return { status: 200, body: [] };
+        return r.method === 'PATCH'
+          ? { status: 403, body: { message: 'forbidden' } }
+          : { status: 201, body: {} };
+      });
       const refused = await createPullRequestOpener(
         giteaIntegrations(),
         `http://${api.host}/platform/gitops.git`,
@@ -713,6 +742,20 @@ describe('createPullRequestOpener', () => {
       await expect(refused.close(3, 'why')).rejects.toThrow(
         /HTTP 403 when asked to close the pull request: the integration's credentials may not do this/,
       );
+    });
+
+    it('retitles a pull request: its title and description in one request', async () => {
+      const opener = await createPullRequestOpener(
+        giteaIntegrations(),
+        `http://${api.host}/platform/gitops.git`,
+      );
+      await opener.retitle(3, { title: 'Listener on 20012', body: 'Now.' });
+      expect(api.requests.map(r => [`${r.method} ${r.path}`, r.body])).toEqual([
+        [
+          'PATCH /api/v1/repos/platform/gitops/pulls/3',
+          { title: 'Listener on 20012', body: 'Now.' },
+        ],
+      ]);
     });
 
     it("marks a draft WIP:, requests reviewers and adds labels by name; with the user's token as password", async () => {

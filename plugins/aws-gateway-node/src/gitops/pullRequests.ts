@@ -14,6 +14,7 @@ import {
   PullRequestHostFactory,
   PullRequestRequest,
   PullRequestResult,
+  PullRequestText,
 } from './pullRequestHosts/types';
 import {
   checkPullRequestExtras,
@@ -26,6 +27,7 @@ export type {
   OpenPullRequestList,
   PullRequestRequest,
   PullRequestResult,
+  PullRequestText,
 } from './pullRequestHosts/types';
 
 /**
@@ -66,11 +68,19 @@ export interface PullRequestOpener {
   ): Promise<OpenPullRequestList>;
   /**
    * Comments why, then closes the pull request without merging it (Azure
-   * DevOps: abandons it); the branch is left as it is. `signal` cancels it.
+   * DevOps: abandons it); the branch is left as it is. The comment is posted
+   * only if the pull request does not have it yet (a re-run after a refused
+   * close posts it once). `signal` cancels it.
    */
   close(
     number: number,
     comment: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<void>;
+  /** Sets the pull request's title and description (idempotent); `signal` cancels it. */
+  retitle(
+    number: number,
+    text: PullRequestText,
     options?: { signal?: AbortSignal },
   ): Promise<void>;
   /** The shape of a pull request's browser URL, for a dry run; calls nothing. */
@@ -173,10 +183,18 @@ export async function createPullRequestOpener(
       );
     },
     async close(number, comment, { signal } = {}) {
-      return host.close(
+      const http = httpFor('closing the pull request', signal);
+      // The comment's exact text is the mark: beyond the listing's bound it may be posted twice, never lost.
+      const said = (await host.comments(number, http)).some(
+        c => c.trim() === comment.trim(),
+      );
+      return host.close(number, said ? undefined : comment, http);
+    },
+    async retitle(number, text, { signal } = {}) {
+      return host.retitle(
         number,
-        comment,
-        httpFor('closing the pull request', signal),
+        text,
+        httpFor('retitling the pull request', signal),
       );
     },
     async open(request, { signal } = {}) {

@@ -148,23 +148,46 @@ export const azurePullRequests: PullRequestHostFactory = (
         ),
       );
     },
+    comments(number, http) {
+      const git = client(http);
+      // Azure DevOps answers every thread at once.
+      return http.callWithin('list the pull request threads', async () =>
+        ((await git.getThreads(repository, number, project)) ?? []).flatMap(t =>
+          (t.comments ?? [])
+            .map(c => c.content)
+            .filter((c): c is string => typeof c === 'string'),
+        ),
+      );
+    },
     async close(number, comment, http) {
       const git = client(http);
-      await http.callWithin('comment on the pull request', () =>
-        git.createThread(
-          {
-            comments: [{ content: comment, commentType: CommentType.Text }],
-            status: CommentThreadStatus.Closed,
-          },
+      if (comment)
+        await http.callWithin('comment on the pull request', () =>
+          git.createThread(
+            {
+              comments: [{ content: comment, commentType: CommentType.Text }],
+              status: CommentThreadStatus.Closed,
+            },
+            repository,
+            number,
+            project,
+          ),
+        );
+      // Azure DevOps closes a pull request without merging it by abandoning it.
+      await http.callWithin('abandon the pull request', () =>
+        git.updatePullRequest(
+          { status: PullRequestStatus.Abandoned },
           repository,
           number,
           project,
         ),
       );
-      // Azure DevOps closes a pull request without merging it by abandoning it.
-      await http.callWithin('abandon the pull request', () =>
+    },
+    async retitle(number, text, http) {
+      const git = client(http);
+      await http.callWithin('retitle the pull request', () =>
         git.updatePullRequest(
-          { status: PullRequestStatus.Abandoned },
+          { title: text.title, description: text.body },
           repository,
           number,
           project,

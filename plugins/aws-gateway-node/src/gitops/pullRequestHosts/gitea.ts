@@ -2,6 +2,7 @@ import { parseBaseUrl } from '../../urls/repositoryUrl';
 import { ForgeHttp } from '../forgeHttp';
 import { PullRequestHostFactory } from './types';
 import {
+  collectComments,
   collectOpen,
   encodePath,
   findOrCreate,
@@ -111,14 +112,36 @@ export const giteaPullRequests: PullRequestHostFactory = (
         ),
       );
     },
-    async close(number, comment, http) {
-      await http.call('comment on the pull request', () =>
-        json(http, `${repoApi}/issues/${number}/comments`, 'POST', {
-          body: comment,
-        }),
+    comments(number, http) {
+      return http.call('list the pull request comments', () =>
+        collectComments(
+          { size: PAGE_SIZE, max: MAX_PAGES },
+          page =>
+            json<Array<{ body?: unknown }>>(
+              http,
+              `${repoApi}/issues/${number}/comments?page=${page}&limit=${PAGE_SIZE}`,
+            ),
+          c => c.body,
+        ),
       );
+    },
+    async close(number, comment, http) {
+      if (comment)
+        await http.call('comment on the pull request', () =>
+          json(http, `${repoApi}/issues/${number}/comments`, 'POST', {
+            body: comment,
+          }),
+        );
       await http.call('close the pull request', () =>
         json(http, `${repoApi}/pulls/${number}`, 'PATCH', { state: 'closed' }),
+      );
+    },
+    async retitle(number, text, http) {
+      await http.call('retitle the pull request', () =>
+        json(http, `${repoApi}/pulls/${number}`, 'PATCH', {
+          title: text.title,
+          body: text.body,
+        }),
       );
     },
     async open(request, http) {

@@ -2,6 +2,7 @@ import { Octokit } from '@octokit/rest';
 import { ForgeHttp } from '../forgeHttp';
 import { PullRequestHostFactory } from './types';
 import {
+  collectComments,
   collectOpen,
   findOrCreate,
   OPEN_LIST_PAGES,
@@ -95,22 +96,54 @@ export const githubPullRequests: PullRequestHostFactory = (
         ),
       );
     },
+    comments(number, http) {
+      const octokit = client(http);
+      return http.call('list the pull request comments', () =>
+        collectComments(
+          OPEN_LIST_PAGES,
+          async page =>
+            (
+              await octokit.issues.listComments({
+                owner,
+                repo,
+                issue_number: number,
+                per_page: OPEN_LIST_PAGES.size,
+                page,
+              })
+            ).data,
+          c => c.body,
+        ),
+      );
+    },
     async close(number, comment, http) {
       const octokit = client(http);
-      await http.call('comment on the pull request', () =>
-        octokit.issues.createComment({
-          owner,
-          repo,
-          issue_number: number,
-          body: comment,
-        }),
-      );
+      if (comment)
+        await http.call('comment on the pull request', () =>
+          octokit.issues.createComment({
+            owner,
+            repo,
+            issue_number: number,
+            body: comment,
+          }),
+        );
       await http.call('close the pull request', () =>
         octokit.pulls.update({
           owner,
           repo,
           pull_number: number,
           state: 'closed',
+        }),
+      );
+    },
+    async retitle(number, text, http) {
+      const octokit = client(http);
+      await http.call('retitle the pull request', () =>
+        octokit.pulls.update({
+          owner,
+          repo,
+          pull_number: number,
+          title: text.title,
+          body: text.body,
         }),
       );
     },

@@ -3,6 +3,7 @@ import { Gitlab } from '@gitbeaker/rest';
 import { ForgeHttp } from '../forgeHttp';
 import { PullRequestHostFactory } from './types';
 import {
+  collectComments,
   collectOpen,
   findOrCreate,
   markedTitle,
@@ -102,13 +103,39 @@ export const gitlabPullRequests: PullRequestHostFactory = (
         ),
       );
     },
+    comments(number, http) {
+      const api = client(http);
+      return http.call('list the merge request notes', () =>
+        collectComments(
+          OPEN_LIST_PAGES,
+          page =>
+            api.MergeRequestNotes.all(project, number, {
+              pagination: 'offset',
+              page,
+              perPage: OPEN_LIST_PAGES.size,
+              maxPages: 1,
+            }),
+          n => n.body,
+        ),
+      );
+    },
     async close(number, comment, http) {
       const api = client(http);
-      await http.call('comment on the merge request', () =>
-        api.MergeRequestNotes.create(project, number, comment),
-      );
+      if (comment)
+        await http.call('comment on the merge request', () =>
+          api.MergeRequestNotes.create(project, number, comment),
+        );
       await http.call('close the merge request', () =>
         api.MergeRequests.edit(project, number, { stateEvent: 'close' }),
+      );
+    },
+    async retitle(number, text, http) {
+      const api = client(http);
+      await http.call('retitle the merge request', () =>
+        api.MergeRequests.edit(project, number, {
+          title: text.title,
+          description: text.body,
+        }),
       );
     },
     async open(request, http) {

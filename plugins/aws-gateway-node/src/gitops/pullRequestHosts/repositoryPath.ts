@@ -74,6 +74,28 @@ export async function findOrCreate<T>(
 export const OPEN_LIST_PAGES = { size: 100, max: 5 };
 
 /**
+ * The text of a pull request's comments, page after page until one is short
+ * or `pages.max` were read (hosts list them oldest first: one not read is
+ * newer than the bound).
+ */
+export async function collectComments<T>(
+  pages: { size: number; max: number },
+  fetchPage: (page: number) => Promise<T[]>,
+  text: (item: T) => unknown,
+): Promise<string[]> {
+  const comments: string[] = [];
+  for (let page = 1; page <= pages.max; page++) {
+    const list = await fetchPage(page);
+    for (const item of list) {
+      const body = text(item);
+      if (typeof body === 'string') comments.push(body);
+    }
+    if (list.length < pages.size) break;
+  }
+  return comments;
+}
+
+/**
  * The one bound of every host's listing: the pull requests of `pages` (each
  * newest first, fetched one after another until one is short) into `base`
  * whose head starts with `headPrefix`, at most `limit`; incomplete when the

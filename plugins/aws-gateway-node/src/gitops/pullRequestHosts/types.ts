@@ -15,6 +15,12 @@ export interface PullRequestRequest {
   draft?: boolean;
 }
 
+/** A pull request's title and description. @public */
+export interface PullRequestText {
+  title: string;
+  body: string;
+}
+
 /** @public */
 export interface PullRequestResult {
   /** The provider's number for it (GitLab: the merge request's iid). */
@@ -70,11 +76,23 @@ export interface PullRequestHost {
     request: PullRequestRequest,
     http: ForgeHttp,
   ): Promise<PullRequestResult>;
+  /** The text of the pull request's comments, at most a bounded number of pages. */
+  comments(number: number, http: ForgeHttp): Promise<string[]>;
   /**
    * Closes the pull request without merging it (Azure DevOps: abandons it),
-   * after a comment saying why; its branch is left as it is.
+   * after the comment saying why when one is given; its branch is left as it is.
    */
-  close(number: number, comment: string, http: ForgeHttp): Promise<void>;
+  close(
+    number: number,
+    comment: string | undefined,
+    http: ForgeHttp,
+  ): Promise<void>;
+  /** Sets the pull request's title and description (idempotent). */
+  retitle(
+    number: number,
+    text: PullRequestText,
+    http: ForgeHttp,
+  ): Promise<void>;
   /** The shape of a pull request's browser URL, for a dry run; calls nothing. */
   previewUrl(number: number): string;
 }

@@ -34,7 +34,14 @@ import {
   readCurrentSharedListener,
   readSharedRouteFolder,
 } from './currentSharedListener';
-import { closeEmptyReview, emptyReviewOutput } from './emptyReview';
+import {
+  changedExposeReviewBody,
+  closeEmptyReview,
+  emptyReviewOutput,
+  exposeReviewTitle,
+  retitledReviewOutput,
+  retitleExposeReview,
+} from './exposeReview';
 import { readOtherPendingReviews } from './pendingReviews';
 import {
   assertNamespacesAllowed,
@@ -144,6 +151,7 @@ export const sharedListenerEditOutputs = {
   routeRef: (z: ZodImpl) => z.string().describe('<namespace>/<route name>'),
   ...sharedGatewayCommitOutputs,
   ...emptyReviewOutput,
+  ...retitledReviewOutput,
 };
 
 type EditInput = {
@@ -164,7 +172,10 @@ type EditContext = Pick<
   | 'checkpoint'
   | 'output'
   | 'getInitiatorCredentials'
-> & { output(name: 'pullRequestClosed', value: boolean): void };
+> & {
+  output(name: 'pullRequestClosed', value: boolean): void;
+  output(name: 'pullRequestTitle', value: string): void;
+};
 
 /** Changes (`decide` returns the request after the change) or removes (no `decide`) the listener. */
 export async function editSharedListener(
@@ -229,14 +240,13 @@ export async function editSharedListener(
       },
     );
   }
-  // What its pull request shows (the branch against where it left the base): a removal may leave it empty.
-  const review =
-    underReview && edit.op === 'remove'
-      ? await readSharedGatewayReview(repository, repoUrl, shared, {
-          ...reading,
-          branch: underReview.branch,
-        })
-      : undefined;
+  // What its pull request shows (the branch against where it left the base): a removal may leave it empty, a change retitles it.
+  const review = underReview
+    ? await readSharedGatewayReview(repository, repoUrl, shared, {
+        ...reading,
+        branch: underReview.branch,
+      })
+    : undefined;
   const closeIfEmpty = async (commit: {
     files: GitOpsFile[];
     replaces: GitOpsFile[];
@@ -377,9 +387,34 @@ export async function editSharedListener(
   );
   ctx.output('deleted', diff ? deleted : []);
   if (decided) ctx.output('changes', decided.changes);
+  // After the branch edit (a re-run after a refused retitle finds the branch as asked and retitles).
+  const retitle = async () => {
+    if (!underReview || !opener || !decided) return;
+    await retitleExposeReview(
+      ctx,
+      opener,
+      underReview,
+      {
+        title: exposeReviewTitle(shared, decided.next),
+        body: changedExposeReviewBody(
+          edit.actionId,
+          review?.mergeBase
+            ? describeFileChanges(
+                review.mergeBase.file ? [review.mergeBase.file] : [],
+                [plan.gatewayFile],
+              )
+            : undefined,
+          shared.gitops.branch,
+          routeFiles.map(f => f.path),
+        ),
+      },
+      subject,
+    );
+  };
   if (!diff) {
     ctx.logger.info(`${subject} already has these values; nothing to change`);
     nothingWritten(ctx, shared, current);
+    await retitle();
     return;
   }
 
@@ -450,6 +485,7 @@ export async function editSharedListener(
       step: `shared-listener-${edit.op}`,
     },
   );
+  await retitle();
   if (underReview && edit.op === 'remove') {
     ctx.logger.info(
       `Pull request #${underReview.pullRequest.number} now adds nothing for ${subject}`,

@@ -30,6 +30,7 @@ import {
   pendingReviewsOutput,
   readOtherPendingReviews,
 } from './pendingReviews';
+import { exposeReviewTitle } from './exposeReview';
 import { examples } from './sharedListener.examples';
 import {
   chooseSharedReviewBranch,
@@ -286,7 +287,10 @@ export function createSharedListenerAction(options: SharedGatewayActionDeps) {
           files,
           // The platform's manifest is replaced only if nobody changed it since it was read.
           replaces: [current],
-          message: `Listener ${input.listenerName} (${input.protocol} ${input.listenerPort}) on shared Gateway ${shared.namespace}/${shared.name} for ${input.namespace}/${input.serviceName}:${input.servicePort}`,
+          message: exposeReviewTitle(shared, {
+            ...input,
+            backend: { service: input.serviceName, port: input.servicePort },
+          }),
           body: `Opened by Backstage (${
             AWS_GATEWAY_ACTION_ID.sharedListener
           }).\n\n\`\`\`diff\n${plan.gatewayDiff}\`\`\`\n\nNew files:\n${files
