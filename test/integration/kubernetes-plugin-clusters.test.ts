@@ -160,8 +160,25 @@ describe('a cluster declared only through the catalog locator', () => {
     await stop?.();
   });
 
+  /** Resolves once the catalog serves the cluster Resource (processed in the background). */
+  async function clusterResourceProcessed() {
+    const { port } = server.address() as { port: number };
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const res = await fetch(
+        `http://localhost:${port}/api/catalog/entities/by-name/resource/default/${CLUSTER}`,
+        { headers: { Authorization: mockCredentials.user.header() } },
+      );
+      await res.body?.cancel();
+      if (res.status === 200) return;
+      await new Promise(r => setTimeout(r, 200));
+    }
+  }
+
   it('lists it with the controller profile detected through the proxy, and its namespaces', async () => {
-    // The catalog processes the Resource in the background; the cluster list is reused for 30 s.
+    // The cluster list is reused for 30 s: asked before the catalog has the
+    // Resource, the form would wait that long, so ask once the catalog has it.
+    await clusterResourceProcessed();
     const deadline = Date.now() + 90_000;
     let clusters: Array<{ name: string; controllerProfile?: { id: string } }> =
       [];
