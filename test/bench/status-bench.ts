@@ -44,7 +44,7 @@ const injected = { ms: LATENCY_MS };
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-const counters = { aws: 0, kube: 0 };
+const counters = { aws: 0, kube: 0, watches: 0 };
 const awsByCommand = new Map<string, number>();
 
 /**
@@ -97,7 +97,12 @@ function delayingKubernetes(
   };
 }
 
-/** Counts and delays the watch cache's lists too (its watches are long-lived streams). */
+/**
+ * Counts and delays the watch cache's lists, and delays each watch request
+ * before it goes out (a remote API server answers a watch's headers one round
+ * trip later too). Watches are counted apart: they are long-lived streams, not
+ * reads a warm answer makes.
+ */
 function delayingWatchTransport(inner: WatchTransport): WatchTransport {
   return {
     list: async (r, o) => {
@@ -105,7 +110,16 @@ function delayingWatchTransport(inner: WatchTransport): WatchTransport {
       await sleep(injected.ms);
       return inner.list(r, o);
     },
-    watch: () => inner.watch(),
+    watch: async () => {
+      const watch = await inner.watch();
+      const delayed: typeof watch = Object.create(watch);
+      delayed.watch = async (...args: Parameters<typeof watch.watch>) => {
+        counters.watches++;
+        await sleep(injected.ms);
+        return watch.watch(...args);
+      };
+      return delayed;
+    },
   };
 }
 
