@@ -205,9 +205,9 @@ async function coldProcess(bench: LiveStatusBench): Promise<GoalRow[]> {
         m.ms,
         floor,
         bench.latencyMs,
-      )}; ${describeKube(m)} + ${
-        m.watches
-      } watch requests (delayed too) + ${m.aws} AWS calls`,
+      )}; ${describeKube(m)} + ${m.watches} watch requests (delayed too) + ${
+        m.aws
+      } AWS calls`,
       met: m.ms <= goal,
     });
   }
