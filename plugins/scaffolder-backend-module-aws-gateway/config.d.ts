@@ -98,6 +98,13 @@ export interface Config {
           matchLabels?: { [label: string]: string };
         };
       }>;
+      aws?: {
+        /**
+         * Deadline of one attempt of an AWS call (request sent, response read), in seconds; the SDK makes up to 3
+         * attempts, so a stalled endpoint fails the step after about 3 times this. Default 15.
+         */
+        requestTimeoutSeconds?: number;
+      };
       controller?: {
         /**
          * URL of the controller's published IAM policy for a version; {version}

@@ -41,8 +41,10 @@ import {
 } from './support/templatesPortal';
 import { freshGitOpsRepo } from './support/freshGitOpsRepo';
 
-/** The scaffolder's AWS clients: 3 attempts of at most 15 s each (AwsClientFactory defaults), plus backoff. */
-const AWS_STALL_BOUND_MS = 60_000;
+/** awsGateway.provisioning.aws.requestTimeoutSeconds of the drill's portal (default 15). */
+const AWS_REQUEST_TIMEOUT_SECONDS = 4;
+/** The scaffolder's AWS clients: 3 attempts (AwsClientFactory default) of at most the configured deadline each, plus backoff and the task's other steps. */
+const AWS_STALL_BOUND_MS = 3 * AWS_REQUEST_TIMEOUT_SECONDS * 1000 + 15_000;
 
 let env: TemplatesPortal;
 let awsStall: StallableProxy;
@@ -76,6 +78,7 @@ beforeAll(async () => {
   }`;
   env = await startTemplatesPortal('template-drills', {
     awsUpstream: awsStall.endpoint,
+    awsRequestTimeoutSeconds: AWS_REQUEST_TIMEOUT_SECONDS,
     extraOverlay: {
       kubernetes: {
         serviceLocatorMethod: { type: 'multiTenant' },

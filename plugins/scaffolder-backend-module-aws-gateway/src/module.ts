@@ -22,6 +22,7 @@ import { createChangeSharedListenerAction } from './actions/endpoint/changeShare
 import { createRemoveSharedListenerAction } from './actions/endpoint/removeSharedListener';
 import { createLocateEndpointAction } from './actions/endpoint/locateEndpoint';
 import { InitiatorOwnership } from './actions/support/initiatorOwnership';
+import { readAwsRequestTimeoutMs } from './aws/awsCallSettings';
 import {
   createFetchIamPolicyAction,
   readFetchIamPolicySettings,
@@ -72,7 +73,9 @@ export const scaffolderModuleAwsGateway = createBackendModule({
           logger,
         });
         const awsGuardrails = AwsGuardrails.fromConfig(config);
-        const awsClients = DefaultAwsClientFactory.fromConfig(config);
+        const awsClients = DefaultAwsClientFactory.fromConfig(config, {
+          requestTimeoutMs: readAwsRequestTimeoutMs(config),
+        });
         const repository = GitOpsRepository.fromConfig(config);
         const gitopsSettings = readGitOpsSettings(config);
         const ownership = InitiatorOwnership.fromConfig(config, {

@@ -94,7 +94,28 @@ export type TemplatesPortalOptions = Pick<
 > & {
   /** Where the counting proxy forwards the portal's AWS calls; default the AWS peer (a fault drill puts a stallable proxy here). */
   awsUpstream?: string;
+  /** awsGateway.provisioning.aws.requestTimeoutSeconds (a fault drill shortens the wait for a stalled AWS). */
+  awsRequestTimeoutSeconds?: number;
 };
+
+/** The peers overlay with the provisioning actions' AWS attempt deadline, when given. */
+function withAwsRequestTimeout(
+  overlay: Record<string, any>,
+  seconds: number | undefined,
+): Record<string, unknown> {
+  if (seconds === undefined) return overlay;
+  const awsGateway = overlay.awsGateway ?? {};
+  return {
+    ...overlay,
+    awsGateway: {
+      ...awsGateway,
+      provisioning: {
+        ...awsGateway.provisioning,
+        aws: { requestTimeoutSeconds: seconds },
+      },
+    },
+  };
+}
 
 export async function startTemplatesPortal(
   name: string,
@@ -137,12 +158,15 @@ export async function startTemplatesPortal(
   try {
     portal = await startPortal({
       name,
-      overlay: portalOverlayForPeers(peers, {
-        permissions: options.permissions,
-        extraOverlay: options.extraOverlay,
-        policyUrlTemplate: mirror.template,
-        permissionsBoundaryArn: boundaryArn,
-      }),
+      overlay: withAwsRequestTimeout(
+        portalOverlayForPeers(peers, {
+          permissions: options.permissions,
+          extraOverlay: options.extraOverlay,
+          policyUrlTemplate: mirror.template,
+          permissionsBoundaryArn: boundaryArn,
+        }),
+        options.awsRequestTimeoutSeconds,
+      ),
       env: { ...portalEnvForPeers(peers), AWS_ENDPOINT_URL: proxy.endpoint },
     });
     const client = await PortalClient.signInAsGuest(portal.baseUrl);
