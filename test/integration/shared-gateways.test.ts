@@ -1080,6 +1080,66 @@ describe('two developers at once: ports pending review, and a change or removal 
     );
   });
 
+  it('removes a listener from its open expose pull request that still changes something (a listener pushed to it by hand): the pull request stays open, retitled; the dry run says so', async () => {
+    const cacheBranch = `aws-gateway/shared-${teamC}-cache`;
+    // Someone adds a second listener to team C's open pull request by hand.
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pr-by-hand-'));
+    try {
+      git(['clone', '-q', '-b', cacheBranch, bare(), work]);
+      const file = path.join(work, GATEWAY_FILE);
+      fs.writeFileSync(
+        file,
+        `${fs.readFileSync(
+          file,
+          'utf8',
+        )}    - name: ${teamC}-extra\n      protocol: TCP\n      port: 20017\n`,
+      );
+      git(['commit', '-qam', 'extra listener'], work);
+      git(['push', '-q', 'origin', `HEAD:refs/heads/${cacheBranch}`], work);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+    const removeCache = (isDryRun = false) =>
+      runAction(
+        createRemoveSharedListenerAction(deps()),
+        {
+          sharedGateway: sharedGateway(),
+          namespace: teamC,
+          routeName: 'cache',
+          mode: 'pull-request',
+        },
+        { workspacePath: workspace(), isDryRun },
+      );
+    const title = `Shared Gateway ${gatewayNamespace}/shared-nlb: what is left after route ${teamC}/cache was removed`;
+    const pr = `${gitPeer().baseUrl}${repoPath}/pulls/7`;
+    const before = heads();
+    const dryRun = await removeCache(true);
+    expect(dryRun.outputs).toMatchObject({
+      pullRequestClosed: false,
+      pullRequestTitle: title,
+    });
+    expect(dryRun.logs.join('\n')).toContain(
+      `Pull request #7 (${pr}) would be retitled "${title}"`,
+    );
+    expect(heads()).toBe(before);
+
+    const { outputs } = await removeCache();
+    expect(outputs).toMatchObject({
+      branch: cacheBranch,
+      changed: true,
+      pullRequestClosed: false,
+      pullRequestTitle: title,
+    });
+    expect(listenersOn(cacheBranch)).not.toContain(`${teamC}-cache TCP 20016`);
+    expect(listenersOn(cacheBranch)).toContain(`${teamC}-extra TCP 20017`);
+    const kept = await peerPull(7);
+    expect(kept).toMatchObject({ state: 'open', title, comments: [] });
+    // Its description: what it still changes against where it left main, and no route.
+    expect(kept.body).toMatch(/^\+ +port: 20017$/m);
+    expect(kept.body).not.toContain('20016');
+    expect(kept.body).toContain('- none (the route was removed)');
+  });
+
   it('says, in the dry run, that pending ports are not known when the host cannot list pull requests (mode commit, no pull request integration)', async () => {
     const c = config();
     const { baseUrl, user, password } = gitPeer();

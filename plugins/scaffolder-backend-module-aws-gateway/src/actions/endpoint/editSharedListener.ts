@@ -18,7 +18,6 @@ import {
   planSharedListenerEdit,
   readSharedGatewayManifest,
   readSharedGatewayReview,
-  reviewAddsNothingAfter,
   SharedGateway,
   SharedListenerRequest,
   sharedReviewBranch,
@@ -36,9 +35,10 @@ import {
 } from './currentSharedListener';
 import {
   changedExposeReviewBody,
-  closeEmptyReview,
+  closeOrRetitleAfterRemoval,
   emptyReviewOutput,
   exposeReviewTitle,
+  removedExposeReviewTitle,
   retitledReviewOutput,
   retitleExposeReview,
 } from './exposeReview';
@@ -247,24 +247,36 @@ export async function editSharedListener(
         branch: underReview.branch,
       })
     : undefined;
-  const closeIfEmpty = async (commit: {
-    files: GitOpsFile[];
-    replaces: GitOpsFile[];
-  }) => {
-    if (
-      underReview &&
-      opener &&
-      review?.review.changes &&
-      (await reviewAddsNothingAfter(review.review.changes, commit))
-    ) {
-      await closeEmptyReview(ctx, opener, underReview, {
-        subject,
-        baseBranch: shared.gitops.branch,
-        actionId: edit.actionId,
-      });
-      return true;
-    }
-    return false;
+  /** The expose pull request's Gateway diff against where its branch left the base, with the branch's manifest as given. */
+  const reviewGatewayDiff = (gatewayFile: GitOpsFile) =>
+    review?.mergeBase
+      ? describeFileChanges(
+          review.mergeBase.file ? [review.mergeBase.file] : [],
+          [gatewayFile],
+        )
+      : undefined;
+  // After a removal on the expose pull request's branch: closed when it changes nothing, else retitled.
+  const closeOrRetitle = async (
+    commit: { files: GitOpsFile[]; replaces: GitOpsFile[] },
+    gatewayFile: GitOpsFile,
+  ) => {
+    if (!underReview || !opener) return;
+    await closeOrRetitleAfterRemoval(
+      ctx,
+      opener,
+      { ...underReview, changes: review?.review.changes },
+      commit,
+      { subject, baseBranch: shared.gitops.branch, actionId: edit.actionId },
+      () => ({
+        title: removedExposeReviewTitle(shared, routeRef),
+        body: changedExposeReviewBody(
+          edit.actionId,
+          reviewGatewayDiff(gatewayFile),
+          shared.gitops.branch,
+          [],
+        ),
+      }),
+    );
   };
   if (!current) {
     const where = `${sharedListenerTargetPath(
@@ -286,8 +298,8 @@ export async function editSharedListener(
         : `${subject}: nothing to remove, it is already removed`,
     );
     nothingWritten(ctx, shared);
-    // A re-run after a close the host refused: the branch is already as it should be.
-    await closeIfEmpty({ files: [], replaces: [] });
+    // A re-run after a close or retitle the host refused: the branch is already as it should be.
+    if (review) await closeOrRetitle({ files: [], replaces: [] }, review.file);
     return;
   }
   const backendNamespace =
@@ -398,12 +410,7 @@ export async function editSharedListener(
         title: exposeReviewTitle(shared, decided.next),
         body: changedExposeReviewBody(
           edit.actionId,
-          review?.mergeBase
-            ? describeFileChanges(
-                review.mergeBase.file ? [review.mergeBase.file] : [],
-                [plan.gatewayFile],
-              )
-            : undefined,
+          reviewGatewayDiff(plan.gatewayFile),
           shared.gitops.branch,
           routeFiles.map(f => f.path),
         ),
@@ -490,11 +497,10 @@ export async function editSharedListener(
     ctx.logger.info(
       `Pull request #${underReview.pullRequest.number} now adds nothing for ${subject}`,
     );
-    const closed = await closeIfEmpty({ files: after, replaces: onBranch });
-    if (!closed)
-      ctx.logger.info(
-        `Pull request #${underReview.pullRequest.number} still changes something relative to where it left ${shared.gitops.branch} (or that is not known): it stays open`,
-      );
+    await closeOrRetitle(
+      { files: after, replaces: onBranch },
+      plan.gatewayFile,
+    );
   }
 }
 

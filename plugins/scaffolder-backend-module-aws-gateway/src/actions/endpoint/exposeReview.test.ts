@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { NotAllowedError } from '@backstage/errors';
 import { testActionContext } from '../support/__testUtils__/testContext';
 import {
   changedExposeReviewBody,
   closeEmptyReview,
+  closeOrRetitleAfterRemoval,
   exposeReviewTitle,
+  removedExposeReviewTitle,
   retitleExposeReview,
 } from './exposeReview';
 
@@ -159,5 +162,139 @@ describe('retitleExposeReview', () => {
       WHY.subject,
     );
     expect(retitle).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('closeOrRetitleAfterRemoval', () => {
+  /** A blob's id as git names it. */
+  const blobId = (content: string) =>
+    createHash('sha1')
+      .update(`blob ${Buffer.byteLength(content)}\0${content}`)
+      .digest('hex');
+  const GATEWAY = 'gateways/shared.yaml';
+  const ROUTE = 'shared-gateway-routes/team-b/api/tcproute-api.yaml';
+  const atBase = 'listeners: [a]\n';
+  const onBranch = 'listeners: [a, team-b-api, team-b-extra]\n';
+  const route = 'kind: TCPRoute\n';
+  // The pull request adds two listeners and the route; the removal takes one listener and the route.
+  const changes = {
+    changes: [
+      { path: GATEWAY, from: blobId(atBase), to: blobId(onBranch) },
+      { path: ROUTE, to: blobId(route) },
+    ],
+    complete: true,
+  };
+  const replaces = [
+    { path: GATEWAY, content: onBranch },
+    { path: ROUTE, content: route },
+  ];
+  const text = () => ({
+    title: removedExposeReviewTitle(
+      { namespace: 'gw', name: 'shared' },
+      'team-b/api',
+    ),
+    body: changedExposeReviewBody(WHY.actionId, undefined, 'main', []),
+  });
+  const settle = async (
+    review: { changes?: typeof changes },
+    written: string,
+    isDryRun = false,
+  ) => {
+    const ctx = testActionContext({}, { isDryRun });
+    const info = jest.spyOn(ctx.logger, 'info');
+    const opener = {
+      close: jest.fn(async () => undefined),
+      retitle: jest.fn(async () => undefined),
+    };
+    await closeOrRetitleAfterRemoval(
+      ctx,
+      opener,
+      { ...REVIEW, ...review },
+      { files: [{ path: GATEWAY, content: written }], replaces },
+      WHY,
+      text,
+    );
+    return { ctx, opener, logs: info.mock.calls.map(c => String(c[0])) };
+  };
+
+  it('closes a pull request the removal leaves changing nothing', async () => {
+    const { ctx, opener } = await settle({ changes }, atBase);
+    expect(opener.close).toHaveBeenCalledTimes(1);
+    expect(opener.retitle).not.toHaveBeenCalled();
+    expect(ctx.output).toHaveBeenCalledWith('pullRequestClosed', true);
+  });
+
+  it('retitles, and leaves open, a pull request that still changes something: its title names the route removed, its description what is left', async () => {
+    const { ctx, opener, logs } = await settle(
+      { changes },
+      'listeners: [a, team-b-extra]\n',
+    );
+    expect(opener.close).not.toHaveBeenCalled();
+    expect(opener.retitle).toHaveBeenCalledWith(6, text(), {
+      signal: undefined,
+    });
+    expect(text().title).toBe(
+      'Shared Gateway gw/shared: what is left after route team-b/api was removed',
+    );
+    expect(text().body).toContain(
+      'Route files:\n- none (the route was removed)\n',
+    );
+    expect(ctx.output).toHaveBeenCalledWith('pullRequestClosed', false);
+    expect(ctx.output).toHaveBeenCalledWith('pullRequestTitle', text().title);
+    expect(logs).toContain(
+      'Pull request #6 still changes something relative to where it left main (or that is not known): it stays open, retitled',
+    );
+  });
+
+  it('retitles when what the pull request changes is not known (no merge base, or too many changes to list)', async () => {
+    for (const review of [{}, { changes: { ...changes, complete: false } }]) {
+      const { ctx, opener } = await settle(review, atBase);
+      expect(opener.close).not.toHaveBeenCalled();
+      expect(opener.retitle).toHaveBeenCalledTimes(1);
+      expect(ctx.output).toHaveBeenCalledWith('pullRequestClosed', false);
+    }
+  });
+
+  it('in a dry run, says which it would do and calls nothing', async () => {
+    const kept = await settle(
+      { changes },
+      'listeners: [a, team-b-extra]\n',
+      true,
+    );
+    expect(kept.opener.retitle).not.toHaveBeenCalled();
+    expect(kept.ctx.output).toHaveBeenCalledWith('pullRequestClosed', false);
+    expect(kept.logs).toContain(
+      `Pull request #6 (https://git.example.com/pulls/6) would be retitled "${
+        text().title
+      }", its description saying what it changes now`,
+    );
+    const emptied = await settle({ changes }, atBase, true);
+    expect(emptied.opener.close).not.toHaveBeenCalled();
+    expect(emptied.ctx.output).toHaveBeenCalledWith('pullRequestClosed', true);
+  });
+
+  it('a refused retitle after a removal says the route is removed from the branch and how to finish', async () => {
+    const ctx = testActionContext({});
+    const refused = jest.fn(async () => {
+      throw new NotAllowedError(
+        'HTTP 403 when asked to retitle the pull request',
+      );
+    });
+    await expect(
+      closeOrRetitleAfterRemoval(
+        ctx,
+        { close: jest.fn(), retitle: refused },
+        { ...REVIEW, changes },
+        {
+          files: [{ path: GATEWAY, content: 'listeners: [a, team-b-extra]\n' }],
+          replaces,
+        },
+        WHY,
+        text,
+      ),
+    ).rejects.toThrow(
+      /is removed from aws-gateway\/shared-team-b-api, but pull request #6 .* could not be retitled "Shared Gateway gw\/shared: what is left after route team-b\/api was removed": HTTP 403 .*Run the task again to retitle it/,
+    );
+    expect(ctx.output).not.toHaveBeenCalledWith('pullRequestClosed', false);
   });
 });

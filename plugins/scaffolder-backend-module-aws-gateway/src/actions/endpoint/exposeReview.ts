@@ -6,10 +6,13 @@ import {
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import {
   AWS_GATEWAY_ACTION_ID,
+  GitOpsFile,
+  GitOpsReviewBranch,
   PullRequestOpener,
   PullRequestText,
   SharedGateway,
   SharedListenerRequest,
+  reviewAddsNothingAfter,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { ZodImpl } from '../support/inputDefaults';
 
@@ -18,7 +21,10 @@ import { ZodImpl } from '../support/inputDefaults';
  * is open. A change leaves its title and description naming the old values:
  * they are set to what the branch holds now. A removal can leave it changing
  * nothing relative to where its branch left the base: it is closed, with a
- * comment saying why (its branch is left as it is). The branch edit is the
+ * comment saying why (its branch is left as it is); a removal that leaves it
+ * still changing something (say, a listener pushed to it by hand) retitles
+ * it instead, its title naming the route removed, its description what is
+ * left. The branch edit is the
  * truth: it is committed first, and a host refusing the retitle or close
  * fails the task naming the host's answer — the re-run finds the branch
  * already edited and finishes (the close posts its comment once).
@@ -35,6 +41,14 @@ export function exposeReviewTitle(
   return `Listener ${listener.listenerName} (${listener.protocol} ${listener.listenerPort}) on shared Gateway ${shared.namespace}/${shared.name} for ${listener.namespace}/${listener.backend.service}:${listener.backend.port}`;
 }
 
+/** The title of an expose pull request whose route was removed from its branch while it still changes something. */
+export function removedExposeReviewTitle(
+  shared: Pick<SharedGateway, 'namespace' | 'name'>,
+  routeRef: string,
+): string {
+  return `Shared Gateway ${shared.namespace}/${shared.name}: what is left after route ${routeRef} was removed`;
+}
+
 /** The description of an expose pull request changed while under review: what it shows now. */
 export function changedExposeReviewBody(
   actionId: string,
@@ -48,7 +62,11 @@ export function changedExposeReviewBody(
     gatewayDiff === undefined
       ? `Where this branch left ${baseBranch} is not known: see the pull request's changes.`
       : `\`\`\`diff\n${gatewayDiff}\`\`\``
-  }\n\nRoute files:\n${routeFiles.map(f => `- ${f}`).join('\n')}\n`;
+  }\n\nRoute files:\n${
+    routeFiles.length
+      ? routeFiles.map(f => `- ${f}`).join('\n')
+      : '- none (the route was removed)'
+  }\n`;
 }
 
 /** The output saying the expose pull request's title after a change. */
@@ -58,7 +76,7 @@ export const retitledReviewOutput = {
       .string()
       .optional()
       .describe(
-        "Set when the change went to the listener's open expose pull request: its title (and description) were set to the new values (in a dry run: would be)",
+        "Set when the change or removal went to the listener's open expose pull request and it stays open: its title (and description) were set to what it changes now (in a dry run: would be)",
       ),
 };
 
@@ -69,7 +87,7 @@ export const emptyReviewOutput = {
       .boolean()
       .optional()
       .describe(
-        'True when the removal left its expose pull request changing nothing, so it was closed with a comment saying why (in a dry run: would be)',
+        'Set when the removal went to its open expose pull request. True: it then changed nothing, so it was closed with a comment saying why. False: it still changes something, so it stays open, retitled (pullRequestTitle). In a dry run: would be',
       ),
 };
 
@@ -128,13 +146,14 @@ function sameKind(error: unknown, message: string): Error {
   return new InputError(message);
 }
 
-/** Retitles (or, in a dry run, says it would retitle) the expose pull request after a change on its branch. */
+/** Retitles (or, in a dry run, says it would retitle) the expose pull request after a change or removal on its branch. */
 export async function retitleExposeReview(
   ctx: ReviewContext,
   opener: Pick<PullRequestOpener, 'retitle'>,
   review: Review,
   text: PullRequestText,
   subject: string,
+  op: 'change' | 'remove' = 'change',
 ): Promise<void> {
   const { number, url } = review.pullRequest;
   await reviewStep(ctx, {
@@ -142,7 +161,11 @@ export async function retitleExposeReview(
     wouldDo: `Pull request #${number} (${url}) would be retitled "${text.title}", its description saying what it changes now`,
     call: () => opener.retitle(number, text, { signal: ctx.signal }),
     refused: answer =>
-      `${subject} is changed on ${review.branch}, but pull request #${number} (${url}) could not be retitled "${text.title}": ${answer}. Run the task again to retitle it (the branch is not written again), or edit its title by hand`,
+      `${subject} is ${op === 'change' ? 'changed on' : 'removed from'} ${
+        review.branch
+      }, but pull request #${number} (${url}) could not be retitled "${
+        text.title
+      }": ${answer}. Run the task again to retitle it (the branch is not written again), or edit its title by hand`,
     done: `Retitled pull request #${number} (${url}): "${text.title}"`,
   });
   ctx.output('pullRequestTitle', text.title);
@@ -166,4 +189,32 @@ export async function closeEmptyReview(
     done: `Closed pull request #${number} (${url}): after the removal it changes nothing relative to ${why.baseBranch}`,
   });
   ctx.output('pullRequestClosed', true);
+}
+
+/**
+ * After a removal on the expose pull request's branch (`commit`: what it
+ * writes over what it replaces, empty on a re-run): closed when the branch
+ * then changes nothing relative to its merge base; else — it still changes
+ * something, or that is not known — it stays open, retitled with `text`.
+ */
+export async function closeOrRetitleAfterRemoval(
+  ctx: ReviewContext,
+  opener: Pick<PullRequestOpener, 'close' | 'retitle'>,
+  review: Review & { changes?: GitOpsReviewBranch['changes'] },
+  commit: { files: GitOpsFile[]; replaces: GitOpsFile[] },
+  why: { subject: string; baseBranch: string; actionId: string },
+  text: () => PullRequestText,
+): Promise<void> {
+  if (
+    review.changes &&
+    (await reviewAddsNothingAfter(review.changes, commit))
+  ) {
+    await closeEmptyReview(ctx, opener, review, why);
+    return;
+  }
+  ctx.logger.info(
+    `Pull request #${review.pullRequest.number} still changes something relative to where it left ${why.baseBranch} (or that is not known): it stays open, retitled`,
+  );
+  await retitleExposeReview(ctx, opener, review, text(), why.subject, 'remove');
+  ctx.output('pullRequestClosed', false);
 }
