@@ -560,12 +560,15 @@ describe('the status API with exactly the status-reader policy and ClusterRole',
     const t0 = Date.now();
     const failures: Array<[string, true | string[]]> = [];
     for (const resource of cases) {
-      await env.setRules(
-        'status-reader.yaml',
-        withoutGrant(documented, resource, 'list'),
-      );
-      // A running watch would see the revocation only at its next list.
-      await env.untilWatchesIdle();
+      // A running watch would see the revocation only at its next list: the
+      // watches go idle (no read since the last case) while the rules land.
+      await Promise.all([
+        env.setRules(
+          'status-reader.yaml',
+          withoutGrant(documented, resource, 'list'),
+        ),
+        env.untilWatchesIdle(),
+      ]);
       const found = await shortcomings();
       expectNoSecret(found.join('\n'));
       failures.push([
