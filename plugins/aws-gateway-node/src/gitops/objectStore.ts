@@ -191,7 +191,11 @@ async function writeLevel(
   return git.writeTree({ ...store, tree: [...entries.values()] });
 }
 
-/** A path whose entry differs between two trees: its blob (or tree, link…) id on each side, absent where missing. */
+/**
+ * A path whose entry differs between two trees: its blob (or tree, link…) id on each side, absent where missing.
+ *
+ * @public
+ */
 export interface TreeChange {
   path: string;
   from?: string;
