@@ -212,18 +212,22 @@ describe('the sandbox of ./run start (peers from the Go module proxy CRDs, GitOp
     const configFile = sandbox.configFile;
     expect(fs.existsSync(configFile)).toBe(true);
     expect((fs.statSync(configFile).mode & 0o077).toString(8)).toBe('0');
-    // moto, etcd and kube-apiserver: children of this process (the harness starts them in their own groups)
+    // moto, etcd and kube-apiserver: children of this process (the harness starts them in their own groups).
+    // Each is known by its program: moto is Python running moto's keep-alive server script.
     const children = fs
       .readdirSync('/proc')
       .filter(p => /^\d+$/.test(p))
       .map(p => {
         try {
           const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
-          const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           const ppid = Number(
             stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1],
           );
-          return { pid: Number(p), comm, ppid };
+          const argv = fs
+            .readFileSync(`/proc/${p}/cmdline`, 'utf8')
+            .split('\0')
+            .map(arg => path.basename(arg));
+          return { pid: Number(p), argv, ppid };
         } catch {
           return undefined;
         }
@@ -232,7 +236,8 @@ describe('the sandbox of ./run start (peers from the Go module proxy CRDs, GitOp
         p =>
           p &&
           p.ppid === process.pid &&
-          /^(moto_server|etcd|kube-apiserver)$/.test(p.comm),
+          (['etcd', 'kube-apiserver'].includes(p.argv[0]) ||
+            p.argv.includes('moto_keepalive_server.py')),
       )
       .map(p => p!.pid);
     expect(children).toHaveLength(3);
