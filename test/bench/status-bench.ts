@@ -28,6 +28,7 @@ import {
 } from '../fixtures/classicGateway';
 import { observeAwsCalls, type PeersInfo } from '../peers';
 import { measureLiveStatusGoals, printGoals } from './liveStatusGoals';
+import { peerFloorReplayer, type RecordedCalls } from './peerFloor';
 import { measureScale, SCALE } from './liveStatusScale';
 
 const PROFILE = 'gateway-api-v1.6';
@@ -69,6 +70,8 @@ const awsTrips = {
 };
 /** Kubernetes calls by resource plural (which reads the watch cache leaves to the API server). */
 const kubeByResource = new Map<string, number>();
+/** The calls of the read being recorded (the peers' floor replays them). */
+const recording: { calls?: RecordedCalls } = {};
 const countKube = (plural: string) => {
   counters.kube++;
   kubeByResource.set(plural, (kubeByResource.get(plural) ?? 0) + 1);
@@ -107,6 +110,7 @@ function delayingWatchTransport(inner: WatchTransport): WatchTransport {
   return {
     list: async (r, o) => {
       countKube(r.plural);
+      recording.calls?.lists.push({ resource: r, options: o });
       await sleep(injected.ms);
       return inner.list(r, o);
     },
@@ -233,8 +237,9 @@ async function run(peers: PeersInfo) {
   const registry = clustersOf(CLUSTERS.slice(0, 1));
   const awsFactory = DefaultAwsClientFactory.fromConfig(config, {
     instrument: client =>
-      observeAwsCalls(client, 'benchLatency', async name => {
+      observeAwsCalls(client, 'benchLatency', async (name, input) => {
         counters.aws++;
+        recording.calls?.aws.push({ operation: name, input });
         awsByCommand.set(name, (awsByCommand.get(name) ?? 0) + 1);
         await awsTrips.call(injected.ms);
       }),
@@ -369,10 +374,24 @@ async function run(peers: PeersInfo) {
     namespace: ns,
     counters,
     kubeByResource,
+    recording,
+    peerFloor: peerFloorReplayer({
+      kc,
+      aws: {
+        endpoint: aws.motoEndpoint,
+        region: aws.region,
+        credentials: {
+          accessKeyId: aws.accessKeyId,
+          secretAccessKey: aws.secretAccessKey,
+        },
+      },
+    }),
     newLiveService: newService,
     get,
   };
-  const goals = await measureLiveStatusGoals(liveBench);
+  const goals = await measureLiveStatusGoals(liveBench).finally(() =>
+    liveBench.peerFloor.close(),
+  );
   const scale = await measureScale({
     ...liveBench,
     clusters: CLUSTERS,
