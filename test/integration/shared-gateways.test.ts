@@ -21,10 +21,14 @@ import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';
+import type { HttpClient } from 'isomorphic-git';
 import {
   GitOpsRepository,
+  parseSharedGatewayManifest,
   readGatewayGuardrails,
+  readPendingSharedReviews,
   readSharedGateways,
+  RepositoryUrlAllowList,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import {
@@ -46,7 +50,7 @@ import {
   uniqueName,
 } from '../peers';
 import { runAction } from './support/actionRun';
-import { git, pushToMainByHand } from './support/gitCli';
+import { git, pushBranchByHand, pushToMainByHand } from './support/gitCli';
 import { ownershipRuleOff } from './support/ownership';
 import { serverSideApply } from './support/serverSideApply';
 
@@ -74,7 +78,8 @@ const heads = () =>
 const show = (ref: string, file: string) =>
   git(['--git-dir', bare(), 'show', `${ref}:${file}`]);
 
-function config(): ConfigReader {
+/** The portal's configuration, its shared Gateway's manifest in `gitopsRepoUrl` (default: this file's repository). */
+function config(gitopsRepoUrl = repoUrl): ConfigReader {
   const { baseUrl, user, password } = gitPeer();
   return new ConfigReader({
     integrations: {
@@ -96,7 +101,7 @@ function config(): ConfigReader {
             cluster: CLUSTER,
             namespace: gatewayNamespace,
             name: 'shared-nlb',
-            gitops: { repoUrl, path: GATEWAY_FILE },
+            gitops: { repoUrl: gitopsRepoUrl, path: GATEWAY_FILE },
             listenerPorts: ['20000-20099'],
             allowedRoutes: {
               from: 'Selector',
@@ -1180,5 +1185,118 @@ describe('two developers at once: ports pending review, and a change or removal 
       /ports pending review on .* are not known; the open pull requests of .* could not be listed \(repoUrl: .*cannot open pull requests here/,
     );
     expect(logs.join('\n')).toContain('could not be listed');
+  });
+});
+
+/** A body of one chunk, as isomorphic-git's transport reads request bodies. */
+async function* oneChunk(body: Buffer): AsyncIterableIterator<Uint8Array> {
+  yield body;
+}
+
+/** The pkt-lines of a git protocol request body (flush and delimiter packets left out). */
+function pktLines(body: Buffer): string[] {
+  const lines: string[] = [];
+  for (let at = 0; at + 4 <= body.length; ) {
+    const length = parseInt(body.subarray(at, at + 4).toString('latin1'), 16);
+    if (!(length >= 4)) {
+      at += 4;
+      continue;
+    }
+    lines.push(
+      body
+        .subarray(at + 4, at + length)
+        .toString('latin1')
+        .trimEnd(),
+    );
+    at += length;
+  }
+  return lines;
+}
+
+describe('the open reviews read together', () => {
+  it('ten review branches: one branch listing and one fetch of the base (one more where a branch left it deeper), each branch compared with where it left it', async () => {
+    const name = `platform/${uniqueName('pending-gitops')}`;
+    const reviewsRepoUrl = createBareRepo(name, {
+      [GATEWAY_FILE]: gatewayYaml,
+    });
+    const reviewsBare = path.join(gitPeer().root, `${name}.git`);
+    const addListener = (port: number) => (work: string) =>
+      fs.appendFileSync(
+        path.join(work, GATEWAY_FILE),
+        `    - name: team-${port}\n      protocol: TCP\n      port: ${port}\n`,
+      );
+    const branchOf = (port: number) => `aws-gateway/shared-team-${port}-db`;
+    // One review leaves main before main moves three commits on (its merge base is found only deeper)…
+    pushBranchByHand(reviewsBare, branchOf(20059), addListener(20059), 'old');
+    for (const n of [1, 2, 3])
+      pushToMainByHand(
+        reviewsBare,
+        work => fs.appendFileSync(path.join(work, GATEWAY_FILE), `# ${n}\n`),
+        `note ${n}`,
+      );
+    // …the nine others leave main as it is now.
+    const ports = Array.from({ length: 10 }, (_, i) => 20050 + i);
+    for (const port of ports.slice(0, 9))
+      pushBranchByHand(reviewsBare, branchOf(port), addListener(port), 'new');
+    const { baseUrl, user, password } = gitPeer();
+    for (const port of ports) {
+      const res = await fetch(`${baseUrl}api/v1/repos/${name}/pulls`, {
+        method: 'POST',
+        headers: {
+          authorization: basicAuth(user, password),
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          head: branchOf(port),
+          base: 'main',
+          title: `Listener team-${port}`,
+        }),
+      });
+      expect(res.status).toBe(201);
+    }
+
+    // Every git request the read makes: branch listings (ls-refs) and fetches (their wants).
+    const requests: Array<{ listing: boolean; wants: string[] }> = [];
+    const counted = (http: HttpClient): HttpClient => ({
+      async request(req) {
+        if (req.method !== 'POST') return http.request(req);
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of req.body as AsyncIterable<Uint8Array>)
+          chunks.push(chunk);
+        const body = Buffer.concat(chunks);
+        const lines = pktLines(body);
+        requests.push({
+          listing: lines.includes('command=ls-refs'),
+          wants: lines
+            .filter(l => l.startsWith('want '))
+            .map(l => l.split(' ')[1]),
+        });
+        return http.request({ ...req, body: oneChunk(body) });
+      },
+    });
+    const c = config(reviewsRepoUrl);
+    const [shared] = readSharedGateways(c);
+    const mainSha = git(['--git-dir', reviewsBare, 'rev-parse', 'main']);
+    const pending = await readPendingSharedReviews({
+      repository: GitOpsRepository.fromConfig(c, { wrapHttp: counted }),
+      repoUrl: RepositoryUrlAllowList.fromGitOpsConfig(c).check(
+        reviewsRepoUrl,
+        'gitops.repoUrl',
+      ),
+      shared,
+      baseGateway: parseSharedGatewayManifest(
+        shared,
+        git(['--git-dir', reviewsBare, 'show', `main:${GATEWAY_FILE}`]),
+      ).gateway,
+    });
+
+    expect(pending).toMatchObject({ listed: true, read: 10 });
+    expect(pending.note).toBeUndefined();
+    expect(pending.claims.map(claim => claim.port).sort()).toEqual(ports);
+    expect(requests.filter(r => r.listing)).toHaveLength(1);
+    // The base at depth 2 for all ten, and at depth 16 for the one that left it three commits back.
+    expect(requests.filter(r => r.wants.includes(mainSha))).toHaveLength(2);
+    // Each branch once, the old one twice (deepened).
+    expect(requests.filter(r => !r.listing)).toHaveLength(2 + 10 + 1);
   });
 });

@@ -37,8 +37,9 @@ import {
   authCallbacks,
   ConcurrentUpdate,
   fetchBase,
-  fetchMergeBase,
   listBranches,
+  MergeBaseRead,
+  mergeBaseFetcher,
   OpenOperation,
   pushBranch,
 } from './remoteGit';
@@ -322,59 +323,44 @@ export class GitOpsRepository {
   }
 
   /**
-   * Reads, never writes: what a review branch proposes — what a pull request
-   * of `branch` into `baseBranch` shows: `directory` on the branch and where
+   * Reads, never writes: what review branches propose — what a pull request
+   * of a branch into `baseBranch` shows: `directory` on the branch and where
    * the branch left the base (git's merge base of the two heads, found within
    * a bounded depth), and the paths whose content differs between the two.
    * Folders are read like `readFiles` (hostile content); changes are object
    * ids only. Without a merge base in reach, `mergeBase` is undefined.
+   *
+   * What the branches have in common is asked once, however many are read:
+   * the remote's branch listing and the base's fetch at each depth. Nothing
+   * is asked before the first `read`; each read fails on its own (what every
+   * read needs, such as a missing base branch, fails each of them).
    */
-  async readReviewBranch(
+  reviewBranchReader(
     repoUrl: string | RepositoryUrl,
     options: {
-      branch: string;
       baseBranch: string;
       directory: string;
       signal?: AbortSignal;
       userToken?: string;
     },
-  ): Promise<GitOpsReviewBranch> {
-    const directory = safeRepoPath(options.directory);
-    assertBranchName('branch', options.branch);
-    assertBranchName('baseBranch', options.baseBranch);
-    const remote = await resolveGitRemote(this.integrations, repoUrl, {
-      userToken: options.userToken,
-    });
-    const read = await fetchMergeBase(
+  ): { read(branch: string): Promise<GitOpsReviewBranch> } {
+    const fetchMergeBase = mergeBaseFetcher(
       this.openOperation,
-      remote,
-      options.branch,
+      async () => {
+        assertBranchName('baseBranch', options.baseBranch);
+        return resolveGitRemote(this.integrations, repoUrl, {
+          userToken: options.userToken,
+        });
+      },
       options.baseBranch,
       options.signal,
     );
-    const head: GitOpsDirectory = {
-      files: await readDirectoryFiles(read.store, read.headTree, directory),
-      branch: read.head.branch,
-      commitSha: read.head.commitSha,
-    };
-    if (!read.mergeBase) return { head };
     return {
-      head,
-      mergeBase: {
-        files: await readDirectoryFiles(
-          read.store,
-          read.mergeBase.tree,
-          directory,
-        ),
-        branch: read.base.branch,
-        commitSha: read.mergeBase.commitSha,
+      read: async branch => {
+        const directory = safeRepoPath(options.directory);
+        assertBranchName('branch', branch);
+        return reviewOf(await fetchMergeBase(branch), directory);
       },
-      changes: await changedPaths(
-        read.store,
-        read.mergeBase.tree,
-        read.headTree,
-        MAX_REVIEW_CHANGES,
-      ),
     };
   }
 
@@ -407,6 +393,37 @@ export class GitOpsRepository {
     );
     await assertWritableDirectory(store, rootTree, directory);
   }
+}
+
+/** What a pull request of the branch shows in `directory`: both sides read with the hostile-content rules. */
+async function reviewOf(
+  read: MergeBaseRead,
+  directory: string,
+): Promise<GitOpsReviewBranch> {
+  const head: GitOpsDirectory = {
+    files: await readDirectoryFiles(read.store, read.headTree, directory),
+    branch: read.head.branch,
+    commitSha: read.head.commitSha,
+  };
+  if (!read.mergeBase) return { head };
+  return {
+    head,
+    mergeBase: {
+      files: await readDirectoryFiles(
+        read.store,
+        read.mergeBase.tree,
+        directory,
+      ),
+      branch: read.base.branch,
+      commitSha: read.mergeBase.commitSha,
+    },
+    changes: await changedPaths(
+      read.store,
+      read.mergeBase.tree,
+      read.headTree,
+      MAX_REVIEW_CHANGES,
+    ),
+  };
 }
 
 function sleep(ms: number, signal?: AbortSignal) {

@@ -40,7 +40,7 @@ export function describeFileChanges(
  * Whether a review branch would change nothing relative to where it left
  * the base (its pull request would show no change) once a commit writes
  * `files` and deletes the `replaces` not among them: every path the branch
- * changes (`changes`, by git object id, from readReviewBranch) gets its
+ * changes (`changes`, by git object id, from reviewBranchReader) gets its
  * merge base's content back, and no other path is made to differ. Unknown
  * (an incomplete list) is false.
  *

@@ -1,6 +1,8 @@
 import { read, treeWith } from '../__testUtils__/gitTrees';
+import git from 'isomorphic-git';
 import {
   assertWritableDirectory,
+  copyObjectStore,
   createObjectStore,
   directoryEntries,
   ObjectStore,
@@ -149,5 +151,25 @@ describe('writeFilesIntoTree (in-memory object store)', () => {
     await expect(
       assertWritableDirectory(store, root, 'gateways/file/x'),
     ).rejects.toThrow('needs "gateways/file" to be a directory');
+  });
+});
+
+describe('copyObjectStore', () => {
+  it('copies objects and refs; what is written into the copy stays out of the original', async () => {
+    const store = await createObjectStore('main', 'https://git.example/a.git');
+    const tree = await treeWith(store, [
+      { path: 'a.yaml', mode: '100644', content: 'a\n' },
+    ]);
+    await git.writeRef({ ...store, ref: 'refs/heads/main', value: tree });
+    const copy = await copyObjectStore(store);
+    expect(await read(copy, tree, 'a.yaml')).toBe('a\n');
+    expect(await git.resolveRef({ ...copy, ref: 'refs/heads/main' })).toBe(
+      tree,
+    );
+    const added = await treeWith(copy, [
+      { path: 'b.yaml', mode: '100644', content: 'b\n' },
+    ]);
+    expect(await read(copy, added, 'b.yaml')).toBe('b\n');
+    await expect(read(store, added, 'b.yaml')).rejects.toThrow();
   });
 });

@@ -36,6 +36,35 @@ export async function createObjectStore(
   return store;
 }
 
+/**
+ * A copy of `store` (objects, shallow commits, refs, config) in a store of
+ * its own: fetching more into the copy leaves the original as it is.
+ */
+export async function copyObjectStore(
+  store: ObjectStore,
+): Promise<ObjectStore> {
+  const copy = {
+    fs: createFsFromVolume(new Volume()),
+    gitdir: store.gitdir,
+  };
+  const copyDirectory = async (dir: string): Promise<void> => {
+    await copy.fs.promises.mkdir(dir, { recursive: true });
+    for (const entry of await store.fs.promises.readdir(dir, {
+      withFileTypes: true,
+    })) {
+      const at = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) await copyDirectory(at);
+      else
+        await copy.fs.promises.writeFile(
+          at,
+          await store.fs.promises.readFile(at),
+        );
+    }
+  };
+  await copyDirectory(store.gitdir);
+  return copy;
+}
+
 /** Refuses links and submodules: the portal writes into plain directories of the repository only. */
 function refuseSpecial(entry: TreeEntry, at: string, file: string): void {
   if (entry.mode === MODE_SYMLINK) {

@@ -3,7 +3,7 @@ import git, { HttpClient } from 'isomorphic-git';
 import { planBranch } from './branches';
 import { credentialsWording, GitRemote } from './gitCredentials';
 import { GitOperation } from './gitHttp';
-import { createObjectStore } from './objectStore';
+import { copyObjectStore, createObjectStore, ObjectStore } from './objectStore';
 import { GitOpsRemoteInfo } from './types';
 
 /**
@@ -158,56 +158,110 @@ export async function fetchBase(
 /** How deep a branch and its base are fetched, step by step, to find where the branch left the base. */
 export const MERGE_BASE_DEPTHS = [2, 16, 128] as const;
 
+/** A review branch and where it left the base, fetched into one in-memory store: what a pull request of it compares. */
+export interface MergeBaseRead {
+  store: ObjectStore;
+  head: { branch: string; commitSha: string };
+  base: { branch: string; commitSha: string };
+  headTree: string;
+  /** Undefined when the histories do not meet within the bound (or share no commit). */
+  mergeBase?: { commitSha: string; tree: string };
+}
+
 /**
- * Fetches `branch` and `baseBranch` into one in-memory store, deepening both
- * (bounded by {@link MERGE_BASE_DEPTHS}) until git's merge base of their
- * heads is found: where the branch left the base, what a pull request of it
- * is compared with. `mergeBase` is undefined when the histories do not meet
- * within the bound (or share no commit). Reads only.
+ * Fetches review branches proposed into `baseBranch` with what they have in
+ * common read once: the remote's branch listing, and the base at each depth
+ * of {@link MERGE_BASE_DEPTHS} (fetched when a branch first needs it), however
+ * many branches are read. Each branch is fetched into a copy of the base's
+ * store at the same depth, deepening step by step until git's merge base of
+ * the two heads is found: where the branch left the base, what a pull request
+ * of it is compared with. Reads only; nothing is asked before the first read;
+ * every fetch is an operation of its own (deadlines, `signal`). A missing base
+ * branch fails every read, naming `baseBranch`.
  */
-export async function fetchMergeBase(
+export function mergeBaseFetcher(
   open: OpenOperation,
-  remote: GitRemote,
-  branch: string,
+  resolveRemote: () => Promise<GitRemote>,
   baseBranch: string,
   signal?: AbortSignal,
-) {
-  const repoUrl = remote.url.href;
-  const listed = await listBranches(open, remote, signal);
-  if (!Object.prototype.hasOwnProperty.call(listed.branches, baseBranch)) {
-    throw new InputError(
-      `baseBranch: "${baseBranch}" does not exist in ${repoUrl}; a review branch is compared with the branch it is proposed into`,
-    );
-  }
-  const head = planBranch(listed, repoUrl, branch, baseBranch);
-  const base = planBranch(listed, repoUrl, baseBranch);
-  const store = await createObjectStore(base.base, repoUrl);
-  const fetchDepth = (ref: string, depth: number) =>
-    fetchBranch(open, remote, store, ref, depth, signal);
-  let mergeBase: string | undefined;
-  let headSha = head.baseSha;
-  let baseSha = base.baseSha;
-  for (const depth of MERGE_BASE_DEPTHS) {
-    // The heads as fetched: a branch moved meanwhile is compared as it is now.
-    headSha = (await fetchDepth(head.base, depth)) || headSha;
-    baseSha = (await fetchDepth(base.base, depth)) || baseSha;
-    [mergeBase] = await git.findMergeBase({
-      ...store,
-      oids: [headSha, baseSha],
-    });
-    if (mergeBase) break;
-  }
-  const rootTree = async (oid: string) =>
-    (await git.readCommit({ ...store, oid })).commit.tree;
-  return {
-    store,
-    head: { branch: head.base, commitSha: headSha },
-    base: { branch: base.base, commitSha: baseSha },
-    headTree: await rootTree(headSha),
-    mergeBase: mergeBase
-      ? { commitSha: mergeBase, tree: await rootTree(mergeBase) }
-      : undefined,
+): (branch: string) => Promise<MergeBaseRead> {
+  const listing = once(async () => {
+    const remote = await resolveRemote();
+    const repoUrl = remote.url.href;
+    const listed = await listBranches(open, remote, signal);
+    if (!Object.prototype.hasOwnProperty.call(listed.branches, baseBranch)) {
+      throw new InputError(
+        `baseBranch: "${baseBranch}" does not exist in ${repoUrl}; a review branch is compared with the branch it is proposed into`,
+      );
+    }
+    return { remote, listed, base: planBranch(listed, repoUrl, baseBranch) };
+  });
+  const bases = new Map<number, Promise<{ store: ObjectStore; sha: string }>>();
+  /** The base fetched to `depth` into a store of its own, once: branches get copies of it. */
+  const baseAt = (depth: number) => {
+    if (!bases.has(depth)) {
+      bases.set(
+        depth,
+        listing().then(async ({ remote, base }) => {
+          const store = await createObjectStore(base.base, remote.url.href);
+          const sha =
+            (await fetchBranch(
+              open,
+              remote,
+              store,
+              base.base,
+              depth,
+              signal,
+            )) || base.baseSha;
+          return { store, sha };
+        }),
+      );
+    }
+    return bases.get(depth)!;
   };
+  return async branch => {
+    const { remote, listed, base } = await listing();
+    const head = planBranch(listed, remote.url.href, branch, baseBranch);
+    /** The branch fetched to `depth` into a copy of the base at that depth, and their merge base if found. */
+    const fetchAt = async (depth: number) => {
+      const fetchedBase = await baseAt(depth);
+      const store = await copyObjectStore(fetchedBase.store);
+      // The heads as fetched: a branch moved meanwhile is compared as it is now.
+      const headSha =
+        (await fetchBranch(open, remote, store, head.base, depth, signal)) ||
+        head.baseSha;
+      const [mergeBase]: Array<string | undefined> = await git.findMergeBase({
+        ...store,
+        oids: [headSha, fetchedBase.sha],
+      });
+      return {
+        store,
+        head: { branch: head.base, commitSha: headSha },
+        base: { branch: base.base, commitSha: fetchedBase.sha },
+        mergeBase,
+      };
+    };
+    let read = await fetchAt(MERGE_BASE_DEPTHS[0]);
+    for (const depth of MERGE_BASE_DEPTHS.slice(1)) {
+      if (read.mergeBase) break;
+      read = await fetchAt(depth);
+    }
+    const rootTree = async (oid: string) =>
+      (await git.readCommit({ ...read.store, oid })).commit.tree;
+    return {
+      ...read,
+      headTree: await rootTree(read.head.commitSha),
+      mergeBase: read.mergeBase
+        ? { commitSha: read.mergeBase, tree: await rootTree(read.mergeBase) }
+        : undefined,
+    };
+  };
+}
+
+/** `work`, run at its first call; later calls share its promise. */
+function once<T>(work: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | undefined;
+  return () => (running ??= work());
 }
 
 export async function pushBranch(

@@ -101,7 +101,7 @@ export interface GitOpsDirectory {
   commitSha: string;
 }
 
-/** A review branch as a pull request of it shows it (`readReviewBranch`). @public */
+/** A review branch as a pull request of it shows it (`reviewBranchReader`). @public */
 export interface GitOpsReviewBranch {
   /** The folder on the branch's head. */
   head: GitOpsDirectory;

@@ -56,35 +56,38 @@ function repositoryWith(
     branch,
     commitSha: 'c'.repeat(40),
   });
-  const readReviewBranch = jest.fn(
-    async (
-      _repo: unknown,
-      options: { branch: string; baseBranch: string; directory: string },
-    ): Promise<GitOpsReviewBranch> => {
-      const entry = manifests[options.branch];
-      if (entry === undefined)
-        throw new Error(`${options.branch}: a symbolic link`);
-      expect(options).toMatchObject({
-        directory: 'platform/gateways',
-        baseBranch: 'main',
-      });
+  const readBranch = jest.fn(
+    async (branch: string): Promise<GitOpsReviewBranch> => {
+      const entry = manifests[branch];
+      if (entry === undefined) throw new Error(`${branch}: a symbolic link`);
       const { head, mergeBase } =
         typeof entry === 'string'
           ? { head: entry, mergeBase: SHARED_GATEWAY_YAML }
           : entry;
       return {
-        head: folder(head, options.branch),
+        head: folder(head, branch),
         ...(mergeBase === null ? {} : { mergeBase: folder(mergeBase, 'main') }),
       };
     },
   );
+  // One reader per read of the pending reviews: what the branches share is read once.
+  const reviewBranchReader = jest.fn(
+    (_repo: unknown, options: { baseBranch: string; directory: string }) => {
+      expect(options).toMatchObject({
+        directory: 'platform/gateways',
+        baseBranch: 'main',
+      });
+      return { read: readBranch };
+    },
+  );
   return {
     repository: {
-      readReviewBranch,
+      reviewBranchReader,
       pullRequestOpener: jest.fn(async () => ({ listOpen } as any)),
     },
     listOpen,
-    readReviewBranch,
+    reviewBranchReader,
+    readBranch,
   };
 }
 
@@ -194,7 +197,8 @@ describe('readPendingSharedReviews', () => {
       },
       { signal: undefined },
     );
-    expect(repo.readReviewBranch).toHaveBeenCalledTimes(1);
+    expect(repo.reviewBranchReader).toHaveBeenCalledTimes(1);
+    expect(repo.readBranch).toHaveBeenCalledTimes(1);
   });
 
   it("compares each branch with where it left the base: a removal merged since is not held by an older review; without a merge base in reach, with today's base, and says so", async () => {
@@ -251,6 +255,9 @@ describe('readPendingSharedReviews', () => {
     expect(partial.listed).toBe(true);
     expect(partial.read).toBe(MAX_PENDING_REVIEWS_READ);
     expect(partial.claims).toHaveLength(MAX_PENDING_REVIEWS_READ - 1);
+    // Every branch through one reader: one listing and one base fetch for all.
+    expect(repo.reviewBranchReader).toHaveBeenCalledTimes(1);
+    expect(repo.readBranch).toHaveBeenCalledTimes(MAX_PENDING_REVIEWS_READ);
     expect(partial.note).toBe(
       `the manifest of pull request #1 (${heads[0]}: a symbolic link) could not be read: its ports are not known; only the newest ${MAX_PENDING_REVIEWS_READ} open review pull requests were read: older ones may claim ports too`,
     );

@@ -103,17 +103,57 @@ function manifestMissing(
   );
 }
 
+/** A shared Gateway's manifest on a review branch, with the manifest where the branch left the Gateway's branch. */
+export interface SharedGatewayReview {
+  file: GitOpsFile;
+  review: GitOpsReviewBranch;
+  mergeBase?: { file?: GitOpsFile; commitSha: string };
+}
+
 /**
- * The shared Gateway's manifest on a review branch and where the branch left
- * the Gateway's branch (their merge base: what its pull request is compared
- * with), both read with the base's hostile-content rules. `mergeBase` is
- * undefined when the merge base was not found within the bounded depth, and
- * its `file` is undefined when the manifest did not exist there.
- *
- * @public
+ * Reads the shared Gateway's manifest on review branches and where each
+ * branch left the Gateway's branch (their merge base: what its pull request
+ * is compared with), both read with the base's hostile-content rules; the
+ * branch listing and the base's fetches are shared by every `read`.
+ * `mergeBase` is undefined when the merge base was not found within the
+ * bounded depth, and its `file` is undefined when the manifest did not exist
+ * there.
  */
+export function sharedGatewayReviewReader(
+  repository: Pick<GitOpsRepository, 'reviewBranchReader'>,
+  repoUrl: RepositoryUrl,
+  shared: SharedGateway,
+  options: { userToken?: string; signal?: AbortSignal },
+): { read(branch: string): Promise<SharedGatewayReview> } {
+  const reader = repository.reviewBranchReader(repoUrl, {
+    ...options,
+    baseBranch: shared.gitops.branch,
+    directory: path.posix.dirname(shared.gitops.path),
+  });
+  return {
+    async read(branch) {
+      const review = await reader.read(branch);
+      const file = manifestIn(review.head, shared);
+      if (!file) throw manifestMissing(shared, review.head.branch, repoUrl);
+      return {
+        file,
+        review,
+        ...(review.mergeBase
+          ? {
+              mergeBase: {
+                file: manifestIn(review.mergeBase, shared),
+                commitSha: review.mergeBase.commitSha,
+              },
+            }
+          : {}),
+      };
+    },
+  };
+}
+
+/** One review branch read by {@link sharedGatewayReviewReader}. @public */
 export async function readSharedGatewayReview(
-  repository: Pick<GitOpsRepository, 'readReviewBranch'>,
+  repository: Pick<GitOpsRepository, 'reviewBranchReader'>,
   repoUrl: RepositoryUrl,
   shared: SharedGateway,
   options: { branch: string; userToken?: string; signal?: AbortSignal },
@@ -122,25 +162,10 @@ export async function readSharedGatewayReview(
   review: GitOpsReviewBranch;
   mergeBase?: { file?: GitOpsFile; commitSha: string };
 }> {
-  const review = await repository.readReviewBranch(repoUrl, {
-    ...options,
-    baseBranch: shared.gitops.branch,
-    directory: path.posix.dirname(shared.gitops.path),
-  });
-  const file = manifestIn(review.head, shared);
-  if (!file) throw manifestMissing(shared, review.head.branch, repoUrl);
-  return {
-    file,
-    review,
-    ...(review.mergeBase
-      ? {
-          mergeBase: {
-            file: manifestIn(review.mergeBase, shared),
-            commitSha: review.mergeBase.commitSha,
-          },
-        }
-      : {}),
-  };
+  const { branch, ...rest } = options;
+  return sharedGatewayReviewReader(repository, repoUrl, shared, rest).read(
+    branch,
+  );
 }
 
 /**
@@ -186,7 +211,10 @@ export function pendingListenerClaims(
  * @public
  */
 export async function readPendingSharedReviews(options: {
-  repository: Pick<GitOpsRepository, 'readReviewBranch' | 'pullRequestOpener'>;
+  repository: Pick<
+    GitOpsRepository,
+    'reviewBranchReader' | 'pullRequestOpener'
+  >;
   repoUrl: RepositoryUrl;
   shared: SharedGateway;
   /** The Gateway on the base branch, parsed (what it holds is not pending; without a merge base, what a branch is compared with). */
@@ -226,6 +254,11 @@ export async function readPendingSharedReviews(options: {
     .slice(0, MAX_PENDING_REVIEWS_READ);
   const unread: string[] = [];
   const unplaced: string[] = [];
+  // One branch listing and one base fetch per depth for all of them.
+  const reviewed = sharedGatewayReviewReader(repository, repoUrl, shared, {
+    userToken,
+    signal,
+  });
   const claims = (
     await Promise.all(
       reviews.map(async pr => {
@@ -234,12 +267,7 @@ export async function readPendingSharedReviews(options: {
           pullRequest: { number: pr.number, url: pr.url },
         };
         try {
-          const { file, mergeBase } = await readSharedGatewayReview(
-            repository,
-            repoUrl,
-            shared,
-            { branch: pr.head, userToken, signal },
-          );
+          const { file, mergeBase } = await reviewed.read(pr.head);
           if (!mergeBase) unplaced.push(`#${pr.number}`);
           return pendingListenerClaims(
             shared,

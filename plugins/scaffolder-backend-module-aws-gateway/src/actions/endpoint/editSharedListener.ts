@@ -78,7 +78,7 @@ export interface SharedGatewayActionDeps {
   repository: Pick<
     GitOpsRepository,
     | 'readFiles'
-    | 'readReviewBranch'
+    | 'reviewBranchReader'
     | 'commitFiles'
     | 'pullRequestOpener'
     | 'describeRemote'

@@ -38,7 +38,7 @@ export async function readOtherPendingReviews(
   deps: {
     repository: Pick<
       GitOpsRepository,
-      'readReviewBranch' | 'pullRequestOpener'
+      'reviewBranchReader' | 'pullRequestOpener'
     >;
     opener?: Pick<PullRequestOpener, 'listOpen'>;
   },

@@ -25,7 +25,7 @@ function setup(shared: { repoUrl?: string } = {}) {
     sharedGateways: readSharedGateways(config),
     repository: {
       readFiles: record('readFiles'),
-      readReviewBranch: record('readReviewBranch'),
+      reviewBranchReader: () => ({ read: record('reviewBranchReader') }),
       commitFiles: record('commitFiles'),
       pullRequestOpener: record('pullRequestOpener'),
       describeRemote: record('describeRemote'),

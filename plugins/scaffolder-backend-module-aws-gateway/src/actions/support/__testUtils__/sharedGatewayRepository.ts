@@ -40,6 +40,8 @@ export function sharedGatewayConfig(
             name: 'shared-nlb',
             gitops: { repoUrl, path: 'platform/shared-nlb.yaml' },
             listenerPorts: ['20000-20099'],
+            protocols: ['TCP', 'UDP', 'TLS'],
+            tlsHostnames: ['*.apps.example.com'],
             allowedRoutes: { from: 'All' },
           },
         ],
@@ -121,7 +123,9 @@ export function repositoryOfFiles(files: GitOpsFile[]) {
   return {
     repository: {
       readFiles,
-      readReviewBranch: jest.fn(refuse('readReviewBranch')),
+      reviewBranchReader: jest.fn(() => ({
+        read: refuse('reviewBranchReader'),
+      })),
       commitFiles: jest.fn(refuse('commitFiles')),
       pullRequestOpener: jest.fn(refuse('pullRequestOpener')),
       describeRemote: jest.fn(refuse('describeRemote')),
