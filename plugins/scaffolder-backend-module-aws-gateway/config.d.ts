@@ -87,8 +87,16 @@ export interface Config {
         };
         /** Ports or ranges ("20000-20999") developers may take as listener ports. Required. */
         listenerPorts: Array<number | string>;
-        /** Listener protocols offered: TCP, UDP. Default both. */
-        protocols?: string[];
+        /**
+         * Listener protocols offered: TCP, UDP, TLS (passed through: the app's Service terminates TLS). Default TCP and
+         * UDP; TLS needs tlsHostnames.
+         */
+        protocols?: Array<'TCP' | 'UDP' | 'TLS'>;
+        /**
+         * Host names a TLS listener may carry (the Gateway API requires one; the NLB does not route by it): exact
+         * names, or "*.apps.example.com" for any name below apps.example.com. Required with TLS, refused without it.
+         */
+        tlsHostnames?: string[];
         /**
          * Which namespaces' routes a new listener admits, written as its allowedRoutes.namespaces. Default Selector.
          * Selector needs matchLabels; Same admits only the Gateway's namespace; All admits every namespace.

@@ -1300,3 +1300,219 @@ describe('the open reviews read together', () => {
     expect(requests.filter(r => !r.listing)).toHaveLength(2 + 10 + 1);
   });
 });
+
+describe('a TLS passthrough listener on a shared Gateway against the peers', () => {
+  const TLS_FILE = 'platform/gateways/shared-tls.yaml';
+  let tlsGatewayNamespace: string;
+  let tlsAppNamespace: string;
+  let tlsRepoPath: string;
+  let tlsRepoUrl: string;
+  const tlsBare = () => path.join(gitPeer().root, `${tlsRepoPath}.git`);
+  const tlsHeads = () =>
+    git([
+      '--git-dir',
+      tlsBare(),
+      'for-each-ref',
+      '--format=%(refname) %(objectname)',
+    ]);
+  const tlsShow = (ref: string, file: string) =>
+    git(['--git-dir', tlsBare(), 'show', `${ref}:${file}`]);
+  const tlsGateway = () => `${CLUSTER}/${tlsGatewayNamespace}/shared-tls`;
+  const routeFolder = () => `shared-gateway-routes/${tlsAppNamespace}/db`;
+
+  /** The platform offers TLS passthrough on host names below apps.example.com. */
+  function tlsDeps(): SharedGatewayActionDeps {
+    const c = config();
+    const withTls = new ConfigReader({
+      ...c.get(),
+      awsGateway: {
+        provisioning: {
+          ...(c.get('awsGateway.provisioning') as JsonObject),
+          sharedGateways: [
+            {
+              cluster: CLUSTER,
+              namespace: tlsGatewayNamespace,
+              name: 'shared-tls',
+              gitops: { repoUrl: tlsRepoUrl, path: TLS_FILE },
+              listenerPorts: ['20100-20199'],
+              protocols: ['TCP', 'UDP', 'TLS'],
+              tlsHostnames: ['*.apps.example.com'],
+              allowedRoutes: { from: 'All' },
+            },
+          ],
+        },
+      },
+    } as JsonObject);
+    return { ...deps(), sharedGateways: readSharedGateways(withTls) };
+  }
+
+  /** The action's own TLS example, pointed at this test's shared Gateway and namespace. */
+  function runTls(extra: JsonObject = {}, isDryRun = false) {
+    const example = createSharedListenerAction(tlsDeps()).examples!.find(e =>
+      e.example.includes('protocol: TLS'),
+    )!;
+    const { entityRef: _component, ...input } = yaml.parse(example.example)
+      .steps[0].input;
+    return runAction(
+      createSharedListenerAction(tlsDeps()),
+      {
+        ...input,
+        sharedGateway: tlsGateway(),
+        namespace: tlsAppNamespace,
+        listenerName: `${tlsAppNamespace}-db`,
+        listenerPort: 20143,
+        mode: 'pull-request',
+        ...extra,
+      },
+      { workspacePath: workspace(), isDryRun },
+    );
+  }
+
+  beforeAll(async () => {
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    tlsGatewayNamespace = uniqueName('platform-tls');
+    tlsAppNamespace = uniqueName('team-t');
+    for (const name of [tlsGatewayNamespace, tlsAppNamespace]) {
+      await core.createNamespace({ body: { metadata: { name } } });
+    }
+    const manifest = `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: shared-tls
+  namespace: ${tlsGatewayNamespace}
+spec:
+  gatewayClassName: aws-nlb
+  listeners:
+    - name: platform-dns # the platform's own
+      protocol: UDP
+      port: 20100
+`;
+    await serverSideApply(objects, yaml.parse(manifest), 'gitops-agent', []);
+    // A Service of the app that already has a TargetGroupConfiguration of its own (written by hand).
+    await serverSideApply(
+      objects,
+      {
+        apiVersion: 'gateway.k8s.aws/v1',
+        kind: 'TargetGroupConfiguration',
+        metadata: { name: 'legacy-db', namespace: tlsAppNamespace },
+        spec: {
+          targetReference: { name: 'legacy-db' },
+          defaultConfiguration: { targetType: 'ip' },
+        },
+      } as k8s.KubernetesObject,
+      'someone',
+      [],
+    );
+    tlsRepoPath = `platform/${uniqueName('shared-tls-gitops')}`;
+    tlsRepoUrl = createBareRepo(tlsRepoPath, { [TLS_FILE]: manifest });
+  });
+
+  it('dry run: the passthrough listener, the TLSRoute and the TCP TargetGroupConfiguration, accepted by the cluster, nothing pushed', async () => {
+    const before = tlsHeads();
+    const { outputs, logs } = await runTls({}, true);
+    expect(outputs.files).toEqual([
+      TLS_FILE,
+      `${routeFolder()}/tlsroute-db.yaml`,
+      `${routeFolder()}/targetgroupconfiguration-db.yaml`,
+    ]);
+    expect(outputs.gatewayDiff).toContain(
+      '+      hostname: db.team-a.apps.example.com',
+    );
+    expect(outputs.gatewayDiff).toContain('+        mode: Passthrough');
+    expect(outputs.serverDryRun).toBe('passed');
+    const log = logs.join('\n');
+    expect(log).toContain('kind: TLSRoute');
+    expect(log).toMatch(
+      /defaultConfiguration:\n\s+targetType: ip\n\s+protocol: TCP/,
+    );
+    expect(tlsHeads()).toBe(before);
+  });
+
+  it.each<[string, JsonObject, RegExp]>([
+    [
+      'a host name with a wildcard inside',
+      { hostname: 'db.*.apps.example.com' },
+      /hostname: the host name "db\.\*\.apps\.example\.com" must be a lower-case DNS name.*\[tls-hostname\]/,
+    ],
+    [
+      'a host name the platform does not list',
+      { hostname: 'login.bank.example' },
+      /hostname: login\.bank\.example is not among the host names .*\[shared-tls-hostname\]/,
+    ],
+    [
+      "the port of the platform's UDP listener",
+      { listenerName: 'other', routeName: 'other', listenerPort: 20100 },
+      /port 20100 is taken .*\(listener platform-dns, UDP: the NLB would merge them into one TCP_UDP listener.*\[tls-udp-same-port\]\) \[shared-port-taken\]/,
+    ],
+    [
+      'a Service that has a TargetGroupConfiguration of its own',
+      {
+        listenerName: 'legacy',
+        routeName: 'legacy',
+        listenerPort: 20144,
+        serviceName: 'legacy-db',
+      },
+      /serviceName: Service .*\/legacy-db already has TargetGroupConfiguration legacy-db: the controller applies only one per Service.*\[shared-target-group-configuration-taken\]/,
+    ],
+  ])('refuses %s with nothing pushed', async (_what, input, message) => {
+    const before = tlsHeads();
+    await expect(runTls(input)).rejects.toThrow(message);
+    expect(tlsHeads()).toBe(before);
+  });
+
+  it('opens a pull request the cluster accepts when applied for real (read back), and a re-run reuses it', async () => {
+    const { outputs } = await runTls();
+    const branch = `aws-gateway/shared-${tlsAppNamespace}-db`;
+    expect(outputs).toMatchObject({
+      branch,
+      changed: true,
+      serverDryRun: 'passed',
+    });
+    const gateway = yaml.parse(tlsShow(branch, TLS_FILE));
+    expect(gateway.spec.listeners[1]).toMatchObject({
+      name: `${tlsAppNamespace}-db`,
+      protocol: 'TLS',
+      port: 20143,
+      hostname: 'db.team-a.apps.example.com',
+      tls: { mode: 'Passthrough' },
+      allowedRoutes: { kinds: [{ kind: 'TLSRoute' }] },
+    });
+    const route = yaml.parse(
+      tlsShow(branch, `${routeFolder()}/tlsroute-db.yaml`),
+    );
+    const tgc = yaml.parse(
+      tlsShow(branch, `${routeFolder()}/targetgroupconfiguration-db.yaml`),
+    );
+    for (const m of [gateway, route, tgc]) {
+      await serverSideApply(objects, m, 'gitops-agent', []);
+    }
+    const liveRoute: any = await objects.read({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'TLSRoute',
+      metadata: { name: 'db', namespace: tlsAppNamespace },
+    });
+    expect(liveRoute.spec.hostnames).toEqual(['db.team-a.apps.example.com']);
+    expect(liveRoute.spec.parentRefs[0]).toMatchObject({
+      namespace: tlsGatewayNamespace,
+      name: 'shared-tls',
+      sectionName: `${tlsAppNamespace}-db`,
+    });
+    const liveTgc: any = await objects.read({
+      apiVersion: 'gateway.k8s.aws/v1',
+      kind: 'TargetGroupConfiguration',
+      metadata: { name: 'db', namespace: tlsAppNamespace },
+    });
+    expect(liveTgc.spec).toMatchObject({
+      targetReference: { kind: 'Service', name: 'postgres' },
+      defaultConfiguration: { targetType: 'ip', protocol: 'TCP' },
+    });
+
+    // Our own TargetGroupConfiguration, now live, is not in the way of the re-run.
+    const again = await runTls();
+    expect(again.outputs).toMatchObject({
+      branch,
+      changed: false,
+      pullRequestNumber: outputs.pullRequestNumber,
+    });
+  });
+});

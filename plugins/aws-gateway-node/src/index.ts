@@ -154,6 +154,7 @@ export type {
 } from './manifests/sharedGatewayConfig';
 export {
   admitsRouteNamespace,
+  assertSharedListenerHostname,
   describeSharedRouteNamespaces,
   findSharedGateway,
   freeSharedPorts,
@@ -187,6 +188,7 @@ export {
   readLiveGateway,
   readNamespaceLabels,
 } from './manifests/sharedGatewayReads';
+export { assertTargetGroupConfigurationsFree } from './manifests/sharedTargetGroupConfigurations';
 export type { GatewayGuardrails, PortRange } from './manifests/guardrails';
 export {
   manifestToYaml,

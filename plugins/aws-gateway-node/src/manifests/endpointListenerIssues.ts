@@ -8,8 +8,9 @@ import {
   backendKey,
   DEFAULT_BACKEND_WEIGHT,
   dnsLabelIssue,
-  dnsSubdomainIssue,
   listenerHostnameIssue,
+  tlsListenerHostnameIssue,
+  tlsPortSharingConflict,
 } from './rules';
 
 /** Gateway API CRD: at most 64 listeners; ELBv2 quota: 50 listeners per NLB. */
@@ -40,19 +41,11 @@ function oneListenerIssues(
   );
   if (hostnameIssue) issues.push(hostnameIssue);
   if (listener.protocol === 'TLS') {
-    if (!listener.hostname) {
-      issues.push({
-        field: `${field}.hostname`,
-        rule: 'tls-hostname-required',
-        message: `${field}.hostname is required for TLS listeners: the Gateway API requires host names on TLS listeners and TLSRoutes (the NLB itself does not route by them)`,
-      });
-    } else {
-      const subdomain = dnsSubdomainIssue(
-        listener.hostname.replace(/^\*\./, ''),
-        `${field}.hostname`,
-      );
-      if (subdomain) issues.push(subdomain);
-    }
+    const tlsHostname = tlsListenerHostnameIssue(
+      listener.hostname,
+      `${field}.hostname`,
+    );
+    if (tlsHostname) issues.push(tlsHostname);
   }
   if (!spec.routes.some(r => r.listener === listener.name)) {
     issues.push({
@@ -89,13 +82,14 @@ function sharedPortIssues(spec: EndpointSpec): ManifestIssue[] {
       });
       return;
     }
-    if (protocols.has('TLS')) {
+    const tls = tlsPortSharingConflict(earlier.protocol, listener.protocol);
+    if (tls) {
       issues.push({
         field,
-        rule: 'tls-udp-same-port',
+        rule: tls.rule,
         message: `${field} ${listener.port} is also TLS listener "${
           [earlier, listener].find(l => l.protocol === 'TLS')!.name
-        }"'s port: the NLB would merge them into one TCP_UDP listener, which cannot pass TLS through to a TCP target group; give the UDP listener a port of its own`,
+        }"'s port: ${tls.reason}; give the UDP listener a port of its own`,
       });
       return;
     }

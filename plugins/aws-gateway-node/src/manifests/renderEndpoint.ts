@@ -177,25 +177,55 @@ function renderTargetGroupConfigurations(
       .flatMap(r => r.backends.map(b => b.service)),
   );
   const healthCheckConfig = renderHealthCheck(spec);
-  return services.map(service => ({
+  return services.map(service =>
+    // One per Service: the controller applies it to every target group of that Service.
+    renderTargetGroupConfiguration(profile, endpointMetadata(spec, service), {
+      service,
+      targetType: spec.targetType,
+      behindPassthrough: behindPassthrough.has(service),
+      ...(healthCheckConfig ? { healthCheckConfig } : {}),
+      ...(spec.tags && Object.keys(spec.tags).length
+        ? { tags: { ...spec.tags } }
+        : {}),
+    }),
+  );
+}
+
+/**
+ * The TargetGroupConfiguration of one Service: its target type and, behind a
+ * TLS Passthrough listener, protocol TCP. The controller applies the first
+ * one it finds for a Service (in the Service's namespace) to all of its
+ * target groups.
+ */
+export function renderTargetGroupConfiguration(
+  profile: ControllerProfile,
+  metadata: KubernetesManifest['metadata'],
+  props: {
+    service: string;
+    targetType: EndpointSpec['targetType'];
+    behindPassthrough: boolean;
+    healthCheckConfig?: Record<string, unknown>;
+    tags?: Record<string, string>;
+  },
+): KubernetesManifest {
+  return {
     apiVersion: profile.lbcApiVersion,
     kind: 'TargetGroupConfiguration',
-    // One per Service: the controller applies it to every target group of that Service.
-    metadata: endpointMetadata(spec, service),
+    metadata,
     spec: {
-      targetReference: { group: '', kind: 'Service', name: service },
+      targetReference: { group: '', kind: 'Service', name: props.service },
       defaultConfiguration: {
-        targetType: spec.targetType,
+        targetType: props.targetType,
         // The NLB serves a passthrough listener as TCP; the controller's default TLS
         // target group behind it is refused by AWS (IncompatibleProtocols).
-        ...(behindPassthrough.has(service) ? { protocol: 'TCP' } : {}),
-        ...(healthCheckConfig ? { healthCheckConfig } : {}),
-        ...(spec.tags && Object.keys(spec.tags).length
-          ? { tags: { ...spec.tags } }
+        ...(props.behindPassthrough ? { protocol: 'TCP' } : {}),
+        ...(props.healthCheckConfig
+          ? { healthCheckConfig: props.healthCheckConfig }
           : {}),
+        ...(props.tags ? { tags: props.tags } : {}),
       },
     },
-  }));
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import {
   DNS_LABEL_MAX_LENGTH,
   EndpointBackend,
@@ -75,6 +76,62 @@ export function listenerHostnameIssue(
     };
   }
   return undefined;
+}
+
+/**
+ * A TLS listener's host name (required: the Gateway API wants host names on
+ * TLS listeners and TLSRoutes), as the Gateway API's `Hostname` type defines
+ * it: a lower-case RFC 1123 DNS name of at most 253 characters, labels of at
+ * most 63, optionally a wildcard `*.` as its whole first label and nowhere
+ * else; no IP address. The NLB does not route by it.
+ */
+export function tlsListenerHostnameIssue(
+  hostname: string | undefined,
+  field: string,
+): ManifestIssue | undefined {
+  if (!hostname) {
+    return {
+      field,
+      rule: 'tls-hostname-required',
+      message: `${field} is required for TLS listeners: the Gateway API requires host names on TLS listeners and TLSRoutes (the NLB itself does not route by them)`,
+    };
+  }
+  const base = hostname.startsWith('*.') ? hostname.slice(2) : hostname;
+  const valid =
+    hostname.length <= DNS_SUBDOMAIN_MAX_LENGTH &&
+    isDnsSubdomain(base) &&
+    base.split('.').every(label => label.length <= DNS_LABEL_MAX_LENGTH) &&
+    isIP(base) === 0;
+  if (valid) return undefined;
+  return {
+    field,
+    rule: 'tls-hostname',
+    message: `${field} "${hostname}" must be a lower-case DNS name (RFC 1123: a-z, 0-9, "-" and ".", labels of at most ${DNS_LABEL_MAX_LENGTH} characters, at most ${DNS_SUBDOMAIN_MAX_LENGTH} in all), optionally starting with the wildcard label "*." (a "*" nowhere else), and not an IP address, as the Gateway API defines host names`,
+  };
+}
+
+/**
+ * Why a TLS Passthrough listener cannot share its port with another
+ * listener of `otherProtocol`, or undefined when neither is TLS. The NLB has
+ * one listener per port and does no SNI routing.
+ */
+export function tlsPortSharingConflict(
+  protocol: string,
+  otherProtocol: string,
+): { rule: string; reason: string } | undefined {
+  if (protocol !== 'TLS' && otherProtocol !== 'TLS') return undefined;
+  if (protocol === 'UDP' || otherProtocol === 'UDP') {
+    return {
+      rule: 'tls-udp-same-port',
+      reason:
+        'the NLB would merge them into one TCP_UDP listener, which cannot pass TLS through to a TCP target group',
+    };
+  }
+  return {
+    rule: 'listener-port-unique',
+    reason:
+      'the NLB serves a TLS Passthrough listener as one TCP listener per port and does no SNI routing, so host names cannot tell two listeners on one port apart',
+  };
 }
 
 export function healthCheckProtocolIssue(

@@ -7,6 +7,7 @@ import {
 import { safeRepoPath } from '../gitops/branches';
 import { parseRepositoryUrl } from '../urls/repositoryUrl';
 import { parsePortRange, PortRange } from './guardrails';
+import { tlsListenerHostnameIssue } from './rules';
 
 /**
  * The shared Gateways developers may add a listener to
@@ -15,8 +16,11 @@ import { parsePortRange, PortRange } from './guardrails';
  * refused whatever a form sends.
  */
 
-/** Protocols a developer may ask for on a shared Gateway (TLS needs host names the platform owns). @public */
-export const SHARED_LISTENER_PROTOCOLS = ['TCP', 'UDP'] as const;
+/** Protocols a developer may ask for on a shared Gateway (TLS: passed through, on host names the platform lists). @public */
+export const SHARED_LISTENER_PROTOCOLS = ['TCP', 'UDP', 'TLS'] as const;
+
+/** Offered when the platform names none: TLS only where it also says which host names developers may use. */
+const DEFAULT_SHARED_PROTOCOLS: SharedListenerProtocol[] = ['TCP', 'UDP'];
 
 /** @public */
 export type SharedListenerProtocol = (typeof SHARED_LISTENER_PROTOCOLS)[number];
@@ -45,6 +49,12 @@ export interface SharedGateway {
   /** Listener ports developers may take (the Gateway's other ports are the platform's). */
   listenerPorts: PortRange[];
   protocols: SharedListenerProtocol[];
+  /**
+   * Host names a TLS listener may carry (`tlsHostnames`): `db.example.com`
+   * exactly, or `*.apps.example.com` for any name below apps.example.com;
+   * empty unless TLS is offered.
+   */
+  tlsHostnames: string[];
   allowedRoutes: SharedRouteNamespaces;
 }
 
@@ -94,6 +104,59 @@ function isLabelKey(key: string): boolean {
   return prefixOk && name.length > 0 && isLabelValue(name);
 }
 
+/** The host names TLS listeners may carry: required with TLS, refused without it, each a Gateway API host name. */
+function readTlsHostnames(
+  entry: Config,
+  key: string,
+  protocols: SharedListenerProtocol[],
+): string[] {
+  const hostnames = entry.getOptionalStringArray('tlsHostnames') ?? [];
+  if (!protocols.includes('TLS')) {
+    if (hostnames.length) {
+      throw new Error(
+        `${key}.tlsHostnames: only for a Gateway that offers TLS (add TLS to ${key}.protocols)`,
+      );
+    }
+    return [];
+  }
+  if (!hostnames.length) {
+    throw new Error(
+      `${key}.tlsHostnames: TLS is offered, so name the host names developers may use, e.g. "*.apps.example.com"`,
+    );
+  }
+  for (const [i, hostname] of hostnames.entries()) {
+    const issue = tlsListenerHostnameIssue(
+      hostname,
+      `${key}.tlsHostnames[${i}]`,
+    );
+    if (issue) throw new Error(issue.message);
+  }
+  return hostnames;
+}
+
+/**
+ * Whether `hostname` (perhaps itself a wildcard) is among the platform's
+ * `tlsHostnames`: equal to an exact entry, or below the domain of a wildcard
+ * entry, as the Gateway API matches wildcards (`*.example.com` covers
+ * `a.example.com` and `a.b.example.com`, not `example.com`).
+ *
+ * @public
+ */
+export function isAllowedTlsHostname(
+  allowed: string[],
+  hostname: string,
+): boolean {
+  return allowed.some(entry => {
+    if (!entry.startsWith('*.')) return entry === hostname;
+    const domain = entry.slice(2);
+    const base = hostname.startsWith('*.') ? hostname.slice(2) : hostname;
+    return (
+      base.endsWith(`.${domain}`) ||
+      (hostname.startsWith('*.') && base === domain)
+    );
+  });
+}
+
 /** Reads the shared Gateways, failing at startup on malformed entries. @public */
 export function readSharedGateways(config: Config): SharedGateway[] {
   const entries = config.getOptionalConfigArray(KEY) ?? [];
@@ -120,7 +183,7 @@ export function readSharedGateways(config: Config): SharedGateway[] {
       throw new Error(`${key}.gitops.path: ${(error as Error).message}`);
     }
     const protocols = (entry.getOptionalStringArray('protocols') ?? [
-      ...SHARED_LISTENER_PROTOCOLS,
+      ...DEFAULT_SHARED_PROTOCOLS,
     ]) as SharedListenerProtocol[];
     const unknown = protocols.find(p => !SHARED_LISTENER_PROTOCOLS.includes(p));
     if (unknown) {
@@ -130,6 +193,7 @@ export function readSharedGateways(config: Config): SharedGateway[] {
         )}`,
       );
     }
+    const tlsHostnames = readTlsHostnames(entry, key, protocols);
     const ports = entry.getOptional<Array<number | string>>('listenerPorts');
     if (!ports?.length) {
       throw new Error(
@@ -150,6 +214,7 @@ export function readSharedGateways(config: Config): SharedGateway[] {
       },
       listenerPorts: ports.map(p => parsePortRange(p, `${key}.listenerPorts`)),
       protocols,
+      tlsHostnames,
       allowedRoutes: readAllowedRoutes(
         entry.getOptionalConfig('allowedRoutes'),
         `${key}.allowedRoutes`,

@@ -81,6 +81,7 @@ describe('readSharedGateways', () => {
       },
       listenerPorts: [{ from: 20000, to: 20009 }],
       protocols: ['TCP', 'UDP'],
+      tlsHostnames: [],
       allowedRoutes: { from: 'Selector', matchLabels: { 'shared-nlb': 'yes' } },
     });
   });
@@ -89,7 +90,16 @@ describe('readSharedGateways', () => {
     [{ listenerPorts: [] }, /listenerPorts: name the ports/],
     [{ allowedRoutes: { from: 'Selector' } }, /needs matchLabels/],
     [{ allowedRoutes: { from: 'Anyone' } }, /must be All, Same or Selector/],
-    [{ protocols: ['TLS'] }, /protocols: "TLS"/],
+    [{ protocols: ['SCTP'] }, /protocols: "SCTP" must be one of TCP, UDP, TLS/],
+    [{ protocols: ['TLS'] }, /tlsHostnames: TLS is offered, so name the host/],
+    [
+      { tlsHostnames: ['*.apps.example.com'] },
+      /tlsHostnames: only for a Gateway that offers TLS/,
+    ],
+    [
+      { protocols: ['TLS'], tlsHostnames: ['apps.*.example.com'] },
+      /tlsHostnames\[0\] "apps\.\*\.example\.com" must be a lower-case DNS name/,
+    ],
     [{ gitops: { ...GITOPS, path: '../etc/passwd' } }, /gitops.path/],
     [
       { gitops: { ...GITOPS, repoUrl: 'http://git.example.com/a/b' } },

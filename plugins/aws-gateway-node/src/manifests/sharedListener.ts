@@ -9,8 +9,17 @@ import {
 import { createTwoFilesPatch } from 'diff';
 import yaml, { isMap, isSeq, YAMLSeq } from 'yaml';
 import { describePortRanges, PortRange } from './guardrails';
-import { endpointMetadata } from './renderEndpoint';
 import {
+  endpointMetadata,
+  renderTargetGroupConfiguration,
+} from './renderEndpoint';
+import {
+  listenerHostnameIssue,
+  tlsListenerHostnameIssue,
+  tlsPortSharingConflict,
+} from './rules';
+import {
+  isAllowedTlsHostname,
   SharedGateway,
   SharedListenerProtocol,
   SharedRouteNamespaces,
@@ -57,6 +66,8 @@ export interface SharedListenerRequest {
   listenerName: string;
   listenerPort: number;
   protocol: SharedListenerProtocol;
+  /** TLS only: the listener's and the TLSRoute's host name (among the shared Gateway's `tlsHostnames`). */
+  hostname?: string;
   routeName: string;
   backend: { service: string; port: number; namespace?: string };
   entityRef?: string;
@@ -158,10 +169,14 @@ export function sharedListenerEntry(
   shared: SharedGateway,
   request: SharedListenerRequest,
 ): Record<string, unknown> {
+  const tls = request.protocol === 'TLS';
   return {
     name: request.listenerName,
     protocol: request.protocol,
     port: request.listenerPort,
+    // Written as a Gateway of its own writes a TLS listener: its host name, passed through.
+    ...(tls && request.hostname ? { hostname: request.hostname } : {}),
+    ...(tls ? { tls: { mode: 'Passthrough' } } : {}),
     allowedRoutes: {
       namespaces: allowedRoutesOf(shared.allowedRoutes),
       kinds: [
@@ -308,6 +323,7 @@ export function sharedListenerProblems(
       } is not offered on ${subject}; choose ${shared.protocols.join(' or ')}`,
     );
   }
+  problems.push(...sharedTlsHostnameProblems(shared, request));
   if (
     !Number.isInteger(request.backend.port) ||
     request.backend.port < 1 ||
@@ -376,10 +392,14 @@ export function sharedListenerProblems(
         `${subject} already has a listener named ${l.name}`,
       );
     } else if (l.port === request.listenerPort) {
+      // One port, one listener on a shared Gateway; with TLS, what the NLB would make of two.
+      const tls = tlsPortSharingConflict(request.protocol, l.protocol);
       add(
         'listenerPort',
         'shared-port-taken',
-        `port ${l.port} is taken on ${subject} (listener ${l.name})`,
+        `port ${l.port} is taken on ${subject} (listener ${l.name}${
+          tls ? `, ${l.protocol}: ${tls.reason} [${tls.rule}]` : ''
+        })`,
       );
     }
   }
@@ -402,6 +422,57 @@ export function sharedListenerProblems(
     }
   }
   return problems;
+}
+
+/**
+ * Refuses (InputError naming the field and the rule) a host name the
+ * listener may not have: what `planSharedListener` checks too, for actions
+ * to refuse it before they read anything.
+ *
+ * @public
+ */
+export function assertSharedListenerHostname(
+  shared: SharedGateway,
+  request: Pick<SharedListenerRequest, 'protocol' | 'hostname'>,
+): void {
+  const problems = sharedTlsHostnameProblems(shared, request);
+  if (problems.length) {
+    throw sharedListenerProblemsError(
+      `A ${request.protocol} listener on shared Gateway ${shared.id} cannot have this host name`,
+      problems,
+    );
+  }
+}
+
+/** A TLS listener's host name: required, a Gateway API host name, among the platform's; none on TCP or UDP. */
+function sharedTlsHostnameProblems(
+  shared: SharedGateway,
+  request: Pick<SharedListenerRequest, 'protocol' | 'hostname'>,
+): SharedListenerProblem[] {
+  // The rules' messages name what they check; the problem names the input field.
+  const named = 'the host name';
+  const issue =
+    request.protocol === 'TLS'
+      ? tlsListenerHostnameIssue(request.hostname, named)
+      : listenerHostnameIssue(request.protocol, request.hostname, named);
+  if (issue) return [{ ...issue, field: 'hostname' }];
+  if (
+    request.protocol === 'TLS' &&
+    !isAllowedTlsHostname(shared.tlsHostnames, request.hostname!)
+  ) {
+    return [
+      {
+        field: 'hostname',
+        rule: 'shared-tls-hostname',
+        message: `${
+          request.hostname
+        } is not among the host names TLS listeners may use on shared Gateway ${
+          shared.id
+        } (${shared.tlsHostnames.join(', ') || 'none'})`,
+      },
+    ];
+  }
+  return [];
 }
 
 /**
@@ -552,6 +623,9 @@ export function renderSharedRouteManifests(
           sectionName: request.listenerName,
         },
       ],
+      ...(kind === 'TLSRoute' && request.hostname
+        ? { hostnames: [request.hostname] }
+        : {}),
       rules: [
         {
           backendRefs: [
@@ -568,13 +642,16 @@ export function renderSharedRouteManifests(
     },
   };
   const manifests = [route];
+  // Objects in the backend's namespace: named after the route, and after its namespace too when that is another.
+  const name = crossNamespace
+    ? `${request.namespace}-${request.routeName}`
+    : request.routeName;
+  if (!isDnsSubdomain(name)) {
+    throw new InputError(
+      `routeName: "${name}" (the name of the objects in the Service's namespace) must be a Kubernetes name [dns-subdomain]`,
+    );
+  }
   if (crossNamespace) {
-    const name = `${request.namespace}-${request.routeName}`;
-    if (!isDnsSubdomain(name)) {
-      throw new InputError(
-        `routeName: "${name}" (the ReferenceGrant's name) must be a Kubernetes name [dns-subdomain]`,
-      );
-    }
     manifests.push({
       apiVersion: REFERENCE_GRANT_API_VERSION,
       kind: 'ReferenceGrant',
@@ -589,6 +666,21 @@ export function renderSharedRouteManifests(
         to: [{ group: '', kind: 'Service', name: request.backend.service }],
       },
     });
+  }
+  if (kind === 'TLSRoute') {
+    // Behind a passthrough listener the Service needs TCP target groups (rule tls-passthrough-target-group-protocol).
+    manifests.push(
+      renderTargetGroupConfiguration(
+        profile,
+        { ...metadata, name, namespace: backendNamespace },
+        {
+          service: request.backend.service,
+          // ClusterIP Services have no node port for instance targets: ip, as every endpoint the portal renders.
+          targetType: 'ip',
+          behindPassthrough: true,
+        },
+      ),
+    );
   }
   return manifests.map(manifest => ({
     path: `${manifest.kind.toLowerCase()}-${manifest.metadata.name}.yaml`,

@@ -4,6 +4,8 @@ import {
   ControllerProfile,
   ENTITY_REF_ANNOTATION,
   KUBERNETES_ID_LABEL,
+  L4_ROUTE_KIND_FOR_PROTOCOL,
+  L4_ROUTE_KINDS,
   sharedListenerTargetPath,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
@@ -19,6 +21,7 @@ import {
   RepositoryUrl,
   SharedGateway,
   SHARED_LISTENER_PORT_ANNOTATION,
+  SharedListenerProtocol,
   SharedListenerRequest,
   sharedReviewBranch,
 } from '@gateway-portal/plugin-aws-gateway-node';
@@ -36,11 +39,19 @@ import { assertFolderNames, refuseForeignManifests } from './currentEndpoint';
  * is checked by `planSharedListenerEdit`.
  */
 
-/** The kinds the shared-listener action writes into a route folder. */
-const SHARED_ROUTE_KINDS = ['TCPRoute', 'UDPRoute', 'ReferenceGrant'];
+/** The kinds the shared-listener action writes into a route folder (the route's own, then what it needs). */
+const SHARED_ROUTE_KINDS: readonly string[] = L4_ROUTE_KINDS;
+const SHARED_ROUTE_COMPANION_KINDS = [
+  'ReferenceGrant',
+  'TargetGroupConfiguration',
+];
 /** Their file names (`<kind>-<name>.yaml`); other files (a kustomization.yaml) are left alone. */
 const SHARED_ROUTE_FILE_NAME =
-  /^(tcproute|udproute|referencegrant)-[a-z0-9.-]+\.yaml$/;
+  /^(tcproute|udproute|tlsroute|referencegrant|targetgroupconfiguration)-[a-z0-9.-]+\.yaml$/;
+const protocolOfRouteKind = (kind: string) =>
+  (Object.keys(L4_ROUTE_KIND_FOR_PROTOCOL) as SharedListenerProtocol[]).find(
+    p => L4_ROUTE_KIND_FOR_PROTOCOL[p] === kind,
+  )!;
 
 /** What the repository holds of one listener on a shared Gateway. */
 export interface CurrentSharedListener {
@@ -187,10 +198,12 @@ function verifyOurRoute(
   }));
   refuseForeignManifests(
     manifests,
-    SHARED_ROUTE_KINDS,
+    [...SHARED_ROUTE_KINDS, ...SHARED_ROUTE_COMPANION_KINDS],
     AWS_GATEWAY_ACTION_ID.sharedListener,
   );
-  const routes = manifests.filter(m => m.manifest.kind !== 'ReferenceGrant');
+  const routes = manifests.filter(m =>
+    SHARED_ROUTE_KINDS.includes(m.manifest.kind),
+  );
   const route = routes[0]?.manifest as any;
   const parent = route?.spec?.parentRefs?.[0];
   if (
@@ -216,7 +229,11 @@ function verifyOurRoute(
     listenerPort: Number(
       route.metadata.annotations?.[SHARED_LISTENER_PORT_ANNOTATION],
     ),
-    protocol: route.kind === 'UDPRoute' ? 'UDP' : 'TCP',
+    protocol: protocolOfRouteKind(route.kind),
+    // A TLSRoute's host name; the listener's must be the same (planSharedListenerEdit).
+    ...(typeof route.spec?.hostnames?.[0] === 'string'
+      ? { hostname: route.spec.hostnames[0] }
+      : {}),
     routeName: where.routeName,
     backend: {
       service: String(backend.name),

@@ -18,6 +18,8 @@ export interface EndpointChange {
     name?: string;
     port?: number;
     protocol?: SharedListenerProtocol;
+    /** A TLS listener's new host name (on a shared Gateway). */
+    hostname?: string;
   }>;
   scheme?: LoadBalancerScheme;
   sourceCidrs?: string[];
@@ -77,6 +79,11 @@ export function applyEndpointChange(
     if (c.protocol !== undefined && c.protocol !== listener.protocol) {
       throw new InputError(
         `change.listeners[${i}].protocol: listener ${listener.name} of a Gateway of its own keeps its protocol (${listener.protocol}); remove the endpoint and expose it again for ${c.protocol} [listener-protocol-fixed]`,
+      );
+    }
+    if (c.hostname && c.hostname !== listener.hostname) {
+      throw new InputError(
+        `change.listeners[${i}].hostname: listener ${listener.name} of a Gateway of its own keeps its host name; remove the endpoint and expose it again [listener-hostname-fixed]`,
       );
     }
     if (c.port === undefined) return;
@@ -151,7 +158,17 @@ export function applySharedListenerChange(
       );
       next.protocol = c.protocol;
     }
+    if (c.hostname && c.hostname !== next.hostname) {
+      changes.push(
+        `listener ${listener.name}: host name ${next.hostname ?? 'none'} → ${
+          c.hostname
+        }`,
+      );
+      next.hostname = c.hostname;
+    }
   });
+  // Only a TLS listener has a host name (a TCP or UDP one may not: the Gateway API).
+  if (next.protocol !== 'TLS') delete next.hostname;
   (change.routes ?? []).forEach((c, i) => {
     const field = `change.routes[${i}]`;
     pick([{ name: current.routeName }], c.name, `${field}.name`, 'route');
@@ -191,7 +208,13 @@ export const endpointChangeField = (z: ZodImpl) =>
               .enum(SHARED_LISTENER_PROTOCOLS)
               .optional()
               .describe(
-                'New protocol (a listener on a shared Gateway only: TCP or UDP)',
+                'New protocol (a listener on a shared Gateway only: TCP, UDP or TLS as it offers)',
+              ),
+            hostname: z
+              .string()
+              .optional()
+              .describe(
+                'New host name of a TLS listener on a shared Gateway (required when the protocol becomes TLS); empty: kept',
               ),
           }),
         )

@@ -5,6 +5,7 @@ import {
   L4RouteKind,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
+  assertTargetGroupConfigurationsFree,
   GatewayGuardrails,
   KubernetesClusters,
   KubernetesManifest,
@@ -99,7 +100,11 @@ export async function readSharedGatewayCluster(options: {
   return { kubeConfig, profile, liveGateway, routeNamespaceLabels };
 }
 
-/** The cluster must accept the Gateway as it will be and the route's objects (server-side dry run). */
+/**
+ * The cluster must accept the Gateway as it will be and the route's objects
+ * (server-side dry run), and a TargetGroupConfiguration among them must be
+ * the only one for its Service, or ours already.
+ */
 export async function dryRunSharedGatewayEdit(
   kubeConfig: KubeConfig,
   shared: SharedGateway,
@@ -107,6 +112,11 @@ export async function dryRunSharedGatewayEdit(
   what: string,
   signal?: AbortSignal,
 ): Promise<void> {
+  await assertTargetGroupConfigurationsFree(
+    kubeConfig,
+    result.manifests,
+    signal,
+  );
   const rejected = await serverSideDryRun(
     kubeConfig,
     [yaml.parse(result.gatewayYaml) as KubernetesManifest, ...result.manifests],

@@ -50,4 +50,29 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'A TLS listener: the TLS bytes are passed through to the Service, which terminates TLS itself, on a host name the platform allows (a TLSRoute, and a TargetGroupConfiguration giving the Service TCP target groups)',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'shared-listener',
+          action: 'aws-gateway:endpoint:shared-listener',
+          name: 'Add a TLS passthrough listener on the shared Gateway',
+          input: {
+            sharedGateway: 'prod/platform-gateways/shared-nlb',
+            namespace: 'team-a',
+            listenerName: 'team-a-db',
+            listenerPort: 20443,
+            protocol: 'TLS',
+            hostname: 'db.team-a.apps.example.com',
+            routeName: 'db',
+            serviceName: 'postgres',
+            servicePort: 5432,
+            entityRef: 'component:default/orders',
+          },
+        },
+      ],
+    }),
+  },
 ];

@@ -47,6 +47,7 @@ describe('aws-gateway:endpoint:shared-listener', () => {
     expect(EXAMPLE_INPUTS.map(i => i.sharedGateway)).toEqual([
       'prod/platform-gateways/shared-nlb',
       'prod/platform-gateways/shared-nlb',
+      'prod/platform-gateways/shared-nlb',
     ]);
   });
 
@@ -65,6 +66,26 @@ describe('aws-gateway:endpoint:shared-listener', () => {
       'a backend namespace outside the guardrails',
       { serviceNamespace: 'payments' },
       /serviceNamespace: endpoints may not go to namespace payments.*\[namespace-not-allowed\]/,
+    ],
+    [
+      'a TLS listener without a host name',
+      { ...EXAMPLE_INPUTS[2], hostname: '' },
+      /hostname: the host name is required for TLS listeners.*\[tls-hostname-required\]/,
+    ],
+    [
+      'a TLS host name with a wildcard inside',
+      { ...EXAMPLE_INPUTS[2], hostname: 'db.*.apps.example.com' },
+      /hostname: the host name "db\.\*\.apps\.example\.com" must be a lower-case DNS name.*\[tls-hostname\]/,
+    ],
+    [
+      'a TLS host name the platform does not list',
+      { ...EXAMPLE_INPUTS[2], hostname: 'login.bank.example' },
+      /hostname: login\.bank\.example is not among the host names TLS listeners may use .* \(\*\.apps\.example\.com\) \[shared-tls-hostname\]/,
+    ],
+    [
+      'a host name on a TCP listener',
+      { hostname: 'db.team-a.apps.example.com' },
+      /hostname: the host name: TCP listeners must not set a hostname.*\[listener-hostname-l4\]/,
     ],
   ])('refuses %s before any read or write', async (_what, change, message) => {
     const { action, calls } = setup();

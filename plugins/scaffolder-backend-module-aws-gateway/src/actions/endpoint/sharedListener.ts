@@ -4,6 +4,7 @@ import {
   sharedListenerTargetPath,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
+  assertSharedListenerHostname,
   AWS_GATEWAY_ACTION_ID,
   findSharedGateway,
   GitOpsFile,
@@ -53,7 +54,10 @@ import {
  * cluster accepts the result in a server-side dry run — then the files are
  * committed on a review branch (replacing the manifest only if it is still as
  * read) and a pull request opened, or the open one reused. A dry run shows
- * the Gateway diff and the new objects.
+ * the Gateway diff and the new objects. A TLS listener is passed through
+ * (`tls.mode: Passthrough`) on a host name the platform allows, with a
+ * TLSRoute and a TargetGroupConfiguration giving the Service TCP target
+ * groups (refused when the Service already has another one).
  *
  * @public
  */
@@ -84,7 +88,16 @@ export function createSharedListenerAction(options: SharedGatewayActionDeps) {
           z
             .enum(SHARED_LISTENER_PROTOCOLS)
             .default('TCP')
-            .describe('TCP or UDP'),
+            .describe(
+              'TCP, UDP or TLS (passed through: your Service terminates TLS), as the shared Gateway offers',
+            ),
+        hostname: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "TLS only: the listener's host name (one the shared Gateway's tlsHostnames allow, e.g. db.apps.example.com or *.team.apps.example.com); empty for TCP and UDP",
+            ),
         routeName: z => z.string().describe('Name of your route'),
         serviceName: z => z.string().describe('Your Service'),
         servicePort: z => z.number().int().describe("The Service's port"),
@@ -131,6 +144,12 @@ export function createSharedListenerAction(options: SharedGatewayActionDeps) {
     async handler(ctx) {
       const { input } = ctx;
       const shared = findSharedGateway(sharedGateways, input.sharedGateway);
+      // The form sends an empty host name for TCP and UDP.
+      const hostname = input.hostname || undefined;
+      assertSharedListenerHostname(shared, {
+        protocol: input.protocol,
+        hostname,
+      });
       const repoUrl = assertAllowedRepo(shared.gitops.repoUrl, settings);
       const userToken = userTokenFor(repoUrl, input, settings);
       const backendNamespace = input.serviceNamespace ?? input.namespace;
@@ -220,6 +239,7 @@ export function createSharedListenerAction(options: SharedGatewayActionDeps) {
           listenerName: input.listenerName,
           listenerPort: input.listenerPort,
           protocol: input.protocol,
+          ...(hostname ? { hostname } : {}),
           routeName: input.routeName,
           backend: {
             service: input.serviceName,
