@@ -12,10 +12,14 @@
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { GitOpsRepository } from '@gateway-portal/plugin-aws-gateway-node';
+import {
+  GitOpsRepository,
+  PullRequestOpener,
+} from '@gateway-portal/plugin-aws-gateway-node';
 import {
   createBareRepo,
   gitPeer,
+  gitPeerAddComments,
   gitPeerPulls,
   gitPeerRefuseEdits,
   gitPushes,
@@ -30,6 +34,7 @@ import {
   renderedWorkspace,
 } from './support/gitopsActions';
 import { runAction } from './support/actionRun';
+import { pushBranchByHand } from './support/gitCli';
 
 type Forge = Exclude<PeerForge, 'gitea'>;
 
@@ -134,6 +139,32 @@ const branches = (owner: string, repo: string) =>
   )
     .trim()
     .split('\n');
+
+/** More comments than any page of a host's listing holds, several times over. */
+const MANY_COMMENTS = 600;
+
+/**
+ * Closes pull request #1 of `repository` (owner/repo) with a comment, the
+ * first close refused by the host after the comment was posted; others'
+ * comments come before it and after it, more than any bound of pages: the
+ * re-run finds the comment, wherever the host lists it, and posts it once.
+ */
+async function closesOnceAmongManyComments(
+  opener: PullRequestOpener,
+  repository: string,
+) {
+  const why = 'It changes nothing any more.';
+  await gitPeerAddComments(repository, 1, MANY_COMMENTS);
+  await gitPeerRefuseEdits(repository, true);
+  await expect(opener.close(1, why)).rejects.toThrow(/HTTP 403/);
+  await gitPeerAddComments(repository, 1, MANY_COMMENTS);
+  await gitPeerRefuseEdits(repository, false);
+  await opener.close(1, why);
+  const [pull] = await gitPeerPulls(repository);
+  expect(pull.state).toBe('closed');
+  expect(pull.comments).toHaveLength(2 * MANY_COMMENTS + 1);
+  expect(pull.comments.filter(c => c === why)).toHaveLength(1);
+}
 
 describe.each(['github', 'gitlab', 'azure'] as const)(
   'aws-gateway:gitops:commit against the git peer as a %s host',
@@ -347,8 +378,38 @@ describe.each(['github', 'gitlab', 'azure'] as const)(
       ).toEqual({ pullRequests: [], complete: true });
       expect(branches(owner, repo)).toContain(head);
     });
+
+    it('posts the closing comment once on a pull request with more comments than a page bound, before and after it', async () => {
+      await run({});
+      await closesOnceAmongManyComments(
+        await openerOfRepo(),
+        `${owner}/${repo}`,
+      );
+    });
   },
 );
+
+describe('the git peer as a gitea host (Gitea answers every comment at once)', () => {
+  it('posts the closing comment once on a pull request with more comments than a page, before and after it', async () => {
+    const repository = `${uniqueName('platform')}/gitops`;
+    const url = createBareRepo(repository);
+    const head = 'aws-gateway/default-aws-tcp-gateway';
+    pushBranchByHand(
+      path.join(gitPeer().root, `${repository}.git`),
+      head,
+      work =>
+        fs.writeFileSync(path.join(work, 'gateway.yaml'), 'kind: Gateway\n'),
+      'Expose backend',
+    );
+    const opener = await GitOpsRepository.fromConfig(
+      gitopsConfig({ allowedRepoUrls: [url] }),
+    ).pullRequestOpener(url);
+    expect(
+      await opener.open({ head, base: 'main', title: 'Expose backend' }),
+    ).toMatchObject({ number: 1, created: true });
+    await closesOnceAmongManyComments(opener, repository);
+  });
+});
 
 describe('aws-gateway:gitops:commit against the git peer as an azure host that redirects its API', () => {
   it('follows no redirect (one followed would reach an address that refuses connections): the error names the status, not where it points', async () => {

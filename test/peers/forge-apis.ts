@@ -151,11 +151,15 @@ async function openPull(
   return { pull };
 }
 
-/** One page of a pull request's comments, oldest first, as `{ id, body }` (`sizeParam` names the page size). */
+/**
+ * One page of a pull request's comments as `{ id, body }` (`sizeParam` names
+ * the page size), oldest first, or newest first when `newestFirst`.
+ */
 export function commentPage(
   comments: string[],
   url: URL,
   sizeParam: string,
+  newestFirst = false,
 ): Array<{ id: number; body: string }> {
   const size = Math.max(
     1,
@@ -163,9 +167,8 @@ export function commentPage(
   );
   const from =
     (Math.max(1, Number(url.searchParams.get('page')) || 1) - 1) * size;
-  return comments
-    .slice(from, from + size)
-    .map((body, i) => ({ id: from + i + 1, body }));
+  const all = comments.map((body, i) => ({ id: i + 1, body }));
+  return (newestFirst ? all.reverse() : all).slice(from, from + size);
 }
 
 /**
@@ -458,7 +461,17 @@ export async function handleGitlab(
     return;
   }
   if (pull && m[3] && req.method === 'GET') {
-    send(res, 200, commentPage(pull.comments, url, 'per_page'));
+    // GitLab lists notes newest first unless asked `sort=asc`.
+    send(
+      res,
+      200,
+      commentPage(
+        pull.comments,
+        url,
+        'per_page',
+        url.searchParams.get('sort') !== 'asc',
+      ),
+    );
     return;
   }
   if (!pull || m[3] || req.method !== 'PUT') {

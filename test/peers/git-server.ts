@@ -10,8 +10,9 @@
  * URLs /<org>/<project>/_git/<repo>) subsets of forge-apis.ts. Besides its basic
  * user it knows the users of PEER_USERS by their tokens (peerUserToken), and
  * records which login pushed (GET /_peer/pushes); tests read pull requests'
- * state and comments (GET /_peer/pulls) and make closes fail
- * (POST /_peer/refuse-edits: closes and retitles).
+ * state and comments (GET /_peer/pulls), make closes fail
+ * (POST /_peer/refuse-edits: closes and retitles) and add others' comments
+ * in bulk (POST /_peer/comments).
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -22,7 +23,6 @@ import path from 'node:path';
 import { freePort } from './cache';
 import {
   branchSha,
-  commentPage,
   ForgeContext,
   azureGitPath,
   handleAzure,
@@ -183,7 +183,11 @@ async function handlePulls(
       req.method === 'GET' &&
       url.pathname.includes('/issues/')
     ) {
-      send(200, commentPage(pull.comments, url, 'limit'));
+      // Gitea answers every comment of an issue at once: its API has no page here.
+      send(
+        200,
+        pull.comments.map((body, i) => ({ id: i + 1, body })),
+      );
     } else if (
       !m[4] &&
       req.method === 'PATCH' &&
@@ -414,6 +418,28 @@ export async function startGitServer(
       const key = url.searchParams.get('repository') ?? '';
       if (url.searchParams.get('refuse') === '1') refuseEdits.add(key);
       else refuseEdits.delete(key);
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    // POST ?repository=owner/repo&number=N&count=C: C comments by others on pull request N, whichever API opened it.
+    if (url.pathname === '/_peer/comments' && login === user) {
+      req.resume();
+      const key = url.searchParams.get('repository') ?? '';
+      const number = Number(url.searchParams.get('number'));
+      const count = Math.min(5000, Number(url.searchParams.get('count')) || 0);
+      const pull = [
+        ...(pulls.get(key) ?? []),
+        ...(forgePulls.get(key) ?? []),
+      ].find(p => p.number === number);
+      if (!pull) {
+        res.writeHead(404);
+        res.end();
+        return;
+      }
+      const from = pull.comments.length;
+      for (let i = 1; i <= count; i++)
+        pull.comments.push(`Comment ${from + i} by a reviewer`);
       res.writeHead(204);
       res.end();
       return;

@@ -157,6 +157,22 @@ export async function gitPeerRefuseEdits(
   );
 }
 
+/** Adds `count` comments by others to pull request `number` of a repository (owner/repo), whichever API opened it. */
+export async function gitPeerAddComments(
+  repository: string,
+  number: number,
+  count: number,
+): Promise<void> {
+  await gitPeerControl(
+    `comments?${new URLSearchParams({
+      repository,
+      number: String(number),
+      count: String(count),
+    })}`,
+    'POST',
+  );
+}
+
 /** A request to the git peer's own test endpoints (/_peer/…), as its user. */
 async function gitPeerControl(what: string, method = 'GET') {
   const git = need('git');

@@ -184,9 +184,11 @@ export async function createPullRequestOpener(
     },
     async close(number, comment, { signal } = {}) {
       const http = httpFor('closing the pull request', signal);
-      // The comment's exact text is the mark: beyond the listing's bound it may be posted twice, never lost.
-      const said = (await host.comments(number, http)).some(
-        c => c.trim() === comment.trim(),
+      // The comment's exact text is the mark, looked for among all the comments: posted once, never lost.
+      const said = await host.hasComment(
+        number,
+        body => body.trim() === comment.trim(),
+        http,
       );
       return host.close(number, said ? undefined : comment, http);
     },

@@ -148,14 +148,14 @@ export const azurePullRequests: PullRequestHostFactory = (
         ),
       );
     },
-    comments(number, http) {
+    hasComment(number, matches, http) {
       const git = client(http);
       // Azure DevOps answers every thread at once.
       return http.callWithin('list the pull request threads', async () =>
-        ((await git.getThreads(repository, number, project)) ?? []).flatMap(t =>
-          (t.comments ?? [])
-            .map(c => c.content)
-            .filter((c): c is string => typeof c === 'string'),
+        ((await git.getThreads(repository, number, project)) ?? []).some(t =>
+          (t.comments ?? []).some(
+            c => typeof c.content === 'string' && matches(c.content),
+          ),
         ),
       );
     },

@@ -2,10 +2,10 @@ import { parseBaseUrl } from '../../urls/repositoryUrl';
 import { ForgeHttp } from '../forgeHttp';
 import { PullRequestHostFactory } from './types';
 import {
-  collectComments,
   collectOpen,
   encodePath,
   findOrCreate,
+  hasComment,
   markedTitle,
   repoPathBelow,
 } from './repositoryPath';
@@ -112,16 +112,18 @@ export const giteaPullRequests: PullRequestHostFactory = (
         ),
       );
     },
-    comments(number, http) {
+    hasComment(number, matches, http) {
+      // Gitea answers every comment at once (no page); a server that pages is read page by page.
       return http.call('list the pull request comments', () =>
-        collectComments(
-          { size: PAGE_SIZE, max: MAX_PAGES },
+        hasComment(
+          PAGE_SIZE,
           page =>
-            json<Array<{ body?: unknown }>>(
+            json<Array<{ id?: unknown; body?: unknown }>>(
               http,
               `${repoApi}/issues/${number}/comments?page=${page}&limit=${PAGE_SIZE}`,
             ),
-          c => c.body,
+          c => ({ id: c.id, body: c.body }),
+          matches,
         ),
       );
     },

@@ -2,9 +2,9 @@ import { Octokit } from '@octokit/rest';
 import { ForgeHttp } from '../forgeHttp';
 import { PullRequestHostFactory } from './types';
 import {
-  collectComments,
   collectOpen,
   findOrCreate,
+  hasComment,
   OPEN_LIST_PAGES,
   repoPathBelow,
 } from './repositoryPath';
@@ -96,11 +96,12 @@ export const githubPullRequests: PullRequestHostFactory = (
         ),
       );
     },
-    comments(number, http) {
+    hasComment(number, matches, http) {
       const octokit = client(http);
+      // Oldest first (GitHub has no other order for them).
       return http.call('list the pull request comments', () =>
-        collectComments(
-          OPEN_LIST_PAGES,
+        hasComment(
+          OPEN_LIST_PAGES.size,
           async page =>
             (
               await octokit.issues.listComments({
@@ -111,7 +112,8 @@ export const githubPullRequests: PullRequestHostFactory = (
                 page,
               })
             ).data,
-          c => c.body,
+          c => ({ id: c.id, body: c.body }),
+          matches,
         ),
       );
     },

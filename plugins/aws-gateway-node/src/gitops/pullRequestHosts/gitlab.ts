@@ -3,9 +3,9 @@ import { Gitlab } from '@gitbeaker/rest';
 import { ForgeHttp } from '../forgeHttp';
 import { PullRequestHostFactory } from './types';
 import {
-  collectComments,
   collectOpen,
   findOrCreate,
+  hasComment,
   markedTitle,
   OPEN_LIST_PAGES,
   repoPathBelow,
@@ -103,19 +103,23 @@ export const gitlabPullRequests: PullRequestHostFactory = (
         ),
       );
     },
-    comments(number, http) {
+    hasComment(number, matches, http) {
       const api = client(http);
+      // Newest first: a comment the portal posted on an earlier run is near the start.
       return http.call('list the merge request notes', () =>
-        collectComments(
-          OPEN_LIST_PAGES,
+        hasComment(
+          OPEN_LIST_PAGES.size,
           page =>
             api.MergeRequestNotes.all(project, number, {
+              sort: 'desc',
+              orderBy: 'created_at',
               pagination: 'offset',
               page,
               perPage: OPEN_LIST_PAGES.size,
               maxPages: 1,
             }),
-          n => n.body,
+          n => ({ id: n.id, body: n.body }),
+          matches,
         ),
       );
     },

@@ -74,25 +74,32 @@ export async function findOrCreate<T>(
 export const OPEN_LIST_PAGES = { size: 100, max: 5 };
 
 /**
- * The text of a pull request's comments, page after page until one is short
- * or `pages.max` were read (hosts list them oldest first: one not read is
- * newer than the bound).
+ * Whether a pull request has a comment `matches` accepts, reading its
+ * comments page after page (`fetchPage`, in the host's order) until one
+ * matches, a page is short, or a page brings no comment not read before (a
+ * host that answers every comment whatever the page, as Gitea does). Every
+ * page is read if need be: stopping at a bound would post a closing comment
+ * again on a pull request with more comments; the operation's deadline bounds
+ * the reads.
  */
-export async function collectComments<T>(
-  pages: { size: number; max: number },
+export async function hasComment<T>(
+  pageSize: number,
   fetchPage: (page: number) => Promise<T[]>,
-  text: (item: T) => unknown,
-): Promise<string[]> {
-  const comments: string[] = [];
-  for (let page = 1; page <= pages.max; page++) {
+  comment: (item: T) => { id: unknown; body: unknown },
+  matches: (body: string) => boolean,
+): Promise<boolean> {
+  const read = new Set<unknown>();
+  for (let page = 1; ; page++) {
     const list = await fetchPage(page);
+    let unread = 0;
     for (const item of list) {
-      const body = text(item);
-      if (typeof body === 'string') comments.push(body);
+      const { id, body } = comment(item);
+      if (typeof body === 'string' && matches(body)) return true;
+      if (!read.has(id)) unread++;
+      read.add(id);
     }
-    if (list.length < pages.size) break;
+    if (list.length < pageSize || unread === 0) return false;
   }
-  return comments;
 }
 
 /**

@@ -76,8 +76,12 @@ export interface PullRequestHost {
     request: PullRequestRequest,
     http: ForgeHttp,
   ): Promise<PullRequestResult>;
-  /** The text of the pull request's comments, at most a bounded number of pages. */
-  comments(number: number, http: ForgeHttp): Promise<string[]>;
+  /** Whether the pull request has a comment `matches` accepts, however many comments it has. */
+  hasComment(
+    number: number,
+    matches: (body: string) => boolean,
+    http: ForgeHttp,
+  ): Promise<boolean>;
   /**
    * Closes the pull request without merging it (Azure DevOps: abandons it),
    * after the comment saying why when one is given; its branch is left as it is.
