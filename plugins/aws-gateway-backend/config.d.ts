@@ -120,8 +120,9 @@ export interface Config {
         /**
          * How long a read of a cluster whose watches have not listed yet (a
          * cold process, or the cluster's first read) waits for those first
-         * lists, made at once, before reading the cluster directly; never
-         * past the request's deadline. 0 does not wait. Default 2.
+         * lists, made at once, before reading the cluster directly; at most
+         * half the time left before the request's deadline (the direct reads
+         * and AWS need the rest). 0 does not wait. Default 2.
          */
         firstSyncWaitSeconds?: number;
         /**

@@ -13,6 +13,7 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   EntityGatewaysResponse,
@@ -37,6 +38,7 @@ import {
   deleteGateway,
   entityGatewaysPath,
   GATEWAY_OBJECTS,
+  KubernetesPluginCluster,
   statusBackendConfig,
 } from './support/statusBackend';
 
@@ -57,6 +59,83 @@ const labelledEntity = componentEntity(LABELLED_REF, {
   'backstage.io/kubernetes-namespace': NAMESPACE,
 });
 
+/**
+ * The backend's own services (startTestBackend's HTTP router predates the
+ * WebSocket handlers the signals backend needs), with mock credentials,
+ * permissions and catalog (`entities`), and `cluster` as the Kubernetes
+ * plugin's one cluster; every request collects, so what the watch cache
+ * saves is visible.
+ */
+async function startLiveBackend(
+  entities: Entity[],
+  cluster: KubernetesPluginCluster,
+): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+  const backend = createBackend();
+  for (const feature of [
+    import('@backstage/plugin-kubernetes-backend'),
+    import('@backstage/plugin-signals-backend'),
+    import('@gateway-portal/plugin-aws-gateway-backend'),
+    catalogServiceMock.factory({ entities }),
+    mockServices.auth.factory(),
+    mockServices.httpAuth.factory(),
+    mockServices.userInfo.factory(),
+    mockServices.permissions.factory(),
+    mockServices.rootLogger.factory({ level: 'warn' }),
+    mockServices.rootConfig.factory({
+      data: {
+        backend: {
+          baseUrl,
+          listen: { port, host: '127.0.0.1' },
+          database: { client: 'better-sqlite3', connection: ':memory:' },
+        },
+        ...statusBackendConfig({ cluster, status: { cacheTtlSeconds: 0 } }),
+      },
+    }),
+  ]) {
+    backend.add(feature);
+  }
+  await backend.start();
+  return {
+    baseUrl,
+    stop: () =>
+      Promise.race([
+        backend.stop(),
+        new Promise<void>(r => setTimeout(r, 20_000).unref()),
+      ]),
+  };
+}
+
+/** The status API's answer for an entity, as a signed-in user reads it; anything but 200 throws. */
+async function readStatus(
+  baseUrl: string,
+  entityRef: string,
+): Promise<EntityGatewaysResponse> {
+  const res = await fetch(
+    `${baseUrl}/api/aws-gateway${entityGatewaysPath(entityRef)}`,
+    { headers: { Authorization: mockCredentials.user.header() } },
+  );
+  if (res.status !== 200) {
+    throw new Error(`status read: HTTP ${res.status} ${await res.text()}`);
+  }
+  return res.json();
+}
+
+/** The Kubernetes plugin's cluster `name`: the peer API server behind `front`, as the admin. */
+function pluginCluster(
+  name: string,
+  front: KubeCountingProxy,
+  kc: k8s.KubeConfig,
+): KubernetesPluginCluster {
+  return {
+    name,
+    url: front.url,
+    authProvider: 'serviceAccount',
+    serviceAccountToken: kc.getCurrentUser()!.token,
+  };
+}
+
 describe('live status through the Kubernetes plugin', () => {
   let kc: k8s.KubeConfig;
   let objects: k8s.CustomObjectsApi;
@@ -72,18 +151,7 @@ describe('live status through the Kubernetes plugin', () => {
   const objectReads = () =>
     proxy.reads().filter(r => !r.path.endsWith('/events'));
 
-  async function status(
-    entityRef = ENTITY_REF,
-  ): Promise<EntityGatewaysResponse> {
-    const res = await fetch(
-      `${baseUrl}/api/aws-gateway${entityGatewaysPath(entityRef)}`,
-      { headers: { Authorization: mockCredentials.user.header() } },
-    );
-    if (res.status !== 200) {
-      throw new Error(`status read: HTTP ${res.status} ${await res.text()}`);
-    }
-    return res.json();
-  }
+  const status = (entityRef = ENTITY_REF) => readStatus(baseUrl, entityRef);
 
   const programmed = async () =>
     (await status()).gateways[0]?.programmed?.status;
@@ -128,46 +196,10 @@ describe('live status through the Kubernetes plugin', () => {
       entityRef: ENTITY_REF,
     });
     proxy = await startKubeCountingProxy(kc);
-    // The backend's own services (startTestBackend's HTTP router predates the
-    // WebSocket handlers the signals backend needs), with mock credentials,
-    // permissions and catalog.
-    const port = await freePort();
-    baseUrl = `http://localhost:${port}`;
-    const backend = createBackend();
-    for (const feature of [
-      import('@backstage/plugin-kubernetes-backend'),
-      import('@backstage/plugin-signals-backend'),
-      import('@gateway-portal/plugin-aws-gateway-backend'),
-      catalogServiceMock.factory({ entities: [entity, labelledEntity] }),
-      mockServices.auth.factory(),
-      mockServices.httpAuth.factory(),
-      mockServices.userInfo.factory(),
-      mockServices.permissions.factory(),
-      mockServices.rootLogger.factory({ level: 'warn' }),
-      mockServices.rootConfig.factory({
-        data: {
-          backend: {
-            baseUrl,
-            listen: { port, host: '127.0.0.1' },
-            database: { client: 'better-sqlite3', connection: ':memory:' },
-          },
-          ...statusBackendConfig({
-            cluster: {
-              name: CLUSTER,
-              url: proxy.url,
-              authProvider: 'serviceAccount',
-              serviceAccountToken: kc.getCurrentUser()!.token,
-            },
-            // Every request collects: what the watch cache saves is visible.
-            status: { cacheTtlSeconds: 0 },
-          }),
-        },
-      }),
-    ]) {
-      backend.add(feature);
-    }
-    await backend.start();
-    stop = () => backend.stop();
+    ({ baseUrl, stop } = await startLiveBackend(
+      [entity, labelledEntity],
+      pluginCluster(CLUSTER, proxy, kc),
+    ));
     await signals.connect(
       baseUrl,
       gatewayStatusSignalChannel(ENTITY_REF),
@@ -183,10 +215,7 @@ describe('live status through the Kubernetes plugin', () => {
   afterAll(async () => {
     signals.close();
     labelledSignals.close();
-    await Promise.race([
-      stop?.(),
-      new Promise(r => setTimeout(r, 20_000).unref()),
-    ]);
+    await stop?.();
     await proxy?.close();
     await deleteGateway(objects, NAMESPACE, GATEWAY);
     await deleteGateway(objects, NAMESPACE, LABELLED_GATEWAY);
@@ -503,6 +532,66 @@ describe('live status through the Kubernetes plugin', () => {
       },
       20_000,
       200,
+    );
+  }, 60_000);
+});
+
+describe('live status of a cluster whose first lists are slow', () => {
+  /**
+   * A cluster-wide list held longer than the default deadline, as a cluster
+   * with many EndpointSlices answers it; reads of one namespace are not held.
+   */
+  const SLOW_LIST = '/apis/discovery.k8s.io/v1/endpointslices';
+  const SLOW_LIST_MS = 6_000;
+  const CLUSTER_NAME = 'slow-lists';
+  const gatewayName = uniqueName('slow-lists-gw');
+  const entityRef = `component:default/${uniqueName('slow-lists-app')}`;
+  let objects: k8s.CustomObjectsApi;
+  let front: KubeCountingProxy;
+  let backend: { baseUrl: string; stop: () => Promise<void> } | undefined;
+
+  beforeAll(async () => {
+    const kc = kubeConfigFor(PROFILE_V16);
+    objects = kc.makeApiClient(k8s.CustomObjectsApi);
+    await createEntityGateway(objects, {
+      namespace: NAMESPACE,
+      name: gatewayName,
+      entityRef,
+    });
+    front = await startKubeCountingProxy(kc, {
+      holdMs: r => (!r.watch && r.path === SLOW_LIST ? SLOW_LIST_MS : 0),
+    });
+    backend = await startLiveBackend(
+      [
+        componentEntity(entityRef, {
+          'aws-gateway.io/gateways': `${CLUSTER_NAME}/${NAMESPACE}/${gatewayName}`,
+        }),
+      ],
+      pluginCluster(CLUSTER_NAME, front, kc),
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await backend?.stop();
+    await front?.close();
+    await deleteGateway(objects, NAMESPACE, gatewayName);
+  });
+
+  it('answers the first read within the default deadline (4 s), waiting neither for the held list nor for the watches', async () => {
+    // Late, the one read would be a 503: nothing is known yet.
+    const first = await readStatus(backend!.baseUrl, entityRef);
+    expect(first.stale).toBeUndefined();
+    expect(first.gateways.map(g => g.gateway.name)).toEqual([gatewayName]);
+    expect(first.errors).toEqual([]);
+    // It was the cluster's first read: the watch cache started then, and
+    // had asked for the held list; no watch of it was asked before the answer.
+    expect(front.requests).toContainEqual({
+      method: 'GET',
+      path: SLOW_LIST,
+      watch: false,
+    });
+    expect(front.requests.filter(r => r.watch && r.path === SLOW_LIST)).toEqual(
+      [],
     );
   }, 60_000);
 });

@@ -18,8 +18,19 @@ export function within<T>(
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * When an answer is due (a request's Deadline): what only saves time or
+ * adds a note (the watch cache's waits) ends before it; reads go on.
+ *
+ * @public
+ */
+export interface AnswerDue {
+  /** Milliseconds left until it is due; 0 once due. */
+  remainingMs(): number;
+}
+
 /** One request's time budget, shared by the steps that answer it. */
-export class Deadline {
+export class Deadline implements AnswerDue {
   private readonly end: number;
 
   constructor(readonly totalMs: number, private readonly now = Date.now) {

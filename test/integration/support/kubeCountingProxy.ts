@@ -32,8 +32,14 @@ export interface KubeCountingProxy {
   close(): Promise<void>;
 }
 
+export interface KubeCountingProxyOptions {
+  /** How long to hold a request before passing it on (a slow API server for it); none by default. */
+  holdMs?: (request: KubeRequest) => number;
+}
+
 export async function startKubeCountingProxy(
   kc: k8s.KubeConfig,
+  { holdMs }: KubeCountingProxyOptions = {},
 ): Promise<KubeCountingProxy> {
   const cluster = kc.getCurrentCluster()!;
   const upstream = new URL(cluster.server);
@@ -46,7 +52,22 @@ export async function startKubeCountingProxy(
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
     const watch = url.searchParams.get('watch') === 'true';
-    requests.push({ method: req.method ?? 'GET', path: url.pathname, watch });
+    const request = { method: req.method ?? 'GET', path: url.pathname, watch };
+    requests.push(request);
+    const held = holdMs?.(request) ?? 0;
+    if (held > 0) {
+      const timer = setTimeout(() => pass(req, res, watch), held);
+      res.on('close', () => clearTimeout(timer));
+    } else {
+      pass(req, res, watch);
+    }
+  });
+  /** Passes a request on to the API server and streams its answer back. */
+  function pass(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    watch: boolean,
+  ): void {
     if (interrupted) {
       res.writeHead(503).end();
       return;
@@ -72,7 +93,7 @@ export async function startKubeCountingProxy(
     forward.on('error', () => res.destroy());
     res.on('close', () => forward.destroy());
     req.pipe(forward);
-  });
+  }
   server.on('connection', socket => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

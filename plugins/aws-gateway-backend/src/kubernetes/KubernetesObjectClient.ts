@@ -7,6 +7,7 @@ import {
   untilAborted,
   UserKubernetesCredentials,
 } from '@gateway-portal/plugin-aws-gateway-node';
+import { AnswerDue } from '../deadline';
 import { ConcurrencyLimits } from '../concurrencyLimit';
 import { ClusterAgents } from './clusterAgents';
 import { KubeObject } from './types';
@@ -67,6 +68,8 @@ export interface KubernetesConnectOptions {
   signal?: AbortSignal;
   /** The user's tokens, for a cluster whose auth provider takes the user's own (the connection is that user's). */
   userCredentials?: UserKubernetesCredentials;
+  /** When the answer read through the connection is due: waiting for the watch cache ends well before it. */
+  answerDue?: AnswerDue;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;

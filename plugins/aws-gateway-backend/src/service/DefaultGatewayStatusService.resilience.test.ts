@@ -21,6 +21,7 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-common';
 import { componentEntity } from '../__testUtils__/entities';
 import { MemoryCache } from '../__testUtils__/memoryCache';
+import { AnswerDue } from '../deadline';
 import { noStatusMetrics, StatusMetrics } from '../metrics';
 import { AwsBackoff } from './awsBackoff';
 import { addAwsCallAccounting } from './awsCallAccounting';
@@ -65,13 +66,16 @@ class ScriptedSource implements EntityGatewaysSource {
   stalled = false;
   errors: StatusError[] = [];
   gatewayNames = ['orders-gw'];
+  /** What each read was told was left before its answer is due. */
+  dueInMs: number[] = [];
 
   async collect(
     _entity: Entity,
     entityRef: string,
-    options?: { signal?: AbortSignal },
+    options?: { signal?: AbortSignal; answerDue?: AnswerDue },
   ): Promise<EntityGatewaysResponse> {
     this.calls++;
+    this.dueInMs.push(options?.answerDue?.remainingMs() ?? Infinity);
     const call = this.calls;
     options?.signal?.addEventListener('abort', () => this.aborted++);
     if (this.stalled) await new Promise(() => {});
@@ -260,6 +264,14 @@ describe('DefaultGatewayStatusService under faults', () => {
     const t0 = Date.now();
     await expect(t.get()).rejects.toThrow(ServiceUnavailableError);
     expect(Date.now() - t0).toBeLessThan(600);
+  });
+
+  it("tells the read when the request's answer is due (the watch cache's waits end before it)", async () => {
+    const t = setup();
+    await t.get();
+    expect(t.source.dueInMs).toHaveLength(1);
+    expect(t.source.dueInMs[0]).toBeGreaterThan(0);
+    expect(t.source.dueInMs[0]).toBeLessThanOrEqual(SETTINGS.requestDeadlineMs);
   });
 
   it('lets a late read finish in the background and serves it next', async () => {

@@ -292,7 +292,14 @@ export class DefaultGatewayStatusService implements GatewayStatusService {
     let fresh: EntityGatewaysResponse | typeof TIMED_OUT;
     try {
       fresh = await deadline.within(
-        this.reads.read(key, entity, entityRef, kubernetesCredentials, refresh),
+        this.reads.read(
+          key,
+          entity,
+          entityRef,
+          kubernetesCredentials,
+          refresh,
+          deadline,
+        ),
       );
     } catch (e) {
       this.log.error(

@@ -16,6 +16,7 @@ import { StatusError } from '@gateway-portal/plugin-aws-gateway-common';
 import { Elbv2ClientSource } from '../aws/Elbv2Reader';
 import { watchRefusalError } from '../errors';
 import { readStatusConfig, StatusConfig } from '../config';
+import { AnswerDue } from '../deadline';
 import { ClusterAgents } from '../kubernetes/clusterAgents';
 import {
   ClientNodeKubernetesObjectClient,
@@ -170,7 +171,11 @@ function liveStatusFor(
   kubernetes: KubernetesObjectClient;
   notifier: LiveStatusNotifier;
   /** The note of a cluster's refused lists and watches, if any. */
-  notes: (cluster: string, signal?: AbortSignal) => Promise<StatusError[]>;
+  notes: (
+    cluster: string,
+    signal?: AbortSignal,
+    answerDue?: AnswerDue,
+  ) => Promise<StatusError[]>;
 } {
   const { clusters } = options;
   const cache = new WatchCache({
@@ -199,10 +204,10 @@ function liveStatusFor(
   return {
     kubernetes: new WatchCachedKubernetesObjectClient(direct, cache, clusters),
     notifier,
-    notes: async (cluster, signal) => {
+    notes: async (cluster, signal, answerDue) => {
       const note = watchRefusalError(
         cluster,
-        await cache.settledRefusals(cluster, signal),
+        await cache.settledRefusals(cluster, signal, answerDue),
       );
       return note ? [note] : [];
     },

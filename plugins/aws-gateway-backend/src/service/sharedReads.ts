@@ -5,7 +5,7 @@ import { Entity } from '@backstage/catalog-model';
 import DataLoader from 'dataloader';
 import { EntityGatewaysResponse } from '@gateway-portal/plugin-aws-gateway-common';
 import { UserKubernetesCredentials } from '@gateway-portal/plugin-aws-gateway-node';
-import { TIMED_OUT, within } from '../deadline';
+import { AnswerDue, TIMED_OUT, within } from '../deadline';
 
 /** What computes an answer; the collector in production. */
 export interface EntityGatewaysSource {
@@ -17,6 +17,8 @@ export interface EntityGatewaysSource {
       kubernetesCredentials?: UserKubernetesCredentials;
       /** The user asked for a refresh (see the collector's CollectOptions). */
       refresh?: boolean;
+      /** When the first caller's answer is due (see the collector's CollectOptions). */
+      answerDue?: AnswerDue;
     },
   ): Promise<EntityGatewaysResponse>;
 }
@@ -39,6 +41,8 @@ interface SharedRead {
   kubernetesCredentials?: UserKubernetesCredentials;
   /** A refresh joining a read in flight gets that read: it started just now. */
   refresh?: boolean;
+  /** The first caller's deadline (later callers' are later). */
+  answerDue?: AnswerDue;
 }
 
 /**
@@ -75,6 +79,7 @@ export class SharedReads {
     entityRef: string,
     kubernetesCredentials?: UserKubernetesCredentials,
     refresh?: boolean,
+    answerDue?: AnswerDue,
   ): Promise<EntityGatewaysResponse> {
     const pending = this.inFlight.load({
       key,
@@ -82,21 +87,19 @@ export class SharedReads {
       entityRef,
       kubernetesCredentials,
       refresh,
+      answerDue,
     });
     pending.catch(() => undefined);
     return pending;
   }
 
   private async collect(read: SharedRead): Promise<EntityGatewaysResponse> {
-    const { key, entity, entityRef, kubernetesCredentials, refresh } = read;
+    // The rest is what the read was asked with: credentials, refresh, when it is due.
+    const { key, entity, entityRef, ...asked } = read;
     const { source, limitMs, now, onRead } = this.options;
     const controller = new AbortController();
     const collected = source
-      .collect(entity, entityRef, {
-        signal: controller.signal,
-        kubernetesCredentials,
-        refresh,
-      })
+      .collect(entity, entityRef, { ...asked, signal: controller.signal })
       .then(response => {
         // fetchedAt is when the data was read: the end of the read.
         const answer = {

@@ -17,6 +17,7 @@ export type {
   ResourceVersion,
 } from '../kubernetes/KubernetesObjectClient';
 export type { Elbv2ClientSource } from '../aws/Elbv2Reader';
+export type { AnswerDue } from '../deadline';
 export type {
   ListedPage,
   WatchTransport,

@@ -15,11 +15,12 @@ import {
   ResourceVersion,
 } from '../KubernetesObjectClient';
 import { KubeObject } from '../types';
+import { Deadline } from '../../deadline';
 import { EVENT_RESOURCES, eventFieldSelector } from '../events/eventSelectors';
 import { fieldsMatch, parseFieldSelector } from './fieldMatch';
 import { labelsMatch } from './labelMatch';
 import { ListedPage, WatchTransport } from './ResourceWatch';
-import { WatchCache, WatchedChange } from './WatchCache';
+import { ANSWER_RESERVE_MS, WatchCache, WatchedChange } from './WatchCache';
 import { WatchCachedKubernetesObjectClient } from './WatchCachedKubernetesObjectClient';
 import { resourceKey, WATCHED_RESOURCES } from './watchedResources';
 
@@ -53,6 +54,8 @@ class FakeCluster implements WatchTransport {
   watchRequests: string[] = [];
   /** Lists wait for this before they answer (to see them all in flight). */
   gate: Promise<void> = Promise.resolve();
+  /** What the list of `plural.group/version` waits for before it answers: `gate` unless told. */
+  gateOf: (id: string) => Promise<void> = () => this.gate;
   /** Lists started and not answered yet. */
   inFlight = 0;
   failLists = 0;
@@ -78,7 +81,7 @@ class FakeCluster implements WatchTransport {
     const id = `${resourceKey(resource)}/${resource.version}`;
     this.lists.push(id);
     this.inFlight++;
-    await this.gate;
+    await this.gateOf(id);
     await roundTrip(this.roundTripMs);
     this.inFlight--;
     if (this.refused.has(id)) {
@@ -928,6 +931,90 @@ describe('WatchCache under least privilege (a refused list or watch)', () => {
     expect(await cache.settledRefusals('c1')).toEqual([]);
     // Fast lists: the shortest grace (200 ms), far below the first-sync wait.
     expect(Date.now() - t0).toBeLessThan(1_500);
+  });
+
+  it('waits for no verdict when the read went direct (first lists slower than firstSyncWaitMs, or one failed): the answer names the refusals known then', async () => {
+    const never = new Promise<void>(() => undefined);
+    const slow = setup({ firstSyncWaitMs: 500 });
+    caches.push(slow.cache);
+    slow.cluster.gate = never;
+    const t0 = Date.now();
+    const conn = await slow.client.connect('c1');
+    // It waited for the sync, then gave up: the read goes direct.
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(450);
+    await conn.list(GW_V1);
+    expect(slow.directCalls).toEqual(['connect', 'list gateways']);
+    const t1 = Date.now();
+    expect(await slow.cache.settledRefusals('c1')).toEqual([]);
+    // Not until twice the first-sync wait after the watches started (500 ms more).
+    expect(Date.now() - t1).toBeLessThan(200);
+
+    // Gateways may not be listed (that answer comes at once, so the read
+    // goes direct at once); every other first list is slow, their watches
+    // not even asked yet.
+    const refused = setup({ firstSyncWaitMs: 500 });
+    caches.push(refused.cache);
+    refused.cluster.gateOf = id =>
+      id.startsWith(`${GATEWAYS_KEY}/`) ? Promise.resolve() : never;
+    for (const version of GATEWAYS.versions) {
+      refused.cluster.refused.add(`${GATEWAYS_KEY}/${version}`);
+    }
+    const t2 = Date.now();
+    await (await refused.client.connect('c1')).list(GW_V1);
+    expect(refused.directCalls).toEqual(['connect', 'list gateways']);
+    expect(
+      (await refused.cache.settledRefusals('c1')).map(
+        r => `${r.verb} ${resourceKey(r.resource)}`,
+      ),
+    ).toEqual([`list ${GATEWAYS_KEY}`]);
+    expect(Date.now() - t2).toBeLessThan(200);
+    expect(refused.cluster.watchRequests).toEqual([]);
+  });
+
+  it('waits for the first lists at most half the time left before the answer is due', async () => {
+    const { cluster, cache, client, directCalls } = setup({
+      firstSyncWaitMs: 3_000,
+    });
+    caches.push(cache);
+    cluster.gate = new Promise(() => undefined);
+    const t0 = Date.now();
+    const conn = await client.connect('c1', { answerDue: new Deadline(800) });
+    const waited = Date.now() - t0;
+    expect(waited).toBeGreaterThanOrEqual(350);
+    expect(waited).toBeLessThan(700);
+    await conn.list(GW_V1);
+    expect(directCalls).toEqual(['connect', 'list gateways']);
+  });
+
+  it("names a first answer's refused watch when its verdict comes before the answer is due, and waits no later than ANSWER_RESERVE_MS before", async () => {
+    const timely = setup({ firstSyncWaitMs: 3_000 });
+    caches.push(timely.cache);
+    timely.cluster.refusedWatches.add('/gateways');
+    timely.cluster.watchGate = new Promise(r => setTimeout(r, 100));
+    expect(await timely.cache.whenSynced('c1')).toBe(true);
+    expect(
+      (
+        await timely.cache.settledRefusals('c1', undefined, new Deadline(1_000))
+      ).map(r => `${r.verb} ${resourceKey(r.resource)}`),
+    ).toEqual([`watch ${GATEWAYS_KEY}`]);
+
+    // The watches' answers never come: the wait ends before the answer is due.
+    const { cluster, cache } = setup({ firstSyncWaitMs: 3_000 });
+    caches.push(cache);
+    cluster.watchGate = new Promise(() => undefined);
+    expect(await cache.whenSynced('c1')).toBe(true);
+    const due = new Deadline(600);
+    const t0 = Date.now();
+    expect(await cache.settledRefusals('c1', undefined, due)).toEqual([]);
+    const waited = Date.now() - t0;
+    expect(due.remainingMs()).toBeGreaterThan(0); // answered before it was due
+    expect(waited).toBeGreaterThanOrEqual(600 - ANSWER_RESERVE_MS - 50);
+    // With no time left there is nothing to wait for.
+    const t1 = Date.now();
+    expect(
+      await cache.settledRefusals('c1', undefined, new Deadline(0)),
+    ).toEqual([]);
+    expect(Date.now() - t1).toBeLessThan(50);
   });
 
   it('names the refused events.k8s.io watch in the first answer when core events may not be listed, each answer a round trip away', async () => {

@@ -4,6 +4,7 @@ import {
   parseLabelSelector,
   ResourceSpec,
 } from '@gateway-portal/plugin-aws-gateway-node';
+import { AnswerDue } from '../../deadline';
 import { describeFailure } from '../../failures';
 import { RateLimitedLog } from '../../rateLimitedLog';
 import { ListOptions, ResourceVersion } from '../KubernetesObjectClient';
@@ -101,6 +102,12 @@ const SETTLED: readonly ResourceWatchState[] = ['synced', 'notServed'];
 /** The shortest wait for a first answer's watch verdicts once the lists are in (see settledRefusals). */
 const REFUSAL_GRACE_MIN_MS = 200;
 
+/**
+ * What an answer needs after the wait for its verdicts (assembling it,
+ * recording it): that wait ends this long before the answer is due.
+ */
+export const ANSWER_RESERVE_MS = 100;
+
 /** One cluster's watches, its object count and its first sync. */
 class ClusterWatch {
   readonly entries: WatchEntry[] = [];
@@ -110,6 +117,8 @@ class ClusterWatch {
   readonly startedAt: number;
   /** When every watch had first listed (the first sync succeeded), if it has. */
   syncedAt?: number;
+  /** A read stopped waiting for the first sync (it ran out, or a list failed) and read directly. */
+  syncGivenUp = false;
   lastReadAt: number;
   /** Reads waiting on the cluster now (see reading). */
   private readers = 0;
@@ -251,25 +260,32 @@ export class WatchCache {
   }
 
   /**
-   * Starts a cluster's watches when it has none, and waits (at most
-   * `firstSyncWaitMs`, never past `signal`) for their first lists, which
-   * run at once: concurrent reads share the one sync. True when the cache
-   * can answer; false when the cluster is not watched (over the bound, too
-   * many clusters), a list failed, or the wait ran out: then read directly.
+   * Starts a cluster's watches when it has none, and waits for their first
+   * lists, which run at once: concurrent reads share the one sync. The wait
+   * is at most `firstSyncWaitMs`, never past `signal`, and at most half the
+   * time left before the answer is `due`: reading directly after it, and
+   * AWS, need the rest. True when the cache can answer; false when the
+   * cluster is not watched (over the bound, too many clusters), a list
+   * failed, or the wait ran out: then read directly.
    */
-  async whenSynced(cluster: string, signal?: AbortSignal): Promise<boolean> {
+  async whenSynced(
+    cluster: string,
+    signal?: AbortSignal,
+    due?: AnswerDue,
+  ): Promise<boolean> {
     const watched = this.clusterFor(cluster);
     if (!watched) return false;
     watched.lastReadAt = this.now();
     if (watched.isWarm()) return true;
-    return watched.reading(() =>
-      settledWithin(
-        watched.firstSync,
-        this.settings.firstSyncWaitMs,
-        signal,
-        false,
-      ),
+    const waitMs = Math.min(
+      this.settings.firstSyncWaitMs,
+      due ? due.remainingMs() / 2 : Infinity,
     );
+    const synced = await watched.reading(() =>
+      settledWithin(watched.firstSync, waitMs, signal, false),
+    );
+    if (!synced) watched.syncGivenUp = true;
+    return synced;
   }
 
   /**
@@ -282,20 +298,30 @@ export class WatchCache {
    * events, so the API server answers it at once, accepted or refused, even
    * through the Kubernetes plugin's proxy: those verdicts are waited for up
    * to `firstSyncWaitMs` after the first lists came back (twice that after
-   * the watches started, before). An API server without the WatchList
-   * feature gives an accepted watch no answer until its first event (behind
-   * the proxy its headers wait for it): such silent watches are waited for
-   * as long as the lists took (at least REFUSAL_GRACE_MIN_MS, at most
-   * `firstSyncWaitMs`). Never past `signal`; a warm cluster answers at once.
+   * the watches started, before). An API server
+   * without the WatchList feature gives an accepted watch no answer until
+   * its first event (behind the proxy its headers wait for it): such silent
+   * watches are waited for as long as the lists took (at least
+   * REFUSAL_GRACE_MIN_MS, at most `firstSyncWaitMs`).
+   *
+   * Once a read stopped waiting for the first sync (it ran out, or a list
+   * failed) and the first lists are still out, nothing is waited for: that
+   * read went to the API server (its answer is whole), and the watches are
+   * not even asked before their lists are back, so their verdicts would
+   * cost it a list and a round trip more. It names what is known now
+   * (refused lists); later answers name the rest. Never past `signal`, nor
+   * later than ANSWER_RESERVE_MS before the answer is `due`; a warm
+   * cluster answers at once.
    */
   async settledRefusals(
     cluster: string,
     signal?: AbortSignal,
+    due?: AnswerDue,
   ): Promise<WatchRefusal[]> {
     const watched = this.clusters.get(cluster);
     if (!watched) return [];
     return watched.reading(async () => {
-      await this.verdicts(watched, signal);
+      await this.verdicts(watched, signal, due);
       return this.refusals(cluster);
     });
   }
@@ -304,24 +330,33 @@ export class WatchCache {
   private async verdicts(
     watched: ClusterWatch,
     signal: AbortSignal | undefined,
+    due: AnswerDue | undefined,
   ): Promise<void> {
-    const waitMs = this.settings.firstSyncWaitMs;
     const { startedAt, syncedAt } = watched;
-    const hardUntil =
-      syncedAt === undefined ? startedAt + 2 * waitMs : syncedAt + waitMs;
+    if (syncedAt === undefined && watched.syncGivenUp) return;
+    const now = this.now();
+    const dueBy = due ? now + due.remainingMs() - ANSWER_RESERVE_MS : Infinity;
+    const waitMs = this.settings.firstSyncWaitMs;
+    const hardUntil = Math.min(
+      syncedAt === undefined ? startedAt + 2 * waitMs : syncedAt + waitMs,
+      dueBy,
+    );
     await settledWithin(
       watched.verdictsOrSilence(),
-      hardUntil - this.now(),
+      hardUntil - now,
       signal,
       undefined,
     );
     const graceUntil =
       syncedAt === undefined
         ? hardUntil
-        : syncedAt +
-          Math.min(
-            waitMs,
-            Math.max(REFUSAL_GRACE_MIN_MS, syncedAt - startedAt),
+        : Math.min(
+            syncedAt +
+              Math.min(
+                waitMs,
+                Math.max(REFUSAL_GRACE_MIN_MS, syncedAt - startedAt),
+              ),
+            dueBy,
           );
     await settledWithin(
       watched.firstVerdicts(),

@@ -38,7 +38,7 @@ export class WatchCachedKubernetesObjectClient
     if (await this.needsUserToken(cluster, options.signal)) {
       return this.direct.connect(cluster, options);
     }
-    await this.cache.whenSynced(cluster, options.signal);
+    await this.cache.whenSynced(cluster, options.signal, options.answerDue);
     let opened: Promise<KubernetesConnection> | undefined;
     const direct = () => {
       opened ??= this.direct.connect(cluster, options);

@@ -4,6 +4,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { FakeElbv2, FakeKubernetes } from '../../__testUtils__/fakes';
 import { ACCOUNT, exposeScenario, REGION } from '../../__testUtils__/scenario';
 import { readStatusConfig } from '../../config';
+import { Deadline } from '../../deadline';
 import {
   GatewayStatusCollector,
   GatewayStatusCollectorOptions,
@@ -167,6 +168,32 @@ describe('GatewayStatusCollector: which Gateways an entity may see', () => {
       }),
       note,
     ]);
+  });
+
+  it("gives the caller's answer deadline to each cluster connection and live-update note", async () => {
+    const dues: unknown[] = [];
+    const t = setup(
+      {},
+      {
+        liveUpdateNotes: (_cluster, _signal, answerDue) => {
+          dues.push(answerDue);
+          return [];
+        },
+      },
+    );
+    exposeScenario(t.kube, t.elbv2, { entityRef: ORDERS });
+    const connect = jest.spyOn(t.kube, 'connect');
+    const answerDue = new Deadline(4_000);
+    await t.collector.collect(
+      entity({ 'aws-gateway.io/gateways': 'shop/orders' }),
+      ORDERS,
+      { answerDue },
+    );
+    expect(connect).toHaveBeenCalledWith(
+      'dev',
+      expect.objectContaining({ answerDue }),
+    );
+    expect(dues).toEqual([answerDue]);
   });
 
   it('shows Gateways of a namespace that configuration maps to the entity owner', async () => {

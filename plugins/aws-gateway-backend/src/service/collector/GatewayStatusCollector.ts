@@ -14,13 +14,17 @@ import { Elbv2ClientSource, Elbv2Reader } from '../../aws/Elbv2Reader';
 import { LoadBalancerLocator } from '../../aws/LoadBalancerLocator';
 import { ConcurrencyLimits } from '../../concurrencyLimit';
 import { STATUS_DEFAULTS, StatusConfig } from '../../config';
+import { AnswerDue } from '../../deadline';
 import {
   ClusterReader,
   ServedVersionCache,
 } from '../../kubernetes/ClusterReader';
 import { ClusterEventReader } from '../../kubernetes/events/ClusterEventReader';
 import { EventApiCache } from '../../kubernetes/events/EventApiCache';
-import { KubernetesObjectClient } from '../../kubernetes/KubernetesObjectClient';
+import {
+  KubernetesConnectOptions,
+  KubernetesObjectClient,
+} from '../../kubernetes/KubernetesObjectClient';
 import { Gateway } from '../../kubernetes/types';
 import {
   gatewaySelectorFor,
@@ -55,6 +59,7 @@ export interface GatewayStatusCollectorOptions {
   liveUpdateNotes?: (
     cluster: string,
     signal?: AbortSignal,
+    answerDue?: AnswerDue,
   ) => StatusError[] | Promise<StatusError[]>;
 }
 
@@ -76,6 +81,8 @@ export interface CollectOptions {
   kubernetesCredentials?: UserKubernetesCredentials;
   /** The user asked for a refresh: load-balancer structure older than its refresh bound is read again. */
   refresh?: boolean;
+  /** When the caller's answer is due: the watch cache's waits end before it (its reads do not). */
+  answerDue?: AnswerDue;
 }
 
 interface ClusterResult {
@@ -205,12 +212,10 @@ export class GatewayStatusCollector {
       clusters
         .filter(c => this.clusterIsWanted(c, selector))
         .map(c =>
-          this.collectCluster(
-            c,
-            selector,
-            scope,
-            options.kubernetesCredentials,
-          ),
+          this.collectCluster(c, selector, scope, {
+            userCredentials: options.kubernetesCredentials,
+            answerDue: options.answerDue,
+          }),
         ),
     );
     for (const r of results) {
@@ -235,7 +240,11 @@ export class GatewayStatusCollector {
     // Notes, not failures: the answer is whole (read directly).
     const notes = await Promise.all(
       results.map(r =>
-        this.options.liveUpdateNotes?.(r.cluster, options.signal),
+        this.options.liveUpdateNotes?.(
+          r.cluster,
+          options.signal,
+          options.answerDue,
+        ),
       ),
     );
     response.errors.push(...notes.flatMap(n => n ?? []));
@@ -254,7 +263,10 @@ export class GatewayStatusCollector {
     cluster: GatewayCluster,
     selector: GatewaySelector,
     scope: RequestScope,
-    userCredentials?: UserKubernetesCredentials,
+    connectOptions: Pick<
+      KubernetesConnectOptions,
+      'userCredentials' | 'answerDue'
+    >,
   ): Promise<ClusterResult> {
     const result: ClusterResult = {
       cluster: cluster.name,
@@ -267,8 +279,8 @@ export class GatewayStatusCollector {
     let found: Gateway[];
     try {
       const connection = await this.options.kubernetes.connect(cluster.name, {
+        ...connectOptions,
         signal: scope.signal,
-        userCredentials,
       });
       reader = new ClusterReader(cluster.name, connection, this.servedVersions);
       events = new ClusterEventReader(cluster.name, connection, this.eventApis);
