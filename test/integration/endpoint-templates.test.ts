@@ -8,20 +8,26 @@
  * on a shared gateway (exposed through the expose template's shared branch):
  * they find it is one, and change and remove exactly that listener and its
  * route through pull requests to the platform's repository, whose links the
- * output shows. The objects' own life (applied, reconciled, being removed) is
+ * output shows; while its expose pull request is still open, they change it
+ * there (the output says the pull request's new title) and remove it there
+ * (the output says it was closed, or retitled when it still changes
+ * something). The objects' own life (applied, reconciled, being removed) is
  * in endpoint-lifecycle.test.ts; the shared listener's refusals in
  * shared-gateways.test.ts.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import yaml from 'yaml';
 import {
   createBareRepo,
   gitPeer,
+  gitPeerPulls,
   kubeConfigFor,
   PROFILE_V16,
   uniqueName,
 } from '../peers';
-import { git } from './support/gitCli';
+import { git, pushBranchByHand } from './support/gitCli';
 import { TaskResult } from './support/scaffolderClient';
 import {
   createPeerSharedGateway,
@@ -296,6 +302,101 @@ describe('change-tcp-endpoint and remove-tcp-endpoint through the scaffolder', (
       expect(listeners(branch)).toEqual(['platform-dns 20000']);
       expect(sharedRepo.files(branch)).not.toContain(routeFile);
       expect(sharedRepo.files('main')).toContain(routeFile);
+    });
+
+    describe('still under review: its expose pull request open', () => {
+      /** Exposes the backend on a listener of the shared gateway, its pull request left open. */
+      const exposeUnderReview = async (route: string, port: number) => {
+        const exposed = await env.client.runTask(
+          'template:default/expose-tcp-endpoint',
+          {
+            ...(await templateValues(env, cluster, repoUrl)).expose,
+            gatewayKind: 'shared',
+            sharedGateway: sharedGatewayId,
+            listenerName: `default-${route}`,
+            listenerPort: port,
+            protocol: 'TCP',
+            routeName: route,
+          },
+        );
+        expectCompleted(exposed);
+        return exposed.output.links[0].url as string;
+      };
+      /** What the git peer holds of the pull request at `url`. */
+      const pullAt = async (url: string) =>
+        (await gitPeerPulls(sharedRepo.name)).find(p =>
+          url.endsWith(`/pulls/${p.number}`),
+        )!;
+
+      it('change-tcp-endpoint changes it on that pull request and says its new title', async () => {
+        const url = await exposeUnderReview('backend-review', 20005);
+        const changed = await env.client.runTask(
+          'template:default/change-tcp-endpoint',
+          await values('change-tcp-endpoint', {
+            gatewayName: 'backend-review',
+            change: { listeners: [{ port: 20006 }] },
+          }),
+        );
+        expectCompleted(changed);
+        const { title } = await pullAt(url);
+        expect(title).toMatch(/^Listener default-backend-review \(TCP 20006\)/);
+        expect(changed.output.links[0].url).toBe(url);
+        expect(changed.output.text[0].content).toContain(
+          `Your listener was still under review, so its pull request's title and description now say the new values: "${title}".`,
+        );
+      });
+
+      it('remove-tcp-endpoint removes it from that pull request; still changing something (a listener pushed by hand), it stays open, retitled, as the output says', async () => {
+        const review = (await gitPeerPulls(sharedRepo.name)).find(p =>
+          p.title.startsWith('Listener default-backend-review'),
+        )!;
+        const branch = 'aws-gateway/shared-default-backend-review';
+        pushBranchByHand(
+          sharedRepo.dir,
+          branch,
+          work => {
+            git(['checkout', '-q', branch], work);
+            fs.appendFileSync(
+              path.join(work, SHARED_FILE),
+              '    - name: by-hand\n      protocol: TCP\n      port: 20007\n',
+            );
+          },
+          'A listener by hand',
+        );
+        expect(listeners(branch)).toContain('by-hand 20007');
+        const removed = await env.client.runTask(
+          'template:default/remove-tcp-endpoint',
+          await values('remove-tcp-endpoint', {
+            gatewayName: 'backend-review',
+          }),
+        );
+        expectCompleted(removed);
+        const pull = (await gitPeerPulls(sharedRepo.name)).find(
+          p => p.number === review.number,
+        )!;
+        expect(pull.state).toBe('open');
+        expect(pull.title).toMatch(
+          /^Shared Gateway .*: what is left after route default\/backend-review was removed$/,
+        );
+        expect(removed.output.text[0].content).toContain(
+          `; it is removed from it, and as the pull request still changes something else it stays open, retitled "${pull.title}".`,
+        );
+      });
+
+      it('remove-tcp-endpoint closes that pull request when it then changes nothing, as the output says', async () => {
+        const url = await exposeUnderReview('backend-gone', 20008);
+        const removed = await env.client.runTask(
+          'template:default/remove-tcp-endpoint',
+          await values('remove-tcp-endpoint', { gatewayName: 'backend-gone' }),
+        );
+        expectCompleted(removed);
+        const pull = await pullAt(url);
+        expect(pull.state).toBe('closed');
+        expect(pull.comments).toHaveLength(1);
+        expect(removed.output.text[0].content).toContain(
+          `Your listener was still under review in pull request #${pull.number} (${url}): without it, that pull request changes nothing, so it is closed with a comment saying why; the shared gateway never had your listener.`,
+        );
+      });
     });
   });
 });
