@@ -971,6 +971,35 @@ describe('WatchCache under least privilege (a refused list or watch)', () => {
     expect(refused.cluster.watchRequests).toEqual([]);
   });
 
+  it('waits for the verdicts of watches asked once every first list is back, though a watch refused at once failed the first sync', async () => {
+    // Found on the real API server with no watch grant: a refused watch made
+    // the read go direct before the last lists were back; the watches asked
+    // after them were refused too, and the first answer must name them.
+    const { cluster, cache, client, directCalls } = setup();
+    caches.push(cache);
+    let answerLists!: () => void;
+    const lists = new Promise<void>(r => {
+      answerLists = r;
+    });
+    cluster.gateOf = id =>
+      id.startsWith(`${GATEWAYS_KEY}/`) ? Promise.resolve() : lists;
+    cluster.refusedWatches.add('/gateways');
+    cluster.refusedWatches.add('/services');
+    await (await client.connect('c1')).list(TCP_V1);
+    expect(directCalls).toEqual(['connect', 'list tcproutes']);
+    let answerWatches!: () => void;
+    cluster.watchGate = new Promise(r => {
+      answerWatches = r;
+    });
+    answerLists();
+    await eventually(() => expect(cluster.inFlight).toBe(0));
+    const settled = cache.settledRefusals('c1');
+    setTimeout(answerWatches, 50);
+    expect(
+      (await settled).map(r => `${r.verb} ${resourceKey(r.resource)}`).sort(),
+    ).toEqual([`watch ${GATEWAYS_KEY}`, 'watch services.']);
+  });
+
   it('waits for the first lists at most half the time left before the answer is due', async () => {
     const { cluster, cache, client, directCalls } = setup({
       firstSyncWaitMs: 3_000,

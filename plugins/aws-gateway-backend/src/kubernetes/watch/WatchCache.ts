@@ -117,8 +117,16 @@ class ClusterWatch {
   readonly startedAt: number;
   /** When every watch had first listed (the first sync succeeded), if it has. */
   syncedAt?: number;
+  /**
+   * When every watch's first list had its answer (listed, refused, failed),
+   * if it has: their watches are asked then, so their verdicts are coming,
+   * whether or not the first sync succeeded (a watch refused at once fails it).
+   */
+  listsBackAt?: number;
   /** A read stopped waiting for the first sync (it ran out, or a list failed) and read directly. */
   syncGivenUp = false;
+  /** The watches whose first list had its answer. */
+  private readonly answered = new Set<ResourceWatch>();
   lastReadAt: number;
   /** Reads waiting on the cluster now (see reading). */
   private readers = 0;
@@ -176,8 +184,13 @@ class ClusterWatch {
     );
   }
 
-  /** A watch's state changed: the first sync may be over. */
-  stateChanged(state: ResourceWatchState): void {
+  /** A watch's state changed: the first lists may be back, the first sync over. */
+  stateChanged(watch: ResourceWatch, state: ResourceWatchState): void {
+    // A watch leaves 'starting' once its list has an answer.
+    if (state !== 'starting') this.answered.add(watch);
+    if (this.answered.size === this.entries.length) {
+      this.listsBackAt ??= this.clock();
+    }
     if (state === 'failed') this.settle(false);
     else if (this.isWarm()) {
       this.syncedAt ??= this.clock();
@@ -185,8 +198,13 @@ class ClusterWatch {
     }
   }
 
-  stop(): void {
+  /** No longer the cluster's watches (over the bound): reads waiting on the first sync read directly. */
+  dropped(): void {
     this.settle(false);
+  }
+
+  stop(): void {
+    this.dropped();
     for (const { watch } of this.entries) watch.stop();
   }
 }
@@ -305,9 +323,9 @@ export class WatchCache {
    * REFUSAL_GRACE_MIN_MS, at most `firstSyncWaitMs`).
    *
    * Once a read stopped waiting for the first sync (it ran out, or a list
-   * failed) and the first lists are still out, nothing is waited for: that
-   * read went to the API server (its answer is whole), and the watches are
-   * not even asked before their lists are back, so their verdicts would
+   * failed) and some first lists are still out, nothing is waited for: that
+   * read went to the API server (its answer is whole), and those watches
+   * are not even asked before their lists are back, so their verdicts would
    * cost it a list and a round trip more. It names what is known now
    * (refused lists); later answers name the rest. Never past `signal`, nor
    * later than ANSWER_RESERVE_MS before the answer is `due`; a warm
@@ -332,13 +350,15 @@ export class WatchCache {
     signal: AbortSignal | undefined,
     due: AnswerDue | undefined,
   ): Promise<void> {
-    const { startedAt, syncedAt } = watched;
-    if (syncedAt === undefined && watched.syncGivenUp) return;
+    const { startedAt } = watched;
+    // From when the lists were back (synced, or not: a watch refused at once fails the sync).
+    const listedAt = watched.syncedAt ?? watched.listsBackAt;
+    if (listedAt === undefined && watched.syncGivenUp) return;
     const now = this.now();
     const dueBy = due ? now + due.remainingMs() - ANSWER_RESERVE_MS : Infinity;
     const waitMs = this.settings.firstSyncWaitMs;
     const hardUntil = Math.min(
-      syncedAt === undefined ? startedAt + 2 * waitMs : syncedAt + waitMs,
+      listedAt === undefined ? startedAt + 2 * waitMs : listedAt + waitMs,
       dueBy,
     );
     await settledWithin(
@@ -348,13 +368,13 @@ export class WatchCache {
       undefined,
     );
     const graceUntil =
-      syncedAt === undefined
+      listedAt === undefined
         ? hardUntil
         : Math.min(
-            syncedAt +
+            listedAt +
               Math.min(
                 waitMs,
-                Math.max(REFUSAL_GRACE_MIN_MS, syncedAt - startedAt),
+                Math.max(REFUSAL_GRACE_MIN_MS, listedAt - startedAt),
               ),
             dueBy,
           );
@@ -499,11 +519,11 @@ export class WatchCache {
     transport: WatchTransport,
   ): ResourceWatch {
     const { settings } = this;
-    return new ResourceWatch(
+    const watch: ResourceWatch = new ResourceWatch(
       resource,
       transport,
       {
-        onState: state => watched.stateChanged(state),
+        onState: state => watched.stateChanged(watch, state),
         onChange: (object, spec, type) => {
           for (const listener of this.listeners) {
             try {
@@ -543,6 +563,7 @@ export class WatchCache {
       },
       this.now,
     );
+    return watch;
   }
 
   private overBound(cluster: string, watched: ClusterWatch): void {
@@ -555,7 +576,7 @@ export class WatchCache {
       )} min`,
     );
     this.clusters.delete(cluster);
-    watched.stateChanged('failed');
+    watched.dropped();
     this.overBoundUntil.set(
       cluster,
       this.now() + this.settings.overBoundRetryMs,
