@@ -1334,7 +1334,7 @@ describe('a TLS passthrough listener on a shared Gateway against the peers', () 
               namespace: tlsGatewayNamespace,
               name: 'shared-tls',
               gitops: { repoUrl: tlsRepoUrl, path: TLS_FILE },
-              listenerPorts: ['20100-20199'],
+              listenerPorts: ['20100-20199', '20400-20499'],
               protocols: ['TCP', 'UDP', 'TLS'],
               tlsHostnames: ['*.apps.example.com'],
               allowedRoutes: { from: 'All' },
@@ -1360,7 +1360,6 @@ describe('a TLS passthrough listener on a shared Gateway against the peers', () 
         sharedGateway: tlsGateway(),
         namespace: tlsAppNamespace,
         listenerName: `${tlsAppNamespace}-db`,
-        listenerPort: 20143,
         mode: 'pull-request',
         ...extra,
       },
@@ -1472,7 +1471,7 @@ spec:
     expect(gateway.spec.listeners[1]).toMatchObject({
       name: `${tlsAppNamespace}-db`,
       protocol: 'TLS',
-      port: 20143,
+      port: 20443,
       hostname: 'db.team-a.apps.example.com',
       tls: { mode: 'Passthrough' },
       allowedRoutes: { kinds: [{ kind: 'TLSRoute' }] },
@@ -1514,5 +1513,119 @@ spec:
       changed: false,
       pullRequestNumber: outputs.pullRequestNumber,
     });
+  });
+
+  /** The change and remove actions' input for route db on this test's TLS shared Gateway (the TLS change example's). */
+  function tlsEditInput(extra: JsonObject = {}): JsonObject {
+    const example = createChangeSharedListenerAction(tlsDeps()).examples!.find(
+      e => e.example.includes('hostname:'),
+    )!;
+    const { entityRef: _component, ...input } = yaml.parse(example.example)
+      .steps[0].input;
+    return {
+      ...input,
+      sharedGateway: tlsGateway(),
+      namespace: tlsAppNamespace,
+      ...extra,
+    };
+  }
+  /** The forge's merge of a review branch (a fast-forward of main). */
+  const tlsMerge = (branch: string) =>
+    git([
+      '--git-dir',
+      tlsBare(),
+      'update-ref',
+      'refs/heads/main',
+      `refs/heads/${branch}`,
+    ]);
+  const tlsTree = (ref: string) =>
+    git([
+      '--git-dir',
+      tlsBare(),
+      'ls-tree',
+      '-r',
+      '--name-only',
+      ref,
+      routeFolder(),
+    ])
+      .split('\n')
+      .filter(Boolean);
+
+  it('merged, the change example moves host name and port in one pull request (listener, TLSRoute, TargetGroupConfiguration); leaving TLS drops the TargetGroupConfiguration', async () => {
+    tlsMerge(`aws-gateway/shared-${tlsAppNamespace}-db`);
+    const change = (input: JsonObject, isDryRun = false) =>
+      runAction(createChangeSharedListenerAction(tlsDeps()), input, {
+        workspacePath: workspace(),
+        isDryRun,
+      });
+
+    // To TCP (a dry run): the route becomes a TCPRoute, the TargetGroupConfiguration goes.
+    const toTcp = await change(
+      tlsEditInput({ change: { listeners: [{ protocol: 'TCP' }] } }),
+      true,
+    );
+    expect(toTcp.outputs.changes).toEqual([
+      `listener ${tlsAppNamespace}-db: protocol TLS → TCP`,
+    ]);
+    expect(toTcp.outputs.deleted).toEqual([
+      `${routeFolder()}/targetgroupconfiguration-db.yaml`,
+      `${routeFolder()}/tlsroute-db.yaml`,
+    ]);
+
+    const before = tlsHeads();
+    const { outputs } = await change(tlsEditInput());
+    expect(tlsHeads()).not.toBe(before);
+    expect(outputs.changes).toEqual([
+      `listener ${tlsAppNamespace}-db: port 20443 → 20444`,
+      `listener ${tlsAppNamespace}-db: host name db.team-a.apps.example.com → db-v2.team-a.apps.example.com`,
+    ]);
+    const branch = outputs.branch as string;
+    const listener = yaml
+      .parse(tlsShow(branch, TLS_FILE))
+      .spec.listeners.find((l: any) => l.name === `${tlsAppNamespace}-db`);
+    expect(listener).toMatchObject({
+      protocol: 'TLS',
+      port: 20444,
+      hostname: 'db-v2.team-a.apps.example.com',
+      tls: { mode: 'Passthrough' },
+    });
+    expect(
+      yaml.parse(tlsShow(branch, `${routeFolder()}/tlsroute-db.yaml`)).spec
+        .hostnames,
+    ).toEqual(['db-v2.team-a.apps.example.com']);
+    expect(tlsTree(branch)).toEqual([
+      `${routeFolder()}/targetgroupconfiguration-db.yaml`,
+      `${routeFolder()}/tlsroute-db.yaml`,
+    ]);
+
+    // Merged and applied, the remove action takes the listener, the TLSRoute and the TargetGroupConfiguration.
+    tlsMerge(branch);
+    await serverSideApply(
+      objects,
+      yaml.parse(tlsShow('main', TLS_FILE)),
+      'gitops-agent',
+      [],
+    );
+    const removed = await runAction(
+      createRemoveSharedListenerAction(tlsDeps()),
+      {
+        sharedGateway: tlsGateway(),
+        namespace: tlsAppNamespace,
+        routeName: 'db',
+        mode: 'pull-request',
+      },
+      { workspacePath: workspace() },
+    );
+    expect(removed.outputs.deleted).toEqual([
+      `${routeFolder()}/targetgroupconfiguration-db.yaml`,
+      `${routeFolder()}/tlsroute-db.yaml`,
+    ]);
+    const removal = removed.outputs.branch as string;
+    expect(tlsTree(removal)).toEqual([]);
+    expect(
+      yaml
+        .parse(tlsShow(removal, TLS_FILE))
+        .spec.listeners.map((l: any) => l.name),
+    ).toEqual(['platform-dns']);
   });
 });

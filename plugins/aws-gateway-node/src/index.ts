@@ -218,7 +218,11 @@ export {
   profileMismatch,
 } from './kubernetes/controllerProfileDetection';
 export type { DetectedControllerProfile } from './kubernetes/controllerProfileDetection';
-export { readServices, serverSideDryRun } from './kubernetes/serverSideDryRun';
+export {
+  readServices,
+  serverSideDryRun,
+  serverSideDryRunReplace,
+} from './kubernetes/serverSideDryRun';
 export type { RepositoryUrl } from './urls/repositoryUrl';
 export { cloneUrlOfPickedRepository, isCloneUrl } from './urls/pickerRepoUrl';
 export type { PickedRepository } from './urls/pickerRepoUrl';

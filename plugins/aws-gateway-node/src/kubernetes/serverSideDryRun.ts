@@ -49,28 +49,74 @@ export async function serverSideDryRun(
   });
   const issues: ManifestIssue[] = [];
   for (const manifest of manifests) {
-    signal?.throwIfAborted();
-    try {
-      await client.patch(
-        manifest,
-        undefined,
-        'All',
-        MANAGED_BY_VALUE,
-        true,
-        PatchStrategy.ServerSideApply,
-      );
-    } catch (error) {
-      const ended = kubernetesDeadlineError(
-        error,
-        signal,
-        timeoutMs,
-        `Server-side dry run of ${manifestId(manifest)}`,
-      );
-      if (ended) throw ended;
-      issues.push(...dryRunIssues(manifest, error));
-    }
+    issues.push(
+      ...(await dryRunCall(manifest, { signal, timeoutMs }, () =>
+        client.patch(
+          manifest,
+          undefined,
+          'All',
+          MANAGED_BY_VALUE,
+          true,
+          PatchStrategy.ServerSideApply,
+        ),
+      )),
+    );
   }
   return issues;
+}
+
+/**
+ * Sends an object that exists as a whole replacement (an update with
+ * `dryRun=All`) at `resourceVersion`: the object is checked exactly as
+ * written. An apply merges with the fields other field managers own (a
+ * GitOps agent's), so a field the manifest no longer has (a TLS listener's
+ * host name after it became TCP) would still be there; the agent that owns
+ * them drops them. Rejections (a resource version changed since: 409) come
+ * back as issues, like serverSideDryRun's.
+ *
+ * @public
+ */
+export async function serverSideDryRunReplace(
+  kubeConfig: KubeConfig,
+  manifest: KubernetesManifest,
+  resourceVersion: string,
+  signal?: AbortSignal,
+  timeoutMs: number = KUBERNETES_CALL_TIMEOUT_MS,
+): Promise<ManifestIssue[]> {
+  const client = AbortableObjectApi.forKubeConfig(kubeConfig, {
+    signal,
+    timeoutMs,
+  });
+  return dryRunCall(manifest, { signal, timeoutMs }, () =>
+    client.replace(
+      { ...manifest, metadata: { ...manifest.metadata, resourceVersion } },
+      undefined,
+      'All',
+      MANAGED_BY_VALUE,
+    ),
+  );
+}
+
+/** One dry-run request: its rejection as issues; a deadline, the proxy's refusal or no answer thrown. */
+async function dryRunCall(
+  manifest: KubernetesManifest,
+  deadline: { signal?: AbortSignal; timeoutMs: number },
+  call: () => Promise<unknown>,
+): Promise<ManifestIssue[]> {
+  deadline.signal?.throwIfAborted();
+  try {
+    await call();
+    return [];
+  } catch (error) {
+    const ended = kubernetesDeadlineError(
+      error,
+      deadline.signal,
+      deadline.timeoutMs,
+      `Server-side dry run of ${manifestId(manifest)}`,
+    );
+    if (ended) throw ended;
+    return dryRunIssues(manifest, error);
+  }
 }
 
 function dryRunIssues(

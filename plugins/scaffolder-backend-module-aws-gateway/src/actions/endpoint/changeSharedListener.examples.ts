@@ -45,4 +45,28 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'Give the TLS passthrough listener of route db (the shared-listener TLS example) another host name and port: the listener, the TLSRoute and the TargetGroupConfiguration are written again',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'change',
+          action: 'aws-gateway:endpoint:change-shared-listener',
+          name: 'Change host name and port',
+          input: {
+            sharedGateway: 'prod/platform-gateways/shared-nlb',
+            namespace: 'team-a',
+            routeName: 'db',
+            entityRef: 'component:default/orders',
+            change: {
+              listeners: [
+                { port: 20444, hostname: 'db-v2.team-a.apps.example.com' },
+              ],
+            },
+          },
+        },
+      ],
+    }),
+  },
 ];

@@ -32,6 +32,7 @@ describe('aws-gateway:endpoint:change-shared-listener', () => {
     ).toEqual([
       `${ORDERS.sharedGateway} team-a/orders`,
       `${ORDERS.sharedGateway} team-a/orders`,
+      `${ORDERS.sharedGateway} team-a/db`,
     ]);
   });
 

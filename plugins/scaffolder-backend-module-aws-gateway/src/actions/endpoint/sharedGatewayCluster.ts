@@ -12,6 +12,7 @@ import {
   readLiveGateway,
   readNamespaceLabels,
   serverSideDryRun,
+  serverSideDryRunReplace,
   SharedGateway,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -117,11 +118,27 @@ export async function dryRunSharedGatewayEdit(
     result.manifests,
     signal,
   );
-  const rejected = await serverSideDryRun(
-    kubeConfig,
-    [yaml.parse(result.gatewayYaml) as KubernetesManifest, ...result.manifests],
-    signal,
-  );
+  const gateway = yaml.parse(result.gatewayYaml) as KubernetesManifest;
+  // The Gateway as the repository will have it, whole: its GitOps agent drops what the manifest no longer says.
+  const resourceVersion = (
+    (await readLiveGateway(
+      kubeConfig,
+      shared.namespace,
+      shared.name,
+      signal,
+    )) as { metadata?: { resourceVersion?: unknown } } | undefined
+  )?.metadata?.resourceVersion;
+  const rejected = [
+    ...(typeof resourceVersion === 'string'
+      ? await serverSideDryRunReplace(
+          kubeConfig,
+          gateway,
+          resourceVersion,
+          signal,
+        )
+      : await serverSideDryRun(kubeConfig, [gateway], signal)),
+    ...(await serverSideDryRun(kubeConfig, result.manifests, signal)),
+  ];
   if (rejected.length) {
     throw manifestIssuesError(
       `Cluster ${shared.cluster} rejected the ${what} (server-side dry run)`,
