@@ -82,7 +82,14 @@ async function createSharedGateway(): Promise<string> {
   const shared = await createPeerSharedGateway();
   sharedRepo = shared.repo;
   sharedGatewayId = shared.id;
-  return JSON.stringify([shared.entry]);
+  // TLS passthrough offered too, on host names below apps.example.com.
+  return JSON.stringify([
+    {
+      ...shared.entry,
+      protocols: ['TCP', 'UDP', 'TLS'],
+      tlsHostnames: ['*.apps.example.com'],
+    },
+  ]);
 }
 
 beforeAll(async () => {
@@ -397,6 +404,55 @@ describe('change-tcp-endpoint and remove-tcp-endpoint through the scaffolder', (
           `Your listener was still under review in pull request #${pull.number} (${url}): without it, that pull request changes nothing, so it is closed with a comment saying why; the shared gateway never had your listener.`,
         );
       });
+    });
+  });
+});
+
+describe('expose-tcp-endpoint: a TLS passthrough listener on a shared gateway', () => {
+  it('sends the host name to the shared-listener step: the listener passes TLS through, with a TLSRoute and a TCP TargetGroupConfiguration, in a pull request', async () => {
+    const exposed = await env.client.runTask(
+      'template:default/expose-tcp-endpoint',
+      {
+        ...(await templateValues(env, cluster, repoUrl)).expose,
+        gatewayKind: 'shared',
+        sharedGateway: sharedGatewayId,
+        listenerName: 'default-db-tls',
+        listenerPort: 20043,
+        protocol: 'TLS',
+        tlsHostname: 'db.default.apps.example.com',
+        routeName: 'db-tls',
+        // A Service no other test gives a TargetGroupConfiguration (the controller applies one per Service).
+        serviceName: 'db-tls',
+        servicePort: 8443,
+      },
+    );
+    expectCompleted(exposed);
+    const branch = 'aws-gateway/shared-default-db-tls';
+    expect(exposed.output.links[0].url).toMatch(/\/pulls\/\d+$/);
+    const listener = yaml
+      .parse(sharedRepo.show(branch, SHARED_FILE))
+      .spec.listeners.find((l: any) => l.name === 'default-db-tls');
+    expect(listener).toMatchObject({
+      protocol: 'TLS',
+      port: 20043,
+      hostname: 'db.default.apps.example.com',
+      tls: { mode: 'Passthrough' },
+    });
+    const folder = 'shared-gateway-routes/default/db-tls';
+    expect(
+      yaml.parse(sharedRepo.show(branch, `${folder}/tlsroute-db-tls.yaml`)).spec
+        .hostnames,
+    ).toEqual(['db.default.apps.example.com']);
+    expect(
+      yaml.parse(
+        sharedRepo.show(
+          branch,
+          `${folder}/targetgroupconfiguration-db-tls.yaml`,
+        ),
+      ).spec,
+    ).toMatchObject({
+      targetReference: { name: 'db-tls' },
+      defaultConfiguration: { targetType: 'ip', protocol: 'TCP' },
     });
   });
 });
