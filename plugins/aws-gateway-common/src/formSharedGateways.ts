@@ -16,8 +16,10 @@ export interface FormSharedGateway {
   namespace: string;
   name: string;
   title?: string;
-  /** Listener protocols offered (TCP, UDP). */
+  /** Listener protocols offered (TCP, UDP, TLS). */
   protocols: string[];
+  /** With TLS: the host names a TLS listener may carry (exact, or `*.<domain>` for any name below it). */
+  tlsHostnames?: string[];
   /** The configured ports no live listener holds; empty when none is left or the Gateway could not be read. */
   freePorts: FormPortRange[];
   /** Configured ports a live listener or the manifest on the Gateway's branch already holds. */

@@ -214,6 +214,7 @@ export const awsGatewayTranslationRef = createTranslationRef({
         freePorts: 'free ports',
         noFreePort: 'no free port left',
         pendingPorts: 'pending review',
+        tlsHostnames: 'TLS host names',
         pendingPort:
           'Port {{port}} is pending review (listener {{listener}}) in pull request',
         pendingUnknown:

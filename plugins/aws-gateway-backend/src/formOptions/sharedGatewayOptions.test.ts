@@ -32,7 +32,11 @@ const config = new ConfigReader({
     provisioning: {
       allowedClusters: ['dev'],
       sharedGateways: [
-        gateway('dev', 'shared-nlb'),
+        {
+          ...gateway('dev', 'shared-nlb'),
+          protocols: ['TCP', 'UDP', 'TLS'],
+          tlsHostnames: ['*.apps.example.com'],
+        },
         gateway('dev', 'not-yet'),
         gateway('dev', 'broken'),
         // Not an allowed cluster: never offered.
@@ -141,7 +145,8 @@ describe('SharedGatewayFormOptions', () => {
       namespace: 'platform-gateways',
       name: 'shared-nlb',
       title: 'Shared shared-nlb',
-      protocols: ['TCP', 'UDP'],
+      protocols: ['TCP', 'UDP', 'TLS'],
+      tlsHostnames: ['*.apps.example.com'],
       freePorts: [
         { from: 20002, to: 20002 },
         { from: 20010, to: 20010 },

@@ -150,6 +150,7 @@ export class SharedGatewayFormOptions {
       name: g.name,
       ...(g.title ? { title: g.title } : {}),
       protocols: [...g.protocols],
+      ...(g.tlsHostnames.length ? { tlsHostnames: [...g.tlsHostnames] } : {}),
       admits: describeSharedRouteNamespaces(g.allowedRoutes),
     };
     const noPorts = { freePorts: [], takenPorts: [], pendingPorts: [] };

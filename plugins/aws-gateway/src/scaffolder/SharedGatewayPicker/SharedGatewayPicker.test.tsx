@@ -87,6 +87,27 @@ describe('SharedGatewayPicker', () => {
     );
   });
 
+  it('names the TLS host names a gateway that offers TLS allows', async () => {
+    const api = fakeFormOptionsApi({
+      listSharedGateways: jest.fn(async () => [
+        {
+          ...SHARED,
+          protocols: ['TCP', 'UDP', 'TLS'],
+          tlsHostnames: ['*.apps.example.com', 'db.example.com'],
+        },
+      ]),
+    });
+    await render(api);
+    await userEvent.click(
+      await screen.findByRole('button', { name: /Shared gateway/ }),
+    );
+    expect(
+      within(screen.getByRole('listbox')).getByRole('option', {
+        name: 'Shared internal NLB (prod/platform-gateways/shared-nlb) — free ports 20001-20004, 20010; TCP/UDP/TLS (TLS host names *.apps.example.com, db.example.com); only namespaces labelled shared-nlb=yes',
+      }),
+    ).toBeInTheDocument();
+  });
+
   it('lists ports pending review; under the chosen gateway each links its pull request, and what is not known is said', async () => {
     const withPending = {
       ...SHARED,

@@ -19,12 +19,17 @@ export function describeFreePorts(g: FormSharedGateway): string {
 
 /**
  * One shared Gateway as a line of the list: its title or id, the free ports
- * (or why none are shown) and those pending review, the protocols and which
- * namespaces it admits.
+ * (or why none are shown) and those pending review, the protocols (with
+ * TLS, the host names it may carry) and which namespaces it admits.
  */
 export function sharedGatewayLabel(
   g: FormSharedGateway,
-  words: { freePorts: string; noFreePort: string; pendingPorts: string },
+  words: {
+    freePorts: string;
+    noFreePort: string;
+    pendingPorts: string;
+    tlsHostnames: string;
+  },
 ): string {
   const name = g.title ? `${g.title} (${g.id})` : g.id;
   const ports =
@@ -35,7 +40,12 @@ export function sharedGatewayLabel(
   const pending = g.pendingPorts.length
     ? `; ${words.pendingPorts} ${g.pendingPorts.map(p => p.port).join(', ')}`
     : '';
-  return `${name} — ${ports}${pending}; ${g.protocols.join('/')}; ${g.admits}`;
+  const tls = g.tlsHostnames?.length
+    ? ` (${words.tlsHostnames} ${g.tlsHostnames.join(', ')})`
+    : '';
+  return `${name} — ${ports}${pending}; ${g.protocols.join('/')}${tls}; ${
+    g.admits
+  }`;
 }
 
 /**
@@ -84,6 +94,7 @@ export function SharedGatewayPicker(
     freePorts: t('fields.sharedGateway.freePorts'),
     noFreePort: t('fields.sharedGateway.noFreePort'),
     pendingPorts: t('fields.sharedGateway.pendingPorts'),
+    tlsHostnames: t('fields.sharedGateway.tlsHostnames'),
   };
   const listed = useFormOption('shared-gateways', () =>
     api.listSharedGateways(),
