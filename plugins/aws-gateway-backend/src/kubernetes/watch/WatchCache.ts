@@ -315,12 +315,12 @@ export class WatchCache {
    * still name a refused watch. Each first watch asks for its initial
    * events, so the API server answers it at once, accepted or refused, even
    * through the Kubernetes plugin's proxy: those verdicts are waited for up
-   * to `firstSyncWaitMs` after the first lists came back (twice that after
-   * the watches started, before). An API server
-   * without the WatchList feature gives an accepted watch no answer until
-   * its first event (behind the proxy its headers wait for it): such silent
-   * watches are waited for as long as the lists took (at least
-   * REFUSAL_GRACE_MIN_MS, at most `firstSyncWaitMs`).
+   * to `firstSyncWaitMs` after the first lists came back (while they are
+   * out and no read gave up on them, twice that after the watches started).
+   * An API server without the WatchList feature gives an accepted watch no
+   * answer until its first event (behind the proxy its headers wait for
+   * it): such silent watches are waited for as long as the lists took (at
+   * least REFUSAL_GRACE_MIN_MS, at most `firstSyncWaitMs`).
    *
    * Once a read stopped waiting for the first sync (it ran out, or a list
    * failed) and some first lists are still out, nothing is waited for: that
