@@ -43,6 +43,32 @@ describe('aws-gateway:endpoint:locate', () => {
     });
   });
 
+  it('finds a TLS listener by its TLSRoute among two shared Gateways of one repository (its TargetGroupConfiguration, first in the folder, names no parent)', async () => {
+    const other = {
+      ...SHARED_GATEWAY,
+      id: 'prod/platform-gateways/other-nlb',
+      name: 'other-nlb',
+      gitops: { ...SHARED_GATEWAY.gitops, path: 'platform/other-nlb.yaml' },
+    };
+    // In the repository's (git's) order: targetgroupconfiguration-… before tlsroute-….
+    const files = sharedGatewayWithListener({
+      ...ORDERS,
+      protocol: 'TLS',
+      hostname: 'orders.apps.example.com',
+    }).sort((a, b) => a.path.localeCompare(b.path));
+    const ctx = testActionContext(EXAMPLE);
+    await createLocateEndpointAction({
+      sharedGateways: [other, SHARED_GATEWAY],
+      repository: repositoryOfFiles(files).repository,
+      settings: gitopsTestSettings,
+    }).handler(ctx);
+    expect(Object.fromEntries((ctx.output as jest.Mock).mock.calls)).toEqual({
+      kind: 'shared-listener',
+      sharedGateway: SHARED_GATEWAY.id,
+      path: 'shared-gateway-routes/team-a/orders',
+    });
+  });
+
   it('finds a Gateway of its own', async () => {
     const classic = await committedClassicEndpoint();
     expect(

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   endpointTargetPath,
+  L4_ROUTE_KINDS,
   sharedListenerTargetPath,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
@@ -262,10 +263,11 @@ function namesParent(
   if (sameRepo.length === 1) return true;
   for (const f of files) {
     const name = path.posix.basename(f.path);
-    if (name.startsWith('referencegrant-')) continue;
     try {
-      const parent: any = parseManifest({ name, content: f.content }).spec
-        ?.parentRefs?.[0];
+      const manifest: any = parseManifest({ name, content: f.content });
+      // The route names the parent; a ReferenceGrant or TargetGroupConfiguration beside it does not.
+      if (!L4_ROUTE_KINDS.includes(manifest?.kind)) continue;
+      const parent = manifest.spec?.parentRefs?.[0];
       return parent?.namespace === g.namespace && parent?.name === g.name;
     } catch {
       return true;
