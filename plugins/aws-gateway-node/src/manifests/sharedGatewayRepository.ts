@@ -151,7 +151,7 @@ export function sharedGatewayReviewReader(
   };
 }
 
-/** One review branch read by {@link sharedGatewayReviewReader}. @public */
+/** One review branch read by `sharedGatewayReviewReader`. @public */
 export async function readSharedGatewayReview(
   repository: Pick<GitOpsRepository, 'reviewBranchReader'>,
   repoUrl: RepositoryUrl,
