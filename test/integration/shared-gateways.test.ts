@@ -1451,7 +1451,7 @@ spec:
         listenerPort: 20144,
         serviceName: 'legacy-db',
       },
-      /serviceName: Service .*\/legacy-db already has TargetGroupConfiguration legacy-db: the controller applies only one per Service.*\[shared-target-group-configuration-taken\]/,
+      /serviceName: Service .*\/legacy-db already has TargetGroupConfiguration legacy-db \(live on the cluster\): the controller applies only one per Service.*\[shared-target-group-configuration-taken\]/,
     ],
   ])('refuses %s with nothing pushed', async (_what, input, message) => {
     const before = tlsHeads();
@@ -1627,5 +1627,97 @@ spec:
         .parse(tlsShow(removal, TLS_FILE))
         .spec.listeners.map((l: any) => l.name),
     ).toEqual(['platform-dns']);
+  });
+
+  describe('one TargetGroupConfiguration per Service, also across GitOps', () => {
+    /** A TLS listener for `service` on its own route, port and host name. */
+    const tlsFor = (service: string, port: number, isDryRun = false) =>
+      runTls(
+        {
+          listenerName: `${tlsAppNamespace}-${service}`,
+          routeName: service,
+          listenerPort: port,
+          serviceName: service,
+          hostname: `${service}.apps.example.com`,
+        },
+        isDryRun,
+      );
+    const tgcYaml = (name: string, service: string, protocol?: string) =>
+      yaml.stringify({
+        apiVersion: 'gateway.k8s.aws/v1',
+        kind: 'TargetGroupConfiguration',
+        metadata: { name, namespace: tlsAppNamespace },
+        spec: {
+          targetReference: { name: service },
+          defaultConfiguration: {
+            targetType: 'ip',
+            ...(protocol ? { protocol } : {}),
+          },
+        },
+      });
+
+    it('refuses a Service whose TargetGroupConfiguration is committed on main but not applied yet, naming its file, with nothing pushed', async () => {
+      const file = `gateways/${tlsAppNamespace}/cache/targetgroupconfiguration-cache.yaml`;
+      pushToMainByHand(
+        tlsBare(),
+        work => {
+          fs.mkdirSync(path.join(work, path.dirname(file)), {
+            recursive: true,
+          });
+          fs.writeFileSync(path.join(work, file), tgcYaml('cache', 'redis'));
+        },
+        'redis: its own TargetGroupConfiguration (not applied yet)',
+      );
+      const before = tlsHeads();
+      await expect(tlsFor('redis', 20150)).rejects.toThrow(
+        new RegExp(
+          `serviceName: Service ${tlsAppNamespace}/redis already has TargetGroupConfiguration cache \\(committed in ${file} on main\\): the controller applies only one per Service.*\\[shared-target-group-configuration-taken\\]`,
+        ),
+      );
+      expect(tlsHeads()).toBe(before);
+    });
+
+    it("refuses a Service another open pull request gives a TargetGroupConfiguration, naming that pull request; the first developer's re-run is not refused by its own", async () => {
+      // A first developer exposes Service mq with TLS: the pull request holds its TargetGroupConfiguration.
+      const first = await tlsFor('mq', 20151);
+      const url = first.outputs.pullRequestUrl as string;
+      expect(url).toMatch(/^http/);
+      const before = tlsHeads();
+      // A second listener for the same Service (another route and host name) would bring a second one.
+      await expect(
+        runTls({
+          listenerName: `${tlsAppNamespace}-mq-b`,
+          routeName: 'mq-b',
+          listenerPort: 20152,
+          serviceName: 'mq',
+          hostname: 'mq-b.apps.example.com',
+        }),
+      ).rejects.toThrow(
+        new RegExp(
+          `serviceName: Service ${tlsAppNamespace}/mq already has TargetGroupConfiguration mq \\(proposed in shared-gateway-routes/${tlsAppNamespace}/mq/targetgroupconfiguration-mq\\.yaml by pull request ${url.replace(
+            /[.*+?^${}()|[\]\\]/g,
+            '\\$&',
+          )}\\).*\\[shared-target-group-configuration-taken\\]`,
+        ),
+      );
+      expect(tlsHeads()).toBe(before);
+      const again = await tlsFor('mq', 20151);
+      expect(again.outputs).toMatchObject({
+        changed: false,
+        pullRequestNumber: first.outputs.pullRequestNumber,
+      });
+    });
+
+    it('does not reuse a live one that already says protocol TCP with ip targets, and says why', async () => {
+      await serverSideApply(
+        objects,
+        yaml.parse(tgcYaml('kafka-tcp', 'kafka', 'TCP')),
+        'someone',
+        [],
+      );
+      await expect(tlsFor('kafka', 20154, true)).rejects.toThrow(
+        /Service .*\/kafka already has TargetGroupConfiguration kafka-tcp \(live on the cluster\); it says protocol TCP with ip targets, as this listener needs, but it is not reused: it belongs to the endpoint that wrote it, whose change or removal would silently leave this passthrough listener TLS target groups.*\[shared-target-group-configuration-taken\]/,
+      );
+    });
   });
 });

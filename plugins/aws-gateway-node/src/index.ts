@@ -188,7 +188,12 @@ export {
   readLiveGateway,
   readNamespaceLabels,
 } from './manifests/sharedGatewayReads';
-export { assertTargetGroupConfigurationsFree } from './manifests/sharedTargetGroupConfigurations';
+export {
+  assertTargetGroupConfigurationsFree,
+  committedTargetGroupConfigurations,
+  COMMITTED_TARGET_GROUP_CONFIGURATION_FILES,
+} from './manifests/sharedTargetGroupConfigurations';
+export type { FoundTargetGroupConfiguration } from './manifests/sharedTargetGroupConfigurations';
 export type { GatewayGuardrails, PortRange } from './manifests/guardrails';
 export {
   manifestToYaml,
@@ -240,6 +245,8 @@ export type {
   GitIdentity,
   GitOpsBranchPlan,
   GitOpsDirectory,
+  GitOpsFilesBelow,
+  GitOpsFilesBelowQuery,
   GitOpsFile,
   GitOpsRemoteInfo,
   GitOpsReviewBranch,

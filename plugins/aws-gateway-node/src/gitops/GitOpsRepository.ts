@@ -22,6 +22,7 @@ import {
 import {
   assertWritableDirectory,
   changedPaths,
+  ObjectStore,
   writeFilesIntoTree,
 } from './objectStore';
 import {
@@ -31,7 +32,7 @@ import {
   removeFilesFromTree,
   writeCommitObject,
 } from './commitObjects';
-import { readDirectoryFiles } from './directoryFiles';
+import { readDirectoryFiles, readFilesBelow } from './directoryFiles';
 import { createPullRequestOpener, PullRequestOpener } from './pullRequests';
 import {
   authCallbacks,
@@ -48,6 +49,7 @@ import {
   CommitFilesResult,
   GitOpsDirectory,
   GitOpsFile,
+  GitOpsFilesBelowQuery,
   GitOpsRemoteInfo,
   GitOpsReviewBranch,
 } from './types';
@@ -292,6 +294,8 @@ export class GitOpsRepository {
    * branch (or of the base it would start from), for a later commit's
    * `replaces`. The content is hostile: links, submodules, sub-folders, more
    * than 64 entries or files over 256 KiB are refused (ConflictError).
+   * `filesBelow`: from the same fetch, the files below other folders too
+   * (bounded, links never followed; `below`).
    */
   async readFiles(
     repoUrl: string | RepositoryUrl,
@@ -299,6 +303,7 @@ export class GitOpsRepository {
       branch: string;
       baseBranch?: string;
       directory: string;
+      filesBelow?: GitOpsFilesBelowQuery;
       signal?: AbortSignal;
       userToken?: string;
     },
@@ -319,6 +324,7 @@ export class GitOpsRepository {
       files: await readDirectoryFiles(store, rootTree, directory),
       branch: plan.base,
       commitSha: head,
+      ...(await filesBelowOf(store, rootTree, options.filesBelow)),
     };
   }
 
@@ -334,12 +340,14 @@ export class GitOpsRepository {
    * the remote's branch listing and the base's fetch at each depth. Nothing
    * is asked before the first `read`; each read fails on its own (what every
    * read needs, such as a missing base branch, fails each of them).
+   * `filesBelow`: the head's files below other folders too (`head.below`).
    */
   reviewBranchReader(
     repoUrl: string | RepositoryUrl,
     options: {
       baseBranch: string;
       directory: string;
+      filesBelow?: GitOpsFilesBelowQuery;
       signal?: AbortSignal;
       userToken?: string;
     },
@@ -359,7 +367,11 @@ export class GitOpsRepository {
       read: async branch => {
         const directory = safeRepoPath(options.directory);
         assertBranchName('branch', branch);
-        return reviewOf(await fetchMergeBase(branch), directory);
+        return reviewOf(
+          await fetchMergeBase(branch),
+          directory,
+          options.filesBelow,
+        );
       },
     };
   }
@@ -399,11 +411,13 @@ export class GitOpsRepository {
 async function reviewOf(
   read: MergeBaseRead,
   directory: string,
+  filesBelow?: GitOpsFilesBelowQuery,
 ): Promise<GitOpsReviewBranch> {
   const head: GitOpsDirectory = {
     files: await readDirectoryFiles(read.store, read.headTree, directory),
     branch: read.head.branch,
     commitSha: read.head.commitSha,
+    ...(await filesBelowOf(read.store, read.headTree, filesBelow)),
   };
   if (!read.mergeBase) return { head };
   return {
@@ -422,6 +436,23 @@ async function reviewOf(
       read.mergeBase.tree,
       read.headTree,
       MAX_REVIEW_CHANGES,
+    ),
+  };
+}
+
+/** `below` of a read asked for it, its folders checked like `directory`. */
+async function filesBelowOf(
+  store: ObjectStore,
+  rootTree: string,
+  query?: GitOpsFilesBelowQuery,
+): Promise<Pick<GitOpsDirectory, 'below'>> {
+  if (!query) return {};
+  return {
+    below: await readFilesBelow(
+      store,
+      rootTree,
+      query.directories.map(d => safeRepoPath(d)),
+      query.depth,
     ),
   };
 }

@@ -1,11 +1,11 @@
 import { ConflictError } from '@backstage/errors';
-import git from 'isomorphic-git';
+import git, { TreeEntry } from 'isomorphic-git';
 import {
   assertWritableDirectory,
   directoryEntries,
   ObjectStore,
 } from './objectStore';
-import { GitOpsFile } from './types';
+import { GitOpsFile, GitOpsFilesBelow } from './types';
 
 /**
  * Reading a folder of the GitOps repository, whose content is hostile: only
@@ -53,4 +53,57 @@ export async function readDirectoryFiles(
     files.push({ path: at, content: Buffer.from(blob).toString('utf8') });
   }
   return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** At most this many files are read below the folders of one `readFilesBelow`. */
+export const MAX_READ_FILES_BELOW = 1024;
+
+/**
+ * The plain files exactly `depth` folders below each of `directories`
+ * (`gateways/<namespace>/<name>/<file>`: depth 2), at most
+ * {@link MAX_READ_FILES_BELOW} in all. The repository is hostile: links and
+ * submodules are never followed nor read, files over
+ * {@link MAX_READ_FILE_BYTES} are left out; what is left out is said
+ * (`complete` false), never refused — the caller decides.
+ */
+export async function readFilesBelow(
+  store: ObjectStore,
+  rootTree: string,
+  directories: string[],
+  depth: number,
+): Promise<GitOpsFilesBelow> {
+  const files: GitOpsFile[] = [];
+  let complete = true;
+  const walk = async (entries: TreeEntry[], at: string, left: number) => {
+    for (const entry of entries) {
+      const path = `${at}/${entry.path}`;
+      if (left > 0) {
+        if (entry.type === 'tree') {
+          const { tree } = await git.readTree({ ...store, oid: entry.oid });
+          await walk(tree, path, left - 1);
+        }
+        continue;
+      }
+      // Plain files only (100644, 100755): 120000 is a link, 160000 a submodule.
+      if (entry.type !== 'blob' || !entry.mode.startsWith('100')) continue;
+      if (files.length >= MAX_READ_FILES_BELOW) {
+        complete = false;
+        return;
+      }
+      const { blob } = await git.readBlob({ ...store, oid: entry.oid });
+      if (blob.byteLength > MAX_READ_FILE_BYTES) complete = false;
+      else files.push({ path, content: Buffer.from(blob).toString('utf8') });
+    }
+  };
+  for (const directory of directories) {
+    await walk(
+      await directoryEntries(store, rootTree, directory),
+      directory,
+      depth,
+    );
+  }
+  return {
+    files: files.sort((a, b) => a.path.localeCompare(b.path)),
+    complete,
+  };
 }

@@ -91,6 +91,20 @@ export interface GitOpsBranchPlan {
   baseSha: string;
 }
 
+/** Files read below folders, to a depth (`readFiles`' `filesBelow`). @public */
+export interface GitOpsFilesBelow {
+  /** The plain files found, sorted by path. */
+  files: GitOpsFile[];
+  /** False when entries were left out (beyond the bounds, or too large). */
+  complete: boolean;
+}
+
+/** Which files below which folders a read also returns (same fetch): `depth` folders below each. @public */
+export interface GitOpsFilesBelowQuery {
+  directories: string[];
+  depth: number;
+}
+
 /** A folder of a branch, as `readFiles` read it. @public */
 export interface GitOpsDirectory {
   /** The plain files directly in the folder (none when it does not exist), sorted by path. */
@@ -99,6 +113,8 @@ export interface GitOpsDirectory {
   branch: string;
   /** Its head commit. */
   commitSha: string;
+  /** The files below other folders, when the read was asked for them (`filesBelow`). */
+  below?: GitOpsFilesBelow;
 }
 
 /** A review branch as a pull request of it shows it (`reviewBranchReader`). @public */

@@ -1,7 +1,11 @@
 import { ConfigReader } from '@backstage/config';
 import { ServiceUnavailableError } from '@backstage/errors';
 import yaml from 'yaml';
-import { GitOpsDirectory, GitOpsReviewBranch } from '../gitops/types';
+import {
+  GitOpsDirectory,
+  GitOpsFile,
+  GitOpsReviewBranch,
+} from '../gitops/types';
 import { OpenPullRequestHead } from '../gitops/pullRequests';
 import { parseRepositoryUrl } from '../urls/repositoryUrl';
 import {
@@ -16,6 +20,7 @@ import {
   readPendingSharedReviews,
   sharedReviewBranch,
 } from './sharedGatewayRepository';
+import { COMMITTED_TARGET_GROUP_CONFIGURATION_FILES } from './sharedTargetGroupConfigurations';
 
 const [SHARED] = readSharedGateways(
   new ConfigReader({
@@ -43,7 +48,13 @@ function pr(number: number, head: string): OpenPullRequestHead {
 function repositoryWith(
   manifests: Record<
     string,
-    string | { head: string; mergeBase: string | null }
+    | string
+    | {
+        head: string;
+        mergeBase: string | null;
+        /** Files below the layout's folders on the head, and the paths changed since the merge base. */
+        below?: { files: GitOpsFile[]; changed: string[] };
+      }
   >,
   open: { pullRequests: OpenPullRequestHead[]; complete: boolean } | Error,
 ) {
@@ -60,13 +71,27 @@ function repositoryWith(
     async (branch: string): Promise<GitOpsReviewBranch> => {
       const entry = manifests[branch];
       if (entry === undefined) throw new Error(`${branch}: a symbolic link`);
-      const { head, mergeBase } =
+      const { head, mergeBase, below } =
         typeof entry === 'string'
-          ? { head: entry, mergeBase: SHARED_GATEWAY_YAML }
+          ? { head: entry, mergeBase: SHARED_GATEWAY_YAML, below: undefined }
           : entry;
       return {
-        head: folder(head, branch),
+        head: {
+          ...folder(head, branch),
+          below: { files: below?.files ?? [], complete: true },
+        },
         ...(mergeBase === null ? {} : { mergeBase: folder(mergeBase, 'main') }),
+        ...(below && mergeBase !== null
+          ? {
+              changes: {
+                changes: below.changed.map(path => ({
+                  path,
+                  to: 'b'.repeat(40),
+                })),
+                complete: true,
+              },
+            }
+          : {}),
       };
     },
   );
@@ -76,6 +101,7 @@ function repositoryWith(
       expect(options).toMatchObject({
         directory: 'platform/gateways',
         baseBranch: 'main',
+        filesBelow: COMMITTED_TARGET_GROUP_CONFIGURATION_FILES,
       });
       return { read: readBranch };
     },
@@ -188,6 +214,7 @@ describe('readPendingSharedReviews', () => {
           pullRequest: { number: 5, url: 'https://git.example.com/pulls/5' },
         },
       ],
+      targetGroupConfigurations: [],
     });
     expect(repo.listOpen).toHaveBeenCalledWith(
       'main',
@@ -261,6 +288,42 @@ describe('readPendingSharedReviews', () => {
     expect(partial.note).toBe(
       `the manifest of pull request #1 (${heads[0]}: a symbolic link) could not be read: its ports are not known; only the newest ${MAX_PENDING_REVIEWS_READ} open review pull requests were read: older ones may claim ports too`,
     );
+  });
+
+  it('gives the TargetGroupConfigurations a review adds or changes, with its pull request, not those it only carries', async () => {
+    const tgc = (name: string, service: string) =>
+      `apiVersion: gateway.k8s.aws/v1beta1\nkind: TargetGroupConfiguration\nmetadata:\n  name: ${name}\n  namespace: team-a\nspec:\n  targetReference:\n    name: ${service}\n`;
+    const added =
+      'shared-gateway-routes/team-b/pg/targetgroupconfiguration-pg.yaml';
+    const carried = 'gateways/team-a/old/targetgroupconfiguration-old.yaml';
+    const branch = sharedReviewBranch('team-b', 'pg');
+    const pending = await read(
+      repositoryWith(
+        {
+          [branch]: {
+            head: withListeners(listener('team-b-pg', 20004, 'TLS')),
+            mergeBase: SHARED_GATEWAY_YAML,
+            below: {
+              files: [
+                { path: carried, content: tgc('old', 'postgres') },
+                { path: added, content: tgc('pg', 'postgres') },
+              ],
+              changed: [added, 'platform/gateways/shared-nlb.yaml'],
+            },
+          },
+        },
+        { pullRequests: [pr(9, branch)], complete: true },
+      ),
+    );
+    expect(pending.targetGroupConfigurations).toEqual([
+      {
+        item: expect.objectContaining({
+          metadata: { name: 'pg', namespace: 'team-a' },
+        }),
+        where: `proposed in ${added} by pull request https://git.example.com/pulls/9`,
+      },
+    ]);
+    expect(pending.note).toBeUndefined();
   });
 
   it('stops at a cancellation instead of reporting it as unknown', async () => {

@@ -11,6 +11,11 @@ import {
 import { RepositoryUrl } from '../urls/repositoryUrl';
 import { SharedGateway } from './sharedGatewayConfig';
 import {
+  COMMITTED_TARGET_GROUP_CONFIGURATION_FILES,
+  committedTargetGroupConfigurations,
+  FoundTargetGroupConfiguration,
+} from './sharedTargetGroupConfigurations';
+import {
   gatewayListeners,
   GatewayListenerSummary,
   parseSharedGatewayManifest,
@@ -61,11 +66,19 @@ export interface PendingSharedReviews {
   /** How many open review pull requests were read. */
   read: number;
   claims: PendingListenerClaim[];
+  /** The TargetGroupConfigurations the reviews read add or change (each with its pull request's URL); none when not listed. */
+  targetGroupConfigurations?: FoundTargetGroupConfiguration[];
   /** What is not known, in words for the form and the task log; undefined when every open review was read. */
   note?: string;
 }
 
-/** The shared Gateway's manifest on a branch (or the base it would start from). @public */
+/**
+ * The shared Gateway's manifest on a branch (or the base it would start
+ * from); `targetGroupConfigurations`: the TargetGroupConfigurations committed
+ * there too, from the same fetch (`committed`, each naming its file).
+ *
+ * @public
+ */
 export async function readSharedGatewayManifest(
   repository: Pick<GitOpsRepository, 'readFiles'>,
   repoUrl: RepositoryUrl,
@@ -75,15 +88,40 @@ export async function readSharedGatewayManifest(
     baseBranch?: string;
     userToken?: string;
     signal?: AbortSignal;
+    targetGroupConfigurations?: boolean;
   },
-): Promise<{ file: GitOpsFile; branch: string; commitSha: string }> {
-  const read = await repository.readFiles(repoUrl, {
-    ...options,
+): Promise<{
+  file: GitOpsFile;
+  branch: string;
+  commitSha: string;
+  committed?: { found: FoundTargetGroupConfiguration[]; complete: boolean };
+}> {
+  const { targetGroupConfigurations, ...read } = options;
+  const directory = await repository.readFiles(repoUrl, {
+    ...read,
     directory: path.posix.dirname(shared.gitops.path),
+    ...(targetGroupConfigurations
+      ? { filesBelow: COMMITTED_TARGET_GROUP_CONFIGURATION_FILES }
+      : {}),
   });
-  const file = manifestIn(read, shared);
-  if (!file) throw manifestMissing(shared, read.branch, repoUrl);
-  return { file, branch: read.branch, commitSha: read.commitSha };
+  const file = manifestIn(directory, shared);
+  if (!file) throw manifestMissing(shared, directory.branch, repoUrl);
+  return {
+    file,
+    branch: directory.branch,
+    commitSha: directory.commitSha,
+    ...(directory.below
+      ? {
+          committed: {
+            found: committedTargetGroupConfigurations(
+              directory.below.files,
+              f => `committed in ${f.path} on ${directory.branch}`,
+            ),
+            complete: directory.below.complete,
+          },
+        }
+      : {}),
+  };
 }
 
 function manifestIn(
@@ -129,6 +167,7 @@ export function sharedGatewayReviewReader(
     ...options,
     baseBranch: shared.gitops.branch,
     directory: path.posix.dirname(shared.gitops.path),
+    filesBelow: COMMITTED_TARGET_GROUP_CONFIGURATION_FILES,
   });
   return {
     async read(branch) {
@@ -254,6 +293,8 @@ export async function readPendingSharedReviews(options: {
     .slice(0, MAX_PENDING_REVIEWS_READ);
   const unread: string[] = [];
   const unplaced: string[] = [];
+  const partly: string[] = [];
+  const targetGroupConfigurations: FoundTargetGroupConfiguration[] = [];
   // One branch listing and one base fetch per depth for all of them.
   const reviewed = sharedGatewayReviewReader(repository, repoUrl, shared, {
     userToken,
@@ -267,8 +308,20 @@ export async function readPendingSharedReviews(options: {
           pullRequest: { number: pr.number, url: pr.url },
         };
         try {
-          const { file, mergeBase } = await reviewed.read(pr.head);
+          const {
+            file,
+            mergeBase,
+            review: branch,
+          } = await reviewed.read(pr.head);
           if (!mergeBase) unplaced.push(`#${pr.number}`);
+          const proposed = proposedFiles(branch);
+          if (!proposed.complete) partly.push(`#${pr.number}`);
+          targetGroupConfigurations.push(
+            ...committedTargetGroupConfigurations(
+              proposed.files,
+              f => `proposed in ${f.path} by pull request ${pr.url}`,
+            ),
+          );
           return pendingListenerClaims(
             shared,
             {
@@ -309,6 +362,13 @@ export async function readPendingSharedReviews(options: {
           } as it is now (a listener removed there since counts as held)`,
         ]
       : []),
+    ...(partly.length
+      ? [
+          `the TargetGroupConfigurations of pull request ${partly
+            .sort()
+            .join(', ')} were not all read (beyond the bounds)`,
+        ]
+      : []),
     ...(listed.complete
       ? []
       : [
@@ -319,7 +379,28 @@ export async function readPendingSharedReviews(options: {
     listed: true,
     read: reviews.length,
     claims,
+    targetGroupConfigurations,
     ...(notes.length ? { note: notes.join('; ') } : {}),
+  };
+}
+
+/**
+ * The files below the layout's folders a review branch adds or changes since
+ * its merge base (what its pull request shows); without the changes known
+ * (no merge base, or beyond their bound), every such file of its head (the
+ * safe side).
+ */
+function proposedFiles(review: GitOpsReviewBranch): {
+  files: GitOpsFile[];
+  complete: boolean;
+} {
+  const below = review.head.below ?? { files: [], complete: true };
+  const changes = review.changes;
+  if (!changes?.complete) return below;
+  const changed = new Set(changes.changes.filter(c => c.to).map(c => c.path));
+  return {
+    files: below.files.filter(f => changed.has(f.path)),
+    complete: below.complete,
   };
 }
 

@@ -295,13 +295,16 @@ describe('isAllowedTlsHostname', () => {
 describe('targetGroupConfigurationConflicts', () => {
   const ours = plan().manifests[1].manifest;
   const live = (name: string, service: string, annotations = {}) => ({
-    metadata: {
-      name,
-      namespace: 'team-a',
-      labels: { 'app.kubernetes.io/managed-by': 'backstage-aws-gateway' },
-      annotations,
+    item: {
+      metadata: {
+        name,
+        namespace: 'team-a',
+        labels: { 'app.kubernetes.io/managed-by': 'backstage-aws-gateway' },
+        annotations,
+      },
+      spec: { targetReference: { name: service } },
     },
-    spec: { targetReference: { name: service } },
+    where: 'live on the cluster',
   });
 
   it('lets ours (an earlier run, any port) and other Services be', () => {
@@ -321,14 +324,14 @@ describe('targetGroupConfigurationConflicts', () => {
         field: 'serviceName',
         rule: 'shared-target-group-configuration-taken',
         message: expect.stringMatching(
-          /Service team-a\/postgres already has TargetGroupConfiguration postgres: the controller applies only one per Service/,
+          /Service team-a\/postgres already has TargetGroupConfiguration postgres \(live on the cluster\): the controller applies only one per Service/,
         ),
       }),
     ]);
     expect(
       targetGroupConfigurationConflicts(ours, [live('db', 'redis')])[0].message,
     ).toMatch(
-      /TargetGroupConfiguration team-a\/db exists and is not the one the portal writes/,
+      /TargetGroupConfiguration team-a\/db exists \(live on the cluster\) and is not the one the portal writes/,
     );
   });
 });

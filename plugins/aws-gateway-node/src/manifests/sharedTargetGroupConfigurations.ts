@@ -1,5 +1,11 @@
-import { LBC_API_GROUP_NAME } from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  endpointTargetPath,
+  LBC_API_GROUP_NAME,
+  sharedListenerTargetPath,
+} from '@gateway-portal/plugin-aws-gateway-common';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import yaml from 'yaml';
+import { GitOpsFile, GitOpsFilesBelowQuery } from '../gitops/types';
 import {
   abortableCall,
   KUBERNETES_CALL_TIMEOUT_MS,
@@ -18,8 +24,71 @@ import { KubernetesManifest } from './types';
  * Service, in the Service's namespace, to every target group of that
  * Service, so a second one for the same Service is silently ignored (or
  * ignores ours), and one of the same name would be overwritten by GitOps.
- * Both are refused, read-only, before anything is written.
+ * Both are refused, read-only, before anything is written — live on the
+ * cluster, committed in the GitOps repository but not applied yet, or
+ * proposed by another open review pull request.
+ *
+ * One already saying `protocol: TCP` with ip targets would serve the
+ * listener as well, but is not reused: it belongs to the endpoint that wrote
+ * it, whose change (a TLS listener turned TCP drops `protocol: TCP`) or
+ * removal would silently leave this passthrough listener TLS target groups,
+ * which AWS refuses (IncompatibleProtocols), and neither removal could tell
+ * that the other still relies on it.
  */
+
+/** A TargetGroupConfiguration found live or in the repository (untrusted), and where, for messages. @public */
+export interface FoundTargetGroupConfiguration {
+  item: unknown;
+  /** Where it is, in words: "live on the cluster", a file path on a branch, a pull request URL. */
+  where: string;
+}
+
+/**
+ * Where the portal's TargetGroupConfigurations are committed: two folders
+ * below the roots of the layout (`gateways/<namespace>/<gateway>/`,
+ * `shared-gateway-routes/<namespace>/<route>/`).
+ *
+ * @public
+ */
+export const COMMITTED_TARGET_GROUP_CONFIGURATION_FILES: GitOpsFilesBelowQuery =
+  {
+    directories: [
+      endpointTargetPath('namespace', 'name'),
+      sharedListenerTargetPath('namespace', 'name'),
+    ].map(p => p.split('/').slice(0, -2).join('/')),
+    depth: 2,
+  };
+
+/**
+ * The TargetGroupConfigurations among committed files (hostile: every YAML
+ * document of each file, no aliases; what does not parse is no object a
+ * GitOps agent applies). Pure.
+ *
+ * @public
+ */
+export function committedTargetGroupConfigurations(
+  files: GitOpsFile[],
+  where: (file: GitOpsFile) => string,
+): FoundTargetGroupConfiguration[] {
+  return files
+    .filter(f => /\.ya?ml$/.test(f.path))
+    .flatMap(file =>
+      yaml.parseAllDocuments(file.content).flatMap(doc => {
+        if (!('errors' in doc) || doc.errors.length) return [];
+        let item: any;
+        try {
+          item = doc.toJS({ maxAliasCount: 0 });
+        } catch {
+          return [];
+        }
+        return item?.kind === 'TargetGroupConfiguration' &&
+          typeof item.apiVersion === 'string' &&
+          item.apiVersion.startsWith(`${LBC_API_GROUP_NAME}/`)
+          ? [{ item, where: where(file) }]
+          : [];
+      }),
+    );
+}
 
 /** The TargetGroupConfigurations of a namespace, as the API server returns them (untrusted). @public */
 export async function readTargetGroupConfigurations(
@@ -44,7 +113,7 @@ export async function readTargetGroupConfigurations(
 }
 
 /**
- * Live TargetGroupConfigurations that stand in the way of `ours` (one the
+ * TargetGroupConfigurations that stand in the way of `ours` (one the
  * shared-listener action renders): another one for the same Service, or one
  * of the same name the portal did not write for a shared listener (no
  * listener-port mark). Ours, as an earlier run wrote it, is not in the way.
@@ -54,12 +123,16 @@ export async function readTargetGroupConfigurations(
  */
 export function targetGroupConfigurationConflicts(
   ours: KubernetesManifest,
-  live: unknown[],
+  found: FoundTargetGroupConfiguration[],
+  field: string = 'serviceName',
 ): SharedListenerProblem[] {
   const service = ours.spec?.targetReference?.name;
-  const where = `${ours.metadata.namespace}/${service}`;
-  return live.flatMap((item: any) => {
+  const namespace = ours.metadata.namespace;
+  const at = `${namespace}/${service}`;
+  return found.flatMap(({ item, where }: { item: any; where: string }) => {
     const name = item?.metadata?.name;
+    // A listed item is in the namespace asked for; a committed one says its own.
+    if ((item?.metadata?.namespace ?? namespace) !== namespace) return [];
     const target = item?.spec?.targetReference;
     const forService =
       (target?.kind ?? 'Service') === 'Service' && target?.name === service;
@@ -70,29 +143,41 @@ export function targetGroupConfigurationConflicts(
       item?.metadata?.labels?.['app.kubernetes.io/managed-by'] ===
         ours.metadata.labels?.['app.kubernetes.io/managed-by'];
     if (isOurs || (!forService && name !== ours.metadata.name)) return [];
+    const defaults = item?.spec?.defaultConfiguration;
+    const servesTcp =
+      defaults?.protocol === 'TCP' &&
+      defaults?.targetType === ours.spec?.defaultConfiguration?.targetType;
+    let message: string;
+    if (!forService) {
+      message = `TargetGroupConfiguration ${namespace}/${name} exists (${where}) and is not the one the portal writes for this listener: committing would replace it — choose another route name`;
+    } else if (servesTcp) {
+      message = `Service ${at} already has TargetGroupConfiguration ${name} (${where}); it says protocol TCP with ${defaults.targetType} targets, as this listener needs, but it is not reused: it belongs to the endpoint that wrote it, whose change or removal would silently leave this passthrough listener TLS target groups, which AWS refuses — expose the Service on TCP, or through the endpoint that owns it`;
+    } else {
+      message = `Service ${at} already has TargetGroupConfiguration ${name} (${where}): the controller applies only one per Service, and behind a TLS Passthrough listener it must say protocol TCP — expose the Service on TCP, or remove that TargetGroupConfiguration first`;
+    }
     return [
-      {
-        field: 'serviceName',
-        rule: 'shared-target-group-configuration-taken',
-        message: forService
-          ? `Service ${where} already has TargetGroupConfiguration ${name}: the controller applies only one per Service, and behind a TLS Passthrough listener it must say protocol TCP — expose the Service on TCP, or remove that TargetGroupConfiguration first`
-          : `TargetGroupConfiguration ${ours.metadata.namespace}/${name} exists and is not the one the portal writes for this listener: committing would replace it — choose another route name`,
-      },
+      { field, rule: 'shared-target-group-configuration-taken', message },
     ];
   });
 }
 
 /**
  * Refuses (InputError naming the field and the rule) the TargetGroupConfigurations
- * among `manifests` that live ones stand in the way of. Reads only, with the
- * provisioning calls' deadline and `signal`.
+ * among `manifests` that others stand in the way of: live ones (read here,
+ * with the provisioning calls' deadline and `signal`) and `committed` ones
+ * (the base branch, the open review pull requests: read by the caller from
+ * what it already fetched). Reads only.
  *
  * @public
  */
 export async function assertTargetGroupConfigurationsFree(
   kubeConfig: KubeConfig,
   manifests: KubernetesManifest[],
-  signal?: AbortSignal,
+  options: {
+    committed?: FoundTargetGroupConfiguration[];
+    field?: string;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<void> {
   const ours = manifests.filter(m => m.kind === 'TargetGroupConfiguration');
   const problems = (
@@ -100,12 +185,18 @@ export async function assertTargetGroupConfigurationsFree(
       ours.map(async m =>
         targetGroupConfigurationConflicts(
           m,
-          await readTargetGroupConfigurations(
-            kubeConfig,
-            m.metadata.namespace!,
-            m.apiVersion,
-            signal,
-          ),
+          [
+            ...(
+              await readTargetGroupConfigurations(
+                kubeConfig,
+                m.metadata.namespace!,
+                m.apiVersion,
+                options.signal,
+              )
+            ).map(item => ({ item, where: 'live on the cluster' })),
+            ...(options.committed ?? []),
+          ],
+          options.field,
         ),
       ),
     )

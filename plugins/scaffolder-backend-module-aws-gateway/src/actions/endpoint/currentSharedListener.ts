@@ -12,6 +12,7 @@ import {
   AWS_GATEWAY_ACTION_ID,
   chooseReviewBranch,
   ENDPOINT_EDIT_RULES,
+  FoundTargetGroupConfiguration,
   GitOpsFile,
   GitOpsRepository,
   manifestToYaml,
@@ -68,6 +69,8 @@ export interface CurrentSharedListener {
   /** The branch read and its head. */
   branch: string;
   commitSha: string;
+  /** The TargetGroupConfigurations committed on that branch (same fetch as the manifest). */
+  committed?: { found: FoundTargetGroupConfiguration[]; complete: boolean };
 }
 
 /**
@@ -152,12 +155,10 @@ export async function readCurrentSharedListener(
     branch,
   );
   if (!folder.files.length) return undefined;
-  const gateway = await readSharedGatewayManifest(
-    repository,
-    repoUrl,
-    shared,
-    branch,
-  );
+  const gateway = await readSharedGatewayManifest(repository, repoUrl, shared, {
+    ...branch,
+    targetGroupConfigurations: true,
+  });
   const targetPath = sharedListenerTargetPath(where.namespace, where.routeName);
   try {
     const { request, profile } = verifyOurRoute(
@@ -176,6 +177,7 @@ export async function readCurrentSharedListener(
       gatewayFile: gateway.file,
       branch: gateway.branch,
       commitSha: gateway.commitSha,
+      ...(gateway.committed ? { committed: gateway.committed } : {}),
     };
   } catch (error) {
     if (error instanceof InputError) {

@@ -337,18 +337,17 @@ export async function editSharedListener(
       signal: ctx.signal,
     });
   // A review branch may predate the base: its listeners are held too (and kept by the merge).
-  const baseGateway = underReview
-    ? parseSharedGatewayManifest(
-        shared,
-        (
-          await readSharedGatewayManifest(repository, repoUrl, shared, {
-            ...reading,
-            branch: shared.gitops.branch,
-          })
-        ).file.content,
-      ).gateway
+  const baseRead = underReview
+    ? await readSharedGatewayManifest(repository, repoUrl, shared, {
+        ...reading,
+        branch: shared.gitops.branch,
+        targetGroupConfigurations: true,
+      })
     : undefined;
-  const pendingClaims = decided
+  const baseGateway =
+    baseRead &&
+    parseSharedGatewayManifest(shared, baseRead.file.content).gateway;
+  const pending = decided
     ? await readOtherPendingReviews(
         ctx,
         { repository, opener },
@@ -363,7 +362,7 @@ export async function editSharedListener(
           userToken,
         },
       )
-    : [];
+    : { claims: [], targetGroupConfigurations: [] };
   const plan = planSharedListenerEdit({
     shared,
     current: current.request,
@@ -373,7 +372,7 @@ export async function editSharedListener(
     routeNamespaceLabels,
     profile,
     ...(baseGateway ? { baseGateway } : {}),
-    pendingClaims,
+    pendingClaims: pending.claims,
     ...(review?.mergeBase?.file
       ? { reviewBaseGatewayYaml: review.mergeBase.file.content }
       : {}),
@@ -426,14 +425,21 @@ export async function editSharedListener(
   }
 
   await dryRunSharedGatewayEdit(
+    ctx,
     kubeConfig,
     shared,
     {
       gatewayYaml: plan.gatewayFile.content,
       manifests: plan.manifests.map(m => m.manifest),
     },
-    edit.op,
-    ctx.signal,
+    {
+      what: edit.op,
+      // The base's (a review branch's own are ours) and the other open reviews'.
+      committed: {
+        base: (baseRead ?? current).committed,
+        reviews: pending.targetGroupConfigurations,
+      },
+    },
   );
   if (edit.op === 'change') ctx.output('serverDryRun', 'passed');
   ctx.logger.info(

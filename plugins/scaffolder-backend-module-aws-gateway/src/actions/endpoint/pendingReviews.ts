@@ -1,5 +1,6 @@
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import {
+  FoundTargetGroupConfiguration,
   GitOpsRepository,
   PendingListenerClaim,
   PullRequestOpener,
@@ -13,7 +14,7 @@ import { ZodImpl } from '../support/inputDefaults';
  * The shared-gateway actions (add, change a listener) count what the
  * portal's other open review pull requests claim on the Gateway as taken,
  * like the base and the live Gateway: two developers at once are not both
- * granted a port. What could not be read is logged and given as output (a
+ * granted a port, nor two TargetGroupConfigurations for one Service. What could not be read is logged and given as output (a
  * dry run shows it); the check then rests on the base and the live Gateway,
  * and a conflicting merge still fails.
  */
@@ -32,7 +33,7 @@ type PendingContext = Pick<ActionContext<any, any>, 'signal' | 'logger'> & {
   output(name: 'pendingReviews', value: string): void;
 };
 
-/** Reads the other open reviews' claims (reads only), logs and outputs what was read. */
+/** Reads the other open reviews' claims and TargetGroupConfigurations (reads only), logs and outputs what was read. */
 export async function readOtherPendingReviews(
   ctx: PendingContext,
   deps: {
@@ -50,7 +51,10 @@ export async function readOtherPendingReviews(
     exceptBranch?: string;
     userToken?: string;
   },
-): Promise<PendingListenerClaim[]> {
+): Promise<{
+  claims: PendingListenerClaim[];
+  targetGroupConfigurations: FoundTargetGroupConfiguration[];
+}> {
   const pending = await readPendingSharedReviews({
     ...deps,
     ...target,
@@ -68,5 +72,8 @@ export async function readOtherPendingReviews(
   if (pending.note) ctx.logger.warn(text);
   else ctx.logger.info(text);
   ctx.output('pendingReviews', text);
-  return pending.claims;
+  return {
+    claims: pending.claims,
+    targetGroupConfigurations: pending.targetGroupConfigurations ?? [],
+  };
 }

@@ -1,4 +1,5 @@
 import { NotAllowedError } from '@backstage/errors';
+import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import {
   ControllerProfile,
   ControllerProfileId,
@@ -6,6 +7,7 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
   assertTargetGroupConfigurationsFree,
+  FoundTargetGroupConfiguration,
   GatewayGuardrails,
   KubernetesClusters,
   KubernetesManifest,
@@ -104,20 +106,37 @@ export async function readSharedGatewayCluster(options: {
 /**
  * The cluster must accept the Gateway as it will be and the route's objects
  * (server-side dry run), and a TargetGroupConfiguration among them must be
- * the only one for its Service, or ours already.
+ * the only one for its Service — live, committed on the base branch and in
+ * the other open review pull requests (`committed`, from what the action
+ * already read) — or ours already.
  */
 export async function dryRunSharedGatewayEdit(
+  ctx: Pick<ActionContext<any, any>, 'logger' | 'signal'>,
   kubeConfig: KubeConfig,
   shared: SharedGateway,
   result: { gatewayYaml: string; manifests: KubernetesManifest[] },
-  what: string,
-  signal?: AbortSignal,
+  options: {
+    what: string;
+    committed: {
+      base?: { found: FoundTargetGroupConfiguration[]; complete: boolean };
+      reviews: FoundTargetGroupConfiguration[];
+    };
+  },
 ): Promise<void> {
-  await assertTargetGroupConfigurationsFree(
-    kubeConfig,
-    result.manifests,
+  const { signal } = ctx;
+  const { base, reviews } = options.committed;
+  if (
+    base?.complete === false &&
+    result.manifests.some(m => m.kind === 'TargetGroupConfiguration')
+  ) {
+    ctx.logger.warn(
+      `Not every file of ${shared.gitops.branch} was read for TargetGroupConfigurations (beyond the bounds): one committed for the Service but not applied yet may be missed`,
+    );
+  }
+  await assertTargetGroupConfigurationsFree(kubeConfig, result.manifests, {
+    committed: [...(base?.found ?? []), ...reviews],
     signal,
-  );
+  });
   const gateway = yaml.parse(result.gatewayYaml) as KubernetesManifest;
   // The Gateway as the repository will have it, whole: its GitOps agent drops what the manifest no longer says.
   const resourceVersion = (
@@ -141,7 +160,7 @@ export async function dryRunSharedGatewayEdit(
   ];
   if (rejected.length) {
     throw manifestIssuesError(
-      `Cluster ${shared.cluster} rejected the ${what} (server-side dry run)`,
+      `Cluster ${shared.cluster} rejected the ${options.what} (server-side dry run)`,
       rejected,
     );
   }

@@ -201,26 +201,27 @@ export function createSharedListenerAction(options: SharedGatewayActionDeps) {
         : baseBranch;
       // The review branch when a run already made it (a re-run reuses it), else the Gateway's branch.
       const read = { baseBranch, signal: ctx.signal, userToken };
-      const { file: current } = await readSharedGatewayManifest(
+      // The base's read also gives the TargetGroupConfigurations committed there (same fetch).
+      const onBranch = await readSharedGatewayManifest(
         repository,
         repoUrl,
         shared,
-        { ...read, branch },
+        { ...read, branch, targetGroupConfigurations: branch === baseBranch },
       );
-      const baseGatewayYaml =
+      const current = onBranch.file;
+      const onBase =
         branch === baseBranch
-          ? current.content
-          : (
-              await readSharedGatewayManifest(repository, repoUrl, shared, {
-                ...read,
-                branch: baseBranch,
-              })
-            ).file.content;
+          ? onBranch
+          : await readSharedGatewayManifest(repository, repoUrl, shared, {
+              ...read,
+              branch: baseBranch,
+              targetGroupConfigurations: true,
+            });
       const { gateway: baseGateway } = parseSharedGatewayManifest(
         shared,
-        baseGatewayYaml,
+        onBase.file.content,
       );
-      const pendingClaims = await readOtherPendingReviews(
+      const pending = await readOtherPendingReviews(
         ctx,
         { repository, opener },
         {
@@ -256,18 +257,24 @@ export function createSharedListenerAction(options: SharedGatewayActionDeps) {
         routeNamespaceLabels,
         profile,
         ...(branch === baseBranch ? {} : { baseGateway }),
-        pendingClaims,
+        pendingClaims: pending.claims,
       });
 
       await dryRunSharedGatewayEdit(
+        ctx,
         kubeConfig,
         shared,
         {
           gatewayYaml: plan.gatewayFile.content,
           manifests: plan.manifests.map(m => m.manifest),
         },
-        'change',
-        ctx.signal,
+        {
+          what: 'change',
+          committed: {
+            base: onBase.committed,
+            reviews: pending.targetGroupConfigurations,
+          },
+        },
       );
       ctx.logger.info(
         plan.gatewayChanged
