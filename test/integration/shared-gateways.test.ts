@@ -1630,6 +1630,11 @@ spec:
   });
 
   describe('one TargetGroupConfiguration per Service, also across GitOps', () => {
+    let mqPullRequestUrl: string;
+    let redisFile: string;
+    /** A path or URL, as it stands in a message. */
+    const escape = (text: string) =>
+      text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     /** A TLS listener for `service` on its own route, port and host name. */
     const tlsFor = (service: string, port: number, isDryRun = false) =>
       runTls(
@@ -1658,6 +1663,7 @@ spec:
 
     it('refuses a Service whose TargetGroupConfiguration is committed on main but not applied yet, naming its file, with nothing pushed', async () => {
       const file = `gateways/${tlsAppNamespace}/cache/targetgroupconfiguration-cache.yaml`;
+      redisFile = file;
       pushToMainByHand(
         tlsBare(),
         work => {
@@ -1682,6 +1688,7 @@ spec:
       const first = await tlsFor('mq', 20151);
       const url = first.outputs.pullRequestUrl as string;
       expect(url).toMatch(/^http/);
+      mqPullRequestUrl = url;
       const before = tlsHeads();
       // A second listener for the same Service (another route and host name) would bring a second one.
       await expect(
@@ -1694,9 +1701,8 @@ spec:
         }),
       ).rejects.toThrow(
         new RegExp(
-          `serviceName: Service ${tlsAppNamespace}/mq already has TargetGroupConfiguration mq \\(proposed in shared-gateway-routes/${tlsAppNamespace}/mq/targetgroupconfiguration-mq\\.yaml by pull request ${url.replace(
-            /[.*+?^${}()|[\]\\]/g,
-            '\\$&',
+          `serviceName: Service ${tlsAppNamespace}/mq already has TargetGroupConfiguration mq \\(proposed in shared-gateway-routes/${tlsAppNamespace}/mq/targetgroupconfiguration-mq\\.yaml by pull request ${escape(
+            url,
           )}\\).*\\[shared-target-group-configuration-taken\\]`,
         ),
       );
@@ -1706,6 +1712,33 @@ spec:
         changed: false,
         pullRequestNumber: first.outputs.pullRequestNumber,
       });
+    });
+
+    it('refuses a change of a TLS listener to a Service with another one committed or in review, naming the change field and where', async () => {
+      const toService = (service: string) =>
+        runAction(
+          createChangeSharedListenerAction(tlsDeps()),
+          tlsEditInput({
+            change: {
+              routes: [{ backends: [{ service, port: 5432 }] }],
+            },
+          }),
+          { workspacePath: workspace(), isDryRun: true },
+        );
+      await expect(toService('mq')).rejects.toThrow(
+        new RegExp(
+          `change\\.routes\\[0\\]\\.backends\\[0\\]\\.service: Service ${tlsAppNamespace}/mq already has TargetGroupConfiguration mq \\(proposed in .* by pull request ${escape(
+            mqPullRequestUrl,
+          )}\\).*\\[shared-target-group-configuration-taken\\]`,
+        ),
+      );
+      await expect(toService('redis')).rejects.toThrow(
+        new RegExp(
+          `change\\.routes\\[0\\]\\.backends\\[0\\]\\.service: Service ${tlsAppNamespace}/redis already has TargetGroupConfiguration cache \\(committed in ${escape(
+            redisFile,
+          )} on main\\)`,
+        ),
+      );
     });
 
     it('does not reuse a live one that already says protocol TCP with ip targets, and says why', async () => {

@@ -434,6 +434,8 @@ export async function editSharedListener(
     },
     {
       what: edit.op,
+      // A change's one route and backend: the Service a TargetGroupConfiguration is for.
+      serviceField: 'change.routes[0].backends[0].service',
       // The base's (a review branch's own are ours) and the other open reviews'.
       committed: {
         base: (baseRead ?? current).committed,

@@ -117,6 +117,8 @@ export async function dryRunSharedGatewayEdit(
   result: { gatewayYaml: string; manifests: KubernetesManifest[] },
   options: {
     what: string;
+    /** The input field naming the Service, for a TargetGroupConfiguration refused (default serviceName). */
+    serviceField?: string;
     committed: {
       base?: { found: FoundTargetGroupConfiguration[]; complete: boolean };
       reviews: FoundTargetGroupConfiguration[];
@@ -135,6 +137,7 @@ export async function dryRunSharedGatewayEdit(
   }
   await assertTargetGroupConfigurationsFree(kubeConfig, result.manifests, {
     committed: [...(base?.found ?? []), ...reviews],
+    ...(options.serviceField ? { field: options.serviceField } : {}),
     signal,
   });
   const gateway = yaml.parse(result.gatewayYaml) as KubernetesManifest;
