@@ -79,6 +79,8 @@ export function gitOpsSharedGatewayRepositoryReader(
         shared: g,
         baseGateway: gateway,
         signal,
+        // The form shows ports; the TargetGroupConfiguration check is the action's.
+        targetGroupConfigurations: false,
       });
       return { listeners: gatewayListeners(gateway), pending };
     },

@@ -161,13 +161,21 @@ export function sharedGatewayReviewReader(
   repository: Pick<GitOpsRepository, 'reviewBranchReader'>,
   repoUrl: RepositoryUrl,
   shared: SharedGateway,
-  options: { userToken?: string; signal?: AbortSignal },
+  options: {
+    userToken?: string;
+    signal?: AbortSignal;
+    /** Also read the files the TargetGroupConfigurations may be in (`review.head.below`). */
+    targetGroupConfigurations?: boolean;
+  },
 ): { read(branch: string): Promise<SharedGatewayReview> } {
+  const { targetGroupConfigurations, ...read } = options;
   const reader = repository.reviewBranchReader(repoUrl, {
-    ...options,
+    ...read,
     baseBranch: shared.gitops.branch,
     directory: path.posix.dirname(shared.gitops.path),
-    filesBelow: COMMITTED_TARGET_GROUP_CONFIGURATION_FILES,
+    ...(targetGroupConfigurations
+      ? { filesBelow: COMMITTED_TARGET_GROUP_CONFIGURATION_FILES }
+      : {}),
   });
   return {
     async read(branch) {
@@ -263,8 +271,15 @@ export async function readPendingSharedReviews(options: {
   exceptBranch?: string;
   userToken?: string;
   signal?: AbortSignal;
+  /**
+   * Also read the TargetGroupConfigurations the reviews add (default true;
+   * a reader of ports only, the expose form, skips walking their files).
+   */
+  targetGroupConfigurations?: boolean;
 }): Promise<PendingSharedReviews> {
   const { repository, repoUrl, shared, signal, userToken } = options;
+  const withTargetGroupConfigurations =
+    options.targetGroupConfigurations ?? true;
   const unknown = (why: string): PendingSharedReviews => ({
     listed: false,
     read: 0,
@@ -299,6 +314,7 @@ export async function readPendingSharedReviews(options: {
   const reviewed = sharedGatewayReviewReader(repository, repoUrl, shared, {
     userToken,
     signal,
+    targetGroupConfigurations: withTargetGroupConfigurations,
   });
   const claims = (
     await Promise.all(
@@ -314,14 +330,16 @@ export async function readPendingSharedReviews(options: {
             review: branch,
           } = await reviewed.read(pr.head);
           if (!mergeBase) unplaced.push(`#${pr.number}`);
-          const proposed = proposedFiles(branch);
-          if (!proposed.complete) partly.push(`#${pr.number}`);
-          targetGroupConfigurations.push(
-            ...committedTargetGroupConfigurations(
-              proposed.files,
-              f => `proposed in ${f.path} by pull request ${pr.url}`,
-            ),
-          );
+          if (withTargetGroupConfigurations) {
+            const proposed = proposedFiles(branch);
+            if (!proposed.complete) partly.push(`#${pr.number}`);
+            targetGroupConfigurations.push(
+              ...committedTargetGroupConfigurations(
+                proposed.files,
+                f => `proposed in ${f.path} by pull request ${pr.url}`,
+              ),
+            );
+          }
           return pendingListenerClaims(
             shared,
             {
@@ -379,7 +397,7 @@ export async function readPendingSharedReviews(options: {
     listed: true,
     read: reviews.length,
     claims,
-    targetGroupConfigurations,
+    ...(withTargetGroupConfigurations ? { targetGroupConfigurations } : {}),
     ...(notes.length ? { note: notes.join('; ') } : {}),
   };
 }
