@@ -5,10 +5,10 @@ import {
   collectOpen,
   encodePath,
   findOrCreate,
-  hasComment,
   markedTitle,
   repoPathBelow,
 } from './repositoryPath';
+import { hasComment } from './commentScan';
 
 const PAGE_SIZE = 50;
 const MAX_PAGES = 20;
@@ -124,6 +124,7 @@ export const giteaPullRequests: PullRequestHostFactory = (
             ),
           c => ({ id: c.id, body: c.body }),
           matches,
+          `pull request #${number} of ${remote.url.href}`,
         ),
       );
     },

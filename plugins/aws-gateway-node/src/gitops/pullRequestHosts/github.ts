@@ -4,10 +4,10 @@ import { PullRequestHostFactory } from './types';
 import {
   collectOpen,
   findOrCreate,
-  hasComment,
   OPEN_LIST_PAGES,
   repoPathBelow,
 } from './repositoryPath';
+import { hasComment } from './commentScan';
 
 const trim = (url: string) => url.replace(/\/+$/, '');
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -114,6 +114,7 @@ export const githubPullRequests: PullRequestHostFactory = (
             ).data,
           c => ({ id: c.id, body: c.body }),
           matches,
+          `pull request #${number} of ${remote.url.href}`,
         ),
       );
     },

@@ -5,11 +5,11 @@ import { PullRequestHostFactory } from './types';
 import {
   collectOpen,
   findOrCreate,
-  hasComment,
   markedTitle,
   OPEN_LIST_PAGES,
   repoPathBelow,
 } from './repositoryPath';
+import { hasComment } from './commentScan';
 
 /** The part of a merge request the flow reads. */
 interface MergeRequest {
@@ -120,6 +120,7 @@ export const gitlabPullRequests: PullRequestHostFactory = (
             }),
           n => ({ id: n.id, body: n.body }),
           matches,
+          `merge request !${number} of ${remote.url.href}`,
         ),
       );
     },

@@ -74,35 +74,6 @@ export async function findOrCreate<T>(
 export const OPEN_LIST_PAGES = { size: 100, max: 5 };
 
 /**
- * Whether a pull request has a comment `matches` accepts, reading its
- * comments page after page (`fetchPage`, in the host's order) until one
- * matches, a page is short, or a page brings no comment not read before (a
- * host that answers every comment whatever the page, as Gitea does). Every
- * page is read if need be: stopping at a bound would post a closing comment
- * again on a pull request with more comments; the operation's deadline bounds
- * the reads.
- */
-export async function hasComment<T>(
-  pageSize: number,
-  fetchPage: (page: number) => Promise<T[]>,
-  comment: (item: T) => { id: unknown; body: unknown },
-  matches: (body: string) => boolean,
-): Promise<boolean> {
-  const read = new Set<unknown>();
-  for (let page = 1; ; page++) {
-    const list = await fetchPage(page);
-    let unread = 0;
-    for (const item of list) {
-      const { id, body } = comment(item);
-      if (typeof body === 'string' && matches(body)) return true;
-      if (!read.has(id)) unread++;
-      read.add(id);
-    }
-    if (list.length < pageSize || unread === 0) return false;
-  }
-}
-
-/**
  * The one bound of every host's listing: the pull requests of `pages` (each
  * newest first, fetched one after another until one is short) into `base`
  * whose head starts with `headPrefix`, at most `limit`; incomplete when the
