@@ -85,6 +85,9 @@ export interface EndpointFormValues {
   scheme?: string;
   sourceCidrs?: string[];
   controllerProfile?: string;
+  /** `shared`: a listener on a shared gateway (`sharedGateway`, its id) instead of a gateway of its own. */
+  gatewayKind?: string;
+  sharedGateway?: string;
 }
 
 /** A problem with one form field, worded for the developer. @public */
@@ -114,4 +117,9 @@ export interface EndpointFormCheck {
   targetPath?: string;
   files: string[];
   issues: EndpointFormIssue[];
+  /**
+   * What the check could not see (e.g. a bound a repository read met):
+   * worded for the developer, no issue — the action checks again.
+   */
+  notes?: string[];
 }

@@ -167,6 +167,7 @@ export {
 export type {
   GatewayListenerSummary,
   SharedListenerPlan,
+  SharedListenerProblem,
   SharedListenerRequest,
 } from './manifests/sharedListener';
 export {
@@ -178,6 +179,7 @@ export {
   sharedReviewBranch,
 } from './manifests/sharedGatewayRepository';
 export type {
+  CommittedTargetGroupConfigurations,
   PendingListenerClaim,
   PendingSharedReviews,
 } from './manifests/sharedGatewayRepository';
@@ -190,8 +192,12 @@ export {
 } from './manifests/sharedGatewayReads';
 export {
   assertTargetGroupConfigurationsFree,
+  committedFilesBoundNote,
   committedTargetGroupConfigurations,
   COMMITTED_TARGET_GROUP_CONFIGURATION_FILES,
+  TARGET_GROUP_CONFIGURATION_REFUSAL,
+  targetGroupConfigurationCheckNote,
+  targetGroupConfigurationProblems,
 } from './manifests/sharedTargetGroupConfigurations';
 export type { FoundTargetGroupConfiguration } from './manifests/sharedTargetGroupConfigurations';
 export type { GatewayGuardrails, PortRange } from './manifests/guardrails';

@@ -20,6 +20,7 @@ import {
   validateEndpointSpec,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { FormOptionsService, FormUser } from './FormOptionsService';
+import { SharedGatewayFormOptions } from './sharedGatewayOptions';
 
 /**
  * The expose template's form, as `aws-gateway:endpoint:render` receives it
@@ -135,6 +136,11 @@ export async function checkEndpointForm(options: {
   signal: AbortSignal;
   /** The user's own tokens, for a cluster that takes them. */
   userCredentials?: UserKubernetesCredentials;
+  /** The shared gateways' checks, for the shared-gateway path. */
+  sharedGateways?: Pick<
+    SharedGatewayFormOptions,
+    'checkTargetGroupConfiguration'
+  >;
 }): Promise<EndpointFormCheck> {
   const { values, service, guardrails, user, logger, signal } = options;
   const issues: EndpointFormIssue[] = [];
@@ -191,6 +197,17 @@ export async function checkEndpointForm(options: {
     ),
   );
 
+  // A listener on a shared gateway: what the shared-listener action would refuse too (read only when the namespace is the user's).
+  const notes: string[] = [];
+  if (options.sharedGateways && !issues.some(i => i.field === 'namespace')) {
+    const shared = await options.sharedGateways.checkTargetGroupConfiguration(
+      values,
+      { signal, userCredentials: options.userCredentials },
+    );
+    issues.push(...shared.issues);
+    notes.push(...shared.notes);
+  }
+
   const named = Boolean(spec.name && spec.namespace);
   const targetPath = named
     ? endpointTargetPath(spec.namespace, spec.name)
@@ -208,6 +225,7 @@ export async function checkEndpointForm(options: {
     ...(targetPath ? { targetPath } : {}),
     files,
     issues,
+    ...(notes.length ? { notes } : {}),
   };
 }
 

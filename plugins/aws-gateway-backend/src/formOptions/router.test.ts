@@ -23,6 +23,7 @@ import { awsGatewayPlugin } from '../plugin';
 import { FormClusterReader } from './clusterReads';
 import { FormOptionsService } from './FormOptionsService';
 import { createFormOptionsRouter } from './router';
+import { SharedGatewayFormOptions } from './sharedGatewayOptions';
 
 const ALICE = 'user:default/alice'; // team-a
 const BOB = 'user:default/bob'; // team-b
@@ -109,7 +110,10 @@ const registry = new InMemoryKubernetesClusters([
   { name: 'prod', kubeConfig: new KubeConfig() },
 ]);
 
-async function start(reader = fakeReader()) {
+async function start(
+  reader = fakeReader(),
+  sharedGateways?: SharedGatewayFormOptions,
+) {
   const logger = mockServices.logger.mock();
   const userInfo = mockServices.userInfo.mock({
     getUserInfo: async credentials => {
@@ -142,6 +146,7 @@ async function start(reader = fakeReader()) {
               userInfo,
               clusters: registry,
               service,
+              ...(sharedGateways ? { sharedGateways } : {}),
             }),
           );
         },
@@ -419,6 +424,65 @@ describe('form options routes', () => {
       expect(bad.body.error.message).toMatch(
         /^listenerPort Invalid input: expected number/,
       );
+    });
+
+    it("on a shared gateway, shows what shared-listener would refuse for the Service's TargetGroupConfiguration and what the check could not see; another team's namespace is not read", async () => {
+      const taken = {
+        field: 'serviceName',
+        rule: 'shared-target-group-configuration-taken',
+        message:
+          'Service default/backend already has TargetGroupConfiguration db (proposed in … by pull request …): the controller applies only one per Service',
+      };
+      const checkTargetGroupConfiguration = jest.fn(async () => ({
+        issues: [taken],
+        notes: [
+          'The TargetGroupConfiguration check could not see every file: …',
+        ],
+      }));
+      const { as } = await start(fakeReader(), {
+        checkTargetGroupConfiguration,
+      } as unknown as SharedGatewayFormOptions);
+      const shared = {
+        ...valid,
+        gatewayKind: 'shared',
+        sharedGateway: 'dev/platform-gateways/shared-nlb',
+        protocol: 'TLS',
+        tlsHostname: 'db.apps.example.com',
+      };
+      const res = await as(BOB).post('/endpoint-check', shared);
+      expect(res.status).toBe(200);
+      expect(res.body.issues).toEqual([taken]);
+      expect(res.body.notes).toEqual([
+        'The TargetGroupConfiguration check could not see every file: …',
+      ]);
+      expect(checkTargetGroupConfiguration).toHaveBeenCalledWith(
+        expect.objectContaining({
+          gatewayKind: 'shared',
+          sharedGateway: 'dev/platform-gateways/shared-nlb',
+          namespace: 'default',
+          serviceName: 'backend',
+          protocol: 'TLS',
+        }),
+        expect.objectContaining({ signal: expect.anything() }),
+      );
+
+      checkTargetGroupConfiguration.mockClear();
+      const other = await as(BOB).post('/endpoint-check', {
+        ...shared,
+        namespace: 'team-a-apps',
+      });
+      expect(other.body.issues.map((i: { rule: string }) => i.rule)).toEqual([
+        'namespace-not-usable',
+      ]);
+      expect(other.body.notes).toBeUndefined();
+      expect(checkTargetGroupConfiguration).not.toHaveBeenCalled();
+
+      const malformed = await as(BOB).post('/endpoint-check', {
+        ...shared,
+        gatewayKind: 'both',
+      });
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error.message).toMatch(/^gatewayKind /);
     });
   });
 });

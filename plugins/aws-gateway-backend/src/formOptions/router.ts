@@ -64,6 +64,9 @@ const endpointFormSchema = z.object({
   scheme: z.enum(['internet-facing', 'internal']).optional(),
   sourceCidrs: z.array(z.string().max(64)).max(100).optional(),
   controllerProfile: z.string().max(32).optional(),
+  gatewayKind: z.enum(['new', 'shared']).optional(),
+  // <cluster>/<namespace>/<name>: only a configured shared gateway's id is ever looked at.
+  sharedGateway: z.string().max(400).optional(),
 });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -179,6 +182,10 @@ export async function createFormOptionsRouter(
     ),
   );
 
+  const sharedGateways =
+    options.sharedGateways ??
+    SharedGatewayFormOptions.fromConfig(config, { service, logger });
+
   forms.post(
     '/endpoint-check',
     userRead(
@@ -196,13 +203,11 @@ export async function createFormOptionsRouter(
           user: await service.user(credentials),
           logger,
           signal,
+          sharedGateways,
         }),
     ),
   );
 
-  const sharedGateways =
-    options.sharedGateways ??
-    SharedGatewayFormOptions.fromConfig(config, { service, logger });
   forms.get(
     '/shared-gateways',
     userRead(

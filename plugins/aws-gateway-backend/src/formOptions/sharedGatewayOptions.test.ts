@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import {
+  KubernetesManifest,
   readSharedGateways,
   SharedGateway,
 } from '@gateway-portal/plugin-aws-gateway-node';
@@ -12,6 +13,7 @@ import {
   SharedGatewayFormOptions,
   SharedGatewayReader,
   SharedGatewayRepositoryState,
+  SharedGatewayTargetGroupConfigurations,
 } from './sharedGatewayOptions';
 
 const gateway = (cluster: string, name: string) => ({
@@ -82,17 +84,62 @@ const REPOSITORY: SharedGatewayRepositoryState = {
   },
 };
 
+/** Another open review adds a TargetGroupConfiguration for Service default/db. */
+const COMMITTED: SharedGatewayTargetGroupConfigurations = {
+  found: [
+    {
+      item: {
+        apiVersion: 'gateway.k8s.aws/v1beta1',
+        kind: 'TargetGroupConfiguration',
+        metadata: { name: 'db', namespace: 'default' },
+        spec: { targetReference: { name: 'db' } },
+      },
+      where:
+        'proposed in shared-gateway-routes/default/db/targetgroupconfiguration-db.yaml by pull request https://git.example.com/platform/gitops/pulls/8',
+    },
+  ],
+  notes: [],
+};
+
+/** What the problems reader was asked: the manifests rendered and what was committed. */
+type ProblemsCall = {
+  manifests: KubernetesManifest[];
+  committed: SharedGatewayTargetGroupConfigurations['found'];
+};
+
 function setup(
   repository: (
     g: SharedGateway,
   ) => Promise<SharedGatewayRepositoryState> = async () => REPOSITORY,
+  targetGroupConfigurations: (
+    g: SharedGateway,
+  ) => Promise<SharedGatewayTargetGroupConfigurations> = async () => COMMITTED,
+  liveFails?: Error,
 ) {
   const reads: string[] = [];
+  const problemsCalls: ProblemsCall[] = [];
   const reader: SharedGatewayReader = {
     async readGateway(_kc, namespace, name) {
       reads.push(`${namespace}/${name}`);
       if (name === 'broken') throw new ApiException(403, 'Forbidden', {}, {});
       return name === 'shared-nlb' ? LIVE : undefined;
+    },
+    // Stands in for the node library's rule: one problem per committed item for the rendered Service.
+    async targetGroupConfigurationProblems(_kc, manifests, committed) {
+      problemsCalls.push({ manifests, committed });
+      if (liveFails) throw liveFails;
+      const ours = manifests.find(m => m.kind === 'TargetGroupConfiguration');
+      return committed
+        .filter(
+          c =>
+            (c.item as any).spec.targetReference.name ===
+            ours?.spec?.targetReference?.name,
+        )
+        .map(c => ({
+          field: 'serviceName',
+          rule: 'shared-target-group-configuration-taken',
+          message: `taken (${c.where})`,
+        }));
     },
   };
   const logger = mockServices.logger.mock();
@@ -116,6 +163,10 @@ function setup(
         reads.push(`repository ${g.name}`);
         return repository(g);
       },
+      readTargetGroupConfigurations: async g => {
+        reads.push(`target group configurations ${g.name}`);
+        return targetGroupConfigurations(g);
+      },
     },
     logger,
     now: () => now,
@@ -123,6 +174,7 @@ function setup(
   return {
     options,
     reads,
+    problemsCalls,
     logger,
     advance: (ms: number) => {
       now += ms;
@@ -243,5 +295,115 @@ describe('SharedGatewayFormOptions', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(options.list(controller.signal)).rejects.toThrow();
+  });
+
+  describe("the TLS listener's TargetGroupConfiguration (what shared-listener would refuse)", () => {
+    const values = {
+      gatewayKind: 'shared',
+      sharedGateway: 'dev/platform-gateways/shared-nlb',
+      cluster: 'dev',
+      namespace: 'default',
+      serviceName: 'db',
+      servicePort: 5432,
+      listenerName: 'team-e-db',
+      listenerPort: 20002,
+      protocol: 'TLS',
+      tlsHostname: 'db.apps.example.com',
+      routeName: 'team-e-db',
+    };
+    const check = (
+      options: SharedGatewayFormOptions,
+      v: Record<string, unknown> = values,
+    ) =>
+      options.checkTargetGroupConfiguration(v, {
+        signal: new AbortController().signal,
+      });
+
+    it("reports the Service's TargetGroupConfiguration of another endpoint, with the rule's field, rule and words, checking the one the action would render", async () => {
+      const { options, problemsCalls, reads } = setup();
+      expect(await check(options)).toEqual({
+        issues: [
+          {
+            field: 'serviceName',
+            rule: 'shared-target-group-configuration-taken',
+            message: `taken (${COMMITTED.found[0].where})`,
+          },
+        ],
+        notes: [],
+      });
+      const [call] = problemsCalls;
+      expect(call.committed).toEqual(COMMITTED.found);
+      expect(
+        call.manifests.find(m => m.kind === 'TargetGroupConfiguration'),
+      ).toMatchObject({
+        apiVersion: expect.stringMatching(/^gateway\.k8s\.aws\//),
+        metadata: { name: 'team-e-db', namespace: 'default' },
+        spec: {
+          targetReference: { name: 'db' },
+          defaultConfiguration: { protocol: 'TCP', targetType: 'ip' },
+        },
+      });
+      // Another Service: nothing in its way.
+      expect(
+        (await check(options, { ...values, serviceName: 'cache' })).issues,
+      ).toEqual([]);
+      // The repository read once for both checks (reused briefly, like the ports).
+      expect(
+        reads.filter(r => r === 'target group configurations shared-nlb'),
+      ).toHaveLength(1);
+    });
+
+    it('checks nothing for a new gateway, TCP, a gateway not offered or a form not filled in far enough', async () => {
+      const { options, problemsCalls, reads } = setup();
+      for (const v of [
+        { ...values, gatewayKind: 'new' },
+        { ...values, protocol: 'TCP' },
+        { ...values, sharedGateway: 'prod/platform-gateways/shared-nlb' },
+        { ...values, sharedGateway: 'dev/platform-gateways/unknown' },
+        { ...values, serviceName: undefined },
+        { ...values, routeName: 'Not_A_Name' },
+      ]) {
+        expect(await check(options, v)).toEqual({ issues: [], notes: [] });
+      }
+      expect(problemsCalls).toEqual([]);
+      expect(reads).toEqual([]);
+    });
+
+    it('says what the check could not see: a bound a read met, a repository or a cluster that could not be read', async () => {
+      const bounded = setup(undefined, async () => ({
+        found: [],
+        notes: [
+          'not every file below gateways/ and shared-gateway-routes/ on main was read for TargetGroupConfigurations (it stopped at the bound of 1024 files): one for the Service there may be missed',
+        ],
+      }));
+      expect(await check(bounded.options)).toEqual({
+        issues: [],
+        notes: [
+          'The TargetGroupConfiguration check could not see every file: not every file below gateways/ and shared-gateway-routes/ on main was read for TargetGroupConfigurations (it stopped at the bound of 1024 files): one for the Service there may be missed',
+        ],
+      });
+
+      const unread = setup(undefined, async () => {
+        throw new Error('git fetch failed\nmore');
+      });
+      const { notes } = await check(unread.options);
+      expect(notes).toEqual([
+        'The TargetGroupConfiguration check could not see every file: the files of https://git.example.com/platform/gitops.git could not be read (git fetch failed): TargetGroupConfigurations committed but not applied yet, or in open pull requests, are not known',
+      ]);
+      expect(unread.logger.warn).toHaveBeenCalled();
+
+      const refused = setup(
+        undefined,
+        undefined,
+        new ApiException(403, 'Forbidden', {}, {}),
+      );
+      const live = await check(refused.options);
+      expect(live.issues).toEqual([]);
+      expect(live.notes).toHaveLength(1);
+      expect(live.notes[0]).toMatch(
+        /the TargetGroupConfigurations live on cluster dev could not be read \(.*may not list TargetGroupConfigurations in namespace default/,
+      );
+      expect(live.notes[0]).not.toContain('Forbidden');
+    });
   });
 });

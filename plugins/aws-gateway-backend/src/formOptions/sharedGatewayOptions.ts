@@ -1,8 +1,14 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { FormSharedGateway } from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  CONTROLLER_PROFILES,
+  EndpointFormIssue,
+  EndpointFormValues,
+  FormSharedGateway,
+} from '@gateway-portal/plugin-aws-gateway-common';
 import {
   describeSharedRouteNamespaces,
+  FoundTargetGroupConfiguration,
   freeSharedPorts,
   gatewayListeners,
   GatewayListenerSummary,
@@ -13,9 +19,15 @@ import {
   readPendingSharedReviews,
   readSharedGatewayManifest,
   readSharedGateways,
+  renderSharedRouteManifests,
   RepositoryUrlAllowList,
   SharedGateway,
+  SharedListenerProblem,
+  KubernetesManifest,
+  targetGroupConfigurationCheckNote,
+  targetGroupConfigurationProblems,
   untilAborted,
+  UserKubernetesCredentials,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { KubeConfig } from '@kubernetes/client-node';
 import { clusterReadError } from './clusterReads';
@@ -32,12 +44,30 @@ export interface SharedGatewayReader {
     name: string,
     signal: AbortSignal,
   ): Promise<unknown | undefined>;
+
+  /** What stands in the way of the TargetGroupConfigurations among `manifests`, live or `committed` (the actions' rule). */
+  targetGroupConfigurationProblems(
+    kubeConfig: KubeConfig,
+    manifests: KubernetesManifest[],
+    committed: FoundTargetGroupConfiguration[],
+    signal: AbortSignal,
+  ): Promise<SharedListenerProblem[]>;
 }
 
 /** {@link SharedGatewayReader} over @kubernetes/client-node, with the provisioning calls' deadline. */
 export const clientNodeSharedGatewayReader: SharedGatewayReader = {
   readGateway: (kubeConfig, namespace, name, signal) =>
     readLiveGateway(kubeConfig, namespace, name, signal),
+  targetGroupConfigurationProblems: (
+    kubeConfig,
+    manifests,
+    committed,
+    signal,
+  ) =>
+    targetGroupConfigurationProblems(kubeConfig, manifests, {
+      committed,
+      signal,
+    }),
 };
 
 /** What the platform's repository says of a shared Gateway: its manifest's listeners and the open reviews' claims. */
@@ -46,12 +76,24 @@ export interface SharedGatewayRepositoryState {
   pending: PendingSharedReviews;
 }
 
+/** The TargetGroupConfigurations committed for a shared Gateway's listeners: on its branch and in the open reviews. */
+export interface SharedGatewayTargetGroupConfigurations {
+  found: FoundTargetGroupConfiguration[];
+  /** What the reads could not see (a bound met, reviews not listed), in words. */
+  notes: string[];
+}
+
 /** Reads a shared Gateway's repository (reads only, with the integration's credentials). */
 export interface SharedGatewayRepositoryReader {
   read(
     g: SharedGateway,
     signal: AbortSignal,
   ): Promise<SharedGatewayRepositoryState>;
+  /** What the TLS listeners' one-per-Service check reads, as the shared-listener action reads it. */
+  readTargetGroupConfigurations(
+    g: SharedGateway,
+    signal: AbortSignal,
+  ): Promise<SharedGatewayTargetGroupConfigurations>;
 }
 
 /**
@@ -83,6 +125,35 @@ export function gitOpsSharedGatewayRepositoryReader(
         targetGroupConfigurations: false,
       });
       return { listeners: gatewayListeners(gateway), pending };
+    },
+    async readTargetGroupConfigurations(g, signal) {
+      const repoUrl = allowed.check(g.gitops.repoUrl, 'gitops.repoUrl');
+      const { file, committed } = await readSharedGatewayManifest(
+        repository,
+        repoUrl,
+        g,
+        { branch: g.gitops.branch, signal, targetGroupConfigurations: true },
+      );
+      const { gateway } = parseSharedGatewayManifest(g, file.content);
+      const pending = await readPendingSharedReviews({
+        repository,
+        repoUrl,
+        shared: g,
+        baseGateway: gateway,
+        signal,
+      });
+      return {
+        found: [
+          ...(committed?.found ?? []),
+          ...(pending.targetGroupConfigurations ?? []),
+        ],
+        notes: [
+          committed?.note,
+          pending.targetGroupConfigurationsNote,
+          // Not listed: what the reviews propose is not known at all.
+          pending.listed ? undefined : pending.note,
+        ].filter((n): n is string => Boolean(n)),
+      };
     },
   };
 }
@@ -117,6 +188,10 @@ export class SharedGatewayFormOptions {
   private readonly repositories = new Map<
     string,
     { at: number; value: Promise<SharedGatewayRepositoryState> }
+  >();
+  private readonly targetGroupConfigurations = new Map<
+    string,
+    { at: number; value: Promise<SharedGatewayTargetGroupConfigurations> }
   >();
 
   constructor(
@@ -207,6 +282,144 @@ export class SharedGatewayFormOptions {
       signal.throwIfAborted();
       return { ...base, ...noPorts, problem: (error as Error).message };
     }
+  }
+
+  /**
+   * What `aws-gateway:endpoint:shared-listener` would refuse for a TLS
+   * listener's TargetGroupConfiguration (the node library's rule and words,
+   * field and rule included), before submit: another one for the form's
+   * Service live on the cluster (read with the user's credentials, never
+   * kept), committed on the shared Gateway's branch or added by an open
+   * review pull request (the repository read like the action reads it,
+   * reused briefly). `notes`: what the check could not see. Nothing for
+   * another path, protocol or a form not filled in far enough; a value the
+   * other rules refuse is theirs to name.
+   */
+  async checkTargetGroupConfiguration(
+    values: EndpointFormValues,
+    options: {
+      signal: AbortSignal;
+      userCredentials?: UserKubernetesCredentials;
+    },
+  ): Promise<{ issues: EndpointFormIssue[]; notes: string[] }> {
+    const none = { issues: [], notes: [] };
+    const { signal, userCredentials } = options;
+    const { service } = this.options;
+    const allowed = service.gatewayGuardrails().allowedClusters;
+    const g = this.options.gateways.find(
+      x => x.id === values.sharedGateway && allowed.includes(x.cluster),
+    );
+    if (
+      values.gatewayKind !== 'shared' ||
+      values.protocol !== 'TLS' ||
+      !g ||
+      !values.namespace ||
+      !values.serviceName ||
+      !values.routeName
+    ) {
+      return none;
+    }
+    let detected;
+    try {
+      detected = await service.detectOnCluster(
+        g.cluster,
+        signal,
+        userCredentials,
+      );
+    } catch {
+      signal.throwIfAborted();
+      // The cluster's problem is the picker's and the cluster check's to say.
+    }
+    const profile =
+      CONTROLLER_PROFILES[
+        detected?.profile?.id ??
+          service.gatewayGuardrails().defaultControllerProfile
+      ];
+    let manifests: KubernetesManifest[];
+    try {
+      manifests = renderSharedRouteManifests(
+        g,
+        {
+          sharedGateway: g.id,
+          namespace: values.namespace,
+          listenerName: values.listenerName ?? '',
+          listenerPort: values.listenerPort ?? 0,
+          protocol: 'TLS',
+          ...(values.tlsHostname ? { hostname: values.tlsHostname } : {}),
+          routeName: values.routeName,
+          backend: {
+            service: values.serviceName,
+            port: values.servicePort ?? 0,
+          },
+        },
+        profile,
+      ).map(m => m.manifest);
+    } catch {
+      // A route name that makes no Kubernetes name: the form's rules name it.
+      return none;
+    }
+    const notes: string[] = [];
+    let found: FoundTargetGroupConfiguration[] = [];
+    try {
+      const committed = await this.reused(
+        this.targetGroupConfigurations,
+        g,
+        signal,
+        readSignal =>
+          this.options.repositoryReader.readTargetGroupConfigurations(
+            g,
+            readSignal,
+          ),
+      );
+      found = committed.found;
+      notes.push(...committed.notes);
+    } catch (error) {
+      signal.throwIfAborted();
+      this.options.logger.warn(
+        `Shared gateway form: could not read the TargetGroupConfigurations of ${
+          g.id
+        }: ${firstLine(error)}`,
+      );
+      notes.push(
+        `the files of ${g.gitops.repoUrl} could not be read (${firstLine(
+          error,
+        )}): TargetGroupConfigurations committed but not applied yet, or in open pull requests, are not known`,
+      );
+    }
+    let problems: SharedListenerProblem[] = [];
+    try {
+      const kubeConfig = await service.openCluster(
+        g.cluster,
+        signal,
+        userCredentials,
+      );
+      problems = await this.options.reader.targetGroupConfigurationProblems(
+        kubeConfig,
+        manifests,
+        found,
+        signal,
+      );
+    } catch (error) {
+      signal.throwIfAborted();
+      const read = clusterReadError(error, {
+        cluster: g.cluster,
+        what: `list TargetGroupConfigurations in namespace ${values.namespace}`,
+        signal,
+        logger: this.options.logger,
+      });
+      notes.push(
+        `the TargetGroupConfigurations live on cluster ${g.cluster} could not be read (${read.message})`,
+      );
+    }
+    const note = targetGroupConfigurationCheckNote(notes);
+    return {
+      issues: problems.map(p => ({
+        field: p.field,
+        rule: p.rule,
+        message: p.message,
+      })),
+      notes: note ? [note] : [],
+    };
   }
 
   private liveGateway(

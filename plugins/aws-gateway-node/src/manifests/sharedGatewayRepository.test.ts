@@ -18,6 +18,7 @@ import {
   MAX_PENDING_REVIEWS_READ,
   pendingListenerClaims,
   readPendingSharedReviews,
+  readSharedGatewayManifest,
   sharedReviewBranch,
 } from './sharedGatewayRepository';
 import { COMMITTED_TARGET_GROUP_CONFIGURATION_FILES } from './sharedTargetGroupConfigurations';
@@ -53,7 +54,7 @@ function repositoryWith(
         head: string;
         mergeBase: string | null;
         /** Files below the layout's folders on the head, and the paths changed since the merge base. */
-        below?: { files: GitOpsFile[]; changed: string[] };
+        below?: { files: GitOpsFile[]; changed: string[]; complete?: boolean };
       }
   >,
   open: { pullRequests: OpenPullRequestHead[]; complete: boolean } | Error,
@@ -78,7 +79,10 @@ function repositoryWith(
       return {
         head: {
           ...folder(head, branch),
-          below: { files: below?.files ?? [], complete: true },
+          below: {
+            files: below?.files ?? [],
+            complete: below?.complete ?? true,
+          },
         },
         ...(mergeBase === null ? {} : { mergeBase: folder(mergeBase, 'main') }),
         ...(below && mergeBase !== null
@@ -326,6 +330,34 @@ describe('readPendingSharedReviews', () => {
     expect(pending.note).toBeUndefined();
   });
 
+  it('says which review the TargetGroupConfigurations were not all read of, and the bound its read met', async () => {
+    const branch = sharedReviewBranch('team-b', 'big');
+    const file = (i: number) => ({
+      path: `gateways/team-b/g${i}/gateway-g${i}.yaml`,
+      content: 'kind: Gateway\n',
+    });
+    const pending = await read(
+      repositoryWith(
+        {
+          [branch]: {
+            head: SHARED_GATEWAY_YAML,
+            mergeBase: null,
+            below: {
+              files: Array.from({ length: 1024 }, (_, i) => file(i)),
+              changed: [],
+              complete: false,
+            },
+          },
+        },
+        { pullRequests: [pr(12, branch)], complete: true },
+      ),
+    );
+    const bound =
+      'not every file below gateways/ and shared-gateway-routes/ in pull request #12 was read for TargetGroupConfigurations (it stopped at the bound of 1024 files): one for the Service there may be missed';
+    expect(pending.targetGroupConfigurationsNote).toBe(bound);
+    expect(pending.note).toContain(bound);
+  });
+
   it('stops at a cancellation instead of reporting it as unknown', async () => {
     const controller = new AbortController();
     controller.abort();
@@ -339,5 +371,46 @@ describe('readPendingSharedReviews', () => {
         signal: controller.signal,
       }),
     ).rejects.toThrow();
+  });
+});
+
+describe('readSharedGatewayManifest', () => {
+  const readFiles = (below: { files: GitOpsFile[]; complete: boolean }) => ({
+    readFiles: jest.fn(
+      async (): Promise<GitOpsDirectory> => ({
+        files: [
+          { path: SHARED_GATEWAY_GITOPS.path, content: SHARED_GATEWAY_YAML },
+        ],
+        branch: 'main',
+        commitSha: 'c'.repeat(40),
+        below,
+      }),
+    ),
+  });
+  const committed = async (below: { files: GitOpsFile[]; complete: boolean }) =>
+    (
+      await readSharedGatewayManifest(readFiles(below), REPO, SHARED, {
+        branch: 'main',
+        targetGroupConfigurations: true,
+      })
+    ).committed;
+
+  it('says which bound the walk for committed TargetGroupConfigurations met, instead of only that it was incomplete', async () => {
+    expect(await committed({ files: [], complete: true })).toEqual({
+      found: [],
+      complete: true,
+    });
+    const many = Array.from({ length: 1024 }, (_, i) => ({
+      path: `gateways/a/g${i}/x.yaml`,
+      content: 'kind: Gateway\n',
+    }));
+    expect((await committed({ files: many, complete: false }))?.note).toBe(
+      'not every file below gateways/ and shared-gateway-routes/ on main was read for TargetGroupConfigurations (it stopped at the bound of 1024 files): one for the Service there may be missed',
+    );
+    expect(
+      (await committed({ files: many.slice(0, 3), complete: false }))?.note,
+    ).toBe(
+      'not every file below gateways/ and shared-gateway-routes/ on main was read for TargetGroupConfigurations (files over the bound of 256 KiB each were left out): one for the Service there may be missed',
+    );
   });
 });

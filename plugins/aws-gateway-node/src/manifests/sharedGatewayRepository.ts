@@ -11,6 +11,7 @@ import {
 import { RepositoryUrl } from '../urls/repositoryUrl';
 import { SharedGateway } from './sharedGatewayConfig';
 import {
+  committedFilesBoundNote,
   COMMITTED_TARGET_GROUP_CONFIGURATION_FILES,
   committedTargetGroupConfigurations,
   FoundTargetGroupConfiguration,
@@ -70,6 +71,19 @@ export interface PendingSharedReviews {
   targetGroupConfigurations?: FoundTargetGroupConfiguration[];
   /** What is not known, in words for the form and the task log; undefined when every open review was read. */
   note?: string;
+  /**
+   * The part of `note` the TargetGroupConfiguration check rests on: the
+   * reviews whose files were not all read, and the bound each met.
+   */
+  targetGroupConfigurationsNote?: string;
+}
+
+/** The TargetGroupConfigurations committed on a branch, as `readSharedGatewayManifest` read them. @public */
+export interface CommittedTargetGroupConfigurations {
+  found: FoundTargetGroupConfiguration[];
+  complete: boolean;
+  /** What the read could not see, naming the bound; undefined when complete. */
+  note?: string;
 }
 
 /**
@@ -94,7 +108,7 @@ export async function readSharedGatewayManifest(
   file: GitOpsFile;
   branch: string;
   commitSha: string;
-  committed?: { found: FoundTargetGroupConfiguration[]; complete: boolean };
+  committed?: CommittedTargetGroupConfigurations;
 }> {
   const { targetGroupConfigurations, ...read } = options;
   const directory = await repository.readFiles(repoUrl, {
@@ -118,6 +132,13 @@ export async function readSharedGatewayManifest(
               f => `committed in ${f.path} on ${directory.branch}`,
             ),
             complete: directory.below.complete,
+            ...optional(
+              'note',
+              committedFilesBoundNote(
+                directory.below,
+                `on ${directory.branch}`,
+              ),
+            ),
           },
         }
       : {}),
@@ -308,7 +329,7 @@ export async function readPendingSharedReviews(options: {
     .slice(0, MAX_PENDING_REVIEWS_READ);
   const unread: string[] = [];
   const unplaced: string[] = [];
-  const partly: string[] = [];
+  const partly: { pullRequest: number; note: string }[] = [];
   const targetGroupConfigurations: FoundTargetGroupConfiguration[] = [];
   // One branch listing and one base fetch per depth for all of them.
   const reviewed = sharedGatewayReviewReader(repository, repoUrl, shared, {
@@ -332,7 +353,11 @@ export async function readPendingSharedReviews(options: {
           if (!mergeBase) unplaced.push(`#${pr.number}`);
           if (withTargetGroupConfigurations) {
             const proposed = proposedFiles(branch);
-            if (!proposed.complete) partly.push(`#${pr.number}`);
+            const bound = committedFilesBoundNote(
+              proposed,
+              `in pull request #${pr.number}`,
+            );
+            if (bound) partly.push({ pullRequest: pr.number, note: bound });
             targetGroupConfigurations.push(
               ...committedTargetGroupConfigurations(
                 proposed.files,
@@ -361,6 +386,12 @@ export async function readPendingSharedReviews(options: {
       }),
     )
   ).flat();
+  const targetGroupConfigurationsNote = partly.length
+    ? partly
+        .sort((a, b) => a.pullRequest - b.pullRequest)
+        .map(p => p.note)
+        .join('; ')
+    : undefined;
   const notes = [
     ...(unread.length
       ? [
@@ -380,13 +411,7 @@ export async function readPendingSharedReviews(options: {
           } as it is now (a listener removed there since counts as held)`,
         ]
       : []),
-    ...(partly.length
-      ? [
-          `the TargetGroupConfigurations of pull request ${partly
-            .sort()
-            .join(', ')} were not all read (beyond the bounds)`,
-        ]
-      : []),
+    ...(targetGroupConfigurationsNote ? [targetGroupConfigurationsNote] : []),
     ...(listed.complete
       ? []
       : [
@@ -399,7 +424,16 @@ export async function readPendingSharedReviews(options: {
     claims,
     ...(withTargetGroupConfigurations ? { targetGroupConfigurations } : {}),
     ...(notes.length ? { note: notes.join('; ') } : {}),
+    ...optional('targetGroupConfigurationsNote', targetGroupConfigurationsNote),
   };
+}
+
+/** `{ [key]: value }`, or nothing when there is no value. */
+function optional<K extends string>(
+  key: K,
+  value: string | undefined,
+): { [k in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [k in K]?: string };
 }
 
 /**

@@ -189,7 +189,7 @@ export function sharedListenerEntry(
   };
 }
 
-/** One reason a listener cannot be added or changed, naming the input field and the rule. */
+/** One reason a listener cannot be added or changed, naming the input field and the rule. @public */
 export type SharedListenerProblem = {
   field: string;
   rule: string;

@@ -5,7 +5,15 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-common';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import yaml from 'yaml';
-import { GitOpsFile, GitOpsFilesBelowQuery } from '../gitops/types';
+import {
+  MAX_READ_FILE_BYTES,
+  MAX_READ_FILES_BELOW,
+} from '../gitops/directoryFiles';
+import {
+  GitOpsFile,
+  GitOpsFilesBelow,
+  GitOpsFilesBelowQuery,
+} from '../gitops/types';
 import {
   abortableCall,
   KUBERNETES_CALL_TIMEOUT_MS,
@@ -58,6 +66,50 @@ export const COMMITTED_TARGET_GROUP_CONFIGURATION_FILES: GitOpsFilesBelowQuery =
     ].map(p => p.split('/').slice(0, -2).join('/')),
     depth: 2,
   };
+
+/**
+ * What a read of the committed TargetGroupConfiguration files (`below`, of
+ * `where`: a branch, a pull request) could not see, naming the bound it met;
+ * undefined when it saw every file. Said to the developer: the check then
+ * rests on what was read and on the live cluster.
+ *
+ * @public
+ */
+export function committedFilesBoundNote(
+  below: GitOpsFilesBelow,
+  where: string,
+): string | undefined {
+  if (below.complete) return undefined;
+  const folders = COMMITTED_TARGET_GROUP_CONFIGURATION_FILES.directories
+    .map(d => `${d}/`)
+    .join(' and ');
+  // The walk stops at the count bound; short of it, a file was left out for its size.
+  const bound =
+    below.files.length >= MAX_READ_FILES_BELOW
+      ? `it stopped at the bound of ${MAX_READ_FILES_BELOW} files`
+      : `files over the bound of ${
+          MAX_READ_FILE_BYTES / 1024
+        } KiB each were left out`;
+  return `not every file below ${folders} ${where} was read for TargetGroupConfigurations (${bound}): one for the Service there may be missed`;
+}
+
+/**
+ * What the one-per-Service check could not see (`notes`: each read's), in the
+ * words the action's output and the expose form's check both use; undefined
+ * when it saw everything.
+ *
+ * @public
+ */
+export function targetGroupConfigurationCheckNote(
+  notes: Array<string | undefined>,
+): string | undefined {
+  const unseen = notes.filter((n): n is string => Boolean(n));
+  return unseen.length
+    ? `The TargetGroupConfiguration check could not see every file: ${unseen.join(
+        '; ',
+      )}`
+    : undefined;
+}
 
 /**
  * The TargetGroupConfigurations among committed files (hostile: every YAML
@@ -162,15 +214,16 @@ export function targetGroupConfigurationConflicts(
 }
 
 /**
- * Refuses (InputError naming the field and the rule) the TargetGroupConfigurations
- * among `manifests` that others stand in the way of: live ones (read here,
- * with the provisioning calls' deadline and `signal`) and `committed` ones
- * (the base branch, the open review pull requests: read by the caller from
- * what it already fetched). Reads only.
+ * What stands in the way of the TargetGroupConfigurations among `manifests`
+ * (none: nothing): live ones (read here, with the provisioning calls'
+ * deadline and `signal`) and `committed` ones (the base branch, the open
+ * review pull requests: read by the caller from what it already fetched).
+ * Reads only. The expose form shows these before submit; the actions refuse
+ * them ({@link assertTargetGroupConfigurationsFree}).
  *
  * @public
  */
-export async function assertTargetGroupConfigurationsFree(
+export async function targetGroupConfigurationProblems(
   kubeConfig: KubeConfig,
   manifests: KubernetesManifest[],
   options: {
@@ -178,9 +231,9 @@ export async function assertTargetGroupConfigurationsFree(
     field?: string;
     signal?: AbortSignal;
   } = {},
-): Promise<void> {
+): Promise<SharedListenerProblem[]> {
   const ours = manifests.filter(m => m.kind === 'TargetGroupConfiguration');
-  const problems = (
+  return (
     await Promise.all(
       ours.map(async m =>
         targetGroupConfigurationConflicts(
@@ -201,9 +254,35 @@ export async function assertTargetGroupConfigurationsFree(
       ),
     )
   ).flat();
+}
+
+/** The refusal's summary, before the problems (the form shows the problems alone). */
+export const TARGET_GROUP_CONFIGURATION_REFUSAL = `The TargetGroupConfiguration of the listener's Service cannot be written`;
+
+/**
+ * Refuses (InputError naming the field and the rule) the TargetGroupConfigurations
+ * among `manifests` that others stand in the way of
+ * ({@link targetGroupConfigurationProblems}). Reads only.
+ *
+ * @public
+ */
+export async function assertTargetGroupConfigurationsFree(
+  kubeConfig: KubeConfig,
+  manifests: KubernetesManifest[],
+  options: {
+    committed?: FoundTargetGroupConfiguration[];
+    field?: string;
+    signal?: AbortSignal;
+  } = {},
+): Promise<void> {
+  const problems = await targetGroupConfigurationProblems(
+    kubeConfig,
+    manifests,
+    options,
+  );
   if (problems.length) {
     throw sharedListenerProblemsError(
-      `The TargetGroupConfiguration of the listener's Service cannot be written`,
+      TARGET_GROUP_CONFIGURATION_REFUSAL,
       problems,
     );
   }

@@ -11,8 +11,8 @@ import {
 import {
   AWS_GATEWAY_ACTION_ID,
   chooseReviewBranch,
+  CommittedTargetGroupConfigurations,
   ENDPOINT_EDIT_RULES,
-  FoundTargetGroupConfiguration,
   GitOpsFile,
   GitOpsRepository,
   manifestToYaml,
@@ -70,7 +70,7 @@ export interface CurrentSharedListener {
   branch: string;
   commitSha: string;
   /** The TargetGroupConfigurations committed on that branch (same fetch as the manifest). */
-  committed?: { found: FoundTargetGroupConfiguration[]; complete: boolean };
+  committed?: CommittedTargetGroupConfigurations;
 }
 
 /**

@@ -47,6 +47,7 @@ import {
   assertNamespacesAllowed,
   dryRunSharedGatewayEdit,
   readSharedGatewayCluster,
+  targetGroupConfigurationCheckOutput,
 } from './sharedGatewayCluster';
 import {
   chooseSharedReviewBranch,
@@ -152,6 +153,7 @@ export const sharedListenerEditOutputs = {
   ...sharedGatewayCommitOutputs,
   ...emptyReviewOutput,
   ...retitledReviewOutput,
+  ...targetGroupConfigurationCheckOutput,
 };
 
 type EditInput = {
@@ -440,6 +442,10 @@ export async function editSharedListener(
       committed: {
         base: (baseRead ?? current).committed,
         reviews: pending.targetGroupConfigurations,
+        reviewsNote:
+          'targetGroupConfigurationsNote' in pending
+            ? pending.targetGroupConfigurationsNote
+            : undefined,
       },
     },
   );

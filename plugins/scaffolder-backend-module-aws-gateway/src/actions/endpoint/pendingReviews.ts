@@ -54,6 +54,8 @@ export async function readOtherPendingReviews(
 ): Promise<{
   claims: PendingListenerClaim[];
   targetGroupConfigurations: FoundTargetGroupConfiguration[];
+  /** What the reviews' TargetGroupConfiguration reads could not see (the bound each met). */
+  targetGroupConfigurationsNote?: string;
 }> {
   const pending = await readPendingSharedReviews({
     ...deps,
@@ -75,5 +77,8 @@ export async function readOtherPendingReviews(
   return {
     claims: pending.claims,
     targetGroupConfigurations: pending.targetGroupConfigurations ?? [],
+    ...(pending.targetGroupConfigurationsNote
+      ? { targetGroupConfigurationsNote: pending.targetGroupConfigurationsNote }
+      : {}),
   };
 }

@@ -151,4 +151,88 @@ describe('dryRunSharedGatewayEdit: one TargetGroupConfiguration per Service', ()
       await api.close();
     }
   });
+
+  it('says in its output, not only in the log, what the check could not see and which bound each read met', async () => {
+    const api = await apiServer();
+    const ctx = testActionContext({});
+    const warn = jest.spyOn(ctx.logger, 'warn');
+    const base =
+      'not every file below gateways/ and shared-gateway-routes/ on main was read for TargetGroupConfigurations (it stopped at the bound of 1024 files): one for the Service there may be missed';
+    const review =
+      'not every file below gateways/ and shared-gateway-routes/ in pull request #12 was read for TargetGroupConfigurations (files over the bound of 256 KiB each were left out): one for the Service there may be missed';
+    try {
+      await expect(
+        dryRunSharedGatewayEdit(
+          ctx,
+          api.kubeConfig,
+          SHARED_GATEWAY,
+          { gatewayYaml: GATEWAY_FILE.content, manifests: MANIFESTS },
+          {
+            what: 'change',
+            committed: {
+              base: { found: [], complete: false, note: base },
+              reviews: [],
+              reviewsNote: review,
+            },
+          },
+        ),
+      ).rejects.toThrow(/server-side dry run|rejected|500/i);
+      const said = `The TargetGroupConfiguration check could not see every file: ${base}; ${review}`;
+      expect(ctx.output).toHaveBeenCalledWith(
+        'targetGroupConfigurationCheck',
+        said,
+      );
+      expect(warn).toHaveBeenCalledWith(said);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('says nothing when every file was read, or when no TargetGroupConfiguration is written', async () => {
+    const api = await apiServer();
+    const complete = testActionContext({});
+    const tcp = testActionContext({});
+    try {
+      await expect(
+        dryRunSharedGatewayEdit(
+          complete,
+          api.kubeConfig,
+          SHARED_GATEWAY,
+          { gatewayYaml: GATEWAY_FILE.content, manifests: MANIFESTS },
+          {
+            what: 'change',
+            committed: { base: { found: [], complete: true }, reviews: [] },
+          },
+        ),
+      ).rejects.toThrow();
+      await expect(
+        dryRunSharedGatewayEdit(
+          tcp,
+          api.kubeConfig,
+          SHARED_GATEWAY,
+          {
+            gatewayYaml: GATEWAY_FILE.content,
+            manifests: MANIFESTS.filter(
+              m => m.kind !== 'TargetGroupConfiguration',
+            ),
+          },
+          {
+            what: 'change',
+            committed: {
+              base: { found: [], complete: false, note: 'bound met' },
+              reviews: [],
+            },
+          },
+        ),
+      ).rejects.toThrow();
+      for (const ctx of [complete, tcp]) {
+        expect(ctx.output).not.toHaveBeenCalledWith(
+          'targetGroupConfigurationCheck',
+          expect.anything(),
+        );
+      }
+    } finally {
+      await api.close();
+    }
+  });
 });

@@ -7,6 +7,7 @@ import {
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
   assertTargetGroupConfigurationsFree,
+  CommittedTargetGroupConfigurations,
   FoundTargetGroupConfiguration,
   GatewayGuardrails,
   KubernetesClusters,
@@ -16,6 +17,7 @@ import {
   serverSideDryRun,
   serverSideDryRunReplace,
   SharedGateway,
+  targetGroupConfigurationCheckNote,
 } from '@gateway-portal/plugin-aws-gateway-node';
 import { KubeConfig } from '@kubernetes/client-node';
 import yaml from 'yaml';
@@ -23,6 +25,7 @@ import {
   openAllowedCluster,
   resolveControllerProfile,
 } from '../support/clusterAccess';
+import { ZodImpl } from '../support/inputDefaults';
 import { manifestIssuesError } from '../support/manifestIssues';
 
 /**
@@ -103,15 +106,29 @@ export async function readSharedGatewayCluster(options: {
   return { kubeConfig, profile, liveGateway, routeNamespaceLabels };
 }
 
+/** The output saying what the TargetGroupConfiguration check could not see (only then). */
+export const targetGroupConfigurationCheckOutput = {
+  targetGroupConfigurationCheck: (z: ZodImpl) =>
+    z
+      .string()
+      .optional()
+      .describe(
+        "Set when the check that the listener's Service has no other TargetGroupConfiguration could not read every committed file: which files and which bound (the check rests on the rest and the live cluster)",
+      ),
+};
+
 /**
  * The cluster must accept the Gateway as it will be and the route's objects
  * (server-side dry run), and a TargetGroupConfiguration among them must be
  * the only one for its Service — live, committed on the base branch and in
  * the other open review pull requests (`committed`, from what the action
- * already read) — or ours already.
+ * already read) — or ours already. What those reads could not see is logged
+ * and given as output (`targetGroupConfigurationCheck`), not kept silent.
  */
 export async function dryRunSharedGatewayEdit(
-  ctx: Pick<ActionContext<any, any>, 'logger' | 'signal'>,
+  ctx: Pick<ActionContext<any, any>, 'logger' | 'signal'> & {
+    output(name: 'targetGroupConfigurationCheck', value: string): void;
+  },
   kubeConfig: KubeConfig,
   shared: SharedGateway,
   result: { gatewayYaml: string; manifests: KubernetesManifest[] },
@@ -120,20 +137,28 @@ export async function dryRunSharedGatewayEdit(
     /** The input field naming the Service, for a TargetGroupConfiguration refused (default serviceName). */
     serviceField?: string;
     committed: {
-      base?: { found: FoundTargetGroupConfiguration[]; complete: boolean };
+      base?: CommittedTargetGroupConfigurations;
       reviews: FoundTargetGroupConfiguration[];
+      /** What the reviews' reads could not see (`targetGroupConfigurationsNote`). */
+      reviewsNote?: string;
     };
   },
 ): Promise<void> {
   const { signal } = ctx;
-  const { base, reviews } = options.committed;
+  const { base, reviews, reviewsNote } = options.committed;
+  const unseen = targetGroupConfigurationCheckNote([
+    base?.note ??
+      (base?.complete === false
+        ? `not every file of ${shared.gitops.branch} was read for TargetGroupConfigurations`
+        : undefined),
+    reviewsNote,
+  ]);
   if (
-    base?.complete === false &&
+    unseen &&
     result.manifests.some(m => m.kind === 'TargetGroupConfiguration')
   ) {
-    ctx.logger.warn(
-      `Not every file of ${shared.gitops.branch} was read for TargetGroupConfigurations (beyond the bounds): one committed for the Service but not applied yet may be missed`,
-    );
+    ctx.logger.warn(unseen);
+    ctx.output('targetGroupConfigurationCheck', unseen);
   }
   await assertTargetGroupConfigurationsFree(kubeConfig, result.manifests, {
     committed: [...(base?.found ?? []), ...reviews],

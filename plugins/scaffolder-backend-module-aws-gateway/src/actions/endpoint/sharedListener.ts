@@ -26,6 +26,7 @@ import {
   assertNamespacesAllowed,
   dryRunSharedGatewayEdit,
   readSharedGatewayCluster,
+  targetGroupConfigurationCheckOutput,
 } from './sharedGatewayCluster';
 import {
   pendingReviewsOutput,
@@ -139,6 +140,7 @@ export function createSharedListenerAction(options: SharedGatewayActionDeps) {
         routeRef: z => z.string().describe('<namespace>/<route name>'),
         serverDryRun: z => z.enum(['passed']),
         ...pendingReviewsOutput,
+        ...targetGroupConfigurationCheckOutput,
       },
     },
     async handler(ctx) {
@@ -273,6 +275,7 @@ export function createSharedListenerAction(options: SharedGatewayActionDeps) {
           committed: {
             base: onBase.committed,
             reviews: pending.targetGroupConfigurations,
+            reviewsNote: pending.targetGroupConfigurationsNote,
           },
         },
       );
