@@ -243,6 +243,9 @@ export const awsGatewayTranslationRef = createTranslationRef({
         },
         files: 'Files to commit:',
         filesList: 'Files to commit',
+        notes: 'Not everything could be checked',
+        notesHint:
+          'Continuing is allowed: the step checks again when it runs, with what it can read then.',
       },
     },
   },

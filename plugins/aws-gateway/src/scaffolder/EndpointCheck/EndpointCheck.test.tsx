@@ -153,4 +153,71 @@ describe('EndpointCheck', () => {
     });
     expect(addError).not.toHaveBeenCalled();
   });
+
+  describe('a TLS listener on a shared gateway', () => {
+    const shared = {
+      ...form,
+      gatewayKind: 'shared',
+      sharedGateway: 'dev/platform-gateways/shared-nlb',
+      protocol: 'TLS',
+      tlsHostname: 'db.apps.example.com',
+    };
+    const TAKEN =
+      'Service default/backend already has TargetGroupConfiguration db (proposed in shared-gateway-routes/team-b/db/targetgroupconfiguration-db.yaml by pull request https://git.example.com/platform/gitops/pulls/8): the controller applies only one per Service, and behind a TLS Passthrough listener it must say protocol TCP — expose the Service on TCP, or remove that TargetGroupConfiguration first';
+    const BOUND =
+      'The TargetGroupConfiguration check could not see every file: not every file below gateways/ and shared-gateway-routes/ on main was read for TargetGroupConfigurations (it stopped at the bound of 1024 files): one for the Service there may be missed';
+    const refused: EndpointFormCheck = {
+      ...passing,
+      issues: [
+        {
+          field: 'serviceName',
+          rule: 'shared-target-group-configuration-taken',
+          message: TAKEN,
+        },
+      ],
+      notes: [BOUND],
+    };
+
+    it("sends the shared gateway, shows what the action would refuse for the Service's TargetGroupConfiguration and what could not be checked, and blocks the next step", async () => {
+      const api = fakeFormOptionsApi({
+        checkEndpoint: jest.fn(async () => refused),
+      });
+      await renderField(EndpointCheck, {
+        api,
+        title: 'Check before you submit',
+        form: shared,
+      });
+      expect(
+        await screen.findByRole('alert', { name: 'What to change' }),
+      ).toHaveTextContent(TAKEN);
+      const notes = screen.getByRole('status', {
+        name: 'Not everything could be checked',
+      });
+      expect(notes).toHaveTextContent(BOUND);
+      expect(notes).toHaveTextContent(/the step checks again when it runs/);
+      expect(api.checkEndpoint).toHaveBeenCalledWith(
+        expect.objectContaining({
+          gatewayKind: 'shared',
+          sharedGateway: 'dev/platform-gateways/shared-nlb',
+          protocol: 'TLS',
+          serviceName: 'backend',
+        }),
+        { kubernetesTokens: undefined },
+      );
+
+      const addError = jest.fn();
+      await validateEndpointCheck({}, { addError } as any, {
+        apiHolder: {
+          get: ref =>
+            (ref.id === awsGatewayFormOptionsApiRef.id
+              ? api
+              : undefined) as any,
+        },
+        formData: shared,
+        schema: {},
+      });
+      // The refusal blocks; what could not be checked does not.
+      expect(addError.mock.calls).toEqual([[TAKEN]]);
+    });
+  });
 });

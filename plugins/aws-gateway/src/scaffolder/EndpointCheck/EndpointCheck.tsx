@@ -13,6 +13,7 @@ import {
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
+import AlertTitle from '@material-ui/lab/AlertTitle';
 import { useEffect, useMemo, useState } from 'react';
 import { awsGatewayTranslationRef } from '../../translation';
 import { useKubernetesUserTokens } from '../../hooks/useKubernetesUserTokens';
@@ -44,6 +45,9 @@ const FORM_KEYS: Array<keyof EndpointFormValues> = [
   'scheme',
   'sourceCidrs',
   'controllerProfile',
+  // The shared-gateway path: what its action would refuse is checked too.
+  'gatewayKind',
+  'sharedGateway',
 ];
 
 /** The endpoint's values out of the whole form (other fields are none of the backend's business). */
@@ -199,6 +203,21 @@ export function EndpointCheck(
                   <li key={`${i.field}-${i.rule}-${i.message}`}>{i.message}</li>
                 ))}
               </ul>
+            </Alert>
+          )}
+          {check.notes && check.notes.length > 0 && (
+            <Alert
+              severity="warning"
+              role="status"
+              aria-label={t('fields.endpointCheck.notes')}
+            >
+              <AlertTitle>{t('fields.endpointCheck.notes')}</AlertTitle>
+              <ul>
+                {check.notes.map(n => (
+                  <li key={n}>{n}</li>
+                ))}
+              </ul>
+              {t('fields.endpointCheck.notesHint')}
             </Alert>
           )}
           {check.controllerProfile && (
