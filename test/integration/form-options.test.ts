@@ -10,7 +10,9 @@
  * request), a review whose manifest cannot be read is said.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
+import yaml from 'yaml';
 import { kubeConfigFor, PROFILE_V16, uniqueName } from '../peers';
 import { PortalClient } from './support/scaffolderClient';
 import {
@@ -18,7 +20,9 @@ import {
   createPeerSharedGateway,
   openPeerReview,
   PeerSharedGateway,
+  SHARED_GATEWAY_FILE,
 } from './support/sharedGatewayPeer';
+import { deleteApplied, serverSideApply } from './support/serverSideApply';
 import {
   ensureBackendService,
   startTemplatesPortal,
@@ -35,6 +39,8 @@ let core: k8s.CoreV1Api;
 let createdService = false;
 let shared: PeerSharedGateway;
 const service = uniqueName('form-svc');
+/** TargetGroupConfigurations applied by the tests, deleted after. */
+const applied: k8s.KubernetesObject[] = [];
 
 beforeAll(async () => {
   // Deep-merged over the generated overlay by the config loader: the guest's
@@ -44,7 +50,13 @@ beforeAll(async () => {
   ]);
   shared = await createPeerSharedGateway();
   process.env.APP_CONFIG_awsGateway_provisioning_sharedGateways =
-    JSON.stringify([shared.entry]);
+    JSON.stringify([
+      {
+        ...shared.entry,
+        protocols: ['TCP', 'UDP', 'TLS'],
+        tlsHostnames: ['*.apps.example.com'],
+      },
+    ]);
   try {
     env = await startTemplatesPortal('form-options', {
       permissions: { platformTeams: ['group:default/platform'] },
@@ -93,6 +105,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
+  await deleteApplied(kubeConfigFor(PROFILE_V16), applied);
   await core
     ?.deleteNamespacedService({ name: service, namespace: 'default' })
     .catch(() => undefined);
@@ -266,5 +279,97 @@ describe('shared gateways in the form', () => {
       ),
     );
     expect(gateway.pendingNote).not.toContain('root:');
+  });
+});
+
+describe("a TLS listener on a shared gateway: the Service's TargetGroupConfiguration", () => {
+  const TAKEN = 'shared-target-group-configuration-taken';
+  /** The expose form on the shared path with TLS, for `serviceName`. */
+  const tlsForm = (serviceName: string) => ({
+    cluster,
+    namespace: 'default',
+    serviceName,
+    servicePort: 5432,
+    gatewayName: 'aws-tcp-gateway',
+    listenerName: `${serviceName}-tls`,
+    listenerPort: 20030,
+    protocol: 'TLS',
+    tlsHostname: 'db.apps.example.com',
+    routeName: `${serviceName}-tls`,
+    scheme: 'internal',
+    gatewayKind: 'shared',
+    sharedGateway: shared.id,
+  });
+  const check = async (serviceName: string) => {
+    const res = await client.request(
+      'POST',
+      `${API}/endpoint-check`,
+      tlsForm(serviceName),
+    );
+    expect(res.status).toBe(200);
+    return res.body as {
+      issues: { field: string; rule: string; message: string }[];
+      notes?: string[];
+    };
+  };
+  const tgc = (name: string, forService: string) => ({
+    apiVersion: 'gateway.k8s.aws/v1',
+    kind: 'TargetGroupConfiguration',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      targetReference: { name: forService },
+      defaultConfiguration: { targetType: 'ip' },
+    },
+  });
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+  it('reports, before submit, one another open pull request adds, naming the pull request as the action does; none for a Service without one', async () => {
+    const pg = uniqueName('pg');
+    const file = `shared-gateway-routes/default/${pg}/targetgroupconfiguration-${pg}.yaml`;
+    const review = await openPeerReview(
+      shared,
+      `aws-gateway/shared-default-${pg}`,
+      manifestPath => {
+        const work = manifestPath.slice(0, -SHARED_GATEWAY_FILE.length);
+        fs.mkdirSync(path.join(work, path.dirname(file)), { recursive: true });
+        fs.writeFileSync(path.join(work, file), yaml.stringify(tgc(pg, pg)));
+      },
+    );
+    const { issues } = await check(pg);
+    expect(issues.filter(i => i.rule === TAKEN)).toEqual([
+      {
+        field: 'serviceName',
+        rule: TAKEN,
+        message: expect.stringMatching(
+          new RegExp(
+            `^Service default/${pg} already has TargetGroupConfiguration ${pg} \\(proposed in ${escape(
+              file,
+            )} by pull request ${escape(
+              review.url,
+            )}\\): the controller applies only one per Service`,
+          ),
+        ),
+      },
+    ]);
+    const free = await check(uniqueName('free'));
+    expect(free.issues.filter(i => i.rule === TAKEN)).toEqual([]);
+    expect(free.notes).toBeUndefined();
+  });
+
+  it("reports, before submit, one live on the cluster, read with the form's credentials", async () => {
+    await serverSideApply(
+      k8s.KubernetesObjectApi.makeApiClient(kubeConfigFor(PROFILE_V16)),
+      tgc(`${service}-legacy`, service),
+      'someone',
+      applied,
+    );
+    const { issues } = await check(service);
+    expect(issues.filter(i => i.rule === TAKEN)).toEqual([
+      {
+        field: 'serviceName',
+        rule: TAKEN,
+        message: `Service default/${service} already has TargetGroupConfiguration ${service}-legacy (live on the cluster): the controller applies only one per Service, and behind a TLS Passthrough listener it must say protocol TCP — expose the Service on TCP, or remove that TargetGroupConfiguration first`,
+      },
+    ]);
   });
 });
