@@ -356,7 +356,7 @@ describe("a TLS listener on a shared gateway: the Service's TargetGroupConfigura
     expect(free.notes).toBeUndefined();
   });
 
-  it("reports, before submit, one live on the cluster, read with the form's credentials", async () => {
+  it("reports, before submit, one live on the cluster, in the action's words", async () => {
     await serverSideApply(
       k8s.KubernetesObjectApi.makeApiClient(kubeConfigFor(PROFILE_V16)),
       tgc(`${service}-legacy`, service),
