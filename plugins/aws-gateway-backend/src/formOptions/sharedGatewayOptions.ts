@@ -13,6 +13,7 @@ import {
   gatewayListeners,
   GatewayListenerSummary,
   GitOpsRepository,
+  KubernetesManifest,
   parseSharedGatewayManifest,
   PendingSharedReviews,
   readLiveGateway,
@@ -23,7 +24,6 @@ import {
   RepositoryUrlAllowList,
   SharedGateway,
   SharedListenerProblem,
-  KubernetesManifest,
   targetGroupConfigurationCheckNote,
   targetGroupConfigurationProblems,
   untilAborted,
@@ -44,7 +44,6 @@ export interface SharedGatewayReader {
     name: string,
     signal: AbortSignal,
   ): Promise<unknown | undefined>;
-
   /** What stands in the way of the TargetGroupConfigurations among `manifests`, live or `committed` (the actions' rule). */
   targetGroupConfigurationProblems(
     kubeConfig: KubeConfig,
@@ -121,7 +120,7 @@ export function gitOpsSharedGatewayRepositoryReader(
         shared: g,
         baseGateway: gateway,
         signal,
-        // The form shows ports; the TargetGroupConfiguration check is the action's.
+        // The picker shows ports; a TLS listener's check reads the TargetGroupConfigurations (readTargetGroupConfigurations).
         targetGroupConfigurations: false,
       });
       return { listeners: gatewayListeners(gateway), pending };
