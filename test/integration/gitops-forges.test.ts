@@ -20,6 +20,7 @@ import {
   createBareRepo,
   gitPeer,
   gitPeerAddComments,
+  gitPeerDeleteCommentOnPage,
   gitPeerPulls,
   gitPeerRefuseEdits,
   gitPushes,
@@ -146,13 +147,14 @@ const MANY_COMMENTS = 600;
 /**
  * Closes pull request #1 of `repository` (owner/repo) with a comment, the
  * first close refused by the host after the comment was posted; others'
- * comments come before it and after it, more than any bound of pages. What
- * the pull request is then: its state, how many comments, how many of them
- * the closing one.
+ * comments come before it and after it, more than any bound of pages
+ * (`beforeAgain` runs before the second close). What the pull request is
+ * then: its state, how many comments, how many of them the closing one.
  */
 async function closeAmongManyComments(
   opener: PullRequestOpener,
   repository: string,
+  beforeAgain?: () => Promise<void>,
 ) {
   const why = 'It changes nothing any more.';
   await gitPeerAddComments(repository, 1, MANY_COMMENTS);
@@ -160,6 +162,7 @@ async function closeAmongManyComments(
   await expect(opener.close(1, why)).rejects.toThrow(/HTTP 403/);
   await gitPeerAddComments(repository, 1, MANY_COMMENTS);
   await gitPeerRefuseEdits(repository, false);
+  await beforeAgain?.();
   await opener.close(1, why);
   const [pull] = await gitPeerPulls(repository);
   return {
@@ -398,29 +401,55 @@ describe.each(['github', 'gitlab', 'azure'] as const)(
   },
 );
 
+/** A new repository (owner/repo) on the peer with pull request #1 opened through `forge`'s API; its opener, with the portal's credentials. */
+async function repositoryWithPullRequest(
+  forge: 'gitea' | 'github' | 'gitlab',
+  repository: string,
+) {
+  const url = createBareRepo(repository);
+  const head = 'aws-gateway/default-aws-tcp-gateway';
+  pushBranchByHand(
+    path.join(gitPeer().root, `${repository}.git`),
+    head,
+    work =>
+      fs.writeFileSync(path.join(work, 'gateway.yaml'), 'kind: Gateway\n'),
+    'Expose backend',
+  );
+  const opener = await GitOpsRepository.fromConfig(
+    gitopsConfig({ forge, allowedRepoUrls: [url] }),
+  ).pullRequestOpener(url);
+  expect(
+    await opener.open({ head, base: 'main', title: 'Expose backend' }),
+  ).toMatchObject({ number: 1, created: true });
+  return opener;
+}
+
 describe('the git peer as a gitea host (Gitea answers every comment at once)', () => {
   it('posts the closing comment once on a pull request with more comments than a page, before and after it', async () => {
     const repository = `${uniqueName('platform')}/gitops`;
-    const url = createBareRepo(repository);
-    const head = 'aws-gateway/default-aws-tcp-gateway';
-    pushBranchByHand(
-      path.join(gitPeer().root, `${repository}.git`),
-      head,
-      work =>
-        fs.writeFileSync(path.join(work, 'gateway.yaml'), 'kind: Gateway\n'),
-      'Expose backend',
-    );
-    const opener = await GitOpsRepository.fromConfig(
-      gitopsConfig({ allowedRepoUrls: [url] }),
-    ).pullRequestOpener(url);
-    expect(
-      await opener.open({ head, base: 'main', title: 'Expose backend' }),
-    ).toMatchObject({ number: 1, created: true });
+    const opener = await repositoryWithPullRequest('gitea', repository);
     expect(await closeAmongManyComments(opener, repository)).toEqual(
       CLOSED_ONCE,
     );
   });
 });
+
+describe.each(['github', 'gitlab'] as const)(
+  'the git peer as a %s host (comment pages are offsets into the list)',
+  forge => {
+    it('posts the closing comment once when a comment of a page already read is deleted while the comments are read', async () => {
+      const repository = `${uniqueName('platform')}/gitops`;
+      const opener = await repositoryWithPullRequest(forge, repository);
+      // The closing comment is the 601st in either order (GitHub oldest first, GitLab newest first), the first of page 7:
+      // deleting the first comment of page 6 once it is served moves it back onto page 6, already read.
+      const deleteWhileRead = () =>
+        gitPeerDeleteCommentOnPage(repository, 1, 6);
+      expect(
+        await closeAmongManyComments(opener, repository, deleteWhileRead),
+      ).toEqual({ ...CLOSED_ONCE, comments: 2 * MANY_COMMENTS });
+    });
+  },
+);
 
 describe('aws-gateway:gitops:commit against the git peer as an azure host that redirects its API', () => {
   it('follows no redirect (one followed would reach an address that refuses connections): the error names the status, not where it points', async () => {

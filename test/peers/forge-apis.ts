@@ -30,8 +30,24 @@ interface PeerPull {
   user: string;
   /** Closed without a merge (GitHub/GitLab close, Azure DevOps abandon). */
   state: 'open' | 'closed';
-  /** Comments, in order. */
-  comments: string[];
+  /** Comments, oldest first. */
+  comments: PeerComment[];
+}
+
+/** A comment with its id, kept when comments before it are deleted (as every forge's are). */
+export interface PeerComment {
+  id: number;
+  body: string;
+}
+
+/** Comment ids are the peer's, unique across its pull requests, never reused (as GitHub's). */
+let lastCommentId = 0;
+
+/** Posts a comment at the end of `comments`; the comment as the forges answer it. */
+export function postComment(comments: PeerComment[], body: string) {
+  const comment = { id: ++lastCommentId, body };
+  comments.push(comment);
+  return comment;
 }
 
 export interface ForgeContext {
@@ -42,6 +58,14 @@ export interface ForgeContext {
   pulls: Map<string, PeerPull[]>;
   /** Repositories (owner/repo) whose pull requests may not be closed or retitled: 403, as a host refusing the credentials would. */
   refuseEdits: Set<string>;
+  /** By repository (owner/repo): when that page of that pull request's comments is served, its first comment is deleted, once. */
+  deleteOnPage: Map<string, CommentDeletion>;
+}
+
+/** A deletion of a comment while a client reads the comments, page after page (GitHub, GitLab). */
+export interface CommentDeletion {
+  number: number;
+  page: number;
 }
 
 export function branchSha(
@@ -152,23 +176,35 @@ async function openPull(
 }
 
 /**
- * One page of a pull request's comments as `{ id, body }` (`sizeParam` names
- * the page size), oldest first, or newest first when `newestFirst`.
+ * One page of a pull request's comments as `{ id, body }` (`per_page` is the
+ * page size, pages are offsets into the list as GitHub's and GitLab's are),
+ * oldest first, or newest first when `newestFirst`. When the test asked for
+ * it (`deleteOnPage`), the page's first comment is deleted once it is served.
  */
-export function commentPage(
-  comments: string[],
+function commentPage(
+  ctx: ForgeContext,
+  key: string,
+  pull: PeerPull,
   url: URL,
-  sizeParam: string,
   newestFirst = false,
-): Array<{ id: number; body: string }> {
+): PeerComment[] {
   const size = Math.max(
     1,
-    Math.min(100, Number(url.searchParams.get(sizeParam)) || 30),
+    Math.min(100, Number(url.searchParams.get('per_page')) || 30),
   );
-  const from =
-    (Math.max(1, Number(url.searchParams.get('page')) || 1) - 1) * size;
-  const all = comments.map((body, i) => ({ id: i + 1, body }));
-  return (newestFirst ? all.reverse() : all).slice(from, from + size);
+  const page = Math.max(1, Number(url.searchParams.get('page')) || 1);
+  const ordered = newestFirst ? [...pull.comments].reverse() : pull.comments;
+  const served = ordered.slice((page - 1) * size, page * size);
+  const deletion = ctx.deleteOnPage.get(key);
+  if (
+    deletion?.number === pull.number &&
+    deletion.page === page &&
+    served.length > 0
+  ) {
+    ctx.deleteOnPage.delete(key);
+    pull.comments = pull.comments.filter(c => c.id !== served[0].id);
+  }
+  return served;
 }
 
 /**
@@ -210,7 +246,7 @@ export function peerPulls(ctx: Pick<ForgeContext, 'pulls'>, key: string) {
     title: p.title,
     body: p.body,
     state: p.state,
-    comments: p.comments,
+    comments: p.comments.map(c => c.body),
   }));
 }
 
@@ -285,7 +321,7 @@ export async function handleGithub(
   if (m[4] && m[5] === 'comments' && req.method === 'GET') {
     const pull = repo.list.find(p => p.number === Number(m[4]));
     if (!pull) send(res, 404, { message: 'Not Found' });
-    else send(res, 200, commentPage(pull.comments, url, 'per_page'));
+    else send(res, 200, commentPage(ctx, repo.key, pull, url));
     return;
   }
   if (req.method !== 'POST' || !input) {
@@ -334,8 +370,7 @@ export async function handleGithub(
     return;
   }
   if (m[5] === 'comments') {
-    pull.comments.push(String(input.body ?? ''));
-    send(res, 201, { id: pull.comments.length, body: input.body });
+    send(res, 201, postComment(pull.comments, String(input.body ?? '')));
     return;
   }
   const labels: unknown[] = input.labels ?? [];
@@ -456,8 +491,7 @@ export async function handleGitlab(
   }
   const pull = repo.list.find(p => p.number === Number(m[2]));
   if (pull && m[3] && req.method === 'POST') {
-    pull.comments.push(String(input.body ?? ''));
-    send(res, 201, { id: pull.comments.length, body: input.body });
+    send(res, 201, postComment(pull.comments, String(input.body ?? '')));
     return;
   }
   if (pull && m[3] && req.method === 'GET') {
@@ -466,9 +500,10 @@ export async function handleGitlab(
       res,
       200,
       commentPage(
-        pull.comments,
+        ctx,
+        repo.key,
+        pull,
         url,
-        'per_page',
         url.searchParams.get('sort') !== 'asc',
       ),
     );
@@ -687,18 +722,22 @@ export async function handleAzure(
   }
   if (m[5] === 'threads' && req.method === 'GET' && !m[6]) {
     // One thread per comment: the portal posts one comment per thread.
-    const value = pull.comments.map((content, i) => ({
-      id: i + 1,
-      comments: [{ id: 1, content }],
+    const value = pull.comments.map(c => ({
+      id: c.id,
+      comments: [{ id: 1, content: c.body }],
     }));
     send(res, 200, { count: value.length, value });
     return;
   }
   if (m[5] === 'threads' && req.method === 'POST' && !m[6]) {
-    const comments = Array.isArray(input.comments) ? input.comments : [];
-    for (const c of comments) pull.comments.push(String(c?.content ?? ''));
+    const comments: Array<{ content?: unknown }> = Array.isArray(input.comments)
+      ? input.comments
+      : [];
+    const posted = comments.map(c =>
+      postComment(pull.comments, String(c?.content ?? '')),
+    );
     send(res, 200, {
-      id: pull.comments.length,
+      id: posted.at(-1)?.id ?? 0,
       comments,
       status: input.status,
     });

@@ -11,8 +11,9 @@
  * user it knows the users of PEER_USERS by their tokens (peerUserToken), and
  * records which login pushed (GET /_peer/pushes); tests read pull requests'
  * state and comments (GET /_peer/pulls), make closes fail
- * (POST /_peer/refuse-edits: closes and retitles) and add others' comments
- * in bulk (POST /_peer/comments).
+ * (POST /_peer/refuse-edits: closes and retitles), add others' comments
+ * in bulk (POST /_peer/comments) and have one deleted while a client reads
+ * them (POST /_peer/delete-comment-on-page).
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -23,6 +24,7 @@ import path from 'node:path';
 import { freePort } from './cache';
 import {
   branchSha,
+  CommentDeletion,
   ForgeContext,
   azureGitPath,
   handleAzure,
@@ -31,7 +33,9 @@ import {
   isAzureApi,
   hasPullFields,
   PEER_USERS,
+  PeerComment,
   peerPulls,
+  postComment,
   readBody,
 } from './forge-apis';
 
@@ -113,8 +117,8 @@ interface PullRequest {
   merged: boolean;
   created_at: string;
   user: { login: string };
-  /** Comments, in order (Gitea keeps them on the pull request's issue). */
-  comments: string[];
+  /** Comments, oldest first (Gitea keeps them on the pull request's issue). */
+  comments: PeerComment[];
 }
 
 /**
@@ -176,18 +180,14 @@ async function handlePulls(
       req.method === 'POST' &&
       url.pathname.includes('/issues/')
     ) {
-      pull.comments.push(String(input.body ?? ''));
-      send(201, { id: pull.comments.length, body: input.body });
+      send(201, postComment(pull.comments, String(input.body ?? '')));
     } else if (
       m[4] &&
       req.method === 'GET' &&
       url.pathname.includes('/issues/')
     ) {
       // Gitea answers every comment of an issue at once: its API has no page here.
-      send(
-        200,
-        pull.comments.map((body, i) => ({ id: i + 1, body })),
-      );
+      send(200, pull.comments);
     } else if (
       !m[4] &&
       req.method === 'PATCH' &&
@@ -371,6 +371,7 @@ export async function startGitServer(
   const pulls = new Map<string, PullRequest[]>();
   const forgePulls: ForgeContext['pulls'] = new Map();
   const refuseEdits = new Set<string>();
+  const deleteOnPage = new Map<string, CommentDeletion>();
   const pushes: Array<{ repository: string; login: string }> = [];
   const counter = { id: 0 };
   let baseUrl = '';
@@ -405,7 +406,7 @@ export async function startGitServer(
             title: p.title,
             body: p.body,
             state: p.state,
-            comments: p.comments,
+            comments: p.comments.map(c => c.body),
           })),
           ...peerPulls({ pulls: forgePulls }, key),
         ]),
@@ -439,7 +440,23 @@ export async function startGitServer(
       }
       const from = pull.comments.length;
       for (let i = 1; i <= count; i++)
-        pull.comments.push(`Comment ${from + i} by a reviewer`);
+        postComment(pull.comments, `Comment ${from + i} by a reviewer`);
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    // POST ?repository=owner/repo&number=N&page=P: once page P of pull request N's comments is next served (GitHub, GitLab), its first comment is deleted.
+    if (url.pathname === '/_peer/delete-comment-on-page' && login === user) {
+      req.resume();
+      const key = url.searchParams.get('repository') ?? '';
+      const number = Number(url.searchParams.get('number'));
+      const page = Number(url.searchParams.get('page'));
+      if (!Number.isInteger(number) || !Number.isInteger(page) || page < 1) {
+        res.writeHead(400);
+        res.end();
+        return;
+      }
+      deleteOnPage.set(key, { number, page });
       res.writeHead(204);
       res.end();
       return;
@@ -455,6 +472,7 @@ export async function startGitServer(
         login,
         pulls: forgePulls,
         refuseEdits,
+        deleteOnPage,
       }).catch(error => {
         if (!res.headersSent)
           res.writeHead(500, { 'content-type': 'text/plain' });

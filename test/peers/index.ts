@@ -173,6 +173,26 @@ export async function gitPeerAddComments(
   );
 }
 
+/**
+ * Has the git peer delete a comment while a client reads pull request
+ * `number`'s comments page after page (GitHub, GitLab): once page `page` is
+ * served, the first comment on it is deleted, once.
+ */
+export async function gitPeerDeleteCommentOnPage(
+  repository: string,
+  number: number,
+  page: number,
+): Promise<void> {
+  await gitPeerControl(
+    `delete-comment-on-page?${new URLSearchParams({
+      repository,
+      number: String(number),
+      page: String(page),
+    })}`,
+    'POST',
+  );
+}
+
 /** A request to the git peer's own test endpoints (/_peer/…), as its user. */
 async function gitPeerControl(what: string, method = 'GET') {
   const git = need('git');
