@@ -15,8 +15,9 @@ import {
 
 /**
  * Changes a listener the portal added to a shared Gateway — its port, its
- * protocol (TCP or UDP) or its backend Service — through a pull request to
- * the platform's GitOps repository: exactly that listener in the Gateway's
+ * protocol (TCP, UDP or TLS, as the Gateway offers), a TLS listener's host
+ * name (among the platform's `tlsHostnames`) or its backend Service — through
+ * a pull request to the platform's GitOps repository: exactly that listener in the Gateway's
  * manifest and the app's route are rewritten, after checking that both are
  * what the portal wrote (its mark, no hand edit), for the component named,
  * that the new port is free on the live Gateway, in the manifest and in the
@@ -34,7 +35,7 @@ export function createChangeSharedListenerAction(
   return createAwsGatewayAction({
     id: AWS_GATEWAY_ACTION_ID.changeSharedListener,
     description:
-      "Changes your listener on a shared Gateway (port, protocol, backend Service): the listener in the Gateway's manifest and your route, through a pull request to the platform's GitOps repository. Refuses a listener or route the portal did not write or that was edited by hand, and a port that is taken.",
+      "Changes your listener on a shared Gateway (port, protocol, a TLS listener's host name, backend Service): the listener in the Gateway's manifest and your route, through a pull request to the platform's GitOps repository. Refuses a listener or route the portal did not write or that was edited by hand, and a port that is taken.",
     examples,
     supportsDryRun: true,
     schema: {
