@@ -121,8 +121,6 @@ describe('a cluster that admits each user with their own token (oidc)', () => {
               // credentials only, which this cluster refuses: every read
               // here is the user's, made directly.
               watch: { enabled: false },
-              // A first read (TLS to the API server, AWS lookups) on a loaded machine.
-              requestDeadlineMs: 30_000,
             },
             awsGateway: {
               provisioning: {
