@@ -192,10 +192,8 @@ export {
 } from './manifests/sharedGatewayReads';
 export {
   assertTargetGroupConfigurationsFree,
-  committedFilesBoundNote,
   committedTargetGroupConfigurations,
   COMMITTED_TARGET_GROUP_CONFIGURATION_FILES,
-  TARGET_GROUP_CONFIGURATION_REFUSAL,
   targetGroupConfigurationCheckNote,
   targetGroupConfigurationProblems,
 } from './manifests/sharedTargetGroupConfigurations';
