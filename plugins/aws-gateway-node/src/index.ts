@@ -197,7 +197,10 @@ export {
   targetGroupConfigurationCheckNote,
   targetGroupConfigurationProblems,
 } from './manifests/sharedTargetGroupConfigurations';
-export type { FoundTargetGroupConfiguration } from './manifests/sharedTargetGroupConfigurations';
+export type {
+  FoundTargetGroupConfiguration,
+  TargetGroupConfigurationCheckOptions,
+} from './manifests/sharedTargetGroupConfigurations';
 export type { GatewayGuardrails, PortRange } from './manifests/guardrails';
 export {
   manifestToYaml,

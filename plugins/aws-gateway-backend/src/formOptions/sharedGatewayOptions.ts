@@ -106,41 +106,42 @@ export function gitOpsSharedGatewayRepositoryReader(
 ): SharedGatewayRepositoryReader {
   const repository = GitOpsRepository.fromConfig(config);
   const allowed = RepositoryUrlAllowList.fromGitOpsConfig(config);
+  /** The Gateway's manifest on its branch and the open reviews, with or without their TargetGroupConfigurations. */
+  const readBranchAndReviews = async (
+    g: SharedGateway,
+    signal: AbortSignal,
+    targetGroupConfigurations: boolean,
+  ) => {
+    const repoUrl = allowed.check(g.gitops.repoUrl, 'gitops.repoUrl');
+    const { file, committed } = await readSharedGatewayManifest(
+      repository,
+      repoUrl,
+      g,
+      { branch: g.gitops.branch, signal, targetGroupConfigurations },
+    );
+    const { gateway } = parseSharedGatewayManifest(g, file.content);
+    const pending = await readPendingSharedReviews({
+      repository,
+      repoUrl,
+      shared: g,
+      baseGateway: gateway,
+      signal,
+      targetGroupConfigurations,
+    });
+    return { gateway, committed, pending };
+  };
   return {
     async read(g, signal) {
-      const repoUrl = allowed.check(g.gitops.repoUrl, 'gitops.repoUrl');
-      const { file } = await readSharedGatewayManifest(repository, repoUrl, g, {
-        branch: g.gitops.branch,
-        signal,
-      });
-      const { gateway } = parseSharedGatewayManifest(g, file.content);
-      const pending = await readPendingSharedReviews({
-        repository,
-        repoUrl,
-        shared: g,
-        baseGateway: gateway,
-        signal,
-        // The picker shows ports; a TLS listener's check reads the TargetGroupConfigurations (readTargetGroupConfigurations).
-        targetGroupConfigurations: false,
-      });
+      // The picker shows ports; a TLS listener's check reads the TargetGroupConfigurations (readTargetGroupConfigurations).
+      const { gateway, pending } = await readBranchAndReviews(g, signal, false);
       return { listeners: gatewayListeners(gateway), pending };
     },
     async readTargetGroupConfigurations(g, signal) {
-      const repoUrl = allowed.check(g.gitops.repoUrl, 'gitops.repoUrl');
-      const { file, committed } = await readSharedGatewayManifest(
-        repository,
-        repoUrl,
+      const { committed, pending } = await readBranchAndReviews(
         g,
-        { branch: g.gitops.branch, signal, targetGroupConfigurations: true },
-      );
-      const { gateway } = parseSharedGatewayManifest(g, file.content);
-      const pending = await readPendingSharedReviews({
-        repository,
-        repoUrl,
-        shared: g,
-        baseGateway: gateway,
         signal,
-      });
+        true,
+      );
       return {
         found: [
           ...(committed?.found ?? []),

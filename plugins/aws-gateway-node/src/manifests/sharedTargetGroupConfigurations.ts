@@ -214,6 +214,19 @@ export function targetGroupConfigurationConflicts(
 }
 
 /**
+ * What the one-TargetGroupConfiguration-per-Service check reads beside the
+ * cluster: the ones `committed` in GitOps but not applied, the input `field`
+ * its problems name, and the caller's `signal`.
+ *
+ * @public
+ */
+export interface TargetGroupConfigurationCheckOptions {
+  committed?: FoundTargetGroupConfiguration[];
+  field?: string;
+  signal?: AbortSignal;
+}
+
+/**
  * What stands in the way of the TargetGroupConfigurations among `manifests`
  * (none: nothing): live ones (read here, with the provisioning calls'
  * deadline and `signal`) and `committed` ones (the base branch, the open
@@ -226,11 +239,7 @@ export function targetGroupConfigurationConflicts(
 export async function targetGroupConfigurationProblems(
   kubeConfig: KubeConfig,
   manifests: KubernetesManifest[],
-  options: {
-    committed?: FoundTargetGroupConfiguration[];
-    field?: string;
-    signal?: AbortSignal;
-  } = {},
+  options: TargetGroupConfigurationCheckOptions = {},
 ): Promise<SharedListenerProblem[]> {
   const ours = manifests.filter(m => m.kind === 'TargetGroupConfiguration');
   return (
@@ -269,11 +278,7 @@ export const TARGET_GROUP_CONFIGURATION_REFUSAL = `The TargetGroupConfiguration 
 export async function assertTargetGroupConfigurationsFree(
   kubeConfig: KubeConfig,
   manifests: KubernetesManifest[],
-  options: {
-    committed?: FoundTargetGroupConfiguration[];
-    field?: string;
-    signal?: AbortSignal;
-  } = {},
+  options: TargetGroupConfigurationCheckOptions = {},
 ): Promise<void> {
   const problems = await targetGroupConfigurationProblems(
     kubeConfig,
