@@ -481,7 +481,7 @@ describe('the listener over its life: locate, change, remove against the peers',
         }),
       ),
     ).rejects.toThrow(
-      /listenerPort: port 20000 is taken on shared Gateway .*\(listener platform-dns\) \[shared-port-taken\]/,
+      /change\.listeners\[0\]\.port: port 20000 is taken on shared Gateway .*\(listener platform-dns\) \[shared-port-taken\]/,
     );
     expect(heads()).toBe(before);
   });

@@ -189,7 +189,7 @@ test('the change form on a TLS listener of a shared gateway: a host name outside
   await page.getByRole('button', { name: 'Create', exact: true }).click();
 
   const refusal = new RegExp(
-    `hostname: login\\.bank\\.example is not among the host names TLS listeners may use on shared Gateway ${tlsShared.id.replace(
+    `change\\.listeners\\[0\\]\\.hostname: login\\.bank\\.example is not among the host names TLS listeners may use on shared Gateway ${tlsShared.id.replace(
       /[.*+?^${}()|[\]\\]/g,
       '\\$&',
     )} \\(\\*\\.apps\\.example\\.com\\) \\[shared-tls-hostname\\]`,

@@ -226,4 +226,35 @@ describe('planSharedListenerEdit', () => {
   ])('refuses %s, naming the field and the rule', (_what, change, message) => {
     expect(() => edit(change)).toThrow(message);
   });
+
+  it("names the caller's fields when given (the change action's), the others as the request's", () => {
+    const fieldNames = {
+      listenerPort: 'change.listeners[0].port',
+      protocol: 'change.listeners[0].protocol',
+      hostname: 'change.listeners[0].hostname',
+    };
+    // This shared Gateway offers TCP and UDP: TLS, its host name and the port are refused together.
+    expect(() =>
+      edit({
+        next: {
+          ...CURRENT,
+          listenerPort: 20005,
+          protocol: 'TLS',
+          hostname: 'db.example.com',
+        },
+        fieldNames,
+      }),
+    ).toThrow(
+      /cannot be changed:\n- change\.listeners\[0\]\.protocol: TLS is not offered .*\[shared-protocol\]\n- change\.listeners\[0\]\.hostname: db\.example\.com is not among the host names .*\[shared-tls-hostname\]\n- change\.listeners\[0\]\.port: port 20005 is taken .*\[shared-port-taken\]$/,
+    );
+    expect(() =>
+      edit({
+        liveGateway: yaml.parse(`${WITH_OURS}    - name: hotfix
+      protocol: TCP
+      port: 30000
+`),
+        fieldNames,
+      }),
+    ).toThrow(/cannot be removed:\n- sharedGateway: the live listener hotfix/);
+  });
 });

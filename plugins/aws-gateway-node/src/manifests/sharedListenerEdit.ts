@@ -71,8 +71,15 @@ export function planSharedListenerEdit(inputs: {
    * it back byte for byte: the pull request then shows no change at all.
    */
   reviewBaseGatewayYaml?: string;
+  /**
+   * The caller's input field for a request field a refusal names (the change
+   * action's `change.listeners[0].port` for `listenerPort`): the error names
+   * what the user filled in. Fields not listed keep the request's names.
+   */
+  fieldNames?: Readonly<Record<string, string>>;
 }): SharedListenerEditPlan {
   const { shared, current, next } = inputs;
+  const named = (field: string) => inputs.fieldNames?.[field] ?? field;
   const { doc, gateway } = parseSharedGatewayManifest(
     shared,
     inputs.repoGatewayYaml,
@@ -80,7 +87,9 @@ export function planSharedListenerEdit(inputs: {
   const index = ownListenerIndex(shared, current, gateway);
   if (next && next.listenerName !== current.listenerName) {
     throw new InputError(
-      `listenerName: the listener ${current.listenerName} keeps its name (the route's sectionName) [shared-listener-rename]`,
+      `${named('listenerName')}: the listener ${
+        current.listenerName
+      } keeps its name (the route's sectionName) [shared-listener-rename]`,
     );
   }
   const problems = next
@@ -101,7 +110,7 @@ export function planSharedListenerEdit(inputs: {
       `The listener ${current.listenerName} on shared Gateway ${
         shared.id
       } cannot be ${next ? 'changed' : 'removed'}`,
-      problems,
+      problems.map(p => ({ ...p, field: named(p.field) })),
     );
   }
 

@@ -187,10 +187,11 @@ export async function editSharedListener(
   edit: {
     op: 'change' | 'remove';
     actionId: string;
-    /** The request after the change, and one line per changed value. */
+    /** The request after the change, one line per changed value, and the change's field for each request field. */
     decide?: (current: SharedListenerRequest) => {
       next: SharedListenerRequest;
       changes: string[];
+      fields: Record<string, string>;
     };
   },
 ): Promise<void> {
@@ -369,6 +370,8 @@ export async function editSharedListener(
     shared,
     current: current.request,
     next: decided?.next,
+    // A refusal names the field the user filled in (the change form's), not the request's.
+    ...(decided ? { fieldNames: decided.fields } : {}),
     repoGatewayYaml: current.gatewayFile.content,
     liveGateway,
     routeNamespaceLabels,
@@ -437,7 +440,9 @@ export async function editSharedListener(
     {
       what: edit.op,
       // A change's one route and backend: the Service a TargetGroupConfiguration is for.
-      serviceField: 'change.routes[0].backends[0].service',
+      serviceField:
+        decided?.fields['backend.service'] ??
+        'change.routes[0].backends[0].service',
       // The base's (a review branch's own are ours) and the other open reviews'.
       committed: {
         base: (baseRead ?? current).committed,

@@ -37,6 +37,33 @@ describe('applySharedListenerChange: a TLS listener', () => {
   });
 });
 
+describe('applySharedListenerChange: the fields a refusal names', () => {
+  it("names the change's fields, each where it was given (the form's, not the shared-listener action's)", () => {
+    const { fields } = applySharedListenerChange(TLS_ORDERS, {
+      listeners: [
+        { port: 20002 },
+        { name: 'team-a-orders', hostname: 'db.apps.example.com' },
+      ],
+      routes: [{ backends: [{ service: 'orders-v2', port: 8080 }] }],
+    });
+    expect(fields).toEqual({
+      listenerName: 'change.listeners[1].name',
+      listenerPort: 'change.listeners[0].port',
+      protocol: 'change.listeners[1].protocol',
+      hostname: 'change.listeners[1].hostname',
+      'backend.service': 'change.routes[0].backends[0].service',
+      'backend.port': 'change.routes[0].backends[0].port',
+    });
+  });
+
+  it('names the first entry when the change gives no listener or route', () => {
+    expect(applySharedListenerChange(ORDERS, {}).fields).toMatchObject({
+      hostname: 'change.listeners[0].hostname',
+      'backend.service': 'change.routes[0].backends[0].service',
+    });
+  });
+});
+
 describe('applyEndpointChange: a Gateway of its own', () => {
   it('keeps a TLS listener host name, naming the field and the rule', () => {
     expect(() =>

@@ -129,7 +129,12 @@ export function applyEndpointChange(
 export function applySharedListenerChange(
   current: SharedListenerRequest,
   change: EndpointChange,
-): { next: SharedListenerRequest; changes: string[] } {
+): {
+  next: SharedListenerRequest;
+  changes: string[];
+  /** The change's field for each request field a refusal of the new values names (`planSharedListenerEdit`'s fieldNames). */
+  fields: Record<string, string>;
+} {
   const platformOwned = [
     ['scheme', change.scheme !== undefined],
     ['sourceCidrs', !!change.sourceCidrs?.length],
@@ -144,8 +149,18 @@ export function applySharedListenerChange(
   const next: SharedListenerRequest = structuredClone(current);
   const changes: string[] = [];
   const listener = { name: current.listenerName };
+  // Every entry is this one listener's (pick refuses another): a value is named where it was given, else in the last entry.
+  const lastListener = Math.max((change.listeners?.length ?? 0) - 1, 0);
+  const givenAt = {
+    port: lastListener,
+    protocol: lastListener,
+    hostname: lastListener,
+  };
   (change.listeners ?? []).forEach((c, i) => {
     pick([listener], c.name, `change.listeners[${i}].name`, 'listener');
+    if (c.port !== undefined) givenAt.port = i;
+    if (c.protocol !== undefined) givenAt.protocol = i;
+    if (c.hostname) givenAt.hostname = i;
     if (c.port !== undefined && c.port !== next.listenerPort) {
       changes.push(
         `listener ${listener.name}: port ${next.listenerPort} → ${c.port}`,
@@ -189,7 +204,19 @@ export function applySharedListenerChange(
       changes.push(`route ${current.routeName}: backends ${before} → ${after}`);
     next.backend = { ...next.backend, service: b.service, port: b.port };
   });
-  return { next, changes };
+  const route = `change.routes[${Math.max(
+    (change.routes?.length ?? 0) - 1,
+    0,
+  )}].backends[0]`;
+  const fields = {
+    listenerName: `change.listeners[${lastListener}].name`,
+    listenerPort: `change.listeners[${givenAt.port}].port`,
+    protocol: `change.listeners[${givenAt.protocol}].protocol`,
+    hostname: `change.listeners[${givenAt.hostname}].hostname`,
+    'backend.service': `${route}.service`,
+    'backend.port': `${route}.port`,
+  };
+  return { next, changes, fields };
 }
 
 /** The `change` input of the change actions (a Gateway of its own, or a listener on a shared one): one definition. */
