@@ -3,6 +3,7 @@ import {
   TemplateAction,
   TemplateActionOptions,
 } from '@backstage/plugin-scaffolder-node';
+import { withRefusalsAsMessages } from './refusalStack';
 
 /** The zod the scaffolder hands to each input field (for fields shared by several actions). */
 export type ZodImpl = Parameters<
@@ -43,8 +44,8 @@ export function withInputDefaults<
   };
 }
 
-/** The suite's actions: createTemplateAction, with the schema's defaults applied. */
+/** The suite's actions: createTemplateAction, with the schema's defaults applied and refusals logged as their messages. */
 export const createAwsGatewayAction = ((options: any) =>
-  withInputDefaults(
-    createTemplateAction(options),
+  withRefusalsAsMessages(
+    withInputDefaults(createTemplateAction(options)),
   )) as unknown as typeof createTemplateAction;
