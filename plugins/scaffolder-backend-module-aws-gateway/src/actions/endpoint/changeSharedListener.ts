@@ -8,6 +8,7 @@ import {
   sharedListenerEditOutputs,
 } from './editSharedListener';
 import { pendingReviewsOutput } from './pendingReviews';
+import { targetGroupConfigurationCheckOutput } from './sharedGatewayCluster';
 import {
   applySharedListenerChange,
   endpointChangeField,
@@ -49,6 +50,8 @@ export function createChangeSharedListenerAction(
           z.array(z.string()).describe('One line per changed value'),
         serverDryRun: z => z.enum(['passed']).optional(),
         ...pendingReviewsOutput,
+        // Only a change writes a TargetGroupConfiguration (a listener turned TLS); a removal writes none.
+        ...targetGroupConfigurationCheckOutput,
       },
     },
     async handler(ctx) {

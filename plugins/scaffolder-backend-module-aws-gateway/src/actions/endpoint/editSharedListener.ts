@@ -47,7 +47,6 @@ import {
   assertNamespacesAllowed,
   dryRunSharedGatewayEdit,
   readSharedGatewayCluster,
-  targetGroupConfigurationCheckOutput,
 } from './sharedGatewayCluster';
 import {
   chooseSharedReviewBranch,
@@ -153,7 +152,6 @@ export const sharedListenerEditOutputs = {
   ...sharedGatewayCommitOutputs,
   ...emptyReviewOutput,
   ...retitledReviewOutput,
-  ...targetGroupConfigurationCheckOutput,
 };
 
 type EditInput = {
