@@ -348,7 +348,7 @@ export async function editSharedListener(
   const baseGateway =
     baseRead &&
     parseSharedGatewayManifest(shared, baseRead.file.content).gateway;
-  const pending = decided
+  const pending: Awaited<ReturnType<typeof readOtherPendingReviews>> = decided
     ? await readOtherPendingReviews(
         ctx,
         { repository, opener },
@@ -445,10 +445,7 @@ export async function editSharedListener(
       committed: {
         base: (baseRead ?? current).committed,
         reviews: pending.targetGroupConfigurations,
-        reviewsNote:
-          'targetGroupConfigurationsNote' in pending
-            ? pending.targetGroupConfigurationsNote
-            : undefined,
+        reviewsNote: pending.targetGroupConfigurationsNote,
       },
     },
   );
