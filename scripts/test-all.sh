@@ -10,7 +10,7 @@ cd "$REPO_ROOT"
 suites="${TEST_SUITES:-unit,peers,e2e}"
 artifacts="$REPO_ROOT/test/artifacts"
 mkdir -p "$artifacts"
-rm -f "$artifacts"/unit-results.json "$artifacts"/peer-results.json "$artifacts"/e2e-results.json
+rm -f "$artifacts"/unit-results.json "$artifacts"/peer-results.json "$artifacts"/e2e-results.json "$artifacts"/failures.txt
 status=0
 
 if [[ ",$suites," == *",e2e,"* || ",$suites," == *",peers,"* ]]; then
