@@ -110,6 +110,12 @@ export type {
   FormServicesResponse,
 } from './formOptions';
 export type {
+  FormEndpoint,
+  FormEndpointListener,
+  FormEndpointSharedGateway,
+  FormEndpointsResponse,
+} from './formEndpoints';
+export type {
   FormPendingPort,
   FormSharedGateway,
   FormSharedGatewaysResponse,

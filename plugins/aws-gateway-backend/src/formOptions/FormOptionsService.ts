@@ -34,6 +34,15 @@ import {
 /** How long a cluster's detected controller profile is reused (discovery is several calls). */
 const PROFILE_TTL_MS = 60_000;
 
+/** Reads of one namespace the user may use (see {@link FormOptionsService.openNamespace}). */
+export interface NamespaceReads {
+  /** `what` names the read in errors (`list Services in namespace apps`). */
+  read<T>(
+    what: string,
+    call: (kubeConfig: KubeConfig) => Promise<T>,
+  ): Promise<T>;
+}
+
 /** Who is asking, as the expose action's ownership rule sees them. */
 export interface FormUser {
   /** Lower-cased ownership refs of the signed-in user. */
@@ -200,6 +209,33 @@ export class FormOptionsService {
     signal: AbortSignal,
     userCredentials?: UserKubernetesCredentials,
   ): Promise<FormService[]> {
+    const reads = await this.openNamespace(
+      cluster,
+      namespace,
+      credentials,
+      signal,
+      userCredentials,
+    );
+    const services = await reads.read(
+      `list Services in namespace ${namespace}`,
+      kubeConfig =>
+        this.options.reader.listServices(kubeConfig, namespace, signal),
+    );
+    return services.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * A namespace the user may use on an allowed cluster, opened with the
+   * user's token where the cluster takes one; refused (403) before anything
+   * is read otherwise. Each `read` fails as the form's other reads do.
+   */
+  async openNamespace(
+    cluster: string,
+    namespace: string,
+    credentials: BackstageCredentials,
+    signal: AbortSignal,
+    userCredentials?: UserKubernetesCredentials,
+  ): Promise<NamespaceReads> {
     const kubeConfig = await this.openCluster(cluster, signal, userCredentials);
     const userToken = await this.takesUserToken(cluster, signal);
     const refusal = this.namespaceRefusal(
@@ -208,14 +244,10 @@ export class FormOptionsService {
       namespace,
     );
     if (refusal) throw new NotAllowedError(refusal);
-    const services = await this.read(
-      cluster,
-      `list Services in namespace ${namespace}`,
-      signal,
-      () => this.options.reader.listServices(kubeConfig, namespace, signal),
-      userToken,
-    );
-    return services.sort((a, b) => a.name.localeCompare(b.name));
+    return {
+      read: (what, call) =>
+        this.read(cluster, what, signal, () => call(kubeConfig), userToken),
+    };
   }
 
   /**

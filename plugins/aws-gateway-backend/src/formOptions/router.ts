@@ -9,11 +9,13 @@ import { InputError } from '@backstage/errors';
 import {
   EndpointFormCheck,
   FormClustersResponse,
+  FormEndpointsResponse,
   FormGuardrails,
   FormNamespacesResponse,
   FormServicesResponse,
   FormSharedGatewaysResponse,
   isDnsLabel,
+  normaliseEntityRef,
 } from '@gateway-portal/plugin-aws-gateway-common';
 import {
   KubernetesClusters,
@@ -23,6 +25,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { checkEndpointForm } from './endpointCheck';
+import { EndpointFormOptions } from './endpointOptions';
 import { FormOptionsService } from './FormOptionsService';
 import { SharedGatewayFormOptions } from './sharedGatewayOptions';
 
@@ -37,6 +40,8 @@ export interface FormOptionsRouterOptions {
   service?: FormOptionsService;
   /** Built from configuration and `service` when absent. */
   sharedGateways?: SharedGatewayFormOptions;
+  /** Built from configuration and `service` when absent. */
+  endpoints?: EndpointFormOptions;
 }
 
 // Kubernetes object names: DNS labels (namespaces) and configured cluster names.
@@ -47,6 +52,33 @@ const CLUSTER = z
     /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
     'must be a cluster name',
   );
+
+/** How the change and remove templates' component is read: kind component, namespace default. */
+const ENTITY_REF_DEFAULTS = {
+  defaultKind: 'component',
+  defaultNamespace: 'default',
+};
+
+/** The endpoint picker's query: the cluster and namespace by the rules above, the component as an entity ref. */
+const endpointsQuerySchema = z.object({
+  cluster: CLUSTER,
+  namespace: NAME,
+  entityRef: z
+    .string()
+    .max(400)
+    .transform((ref, ctx) => {
+      try {
+        // Parsed as the catalog parses it, then compared with what objects claim.
+        return normaliseEntityRef(ref, ENTITY_REF_DEFAULTS);
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be an entity ref ([kind:][namespace/]name)',
+        });
+        return z.NEVER;
+      }
+    }),
+});
 
 const port = z.number().int();
 /** What the expose form sends; unknown keys are dropped, every value is optional while the form is filled. */
@@ -218,6 +250,27 @@ export async function createFormOptionsRouter(
       ): Promise<FormSharedGatewaysResponse> => ({
         sharedGateways: await sharedGateways.list(signal),
       }),
+    ),
+  );
+
+  const endpoints =
+    options.endpoints ?? EndpointFormOptions.fromConfig(config, { service });
+
+  forms.get(
+    '/endpoints',
+    userRead(
+      async (
+        req,
+        credentials,
+        signal,
+        userCredentials,
+      ): Promise<FormEndpointsResponse> =>
+        endpoints.list(
+          parse(endpointsQuerySchema, req.query),
+          credentials,
+          signal,
+          userCredentials,
+        ),
     ),
   );
 

@@ -1,0 +1,211 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import {
+  FormEndpointsResponse,
+  L4_ROUTE_KINDS,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+} from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  abortableCall,
+  GATEWAYS,
+  isKubernetesNotFound,
+  KUBERNETES_CALL_TIMEOUT_MS,
+  L4_ROUTES,
+  readSharedGateways,
+  ResourceSpec,
+  SharedGateway,
+  UserKubernetesCredentials,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { describeEndpoints } from './endpointObjects';
+import { FormOptionsService } from './FormOptionsService';
+
+/** Most objects of one kind read from a namespace for the picker (one page of the list). */
+export const ENDPOINT_LIST_LIMIT = 200;
+
+/** One version of a namespaced resource. */
+export interface ResourceVersion {
+  group: string;
+  version: string;
+  plural: string;
+}
+
+/** One page of a label-selected list: its items (untrusted) and whether more were left. */
+export interface ManagedObjectsPage {
+  items: unknown[];
+  more: boolean;
+}
+
+/** Lists the objects the portal wrote (its managed-by label) in one namespace. */
+export interface ManagedObjectsReader {
+  listManaged(
+    kubeConfig: KubeConfig,
+    resource: ResourceVersion,
+    namespace: string,
+    options: { limit: number; signal: AbortSignal },
+  ): Promise<ManagedObjectsPage>;
+}
+
+/** {@link ManagedObjectsReader} over @kubernetes/client-node, with the form's deadline; a resource not served lists nothing. */
+export class ClientNodeManagedObjectsReader implements ManagedObjectsReader {
+  constructor(private readonly timeoutMs = KUBERNETES_CALL_TIMEOUT_MS) {}
+
+  async listManaged(
+    kubeConfig: KubeConfig,
+    resource: ResourceVersion,
+    namespace: string,
+    options: { limit: number; signal: AbortSignal },
+  ): Promise<ManagedObjectsPage> {
+    try {
+      const list: unknown = await kubeConfig
+        .makeApiClient(CustomObjectsApi)
+        .listNamespacedCustomObject(
+          {
+            ...resource,
+            namespace,
+            // Selected by the API server: only the portal's objects come back.
+            labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`,
+            limit: options.limit,
+          },
+          abortableCall(options.signal, this.timeoutMs),
+        );
+      const body = (list ?? {}) as {
+        items?: unknown;
+        metadata?: { continue?: unknown };
+      };
+      const items = Array.isArray(body.items) ? body.items : [];
+      return {
+        items: items.slice(0, options.limit),
+        more:
+          items.length > options.limit ||
+          (typeof body.metadata?.continue === 'string' &&
+            body.metadata.continue !== ''),
+      };
+    } catch (error) {
+      // The CRD went away since discovery: nothing of it to list.
+      if (isKubernetesNotFound(error)) return { items: [], more: false };
+      throw error;
+    }
+  }
+}
+
+/** The newest version of `spec` the cluster serves (`served`: its apiVersions), if any. */
+function servedVersion(
+  spec: ResourceSpec,
+  served: string[],
+): ResourceVersion | undefined {
+  const version = spec.versions.find(v =>
+    served.includes(`${spec.group}/${v}`),
+  );
+  return version
+    ? { group: spec.group, version, plural: spec.plural }
+    : undefined;
+}
+
+/**
+ * The change and remove forms' endpoint picker: a component's endpoints
+ * live in one namespace — the Gateways the portal wrote for it, and its
+ * routes to a configured shared gateway — read with the user's Kubernetes
+ * credentials under the form's rules (allowed cluster, a namespace the user
+ * may use, the form's deadline and error wording). The route kinds are read
+ * in the version the cluster serves (API discovery, as the cluster picker
+ * detects it). Read-only.
+ */
+export class EndpointFormOptions {
+  static fromConfig(
+    config: Config,
+    deps: { service: FormOptionsService },
+  ): EndpointFormOptions {
+    return new EndpointFormOptions({
+      ...deps,
+      sharedGateways: readSharedGateways(config),
+      reader: new ClientNodeManagedObjectsReader(),
+    });
+  }
+
+  constructor(
+    private readonly options: {
+      service: FormOptionsService;
+      sharedGateways: SharedGateway[];
+      reader: ManagedObjectsReader;
+      limit?: number;
+    },
+  ) {}
+
+  async list(
+    request: {
+      cluster: string;
+      namespace: string;
+      /** Normalised (see normaliseEntityRef). */
+      entityRef: string;
+    },
+    credentials: BackstageCredentials,
+    signal: AbortSignal,
+    userCredentials?: UserKubernetesCredentials,
+  ): Promise<FormEndpointsResponse> {
+    const { cluster, namespace } = request;
+    const { service, reader } = this.options;
+    const limit = this.options.limit ?? ENDPOINT_LIST_LIMIT;
+    // Refused before anything is read when the user may not use the namespace.
+    const reads = await service.openNamespace(
+      cluster,
+      namespace,
+      credentials,
+      signal,
+      userCredentials,
+    );
+    const detected = await service.detectOnCluster(
+      cluster,
+      signal,
+      userCredentials,
+    );
+    const list = (spec: ResourceSpec, resource: ResourceVersion) =>
+      reads.read(`list ${spec.kind}s in namespace ${namespace}`, kubeConfig =>
+        reader.listManaged(kubeConfig, resource, namespace, { limit, signal }),
+      );
+    const routeKinds = L4_ROUTE_KINDS.flatMap(kind => {
+      const resource = servedVersion(
+        L4_ROUTES[kind],
+        detected.routeApiVersions[kind],
+      );
+      return resource ? [{ kind, resource }] : [];
+    });
+    const [gateways, ...routes] = await Promise.all([
+      list(GATEWAYS, {
+        group: GATEWAYS.group,
+        version: GATEWAYS.versions[0],
+        plural: GATEWAYS.plural,
+      }),
+      ...routeKinds.map(({ kind, resource }) =>
+        list(L4_ROUTES[kind], resource),
+      ),
+    ]);
+    const endpoints = describeEndpoints(
+      {
+        gateways: gateways.items,
+        routes: routes.map((page, i) => ({
+          kind: routeKinds[i].kind,
+          items: page.items,
+        })),
+      },
+      { ...request, sharedGateways: this.options.sharedGateways },
+    );
+    const cut: string[] = [
+      ...(gateways.more ? ['Gateways'] : []),
+      ...routes.flatMap((page, i) =>
+        page.more ? [`${routeKinds[i].kind}s`] : [],
+      ),
+    ];
+    return {
+      endpoints,
+      ...(cut.length
+        ? {
+            problem: `Only the first ${limit} ${cut.join(
+              ', ',
+            )} of the portal in namespace ${namespace} were read; if yours is not listed, type its name`,
+          }
+        : {}),
+    };
+  }
+}
