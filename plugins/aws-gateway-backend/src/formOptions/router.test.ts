@@ -22,6 +22,7 @@ import request from 'supertest';
 import { awsGatewayPlugin } from '../plugin';
 import { FormClusterReader } from './clusterReads';
 import { FormOptionsService } from './FormOptionsService';
+import { EndpointFormOptions, ManagedObjectsReader } from './endpointOptions';
 import { createFormOptionsRouter } from './router';
 import { SharedGatewayFormOptions } from './sharedGatewayOptions';
 
@@ -113,6 +114,7 @@ const registry = new InMemoryKubernetesClusters([
 async function start(
   reader = fakeReader(),
   sharedGateways?: SharedGatewayFormOptions,
+  endpointsOf?: (service: FormOptionsService) => EndpointFormOptions,
 ) {
   const logger = mockServices.logger.mock();
   const userInfo = mockServices.userInfo.mock({
@@ -147,6 +149,7 @@ async function start(
               clusters: registry,
               service,
               ...(sharedGateways ? { sharedGateways } : {}),
+              ...(endpointsOf ? { endpoints: endpointsOf(service) } : {}),
             }),
           );
         },
@@ -484,6 +487,194 @@ describe('form options routes', () => {
       expect(malformed.status).toBe(400);
       expect(malformed.body.error.message).toMatch(/^gatewayKind /);
     });
+  });
+});
+
+describe('endpoint picker', () => {
+  const managed = { 'app.kubernetes.io/managed-by': 'backstage-aws-gateway' };
+  const claim = (ref: string) => ({ 'aws-gateway.io/entity-ref': ref });
+  const OBJECTS: Record<string, unknown[]> = {
+    gateways: [
+      {
+        metadata: {
+          name: 'db',
+          labels: managed,
+          annotations: claim('component:default/orders'),
+        },
+        spec: { listeners: [{ name: 'tcp', port: 5432, protocol: 'TCP' }] },
+      },
+    ],
+    tlsroutes: [
+      {
+        metadata: {
+          name: 'db-tls',
+          labels: managed,
+          annotations: {
+            ...claim('orders'),
+            'aws-gateway.io/listener-port': '20043',
+          },
+        },
+        spec: {
+          parentRefs: [
+            { name: 'shared', namespace: 'infra', sectionName: 'team-db' },
+          ],
+          hostnames: ['db.apps.example.com'],
+        },
+      },
+    ],
+  };
+  const SHARED = {
+    id: 'dev/infra/shared',
+    cluster: 'dev',
+    namespace: 'infra',
+    name: 'shared',
+    title: 'Shared NLB',
+    gitops: {
+      repoUrl: 'https://git.example.com/p/r',
+      path: 'g.yaml',
+      branch: 'main',
+    },
+    listenerPorts: [{ from: 20000, to: 20099 }],
+    protocols: ['TCP', 'TLS'] as ('TCP' | 'TLS')[],
+    tlsHostnames: ['*.apps.example.com'],
+    allowedRoutes: { from: 'All' as const },
+  };
+  function fakeObjects(more = false) {
+    const calls: string[] = [];
+    const reader: ManagedObjectsReader = {
+      async listManaged(_kc, resource, namespace, { limit }) {
+        calls.push(
+          `${resource.plural}.${resource.version} ${namespace} limit ${limit}`,
+        );
+        return { items: OBJECTS[resource.plural] ?? [], more };
+      },
+    };
+    return { calls, reader };
+  }
+  const startWith = (objects: ReturnType<typeof fakeObjects>) =>
+    start(
+      fakeReader(),
+      undefined,
+      service =>
+        new EndpointFormOptions({
+          service,
+          sharedGateways: [SHARED],
+          reader: objects.reader,
+        }),
+    );
+  const query = (q: Record<string, string>) =>
+    `/endpoints?${new URLSearchParams(q)}`;
+
+  it("lists the component's Gateways and its shared listeners, read in the route versions the cluster serves", async () => {
+    const objects = fakeObjects();
+    const { as } = await startWith(objects);
+    const res = await as(BOB).get(
+      query({
+        cluster: 'dev',
+        namespace: 'default',
+        entityRef: 'Component:default/Orders',
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      endpoints: [
+        {
+          name: 'db',
+          kind: 'gateway',
+          listeners: [{ name: 'tcp', port: 5432, protocol: 'TCP' }],
+        },
+        {
+          name: 'db-tls',
+          kind: 'shared-listener',
+          listeners: [
+            {
+              name: 'team-db',
+              port: 20043,
+              protocol: 'TLS',
+              hostname: 'db.apps.example.com',
+            },
+          ],
+          sharedGateway: {
+            id: 'dev/infra/shared',
+            title: 'Shared NLB',
+            protocols: ['TCP', 'TLS'],
+            tlsHostnames: ['*.apps.example.com'],
+          },
+        },
+      ],
+    });
+    expect(objects.calls.sort()).toEqual([
+      'gateways.v1 default limit 200',
+      'tcproutes.v1 default limit 200',
+      'tlsroutes.v1 default limit 200',
+      'udproutes.v1 default limit 200',
+    ]);
+    // Another component's ref lists nothing.
+    const other = await as(BOB).get(
+      query({ cluster: 'dev', namespace: 'default', entityRef: 'billing' }),
+    );
+    expect(other.body).toEqual({ endpoints: [] });
+  });
+
+  it('says when only the first objects were read', async () => {
+    const { as } = await startWith(fakeObjects(true));
+    const res = await as(BOB).get(
+      query({ cluster: 'dev', namespace: 'default', entityRef: 'orders' }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.problem).toBe(
+      'Only the first 200 Gateways, TCPRoutes, UDPRoutes, TLSRoutes of the portal in namespace default were read; if yours is not listed, type its name',
+    );
+  });
+
+  it('refuses malformed input naming the field, before reading anything', async () => {
+    const objects = fakeObjects();
+    const { as, reader } = await startWith(objects);
+    const cases: [Record<string, string>, RegExp][] = [
+      [
+        { cluster: 'dev', namespace: 'Not_A_Name', entityRef: 'orders' },
+        /^namespace must be a DNS label$/,
+      ],
+      [
+        { cluster: 'dev;rm', namespace: 'default', entityRef: 'orders' },
+        /^cluster must be a cluster name$/,
+      ],
+      [
+        { cluster: 'dev', namespace: 'default', entityRef: 'component:' },
+        /^entityRef must be an entity ref/,
+      ],
+      [{ cluster: 'dev', namespace: 'default' }, /^entityRef /],
+    ];
+    for (const [q, message] of cases) {
+      const res = await as(BOB).get(query(q));
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+      expect(res.body.error.message).toMatch(message);
+    }
+    // Repeated parameters are not a string.
+    const twice = await as(BOB).get(
+      '/endpoints?cluster=dev&cluster=prod&namespace=default&entityRef=orders',
+    );
+    expect(twice.status).toBe(400);
+    expect(objects.calls).toEqual([]);
+    expect(reader.calls).toEqual([]);
+  });
+
+  it("reads nothing in another team's namespace or on a cluster the actions may not use", async () => {
+    const objects = fakeObjects();
+    const { as } = await startWith(objects);
+    const other = await as(BOB).get(
+      query({ cluster: 'dev', namespace: 'team-a-apps', entityRef: 'orders' }),
+    );
+    expect(other.status).toBe(403);
+    expect(other.body.error.message).toBe(
+      'Namespace team-a-apps belongs to another team; choose a namespace of your team',
+    );
+    const notAllowed = await as(BOB).get(
+      query({ cluster: 'prod', namespace: 'default', entityRef: 'orders' }),
+    );
+    expect(notAllowed.status).toBe(403);
+    expect(objects.calls).toEqual([]);
   });
 });
 
