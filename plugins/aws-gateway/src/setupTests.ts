@@ -1,4 +1,5 @@
 import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
 import failOnConsole from 'jest-fail-on-console';
 
 /**
@@ -23,5 +24,9 @@ failOnConsole({
 });
 
 // Backstage UI's tables (react-aria) render their rows in two passes: on a
-// loaded CI machine a card test outlasts Jest's 5 s default.
+// loaded CI machine a card test outlasts Jest's 5 s default, and a render
+// after a click can outlast Testing Library's 1 s wait for what it shows.
+// Nothing here waits for something to stay absent, so longer waits only cost
+// time when a test fails.
 jest.setTimeout(20_000);
+configure({ asyncUtilTimeout: 5_000 });
