@@ -70,7 +70,24 @@ describe('hasComment', () => {
       return all;
     };
     expect(await scan(50, everyComment)).toBe(false);
-    expect(asked).toEqual([1, 2]);
+    // Page 1 again: the same answer, so no page's worth was posted meanwhile.
+    expect(asked).toEqual([1, 2, 1]);
+  });
+
+  it('reads again when a page of comments posted between two pages (newest first) makes the second page the first one again: ours is further on', async () => {
+    let posted = false;
+    const host = pagedHost([ours, ...others(250)], 100, {
+      newestFirst: true,
+      served: (page, list) => {
+        if (page !== 1 || posted) return;
+        posted = true;
+        for (let i = 0; i < 100; i++)
+          list.push({ id: 2000 + i, body: 'Posted meanwhile' });
+      },
+    });
+    expect(await scan(100, host.fetchPage)).toBe(true);
+    // Page 2 repeated page 1; page 1 asked again had changed: read again to ours (now on page 4).
+    expect(host.asked).toEqual([1, 2, 1, ...pages(4)]);
   });
 
   // Ours is the first comment of page 7 in the host's order; a comment of page 1 deleted once page 6 is served moves it onto page 6, already read.

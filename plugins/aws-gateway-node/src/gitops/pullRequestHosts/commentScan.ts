@@ -19,8 +19,11 @@ async function readComments<T>(
   matches: (body: string) => boolean,
 ): Promise<CommentRead> {
   const ids = new Set<unknown>();
+  const idsOf = (list: T[]) => list.map(item => comment(item).id);
+  let firstPage: unknown[] = [];
   for (let page = 1; ; page++) {
     const list = await fetchPage(page);
+    if (page === 1) firstPage = idsOf(list);
     let unread = 0;
     for (const item of list) {
       const { id, body } = comment(item);
@@ -29,12 +32,24 @@ async function readComments<T>(
       if (!ids.has(id)) unread++;
       ids.add(id);
     }
-    if (list.length < pageSize || unread === 0) {
-      // One answer held them all: the first page was short, or the second brought nothing new (a host answering everything at once).
-      const oneAnswer = page === 1 || (page === 2 && unread === 0);
+    if (list.length < pageSize) {
+      // A short first page is one answer; a short later page ends the list.
+      return { found: false, ids, oneAnswer: page === 1 };
+    }
+    if (unread === 0) {
+      // Nothing new on this page: a host answering everything whatever the
+      // page, or (newest first) a page's worth posted since the last page
+      // moved what was read onto this one. Only the first answers page 1 as
+      // before; otherwise the list changed and is read again.
+      const oneAnswer =
+        page === 2 && sameIds(idsOf(await fetchPage(1)), firstPage);
       return { found: false, ids, oneAnswer };
     }
   }
+}
+
+function sameIds(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
 /**
@@ -55,8 +70,8 @@ async function readComments<T>(
  * and it missed nothing. Otherwise the list is read again, up to
  * COMMENT_READS times; a list that changed during each read is an error
  * (posting then could post twice), to be run again. `subject` names the pull
- * request in it. (A paged host would need a page's worth of comments posted
- * between two reads to look like one answering everything at once.)
+ * request in it. A second page that brings nothing new is told apart from a
+ * page's worth of comments posted meanwhile by asking the first page again.
  */
 export async function hasComment<T>(
   pageSize: number,
