@@ -45,7 +45,7 @@ export const awsGatewayFormOptionsApi = ApiBlueprint.make({
 const formFields = () => import('./scaffolder/formFields');
 
 /**
- * The expose template's fields (`ui:field: AwsGatewayClusterPicker`, …),
+ * The templates' fields (`ui:field: AwsGatewayClusterPicker`, …),
  * attached to the scaffolder's form fields.
  *
  * @alpha
@@ -70,6 +70,10 @@ export const awsGatewayFormFields = [
   FormFieldBlueprint.make({
     name: 'shared-gateway-picker',
     params: { field: () => formFields().then(m => m.sharedGatewayPickerField) },
+  }),
+  FormFieldBlueprint.make({
+    name: 'endpoint-picker',
+    params: { field: () => formFields().then(m => m.endpointPickerField) },
   }),
   FormFieldBlueprint.make({
     name: 'endpoint-check',

@@ -36,6 +36,7 @@ export {
   AwsGatewayFormOptionsClient,
   AwsGatewayClusterPickerFieldExtension,
   AwsGatewayEndpointCheckFieldExtension,
+  AwsGatewayEndpointPickerFieldExtension,
   AwsGatewayNamespacePickerFieldExtension,
   AwsGatewayServicePickerFieldExtension,
   AwsGatewayServicePortPickerFieldExtension,

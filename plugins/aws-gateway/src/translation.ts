@@ -222,6 +222,23 @@ export const awsGatewayTranslationRef = createTranslationRef({
         empty:
           'The platform offers no shared gateway yet: choose a new gateway instead.',
       },
+      endpoint: {
+        label: 'Endpoint',
+        pickFirst:
+          'Choose {{missing}} on this page to pick from the endpoints live on the cluster, or type the name.',
+        missingComponent: 'a component',
+        missingCluster: 'a cluster',
+        missingNamespace: 'a namespace',
+        empty:
+          'No endpoint of {{component}} is live in {{namespace}}; type its name.',
+        inReview:
+          'An endpoint still in review (its pull request not merged and applied) is not live yet: type its name.',
+        ownGateway: 'own gateway',
+        sharedListener: 'listener on shared gateway {{gateway}}',
+        noListener: 'listeners not known',
+        tlsHostnames:
+          'TLS host names allowed on shared gateway {{gateway}}: {{hostnames}}. A new TLS host name must be one of them; any other is refused before anything is written.',
+      },
       endpointCheck: {
         label: 'Check',
         checking: 'Checking the endpoint',

@@ -33,19 +33,27 @@ describe('the field extensions and the templates', () => {
     expect(names.sort()).toEqual(Object.values(AWS_GATEWAY_FIELD_NAMES).sort());
   });
 
-  it('the expose template uses every field, and the templates no field this plugin lacks', () => {
+  it('the expose template uses every field but the endpoint picker, the change and remove templates that one, and the templates no field this plugin lacks', () => {
     const expose = uiFieldsOf('expose-tcp-endpoint');
+    const { endpoint, ...exposeFields } = AWS_GATEWAY_FIELD_NAMES;
     expect(new Set(expose)).toEqual(
       new Set([
         'EntityPicker',
         'RepoUrlPicker',
-        ...Object.values(AWS_GATEWAY_FIELD_NAMES),
+        ...Object.values(exposeFields),
       ]),
     );
+    const change = uiFieldsOf('change-tcp-endpoint');
+    const remove = uiFieldsOf('remove-tcp-endpoint');
+    expect(change).toContain(endpoint);
+    expect(remove).toContain(endpoint);
     const ours = new Set<string>(Object.values(AWS_GATEWAY_FIELD_NAMES));
-    const unknown = [...expose, ...uiFieldsOf('controller-setup')].filter(
-      name => name.startsWith('AwsGateway') && !ours.has(name),
-    );
+    const unknown = [
+      ...expose,
+      ...change,
+      ...remove,
+      ...uiFieldsOf('controller-setup'),
+    ].filter(name => name.startsWith('AwsGateway') && !ours.has(name));
     expect(unknown).toEqual([]);
   });
 });

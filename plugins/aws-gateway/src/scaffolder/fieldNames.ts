@@ -11,4 +11,5 @@ export const AWS_GATEWAY_FIELD_NAMES = {
   servicePort: 'AwsGatewayServicePortPicker',
   endpointCheck: 'AwsGatewayEndpointCheck',
   sharedGateway: 'AwsGatewaySharedGatewayPicker',
+  endpoint: 'AwsGatewayEndpointPicker',
 } as const;

@@ -1,6 +1,7 @@
 import { createFormField } from '@backstage/plugin-scaffolder-react/alpha';
 import { ClusterPicker } from './ClusterPicker';
 import { EndpointCheck, validateEndpointCheck } from './EndpointCheck';
+import { EndpointPicker } from './EndpointPicker';
 import { AWS_GATEWAY_FIELD_NAMES } from './fieldNames';
 import { NamespacePicker } from './NamespacePicker';
 import { ServicePicker } from './ServicePicker';
@@ -35,4 +36,8 @@ export const endpointCheckField = createFormField({
 export const sharedGatewayPickerField = createFormField({
   name: AWS_GATEWAY_FIELD_NAMES.sharedGateway,
   component: SharedGatewayPicker,
+});
+export const endpointPickerField = createFormField({
+  name: AWS_GATEWAY_FIELD_NAMES.endpoint,
+  component: EndpointPicker,
 });

@@ -11,6 +11,7 @@ export type { EndpointCheckValue } from './EndpointCheck';
 export {
   AwsGatewayClusterPickerFieldExtension,
   AwsGatewayEndpointCheckFieldExtension,
+  AwsGatewayEndpointPickerFieldExtension,
   AwsGatewayNamespacePickerFieldExtension,
   AwsGatewayServicePickerFieldExtension,
   AwsGatewayServicePortPickerFieldExtension,

@@ -2,6 +2,7 @@ import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-rea
 import { awsGatewayPlugin } from '../plugin';
 import { ClusterPicker } from './ClusterPicker';
 import { EndpointCheck, validateEndpointCheck } from './EndpointCheck';
+import { EndpointPicker } from './EndpointPicker';
 import { AWS_GATEWAY_FIELD_NAMES } from './fieldNames';
 import { NamespacePicker } from './NamespacePicker';
 import { ServicePicker } from './ServicePicker';
@@ -67,3 +68,11 @@ export const AwsGatewaySharedGatewayPickerFieldExtension =
       component: SharedGatewayPicker,
     }),
   );
+
+/** Legacy frontend system: a component's live endpoints, for the change and remove templates. @public */
+export const AwsGatewayEndpointPickerFieldExtension = awsGatewayPlugin.provide(
+  createScaffolderFieldExtension({
+    name: AWS_GATEWAY_FIELD_NAMES.endpoint,
+    component: EndpointPicker,
+  }),
+);

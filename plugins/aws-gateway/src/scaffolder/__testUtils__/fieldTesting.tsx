@@ -26,6 +26,7 @@ export function fakeFormOptionsApi(
     listClusters: jest.fn(async () => []),
     listNamespaces: jest.fn(async () => []),
     listServices: jest.fn(async () => []),
+    listEndpoints: jest.fn(async () => ({ endpoints: [] })),
     listSharedGateways: jest.fn(async () => []),
     checkEndpoint: jest.fn(
       async (): Promise<EndpointFormCheck> => ({
@@ -69,8 +70,9 @@ export async function renderField<T>(
     title: string;
     description?: string;
     value?: T;
-    form?: EndpointFormValues;
+    form?: EndpointFormValues & Record<string, unknown>;
     required?: boolean;
+    uiSchema?: object;
   },
 ): Promise<{ onChange: jest.Mock }> {
   const onChange = jest.fn();
@@ -78,7 +80,7 @@ export async function renderField<T>(
     name: 'field',
     idSchema: { $id: 'root_field' },
     schema: { title: options.title, description: options.description },
-    uiSchema: {},
+    uiSchema: options.uiSchema ?? {},
     formData: options.value,
     formContext: { formData: options.form ?? {} },
     onChange,

@@ -3,6 +3,7 @@ import {
   EndpointFormCheck,
   EndpointFormValues,
   FormCluster,
+  FormEndpointsResponse,
   FormGuardrails,
   FormService,
   FormSharedGateway,
@@ -34,6 +35,14 @@ export interface AwsGatewayFormOptionsApi {
     namespace: string,
     options?: FormOptionsRequestOptions,
   ): Promise<FormService[]>;
+  /**
+   * A component's endpoints live in one namespace (its Gateways and its
+   * listeners on shared gateways), for the change and remove forms.
+   */
+  listEndpoints(
+    query: { cluster: string; namespace: string; entityRef: string },
+    options?: FormOptionsRequestOptions,
+  ): Promise<FormEndpointsResponse>;
   /** The shared Gateways the platform offers, with their free ports (read with the portal's identity). */
   listSharedGateways(): Promise<FormSharedGateway[]>;
   checkEndpoint(

@@ -4,6 +4,7 @@ import {
   EndpointFormCheck,
   EndpointFormValues,
   FormClustersResponse,
+  FormEndpointsResponse,
   FormGuardrails,
   FormNamespacesResponse,
   FormServicesResponse,
@@ -63,6 +64,17 @@ export class AwsGatewayFormOptionsClient implements AwsGatewayFormOptionsApi {
         options,
       )
     ).services;
+  }
+
+  listEndpoints(
+    query: { cluster: string; namespace: string; entityRef: string },
+    options?: FormOptionsRequestOptions,
+  ): Promise<FormEndpointsResponse> {
+    return this.request<FormEndpointsResponse>(
+      `/endpoints?${new URLSearchParams(query)}`,
+      undefined,
+      options,
+    );
   }
 
   async listSharedGateways() {

@@ -3,6 +3,7 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
+import Autocomplete from '@material-ui/lab/Autocomplete';
 import { ScaffolderField } from '@backstage/plugin-scaffolder-react/alpha';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
@@ -33,6 +34,11 @@ export interface OptionSelectProps {
   /** Said above a free text field (e.g. "choose a cluster to pick from a list"). */
   freeTextHint?: string;
   inputType?: 'text' | 'number';
+  /**
+   * The choices are suggestions: any typed value is kept too (e.g. a name
+   * not live yet). Otherwise a value must be picked from the list.
+   */
+  allowTyped?: boolean;
 }
 
 /**
@@ -83,6 +89,42 @@ export function OptionSelect(props: OptionSelectProps) {
           value={value}
           onChange={e => props.onChange(e.target.value)}
         />
+      </ScaffolderField>
+    );
+  }
+
+  if (props.allowTyped) {
+    const labels = new Map(choices.map(c => [c.value, c.label]));
+    return (
+      <ScaffolderField {...field}>
+        <Autocomplete
+          id={id}
+          freeSolo
+          // No clear button: the typed text is cleared as any text (and MUI v4's icon buttons still call findDOMNode).
+          disableClearable
+          disabled={disabled}
+          loading={options.loading}
+          options={choices.map(c => c.value)}
+          renderOption={choice => labels.get(choice) ?? choice}
+          // Every choice is offered whatever is typed: the list is short, and the typed text is a name.
+          filterOptions={all => all}
+          inputValue={value}
+          onInputChange={(_event, typed, reason) => {
+            if (reason !== 'reset') props.onChange(typed);
+          }}
+          onChange={(_event, picked) => props.onChange(picked ?? '')}
+          renderInput={params => (
+            <TextField
+              {...params}
+              label={label}
+              required={required}
+              error={invalid}
+            />
+          )}
+        />
+        {options.loading && (
+          <LinearProgress aria-label={t('fields.loading', { label })} />
+        )}
       </ScaffolderField>
     );
   }

@@ -1,0 +1,1 @@
+export { EndpointPicker, endpointLabel } from './EndpointPicker';
