@@ -11,8 +11,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { ConfigReader } from '@backstage/config';
 import * as k8s from '@kubernetes/client-node';
 import yaml from 'yaml';
+import { CONTROLLER_PROFILES } from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  readSharedGateways,
+  renderEndpointManifests,
+  renderSharedRouteManifests,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import { classicEndpoint } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import { kubeConfigFor, PROFILE_V16, uniqueName } from '../peers';
 import { PortalClient } from './support/scaffolderClient';
 import {
@@ -32,6 +40,15 @@ import {
 const OTHER_TEAMS_NAMESPACE = 'apps';
 const API = '/api/aws-gateway/form-options';
 
+/** The portal's `awsGateway.provisioning.sharedGateways`: the peer's shared gateway, offering TLS. */
+const sharedGatewaysConfig = () => [
+  {
+    ...shared.entry,
+    protocols: ['TCP', 'UDP', 'TLS'],
+    tlsHostnames: ['*.apps.example.com'],
+  },
+];
+
 let env: TemplatesPortal;
 let client: PortalClient;
 let cluster: string;
@@ -50,13 +67,7 @@ beforeAll(async () => {
   ]);
   shared = await createPeerSharedGateway();
   process.env.APP_CONFIG_awsGateway_provisioning_sharedGateways =
-    JSON.stringify([
-      {
-        ...shared.entry,
-        protocols: ['TCP', 'UDP', 'TLS'],
-        tlsHostnames: ['*.apps.example.com'],
-      },
-    ]);
+    JSON.stringify(sharedGatewaysConfig());
   try {
     env = await startTemplatesPortal('form-options', {
       permissions: { platformTeams: ['group:default/platform'] },
@@ -371,5 +382,131 @@ describe("a TLS listener on a shared gateway: the Service's TargetGroupConfigura
         message: `Service default/${service} already has TargetGroupConfiguration ${service}-legacy (live on the cluster): the controller applies only one per Service, and behind a TLS Passthrough listener it must say protocol TCP — expose the Service on TCP, or remove that TargetGroupConfiguration first`,
       },
     ]);
+  });
+});
+
+describe("the change and remove forms' endpoint picker", () => {
+  const COMPONENT = 'component:default/backend';
+  const profile = CONTROLLER_PROFILES['lbc-v3.5'];
+  type Endpoint = { name: string; kind: string };
+  const list = (namespace: string, entityRef: string) =>
+    client.request(
+      'GET',
+      `${API}/endpoints?${new URLSearchParams({
+        cluster,
+        namespace,
+        entityRef,
+      })}`,
+    );
+  /** The Gateway and routes the render action writes for `name`, for `entityRef`. */
+  const endpointObjects = (name: string, entityRef: string) =>
+    renderEndpointManifests(
+      {
+        ...classicEndpoint,
+        name,
+        entityRef,
+        routes: classicEndpoint.routes.map(r => ({ ...r, name: `${name}-r` })),
+      },
+      profile,
+    )
+      .map(r => r.manifest)
+      .filter(m => m.kind === 'Gateway' || m.kind.endsWith('Route'));
+  const apply = async (manifests: k8s.KubernetesObject[]) => {
+    const objects = k8s.KubernetesObjectApi.makeApiClient(
+      kubeConfigFor(PROFILE_V16),
+    );
+    for (const m of manifests) {
+      await serverSideApply(objects, m, 'gitops-agent', applied);
+    }
+  };
+
+  it("lists the component's Gateway and its TLS listener on the shared gateway (with the host names it allows), not another entity's or an unlabelled one; another team's namespace reads nothing", async () => {
+    const own = uniqueName('picker-gw');
+    const others = uniqueName('picker-other');
+    const unlabelled = uniqueName('picker-hand');
+    const route = uniqueName('picker-tls');
+    const [sharedGateway] = readSharedGateways(
+      new ConfigReader({
+        awsGateway: {
+          provisioning: { sharedGateways: sharedGatewaysConfig() },
+        },
+      }),
+    );
+    const sharedRoute = renderSharedRouteManifests(
+      sharedGateway,
+      {
+        sharedGateway: sharedGateway.id,
+        namespace: 'default',
+        listenerName: `default-${route}`,
+        listenerPort: 20031,
+        protocol: 'TLS',
+        hostname: 'db.apps.example.com',
+        routeName: route,
+        backend: { service: 'backend', port: 3000 },
+        entityRef: COMPONENT,
+        kubernetesId: 'backend',
+      },
+      profile,
+    ).map(r => r.manifest);
+    const [handWritten] = endpointObjects(unlabelled, COMPONENT);
+    delete handWritten.metadata.labels;
+    await apply([
+      ...endpointObjects(own, COMPONENT),
+      ...endpointObjects(others, 'component:default/billing'),
+      handWritten,
+      ...sharedRoute,
+    ]);
+
+    // The ref as a developer may write it: compared parsed, not as text.
+    const res = await list('default', 'Backend');
+    expect(res.status).toBe(200);
+    const endpoints: Endpoint[] = res.body.endpoints;
+    expect(endpoints).toContainEqual({
+      name: own,
+      kind: 'gateway',
+      listeners: [{ name: 'tcp-app', port: 8080, protocol: 'TCP' }],
+    });
+    expect(endpoints).toContainEqual({
+      name: route,
+      kind: 'shared-listener',
+      listeners: [
+        {
+          name: `default-${route}`,
+          port: 20031,
+          protocol: 'TLS',
+          hostname: 'db.apps.example.com',
+        },
+      ],
+      sharedGateway: {
+        id: shared.id,
+        protocols: ['TCP', 'UDP', 'TLS'],
+        tlsHostnames: ['*.apps.example.com'],
+      },
+    });
+    const names = endpoints.map(e => e.name);
+    expect(names).not.toContain(others);
+    expect(names).not.toContain(unlabelled);
+    // The classic route of its own Gateway is that Gateway's, not a shared listener.
+    expect(names).not.toContain(`${own}-r`);
+    expect(res.body.problem).toBeUndefined();
+
+    const billing = await list('default', 'component:default/billing');
+    expect(billing.body.endpoints.map((e: Endpoint) => e.name)).toEqual(
+      expect.arrayContaining([others]),
+    );
+    expect(billing.body.endpoints.map((e: Endpoint) => e.name)).not.toContain(
+      own,
+    );
+
+    const other = await list(OTHER_TEAMS_NAMESPACE, COMPONENT);
+    expect(other.status).toBe(403);
+    expect(other.body.error.message).toBe(
+      `Namespace ${OTHER_TEAMS_NAMESPACE} belongs to another team; choose a namespace of your team`,
+    );
+    const malformed = await list('default', 'component:');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.message).toMatch(
+      /^entityRef must be an entity ref/,
+    );
   });
 });
