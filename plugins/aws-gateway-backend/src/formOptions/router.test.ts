@@ -551,9 +551,12 @@ describe('endpoint picker', () => {
     };
     return { calls, reader };
   }
-  const startWith = (objects: ReturnType<typeof fakeObjects>) =>
+  const startWith = (
+    objects: ReturnType<typeof fakeObjects>,
+    reader = fakeReader(),
+  ) =>
     start(
-      fakeReader(),
+      reader,
       undefined,
       service =>
         new EndpointFormOptions({
@@ -614,6 +617,59 @@ describe('endpoint picker', () => {
       query({ cluster: 'dev', namespace: 'default', entityRef: 'billing' }),
     );
     expect(other.body).toEqual({ endpoints: [] });
+  });
+
+  it('reads each route kind in the version the cluster serves, and skips a kind it does not serve', async () => {
+    const objects = fakeObjects();
+    const older: DetectedControllerProfile = {
+      routeApiVersions: {
+        TCPRoute: ['gateway.networking.k8s.io/v1alpha2'],
+        UDPRoute: [],
+        TLSRoute: [
+          'gateway.networking.k8s.io/v1',
+          'gateway.networking.k8s.io/v1alpha2',
+        ],
+      },
+      lbcApiVersions: ['gateway.k8s.aws/v1beta1'],
+    };
+    const { as } = await startWith(objects, {
+      ...fakeReader(),
+      detectProfile: async () => older,
+    });
+    const res = await as(BOB).get(
+      query({ cluster: 'dev', namespace: 'default', entityRef: 'orders' }),
+    );
+    expect(res.status).toBe(200);
+    expect(objects.calls.sort()).toEqual([
+      'gateways.v1 default limit 200',
+      'tcproutes.v1alpha2 default limit 200',
+      'tlsroutes.v1 default limit 200',
+    ]);
+  });
+
+  it("answers 503 when a list fails, naming the cluster and the read, not the API server's text", async () => {
+    const failing = {
+      calls: [] as string[],
+      reader: {
+        async listManaged() {
+          throw new ApiException(
+            500,
+            'Internal',
+            '{"message":"etcd at https://10.0.0.1:2379 timed out"}',
+            {},
+          );
+        },
+      },
+    };
+    const { as } = await startWith(failing);
+    const res = await as(BOB).get(
+      query({ cluster: 'dev', namespace: 'default', entityRef: 'orders' }),
+    );
+    expect(res.status).toBe(503);
+    expect(res.body.error.message).toMatch(
+      /^Could not list (Gateways|TCPRoutes|UDPRoutes|TLSRoutes) in namespace default on cluster dev \(HTTP 500\)/,
+    );
+    expect(JSON.stringify(res.body)).not.toMatch(/10\.0\.0\.1|etcd/);
   });
 
   it('says when only the first objects were read', async () => {
