@@ -194,11 +194,12 @@ function setup(
 describe('DefaultGatewayStatusService under faults', () => {
   it('answers without waiting when the shared cache hangs, and warns once', async () => {
     const cache = new HangingCache();
-    const t = setup({ cache });
+    // A deadline far beyond the cache's 30 ms: waiting for the cache would show.
+    const t = setup({ cache, settings: { requestDeadlineMs: 3_000 } });
     const [ms, first] = await t.timed(() => t.get());
     expect(first.gateways).toHaveLength(1);
     expect(first.stale).toBeUndefined();
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(1_000);
     // The second answer comes from process memory; the write was never awaited.
     const answers = await Promise.all(
       Array.from({ length: 20 }, () => t.get()),
@@ -216,11 +217,14 @@ describe('DefaultGatewayStatusService under faults', () => {
 
   it('treats a cache that keeps failing as a miss, probing it again only after a pause', async () => {
     const cache = new HangingCache();
-    const t = setup({ cache, settings: { cacheTtlMs: 1_000 } });
+    const t = setup({
+      cache,
+      settings: { cacheTtlMs: 1_000, requestDeadlineMs: 3_000 },
+    });
     await t.get();
     t.advance(1_500); // expired: the cache is asked again, at most once per pause
     const [ms] = await t.timed(() => t.get());
-    expect(ms).toBeLessThan(200);
+    expect(ms).toBeLessThan(1_000);
     expect(cache.gets).toBe(1); // the second read was skipped: the cache failed just before
     expect(t.metrics.count('cache:read:unavailable')).toBe(1);
     expect(t.source.calls).toBe(2);
@@ -243,7 +247,7 @@ describe('DefaultGatewayStatusService under faults', () => {
     const [ms, answers] = await t.timed(() =>
       Promise.all(Array.from({ length: 5 }, () => t.get())),
     );
-    expect(ms).toBeLessThan(600);
+    expect(ms).toBeLessThan(1_500);
     for (const a of answers) {
       expect(a.fetchedAt).toBe(good.fetchedAt);
       expect(a.stale).toEqual({
@@ -263,7 +267,7 @@ describe('DefaultGatewayStatusService under faults', () => {
     const t = setup({ source });
     const t0 = Date.now();
     await expect(t.get()).rejects.toThrow(ServiceUnavailableError);
-    expect(Date.now() - t0).toBeLessThan(600);
+    expect(Date.now() - t0).toBeLessThan(1_500);
   });
 
   it("tells the read when the request's answer is due (the watch cache's waits end before it)", async () => {
@@ -388,7 +392,7 @@ describe('DefaultGatewayStatusService when the catalog or permission backend fai
     });
     const t0 = Date.now();
     await expect(t.get()).rejects.toThrow(ServiceUnavailableError);
-    expect(Date.now() - t0).toBeLessThan(600);
+    expect(Date.now() - t0).toBeLessThan(1_500);
     expect(t.metrics.count('deadline:lookup')).toBe(1);
   });
 
