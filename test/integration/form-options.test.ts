@@ -40,6 +40,12 @@ import {
 const OTHER_TEAMS_NAMESPACE = 'apps';
 const API = '/api/aws-gateway/form-options';
 
+let env: TemplatesPortal;
+let client: PortalClient;
+let cluster: string;
+let core: k8s.CoreV1Api;
+let createdService = false;
+let shared: PeerSharedGateway;
 /** The portal's `awsGateway.provisioning.sharedGateways`: the peer's shared gateway, offering TLS. */
 const sharedGatewaysConfig = () => [
   {
@@ -48,15 +54,8 @@ const sharedGatewaysConfig = () => [
     tlsHostnames: ['*.apps.example.com'],
   },
 ];
-
-let env: TemplatesPortal;
-let client: PortalClient;
-let cluster: string;
-let core: k8s.CoreV1Api;
-let createdService = false;
-let shared: PeerSharedGateway;
 const service = uniqueName('form-svc');
-/** TargetGroupConfigurations applied by the tests, deleted after. */
+/** Objects applied by the tests (TargetGroupConfigurations, the picker's endpoints), deleted after. */
 const applied: k8s.KubernetesObject[] = [];
 
 beforeAll(async () => {
