@@ -3,19 +3,23 @@ import { processTreeRss } from './processes';
 
 describe('processTreeRss', () => {
   it('sums a process and its descendants, leaving out excluded subtrees', async () => {
-    // a child that holds some memory of its own, with a grandchild
+    // A child that holds 64 MiB of its own, with a grandchild; it says when
+    // the memory is held (a fixed wait raced a slow start on a loaded machine).
     const child = spawn(
       'bash',
       [
         '-c',
-        'sleep 5 & exec node -e "const b = Buffer.alloc(64 << 20, 1); setTimeout(() => b, 30000)"',
+        'sleep 60 & exec node -e "const b = Buffer.alloc(64 << 20, 1); process.stdout.write(\'held\'); setTimeout(() => b, 60000)"',
       ],
-      {
-        stdio: 'ignore',
-      },
+      { stdio: ['ignore', 'pipe', 'ignore'], detached: true },
     );
     try {
-      await new Promise(r => setTimeout(r, 1500));
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.once('data', () => resolve());
+        child.once('exit', code =>
+          reject(new Error(`the child exited (${code}) before holding memory`)),
+        );
+      });
       const withChild = processTreeRss(process.pid);
       const withoutChild = processTreeRss(process.pid, new Set([child.pid!]));
       const childOnly = processTreeRss(child.pid!);
@@ -24,9 +28,10 @@ describe('processTreeRss', () => {
       // read at slightly different times: the test process's own RSS moves a little in between
       expect(withChild - withoutChild).toBeGreaterThan(64 << 20);
     } finally {
-      child.kill('SIGKILL');
+      // The whole group: the child and its grandchild.
+      process.kill(-child.pid!, 'SIGKILL');
     }
-  });
+  }, 30_000);
 
   it('is 0 for a process that does not exist', () => {
     expect(processTreeRss(2 ** 22 + 7)).toBe(0);
