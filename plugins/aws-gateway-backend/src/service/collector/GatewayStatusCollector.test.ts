@@ -455,7 +455,11 @@ describe('GatewayStatusCollector: the AWS side in one round trip', () => {
     const t = setup();
     const names = Array.from({ length: 10 }, (_, i) => `gw-${i}`);
     names.forEach(name => exposeScenario(t.kube, t.elbv2, { name }));
-    t.elbv2.delayMs = 20;
+    // Long enough that a machine stalling between two turns of the event loop
+    // (the batched lookups go out on the next turn) does not end the first
+    // calls before the last ones start; with 20 ms it did, once in nine runs
+    // of a loaded machine.
+    t.elbv2.delayMs = 250;
     const res = await t.get({
       'aws-gateway.io/gateways': names.map(n => `shop/${n}`).join(','),
     });
