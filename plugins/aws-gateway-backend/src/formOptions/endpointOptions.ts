@@ -129,7 +129,6 @@ export class EndpointFormOptions {
       service: FormOptionsService;
       sharedGateways: SharedGateway[];
       reader: ManagedObjectsReader;
-      limit?: number;
     },
   ) {}
 
@@ -146,7 +145,7 @@ export class EndpointFormOptions {
   ): Promise<FormEndpointsResponse> {
     const { cluster, namespace } = request;
     const { service, reader } = this.options;
-    const limit = this.options.limit ?? ENDPOINT_LIST_LIMIT;
+    const limit = ENDPOINT_LIST_LIMIT;
     // Refused before anything is read when the user may not use the namespace.
     const reads = await service.openNamespace(
       cluster,
