@@ -3,6 +3,7 @@ import { AddressInfo, Socket } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubernetesApiError } from '@gateway-portal/plugin-aws-gateway-node';
 import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
+import { eventually } from '../__testUtils__/eventually';
 import { ClientNodeKubernetesObjectClient } from './KubernetesObjectClient';
 
 const GATEWAYS = {
@@ -50,7 +51,8 @@ function clientFor(
   );
 }
 
-const settle = () => new Promise(r => setTimeout(r, 100));
+/** A connection that must not be opened would show up within it. */
+const quietPeriod = () => new Promise(r => setTimeout(r, 100));
 
 describe('ClientNodeKubernetesObjectClient', () => {
   it('ends a call to a stalled API server at its timeout and closes the socket', async () => {
@@ -67,8 +69,7 @@ describe('ClientNodeKubernetesObjectClient', () => {
         'list gateways.gateway.networking.k8s.io/v1: no answer within 200 ms',
       );
       expect(error.code).toBe('ETIMEDOUT');
-      await settle();
-      expect(server.open()).toBe(0);
+      await eventually(() => expect(server.open()).toBe(0));
     } finally {
       await server.close();
     }
@@ -85,16 +86,18 @@ describe('ClientNodeKubernetesObjectClient', () => {
       const calls = Array.from({ length: 5 }, () =>
         connection.list(GATEWAYS).catch(e => e),
       );
-      await settle();
-      // At most two calls per cluster are in flight.
-      expect(server.open()).toBe(2);
+      // At most two calls per cluster are in flight: two connections, no third.
+      await eventually(() => expect(server.open()).toBe(2));
+      await quietPeriod();
+      expect(server.maxOpen()).toBe(2);
       const started = Date.now();
       controller.abort();
       const errors = await Promise.all(calls);
       expect(Date.now() - started).toBeLessThan(1_000);
       expect(errors.every(e => e instanceof KubernetesApiError)).toBe(true);
-      await settle();
-      expect(server.open()).toBe(0);
+      await eventually(() => expect(server.open()).toBe(0));
+      // The calls that waited for a slot never connect.
+      await quietPeriod();
       expect(server.maxOpen()).toBe(2);
     } finally {
       await server.close();

@@ -3,6 +3,7 @@ import { AddressInfo, Socket } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { GATEWAYS } from '@gateway-portal/plugin-aws-gateway-node';
 import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
+import { eventually } from '../__testUtils__/eventually';
 import { ClusterAgents } from './clusterAgents';
 import { ClientNodeKubernetesObjectClient } from './KubernetesObjectClient';
 import { proxyWatchTransport } from './watch/proxyWatchTransport';
@@ -62,7 +63,8 @@ function kubeConfig(
   return kc;
 }
 
-const settle = () => new Promise(r => setTimeout(r, 100));
+/** A socket closed that must stay open would show up within it. */
+const quietPeriod = () => new Promise(r => setTimeout(r, 100));
 
 describe('ClusterAgents', () => {
   let server: Awaited<ReturnType<typeof startApiServer>>;
@@ -123,8 +125,7 @@ describe('ClusterAgents', () => {
       type => events.push(type),
       () => undefined,
     );
-    await settle();
-    expect(events).toEqual(['BOOKMARK']);
+    await eventually(() => expect(events).toEqual(['BOOKMARK']));
     expect(server.connections()).toBe(1);
     expect(server.requests.at(-1)?.['accept-encoding']).toBe('identity');
     controller.abort();
@@ -168,18 +169,20 @@ describe('ClusterAgents', () => {
     for (const name of ['a', 'b']) {
       await (await pooled.connect(name)).list(GATEWAYS_V1);
     }
-    await settle();
+    // Kept alive once their requests are over.
+    await quietPeriod();
     expect(server.open()).toBe(2);
     await (await pooled.connect('a')).list(GATEWAYS_V1);
     await (await pooled.connect('c')).list(GATEWAYS_V1);
-    await settle();
     expect(Object.keys(agents.sizes()).sort()).toEqual(['a', 'c']);
+    // b's idle connection closed; a's and c's kept.
+    await eventually(() => expect(server.open()).toBe(2));
+    await quietPeriod();
     expect(server.open()).toBe(2);
 
     agents.release('a');
-    await settle();
     expect(agents.sizes()).toEqual({ c: 1 });
-    expect(server.open()).toBe(1);
+    await eventually(() => expect(server.open()).toBe(1));
     agents.destroy();
   });
 
@@ -202,16 +205,15 @@ describe('ClusterAgents', () => {
       type => events.push(type),
       () => undefined,
     );
-    await settle();
+    await eventually(() => expect(events).toEqual(['BOOKMARK']));
     agents.release('c');
     server.event('ADDED');
-    await settle();
-    expect(events).toEqual(['BOOKMARK', 'ADDED']);
+    await eventually(() => expect(events).toEqual(['BOOKMARK', 'ADDED']));
+    await quietPeriod();
     expect(server.open()).toBe(1);
     // Its request over, the retired agent's socket is not kept.
     watch.abort();
-    await settle();
-    expect(server.open()).toBe(0);
+    await eventually(() => expect(server.open()).toBe(0));
     agents.destroy();
   });
 
@@ -219,11 +221,10 @@ describe('ClusterAgents', () => {
     const agents = new ClusterAgents({ maxClusters: 5 });
     const pooled = client(agents);
     await (await pooled.connect('c')).list(GATEWAYS_V1);
-    await settle();
+    await quietPeriod();
     expect(server.open()).toBe(1);
     agents.destroy();
-    await settle();
-    expect(server.open()).toBe(0);
+    await eventually(() => expect(server.open()).toBe(0));
     expect(agents.sizes()).toEqual({});
     await (await pooled.connect('c')).list(GATEWAYS_V1);
     expect(agents.sizes()).toEqual({});
@@ -249,8 +250,7 @@ describe('ClusterAgents', () => {
       await expect((await c.connect('c')).list(GATEWAYS_V1)).rejects.toThrow(
         /no answer within 200 ms/,
       );
-      await settle();
-      expect(open.size).toBe(0);
+      await eventually(() => expect(open.size).toBe(0));
     } finally {
       agents.destroy();
       stalled.closeAllConnections();

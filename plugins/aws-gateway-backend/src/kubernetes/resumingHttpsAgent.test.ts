@@ -9,6 +9,7 @@ import { TLSSocket } from 'node:tls';
 import { KubeConfig } from '@kubernetes/client-node';
 import { GATEWAYS } from '@gateway-portal/plugin-aws-gateway-node';
 import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
+import { eventually } from '../__testUtils__/eventually';
 import { ClusterAgents } from './clusterAgents';
 import {
   FIRST_SESSION_WAIT_MS,
@@ -103,8 +104,6 @@ function kubeConfig(
   });
   return kc;
 }
-
-const settle = () => new Promise(r => setTimeout(r, 100));
 
 describe('ResumingHttpsAgent (through ClusterAgents)', () => {
   let dir: string;
@@ -268,8 +267,7 @@ describe('ResumingHttpsAgent (through ClusterAgents)', () => {
         });
       }
       agents.destroy();
-      await settle();
-      expect(open.size).toBe(0);
+      await eventually(() => expect(open.size).toBe(0));
     });
   });
 });
