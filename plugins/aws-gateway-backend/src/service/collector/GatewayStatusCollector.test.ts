@@ -595,6 +595,22 @@ describe('GatewayStatusCollector: the load-balancer structure cache', () => {
     'DescribeTargetGroups',
     'DescribeTargetHealth',
   ];
+  /**
+   * Date.now as the test moves it, set before the collector is built (its
+   * structure cache keeps the clock it had): on a stalled machine the real
+   * clock could age an entry past its bound between two reads meant to come
+   * within it.
+   */
+  const heldClock = () => {
+    let now = Date.now();
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+    return {
+      advance: (ms: number) => {
+        now += ms;
+      },
+    };
+  };
+  afterEach(() => jest.restoreAllMocks());
 
   it('a second read asks AWS only for target health, and answers the same', async () => {
     const t = setup();
@@ -794,25 +810,29 @@ describe('GatewayStatusCollector: the load-balancer structure cache', () => {
   });
 
   it('believes a tag verdict for at most structureMaxAgeSeconds', async () => {
+    const clock = heldClock();
     const t = setup({ structureMaxAgeSeconds: 0.2 });
     exposeScenario(t.kube, t.elbv2);
     await t.get(ORDERS_GW);
     t.elbv2.loadBalancers[0].tags!['gateway.k8s.aws.nlb/stack'] = 'payments/x';
+    clock.advance(150);
     const within = await t.get(ORDERS_GW);
     expect(within.gateways[0].loadBalancer).toBeDefined();
-    await new Promise(resolve => setTimeout(resolve, 250));
+    clock.advance(100);
     const after = await t.get(ORDERS_GW);
     expect(after.gateways[0].loadBalancer).toBeUndefined();
   });
 
   it('a refresh reads the structure again once it is older than structureRefreshAfterSeconds', async () => {
+    const clock = heldClock();
     const t = setup({ structureRefreshAfterSeconds: 0.1 });
     exposeScenario(t.kube, t.elbv2);
     await t.get(ORDERS_GW);
     t.elbv2.calls.length = 0;
+    clock.advance(50);
     await t.collector.collect(entity(ORDERS_GW), ORDERS, { refresh: true });
     expect(commands(t)).toEqual(['DescribeTargetHealth']);
-    await new Promise(resolve => setTimeout(resolve, 150));
+    clock.advance(100);
     t.elbv2.calls.length = 0;
     await t.collector.collect(entity(ORDERS_GW), ORDERS, { refresh: true });
     expect(commands(t)).toEqual(FULL_READ);

@@ -203,22 +203,31 @@ describe('LiveStatusNotifier', () => {
   });
 
   it('signals an entity at most once per interval, the changes of the interval after it (a storm costs one read per interval)', async () => {
-    const { notifier, change, settle, signalled } = setup(
-      {},
-      { minIntervalMs: 1_000 },
-    );
-    answerPayments(notifier);
-    change(GATEWAYS, obj('gw'));
-    await settle();
-    expect(signalled()).toHaveLength(1);
-    for (let i = 0; i < 5; i++) {
+    // The clock and timers are the test's: on a stalled machine the real
+    // interval could end during the storm, and its second signal come early.
+    jest.useFakeTimers();
+    try {
+      const { notifier, change, signalled } = setup(
+        {},
+        { minIntervalMs: 1_000 },
+      );
+      answerPayments(notifier);
       change(GATEWAYS, obj('gw'));
-      await settle();
+      await jest.advanceTimersByTimeAsync(30);
+      expect(signalled()).toHaveLength(1);
+      for (let i = 0; i < 5; i++) {
+        change(GATEWAYS, obj('gw'));
+        await jest.advanceTimersByTimeAsync(30);
+      }
+      // Just before the interval ends: still one.
+      await jest.advanceTimersByTimeAsync(800);
+      expect(signalled()).toHaveLength(1);
+      await jest.advanceTimersByTimeAsync(100);
+      expect(signalled()).toHaveLength(2);
+      notifier.stop();
+    } finally {
+      jest.useRealTimers();
     }
-    expect(signalled()).toHaveLength(1);
-    await new Promise(r => setTimeout(r, 1_000));
-    expect(signalled()).toHaveLength(2);
-    notifier.stop();
   });
 
   describe('an entity that selects its Gateways by label', () => {
