@@ -8,14 +8,32 @@
  * form on a TLS listener of a shared Gateway that offers TLS: a new host name
  * outside the platform's is refused, naming the field, the rule and the host
  * names allowed, with nothing pushed; an allowed one opens the pull request
- * the output links.
+ * the output links. Once the platform's repository is applied to the cluster,
+ * the change and remove forms' endpoint picker lists the component's live
+ * endpoints (its own Gateway, its listener on the shared gateway) and, on the
+ * TLS listener, shows the host names the shared gateway allows.
  * Screenshots: docs/screenshots/shared-gateway-form.png,
- * shared-gateway-change-tls-*.png (copied from test/artifacts/screenshots).
+ * shared-gateway-change-tls-*.png, endpoint-picker-*.png (copied from
+ * test/artifacts/screenshots).
  */
 import { expect, Page, test } from '@playwright/test';
+import * as k8s from '@kubernetes/client-node';
 import yaml from 'yaml';
-import { createBareRepo, gitPeer, PROFILE_V16, uniqueName } from '../../peers';
+import { CONTROLLER_PROFILES } from '@gateway-portal/plugin-aws-gateway-common';
+import { renderEndpointManifests } from '@gateway-portal/plugin-aws-gateway-node';
+import { classicEndpoint } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
+import {
+  createBareRepo,
+  gitPeer,
+  kubeConfigFor,
+  PROFILE_V16,
+  uniqueName,
+} from '../../peers';
 import { git } from '../../integration/support/gitCli';
+import {
+  deleteApplied,
+  serverSideApply,
+} from '../../integration/support/serverSideApply';
 import {
   addListener,
   createPeerSharedGateway,
@@ -44,6 +62,8 @@ const TLS_HOSTNAMES = ['*.apps.example.com'];
 /** The developer's GitOps repository (owner and name, as RepoUrlPicker takes them). */
 const GITOPS_OWNER = 'platform';
 let gitopsRepoName: string;
+/** What the tests applied to the cluster as the GitOps agent would, deleted after. */
+const applied: k8s.KubernetesObject[] = [];
 
 test.beforeAll(async () => {
   test.setTimeout(900_000);
@@ -81,6 +101,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
+  await deleteApplied(kubeConfigFor(PROFILE_V16), applied);
   await env?.stop();
 });
 
@@ -115,49 +136,65 @@ test('the expose form offers a listener on a shared gateway, with its free ports
   await saveScreenshot(page, 'shared-gateway-form');
 });
 
-/** Opens a picker (an MUI select labelled `label`) and chooses the option named `option`. */
-async function pick(page: Page, label: string, option: string) {
+/** Opens a picker (an MUI select labelled `label`) and chooses the option named `option` (or matching it). */
+async function pick(page: Page, label: string, option: string | RegExp) {
   await page.getByRole('button', { name: new RegExp(`^${label}\\b`) }).click();
   await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+/** The developer's TLS listener on the TLS shared gateway: its route's name and its listener's. */
+const TLS_ROUTE = 'db-tls';
+const TLS_LISTENER = `default-${TLS_ROUTE}`;
+let tlsListenerMerge: Promise<void> | undefined;
+
+/**
+ * The developer's TLS listener, exposed through the portal and merged by the
+ * platform team into the shared gateway's repository; once for the tests
+ * that need it.
+ */
+function tlsListenerMerged(): Promise<void> {
+  tlsListenerMerge ??= (async () => {
+    const repoUrl = `${new URL(gitPeer().baseUrl).host}?${new URLSearchParams({
+      owner: GITOPS_OWNER,
+      repo: gitopsRepoName,
+    })}`;
+    const exposed = await env.client.runTask(
+      'template:default/expose-tcp-endpoint',
+      {
+        ...(await templateValues(env, CLUSTER, repoUrl)).expose,
+        gatewayKind: 'shared',
+        sharedGateway: tlsShared.id,
+        listenerName: TLS_LISTENER,
+        listenerPort: 20043,
+        protocol: 'TLS',
+        tlsHostname: 'db.default.apps.example.com',
+        routeName: TLS_ROUTE,
+        // A Service of its own: the controller applies one TargetGroupConfiguration per Service.
+        serviceName: uniqueName('db-tls'),
+        servicePort: 8443,
+      },
+    );
+    expect(exposed.status, exposed.log.slice(-10).join('\n')).toBe('completed');
+    git([
+      '--git-dir',
+      tlsShared.repo.dir,
+      'update-ref',
+      'refs/heads/main',
+      `refs/heads/aws-gateway/shared-default-${TLS_ROUTE}`,
+    ]);
+  })();
+  return tlsListenerMerge;
 }
 
 test('the change form on a TLS listener of a shared gateway: a host name outside the allowed ones is refused naming the field and the rule, an allowed one opens a pull request', async ({
   page,
 }) => {
   test.setTimeout(600_000);
-  const route = 'db-tls';
-  const listener = `default-${route}`;
+  const route = TLS_ROUTE;
+  const listener = TLS_LISTENER;
   const reviewBranchesNow = () =>
     tlsShared.repo.branches().filter(b => b.startsWith('aws-gateway/'));
-  // The developer's TLS listener, exposed through the portal and merged by the platform team.
-  const repoUrl = `${new URL(gitPeer().baseUrl).host}?${new URLSearchParams({
-    owner: GITOPS_OWNER,
-    repo: gitopsRepoName,
-  })}`;
-  const exposed = await env.client.runTask(
-    'template:default/expose-tcp-endpoint',
-    {
-      ...(await templateValues(env, CLUSTER, repoUrl)).expose,
-      gatewayKind: 'shared',
-      sharedGateway: tlsShared.id,
-      listenerName: listener,
-      listenerPort: 20043,
-      protocol: 'TLS',
-      tlsHostname: 'db.default.apps.example.com',
-      routeName: route,
-      // A Service of its own: the controller applies one TargetGroupConfiguration per Service.
-      serviceName: uniqueName('db-tls'),
-      servicePort: 8443,
-    },
-  );
-  expect(exposed.status, exposed.log.slice(-10).join('\n')).toBe('completed');
-  git([
-    '--git-dir',
-    tlsShared.repo.dir,
-    'update-ref',
-    'refs/heads/main',
-    `refs/heads/aws-gateway/shared-default-${route}`,
-  ]);
+  await tlsListenerMerged();
   const reviewBranches = reviewBranchesNow();
   const mainHead = tlsShared.repo.head();
 
@@ -235,4 +272,86 @@ test('the change form on a TLS listener of a shared gateway: a host name outside
     hostname: 'db-v2.default.apps.example.com',
   });
   await saveScreenshot(page, 'shared-gateway-change-tls-output');
+});
+
+test("the change and remove forms list the component's live endpoints; on its TLS listener of the shared gateway the host names allowed show before submit", async ({
+  page,
+}) => {
+  test.setTimeout(600_000);
+  await tlsListenerMerged();
+  const objects = k8s.KubernetesObjectApi.makeApiClient(
+    kubeConfigFor(PROFILE_V16),
+  );
+  // The GitOps agent's part: the platform's repository as merged (the shared
+  // Gateway with the developer's listener, the route) applied to the cluster.
+  for (const file of tlsShared.repo.files('main')) {
+    if (!file.endsWith('.yaml')) continue;
+    for (const doc of yaml.parseAllDocuments(
+      tlsShared.repo.show('main', file),
+    )) {
+      const manifest = doc.toJS();
+      if (manifest) {
+        await serverSideApply(objects, manifest, 'gitops-agent', applied);
+      }
+    }
+  }
+  // And a Gateway of the component's own, as the expose action renders it.
+  const ownGateway = uniqueName('orders-gw');
+  for (const { manifest } of renderEndpointManifests(
+    {
+      ...classicEndpoint,
+      name: ownGateway,
+      routes: classicEndpoint.routes.map(r => ({
+        ...r,
+        name: `${ownGateway}-r`,
+      })),
+    },
+    CONTROLLER_PROFILES['lbc-v3.5'],
+  )) {
+    if (manifest.kind === 'Gateway' || manifest.kind.endsWith('Route')) {
+      await serverSideApply(objects, manifest, 'gitops-agent', applied);
+    }
+  }
+  const ownOption = `${ownGateway} — own gateway; TCP 8080`;
+  const sharedOption = `${TLS_ROUTE} — listener on shared gateway Shared TLS NLB; TLS 20043 db.default.apps.example.com`;
+  const hostnamesAllowed = `TLS host names allowed on shared gateway Shared TLS NLB: ${TLS_HOSTNAMES.join(
+    ', ',
+  )}.`;
+  const endpointField = page.getByRole('textbox', {
+    name: /^Gateway or route name/,
+  });
+  /** Component (the template's default), cluster and namespace chosen, the picker's list open. */
+  const openEndpointList = async (template: string) => {
+    await openSignedIn(
+      page,
+      `${env.portal.baseUrl}/create/templates/default/${template}`,
+    );
+    await expect(page.getByRole('textbox', { name: /^Component/ })).toHaveValue(
+      /backend/,
+    );
+    await pick(page, 'Cluster', new RegExp(`^${CLUSTER} — `));
+    await pick(page, 'Namespace', 'default');
+    await endpointField.click();
+  };
+
+  await openEndpointList('change-tcp-endpoint');
+  await expect(page.getByRole('option', { name: ownOption })).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect(page.getByRole('option', { name: sharedOption })).toBeVisible();
+  await expect(page.getByText(/You can still type the value/)).toHaveCount(0);
+  await saveScreenshot(page, 'endpoint-picker-change-form');
+
+  await page.getByRole('option', { name: sharedOption }).click();
+  await expect(endpointField).toHaveValue(TLS_ROUTE);
+  await expect(page.getByText(hostnamesAllowed)).toBeVisible();
+  await expect(page.getByText(/You can still type the value/)).toHaveCount(0);
+  await saveScreenshot(page, 'endpoint-picker-tls-hostnames');
+
+  // The remove form's first page offers the same endpoints.
+  await openEndpointList('remove-tcp-endpoint');
+  await expect(page.getByRole('option')).toContainText(
+    [ownOption, sharedOption],
+    { timeout: 60_000 },
+  );
 });
