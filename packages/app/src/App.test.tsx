@@ -1,4 +1,4 @@
-import { render, waitFor } from '@testing-library/react';
+import { render } from '@testing-library/react';
 import App from './App';
 
 describe('App', () => {
@@ -18,8 +18,14 @@ describe('App', () => {
 
     const rendered = render(App.createRoot());
 
-    await waitFor(() => {
-      expect(rendered.baseElement).toBeInTheDocument();
-    });
-  });
+    // Signed out, the shell shows the sign-in page the app configures (guest).
+    expect(
+      await rendered.findByText(
+        /Enter as a Guest User/,
+        {},
+        { timeout: 10_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(rendered.getByRole('button', { name: 'Enter' })).toBeEnabled();
+  }, 30_000);
 });
