@@ -2,8 +2,10 @@ import http from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubernetesApiError } from '@gateway-portal/plugin-aws-gateway-node';
-import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
-import { eventually } from '../__testUtils__/eventually';
+import {
+  eventually,
+  InMemoryKubernetesClusters,
+} from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import { ClientNodeKubernetesObjectClient } from './KubernetesObjectClient';
 
 const GATEWAYS = {

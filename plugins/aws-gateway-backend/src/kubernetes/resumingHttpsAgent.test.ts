@@ -8,8 +8,10 @@ import { PassThrough } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import { KubeConfig } from '@kubernetes/client-node';
 import { GATEWAYS } from '@gateway-portal/plugin-aws-gateway-node';
-import { InMemoryKubernetesClusters } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
-import { eventually } from '../__testUtils__/eventually';
+import {
+  eventually,
+  InMemoryKubernetesClusters,
+} from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import { ClusterAgents } from './clusterAgents';
 import {
   FIRST_SESSION_WAIT_MS,

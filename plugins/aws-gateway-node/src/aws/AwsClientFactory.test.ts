@@ -5,7 +5,7 @@ import { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { classifyAwsError } from './awsErrors';
 import { ConfigReader } from '@backstage/config';
-import { eventually } from '../__testUtils__/eventually';
+import { eventually } from '../testUtils/eventually';
 import { startStalledServer, StalledServer } from '../testUtils';
 import { DefaultAwsClientFactory } from './AwsClientFactory';
 

@@ -1,6 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { ServiceUnavailableError } from '@backstage/errors';
-import { eventually } from '../__testUtils__/eventually';
+import { eventually } from '../testUtils/eventually';
 import { startStalledServer, StalledServer } from '../testUtils';
 import { detectControllerProfile } from './controllerProfileDetection';
 import { readServices, serverSideDryRun } from './serverSideDryRun';

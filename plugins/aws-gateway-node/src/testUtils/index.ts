@@ -15,5 +15,6 @@ export type {
   KubernetesClustersCallOptions,
 } from '../kubernetes/KubernetesClusters';
 export type { UserKubernetesCredentials } from '../kubernetes/userKubernetesCredentials';
+export { eventually } from './eventually';
 export { startStalledServer } from './stalledServer';
 export type { StalledServer } from './stalledServer';

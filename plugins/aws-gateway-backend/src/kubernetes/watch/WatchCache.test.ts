@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Watch } from '@kubernetes/client-node';
+import { eventually } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import {
   GATEWAYS,
   isKubernetesNotFound,
@@ -16,7 +17,6 @@ import {
 } from '../KubernetesObjectClient';
 import { KubeObject } from '../types';
 import { Deadline } from '../../deadline';
-import { eventually } from '../../__testUtils__/eventually';
 import { EVENT_RESOURCES, eventFieldSelector } from '../events/eventSelectors';
 import { fieldsMatch, parseFieldSelector } from './fieldMatch';
 import { labelsMatch } from './labelMatch';

@@ -8,6 +8,8 @@ const POLL_EVERY_MS = 10;
  * fails on a machine that stalls for longer than the sleep; this waits only as
  * long as the state takes. Absence (nothing more happens) still needs a fixed
  * wait: a poll would pass at once.
+ *
+ * @public
  */
 export async function eventually(
   check: () => void | Promise<void>,
