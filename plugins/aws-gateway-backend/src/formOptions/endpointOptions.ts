@@ -90,6 +90,8 @@ export class ClientNodeManagedObjectsReader implements ManagedObjectsReader {
   }
 }
 
+const EMPTY_PAGE: ManagedObjectsPage = { items: [], more: false };
+
 /** The newest version of `spec` the cluster serves (`served`: its apiVersions), if any. */
 function servedVersion(
   spec: ResourceSpec,
@@ -163,6 +165,11 @@ export class EndpointFormOptions {
       reads.read(`list ${spec.kind}s in namespace ${namespace}`, kubeConfig =>
         reader.listManaged(kubeConfig, resource, namespace, { limit, signal }),
       );
+    const gatewayVersion = {
+      group: GATEWAYS.group,
+      version: GATEWAYS.versions[0],
+      plural: GATEWAYS.plural,
+    };
     const routeKinds = L4_ROUTE_KINDS.flatMap(kind => {
       const resource = servedVersion(
         L4_ROUTES[kind],
@@ -170,41 +177,57 @@ export class EndpointFormOptions {
       );
       return resource ? [{ kind, resource }] : [];
     });
-    const [gateways, ...routes] = await Promise.all([
-      list(GATEWAYS, {
-        group: GATEWAYS.group,
-        version: GATEWAYS.versions[0],
-        plural: GATEWAYS.plural,
-      }),
-      ...routeKinds.map(({ kind, resource }) =>
-        list(L4_ROUTES[kind], resource),
-      ),
-    ]);
+    const kinds = [
+      { name: 'Gateways', spec: GATEWAYS, resource: gatewayVersion },
+      ...routeKinds.map(({ kind, resource }) => ({
+        name: `${kind}s`,
+        spec: L4_ROUTES[kind],
+        resource,
+      })),
+    ];
+    // One kind the user may not list (or whose list fails) leaves the others
+    // shown and is named; only when nothing could be read does the answer fail.
+    const pages = await Promise.allSettled(
+      kinds.map(({ spec, resource }) => list(spec, resource)),
+    );
+    const read = (i: number) => {
+      const page = pages[i];
+      return page.status === 'fulfilled' ? page.value : EMPTY_PAGE;
+    };
+    const failed = pages.flatMap((page, i) =>
+      page.status === 'rejected'
+        ? [{ kind: kinds[i].name, error: page.reason as Error }]
+        : [],
+    );
+    if (failed.length === kinds.length) throw failed[0].error;
     const endpoints = describeEndpoints(
       {
-        gateways: gateways.items,
-        routes: routes.map((page, i) => ({
-          kind: routeKinds[i].kind,
-          items: page.items,
+        gateways: read(0).items,
+        routes: routeKinds.map(({ kind }, i) => ({
+          kind,
+          items: read(i + 1).items,
         })),
       },
       { ...request, sharedGateways: this.options.sharedGateways },
     );
-    const cut: string[] = [
-      ...(gateways.more ? ['Gateways'] : []),
-      ...routes.flatMap((page, i) =>
-        page.more ? [`${routeKinds[i].kind}s`] : [],
+    const cut = kinds.flatMap(({ name }, i) => (read(i).more ? [name] : []));
+    const problems = [
+      ...(cut.length
+        ? [
+            `Only the first ${limit} ${cut.join(
+              ', ',
+            )} of the portal in namespace ${namespace} were read; if yours is not listed, type its name`,
+          ]
+        : []),
+      // The form's own read errors: worded for the developer, no server text.
+      ...failed.map(
+        ({ kind, error }) =>
+          `${kind} could not be read, so no endpoint of that kind is listed: ${error.message}`,
       ),
     ];
     return {
       endpoints,
-      ...(cut.length
-        ? {
-            problem: `Only the first ${limit} ${cut.join(
-              ', ',
-            )} of the portal in namespace ${namespace} were read; if yours is not listed, type its name`,
-          }
-        : {}),
+      ...(problems.length ? { problem: problems.join('. ') } : {}),
     };
   }
 }

@@ -672,6 +672,41 @@ describe('endpoint picker', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/10\.0\.0\.1|etcd/);
   });
 
+  it('lists what it could read when the user may not list one kind, naming that kind and why', async () => {
+    const objects = fakeObjects();
+    const refusing = {
+      calls: objects.calls,
+      reader: {
+        async listManaged(
+          ...args: Parameters<ManagedObjectsReader['listManaged']>
+        ) {
+          if (args[1].plural === 'tlsroutes') {
+            throw new ApiException(
+              403,
+              'Forbidden',
+              '{"message":"tlsroutes is forbidden: User \\"bob\\" cannot list"}',
+              {},
+            );
+          }
+          return objects.reader.listManaged(...args);
+        },
+      },
+    };
+    const { as } = await startWith(refusing);
+    const res = await as(BOB).get(
+      query({ cluster: 'dev', namespace: 'default', entityRef: 'orders' }),
+    );
+    expect(res.status).toBe(200);
+    // The Gateway is listed; the shared TLS listener (a TLSRoute) could not be.
+    expect(res.body.endpoints.map((e: { name: string }) => e.name)).toEqual([
+      'db',
+    ]);
+    expect(res.body.problem).toMatch(
+      /^TLSRoutes could not be read, so no endpoint of that kind is listed: .*TLSRoutes in namespace default on cluster dev/,
+    );
+    expect(res.body.problem).not.toContain('forbidden: User');
+  });
+
   it('says when only the first objects were read', async () => {
     const { as } = await startWith(fakeObjects(true));
     const res = await as(BOB).get(
