@@ -13,7 +13,10 @@
  * token the API server refuses is a permission error; one user's answer is
  * never served to a request without that token or to another user (the status
  * cache keys it by user); malformed headers are refused with 400; no token
- * appears in any answer.
+ * appears in any answer. The change and remove forms' endpoint picker reads
+ * with the user's token under the user's own RBAC (a ServiceAccount's token
+ * stands for it): a kind the user may not list is named in `problem` while the
+ * rest is listed; a user who may list none of the kinds gets the form's 403.
  */
 import {
   mockCredentials,
@@ -22,14 +25,27 @@ import {
 } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import {
+  CONTROLLER_PROFILES,
   EntityGatewaysResponse,
+  FormEndpoint,
   kubernetesUserAuthHeader,
 } from '@gateway-portal/plugin-aws-gateway-common';
+import {
+  readSharedGateways,
+  renderEndpointManifests,
+  renderSharedRouteManifests,
+} from '@gateway-portal/plugin-aws-gateway-node';
+import { classicEndpoint } from '@gateway-portal/plugin-aws-gateway-node/testUtils';
 import * as k8s from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { Server } from 'node:http';
 import { kubeConfigFor, PROFILE_V16, uniqueName } from '../peers';
+import { deleteApplied, serverSideApply } from './support/serverSideApply';
+import { serviceAccountAccess } from './support/serviceAccountAccess';
+import { createPeerSharedGateway } from './support/sharedGatewayPeer';
 import {
   componentEntity,
   createEntityGateway,
@@ -57,6 +73,9 @@ describe('a cluster that admits each user with their own token (oidc)', () => {
   let stop: () => Promise<void>;
   /** The peer API server's bearer token: the user's ID token here. */
   let userToken: string;
+  /** `awsGateway.provisioning.sharedGateways`: the peer's shared gateway, on this cluster, offering TLS. */
+  let sharedGatewaysConfig: JsonObject[];
+  let sharedNamespace: string | undefined;
   const answers: string[] = [];
 
   async function call(
@@ -95,6 +114,16 @@ describe('a cluster that admits each user with their own token (oidc)', () => {
       cluster.caData ??
       (cluster.caFile ? readFileSync(cluster.caFile).toString('base64') : '');
     objects = kc.makeApiClient(k8s.CustomObjectsApi);
+    const shared = await createPeerSharedGateway();
+    sharedNamespace = shared.namespace;
+    sharedGatewaysConfig = [
+      {
+        ...shared.entry,
+        cluster: CLUSTER,
+        protocols: ['TCP', 'UDP', 'TLS'],
+        tlsHostnames: ['*.apps.example.com'],
+      },
+    ];
     await createEntityGateway(objects, {
       namespace: NAMESPACE,
       name: GATEWAY,
@@ -126,6 +155,7 @@ describe('a cluster that admits each user with their own token (oidc)', () => {
               provisioning: {
                 allowedClusters: [CLUSTER],
                 gateways: { allowedNamespaces: ['default'] },
+                sharedGateways: sharedGatewaysConfig,
               },
             },
           }),
@@ -142,6 +172,12 @@ describe('a cluster that admits each user with their own token (oidc)', () => {
   afterAll(async () => {
     await stop?.();
     await deleteGateway(objects, NAMESPACE, GATEWAY);
+    if (sharedNamespace) {
+      await kubeConfigFor(PROFILE_V16)
+        .makeApiClient(k8s.CoreV1Api)
+        .deleteNamespace({ name: sharedNamespace })
+        .catch(() => undefined);
+    }
   });
 
   it("reads the card's status with the user's token, and without it says which sign-in is missing", async () => {
@@ -252,6 +288,156 @@ describe('a cluster that admits each user with their own token (oidc)', () => {
         message: expect.stringMatching(/Backstage-Kubernetes-Authorization/i),
       });
     }
+  });
+
+  describe("the change and remove forms' endpoint picker under the user's RBAC", () => {
+    const admin = kubeConfigFor(PROFILE_V16);
+    /** RBAC, ServiceAccounts and the picker's objects, deleted after. */
+    const applied: k8s.KubernetesObject[] = [];
+    const own = uniqueName('rbac-picker-gw');
+    const tlsRoute = uniqueName('rbac-picker-tls');
+    /** A user who may list Gateways, TCPRoutes and UDPRoutes in the namespace, not TLSRoutes. */
+    let noTlsRoutes: string;
+    /** A user with no right on any of the kinds. */
+    let noKinds: string;
+
+    const endpoints = (token: string) =>
+      call(
+        `/form-options/endpoints?${new URLSearchParams({
+          cluster: CLUSTER,
+          namespace: NAMESPACE,
+          entityRef: ENTITY_REF,
+        })}`,
+        { token },
+      );
+
+    beforeAll(async () => {
+      const api = k8s.KubernetesObjectApi.makeApiClient(admin);
+      const profile = CONTROLLER_PROFILES['lbc-v3.5'];
+      // As the render and shared-listener actions write them, applied as the GitOps agent would.
+      const gateway = renderEndpointManifests(
+        { ...classicEndpoint, name: own, entityRef: ENTITY_REF },
+        profile,
+      )
+        .map(r => r.manifest)
+        .filter(m => m.kind === 'Gateway');
+      const [sharedGateway] = readSharedGateways(
+        new ConfigReader({
+          awsGateway: {
+            provisioning: { sharedGateways: sharedGatewaysConfig },
+          },
+        }),
+      );
+      const route = renderSharedRouteManifests(
+        sharedGateway,
+        {
+          sharedGateway: sharedGateway.id,
+          namespace: NAMESPACE,
+          listenerName: `${NAMESPACE}-${tlsRoute}`,
+          listenerPort: 20032,
+          protocol: 'TLS',
+          hostname: 'db.apps.example.com',
+          routeName: tlsRoute,
+          backend: { service: 'backend', port: 3000 },
+          entityRef: ENTITY_REF,
+          kubernetesId: 'backend',
+        },
+        profile,
+      )
+        .map(r => r.manifest)
+        .filter(m => m.kind === 'TLSRoute');
+      expect(gateway).toHaveLength(1);
+      expect(route).toHaveLength(1);
+      for (const m of [...gateway, ...route]) {
+        await serverSideApply(api, m, 'gitops-agent', applied);
+      }
+
+      const serviceAccountUser = async (name: string) => {
+        const access = await serviceAccountAccess(admin, NAMESPACE, name);
+        applied.push({
+          apiVersion: 'v1',
+          kind: 'ServiceAccount',
+          metadata: { name, namespace: NAMESPACE },
+        });
+        return access;
+      };
+      const partial = await serviceAccountUser(uniqueName('picker-no-tls'));
+      const none = await serviceAccountUser(uniqueName('picker-none'));
+      const role = uniqueName('picker-no-tlsroutes');
+      for (const m of [
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'Role',
+          metadata: { name: role, namespace: NAMESPACE },
+          rules: [
+            {
+              apiGroups: ['gateway.networking.k8s.io'],
+              resources: ['gateways', 'tcproutes', 'udproutes'],
+              verbs: ['list'],
+            },
+          ],
+        },
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          metadata: { name: role, namespace: NAMESPACE },
+          roleRef: {
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'Role',
+            name: role,
+          },
+          subjects: [partial.subject],
+        },
+      ]) {
+        await serverSideApply(api, m, 'test', applied);
+      }
+      noTlsRoutes = partial.token;
+      noKinds = none.token;
+    });
+
+    afterAll(async () => {
+      await deleteApplied(admin, applied);
+    });
+
+    it("lists the Gateway of a user who may not list TLSRoutes and names that kind in the form's words; one who may list nothing gets 403", async () => {
+      // Allowed everything: the shared TLS listener is listed (the case below can fail).
+      const all = await endpoints(userToken);
+      expect(all.status).toBe(200);
+      expect(all.body.endpoints.map((e: FormEndpoint) => e.name)).toEqual([
+        own,
+        tlsRoute,
+      ]);
+      expect(all.body.problem).toBeUndefined();
+
+      const partial = await endpoints(noTlsRoutes);
+      expect(partial.status).toBe(200);
+      expect(partial.body.endpoints).toEqual([
+        {
+          name: own,
+          kind: 'gateway',
+          listeners: [{ name: 'tcp-app', port: 8080, protocol: 'TCP' }],
+        },
+      ]);
+      expect(partial.body.problem).toBe(
+        `TLSRoutes could not be read, so no endpoint of that kind is listed: Cluster ${CLUSTER} refused your own Kubernetes credentials to list TLSRoutes in namespace ${NAMESPACE} (HTTP 403); sign in to its auth provider again, or ask your platform team for access`,
+      );
+
+      const none = await endpoints(noKinds);
+      expect(none.status).toBe(403);
+      expect(none.body.error).toMatchObject({
+        name: 'NotAllowedError',
+        message: `Cluster ${CLUSTER} refused your own Kubernetes credentials to list Gateways in namespace ${NAMESPACE} (HTTP 403); sign in to its auth provider again, or ask your platform team for access`,
+      });
+
+      for (const answer of [partial.body, none.body].map(b =>
+        JSON.stringify(b),
+      )) {
+        // The API server's own text (who was refused, and how) stays in the log.
+        expect(answer).not.toMatch(/forbidden|User "|system:serviceaccount/i);
+        expect(answer).not.toContain(noTlsRoutes);
+        expect(answer).not.toContain(noKinds);
+      }
+    });
   });
 
   it("never answered with the user's token, whatever was asked", () => {
