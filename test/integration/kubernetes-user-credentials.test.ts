@@ -257,7 +257,7 @@ describe('a cluster that admits each user with their own token (oidc)', () => {
     );
     expect(rejected.status).toBe(403);
     expect(rejected.body.error.message).toBe(
-      `Cluster ${CLUSTER} refused your own Kubernetes credentials to list namespaces (HTTP 401); sign in to its auth provider again, or ask your platform team for access`,
+      `Cluster ${CLUSTER} did not accept your own Kubernetes credentials to list namespaces (HTTP 401); sign in to its auth provider again`,
     );
     const refused = await call(`/form-options/clusters/${CLUSTER}/namespaces`);
     expect(refused.status).toBe(403);
@@ -419,14 +419,14 @@ describe('a cluster that admits each user with their own token (oidc)', () => {
         },
       ]);
       expect(partial.body.problem).toBe(
-        `TLSRoutes could not be read, so no endpoint of that kind is listed: Cluster ${CLUSTER} refused your own Kubernetes credentials to list TLSRoutes in namespace ${NAMESPACE} (HTTP 403); sign in to its auth provider again, or ask your platform team for access`,
+        `TLSRoutes could not be read, so no endpoint of that kind is listed: Cluster ${CLUSTER} refused your own Kubernetes credentials to list TLSRoutes in namespace ${NAMESPACE} (HTTP 403): your identity may not do this there; ask your platform team for access`,
       );
 
       const none = await endpoints(noKinds);
       expect(none.status).toBe(403);
       expect(none.body.error).toMatchObject({
         name: 'NotAllowedError',
-        message: `Cluster ${CLUSTER} refused your own Kubernetes credentials to list Gateways in namespace ${NAMESPACE} (HTTP 403); sign in to its auth provider again, or ask your platform team for access`,
+        message: `Cluster ${CLUSTER} refused your own Kubernetes credentials to list Gateways in namespace ${NAMESPACE} (HTTP 403): your identity may not do this there; ask your platform team for access`,
       });
 
       for (const answer of [partial.body, none.body].map(b =>

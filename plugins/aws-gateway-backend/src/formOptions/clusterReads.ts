@@ -86,9 +86,16 @@ export function clusterReadError(
         : networkErrorCode(error) ?? (error as Error)?.name ?? 'error'
     }`,
   );
-  if ((status === 401 || status === 403) && options.userToken) {
+  // 401: the token itself was not accepted (expired, signed out), so signing
+  // in again helps; 403: it was, and this identity may not do this.
+  if (status === 401 && options.userToken) {
     return new NotAllowedError(
-      `Cluster ${cluster} refused your own Kubernetes credentials to ${what} (HTTP ${status}); sign in to its auth provider again, or ask your platform team for access`,
+      `Cluster ${cluster} did not accept your own Kubernetes credentials to ${what} (HTTP 401); sign in to its auth provider again`,
+    );
+  }
+  if (status === 403 && options.userToken) {
+    return new NotAllowedError(
+      `Cluster ${cluster} refused your own Kubernetes credentials to ${what} (HTTP 403): your identity may not do this there; ask your platform team for access`,
     );
   }
   if (status === 401 || status === 403) {
