@@ -125,6 +125,7 @@ export type {
   ObservedService,
   RenderedManifest,
 } from './manifests/types';
+export { tlsListenerHostnameIssue } from './manifests/rules';
 export type { SourceRangeRules } from './manifests/rules';
 export { familiesCoveredEntirely, parseCidr } from './net/cidr';
 export type { Cidr, CidrParseResult, CidrProblem, IpFamily } from './net/cidr';

@@ -13,6 +13,7 @@ import {
   claimedEntityRef,
   SHARED_LISTENER_PORT_ANNOTATION,
   SharedGateway,
+  tlsListenerHostnameIssue,
 } from '@gateway-portal/plugin-aws-gateway-node';
 
 /**
@@ -61,9 +62,11 @@ function isPort(value: unknown): value is number {
   );
 }
 
+/** A host name as the Gateway API defines it (the project's one rule). */
 function isHostname(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  return isDnsSubdomain(value.startsWith('*.') ? value.slice(2) : value);
+  return (
+    typeof value === 'string' && !tlsListenerHostnameIssue(value, 'hostname')
+  );
 }
 
 /** The object's metadata when it is a well-formed object the portal wrote for the entity; undefined otherwise. */

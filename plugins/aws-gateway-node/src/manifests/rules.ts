@@ -84,6 +84,8 @@ export function listenerHostnameIssue(
  * it: a lower-case RFC 1123 DNS name of at most 253 characters, labels of at
  * most 63, optionally a wildcard `*.` as its whole first label and nowhere
  * else; no IP address. The NLB does not route by it.
+ *
+ * @public
  */
 export function tlsListenerHostnameIssue(
   hostname: string | undefined,
